@@ -1,0 +1,150 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+
+/// Imports an archive in the interchange format: streams the file, validates each line, stores good
+/// lines in batches (one transaction each) and reports every bad line without stopping.
+struct ArchiveImporter {
+    struct Summary: Sendable, Equatable, CustomStringConvertible {
+        var read = 0, stored = 0, updated = 0, rejected = 0
+        var description: String { "read \(read), stored \(stored), updated \(updated), rejected \(rejected)" }
+    }
+
+    var db: any Database
+    var parser = ArchiveLineParser()
+    var batchSize = 500
+    /// Called with every problem (`line N: field: reason`).
+    var report: @Sendable (ArchiveProblem) -> Void = { _ in }
+    /// Called every `progressEvery` lines with the running summary.
+    var progress: @Sendable (Summary) -> Void = { _ in }
+    var progressEvery = 10_000
+
+    func importFile(at path: String) async throws -> Summary {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ImportError.cannotOpen(path)
+        }
+        defer { try? handle.close() }
+        var lines = LineReader(handle: handle)
+        var state = BatchState()
+        var summary = Summary()
+        var number = 0
+        while let next = try lines.next() {
+            number += 1
+            guard case .text(let line) = next else {
+                if case .oversized(let bytes) = next {
+                    summary.read += 1
+                    summary.rejected += 1
+                    report(ArchiveProblem(line: number, field: "line", reason: "too long (\(bytes) bytes)"))
+                }
+                continue
+            }
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            summary.read += 1
+            switch parser.parse(line, number: number) {
+            case .rejected(let problems):
+                summary.rejected += 1
+                problems.forEach(report)
+            case .accepted(.publication(let p)):
+                if state.publicationIDs.contains(p.id) { try await flush(&state, into: &summary) }
+                state.publications.append(p)
+                state.publicationIDs.insert(p.id)
+            case .accepted(.organisation(let o)):
+                if state.organisationIDs.contains(o.id) { try await flush(&state, into: &summary) }
+                state.organisations.append(o)
+                state.organisationIDs.insert(o.id)
+            }
+            if state.count >= batchSize { try await flush(&state, into: &summary) }
+            if summary.read % progressEvery == 0 { progress(summary) }
+        }
+        try await flush(&state, into: &summary)
+        if summary.stored + summary.updated > 0 { try await ContentVersion.bump(on: db) }
+        return summary
+    }
+
+    /// Stores records already in memory (the demo archive), in the same batches.
+    func importRecords(_ publications: [ArchivePublication], _ organisations: [ArchiveOrganisation]) async throws -> Summary {
+        var summary = Summary(read: publications.count + organisations.count)
+        for chunk in stride(from: 0, to: publications.count, by: batchSize) {
+            let result = try await PublicationStore.upsert(Array(publications[chunk..<min(chunk + batchSize, publications.count)]), on: db)
+            summary.stored += result.stored; summary.updated += result.updated
+        }
+        for chunk in stride(from: 0, to: organisations.count, by: batchSize) {
+            let result = try await PublicationStore.upsert(Array(organisations[chunk..<min(chunk + batchSize, organisations.count)]), on: db)
+            summary.stored += result.stored; summary.updated += result.updated
+        }
+        try await ContentVersion.bump(on: db)
+        return summary
+    }
+
+    private struct BatchState {
+        var publications: [ArchivePublication] = []
+        var publicationIDs: Set<String> = []
+        var organisations: [ArchiveOrganisation] = []
+        var organisationIDs: Set<String> = []
+        var count: Int { publications.count + organisations.count }
+    }
+
+    private func flush(_ state: inout BatchState, into summary: inout Summary) async throws {
+        let pubs = try await PublicationStore.upsert(state.publications, on: db)
+        let orgs = try await PublicationStore.upsert(state.organisations, on: db)
+        summary.stored += pubs.stored + orgs.stored
+        summary.updated += pubs.updated + orgs.updated
+        state = BatchState()
+    }
+}
+
+enum ImportError: Error, CustomStringConvertible {
+    case cannotOpen(String)
+    var description: String {
+        switch self {
+        case .cannotOpen(let path): "cannot open \(path): no such file or not readable"
+        }
+    }
+}
+
+/// Reads a file line by line in 1 MiB chunks, so memory stays flat whatever the file's size.
+/// A line longer than `maxLineBytes` is skipped to its end and reported by its length only.
+struct LineReader {
+    enum Line { case text(ArraySlice<UInt8>), oversized(Int) }
+
+    let handle: FileHandle
+    var maxLineBytes = 4 << 20
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+    private var skipped = 0   // bytes of an oversized line dropped so far
+
+    init(handle: FileHandle) { self.handle = handle }
+
+    mutating func next() throws -> Line? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+                let line = buffer[start..<newline]
+                start = newline + 1
+                if skipped > 0 {
+                    defer { skipped = 0 }
+                    return .oversized(skipped + line.count)
+                }
+                return .text(line)
+            }
+            if atEnd {
+                guard start < buffer.count || skipped > 0 else { return nil }
+                let line = buffer[start...]
+                start = buffer.count
+                if skipped > 0 {
+                    defer { skipped = 0 }
+                    return .oversized(skipped + line.count)
+                }
+                return .text(line)
+            }
+            if buffer.count - start > maxLineBytes {
+                skipped += buffer.count - start
+                start = buffer.count
+            }
+            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            buffer.removeSubrange(0..<start)
+            start = 0
+            if chunk.isEmpty { atEnd = true } else { buffer.append(contentsOf: chunk) }
+        }
+    }
+}

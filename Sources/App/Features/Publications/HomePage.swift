@@ -1,0 +1,29 @@
+import Fluent
+import ObservatoryCore
+
+/// `/`: the newest publications with the site's facts, and paging.
+enum HomePage {
+    struct Context: Sendable {
+        let facts: Layout.Facts
+        let page: Int
+        let total: Int
+        let items: [PublicationSummary]
+    }
+
+    static func context(page: Int, facts: Layout.Facts, on db: any Database) async throws -> Context {
+        let filter = PublicationFilter(page: page)
+        return Context(facts: facts, page: page, total: facts.articles, items: try await PublicationQueries.list(filter, on: db))
+    }
+
+    static func render(_ c: Context) -> HTML {
+        let layout = Layout(title: c.page > 1 ? "Latest publications, page \(c.page)" : "Latest publications", facts: c.facts,
+                            canonical: SiteRoute.home(page: c.page).path, feeds: PublicationFilter(),
+                            description: "Urgent appeals, statements and reports on human rights defenders at risk.")
+        return layout.render("""
+        <h1>Latest publications</h1>
+        <p class="meta">Articles: \(c.facts.articles) · \(c.facts.new) new · <a href="\(SiteRoute.publications(PublicationFilter()).path)">Filter by type, country, programme, language or year</a></p>
+        \(ListItemView.list(c.items))
+        \(ListItemView.pager(page: c.page, total: c.total) { SiteRoute.home(page: $0).path })
+        """)
+    }
+}

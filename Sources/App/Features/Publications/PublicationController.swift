@@ -1,0 +1,90 @@
+import Foundation
+import Fluent
+import ObservatoryCore
+import Vapor
+
+/// The public publication site: home, lists, country pages, articles and feeds.
+struct PublicationController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let pages = routes.grouped(PublicPageMiddleware())
+        pages.get(SiteRoute.Pattern.home.map(PathComponent.init), use: home)
+        pages.get(SiteRoute.Pattern.publications.map(PathComponent.init), use: index)
+        pages.get(SiteRoute.Pattern.rss.map(PathComponent.init)) { try await feed($0, .rss) }
+        pages.get(SiteRoute.Pattern.atom.map(PathComponent.init)) { try await feed($0, .atom) }
+        pages.get(SiteRoute.Pattern.publication.map(PathComponent.init), use: show)
+        pages.get(SiteRoute.Pattern.countries.map(PathComponent.init), use: countries)
+        pages.get(SiteRoute.Pattern.country.map(PathComponent.init), use: country)
+    }
+
+    @Sendable func home(req: Request) async throws -> Response {
+        let filter = try req.publicationFilter()
+        guard filter.isEmpty else { throw Abort(.badRequest, reason: "The home page takes only “page”; use /publications to filter.") }
+        let context = try await HomePage.context(page: filter.page, facts: try await req.siteFacts(), on: req.db)
+        guard filter.page == 1 || !context.items.isEmpty else { throw Abort(.notFound, reason: "There is no page \(filter.page).") }
+        return .publicPage(HomePage.render(context))
+    }
+
+    @Sendable func index(req: Request) async throws -> Response {
+        let filter = try req.publicationFilter()
+        let context = try await PublicationIndexPage.context(filter, countryPage: false, facts: try await req.siteFacts(), on: req.db)
+        return .publicPage(PublicationIndexPage.render(context))
+    }
+
+    @Sendable func country(req: Request) async throws -> Response {
+        let code = req.parameters.get("code") ?? ""
+        guard let country = CountryDirectory.shared.country(code: code) else {
+            throw Abort(.notFound, reason: "We know no country with the code “\(code.prefix(20))”.")
+        }
+        if code != country.slug {
+            var filter = try req.publicationFilter()
+            filter.country = nil
+            return req.redirect(to: SiteRoute.country(country, filter).path, redirectType: .permanent)
+        }
+        var filter = try req.publicationFilter()
+        filter.country = country
+        let context = try await PublicationIndexPage.context(filter, countryPage: true, facts: try await req.siteFacts(), on: req.db)
+        return .publicPage(PublicationIndexPage.render(context))
+    }
+
+    @Sendable func countries(req: Request) async throws -> Response {
+        let context = try await CountriesPage.context(facts: try await req.siteFacts(), on: req.db)
+        return .publicPage(CountriesPage.render(context))
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let id = req.parameters.get("id") ?? ""
+        guard let context = try await PublicationShowPage.context(id: id, facts: try await req.siteFacts(), on: req.db) else {
+            throw Abort(.notFound, reason: "There is no publication “\(id.prefix(80))”.")
+        }
+        return .publicPage(PublicationShowPage.render(context))
+    }
+
+    func feed(_ req: Request, _ format: SiteRoute.FeedFormat) async throws -> Response {
+        let filter = try req.publicationFilter().firstPage
+        let items = try await PublicationQueries.list(filter, on: req.db)
+        let context = FeedView.Context(title: FeedView.title(for: filter), baseURL: req.publicBaseURL, filter: filter, items: items)
+        return .publicPage(FeedView.render(format, context), contentType: format.mediaType + "; charset=utf-8")
+    }
+}
+
+extension Request {
+    func publicationFilter() throws -> PublicationFilter {
+        var query: [String: String] = [:]
+        for item in url.query.map({ URLComponents(string: "?" + $0)?.queryItems ?? [] }) ?? [] {
+            query[item.name] = item.value ?? ""
+        }
+        do {
+            return try PublicationFilter(query: query)
+        } catch let invalid as PublicationFilter.Invalid {
+            throw Abort(.badRequest, reason: invalid.message)
+        }
+    }
+
+    /// The site's public address for absolute links: configured, or else taken from a well-formed Host header.
+    var publicBaseURL: String {
+        if let configured = site.config.publicURL { return configured }
+        let host = headers.first(name: .host) ?? "localhost"
+        let safe = !host.isEmpty && host.count < 256 && host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) }
+        return "http://" + (safe ? host : "localhost")
+    }
+}

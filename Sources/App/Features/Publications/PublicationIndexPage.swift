@@ -1,0 +1,90 @@
+import Fluent
+import ObservatoryCore
+
+/// `/publications` and `/countries/{code}`: a filtered list with every filter value and its count.
+enum PublicationIndexPage {
+    struct FacetValue: Sendable { let label: String; let value: String; let count: Int; let href: String; let current: Bool }
+    struct FacetGroup: Sendable { let title: String; let clear: String?; let values: [FacetValue] }
+
+    struct Context: Sendable {
+        let facts: Layout.Facts
+        let filter: PublicationFilter
+        /// Set on a country page.
+        let country: Country?
+        let total: Int
+        let items: [PublicationSummary]
+        let facets: [FacetGroup]
+    }
+
+    static func context(_ filter: PublicationFilter, countryPage: Bool, facts: Layout.Facts, on db: any Database) async throws -> Context {
+        async let total = PublicationQueries.count(filter, on: db)
+        async let items = PublicationQueries.list(filter, on: db)
+        var groups: [FacetGroup] = []
+        for facet in PublicationQueries.Facet.allCases where !(countryPage && facet == .country) {
+            let counts = try await PublicationQueries.counts(of: facet, filter, on: db)
+            groups.append(group(facet, counts: counts, filter: filter, countryPage: countryPage))
+        }
+        return Context(facts: facts, filter: filter, country: countryPage ? filter.country : nil,
+                       total: try await total, items: try await items, facets: groups)
+    }
+
+    static func link(_ filter: PublicationFilter, countryPage: Bool) -> String {
+        if countryPage, let country = filter.country { return SiteRoute.country(country, filter).path }
+        return SiteRoute.publications(filter).path
+    }
+
+    static func group(_ facet: PublicationQueries.Facet, counts: [String: Int], filter: PublicationFilter, countryPage: Bool) -> FacetGroup {
+        func value(_ label: String, _ raw: String, apply: (inout PublicationFilter) -> Void, current: Bool) -> FacetValue {
+            var next = filter.firstPage
+            apply(&next)
+            return FacetValue(label: label, value: raw, count: counts[raw] ?? 0, href: link(next, countryPage: countryPage), current: current)
+        }
+        func clear(_ apply: (inout PublicationFilter) -> Void) -> String {
+            var next = filter.firstPage
+            apply(&next)
+            return link(next, countryPage: countryPage)
+        }
+        switch facet {
+        case .type:
+            return FacetGroup(title: "Type", clear: filter.type == nil ? nil : clear { $0.type = nil }, values: PublicationType.allCases.map { t in
+                value(t.label, t.rawValue, apply: { $0.type = t }, current: filter.type == t) })
+        case .programme:
+            return FacetGroup(title: "Programme", clear: filter.programme == nil ? nil : clear { $0.programme = nil }, values: Programme.allCases.map { p in
+                value(p.label, p.rawValue, apply: { $0.programme = p }, current: filter.programme == p) })
+        case .language:
+            return FacetGroup(title: "Language", clear: filter.language == nil ? nil : clear { $0.language = nil }, values: Language.allCases.map { l in
+                value(l.endonym, l.rawValue, apply: { $0.language = l }, current: filter.language == l) })
+        case .year:
+            let years = Set(counts.keys.compactMap(Int.init)).union(filter.year.map { [$0] } ?? []).sorted(by: >)
+            return FacetGroup(title: "Year", clear: filter.year == nil ? nil : clear { $0.year = nil }, values: years.map { y in
+                value(String(y), String(y), apply: { $0.year = y }, current: filter.year == y) })
+        case .country:
+            let countries = counts.keys.compactMap { CountryDirectory.shared.country(code: $0) }.sorted { $0.name < $1.name }
+            return FacetGroup(title: "Country", clear: filter.country == nil ? nil : clear { $0.country = nil }, values: countries.map { c in
+                value(c.name, c.code, apply: { $0.country = c }, current: filter.country == c) })
+        }
+    }
+
+    static func render(_ c: Context) -> HTML {
+        let heading = c.country.map { "\($0.name)" } ?? "Publications"
+        let countryPage = c.country != nil
+        let layout = Layout(title: c.filter.page > 1 ? "\(heading), page \(c.filter.page)" : heading, facts: c.facts,
+                            canonical: link(c.filter, countryPage: countryPage), feeds: c.filter)
+        let facets: [HTML] = c.facets.map { group in
+            let values: [HTML] = group.values.filter { $0.count > 0 || $0.current }.map { v in
+                "<li\(HTML(trusted: v.current ? " class=\"current\"" : ""))><a href=\"\(v.href)\"\(HTML(trusted: v.current ? " aria-current=\"true\"" : ""))>\(v.label)</a> <span class=\"count\">\(v.count)</span></li>"
+            }
+            let clear: HTML = group.clear.map { " <a class=\"meta\" href=\"\($0)\">(all)</a>" } ?? .empty
+            return "<h2>\(group.title)\(clear)</h2><ul>\(values)</ul>\n"
+        }
+        return layout.render("""
+        <div class="layout"><div>
+        <h1>\(heading)</h1>
+        <p class="meta">\(c.total) publications · <span class="feeds"><a href="\(SiteRoute.feed(.rss, c.filter).path)">RSS</a> · <a href="\(SiteRoute.feed(.atom, c.filter).path)">Atom</a></span></p>
+        \(ListItemView.list(c.items))
+        \(ListItemView.pager(page: c.filter.page, total: c.total) { link(c.filter.with(page: $0), countryPage: countryPage) })
+        </div>
+        <aside class="facets" aria-label="Filters">\(facets)</aside></div>
+        """)
+    }
+}

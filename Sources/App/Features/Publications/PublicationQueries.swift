@@ -1,0 +1,114 @@
+import Fluent
+import ObservatoryCore
+import SQLKit
+
+/// Read queries of published publications. They take a `Database` and plain values, never a `Request`.
+enum PublicationQueries {
+    enum Facet: CaseIterable { case type, programme, country, language, year }
+
+    /// `status = 'published'` plus every active filter except `facet`, as an SQL condition on `p`.
+    static func conditions(_ filter: PublicationFilter, except facet: Facet? = nil) -> SQLQueryString {
+        var parts: [SQLQueryString] = ["p.status = 'published'"]
+        if facet != .type, let type = filter.type { parts.append("p.type = \(bind: type.rawValue)") }
+        if facet != .language, let language = filter.language { parts.append("p.language = \(bind: language.rawValue)") }
+        if facet != .year, let year = filter.year { parts.append("p.year = \(bind: year)") }
+        if facet != .country, let country = filter.country {
+            parts.append("p.id IN (SELECT publication_id FROM publication_countries WHERE country_code = \(bind: country.code))")
+        }
+        if facet != .programme, let programme = filter.programme {
+            parts.append("p.id IN (SELECT publication_id FROM publication_programmes WHERE programme = \(bind: programme.rawValue))")
+        }
+        return parts.joined(separator: " AND ")
+    }
+
+    static func list(_ filter: PublicationFilter, limit: Int = PublicationFilter.pageSize, on db: any Database) async throws -> [PublicationSummary] {
+        let query: SQLQueryString = """
+            SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p WHERE \(conditions(filter))
+            ORDER BY p.published_on DESC, p.id DESC LIMIT \(literal: limit) OFFSET \(literal: filter.offset)
+            """
+        return try await db.sql.raw(query).all(decoding: PublicationSummary.self)
+    }
+
+    private struct CountRow: Decodable { let n: Int }
+    private struct FacetRow: Decodable { let value: String; let n: Int }
+
+    static func count(_ filter: PublicationFilter, on db: any Database) async throws -> Int {
+        let query: SQLQueryString = "SELECT COUNT(*) AS n FROM publications p WHERE \(conditions(filter))"
+        return try await db.sql.raw(query).first(decoding: CountRow.self)?.n ?? 0
+    }
+
+    /// Published since `date` (inclusive), for "N new".
+    static func count(publishedSince date: CivilDate, on db: any Database) async throws -> Int {
+        let query: SQLQueryString = "SELECT COUNT(*) AS n FROM publications p WHERE p.status = 'published' AND p.published_on >= \(bind: date.description)"
+        return try await db.sql.raw(query).first(decoding: CountRow.self)?.n ?? 0
+    }
+
+    /// How many publications each value of `facet` would show, under the other active filters.
+    static func counts(of facet: Facet, _ filter: PublicationFilter, on db: any Database) async throws -> [String: Int] {
+        let condition = conditions(filter, except: facet)
+        let query: SQLQueryString = switch facet {
+        case .type: "SELECT p.type AS value, COUNT(*) AS n FROM publications p WHERE \(condition) GROUP BY p.type"
+        case .language: "SELECT p.language AS value, COUNT(*) AS n FROM publications p WHERE \(condition) GROUP BY p.language"
+        case .year: "SELECT CAST(p.year AS TEXT) AS value, COUNT(*) AS n FROM publications p WHERE \(condition) GROUP BY p.year"
+        case .country: """
+            SELECT c.country_code AS value, COUNT(*) AS n FROM publication_countries c
+            JOIN publications p ON p.id = c.publication_id WHERE \(condition) GROUP BY c.country_code
+            """
+        case .programme: """
+            SELECT g.programme AS value, COUNT(*) AS n FROM publication_programmes g
+            JOIN publications p ON p.id = g.publication_id WHERE \(condition) GROUP BY g.programme
+            """
+        }
+        let rows = try await db.sql.raw(query).all(decoding: FacetRow.self)
+        return Dictionary(rows.map { ($0.value, $0.n) }, uniquingKeysWith: +)
+    }
+
+    static func find(id: String, on db: any Database) async throws -> PublicationDetail? {
+        let query: SQLQueryString = "SELECT \(unsafeRaw: PublicationDetail.columns) FROM publications p WHERE p.id = \(bind: id) AND p.status = 'published'"
+        return try await db.sql.raw(query).first(decoding: PublicationDetail.self)
+    }
+
+    /// The other language versions of a publication (its original and the original's translations).
+    static func translations(of publication: PublicationDetail, on db: any Database) async throws -> [PublicationSummary] {
+        let group = publication.translationOf ?? publication.id
+        let query: SQLQueryString = """
+            SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p WHERE p.status = 'published'
+            AND (p.id = \(bind: group) OR p.translation_of = \(bind: group)) AND p.id <> \(bind: publication.id)
+            ORDER BY p.language, p.id
+            """
+        return try await db.sql.raw(query).all(decoding: PublicationSummary.self)
+    }
+
+    /// The whole follow-up chain a publication belongs to: the original appeal and every follow-up, in order.
+    /// Empty when the publication has no follow-up and follows up nothing.
+    static func followUpChain(of publication: PublicationDetail, on db: any Database) async throws -> [PublicationSummary] {
+        var root = publication.id
+        var parent = publication.followUpOf
+        var hops = 0
+        while let next = parent, hops < 50 {
+            root = next
+            let query: SQLQueryString = "SELECT p.follow_up_of AS value FROM publications p WHERE p.id = \(bind: next)"
+            parent = try await db.sql.raw(query).first(decoding: OptionalValue.self)?.value
+            hops += 1
+        }
+        var members: [PublicationSummary] = []
+        var frontier = [root]
+        var seen: Set<String> = []
+        let rootQuery: SQLQueryString = "SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p WHERE p.id = \(bind: root) AND p.status = 'published'"
+        members += try await db.sql.raw(rootQuery).all(decoding: PublicationSummary.self)
+        while !frontier.isEmpty, seen.count < 500 {
+            seen.formUnion(frontier)
+            let query: SQLQueryString = """
+                SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p
+                WHERE p.status = 'published' AND p.follow_up_of IN (\(binds: frontier))
+                """
+            let found = try await db.sql.raw(query).all(decoding: PublicationSummary.self).filter { !seen.contains($0.id) }
+            members += found
+            frontier = found.map(\.id)
+        }
+        guard members.count > 1 else { return [] }
+        return members.sorted { ($0.publishedOn, $0.reference ?? "", $0.id) < ($1.publishedOn, $1.reference ?? "", $1.id) }
+    }
+
+    private struct OptionalValue: Decodable { let value: String? }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import ObservatoryCore
+
+/// A publication as lists and feeds show it.
+struct PublicationSummary: Decodable, Sendable, Equatable {
+    static let columns = "p.id, p.type, p.kind, p.language, p.published_on, p.title, p.summary, p.country_codes, p.programme_slugs, p.reference, p.event_date"
+
+    let id: String
+    let type: String
+    let kind: String?
+    let language: String
+    let publishedOn: String
+    let title: String
+    let summary: String
+    let countryCodes: String
+    let programmeSlugs: String
+    let reference: String?
+    let eventDate: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, kind, language, title, summary, reference
+        case publishedOn = "published_on", countryCodes = "country_codes", programmeSlugs = "programme_slugs", eventDate = "event_date"
+    }
+
+    var publicationType: PublicationType? { PublicationType(rawValue: type) }
+    var interventionKind: InterventionKind? { kind.flatMap(InterventionKind.init(rawValue:)) }
+    var lang: Language { Language(rawValue: language) ?? .en }
+    var date: CivilDate? { CivilDate(publishedOn) }
+    var countries: [Country] {
+        countryCodes.split(separator: ",").compactMap { CountryDirectory.shared.country(code: String($0)) }
+    }
+    var programmes: [Programme] { programmeSlugs.split(separator: ",").compactMap { Programme(rawValue: String($0)) } }
+
+    /// The title, or for an event listed by date alone, "Event of March 12, 2019".
+    var displayTitle: String {
+        if !title.trimmingCharacters(in: .whitespaces).isEmpty { return title }
+        let when = (eventDate.flatMap(CivilDate.init) ?? date)?.longEnglish ?? publishedOn
+        return type == PublicationType.event.rawValue ? "Event of \(when)" : "Untitled, \(when)"
+    }
+}
+
+/// A publication as its own page shows it.
+struct PublicationDetail: Decodable, Sendable {
+    static let columns = PublicationSummary.columns + ", p.body, p.follow_up_of, p.translation_of"
+
+    let summary: PublicationSummary
+    let body: String
+    let followUpOf: String?
+    let translationOf: String?
+
+    var id: String { summary.id }
+
+    enum CodingKeys: String, CodingKey {
+        case body, followUpOf = "follow_up_of", translationOf = "translation_of"
+    }
+
+    init(from decoder: any Decoder) throws {
+        summary = try PublicationSummary(from: decoder)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        body = try c.decode(String.self, forKey: .body)
+        followUpOf = try c.decodeIfPresent(String.self, forKey: .followUpOf)
+        translationOf = try c.decodeIfPresent(String.self, forKey: .translationOf)
+    }
+}

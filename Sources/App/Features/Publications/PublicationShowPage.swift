@@ -1,0 +1,60 @@
+import Fluent
+import ObservatoryCore
+
+/// `/publications/{id}`: the article with its translations and its whole follow-up chain.
+enum PublicationShowPage {
+    struct Context: Sendable {
+        let facts: Layout.Facts
+        let publication: PublicationDetail
+        let translations: [PublicationSummary]
+        let chain: [PublicationSummary]
+    }
+
+    static func context(id: String, facts: Layout.Facts, on db: any Database) async throws -> Context? {
+        guard let publication = try await PublicationQueries.find(id: id, on: db) else { return nil }
+        return Context(facts: facts, publication: publication,
+                       translations: try await PublicationQueries.translations(of: publication, on: db),
+                       chain: try await PublicationQueries.followUpChain(of: publication, on: db))
+    }
+
+    static func render(_ c: Context) -> HTML {
+        let p = c.publication.summary
+        let layout = Layout(title: p.displayTitle, facts: c.facts, canonical: SiteRoute.publication(id: p.id).path,
+                            description: p.summary.isEmpty ? nil : p.summary)
+        var facts: [HTML] = ["<dt>Date</dt><dd><time datetime=\"\(p.publishedOn)\">\(p.date?.longEnglish ?? p.publishedOn)</time></dd>"]
+        let typeFilter = PublicationFilter(type: p.publicationType)
+        facts.append("<dt>Type</dt><dd><a href=\"\(SiteRoute.publications(typeFilter).path)\">\(p.publicationType?.label ?? p.type)</a></dd>")
+        if let kind = p.interventionKind { facts.append("<dt>Kind</dt><dd>\(kind.label)</dd>") }
+        if let reference = p.reference { facts.append("<dt>Reference</dt><dd>\(reference)</dd>") }
+        if let event = p.eventDate.flatMap(CivilDate.init) { facts.append("<dt>Event date</dt><dd>\(event.longEnglish)</dd>") }
+        if !p.programmes.isEmpty {
+            let links: [HTML] = p.programmes.map { "<a href=\"\(SiteRoute.publications(PublicationFilter(programme: $0)).path)\">\($0.label)</a>" }
+            facts.append("<dt>Programmes</dt><dd>\(links.joined(separator: ", "))</dd>")
+        }
+        if !p.countries.isEmpty {
+            let links: [HTML] = p.countries.map { "<a href=\"\(SiteRoute.country($0, PublicationFilter()).path)\">\($0.name)</a>" }
+            facts.append("<dt>Countries</dt><dd>\(links.joined(separator: ", "))</dd>")
+        }
+        facts.append("<dt>Language</dt><dd>\(p.lang.endonym)</dd>")
+        let translations: HTML = c.translations.isEmpty ? .empty : """
+            <section aria-labelledby="translations"><h2 id="translations">Also in</h2><ul class="translations">\(c.translations.map { t -> HTML in
+                "<li><a href=\"\(SiteRoute.publication(id: t.id).path)\" hreflang=\"\(t.language)\" lang=\"\(t.language)\">\(t.lang.endonym): <bdi>\(t.displayTitle)</bdi></a></li>" })</ul></section>
+            """
+        let chain: HTML = c.chain.isEmpty ? .empty : """
+            <section aria-labelledby="chain"><h2 id="chain">The case so far</h2><ol class="chain">\(c.chain.map { m -> HTML in
+                let label: HTML = "<time datetime=\"\(m.publishedOn)\">\(m.date?.longEnglish ?? m.publishedOn)</time> — <bdi>\(m.displayTitle)</bdi>\(HTML(trusted: m.reference.map { " (" + HTML.escape($0) + ")" } ?? ""))"
+                return m.id == p.id ? "<li class=\"here\" aria-current=\"page\">\(label)</li>" : "<li><a href=\"\(SiteRoute.publication(id: m.id).path)\">\(label)</a></li>"
+            })</ol></section>
+            """
+        let dir = p.lang.isRightToLeft ? "rtl" : "ltr"
+        return layout.render("""
+        <article lang="\(p.language)" dir="\(dir)">
+        <h1><bdi>\(p.displayTitle)</bdi></h1>
+        <dl>\(facts)</dl>
+        \(chain)
+        <div class="body">\(Markdown.render(c.publication.body))</div>
+        \(translations)
+        </article>
+        """)
+    }
+}

@@ -1,0 +1,88 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+
+/// Writes publications and organisations: one batch per transaction, keyed by their stable source ids.
+enum PublicationStore {
+    struct BatchResult: Sendable { var stored = 0; var updated = 0 }
+
+    static let columns = ["id", "created_at", "updated_at", "type", "kind", "language", "published_on", "year", "title",
+                          "summary", "body", "country_codes", "programme_slugs", "reference", "follow_up_of",
+                          "translation_of", "event_date", "status"]
+
+    /// Inserts new ids and updates known ones (never a duplicate). Ids must be unique within `batch`.
+    static func upsert(_ batch: [ArchivePublication], status: String = "published", on db: any Database,
+                       now: Date = Date()) async throws -> BatchResult {
+        guard !batch.isEmpty else { return BatchResult() }
+        let ids = batch.map(\.id)
+        return try await db.transaction { tx in
+            let sql = tx.sql
+            let existing = try await existingIDs(ids, table: "publications", on: sql)
+            let insert = sql.insert(into: "publications").columns(columns)
+            for p in batch {
+                let values: [any Encodable & Sendable] = [
+                    p.id, now, now, p.type.rawValue, p.kind?.rawValue, p.language.rawValue, p.published.description,
+                    p.published.year, p.title, p.summary, p.body, p.countries.joined(separator: ","),
+                    p.programmes.map(\.rawValue).joined(separator: ","), p.reference, p.followUpOf, p.translationOf,
+                    p.eventDate?.description, status,
+                ]
+                insert.values(values)
+            }
+            try await insert.onConflict(with: ["id"]) { update in
+                for column in columns where column != "id" && column != "created_at" {
+                    update.set(excludedValueOf: column)
+                }
+                return update
+            }.run()
+            try await sql.delete(from: "publication_countries").where("publication_id", .in, ids).run()
+            try await sql.delete(from: "publication_programmes").where("publication_id", .in, ids).run()
+            let countryRows = batch.flatMap { p in p.countries.enumerated().map { [p.id, $0.element, $0.offset] as [any Encodable & Sendable] } }
+            if !countryRows.isEmpty {
+                let q = sql.insert(into: "publication_countries").columns("publication_id", "country_code", "position")
+                countryRows.forEach { q.values($0) }
+                try await q.run()
+            }
+            let programmeRows = batch.flatMap { p in p.programmes.map { [p.id, $0.rawValue] as [any Encodable & Sendable] } }
+            if !programmeRows.isEmpty {
+                let q = sql.insert(into: "publication_programmes").columns("publication_id", "programme")
+                programmeRows.forEach { q.values($0) }
+                try await q.run()
+            }
+            return BatchResult(stored: batch.count - existing.count, updated: existing.count)
+        }
+    }
+
+    static let organisationColumns = ["id", "created_at", "updated_at", "name", "type", "country_code",
+                                      "working_languages", "networks", "founded", "website"]
+
+    static func upsert(_ batch: [ArchiveOrganisation], on db: any Database, now: Date = Date()) async throws -> BatchResult {
+        guard !batch.isEmpty else { return BatchResult() }
+        return try await db.transaction { tx in
+            let sql = tx.sql
+            let existing = try await existingIDs(batch.map(\.id), table: "organisations", on: sql)
+            let insert = sql.insert(into: "organisations").columns(organisationColumns)
+            for o in batch {
+                let values: [any Encodable & Sendable] = [
+                    o.id, now, now, o.name, o.type?.rawValue, o.country, o.workingLanguages.joined(separator: ","),
+                    o.networks.joined(separator: ","), o.founded, o.website,
+                ]
+                insert.values(values)
+            }
+            try await insert.onConflict(with: ["id"]) { update in
+                for column in organisationColumns where column != "id" && column != "created_at" {
+                    update.set(excludedValueOf: column)
+                }
+                return update
+            }.run()
+            return BatchResult(stored: batch.count - existing.count, updated: existing.count)
+        }
+    }
+
+    private struct IDRow: Decodable { let id: String }
+
+    static func existingIDs(_ ids: [String], table: String, on sql: any SQLDatabase) async throws -> Set<String> {
+        let rows = try await sql.select().column("id").from(table).where("id", .in, ids).all(decoding: IDRow.self)
+        return Set(rows.map(\.id))
+    }
+}

@@ -1,0 +1,46 @@
+import ObservatoryCore
+import Vapor
+
+/// Turns every error into a page in the site's design: 404 and 400 name the problem; anything else is a
+/// plain 500 that reveals nothing of the server's internals (the details go to the log, without request data).
+struct ErrorPageMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: req)
+        } catch {
+            let status: HTTPResponseStatus
+            let message: String
+            var headers = HTTPHeaders()
+            if let abort = error as? any AbortError {
+                status = abort.status
+                message = status.code < 500 ? abort.reason : "Something went wrong on our side. Please try again later."
+                headers = abort.headers
+            } else {
+                status = .internalServerError
+                message = "Something went wrong on our side. Please try again later."
+            }
+            if status.code >= 500 {
+                req.logger.error("\(req.method) \(req.url.path) failed: \(String(reflecting: error))")
+            }
+            return Self.page(status: status, message: message, headers: headers)
+        }
+    }
+
+    static func page(status: HTTPResponseStatus, message: String, headers: HTTPHeaders = [:]) -> Response {
+        let title = switch status.code {
+        case 404: "Page not found"
+        case 400: "This address has a problem"
+        case 405: "Not allowed"
+        default: status.code < 500 ? status.reasonPhrase : "Server error"
+        }
+        let html = Layout(title: title, facts: nil).render("""
+        <h1>\(title)</h1>
+        <p class="notice">\(message)</p>
+        <p><a href="\(SiteRoute.home(page: 1).path)">Go to the latest publications</a> · <a href="\(SiteRoute.publications(PublicationFilter()).path)">Browse all publications</a></p>
+        """)
+        let response = Response(status: status, headers: headers, body: .init(string: html.rendered))
+        response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}

@@ -1,0 +1,37 @@
+import ObservatoryCore
+
+/// One entry of a publication list, as readers know it:
+/// "Country: headline" linking to the article, then `date | programmes | type | countries`.
+enum ListItemView {
+    static func render(_ item: PublicationSummary) -> HTML {
+        let date = item.date?.longEnglish ?? item.publishedOn
+        let programmes = item.programmes.map(\.label).joined(separator: ", ")
+        let type = item.publicationType?.label ?? item.type
+        let countries: [HTML] = item.countries.map {
+            "<a href=\"\(SiteRoute.country($0, PublicationFilter()).path)\">\($0.name)</a>"
+        }
+        var meta: [HTML] = ["<time datetime=\"\(item.publishedOn)\">\(date)</time>"]
+        if !programmes.isEmpty { meta.append("\(programmes)") }
+        meta.append("\(type)")
+        if !countries.isEmpty { meta.append(countries.joined(separator: ", ")) }
+        return """
+        <li lang="\(item.language)"><a class="title" href="\(SiteRoute.publication(id: item.id).path)"><bdi>\(item.displayTitle)</bdi></a>
+        <div class="meta">\(meta.joined(separator: " | "))</div></li>
+
+        """
+    }
+
+    static func list(_ items: [PublicationSummary]) -> HTML {
+        guard !items.isEmpty else { return "<p class=\"notice\">No publications match these filters.</p>" }
+        return "<ol class=\"items\">\n\(items.map(render))</ol>"
+    }
+
+    /// Previous / next links, keeping every other parameter.
+    static func pager(page: Int, total: Int, link: (Int) -> String) -> HTML {
+        let pages = max(1, (total + PublicationFilter.pageSize - 1) / PublicationFilter.pageSize)
+        guard pages > 1 else { return .empty }
+        let previous: HTML = page > 1 ? "<a rel=\"prev\" href=\"\(link(page - 1))\">← Newer</a>" : "<span></span>"
+        let next: HTML = page < pages ? "<a rel=\"next\" href=\"\(link(page + 1))\">Older →</a>" : "<span></span>"
+        return "<nav class=\"pager\" aria-label=\"Pages\">\(previous)<span>Page \(page) of \(pages)</span>\(next)</nav>"
+    }
+}

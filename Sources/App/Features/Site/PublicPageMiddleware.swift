@@ -1,0 +1,82 @@
+import ObservatoryCore
+import Foundation
+import Fluent
+import Vapor
+
+/// Serves anonymous public pages from rendered copies (see `PageCache`), answers `If-None-Match` with 304,
+/// and sets the validators and cache headers. The content version doubles as the ETag.
+struct PublicPageMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard req.method == .GET || req.method == .HEAD else { return try await next.respond(to: req) }
+        let services = req.site
+        let snapshot = try await services.contentWatcher.current(on: req.db)
+        let day = services.clock.today.daysSinceEpoch
+        req.storage[ContentSnapshotKey.self] = snapshot
+        let key = "\(day)|\(req.headers.first(name: .host) ?? "")|\(req.url.string)"
+        let etag = "\"\(snapshot.version)-\(day)-\(Self.hash(key))\""
+
+        if let match = req.headers.first(name: .ifNoneMatch), match.split(separator: ",").contains(where: {
+            $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == etag
+        }) {
+            let response = Response(status: .notModified)
+            Self.setValidators(response, etag: etag, snapshot: snapshot)
+            return response
+        }
+        if let page = services.pageCache.page(key, version: snapshot.version) {
+            let response = Response(status: .ok, body: .init(buffer: page.body))
+            response.headers.replaceOrAdd(name: .contentType, value: page.contentType)
+            Self.setValidators(response, etag: etag, snapshot: snapshot)
+            return response
+        }
+        let response = try await next.respond(to: req)
+        guard response.status == .ok, response.storage[CacheableKey.self] == true else { return response }
+        if let body = response.body.buffer, let type = response.headers.first(name: .contentType) {
+            services.pageCache.store(.init(body: body, contentType: type), for: key, version: snapshot.version)
+        }
+        Self.setValidators(response, etag: etag, snapshot: snapshot)
+        return response
+    }
+
+    static func setValidators(_ response: Response, etag: String, snapshot: ContentVersion.Snapshot) {
+        response.headers.replaceOrAdd(name: .eTag, value: etag)
+        response.headers.replaceOrAdd(name: .lastModified, value: HTTPHeaders.LastModified(snapshot.changedAt).serialize())
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
+    }
+
+    /// FNV-1a, to keep ETags short.
+    static func hash(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(hash, radix: 36)
+    }
+}
+
+struct ContentSnapshotKey: StorageKey { typealias Value = ContentVersion.Snapshot }
+/// Set on a response that is the same for every anonymous reader and may be cached.
+struct CacheableKey: StorageKey { typealias Value = Bool }
+
+extension Request {
+    /// The header facts for this request's content version, computed once per version and day.
+    func siteFacts() async throws -> Layout.Facts {
+        let services = self.site
+        let snapshot: ContentVersion.Snapshot
+        if let known = storage[ContentSnapshotKey.self] { snapshot = known } else { snapshot = try await services.contentWatcher.current(on: db) }
+        let today = services.clock.today
+        if let facts = services.pageCache.facts(version: snapshot.version, day: today.daysSinceEpoch) { return facts }
+        let facts = Layout.Facts(
+            articles: try await PublicationQueries.count(PublicationFilter(), on: db),
+            new: try await PublicationQueries.count(publishedSince: today.adding(days: 1 - services.config.newDays), on: db))
+        services.pageCache.storeFacts(facts, version: snapshot.version, day: today.daysSinceEpoch)
+        return facts
+    }
+}
+
+extension Response {
+    /// A public page, the same for every anonymous reader.
+    static func publicPage(_ html: some CustomStringConvertible, contentType: String = "text/html; charset=utf-8") -> Response {
+        let response = Response(status: .ok, body: .init(string: html.description))
+        response.headers.replaceOrAdd(name: .contentType, value: contentType)
+        response.storage[CacheableKey.self] = true
+        return response
+    }
+}

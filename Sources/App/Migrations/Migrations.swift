@@ -1,0 +1,12 @@
+import Fluent
+
+/// Every migration, in order. Never edit or reorder a shipped one: add a new one at the end.
+enum Migrations {
+    static let all: [any Migration] = [
+        CreatePublication(),            // 001
+        CreatePublicationCountry(),     // 002
+        CreatePublicationProgramme(),   // 003
+        CreateOrganisation(),           // 004
+        CreateSiteState(),              // 005
+    ]
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Everything Observatory reads from its environment, decoded once at boot.
+/// A bad value stops start-up with an error that names the variable.
+public struct AppConfig: Sendable {
+    public enum Storage: Sendable, Equatable {
+        case sqlite(path: String)          // ":memory:" for an in-memory database
+        case postgres(url: String, searchPath: String? = nil)
+    }
+
+    public var storage: Storage
+    /// Load the demo archive into an empty database on `serve`.
+    public var demo: Bool
+    /// "N new" counts publications of the last `newDays` days.
+    public var newDays: Int
+    /// Serve anonymous public pages from rendered copies kept in memory.
+    public var pageCache: Bool
+    /// How often (seconds) an instance looks for changes made by another instance or process.
+    public var changePollSeconds: Double
+    /// The public address used in feeds' absolute links, e.g. `https://observatory.example`.
+    public var publicURL: String?
+    /// Migrate the database at start-up (serve, import).
+    public var autoMigrate: Bool
+
+    public init(storage: Storage = .sqlite(path: "observatory.sqlite"), demo: Bool = true, newDays: Int = 7,
+                pageCache: Bool = true, changePollSeconds: Double = 1, publicURL: String? = nil, autoMigrate: Bool = true) {
+        self.storage = storage; self.demo = demo; self.newDays = newDays; self.pageCache = pageCache
+        self.changePollSeconds = changePollSeconds; self.publicURL = publicURL; self.autoMigrate = autoMigrate
+    }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let problems: [String]
+        public var description: String {
+            "Observatory cannot start; fix these environment variables:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+        }
+    }
+
+    /// Reads `DATABASE_URL`, `OBSERVATORY_DEMO`, `OBSERVATORY_NEW_DAYS`, `OBSERVATORY_PAGE_CACHE`,
+    /// `OBSERVATORY_CHANGE_POLL_SECONDS` and `OBSERVATORY_PUBLIC_URL`.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+        var config = AppConfig()
+        var problems: [String] = []
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+                config.storage = .postgres(url: url)
+            } else if url.hasPrefix("sqlite://") {
+                let path = String(url.dropFirst("sqlite://".count))
+                if path.isEmpty { problems.append("DATABASE_URL: sqlite:// needs a file path, e.g. sqlite:///var/lib/observatory.sqlite") }
+                config.storage = .sqlite(path: path)
+            } else if url.contains("://") {
+                problems.append("DATABASE_URL: unsupported scheme in \"\(url.prefix(while: { $0 != ":" }))://…\"; use postgres://… or a SQLite file path")
+            } else {
+                config.storage = .sqlite(path: url)
+            }
+        }
+        func flag(_ name: String, default value: Bool) -> Bool {
+            guard let raw = env[name]?.lowercased(), !raw.isEmpty else { return value }
+            if ["1", "true", "yes", "on"].contains(raw) { return true }
+            if ["0", "false", "no", "off"].contains(raw) { return false }
+            problems.append("\(name): expected 1 or 0 (true/false), got \"\(raw)\"")
+            return value
+        }
+        config.demo = flag("OBSERVATORY_DEMO", default: true)
+        config.pageCache = flag("OBSERVATORY_PAGE_CACHE", default: true)
+        if let raw = env["OBSERVATORY_NEW_DAYS"], !raw.isEmpty {
+            if let days = Int(raw), (1...365).contains(days) { config.newDays = days }
+            else { problems.append("OBSERVATORY_NEW_DAYS: expected a number of days from 1 to 365, got \"\(raw)\"") }
+        }
+        if let raw = env["OBSERVATORY_CHANGE_POLL_SECONDS"], !raw.isEmpty {
+            if let seconds = Double(raw), seconds >= 0, seconds <= 3600 { config.changePollSeconds = seconds }
+            else { problems.append("OBSERVATORY_CHANGE_POLL_SECONDS: expected seconds from 0 to 3600, got \"\(raw)\"") }
+        }
+        if let raw = env["OBSERVATORY_PUBLIC_URL"], !raw.isEmpty {
+            if (raw.hasPrefix("https://") || raw.hasPrefix("http://")) && URL(string: raw) != nil {
+                config.publicURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            } else { problems.append("OBSERVATORY_PUBLIC_URL: expected an http(s) address like https://observatory.example, got \"\(raw)\"") }
+        }
+        guard problems.isEmpty else { throw Invalid(problems: problems) }
+        return config
+    }
+}

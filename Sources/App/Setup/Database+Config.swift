@@ -1,0 +1,35 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Vapor
+
+extension Application {
+    /// Connects the one database the configuration names.
+    func useStorage(_ storage: AppConfig.Storage) throws {
+        switch storage {
+        case .sqlite(let path):
+            let configuration: SQLiteConfiguration = path == ":memory:"
+                ? .init(storage: .memory, enableForeignKeys: true)
+                : .init(storage: .file(path: path), enableForeignKeys: true)
+            databases.use(.sqlite(configuration, sqlLogLevel: .trace), as: .sqlite)
+        case .postgres(let url, let searchPath):
+            var configuration = try SQLPostgresConfiguration(url: url)
+            if let searchPath { configuration.searchPath = [searchPath] }
+            databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+        }
+    }
+}
+
+extension Database {
+    /// The SQL interface every query of Observatory uses.
+    var sql: any SQLDatabase { self as! any SQLDatabase }
+    var isPostgres: Bool { sql.dialect.name == "postgresql" }
+}
+
+/// Tunes an SQLite file for a web server: write-ahead log, so readers never wait for the writer.
+func tuneSQLite(_ db: any Database) async throws {
+    guard db.sql.dialect.name == "sqlite" else { return }
+    try await db.sql.raw("PRAGMA journal_mode=WAL").run()
+    try await db.sql.raw("PRAGMA synchronous=NORMAL").run()
+    try await db.sql.raw("PRAGMA busy_timeout=10000").run()
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Logging
+import Vapor
+
+/// The `observatory` program: `serve` (the default), `import FILE`, and Vapor's other commands.
+public enum Observatory {
+    public static func main() async throws {
+        var arguments = CommandLine.arguments
+        var config: AppConfig
+        do {
+            config = try AppConfig.fromEnvironment()
+        } catch {
+            standardError("\(error)")
+            exit(2)
+        }
+        if let index = arguments.firstIndex(of: "--no-demo") {
+            arguments.remove(at: index)
+            config.demo = false
+        }
+        var env = try Environment.detect(arguments: arguments)
+        try LoggingSystem.bootstrap(from: &env)
+        let app = try await Application.make(env)
+        let command = arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
+        do {
+            try await configure(app, config)
+            app.asyncCommands.use(ImportCommand(), as: "import")
+            if command == "serve" {
+                try await prepareStorage(app, loadDemo: config.demo)
+            }
+            try await app.execute()
+        } catch {
+            standardError("error: \(error)")
+            try? await app.asyncShutdown()
+            exit(1)
+        }
+        try await app.asyncShutdown()
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import ObservatoryCore
+import Vapor
+
+/// The clock, behind a protocol so tests can fix "today".
+public protocol SiteClock: Sendable {
+    func now() -> Date
+}
+
+public struct SystemClock: SiteClock {
+    public init() {}
+    public func now() -> Date { Date() }
+}
+
+public struct FixedClock: SiteClock {
+    public let date: Date
+    public init(_ date: Date) { self.date = date }
+    public func now() -> Date { date }
+}
+
+extension SiteClock {
+    /// Today's date in UTC.
+    var today: CivilDate { CivilDate(daysSinceEpoch: Int((now().timeIntervalSince1970 / 86_400).rounded(.down))) }
+}
+
+/// Everything with a side effect or shared state, built once at boot; no globals.
+struct SiteServices: Sendable {
+    let config: AppConfig
+    let clock: any SiteClock
+    let pageCache: PageCache
+    let contentWatcher: ContentWatcher
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey { typealias Value = SiteServices }
+
+    var site: SiteServices {
+        get {
+            guard let services = storage[ServicesKey.self] else { fatalError("configure(_:_:) has not set up the services") }
+            return services
+        }
+        set { storage[ServicesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var site: SiteServices { application.site }
+}

@@ -1,0 +1,36 @@
+import Fluent
+import ObservatoryCore
+import Vapor
+
+/// Sets up an application from its configuration: storage, migrations, services, middleware and routes.
+/// Tests call it with their own configuration and clock.
+public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteClock)? = nil) async throws {
+    try app.useStorage(config.storage)
+    app.migrations.add(Migrations.all)
+    app.site = SiteServices(config: config, clock: clock ?? SystemClock(), pageCache: PageCache(enabled: config.pageCache),
+                            contentWatcher: ContentWatcher(pollSeconds: config.changePollSeconds))
+
+    app.http.server.configuration.responseCompression = .enabled(initialByteBufferCapacity: 16 * 1024)
+    app.http.server.configuration.serverName = nil
+    // No request logging: readers may be at risk, so their addresses and paths are not written down.
+    app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(ErrorPageMiddleware())
+
+    try app.register(collection: AssetController())
+    try app.register(collection: PublicationController())
+
+    try await tuneSQLite(app.db)
+}
+
+/// Migrates, and on `serve` loads the demo archive into an empty database.
+func prepareStorage(_ app: Application, loadDemo: Bool) async throws {
+    try await app.autoMigrate()
+    guard loadDemo else { return }
+    let empty = try await PublicationQueries.count(PublicationFilter(), on: app.db) == 0
+    guard empty else { return }
+    app.logger.notice("The database is empty: loading the demo archive (turn off with --no-demo or OBSERVATORY_DEMO=0)…")
+    let demo = DemoArchive(endingOn: app.site.clock.today)
+    let summary = try await ArchiveImporter(db: app.db).importRecords(demo.publications, demo.organisations)
+    app.logger.notice("Demo archive loaded: \(summary)")
+}

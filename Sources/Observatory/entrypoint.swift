@@ -1,0 +1,2 @@
+import App
+try await Observatory.main()

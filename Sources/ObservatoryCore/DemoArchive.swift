@@ -1,0 +1,98 @@
+/// A deterministic demo archive, so a newcomer's first `serve` shows a living site with nothing else
+/// installed. Shaped like the shared generator's output: appeals with reference codes and follow-ups,
+/// translations, other types, four languages, several countries, organisations of the directory.
+public struct DemoArchive: Sendable {
+    public var publications: [ArchivePublication] = []
+    public var organisations: [ArchiveOrganisation] = []
+
+    /// `count` publications spread over the 20 years ending on `endingOn`, and `organisations` organisations.
+    public init(endingOn end: CivilDate, count: Int = 2_000, organisations orgCount: Int = 120, seed: UInt64 = 1) {
+        var rng = SplitMix64(seed: seed)
+        let start = end.daysSinceEpoch - 20 * 365
+        let days = (0..<count).map { _ in start + Int(rng.next(upTo: UInt64(end.daysSinceEpoch - start + 1))) }.sorted()
+        var serials: [String: Int] = [:]
+        var appeals: [(id: String, ref: ReferenceCode, countries: [String], person: String, followUps: Int)] = []
+        let directory = CountryDirectory.shared
+        var n = 0
+        while publications.count < count {
+            let day = CivilDate(daysSinceEpoch: days[publications.count])
+            n += 1
+            let text = DemoText(language: rng.pick(weighted: [(Language.en, 62), (.fr, 18), (.es, 16), (.ar, 4)]))
+            let (type, kind) = rng.pick(weighted: DemoText.types)
+            var codes = [rng.pick(weighted: DemoText.countries)]
+            if rng.chance(0.06) { codes.append(rng.pick(weighted: DemoText.countries + [("EU", 3)])) }
+            codes = codes.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+            var programmes = [rng.pick(weighted: DemoText.programmes)]
+            if rng.chance(0.1) { programmes.append(rng.pick(Programme.allCases)) }
+            programmes = Programme.allCases.filter(programmes.contains)
+            var person = rng.pick(DemoText.first) + " " + rng.pick(DemoText.last)
+            var pub = ArchivePublication(id: "demo-\(n)", type: type, kind: kind, language: text.language, published: day,
+                                         title: "", countries: codes, programmes: programmes)
+            if kind == .urgentAppeal, !appeals.isEmpty, rng.chance(0.25) {
+                let index = appeals.count - 1 - Int(rng.next(upTo: UInt64(min(appeals.count, 150))))
+                appeals[index].followUps += 1
+                let original = appeals[index]
+                pub.followUpOf = original.id
+                pub.countries = original.countries
+                pub.reference = original.ref.followUp(original.followUps).description
+                person = original.person
+            } else if kind == .urgentAppeal {
+                let alpha3 = directory.country(code: codes[0])?.alpha3 ?? "INT"
+                serials["\(alpha3)\(day.year)", default: 0] += 1
+                serials["OBS\(day.year)", default: 0] += 1
+                let ref = ReferenceCode(alpha3: alpha3, countrySerial: serials["\(alpha3)\(day.year)"]!, month: day.month,
+                                        year: day.year, observatorySerial: serials["OBS\(day.year)"]!)
+                pub.reference = ref.description
+                appeals.append((pub.id, ref, codes, person, 0))
+            }
+            let countryName = directory.country(code: pub.countries[0])?.name ?? "the region"
+            text.fill(&pub, country: countryName, person: person, rng: &rng)
+            publications.append(pub)
+            if publications.count < count, rng.chance(0.12) {
+                n += 1
+                let other = DemoText(language: rng.pick(Language.allCases.filter { $0 != text.language && $0 != .ar }))
+                var translation = pub
+                translation.id = "demo-\(n)"
+                translation.language = other.language
+                translation.translationOf = pub.id
+                translation.followUpOf = nil
+                other.fill(&translation, country: countryName, person: person, rng: &rng)
+                publications.append(translation)
+            }
+        }
+        organisations = (1...max(1, orgCount)).map { i in
+            let code = rng.pick(weighted: DemoText.countries)
+            let name = rng.pick(DemoText.orgWords) + " for " + rng.pick(DemoText.orgTopics)
+            return ArchiveOrganisation(
+                id: "demo-org-\(i)", name: "\(name) (\(directory.country(code: code)?.name ?? code))",
+                type: rng.pick(weighted: [(OrganisationType.ngo, 70), (.network, 8), (.lawyersAssociation, 10), (.victimsAssociation, 8), (.union, 4)]),
+                country: code, workingLanguages: Array(Set([rng.pick(["en", "fr", "es", "ar", "ru", "pt"]), "en"])).sorted(),
+                networks: ["sos-torture"] + (rng.chance(0.2) ? ["observatory-partners"] : []),
+                founded: 1948 + Int(rng.next(upTo: 75)), website: "https://org\(i).example")
+        }
+    }
+}
+
+/// A small, fast, deterministic random number generator (SplitMix64).
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func next(upTo bound: UInt64) -> UInt64 { bound == 0 ? 0 : next() % bound }
+    mutating func chance(_ p: Double) -> Bool { Double(next() % 1_000_000) < p * 1_000_000 }
+    mutating func pick<T>(_ items: [T]) -> T { items[Int(next(upTo: UInt64(items.count)))] }
+    mutating func pick<T>(weighted items: [(T, Int)]) -> T {
+        var roll = Int(next(upTo: UInt64(items.reduce(0) { $0 + $1.1 })))
+        for (item, weight) in items {
+            if roll < weight { return item }
+            roll -= weight
+        }
+        return items[items.count - 1].0
+    }
+}
