@@ -59,8 +59,9 @@ public struct ArchiveLineParser: Sendable {
         }
         let language = f.enumeration("language", Language.self, required: true)
         let published = f.date("published", required: true)
-        let title = f.text("title", required: true, max: limits.titleCharacters, singleLine: true) ?? ""
-        if title.trimmingCharacters(in: .whitespaces).isEmpty, let type, type != .event, f.has("title") {
+        let titleText = f.text("title", required: true, max: limits.titleCharacters, singleLine: true)
+        let title = titleText ?? ""
+        if let titleText, titleText.trimmingCharacters(in: .whitespaces).isEmpty, let type, type != .event {
             f.problem("title", "empty (only an event may have no title)")
         }
         let summary = f.text("summary", required: false, max: limits.summaryCharacters, singleLine: false) ?? ""

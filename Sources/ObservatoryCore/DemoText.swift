@@ -78,13 +78,14 @@ struct DemoText {
         }
     }
 
-    func paragraph(_ rng: inout SplitMix64, words count: Int) -> String {
-        let text = (0..<count).map { _ in rng.pick(words) }.joined(separator: " ")
+    func paragraph(_ rng: inout SplitMix64, words count: Int, from vocabulary: [String]) -> String {
+        let text = (0..<count).map { _ in rng.pick(vocabulary) }.joined(separator: " ")
         return text.prefix(1).uppercased() + text.dropFirst() + "."
     }
 
     func fill(_ pub: inout ArchivePublication, country: String, person: String, rng: inout SplitMix64) {
         let act = rng.pick(acts)
+        let vocabulary = words
         if pub.type == .urgentIntervention {
             pub.title = "\(country): \(person) \(act)"
         } else if pub.type == .event && rng.chance(0.15) {
@@ -96,12 +97,12 @@ struct DemoText {
         if pub.kind == .urgentAppeal {
             let s = sections
             parts.append(s.intro.replacing("%c", with: country))
-            if pub.followUpOf != nil { parts += ["## \(s.newInformation)", paragraph(&rng, words: 40)] }
-            parts += ["## \(s.description)", "\(person) \(act).", paragraph(&rng, words: 60), paragraph(&rng, words: 50)]
+            if pub.followUpOf != nil { parts += ["## \(s.newInformation)", paragraph(&rng, words: 40, from: vocabulary)] }
+            parts += ["## \(s.description)", "\(person) \(act).", paragraph(&rng, words: 60, from: vocabulary), paragraph(&rng, words: 50, from: vocabulary)]
             parts += ["## \(s.actions)", s.ask.replacing("%c", with: country),
                       demands.map { "1. " + $0.replacing("%p", with: person) + ";" }.joined(separator: "\n")]
         } else {
-            parts = (0..<3).map { _ in paragraph(&rng, words: 50) }
+            parts = (0..<3).map { _ in paragraph(&rng, words: 50, from: vocabulary) }
         }
         pub.body = parts.joined(separator: "\n\n")
         pub.summary = String(parts[0].prefix(300))
