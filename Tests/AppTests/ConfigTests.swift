@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+@testable import App
+
+@Suite struct ConfigTests {
+    @Test func defaultsToAnSQLiteFileWithTheDemo() throws {
+        let config = try AppConfig.fromEnvironment([:])
+        #expect(config.storage == .sqlite(path: "observatory.sqlite"))
+        #expect(config.demo)
+        #expect(config.newDays == 7)
+        #expect(config.pageCache)
+    }
+
+    @Test(arguments: [
+        ("postgres://u:p@db:5432/obs", AppConfig.Storage.postgres(url: "postgres://u:p@db:5432/obs")),
+        ("postgresql://db/obs", .postgres(url: "postgresql://db/obs")),
+        ("sqlite:///var/lib/obs.sqlite", .sqlite(path: "/var/lib/obs.sqlite")),
+        ("data/obs.sqlite", .sqlite(path: "data/obs.sqlite")),
+    ])
+    func databaseURLPicksTheEngine(_ url: String, _ storage: AppConfig.Storage) throws {
+        #expect(try AppConfig.fromEnvironment(["DATABASE_URL": url]).storage == storage)
+    }
+
+    @Test func badValuesNameTheirVariable() {
+        let env = ["DATABASE_URL": "mysql://x", "OBSERVATORY_DEMO": "maybe", "OBSERVATORY_NEW_DAYS": "-3", "OBSERVATORY_PUBLIC_URL": "ftp://x"]
+        do {
+            _ = try AppConfig.fromEnvironment(env)
+            Issue.record("accepted bad configuration")
+        } catch let invalid as AppConfig.Invalid {
+            let text = invalid.description
+            for name in ["DATABASE_URL", "OBSERVATORY_DEMO", "OBSERVATORY_NEW_DAYS", "OBSERVATORY_PUBLIC_URL"] {
+                #expect(text.contains(name + ":"), "\(name) not named in \(text)")
+            }
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["OBSERVATORY_DEMO": "0", "OBSERVATORY_PAGE_CACHE": "nope"]) }
+        #expect(try AppConfig.fromEnvironment(["OBSERVATORY_DEMO": "0"]).demo == false)
+    }
+
+    /// In CI the storage tests must run on PostgreSQL too; a missing server is a failure, not a silent skip.
+    @Test func postgresIsThereWhenCIRuns() {
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            #expect(Engine.postgresURL != nil, "CI=true but OBSERVATORY_TEST_POSTGRES_URL is not set: PostgreSQL tests would not run")
+        }
+    }
+}

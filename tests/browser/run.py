@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Browser tests: a real headless Chromium drives the real `observatory` binary.
+
+    python3 tests/browser/run.py .build/debug/observatory
+
+Generates an archive with the shared generator, imports it into a fresh SQLite file, serves it on
+loopback and walks the key reader flows. Prints 'N passed, N failed' and exits non-zero on failure.
+Set OBSERVATORY_SCREENSHOTS=DIR to keep a screenshot of each step.
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from webdriver import Browser, free_port, wait_for_http  # noqa: E402
+import flows  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+GENERATOR = ROOT.parent / "shared" / "corpus" / "gen.py"
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/observatory")
+    work = tempfile.mkdtemp(prefix="observatory-browser-")
+    archive = os.path.join(work, "archive.jsonl")
+    with open(archive, "w") as f:
+        subprocess.run([sys.executable, str(GENERATOR), "--count", "400", "--seed", "3", "--from-year", "2015"], stdout=f, check=True)
+    records = [json.loads(line) for line in open(archive)]
+    env = dict(os.environ, DATABASE_URL=os.path.join(work, "site.sqlite"), OBSERVATORY_DEMO="0")
+    subprocess.run([binary, "import", archive], env=env, check=True, stdout=subprocess.DEVNULL)
+    port = free_port()
+    server = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    passed = failed = 0
+    browser = None
+    try:
+        site = f"http://127.0.0.1:{port}"
+        wait_for_http(site + "/", 60)
+        browser = Browser()
+        shots = os.environ.get("OBSERVATORY_SCREENSHOTS")
+        for name, flow in flows.ALL:
+            try:
+                flow(browser, site, records, shots)
+                print(f"✔ {name}")
+                passed += 1
+            except Exception:
+                print(f"✘ {name}\n{traceback.format_exc()}")
+                failed += 1
+    finally:
+        if browser:
+            browser.quit()
+        server.terminate()
+        server.wait(10)
+    print(f"browser: {passed} passed, {failed} failed")
+    return 1 if failed or not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""A minimal W3C WebDriver client (chromedriver), so the browser tests need no package beyond Python."""
+import base64
+import json
+import socket
+import subprocess
+import time
+import urllib.request
+
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                return r.status
+        except Exception:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {seconds}s")
+
+
+class Browser:
+    def __init__(self, chromedriver="/usr/bin/chromedriver", chromium="/usr/bin/chromium"):
+        self.port = free_port()
+        self.driver = subprocess.Popen([chromedriver, f"--port={self.port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.base = f"http://127.0.0.1:{self.port}"
+        wait_for_http(self.base + "/status", 30)
+        caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,900"]}}}}
+        self.session = self._call("POST", "/session", caps)["sessionId"]
+
+    def _call(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return json.loads(r.read() or b"{}").get("value", {})
+        except urllib.error.HTTPError as e:
+            raise RuntimeError(f"WebDriver {method} {path}: {e.read().decode()[:400]}") from None
+
+    def _s(self, path, method="GET", body=None):
+        return self._call(method, f"/session/{self.session}{path}", body)
+
+    def go(self, url):
+        self._s("/url", "POST", {"url": url})
+
+    @property
+    def url(self):
+        return self._s("/url")
+
+    @property
+    def title(self):
+        return self._s("/title")
+
+    def find(self, css):
+        return Element(self, self._s("/element", "POST", {"using": "css selector", "value": css})[ELEMENT])
+
+    def find_all(self, css):
+        return [Element(self, e[ELEMENT]) for e in self._s("/elements", "POST", {"using": "css selector", "value": css})]
+
+    def screenshot(self, path):
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(self._s("/screenshot")))
+
+    def quit(self):
+        try:
+            self._s("", "DELETE")
+        finally:
+            self.driver.terminate()
+            self.driver.wait(10)
+
+
+class Element:
+    def __init__(self, browser, id):
+        self.browser, self.id = browser, id
+
+    def click(self):
+        self.browser._s(f"/element/{self.id}/click", "POST", {})
+
+    @property
+    def text(self):
+        return self.browser._s(f"/element/{self.id}/text")
+
+    def attribute(self, name):
+        return self.browser._s(f"/element/{self.id}/attribute/{name}")
