@@ -21,7 +21,7 @@ import Testing
         #expect(try AppConfig.fromEnvironment(["DATABASE_URL": url]).storage == storage)
     }
 
-    @Test func badValuesNameTheirVariable() {
+    @Test func badValuesNameTheirVariable() throws {
         let env = ["DATABASE_URL": "mysql://x", "OBSERVATORY_DEMO": "maybe", "OBSERVATORY_NEW_DAYS": "-3", "OBSERVATORY_PUBLIC_URL": "ftp://x"]
         do {
             _ = try AppConfig.fromEnvironment(env)
