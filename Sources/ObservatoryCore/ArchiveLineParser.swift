@@ -26,14 +26,19 @@ public struct ArchiveLineParser: Sendable {
         self.limits = limits
     }
 
-    public func parse(_ line: some Collection<UInt8>, number: Int) -> ParsedLine {
+    public func parse(_ line: [UInt8], number: Int) -> ParsedLine {
+        parse(line[...], number: number)
+    }
+
+    public func parse(_ line: ArraySlice<UInt8>, number: Int) -> ParsedLine {
         func fail(_ field: String, _ reason: String) -> ParsedLine {
             .rejected([ArchiveProblem(line: number, field: field, reason: reason)])
         }
         guard line.count <= limits.lineBytes else {
             return fail("line", "too long (\(line.count) bytes, at most \(limits.lineBytes))")
         }
-        guard !line.contains(0) else { return fail("line", "contains a NUL byte") }
+        let hasNul = line.withUnsafeBytes { raw in raw.baseAddress.map { memchr($0, 0, raw.count) != nil } ?? false }
+        guard !hasNul else { return fail("line", "contains a NUL byte") }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Data(line), options: [])

@@ -58,6 +58,9 @@ import Vapor
             // Counts of another facet follow the active filters: in Mexico 2018, one statement.
             #expect(mx2018.body.contains("<a href=\"/publications?type=statement&amp;country=mx&amp;year=2018\">Statements</a> <span class=\"count\">1</span>"))
             #expect(esUI.body.contains("2 publications"))
+            // Each filter in force is shown with a link that removes it alone.
+            #expect(mx2018.body.contains("<a href=\"/publications?year=2018\" title=\"Remove this filter\">Mexico ×</a>"))
+            #expect(mx2018.body.contains("<a href=\"/publications?country=mx\" title=\"Remove this filter\">2018 ×</a>"))
             #expect(esUI.body.contains("href=\"/publications/feed.rss?type=urgent-intervention&amp;programme=human-rights-defenders&amp;language=es\""))
         }
     }

@@ -38,7 +38,7 @@ struct ArchiveImporter {
                 }
                 continue
             }
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            if Self.isBlank(line) { continue }
             summary.read += 1
             switch parser.parse(line, number: number) {
             case .rejected(let problems):
@@ -59,6 +59,11 @@ struct ArchiveImporter {
         try await flush(&state, into: &summary)
         if summary.stored + summary.updated > 0 { try await ContentVersion.bump(on: db) }
         return summary
+    }
+
+    static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
+        for byte in line where byte != 0x20 && byte != 0x09 && byte != 0x0D { return false }
+        return true
     }
 
     /// Stores records already in memory (the demo archive), in the same batches.
@@ -118,7 +123,11 @@ struct LineReader {
 
     mutating func next() throws -> Line? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+            let found = buffer.withUnsafeBytes { raw -> Int? in
+                guard start < raw.count, let hit = memchr(raw.baseAddress! + start, 0x0A, raw.count - start) else { return nil }
+                return raw.baseAddress!.distance(to: UnsafeRawPointer(hit))
+            }
+            if let newline = found {
                 let line = buffer[start..<newline]
                 start = newline + 1
                 if skipped > 0 {

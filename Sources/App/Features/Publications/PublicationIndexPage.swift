@@ -65,6 +65,23 @@ enum PublicationIndexPage {
         }
     }
 
+    /// The filters in force, each with a link that removes it.
+    static func activeFilters(_ c: Context) -> HTML {
+        let countryPage = c.country != nil
+        var chips: [(String, PublicationFilter)] = []
+        let f = c.filter.firstPage
+        if let type = f.type { var g = f; g.type = nil; chips.append((type.label, g)) }
+        if let programme = f.programme { var g = f; g.programme = nil; chips.append((programme.label, g)) }
+        if !countryPage, let country = f.country { var g = f; g.country = nil; chips.append((country.name, g)) }
+        if let language = f.language { var g = f; g.language = nil; chips.append((language.endonym, g)) }
+        if let year = f.year { var g = f; g.year = nil; chips.append((String(year), g)) }
+        guard !chips.isEmpty else { return .empty }
+        let links: [HTML] = chips.map { label, without in
+            "<a href=\"\(link(without, countryPage: countryPage))\" title=\"Remove this filter\">\(label) ×</a>"
+        }
+        return "<p class=\"chips\" aria-label=\"Filters in force\">\(links)</p>"
+    }
+
     static func render(_ c: Context) -> HTML {
         let heading = c.country.map { "\($0.name)" } ?? "Publications"
         let countryPage = c.country != nil
@@ -80,6 +97,7 @@ enum PublicationIndexPage {
         return layout.render("""
         <div class="layout"><div>
         <h1>\(heading)</h1>
+        \(activeFilters(c))
         <p class="meta">\(c.total) publications · <span class="feeds"><a href="\(SiteRoute.feed(.rss, c.filter).path)">RSS</a> · <a href="\(SiteRoute.feed(.atom, c.filter).path)">Atom</a></span></p>
         \(ListItemView.list(c.items))
         \(ListItemView.pager(page: c.filter.page, total: c.total) { link(c.filter.with(page: $0), countryPage: countryPage) })

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Command-line tests of the real `observatory` binary: import exit status, messages and summary, and
+serve's start-up (migrations, demo archive, printed URL, configuration errors).
+
+    python3 tests/cli/run.py .build/debug/observatory
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "browser"))
+from webdriver import free_port, wait_for_http  # noqa: E402
+
+BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/observatory")
+WORK = tempfile.mkdtemp(prefix="observatory-cli-")
+
+
+def run(args, **env):
+    return subprocess.run([BIN] + args, env=dict(os.environ, **env), capture_output=True, text=True, timeout=300)
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def import_reports_bad_lines_and_exits_non_zero():
+    archive = os.path.join(WORK, "mixed.jsonl")
+    with open(archive, "w") as f:
+        f.write('{"id": "a", "type": "statement", "language": "en", "published": "2020-01-01", "title": "Mexico: ok", "countries": ["Mexico"]}\n')
+        f.write('{"id": "b", "type": "statement", "language": "en", "published": "2020-02-31", "title": "bad date"}\n')
+        f.write('not json\n')
+    db = os.path.join(WORK, "import.sqlite")
+    result = run(["import", archive], DATABASE_URL=db)
+    check(result.returncode == 1, f"exit status {result.returncode}")
+    check('line 2: published: "2020-02-31" is not a real date in the form YYYY-MM-DD' in result.stderr, result.stderr)
+    check("line 3: line: invalid JSON" in result.stderr, result.stderr)
+    check("read 3, stored 1, updated 0, rejected 2" in result.stdout, result.stdout)
+    again = run(["import", archive], DATABASE_URL=db)
+    check("read 3, stored 0, updated 1, rejected 2" in again.stdout, again.stdout)
+    good = os.path.join(WORK, "good.jsonl")
+    with open(good, "w") as f:
+        f.write('{"id": "c", "name": "Centre for Legal Aid (Iran)", "country": "IR"}\n')
+    check(run(["import", good], DATABASE_URL=db).returncode == 0, "a clean import exits 0")
+    missing = run(["import", os.path.join(WORK, "nope.jsonl")], DATABASE_URL=db)
+    check(missing.returncode != 0 and "cannot open" in missing.stderr, missing.stderr)
+
+
+def serve_loads_the_demo_and_prints_its_url():
+    port = free_port()
+    db = os.path.join(WORK, "serve.sqlite")
+    log = open(os.path.join(WORK, "serve.log"), "w+")
+    server = subprocess.Popen([BIN, "serve", "--port", str(port)], env=dict(os.environ, DATABASE_URL=db),
+                              stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", 120)
+        log.seek(0)
+        text = log.read()
+        check(f"http://127.0.0.1:{port}" in text, text)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as r:
+            page = r.read().decode()
+        check("Articles: 2000" in page, "the demo archive has 2,000 publications")
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/publications", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as r:
+            check(r.headers.get("Content-Encoding") == "gzip", f"compressed: {dict(r.headers)}")
+            import gzip
+            check("Articles: 2000" in gzip.decompress(r.read()).decode(), "the compressed page is the page")
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def serve_without_demo_and_bad_configuration():
+    port = free_port()
+    db = os.path.join(WORK, "empty.sqlite")
+    server = subprocess.Popen([BIN, "serve", "--no-demo", "--port", str(port)], env=dict(os.environ, DATABASE_URL=db),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", 120)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as r:
+            check("Articles: 0" in r.read().decode(), "--no-demo leaves the site empty")
+    finally:
+        server.terminate()
+        server.wait(10)
+    bad = run(["serve"], DATABASE_URL="mysql://x", OBSERVATORY_NEW_DAYS="x")
+    check(bad.returncode == 2, f"exit status {bad.returncode}")
+    check("DATABASE_URL:" in bad.stderr and "OBSERVATORY_NEW_DAYS:" in bad.stderr, bad.stderr)
+
+
+TESTS = [import_reports_bad_lines_and_exits_non_zero, serve_loads_the_demo_and_prints_its_url,
+         serve_without_demo_and_bad_configuration]
+
+if __name__ == "__main__":
+    passed = failed = 0
+    for test in TESTS:
+        try:
+            test()
+            print(f"✔ {test.__name__}")
+            passed += 1
+        except Exception:
+            print(f"✘ {test.__name__}\n{traceback.format_exc()}")
+            failed += 1
+    print(f"cli: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
