@@ -81,6 +81,20 @@ final class XMLOutline: NSObject, XMLParserDelegate, @unchecked Sendable {
         }
     }
 
+    @Test(arguments: Engine.all)
+    func draftsNeverReachFeedsListsOrCounts(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            try await store(Self.items, in: app)
+            try await store([publication("d", on: "2018-02-01", title: "Mexico: DRAFT-CANARY", countries: ["MX"])], status: "draft", in: app)
+            for path in ["/", "/publications", "/publications?country=mx", "/countries/mx", "/countries", "/publications/feed.rss",
+                         "/publications/feed.atom", "/publications/feed.rss?country=mx", "/publications/d"] {
+                let response = try await app.get(path)
+                #expect(!response.body.contains("DRAFT-CANARY"), "\(path)")
+            }
+            #expect(!(try await app.get("/countries")).body.contains("/countries/mx"), "a country with only a draft is not listed")
+        }
+    }
+
     @Test func aForgedHostHeaderNeverReachesTheFeed() async throws {
         try await withApp(.sqlite) { app in
             try await store(Self.items, in: app)

@@ -88,3 +88,10 @@ import Vapor
         }
     }
 }
+
+@Suite struct HTTPDateTests {
+    @Test func formatsAsHTTPDates() {
+        #expect(ContentVersion.Snapshot.httpDate(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        #expect(ContentVersion.Snapshot.httpDate(Date(timeIntervalSince1970: 1_795_401_698)) == "Mon, 23 Nov 2026 02:41:38 GMT")
+    }
+}

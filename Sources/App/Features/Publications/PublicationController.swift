@@ -26,7 +26,8 @@ struct PublicationController: RouteCollection {
 
     @Sendable func index(req: Request) async throws -> Response {
         let filter = try req.publicationFilter()
-        let context = try await PublicationIndexPage.context(filter, countryPage: false, facts: try await req.siteFacts(), on: req.db)
+        let context = try await PublicationIndexPage.context(filter, countryPage: false, facts: try await req.siteFacts(),
+                                                             counts: try await req.filterCounts(filter), on: req.db)
         return .publicPage(PublicationIndexPage.render(context))
     }
 
@@ -42,7 +43,8 @@ struct PublicationController: RouteCollection {
         }
         var filter = try req.publicationFilter()
         filter.country = country
-        let context = try await PublicationIndexPage.context(filter, countryPage: true, facts: try await req.siteFacts(), on: req.db)
+        let context = try await PublicationIndexPage.context(filter, countryPage: true, facts: try await req.siteFacts(),
+                                                             counts: try await req.filterCounts(filter), on: req.db)
         return .publicPage(PublicationIndexPage.render(context))
     }
 

@@ -16,16 +16,23 @@ enum PublicationIndexPage {
         let facets: [FacetGroup]
     }
 
-    static func context(_ filter: PublicationFilter, countryPage: Bool, facts: Layout.Facts, on db: any Database) async throws -> Context {
-        async let total = PublicationQueries.count(filter, on: db)
-        async let items = PublicationQueries.list(filter, on: db)
-        var groups: [FacetGroup] = []
-        for facet in PublicationQueries.Facet.allCases where !(countryPage && facet == .country) {
-            let counts = try await PublicationQueries.counts(of: facet, filter, on: db)
-            groups.append(group(facet, counts: counts, filter: filter, countryPage: countryPage))
+    static func context(_ filter: PublicationFilter, countryPage: Bool, facts: Layout.Facts, counts: PageCache.FilterCounts,
+                        on db: any Database) async throws -> Context {
+        let items = try await PublicationQueries.list(filter, on: db)
+        let groups = PublicationQueries.Facet.allCases.filter { !(countryPage && $0 == .country) }.map {
+            group($0, counts: counts.facets[$0] ?? [:], filter: filter, countryPage: countryPage)
         }
         return Context(facts: facts, filter: filter, country: countryPage ? filter.country : nil,
-                       total: try await total, items: try await items, facets: groups)
+                       total: counts.total, items: items, facets: groups)
+    }
+
+    /// The total and every facet's counts for a filter (any page).
+    static func counts(_ filter: PublicationFilter, on db: any Database) async throws -> PageCache.FilterCounts {
+        var facets: [PublicationQueries.Facet: [String: Int]] = [:]
+        for facet in PublicationQueries.Facet.allCases {
+            facets[facet] = try await PublicationQueries.counts(of: facet, filter, on: db)
+        }
+        return PageCache.FilterCounts(total: try await PublicationQueries.count(filter, on: db), facets: facets)
     }
 
     static func link(_ filter: PublicationFilter, countryPage: Bool) -> String {

@@ -6,17 +6,19 @@ import SQLKit
 enum PublicationQueries {
     enum Facet: CaseIterable { case type, programme, country, language, year }
 
-    /// `status = 'published'` plus every active filter except `facet`, as an SQL condition on `p`.
-    static func conditions(_ filter: PublicationFilter, except facet: Facet? = nil) -> SQLQueryString {
-        var parts: [SQLQueryString] = ["p.status = 'published'"]
-        if facet != .type, let type = filter.type { parts.append("p.type = \(bind: type.rawValue)") }
-        if facet != .language, let language = filter.language { parts.append("p.language = \(bind: language.rawValue)") }
-        if facet != .year, let year = filter.year { parts.append("p.year = \(bind: year)") }
+    /// `status = 'published'` plus every active filter except `facet`, as an SQL condition on `alias`:
+    /// `p` (publications, keyed by `id`) or a join table (which carries the facets, keyed by `publication_id`).
+    static func conditions(_ filter: PublicationFilter, except facet: Facet? = nil, on alias: String = "p") -> SQLQueryString {
+        let id = alias == "p" ? "p.id" : "\(alias).publication_id"
+        var parts: [SQLQueryString] = ["\(unsafeRaw: alias).status = 'published'"]
+        if facet != .type, let type = filter.type { parts.append("\(unsafeRaw: alias).type = \(bind: type.rawValue)") }
+        if facet != .language, let language = filter.language { parts.append("\(unsafeRaw: alias).language = \(bind: language.rawValue)") }
+        if facet != .year, let year = filter.year { parts.append("\(unsafeRaw: alias).year = \(bind: year)") }
         if facet != .country, let country = filter.country {
-            parts.append("p.id IN (SELECT publication_id FROM publication_countries WHERE country_code = \(bind: country.code))")
+            parts.append("\(unsafeRaw: id) IN (SELECT publication_id FROM publication_countries WHERE country_code = \(bind: country.code))")
         }
         if facet != .programme, let programme = filter.programme {
-            parts.append("p.id IN (SELECT publication_id FROM publication_programmes WHERE programme = \(bind: programme.rawValue))")
+            parts.append("\(unsafeRaw: id) IN (SELECT publication_id FROM publication_programmes WHERE programme = \(bind: programme.rawValue))")
         }
         return parts.joined(separator: " AND ")
     }
@@ -45,18 +47,16 @@ enum PublicationQueries {
 
     /// How many publications each value of `facet` would show, under the other active filters.
     static func counts(of facet: Facet, _ filter: PublicationFilter, on db: any Database) async throws -> [String: Int] {
-        let condition = conditions(filter, except: facet)
+        let condition = conditions(filter, except: facet, on: facet == .country ? "c" : facet == .programme ? "g" : "p")
         let query: SQLQueryString = switch facet {
         case .type: "SELECT p.type AS value, COUNT(*) AS n FROM publications p WHERE \(condition) GROUP BY p.type"
         case .language: "SELECT p.language AS value, COUNT(*) AS n FROM publications p WHERE \(condition) GROUP BY p.language"
         case .year: "SELECT CAST(p.year AS TEXT) AS value, COUNT(*) AS n FROM publications p WHERE \(condition) GROUP BY p.year"
         case .country: """
-            SELECT c.country_code AS value, COUNT(*) AS n FROM publication_countries c
-            JOIN publications p ON p.id = c.publication_id WHERE \(condition) GROUP BY c.country_code
+            SELECT c.country_code AS value, COUNT(*) AS n FROM publication_countries c WHERE \(condition) GROUP BY c.country_code
             """
         case .programme: """
-            SELECT g.programme AS value, COUNT(*) AS n FROM publication_programmes g
-            JOIN publications p ON p.id = g.publication_id WHERE \(condition) GROUP BY g.programme
+            SELECT g.programme AS value, COUNT(*) AS n FROM publication_programmes g WHERE \(condition) GROUP BY g.programme
             """
         }
         let rows = try await db.sql.raw(query).all(decoding: FacetRow.self)
@@ -72,11 +72,13 @@ enum PublicationQueries {
     static func translations(of publication: PublicationDetail, on db: any Database) async throws -> [PublicationSummary] {
         let group = publication.translationOf ?? publication.id
         let query: SQLQueryString = """
-            SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p WHERE p.status = 'published'
-            AND (p.id = \(bind: group) OR p.translation_of = \(bind: group)) AND p.id <> \(bind: publication.id)
-            ORDER BY p.language, p.id
+            SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p
+            WHERE p.status = 'published' AND p.id = \(bind: group) AND p.id <> \(bind: publication.id)
+            UNION ALL
+            SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p
+            WHERE p.status = 'published' AND p.translation_of = \(bind: group) AND p.id <> \(bind: publication.id)
             """
-        return try await db.sql.raw(query).all(decoding: PublicationSummary.self)
+        return try await db.sql.raw(query).all(decoding: PublicationSummary.self).sorted { ($0.language, $0.id) < ($1.language, $1.id) }
     }
 
     /// The whole follow-up chain a publication belongs to: the original appeal and every follow-up, in order.

@@ -7,9 +7,9 @@ import SQLKit
 enum PublicationStore {
     struct BatchResult: Sendable { var stored = 0; var updated = 0 }
 
-    static let columns = ["id", "created_at", "updated_at", "type", "kind", "language", "published_on", "year", "title",
-                          "summary", "body", "country_codes", "programme_slugs", "reference", "follow_up_of",
-                          "translation_of", "event_date", "status"]
+    static let columns = ["id", "created_at", "updated_at", "status", "type", "kind", "language", "published_on", "year", "title",
+                          "country_codes", "programme_slugs", "reference", "follow_up_of", "translation_of", "event_date",
+                          "summary", "body"]
 
     /// Inserts new ids and updates known ones (never a duplicate). Ids must be unique within `batch`.
     static func upsert(_ batch: [ArchivePublication], status: String = "published", on db: any Database,
@@ -22,10 +22,10 @@ enum PublicationStore {
             let insert = sql.insert(into: "publications").columns(columns)
             for p in batch {
                 let values: [any Encodable & Sendable] = [
-                    p.id, now, now, p.type.rawValue, p.kind?.rawValue, p.language.rawValue, p.published.description,
-                    p.published.year, p.title, p.summary, p.body, p.countries.joined(separator: ","),
+                    p.id, now, now, status, p.type.rawValue, p.kind?.rawValue, p.language.rawValue, p.published.description,
+                    p.published.year, p.title, p.countries.joined(separator: ","),
                     p.programmes.map(\.rawValue).joined(separator: ","), p.reference, p.followUpOf, p.translationOf,
-                    p.eventDate?.description, status,
+                    p.eventDate?.description, p.summary, p.body,
                 ]
                 insert.values(values)
             }
@@ -37,15 +37,17 @@ enum PublicationStore {
             }.run()
             try await sql.delete(from: "publication_countries").where("publication_id", .in, ids).run()
             try await sql.delete(from: "publication_programmes").where("publication_id", .in, ids).run()
-            let countryRows = batch.flatMap { p in p.countries.enumerated().map { [p.id, $0.element, $0.offset] as [any Encodable & Sendable] } }
+            // The join rows carry the publication's facets (keep them in step whenever status, type, language or date change).
+            func facets(_ p: ArchivePublication) -> [any Encodable & Sendable] { [status, p.type.rawValue, p.language.rawValue, p.published.year] }
+            let countryRows = batch.flatMap { p in p.countries.enumerated().map { [p.id, $0.element, $0.offset] + facets(p) } }
             if !countryRows.isEmpty {
-                let q = sql.insert(into: "publication_countries").columns("publication_id", "country_code", "position")
+                let q = sql.insert(into: "publication_countries").columns("publication_id", "country_code", "position", "status", "type", "language", "year")
                 countryRows.forEach { q.values($0) }
                 try await q.run()
             }
-            let programmeRows = batch.flatMap { p in p.programmes.map { [p.id, $0.rawValue] as [any Encodable & Sendable] } }
+            let programmeRows = batch.flatMap { p in p.programmes.map { [p.id, $0.rawValue] + facets(p) } }
             if !programmeRows.isEmpty {
-                let q = sql.insert(into: "publication_programmes").columns("publication_id", "programme")
+                let q = sql.insert(into: "publication_programmes").columns("publication_id", "programme", "status", "type", "language", "year")
                 programmeRows.forEach { q.values($0) }
                 try await q.run()
             }

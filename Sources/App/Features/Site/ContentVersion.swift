@@ -1,11 +1,35 @@
 import Fluent
 import Foundation
+import ObservatoryCore
 import SQLKit
 
 /// A number that grows whenever published content changes. Every instance compares it with the one its
 /// page cache was built at, so a change made anywhere (another instance, an import) drops stale pages.
 enum ContentVersion {
-    struct Snapshot: Sendable, Equatable { let version: Int64; let changedAt: Date }
+    struct Snapshot: Sendable, Equatable {
+        let version: Int64
+        let changedAt: Date
+        /// `changedAt` as an HTTP date, formatted once per read rather than once per response.
+        let lastModified: String
+
+        init(version: Int64, changedAt: Date) {
+            self.version = version
+            self.changedAt = changedAt
+            lastModified = Self.httpDate(changedAt)
+        }
+
+        /// RFC 9110 IMF-fixdate: `Mon, 23 Nov 2026 02:41:38 GMT`.
+        static func httpDate(_ date: Date) -> String {
+            let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+            let days = Int((Double(seconds) / 86_400).rounded(.down))
+            let day = CivilDate(daysSinceEpoch: days)
+            let rest = seconds - days * 86_400
+            func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
+            let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][day.month - 1]
+            return "\(weekday), \(two(day.day)) \(month) \(day.year) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60)) GMT"
+        }
+    }
 
     private struct Row: Decodable { let key: String; let value: Int64 }
 

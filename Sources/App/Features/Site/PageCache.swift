@@ -15,6 +15,14 @@ final class PageCache: Sendable {
         var pages: [String: Page] = [:]
         var bytes = 0
         var facts: (day: Int, value: Layout.Facts)? = nil
+        var counts: [String: FilterCounts] = [:]
+    }
+
+    /// How many publications a filter matches and how many each facet value would: data that changes only with
+    /// the content, so it is kept per content version whether or not rendered pages are cached.
+    struct FilterCounts: Sendable {
+        let total: Int
+        let facets: [PublicationQueries.Facet: [String: Int]]
     }
 
     private let state = NIOLockedValueBox(State())
@@ -43,6 +51,18 @@ final class PageCache: Sendable {
             }
             state.pages[key] = page
             state.bytes += page.body.readableBytes
+        }
+    }
+
+    func counts(_ key: String, version: Int64) -> FilterCounts? {
+        state.withLockedValue { $0.version == version ? $0.counts[key] : nil }
+    }
+
+    func storeCounts(_ counts: FilterCounts, for key: String, version: Int64) {
+        state.withLockedValue { state in
+            if state.version != version { state = State(version: version) }
+            if state.counts.count >= maxEntries { state.counts = [:] }
+            state.counts[key] = counts
         }
     }
 

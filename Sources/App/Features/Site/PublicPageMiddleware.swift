@@ -39,7 +39,7 @@ struct PublicPageMiddleware: AsyncMiddleware {
 
     static func setValidators(_ response: Response, etag: String, snapshot: ContentVersion.Snapshot) {
         response.headers.replaceOrAdd(name: .eTag, value: etag)
-        response.headers.replaceOrAdd(name: .lastModified, value: HTTPHeaders.LastModified(snapshot.changedAt).serialize())
+        response.headers.replaceOrAdd(name: .lastModified, value: snapshot.lastModified)
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=60")
     }
 
@@ -59,8 +59,7 @@ extension Request {
     /// The header facts for this request's content version, computed once per version and day.
     func siteFacts() async throws -> Layout.Facts {
         let services = self.site
-        let snapshot: ContentVersion.Snapshot
-        if let known = storage[ContentSnapshotKey.self] { snapshot = known } else { snapshot = try await services.contentWatcher.current(on: db) }
+        let snapshot = try await contentSnapshot()
         let today = services.clock.today
         if let facts = services.pageCache.facts(version: snapshot.version, day: today.daysSinceEpoch) { return facts }
         let facts = Layout.Facts(
@@ -68,6 +67,24 @@ extension Request {
             new: try await PublicationQueries.count(publishedSince: today.adding(days: 1 - services.config.newDays), on: db))
         services.pageCache.storeFacts(facts, version: snapshot.version, day: today.daysSinceEpoch)
         return facts
+    }
+}
+
+extension Request {
+    /// The content version this request is served at (read once by `PublicPageMiddleware`).
+    func contentSnapshot() async throws -> ContentVersion.Snapshot {
+        if let known = storage[ContentSnapshotKey.self] { return known }
+        return try await site.contentWatcher.current(on: db)
+    }
+
+    /// A filter's counts, computed once per content version.
+    func filterCounts(_ filter: PublicationFilter) async throws -> PageCache.FilterCounts {
+        let snapshot = try await contentSnapshot()
+        let key = SiteRoute.publications(filter.firstPage).path
+        if let counts = site.pageCache.counts(key, version: snapshot.version) { return counts }
+        let counts = try await PublicationIndexPage.counts(filter, on: db)
+        site.pageCache.storeCounts(counts, for: key, version: snapshot.version)
+        return counts
     }
 }
 
