@@ -11,12 +11,15 @@ final class ContentWatcher: Sendable {
 
     init(pollSeconds: Double) { self.pollSeconds = pollSeconds }
 
-    func current(on db: any Database) async throws -> ContentVersion.Snapshot {
+    /// The version read less than `pollSeconds` ago, without touching the database; nil when it is time to read again.
+    func recent(now: Date = Date()) -> ContentVersion.Snapshot? {
+        state.withLockedValue { $0.snapshot != nil && now.timeIntervalSince($0.checkedAt) < pollSeconds ? $0.snapshot : nil }
+    }
+
+    func current(on db: @autoclosure () -> any Database) async throws -> ContentVersion.Snapshot {
         let now = Date()
-        if let snapshot = state.withLockedValue({ $0.snapshot != nil && now.timeIntervalSince($0.checkedAt) < pollSeconds ? $0.snapshot : nil }) {
-            return snapshot
-        }
-        let fresh = try await ContentVersion.read(on: db)
+        if let snapshot = recent(now: now) { return snapshot }
+        let fresh = try await ContentVersion.read(on: db())
         state.withLockedValue { $0 = State(snapshot: fresh, checkedAt: now) }
         return fresh
     }

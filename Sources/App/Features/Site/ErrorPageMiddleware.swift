@@ -3,11 +3,9 @@ import Vapor
 
 /// Turns every error into a page in the site's design: 404 and 400 name the problem; anything else is a
 /// plain 500 that reveals nothing of the server's internals (the details go to the log, without request data).
-struct ErrorPageMiddleware: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: req)
-        } catch {
+struct ErrorPageMiddleware: Middleware {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: req).flatMapErrorThrowing { error in
             let status: HTTPResponseStatus
             let message: String
             var headers = HTTPHeaders()
