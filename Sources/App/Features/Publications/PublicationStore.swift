@@ -19,22 +19,12 @@ enum PublicationStore {
         return try await db.transaction { tx in
             let sql = tx.sql
             let existing = try await existingIDs(ids, table: "publications", on: sql)
-            let insert = sql.insert(into: "publications").columns(columns)
-            for p in batch {
-                let values: [any Encodable & Sendable] = [
-                    p.id, now, now, status, p.type.rawValue, p.kind?.rawValue, p.language.rawValue, p.published.description,
-                    p.published.year, p.title, p.countries.joined(separator: ","),
-                    p.programmes.map(\.rawValue).joined(separator: ","), p.reference, p.followUpOf, p.translationOf,
-                    p.eventDate?.description, p.summary, p.body,
-                ]
-                insert.values(values)
-            }
-            try await insert.onConflict(with: ["id"]) { update in
-                for column in columns where column != "id" && column != "created_at" {
-                    update.set(excludedValueOf: column)
-                }
-                return update
-            }.run()
+            try await upsertRows(into: "publications", columns: columns, rows: batch.map { p in [
+                p.id, now, now, status, p.type.rawValue, p.kind?.rawValue, p.language.rawValue, p.published.description,
+                p.published.year, p.title, p.countries.joined(separator: ","),
+                p.programmes.map(\.rawValue).joined(separator: ","), p.reference, p.followUpOf, p.translationOf,
+                p.eventDate?.description, p.summary, p.body,
+            ] }, on: sql)
             try await sql.delete(from: "publication_countries").where("publication_id", .in, ids).run()
             try await sql.delete(from: "publication_programmes").where("publication_id", .in, ids).run()
             // The join rows carry the publication's facets (keep them in step whenever status, type, language or date change).
@@ -63,22 +53,24 @@ enum PublicationStore {
         return try await db.transaction { tx in
             let sql = tx.sql
             let existing = try await existingIDs(batch.map(\.id), table: "organisations", on: sql)
-            let insert = sql.insert(into: "organisations").columns(organisationColumns)
-            for o in batch {
-                let values: [any Encodable & Sendable] = [
-                    o.id, now, now, o.name, o.type?.rawValue, o.country, o.workingLanguages.joined(separator: ","),
-                    o.networks.joined(separator: ","), o.founded, o.website,
-                ]
-                insert.values(values)
-            }
-            try await insert.onConflict(with: ["id"]) { update in
-                for column in organisationColumns where column != "id" && column != "created_at" {
-                    update.set(excludedValueOf: column)
-                }
-                return update
-            }.run()
+            try await upsertRows(into: "organisations", columns: organisationColumns, rows: batch.map { o in [
+                o.id, now, now, o.name, o.type?.rawValue, o.country, o.workingLanguages.joined(separator: ","),
+                o.networks.joined(separator: ","), o.founded, o.website,
+            ] }, on: sql)
             return BatchResult(stored: batch.count - existing.count, updated: existing.count)
         }
+    }
+
+    /// One multi-row INSERT keyed by `id`; a known id has every column but `id` and `created_at` replaced.
+    static func upsertRows(into table: String, columns: [String], rows: [[any Encodable & Sendable]], on sql: any SQLDatabase) async throws {
+        let insert = sql.insert(into: table).columns(columns)
+        rows.forEach { insert.values($0) }
+        try await insert.onConflict(with: ["id"]) { update in
+            for column in columns where column != "id" && column != "created_at" {
+                update.set(excludedValueOf: column)
+            }
+            return update
+        }.run()
     }
 
     private struct IDRow: Decodable { let id: String }
