@@ -95,3 +95,15 @@ import Vapor
         #expect(ContentVersion.Snapshot.httpDate(Date(timeIntervalSince1970: 1_795_401_698)) == "Mon, 23 Nov 2026 02:41:38 GMT")
     }
 }
+
+@Suite struct SiteRouteTests {
+    @Test func linksAreStableAndEscaped() {
+        #expect(SiteRoute.publication(id: "pub-1_2.3~x").path == "/publications/pub-1_2.3~x")
+        #expect(SiteRoute.publication(id: "a b/é:?").path == "/publications/a%20b%2F%C3%A9%3A%3F")
+        let filter = PublicationFilter(type: .report, programme: .childrenRights, country: CountryDirectory.shared.country(code: "EU"),
+                                       language: .ar, year: 2020, page: 3)
+        #expect(SiteRoute.publications(filter).path == "/publications?type=report&programme=children-rights&country=eu&language=ar&year=2020&page=3")
+        #expect(SiteRoute.feed(.atom, filter).path == "/publications/feed.atom?type=report&programme=children-rights&country=eu&language=ar&year=2020")
+        #expect(SiteRoute.country(filter.country!, filter).path == "/countries/eu?type=report&programme=children-rights&language=ar&year=2020&page=3")
+    }
+}

@@ -136,6 +136,9 @@ import Vapor
                 #expect(response.status == .badRequest, "\(path)")
                 #expect(response.body.contains("<h1>This address has a problem</h1>"), "\(path)")
             }
+            try await store([publication("legacy:42", title: "Mexico: an id with a colon")], in: app)
+            let colon = try await app.get(SiteRoute.publication(id: "legacy:42").path)
+            #expect(colon.status == .ok && colon.body.contains("an id with a colon"))
             let missing = try await app.get("/publications/%3Cscript%3E")
             #expect(missing.status == .notFound)
             #expect(missing.body.contains("There is no publication “&lt;script&gt;”."))
