@@ -28,7 +28,7 @@ enum PublicationQueries {
             SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p WHERE \(conditions(filter))
             ORDER BY p.published_on DESC, p.id DESC LIMIT \(literal: limit) OFFSET \(literal: filter.offset)
             """
-        return try await db.sql.raw(query).all(decoding: PublicationSummary.self)
+        return try await db.sql.raw(query).all().map(PublicationSummary.init(row:))
     }
 
     private struct CountRow: Decodable { let n: Int }
@@ -78,7 +78,7 @@ enum PublicationQueries {
             SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p
             WHERE p.status = 'published' AND p.translation_of = \(bind: group) AND p.id <> \(bind: publication.id)
             """
-        return try await db.sql.raw(query).all(decoding: PublicationSummary.self).sorted { ($0.language, $0.id) < ($1.language, $1.id) }
+        return try await db.sql.raw(query).all().map(PublicationSummary.init(row:)).sorted { ($0.language, $0.id) < ($1.language, $1.id) }
     }
 
     /// The whole follow-up chain a publication belongs to: the original appeal and every follow-up, in order.
@@ -97,14 +97,14 @@ enum PublicationQueries {
         var frontier = [root]
         var seen: Set<String> = []
         let rootQuery: SQLQueryString = "SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p WHERE p.id = \(bind: root) AND p.status = 'published'"
-        members += try await db.sql.raw(rootQuery).all(decoding: PublicationSummary.self)
+        members += try await db.sql.raw(rootQuery).all().map(PublicationSummary.init(row:))
         while !frontier.isEmpty, seen.count < 500 {
             seen.formUnion(frontier)
             let query: SQLQueryString = """
                 SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p
                 WHERE p.status = 'published' AND p.follow_up_of IN (\(binds: frontier))
                 """
-            let found = try await db.sql.raw(query).all(decoding: PublicationSummary.self).filter { !seen.contains($0.id) }
+            let found = try await db.sql.raw(query).all().map(PublicationSummary.init(row:)).filter { !seen.contains($0.id) }
             members += found
             frontier = found.map(\.id)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import ObservatoryCore
+import SQLKit
 
 /// A publication as lists and feeds show it.
 struct PublicationSummary: Decodable, Sendable, Equatable {
@@ -22,6 +23,21 @@ struct PublicationSummary: Decodable, Sendable, Equatable {
         case publishedOn = "published_on", countryCodes = "country_codes", programmeSlugs = "programme_slugs", eventDate = "event_date"
     }
 
+    /// Reads the columns straight from the row: lists decode 30 of these per page, and Codable costs twice as much.
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: String.self)
+        type = try row.decode(column: "type", as: String.self)
+        kind = try row.decode(column: "kind", as: String?.self)
+        language = try row.decode(column: "language", as: String.self)
+        publishedOn = try row.decode(column: "published_on", as: String.self)
+        title = try row.decode(column: "title", as: String.self)
+        summary = try row.decode(column: "summary", as: String.self)
+        countryCodes = try row.decode(column: "country_codes", as: String.self)
+        programmeSlugs = try row.decode(column: "programme_slugs", as: String.self)
+        reference = try row.decode(column: "reference", as: String?.self)
+        eventDate = try row.decode(column: "event_date", as: String?.self)
+    }
+
     var publicationType: PublicationType? { PublicationType(rawValue: type) }
     var interventionKind: InterventionKind? { kind.flatMap(InterventionKind.init(rawValue:)) }
     var lang: Language { Language(rawValue: language) ?? .en }
@@ -33,7 +49,7 @@ struct PublicationSummary: Decodable, Sendable, Equatable {
 
     /// The title, or for an event listed by date alone, "Event of March 12, 2019".
     var displayTitle: String {
-        if !title.trimmingCharacters(in: .whitespaces).isEmpty { return title }
+        if title.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 }) { return title }
         let when = (eventDate.flatMap(CivilDate.init) ?? date)?.longEnglish ?? publishedOn
         return type == PublicationType.event.rawValue ? "Event of \(when)" : "Untitled, \(when)"
     }
