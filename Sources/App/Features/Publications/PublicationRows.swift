@@ -43,9 +43,14 @@ struct PublicationSummary: Decodable, Sendable, Equatable {
     var lang: Language { Language(rawValue: language) ?? .en }
     var date: CivilDate? { CivilDate(publishedOn) }
     var countries: [Country] {
-        countryCodes.split(separator: ",").compactMap { CountryDirectory.shared.country(code: String($0)) }
+        countryCodes.isEmpty ? [] : countryCodes.split(separator: ",").compactMap { CountryDirectory.shared.country(code: String($0)) }
     }
-    var programmes: [Programme] { programmeSlugs.split(separator: ",").compactMap { Programme(rawValue: String($0)) } }
+    var programmes: [Programme] {
+        programmeSlugs.isEmpty ? [] : programmeSlugs.split(separator: ",").compactMap { Self.programmeBySlug[$0] }
+    }
+
+    /// Faster than `Programme(rawValue:)`, which compares against every case's raw value.
+    private static let programmeBySlug: [Substring: Programme] = Dictionary(uniqueKeysWithValues: Programme.allCases.map { (Substring($0.rawValue), $0) })
 
     /// The title, or for an event listed by date alone, "Event of March 12, 2019".
     var displayTitle: String {
