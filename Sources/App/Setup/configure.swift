@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import ObservatoryCore
 import Vapor
 
@@ -27,8 +28,10 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
 func prepareStorage(_ app: Application, loadDemo: Bool) async throws {
     try await app.autoMigrate()
     guard loadDemo else { return }
-    let empty = try await PublicationQueries.count(PublicationFilter(), on: app.db) == 0
-    guard empty else { return }
+    // Empty means no publication at all, drafts included: a site with only drafts is not a newcomer's.
+    struct Count: Decodable { let n: Int }
+    let stored = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM publications").first(decoding: Count.self)?.n ?? 0
+    guard stored == 0 else { return }
     app.logger.notice("The database is empty: loading the demo archive (turn off with --no-demo or OBSERVATORY_DEMO=0)…")
     let demo = DemoArchive(endingOn: app.site.clock.today)
     let summary = try await ArchiveImporter(db: app.db).importRecords(demo.publications, demo.organisations)
