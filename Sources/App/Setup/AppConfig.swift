@@ -19,13 +19,11 @@ public struct AppConfig: Sendable {
     public var changePollSeconds: Double
     /// The public address used in feeds' absolute links, e.g. `https://observatory.example`.
     public var publicURL: String?
-    /// Migrate the database at start-up (serve, import).
-    public var autoMigrate: Bool
 
     public init(storage: Storage = .sqlite(path: "observatory.sqlite"), demo: Bool = true, newDays: Int = 7,
-                pageCache: Bool = true, changePollSeconds: Double = 1, publicURL: String? = nil, autoMigrate: Bool = true) {
+                pageCache: Bool = true, changePollSeconds: Double = 1, publicURL: String? = nil) {
         self.storage = storage; self.demo = demo; self.newDays = newDays; self.pageCache = pageCache
-        self.changePollSeconds = changePollSeconds; self.publicURL = publicURL; self.autoMigrate = autoMigrate
+        self.changePollSeconds = changePollSeconds; self.publicURL = publicURL
     }
 
     public struct Invalid: Error, CustomStringConvertible {

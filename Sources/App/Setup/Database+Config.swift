@@ -23,7 +23,6 @@ extension Application {
 extension Database {
     /// The SQL interface every query of Observatory uses.
     var sql: any SQLDatabase { self as! any SQLDatabase }
-    var isPostgres: Bool { sql.dialect.name == "postgresql" }
 }
 
 /// Tunes an SQLite file for a web server: write-ahead log, so readers never wait for the writer.
