@@ -8,5 +8,9 @@ enum Migrations {
         CreatePublicationProgramme(),   // 003
         CreateOrganisation(),           // 004
         CreateSiteState(),              // 005
+        CreateAccounts(),               // 006
+        CreateSessions(),               // 007
+        CreateAuditLog(),               // 008
+        AddPublicationSchedule(),       // 009
     ]
 }

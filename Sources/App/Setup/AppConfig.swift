@@ -19,6 +19,13 @@ public struct AppConfig: Sendable {
     public var changePollSeconds: Double
     /// The public address used in feeds' absolute links, e.g. `https://observatory.example`.
     public var publicURL: String?
+    /// Believe `X-Forwarded-For` / `X-Forwarded-Proto` from a reverse proxy in front of the app.
+    public var trustProxy: Bool = false
+    /// Sessions end after this many minutes without a request, and after `sessionMaxHours` in any case.
+    public var sessionIdleMinutes: Int = 30
+    public var sessionMaxHours: Int = 12
+    /// bcrypt's cost factor (2^cost rounds); tests lower it to run fast.
+    public var passwordCost: Int = 12
 
     public init(storage: Storage = .sqlite(path: "observatory.sqlite"), demo: Bool = true, newDays: Int = 7,
                 pageCache: Bool = true, changePollSeconds: Double = 1, publicURL: String? = nil) {
@@ -34,7 +41,8 @@ public struct AppConfig: Sendable {
     }
 
     /// Reads `DATABASE_URL`, `OBSERVATORY_DEMO`, `OBSERVATORY_NEW_DAYS`, `OBSERVATORY_PAGE_CACHE`,
-    /// `OBSERVATORY_CHANGE_POLL_SECONDS` and `OBSERVATORY_PUBLIC_URL`.
+    /// `OBSERVATORY_CHANGE_POLL_SECONDS`, `OBSERVATORY_PUBLIC_URL`, `OBSERVATORY_TRUST_PROXY`,
+    /// `OBSERVATORY_SESSION_IDLE_MINUTES` and `OBSERVATORY_SESSION_MAX_HOURS`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         var config = AppConfig()
         var problems: [String] = []
@@ -72,6 +80,15 @@ public struct AppConfig: Sendable {
             if (raw.hasPrefix("https://") || raw.hasPrefix("http://")) && URL(string: raw) != nil {
                 config.publicURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
             } else { problems.append("OBSERVATORY_PUBLIC_URL: expected an http(s) address like https://observatory.example, got \"\(raw)\"") }
+        }
+        config.trustProxy = flag("OBSERVATORY_TRUST_PROXY", default: false)
+        if let raw = env["OBSERVATORY_SESSION_IDLE_MINUTES"], !raw.isEmpty {
+            if let minutes = Int(raw), (5...1440).contains(minutes) { config.sessionIdleMinutes = minutes }
+            else { problems.append("OBSERVATORY_SESSION_IDLE_MINUTES: expected minutes from 5 to 1440, got \"\(raw)\"") }
+        }
+        if let raw = env["OBSERVATORY_SESSION_MAX_HOURS"], !raw.isEmpty {
+            if let hours = Int(raw), (1...168).contains(hours) { config.sessionMaxHours = hours }
+            else { problems.append("OBSERVATORY_SESSION_MAX_HOURS: expected hours from 1 to 168, got \"\(raw)\"") }
         }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return config

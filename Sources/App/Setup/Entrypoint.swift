@@ -24,8 +24,12 @@ public enum Observatory {
         do {
             try await configure(app, config)
             app.asyncCommands.use(ImportCommand(), as: "import")
+            app.asyncCommands.use(UserCommand(), as: "user")
+            app.asyncCommands.use(AuditCommand(), as: "audit")
             if command == "serve" {
                 try await prepareStorage(app, loadDemo: config.demo)
+                try await announceMissingAdministrator(app)
+                startScheduler(app)
             }
             try await app.execute()
         } catch {

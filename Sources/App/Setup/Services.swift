@@ -1,4 +1,6 @@
+import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import ObservatoryCore
 import Vapor
 
@@ -29,6 +31,27 @@ struct SiteServices: Sendable {
     let clock: any SiteClock
     let pageCache: PageCache
     let contentWatcher: ContentWatcher
+    /// Every internal route with the access it allows (read by the authorisation tests).
+    let routes = RouteRegistry()
+    let dummyHash = NIOLockedValueBox<String?>(nil)
+
+    var sessionPolicy: SessionPolicy {
+        SessionPolicy(idleSeconds: Int64(config.sessionIdleMinutes) * 60, absoluteSeconds: Int64(config.sessionMaxHours) * 3600)
+    }
+
+    /// A bcrypt hash of a random password, checked against when an account is unknown so that a wrong
+    /// e-mail address takes as long to refuse as a wrong password.
+    func storedOrDummyHash(_ stored: String?, _ req: Request) async throws -> String {
+        if let stored { return stored }
+        return try await dummyPasswordHash(req)
+    }
+
+    func dummyPasswordHash(_ req: Request) async throws -> String {
+        if let known = dummyHash.withLockedValue({ $0 }) { return known }
+        let hash = try await req.password.async.hash(AccountSecrets.randomToken())
+        dummyHash.withLockedValue { $0 = hash }
+        return hash
+    }
 }
 
 extension Application {

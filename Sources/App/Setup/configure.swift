@@ -17,9 +17,19 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(SameOriginMiddleware())
+    app.passwords.use(.bcrypt(cost: config.passwordCost))
 
     try app.register(collection: AssetController())
     try app.register(collection: PublicationController())
+    // Internal routes: each declares the roles it allows (see `Access`); sessions are read only here.
+    let office = app.grouped(SignInMiddleware())
+    let registry = app.site.routes
+    LoginController(registry: registry).boot(office)
+    AccountController(registry: registry).boot(office)
+    UserAdminController(registry: registry).boot(office)
+    AuditController(registry: registry).boot(office)
+    EditorialController(registry: registry).boot(office)
 
     try await tuneSQLite(app.db)
 }
@@ -36,4 +46,28 @@ func prepareStorage(_ app: Application, loadDemo: Bool) async throws {
     let demo = DemoArchive(endingOn: app.site.clock.today)
     let summary = try await ArchiveImporter(db: app.db).importRecords(demo.publications, demo.organisations)
     app.logger.notice("Demo archive loaded: \(summary)")
+}
+
+/// Publishes scheduled publications when their time comes: every instance checks every 15 seconds
+/// (publishing is idempotent, so several instances may check at once).
+func startScheduler(_ app: Application) {
+    app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(1), delay: .seconds(15)) { _ in
+        app.eventLoopGroup.next().makeFutureWithTask {
+            do {
+                let published = try await EditorialStore.publishDue(now: app.site.clock.now(), on: app.db)
+                if !published.isEmpty {
+                    app.site.contentWatcher.invalidate()
+                    app.logger.notice("Published \(published.count) scheduled publication(s).")
+                }
+            } catch {
+                app.logger.error("Scheduled publishing failed: \(String(describing: error))")
+            }
+        }
+    }
+}
+
+/// Tells the person starting the server how to create the first administrator.
+func announceMissingAdministrator(_ app: Application) async throws {
+    guard try await !AccountStore.hasAdministrator(on: app.db) else { return }
+    app.logger.notice("No administrator yet. Create one with: observatory user create --email you@example.org --role administrator")
 }

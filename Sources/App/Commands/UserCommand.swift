@@ -1,0 +1,109 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import Vapor
+
+/// `observatory user create|list|disable|enable|reset`: manages accounts from the server's command line,
+/// which is how the first administrator is made.
+struct UserCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "create, list, disable, enable or reset")
+        var action: String
+
+        @Option(name: "email", help: "The person's e-mail address.")
+        var email: String?
+
+        @Option(name: "role", help: "Roles, separated by commas: administrator, editor, case-officer, partner.")
+        var role: String?
+
+        @Option(name: "organisation", help: "For partners: the id of their organisation in the directory.")
+        var organisation: String?
+
+        @Flag(name: "password-stdin", help: "Read the password from standard input instead of printing a one-time link.")
+        var passwordStdin: Bool
+    }
+
+    var help: String { "Creates, lists, disables, enables accounts, or makes a password reset link." }
+
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        let now = app.site.clock.now()
+        switch signature.action {
+        case "list":
+            for account in try await AccountStore.all(on: app.db) {
+                let status = account.disabled ? "disabled" : (account.passwordHash == nil ? "waiting for password" : "active")
+                context.console.print("\(account.email)\t\(Role.stored(account.roles))\t\(status)\tsecond factor \(account.hasSecondFactor ? "on" : "off")")
+            }
+        case "create":
+            guard let email = signature.email else { throw Failure(description: "user create: --email is required") }
+            let names = (signature.role ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let unknown = names.filter { Role(rawValue: $0) == nil }
+            guard !names.isEmpty, unknown.isEmpty else {
+                throw Failure(description: "user create: --role: \(unknown.isEmpty ? "required" : "unknown role \(unknown.joined(separator: ", "))"); use \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            var hash: String? = nil
+            if signature.passwordStdin {
+                let password = readLine(strippingNewline: true) ?? ""
+                if let problem = PasswordPolicy.problem(with: password, email: email) { throw Failure(description: "user create: password: \(problem)") }
+                hash = try await app.password.async.hash(password)
+            }
+            let account: Account
+            do {
+                account = try await AccountStore.create(email: email, roles: Set(names.compactMap(Role.init(rawValue:))),
+                                                        organisationID: signature.organisation, passwordHash: hash, now: now, on: app.db)
+            } catch let invalid as AccountStore.Invalid {
+                throw Failure(description: "user create: \(invalid.description)")
+            }
+            try await AuditLog.record(AuditEvent(actor: "system", action: "user.create", recordType: "user", recordID: account.id,
+                                                 detail: "\(account.email) as \(Role.stored(account.roles)) (command line)"), now: now, on: app.db)
+            context.console.print("Created \(account.email) (\(account.roles.sorted().map(\.label).joined(separator: ", "))).")
+            if hash == nil { try await printLink(for: account, purpose: .setup, context: context) }
+        case "disable", "enable", "reset":
+            guard let email = signature.email, let account = try await AccountStore.find(email: email, on: app.db) else {
+                throw Failure(description: "user \(signature.action): no account for --email \(signature.email ?? "(missing)")")
+            }
+            if signature.action == "reset" {
+                try await AuditLog.record(AuditEvent(actor: "system", action: "user.password-reset-link", recordType: "user", recordID: account.id), now: now, on: app.db)
+                try await printLink(for: account, purpose: .reset, context: context)
+            } else {
+                let disabled = signature.action == "disable"
+                try await AccountStore.update(account.id, roles: account.roles, organisationID: account.organisationID, disabled: disabled, on: app.db)
+                try await AuditLog.record(AuditEvent(actor: "system", action: "user.update", recordType: "user", recordID: account.id,
+                                                     detail: disabled ? "disabled (command line)" : "enabled (command line)"), now: now, on: app.db)
+                context.console.print("\(account.email) is \(disabled ? "disabled and signed out everywhere" : "enabled").")
+            }
+        default:
+            throw Failure(description: "user: unknown action “\(signature.action)”; use create, list, disable, enable or reset")
+        }
+    }
+
+    func printLink(for account: Account, purpose: AccountSecrets.LinkPurpose, context: CommandContext) async throws {
+        let app = context.application
+        let token = try await AccountSecrets.newLink(for: account.id, purpose: purpose, now: app.site.clock.now(), on: app.db)
+        let base = app.site.config.publicURL ?? "http://127.0.0.1:\(app.http.server.configuration.port)"
+        context.console.print("Give this one-time link (valid 72 hours) to \(account.email) to choose a password:")
+        context.console.print(base + OfficeRoute.setup(token: token).path)
+    }
+}
+
+/// `observatory audit verify`: checks the audit trail's hash chain; exits 1 at the first broken link.
+struct AuditCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "verify")
+        var action: String
+    }
+
+    var help: String { "Checks that no entry of the audit trail was altered or deleted." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard signature.action == "verify" else { throw UserCommand.Failure(description: "audit: unknown action “\(signature.action)”; use verify") }
+        let app = context.application
+        try await app.autoMigrate()
+        let (count, broken) = try await AuditLog.verify(on: app.db)
+        if let broken { throw UserCommand.Failure(description: "The audit trail is broken: \(broken.description) (\(count) entries read).") }
+        context.console.print("The audit trail is intact: \(count) entries, each linked to the one before.")
+    }
+}

@@ -1,0 +1,132 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+
+/// A person who signs in, as read from `users`.
+struct Account: Sendable, Equatable {
+    let id: String
+    let email: String
+    let passwordHash: String?
+    let roles: Set<Role>
+    let organisationID: String?
+    let disabled: Bool
+    let totpSecret: String?
+    let totpPendingSecret: String?
+    let totpLastStep: Int64?
+    let createdAt: Int64
+
+    var hasSecondFactor: Bool { totpSecret != nil }
+    /// Whether this person's roles oblige them to use a second factor.
+    var needsSecondFactor: Bool { roles.contains { $0.requiresSecondFactor } }
+
+    static let columns = "id, email, password_hash, roles, organisation_id, disabled, totp_secret, totp_pending_secret, totp_last_step, created_at"
+
+    struct Row: Decodable {
+        let id: String, email: String, passwordHash: String?, roles: String, organisationId: String?, disabled: Bool
+        let totpSecret: String?, totpPendingSecret: String?, totpLastStep: Int64?, createdAt: Int64
+    }
+
+    init(row: Row) {
+        id = row.id; email = row.email; passwordHash = row.passwordHash; roles = Role.set(from: row.roles)
+        organisationID = row.organisationId; disabled = row.disabled; totpSecret = row.totpSecret
+        totpPendingSecret = row.totpPendingSecret; totpLastStep = row.totpLastStep; createdAt = row.createdAt
+    }
+}
+
+/// Reads and writes accounts. Every function takes a `Database`, never a request.
+enum AccountStore {
+    struct Invalid: Error, CustomStringConvertible { let description: String }
+
+    /// E-mail addresses are compared in lower case, without surrounding spaces.
+    static func normalise(email: String) -> String { email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+
+    static func isPlausible(email: String) -> Bool {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
+            && email.count <= 254 && !email.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" })
+    }
+
+    static func find(id: String, on db: any Database) async throws -> Account? {
+        try await db.sql.raw("SELECT \(unsafeRaw: Account.columns) FROM users WHERE id = \(bind: id)")
+            .first(decoding: Account.Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(Account.init(row:))
+    }
+
+    static func find(email: String, on db: any Database) async throws -> Account? {
+        try await db.sql.raw("SELECT \(unsafeRaw: Account.columns) FROM users WHERE email = \(bind: normalise(email: email))")
+            .first(decoding: Account.Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(Account.init(row:))
+    }
+
+    static func all(on db: any Database) async throws -> [Account] {
+        try await db.sql.raw("SELECT \(unsafeRaw: Account.columns) FROM users ORDER BY email")
+            .all(decoding: Account.Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(Account.init(row:))
+    }
+
+    /// Whether an enabled administrator exists (`serve` says how to create the first one otherwise).
+    static func hasAdministrator(on db: any Database) async throws -> Bool {
+        try await all(on: db).contains { $0.roles.contains(.administrator) && !$0.disabled }
+    }
+
+    /// Creates an account with no password yet (or the given bcrypt hash). Refuses a duplicate e-mail.
+    static func create(email: String, roles: Set<Role>, organisationID: String? = nil, passwordHash: String? = nil,
+                       now: Date, on db: any Database) async throws -> Account {
+        let email = normalise(email: email)
+        guard isPlausible(email: email) else { throw Invalid(description: "“\(email)” is not an e-mail address") }
+        guard !roles.isEmpty else { throw Invalid(description: "give the account at least one role") }
+        if roles.contains(.partner) && organisationID == nil { throw Invalid(description: "a partner belongs to an organisation of the directory: give its id") }
+        if let organisationID, try await !organisationExists(organisationID, on: db) {
+            throw Invalid(description: "there is no organisation “\(organisationID)” in the directory")
+        }
+        if try await find(email: email, on: db) != nil { throw Invalid(description: "an account for \(email) already exists") }
+        let id = UUID().uuidString.lowercased()
+        let seconds = Int64(now.timeIntervalSince1970)
+        try await db.sql.insert(into: "users")
+            .columns("id", "email", "password_hash", "roles", "organisation_id", "disabled", "created_at", "password_changed_at")
+            .values(id, email, passwordHash, Role.stored(roles), organisationID, false, seconds, passwordHash == nil ? nil : seconds)
+            .run()
+        return try await find(id: id, on: db)!
+    }
+
+    static func organisationExists(_ id: String, on db: any Database) async throws -> Bool {
+        struct Row: Decodable { let id: String }
+        return try await db.sql.select().column("id").from("organisations").where("id", .equal, id).first(decoding: Row.self) != nil
+    }
+
+    static func update(_ id: String, roles: Set<Role>, organisationID: String?, disabled: Bool, on db: any Database) async throws {
+        try await db.sql.update("users").set("roles", to: Role.stored(roles)).set("organisation_id", to: organisationID)
+            .set("disabled", to: disabled).where("id", .equal, id).run()
+        if disabled { try await SessionStore.endAll(userID: id, on: db) }
+    }
+
+    static func setPassword(_ id: String, hash: String, now: Date, on db: any Database) async throws {
+        try await db.sql.update("users").set("password_hash", to: hash).set("password_changed_at", to: Int64(now.timeIntervalSince1970))
+            .where("id", .equal, id).run()
+    }
+
+    static func setPendingSecret(_ id: String, _ secret: String?, on db: any Database) async throws {
+        try await db.sql.update("users").set("totp_pending_secret", to: secret).where("id", .equal, id).run()
+    }
+
+    /// Makes the pending secret the account's second factor, with the step of the code that confirmed it.
+    static func confirmSecondFactor(_ id: String, secret: String, step: Int64, on db: any Database) async throws {
+        try await db.sql.update("users").set("totp_secret", to: secret).set("totp_pending_secret", to: SQLLiteral.null)
+            .set("totp_last_step", to: step).where("id", .equal, id).run()
+    }
+
+    static func removeSecondFactor(_ id: String, on db: any Database) async throws {
+        try await db.sql.update("users").set("totp_secret", to: SQLLiteral.null).set("totp_pending_secret", to: SQLLiteral.null)
+            .set("totp_last_step", to: SQLLiteral.null).where("id", .equal, id).run()
+        try await db.sql.delete(from: "recovery_codes").where("user_id", .equal, id).run()
+    }
+
+    /// Records an accepted step, only if it is later than the last one: false means the code was already used
+    /// (also by a concurrent request, since the check and the write are one statement).
+    static func useStep(_ id: String, step: Int64, on db: any Database) async throws -> Bool {
+        struct Row: Decodable { let id: String }
+        let rows = try await db.sql.raw("""
+            UPDATE users SET totp_last_step = \(bind: step)
+            WHERE id = \(bind: id) AND (totp_last_step IS NULL OR totp_last_step < \(bind: step)) RETURNING id
+            """).all(decoding: Row.self)
+        return !rows.isEmpty
+    }
+}

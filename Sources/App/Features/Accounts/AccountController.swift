@@ -1,0 +1,136 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import Vapor
+
+/// A person's own account: password, second factor, recovery codes, sessions; and one-time links.
+struct AccountController: Sendable {
+    let registry: RouteRegistry
+
+    func boot(_ routes: any RoutesBuilder) {
+        routes.declare(.GET, OfficeRoute.dashboard.pattern, .signedIn, registry: registry, use: dashboard)
+        routes.declare(.GET, OfficeRoute.account.pattern, .signedIn, registry: registry, use: overview)
+        routes.declare(.GET, OfficeRoute.password.pattern, .signedIn, registry: registry, use: passwordForm)
+        routes.declare(.POST, OfficeRoute.password.pattern, .signedIn, registry: registry, use: changePassword)
+        routes.declare(.GET, OfficeRoute.twoFactor.pattern, .enrolling, registry: registry, use: twoFactorForm)
+        routes.declare(.POST, OfficeRoute.twoFactor.pattern, .enrolling, registry: registry, use: enrolTwoFactor)
+        routes.declare(.POST, OfficeRoute.recoveryCodes.pattern, .signedIn, registry: registry, use: newRecoveryCodes)
+        routes.declare(.POST, OfficeRoute.endSessions.pattern, .signedIn, registry: registry, use: endSessions)
+        routes.declare(.GET, OfficeRoute.setup(token: "").pattern, .anyone, registry: registry, use: setupForm)
+        routes.declare(.POST, OfficeRoute.setup(token: "").pattern, .anyone, registry: registry, use: setup)
+    }
+
+    @Sendable func dashboard(req: Request) async throws -> Response {
+        try await AccountPages.dashboard(account: try req.account, csrf: CSRF.token(for: req)).encodeResponse(for: req)
+    }
+
+    @Sendable func overview(req: Request) async throws -> Response {
+        let account = try req.account
+        let codes = try await AccountSecrets.unusedRecoveryCodes(for: account.id, on: req.db)
+        let sessions = try await SessionStore.count(userID: account.id, on: req.db)
+        return try await AccountPages.overview(account: account, recoveryCodes: codes, sessions: sessions, csrf: CSRF.token(for: req))
+            .encodeResponse(for: req)
+    }
+
+    @Sendable func passwordForm(req: Request) async throws -> Response {
+        try await AccountPages.password(account: try req.account, errors: [:], csrf: CSRF.token(for: req)).encodeResponse(for: req)
+    }
+
+    @Sendable func changePassword(req: Request) async throws -> Response {
+        let account = try req.account, form = req.form, now = req.site.clock.now()
+        var errors: [String: String] = [:]
+        let hash = try await req.site.storedOrDummyHash(account.passwordHash, req)
+        if try await !req.password.async.verify(form.raw("current"), created: hash) {
+            errors["current"] = "This is not your current password."
+        }
+        errors.merge(Self.newPasswordProblems(form, email: account.email)) { a, _ in a }
+        guard errors.isEmpty else {
+            return try await AccountPages.password(account: account, errors: errors, csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        try await AccountStore.setPassword(account.id, hash: try await req.password.async.hash(form.raw("new")), now: now, on: req.db)
+        try await SessionStore.endAll(userID: account.id, on: req.db)
+        try await AuditLog.record(AuditEvent(actor: account.email, action: "account.password-change", recordType: "user", recordID: account.id), now: now, on: req.db)
+        let token = try await SessionStore.start(userID: account.id, stage: .signedIn, now: now, on: req.db)
+        let response = req.redirect(to: OfficeRoute.account.path, redirectType: .normal)
+        req.setSessionCookie(token, on: response)
+        return response
+    }
+
+    static func newPasswordProblems(_ form: FormData, email: String) -> [String: String] {
+        if let problem = PasswordPolicy.problem(with: form.raw("new"), email: email) { return ["new": problem] }
+        if form.raw("new") != form.raw("confirm") { return ["confirm": "The two passwords are not the same."] }
+        return [:]
+    }
+
+    @Sendable func twoFactorForm(req: Request) async throws -> Response {
+        let account = try req.account
+        var pending = account.totpPendingSecret
+        if pending == nil || req.query[String.self, at: "restart"] == "1" {
+            pending = Base32.encode(TOTP.newSecret())
+            try await AccountStore.setPendingSecret(account.id, pending, on: req.db)
+        }
+        return try await AccountPages.twoFactor(account: account, secret: pending!, error: nil, csrf: CSRF.token(for: req)).encodeResponse(for: req)
+    }
+
+    @Sendable func enrolTwoFactor(req: Request) async throws -> Response {
+        let signedIn = req.signedIn!, account = signedIn.account, now = req.site.clock.now()
+        guard let pending = account.totpPendingSecret, let secret = Base32.decode(pending) else {
+            return req.redirect(to: OfficeRoute.twoFactor.path, redirectType: .normal)
+        }
+        guard let step = TOTP(secret: secret).verify(req.form["code"], at: now, lastUsedStep: nil) else {
+            return try await AccountPages.twoFactor(account: account, secret: pending, error: "This code is not right. Check the clock of your phone and type the code shown now.",
+                                                    csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        try await AccountStore.confirmSecondFactor(account.id, secret: pending, step: step, on: req.db)
+        let codes = try await AccountSecrets.newRecoveryCodes(for: account.id, on: req.db)
+        try await AuditLog.record(AuditEvent(actor: account.email, action: "account.two-factor-enrol", recordType: "user", recordID: account.id), now: now, on: req.db)
+        var csrf = signedIn.session.csrfToken, newToken: String? = nil
+        if signedIn.session.stage == .enrol {
+            newToken = try await SessionStore.advance(signedIn.session, to: .signedIn, now: now, on: req.db)
+            csrf = try await SessionStore.find(token: newToken!, policy: req.site.sessionPolicy, now: now, on: req.db)?.csrfToken ?? ""
+        }
+        let response = try await AccountPages.recoveryCodes(account: account, codes: codes, csrf: csrf).encodeResponse(for: req)
+        if let newToken { req.setSessionCookie(newToken, on: response) }
+        return response
+    }
+
+    @Sendable func newRecoveryCodes(req: Request) async throws -> Response {
+        let account = try req.account
+        guard account.hasSecondFactor else { return req.redirect(to: OfficeRoute.twoFactor.path, redirectType: .normal) }
+        let codes = try await AccountSecrets.newRecoveryCodes(for: account.id, on: req.db)
+        try await AuditLog.record(AuditEvent(actor: account.email, action: "account.recovery-codes", recordType: "user", recordID: account.id), now: req.site.clock.now(), on: req.db)
+        return try await AccountPages.recoveryCodes(account: account, codes: codes, csrf: CSRF.token(for: req)).encodeResponse(for: req)
+    }
+
+    @Sendable func endSessions(req: Request) async throws -> Response {
+        let account = try req.account
+        try await SessionStore.endAll(userID: account.id, on: req.db)
+        try await AuditLog.record(AuditEvent(actor: account.email, action: "logout.everywhere", recordType: "user", recordID: account.id), now: req.site.clock.now(), on: req.db)
+        let response = req.redirect(to: OfficeRoute.login(next: nil).path, redirectType: .normal)
+        req.clearSessionCookie(on: response)
+        return response
+    }
+
+    @Sendable func setupForm(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? ""
+        guard let account = try await AccountSecrets.account(forLink: token, now: req.site.clock.now(), on: req.db) else { throw Self.deadLink }
+        return try await AccountPages.setup(email: account.email, token: token, errors: [:], csrf: CSRF.token(for: req)).encodeResponse(for: req)
+    }
+
+    @Sendable func setup(req: Request) async throws -> Response {
+        let token = req.parameters.get("token") ?? "", now = req.site.clock.now()
+        guard let account = try await AccountSecrets.account(forLink: token, now: now, on: req.db) else { throw Self.deadLink }
+        let errors = Self.newPasswordProblems(req.form, email: account.email)
+        guard errors.isEmpty else {
+            return try await AccountPages.setup(email: account.email, token: token, errors: errors, csrf: CSRF.token(for: req))
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        try await AccountStore.setPassword(account.id, hash: try await req.password.async.hash(req.form.raw("new")), now: now, on: req.db)
+        try await AccountSecrets.useLink(token, now: now, on: req.db)
+        try await SessionStore.endAll(userID: account.id, on: req.db)
+        try await AuditLog.record(AuditEvent(actor: account.email, action: "account.password-set", recordType: "user", recordID: account.id, detail: "from a one-time link"), now: now, on: req.db)
+        return req.redirect(to: OfficeRoute.login(next: nil).path, redirectType: .normal)
+    }
+
+    static let deadLink = Abort(.notFound, reason: "This link is unknown, was already used or has expired. Ask an administrator for a new one.")
+}

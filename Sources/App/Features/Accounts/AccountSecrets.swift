@@ -1,0 +1,73 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+
+/// Recovery codes and one-time links: both stored only as hashes.
+enum AccountSecrets {
+    /// Replaces the account's recovery codes with `count` new ones and returns them (shown once).
+    static func newRecoveryCodes(for userID: String, count: Int = 10, on db: any Database) async throws -> [String] {
+        let codes = RecoveryCode.generate(count: count)
+        try await db.transaction { tx in
+            try await tx.sql.delete(from: "recovery_codes").where("user_id", .equal, userID).run()
+            let insert = tx.sql.insert(into: "recovery_codes").columns("user_id", "code_hash", "used_at")
+            for code in codes { insert.values(userID, RecoveryCode.hash(code), nil as Int64?) }
+            try await insert.run()
+        }
+        return codes
+    }
+
+    /// Uses a recovery code: true once per code, false for an unknown or already used one.
+    static func useRecoveryCode(_ typed: String, for userID: String, now: Date, on db: any Database) async throws -> Bool {
+        struct Row: Decodable { let codeHash: String }
+        let rows = try await db.sql.raw("""
+            UPDATE recovery_codes SET used_at = \(bind: Int64(now.timeIntervalSince1970))
+            WHERE user_id = \(bind: userID) AND code_hash = \(bind: RecoveryCode.hash(typed)) AND used_at IS NULL RETURNING code_hash
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return !rows.isEmpty
+    }
+
+    static func unusedRecoveryCodes(for userID: String, on db: any Database) async throws -> Int {
+        struct Row: Decodable { let n: Int }
+        return try await db.sql.raw("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = \(bind: userID) AND used_at IS NULL")
+            .first(decoding: Row.self)?.n ?? 0
+    }
+
+    enum LinkPurpose: String, Sendable { case setup, reset }
+
+    /// A one-time link token for choosing a password; earlier unused links of the account stop working.
+    static func newLink(for userID: String, purpose: LinkPurpose, now: Date, validFor seconds: Int64 = 72 * 3600,
+                        on db: any Database) async throws -> String {
+        let token = randomToken()
+        let at = Int64(now.timeIntervalSince1970)
+        try await db.transaction { tx in
+            try await tx.sql.update("account_links").set("used_at", to: at).where("user_id", .equal, userID).where("used_at", .is, SQLLiteral.null).run()
+            try await tx.sql.insert(into: "account_links").columns("token_hash", "user_id", "purpose", "expires_at", "used_at")
+                .values(sha256Hex(token), userID, purpose.rawValue, at + seconds, nil as Int64?).run()
+        }
+        return token
+    }
+
+    /// The account a link opens, if the link is known, unused and not expired.
+    static func account(forLink token: String, now: Date, on db: any Database) async throws -> Account? {
+        struct Row: Decodable { let userId: String }
+        guard let row = try await db.sql.raw("""
+            SELECT user_id FROM account_links WHERE token_hash = \(bind: sha256Hex(token)) AND used_at IS NULL
+            AND expires_at > \(bind: Int64(now.timeIntervalSince1970))
+            """).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
+        return try await AccountStore.find(id: row.userId, on: db)
+    }
+
+    static func useLink(_ token: String, now: Date, on db: any Database) async throws {
+        try await db.sql.update("account_links").set("used_at", to: Int64(now.timeIntervalSince1970))
+            .where("token_hash", .equal, sha256Hex(token)).run()
+    }
+
+    /// 32 random bytes, base64url without padding (256 bits).
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}

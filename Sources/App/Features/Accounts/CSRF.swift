@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import Vapor
+
+/// Cross-site request forgery protection for every form: a token in a hidden field that must match the
+/// session's (or, before sign-in, a SameSite=Strict cookie's). `SameOriginMiddleware` adds an Origin check.
+enum CSRF {
+    static let fieldName = "csrf"
+    static let cookieName = "observatory_csrf"
+
+    private struct NewCookieKey: StorageKey { typealias Value = String }
+
+    /// The token this request's forms must carry.
+    static func token(for req: Request) -> String {
+        if let session = req.signedIn?.session { return session.csrfToken }
+        if let cookie = req.cookies[cookieName]?.string, cookie.count >= 32, cookie.count < 100 { return cookie }
+        if let fresh = req.storage[NewCookieKey.self] { return fresh }
+        let fresh = AccountSecrets.randomToken()
+        req.storage[NewCookieKey.self] = fresh
+        return fresh
+    }
+
+    /// The cookie to set on the response when this request created a pre-sign-in token.
+    static func pendingCookie(for req: Request) -> (String, HTTPCookies.Value)? {
+        req.storage[NewCookieKey.self].map { (cookieName, SignInMiddleware.cookie($0, for: req, maxAge: nil)) }
+    }
+
+    static func verify(_ req: Request) throws {
+        let expected: String? = req.signedIn?.session.csrfToken ?? req.cookies[cookieName]?.string
+        guard let expected, !expected.isEmpty, constantTimeEqual(req.form.raw(fieldName), expected) else {
+            throw Abort(.forbidden, reason: "This form has expired or did not come from this site. Go back, reload the page and try again.")
+        }
+    }
+
+    /// The hidden field every form includes.
+    static func field(_ token: String) -> HTML { "<input type=\"hidden\" name=\"\(fieldName)\" value=\"\(token)\">" }
+}
+
+/// Refuses state-changing requests sent from another site (by Origin, or Sec-Fetch-Site when Origin is absent).
+struct SameOriginMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if req.method != .GET && req.method != .HEAD {
+            let host = req.headers.first(name: .host) ?? ""
+            if let origin = req.headers.first(name: .origin) {
+                let originHost = URL(string: origin)?.host.map { h in URL(string: origin)?.port.map { "\(h):\($0)" } ?? h }
+                let publicHost = req.site.config.publicURL.flatMap { URL(string: $0) }.flatMap { u in u.host.map { h in u.port.map { "\(h):\($0)" } ?? h } }
+                guard let originHost, originHost == host || originHost == publicHost else {
+                    throw Abort(.forbidden, reason: "This form was sent from another site, so it was refused.")
+                }
+            } else if req.headers.first(name: "Sec-Fetch-Site") == "cross-site" {
+                throw Abort(.forbidden, reason: "This form was sent from another site, so it was refused.")
+            }
+        }
+        return try await next.respond(to: req)
+    }
+}

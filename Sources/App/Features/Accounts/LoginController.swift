@@ -1,0 +1,114 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import Vapor
+
+/// Sign-in with a password and, when the account has one, a one-time code; sign-out.
+struct LoginController: Sendable {
+    let registry: RouteRegistry
+
+    func boot(_ routes: any RoutesBuilder) {
+        routes.declare(.GET, OfficeRoute.login(next: nil).pattern, .anyone, registry: registry, use: loginForm)
+        routes.declare(.POST, OfficeRoute.login(next: nil).pattern, .anyone, registry: registry, use: login)
+        routes.declare(.GET, OfficeRoute.loginCode.pattern, .secondFactorPending, registry: registry, use: codeForm)
+        routes.declare(.POST, OfficeRoute.loginCode.pattern, .secondFactorPending, registry: registry, use: code)
+        routes.declare(.POST, OfficeRoute.logout.pattern, .anyone, registry: registry, use: logout)
+    }
+
+    @Sendable func loginForm(req: Request) async throws -> Response {
+        if req.signedIn?.session.stage == .signedIn { return req.redirect(to: OfficeRoute.dashboard.path) }
+        let next = req.query[String.self, at: "next"] ?? ""
+        return try await LoginPages.login(email: "", next: next, error: nil, req: req).encodeResponse(for: req)
+    }
+
+    @Sendable func login(req: Request) async throws -> Response {
+        let form = req.form, now = req.site.clock.now(), address = req.clientAddress
+        let email = AccountStore.normalise(email: form["email"])
+        let actor = AccountStore.isPlausible(email: email) ? email : "anonymous"
+        if try await LoginThrottle.isBlocked(email: email, address: address, now: now, on: req.db) {
+            try await AuditLog.record(AuditEvent(actor: actor, action: "login.blocked", detail: "too many failed attempts", address: address), now: now, on: req.db)
+            let page = try await LoginPages.login(email: email, next: form["next"],
+                error: "Too many failed sign-ins for this account or from this address. Wait 15 minutes, then try again.", req: req)
+            return try await page.encodeResponse(status: .tooManyRequests, for: req)
+        }
+        let account = try await AccountStore.find(email: email, on: req.db)
+        let hash = try await req.site.storedOrDummyHash(account?.passwordHash, req)
+        let matches = try await req.password.async.verify(form.raw("password"), created: hash)
+        guard let account, matches, account.passwordHash != nil, !account.disabled else {
+            try await LoginThrottle.recordFailure(email: email, address: address, now: now, on: req.db)
+            let why = account == nil ? "unknown account" : (account!.disabled ? "account disabled" : "wrong password")
+            try await AuditLog.record(AuditEvent(actor: actor, action: "login.failure", detail: why, address: address), now: now, on: req.db)
+            let page = try await LoginPages.login(email: email, next: form["next"], error: "The e-mail address or the password is not right.", req: req)
+            return try await page.encodeResponse(status: .unauthorized, for: req)
+        }
+        let stage: SignInSession.Stage = account.hasSecondFactor ? .secondFactor : (account.needsSecondFactor ? .enrol : .signedIn)
+        if let old = req.signedIn?.session { try await SessionStore.end(old.id, on: req.db) }
+        let token = try await SessionStore.start(userID: account.id, stage: stage, now: now, on: req.db)
+        let target: String
+        switch stage {
+        case .secondFactor:
+            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.password", detail: "password accepted; waiting for the one-time code", address: address), now: now, on: req.db)
+            target = OfficeRoute.loginCode.path + SiteRoute.query(Self.safeNext(form["next"]).map { [("next", $0)] } ?? [])
+        case .enrol:
+            try await LoginThrottle.recordSuccess(email: email, on: req.db)
+            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.success", detail: "must set up a second factor", address: address), now: now, on: req.db)
+            target = OfficeRoute.twoFactor.path
+        case .signedIn:
+            try await LoginThrottle.recordSuccess(email: email, on: req.db)
+            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.success", detail: "password", address: address), now: now, on: req.db)
+            target = Self.safeNext(form["next"]) ?? OfficeRoute.dashboard.path
+        }
+        let response = req.redirect(to: target, redirectType: .normal)
+        req.setSessionCookie(token, on: response)
+        return response
+    }
+
+    @Sendable func codeForm(req: Request) async throws -> Response {
+        try await LoginPages.code(error: nil, req: req).encodeResponse(for: req)
+    }
+
+    @Sendable func code(req: Request) async throws -> Response {
+        let signedIn = req.signedIn!, account = signedIn.account
+        let now = req.site.clock.now(), address = req.clientAddress, typed = req.form["code"]
+        if try await LoginThrottle.isBlocked(email: account.email, address: address, now: now, on: req.db) {
+            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.blocked", detail: "too many failed codes", address: address), now: now, on: req.db)
+            return try await LoginPages.code(error: "Too many wrong codes. Wait 15 minutes, then try again.", req: req).encodeResponse(status: .tooManyRequests, for: req)
+        }
+        var how: String? = nil
+        if let secret = account.totpSecret.flatMap(Base32.decode),
+           let step = TOTP(secret: secret).verify(typed, at: now, lastUsedStep: account.totpLastStep),
+           try await AccountStore.useStep(account.id, step: step, on: req.db) {
+            how = "password and one-time code"
+        } else if typed.count >= 12, try await AccountSecrets.useRecoveryCode(typed, for: account.id, now: now, on: req.db) {
+            how = "password and recovery code (\(try await AccountSecrets.unusedRecoveryCodes(for: account.id, on: req.db)) left)"
+        }
+        guard let how else {
+            try await LoginThrottle.recordFailure(email: account.email, address: address, now: now, on: req.db)
+            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.failure", detail: "wrong or reused one-time code", address: address), now: now, on: req.db)
+            return try await LoginPages.code(error: "This code is not right, or it was already used. Wait for the next code and try again.", req: req)
+                .encodeResponse(status: .unauthorized, for: req)
+        }
+        try await LoginThrottle.recordSuccess(email: account.email, on: req.db)
+        try await AuditLog.record(AuditEvent(actor: account.email, action: "login.success", detail: how, address: address), now: now, on: req.db)
+        let token = try await SessionStore.advance(signedIn.session, to: .signedIn, now: now, on: req.db)
+        let response = req.redirect(to: Self.safeNext(req.query[String.self, at: "next"] ?? "") ?? OfficeRoute.dashboard.path, redirectType: .normal)
+        req.setSessionCookie(token, on: response)
+        return response
+    }
+
+    @Sendable func logout(req: Request) async throws -> Response {
+        if let signedIn = req.signedIn {
+            try await SessionStore.end(signedIn.session.id, on: req.db)
+            try await AuditLog.record(AuditEvent(actor: signedIn.account.email, action: "logout"), now: req.site.clock.now(), on: req.db)
+        }
+        let response = req.redirect(to: OfficeRoute.login(next: nil).path, redirectType: .normal)
+        req.clearSessionCookie(on: response)
+        return response
+    }
+
+    /// Only a path on this site may be a destination after sign-in (no open redirect).
+    static func safeNext(_ next: String) -> String? {
+        guard next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.contains(where: { $0.isNewline }) else { return nil }
+        return next
+    }
+}

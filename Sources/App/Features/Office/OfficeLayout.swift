@@ -1,0 +1,71 @@
+import Fluent
+import ObservatoryCore
+
+/// The shell of internal pages: who is signed in, what their roles let them reach, and a sign-out form.
+struct OfficeLayout {
+    var title: String
+    /// Nil on sign-in pages.
+    var account: Account?
+    var csrf: String
+
+    func render(_ main: HTML) -> HTML {
+        """
+        <!DOCTYPE html>
+        <html lang="en" dir="ltr">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="robots" content="noindex, nofollow">
+        <title>\(title) — Observatory office</title>
+        <link rel="stylesheet" href="\(SiteRoute.stylesheet.path)">
+        </head>
+        <body class="office">
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="site"><nav aria-label="Office">
+        <a class="brand" href="\(OfficeRoute.dashboard.path)">Observatory office</a>
+        \(navigation)
+        </nav></header>
+        <main id="main">
+        \(main)
+        </main>
+        <footer class="site"><a href="\(SiteRoute.home(page: 1).path)">Public site</a></footer>
+        </body>
+        </html>
+        """
+    }
+
+    private var navigation: HTML {
+        guard let account else { return .empty }
+        var links: [HTML] = []
+        if account.roles.contains(.editor) || account.roles.contains(.administrator) {
+            links.append("<a href=\"\(OfficeRoute.publications(query: "").path)\">Publications</a>")
+        }
+        if account.roles.contains(.administrator) {
+            links.append("<a href=\"\(OfficeRoute.users.path)\">People</a>")
+            links.append("<a href=\"\(OfficeRoute.audit(query: "").path)\">Audit trail</a>")
+        }
+        links.append("<a href=\"\(OfficeRoute.account.path)\">\(account.email)</a>")
+        return """
+        \(links.joined(separator: "\n"))
+        <form class="inline" method="post" action="\(OfficeRoute.logout.path)">\(CSRF.field(csrf))<button type="submit">Sign out</button></form>
+        """
+    }
+}
+
+/// Pieces of forms shared by internal pages: a labelled field with its error next to it.
+enum FormView {
+    static func field(_ name: String, label: String, value: String, type: String = "text", error: String? = nil,
+                      hint: String? = nil, attributes: String = "") -> HTML {
+        let describedBy = error != nil ? "\(name)-error" : (hint != nil ? "\(name)-hint" : "")
+        return """
+        <p class="field\(error != nil ? " invalid" : "")"><label for="\(name)">\(label)</label>
+        <input id="\(name)" name="\(name)" type="\(type)" value="\(value)"\(error != nil ? " aria-invalid=\"true\"" : "")\(describedBy.isEmpty ? "" : " aria-describedby=\"\(describedBy)\"")\(HTML(trusted: attributes.isEmpty ? "" : " " + attributes))>
+        \(hint.map { "<small id=\"\(name)-hint\">\($0)</small>" } ?? .empty)\(error.map { "<strong class=\"error\" id=\"\(name)-error\">\($0)</strong>" } ?? .empty)</p>
+        """
+    }
+
+    static func errorSummary(_ errors: [String: String]) -> HTML {
+        guard !errors.isEmpty else { return .empty }
+        return "<p class=\"notice error\" role=\"alert\">Please correct the \(errors.count == 1 ? "field" : "\(errors.count) fields") marked below.</p>"
+    }
+}

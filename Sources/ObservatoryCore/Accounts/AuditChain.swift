@@ -1,0 +1,88 @@
+/// One entry of the audit trail. Each entry carries the hash of the one before it, so altering or deleting
+/// any entry breaks the chain at that point (`AuditChain.verify`).
+public struct AuditEntry: Sendable, Equatable {
+    public var sequence: Int64
+    /// UTC, ISO 8601 to the second: `2026-11-23T20:41:00Z`.
+    public var at: String
+    /// The account's e-mail, or `anonymous` / `system`.
+    public var actor: String
+    /// What happened, dotted: `login.success`, `publication.publish`, `user.create`.
+    public var action: String
+    public var recordType: String
+    public var recordID: String
+    /// A short, non-confidential description (never a password, code or confidential value).
+    public var detail: String
+    /// The client address, for sign-in events only.
+    public var address: String
+    public var previousHash: String
+
+    public init(sequence: Int64, at: String, actor: String, action: String, recordType: String = "", recordID: String = "",
+                detail: String = "", address: String = "", previousHash: String) {
+        self.sequence = sequence; self.at = at; self.actor = actor; self.action = action; self.recordType = recordType
+        self.recordID = recordID; self.detail = detail; self.address = address; self.previousHash = previousHash
+    }
+
+    /// SHA-256 over every field, each prefixed by its length so no two entries can serialise alike.
+    public var hash: String {
+        let fields = [String(sequence), at, actor, action, recordType, recordID, detail, address, previousHash]
+        return sha256Hex(fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|"))
+    }
+}
+
+/// Checks a whole audit trail, in order of sequence.
+public enum AuditChain {
+    /// The hash the first entry points back to.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    public enum Break: Equatable, Sendable, CustomStringConvertible {
+        /// The entry's stored hash is not the hash of its fields: it was edited.
+        case altered(sequence: Int64)
+        /// The entry does not point to the entry stored before it: something between was deleted or inserted.
+        case unlinked(sequence: Int64, after: Int64?)
+        /// The trail ends before the last entry ever written: entries at the end were deleted.
+        case truncated(lastStored: Int64?, expected: Int64)
+
+        public var description: String {
+            switch self {
+            case .altered(let n): "entry #\(n) was altered: its content no longer matches its hash"
+            case .unlinked(let n, let after): "entry #\(n) does not follow entry #\(after.map(String.init) ?? "none"): entries between were deleted or inserted"
+            case .truncated(let last, let expected): "the trail ends at entry #\(last.map(String.init) ?? "none") but entry #\(expected) was written: entries at the end were deleted"
+            }
+        }
+    }
+
+    /// Incremental verifier: feed entries in order, with their stored hashes.
+    public struct Verifier: Sendable {
+        public private(set) var count = 0
+        public private(set) var lastSequence: Int64? = nil
+        private var lastHash = AuditChain.genesis
+        public private(set) var firstBreak: Break? = nil
+
+        public init() {}
+
+        public mutating func check(_ entry: AuditEntry, storedHash: String) {
+            count += 1
+            defer { lastSequence = entry.sequence; lastHash = storedHash }
+            guard firstBreak == nil else { return }
+            if entry.hash != storedHash { firstBreak = .altered(sequence: entry.sequence) }
+            else if entry.previousHash != lastHash { firstBreak = .unlinked(sequence: entry.sequence, after: lastSequence) }
+        }
+
+        /// Call at the end with the head recorded apart from the trail (sequence and hash of the last entry written).
+        public mutating func finish(expectedHead: (sequence: Int64, hash: String)?) -> Break? {
+            if firstBreak == nil, let head = expectedHead, head.sequence != lastSequence || head.hash != lastHash {
+                firstBreak = (lastSequence ?? 0) < head.sequence ? .truncated(lastStored: lastSequence, expected: head.sequence)
+                                                                : .unlinked(sequence: lastSequence ?? 0, after: head.sequence)
+            }
+            return firstBreak
+        }
+    }
+}
+
+/// `2026-11-23T20:41:00Z` for a number of seconds since 1970.
+public func iso8601(seconds: Int64) -> String {
+    let days = Int((Double(seconds) / 86_400).rounded(.down))
+    let rest = Int(seconds) - days * 86_400
+    func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    return "\(CivilDate(daysSinceEpoch: days))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))Z"
+}

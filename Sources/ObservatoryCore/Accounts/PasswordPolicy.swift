@@ -1,0 +1,38 @@
+import Foundation
+
+/// The rules a new password must meet: long enough, not too long for bcrypt, not a common password or a
+/// common password with digits and symbols around it, and not the person's own e-mail address.
+public enum PasswordPolicy {
+    public static let minimumLength = 12
+    /// bcrypt reads at most 72 bytes; a longer password would be silently cut, so it is refused.
+    public static let maximumBytes = 72
+
+    /// The problem with `password`, in words for the person choosing it, or nil when it is acceptable.
+    public static func problem(with password: String, email: String = "") -> String? {
+        if password.count < minimumLength {
+            return "Use at least \(minimumLength) characters (a few unrelated words make a strong, memorable password)."
+        }
+        if password.utf8.count > maximumBytes { return "Use at most \(maximumBytes) bytes (about \(maximumBytes) Latin letters)." }
+        let lowered = password.lowercased()
+        let core = lowered.trimmingCharacters(in: CharacterSet.letters.inverted)
+        if core.isEmpty || Set(lowered).count <= 3 { return "This password is too easy to guess: use words, not repeated characters or digits." }
+        if common.contains(lowered) || common.contains(core) || isKeyboardRun(core) {
+            return "This is one of the most common passwords; choose another."
+        }
+        let local = email.lowercased().split(separator: "@").first.map(String.init) ?? ""
+        if local.count >= 4 && lowered.contains(local) { return "The password must not contain your e-mail address." }
+        return nil
+    }
+
+    static func isKeyboardRun(_ text: String) -> Bool {
+        let rows = ["qwertyuiopasdfghjklzxcvbnm", "abcdefghijklmnopqrstuvwxyz", "azertyuiopqsdfghjklmwxcvbn", "qwertzuiopasdfghjklyxcvbnm"]
+        return text.count >= 4 && rows.contains { $0.contains(text) }
+    }
+
+    /// Common passwords (from public breach statistics), lower case, reduced to their letters.
+    static let common: Set<String> = {
+        guard let url = Bundle.module.url(forResource: "common-passwords", withExtension: "txt"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else { fatalError("common-passwords.txt is missing from the ObservatoryCore bundle") }
+        return Set(text.split(whereSeparator: \.isNewline).map { $0.lowercased() }.filter { !$0.hasPrefix("#") })
+    }()
+}
