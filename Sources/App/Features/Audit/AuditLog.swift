@@ -24,7 +24,7 @@ enum AuditLog {
         defer { lock.release() }
         try await db.transaction { tx in
             let sql = tx.sql
-            if sql.dialect.name == "postgresql" { try await sql.raw("SELECT pg_advisory_xact_lock(74_052_001)").run() }
+            if sql.dialect.name == "postgresql" { try await sql.raw("SELECT pg_advisory_xact_lock(74052001)").run() }
             struct Head: Decodable { let sequence: Int64; let hash: String }
             let head = try await sql.raw("SELECT sequence, hash FROM audit_head WHERE id = 1").first(decoding: Head.self)
             let entry = AuditEntry(sequence: (head?.sequence ?? 0) + 1, at: iso8601(seconds: Int64(now.timeIntervalSince1970)),

@@ -57,9 +57,12 @@ enum FormView {
     static func field(_ name: String, label: String, value: String, type: String = "text", error: String? = nil,
                       hint: String? = nil, attributes: String = "") -> HTML {
         let describedBy = error != nil ? "\(name)-error" : (hint != nil ? "\(name)-hint" : "")
+        let invalid: HTML = error != nil ? HTML(trusted: " aria-invalid=\"true\"") : .empty
+        let described: HTML = describedBy.isEmpty ? .empty : " aria-describedby=\"\(describedBy)\""
+        let extra = HTML(trusted: attributes.isEmpty ? "" : " " + attributes)   // fixed attribute text written in code, never user input
         return """
         <p class="field\(error != nil ? " invalid" : "")"><label for="\(name)">\(label)</label>
-        <input id="\(name)" name="\(name)" type="\(type)" value="\(value)"\(error != nil ? " aria-invalid=\"true\"" : "")\(describedBy.isEmpty ? "" : " aria-describedby=\"\(describedBy)\"")\(HTML(trusted: attributes.isEmpty ? "" : " " + attributes))>
+        <input id="\(name)" name="\(name)" type="\(type)" value="\(value)"\(invalid)\(described)\(extra)>
         \(hint.map { "<small id=\"\(name)-hint\">\($0)</small>" } ?? .empty)\(error.map { "<strong class=\"error\" id=\"\(name)-error\">\($0)</strong>" } ?? .empty)</p>
         """
     }

@@ -18,7 +18,10 @@ struct ErrorPageMiddleware: Middleware {
                 message = "Something went wrong on our side. Please try again later."
             }
             if status.code >= 500 {
-                req.logger.error("\(req.method) \(req.url.path) failed: \(String(reflecting: error))")
+                // The route's pattern, not the path (it may hold a one-time token), and the error's short description
+                // (never `String(reflecting:)`, which can print a query's bound values).
+                let route = req.route.map { "\($0.method) /" + $0.path.map(\.description).joined(separator: "/") } ?? "\(req.method) (no route)"
+                req.logger.error("\(route) failed: \(type(of: error)): \(String(describing: error))")
             }
             return Self.page(status: status, message: message, headers: headers)
         }

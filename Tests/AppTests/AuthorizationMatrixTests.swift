@@ -1,0 +1,103 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import Testing
+import Vapor
+@testable import App
+
+/// Every internal route × every role (and anonymous): allowed or denied exactly as declared.
+@Suite struct AuthorizationMatrixTests {
+    enum Visitor: CaseIterable, CustomStringConvertible {
+        case anonymous, administrator, editor, caseOfficer, partner
+        var role: Role? {
+            switch self {
+            case .anonymous: nil
+            case .administrator: .administrator
+            case .editor: .editor
+            case .caseOfficer: .caseOfficer
+            case .partner: .partner
+            }
+        }
+        var description: String { role?.rawValue ?? "anonymous" }
+    }
+
+    /// What the product promises, written out by hand (not derived from the declarations).
+    static let expected: [String: Set<String>] = [
+        "GET /login": ["anonymous", "administrator", "editor", "case-officer", "partner"],
+        "POST /login": ["anonymous", "administrator", "editor", "case-officer", "partner"],
+        "POST /logout": ["anonymous", "administrator", "editor", "case-officer", "partner"],
+        "GET /account/setup/:token": ["anonymous", "administrator", "editor", "case-officer", "partner"],
+        "POST /account/setup/:token": ["anonymous", "administrator", "editor", "case-officer", "partner"],
+        "GET /login/code": [],
+        "POST /login/code": [],
+        "GET /office": ["administrator", "editor", "case-officer", "partner"],
+        "GET /account": ["administrator", "editor", "case-officer", "partner"],
+        "GET /account/password": ["administrator", "editor", "case-officer", "partner"],
+        "POST /account/password": ["administrator", "editor", "case-officer", "partner"],
+        "GET /account/two-factor": ["administrator", "editor", "case-officer", "partner"],
+        "POST /account/two-factor": ["administrator", "editor", "case-officer", "partner"],
+        "POST /account/two-factor/recovery-codes": ["administrator", "editor", "case-officer", "partner"],
+        "POST /account/sessions/end": ["administrator", "editor", "case-officer", "partner"],
+        "GET /office/users": ["administrator"],
+        "GET /office/users/new": ["administrator"],
+        "POST /office/users/new": ["administrator"],
+        "GET /office/users/:id": ["administrator"],
+        "POST /office/users/:id": ["administrator"],
+        "POST /office/users/:id/reset-password": ["administrator"],
+        "POST /office/users/:id/reset-two-factor": ["administrator"],
+        "GET /office/audit": ["administrator"],
+        "GET /office/publications": ["administrator", "editor"],
+        "GET /office/publications/new": ["administrator", "editor"],
+        "POST /office/publications/new": ["administrator", "editor"],
+        "GET /office/publications/:id": ["administrator", "editor"],
+        "POST /office/publications/:id": ["administrator", "editor"],
+    ]
+
+    @Test(arguments: Engine.all)
+    func everyRouteTimesEveryRole(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            try await store([publication("pub-1")], in: app)
+            let target = try await TestAccounts.create("target@example.org", [.editor], in: app).account
+            var browsers: [Visitor: TestBrowser] = [:]
+            try await PublicationStore.upsert([ArchiveOrganisation(id: "org-1", name: "Partner NGO")], on: app.db)
+            for visitor in Visitor.allCases {
+                let browser = TestBrowser(app)
+                if let role = visitor.role {
+                    let email = "\(role.rawValue)@example.org"
+                    let (_, secret) = try await TestAccounts.create(email, [role], secondFactor: role.requiresSecondFactor,
+                                                                    organisation: role == .partner ? "org-1" : nil, in: app)
+                    let page = try await browser.signIn(email, secret: secret)
+                    #expect(page.location == "/office", "\(visitor) signs in")
+                }
+                browsers[visitor] = browser
+            }
+            // Every internal route is declared, and the table above covers every declared route.
+            let declared = app.site.routes.routes
+            let internalRoutes = app.routes.all.filter { ["login", "logout", "office", "account"].contains($0.path.first?.description ?? "") }
+            #expect(internalRoutes.count == declared.count, "an internal route was registered without `declare`")
+            #expect(Set(declared.map { "\($0.method.rawValue) \($0.pathDescription)" }) == Set(Self.expected.keys))
+
+            for route in declared {
+                let key = "\(route.method.rawValue) \(route.pathDescription)"
+                let path = "/" + route.path.map { segment in
+                    switch segment { case ":id": route.path.contains("users") ? target.id : "pub-1"; case ":token": "no-such-token"; default: segment }
+                }.joined(separator: "/")
+                for visitor in Visitor.allCases {
+                    let browser = browsers[visitor]!
+                    let allowed = Self.expected[key]!.contains(visitor.description)
+                    if route.method == .GET {
+                        let page = try await browser.get(path)
+                        let denied = page.status == .forbidden || page.location?.hasPrefix("/login") == true
+                        #expect(denied == !allowed, "\(key) as \(visitor): \(page.status) \(page.location ?? "")")
+                    } else {
+                        // A wrong CSRF token: a request the route allows reaches the token check (and changes nothing);
+                        // one it denies is refused before.
+                        let page = try await browser.post(path, [], csrf: "wrong")
+                        #expect(page.status == .forbidden, "\(key) as \(visitor)")
+                        #expect(page.body.contains("did not come from this site") == allowed, "\(key) as \(visitor): \(page.body.prefix(0))")
+                    }
+                }
+            }
+        }
+    }
+}
