@@ -1,5 +1,22 @@
-"""The reader flows the browser tests walk, each a function (browser, site, records, screenshot_dir)."""
+"""The flows the browser tests walk, each a function (browser, site, records, screenshot_dir)."""
+import base64
+import hashlib
+import hmac
 import os
+import struct
+import time
+import urllib.request
+
+# The editor account run.py creates with `observatory user create … --password-stdin`.
+EDITOR = ("editor@example.org", "plover-violin-harbour-7")
+
+
+def totp(secret, at=None):
+    """RFC 6238 code of a base-32 secret, as an authenticator app computes it."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int((at or time.time()) // 30)), hashlib.sha1).digest()
+    offset = digest[-1] & 15
+    return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000)
 
 
 def shot(browser, directory, name):
@@ -60,7 +77,66 @@ def country_page_from_an_article(browser, site, records, shots):
     check(len(browser.find_all("ol.items li")) > 0, "the country page lists publications")
 
 
+def sign_in(browser, site, code_secret=None):
+    browser.go(site + "/login")
+    browser.find("#email").type(EDITOR[0])
+    browser.find("#password").type(EDITOR[1])
+    browser.find("form.office-form button[type=submit]").submit()
+    if code_secret:
+        check(browser.url.endswith("/login/code"), f"asked for a code: {browser.url}")
+        browser.find("#code").type(totp(code_secret))
+        browser.find("form.office-form button[type=submit]").submit()
+    check(browser.url.endswith("/office"), f"signed in: {browser.url}")
+
+
+def editor_writes_a_draft_then_publishes_it(browser, site, records, shots):
+    # Password sign-in, then the editor turns on an authenticator (optional for editors) without JavaScript.
+    sign_in(browser, site)
+    browser.go(site + "/account/two-factor")
+    secret = browser.find("#totp-secret").text.replace(" ", "")
+    browser.find("#code").type(totp(secret))
+    browser.find("form.office-form button[type=submit]").submit()
+    check(len(browser.find_all("#recovery-codes li")) == 10, "ten recovery codes shown once")
+    shot(browser, shots, "5-recovery-codes")
+    browser.find("header form.inline button").submit()   # sign out
+    check(browser.url.endswith("/login"), f"signed out: {browser.url}")
+    time.sleep(30.5 - time.time() % 30)                  # the enrolment's code cannot be used twice: wait for the next one
+    sign_in(browser, site, code_secret=secret)
+
+    # A draft: saved, shown as a draft, and nowhere on the public site.
+    title = "Mexico: browser-test draft of an urgent appeal"
+    browser.go(site + "/office/publications/new")
+    browser.find("#title").type(title)
+    browser.find("#countries").type("Mexico")
+    browser.find("input[name=programmes][value=human-rights-defenders]").click()
+    browser.find("#body").type("## Facts\n\nThe defender was threatened.")
+    browser.find("button[value=preview]").submit()
+    check(browser.find(".preview .body h2").text == "Facts", "the preview renders the Markdown")
+    browser.find("button[value=save]").submit()
+    shot(browser, shots, "6-draft")
+    check("Draft" in browser.find("#publication-status").text, "saved as a draft")
+    edit_url = browser.url.split("?")[0]
+    publication_id = edit_url.rsplit("/", 1)[1]
+    browser.go(site + "/publications/" + publication_id)
+    check("Page not found" in browser.title, f"the draft is not public: {browser.title}")
+    browser.go(site + "/")
+    check(title not in browser.source, "the draft is not on the home page")
+
+    # Published: on the home page and in the feed.
+    browser.go(edit_url)
+    browser.find("button[value=publish]").submit()
+    check("Published" in browser.find("#publication-status").text, "published")
+    browser.go(site + "/")
+    browser.refresh()   # the home page seen a minute ago is still fresh in the browser's cache (max-age=60): reload it
+    shot(browser, shots, "7-published-on-home")
+    check(title in browser.find("ol.items").text, "the publication is on the home page")
+    with urllib.request.urlopen(site + "/publications/feed.rss") as response:
+        feed = response.read().decode()
+    check(title in feed and f"/publications/{publication_id}" in feed, "the publication is in the feed")
+
+
 ALL = [
     ("browse, filter by country and year, read an article, follow a translation", browse_filter_read_and_follow_a_translation),
     ("from an article to its country page", country_page_from_an_article),
+    ("an editor signs in with password and one-time code, writes a draft, publishes it", editor_writes_a_draft_then_publishes_it),
 ]

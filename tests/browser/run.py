@@ -28,10 +28,12 @@ def main():
     work = tempfile.mkdtemp(prefix="observatory-browser-")
     archive = os.path.join(work, "archive.jsonl")
     with open(archive, "w") as f:
-        subprocess.run([sys.executable, str(GENERATOR), "--count", "400", "--seed", "3", "--from-year", "2015"], stdout=f, check=True)
+        subprocess.run([sys.executable, str(GENERATOR), "--count", "400", "--seed", "3", "--from-year", "2015", "--to-year", "2025"], stdout=f, check=True)
     records = [json.loads(line) for line in open(archive)]
     env = dict(os.environ, DATABASE_URL=os.path.join(work, "site.sqlite"), OBSERVATORY_DEMO="0")
     subprocess.run([binary, "import", archive], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([binary, "user", "create", "--email", flows.EDITOR[0], "--role", "editor", "--password-stdin"], env=env,
+                   input=flows.EDITOR[1] + "\n", text=True, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     port = free_port()
     server = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

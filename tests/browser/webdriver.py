@@ -52,6 +52,9 @@ class Browser:
     def go(self, url):
         self._s("/url", "POST", {"url": url})
 
+    def refresh(self):
+        self._s("/refresh", "POST", {})
+
     @property
     def url(self):
         return self._s("/url")
@@ -65,6 +68,10 @@ class Browser:
 
     def find_all(self, css):
         return [Element(self, e[ELEMENT]) for e in self._s("/elements", "POST", {"using": "css selector", "value": css})]
+
+    @property
+    def source(self):
+        return self._s("/source")
 
     def screenshot(self, path):
         with open(path, "wb") as f:
@@ -88,6 +95,26 @@ class Element:
     @property
     def text(self):
         return self.browser._s(f"/element/{self.id}/text")
+
+    def submit(self):
+        """Clicks a button that sends a form, and waits until the answer has replaced the page."""
+        html = {"using": "css selector", "value": "html"}
+        old = self.browser._s("/element", "POST", html)[ELEMENT]
+        self.click()
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                new = self.browser._s("/element", "POST", html)[ELEMENT]
+                ready = self.browser._s("/execute/sync", "POST", {"script": "return document.readyState", "args": []})
+                if new != old and ready == "complete":
+                    return
+            except RuntimeError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("the form's answer did not load within 30 s")
+
+    def type(self, text):
+        self.browser._s(f"/element/{self.id}/value", "POST", {"text": text})
 
     def attribute(self, name):
         return self.browser._s(f"/element/{self.id}/attribute/{name}")

@@ -77,12 +77,16 @@ def serve_loads_the_demo_and_prints_its_url():
 def serve_without_demo_and_bad_configuration():
     port = free_port()
     db = os.path.join(WORK, "empty.sqlite")
+    log = open(os.path.join(WORK, "empty.log"), "w+")
     server = subprocess.Popen([BIN, "serve", "--no-demo", "--port", str(port)], env=dict(os.environ, DATABASE_URL=db),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for_http(f"http://127.0.0.1:{port}/", 120)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as r:
             check("Articles: 0" in r.read().decode(), "--no-demo leaves the site empty")
+        log.seek(0)
+        check("observatory user create --email you@example.org --role administrator" in log.read(),
+              "serve says how to create the first administrator")
     finally:
         server.terminate()
         server.wait(10)
@@ -91,8 +95,41 @@ def serve_without_demo_and_bad_configuration():
     check("DATABASE_URL:" in bad.stderr and "OBSERVATORY_NEW_DAYS:" in bad.stderr, bad.stderr)
 
 
+def user_commands_and_audit_verification():
+    db = os.path.join(WORK, "users.sqlite")
+
+    def user(*args, stdin=None):
+        return subprocess.run([BIN, "user"] + list(args), env=dict(os.environ, DATABASE_URL=db), input=stdin,
+                              capture_output=True, text=True, timeout=300)
+    created = user("create", "--email", "Admin@Example.org", "--role", "administrator,editor", "--password-stdin",
+                   stdin="plover-violin-harbour-7\n")
+    check(created.returncode == 0 and "Created admin@example.org (Administrator, Editor)." in created.stdout, created.stdout + created.stderr)
+    check("plover" not in created.stdout + created.stderr, "the password is never printed")
+    linked = user("create", "--email", "partner@example.org", "--role", "editor")
+    check(linked.returncode == 0 and "/account/setup/" in linked.stdout, "without a password, a one-time link is printed")
+    weak = user("create", "--email", "weak@example.org", "--role", "editor", "--password-stdin", stdin="password2024\n")
+    check(weak.returncode == 1 and "password: This is one of the most common passwords" in weak.stderr, weak.stderr)
+    bad_role = user("create", "--email", "x@example.org", "--role", "king")
+    check(bad_role.returncode == 1 and "unknown role king" in bad_role.stderr, bad_role.stderr)
+    duplicate = user("create", "--email", "admin@example.org", "--role", "editor")
+    check(duplicate.returncode == 1 and "already exists" in duplicate.stderr, duplicate.stderr)
+    partner = user("create", "--email", "p@example.org", "--role", "partner")
+    check(partner.returncode == 1 and "organisation" in partner.stderr, partner.stderr)
+    check(user("disable", "--email", "partner@example.org").returncode == 0, "disable")
+    listing = user("list").stdout
+    check("admin@example.org\tadministrator,editor\tactive" in listing and "partner@example.org\teditor\tdisabled" in listing, listing)
+
+    verified = run(["audit", "verify"], DATABASE_URL=db)
+    check(verified.returncode == 0 and "The audit trail is intact: 3 entries" in verified.stdout, verified.stdout + verified.stderr)
+    import sqlite3
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE audit_log SET actor = 'someone@example.org' WHERE sequence = 2")
+    broken = run(["audit", "verify"], DATABASE_URL=db)
+    check(broken.returncode == 1 and "entry #2 was altered" in broken.stderr, broken.stdout + broken.stderr)
+
+
 TESTS = [import_reports_bad_lines_and_exits_non_zero, serve_loads_the_demo_and_prints_its_url,
-         serve_without_demo_and_bad_configuration]
+         serve_without_demo_and_bad_configuration, user_commands_and_audit_verification]
 
 if __name__ == "__main__":
     passed = failed = 0
