@@ -104,6 +104,13 @@ import Vapor
             let crossSite = try await browser.post("/login", [("email", "editor@example.org"), ("password", TestAccounts.password)],
                                                    headers: ["Origin": "https://evil.example"])
             #expect(crossSite.status == .forbidden)
+            #expect(try await browser.post("/login", [], headers: ["Origin": "null"]).status == .forbidden)
+            #expect(try await browser.post("/login", [], headers: ["Sec-Fetch-Site": "cross-site"]).status == .forbidden)
+            // After sign-in, only a path on this site may be the destination (no open redirect).
+            let elsewhere = try await TestBrowser(app).signInWithNext("editor@example.org", next: "//evil.example/x")
+            #expect(elsewhere.location == "/office")
+            let onSite = try await TestBrowser(app).signInWithNext("editor@example.org", next: "/office/publications?q=x")
+            #expect(onSite.location == "/office/publications?q=x")
             #expect(try await browser.signIn("editor@example.org").location == "/office")
             // Signed in: the session's token, not the pre-sign-in cookie, protects forms.
             let forged = try await browser.post("/office/publications/new", [("action", "save"), ("title", "X: y")], csrf: "forged-token")

@@ -64,6 +64,12 @@ final class TestBrowser: @unchecked Sendable {
         return result
     }
 
+    /// Signs in from a sign-in page reached with `?next=` (as after following a link while signed out).
+    func signInWithNext(_ email: String, next: String) async throws -> Page {
+        try await get("/login?next=" + SiteRoute.escapeSegment(next))
+        return try await post("/login", [("email", email), ("password", TestAccounts.password), ("next", next)])
+    }
+
     /// Signs in with a password and, when given, a second-factor secret; returns the last page.
     @discardableResult
     func signIn(_ email: String, password: String = TestAccounts.password, secret: String? = nil, clock: any SiteClock = testClock) async throws -> Page {
