@@ -164,6 +164,7 @@ import Vapor
             let enrol = try await browser.get("/account/two-factor")
             let secret = try #require(enrol.body.range(of: "id=\"totp-secret\">").map { String(enrol.body[$0.upperBound...].prefix { $0 != "<" }) })
             #expect(enrol.body.contains("otpauth://totp/Observatory:admin@example.org?secret=\(secret.replacingOccurrences(of: " ", with: ""))"))
+            #expect(enrol.body.contains("<p class=\"qr\"><svg xmlns=\"http://www.w3.org/2000/svg\""), "a QR code drawn on the server")
             #expect(try await browser.post("/account/two-factor", [("code", "123")]).status == .unprocessableEntity)
             let code = TOTP(secret: Base32.decode(secret)!).code(at: clock.now())
             let codesPage = try await browser.post("/account/two-factor", [("code", code)])

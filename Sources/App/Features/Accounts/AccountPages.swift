@@ -80,13 +80,16 @@ enum AccountPages {
             String(secret.dropFirst(i).prefix(4))
         }.joined(separator: " ")
         let uri = TOTP(secret: Base32.decode(secret) ?? []).uri(issuer: "Observatory", account: account.email)
+        // Drawn here as inline SVG (numbers only, no script), so the key never leaves the server.
+        let qr: HTML = (try? QRCode(uri)).map { HTML(trusted: "<p class=\"qr\">" + $0.svg(title: "QR code of the key") + "</p>") } ?? .empty
         let required: HTML = account.needsSecondFactor && !account.hasSecondFactor
             ? "<p class=\"notice\">Your role requires a second factor: set it up to continue.</p>" : .empty
         return OfficeLayout(title: "Second factor", account: account, csrf: csrf).render("""
         <h1>Set up your authenticator app</h1>
         \(required)
         <ol>
-        <li>In an authenticator app (for example FreeOTP, Aegis or Google Authenticator), add an account by typing this key:
+        <li>In an authenticator app (for example FreeOTP, Aegis or Google Authenticator), add an account by scanning this code
+        \(qr)or by typing this key:
         <p class="secret"><code id="totp-secret">\(grouped)</code></p>
         or open this address on the phone: <code class="uri">\(uri)</code></li>
         <li>Type the six-digit code the app now shows.</li>
