@@ -48,6 +48,10 @@ def import_reports_bad_lines_and_exits_non_zero():
     check(run(["import", good], DATABASE_URL=db).returncode == 0, "a clean import exits 0")
     missing = run(["import", os.path.join(WORK, "nope.jsonl")], DATABASE_URL=db)
     check(missing.returncode != 0 and "cannot open" in missing.stderr, missing.stderr)
+    import sqlite3
+    with sqlite3.connect(db) as connection:
+        imports = connection.execute("SELECT actor, record_id, detail FROM audit_log WHERE action = 'archive.import'").fetchall()
+    check(len(imports) == 3 and imports[0][:2] == ("system", "mixed.jsonl") and "rejected 2" in imports[0][2], f"imports audited: {imports}")
 
 
 def serve_loads_the_demo_and_prints_its_url():

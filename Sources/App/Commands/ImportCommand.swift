@@ -27,6 +27,9 @@ struct ImportCommand: AsyncCommand {
         }
         let summary = try await importer.importFile(at: signature.file)
         let seconds = Date().timeIntervalSince(started)
+        try await AuditLog.record(AuditEvent(actor: "system", action: "archive.import", recordType: "file",
+                                             recordID: URL(fileURLWithPath: signature.file).lastPathComponent,
+                                             detail: "\(summary) (command line)"), now: app.site.clock.now(), on: app.db)
         context.console.print("Imported \(signature.file): \(summary) in \(String(format: "%.1f", seconds)) s")
         if summary.rejected > 0 { throw ImportRejected(count: summary.rejected) }
     }
