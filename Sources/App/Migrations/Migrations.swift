@@ -12,5 +12,6 @@ enum Migrations {
         CreateSessions(),               // 007
         CreateAuditLog(),               // 008
         AddPublicationSchedule(),       // 009
+        CreateSearchIndex(),            // 010
     ]
 }

@@ -7,10 +7,19 @@ enum FeedView {
         let baseURL: String
         let filter: PublicationFilter
         let items: [PublicationSummary]
+        /// The search these items answer, for a saved search's feed.
+        var search: String? = nil
+
+        func selfURL(_ format: SiteRoute.FeedFormat) -> String {
+            baseURL + (search.map { SiteRoute.searchFeed(format, $0, filter).path } ?? SiteRoute.feed(format, filter).path)
+        }
+        var listURL: String {
+            baseURL + (search.map { SiteRoute.search($0, filter.firstPage).path } ?? SiteRoute.publications(filter.firstPage).path)
+        }
     }
 
-    static func title(for filter: PublicationFilter) -> String {
-        var parts: [String] = []
+    static func title(for filter: PublicationFilter, search: String? = nil) -> String {
+        var parts: [String] = search.map { ["search “\($0)”"] } ?? []
         if let country = filter.country { parts.append(country.name) }
         if let type = filter.type { parts.append(type.label) }
         if let programme = filter.programme { parts.append(programme.label) }
@@ -33,8 +42,7 @@ enum FeedView {
 
             """
         }
-        let selfURL = c.baseURL + SiteRoute.feed(.rss, c.filter).path
-        let listURL = c.baseURL + SiteRoute.publications(c.filter.firstPage).path
+        let selfURL = c.selfURL(.rss), listURL = c.listURL
         return """
         <?xml version="1.0" encoding="UTF-8"?>
         <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
@@ -59,8 +67,7 @@ enum FeedView {
 
             """
         }
-        let selfURL = c.baseURL + SiteRoute.feed(.atom, c.filter).path
-        let listURL = c.baseURL + SiteRoute.publications(c.filter.firstPage).path
+        let selfURL = c.selfURL(.atom), listURL = c.listURL
         return """
         <?xml version="1.0" encoding="UTF-8"?>
         <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">

@@ -25,6 +25,7 @@ enum PublicationStore {
                 p.programmes.map(\.rawValue).joined(separator: ","), p.reference, p.followUpOf, p.translationOf,
                 p.eventDate?.description, p.summary, p.body,
             ] }, on: sql)
+            try await SearchIndex.update(ids: ids, on: sql)
             try await sql.delete(from: "publication_countries").where("publication_id", .in, ids).run()
             try await sql.delete(from: "publication_programmes").where("publication_id", .in, ids).run()
             // The join rows carry the publication's facets (keep them in step whenever status, type, language or date change).

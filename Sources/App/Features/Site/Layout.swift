@@ -11,13 +11,16 @@ struct Layout {
     var facts: Facts?
     var canonical: String? = nil
     var feeds: PublicationFilter? = nil
+    /// Feed addresses other than a filter's (a search's).
+    var feedPaths: (rss: String, atom: String)? = nil
     var description: String? = nil
 
     func render(_ main: HTML) -> HTML {
-        let feedLinks: HTML = feeds.map { filter in
+        let paths = feedPaths ?? feeds.map { (SiteRoute.feed(.rss, $0).path, SiteRoute.feed(.atom, $0).path) }
+        let feedLinks: HTML = paths.map { paths in
             """
-            <link rel="alternate" type="application/rss+xml" title="RSS" href="\(SiteRoute.feed(.rss, filter).path)">
-            <link rel="alternate" type="application/atom+xml" title="Atom" href="\(SiteRoute.feed(.atom, filter).path)">
+            <link rel="alternate" type="application/rss+xml" title="RSS" href="\(paths.0)">
+            <link rel="alternate" type="application/atom+xml" title="Atom" href="\(paths.1)">
             """
         } ?? .empty
         let canonicalLink: HTML = canonical.map { "<link rel=\"canonical\" href=\"\($0)\">" } ?? .empty
@@ -40,7 +43,9 @@ struct Layout {
         <a class="brand" href="\(SiteRoute.home(page: 1).path)">Observatory</a>
         <a href="\(SiteRoute.publications(PublicationFilter()).path)">Publications</a>
         <a href="\(SiteRoute.countries.path)">Countries</a>
-        <span class="facts">\(factsLine)<a href="\(SiteRoute.feed(.rss, feeds ?? PublicationFilter()).path)">RSS</a></span>
+        <form class="search" role="search" method="get" action="\(SiteRoute.search("", PublicationFilter()).path.split(separator: "?")[0].description)">\
+        <input type="search" name="q" aria-label="Search publications" placeholder="Search"><button type="submit">Search</button></form>
+        <span class="facts">\(factsLine)<a href="\(paths?.0 ?? SiteRoute.feed(.rss, PublicationFilter()).path)">RSS</a></span>
         </nav></header>
         <main id="main">
         \(main)

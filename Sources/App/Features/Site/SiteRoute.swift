@@ -10,6 +10,8 @@ enum SiteRoute: Hashable {
     case countries
     case country(Country, PublicationFilter)
     case feed(FeedFormat, PublicationFilter)
+    case search(String, PublicationFilter)
+    case searchFeed(FeedFormat, String, PublicationFilter)
     case stylesheet
 
     enum FeedFormat: String, Hashable, CaseIterable {
@@ -27,6 +29,9 @@ enum SiteRoute: Hashable {
         static let rss = ["publications", "feed.rss"]
         static let atom = ["publications", "feed.atom"]
         static let stylesheet = ["static", "site.css"]
+        static let search = ["search"]
+        static let searchRSS = ["search", "feed.rss"]
+        static let searchAtom = ["search", "feed.atom"]
     }
 
     var path: String {
@@ -43,6 +48,10 @@ enum SiteRoute: Hashable {
             return "/countries/\(country.slug)" + Self.query(filter.queryItems(includingCountry: false))
         case .feed(let format, let filter):
             return "/publications/feed.\(format.rawValue)" + Self.query(filter.firstPage.queryItems())
+        case .search(let text, let filter):
+            return "/search" + Self.query([("q", text)] + filter.queryItems())
+        case .searchFeed(let format, let text, let filter):
+            return "/search/feed.\(format.rawValue)" + Self.query([("q", text)] + filter.firstPage.queryItems())
         case .stylesheet:
             return "/static/site.css?v=\(Stylesheet.version)"
         }

@@ -1,0 +1,72 @@
+import Fluent
+import ObservatoryCore
+
+/// `/search`: the results of a full-text search under the list filters, with snippets, count, paging and feeds.
+enum SearchPage {
+    struct Context: Sendable {
+        let text: String
+        let filter: PublicationFilter
+        let facts: Layout.Facts
+        let total: Int
+        let results: [SearchResult]
+        let isEmptyQuery: Bool
+    }
+
+    static func context(_ query: SearchQuery, _ filter: PublicationFilter, facts: Layout.Facts, on db: any Database) async throws -> Context {
+        Context(text: query.text, filter: filter, facts: facts, total: try await SearchQueries.count(query, filter, on: db),
+                results: try await SearchQueries.results(query, filter, on: db), isEmptyQuery: query.isEmpty)
+    }
+
+    static func render(_ c: Context) -> HTML {
+        let title = c.text.isEmpty ? "Search" : "Search: \(c.text)"
+        let feeds = (SiteRoute.searchFeed(.rss, c.text, c.filter).path, SiteRoute.searchFeed(.atom, c.text, c.filter).path)
+        let layout = Layout(title: c.filter.page > 1 ? "\(title), page \(c.filter.page)" : title, facts: c.facts,
+                            canonical: SiteRoute.search(c.text, c.filter).path, feedPaths: feeds)
+        let outcome: HTML
+        if c.isEmptyQuery {
+            outcome = c.text.isEmpty ? .empty
+                : "<p class=\"notice\">“\(c.text)” has no words to search for: type words, a \"phrase in quotes\" or the start of a word followed by *.</p>"
+        } else {
+            let items: [HTML] = c.results.map { result in
+                let item = ListItemView.render(result.publication).rendered
+                let snippet: HTML = "<p class=\"snippet\" lang=\"\(result.publication.language)\"><bdi>\(result.snippet)</bdi></p></li>"
+                return HTML(trusted: item.replacingOccurrences(of: "</li>", with: snippet.rendered))
+            }
+            outcome = """
+            <p class="meta">\(c.total) \(c.total == 1 ? "result" : "results") for “\(c.text)” · <span class="feeds"><a href="\(feeds.0)">RSS</a> · <a href="\(feeds.1)">Atom</a></span></p>
+            \(c.results.isEmpty ? "<p class=\"notice\">Nothing matches. Check the spelling, use fewer words, or remove a filter.</p>" as HTML : "<ol class=\"items results\">\n\(items)</ol>")
+            \(ListItemView.pager(page: c.filter.page, total: c.total) { SiteRoute.search(c.text, c.filter.with(page: $0)).path })
+            """
+        }
+        return layout.render("""
+        <h1>Search</h1>
+        \(form(c))
+        \(chips(c))
+        \(outcome)
+        """)
+    }
+
+    static func form(_ c: Context) -> HTML {
+        func options<T>(_ all: [T], selected: T?, value: (T) -> String, label: (T) -> String) -> HTML where T: Equatable {
+            let items: [HTML] = all.map { item in "<option value=\"\(value(item))\"\(HTML(trusted: item == selected ? " selected" : ""))>\(label(item))</option>" }
+            return "<option value=\"\">Any</option>\(items)"
+        }
+        return """
+        <form class="search-page" role="search" method="get" action="/search">
+        <p><label for="q">Words</label> <input id="q" type="search" name="q" value="\(c.text)" maxlength="\(SearchQuery.maximumLength)"> <button type="submit">Search</button></p>
+        <p class="narrow"><label>Type <select name="type">\(options(PublicationType.allCases, selected: c.filter.type, value: \.rawValue, label: \.label))</select></label>
+        <label>Programme <select name="programme">\(options(Programme.allCases, selected: c.filter.programme, value: \.rawValue, label: \.label))</select></label>
+        <label>Language <select name="language">\(options(Language.allCases, selected: c.filter.language, value: \.rawValue, label: \.endonym))</select></label>
+        <label>Year <input type="number" name="year" min="1900" max="2100" value="\(c.filter.year.map(String.init) ?? "")"></label>
+        \(c.filter.country.map { "<input type=\"hidden\" name=\"country\" value=\"\($0.slug)\">" } ?? .empty)</p>
+        </form>
+        """
+    }
+
+    static func chips(_ c: Context) -> HTML {
+        guard let country = c.filter.country else { return .empty }
+        var without = c.filter.firstPage
+        without.country = nil
+        return "<p class=\"chips\" aria-label=\"Filters in force\"><a href=\"\(SiteRoute.search(c.text, without).path)\" title=\"Remove this filter\">\(country.name) ×</a></p>"
+    }
+}

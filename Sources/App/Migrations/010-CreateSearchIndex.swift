@@ -1,0 +1,29 @@
+import Fluent
+import SQLKit
+
+/// The full-text index of publications: SQLite FTS5 (unicode61, accents removed) on the embedded engine; a
+/// `tsvector` with a GIN index (simple configuration, accents removed with `unaccent`) on PostgreSQL. Both
+/// match whole words and prefixes without stemming, so a search finds the same publications on either.
+struct CreateSearchIndex: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let sql = database.sql
+        if SearchIndex.isPostgres(sql) {
+            try await sql.raw("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public").run()
+            try await sql.raw("CREATE TABLE publication_search (publication_id TEXT PRIMARY KEY, document TSVECTOR NOT NULL)").run()
+            try await sql.raw("CREATE INDEX publication_search_document ON publication_search USING GIN (document)").run()
+        } else {
+            // search_documents gives each publication a lasting integer (an INTEGER PRIMARY KEY survives VACUUM),
+            // which is the FTS row's rowid; title, summary and body are kept in the index for snippets.
+            try await sql.raw("CREATE TABLE search_documents (rowid INTEGER PRIMARY KEY, publication_id TEXT NOT NULL UNIQUE)").run()
+            try await sql.raw("""
+                CREATE VIRTUAL TABLE publication_search USING fts5(title, summary, body, tokenize = 'unicode61 remove_diacritics 2')
+                """).run()
+        }
+        try await SearchIndex.rebuild(on: sql)
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.sql.raw("DROP TABLE publication_search").run()
+        if !SearchIndex.isPostgres(database.sql) { try await database.sql.raw("DROP TABLE search_documents").run() }
+    }
+}
