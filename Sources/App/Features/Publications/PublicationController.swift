@@ -14,6 +14,7 @@ struct PublicationController: RouteCollection {
         pages.get(SiteRoute.Pattern.publication.map(PathComponent.init), use: show)
         pages.get(SiteRoute.Pattern.countries.map(PathComponent.init), use: countries)
         pages.get(SiteRoute.Pattern.country.map(PathComponent.init), use: country)
+        pages.get(SiteRoute.Pattern.map.map(PathComponent.init), use: map)
     }
 
     @Sendable func home(req: Request) async throws -> Response {
@@ -46,6 +47,13 @@ struct PublicationController: RouteCollection {
         let context = try await PublicationIndexPage.context(filter, countryPage: true, facts: try await req.siteFacts(),
                                                              counts: try await req.filterCounts(filter), on: req.db)
         return .publicPage(PublicationIndexPage.render(context))
+    }
+
+    @Sendable func map(req: Request) async throws -> Response {
+        var filter = try req.publicationFilter().firstPage
+        filter.country = nil
+        let counts = try await req.filterCounts(filter).facets[.country] ?? [:]
+        return .publicPage(MapPage.render(MapPage.Context(filter: filter, facts: try await req.siteFacts(), counts: counts)))
     }
 
     @Sendable func countries(req: Request) async throws -> Response {

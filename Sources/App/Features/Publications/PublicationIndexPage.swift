@@ -105,7 +105,7 @@ enum PublicationIndexPage {
         <div class="layout"><div>
         <h1>\(heading)</h1>
         \(activeFilters(c))
-        <p class="meta">\(c.total) publications · <span class="feeds"><a href="\(SiteRoute.feed(.rss, c.filter).path)">RSS</a> · <a href="\(SiteRoute.feed(.atom, c.filter).path)">Atom</a></span></p>
+        <p class="meta">\(c.total) publications · <a href="\(SiteRoute.map(c.filter).path)">Show map</a> · <span class="feeds"><a href="\(SiteRoute.feed(.rss, c.filter).path)">RSS</a> · <a href="\(SiteRoute.feed(.atom, c.filter).path)">Atom</a></span></p>
         \(ListItemView.list(c.items))
         \(ListItemView.pager(page: c.filter.page, total: c.total) { link(c.filter.with(page: $0), countryPage: countryPage) })
         </div>

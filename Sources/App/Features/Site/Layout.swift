@@ -43,6 +43,7 @@ struct Layout {
         <a class="brand" href="\(SiteRoute.home(page: 1).path)">Observatory</a>
         <a href="\(SiteRoute.publications(PublicationFilter()).path)">Publications</a>
         <a href="\(SiteRoute.countries.path)">Countries</a>
+        <a href="\(SiteRoute.map(PublicationFilter()).path)">Map</a>
         <form class="search" role="search" method="get" action="\(SiteRoute.search("", PublicationFilter()).path.split(separator: "?")[0].description)">\
         <input type="search" name="q" aria-label="Search publications" placeholder="Search"><button type="submit">Search</button></form>
         <span class="facts">\(factsLine)<a href="\(paths?.0 ?? SiteRoute.feed(.rss, PublicationFilter()).path)">RSS</a></span>

@@ -11,6 +11,7 @@ enum SiteRoute: Hashable {
     case country(Country, PublicationFilter)
     case feed(FeedFormat, PublicationFilter)
     case search(String, PublicationFilter)
+    case map(PublicationFilter)
     case searchFeed(FeedFormat, String, PublicationFilter)
     case stylesheet
 
@@ -30,6 +31,7 @@ enum SiteRoute: Hashable {
         static let atom = ["publications", "feed.atom"]
         static let stylesheet = ["static", "site.css"]
         static let search = ["search"]
+        static let map = ["map"]
         static let searchRSS = ["search", "feed.rss"]
         static let searchAtom = ["search", "feed.atom"]
     }
@@ -52,6 +54,8 @@ enum SiteRoute: Hashable {
             return "/search" + Self.query([("q", text)] + filter.queryItems())
         case .searchFeed(let format, let text, let filter):
             return "/search/feed.\(format.rawValue)" + Self.query([("q", text)] + filter.firstPage.queryItems())
+        case .map(let filter):
+            return "/map" + Self.query(filter.firstPage.queryItems(includingCountry: false))
         case .stylesheet:
             return "/static/site.css?v=\(Stylesheet.version)"
         }
