@@ -77,6 +77,30 @@ def country_page_from_an_article(browser, site, records, shots):
     check(len(browser.find_all("ol.items li")) > 0, "the country page lists publications")
 
 
+def search_from_the_page_and_follow_the_map(browser, site, records, shots):
+    # A word from a published title, typed into the search box every page has.
+    record = next(r for r in records if r["language"] == "en" and len(r["title"].split(": ", 1)[-1].split()) > 2)
+    word = max(record["title"].split(": ", 1)[-1].split(), key=len).strip(".,;:!?\"'")
+    browser.go(site + "/countries")
+    browser.find("form.search input[name=q]").type(word)
+    browser.find("form.search button").submit()
+    shot(browser, shots, "8-search")
+    check("/search?q=" in browser.url, f"searched: {browser.url}")
+    check("results for" in browser.find("main p.meta").text, "the number of results is shown")
+    check(len(browser.find_all("ol.results li")) > 0, f"results for {word}")
+    check(len(browser.find_all("ol.results mark")) > 0, "matches are highlighted")
+    browser.find("ol.results li a.title").submit()   # a click that loads a page, waited for
+    check("/publications/" in browser.url, f"a result opens its article: {browser.url}")
+
+    # The map: the darkest country links to its country page.
+    browser.go(site + "/map")
+    shot(browser, shots, "9-map")
+    check(len(browser.find_all("svg a path")) > 150, "the world's countries are drawn")
+    browser.find("svg a path.s5").submit()
+    check("/countries/" in browser.url, f"a country on the map opens its page: {browser.url}")
+    check("publications" in browser.find("main p.meta").text, "the country page lists its publications")
+
+
 def sign_in(browser, site, code_secret=None):
     browser.go(site + "/login")
     browser.find("#email").type(EDITOR[0])
@@ -138,5 +162,6 @@ def editor_writes_a_draft_then_publishes_it(browser, site, records, shots):
 ALL = [
     ("browse, filter by country and year, read an article, follow a translation", browse_filter_read_and_follow_a_translation),
     ("from an article to its country page", country_page_from_an_article),
+    ("search from the box on every page, open a result; follow a country on the map", search_from_the_page_and_follow_the_map),
     ("an editor signs in with password and one-time code, writes a draft, publishes it", editor_writes_a_draft_then_publishes_it),
 ]
