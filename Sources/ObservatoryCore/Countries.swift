@@ -65,8 +65,14 @@ public struct CountryDirectory: Sendable {
     public func resolve(_ text: String) -> Country? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let country = country(code: trimmed) { return country }
-        return byName[Self.normalize(trimmed)]
+        let normalized = Self.normalize(trimmed)
+        if let found = byName[normalized] { return found }
+        return Self.translatedNames[normalized].flatMap { byCode[$0] }
     }
+
+    /// Country names in French, Spanish and Arabic (and their aliases), normalised, to codes.
+    static let translatedNames: [String: String] = Dictionary(
+        CountryNames.allNames.map { (normalize($0.name), $0.code) }, uniquingKeysWith: { first, _ in first })
 
     static func normalize(_ name: String) -> String {
         let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)

@@ -5,7 +5,10 @@ public enum PublicationType: String, CaseIterable, Sendable, Codable {
     case statement, report, event, link, news
 
     /// The label readers know from the site ("Urgent Interventions").
-    public var label: String {
+    public var label: String { Translations.current.texts["type.\(rawValue)"] ?? englishLabel }
+
+    /// The English label, as the archive and the back office use it.
+    public var englishLabel: String {
         switch self {
         case .urgentIntervention: "Urgent Interventions"
         case .statement: "Statements"
@@ -22,7 +25,10 @@ public enum InterventionKind: String, CaseIterable, Sendable, Codable {
     case pressRelease = "press-release"
     case openLetter = "open-letter"
 
-    public var label: String {
+    public var label: String { Translations.current.texts["kind.\(rawValue)"] ?? englishLabel }
+
+    /// The English label, as the archive and the back office use it.
+    public var englishLabel: String {
         switch self {
         case .urgentAppeal: "Urgent Appeal"
         case .pressRelease: "Press Release"
@@ -54,7 +60,10 @@ public enum Programme: String, CaseIterable, Sendable, Codable {
     case childrenRights = "children-rights"
     case violenceAgainstWomen = "violence-against-women"
 
-    public var label: String {
+    public var label: String { Translations.current.texts["programme.\(rawValue)"] ?? englishLabel }
+
+    /// The English label, as the archive and the back office use it.
+    public var englishLabel: String {
         switch self {
         case .humanRightsDefenders: "Human Rights Defenders"
         case .monitoringProtectionMechanisms: "Monitoring Protection Mechanisms"

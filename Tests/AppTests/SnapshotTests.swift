@@ -39,6 +39,14 @@ import Vapor
         try assertSnapshot(HomePage.render(context).rendered, named: "home.html")
     }
 
+    @Test func arabicHomePageIsRightToLeft() throws {
+        let context = HomePage.Context(facts: .init(articles: 5158, new: 10), page: 2, total: 5158, items: Self.items)
+        let html = Translations.$current.withValue(.of(.ar)) {
+            PageAddress.$current.withValue("/?page=2") { HomePage.render(context).rendered }
+        }
+        try assertSnapshot(html, named: "home-ar.html")
+    }
+
     @Test func rssAndAtomFeeds() throws {
         let context = FeedView.Context(title: FeedView.title(for: PublicationFilter()), baseURL: "https://obs.example",
                                        filter: PublicationFilter(), items: Self.items)

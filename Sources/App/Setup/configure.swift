@@ -23,6 +23,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     try app.register(collection: AssetController())
     try app.register(collection: PublicationController())
     try app.register(collection: SearchController())
+    try app.register(collection: LanguageController())
     // Internal routes: each declares the roles it allows (see `Access`); sessions are read only here.
     let office = app.grouped(SignInMiddleware())
     let registry = app.site.routes

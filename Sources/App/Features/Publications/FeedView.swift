@@ -18,14 +18,20 @@ enum FeedView {
         }
     }
 
-    static func title(for filter: PublicationFilter, search: String? = nil) -> String {
-        var parts: [String] = search.map { ["search “\($0)”"] } ?? []
-        if let country = filter.country { parts.append(country.name) }
+    /// The filters in words ("Mexico · Urgent Interventions · 2019").
+    static func filterWords(_ filter: PublicationFilter) -> String {
+        var parts: [String] = []
+        if let country = filter.country { parts.append(country.localName) }
         if let type = filter.type { parts.append(type.label) }
         if let programme = filter.programme { parts.append(programme.label) }
         if let language = filter.language { parts.append(language.endonym) }
         if let year = filter.year { parts.append(String(year)) }
-        return parts.isEmpty ? "Observatory — latest publications" : "Observatory — " + parts.joined(separator: " · ")
+        return parts.joined(separator: " · ")
+    }
+
+    static func title(for filter: PublicationFilter, search: String? = nil) -> String {
+        let words = [search.map { t("feed.search", ["q": $0]) }, filterWords(filter)].compactMap { $0 }.filter { !$0.isEmpty }
+        return words.isEmpty ? t("feed.latest") : t("feed.prefix", ["filters": words.joined(separator: " · ")])
     }
 
     static func render(_ format: SiteRoute.FeedFormat, _ c: Context) -> String {
@@ -35,7 +41,7 @@ enum FeedView {
     static func rss(_ c: Context) -> HTML {
         let items: [HTML] = c.items.map { item in
             let link = c.baseURL + SiteRoute.publication(id: item.id).path
-            let categories: [HTML] = ([item.publicationType?.label ?? item.type] + item.countries.map(\.name)).map { "<category>\($0)</category>" }
+            let categories: [HTML] = ([item.publicationType?.label ?? item.type] + item.countries.map(\.localName)).map { "<category>\($0)</category>" }
             return """
             <item><title>\(item.displayTitle)</title><link>\(link)</link><guid isPermaLink="true">\(link)</guid>\
             <pubDate>\(item.date.map(rfc822) ?? "")</pubDate><description>\(item.summary)</description>\(categories)</item>
@@ -47,8 +53,8 @@ enum FeedView {
         <?xml version="1.0" encoding="UTF-8"?>
         <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
         <channel><title>\(c.title)</title><link>\(listURL)</link>\
-        <description>Publications of the Observatory for the Protection of Human Rights Defenders</description>\
-        <language>en</language><atom:link href="\(selfURL)" rel="self" type="application/rss+xml"/>\
+        <description>\(t("feed.description"))</description>\
+        <language>\(Translations.current.language.rawValue)</language><atom:link href="\(selfURL)" rel="self" type="application/rss+xml"/>\
         <lastBuildDate>\(c.items.first?.date.map(rfc822) ?? rfc822(CivilDate(daysSinceEpoch: 0)))</lastBuildDate>
         \(items)</channel>
         </rss>

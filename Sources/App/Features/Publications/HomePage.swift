@@ -16,12 +16,12 @@ enum HomePage {
     }
 
     static func render(_ c: Context) -> HTML {
-        let layout = Layout(title: c.page > 1 ? "Latest publications, page \(c.page)" : "Latest publications", facts: c.facts,
+        let layout = Layout(title: c.page > 1 ? t("home.title-page", ["n": String(c.page)]) : t("home.title"), facts: c.facts,
                             canonical: SiteRoute.home(page: c.page).path, feeds: PublicationFilter(),
-                            description: "Urgent appeals, statements and reports on human rights defenders at risk.")
+                            description: t("home.description"))
         return layout.render("""
-        <h1>Latest publications</h1>
-        <p class="meta">Articles: \(c.facts.articles) · \(c.facts.new) new · <a href="\(SiteRoute.publications(PublicationFilter()).path)">Filter by type, country, programme, language or year</a></p>
+        <h1>\(t("home.title"))</h1>
+        <p class="meta">\(t("facts.articles", ["n": Translations.current.number(c.facts.articles)])) · \(t("facts.new", ["n": Translations.current.number(c.facts.new)])) · <a href="\(SiteRoute.publications(PublicationFilter()).path)">\(t("home.filter-link"))</a></p>
         \(ListItemView.list(c.items))
         \(ListItemView.pager(page: c.page, total: c.total) { SiteRoute.home(page: $0).path })
         """)

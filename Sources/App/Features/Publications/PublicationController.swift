@@ -6,15 +6,14 @@ import Vapor
 /// The public publication site: home, lists, country pages, articles and feeds.
 struct PublicationController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes.grouped(PublicPageMiddleware())
-        pages.get(SiteRoute.Pattern.home.map(PathComponent.init), use: home)
-        pages.get(SiteRoute.Pattern.publications.map(PathComponent.init), use: index)
-        pages.get(SiteRoute.Pattern.rss.map(PathComponent.init)) { try await feed($0, .rss) }
-        pages.get(SiteRoute.Pattern.atom.map(PathComponent.init)) { try await feed($0, .atom) }
-        pages.get(SiteRoute.Pattern.publication.map(PathComponent.init), use: show)
-        pages.get(SiteRoute.Pattern.countries.map(PathComponent.init), use: countries)
-        pages.get(SiteRoute.Pattern.country.map(PathComponent.init), use: country)
-        pages.get(SiteRoute.Pattern.map.map(PathComponent.init), use: map)
+        routes.localizedGet(SiteRoute.Pattern.home, use: home)
+        routes.localizedGet(SiteRoute.Pattern.publications, use: index)
+        routes.localizedGet(SiteRoute.Pattern.rss, negotiate: false) { try await feed($0, .rss) }
+        routes.localizedGet(SiteRoute.Pattern.atom, negotiate: false) { try await feed($0, .atom) }
+        routes.localizedGet(SiteRoute.Pattern.publication, use: show)
+        routes.localizedGet(SiteRoute.Pattern.countries, use: countries)
+        routes.localizedGet(SiteRoute.Pattern.country, use: country)
+        routes.localizedGet(SiteRoute.Pattern.map, use: map)
     }
 
     @Sendable func home(req: Request) async throws -> Response {

@@ -55,8 +55,8 @@ struct PublicationSummary: Decodable, Sendable, Equatable {
     /// The title, or for an event listed by date alone, "Event of March 12, 2019".
     var displayTitle: String {
         if title.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 }) { return title }
-        let when = (eventDate.flatMap(CivilDate.init) ?? date)?.longEnglish ?? publishedOn
-        return type == PublicationType.event.rawValue ? "Event of \(when)" : "Untitled, \(when)"
+        let when = (eventDate.flatMap(CivilDate.init) ?? date)?.long ?? publishedOn
+        return type == PublicationType.event.rawValue ? t("untitled.event", ["date": when]) : t("untitled.other", ["date": when])
     }
 }
 

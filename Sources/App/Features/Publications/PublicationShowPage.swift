@@ -21,28 +21,28 @@ enum PublicationShowPage {
         let p = c.publication.summary
         let layout = Layout(title: p.displayTitle, facts: c.facts, canonical: SiteRoute.publication(id: p.id).path,
                             description: p.summary.isEmpty ? nil : p.summary)
-        var facts: [HTML] = ["<dt>Date</dt><dd><time datetime=\"\(p.publishedOn)\">\(p.date?.longEnglish ?? p.publishedOn)</time></dd>"]
+        var facts: [HTML] = ["<dt>\(t("article.date"))</dt><dd><time datetime=\"\(p.publishedOn)\">\(p.date?.long ?? p.publishedOn)</time></dd>"]
         let typeFilter = PublicationFilter(type: p.publicationType)
-        facts.append("<dt>Type</dt><dd><a href=\"\(SiteRoute.publications(typeFilter).path)\">\(p.publicationType?.label ?? p.type)</a></dd>")
-        if let kind = p.interventionKind { facts.append("<dt>Kind</dt><dd>\(kind.label)</dd>") }
-        if let reference = p.reference { facts.append("<dt>Reference</dt><dd>\(reference)</dd>") }
-        if let event = p.eventDate.flatMap(CivilDate.init) { facts.append("<dt>Event date</dt><dd>\(event.longEnglish)</dd>") }
+        facts.append("<dt>\(t("article.type"))</dt><dd><a href=\"\(SiteRoute.publications(typeFilter).path)\">\(p.publicationType?.label ?? p.type)</a></dd>")
+        if let kind = p.interventionKind { facts.append("<dt>\(t("article.kind"))</dt><dd>\(kind.label)</dd>") }
+        if let reference = p.reference { facts.append("<dt>\(t("article.reference"))</dt><dd>\(reference)</dd>") }
+        if let event = p.eventDate.flatMap(CivilDate.init) { facts.append("<dt>\(t("article.event-date"))</dt><dd>\(event.long)</dd>") }
         if !p.programmes.isEmpty {
             let links: [HTML] = p.programmes.map { "<a href=\"\(SiteRoute.publications(PublicationFilter(programme: $0)).path)\">\($0.label)</a>" }
-            facts.append("<dt>Programmes</dt><dd>\(links.joined(separator: ", "))</dd>")
+            facts.append("<dt>\(t("article.programmes"))</dt><dd>\(links.joined(separator: ", "))</dd>")
         }
         if !p.countries.isEmpty {
-            let links: [HTML] = p.countries.map { "<a href=\"\(SiteRoute.country($0, PublicationFilter()).path)\">\($0.name)</a>" }
-            facts.append("<dt>Countries</dt><dd>\(links.joined(separator: ", "))</dd>")
+            let links: [HTML] = p.countries.map { "<a href=\"\(SiteRoute.country($0, PublicationFilter()).path)\">\($0.localName)</a>" }
+            facts.append("<dt>\(t("article.countries"))</dt><dd>\(links.joined(separator: ", "))</dd>")
         }
-        facts.append("<dt>Language</dt><dd>\(p.lang.endonym)</dd>")
+        facts.append("<dt>\(t("article.language"))</dt><dd>\(p.lang.endonym)</dd>")
         let translations: HTML = c.translations.isEmpty ? .empty : """
-            <section aria-labelledby="translations"><h2 id="translations">Also in</h2><ul class="translations">\(c.translations.map { t -> HTML in
+            <section aria-labelledby="translations"><h2 id="translations">\(t("article.also-in"))</h2><ul class="translations">\(c.translations.map { t -> HTML in
                 "<li><a href=\"\(SiteRoute.publication(id: t.id).path)\" hreflang=\"\(t.language)\" lang=\"\(t.language)\">\(t.lang.endonym): <bdi>\(t.displayTitle)</bdi></a></li>" })</ul></section>
             """
         let chain: HTML = c.chain.isEmpty ? .empty : """
-            <section aria-labelledby="chain"><h2 id="chain">The case so far</h2><ol class="chain">\(c.chain.map { m -> HTML in
-                let label: HTML = "<time datetime=\"\(m.publishedOn)\">\(m.date?.longEnglish ?? m.publishedOn)</time> — <bdi>\(m.displayTitle)</bdi>\(HTML(trusted: m.reference.map { " (" + HTML.escape($0) + ")" } ?? ""))"
+            <section aria-labelledby="chain"><h2 id="chain">\(t("article.chain"))</h2><ol class="chain">\(c.chain.map { m -> HTML in
+                let label: HTML = "<time datetime=\"\(m.publishedOn)\">\(m.date?.long ?? m.publishedOn)</time> — <bdi>\(m.displayTitle)</bdi>\(HTML(trusted: m.reference.map { " (" + HTML.escape($0) + ")" } ?? ""))"
                 return m.id == p.id ? "<li class=\"here\" aria-current=\"page\">\(label)</li>" : "<li><a href=\"\(SiteRoute.publication(id: m.id).path)\">\(label)</a></li>"
             })</ol></section>
             """

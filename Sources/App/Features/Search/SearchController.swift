@@ -5,10 +5,9 @@ import Vapor
 /// `/search` and its feeds (a saved search readers can follow).
 struct SearchController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let pages = routes.grouped(PublicPageMiddleware())
-        pages.get(SiteRoute.Pattern.search.map(PathComponent.init), use: search)
-        pages.get(SiteRoute.Pattern.searchRSS.map(PathComponent.init)) { try await feed($0, .rss) }
-        pages.get(SiteRoute.Pattern.searchAtom.map(PathComponent.init)) { try await feed($0, .atom) }
+        routes.localizedGet(SiteRoute.Pattern.search, use: search)
+        routes.localizedGet(SiteRoute.Pattern.searchRSS, negotiate: false) { try await feed($0, .rss) }
+        routes.localizedGet(SiteRoute.Pattern.searchAtom, negotiate: false) { try await feed($0, .atom) }
     }
 
     @Sendable func search(req: Request) async throws -> Response {

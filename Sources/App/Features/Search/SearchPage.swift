@@ -18,14 +18,14 @@ enum SearchPage {
     }
 
     static func render(_ c: Context) -> HTML {
-        let title = c.text.isEmpty ? "Search" : "Search: \(c.text)"
+        let title = c.text.isEmpty ? t("search.title") : t("search.title-query", ["q": c.text])
         let feeds = (SiteRoute.searchFeed(.rss, c.text, c.filter).path, SiteRoute.searchFeed(.atom, c.text, c.filter).path)
-        let layout = Layout(title: c.filter.page > 1 ? "\(title), page \(c.filter.page)" : title, facts: c.facts,
+        let layout = Layout(title: c.filter.page > 1 ? t("list.title-page", ["title": title, "n": String(c.filter.page)]) : title, facts: c.facts,
                             canonical: SiteRoute.search(c.text, c.filter).path, feedPaths: feeds)
         let outcome: HTML
         if c.isEmptyQuery {
             outcome = c.text.isEmpty ? .empty
-                : "<p class=\"notice\">“\(c.text)” has no words to search for: type words, a \"phrase in quotes\" or the start of a word followed by *.</p>"
+                : "<p class=\"notice\">\(t("search.no-words", ["q": c.text]))</p>"
         } else {
             let items: [HTML] = c.results.map { result in
                 let item = ListItemView.render(result.publication).rendered
@@ -33,13 +33,13 @@ enum SearchPage {
                 return HTML(trusted: item.replacingOccurrences(of: "</li>", with: snippet.rendered))
             }
             outcome = """
-            <p class="meta">\(c.total) \(c.total == 1 ? "result" : "results") for “\(c.text)” · <span class="feeds"><a href="\(feeds.0)">RSS</a> · <a href="\(feeds.1)">Atom</a></span></p>
-            \(c.results.isEmpty ? "<p class=\"notice\">Nothing matches. Check the spelling, use fewer words, or remove a filter.</p>" as HTML : "<ol class=\"items results\">\n\(items)</ol>")
+            <p class="meta">\(c.total == 1 ? t("search.one-result", ["q": c.text]) : t("search.results", ["n": Translations.current.number(c.total), "q": c.text])) · <span class="feeds"><a href="\(feeds.0)">\(t("feed.rss"))</a> · <a href="\(feeds.1)">\(t("feed.atom"))</a></span></p>
+            \(c.results.isEmpty ? "<p class=\"notice\">\(t("search.nothing"))</p>" as HTML : "<ol class=\"items results\">\n\(items)</ol>")
             \(ListItemView.pager(page: c.filter.page, total: c.total) { SiteRoute.search(c.text, c.filter.with(page: $0)).path })
             """
         }
         return layout.render("""
-        <h1>Search</h1>
+        <h1>\(t("search.title"))</h1>
         \(form(c))
         \(chips(c))
         \(outcome)
@@ -49,15 +49,15 @@ enum SearchPage {
     static func form(_ c: Context) -> HTML {
         func options<T>(_ all: [T], selected: T?, value: (T) -> String, label: (T) -> String) -> HTML where T: Equatable {
             let items: [HTML] = all.map { item in "<option value=\"\(value(item))\"\(HTML(trusted: item == selected ? " selected" : ""))>\(label(item))</option>" }
-            return "<option value=\"\">Any</option>\(items)"
+            return "<option value=\"\">\(t("search.any"))</option>\(items)"
         }
         return """
-        <form class="search-page" role="search" method="get" action="/search">
-        <p><label for="q">Words</label> <input id="q" type="search" name="q" value="\(c.text)" maxlength="\(SearchQuery.maximumLength)"> <button type="submit">Search</button></p>
-        <p class="narrow"><label>Type <select name="type">\(options(PublicationType.allCases, selected: c.filter.type, value: \.rawValue, label: \.label))</select></label>
-        <label>Programme <select name="programme">\(options(Programme.allCases, selected: c.filter.programme, value: \.rawValue, label: \.label))</select></label>
-        <label>Language <select name="language">\(options(Language.allCases, selected: c.filter.language, value: \.rawValue, label: \.endonym))</select></label>
-        <label>Year <input type="number" name="year" min="1900" max="2100" value="\(c.filter.year.map(String.init) ?? "")"></label>
+        <form class="search-page" role="search" method="get" action="\(SiteRoute.search("", PublicationFilter()).path.split(separator: "?")[0].description)">
+        <p><label for="q">\(t("search.words"))</label> <input id="q" type="search" name="q" value="\(c.text)" maxlength="\(SearchQuery.maximumLength)"> <button type="submit">\(t("nav.search"))</button></p>
+        <p class="narrow"><label>\(t("facet.type")) <select name="type">\(options(PublicationType.allCases, selected: c.filter.type, value: \.rawValue, label: \.label))</select></label>
+        <label>\(t("facet.programme")) <select name="programme">\(options(Programme.allCases, selected: c.filter.programme, value: \.rawValue, label: \.label))</select></label>
+        <label>\(t("facet.language")) <select name="language">\(options(Language.allCases, selected: c.filter.language, value: \.rawValue, label: \.endonym))</select></label>
+        <label>\(t("facet.year")) <input type="number" name="year" min="1900" max="2100" value="\(c.filter.year.map(String.init) ?? "")"></label>
         \(c.filter.country.map { "<input type=\"hidden\" name=\"country\" value=\"\($0.slug)\">" } ?? .empty)</p>
         </form>
         """
@@ -67,6 +67,6 @@ enum SearchPage {
         guard let country = c.filter.country else { return .empty }
         var without = c.filter.firstPage
         without.country = nil
-        return "<p class=\"chips\" aria-label=\"Filters in force\"><a href=\"\(SiteRoute.search(c.text, without).path)\" title=\"Remove this filter\">\(country.name) ×</a></p>"
+        return "<p class=\"chips\" aria-label=\"\(t("list.filters-in-force"))\"><a href=\"\(SiteRoute.search(c.text, without).path)\" title=\"\(t("list.remove-filter"))\">\(country.localName) ×</a></p>"
     }
 }

@@ -11,11 +11,11 @@ struct ErrorPageMiddleware: Middleware {
             var headers = HTTPHeaders()
             if let abort = error as? any AbortError {
                 status = abort.status
-                message = status.code < 500 ? abort.reason : "Something went wrong on our side. Please try again later."
+                message = status.code < 500 ? abort.reason : ""
                 headers = abort.headers
             } else {
                 status = .internalServerError
-                message = "Something went wrong on our side. Please try again later."
+                message = ""
             }
             if status.code >= 500 {
                 // The route's pattern, not the path (it may hold a one-time token), and the error's short description
@@ -23,21 +23,23 @@ struct ErrorPageMiddleware: Middleware {
                 let route = req.route.map { "\($0.method) /" + $0.path.map(\.description).joined(separator: "/") } ?? "\(req.method) (no route)"
                 req.logger.error("\(route) failed: \(type(of: error)): \(String(describing: error))")
             }
-            return Self.page(status: status, message: message, headers: headers)
+            return Translations.$current.withValue(.of(Language.of(path: req.url.path))) {
+                Self.page(status: status, message: message.isEmpty ? t("error.server-message") : message, headers: headers)
+            }
         }
     }
 
     static func page(status: HTTPResponseStatus, message: String, headers: HTTPHeaders = [:]) -> Response {
         let title = switch status.code {
-        case 404: "Page not found"
-        case 400: "This address has a problem"
-        case 405: "Not allowed"
-        default: status.code < 500 ? status.reasonPhrase : "Server error"
+        case 404: t("error.not-found")
+        case 400: t("error.bad-request")
+        case 405: t("error.not-allowed")
+        default: status.code < 500 ? status.reasonPhrase : t("error.server")
         }
         let html = Layout(title: title, facts: nil).render("""
         <h1>\(title)</h1>
         <p class="notice">\(message)</p>
-        <p><a href="\(SiteRoute.home(page: 1).path)">Go to the latest publications</a> · <a href="\(SiteRoute.publications(PublicationFilter()).path)">Browse all publications</a></p>
+        <p><a href="\(SiteRoute.home(page: 1).path)">\(t("error.latest"))</a> · <a href="\(SiteRoute.publications(PublicationFilter()).path)">\(t("error.browse"))</a></p>
         """)
         let response = Response(status: status, headers: headers, body: .init(string: html.rendered))
         response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")

@@ -4,11 +4,11 @@ import ObservatoryCore
 /// "Country: headline" linking to the article, then `date | programmes | type | countries`.
 enum ListItemView {
     static func render(_ item: PublicationSummary) -> HTML {
-        let date = item.date?.longEnglish ?? item.publishedOn
+        let date = item.date?.long ?? item.publishedOn
         let programmes = item.programmes.map(\.label).joined(separator: ", ")
         let type = item.publicationType?.label ?? item.type
         let countries: [HTML] = item.countries.map {
-            "<a href=\"\(SiteRoute.country($0, PublicationFilter()).path)\">\($0.name)</a>"
+            "<a href=\"\(SiteRoute.country($0, PublicationFilter()).path)\">\($0.localName)</a>"
         }
         var meta: [HTML] = ["<time datetime=\"\(item.publishedOn)\">\(date)</time>"]
         if !programmes.isEmpty { meta.append("\(programmes)") }
@@ -22,7 +22,7 @@ enum ListItemView {
     }
 
     static func list(_ items: [PublicationSummary]) -> HTML {
-        guard !items.isEmpty else { return "<p class=\"notice\">No publications match these filters.</p>" }
+        guard !items.isEmpty else { return "<p class=\"notice\">\(t("list.none"))</p>" }
         return "<ol class=\"items\">\n\(items.map(render))</ol>"
     }
 
@@ -30,8 +30,8 @@ enum ListItemView {
     static func pager(page: Int, total: Int, link: (Int) -> String) -> HTML {
         let pages = max(1, (total + PublicationFilter.pageSize - 1) / PublicationFilter.pageSize)
         guard pages > 1 else { return .empty }
-        let previous: HTML = page > 1 ? "<a rel=\"prev\" href=\"\(link(page - 1))\">← Newer</a>" : "<span></span>"
-        let next: HTML = page < pages ? "<a rel=\"next\" href=\"\(link(page + 1))\">Older →</a>" : "<span></span>"
-        return "<nav class=\"pager\" aria-label=\"Pages\">\(previous)<span>Page \(page) of \(pages)</span>\(next)</nav>"
+        let previous: HTML = page > 1 ? "<a rel=\"prev\" href=\"\(link(page - 1))\">\(t("pager.newer"))</a>" : "<span></span>"
+        let next: HTML = page < pages ? "<a rel=\"next\" href=\"\(link(page + 1))\">\(t("pager.older"))</a>" : "<span></span>"
+        return "<nav class=\"pager\" aria-label=\"\(t("pager.label"))\">\(previous)<span>\(t("pager.position", ["page": Translations.current.number(page), "pages": Translations.current.number(pages)]))</span>\(next)</nav>"
     }
 }

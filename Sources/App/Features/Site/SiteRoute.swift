@@ -36,7 +36,16 @@ enum SiteRoute: Hashable {
         static let searchAtom = ["search", "feed.atom"]
     }
 
+    /// The address in the current page's language (see `Translations.current`); the stylesheet has one address.
     var path: String {
+        if case .stylesheet = self { return unprefixedPath }
+        return Translations.current.language.pathPrefix + unprefixedPath
+    }
+
+    func path(in language: Language) -> String { Translations.$current.withValue(.of(language)) { path } }
+
+    /// The English address.
+    var unprefixedPath: String {
         switch self {
         case .home(let page):
             return page > 1 ? "/?page=\(page)" : "/"
