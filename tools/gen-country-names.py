@@ -27,6 +27,8 @@ def main():
             for key in ("common_name", "name", "official_name"):
                 if key in c:
                     translated = catalogs[lang].gettext(c[key]).replace("\t", " ")
+                    if translated == c[key] and any(ch.isalpha() for ch in translated) and lang == "ar":
+                        continue   # not translated: iso-codes returned the English text
                     if translated not in names:
                         names.append(translated)
             cells.append("|".join(names))

@@ -101,6 +101,27 @@ def search_from_the_page_and_follow_the_map(browser, site, records, shots):
     check("publications" in browser.find("main p.meta").text, "the country page lists its publications")
 
 
+def switch_to_arabic_then_map_and_search(browser, site, records, shots):
+    browser.go(site + "/publications")
+    browser.find("header .languages a[lang=ar]").submit()
+    shot(browser, shots, "10-arabic")
+    check(browser.url.endswith("/ar/publications"), f"the same page in Arabic: {browser.url}")
+    html = browser.find("html")
+    check(html.attribute("dir") == "rtl" and html.attribute("lang") == "ar", "right to left")
+    check(browser.find("header nav a[href='/ar/publications']").text == "المنشورات", "navigation in Arabic")
+    browser.find("header nav a[href='/ar/map']").submit()
+    check(browser.find("main h1").text == "خريطة المنشورات", "the map in Arabic")
+    browser.find("svg a path.s5").submit()
+    check("/ar/countries/" in browser.url, f"a country page in Arabic: {browser.url}")
+    browser.find("form.search input[name=q]").type("defenders")
+    browser.find("form.search button").submit()
+    check("/ar/search?q=defenders" in browser.url, f"searched in Arabic: {browser.url}")
+    check("لـ «defenders»" in browser.find("main p.meta").text, "the result count in Arabic")
+    # The choice is remembered: the English address stays English, whatever the browser prefers.
+    browser.go(site + "/language/en?to=/")
+    check(browser.find("html").attribute("lang") == "en", "back to English")
+
+
 def sign_in(browser, site, code_secret=None):
     browser.go(site + "/login")
     browser.find("#email").type(EDITOR[0])
@@ -164,4 +185,5 @@ ALL = [
     ("from an article to its country page", country_page_from_an_article),
     ("search from the box on every page, open a result; follow a country on the map", search_from_the_page_and_follow_the_map),
     ("an editor signs in with password and one-time code, writes a draft, publishes it", editor_writes_a_draft_then_publishes_it),
+    ("switch to Arabic: right to left, translated navigation, map, country page, search", switch_to_arabic_then_map_and_search),
 ]
