@@ -35,6 +35,9 @@ import Vapor
             #expect(article.body.contains("<dt>Nature</dt><dd>Appel urgent</dd>"))
             let missing = try await app.get("/fr/publications/nope")
             #expect(missing.status == .notFound && missing.body.contains("<h1>Page introuvable</h1>") && missing.body.contains("lang=\"fr\""))
+            let badFilter = try await app.get("/fr/publications?type=zzz")
+            #expect(badFilter.status == .badRequest && badFilter.body.contains("Le paramètre « type » a une valeur que nous ne connaissons pas (« zzz »)"))
+            #expect(try await app.get("/es/search?q=" + String(repeating: "a", count: 600)).body.contains("La búsqueda tiene 600 caracteres; use como máximo 500."))
             let english = try await app.get("/")
             #expect(english.body.contains("<html lang=\"en\" dir=\"ltr\">") && english.body.contains("<a href=\"/countries/mx\">Mexico</a>"))
         }

@@ -18,9 +18,9 @@ struct PublicationController: RouteCollection {
 
     @Sendable func home(req: Request) async throws -> Response {
         let filter = try req.publicationFilter()
-        guard filter.isEmpty else { throw Abort(.badRequest, reason: "The home page takes only “page”; use /publications to filter.") }
+        guard filter.isEmpty else { throw Abort(.badRequest, reason: t("error.home-filter")) }
         let context = try await HomePage.context(page: filter.page, facts: try await req.siteFacts(), on: req.db)
-        guard filter.page == 1 || !context.items.isEmpty else { throw Abort(.notFound, reason: "There is no page \(filter.page).") }
+        guard filter.page == 1 || !context.items.isEmpty else { throw Abort(.notFound, reason: t("error.no-page", ["n": String(filter.page)])) }
         return .publicPage(HomePage.render(context))
     }
 
@@ -34,7 +34,7 @@ struct PublicationController: RouteCollection {
     @Sendable func country(req: Request) async throws -> Response {
         let code = req.parameters.get("code") ?? ""
         guard let country = CountryDirectory.shared.country(code: code) else {
-            throw Abort(.notFound, reason: "We know no country with the code “\(code.prefix(20))”.")
+            throw Abort(.notFound, reason: t("error.no-country", ["code": String(code.prefix(20))]))
         }
         if code != country.slug {
             var filter = try req.publicationFilter()
@@ -63,7 +63,7 @@ struct PublicationController: RouteCollection {
     @Sendable func show(req: Request) async throws -> Response {
         let id = req.parameters.get("id") ?? ""
         guard let context = try await PublicationShowPage.context(id: id, facts: try await req.siteFacts(), on: req.db) else {
-            throw Abort(.notFound, reason: "There is no publication “\(id.prefix(80))”.")
+            throw Abort(.notFound, reason: t("error.no-publication", ["id": String(id.prefix(80))]))
         }
         return .publicPage(PublicationShowPage.render(context))
     }

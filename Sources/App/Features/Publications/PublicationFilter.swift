@@ -18,7 +18,7 @@ struct PublicationFilter: Hashable, Sendable {
         let parameter: String
         let value: String
         let expected: String
-        var message: String { "The parameter “\(parameter)” has a value we do not know (“\(value.prefix(60))”): \(expected)." }
+        var message: String { t("error.unknown-value", ["parameter": parameter, "value": String(value.prefix(60)), "expected": expected]) }
     }
 
     /// Parses query parameters; an empty value means "no filter".
@@ -29,37 +29,37 @@ struct PublicationFilter: Hashable, Sendable {
         }
         if let raw = value("type") {
             guard let type = PublicationType(rawValue: raw.lowercased()) else {
-                throw Invalid(parameter: "type", value: raw, expected: "use one of " + PublicationType.allCases.map(\.rawValue).joined(separator: ", "))
+                throw Invalid(parameter: "type", value: raw, expected: t("error.expected-one-of", ["values": PublicationType.allCases.map(\.rawValue).joined(separator: ", ")]))
             }
             self.type = type
         }
         if let raw = value("programme") {
             guard let programme = Programme(rawValue: raw.lowercased()) else {
-                throw Invalid(parameter: "programme", value: raw, expected: "use one of " + Programme.allCases.map(\.rawValue).joined(separator: ", "))
+                throw Invalid(parameter: "programme", value: raw, expected: t("error.expected-one-of", ["values": Programme.allCases.map(\.rawValue).joined(separator: ", ")]))
             }
             self.programme = programme
         }
         if let raw = value("country") {
             guard let country = countries.country(code: raw) else {
-                throw Invalid(parameter: "country", value: raw, expected: "use a two-letter ISO country code such as mx, or eu")
+                throw Invalid(parameter: "country", value: raw, expected: t("error.expected-country"))
             }
             self.country = country
         }
         if let raw = value("language") {
             guard let language = Language(rawValue: raw.lowercased()) else {
-                throw Invalid(parameter: "language", value: raw, expected: "use en, fr, es or ar")
+                throw Invalid(parameter: "language", value: raw, expected: t("error.expected-language"))
             }
             self.language = language
         }
         if let raw = value("year") {
             guard let year = Int(raw), (1900...2100).contains(year) else {
-                throw Invalid(parameter: "year", value: raw, expected: "use a year such as 2018")
+                throw Invalid(parameter: "year", value: raw, expected: t("error.expected-year"))
             }
             self.year = year
         }
         if let raw = value("page") {
             guard let page = Int(raw), (1...100_000).contains(page) else {
-                throw Invalid(parameter: "page", value: raw, expected: "use a page number from 1")
+                throw Invalid(parameter: "page", value: raw, expected: t("error.expected-page"))
             }
             self.page = page
         }

@@ -33,7 +33,8 @@ extension Request {
         do {
             return (try SearchQuery(text), filter)
         } catch let problem as SearchQuery.Problem {
-            throw Abort(.badRequest, reason: problem.description)
+            guard case .tooLong(let length) = problem else { throw Abort(.badRequest, reason: problem.description) }
+            throw Abort(.badRequest, reason: t("search.too-long", ["n": Translations.current.number(length), "max": Translations.current.number(SearchQuery.maximumLength)]))
         }
     }
 }
