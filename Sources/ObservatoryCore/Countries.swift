@@ -22,10 +22,7 @@ public struct CountryDirectory: Sendable {
 
     /// The directory generated from Debian's iso-codes (see tools/gen-countries.py).
     public static let shared: CountryDirectory = {
-        guard let url = Bundle.module.url(forResource: "countries", withExtension: "tsv"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else {
-            fatalError("countries.tsv is missing from the ObservatoryCore bundle")
-        }
+        let text = bundledText("countries", "tsv")
         return CountryDirectory(tsv: text)
     }()
 

@@ -31,8 +31,7 @@ public enum PasswordPolicy {
 
     /// Common passwords (from public breach statistics), lower case, reduced to their letters.
     static let common: Set<String> = {
-        guard let url = Bundle.module.url(forResource: "common-passwords", withExtension: "txt"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else { fatalError("common-passwords.txt is missing from the ObservatoryCore bundle") }
+        let text = bundledText("common-passwords", "txt")
         return Set(text.split(whereSeparator: \.isNewline).map { $0.lowercased() }.filter { !$0.hasPrefix("#") })
     }()
 }

@@ -5,10 +5,7 @@ import Foundation
 /// filters and search boxes accept.
 public enum CountryNames {
     static let table: [String: [Language: [String]]] = {
-        guard let url = Bundle.module.url(forResource: "country-names", withExtension: "tsv"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else {
-            fatalError("country-names.tsv is missing from the ObservatoryCore bundle")
-        }
+        let text = bundledText("country-names", "tsv")
         var table: [String: [Language: [String]]] = [:]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)

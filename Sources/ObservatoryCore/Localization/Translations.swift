@@ -17,10 +17,7 @@ public struct Translations: Sendable {
     public static func of(_ language: Language) -> Translations { all[language]! }
 
     static func load(_ language: Language, fallback: Translations?) -> Translations {
-        guard let url = Bundle.module.url(forResource: "i18n-\(language.rawValue)", withExtension: "txt"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else {
-            fatalError("i18n-\(language.rawValue).txt is missing from the ObservatoryCore bundle")
-        }
+        let text = bundledText("i18n-\(language.rawValue)", "txt")
         var texts = fallback?.texts ?? [:]
         texts.merge(parse(text)) { _, new in new }
         return Translations(language: language, texts: texts)

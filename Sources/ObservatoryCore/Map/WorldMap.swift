@@ -13,10 +13,7 @@ public struct WorldMap: Sendable {
     public let outlines: [(code: String, path: String)]
 
     public static let shared: WorldMap = {
-        guard let url = Bundle.module.url(forResource: "world-map", withExtension: "tsv"),
-              let text = try? String(contentsOf: url, encoding: .utf8) else {
-            fatalError("world-map.tsv is missing from the ObservatoryCore bundle")
-        }
+        let text = bundledText("world-map", "tsv")
         return WorldMap(tsv: text)
     }()
 

@@ -17,35 +17,33 @@ enum SearchIndex {
     /// Re-indexes the given publications (their text as stored now).
     static func update(ids: [String], on sql: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
-        if isPostgres(sql) {
-            try await sql.raw("""
-                INSERT INTO publication_search (publication_id, document)
-                SELECT p.id, \(unsafeRaw: postgresDocument) FROM publications p WHERE p.id IN (\(binds: ids))
-                ON CONFLICT (publication_id) DO UPDATE SET document = excluded.document
-                """).run()
-        } else {
-            try await sql.raw("INSERT OR IGNORE INTO search_documents (publication_id) SELECT id FROM publications WHERE id IN (\(binds: ids))").run()
-            try await sql.raw("DELETE FROM publication_search WHERE rowid IN (SELECT rowid FROM search_documents WHERE publication_id IN (\(binds: ids)))").run()
-            try await sql.raw("""
-                INSERT INTO publication_search (rowid, title, summary, body)
-                SELECT d.rowid, p.title, p.summary, p.body FROM publications p JOIN search_documents d ON d.publication_id = p.id
-                WHERE p.id IN (\(binds: ids))
-                """).run()
-        }
+        try await index(where: "p.id IN (\(binds: ids))", on: sql)
     }
 
     /// Indexes every publication again (after the index is created).
     static func rebuild(on sql: any SQLDatabase) async throws {
+        try await index(where: "1 = 1", on: sql)
+    }
+
+    /// (Re)writes the index rows of the publications `p` matching `condition`.
+    private static func index(where condition: SQLQueryString, on sql: any SQLDatabase) async throws {
         if isPostgres(sql) {
-            try await sql.raw("DELETE FROM publication_search").run()
-            try await sql.raw("INSERT INTO publication_search (publication_id, document) SELECT p.id, \(unsafeRaw: postgresDocument) FROM publications p").run()
-        } else {
-            try await sql.raw("DELETE FROM publication_search").run()
-            try await sql.raw("INSERT OR IGNORE INTO search_documents (publication_id) SELECT id FROM publications").run()
             try await sql.raw("""
-                INSERT INTO publication_search (rowid, title, summary, body)
-                SELECT d.rowid, p.title, p.summary, p.body FROM publications p JOIN search_documents d ON d.publication_id = p.id
+                INSERT INTO publication_search (publication_id, document)
+                SELECT p.id, \(unsafeRaw: postgresDocument) FROM publications p WHERE \(condition)
+                ON CONFLICT (publication_id) DO UPDATE SET document = excluded.document
                 """).run()
+            return
         }
+        try await sql.raw("INSERT OR IGNORE INTO search_documents (publication_id) SELECT p.id FROM publications p WHERE \(condition)").run()
+        try await sql.raw("""
+            DELETE FROM publication_search WHERE rowid IN
+            (SELECT d.rowid FROM search_documents d JOIN publications p ON p.id = d.publication_id WHERE \(condition))
+            """).run()
+        try await sql.raw("""
+            INSERT INTO publication_search (rowid, title, summary, body)
+            SELECT d.rowid, p.title, p.summary, p.body FROM publications p JOIN search_documents d ON d.publication_id = p.id
+            WHERE \(condition)
+            """).run()
     }
 }
