@@ -12,11 +12,12 @@ struct CreateSearchIndex: AsyncMigration {
             try await sql.raw("CREATE TABLE publication_search (publication_id TEXT PRIMARY KEY, document TSVECTOR NOT NULL)").run()
             try await sql.raw("CREATE INDEX publication_search_document ON publication_search USING GIN (document)").run()
         } else {
-            // search_documents gives each publication a lasting integer (an INTEGER PRIMARY KEY survives VACUUM),
-            // which is the FTS row's rowid; title, summary and body are kept in the index for snippets.
+            // search_documents gives each publication a lasting integer that sorts by date (see SearchIndex.rowid),
+            // the FTS row's rowid, so "newest first" is the index's own order. `facets` holds one token per filter
+            // value (status, type, language, year, countries, programmes), so filters are index lookups too.
             try await sql.raw("CREATE TABLE search_documents (rowid INTEGER PRIMARY KEY, publication_id TEXT NOT NULL UNIQUE)").run()
             try await sql.raw("""
-                CREATE VIRTUAL TABLE publication_search USING fts5(title, summary, body, tokenize = 'unicode61 remove_diacritics 2')
+                CREATE VIRTUAL TABLE publication_search USING fts5(title, summary, body, facets, tokenize = 'unicode61 remove_diacritics 2')
                 """).run()
         }
         try await SearchIndex.rebuild(on: sql)

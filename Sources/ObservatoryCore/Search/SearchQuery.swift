@@ -63,11 +63,15 @@ public struct SearchQuery: Sendable, Equatable {
         terms.map { term in "\"" + term.words.joined(separator: " ") + "\"" + (term.isPrefix ? "*" : "") }.joined(separator: " ")
     }
 
-    /// PostgreSQL `to_tsquery('simple', …)`: lexemes quoted, prefixes `:*`, phrases with `<->`, all required.
-    public var tsquery: String {
+    /// PostgreSQL `to_tsquery('simple', …)`: lexemes quoted, prefixes `:*`, phrases with `<->`, all required;
+    /// `weights` ("A" for titles) restricts every lexeme to those parts of the document.
+    public func tsquery(weights: String = "") -> String {
         terms.map { term in
-            let lexemes = term.words.map { "'" + $0 + "'" }
-            return term.words.count > 1 ? "(" + lexemes.joined(separator: " <-> ") + ")" : lexemes[0] + (term.isPrefix ? ":*" : "")
+            let lexemes = term.words.map { "'" + $0 + "'" + (weights.isEmpty ? "" : ":" + weights) }
+            if term.words.count > 1 { return "(" + lexemes.joined(separator: " <-> ") + ")" }
+            return term.isPrefix ? "'\(term.words[0])':*\(weights)" : lexemes[0]
         }.joined(separator: " & ")
     }
+
+    public var tsquery: String { tsquery() }
 }

@@ -18,7 +18,7 @@ struct SearchController: RouteCollection {
 
     func feed(_ req: Request, _ format: SiteRoute.FeedFormat) async throws -> Response {
         let (query, filter) = try req.searchQuery()
-        let items = try await SearchQueries.results(query, filter.firstPage, on: req.db).map(\.publication)
+        let items = try await SearchQueries.search(query, filter.firstPage, on: req.db).results.map(\.publication)
         let context = FeedView.Context(title: FeedView.title(for: filter, search: query.text), baseURL: req.publicBaseURL,
                                        filter: filter.firstPage, items: items, search: query.text)
         return .publicPage(FeedView.render(format, context), contentType: format.mediaType + "; charset=utf-8")

@@ -1,9 +1,14 @@
 import Fluent
+import ObservatoryCore
 import SQLKit
 
 /// Keeps the full-text index in step with the publications: called in the same transaction as every write of
-/// publication text (import, editor), so a search never sees a stale document. Status is not indexed: searches
-/// join the publications and keep only the published ones, so publishing and unpublishing need no re-indexing.
+/// publication text or status (import, editor), so a search never sees a stale document.
+///
+/// SQLite (FTS5): the row of a publication has a rowid that grows with its date, so the index returns the newest
+/// matches first without sorting, and a `facets` column of tokens (`xxfcountrymx`, `xxfstatuspublished`, …) so
+/// every list filter is a lookup in the same index. PostgreSQL: a weighted `tsvector` (title A, summary B, body D)
+/// joined with the publications for filters.
 enum SearchIndex {
     static func isPostgres(_ sql: any SQLDatabase) -> Bool { sql.dialect.name == "postgresql" }
 
@@ -14,36 +19,93 @@ enum SearchIndex {
         setweight(to_tsvector('simple', public.unaccent('public.unaccent', p.body)), 'D')
         """
 
-    /// Re-indexes the given publications (their text as stored now).
+    /// The token standing for one filter value in the `facets` column (letters and digits only, so the tokenizer
+    /// keeps it whole; the prefix keeps it apart from any word).
+    static func facet(_ name: String, _ value: String) -> String {
+        "xxf" + name + value.lowercased().filter { $0.isLetter || $0.isNumber }
+    }
+
+    /// Re-indexes the given publications (their text and status as stored now).
     static func update(ids: [String], on sql: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
-        try await index(where: "p.id IN (\(binds: ids))", on: sql)
-    }
-
-    /// Indexes every publication again (after the index is created).
-    static func rebuild(on sql: any SQLDatabase) async throws {
-        try await index(where: "1 = 1", on: sql)
-    }
-
-    /// (Re)writes the index rows of the publications `p` matching `condition`.
-    private static func index(where condition: SQLQueryString, on sql: any SQLDatabase) async throws {
         if isPostgres(sql) {
             try await sql.raw("""
                 INSERT INTO publication_search (publication_id, document)
-                SELECT p.id, \(unsafeRaw: postgresDocument) FROM publications p WHERE \(condition)
+                SELECT p.id, \(unsafeRaw: postgresDocument) FROM publications p WHERE p.id IN (\(binds: ids))
                 ON CONFLICT (publication_id) DO UPDATE SET document = excluded.document
                 """).run()
-            return
+        } else {
+            try await updateSQLite(ids: ids, on: sql)
         }
-        try await sql.raw("INSERT OR IGNORE INTO search_documents (publication_id) SELECT p.id FROM publications p WHERE \(condition)").run()
-        try await sql.raw("""
-            DELETE FROM publication_search WHERE rowid IN
-            (SELECT d.rowid FROM search_documents d JOIN publications p ON p.id = d.publication_id WHERE \(condition))
-            """).run()
-        try await sql.raw("""
-            INSERT INTO publication_search (rowid, title, summary, body)
-            SELECT d.rowid, p.title, p.summary, p.body FROM publications p JOIN search_documents d ON d.publication_id = p.id
-            WHERE \(condition)
-            """).run()
+    }
+
+    /// Indexes every publication again, 500 at a time (after the index is created).
+    static func rebuild(on sql: any SQLDatabase) async throws {
+        struct IDRow: Decodable { let id: String }
+        var after = ""
+        while true {
+            let ids = try await sql.raw("SELECT id FROM publications WHERE id > \(bind: after) ORDER BY id LIMIT 500")
+                .all(decoding: IDRow.self).map(\.id)
+            guard let last = ids.last else { return }
+            try await update(ids: ids, on: sql)
+            after = last
+        }
+    }
+
+    struct Row: Decodable {
+        let id: String, publishedOn: String, status: String, type: String, language: String, year: Int
+        let countryCodes: String, programmeSlugs: String, title: String, summary: String, body: String
+    }
+
+    /// A rowid that sorts by date: the day (counted from 1700) times a million, plus the order of arrival that day.
+    static func dayBase(_ publishedOn: String) -> Int64 {
+        Int64((CivilDate(publishedOn)?.daysSinceEpoch ?? 0) + 100_000) * 1_000_000
+    }
+
+    static func updateSQLite(ids: [String], on sql: any SQLDatabase) async throws {
+        struct Mapping: Decodable { let rowid: Int64; let publicationId: String }
+        struct MaxRow: Decodable { let m: Int64? }
+        let rows = try await sql.raw("""
+            SELECT id, published_on, status, type, language, year, country_codes, programme_slugs, title, summary, body
+            FROM publications WHERE id IN (\(binds: ids))
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let existing = try await sql.raw("SELECT rowid, publication_id FROM search_documents WHERE publication_id IN (\(binds: ids))")
+            .all(decoding: Mapping.self, keyDecodingStrategy: .convertFromSnakeCase)
+        if !existing.isEmpty {
+            try await sql.raw("DELETE FROM publication_search WHERE rowid IN (\(binds: existing.map(\.rowid)))").run()
+        }
+        let known = Dictionary(existing.map { ($0.publicationId, $0.rowid) }, uniquingKeysWith: { a, _ in a })
+        var next: [Int64: Int64] = [:]   // day base → next free rowid
+        var assigned: [(String, Int64)] = []
+        for row in rows {
+            let base = dayBase(row.publishedOn)
+            if let rowid = known[row.id], rowid >= base, rowid < base + 1_000_000 { assigned.append((row.id, rowid)); continue }
+            if next[base] == nil {
+                let top = try await sql.raw("SELECT MAX(rowid) AS m FROM search_documents WHERE rowid >= \(bind: base) AND rowid < \(bind: base + 1_000_000)")
+                    .first(decoding: MaxRow.self)?.m
+                next[base] = (top ?? base) + 1
+            }
+            assigned.append((row.id, next[base]!))
+            next[base]! += 1
+        }
+        let moved = assigned.filter { known[$0.0] != $0.1 }
+        if !moved.isEmpty {
+            try await sql.delete(from: "search_documents").where("publication_id", .in, moved.map(\.0)).run()
+            let insert = sql.insert(into: "search_documents").columns("rowid", "publication_id")
+            for (id, rowid) in moved { insert.values(rowid, id) }
+            try await insert.run()
+        }
+        guard !rows.isEmpty else { return }
+        let rowids = Dictionary(assigned, uniquingKeysWith: { a, _ in a })
+        let insert = sql.insert(into: "publication_search").columns("rowid", "title", "summary", "body", "facets")
+        for row in rows { insert.values(rowids[row.id]!, row.title, row.summary, row.body, facets(of: row)) }
+        try await insert.run()
+    }
+
+    static func facets(of row: Row) -> String {
+        var tokens = [facet("status", row.status), facet("type", row.type), facet("language", row.language), facet("year", String(row.year))]
+        tokens += row.countryCodes.split(separator: ",").map { facet("country", String($0)) }
+        tokens += row.programmeSlugs.split(separator: ",").map { facet("programme", String($0)) }
+        return tokens.joined(separator: " ")
     }
 }

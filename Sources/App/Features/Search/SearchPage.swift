@@ -13,8 +13,8 @@ enum SearchPage {
     }
 
     static func context(_ query: SearchQuery, _ filter: PublicationFilter, facts: Layout.Facts, on db: any Database) async throws -> Context {
-        Context(text: query.text, filter: filter, facts: facts, total: try await SearchQueries.count(query, filter, on: db),
-                results: try await SearchQueries.results(query, filter, on: db), isEmptyQuery: query.isEmpty)
+        let (total, results) = try await SearchQueries.search(query, filter, on: db)
+        return Context(text: query.text, filter: filter, facts: facts, total: total, results: results, isEmptyQuery: query.isEmpty)
     }
 
     static func render(_ c: Context) -> HTML {

@@ -78,6 +78,7 @@ enum EditorialStore {
             for table in ["publication_countries", "publication_programmes"] {
                 try await tx.sql.update(table).set("status", to: status.rawValue).where("publication_id", .equal, id).run()
             }
+            try await SearchIndex.update(ids: [id], on: tx.sql)
         }
         try await ContentVersion.bump(on: db, now: now)
     }
