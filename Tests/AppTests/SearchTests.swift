@@ -71,6 +71,23 @@ import Vapor
     }
 
     @Test(arguments: Engine.all)
+    func pagesRunAcrossRankingTiersNewestFirstWithinEach(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            func day(_ n: Int) -> String { "2025-03-\(String(format: "%02d", n))" }
+            let inTitle = (1...20).map { publication("t\($0)", on: day($0), title: "Chile: strike \($0)") }
+            let inSummary = (1...5).map { publication("s\($0)", on: day($0), title: "Chile: news \($0)", body: "Nothing.") }
+                .map { p -> ArchivePublication in var q = p; q.summary = "About the strike."; return q }
+            let inBody = (1...20).map { publication("b\($0)", on: day($0), title: "Chile: other \($0)", body: "A strike began.") }
+            try await store(inTitle + inSummary + inBody, in: app)
+            let first = titles(try await app.get("/search?q=strike").body)
+            let second = titles(try await app.get("/search?q=strike&page=2").body)
+            #expect(first == (1...20).reversed().map { "t\($0)" } + (1...5).reversed().map { "s\($0)" } + (16...20).reversed().map { "b\($0)" })
+            #expect(second == (1...15).reversed().map { "b\($0)" })
+            #expect(try await app.get("/search?q=strike&page=2").body.contains("45 results"))
+        }
+    }
+
+    @Test(arguments: Engine.all)
     func hostileQueriesGetAClearAnswer(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             try await store(Self.items, in: app)

@@ -6,7 +6,7 @@ import SQLKit
 /// publication text or status (import, editor), so a search never sees a stale document.
 ///
 /// SQLite (FTS5): the row of a publication has a rowid that grows with its date, so the index returns the newest
-/// matches first without sorting, and a `facets` column of tokens (`xxfcountrymx`, `xxfstatuspublished`, …) so
+/// matches first without sorting, and a `facets` column of tokens (`xxfcountrymx`, `xxfstatusdraft`, …) so
 /// every list filter is a lookup in the same index. PostgreSQL: a weighted `tsvector` (title A, summary B, body D)
 /// joined with the publications for filters.
 enum SearchIndex {
@@ -103,7 +103,10 @@ enum SearchIndex {
     }
 
     static func facets(of row: Row) -> String {
-        var tokens = [facet("status", row.status), facet("type", row.type), facet("language", row.language), facet("year", String(row.year))]
+        // Published rows carry no status token (most rows are published: a token on each would make every search
+        // walk a list as long as the archive); drafts and scheduled ones carry theirs, and searches exclude them.
+        var tokens = row.status == "published" ? [] : [facet("status", row.status)]
+        tokens += [facet("type", row.type), facet("language", row.language), facet("year", String(row.year))]
         tokens += row.countryCodes.split(separator: ",").map { facet("country", String($0)) }
         tokens += row.programmeSlugs.split(separator: ",").map { facet("programme", String($0)) }
         return tokens.joined(separator: " ")

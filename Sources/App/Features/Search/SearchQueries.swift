@@ -22,54 +22,69 @@ enum SearchQueries {
 
     // MARK: SQLite: three ranked tiers, each read newest first straight from the index.
 
-    /// The FTS5 expression of the list filters (published only, plus every active filter).
-    static func facetExpression(_ filter: PublicationFilter) -> String {
-        var tokens = [SearchIndex.facet("status", "published")]
+    /// The FTS5 expression of the active list filters, or nil.
+    static func facetExpression(_ filter: PublicationFilter) -> String? {
+        var tokens: [String] = []
         if let type = filter.type { tokens.append(SearchIndex.facet("type", type.rawValue)) }
         if let language = filter.language { tokens.append(SearchIndex.facet("language", language.rawValue)) }
         if let year = filter.year { tokens.append(SearchIndex.facet("year", String(year))) }
         if let country = filter.country { tokens.append(SearchIndex.facet("country", country.code)) }
         if let programme = filter.programme { tokens.append(SearchIndex.facet("programme", programme.rawValue)) }
-        return "{facets} : (" + tokens.joined(separator: " ") + ")"
+        return tokens.isEmpty ? nil : "{facets} : (" + tokens.joined(separator: " ") + ")"
     }
 
+    /// Drafts and scheduled publications are never found.
+    static let unpublished = "{facets} : (" + SearchIndex.facet("status", "draft") + " OR " + SearchIndex.facet("status", "scheduled") + ")"
+
     static func sqlite(_ query: SearchQuery, _ filter: PublicationFilter, on sql: any SQLDatabase) async throws -> (total: Int, results: [SearchResult]) {
-        let terms = query.fts5, facets = facetExpression(filter)
-        let inTitle = "{title} : (\(terms))", inSummary = "{summary} : (\(terms))", anywhere = "{title summary body} : (\(terms))"
-        let tiers = ["\(facets) AND \(inTitle)", "\(facets) AND (\(inSummary) NOT \(inTitle))",
-                     "\(facets) AND ((\(anywhere) NOT \(inTitle)) NOT \(inSummary))"]
+        // User words can only ever match titles, summaries and bodies (facet tokens are not words anyone types
+        // into a search, and would do no harm), so "anywhere" needs no column filter, which keeps it cheap.
+        let terms = query.fts5
+        let filtered = facetExpression(filter).map { "(\(terms)) AND \($0)" } ?? "(\(terms))"
+        let inTitle = "{title} : (\(terms))", inSummary = "{summary} : (\(terms))"
+        let all = "(\(filtered)) NOT \(unpublished)"
+        let tiers = ["(\(all)) AND \(inTitle)", "((\(all)) AND \(inSummary)) NOT \(inTitle)",
+                     "(((\(all)) NOT \(inTitle)) NOT \(inSummary))"]
         struct CountRow: Decodable { let n: Int }
         struct RowID: Decodable { let rowid: Int64 }
-        var counts: [Int] = []
-        for tier in tiers {
-            counts.append(try await sql.raw("SELECT COUNT(*) AS n FROM publication_search WHERE publication_search MATCH \(bind: tier)")
-                .first(decoding: CountRow.self)?.n ?? 0)
+        func count(_ expression: String) async throws -> Int {
+            try await sql.raw("SELECT COUNT(*) AS n FROM publication_search WHERE publication_search MATCH \(bind: expression)")
+                .first(decoding: CountRow.self)?.n ?? 0
         }
+        func page(_ expression: String, limit: Int, offset: Int) async throws -> [Int64] {
+            try await sql.raw("""
+                SELECT rowid FROM publication_search WHERE publication_search MATCH \(bind: expression)
+                ORDER BY rowid DESC LIMIT \(literal: limit) OFFSET \(literal: offset)
+                """).all(decoding: RowID.self).map(\.rowid)
+        }
+        let total = try await count(all)
         var skip = filter.offset, wanted = PublicationFilter.pageSize
         var rowids: [Int64] = []
-        for (tier, count) in zip(tiers, counts) where wanted > 0 {
-            if skip >= count { skip -= count; continue }
-            let page = try await sql.raw("""
-                SELECT rowid FROM publication_search WHERE publication_search MATCH \(bind: tier)
-                ORDER BY rowid DESC LIMIT \(literal: min(wanted, count - skip)) OFFSET \(literal: skip)
-                """).all(decoding: RowID.self).map(\.rowid)
-            rowids += page
-            wanted -= page.count
+        // Walk the tiers in order. A tier is counted only when the page may start beyond it (page 2 on), so the
+        // first page costs one count and a read of at most 30 rows per tier.
+        for (index, tier) in tiers.enumerated() where wanted > 0 && skip < total {
+            if skip > 0, index < tiers.count - 1 {
+                let size = try await count(tier)
+                if skip >= size { skip -= size; continue }
+            }
+            let found = try await page(tier, limit: wanted, offset: skip)
+            rowids += found
+            wanted -= found.count
             skip = 0
         }
-        guard !rowids.isEmpty else { return (counts.reduce(0, +), []) }
+        guard !rowids.isEmpty else { return (total, []) }
         let rows = try await sql.raw("""
             SELECT \(unsafeRaw: PublicationSummary.columns), s.rowid AS search_rowid,
             snippet(publication_search, -1, char(2), char(3), '…', 24) AS snippet
             FROM publication_search s JOIN search_documents d ON d.rowid = s.rowid JOIN publications p ON p.id = d.publication_id
-            WHERE publication_search MATCH \(bind: "\(facets) AND \(anywhere)") AND s.rowid IN (\(binds: rowids))
+            WHERE publication_search MATCH \(bind: terms) AND s.rowid IN (\(binds: rowids))
             """).all()
         var byRowID: [Int64: SearchResult] = [:]
         for row in rows {
             byRowID[try row.decode(column: "search_rowid", as: Int64.self)] = SearchResult(
                 publication: try PublicationSummary(row: row), snippet: Snippet.html(try row.decode(column: "snippet", as: String.self)))
         }
-        return (counts.reduce(0, +), rowids.compactMap { byRowID[$0] })
+        return (total, rowids.compactMap { byRowID[$0] })
     }
 
     // MARK: PostgreSQL: the same tiers as a sort key.
