@@ -29,9 +29,7 @@ import Vapor
 
             // The same code again, in the same 30 seconds, from another browser: refused.
             let other = TestBrowser(app)
-            try await other.get("/login")
-            try await other.post("/login", [("email", "officer@example.org"), ("password", TestAccounts.password)])
-            try await other.get("/login/code")
+            try await other.enterPassword("officer@example.org")
             let replay = try await other.post("/login/code", [("code", code)])
             #expect(replay.status == .unauthorized)
             #expect(replay.body.contains("already used"))
@@ -174,14 +172,10 @@ import Vapor
             #expect(try await browser.get("/office/users").status == .ok, "enrolled: the session is fully signed in")
 
             let lost = TestBrowser(app)
-            try await lost.get("/login")
-            try await lost.post("/login", [("email", "admin@example.org"), ("password", TestAccounts.password)])
-            try await lost.get("/login/code")
+            try await lost.enterPassword("admin@example.org")
             #expect(try await lost.post("/login/code", [("code", codes[3].uppercased())]).location == "/office")
             let again = TestBrowser(app)
-            try await again.get("/login")
-            try await again.post("/login", [("email", "admin@example.org"), ("password", TestAccounts.password)])
-            try await again.get("/login/code")
+            try await again.enterPassword("admin@example.org")
             #expect(try await again.post("/login/code", [("code", codes[3])]).status == .unauthorized, "a recovery code works once")
         }
     }

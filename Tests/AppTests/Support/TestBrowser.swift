@@ -70,6 +70,13 @@ final class TestBrowser: @unchecked Sendable {
         return try await post("/login", [("email", email), ("password", TestAccounts.password), ("next", next)])
     }
 
+    /// Signs in with the password only and opens the one-time-code page (whose form token later posts need).
+    func enterPassword(_ email: String) async throws {
+        try await get("/login")
+        try await post("/login", [("email", email), ("password", TestAccounts.password)])
+        try await get("/login/code")
+    }
+
     /// Signs in with a password and, when given, a second-factor secret; returns the last page.
     @discardableResult
     func signIn(_ email: String, password: String = TestAccounts.password, secret: String? = nil, clock: any SiteClock = testClock) async throws -> Page {

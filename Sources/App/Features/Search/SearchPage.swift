@@ -28,9 +28,8 @@ enum SearchPage {
                 : "<p class=\"notice\">\(t("search.no-words", ["q": c.text]))</p>"
         } else {
             let items: [HTML] = c.results.map { result in
-                let item = ListItemView.render(result.publication).rendered
-                let snippet: HTML = "<p class=\"snippet\" lang=\"\(result.publication.language)\"><bdi>\(result.snippet)</bdi></p></li>"
-                return HTML(trusted: item.replacingOccurrences(of: "</li>", with: snippet.rendered))
+                ListItemView.render(result.publication,
+                                    extra: "<p class=\"snippet\" lang=\"\(result.publication.language)\"><bdi>\(result.snippet)</bdi></p>")
             }
             outcome = """
             <p class="meta">\(c.total == 1 ? t("search.one-result", ["q": c.text]) : t("search.results", ["n": Translations.current.number(c.total), "q": c.text])) · <span class="feeds"><a href="\(feeds.0)">\(t("feed.rss"))</a> · <a href="\(feeds.1)">\(t("feed.atom"))</a></span></p>
@@ -52,7 +51,7 @@ enum SearchPage {
             return "<option value=\"\">\(t("search.any"))</option>\(items)"
         }
         return """
-        <form class="search-page" role="search" method="get" action="\(SiteRoute.search("", PublicationFilter()).path.split(separator: "?")[0].description)">
+        <form class="search-page" role="search" method="get" action="\(SiteRoute.searchForm.path)">
         <p><label for="q">\(t("search.words"))</label> <input id="q" type="search" name="q" value="\(c.text)" maxlength="\(SearchQuery.maximumLength)"> <button type="submit">\(t("nav.search"))</button></p>
         <p class="narrow"><label>\(t("facet.type")) <select name="type">\(options(PublicationType.allCases, selected: c.filter.type, value: \.rawValue, label: \.label))</select></label>
         <label>\(t("facet.programme")) <select name="programme">\(options(Programme.allCases, selected: c.filter.programme, value: \.rawValue, label: \.label))</select></label>

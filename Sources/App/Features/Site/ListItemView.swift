@@ -3,7 +3,8 @@ import ObservatoryCore
 /// One entry of a publication list, as readers know it:
 /// "Country: headline" linking to the article, then `date | programmes | type | countries`.
 enum ListItemView {
-    static func render(_ item: PublicationSummary) -> HTML {
+    /// `extra` goes inside the entry, after its facts (a search result's snippet).
+    static func render(_ item: PublicationSummary, extra: HTML = .empty) -> HTML {
         let date = item.date?.long ?? item.publishedOn
         let programmes = item.programmes.map(\.label).joined(separator: ", ")
         let type = item.publicationType?.label ?? item.type
@@ -16,14 +17,14 @@ enum ListItemView {
         if !countries.isEmpty { meta.append(countries.joined(separator: ", ")) }
         return """
         <li lang="\(item.language)"><a class="title" href="\(SiteRoute.publication(id: item.id).path)"><bdi>\(item.displayTitle)</bdi></a>
-        <div class="meta">\(meta.joined(separator: " | "))</div></li>
+        <div class="meta">\(meta.joined(separator: " | "))</div>\(extra)</li>
 
         """
     }
 
     static func list(_ items: [PublicationSummary]) -> HTML {
         guard !items.isEmpty else { return "<p class=\"notice\">\(t("list.none"))</p>" }
-        return "<ol class=\"items\">\n\(items.map(render))</ol>"
+        return "<ol class=\"items\">\n\(items.map { render($0) })</ol>"
     }
 
     /// Previous / next links, keeping every other parameter.

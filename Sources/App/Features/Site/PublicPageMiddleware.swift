@@ -89,7 +89,7 @@ extension Request {
     /// A filter's counts, computed once per content version.
     func filterCounts(_ filter: PublicationFilter) async throws -> PageCache.FilterCounts {
         let snapshot = try await contentSnapshot()
-        let key = SiteRoute.publications(filter.firstPage).path
+        let key = SiteRoute.publications(filter.firstPage).unprefixedPath   // the same counts in every language
         if let counts = site.pageCache.counts(key, version: snapshot.version) { return counts }
         let counts = try await PublicationIndexPage.counts(filter, on: db)
         site.pageCache.storeCounts(counts, for: key, version: snapshot.version)

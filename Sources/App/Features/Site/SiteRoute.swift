@@ -11,6 +11,8 @@ enum SiteRoute: Hashable {
     case country(Country, PublicationFilter)
     case feed(FeedFormat, PublicationFilter)
     case search(String, PublicationFilter)
+    /// Where search forms send their words (`/search`, no query).
+    case searchForm
     case map(PublicationFilter)
     case searchFeed(FeedFormat, String, PublicationFilter)
     case stylesheet
@@ -59,6 +61,8 @@ enum SiteRoute: Hashable {
             return "/countries/\(country.slug)" + Self.query(filter.queryItems(includingCountry: false))
         case .feed(let format, let filter):
             return "/publications/feed.\(format.rawValue)" + Self.query(filter.firstPage.queryItems())
+        case .searchForm:
+            return "/search"
         case .search(let text, let filter):
             return "/search" + Self.query([("q", text)] + filter.queryItems())
         case .searchFeed(let format, let text, let filter):
