@@ -8,7 +8,12 @@ struct CreateSearchIndex: AsyncMigration {
     func prepare(on database: any Database) async throws {
         let sql = database.sql
         if SearchIndex.isPostgres(sql) {
-            try await sql.raw("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public").run()
+            // Extensions are database-wide: several instances (or test schemas) migrating at once would race on
+            // "IF NOT EXISTS", so creation is serialised with a transaction-scoped advisory lock.
+            try await database.transaction { tx in
+                try await tx.sql.raw("SELECT pg_advisory_xact_lock(74052002)").run()
+                try await tx.sql.raw("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public").run()
+            }
             try await sql.raw("CREATE TABLE publication_search (publication_id TEXT PRIMARY KEY, document TSVECTOR NOT NULL)").run()
             try await sql.raw("CREATE INDEX publication_search_document ON publication_search USING GIN (document)").run()
         } else {
