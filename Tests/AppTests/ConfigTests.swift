@@ -1,4 +1,5 @@
 import Foundation
+import ObservatoryCore
 import Testing
 @testable import App
 
@@ -18,7 +19,8 @@ import Testing
         ("data/obs.sqlite", .sqlite(path: "data/obs.sqlite")),
     ])
     func databaseURLPicksTheEngine(_ url: String, _ storage: AppConfig.Storage) throws {
-        #expect(try AppConfig.fromEnvironment(["DATABASE_URL": url]).storage == storage)
+        let key = FieldCipher.newKeyText()
+        #expect(try AppConfig.fromEnvironment(["DATABASE_URL": url, "OBSERVATORY_KEY": key]).storage == storage)
     }
 
     @Test func badValuesNameTheirVariable() throws {
@@ -39,6 +41,17 @@ import Testing
     }
 
     /// In CI the storage tests must run on PostgreSQL too; a missing server is a failure, not a silent skip.
+    @Test func postgresWithoutAKeyIsRefusedByName() throws {
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["DATABASE_URL": "postgres://db/obs"]) }
+        do { _ = try AppConfig.fromEnvironment(["DATABASE_URL": "postgres://db/obs"]) } catch {
+            #expect("\(error)".contains("OBSERVATORY_KEY_FILE"))
+        }
+        do { _ = try AppConfig.fromEnvironment(["OBSERVATORY_KEY": "c2hvcnQ="]) } catch {
+            #expect("\(error)".contains("OBSERVATORY_KEY: encryption key: expected 32 bytes, found 5"))
+        }
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["OBSERVATORY_KEY_FILE": "/no/such/key"]) }
+    }
+
     @Test func postgresIsThereWhenCIRuns() {
         if ProcessInfo.processInfo.environment["CI"] == "true" {
             #expect(Engine.postgresURL != nil, "CI=true but OBSERVATORY_TEST_POSTGRES_URL is not set: PostgreSQL tests would not run")

@@ -13,5 +13,7 @@ enum Migrations {
         CreateAuditLog(),               // 008
         AddPublicationSchedule(),       // 009
         CreateSearchIndex(),            // 010
+        CreateCases(),                  // 011
+        CreateInterventions(),          // 012
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ObservatoryCore
 
 /// Everything Observatory reads from its environment, decoded once at boot.
 /// A bad value stops start-up with an error that names the variable.
@@ -26,6 +27,27 @@ public struct AppConfig: Sendable {
     public var sessionMaxHours: Int = 12
     /// bcrypt's cost factor (2^cost rounds); tests lower it to run fast.
     public var passwordCost: Int = 12
+    /// Where the key that encrypts confidential case fields comes from (never the database).
+    public var key: KeySource = .beside
+    public enum KeySource: Sendable, Equatable {
+        /// `OBSERVATORY_KEY`: base64 of 32 bytes.
+        case text(String)
+        /// `OBSERVATORY_KEY_FILE`: a file holding that text.
+        case file(String)
+        /// Embedded default: `<database file>.key`, made on first start.
+        case beside
+    }
+
+    /// The key provider this configuration names.
+    public var keyProvider: any KeyProvider {
+        switch key {
+        case .text(let text): return StaticKey(text)
+        case .file(let path): return KeyFile(path: path, createIfMissing: false)
+        case .beside:
+            if case .sqlite(let path) = storage, path != ":memory:" { return KeyFile(path: path + ".key", createIfMissing: true) }
+            return StaticKey(FieldCipher.newKeyText())   // an in-memory database lives no longer than its key
+        }
+    }
 
     public init(storage: Storage = .sqlite(path: "observatory.sqlite"), demo: Bool = true, newDays: Int = 7,
                 pageCache: Bool = true, changePollSeconds: Double = 1, publicURL: String? = nil) {
@@ -42,7 +64,7 @@ public struct AppConfig: Sendable {
 
     /// Reads `DATABASE_URL`, `OBSERVATORY_DEMO`, `OBSERVATORY_NEW_DAYS`, `OBSERVATORY_PAGE_CACHE`,
     /// `OBSERVATORY_CHANGE_POLL_SECONDS`, `OBSERVATORY_PUBLIC_URL`, `OBSERVATORY_TRUST_PROXY`,
-    /// `OBSERVATORY_SESSION_IDLE_MINUTES` and `OBSERVATORY_SESSION_MAX_HOURS`.
+    /// `OBSERVATORY_SESSION_IDLE_MINUTES`, `OBSERVATORY_SESSION_MAX_HOURS`, `OBSERVATORY_KEY` and `OBSERVATORY_KEY_FILE`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         var config = AppConfig()
         var problems: [String] = []
@@ -89,6 +111,17 @@ public struct AppConfig: Sendable {
         if let raw = env["OBSERVATORY_SESSION_MAX_HOURS"], !raw.isEmpty {
             if let hours = Int(raw), (1...168).contains(hours) { config.sessionMaxHours = hours }
             else { problems.append("OBSERVATORY_SESSION_MAX_HOURS: expected hours from 1 to 168, got \"\(raw)\"") }
+        }
+        if let text = env["OBSERVATORY_KEY"], !text.isEmpty {
+            do { _ = try FieldCipher(keyText: text); config.key = .text(text) }
+            catch { problems.append("OBSERVATORY_KEY: \(error); make one with `observatory key new`") }
+        } else if let path = env["OBSERVATORY_KEY_FILE"], !path.isEmpty {
+            config.key = .file(path)
+            do { _ = try KeyFile(path: path, createIfMissing: false).cipher() }
+            catch { problems.append("OBSERVATORY_KEY_FILE: \(error)") }
+        } else if case .postgres = config.storage {
+            problems.append("OBSERVATORY_KEY_FILE: PostgreSQL needs the key that encrypts confidential fields, the same for every instance; "
+                            + "make one with `observatory key new > /etc/observatory.key` and set OBSERVATORY_KEY_FILE (or OBSERVATORY_KEY)")
         }
         guard problems.isEmpty else { throw Invalid(problems: problems) }
         return config

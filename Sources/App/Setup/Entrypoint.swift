@@ -26,6 +26,7 @@ public enum Observatory {
             app.asyncCommands.use(ImportCommand(), as: "import")
             app.asyncCommands.use(UserCommand(), as: "user")
             app.asyncCommands.use(AuditCommand(), as: "audit")
+            app.asyncCommands.use(KeyCommand(), as: "key")
             if command == "serve" {
                 try await prepareStorage(app, loadDemo: config.demo)
                 try await announceMissingAdministrator(app)

@@ -31,6 +31,10 @@ struct SiteServices: Sendable {
     let clock: any SiteClock
     let pageCache: PageCache
     let contentWatcher: ContentWatcher
+    /// Encrypts and decrypts confidential case fields.
+    let cipher: FieldCipher
+    /// Counts public reports and receipt look-ups per address, in memory only (no address is stored).
+    let intakeLimiter = IntakeLimiter()
     /// Every internal route with the access it allows (read by the authorisation tests).
     let routes = RouteRegistry()
     let dummyHash = NIOLockedValueBox<String?>(nil)

@@ -8,8 +8,12 @@ import Vapor
 public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteClock)? = nil) async throws {
     try app.useStorage(config.storage)
     app.migrations.add(Migrations.all)
+    let cipher: FieldCipher
+    do { cipher = try config.keyProvider.cipher() } catch {
+        throw AppConfig.Invalid(problems: ["\(config.key == .beside ? "OBSERVATORY_KEY_FILE" : "OBSERVATORY_KEY"): \(error)"])
+    }
     app.site = SiteServices(config: config, clock: clock ?? SystemClock(), pageCache: PageCache(enabled: config.pageCache),
-                            contentWatcher: ContentWatcher(pollSeconds: config.changePollSeconds))
+                            contentWatcher: ContentWatcher(pollSeconds: config.changePollSeconds), cipher: cipher)
 
     app.http.server.configuration.responseCompression = .enabled(initialByteBufferCapacity: 16 * 1024)
     app.http.server.configuration.serverName = nil
@@ -32,6 +36,12 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     UserAdminController(registry: registry).boot(office)
     AuditController(registry: registry).boot(office)
     EditorialController(registry: registry).boot(office)
+    CaseController(registry: registry).boot(office)
+    CaseRecordController(registry: registry).boot(office)
+    VerificationController(registry: registry).boot(office)
+    InterventionController(registry: registry).boot(office)
+    AddressBookController(registry: registry).boot(office)
+    try app.register(collection: ReportController())
 
     try await tuneSQLite(app.db)
 }

@@ -32,6 +32,7 @@ struct FormData: Sendable {
 }
 
 private struct FormDataKey: StorageKey { typealias Value = FormData }
+private struct FilesKey: StorageKey { typealias Value = [(field: String, filename: String, data: [UInt8])] }
 
 extension Request {
     /// The request's form (empty for a GET or a body of another type).
@@ -40,8 +41,21 @@ extension Request {
         var form = FormData(fields: [])
         if method == .POST, headers.contentType == .urlEncodedForm, let buffer = body.data {
             form = FormData(encoded: String(buffer: buffer))
+        } else if method == .POST, let type = headers.contentType, type.type == "multipart", type.subType == "form-data",
+                  let boundary = type.parameters["boundary"], let buffer = body.data,
+                  let (fields, files) = try? FormData.multipart(buffer, boundary: boundary) {
+            form = fields
+            storage[FilesKey.self] = files
         }
         storage[FormDataKey.self] = form
         return form
+    }
+}
+
+extension Request {
+    /// The files of a `multipart/form-data` form (read with `form`).
+    var files: [(field: String, filename: String, data: [UInt8])] {
+        _ = form
+        return storage[FilesKey.self] ?? []
     }
 }

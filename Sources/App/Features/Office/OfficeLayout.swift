@@ -40,6 +40,12 @@ struct OfficeLayout {
         if account.roles.contains(.editor) || account.roles.contains(.administrator) {
             links.append("<a href=\"\(OfficeRoute.publications(query: "").path)\">Publications</a>")
         }
+        if account.roles.contains(.caseOfficer) {
+            links.append("<a href=\"\(OfficeRoute.cases(status: "").path)\">Cases</a>")
+        }
+        if account.roles.contains(.partner) {
+            links.append("<a href=\"\(OfficeRoute.partnerRequests.path)\">Verification requests</a>")
+        }
         if account.roles.contains(.administrator) {
             links.append("<a href=\"\(OfficeRoute.users.path)\">People</a>")
             links.append("<a href=\"\(OfficeRoute.audit(query: "").path)\">Audit trail</a>")

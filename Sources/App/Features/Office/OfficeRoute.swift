@@ -24,6 +24,22 @@ enum OfficeRoute: Hashable {
     case publications(query: String)
     case newPublication
     case publication(id: String)
+    case cases(status: String)
+    case newCase
+    case caseFile(id: String)
+    case caseStatus(id: String)
+    case casePeople(id: String)
+    case caseActs(id: String)
+    case caseSources(id: String)
+    case caseMessages(id: String)
+    case caseAttachments(id: String)
+    case caseAttachment(id: String, file: String)
+    case caseVerifications(id: String)
+    case newIntervention(caseID: String, query: String)
+    case intervention(id: String)
+    case addresses
+    case partnerRequests
+    case partnerRequest(id: String)
 
     var pattern: [String] {
         switch self {
@@ -46,22 +62,48 @@ enum OfficeRoute: Hashable {
         case .publications: ["office", "publications"]
         case .newPublication: ["office", "publications", "new"]
         case .publication: ["office", "publications", ":id"]
+        case .cases: ["office", "cases"]
+        case .newCase: ["office", "cases", "new"]
+        case .caseFile: ["office", "cases", ":id"]
+        case .caseStatus: ["office", "cases", ":id", "status"]
+        case .casePeople: ["office", "cases", ":id", "people"]
+        case .caseActs: ["office", "cases", ":id", "acts"]
+        case .caseSources: ["office", "cases", ":id", "sources"]
+        case .caseMessages: ["office", "cases", ":id", "messages"]
+        case .caseAttachments: ["office", "cases", ":id", "attachments"]
+        case .caseAttachment: ["office", "cases", ":id", "attachments", ":file"]
+        case .caseVerifications: ["office", "cases", ":id", "verifications"]
+        case .newIntervention: ["office", "cases", ":id", "interventions", "new"]
+        case .intervention: ["office", "interventions", ":id"]
+        case .addresses: ["office", "addresses"]
+        case .partnerRequests: ["partner", "verifications"]
+        case .partnerRequest: ["partner", "verifications", ":id"]
         }
     }
 
     var path: String {
-        var segments = pattern
+        var values: [String] = []
         switch self {
-        case .setup(let value), .user(let value), .userReset(let value), .userResetTwoFactor(let value), .publication(let value):
-            segments = segments.map { $0.hasPrefix(":") ? SiteRoute.escapeSegment(value) : $0 }
+        case .setup(let value), .user(let value), .userReset(let value), .userResetTwoFactor(let value), .publication(let value),
+             .caseFile(let value), .caseStatus(let value), .casePeople(let value), .caseActs(let value), .caseSources(let value),
+             .caseMessages(let value), .caseAttachments(let value), .caseVerifications(let value), .intervention(let value),
+             .partnerRequest(let value), .newIntervention(let value, _):
+            values = [value]
+        case .caseAttachment(let id, let file): values = [id, file]
         default: break
+        }
+        let segments = pattern.map { segment -> String in
+            guard segment.hasPrefix(":"), !values.isEmpty else { return segment }
+            return SiteRoute.escapeSegment(values.removeFirst())
         }
         let base = "/" + segments.joined(separator: "/")
         switch self {
         case .login(let next?) where next.hasPrefix("/") && !next.hasPrefix("//"):
             return base + SiteRoute.query([("next", next)])
-        case .audit(let query), .publications(let query):
+        case .audit(let query), .publications(let query), .newIntervention(_, let query):
             return query.isEmpty ? base : base + "?" + query
+        case .cases(let status):
+            return status.isEmpty ? base : base + "?status=" + SiteRoute.escapeSegment(status)
         default:
             return base
         }

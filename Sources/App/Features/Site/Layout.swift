@@ -67,7 +67,7 @@ struct Layout {
         <main id="main">
         \(main)
         </main>
-        <footer class="site">\(t("site.full-name"))</footer>
+        <footer class="site">\(t("site.full-name")) · <a href="\(SiteRoute.report.path)">\(t("report.link"))</a></footer>
         </body>
         </html>
         """

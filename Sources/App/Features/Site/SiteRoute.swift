@@ -16,6 +16,10 @@ enum SiteRoute: Hashable {
     case map(PublicationFilter)
     case searchFeed(FeedFormat, String, PublicationFilter)
     case stylesheet
+    /// The secure form to report a threat, and the page where a reporter comes back with a receipt code.
+    case report
+    case receipt
+    case receiptAdd
 
     enum FeedFormat: String, Hashable, CaseIterable {
         case rss, atom
@@ -36,6 +40,9 @@ enum SiteRoute: Hashable {
         static let map = ["map"]
         static let searchRSS = ["search", "feed.rss"]
         static let searchAtom = ["search", "feed.atom"]
+        static let report = ["report"]
+        static let receipt = ["report", "receipt"]
+        static let receiptAdd = ["report", "receipt", "add"]
     }
 
     /// The address in the current page's language (see `Translations.current`); the stylesheet has one address.
@@ -71,6 +78,9 @@ enum SiteRoute: Hashable {
             return "/map" + Self.query(filter.firstPage.queryItems(includingCountry: false))
         case .stylesheet:
             return "/static/site.css?v=\(Stylesheet.version)"
+        case .report: return "/report"
+        case .receipt: return "/report/receipt"
+        case .receiptAdd: return "/report/receipt/add"
         }
     }
 

@@ -1,0 +1,93 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import Vapor
+
+/// Case officers' cases: the dashboard and list, opening a case, the case file, its details and its status.
+struct CaseController: Sendable {
+    let registry: RouteRegistry
+    static let access = Access.roles([.caseOfficer])
+
+    func boot(_ routes: any RoutesBuilder) {
+        routes.declare(.GET, OfficeRoute.cases(status: "").pattern, Self.access, registry: registry, use: index)
+        routes.declare(.GET, OfficeRoute.newCase.pattern, Self.access, registry: registry, use: newForm)
+        routes.declare(.POST, OfficeRoute.newCase.pattern, Self.access, registry: registry, use: create)
+        routes.declare(.GET, OfficeRoute.caseFile(id: "").pattern, Self.access, registry: registry, use: show)
+        routes.declare(.POST, OfficeRoute.caseFile(id: "").pattern, Self.access, registry: registry, use: update)
+        routes.declare(.POST, OfficeRoute.caseStatus(id: "").pattern, Self.access, registry: registry, use: status)
+    }
+
+    @Sendable func index(req: Request) async throws -> Response {
+        let status = req.query[String.self, at: "status"].flatMap(CaseStatus.init(rawValue:))
+        let now = req.site.clock.now(), cipher = req.site.cipher
+        let dashboard = try await CaseDashboard.load(now: now, cipher: cipher, on: req.db)
+        let cases = try await CaseStore.list(status: status, cipher: cipher, on: req.db)
+        return try await CasePages.index(dashboard: dashboard, cases: cases, status: status, viewer: try req.account,
+                                         csrf: CSRF.token(for: req)).encodeResponse(for: req)
+    }
+
+    @Sendable func newForm(req: Request) async throws -> Response {
+        try await CasePages.new(CaseForm(), errors: [:], viewer: try req.account, csrf: CSRF.token(for: req)).encodeResponse(for: req)
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let form = CaseForm(form: req.form), viewer = try req.account, now = req.site.clock.now()
+        guard case .success(let new) = form.validate() else {
+            let errors = form.errors
+            return try await CasePages.new(form, errors: errors, viewer: viewer, csrf: CSRF.token(for: req))
+                .encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        let id = try await CaseStore.open(new, by: viewer.email, now: now, cipher: req.site.cipher, on: req.db)
+        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "case.open", recordType: "case", recordID: id), now: now, on: req.db)
+        return req.redirect(to: OfficeRoute.caseFile(id: id).path, redirectType: .normal)
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let file = try await Self.target(req), viewer = try req.account
+        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "case.view", recordType: "case", recordID: file.id),
+                                  now: req.site.clock.now(), on: req.db)
+        let organisations = try await VerificationStore.partnerOrganisations(on: req.db)
+        let notice = req.query[String.self, at: "notice"].flatMap { CaseFilePage.notices[$0] }
+        return try await CaseFilePage.render(file, organisations: organisations, notice: notice, errors: [:], viewer: viewer,
+                                             csrf: CSRF.token(for: req)).encodeResponse(for: req)
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        let file = try await Self.target(req), form = req.form
+        guard let risk = RiskLevel(rawValue: form["risk"]) else { throw Abort(.badRequest, reason: "Choose a risk level from the list.") }
+        let label = form["label"]
+        guard !label.isEmpty, label.count <= 300 else {
+            return try await Self.again(file, req, errors: ["label": "Give the case a working title of at most 300 characters."])
+        }
+        try await CaseStore.update(file.id, label: label, risk: risk, notes: String(form.raw("notes").prefix(100_000)),
+                                   by: try req.account.email, now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
+        return req.redirect(to: OfficeRoute.caseFile(id: file.id).path + "?notice=saved", redirectType: .normal)
+    }
+
+    @Sendable func status(req: Request) async throws -> Response {
+        let file = try await Self.target(req), form = req.form
+        guard let target = CaseStatus(rawValue: form["status"]) else { throw Abort(.badRequest, reason: "Choose a status from the list.") }
+        let outcome = form["outcome"].isEmpty ? nil : Outcome(rawValue: form["outcome"])
+        if !form["outcome"].isEmpty && outcome == nil { throw Abort(.badRequest, reason: "Choose an outcome from the list.") }
+        let result = try await CaseStore.changeStatus(file.id, from: file.status, to: target, outcome: outcome, by: try req.account.email,
+                                                      now: req.site.clock.now(), on: req.db)
+        if case .failure(let refusal) = result { return try await Self.again(file, req, errors: ["status": refusal.description]) }
+        return req.redirect(to: OfficeRoute.caseFile(id: file.id).path + "?notice=status", redirectType: .normal)
+    }
+
+    /// The case named in the path, or a 404.
+    static func target(_ req: Request) async throws -> CaseFile {
+        let id = req.parameters.get("id") ?? ""
+        guard let file = try await CaseStore.find(id, cipher: req.site.cipher, on: req.db) else {
+            throw Abort(.notFound, reason: "There is no case “\(id.prefix(80))”.")
+        }
+        return file
+    }
+
+    /// The case file again, with the problems of the form just sent.
+    static func again(_ file: CaseFile, _ req: Request, errors: [String: String]) async throws -> Response {
+        let organisations = try await VerificationStore.partnerOrganisations(on: req.db)
+        return try await CaseFilePage.render(file, organisations: organisations, notice: nil, errors: errors, viewer: try req.account,
+                                             csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
+    }
+}

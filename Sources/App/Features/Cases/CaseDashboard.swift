@@ -1,0 +1,44 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+
+/// What needs a case officer's attention: cases by status, verifications waiting too long, cases with no
+/// published intervention for a month.
+struct CaseDashboard: Sendable {
+    static let verificationWaitDays: Int64 = 7
+    static let quietDays: Int64 = 30
+
+    struct Waiting: Sendable { let caseID: String, caseLabel: String, organisation: String, askedAt: Int64 }
+    struct Quiet: Sendable { let caseID: String, label: String, lastPublished: Int64? }
+
+    var counts: [CaseStatus: Int]
+    var waiting: [Waiting]
+    var quiet: [Quiet]
+
+    static func load(now: Date, cipher: FieldCipher, on db: any Database) async throws -> CaseDashboard {
+        let sql = db.sql
+        struct Count: Decodable { let status: String, n: Int }
+        let counts = try await sql.raw("SELECT status, COUNT(*) AS n FROM cases GROUP BY status").all(decoding: Count.self)
+        struct WaitingRow: Decodable { let caseId: String, labelSealed: String, name: String?, organisationId: String, askedAt: Int64 }
+        let waiting = try await sql.raw("""
+            SELECT v.case_id, c.label_sealed, o.name, v.organisation_id, v.asked_at FROM verifications v
+            JOIN cases c ON c.id = v.case_id LEFT JOIN organisations o ON o.id = v.organisation_id
+            WHERE v.answer IS NULL AND v.asked_at < \(bind: now.seconds - verificationWaitDays * 86_400) ORDER BY v.asked_at LIMIT 100
+            """).all(decoding: WaitingRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        struct QuietRow: Decodable { let id: String, labelSealed: String, lastPublished: Int64?, statusChangedAt: Int64 }
+        let quiet = try await sql.raw("""
+            SELECT c.id, c.label_sealed, c.status_changed_at,
+              (SELECT MAX(i.published_at) FROM interventions i WHERE i.case_id = c.id) AS last_published
+            FROM cases c WHERE c.status IN ('action-launched', 'follow-up') ORDER BY c.last_activity_at LIMIT 500
+            """).all(decoding: QuietRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let cutoff = now.seconds - quietDays * 86_400
+        return CaseDashboard(
+            counts: Dictionary(uniqueKeysWithValues: counts.compactMap { row in CaseStatus(rawValue: row.status).map { ($0, row.n) } }),
+            waiting: try waiting.map { Waiting(caseID: $0.caseId, caseLabel: try cipher.open($0.labelSealed, context: "cases.label"),
+                                               organisation: $0.name ?? $0.organisationId, askedAt: $0.askedAt) },
+            quiet: try quiet.filter { ($0.lastPublished ?? $0.statusChangedAt) < cutoff }.map {
+                Quiet(caseID: $0.id, label: try cipher.open($0.labelSealed, context: "cases.label"), lastPublished: $0.lastPublished)
+            })
+    }
+}

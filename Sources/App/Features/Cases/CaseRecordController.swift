@@ -1,0 +1,122 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import Vapor
+
+/// Adding to a case file: people at risk, acts, sources, questions to the reporter, attachments, and
+/// requests for verification. Each write is on the timeline and in the audit trail.
+struct CaseRecordController: Sendable {
+    let registry: RouteRegistry
+    static let access = CaseController.access
+
+    func boot(_ routes: any RoutesBuilder) {
+        routes.declare(.POST, OfficeRoute.casePeople(id: "").pattern, Self.access, registry: registry, use: addPerson)
+        routes.declare(.POST, OfficeRoute.caseActs(id: "").pattern, Self.access, registry: registry, use: addAct)
+        routes.declare(.POST, OfficeRoute.caseSources(id: "").pattern, Self.access, registry: registry, use: addSource)
+        routes.declare(.POST, OfficeRoute.caseMessages(id: "").pattern, Self.access, registry: registry, use: addMessage)
+        routes.declare(.POST, OfficeRoute.caseAttachments(id: "").pattern, Self.access, registry: registry,
+                       maxBody: ByteCount(value: Upload.maxFiles * Upload.maxBytes + 256 * 1024), use: addAttachments)
+        routes.declare(.GET, OfficeRoute.caseAttachment(id: "", file: "").pattern, Self.access, registry: registry, use: attachment)
+        routes.declare(.POST, OfficeRoute.caseVerifications(id: "").pattern, Self.access, registry: registry, use: askVerification)
+    }
+
+    /// Writes, audits and goes back to the case with a notice.
+    func done(_ req: Request, _ file: CaseFile, _ action: String, notice: String) async throws -> Response {
+        try await AuditLog.record(AuditEvent(actor: try req.account.email, action: "case.\(action)", recordType: "case", recordID: file.id),
+                                  now: req.site.clock.now(), on: req.db)
+        return req.redirect(to: OfficeRoute.caseFile(id: file.id).path + "?notice=\(notice)", redirectType: .normal)
+    }
+
+    @Sendable func addPerson(req: Request) async throws -> Response {
+        let file = try await CaseController.target(req), form = req.form
+        let name = form["person"], consents = form["consents"] == "yes", description = form["description"]
+        if name.isEmpty || name.count > 300 { return try await CaseController.again(file, req, errors: ["person": "Give the name (at most 300 characters)."]) }
+        if !consents && description.isEmpty {
+            return try await CaseController.again(file, req, errors: ["description": "Describe how public texts may refer to them, since they do not agree to be named."])
+        }
+        let person = NewPerson(kind: AtRiskKind(rawValue: form["kind"]) ?? .defender, name: name, consents: consents,
+                               description: String(description.prefix(300)), contact: String(form["contact"].prefix(500)))
+        try await CaseRecords.addPerson(person, by: try req.account.email, to: file.id, now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
+        return try await done(req, file, "person.add", notice: "person")
+    }
+
+    @Sendable func addAct(req: Request) async throws -> Response {
+        let file = try await CaseController.target(req), form = req.form
+        guard let type = ActType(rawValue: form["type"]) else { return try await CaseController.again(file, req, errors: ["act": "Choose an act from the list."]) }
+        let date = form["date"]
+        if !date.isEmpty && CivilDate(date) == nil { return try await CaseController.again(file, req, errors: ["date": "Give the date as YYYY-MM-DD."]) }
+        let act = NewAct(type: type, occurredOn: date.isEmpty ? nil : date, place: String(form["place"].prefix(300)),
+                         perpetrator: PerpetratorType(rawValue: form["perpetrator"]) ?? .unidentified, detail: String(form["detail"].prefix(300)))
+        try await CaseRecords.addAct(act, to: file.id, on: req.db)
+        try await Timeline.add("Act added: \(type.label)", actor: try req.account.email, case: file.id, now: req.site.clock.now(), on: req.db)
+        return try await done(req, file, "act.add", notice: "act")
+    }
+
+    @Sendable func addSource(req: Request) async throws -> Response {
+        let file = try await CaseController.target(req), form = req.form
+        guard !form["description"].isEmpty else { return try await CaseController.again(file, req, errors: ["source": "Say who or what the source is."]) }
+        let now = req.site.clock.now()
+        try await CaseRecords.addSource(NewSource(description: String(form["description"].prefix(2000)), contact: String(form["contact"].prefix(500))),
+                                        to: file.id, now: now, cipher: req.site.cipher, on: req.db)
+        try await Timeline.add("Source added", actor: try req.account.email, case: file.id, now: now, on: req.db)
+        return try await done(req, file, "source.add", notice: "source")
+    }
+
+    @Sendable func addMessage(req: Request) async throws -> Response {
+        let file = try await CaseController.target(req)
+        let text = req.form.raw("message").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard file.origin == "report" else { throw Abort(.badRequest, reason: "This case was not reported through the public form.") }
+        guard !text.isEmpty, text.count <= 20_000 else { return try await CaseController.again(file, req, errors: ["message": "Write the question (at most 20,000 characters)."]) }
+        try await CaseRecords.addMessage(text, fromReporter: false, author: try req.account.email, to: file.id, now: req.site.clock.now(),
+                                         cipher: req.site.cipher, on: req.db)
+        return try await done(req, file, "message.send", notice: "message")
+    }
+
+    @Sendable func addAttachments(req: Request) async throws -> Response {
+        let file = try await CaseController.target(req)
+        guard !req.files.isEmpty, req.files.count <= Upload.maxFiles else {
+            return try await CaseController.again(file, req, errors: ["files": "Choose one to \(Upload.maxFiles) files."])
+        }
+        var uploads: [Upload] = []
+        for item in req.files {
+            switch Upload.check(filename: item.filename, data: item.data) {
+            case .success(let upload): uploads.append(upload)
+            case .failure(let problem): return try await CaseController.again(file, req, errors: ["files": problem.message])
+            }
+        }
+        for upload in uploads {
+            try await CaseRecords.addAttachment(upload, by: try req.account.email, to: file.id, now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
+        }
+        return try await done(req, file, "attachment.add", notice: "attachment")
+    }
+
+    /// Downloads an attachment: always as a download, never rendered by the browser, and audited.
+    @Sendable func attachment(req: Request) async throws -> Response {
+        let caseID = req.parameters.get("id") ?? "", fileID = req.parameters.get("file") ?? ""
+        guard let upload = try await CaseRecords.attachment(fileID, case: caseID, cipher: req.site.cipher, on: req.db) else {
+            throw Abort(.notFound, reason: "There is no such attachment.")
+        }
+        try await AuditLog.record(AuditEvent(actor: try req.account.email, action: "case.attachment.view", recordType: "case", recordID: caseID,
+                                             detail: fileID), now: req.site.clock.now(), on: req.db)
+        let response = Response(status: .ok, body: .init(data: Data(upload.data)))
+        response.headers.replaceOrAdd(name: .contentType, value: upload.contentType)
+        let safeName = String(upload.filename.map { $0.isASCII && ($0.isLetter || $0.isNumber || ".-_".contains($0)) ? $0 : "_" })
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(safeName)\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    @Sendable func askVerification(req: Request) async throws -> Response {
+        let file = try await CaseController.target(req), form = req.form
+        let shared = form.raw("shared").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard try await VerificationStore.organisationName(form["organisation"], on: req.db) != nil else {
+            return try await CaseController.again(file, req, errors: ["organisation": "Choose a partner organisation."])
+        }
+        guard !shared.isEmpty, shared.count <= 20_000 else {
+            return try await CaseController.again(file, req, errors: ["shared": "Write what the partner may read (at most 20,000 characters)."])
+        }
+        _ = try await VerificationStore.ask(case: file, organisationID: form["organisation"], shared: shared, by: try req.account.email,
+                                           now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
+        return try await done(req, file, "verification.ask", notice: "verification")
+    }
+}

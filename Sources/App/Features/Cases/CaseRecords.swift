@@ -1,0 +1,98 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+
+/// The parts of a case file: people at risk, acts, sources, messages and attachments.
+enum CaseRecords {
+    static func addPerson(_ p: NewPerson, by actor: String, to caseID: String, now: Date, cipher: FieldCipher, on db: any Database) async throws {
+        struct Count: Decodable { let n: Int }
+        let position = try await db.sql.raw("SELECT COUNT(*) AS n FROM case_people WHERE case_id = \(bind: caseID)").first(decoding: Count.self)?.n ?? 0
+        try await db.sql.insert(into: "case_people")
+            .columns("id", "case_id", "position", "kind", "name_sealed", "consents_to_be_named", "public_description", "contact_sealed")
+            .values(RandomID.make("person"), caseID, position, p.kind.rawValue, cipher.seal(p.name, context: "case_people.name"),
+                    p.consents, p.description, cipher.seal(p.contact, context: "case_people.contact"))
+            .run()
+        try await Timeline.add("\(p.kind.label) at risk added (\(p.consents ? "agrees" : "does not agree") to be named)",
+                               actor: actor, case: caseID, now: now, on: db)
+    }
+
+    static func addAct(_ a: NewAct, to caseID: String, on db: any Database) async throws {
+        try await db.sql.insert(into: "case_acts")
+            .columns("id", "case_id", "type", "occurred_on", "place", "perpetrator", "perpetrator_detail")
+            .values(RandomID.make("act"), caseID, a.type.rawValue, a.occurredOn, a.place, a.perpetrator.rawValue, a.detail)
+            .run()
+    }
+
+    static func addSource(_ s: NewSource, to caseID: String, now: Date, cipher: FieldCipher, on db: any Database) async throws {
+        try await db.sql.insert(into: "case_sources").columns("id", "case_id", "description_sealed", "contact_sealed", "added_at")
+            .values(RandomID.make("source"), caseID, cipher.seal(s.description, context: "case_sources.description"),
+                    cipher.seal(s.contact, context: "case_sources.contact"), now.seconds)
+            .run()
+    }
+
+    static func addMessage(_ body: String, fromReporter: Bool, author: String, to caseID: String, now: Date,
+                           cipher: FieldCipher, on db: any Database) async throws {
+        try await db.sql.insert(into: "case_messages").columns("id", "case_id", "at", "author", "from_reporter", "body_sealed")
+            .values(RandomID.make("message"), caseID, now.seconds, fromReporter ? "reporter" : author, fromReporter,
+                    cipher.seal(body, context: "case_messages.body"))
+            .run()
+        try await Timeline.add(fromReporter ? "The reporter sent information" : "Question sent to the reporter",
+                               actor: fromReporter ? "reporter" : author, case: caseID, now: now, on: db)
+        try await CaseStore.touch(caseID, now: now, on: db)
+    }
+
+    static func addAttachment(_ upload: Upload, by actor: String, to caseID: String, now: Date, cipher: FieldCipher, on db: any Database) async throws {
+        let id = RandomID.make("file")
+        try await db.sql.insert(into: "case_attachments")
+            .columns("id", "case_id", "filename_sealed", "content_type", "size", "data_sealed", "added_at", "added_by")
+            .values(id, caseID, cipher.seal(upload.filename, context: "case_attachments.filename"), upload.contentType,
+                    upload.data.count, cipher.seal(bytes: upload.data, context: "case_attachments.data:" + id), now.seconds, actor)
+            .run()
+        try await Timeline.add("Attachment added (\(upload.contentType), \(upload.data.count) bytes)", actor: actor, case: caseID, now: now, on: db)
+    }
+
+    /// An attachment's name, type and decrypted bytes, if it belongs to the case.
+    static func attachment(_ id: String, case caseID: String, cipher: FieldCipher, on db: any Database) async throws -> Upload? {
+        struct Row: Decodable { let filenameSealed: String, contentType: String, dataSealed: Data }
+        guard let row = try await db.sql.raw("""
+            SELECT filename_sealed, content_type, data_sealed FROM case_attachments WHERE id = \(bind: id) AND case_id = \(bind: caseID)
+            """).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
+        return Upload(filename: try cipher.open(row.filenameSealed, context: "case_attachments.filename"), contentType: row.contentType,
+                      data: Array(try cipher.open(bytes: row.dataSealed, context: "case_attachments.data:" + id)))
+    }
+
+    static func load(into file: inout CaseFile, cipher: FieldCipher, on db: any Database) async throws {
+        let sql = db.sql, id = file.id
+        struct PersonRow: Decodable { let id: String, kind: String, nameSealed: String, consentsToBeNamed: Bool, publicDescription: String, contactSealed: String }
+        file.people = try await sql.raw("SELECT id, kind, name_sealed, consents_to_be_named, public_description, contact_sealed FROM case_people WHERE case_id = \(bind: id) ORDER BY position")
+            .all(decoding: PersonRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+                AtRisk(id: $0.id, kind: AtRiskKind(rawValue: $0.kind) ?? .defender, name: try cipher.open($0.nameSealed, context: "case_people.name"),
+                       consentsToBeNamed: $0.consentsToBeNamed, publicDescription: $0.publicDescription,
+                       contact: try cipher.open($0.contactSealed, context: "case_people.contact"))
+            }
+        struct ActRow: Decodable { let id: String, type: String, occurredOn: String?, place: String, perpetrator: String, perpetratorDetail: String }
+        file.acts = try await sql.raw("SELECT id, type, occurred_on, place, perpetrator, perpetrator_detail FROM case_acts WHERE case_id = \(bind: id) ORDER BY occurred_on, id")
+            .all(decoding: ActRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+                Act(id: $0.id, type: ActType(rawValue: $0.type) ?? .other, occurredOn: $0.occurredOn, place: $0.place,
+                    perpetrator: PerpetratorType(rawValue: $0.perpetrator) ?? .unidentified, perpetratorDetail: $0.perpetratorDetail)
+            }
+        struct SourceRow: Decodable { let id: String, descriptionSealed: String, contactSealed: String, addedAt: Int64 }
+        file.sources = try await sql.raw("SELECT id, description_sealed, contact_sealed, added_at FROM case_sources WHERE case_id = \(bind: id) ORDER BY added_at, id")
+            .all(decoding: SourceRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+                Source(id: $0.id, description: try cipher.open($0.descriptionSealed, context: "case_sources.description"),
+                       contact: try cipher.open($0.contactSealed, context: "case_sources.contact"), addedAt: $0.addedAt)
+            }
+        struct FileRow: Decodable { let id: String, filenameSealed: String, contentType: String, size: Int, addedAt: Int64, addedBy: String }
+        file.attachments = try await sql.raw("SELECT id, filename_sealed, content_type, size, added_at, added_by FROM case_attachments WHERE case_id = \(bind: id) ORDER BY added_at, id")
+            .all(decoding: FileRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+                AttachmentInfo(id: $0.id, filename: try cipher.open($0.filenameSealed, context: "case_attachments.filename"),
+                               contentType: $0.contentType, size: $0.size, addedAt: $0.addedAt, addedBy: $0.addedBy)
+            }
+        struct MessageRow: Decodable { let id: String, at: Int64, author: String, fromReporter: Bool, bodySealed: String }
+        file.messages = try await sql.raw("SELECT id, at, author, from_reporter, body_sealed FROM case_messages WHERE case_id = \(bind: id) ORDER BY at, id")
+            .all(decoding: MessageRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+                Message(id: $0.id, at: $0.at, author: $0.author, fromReporter: $0.fromReporter, body: try cipher.open($0.bodySealed, context: "case_messages.body"))
+            }
+    }
+}

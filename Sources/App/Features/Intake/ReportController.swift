@@ -1,0 +1,111 @@
+import Fluent
+import ObservatoryCore
+import Vapor
+
+/// `/report`: anyone may report a threat, with no account, no JavaScript and nothing kept about who they are
+/// (no address stored or logged; only an in-memory rate limit). A receipt code lets them come back.
+struct ReportController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let body = HTTPBodyStreamStrategy.collect(maxSize: ByteCount(value: Upload.maxFiles * Upload.maxBytes + 256 * 1024))
+        for language in Language.allCases {
+            let prefix: [PathComponent] = language == .en ? [] : [PathComponent(stringLiteral: language.rawValue)]
+            func path(_ pattern: [String]) -> [PathComponent] { prefix + pattern.map(PathComponent.init) }
+            routes.get(path(SiteRoute.Pattern.report)) { req in try await req.localized(language) { try await form(req) } }
+            routes.on(.POST, path(SiteRoute.Pattern.report), body: body) { req in try await req.localized(language) { try await submit(req) } }
+            routes.get(path(SiteRoute.Pattern.receipt)) { req in try await req.localized(language) { try await lookup(req) } }
+            routes.post(path(SiteRoute.Pattern.receipt)) { req in try await req.localized(language) { try await open(req) } }
+            routes.on(.POST, path(SiteRoute.Pattern.receiptAdd), body: body) { req in try await req.localized(language) { try await add(req) } }
+        }
+    }
+
+    /// A private page: never cached, and it sets the form's CSRF cookie when it made one.
+    func page(_ html: HTML, _ req: Request, status: HTTPStatus = .ok) -> Response {
+        let response = Response(status: status, body: .init(string: html.description))
+        response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        if let (name, cookie) = CSRF.pendingCookie(for: req) { response.cookies[name] = cookie }
+        return response
+    }
+
+    func limited(_ req: Request, _ bucket: String, _ limit: Int) -> Bool {
+        let limiter = req.site.intakeLimiter, now = req.site.clock.now()
+        return !limiter.allow(req.clientAddress, bucket: bucket, limit: limit, windowSeconds: 3600, now: now)
+            || !limiter.allow("everyone", bucket: bucket, limit: limit * 100, windowSeconds: 3600, now: now)
+    }
+
+    @Sendable func form(_ req: Request) async throws -> Response {
+        page(ReportPages.form(ReportForm(), errors: [:], csrf: CSRF.token(for: req)), req)
+    }
+
+    @Sendable func submit(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        guard !limited(req, "report", 5) else { throw Abort(.tooManyRequests, reason: t("report.too-many")) }
+        let form = ReportForm(form: req.form)
+        var errors = form.problems(fileCount: req.files.count)
+        var uploads: [Upload] = []
+        for file in req.files.prefix(Upload.maxFiles) {
+            switch Upload.check(filename: file.filename, data: file.data) {
+            case .success(let upload): uploads.append(upload)
+            case .failure(let problem): errors["files"] = problem.message
+            }
+        }
+        guard errors.isEmpty else {
+            return page(ReportPages.form(form, errors: errors, csrf: CSRF.token(for: req)), req, status: .unprocessableEntity)
+        }
+        let code = ReceiptCode.generate(), now = req.site.clock.now()
+        let id = try await CaseStore.open(form.newCase(receiptHash: ReceiptCode.hash(code), uploads: uploads), by: "reporter",
+                                          now: now, cipher: req.site.cipher, on: req.db)
+        try await AuditLog.record(AuditEvent(actor: "anonymous", action: "case.report", recordType: "case", recordID: id), now: now, on: req.db)
+        return page(ReportPages.thanks(code: code), req)
+    }
+
+    @Sendable func lookup(_ req: Request) async throws -> Response {
+        page(ReportPages.lookup(error: nil, csrf: CSRF.token(for: req)), req)
+    }
+
+    /// The case a receipt code opens, after the rate limit; nil shows the look-up form again.
+    func followed(_ req: Request) async throws -> (CaseFile, String)? {
+        try CSRF.verify(req)
+        guard !limited(req, "receipt", 20) else { throw Abort(.tooManyRequests, reason: t("report.too-many")) }
+        let code = req.form["code"]
+        guard ReceiptCode.isWellFormed(code),
+              let file = try await CaseStore.find(receiptHash: ReceiptCode.hash(code), cipher: req.site.cipher, on: req.db) else { return nil }
+        return (file, code)
+    }
+
+    func show(_ file: CaseFile, code: String, notice: String?, errors: [String: String], _ req: Request) -> Response {
+        let followed = ReportPages.Followed(status: file.status, messages: file.messages.map { ($0.fromReporter, $0.at, $0.body) })
+        return page(ReportPages.followed(followed, code: code, notice: notice, errors: errors, csrf: CSRF.token(for: req)), req,
+                    status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    @Sendable func open(_ req: Request) async throws -> Response {
+        guard let (file, code) = try await followed(req) else {
+            return page(ReportPages.lookup(error: t("report.receipt-unknown"), csrf: CSRF.token(for: req)), req, status: .notFound)
+        }
+        return show(file, code: code, notice: nil, errors: [:], req)
+    }
+
+    @Sendable func add(_ req: Request) async throws -> Response {
+        guard let (file, code) = try await followed(req) else {
+            return page(ReportPages.lookup(error: t("report.receipt-unknown"), csrf: CSRF.token(for: req)), req, status: .notFound)
+        }
+        let text = req.form.raw("account").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        var errors: [String: String] = [:], uploads: [Upload] = []
+        if text.count > 20_000 { errors["account"] = t("report.error.long", ["max": Translations.current.number(20_000)]) }
+        if text.isEmpty && req.files.isEmpty { errors["account"] = t("report.error.account") }
+        if req.files.count > Upload.maxFiles { errors["files"] = t("report.error.files") }
+        for item in req.files.prefix(Upload.maxFiles) {
+            switch Upload.check(filename: item.filename, data: item.data) {
+            case .success(let upload): uploads.append(upload)
+            case .failure(let problem): errors["files"] = problem.message
+            }
+        }
+        guard errors.isEmpty else { return show(file, code: code, notice: nil, errors: errors, req) }
+        let now = req.site.clock.now(), cipher = req.site.cipher
+        if !text.isEmpty { try await CaseRecords.addMessage(text, fromReporter: true, author: "reporter", to: file.id, now: now, cipher: cipher, on: req.db) }
+        for upload in uploads { try await CaseRecords.addAttachment(upload, by: "reporter", to: file.id, now: now, cipher: cipher, on: req.db) }
+        let updated = try await CaseStore.find(file.id, cipher: cipher, on: req.db) ?? file
+        return show(updated, code: code, notice: t("report.added"), errors: [:], req)
+    }
+}

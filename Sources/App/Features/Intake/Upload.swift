@@ -1,0 +1,77 @@
+import Foundation
+import Vapor
+
+/// A file sent with a form (the report form's attachments), checked by its first bytes, not its name.
+struct Upload: Sendable {
+    var filename: String
+    var contentType: String
+    var data: [UInt8]
+
+    static let maxBytes = 5 * 1024 * 1024
+    static let maxFiles = 3
+
+    /// The types accepted, recognised by their first bytes.
+    static func detectType(_ data: [UInt8]) -> String? {
+        func starts(_ magic: [UInt8]) -> Bool { data.count >= magic.count && Array(data.prefix(magic.count)) == magic }
+        if starts([0x25, 0x50, 0x44, 0x46, 0x2D]) { return "application/pdf" }
+        if starts([0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
+        if String(validating: data.prefix(64 * 1024), as: UTF8.self) != nil,
+           !data.prefix(64 * 1024).contains(where: { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20) }) { return "text/plain" }
+        return nil
+    }
+
+    /// Checks one sent file: the problem in words, or the upload.
+    static func check(filename: String, data: [UInt8]) -> Result<Upload, FileProblem> {
+        let name = String(filename.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last ?? "file").prefix(200)
+        if data.count > maxBytes { return .failure(FileProblem(message: "“\(name)” is larger than 5 MB.")) }
+        if data.isEmpty { return .failure(FileProblem(message: "“\(name)” is empty.")) }
+        guard let type = detectType(data) else {
+            return .failure(FileProblem(message: "“\(name)” is not a PDF, JPEG, PNG or plain text file."))
+        }
+        return .success(Upload(filename: String(name), contentType: type, data: data))
+    }
+
+    struct FileProblem: Error { let message: String }
+}
+
+extension FormData {
+    /// Reads a `multipart/form-data` body: text fields into the form, files into `files` (name, file name, bytes).
+    static func multipart(_ buffer: ByteBuffer, boundary: String) throws -> (FormData, [(field: String, filename: String, data: [UInt8])]) {
+        let parser = MultipartParser(boundary: boundary)
+        var parts: [(headers: [(String, String)], body: ByteBuffer)] = []
+        var headers: [(String, String)] = []
+        var body = ByteBuffer()
+        parser.onHeader = { headers.append(($0, $1)) }
+        parser.onBody = { chunk in body.writeBuffer(&chunk) }
+        parser.onPartComplete = {
+            parts.append((headers, body)); headers = []; body = ByteBuffer()
+        }
+        try parser.execute(buffer)
+        var fields: [(String, String)] = []
+        var files: [(field: String, filename: String, data: [UInt8])] = []
+        for part in parts {
+            guard let disposition = part.headers.first(where: { $0.0.lowercased() == "content-disposition" })?.1 else { continue }
+            let parameters = Self.parameters(disposition)
+            guard let name = parameters["name"] else { continue }
+            if let filename = parameters["filename"] {
+                if !filename.isEmpty || part.body.readableBytes > 0 { files.append((name, filename, Array(part.body.readableBytesView))) }
+            } else {
+                fields.append((name, String(buffer: part.body)))
+            }
+        }
+        return (FormData(fields: fields), files)
+    }
+
+    static func parameters(_ header: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for item in header.split(separator: ";").dropFirst() {
+            let pair = item.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2 else { continue }
+            var value = pair[1].trimmingCharacters(in: .whitespaces)
+            if value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            result[pair[0].trimmingCharacters(in: .whitespaces).lowercased()] = value
+        }
+        return result
+    }
+}

@@ -1,0 +1,72 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+import Vapor
+
+/// The authorities to write to, per country (head of state, ministers, prosecutor, permanent mission),
+/// offered in the Addresses section when an urgent appeal is drafted.
+enum AddressBook {
+    struct Entry: Sendable, Decodable { let id: String, countryCode: String, label: String, address: String }
+
+    static func addresses(country: String, on db: any Database) async throws -> [Entry] {
+        try await db.sql.raw("SELECT id, country_code, label, address FROM authority_addresses WHERE country_code = \(bind: country) ORDER BY label, id")
+            .all(decoding: Entry.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    static func all(on db: any Database) async throws -> [Entry] {
+        try await db.sql.raw("SELECT id, country_code, label, address FROM authority_addresses ORDER BY country_code, label, id LIMIT 5000")
+            .all(decoding: Entry.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    static func add(country: String, label: String, address: String, on db: any Database) async throws {
+        try await db.sql.insert(into: "authority_addresses").columns("id", "country_code", "label", "address")
+            .values(RandomID.make("address"), country, label, address).run()
+    }
+}
+
+struct AddressBookController: Sendable {
+    let registry: RouteRegistry
+
+    func boot(_ routes: any RoutesBuilder) {
+        routes.declare(.GET, OfficeRoute.addresses.pattern, CaseController.access, registry: registry, use: index)
+        routes.declare(.POST, OfficeRoute.addresses.pattern, CaseController.access, registry: registry, use: add)
+    }
+
+    @Sendable func index(req: Request) async throws -> Response {
+        try await page(req, errors: [:], status: .ok)
+    }
+
+    func page(_ req: Request, errors e: [String: String], status: HTTPStatus) async throws -> Response {
+        let entries = try await AddressBook.all(on: req.db)
+        let rows: [HTML] = entries.map { a in
+            "<tr><td>\(CountryDirectory.shared.country(code: a.countryCode)?.name ?? a.countryCode)</td><td>\(a.label)</td><td>\(a.address)</td></tr>"
+        }
+        let html = OfficeLayout(title: "Authorities’ addresses", account: try req.account, csrf: CSRF.token(for: req)).render("""
+        <h1>Authorities’ addresses</h1>
+        <p>Offered in the “Addresses” section when an urgent appeal is drafted for the country.</p>
+        \(FormView.errorSummary(e))
+        <form method="post" action="\(OfficeRoute.addresses.path)" class="office-form">\(CSRF.field(CSRF.token(for: req)))
+        \(FormView.field("country", label: "Country", value: "", error: e["country"]))
+        \(FormView.field("label", label: "Authority", value: "", error: e["label"], hint: "e.g. President of the Republic"))
+        \(FormView.field("address", label: "Address, e-mail or fax", value: "", error: e["address"]))
+        <p class="actions"><button type="submit">Add</button></p></form>
+        <table class="office" id="addresses"><thead><tr><th>Country</th><th>Authority</th><th>Address</th></tr></thead><tbody>\(rows.joined())</tbody></table>
+        """)
+        return try await html.encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func add(req: Request) async throws -> Response {
+        let form = req.form
+        var errors: [String: String] = [:]
+        let country = CountryDirectory.shared.resolve(form["country"])
+        if country == nil { errors["country"] = "Unknown country: use a name or an ISO code." }
+        if form["label"].isEmpty || form["label"].count > 300 { errors["label"] = "Name the authority (at most 300 characters)." }
+        if form["address"].isEmpty || form["address"].count > 1000 { errors["address"] = "Give the address (at most 1,000 characters)." }
+        guard errors.isEmpty, let country else { return try await page(req, errors: errors, status: .unprocessableEntity) }
+        try await AddressBook.add(country: country.code, label: form["label"], address: form["address"], on: req.db)
+        try await AuditLog.record(AuditEvent(actor: try req.account.email, action: "address.add", recordType: "address", recordID: country.code),
+                                  now: req.site.clock.now(), on: req.db)
+        return req.redirect(to: OfficeRoute.addresses.path, redirectType: .normal)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import ObservatoryCore
+
+/// An intervention as case officers see it: the draft (decrypted) and, once approved, its public version.
+struct Intervention: Sendable {
+    var id: String
+    var caseID: String
+    var kind: InterventionKind
+    var language: Language
+    var followUpOf: String?
+    var translationOf: String?
+    var title: String
+    var summary: String
+    var body: String
+    var status: InterventionStatus
+    var draftedBy: String
+    var draftedAt: Int64
+    var approvedBy: String?
+    var approvedAt: Int64?
+    var reference: String?
+    var publicTitle: String?
+    var publicSummary: String?
+    var publicBody: String?
+    var publicationID: String?
+    var publishedAt: Int64?
+
+    var role: String {
+        if translationOf != nil { return "Translation (\(language.rawValue.uppercased()))" }
+        return followUpOf != nil ? "Follow-up" : "Original"
+    }
+}
+
+/// A line of the case's list of interventions.
+struct InterventionSummary: Sendable, Decodable {
+    let id: String, kind: String, language: String, status: String, reference: String?, followUpOf: String?
+    let translationOf: String?, draftedBy: String, draftedAt: Int64, publicationId: String?, publishedAt: Int64?
+}
+
+/// The public version of a draft: redacted with the case's redactor; `leaks` lists what would still betray someone.
+struct PublicVersion: Sendable {
+    var title: String
+    var summary: String
+    var body: String
+    var leaks: [String]
+
+    init(of draft: Intervention, redactor: Redactor) {
+        title = redactor.redact(draft.title)
+        summary = redactor.redact(draft.summary)
+        body = redactor.redact(draft.body)
+        leaks = redactor.leaks(in: [title, summary, body].joined(separator: "\n"))
+    }
+}

@@ -1,0 +1,102 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+
+/// The two steps that take an intervention to the public: approval by a second person (public version fixed,
+/// reference code assigned) and publishing (a publication made from the public version).
+enum InterventionWorkflow {
+    enum Refusal: Error, Equatable, CustomStringConvertible {
+        case samePerson, notDraft, notApproved, caseNotVerified(CaseStatus), leaks(Int), placeholders, emptyTitle
+        case originalNotApproved, originalNotPublished
+
+        var description: String {
+            switch self {
+            case .samePerson: "The person who drafted an intervention cannot approve it: another case officer must."
+            case .notDraft: "Only a draft can be approved."
+            case .notApproved: "Only an approved intervention can be published."
+            case .caseNotVerified(let status): "The case is “\(status.label)”: verify it before approving an intervention."
+            case .leaks(let n): "The public version still contains \(n) confidential value\(n == 1 ? "" : "s") (listed above): change the draft first."
+            case .placeholders: "The text still has “…” where facts should be written."
+            case .emptyTitle: "The intervention has no title."
+            case .originalNotApproved: "Approve the original intervention first: a translation carries its reference code."
+            case .originalNotPublished: "Publish the original intervention first: translations and follow-ups link to it."
+            }
+        }
+    }
+
+    static func approve(_ i: Intervention, file: CaseFile, by approver: String, now: Date, on db: any Database) async throws -> Result<String, Refusal> {
+        guard i.status == .draft else { return .failure(.notDraft) }
+        guard approver != i.draftedBy else { return .failure(.samePerson) }
+        if i.followUpOf == nil && i.translationOf == nil && !file.status.allowsIntervention { return .failure(.caseNotVerified(file.status)) }
+        let version = PublicVersion(of: i, redactor: file.redactor)
+        guard version.leaks.isEmpty else { return .failure(.leaks(version.leaks.count)) }
+        guard !version.title.trimmingCharacters(in: .whitespaces).isEmpty else { return .failure(.emptyTitle) }
+        guard ![version.title, version.body].contains(where: { $0.contains("…") }) else { return .failure(.placeholders) }
+        var inherited: String? = nil
+        if let original = i.translationOf {
+            guard let known = try await InterventionStore.reference(of: original, on: db), let code = known.reference else {
+                return .failure(.originalNotApproved)
+            }
+            inherited = code
+        }
+        var followUpOriginal: (id: String, code: ReferenceCode)? = nil
+        if let original = i.followUpOf {
+            guard let known = try await InterventionStore.reference(of: original, on: db), let text = known.reference,
+                  let code = ReferenceCode(text) else { return .failure(.originalNotApproved) }
+            followUpOriginal = (original, code)
+        }
+        let inheritedCode = inherited, followed = followUpOriginal
+        await ReferenceAllocator.lock.acquire()
+        defer { ReferenceAllocator.lock.release() }
+        let today = CivilDate(daysSinceEpoch: Int(now.seconds / 86_400))
+        let reference: String? = try await db.transaction { tx in
+            struct Claimed: Decodable { let id: String }
+            let claimed = try await tx.sql.raw("""
+                UPDATE interventions SET status = 'approved', approved_by = \(bind: approver), approved_at = \(bind: now.seconds),
+                public_title = \(bind: version.title), public_summary = \(bind: version.summary), public_body = \(bind: version.body)
+                WHERE id = \(bind: i.id) AND status = 'draft' RETURNING id
+                """).first(decoding: Claimed.self)
+            guard claimed != nil else { return nil }
+            var code = i.reference ?? inheritedCode
+            if code == nil {
+                if let (originalID, originalCode) = followed {
+                    code = try await ReferenceAllocator.followUp(of: originalID, original: originalCode, on: tx.sql).description
+                } else {
+                    code = try await ReferenceAllocator.original(countryCode: file.country, date: today, on: tx.sql).description
+                }
+            }
+            try await tx.sql.update("interventions").set("reference", to: code).where("id", .equal, i.id).run()
+            try await Timeline.add("\(i.role) approved: \(code!)", actor: approver, case: file.id, now: now, on: tx)
+            return code
+        }
+        guard let reference else { return .failure(.notDraft) }
+        try await AuditLog.record(AuditEvent(actor: approver, action: "intervention.approve", recordType: "intervention",
+                                             recordID: i.id, detail: reference), now: now, on: db)
+        return .success(reference)
+    }
+
+    /// Makes the public publication from the approved version and links it to its original.
+    static func publish(_ i: Intervention, file: CaseFile, by actor: String, now: Date, on db: any Database) async throws -> Result<String, Refusal> {
+        guard i.status == .approved, let title = i.publicTitle, let body = i.publicBody else { return .failure(.notApproved) }
+        let followUpOf = try await InterventionStore.publicationID(of: i.followUpOf, on: db)
+        let translationOf = try await InterventionStore.publicationID(of: i.translationOf, on: db)
+        if (i.followUpOf != nil && followUpOf == nil) || (i.translationOf != nil && translationOf == nil) { return .failure(.originalNotPublished) }
+        let publicationID = i.publicationID ?? EditorialStore.newID()
+        let today = CivilDate(daysSinceEpoch: Int(now.seconds / 86_400))
+        let publication = ArchivePublication(
+            id: publicationID, type: .urgentIntervention, kind: i.kind, language: i.language, published: today, title: title,
+            summary: i.publicSummary ?? "", body: body, countries: [file.country], programmes: [.humanRightsDefenders],
+            reference: i.reference, followUpOf: followUpOf, translationOf: translationOf, eventDate: nil)
+        try await EditorialStore.save(publication, status: .published, publishAt: nil, now: now, on: db)
+        try await db.sql.update("interventions").set("status", to: InterventionStatus.published.rawValue)
+            .set("publication_id", to: publicationID).set("published_at", to: now.seconds).where("id", .equal, i.id).run()
+        try await Timeline.add("\(i.role) published (\(i.reference ?? ""))", actor: actor, case: file.id, now: now, on: db)
+        try await AuditLog.record(AuditEvent(actor: actor, action: "intervention.publish", recordType: "intervention", recordID: i.id,
+                                             detail: "publication \(publicationID)"), now: now, on: db)
+        if i.translationOf == nil {
+            try await CaseStore.advance(file, to: i.followUpOf == nil ? .actionLaunched : .followUp, by: actor, now: now, on: db)
+        }
+        return .success(publicationID)
+    }
+}

@@ -1,0 +1,93 @@
+import Crypto
+import Foundation
+
+/// Encrypts confidential values before they reach the database (AES-256-GCM, a fresh nonce each time).
+/// The key lives outside the database, so a copy of the database alone reveals none of them.
+/// A sealed text is `v1:` and the base64 of nonce + ciphertext + tag; `context` (the table and column)
+/// is authenticated too, so a value moved to another column no longer opens.
+public struct FieldCipher: Sendable {
+    public enum Failure: Error, CustomStringConvertible {
+        case badKey(String)
+        case cannotOpen(context: String)
+        public var description: String {
+            switch self {
+            case .badKey(let why): "encryption key: \(why)"
+            case .cannotOpen(let context): "A confidential value (\(context)) cannot be decrypted: wrong key, or the stored value was altered."
+            }
+        }
+    }
+
+    let key: SymmetricKey
+
+    public init(key: SymmetricKey) { self.key = key }
+
+    /// A key written as base64 of 32 bytes (what `FieldCipher.newKeyText()` makes).
+    public init(keyText: String) throws {
+        let trimmed = keyText.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let bytes = Data(base64Encoded: trimmed) else { throw Failure.badKey("expected base64 text (44 characters)") }
+        guard bytes.count == 32 else { throw Failure.badKey("expected 32 bytes, found \(bytes.count)") }
+        key = SymmetricKey(data: bytes)
+    }
+
+    public static func newKeyText() -> String { SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() } }
+
+    public func seal(_ text: String, context: String) -> String {
+        "v1:" + seal(bytes: Array(text.utf8), context: context).base64EncodedString()
+    }
+
+    public func open(_ sealed: String, context: String) throws -> String {
+        guard sealed.hasPrefix("v1:"), let data = Data(base64Encoded: String(sealed.dropFirst(3))) else {
+            throw Failure.cannotOpen(context: context)
+        }
+        return String(decoding: try open(bytes: data, context: context), as: UTF8.self)
+    }
+
+    public func seal(bytes: [UInt8], context: String) -> Data {
+        // A fresh random nonce; sealing cannot fail with a valid key and nonce.
+        let box = try! AES.GCM.seal(bytes, using: key, nonce: AES.GCM.Nonce(), authenticating: Array(context.utf8))
+        return box.combined!
+    }
+
+    public func open(bytes: Data, context: String) throws -> Data {
+        do {
+            let box = try AES.GCM.SealedBox(combined: bytes)
+            return try AES.GCM.open(box, using: key, authenticating: Array(context.utf8))
+        } catch {
+            throw Failure.cannotOpen(context: context)
+        }
+    }
+}
+
+/// Where the encryption key comes from: a file, an environment variable, or (tests) a fixed key.
+public protocol KeyProvider: Sendable {
+    func cipher() throws -> FieldCipher
+}
+
+public struct StaticKey: KeyProvider {
+    public let text: String
+    public init(_ text: String) { self.text = text }
+    public func cipher() throws -> FieldCipher { try FieldCipher(keyText: text) }
+}
+
+/// A key kept in a file. With `createIfMissing` a new key is written there (mode 0600) on first start:
+/// the embedded set-up needs no step, and the administrator is told to back the file up apart from the database.
+public struct KeyFile: KeyProvider {
+    public let path: String
+    public let createIfMissing: Bool
+    public init(path: String, createIfMissing: Bool) { self.path = path; self.createIfMissing = createIfMissing }
+
+    public var exists: Bool { FileManager.default.fileExists(atPath: path) }
+
+    public func cipher() throws -> FieldCipher {
+        if !exists && createIfMissing {
+            let created = FileManager.default.createFile(atPath: path, contents: Data((FieldCipher.newKeyText() + "\n").utf8),
+                                                         attributes: [.posixPermissions: 0o600])
+            guard created else { throw FieldCipher.Failure.badKey("cannot create the key file \(path)") }
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FieldCipher.Failure.badKey("cannot read the key file \(path)")
+        }
+        do { return try FieldCipher(keyText: String(decoding: data, as: UTF8.self)) }
+        catch let FieldCipher.Failure.badKey(why) { throw FieldCipher.Failure.badKey("\(path): \(why)") }
+    }
+}
