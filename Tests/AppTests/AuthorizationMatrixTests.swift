@@ -51,6 +51,28 @@ import Vapor
         "POST /office/publications/new": ["administrator", "editor"],
         "GET /office/publications/:id": ["administrator", "editor"],
         "POST /office/publications/:id": ["administrator", "editor"],
+        "GET /office/cases": ["case-officer"],
+        "GET /office/cases/new": ["case-officer"],
+        "POST /office/cases/new": ["case-officer"],
+        "GET /office/cases/:id": ["case-officer"],
+        "POST /office/cases/:id": ["case-officer"],
+        "POST /office/cases/:id/status": ["case-officer"],
+        "POST /office/cases/:id/people": ["case-officer"],
+        "POST /office/cases/:id/acts": ["case-officer"],
+        "POST /office/cases/:id/sources": ["case-officer"],
+        "POST /office/cases/:id/messages": ["case-officer"],
+        "POST /office/cases/:id/attachments": ["case-officer"],
+        "GET /office/cases/:id/attachments/:file": ["case-officer"],
+        "POST /office/cases/:id/verifications": ["case-officer"],
+        "GET /office/cases/:id/interventions/new": ["case-officer"],
+        "POST /office/cases/:id/interventions/new": ["case-officer"],
+        "GET /office/interventions/:id": ["case-officer"],
+        "POST /office/interventions/:id": ["case-officer"],
+        "GET /office/addresses": ["case-officer"],
+        "POST /office/addresses": ["case-officer"],
+        "GET /partner/verifications": ["partner"],
+        "GET /partner/verifications/:id": ["partner"],
+        "POST /partner/verifications/:id": ["partner"],
     ]
 
     @Test(arguments: Engine.all)
@@ -60,6 +82,9 @@ import Vapor
             let target = try await TestAccounts.create("target@example.org", [.editor], in: app).account
             var browsers: [Visitor: TestBrowser] = [:]
             try await PublicationStore.upsert([ArchiveOrganisation(id: "org-1", name: "Partner NGO")], on: app.db)
+            // A real case, so allowed visitors reach its page and denied ones are refused before seeing it.
+            let caseID = try await CaseStore.open(NewCase(country: "MX", label: "Matrix case"), by: "test", now: testClock.now(),
+                                                  cipher: app.site.cipher, on: app.db)
             for visitor in Visitor.allCases {
                 let browser = TestBrowser(app)
                 if let role = visitor.role {
@@ -73,14 +98,19 @@ import Vapor
             }
             // Every internal route is declared, and the table above covers every declared route.
             let declared = app.site.routes.routes
-            let internalRoutes = app.routes.all.filter { ["login", "logout", "office", "account"].contains($0.path.first?.description ?? "") }
+            let internalRoutes = app.routes.all.filter { ["login", "logout", "office", "account", "partner"].contains($0.path.first?.description ?? "") }
             #expect(internalRoutes.count == declared.count, "an internal route was registered without `declare`")
             #expect(Set(declared.map { "\($0.method.rawValue) \($0.pathDescription)" }) == Set(Self.expected.keys))
 
             for route in declared {
                 let key = "\(route.method.rawValue) \(route.pathDescription)"
                 let path = "/" + route.path.map { segment in
-                    switch segment { case ":id": route.path.contains("users") ? target.id : "pub-1"; case ":token": "no-such-token"; default: segment }
+                    switch segment {
+                    case ":id": route.path.contains("users") ? target.id : (route.path.contains("cases") ? caseID : "pub-1")
+                    case ":token": "no-such-token"
+                    case ":file": "no-such-file"
+                    default: segment
+                    }
                 }.joined(separator: "/")
                 for visitor in Visitor.allCases {
                     let browser = browsers[visitor]!

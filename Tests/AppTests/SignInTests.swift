@@ -49,7 +49,7 @@ import Vapor
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("Secure"))
             var config = app.site.config
             config.publicURL = "https://observatory.example"
-            app.site = SiteServices(config: config, clock: testClock, pageCache: app.site.pageCache, contentWatcher: app.site.contentWatcher)
+            app.site = SiteServices(config: config, clock: testClock, pageCache: app.site.pageCache, contentWatcher: app.site.contentWatcher, cipher: app.site.cipher)
             let secure = try await TestBrowser(app).signIn("editor@example.org")
             #expect(secure.headers[.setCookie].contains { $0.hasPrefix("observatory_session=") && $0.contains("Secure") })
         }

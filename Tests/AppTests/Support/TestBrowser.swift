@@ -47,11 +47,34 @@ final class TestBrowser: @unchecked Sendable {
         return try await send(.POST, path, body: body, headers: headers)
     }
 
+    /// POSTs a `multipart/form-data` form with files, as a browser sends a form with `enctype="multipart/form-data"`.
+    @discardableResult
+    func postMultipart(_ path: String, _ fields: [(String, String)], files: [(field: String, filename: String, data: [UInt8])]) async throws -> Page {
+        let boundary = "----observatory\(UUID().uuidString)"
+        var body = ByteBuffer()
+        for (name, value) in [("csrf", lastCSRF)] + fields {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
+        }
+        for file in files {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            body.writeBytes(file.data)
+            body.writeString("\r\n")
+        }
+        body.writeString("--\(boundary)--\r\n")
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        return try await send(.POST, path, buffer: body, headers: headers)
+    }
+
     private func send(_ method: HTTPMethod, _ path: String, body: String?, headers: HTTPHeaders) async throws -> Page {
+        try await send(method, path, buffer: body.map { ByteBuffer(string: $0) }, headers: headers)
+    }
+
+    private func send(_ method: HTTPMethod, _ path: String, buffer: ByteBuffer?, headers: HTTPHeaders) async throws -> Page {
         var headers = headers
         if !cookies.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
         var page: Page? = nil
-        try await app.testing().test(method, path, headers: headers, body: body.map { ByteBuffer(string: $0) }) { res async in
+        try await app.testing().test(method, path, headers: headers, body: buffer) { res async in
             page = Page(status: res.status, headers: res.headers, body: res.body.string)
         }
         let result = page!

@@ -1,0 +1,126 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+import Testing
+import Vapor
+@testable import App
+
+/// The rule lives depend on: a canary placed in every confidential field of a case, taken through the whole
+/// workflow to a published appeal and a follow-up, is found in no public page, feed, search result or log line,
+/// and not in clear in the database.
+@Suite struct ConfidentialityTests {
+    static let canary = "Qz7CANARYk4"
+
+    static func value(_ field: String) -> String { "\(canary)\(field)" }
+
+    @Test(arguments: Engine.all)
+    func aCanaryInEveryConfidentialFieldReachesNoPublicOutput(_ engine: Engine) async throws {
+        CapturedLogs.start()
+        var logs = ""
+        let file = engine == .sqlite ? NSTemporaryDirectory() + "observatory-canary-\(UUID().uuidString).sqlite" : nil
+        defer { for suffix in ["", "-wal", "-shm"] { file.map { try? FileManager.default.removeItem(atPath: $0 + suffix) } } }
+        try await withApp(engine, sqliteFile: file) { app in
+            let team = try await CaseTeam.make(app)
+            let reporter = TestBrowser(app)
+            let v = Self.value
+            // The reporter's fields: name of the person at risk (not agreeing to be named), account, relation, contact, a file.
+            let code = try #require(try await reporter.report(
+                person: "Nadia \(v("reportedname"))", description: "a woman journalist in Kazan", country: "RU",
+                account: "Account \(v("account"))", relation: "Relation \(v("relation"))", contact: "Contact \(v("reportercontact"))",
+                files: [("files", "\(v("filename")).txt", Array("Content \(v("attachment"))".utf8))]))
+            let caseID = try #require(firstMatch("/office/cases/(case-[a-z0-9]{12})", in: try await team.drafter.get("/office/cases").body))
+            let casePath = "/office/cases/\(caseID)"
+            // The case officer's fields: another person, their contact, a source, notes, the working title, a file.
+            try await team.drafter.get(casePath)
+            try await team.drafter.post("\(casePath)/people", [("kind", "defender"), ("person", "Ilya \(v("officername"))"),
+                                                             ("description", "a lawyer in Kazan"), ("contact", v("personcontact"))])
+            try await team.drafter.post("\(casePath)/sources", [("description", "Source \(v("source"))"), ("contact", v("sourcecontact"))])
+            try await team.drafter.post(casePath, [("label", "Title \(v("label"))"), ("risk", "critical"), ("notes", "Notes \(v("notes"))")])
+            try await team.drafter.postMultipart("\(casePath)/attachments", [], files: [("files", "\(v("officefile")).pdf", Array("%PDF-1.4 \(v("pdf"))".utf8))])
+            // Verification: what is shared, and the partner's note.
+            try await team.drafter.post("\(casePath)/verifications", [("organisation", "org-1"), ("shared", "Shared \(v("shared"))")])
+            let requestID = try #require(firstMatch("/partner/verifications/(verification-[a-z0-9]{12})", in: try await team.partner.get("/partner/verifications").body))
+            try await team.partner.get("/partner/verifications/\(requestID)")
+            try await team.partner.post("/partner/verifications/\(requestID)", [("answer", "confirmed"), ("note", "Note \(v("partnernote"))")])
+            try await team.drafter.post("\(casePath)/status", [("status", "verified")])
+
+            // The draft names both people; one line also gives away a source's contact, so approval is refused first.
+            let leaky = "## Description of the situation\n\nNadia \(v("reportedname")) and Ilya \(v("officername")) were threatened in Kazan.\n\nCall \(v("sourcecontact"))."
+            let original = try #require(try await team.drafter.post("\(casePath)/interventions/new", [
+                ("kind", "urgent-appeal"), ("language", "en"), ("follow_up_of", ""), ("translation_of", ""),
+                ("title", "Russian Federation: threats against Nadia \(v("reportedname"))"), ("summary", "Ilya \(v("officername")) threatened."), ("body", leaky),
+            ]).location)
+            try await team.approver.get(original)
+            let refused = try await team.approver.post(original, [("action", "approve")])
+            #expect(refused.status == .unprocessableEntity && refused.body.contains("still contains 1 confidential value"))
+            try await team.drafter.get(original)
+            try await team.drafter.post(original, [("action", "save"), ("title", "Russian Federation: threats against Nadia \(v("reportedname"))"),
+                                                   ("summary", "Ilya \(v("officername")) threatened."), ("body", String(leaky.split(separator: "\n\nCall")[0]))])
+            for step in ["approve", "publish"] {
+                try await team.approver.get(original)
+                let page = try await team.approver.post(original, [("action", step)])
+                #expect(page.status == .seeOther, "\(step): \(page.body.prefix(0))")
+            }
+            let followUp = try #require(try await team.drafter.post("\(casePath)/interventions/new", [
+                ("kind", "urgent-appeal"), ("language", "en"), ("follow_up_of", String(original.split(separator: "/").last!)), ("translation_of", ""),
+                ("title", "Russian Federation: Nadia \(v("reportedname")) released"), ("summary", ""), ("body", "## New information\n\nIlya \(v("officername")) too."),
+            ]).location)
+            for step in ["approve", "publish"] {
+                try await team.approver.get(followUp)
+                #expect(try await team.approver.post(followUp, [("action", step)]).status == .seeOther)
+            }
+            try await reporter.get("/report/receipt")
+            let receipt = try await reporter.post("/report/receipt", [("code", code)])
+            #expect(receipt.status == .ok && !receipt.body.contains(Self.canary))
+
+            // Crawl every public page reachable from the home page, in every language, plus feeds and searches.
+            var queue = ["/", "/fr", "/es", "/ar", "/publications/feed.rss", "/publications/feed.atom", "/publications/feed.rss?country=ru",
+                         "/search?q=Nadia", "/search?q=\(Self.canary)", "/search?q=\(v("reportedname"))", "/search/feed.atom?q=threats",
+                         "/countries/ru", "/map", "/report", "/report/receipt"]
+            var seen: Set<String> = [], published = 0
+            while let path = queue.popLast(), seen.count < 400 {
+                guard seen.insert(path).inserted else { continue }
+                let page = try await app.get(path)
+                #expect(!page.body.contains(Self.canary), "canary on \(path)")
+                if page.body.contains("threats against a woman journalist in Kazan") { published += 1 }
+                let links = page.body.components(separatedBy: "href=\"").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) }
+                for link in links where link.hasPrefix("/") && !link.hasPrefix("//") && !link.hasPrefix("/language/") && !link.hasPrefix("/static/") {
+                    let decoded = link.replacingOccurrences(of: "&amp;", with: "&")
+                    if !seen.contains(decoded) && (decoded.contains("russian") || decoded.contains("/publications/obs-") || decoded.contains("ru") || !decoded.contains("?")) {
+                        queue.append(decoded)
+                    }
+                }
+            }
+            #expect(published >= 2, "the crawl reached the published appeal (\(seen.count) pages)")
+            #expect(seen.contains { $0.hasPrefix("/publications/obs-") })
+
+            // Nothing in clear in the database.
+            if let file {
+                for suffix in ["", "-wal"] {
+                    let bytes = FileManager.default.contents(atPath: file + suffix) ?? Data()
+                    #expect(bytes.range(of: Data(Self.canary.utf8)) == nil, "canary in clear in \(suffix.isEmpty ? "the database file" : "its write-ahead log")")
+                }
+            } else {
+                struct Table: Decodable { let tableName: String }
+                struct Line: Decodable { let line: String }
+                let tables = try await app.db.sql.raw("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
+                    .all(decoding: Table.self, keyDecodingStrategy: .convertFromSnakeCase)
+                #expect(tables.count > 15)
+                for table in tables {
+                    let rows = try await app.db.sql.raw("SELECT CAST(t AS TEXT) AS line FROM \(ident: table.tableName) t").all(decoding: Line.self)
+                    #expect(!rows.contains { $0.line.contains(Self.canary) }, "canary in clear in \(table.tableName)")
+                }
+            }
+            // Yet the case officers read every value.
+            let caseFile = try await team.drafter.get(casePath).body
+            for field in ["reportedname", "relation", "reportercontact", "filename", "officername", "personcontact", "source", "sourcecontact",
+                          "label", "notes", "officefile", "shared", "partnernote"] {
+                #expect(caseFile.contains(v(field)), "the case file shows \(field)")
+            }
+        }
+        logs = CapturedLogs.stop()
+        #expect(logs.contains("SELECT"), "the log was captured")
+        #expect(!logs.contains(Self.canary), "canary in a log line")
+    }
+}
