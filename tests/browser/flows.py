@@ -3,12 +3,18 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 import struct
 import time
 import urllib.request
 
 # The editor account run.py creates with `observatory user create … --password-stdin`.
 EDITOR = ("editor@example.org", "plover-violin-harbour-7")
+# The case workflow's people (same password): two case officers and a partner of the first organisation.
+CASE_TEAM = [("drafter@example.org", "case-officer", None), ("approver@example.org", "case-officer", None),
+             ("partner@example.org", "partner", "org-3-0001")]
+# Confidential values typed in the case flow: none may appear on a public page or in the server's log.
+CANARIES = ["Wq3CANARYname", "Wq3CANARYcontact", "Wq3CANARYaccount", "Wq3CANARYfile"]
 
 
 def totp(secret, at=None):
@@ -180,10 +186,143 @@ def editor_writes_a_draft_then_publishes_it(browser, site, records, shots):
     check(title in feed and f"/publications/{publication_id}" in feed, "the publication is in the feed")
 
 
+class People:
+    """One browser, several people: each keeps their own cookies (their session) between turns."""
+    def __init__(self, browser, site):
+        self.browser, self.site, self.jars, self.current = browser, site, {}, None
+
+    def become(self, name):
+        if self.current:
+            self.jars[self.current] = self.browser.cookies()
+        self.browser.go(self.site + "/static/site.css")   # cookies are set on the site's own address
+        self.browser.replace_cookies(self.jars.get(name, []))
+        self.current = name
+
+
+def sign_in_as(browser, site, email):
+    """Signs in; a case officer's first sign-in enrols an authenticator (obligatory for the role)."""
+    browser.go(site + "/login")
+    browser.find("#email").type(email)
+    browser.find("#password").type(EDITOR[1])
+    browser.find("form.office-form button[type=submit]").submit()
+    if browser.url.endswith("/account/two-factor"):
+        secret = browser.find("#totp-secret").text.replace(" ", "")
+        browser.find("#code").type(totp(secret))
+        browser.find("form.office-form button[type=submit]").submit()
+        check(len(browser.find_all("#recovery-codes li")) == 10, "recovery codes after enrolment")
+
+
+def select(browser, css, value):
+    browser.find(f"{css} option[value='{value}']").click()
+
+
+def report_verify_approve_publish_and_follow_up(browser, site, records, shots):
+    people = People(browser, site)
+    name, contact, account, filename = CANARIES
+    # A reporter, with no account, reports a threat from the link on every page, with a file.
+    people.become("reporter")
+    browser.go(site + "/")
+    browser.find("footer a[href='/report']").click()
+    browser.find("#person").type(f"Elena {name}")
+    browser.find("#description").type("a woman environmental defender in Guerrero")
+    select(browser, "#country", "MX")
+    browser.find("#account").type(f"She was followed and threatened. {account}")
+    browser.find("#contact").type(f"signal {contact}")
+    evidence = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"{filename}.txt")
+    with open(evidence, "w") as f:
+        f.write("A photo of the threat, described.")
+    browser.find("#files").type(evidence)
+    browser.find("form.report-form button[type=submit]").submit()
+    shot(browser, shots, "8-receipt")
+    receipt = browser.find("#receipt-code").text
+    check(len(receipt) == 29, f"a receipt code is shown: {receipt}")
+
+    # A case officer finds the case and asks the partner organisation to verify.
+    people.become("drafter")
+    sign_in_as(browser, site, "drafter@example.org")
+    browser.go(site + "/office/cases")
+    browser.find("#cases a[href^='/office/cases/case-']").click()
+    case_url = browser.url
+    check(f"Elena {name}" in browser.find("main").text and evidence.rsplit("/", 1)[1] in browser.source, "the case file shows the report")
+    select(browser, "#organisation", "org-3-0001")
+    browser.find("#shared").type("A woman defender in Guerrero was threatened on 20 November. Can you confirm?")
+    browser.find("section[aria-labelledby=verifications] form button").submit()
+    check("Under verification" in browser.find("#case-status").text, "the case is under verification")
+
+    # The partner reads only what was shared, and confirms.
+    people.become("partner")
+    sign_in_as(browser, site, "partner@example.org")
+    browser.go(site + "/partner/verifications")
+    browser.find("#requests a").click()
+    check("Guerrero was threatened" in browser.find("#shared").text and name not in browser.source, "the partner reads only what was shared")
+    browser.find("input[name=answer][value=confirmed]").click()
+    browser.find("#note").type("Confirmed by our team in Chilpancingo.")
+    browser.find("form.office-form button[type=submit]").submit()
+    check("Confirmed" in browser.find("#current-answer").text, "the answer is recorded")
+
+    # The officer marks the case verified and drafts an urgent appeal from the template.
+    people.become("drafter")
+    browser.go(case_url)
+    check("Confirmed" in browser.find("#verification-table").text, "the case shows who verified what")
+    select(browser, "#status", "verified")
+    browser.find("#status-form button").submit()
+    browser.find("a[href*='/interventions/new?kind=urgent-appeal']").click()
+    check("## Description of the situation" in browser.find("#body").property("value"), "the template's sections")
+    browser.find("#title").clear()
+    browser.find("#title").type(f"Mexico: threats against Elena {name}")
+    browser.find("#body").clear()
+    browser.find("#body").type(f"## Description of the situation\n\nElena {name} was followed and threatened in Chilpancingo.\n\n"
+                               "## Actions requested\n\n1. Guarantee her physical and psychological integrity.")
+    browser.find("form.office-form button[type=submit]").submit()
+    intervention_url = browser.url.split("?")[0]
+    check(browser.find_all("#approval-note"), "the drafter cannot approve their own draft")
+
+    # A second officer sees the redacted public version, approves it (the code is assigned) and publishes.
+    people.become("approver")
+    sign_in_as(browser, site, "approver@example.org")
+    browser.go(intervention_url)
+    preview = browser.find("#public-preview").text
+    check("a woman environmental defender in Guerrero" in preview and name not in preview, f"the public version is redacted: {preview[:200]}")
+    shot(browser, shots, "9-approval")
+    browser.find("button[value=approve]").submit()
+    reference = browser.find("#reference").text
+    check(re.fullmatch(r"MEX \d{3} / \d{4} / OBS \d{3}", reference), f"a reference code: {reference}")
+    browser.find("button[value=publish]").submit()
+    browser.find("#public-link").click()
+    public_url = browser.url
+    shot(browser, shots, "10-public-appeal")
+    article = browser.find("article").text
+    check(reference in article and "a woman environmental defender in Guerrero" in article, "the public page: code and description")
+    check(not any(c in browser.source for c in CANARIES), "nothing confidential on the public page")
+
+    # A follow-up: drafted by the first officer, approved by the second, and in the public chain.
+    people.become("drafter")
+    browser.go(intervention_url)
+    browser.find("a[href*='follow_up_of=']").click()
+    browser.find("#title").clear()
+    browser.find("#title").type(f"Mexico: Elena {name} granted protection measures")
+    browser.find("#body").clear()
+    browser.find("#body").type("## New information\n\nThe authorities granted protection measures.")
+    browser.find("form.office-form button[type=submit]").submit()
+    follow_up_url = browser.url.split("?")[0]
+    people.become("approver")
+    browser.go(follow_up_url)
+    browser.find("button[value=approve]").submit()
+    check(browser.find("#reference").text == reference + ".1", "the follow-up carries the code with .1")
+    browser.find("button[value=publish]").submit()
+    browser.go(public_url)
+    browser.refresh()
+    chain = browser.find("ol.chain").text
+    check("granted protection measures" in chain and reference + ".1" in chain, f"the follow-up is in the chain: {chain}")
+    check(not any(c in browser.source for c in CANARIES), "nothing confidential in the chain")
+
+
 ALL = [
     ("browse, filter by country and year, read an article, follow a translation", browse_filter_read_and_follow_a_translation),
     ("from an article to its country page", country_page_from_an_article),
     ("search from the box on every page, open a result; follow a country on the map", search_from_the_page_and_follow_the_map),
     ("an editor signs in with password and one-time code, writes a draft, publishes it", editor_writes_a_draft_then_publishes_it),
     ("switch to Arabic: right to left, translated navigation, map, country page, search", switch_to_arabic_then_map_and_search),
+    ("report a threat → receipt → partner verifies → appeal drafted, approved by another officer, published → follow-up",
+     report_verify_approve_publish_and_follow_up),
 ]

@@ -32,11 +32,20 @@ def main():
     records = [json.loads(line) for line in open(archive)]
     env = dict(os.environ, DATABASE_URL=os.path.join(work, "site.sqlite"), OBSERVATORY_DEMO="0")
     subprocess.run([binary, "import", archive], env=env, check=True, stdout=subprocess.DEVNULL)
+    directory = os.path.join(work, "organisations.jsonl")
+    with open(directory, "w") as f:
+        subprocess.run([sys.executable, str(GENERATOR), "--orgs", "5", "--seed", "3"], stdout=f, check=True)
+    subprocess.run([binary, "import", directory], env=env, check=True, stdout=subprocess.DEVNULL)
+    for email, role, organisation in flows.CASE_TEAM:
+        extra = ["--organisation", organisation] if organisation else []
+        subprocess.run([binary, "user", "create", "--email", email, "--role", role, "--password-stdin"] + extra, env=env,
+                       input=flows.EDITOR[1] + "\n", text=True, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run([binary, "user", "create", "--email", flows.EDITOR[0], "--role", "editor", "--password-stdin"], env=env,
                    input=flows.EDITOR[1] + "\n", text=True, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     port = free_port()
+    server_log = open(os.path.join(work, "server.log"), "w+")
     server = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=server_log, stderr=subprocess.STDOUT)
     passed = failed = 0
     browser = None
     try:
@@ -57,6 +66,16 @@ def main():
             browser.quit()
         server.terminate()
         server.wait(10)
+    # The server's whole output, read after the flows: no confidential value of the case flow in any line.
+    server_log.seek(0)
+    written = server_log.read()
+    leaked = [c for c in flows.CANARIES if c in written]
+    if leaked:
+        print(f"✘ the server log holds confidential values: {leaked}")
+        failed += 1
+    else:
+        print(f"✔ the server log ({len(written.splitlines())} lines) holds no confidential value")
+        passed += 1
     print(f"browser: {passed} passed, {failed} failed")
     return 1 if failed or not passed else 0
 

@@ -49,6 +49,15 @@ class Browser:
     def _s(self, path, method="GET", body=None):
         return self._call(method, f"/session/{self.session}{path}", body)
 
+    def cookies(self):
+        return self._s("/cookie")
+
+    def replace_cookies(self, cookies):
+        """Becomes another person: drops this browser's cookies and puts back theirs (httpOnly ones included)."""
+        self._s("/cookie", "DELETE")
+        for c in cookies:
+            self._s("/cookie", "POST", {"cookie": {k: c[k] for k in ("name", "value", "path", "domain", "secure", "httpOnly", "sameSite", "expiry") if k in c}})
+
     def go(self, url):
         self._s("/url", "POST", {"url": url})
 
@@ -113,8 +122,14 @@ class Element:
             time.sleep(0.05)
         raise RuntimeError("the form's answer did not load within 30 s")
 
+    def clear(self):
+        self.browser._s(f"/element/{self.id}/clear", "POST", {})
+
     def type(self, text):
         self.browser._s(f"/element/{self.id}/value", "POST", {"text": text})
+
+    def property(self, name):
+        return self.browser._s(f"/element/{self.id}/property/{name}")
 
     def attribute(self, name):
         return self.browser._s(f"/element/{self.id}/attribute/{name}")
