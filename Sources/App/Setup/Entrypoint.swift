@@ -30,6 +30,9 @@ public enum Observatory {
             if command == "serve" {
                 try await prepareStorage(app, loadDemo: config.demo)
                 try await announceMissingAdministrator(app)
+                if config.key == .beside, case .sqlite(let path) = config.storage {
+                    app.logger.notice("Confidential case fields are encrypted with the key in \(path).key: back it up, apart from the database (without it they cannot be read).")
+                }
                 startScheduler(app)
             }
             try await app.execute()

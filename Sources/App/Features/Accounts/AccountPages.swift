@@ -9,6 +9,13 @@ enum AccountPages {
             tasks.append("<li><a href=\"\(OfficeRoute.publications(query: "").path)\">Publications</a>: write, preview, schedule and publish.</li>")
             tasks.append("<li><a href=\"\(OfficeRoute.newPublication.path)\">Write a new publication</a></li>")
         }
+        if account.roles.contains(.caseOfficer) {
+            tasks.append("<li><a href=\"\(OfficeRoute.cases(status: "").path)\">Cases</a>: reports, verification, interventions and follow-ups.</li>")
+            tasks.append("<li><a href=\"\(OfficeRoute.addresses.path)\">Authorities’ addresses</a> offered in urgent appeals.</li>")
+        }
+        if account.roles.contains(.partner) {
+            tasks.append("<li><a href=\"\(OfficeRoute.partnerRequests.path)\">Verification requests</a> from the Observatory to your organisation.</li>")
+        }
         if account.roles.contains(.administrator) {
             tasks.append("<li><a href=\"\(OfficeRoute.users.path)\">People</a>: accounts, roles, reset links.</li>")
             tasks.append("<li><a href=\"\(OfficeRoute.audit(query: "").path)\">Audit trail</a>: who did what, when.</li>")

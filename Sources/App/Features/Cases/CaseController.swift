@@ -59,8 +59,10 @@ struct CaseController: Sendable {
         guard !label.isEmpty, label.count <= 300 else {
             return try await Self.again(file, req, errors: ["label": "Give the case a working title of at most 300 characters."])
         }
+        let actor = try req.account.email, now = req.site.clock.now()
         try await CaseStore.update(file.id, label: label, risk: risk, notes: String(form.raw("notes").prefix(100_000)),
-                                   by: try req.account.email, now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
+                                   by: actor, now: now, cipher: req.site.cipher, on: req.db)
+        try await AuditLog.record(AuditEvent(actor: actor, action: "case.update", recordType: "case", recordID: file.id), now: now, on: req.db)
         return req.redirect(to: OfficeRoute.caseFile(id: file.id).path + "?notice=saved", redirectType: .normal)
     }
 

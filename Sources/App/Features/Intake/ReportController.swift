@@ -105,6 +105,7 @@ struct ReportController: RouteCollection {
         let now = req.site.clock.now(), cipher = req.site.cipher
         if !text.isEmpty { try await CaseRecords.addMessage(text, fromReporter: true, author: "reporter", to: file.id, now: now, cipher: cipher, on: req.db) }
         for upload in uploads { try await CaseRecords.addAttachment(upload, by: "reporter", to: file.id, now: now, cipher: cipher, on: req.db) }
+        try await AuditLog.record(AuditEvent(actor: "anonymous", action: "case.report.add", recordType: "case", recordID: file.id), now: now, on: req.db)
         let updated = try await CaseStore.find(file.id, cipher: cipher, on: req.db) ?? file
         return show(updated, code: code, notice: t("report.added"), errors: [:], req)
     }
