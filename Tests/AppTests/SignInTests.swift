@@ -170,6 +170,11 @@ import Vapor
             let codes = codesPage.body.components(separatedBy: "<li><code>").dropFirst().map { String($0.prefix(14)) }
             #expect(codes.count == 10)
             #expect(try await browser.get("/office/users").status == .ok, "enrolled: the session is fully signed in")
+            struct Stored: Decodable { let totpSecret: String? }
+            let stored = try await app.db.sql.raw("SELECT totp_secret FROM users WHERE email = 'admin@example.org'")
+                .first(decoding: Stored.self, keyDecodingStrategy: .convertFromSnakeCase)?.totpSecret
+            #expect(stored?.hasPrefix("v1:") == true && stored?.contains(secret.replacingOccurrences(of: " ", with: "")) == false,
+                    "the secret is sealed in the database")
 
             let lost = TestBrowser(app)
             try await lost.enterPassword("admin@example.org")

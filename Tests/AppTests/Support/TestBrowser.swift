@@ -128,7 +128,7 @@ enum TestAccounts {
                                                     now: testClock.now(), on: app.db)
         guard secondFactor else { return (account, nil) }
         let secret = Base32.encode(TOTP.newSecret())
-        try await AccountStore.confirmSecondFactor(account.id, secret: secret, step: 0, on: app.db)
+        try await AccountStore.confirmSecondFactor(account.id, secret: secret, step: 0, cipher: app.site.cipher, on: app.db)
         return (account, secret)
     }
 }

@@ -17,6 +17,17 @@ struct Account: Sendable, Equatable {
     let createdAt: Int64
 
     var hasSecondFactor: Bool { totpSecret != nil }
+
+    /// The confirmed second-factor secret (base 32), opened with the site's key. Secrets stored before they were
+    /// sealed (no `v1:` prefix) are read as they are.
+    func secondFactorSecret(_ cipher: FieldCipher) -> String? { Self.open(totpSecret, cipher, "users.totp_secret") }
+    func pendingSecondFactorSecret(_ cipher: FieldCipher) -> String? { Self.open(totpPendingSecret, cipher, "users.totp_pending_secret") }
+
+    private static func open(_ stored: String?, _ cipher: FieldCipher, _ context: String) -> String? {
+        guard let stored else { return nil }
+        guard stored.hasPrefix("v1:") else { return stored }
+        return try? cipher.open(stored, context: context)
+    }
     /// Whether this person's roles oblige them to use a second factor.
     var needsSecondFactor: Bool { roles.contains { $0.requiresSecondFactor } }
 
@@ -103,13 +114,16 @@ enum AccountStore {
             .where("id", .equal, id).run()
     }
 
-    static func setPendingSecret(_ id: String, _ secret: String?, on db: any Database) async throws {
-        try await db.sql.update("users").set("totp_pending_secret", to: secret).where("id", .equal, id).run()
+    /// Second-factor secrets are sealed like confidential case fields: a copy of the database alone cannot make codes.
+    static func setPendingSecret(_ id: String, _ secret: String?, cipher: FieldCipher, on db: any Database) async throws {
+        try await db.sql.update("users").set("totp_pending_secret", to: secret.map { cipher.seal($0, context: "users.totp_pending_secret") })
+            .where("id", .equal, id).run()
     }
 
     /// Makes the pending secret the account's second factor, with the step of the code that confirmed it.
-    static func confirmSecondFactor(_ id: String, secret: String, step: Int64, on db: any Database) async throws {
-        try await db.sql.update("users").set("totp_secret", to: secret).set("totp_pending_secret", to: SQLLiteral.null)
+    static func confirmSecondFactor(_ id: String, secret: String, step: Int64, cipher: FieldCipher, on db: any Database) async throws {
+        try await db.sql.update("users").set("totp_secret", to: cipher.seal(secret, context: "users.totp_secret"))
+            .set("totp_pending_secret", to: SQLLiteral.null)
             .set("totp_last_step", to: step).where("id", .equal, id).run()
     }
 

@@ -64,24 +64,24 @@ struct AccountController: Sendable {
 
     @Sendable func twoFactorForm(req: Request) async throws -> Response {
         let account = try req.account
-        var pending = account.totpPendingSecret
+        var pending = account.pendingSecondFactorSecret(req.site.cipher)
         if pending == nil || req.query[String.self, at: "restart"] == "1" {
             pending = Base32.encode(TOTP.newSecret())
-            try await AccountStore.setPendingSecret(account.id, pending, on: req.db)
+            try await AccountStore.setPendingSecret(account.id, pending, cipher: req.site.cipher, on: req.db)
         }
         return try await AccountPages.twoFactor(account: account, secret: pending!, error: nil, csrf: CSRF.token(for: req)).encodeResponse(for: req)
     }
 
     @Sendable func enrolTwoFactor(req: Request) async throws -> Response {
         let signedIn = req.signedIn!, account = signedIn.account, now = req.site.clock.now()
-        guard let pending = account.totpPendingSecret, let secret = Base32.decode(pending) else {
+        guard let pending = account.pendingSecondFactorSecret(req.site.cipher), let secret = Base32.decode(pending) else {
             return req.redirect(to: OfficeRoute.twoFactor.path, redirectType: .normal)
         }
         guard let step = TOTP(secret: secret).verify(req.form["code"], at: now, lastUsedStep: nil) else {
             return try await AccountPages.twoFactor(account: account, secret: pending, error: "This code is not right. Check the clock of your phone and type the code shown now.",
                                                     csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        try await AccountStore.confirmSecondFactor(account.id, secret: pending, step: step, on: req.db)
+        try await AccountStore.confirmSecondFactor(account.id, secret: pending, step: step, cipher: req.site.cipher, on: req.db)
         let codes = try await AccountSecrets.newRecoveryCodes(for: account.id, on: req.db)
         try await AuditLog.record(AuditEvent(actor: account.email, action: "account.two-factor-enrol", recordType: "user", recordID: account.id), now: now, on: req.db)
         var csrf = signedIn.session.csrfToken, newToken: String? = nil

@@ -75,7 +75,7 @@ struct LoginController: Sendable {
             return try await LoginPages.code(error: "Too many wrong codes. Wait 15 minutes, then try again.", req: req).encodeResponse(status: .tooManyRequests, for: req)
         }
         var how: String? = nil
-        if let secret = account.totpSecret.flatMap(Base32.decode),
+        if let secret = account.secondFactorSecret(req.site.cipher).flatMap(Base32.decode),
            let step = TOTP(secret: secret).verify(typed, at: now, lastUsedStep: account.totpLastStep),
            try await AccountStore.useStep(account.id, step: step, on: req.db) {
             how = "password and one-time code"
