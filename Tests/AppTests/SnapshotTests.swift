@@ -54,6 +54,17 @@ import Vapor
         try assertSnapshot(FeedView.render(.atom, context), named: "feed.atom")
     }
 
+    @Test func reportFormWithErrorsInSpanish() throws {
+        var form = ReportForm()
+        form.person = "\"><script>alert(1)</script>"; form.country = "MX"; form.date = "yesterday"; form.consents = true
+        let html = Translations.$current.withValue(.of(.es)) {
+            PageAddress.$current.withValue("/report") {
+                ReportPages.form(form, errors: form.problems(fileCount: 4), csrf: "csrf-token-for-the-snapshot").rendered
+            }
+        }
+        try assertSnapshot(html, named: "report-es.html")
+    }
+
     @Test func errorPage() throws {
         let response = ErrorPageMiddleware.page(status: .badRequest, message: "The parameter “type” has a value we do not know (“<b>”).")
         try assertSnapshot(response.body.string ?? "", named: "error-400.html")

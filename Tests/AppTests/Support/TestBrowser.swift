@@ -70,7 +70,7 @@ final class TestBrowser: @unchecked Sendable {
         try await send(method, path, buffer: body.map { ByteBuffer(string: $0) }, headers: headers)
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, buffer: ByteBuffer?, headers: HTTPHeaders) async throws -> Page {
+    func send(_ method: HTTPMethod, _ path: String, buffer: ByteBuffer?, headers: HTTPHeaders) async throws -> Page {
         var headers = headers
         if !cookies.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
         var page: Page? = nil

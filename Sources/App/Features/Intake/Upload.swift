@@ -36,28 +36,21 @@ struct Upload: Sendable {
 }
 
 extension FormData {
-    /// Reads a `multipart/form-data` body: text fields into the form, files into `files` (name, file name, bytes).
+    /// Reads a `multipart/form-data` body (RFC 7578): text fields into the form, files into the list.
+    /// Written here rather than with MultipartKit, whose parser (4.7) traps on a non-ASCII byte in a header name,
+    /// which would let one request stop the server. Nil when the body is not well formed.
     static func multipart(_ buffer: ByteBuffer, boundary: String) throws -> (FormData, [(field: String, filename: String, data: [UInt8])]) {
-        let parser = MultipartParser(boundary: boundary)
-        var parts: [(headers: [(String, String)], body: ByteBuffer)] = []
-        var headers: [(String, String)] = []
-        var body = ByteBuffer()
-        parser.onHeader = { headers.append(($0, $1)) }
-        parser.onBody = { chunk in body.writeBuffer(&chunk) }
-        parser.onPartComplete = {
-            parts.append((headers, body)); headers = []; body = ByteBuffer()
-        }
-        try parser.execute(buffer)
+        guard let parts = MultipartBody.parts(Array(buffer.readableBytesView), boundary: boundary) else { return (FormData(fields: []), []) }
         var fields: [(String, String)] = []
         var files: [(field: String, filename: String, data: [UInt8])] = []
         for part in parts {
-            guard let disposition = part.headers.first(where: { $0.0.lowercased() == "content-disposition" })?.1 else { continue }
+            guard let disposition = part.headers["content-disposition"] else { continue }
             let parameters = Self.parameters(disposition)
             guard let name = parameters["name"] else { continue }
             if let filename = parameters["filename"] {
-                if !filename.isEmpty || part.body.readableBytes > 0 { files.append((name, filename, Array(part.body.readableBytesView))) }
+                if !filename.isEmpty || !part.body.isEmpty { files.append((name, filename, part.body)) }
             } else {
-                fields.append((name, String(buffer: part.body)))
+                fields.append((name, String(decoding: part.body, as: UTF8.self)))
             }
         }
         return (FormData(fields: fields), files)
