@@ -58,6 +58,7 @@ import Vapor
         "POST /office/cases/:id": ["case-officer"],
         "POST /office/cases/:id/status": ["case-officer"],
         "POST /office/cases/:id/people": ["case-officer"],
+        "POST /office/cases/:id/people/:person": ["case-officer"],
         "POST /office/cases/:id/acts": ["case-officer"],
         "POST /office/cases/:id/sources": ["case-officer"],
         "POST /office/cases/:id/messages": ["case-officer"],
@@ -108,7 +109,7 @@ import Vapor
                     switch segment {
                     case ":id": route.path.contains("users") ? target.id : (route.path.contains("cases") ? caseID : "pub-1")
                     case ":token": "no-such-token"
-                    case ":file": "no-such-file"
+                    case ":file", ":person": "no-such-record"
                     default: segment
                     }
                 }.joined(separator: "/")

@@ -132,6 +132,15 @@ import Vapor
             let closed = try await team.drafter.get(casePath)
             #expect(closed.body.contains("id=\"case-status\">Closed (Charges dropped)"))
             #expect(closed.body.contains("Status: Received → Closed (outcome: Charges dropped)"))
+            // The organisation withdraws its consent to be named: public texts then use the description.
+            let personID = try #require(firstMatch("/office/cases/case-[a-z0-9]{12}/people/(person-[a-z0-9]{12})", in: closed.body))
+            let noDescription = try await team.drafter.post("\(casePath)/people/\(personID)", [("description", ""), ("contact", "")])
+            #expect(noDescription.status == .unprocessableEntity && noDescription.body.contains("Describe how public texts may refer to them"))
+            try await team.drafter.post("\(casePath)/people/\(personID)", [("description", "a trade union in Antioquia"), ("contact", "")])
+            let cipher = app.site.cipher
+            let file = try #require(try await CaseStore.find(String(casePath.split(separator: "/").last!), cipher: cipher, on: app.db))
+            #expect(file.redactor.redact("Sindicato X was raided.") == "a trade union in Antioquia was raided.")
+            #expect(try await team.drafter.post("\(casePath)/people/person-000000000000", [("description", "x")]).status == .notFound)
             let list = try await team.drafter.get("/office/cases?status=closed")
             #expect(list.body.contains("Raid on the union office"))
         }

@@ -4,11 +4,18 @@ import ObservatoryCore
 enum CaseFileSections {
     static func people(_ c: CaseFile, errors e: [String: String], csrf: String) -> HTML {
         let rows: [HTML] = c.people.map { p in
-            "<tr><td>\(p.kind.label)</td><td>\(p.name)</td><td>\(p.consentsToBeNamed ? "Yes" : "No")</td><td>\(p.publicDescription)</td><td>\(p.contact)</td></tr>"
+            """
+            <tr><td>\(p.kind.label)</td><td>\(p.name)</td><td>\(p.consentsToBeNamed ? "Yes" : "No")</td><td>\(p.publicDescription)</td><td>\(p.contact)</td>
+            <td><details><summary>Change</summary><form method="post" action="\(OfficeRoute.casePerson(id: c.id, person: p.id).path)">\(CSRF.field(csrf))
+            <label><input type="checkbox" name="consents" value="yes"\(HTML(trusted: p.consentsToBeNamed ? " checked" : ""))> Agrees to be named</label>
+            <label>Public description <input name="description" value="\(p.publicDescription)"></label>
+            <label>Contact <input name="contact" value="\(p.contact)"></label>
+            <button type="submit">Save</button></form></details></td></tr>
+            """
         }
         return """
         <section aria-labelledby="people"><h2 id="people">At risk</h2>
-        <table class="office"><thead><tr><th>Kind</th><th>Name</th><th>Named in public</th><th>Public description</th><th>Contact</th></tr></thead><tbody>\(rows.joined())</tbody></table>
+        <table class="office"><thead><tr><th>Kind</th><th>Name</th><th>Named in public</th><th>Public description</th><th>Contact</th><th></th></tr></thead><tbody>\(rows.joined())</tbody></table>
         <details\(HTML(trusted: e["person"] != nil || e["description"] != nil ? " open" : ""))><summary>Add a person or organisation</summary>
         <form method="post" action="\(OfficeRoute.casePeople(id: c.id).path)" class="office-form">\(CSRF.field(csrf))
         \(EditorialPages.select("kind", label: "Kind", value: AtRiskKind.defender.rawValue, options: AtRiskKind.allCases.map { ($0.rawValue, $0.label) }, error: nil))

@@ -11,6 +11,7 @@ struct CaseRecordController: Sendable {
 
     func boot(_ routes: any RoutesBuilder) {
         routes.declare(.POST, OfficeRoute.casePeople(id: "").pattern, Self.access, registry: registry, use: addPerson)
+        routes.declare(.POST, OfficeRoute.casePerson(id: "", person: "").pattern, Self.access, registry: registry, use: updatePerson)
         routes.declare(.POST, OfficeRoute.caseActs(id: "").pattern, Self.access, registry: registry, use: addAct)
         routes.declare(.POST, OfficeRoute.caseSources(id: "").pattern, Self.access, registry: registry, use: addSource)
         routes.declare(.POST, OfficeRoute.caseMessages(id: "").pattern, Self.access, registry: registry, use: addMessage)
@@ -38,6 +39,20 @@ struct CaseRecordController: Sendable {
                                description: String(description.prefix(300)), contact: String(form["contact"].prefix(500)))
         try await CaseRecords.addPerson(person, by: try req.account.email, to: file.id, now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
         return try await done(req, file, "person.add", notice: "person")
+    }
+
+    @Sendable func updatePerson(req: Request) async throws -> Response {
+        let file = try await CaseController.target(req), form = req.form
+        let consents = form["consents"] == "yes", description = form["description"]
+        if !consents && description.isEmpty {
+            return try await CaseController.again(file, req, errors: ["description": "Describe how public texts may refer to them, since they do not agree to be named."])
+        }
+        guard try await CaseRecords.updatePerson(req.parameters.get("person") ?? "", of: file.id, consents: consents,
+                                                 description: String(description.prefix(300)), contact: String(form["contact"].prefix(500)),
+                                                 by: try req.account.email, now: req.site.clock.now(), cipher: req.site.cipher, on: req.db) else {
+            throw Abort(.notFound, reason: "There is no such person on this case.")
+        }
+        return try await done(req, file, "person.update", notice: "saved")
     }
 
     @Sendable func addAct(req: Request) async throws -> Response {

@@ -17,6 +17,21 @@ enum CaseRecords {
                                actor: actor, case: caseID, now: now, on: db)
     }
 
+    /// Changes whether a person agrees to be named, and how public texts describe them. Approved texts keep
+    /// the version that was approved; new drafts and approvals use the new choice.
+    static func updatePerson(_ personID: String, of caseID: String, consents: Bool, description: String, contact: String,
+                             by actor: String, now: Date, cipher: FieldCipher, on db: any Database) async throws -> Bool {
+        struct Found: Decodable { let id: String }
+        let found = try await db.sql.raw("""
+            UPDATE case_people SET consents_to_be_named = \(bind: consents), public_description = \(bind: description),
+            contact_sealed = \(bind: cipher.seal(contact, context: "case_people.contact"))
+            WHERE id = \(bind: personID) AND case_id = \(bind: caseID) RETURNING id
+            """).first(decoding: Found.self)
+        guard found != nil else { return false }
+        try await Timeline.add("Person at risk updated (\(consents ? "agrees" : "does not agree") to be named)", actor: actor, case: caseID, now: now, on: db)
+        return true
+    }
+
     static func addAct(_ a: NewAct, to caseID: String, on db: any Database) async throws {
         try await db.sql.insert(into: "case_acts")
             .columns("id", "case_id", "type", "occurred_on", "place", "perpetrator", "perpetrator_detail")

@@ -29,6 +29,7 @@ enum OfficeRoute: Hashable {
     case caseFile(id: String)
     case caseStatus(id: String)
     case casePeople(id: String)
+    case casePerson(id: String, person: String)
     case caseActs(id: String)
     case caseSources(id: String)
     case caseMessages(id: String)
@@ -67,6 +68,7 @@ enum OfficeRoute: Hashable {
         case .caseFile: ["office", "cases", ":id"]
         case .caseStatus: ["office", "cases", ":id", "status"]
         case .casePeople: ["office", "cases", ":id", "people"]
+        case .casePerson: ["office", "cases", ":id", "people", ":person"]
         case .caseActs: ["office", "cases", ":id", "acts"]
         case .caseSources: ["office", "cases", ":id", "sources"]
         case .caseMessages: ["office", "cases", ":id", "messages"]
@@ -89,7 +91,7 @@ enum OfficeRoute: Hashable {
              .caseMessages(let value), .caseAttachments(let value), .caseVerifications(let value), .intervention(let value),
              .partnerRequest(let value), .newIntervention(let value, _):
             values = [value]
-        case .caseAttachment(let id, let file): values = [id, file]
+        case .caseAttachment(let id, let file), .casePerson(let id, let file): values = [id, file]
         default: break
         }
         let segments = pattern.map { segment -> String in
