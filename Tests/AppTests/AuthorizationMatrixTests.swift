@@ -82,7 +82,7 @@ import Vapor
             try await store([publication("pub-1")], in: app)
             let target = try await TestAccounts.create("target@example.org", [.editor], in: app).account
             var browsers: [Visitor: TestBrowser] = [:]
-            try await PublicationStore.upsert([ArchiveOrganisation(id: "org-1", name: "Partner NGO")], on: app.db)
+            _ = try await PublicationStore.upsert([ArchiveOrganisation(id: "org-1", name: "Partner NGO")], on: app.db)
             // A real case, so allowed visitors reach its page and denied ones are refused before seeing it.
             let caseID = try await CaseStore.open(NewCase(country: "MX", label: "Matrix case"), by: "test", now: testClock.now(),
                                                   cipher: app.site.cipher, on: app.db)

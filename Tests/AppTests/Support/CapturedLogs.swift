@@ -39,11 +39,11 @@ enum CapturedLogs {
             set {}
         }
 
-        func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
-                 file: String, function: String, line: UInt) {
+        func log(event: LogEvent) {
             guard CapturedLogs.recording else { return }
-            let all = metadata.merging(extra ?? [:]) { $1 }
-            CapturedLogs.lines.withLockedValue { $0.append("\(level) \(label) \(message) \(all)") }
+            let all = metadata.merging(event.metadata ?? [:]) { $1 }
+            let error = event.error.map { " error: \(String(reflecting: $0))" } ?? ""
+            CapturedLogs.lines.withLockedValue { $0.append("\(event.level) \(label) \(event.message) \(all)\(error)") }
         }
     }
 }
