@@ -46,6 +46,7 @@ import Vapor
         "POST /office/users/:id/reset-password": ["administrator"],
         "POST /office/users/:id/reset-two-factor": ["administrator"],
         "GET /office/audit": ["administrator"],
+        "GET /office/mail": ["administrator"],
         "GET /office/publications": ["administrator", "editor"],
         "GET /office/publications/new": ["administrator", "editor"],
         "POST /office/publications/new": ["administrator", "editor"],

@@ -15,5 +15,6 @@ enum Migrations {
         CreateSearchIndex(),            // 010
         CreateCases(),                  // 011
         CreateInterventions(),          // 012
+        CreateSubscriptions(),          // 013
     ]
 }

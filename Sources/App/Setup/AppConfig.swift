@@ -27,6 +27,11 @@ public struct AppConfig: Sendable {
     public var sessionMaxHours: Int = 12
     /// bcrypt's cost factor (2^cost rounds); tests lower it to run fast.
     public var passwordCost: Int = 12
+    /// The mail server subscribers' messages go through; nil: messages wait in the outbox.
+    public var smtp: SMTPSettings? = nil
+    /// Minutes a new publication waits before it is mailed, so translations published meanwhile go instead.
+    public var mailDelayMinutes: Int = 10
+
     /// Where the key that encrypts confidential case fields comes from (never the database).
     public var key: KeySource = .beside
     public enum KeySource: Sendable, Equatable {
@@ -111,6 +116,34 @@ public struct AppConfig: Sendable {
         if let raw = env["OBSERVATORY_SESSION_MAX_HOURS"], !raw.isEmpty {
             if let hours = Int(raw), (1...168).contains(hours) { config.sessionMaxHours = hours }
             else { problems.append("OBSERVATORY_SESSION_MAX_HOURS: expected hours from 1 to 168, got \"\(raw)\"") }
+        }
+        if let host = env["OBSERVATORY_SMTP_HOST"], !host.isEmpty {
+            let security = SMTPSettings.Security(rawValue: env["OBSERVATORY_SMTP_SECURITY"].flatMap { $0.isEmpty ? nil : $0 } ?? "starttls")
+            if security == nil { problems.append("OBSERVATORY_SMTP_SECURITY: expected none, starttls or tls, got \"\(env["OBSERVATORY_SMTP_SECURITY"]!)\"") }
+            let defaultPort = security == .tls ? 465 : (security == .none ? 25 : 587)
+            var port = defaultPort
+            if let raw = env["OBSERVATORY_SMTP_PORT"], !raw.isEmpty {
+                if let value = Int(raw), (1...65535).contains(value) { port = value }
+                else { problems.append("OBSERVATORY_SMTP_PORT: expected a port number, got \"\(raw)\"") }
+            }
+            let from = env["OBSERVATORY_SMTP_FROM"] ?? ""
+            if !MIME.isSafeAddress(from) { problems.append("OBSERVATORY_SMTP_FROM: expected the sender's address, e.g. observatory@example.org, got \"\(from)\"") }
+            var settings = SMTPSettings(host: host, port: port, security: security ?? .starttls,
+                                        username: env["OBSERVATORY_SMTP_USERNAME"].flatMap { $0.isEmpty ? nil : $0 },
+                                        password: env["OBSERVATORY_SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }, from: from)
+            if let name = env["OBSERVATORY_SMTP_FROM_NAME"], !name.isEmpty { settings.fromName = name }
+            if let ca = env["OBSERVATORY_SMTP_CA_FILE"], !ca.isEmpty {
+                if FileManager.default.isReadableFile(atPath: ca) { settings.caFile = ca }
+                else { problems.append("OBSERVATORY_SMTP_CA_FILE: cannot read \(ca)") }
+            }
+            if (settings.username == nil) != (settings.password == nil) {
+                problems.append("OBSERVATORY_SMTP_USERNAME / OBSERVATORY_SMTP_PASSWORD: give both or neither")
+            }
+            config.smtp = settings
+        }
+        if let raw = env["OBSERVATORY_MAIL_DELAY_MINUTES"], !raw.isEmpty {
+            if let minutes = Int(raw), (0...1440).contains(minutes) { config.mailDelayMinutes = minutes }
+            else { problems.append("OBSERVATORY_MAIL_DELAY_MINUTES: expected minutes from 0 to 1440, got \"\(raw)\"") }
         }
         if let text = env["OBSERVATORY_KEY"], !text.isEmpty {
             do { _ = try FieldCipher(keyText: text); config.key = .text(text) }

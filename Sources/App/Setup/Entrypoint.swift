@@ -34,6 +34,7 @@ public enum Observatory {
                     app.logger.notice("Confidential case fields are encrypted with the key in \(path).key: back it up, apart from the database (without it they cannot be read).")
                 }
                 startScheduler(app)
+                startMailWorker(app)
             }
             try await app.execute()
         } catch {

@@ -33,6 +33,13 @@ struct SiteServices: Sendable {
     let contentWatcher: ContentWatcher
     /// Encrypts and decrypts confidential case fields.
     let cipher: FieldCipher
+    /// Hands mail to the SMTP server (nil when none is configured: messages wait in the outbox).
+    var mailer: (any Mailer)?
+    /// Writes subscribers' messages.
+    var composer: MailComposer {
+        MailComposer(cipher: cipher, baseURL: config.publicURL ?? "http://localhost:8080", from: config.smtp?.from ?? "observatory@localhost",
+                     fromName: config.smtp?.fromName ?? "Observatory")
+    }
     /// Counts public reports and receipt look-ups per address, in memory only (no address is stored).
     let intakeLimiter = IntakeLimiter()
     /// Every internal route with the access it allows (read by the authorisation tests).

@@ -13,7 +13,8 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
         throw AppConfig.Invalid(problems: ["\(config.key == .beside ? "OBSERVATORY_KEY_FILE" : "OBSERVATORY_KEY"): \(error)"])
     }
     app.site = SiteServices(config: config, clock: clock ?? SystemClock(), pageCache: PageCache(enabled: config.pageCache),
-                            contentWatcher: ContentWatcher(pollSeconds: config.changePollSeconds), cipher: cipher)
+                            contentWatcher: ContentWatcher(pollSeconds: config.changePollSeconds), cipher: cipher,
+                            mailer: config.smtp.map { SMTPClient(settings: $0, group: app.eventLoopGroup) })
 
     app.http.server.configuration.responseCompression = .enabled(initialByteBufferCapacity: 16 * 1024)
     app.http.server.configuration.serverName = nil
@@ -42,6 +43,8 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     InterventionController(registry: registry).boot(office)
     AddressBookController(registry: registry).boot(office)
     try app.register(collection: ReportController())
+    try app.register(collection: SubscriptionController())
+    MailOfficeController(registry: registry).boot(office)
 
     try await tuneSQLite(app.db)
 }
@@ -82,4 +85,26 @@ func startScheduler(_ app: Application) {
 func announceMissingAdministrator(_ app: Application) async throws {
     guard try await !AccountStore.hasAdministrator(on: app.db) else { return }
     app.logger.notice("No administrator yet. Create one with: observatory user create --email you@example.org --role administrator")
+}
+
+/// Delivers the outbox every 5 seconds while there is something due (each instance claims its own messages).
+func startMailWorker(_ app: Application) {
+    guard let mailer = app.site.mailer else {
+        app.logger.notice("No mail server configured (OBSERVATORY_SMTP_HOST): subscribers' messages wait in the outbox.")
+        return
+    }
+    if app.site.config.publicURL == nil {
+        app.logger.warning("OBSERVATORY_PUBLIC_URL is not set: links in e-mails point to http://localhost:8080.")
+    }
+    let worker = MailWorker(instance: RandomID.make("instance"), mailer: mailer, composer: app.site.composer,
+                            publicationDelay: Int64(app.site.config.mailDelayMinutes) * 60)
+    app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(2), delay: .seconds(5)) { _ in
+        app.eventLoopGroup.next().makeFutureWithTask {
+            do {
+                while try await worker.runOnce(now: app.site.clock.now(), on: app.db) > 0 {}
+            } catch {
+                app.logger.error("Mail delivery failed: \(String(describing: error))")
+            }
+        }
+    }
 }

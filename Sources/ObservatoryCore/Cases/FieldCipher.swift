@@ -42,6 +42,12 @@ public struct FieldCipher: Sendable {
         return String(decoding: try open(bytes: data, context: context), as: UTF8.self)
     }
 
+    /// A keyed hash (HMAC-SHA256 with a key derived from this one) to find a value without storing it in clear.
+    public func lookupHash(_ text: String, context: String) -> String {
+        let derived = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array("lookup:\(context)".utf8), using: key))
+        return Data(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: derived)).base64EncodedString()
+    }
+
     public func seal(bytes: [UInt8], context: String) -> Data {
         // A fresh random nonce; sealing cannot fail with a valid key and nonce.
         let box = try! AES.GCM.seal(bytes, using: key, nonce: AES.GCM.Nonce(), authenticating: Array(context.utf8))

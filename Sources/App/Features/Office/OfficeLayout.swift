@@ -49,6 +49,7 @@ struct OfficeLayout {
         if account.roles.contains(.administrator) {
             links.append("<a href=\"\(OfficeRoute.users.path)\">People</a>")
             links.append("<a href=\"\(OfficeRoute.audit(query: "").path)\">Audit trail</a>")
+            links.append("<a href=\"\(OfficeRoute.mail.path)\">Mail</a>")
         }
         links.append("<a href=\"\(OfficeRoute.account.path)\">\(account.email)</a>")
         return """

@@ -40,6 +40,7 @@ enum OfficeRoute: Hashable {
     case intervention(id: String)
     case addresses
     case partnerRequests
+    case mail
     case partnerRequest(id: String)
 
     var pattern: [String] {
@@ -79,6 +80,7 @@ enum OfficeRoute: Hashable {
         case .intervention: ["office", "interventions", ":id"]
         case .addresses: ["office", "addresses"]
         case .partnerRequests: ["partner", "verifications"]
+        case .mail: ["office", "mail"]
         case .partnerRequest: ["partner", "verifications", ":id"]
         }
     }

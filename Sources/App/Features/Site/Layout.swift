@@ -67,7 +67,7 @@ struct Layout {
         <main id="main">
         \(main)
         </main>
-        <footer class="site">\(t("site.full-name")) · <a href="\(SiteRoute.report.path)">\(t("report.link"))</a></footer>
+        <footer class="site">\(t("site.full-name")) · <a href="\(SiteRoute.report.path)">\(t("report.link"))</a> · <a href="\(SiteRoute.subscribe.path)">\(t("sub.link"))</a></footer>
         </body>
         </html>
         """

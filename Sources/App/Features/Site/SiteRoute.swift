@@ -20,6 +20,8 @@ enum SiteRoute: Hashable {
     case report
     case receipt
     case receiptAdd
+    /// The e-mail subscription form.
+    case subscribe
 
     enum FeedFormat: String, Hashable, CaseIterable {
         case rss, atom
@@ -43,6 +45,7 @@ enum SiteRoute: Hashable {
         static let report = ["report"]
         static let receipt = ["report", "receipt"]
         static let receiptAdd = ["report", "receipt", "add"]
+        static let subscribe = ["subscribe"]
     }
 
     /// The address in the current page's language (see `Translations.current`); the stylesheet has one address.
@@ -81,6 +84,7 @@ enum SiteRoute: Hashable {
         case .report: return "/report"
         case .receipt: return "/report/receipt"
         case .receiptAdd: return "/report/receipt/add"
+        case .subscribe: return "/subscribe"
         }
     }
 

@@ -65,9 +65,12 @@ enum EditorialStore {
 
     /// Stores the publication with its status and schedule, then records the change for public pages.
     static func save(_ p: ArchivePublication, status: EditorialStatus, publishAt: Int64?, now: Date, on db: any Database) async throws {
+        let before = try await find(p.id, on: db)?.status
         _ = try await PublicationStore.upsert([p], status: status.rawValue, on: db, now: now)
         try await db.sql.update("publications").set("publish_at", to: publishAt).where("id", .equal, p.id).run()
         try await ContentVersion.bump(on: db, now: now)
+        // Subscribers hear of a publication when it becomes public, not at each later correction.
+        if status == .published && before != .published { try await MailQueue.publicationPublished(p.id, now: now, on: db) }
     }
 
     /// Changes only the status (and schedule), in the publication and in its facet rows.
@@ -81,6 +84,7 @@ enum EditorialStore {
             try await SearchIndex.update(ids: [id], on: tx.sql)
         }
         try await ContentVersion.bump(on: db, now: now)
+        if status == .published { try await MailQueue.publicationPublished(id, now: now, on: db) }
     }
 
     /// Publishes every scheduled publication whose moment has come; returns their ids.

@@ -1,0 +1,75 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+
+/// Delivers the outbox: claims a few due messages at a time (atomically, so two instances never take the same
+/// one), writes them, hands them to the mailer, and records what happened: sent; tried again later with backoff;
+/// failed, and the address marked bounced when the server refuses it.
+struct MailWorker: Sendable {
+    let instance: String
+    let mailer: any Mailer
+    let composer: MailComposer
+    /// How long a publication waits before it is mailed, so that its translations can be published first.
+    var publicationDelay: Int64 = 0
+    var batchSize = 20
+
+    struct Claimed: Decodable { let id: Int64, kind: String, subscriberId: String, subjectId: String?, attempts: Int }
+
+    /// One round; returns how many messages were handled.
+    @discardableResult
+    func runOnce(now: Date, on db: any Database) async throws -> Int {
+        let claimed = try await claim(now: now, on: db)
+        guard !claimed.isEmpty else { return 0 }
+        var ready: [(Claimed, MailMessage)] = []
+        for row in claimed {
+            guard let subscriber = try await SubscriberStore.find(id: row.subscriberId, cipher: composer.cipher, on: db),
+                  row.kind == "confirm" || row.kind == "manage" ? subscriber.status != .bounced : subscriber.status == .active,
+                  let message = try await composer.message(kind: row.kind, subjectID: row.subjectId, for: subscriber, now: now, on: db) else {
+                try await finish(row.id, status: "cancelled", error: "no longer to be sent", now: now, on: db)
+                continue
+            }
+            ready.append((row, message))
+        }
+        let results = await mailer.send(ready.map(\.1))
+        for ((row, _), result) in zip(ready, results) {
+            switch result {
+            case .sent:
+                try await finish(row.id, status: "sent", error: nil, now: now, on: db)
+            case .temporary(let why):
+                if let delay = RetrySchedule.delay(afterAttempt: row.attempts) {
+                    try await db.sql.update("outbox").set("status", to: "queued").set("not_before", to: now.seconds + delay)
+                        .set("last_error", to: String(why.prefix(500))).set("claimed_by", to: String?.none).where("id", .equal, row.id).run()
+                } else {
+                    try await finish(row.id, status: "failed", error: "gave up after \(row.attempts) attempts: \(why)", now: now, on: db)
+                }
+            case .permanent(let why):
+                try await finish(row.id, status: "failed", error: why, now: now, on: db)
+                if why.hasPrefix("RCPT TO") || why == "not a valid address" {
+                    try await SubscriberStore.setStatus(row.subscriberId, .bounced, now: now, on: db)
+                }
+            }
+        }
+        return claimed.count
+    }
+
+    /// Takes due messages (and those a crashed instance held for more than 10 minutes) for this instance.
+    func claim(now: Date, on db: any Database) async throws -> [Claimed] {
+        let sql = db.sql
+        let lock = sql.dialect.name == "postgresql" ? "FOR UPDATE SKIP LOCKED" : ""
+        return try await sql.raw("""
+            UPDATE outbox SET status = 'sending', claimed_by = \(bind: instance), claimed_until = \(bind: now.seconds + 600),
+              attempts = attempts + 1
+            WHERE id IN (SELECT id FROM outbox WHERE (status = 'queued' AND not_before <= \(bind: now.seconds)
+                           AND (kind <> 'publication' OR created_at <= \(bind: now.seconds - publicationDelay)))
+                         OR (status = 'sending' AND claimed_until < \(bind: now.seconds))
+                         ORDER BY id LIMIT \(unsafeRaw: String(batchSize)) \(unsafeRaw: lock))
+            RETURNING id, kind, subscriber_id, subject_id, attempts
+            """).all(decoding: Claimed.self, keyDecodingStrategy: .convertFromSnakeCase).sorted { $0.id < $1.id }
+    }
+
+    func finish(_ id: Int64, status: String, error: String?, now: Date, on db: any Database) async throws {
+        try await db.sql.update("outbox").set("status", to: status).set("last_error", to: error.map { String($0.prefix(500)) })
+            .set("sent_at", to: status == "sent" ? now.seconds : nil).where("id", .equal, id).run()
+    }
+}
