@@ -47,6 +47,13 @@ import Vapor
         "POST /office/users/:id/reset-two-factor": ["administrator"],
         "GET /office/audit": ["administrator"],
         "GET /office/mail": ["administrator"],
+        "GET /office/bulletins": ["administrator", "editor"],
+        "GET /office/bulletins/:month/:language": ["administrator", "editor"],
+        "POST /office/bulletins/:month/:language": ["administrator", "editor"],
+        "GET /office/reports/annual": ["administrator", "editor"],
+        "GET /office/reports/annual/:year": ["administrator", "editor"],
+        "POST /office/reports/annual/:year": ["administrator", "editor"],
+        "GET /office/reports/annual/:year/:format": ["administrator", "editor"],
         "GET /office/publications": ["administrator", "editor"],
         "GET /office/publications/new": ["administrator", "editor"],
         "POST /office/publications/new": ["administrator", "editor"],
@@ -111,6 +118,10 @@ import Vapor
                     case ":id": route.path.contains("users") ? target.id : (route.path.contains("cases") ? caseID : "pub-1")
                     case ":token": "no-such-token"
                     case ":file", ":person": "no-such-record"
+                    case ":month": "2026-10"
+                    case ":language": "fr"
+                    case ":year": "2025"
+                    case ":format": "report.html"
                     default: segment
                     }
                 }.joined(separator: "/")

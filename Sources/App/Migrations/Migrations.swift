@@ -16,5 +16,6 @@ enum Migrations {
         CreateCases(),                  // 011
         CreateInterventions(),          // 012
         CreateSubscriptions(),          // 013
+        CreateReports(),                // 014
     ]
 }

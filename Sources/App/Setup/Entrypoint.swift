@@ -27,6 +27,8 @@ public enum Observatory {
             app.asyncCommands.use(UserCommand(), as: "user")
             app.asyncCommands.use(AuditCommand(), as: "audit")
             app.asyncCommands.use(KeyCommand(), as: "key")
+            app.asyncCommands.use(BulletinCommand(), as: "bulletin")
+            app.asyncCommands.use(ReportCommand(), as: "report")
             if command == "serve" {
                 try await prepareStorage(app, loadDemo: config.demo)
                 try await announceMissingAdministrator(app)

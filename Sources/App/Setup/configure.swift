@@ -45,6 +45,9 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     try app.register(collection: ReportController())
     try app.register(collection: SubscriptionController())
     MailOfficeController(registry: registry).boot(office)
+    try app.register(collection: BulletinController())
+    BulletinOfficeController(registry: registry).boot(office)
+    AnnualReportController(registry: registry, pdf: WeasyPrint()).boot(office)
 
     try await tuneSQLite(app.db)
 }

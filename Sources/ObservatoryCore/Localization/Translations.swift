@@ -60,6 +60,16 @@ public struct Translations: Sendable {
     }
 
     /// A date in words: November 20, 2026 · 20 novembre 2026 · 20 de noviembre de 2026 · ٢٠ نوفمبر ٢٠٢٦.
+    /// "October 2026", "octobre 2026", "octubre de 2026".
+    public func month(_ month: Int, of year: Int) -> String {
+        let name = text("month.\(month)")
+        switch language {
+        case .en, .fr: return "\(language == .en ? name : name.lowercased()) \(year)"
+        case .es: return "\(name.lowercased()) de \(year)"
+        case .ar: return "\(name) \(number(year))"
+        }
+    }
+
     public func date(_ date: CivilDate) -> String {
         let month = text("month.\(date.month)")
         switch language {

@@ -28,6 +28,20 @@ struct MailComposer: Sendable {
             let summary = versions.first { $0.lang == chosen } ?? original.summary
             guard let detail = summary.id == original.id ? original : try await PublicationQueries.find(id: summary.id, on: db) else { return nil }
             return Translations.$current.withValue(.of(chosen)) { publication(detail, to: s, now: now) }
+        case "bulletin":
+            guard let month = subjectID.flatMap(BulletinMonth.init) else { return nil }
+            let published = try await BulletinStore.publishedLanguages(month, on: db)
+            guard let fallback = published.first else { return nil }
+            let chosen = s.preferences.language(among: published, original: published.contains(.en) ? .en : fallback)
+            let bulletin = try await BulletinStore.find(month, language: chosen, on: db)
+            return Translations.$current.withValue(.of(chosen)) {
+                let title = t("bulletin.title", ["month": month.label])
+                let link = "\(baseURL)/bulletins/\(month)/\(chosen.rawValue)"
+                let text = [title, "", BulletinView.oneLine(bulletin.introduction), "", t("mail.read"), link].joined(separator: "\n")
+                let html = BulletinView.document(bulletin, baseURL: baseURL).rendered
+                    .replacingOccurrences(of: "</body></html>", with: footerHTML(s).rendered + "</body></html>")
+                return envelope(to: s, language: chosen, subject: title, text: text, html: html, now: now)
+            }
         default:
             return nil
         }

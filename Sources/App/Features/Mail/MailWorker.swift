@@ -10,7 +10,7 @@ struct MailWorker: Sendable {
     let instance: String
     let mailer: any Mailer
     let composer: MailComposer
-    /// How long a publication waits before it is mailed, so that its translations can be published first.
+    /// How long a publication or bulletin waits before it is mailed, so that its translations can be published first.
     var publicationDelay: Int64 = 0
     var batchSize = 20
 
@@ -61,7 +61,7 @@ struct MailWorker: Sendable {
             UPDATE outbox SET status = 'sending', claimed_by = \(bind: instance), claimed_until = \(bind: now.seconds + 600),
               attempts = attempts + 1
             WHERE id IN (SELECT id FROM outbox WHERE (status = 'queued' AND not_before <= \(bind: now.seconds)
-                           AND (kind <> 'publication' OR created_at <= \(bind: now.seconds - publicationDelay)))
+                           AND (kind NOT IN ('publication', 'bulletin') OR created_at <= \(bind: now.seconds - publicationDelay)))
                          OR (status = 'sending' AND claimed_until < \(bind: now.seconds))
                          ORDER BY id LIMIT \(unsafeRaw: String(batchSize)) \(unsafeRaw: lock))
             RETURNING id, kind, subscriber_id, subject_id, attempts

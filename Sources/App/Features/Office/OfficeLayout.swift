@@ -39,6 +39,8 @@ struct OfficeLayout {
         var links: [HTML] = []
         if account.roles.contains(.editor) || account.roles.contains(.administrator) {
             links.append("<a href=\"\(OfficeRoute.publications(query: "").path)\">Publications</a>")
+            links.append("<a href=\"\(OfficeRoute.bulletins.path)\">Bulletins</a>")
+            links.append("<a href=\"\(OfficeRoute.annualReports.path)\">Annual report</a>")
         }
         if account.roles.contains(.caseOfficer) {
             links.append("<a href=\"\(OfficeRoute.cases(status: "").path)\">Cases</a>")

@@ -41,6 +41,11 @@ enum OfficeRoute: Hashable {
     case addresses
     case partnerRequests
     case mail
+    case bulletins
+    case bulletin(month: String, language: String)
+    case annualReports
+    case annualReport(year: String)
+    case annualReportFile(year: String, format: String)
     case partnerRequest(id: String)
 
     var pattern: [String] {
@@ -81,6 +86,11 @@ enum OfficeRoute: Hashable {
         case .addresses: ["office", "addresses"]
         case .partnerRequests: ["partner", "verifications"]
         case .mail: ["office", "mail"]
+        case .bulletins: ["office", "bulletins"]
+        case .bulletin: ["office", "bulletins", ":month", ":language"]
+        case .annualReports: ["office", "reports", "annual"]
+        case .annualReport: ["office", "reports", "annual", ":year"]
+        case .annualReportFile: ["office", "reports", "annual", ":year", ":format"]
         case .partnerRequest: ["partner", "verifications", ":id"]
         }
     }
@@ -93,7 +103,9 @@ enum OfficeRoute: Hashable {
              .caseMessages(let value), .caseAttachments(let value), .caseVerifications(let value), .intervention(let value),
              .partnerRequest(let value), .newIntervention(let value, _):
             values = [value]
-        case .caseAttachment(let id, let file), .casePerson(let id, let file): values = [id, file]
+        case .caseAttachment(let id, let file), .casePerson(let id, let file), .bulletin(let id, let file), .annualReportFile(let id, let file):
+            values = [id, file]
+        case .annualReport(let year): values = [year]
         default: break
         }
         let segments = pattern.map { segment -> String in

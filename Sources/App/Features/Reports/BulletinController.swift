@@ -1,0 +1,76 @@
+import Fluent
+import ObservatoryCore
+import Vapor
+
+/// The public archive of bulletins (`/bulletins`) and each bulletin (`/bulletins/2026-10/fr`, in its language).
+struct BulletinController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.localizedGet(["bulletins"]) { req in
+            .publicPage(BulletinView.archive(try await BulletinStore.archive(on: req.db)))
+        }
+        routes.grouped(PublicPageMiddleware()).get("bulletins", ":month", ":language") { req async throws -> Response in
+            guard let month = BulletinMonth(req.parameters.get("month") ?? ""), let language = Language(rawValue: req.parameters.get("language") ?? "") else {
+                throw Abort(.notFound)
+            }
+            return try await req.localized(language) {
+                let bulletin = try await BulletinStore.find(month, language: language, on: req.db)
+                guard bulletin.status == "published" else { throw Abort(.notFound) }
+                return .publicPage(BulletinView.page(bulletin))
+            }
+        }
+    }
+}
+
+/// Editors compose a month's bulletin: see what it lists, write the introduction, publish it (and send it).
+struct BulletinOfficeController: Sendable {
+    let registry: RouteRegistry
+    static let access = Access.roles([.editor, .administrator])
+
+    func boot(_ routes: any RoutesBuilder) {
+        routes.declare(.GET, OfficeRoute.bulletins.pattern, Self.access, registry: registry, use: index)
+        routes.declare(.GET, OfficeRoute.bulletin(month: "", language: "").pattern, Self.access, registry: registry, use: show)
+        routes.declare(.POST, OfficeRoute.bulletin(month: "", language: "").pattern, Self.access, registry: registry, use: save)
+    }
+
+    @Sendable func index(req: Request) async throws -> Response {
+        // The form of this page is a GET: month and language pick the bulletin to open.
+        if let month = req.query[String.self, at: "month"], let language = req.query[String.self, at: "language"] {
+            guard BulletinMonth(month) != nil, Language(rawValue: language) != nil else {
+                throw Abort(.badRequest, reason: "Give the month as YYYY-MM (e.g. 2026-10) and a language from the list.")
+            }
+            return req.redirect(to: OfficeRoute.bulletin(month: month, language: language).path, redirectType: .normal)
+        }
+        let archive = try await BulletinStore.archive(on: req.db)
+        let lastMonth = req.site.clock.today.adding(days: -req.site.clock.today.day)
+        return try await BulletinPages.index(archive, suggested: String(lastMonth.description.prefix(7)), viewer: try req.account,
+                                               csrf: CSRF.token(for: req)).encodeResponse(for: req)
+    }
+
+    func target(_ req: Request) throws -> (BulletinMonth, Language) {
+        guard let month = BulletinMonth(req.parameters.get("month") ?? ""), let language = Language(rawValue: req.parameters.get("language") ?? "") else {
+            throw Abort(.notFound, reason: "Bulletins are named by month and language, e.g. /office/bulletins/2026-10/fr.")
+        }
+        return (month, language)
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let (month, language) = try target(req)
+        let bulletin = try await BulletinStore.find(month, language: language, on: req.db)
+        let preview = Translations.$current.withValue(.of(language)) { BulletinView.content(bulletin, baseURL: "") }
+        return try await BulletinPages.show(bulletin, preview: preview, notice: req.query[String.self, at: "notice"], viewer: try req.account,
+                                              csrf: CSRF.token(for: req)).encodeResponse(for: req)
+    }
+
+    @Sendable func save(req: Request) async throws -> Response {
+        let (month, language) = try target(req), viewer = try req.account, now = req.site.clock.now()
+        let introduction = req.form.raw("introduction").replacingOccurrences(of: "\r\n", with: "\n")
+        guard introduction.count <= 20_000 else { throw Abort(.badRequest, reason: "The introduction is limited to 20,000 characters.") }
+        let publish = req.form["action"] == "publish"
+        try await BulletinStore.save(month, language: language, introduction: introduction, publish: publish, by: viewer.email, now: now, on: req.db)
+        try await AuditLog.record(AuditEvent(actor: viewer.email, action: publish ? "bulletin.publish" : "bulletin.save", recordType: "bulletin",
+                                             recordID: "\(month)-\(language.rawValue)"), now: now, on: req.db)
+        req.site.contentWatcher.invalidate()
+        return req.redirect(to: OfficeRoute.bulletin(month: month.description, language: language.rawValue).path + "?notice=" + (publish ? "published" : "saved"),
+                            redirectType: .normal)
+    }
+}
