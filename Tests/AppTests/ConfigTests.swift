@@ -52,6 +52,20 @@ import Testing
         #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment(["OBSERVATORY_KEY_FILE": "/no/such/key"]) }
     }
 
+    @Test func mailSettingsAreReadWithDefaultsAndNamedErrors() throws {
+        let config = try AppConfig.fromEnvironment(["OBSERVATORY_SMTP_HOST": "mail.example.org", "OBSERVATORY_SMTP_FROM": "obs@example.org",
+                                                    "OBSERVATORY_SMTP_USERNAME": "relay", "OBSERVATORY_SMTP_PASSWORD": "p"])
+        #expect(config.smtp?.port == 587 && config.smtp?.security == .starttls && config.smtp?.username == "relay" && config.mailDelayMinutes == 10)
+        #expect(try AppConfig.fromEnvironment(["OBSERVATORY_SMTP_HOST": "m", "OBSERVATORY_SMTP_FROM": "o@e.org", "OBSERVATORY_SMTP_SECURITY": "tls"]).smtp?.port == 465)
+        #expect(try AppConfig.fromEnvironment([:]).smtp == nil)
+        do {
+            _ = try AppConfig.fromEnvironment(["OBSERVATORY_SMTP_HOST": "m", "OBSERVATORY_SMTP_PORT": "99999", "OBSERVATORY_MAIL_DELAY_MINUTES": "-1"])
+            Issue.record("accepted bad mail settings")
+        } catch {
+            for name in ["OBSERVATORY_SMTP_PORT:", "OBSERVATORY_SMTP_FROM:", "OBSERVATORY_MAIL_DELAY_MINUTES:"] { #expect("\(error)".contains(name)) }
+        }
+    }
+
     @Test func postgresIsThereWhenCIRuns() {
         if ProcessInfo.processInfo.environment["CI"] == "true" {
             #expect(Engine.postgresURL != nil, "CI=true but OBSERVATORY_TEST_POSTGRES_URL is not set: PostgreSQL tests would not run")

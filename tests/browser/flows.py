@@ -317,12 +317,45 @@ def report_verify_approve_publish_and_follow_up(browser, site, records, shots):
     check(not any(c in browser.source for c in CANARIES), "nothing confidential in the chain")
 
 
+MAILBOX = None   # set by run.py: where the test SMTP server writes what it receives
+
+
+def subscribe_and_confirm_by_e_mail(browser, site, records, shots):
+    browser.replace_cookies([])
+    browser.go(site + "/")
+    browser.find("footer a[href='/subscribe']").click()
+    browser.find("#email").type("reader@example.org")
+    browser.find("input[name=languages][value=en]").click()   # English is ticked for an English page: the reader reads French
+    browser.find("input[name=languages][value=fr]").click()
+    browser.find("input[name=scope][value=all]").click()
+    browser.find("input[name=bulletin]").click()
+    shot(browser, shots, "11-subscribe")
+    browser.find("form.subscription-form button[type=submit]").submit()
+    check("Check your inbox" in browser.find("main").text, "asked to confirm")
+    # The worker sends the confirmation within seconds; read it as the reader's mail program would.
+    deadline, message = time.time() + 60, None
+    while time.time() < deadline and message is None:
+        files = sorted(f for f in os.listdir(MAILBOX) if f.endswith(".eml")) if os.path.isdir(MAILBOX) else []
+        message = open(os.path.join(MAILBOX, files[0]), newline="").read() if files else None
+        time.sleep(0.5)
+    check(message is not None, "a confirmation message arrived")
+    check("List-Unsubscribe:" in message and "X-Envelope-To: reader@example.org" in message, message[:800])
+    body = base64.b64decode("".join(message.split("Content-Transfer-Encoding: base64\r\n\r\n", 1)[1].split("\r\n\r\n")[0].split())).decode()
+    link = re.search(r"(http://\S+/subscribe/confirm/\S+)", body).group(1)
+    browser.go(link)
+    check(browser.find("html").attribute("lang") == "fr", "the page speaks the reader's language")
+    browser.find("main form button").submit()
+    check("Votre abonnement est confirmé." in browser.find("#subscription-message").text, "confirmed")
+    shot(browser, shots, "12-confirmed")
+
+
 ALL = [
     ("browse, filter by country and year, read an article, follow a translation", browse_filter_read_and_follow_a_translation),
     ("from an article to its country page", country_page_from_an_article),
     ("search from the box on every page, open a result; follow a country on the map", search_from_the_page_and_follow_the_map),
     ("an editor signs in with password and one-time code, writes a draft, publishes it", editor_writes_a_draft_then_publishes_it),
     ("switch to Arabic: right to left, translated navigation, map, country page, search", switch_to_arabic_then_map_and_search),
+    ("subscribe by e-mail, confirm from the link in the message", subscribe_and_confirm_by_e_mail),
     ("report a threat → receipt → partner verifies → appeal drafted, approved by another officer, published → follow-up",
      report_verify_approve_publish_and_follow_up),
 ]

@@ -43,6 +43,16 @@ def main():
     subprocess.run([binary, "user", "create", "--email", flows.EDITOR[0], "--role", "editor", "--password-stdin"], env=env,
                    input=flows.EDITOR[1] + "\n", text=True, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     port = free_port()
+    # A real SMTP server: the subscription flow reads its confirmation message from the mailbox directory.
+    mail_port = free_port()
+    mailbox = os.path.join(work, "mailbox")
+    smtp = subprocess.Popen([sys.executable, str(ROOT / "tests" / "smtp" / "server.py"), "--port", str(mail_port), "--dir", mailbox],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    smtp.stdout.readline()
+    flows.MAILBOX = mailbox
+    env.update(OBSERVATORY_SMTP_HOST="127.0.0.1", OBSERVATORY_SMTP_PORT=str(mail_port), OBSERVATORY_SMTP_SECURITY="none",
+               OBSERVATORY_SMTP_FROM="observatory@example.org", OBSERVATORY_MAIL_DELAY_MINUTES="0",
+               OBSERVATORY_PUBLIC_URL=f"http://127.0.0.1:{port}")
     server_log = open(os.path.join(work, "server.log"), "w+")
     server = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
                               stdout=server_log, stderr=subprocess.STDOUT)
@@ -66,6 +76,7 @@ def main():
             browser.quit()
         server.terminate()
         server.wait(10)
+        smtp.kill()
     # The server's whole output, read after the flows: no confidential value of the case flow in any line.
     server_log.seek(0)
     written = server_log.read()

@@ -97,6 +97,42 @@ def serve_without_demo_and_bad_configuration():
     bad = run(["serve"], DATABASE_URL="mysql://x", OBSERVATORY_NEW_DAYS="x")
     check(bad.returncode == 2, f"exit status {bad.returncode}")
     check("DATABASE_URL:" in bad.stderr and "OBSERVATORY_NEW_DAYS:" in bad.stderr, bad.stderr)
+    mail = run(["serve"], DATABASE_URL=db, OBSERVATORY_SMTP_HOST="mail.example.org", OBSERVATORY_SMTP_SECURITY="ssl",
+               OBSERVATORY_SMTP_USERNAME="relay")
+    check(mail.returncode == 2, f"exit status {mail.returncode}")
+    for name in ["OBSERVATORY_SMTP_SECURITY: expected none, starttls or tls", "OBSERVATORY_SMTP_FROM:", "give both or neither"]:
+        check(name in mail.stderr, f"{name}: {mail.stderr}")
+    postgres = run(["serve"], DATABASE_URL="postgres://observatory@127.0.0.1:1/x")
+    check(postgres.returncode == 2 and "OBSERVATORY_KEY_FILE" in postgres.stderr, postgres.stderr)
+    key = run(["key", "new"], DATABASE_URL=db)
+    check(key.returncode == 0 and len(key.stdout.strip()) == 44, key.stdout)
+
+
+def bulletin_and_annual_report_from_the_command_line():
+    generator = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "corpus", "gen.py")
+    archive = os.path.join(WORK, "reports.jsonl")
+    with open(archive, "w") as f:
+        subprocess.run([sys.executable, generator, "--count", "600", "--seed", "5", "--from-year", "2024", "--to-year", "2025"], stdout=f, check=True)
+    db = os.path.join(WORK, "reports.sqlite")
+    check(run(["import", archive], DATABASE_URL=db).returncode == 0, "import")
+    bulletin = os.path.join(WORK, "bulletin.html")
+    result = run(["bulletin", "2025-10", "--language", "fr", "--output", bulletin], DATABASE_URL=db)
+    check(result.returncode == 0, result.stderr)
+    html = open(bulletin).read()
+    check("Bulletin mensuel — octobre 2025" in html and "<h2>" in html and "/publications/" in html, html[:500])
+    bad = run(["bulletin", "October", "--output", bulletin], DATABASE_URL=db)
+    check(bad.returncode != 0 and "month: expected YYYY-MM" in bad.stderr, bad.stderr)
+    pdf = os.path.join(WORK, "report.pdf")
+    result = run(["report", "annual", "2025", "--output", pdf], DATABASE_URL=db)
+    check(result.returncode == 0 and "urgent interventions" in result.stdout, result.stderr + result.stdout)
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    check(pages > 10, f"a report of {pages} pages")
+    html_report = os.path.join(WORK, "report.html")
+    check(run(["report", "annual", "2025", "--output", html_report], DATABASE_URL=db).returncode == 0, "html report")
+    check('<nav class="toc">' in open(html_report).read(), "the HTML report has its contents")
+    wrong = run(["report", "annual", "2025", "--output", os.path.join(WORK, "report.docx")], DATABASE_URL=db)
+    check(wrong.returncode != 0 and ".html or .pdf" in wrong.stderr, wrong.stderr)
 
 
 def user_commands_and_audit_verification():
@@ -133,7 +169,8 @@ def user_commands_and_audit_verification():
 
 
 TESTS = [import_reports_bad_lines_and_exits_non_zero, serve_loads_the_demo_and_prints_its_url,
-         serve_without_demo_and_bad_configuration, user_commands_and_audit_verification]
+         serve_without_demo_and_bad_configuration, user_commands_and_audit_verification,
+         bulletin_and_annual_report_from_the_command_line]
 
 if __name__ == "__main__":
     passed = failed = 0
