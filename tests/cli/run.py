@@ -135,6 +135,19 @@ def bulletin_and_annual_report_from_the_command_line():
     check(wrong.returncode != 0 and ".html or .pdf" in wrong.stderr, wrong.stderr)
 
 
+def subscribers_import_names_bad_lines():
+    listing = os.path.join(WORK, "list.txt")
+    with open(listing, "w") as f:
+        f.write("# an old mailing list\nana@example.org,fr;en,all,bulletin\nnot an address\nben@example.org\nANA@example.org\ncy@example.org,de\n")
+    db = os.path.join(WORK, "subscribers.sqlite")
+    result = run(["subscribers", "import", "--file", listing], DATABASE_URL=db)
+    check(result.returncode == 1, f"exit status {result.returncode}")
+    check("line 3: address: not an e-mail address" in result.stderr and "line 6: languages:" in result.stderr, result.stderr)
+    check("2 added, 1 already subscribed, 2 rejected" in result.stdout, result.stdout)
+    count = run(["subscribers", "count"], DATABASE_URL=db)
+    check("active\t2" in count.stdout, count.stdout)
+
+
 def user_commands_and_audit_verification():
     db = os.path.join(WORK, "users.sqlite")
 
@@ -170,7 +183,7 @@ def user_commands_and_audit_verification():
 
 TESTS = [import_reports_bad_lines_and_exits_non_zero, serve_loads_the_demo_and_prints_its_url,
          serve_without_demo_and_bad_configuration, user_commands_and_audit_verification,
-         bulletin_and_annual_report_from_the_command_line]
+         bulletin_and_annual_report_from_the_command_line, subscribers_import_names_bad_lines]
 
 if __name__ == "__main__":
     passed = failed = 0

@@ -29,6 +29,7 @@ public enum Observatory {
             app.asyncCommands.use(KeyCommand(), as: "key")
             app.asyncCommands.use(BulletinCommand(), as: "bulletin")
             app.asyncCommands.use(ReportCommand(), as: "report")
+            app.asyncCommands.use(SubscribersCommand(), as: "subscribers")
             if command == "serve" {
                 try await prepareStorage(app, loadDemo: config.demo)
                 try await announceMissingAdministrator(app)
