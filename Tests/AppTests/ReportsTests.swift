@@ -47,11 +47,8 @@ import Vapor
         defer { server.stop() }
         try await withApp(engine, publicURL: "https://obs.example") { app in
             try await Self.october(app)
-            let cipher = app.site.cipher, now = testClock.now()
             for (email, languages, bulletin) in [("both@example.org", [Language.es, .fr], true), ("appeals@example.org", [.fr], false)] {
-                let (s, _) = try await SubscriberStore.request(email: email, preferences: .init(languages: languages, scope: bulletin ? .none : .all, bulletin: bulletin),
-                                                               now: now, cipher: cipher, on: app.db)
-                try await SubscriberStore.setStatus(s.id, .active, now: now, on: app.db)
+                try await SubscriptionTests.activeSubscriber(email, .init(languages: languages, scope: bulletin ? .none : .all, bulletin: bulletin), app)
             }
             let (_, secret) = try await TestAccounts.create("editor@example.org", [.editor], in: app)
             let editor = TestBrowser(app)

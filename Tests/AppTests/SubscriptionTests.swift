@@ -24,6 +24,12 @@ import Vapor
         return try await browser.post(path, fields)
     }
 
+    /// A confirmed subscriber, made straight in the store.
+    static func activeSubscriber(_ email: String, _ preferences: SubscriptionPreferences, _ app: Application, now: Date = testClock.now()) async throws {
+        let (s, _) = try await SubscriberStore.request(email: email, preferences: preferences, now: now, cipher: app.site.cipher, on: app.db)
+        try await SubscriberStore.setStatus(s.id, .active, now: now, on: app.db)
+    }
+
     static func link(_ pattern: String, in message: String) -> String? {
         firstMatch("https://obs\\.example(/\(pattern)/[A-Za-z0-9_-]{43})", in: decodedPart(message) ?? "")
     }
@@ -82,11 +88,7 @@ import Vapor
         let server = try TestSMTPServer()
         defer { server.stop() }
         try await withApp(engine, publicURL: "https://obs.example") { app in
-            let cipher = app.site.cipher, now = testClock.now()
-            func subscriber(_ email: String, _ p: SubscriptionPreferences) async throws {
-                let (s, _) = try await SubscriberStore.request(email: email, preferences: p, now: now, cipher: cipher, on: app.db)
-                try await SubscriberStore.setStatus(s.id, .active, now: now, on: app.db)
-            }
+            func subscriber(_ email: String, _ p: SubscriptionPreferences) async throws { try await Self.activeSubscriber(email, p, app) }
             try await subscriber("all@example.org", .init(languages: [.en], scope: .all))
             try await subscriber("mexico@example.org", .init(languages: [.en], scope: .selected, countries: ["MX"]))
             try await subscriber("statements@example.org", .init(languages: [.en], scope: .selected, types: [.statement]))
@@ -125,12 +127,7 @@ import Vapor
         let server = try TestSMTPServer()
         defer { server.stop() }
         try await withApp(engine, publicURL: "https://obs.example") { app in
-            let cipher = app.site.cipher, now = testClock.now()
-            for n in 0..<60 {
-                let (s, _) = try await SubscriberStore.request(email: "reader\(n)@example.org", preferences: .init(languages: [.en], scope: .all),
-                                                               now: now, cipher: cipher, on: app.db)
-                try await SubscriberStore.setStatus(s.id, .active, now: now, on: app.db)
-            }
+            for n in 0..<60 { try await Self.activeSubscriber("reader\(n)@example.org", .init(languages: [.en], scope: .all), app) }
             try await Self.publish(publication("appeal", .urgentIntervention, kind: .urgentAppeal), app)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for n in 0..<3 {
@@ -155,10 +152,8 @@ import Vapor
         defer { server.stop() }
         let clock = MutableClock()
         try await withApp(engine, clock: clock, publicURL: "https://obs.example") { app in
-            let cipher = app.site.cipher
             for email in ["tempfail@example.org", "bounce@example.org"] {
-                let (s, _) = try await SubscriberStore.request(email: email, preferences: .init(languages: [.en], scope: .all), now: clock.now(), cipher: cipher, on: app.db)
-                try await SubscriberStore.setStatus(s.id, .active, now: clock.now(), on: app.db)
+                try await Self.activeSubscriber(email, .init(languages: [.en], scope: .all), app, now: clock.now())
             }
             try await EditorialStore.save(publication("appeal", .urgentIntervention, kind: .urgentAppeal), status: .published, publishAt: nil, now: clock.now(), on: app.db)
             let worker = Self.worker(app, server)
