@@ -46,6 +46,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     try app.register(collection: SubscriptionController())
     MailOfficeController(registry: registry).boot(office)
     try app.register(collection: BulletinController())
+    try app.register(collection: DirectoryController())
     BulletinOfficeController(registry: registry).boot(office)
     AnnualReportController(registry: registry, pdf: WeasyPrint()).boot(office)
 
