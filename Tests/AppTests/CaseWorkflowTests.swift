@@ -116,6 +116,28 @@ import Vapor
     }
 
     @Test(arguments: Engine.all)
+    func aPartnersAccessEndsOnTheDayTheOfficerChose(_ engine: Engine) async throws {
+        let clock = MutableClock()
+        try await withApp(engine, clock: clock) { app in
+            let team = try await CaseTeam.make(app)
+            try await team.drafter.get("/office/cases/new")
+            let opened = try await team.drafter.post("/office/cases/new", [("label", "L"), ("country", "MX"), ("risk", "low"), ("kind", "defender")])
+            let casePath = try #require(opened.location)
+            try await team.drafter.get(casePath)
+            try await team.drafter.post("\(casePath)/verifications", [("organisation", "org-1"), ("shared", "Please confirm."), ("days", "7")])
+            #expect(try await team.drafter.get(casePath).body.contains("access until 2026-11-27"))
+            let requestID = try #require(firstMatch("/partner/verifications/(verification-[a-z0-9]{12})", in: try await team.partner.get("/partner/verifications").body))
+            #expect(try await team.partner.get("/partner/verifications/\(requestID)").status == .ok)
+            clock.advance(seconds: 7 * 86_400 + 1)
+            try await team.partner.signIn("partner@example.org", clock: clock)   // a week later: a new session
+            let late = try await team.partner.get("/partner/verifications/\(requestID)")
+            #expect(late.status == .forbidden && late.body.contains("Your access to this request has ended"))
+            #expect(try await team.partner.post("/partner/verifications/\(requestID)", [("answer", "confirmed")]).status == .forbidden)
+            #expect(try await team.partner.get("/partner/verifications").body.contains("(access ended)"))
+        }
+    }
+
+    @Test(arguments: Engine.all)
     func statusChangesFollowTheStateMachine(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             let team = try await CaseTeam.make(app)

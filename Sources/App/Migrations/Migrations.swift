@@ -17,5 +17,6 @@ enum Migrations {
         CreateInterventions(),          // 012
         CreateSubscriptions(),          // 013
         CreateReports(),                // 014
+        AddVerificationExpiry(),        // 015
     ]
 }

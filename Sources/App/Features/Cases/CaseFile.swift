@@ -91,6 +91,10 @@ struct Verification: Sendable {
     var note: String?
     var answeredAt: Int64?
     var answeredBy: String?
+    /// The partner's access ends then (nil: no end).
+    var expiresAt: Int64? = nil
+
+    func isOpen(at now: Int64) -> Bool { expiresAt.map { now < $0 } ?? true }
 }
 
 struct TimelineEvent: Sendable {

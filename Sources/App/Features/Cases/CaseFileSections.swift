@@ -87,7 +87,7 @@ enum CaseFileSections {
     static func verifications(_ c: CaseFile, organisations: [(id: String, name: String)], errors e: [String: String], csrf: String) -> HTML {
         let rows: [HTML] = c.verifications.map { v in
             """
-            <tr><td>\(v.organisationName)</td><td>\(CasePages.day(v.askedAt)) by \(v.askedBy)</td><td class="shared">\(v.shared)</td>
+            <tr><td>\(v.organisationName)</td><td>\(CasePages.day(v.askedAt)) by \(v.askedBy)\(v.expiresAt.map { "; access until \(CasePages.day($0))" } ?? "")</td><td class="shared">\(v.shared)</td>
             <td class="answer">\(v.answer?.label ?? "Waiting")</td><td>\(v.note ?? "")</td><td>\(v.answeredBy.map { "\($0), \(CasePages.day(v.answeredAt ?? 0))" } ?? "")</td></tr>
             """
         }
@@ -97,6 +97,7 @@ enum CaseFileSections {
         <form method="post" action="\(OfficeRoute.caseVerifications(id: c.id).path)" class="office-form">\(CSRF.field(csrf))
         \(EditorialPages.select("organisation", label: "Ask the partner organisation", value: "", options: organisations.map { ($0.id, $0.name) }, error: e["organisation"]))
         \(EditorialPages.textarea("shared", label: "What they may read (only this is shown to them)", value: "", rows: 5, error: e["shared"]))
+        \(EditorialPages.select("days", label: "Their access lasts", value: "14", options: [("7", "7 days"), ("14", "14 days"), ("30", "30 days"), ("90", "90 days")], error: nil))
         <p class="actions"><button type="submit">Ask to verify</button></p></form></section>
         """
     }

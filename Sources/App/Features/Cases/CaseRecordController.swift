@@ -130,7 +130,8 @@ struct CaseRecordController: Sendable {
         guard !shared.isEmpty, shared.count <= 20_000 else {
             return try await CaseController.again(file, req, errors: ["shared": "Write what the partner may read (at most 20,000 characters)."])
         }
-        _ = try await VerificationStore.ask(case: file, organisationID: form["organisation"], shared: shared, by: try req.account.email,
+        let days = Int(form["days"]).flatMap { [7, 14, 30, 90].contains($0) ? $0 : nil } ?? 14
+        _ = try await VerificationStore.ask(case: file, organisationID: form["organisation"], shared: shared, days: days, by: try req.account.email,
                                            now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
         return try await done(req, file, "verification.ask", notice: "verification")
     }

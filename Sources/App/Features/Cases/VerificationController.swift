@@ -18,15 +18,20 @@ struct VerificationController: Sendable {
     @Sendable func index(req: Request) async throws -> Response {
         let viewer = try req.account
         let requests = try await VerificationStore.forOrganisation(viewer.organisationID ?? "", cipher: req.site.cipher, on: req.db)
-        return try await PartnerPages.index(requests, viewer: viewer, csrf: CSRF.token(for: req)).encodeResponse(for: req)
+        return try await PartnerPages.index(requests, now: req.site.clock.now().seconds, viewer: viewer, csrf: CSRF.token(for: req))
+            .encodeResponse(for: req)
     }
 
-    /// The request, only when addressed to the viewer's organisation: any other id is "not found".
+    /// The request, only when addressed to the viewer's organisation (any other id is "not found") and while
+    /// the access the case officer gave lasts.
     func target(_ req: Request) async throws -> Verification {
         let id = req.parameters.get("id") ?? ""
         guard let organisation = try req.account.organisationID,
               let found = try await VerificationStore.find(id, organisationID: organisation, cipher: req.site.cipher, on: req.db) else {
             throw Abort(.notFound, reason: "There is no request “\(id.prefix(80))” for your organisation.")
+        }
+        guard found.isOpen(at: req.site.clock.now().seconds) else {
+            throw Abort(.forbidden, reason: "Your access to this request has ended. Ask the Observatory’s case officer if you still need it.")
         }
         return found
     }
@@ -57,9 +62,12 @@ struct VerificationController: Sendable {
 
 /// The partner's pages.
 enum PartnerPages {
-    static func index(_ requests: [Verification], viewer: Account, csrf: String) -> HTML {
+    static func index(_ requests: [Verification], now: Int64, viewer: Account, csrf: String) -> HTML {
         let rows: [HTML] = requests.map { v in
-            "<tr><td><a href=\"\(OfficeRoute.partnerRequest(id: v.id).path)\">Request of \(CasePages.day(v.askedAt))</a></td><td>\(v.answer?.label ?? "Waiting for your answer")</td></tr>"
+            let access: HTML = v.expiresAt.map { "until \(CasePages.day($0))" } ?? ""
+            return v.isOpen(at: now)
+                ? "<tr><td><a href=\"\(OfficeRoute.partnerRequest(id: v.id).path)\">Request of \(CasePages.day(v.askedAt))</a> \(access)</td><td>\(v.answer?.label ?? "Waiting for your answer")</td></tr>"
+                : "<tr class=\"expired\"><td>Request of \(CasePages.day(v.askedAt)) (access ended)</td><td>\(v.answer?.label ?? "")</td></tr>"
         }
         return OfficeLayout(title: "Verification requests", account: viewer, csrf: csrf).render("""
         <h1>Verification requests</h1>

@@ -6,16 +6,17 @@ import SQLKit
 /// Requests to partner organisations to verify a case, and their answers. A partner reads only what was
 /// shared with its organisation: `shared` is written for it by the case officer.
 enum VerificationStore {
-    static func ask(case file: CaseFile, organisationID: String, shared: String, by actor: String, now: Date,
+    static func ask(case file: CaseFile, organisationID: String, shared: String, days: Int = 14, by actor: String, now: Date,
                     cipher: FieldCipher, on db: any Database) async throws -> String {
         let id = RandomID.make("verification")
         let name = try await organisationName(organisationID, on: db) ?? organisationID
         try await db.transaction { tx in
             try await tx.sql.insert(into: "verifications")
-                .columns("id", "case_id", "organisation_id", "shared_sealed", "asked_at", "asked_by")
-                .values(id, file.id, organisationID, cipher.seal(shared, context: "verifications.shared"), now.seconds, actor)
+                .columns("id", "case_id", "organisation_id", "shared_sealed", "asked_at", "asked_by", "expires_at")
+                .values(id, file.id, organisationID, cipher.seal(shared, context: "verifications.shared"), now.seconds, actor,
+                        now.seconds + Int64(days) * 86_400)
                 .run()
-            try await Timeline.add("Verification asked of \(name)", actor: actor, case: file.id, now: now, on: tx)
+            try await Timeline.add("Verification asked of \(name) (access for \(days) days)", actor: actor, case: file.id, now: now, on: tx)
             try await CaseStore.touch(file.id, now: now, on: tx)
         }
         try await CaseStore.advance(file, to: .underVerification, by: actor, now: now, on: db)
@@ -24,12 +25,12 @@ enum VerificationStore {
 
     struct Row: Decodable {
         let id: String, caseId: String, organisationId: String, name: String?, sharedSealed: String, askedAt: Int64, askedBy: String
-        let answer: String?, noteSealed: String?, answeredAt: Int64?, answeredBy: String?
+        let answer: String?, noteSealed: String?, answeredAt: Int64?, answeredBy: String?, expiresAt: Int64?
     }
 
     static let select = """
         SELECT v.id, v.case_id, v.organisation_id, o.name, v.shared_sealed, v.asked_at, v.asked_by, v.answer, v.note_sealed,
-        v.answered_at, v.answered_by FROM verifications v LEFT JOIN organisations o ON o.id = v.organisation_id
+        v.answered_at, v.answered_by, v.expires_at FROM verifications v LEFT JOIN organisations o ON o.id = v.organisation_id
         """
 
     static func verification(_ row: Row, cipher: FieldCipher) throws -> Verification {
@@ -37,7 +38,7 @@ enum VerificationStore {
                      shared: try cipher.open(row.sharedSealed, context: "verifications.shared"), askedAt: row.askedAt, askedBy: row.askedBy,
                      answer: row.answer.flatMap(VerificationAnswer.init(rawValue:)),
                      note: try row.noteSealed.map { try cipher.open($0, context: "verifications.note") },
-                     answeredAt: row.answeredAt, answeredBy: row.answeredBy)
+                     answeredAt: row.answeredAt, answeredBy: row.answeredBy, expiresAt: row.expiresAt)
     }
 
     static func forCase(_ caseID: String, cipher: FieldCipher, on db: any Database) async throws -> [Verification] {
