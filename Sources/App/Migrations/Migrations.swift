@@ -18,5 +18,6 @@ enum Migrations {
         CreateSubscriptions(),          // 013
         CreateReports(),                // 014
         AddVerificationExpiry(),        // 015
+        CreateActionCounts(),           // 016
     ]
 }

@@ -47,6 +47,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     MailOfficeController(registry: registry).boot(office)
     try app.register(collection: BulletinController())
     try app.register(collection: DirectoryController())
+    try app.register(collection: TakeActionController())
     BulletinOfficeController(registry: registry).boot(office)
     AnnualReportController(registry: registry, pdf: WeasyPrint()).boot(office)
 

@@ -52,6 +52,7 @@ enum PublicationShowPage {
         <h1><bdi>\(p.displayTitle)</bdi></h1>
         <dl>\(facts)</dl>
         \(chain)
+        \(p.interventionKind == .urgentAppeal ? "<p class=\"take-action\"><a class=\"button\" href=\"\(SiteRoute.publication(id: p.id).path)/take-action\">\(t("action.title"))</a></p>" as HTML : .empty)
         <div class="body">\(Markdown.render(c.publication.body))</div>
         \(translations)
         </article>
