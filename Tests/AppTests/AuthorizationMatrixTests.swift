@@ -47,6 +47,10 @@ import Vapor
         "POST /office/users/:id/reset-two-factor": ["administrator"],
         "GET /office/audit": ["administrator"],
         "GET /office/mail": ["administrator"],
+        "GET /office/calls": ["editor", "case-officer"],
+        "POST /office/calls": ["editor", "case-officer"],
+        "GET /office/calls/:id": ["editor", "case-officer"],
+        "GET /office/calls/:id/answers.csv": ["editor", "case-officer"],
         "GET /office/bulletins": ["administrator", "editor"],
         "GET /office/bulletins/:month/:language": ["administrator", "editor"],
         "POST /office/bulletins/:month/:language": ["administrator", "editor"],
@@ -115,7 +119,7 @@ import Vapor
                 let key = "\(route.method.rawValue) \(route.pathDescription)"
                 let path = "/" + route.path.map { segment in
                     switch segment {
-                    case ":id": route.path.contains("users") ? target.id : (route.path.contains("cases") ? caseID : "pub-1")
+                    case ":id": route.path.contains("users") ? target.id : (route.path.contains("cases") ? caseID : (route.path.contains("calls") ? "a-call" : "pub-1"))
                     case ":token": "no-such-token"
                     case ":file", ":person": "no-such-record"
                     case ":month": "2026-10"

@@ -19,5 +19,6 @@ enum Migrations {
         CreateReports(),                // 014
         AddVerificationExpiry(),        // 015
         CreateActionCounts(),           // 016
+        CreateCallsForInput(),          // 017
     ]
 }

@@ -45,6 +45,9 @@ struct OfficeLayout {
         if account.roles.contains(.caseOfficer) {
             links.append("<a href=\"\(OfficeRoute.cases(status: "").path)\">Cases</a>")
         }
+        if account.roles.contains(.caseOfficer) || account.roles.contains(.editor) {
+            links.append("<a href=\"\(OfficeRoute.calls.path)\">Calls for input</a>")
+        }
         if account.roles.contains(.partner) {
             links.append("<a href=\"\(OfficeRoute.partnerRequests.path)\">Verification requests</a>")
         }

@@ -44,6 +44,9 @@ enum OfficeRoute: Hashable {
     case bulletins
     case bulletin(month: String, language: String)
     case annualReports
+    case calls
+    case call(id: String)
+    case callAnswers(id: String)
     case annualReport(year: String)
     case annualReportFile(year: String, format: String)
     case partnerRequest(id: String)
@@ -89,6 +92,9 @@ enum OfficeRoute: Hashable {
         case .bulletins: ["office", "bulletins"]
         case .bulletin: ["office", "bulletins", ":month", ":language"]
         case .annualReports: ["office", "reports", "annual"]
+        case .calls: ["office", "calls"]
+        case .call: ["office", "calls", ":id"]
+        case .callAnswers: ["office", "calls", ":id", "answers.csv"]
         case .annualReport: ["office", "reports", "annual", ":year"]
         case .annualReportFile: ["office", "reports", "annual", ":year", ":format"]
         case .partnerRequest: ["partner", "verifications", ":id"]
@@ -101,7 +107,7 @@ enum OfficeRoute: Hashable {
         case .setup(let value), .user(let value), .userReset(let value), .userResetTwoFactor(let value), .publication(let value),
              .caseFile(let value), .caseStatus(let value), .casePeople(let value), .caseActs(let value), .caseSources(let value),
              .caseMessages(let value), .caseAttachments(let value), .caseVerifications(let value), .intervention(let value),
-             .partnerRequest(let value), .newIntervention(let value, _):
+             .partnerRequest(let value), .newIntervention(let value, _), .call(let value), .callAnswers(let value):
             values = [value]
         case .caseAttachment(let id, let file), .casePerson(let id, let file), .bulletin(let id, let file), .annualReportFile(let id, let file):
             values = [id, file]
