@@ -12,7 +12,7 @@ import urllib.request
 EDITOR = ("editor@example.org", "plover-violin-harbour-7")
 # The case workflow's people (same password): two case officers and a partner of the first organisation.
 CASE_TEAM = [("drafter@example.org", "case-officer", None), ("approver@example.org", "case-officer", None),
-             ("partner@example.org", "partner", "org-3-0001")]
+             ("partner@example.org", "partner", "org-3-0001"), ("writer@example.org", "editor", None)]
 # Confidential values typed in the case flow: none may appear on a public page or in the server's log.
 CANARIES = ["Wq3CANARYname", "Wq3CANARYcontact", "Wq3CANARYaccount", "Wq3CANARYfile"]
 
@@ -349,6 +349,41 @@ def subscribe_and_confirm_by_e_mail(browser, site, records, shots):
     shot(browser, shots, "12-confirmed")
 
 
+def filter_the_directory_and_answer_a_call_for_input(browser, site, records, shots):
+    people = People(browser, site)
+    # Staff open a call for input.
+    people.become("writer")
+    sign_in_as(browser, site, "writer@example.org")
+    browser.go(site + "/office/calls")
+    browser.find("#id").type("whrd-needs")
+    browser.find("#title").type("Women defenders: your needs")
+    browser.set_value("#deadline", "2099-12-31")
+    browser.find("#text").type("Tell us what you need to work safely.")
+    browser.find("input[name=open]").click()
+    browser.find("form.office-form button[type=submit]").submit()
+    # A reader filters the directory by type, opens an organisation, then answers the call in French.
+    people.become("visitor")
+    browser.go(site + "/organisations")
+    total = int(re.search(r"(\d+) organisations", browser.find("#directory-count").text).group(1))
+    link = browser.find("aside.facets ul.facet-type a")
+    expected = int(browser.find("aside.facets ul.facet-type .count").text)
+    link.click()
+    check(f"{expected} organisations" in browser.find("#directory-count").text and expected <= total, "the type filter and its count")
+    shot(browser, shots, "13-directory")
+    browser.find("ol.organisations a").click()
+    check(browser.url.split("/organisations/")[1] != "", "an organisation's page")
+    browser.go(site + "/fr/calls")
+    browser.find("#calls a").click()
+    browser.find("#answer").type("Nous avons besoin de formations à la sécurité numérique.")
+    browser.find("#who").type("Collectif test")
+    browser.find("form.call-form button[type=submit]").submit()
+    check("Seule l’équipe de l’Observatoire la lira." in browser.find("#call-thanks").text, "the answer is received")
+    shot(browser, shots, "14-call-answered")
+    people.become("writer")
+    browser.go(site + "/office/calls/whrd-needs")
+    check("Collectif test" in browser.find("#call-answers").text, "staff read the answer")
+
+
 ALL = [
     ("browse, filter by country and year, read an article, follow a translation", browse_filter_read_and_follow_a_translation),
     ("from an article to its country page", country_page_from_an_article),
@@ -356,6 +391,7 @@ ALL = [
     ("an editor signs in with password and one-time code, writes a draft, publishes it", editor_writes_a_draft_then_publishes_it),
     ("switch to Arabic: right to left, translated navigation, map, country page, search", switch_to_arabic_then_map_and_search),
     ("subscribe by e-mail, confirm from the link in the message", subscribe_and_confirm_by_e_mail),
+    ("filter the directory, open an organisation, answer a call for input", filter_the_directory_and_answer_a_call_for_input),
     ("report a threat → receipt → partner verifies → appeal drafted, approved by another officer, published → follow-up",
      report_verify_approve_publish_and_follow_up),
 ]

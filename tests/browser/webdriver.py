@@ -49,6 +49,10 @@ class Browser:
     def _s(self, path, method="GET", body=None):
         return self._call(method, f"/session/{self.session}{path}", body)
 
+    def set_value(self, css, value):
+        """Sets a field's value directly (date inputs take typed keys in the browser's locale format)."""
+        self._s("/execute/sync", "POST", {"script": "document.querySelector(arguments[0]).value = arguments[1]", "args": [css, value]})
+
     def cookies(self):
         return self._s("/cookie")
 
