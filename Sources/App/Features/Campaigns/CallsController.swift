@@ -14,13 +14,7 @@ struct CallsController: RouteCollection {
         }
     }
 
-    func page(_ html: HTML, _ req: Request, status: HTTPStatus = .ok) -> Response {
-        let response = Response(status: status, body: .init(string: html.description))
-        response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        if let (name, cookie) = CSRF.pendingCookie(for: req) { response.cookies[name] = cookie }
-        return response
-    }
+    func page(_ html: HTML, _ req: Request, status: HTTPStatus = .ok) -> Response { .privatePage(html, for: req, status: status) }
 
     func index(_ req: Request) async throws -> Response {
         let today = req.site.clock.today

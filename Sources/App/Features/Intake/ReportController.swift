@@ -18,14 +18,7 @@ struct ReportController: RouteCollection {
         }
     }
 
-    /// A private page: never cached, and it sets the form's CSRF cookie when it made one.
-    func page(_ html: HTML, _ req: Request, status: HTTPStatus = .ok) -> Response {
-        let response = Response(status: status, body: .init(string: html.description))
-        response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        if let (name, cookie) = CSRF.pendingCookie(for: req) { response.cookies[name] = cookie }
-        return response
-    }
+    func page(_ html: HTML, _ req: Request, status: HTTPStatus = .ok) -> Response { .privatePage(html, for: req, status: status) }
 
     func limited(_ req: Request, _ bucket: String, _ limit: Int) -> Bool {
         let limiter = req.site.intakeLimiter, now = req.site.clock.now()

@@ -35,11 +35,7 @@ struct TakeActionController: RouteCollection {
         let country = p.summary.countries.first
         let addresses = try await country.asyncMap { try await AddressBook.addresses(country: $0.code, on: req.db) } ?? []
         let html = TakeActionView.render(p, addresses: addresses, count: try await Self.count(p.id, on: req.db), thanks: thanks, csrf: CSRF.token(for: req))
-        let response = Response(status: .ok, body: .init(string: html.description))
-        response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        if let (name, cookie) = CSRF.pendingCookie(for: req) { response.cookies[name] = cookie }
-        return response
+        return .privatePage(html, for: req)
     }
 
     func act(_ req: Request) async throws -> Response {

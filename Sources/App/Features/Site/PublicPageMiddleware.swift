@@ -106,3 +106,15 @@ extension Response {
         return response
     }
 }
+
+extension Response {
+    /// A public page with a form (its own CSRF token): never cached, and it sets the form's CSRF cookie when the
+    /// request made one. The report form, subscriptions, calls for input, taking action.
+    static func privatePage(_ html: some CustomStringConvertible, for req: Request, status: HTTPStatus = .ok) -> Response {
+        let response = Response(status: status, body: .init(string: html.description))
+        response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        if let (name, cookie) = CSRF.pendingCookie(for: req) { response.cookies[name] = cookie }
+        return response
+    }
+}

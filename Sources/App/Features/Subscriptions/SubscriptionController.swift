@@ -33,11 +33,8 @@ struct SubscriptionController: RouteCollection {
     }
 
     func page(_ html: HTML, _ req: Request, status: HTTPStatus = .ok) -> Response {
-        let response = Response(status: status, body: .init(string: html.description))
-        response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        let response = Response.privatePage(html, for: req, status: status)
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")   // the token is in the address
-        if let (name, cookie) = CSRF.pendingCookie(for: req) { response.cookies[name] = cookie }
         return response
     }
 
