@@ -48,6 +48,8 @@ import Vapor
         "GET /office/audit": ["administrator"],
         "GET /office/mail": ["administrator"],
         "GET /office/calls": ["editor", "case-officer"],
+        "GET /office/organisations/:id": ["administrator", "editor", "case-officer"],
+        "POST /office/organisations/:id": ["administrator", "editor", "case-officer"],
         "POST /office/calls": ["editor", "case-officer"],
         "GET /office/calls/:id": ["editor", "case-officer"],
         "GET /office/calls/:id/answers.csv": ["editor", "case-officer"],
@@ -119,7 +121,7 @@ import Vapor
                 let key = "\(route.method.rawValue) \(route.pathDescription)"
                 let path = "/" + route.path.map { segment in
                     switch segment {
-                    case ":id": route.path.contains("users") ? target.id : (route.path.contains("cases") ? caseID : (route.path.contains("calls") ? "a-call" : "pub-1"))
+                    case ":id": route.path.contains("users") ? target.id : (route.path.contains("cases") ? caseID : (route.path.contains("calls") ? "a-call" : (route.path.contains("organisations") ? "org-1" : "pub-1")))
                     case ":token": "no-such-token"
                     case ":file", ":person": "no-such-record"
                     case ":month": "2026-10"

@@ -61,6 +61,26 @@ import Vapor
             #expect(show.status == .ok && show.body.contains("<html lang=\"fr\"") && show.body.contains("Publications qui la mentionnent"))
             #expect(show.body.contains("/fr/publications/p-org"))
             #expect(try await app.get("/organisations/no-such-org").status == .notFound)
+            // Editors correct the public details; only case officers read and write the contacts.
+            let (_, editorSecret) = try await TestAccounts.create("editor@example.org", [.editor], in: app)
+            let editor = TestBrowser(app)
+            try await editor.signIn("editor@example.org", secret: editorSecret)
+            let form = try await editor.get("/office/organisations/\(target.id)")
+            #expect(form.status == .ok && !form.body.contains("name=\"contacts\""))
+            try await editor.post("/office/organisations/\(target.id)", [("name", target.name), ("website", "https://example.org"),
+                                                                        ("description", "Founded by **lawyers**."), ("contacts", "ignored")])
+            let (_, officerSecret) = try await TestAccounts.create("officer@example.org", [.caseOfficer], secondFactor: true, in: app)
+            let officer = TestBrowser(app)
+            try await officer.signIn("officer@example.org", secret: officerSecret)
+            #expect(try await officer.get("/office/organisations/\(target.id)").body.contains("name=\"contacts\" rows=\"5\"></textarea>"), "the editor could not set them")
+            try await officer.post("/office/organisations/\(target.id)", [("name", target.name), ("website", "https://example.org"),
+                                                                         ("description", "Founded by **lawyers**."), ("contacts", "Signal: +52 000 111")])
+            #expect(try await officer.get("/office/organisations/\(target.id)").body.contains("Signal: +52 000 111"))
+            let updated = try await app.get("/organisations/\(target.id)")
+            #expect(updated.body.contains("Founded by <strong>lawyers</strong>.") && !updated.body.contains("+52 000 111"))
+            let reimport = try await ArchiveImporter(db: app.db).importFile(at: file)
+            #expect(reimport.updated == 311)
+            #expect(try await OrganisationOfficeController.contacts(target.id, cipher: app.site.cipher, on: app.db) == "Signal: +52 000 111", "a new import keeps them")
             let bad = try await app.get("/organisations?country=zz")
             #expect(bad.status == .badRequest && bad.body.contains("country"))
         }

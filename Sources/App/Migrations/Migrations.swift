@@ -20,5 +20,6 @@ enum Migrations {
         AddVerificationExpiry(),        // 015
         CreateActionCounts(),           // 016
         CreateCallsForInput(),          // 017
+        AddOrganisationDetails(),       // 018
     ]
 }

@@ -50,6 +50,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     try app.register(collection: TakeActionController())
     try app.register(collection: CallsController())
     CallsOfficeController(registry: registry).boot(office)
+    OrganisationOfficeController(registry: registry).boot(office)
     BulletinOfficeController(registry: registry).boot(office)
     AnnualReportController(registry: registry, pdf: WeasyPrint()).boot(office)
 

@@ -87,7 +87,7 @@ enum CaseFileSections {
     static func verifications(_ c: CaseFile, organisations: [(id: String, name: String)], errors e: [String: String], csrf: String) -> HTML {
         let rows: [HTML] = c.verifications.map { v in
             """
-            <tr><td>\(v.organisationName)</td><td>\(CasePages.day(v.askedAt)) by \(v.askedBy)\(v.expiresAt.map { "; access until \(CasePages.day($0))" } ?? "")</td><td class="shared">\(v.shared)</td>
+            <tr><td><a href="\(OfficeRoute.organisation(id: v.organisationID).path)">\(v.organisationName)</a></td><td>\(CasePages.day(v.askedAt)) by \(v.askedBy)\(v.expiresAt.map { "; access until \(CasePages.day($0))" } ?? "")</td><td class="shared">\(v.shared)</td>
             <td class="answer">\(v.answer?.label ?? "Waiting")</td><td>\(v.note ?? "")</td><td>\(v.answeredBy.map { "\($0), \(CasePages.day(v.answeredAt ?? 0))" } ?? "")</td></tr>
             """
         }

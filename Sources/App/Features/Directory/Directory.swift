@@ -8,6 +8,7 @@ import Vapor
 struct DirectoryEntry: Sendable, Decodable {
     let id: String, name: String, type: String?, countryCode: String?, workingLanguages: String, networks: String
     let founded: Int?, website: String?
+    var description: String? = nil
 
     var languages: [String] { workingLanguages.split(separator: ",").map(String.init) }
     var networkSlugs: [String] { networks.split(separator: ",").map(String.init) }
@@ -71,7 +72,7 @@ enum DirectoryQueries {
     }
 
     static func find(_ id: String, on db: any Database) async throws -> DirectoryEntry? {
-        try await db.sql.raw("SELECT id, name, type, country_code, working_languages, networks, founded, website FROM organisations WHERE id = \(bind: id)")
+        try await db.sql.raw("SELECT id, name, type, country_code, working_languages, networks, founded, website, description FROM organisations WHERE id = \(bind: id)")
             .first(decoding: DirectoryEntry.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 

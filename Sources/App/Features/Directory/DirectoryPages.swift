@@ -90,6 +90,7 @@ enum DirectoryPages {
         return Layout(title: o.name, facts: nil, canonical: "/organisations/\(SiteRoute.escapeSegment(o.id))").render("""
         <article class="organisation"><h1><bdi>\(o.name)</bdi></h1>
         <dl>\(facts)</dl>
+        \(o.description.map { $0.isEmpty ? .empty : "<div class=\"body\">\(Markdown.render($0))</div>" as HTML } ?? .empty)
         <section aria-labelledby="mentions"><h2 id="mentions">\(t("dir.mentions"))</h2>
         \(mentions.isEmpty ? "<p>—</p>" as HTML : ListItemView.list(mentions))</section>
         <p><a href="\(prefix)/organisations">\(t("dir.title"))</a></p></article>

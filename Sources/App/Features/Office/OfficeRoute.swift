@@ -45,6 +45,7 @@ enum OfficeRoute: Hashable {
     case bulletin(month: String, language: String)
     case annualReports
     case calls
+    case organisation(id: String)
     case call(id: String)
     case callAnswers(id: String)
     case annualReport(year: String)
@@ -93,6 +94,7 @@ enum OfficeRoute: Hashable {
         case .bulletin: ["office", "bulletins", ":month", ":language"]
         case .annualReports: ["office", "reports", "annual"]
         case .calls: ["office", "calls"]
+        case .organisation: ["office", "organisations", ":id"]
         case .call: ["office", "calls", ":id"]
         case .callAnswers: ["office", "calls", ":id", "answers.csv"]
         case .annualReport: ["office", "reports", "annual", ":year"]
@@ -107,7 +109,7 @@ enum OfficeRoute: Hashable {
         case .setup(let value), .user(let value), .userReset(let value), .userResetTwoFactor(let value), .publication(let value),
              .caseFile(let value), .caseStatus(let value), .casePeople(let value), .caseActs(let value), .caseSources(let value),
              .caseMessages(let value), .caseAttachments(let value), .caseVerifications(let value), .intervention(let value),
-             .partnerRequest(let value), .newIntervention(let value, _), .call(let value), .callAnswers(let value):
+             .partnerRequest(let value), .newIntervention(let value, _), .call(let value), .callAnswers(let value), .organisation(let value):
             values = [value]
         case .caseAttachment(let id, let file), .casePerson(let id, let file), .bulletin(let id, let file), .annualReportFile(let id, let file):
             values = [id, file]

@@ -1,0 +1,71 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+import Vapor
+
+/// The back office's directory: editors and case officers correct an organisation's public details and
+/// description; its contacts (people, phones, secure channels) are sealed and only case officers and
+/// administrators read or change them.
+struct OrganisationOfficeController: Sendable {
+    let registry: RouteRegistry
+    static let access = Access.roles([.editor, .caseOfficer, .administrator])
+
+    func boot(_ routes: any RoutesBuilder) {
+        routes.declare(.GET, OfficeRoute.organisation(id: "").pattern, Self.access, registry: registry, use: show)
+        routes.declare(.POST, OfficeRoute.organisation(id: "").pattern, Self.access, registry: registry, use: save)
+    }
+
+    static func readsContacts(_ account: Account) -> Bool { !account.roles.isDisjoint(with: [.caseOfficer, .administrator]) }
+
+    func target(_ req: Request) async throws -> DirectoryEntry {
+        guard let o = try await DirectoryQueries.find(req.parameters.get("id") ?? "", on: req.db) else { throw Abort(.notFound, reason: "There is no such organisation.") }
+        return o
+    }
+
+    static func contacts(_ id: String, cipher: FieldCipher, on db: any Database) async throws -> String {
+        struct Row: Decodable { let contactsSealed: String? }
+        let row = try await db.sql.raw("SELECT contacts_sealed FROM organisations WHERE id = \(bind: id)").first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return try row?.contactsSealed.map { try cipher.open($0, context: "organisations.contacts") } ?? ""
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let o = try await target(req), viewer = try req.account
+        var contacts: String? = nil
+        if Self.readsContacts(viewer) {
+            contacts = try await Self.contacts(o.id, cipher: req.site.cipher, on: req.db)
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "organisation.view", recordType: "organisation", recordID: o.id), now: req.site.clock.now(), on: req.db)
+        }
+        let saved: HTML = req.query[String.self, at: "saved"] != nil ? "<p class=\"notice\" role=\"status\">Saved.</p>" : .empty
+        return try await OfficeLayout(title: o.name, account: viewer, csrf: CSRF.token(for: req)).render("""
+        <h1>\(o.name)</h1>
+        \(saved)
+        <p><a href="/organisations/\(SiteRoute.escapeSegment(o.id))">Public page</a></p>
+        <form method="post" action="\(OfficeRoute.organisation(id: o.id).path)" class="office-form">\(CSRF.field(CSRF.token(for: req)))
+        \(FormView.field("name", label: "Name", value: o.name))
+        \(FormView.field("website", label: "Website", value: o.website ?? ""))
+        \(EditorialPages.textarea("description", label: "Description (public, Markdown)", value: o.description ?? "", rows: 6, error: nil))
+        \(contacts.map { EditorialPages.textarea("contacts", label: "Contacts (confidential: people, phones, secure channels)", value: $0, rows: 5, error: nil) } ?? .empty)
+        <p class="actions"><button type="submit">Save</button></p></form>
+        """).encodeResponse(for: req)
+    }
+
+    @Sendable func save(req: Request) async throws -> Response {
+        let o = try await target(req), viewer = try req.account, form = req.form, now = req.site.clock.now()
+        let name = form["name"], website = form["website"]
+        guard !name.isEmpty, name.count <= 300, website.isEmpty || website.hasPrefix("https://") || website.hasPrefix("http://"),
+              form.raw("description").count <= 20_000, form.raw("contacts").count <= 20_000 else {
+            throw Abort(.badRequest, reason: "Give a name (at most 300 characters), a website starting with https://, and texts under 20,000 characters.")
+        }
+        let update = req.db.sql.update("organisations").set("name", to: name).set("website", to: website.isEmpty ? nil : website)
+            .set("description", to: form.raw("description").replacingOccurrences(of: "\r\n", with: "\n")).set("updated_at", to: now)
+        if Self.readsContacts(viewer) && form.has("contacts") {
+            update.set("contacts_sealed", to: req.site.cipher.seal(form.raw("contacts"), context: "organisations.contacts"))
+        }
+        try await update.where("id", .equal, o.id).run()
+        try await ContentVersion.bump(on: req.db, now: now)
+        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "organisation.update", recordType: "organisation", recordID: o.id), now: now, on: req.db)
+        req.site.contentWatcher.invalidate()
+        return req.redirect(to: OfficeRoute.organisation(id: o.id).path + "?saved=1", redirectType: .normal)
+    }
+}
