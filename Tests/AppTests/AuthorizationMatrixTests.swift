@@ -48,6 +48,8 @@ import Vapor
         "GET /office/audit": ["administrator"],
         "GET /office/mail": ["administrator"],
         "GET /office/calls": ["editor", "case-officer"],
+        "GET /office/campaigns": ["administrator", "editor"],
+        "POST /office/campaigns": ["administrator", "editor"],
         "GET /office/organisations/:id": ["administrator", "editor", "case-officer"],
         "POST /office/organisations/:id": ["administrator", "editor", "case-officer"],
         "POST /office/calls": ["editor", "case-officer"],

@@ -21,5 +21,6 @@ enum Migrations {
         CreateActionCounts(),           // 016
         CreateCallsForInput(),          // 017
         AddOrganisationDetails(),       // 018
+        CreateCampaigns(),              // 019
     ]
 }

@@ -51,6 +51,8 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     try app.register(collection: CallsController())
     CallsOfficeController(registry: registry).boot(office)
     OrganisationOfficeController(registry: registry).boot(office)
+    try app.register(collection: CampaignsController())
+    CampaignsOfficeController(registry: registry).boot(office)
     BulletinOfficeController(registry: registry).boot(office)
     AnnualReportController(registry: registry, pdf: WeasyPrint()).boot(office)
 

@@ -40,6 +40,7 @@ struct OfficeLayout {
         if account.roles.contains(.editor) || account.roles.contains(.administrator) {
             links.append("<a href=\"\(OfficeRoute.publications(query: "").path)\">Publications</a>")
             links.append("<a href=\"\(OfficeRoute.bulletins.path)\">Bulletins</a>")
+            links.append("<a href=\"\(OfficeRoute.campaigns.path)\">Campaigns</a>")
             links.append("<a href=\"\(OfficeRoute.annualReports.path)\">Annual report</a>")
         }
         if account.roles.contains(.caseOfficer) {

@@ -45,6 +45,7 @@ enum OfficeRoute: Hashable {
     case bulletin(month: String, language: String)
     case annualReports
     case calls
+    case campaigns
     case organisation(id: String)
     case call(id: String)
     case callAnswers(id: String)
@@ -94,6 +95,7 @@ enum OfficeRoute: Hashable {
         case .bulletin: ["office", "bulletins", ":month", ":language"]
         case .annualReports: ["office", "reports", "annual"]
         case .calls: ["office", "calls"]
+        case .campaigns: ["office", "campaigns"]
         case .organisation: ["office", "organisations", ":id"]
         case .call: ["office", "calls", ":id"]
         case .callAnswers: ["office", "calls", ":id", "answers.csv"]

@@ -1,0 +1,94 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import Vapor
+
+/// Public campaign pages: `/campaigns`, `/campaigns/{id}` and its image.
+struct CampaignsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.localizedGet(["campaigns"]) { req in
+            let campaigns = try await CampaignStore.all(on: req.db).filter(\.published)
+            let items: [HTML] = campaigns.map { "<li><a href=\"\(Translations.current.language.pathPrefix)/campaigns/\($0.id)\">\($0.title)</a></li>" }
+            return .publicPage(Layout(title: t("campaign.list"), facts: nil).render("""
+            <h1>\(t("campaign.list"))</h1>
+            \(items.isEmpty ? "<p>\(t("campaign.none"))</p>" as HTML : "<ul id=\"campaigns\">\(items.joined())</ul>")
+            """))
+        }
+        routes.localizedGet(["campaigns", ":id"]) { req in
+            guard let c = try await CampaignStore.find(req.parameters.get("id") ?? "", on: req.db), c.published else { throw Abort(.notFound) }
+            let gathered = try await CampaignStore.gathered(c, on: req.db)
+            return .publicPage(Layout(title: c.title, facts: nil).render("""
+            <article class="campaign"><h1>\(c.title)</h1>
+            \(c.imageType == nil ? .empty : "<p><img src=\"/campaigns/\(c.id)/image\" alt=\"\" class=\"campaign-image\"></p>" as HTML)
+            <div class="body">\(Markdown.render(c.text))</div>
+            <section aria-labelledby="gathered"><h2 id="gathered">\(t("campaign.gathered"))</h2>\(ListItemView.list(gathered))</section></article>
+            """))
+        }
+        routes.get("campaigns", ":id", "image") { req async throws -> Response in
+            guard let (data, type) = try await CampaignStore.image(req.parameters.get("id") ?? "", on: req.db) else { throw Abort(.notFound) }
+            let response = Response(status: .ok, body: .init(data: data))
+            response.headers.replaceOrAdd(name: .contentType, value: type)
+            response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+            return response
+        }
+    }
+}
+
+/// Editors write campaigns: text, image (JPEG or PNG), the publications and cases gathered.
+struct CampaignsOfficeController: Sendable {
+    let registry: RouteRegistry
+    static let access = Access.roles([.editor, .administrator])
+
+    func boot(_ routes: any RoutesBuilder) {
+        routes.declare(.GET, OfficeRoute.campaigns.pattern, Self.access, registry: registry, use: index)
+        routes.declare(.POST, OfficeRoute.campaigns.pattern, Self.access, registry: registry,
+                       maxBody: ByteCount(value: Upload.maxBytes + 256 * 1024), use: save)
+    }
+
+    @Sendable func index(req: Request) async throws -> Response {
+        try await page(req, error: nil, status: .ok)
+    }
+
+    func page(_ req: Request, error: String?, status: HTTPStatus) async throws -> Response {
+        let campaigns = try await CampaignStore.all(on: req.db), csrf = CSRF.token(for: req)
+        let editing = try await (req.query[String.self, at: "edit"]).asyncMap { try await CampaignStore.find($0, on: req.db) } ?? nil
+        let rows: [HTML] = campaigns.map { "<li><a href=\"\(OfficeRoute.campaigns.path)?edit=\($0.id)\">\($0.title)</a>\($0.published ? "" : " (not public)")</li>" }
+        return try await OfficeLayout(title: "Campaigns", account: try req.account, csrf: csrf).render("""
+        <h1>Campaigns</h1>
+        \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
+        <ul id="office-campaigns">\(rows.joined())</ul>
+        <h2>\(editing == nil ? "New campaign" : "Edit campaign")</h2>
+        <form method="post" action="\(OfficeRoute.campaigns.path)" enctype="multipart/form-data" class="office-form">\(CSRF.field(csrf))
+        \(FormView.field("id", label: "Address (/campaigns/…)", value: editing?.id ?? "", attributes: editing == nil ? "" : "readonly"))
+        \(FormView.field("title", label: "Title", value: editing?.title ?? ""))
+        \(EditorialPages.textarea("text", label: "Text (Markdown)", value: editing?.text ?? "", rows: 8, error: nil))
+        \(FormView.field("publications", label: "Publications (ids, separated by commas)", value: editing?.publicationIds ?? ""))
+        \(FormView.field("cases", label: "Cases (ids; only their published interventions are shown)", value: editing?.caseIds ?? ""))
+        \(FormView.field("image", label: "Image (JPEG or PNG, 5 MB)", value: "", type: "file"))
+        <p class="field"><label><input type="checkbox" name="published" value="yes"\(HTML(trusted: editing?.published == true ? " checked" : ""))> On the public site</label></p>
+        <p class="actions"><button type="submit">Save</button></p></form>
+        """).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func save(req: Request) async throws -> Response {
+        let form = req.form, viewer = try req.account, now = req.site.clock.now()
+        let id = form["id"]
+        func list(_ name: String) -> [String] { form[name].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        guard id.count >= 3, id.count <= 60, id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }), !form["title"].isEmpty else {
+            return try await page(req, error: "Give an address (3–60 lower-case letters, digits or -) and a title.", status: .unprocessableEntity)
+        }
+        var image: Upload? = nil
+        if let file = req.files.first(where: { $0.field == "image" }), !file.data.isEmpty {
+            guard case .success(let upload) = Upload.check(filename: file.filename, data: file.data), upload.contentType.hasPrefix("image/") else {
+                return try await page(req, error: "The image must be a JPEG or PNG file of at most 5 MB.", status: .unprocessableEntity)
+            }
+            image = upload
+        }
+        try await CampaignStore.save(id: id, title: form["title"], text: form.raw("text").replacingOccurrences(of: "\r\n", with: "\n"),
+                                     publications: list("publications"), cases: list("cases"), published: form["published"] == "yes", image: image,
+                                     by: viewer.email, now: now, on: req.db)
+        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "campaign.save", recordType: "campaign", recordID: id), now: now, on: req.db)
+        req.site.contentWatcher.invalidate()
+        return req.redirect(to: OfficeRoute.campaigns.path + "?edit=" + id, redirectType: .normal)
+    }
+}
