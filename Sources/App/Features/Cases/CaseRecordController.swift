@@ -92,13 +92,8 @@ struct CaseRecordController: Sendable {
         guard !req.files.isEmpty, req.files.count <= Upload.maxFiles else {
             return try await CaseController.again(file, req, errors: ["files": "Choose one to \(Upload.maxFiles) files."])
         }
-        var uploads: [Upload] = []
-        for item in req.files {
-            switch Upload.check(filename: item.filename, data: item.data) {
-            case .success(let upload): uploads.append(upload)
-            case .failure(let problem): return try await CaseController.again(file, req, errors: ["files": problem.message])
-            }
-        }
+        let (uploads, problem) = Upload.checkAll(req.files)
+        if let problem { return try await CaseController.again(file, req, errors: ["files": problem]) }
         for upload in uploads {
             try await CaseRecords.addAttachment(upload, by: try req.account.email, to: file.id, now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
         }

@@ -35,13 +35,8 @@ struct ReportController: RouteCollection {
         guard !limited(req, "report", 5) else { throw Abort(.tooManyRequests, reason: t("report.too-many")) }
         let form = ReportForm(form: req.form)
         var errors = form.problems(fileCount: req.files.count)
-        var uploads: [Upload] = []
-        for file in req.files.prefix(Upload.maxFiles) {
-            switch Upload.check(filename: file.filename, data: file.data) {
-            case .success(let upload): uploads.append(upload)
-            case .failure(let problem): errors["files"] = problem.message
-            }
-        }
+        let (uploads, fileProblem) = Upload.checkAll(req.files)
+        if let fileProblem { errors["files"] = fileProblem }
         guard errors.isEmpty else {
             return page(ReportPages.form(form, errors: errors, csrf: CSRF.token(for: req)), req, status: .unprocessableEntity)
         }
@@ -84,16 +79,12 @@ struct ReportController: RouteCollection {
             return page(ReportPages.lookup(error: t("report.receipt-unknown"), csrf: CSRF.token(for: req)), req, status: .notFound)
         }
         let text = req.form.raw("account").replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-        var errors: [String: String] = [:], uploads: [Upload] = []
+        var errors: [String: String] = [:]
         if text.count > 20_000 { errors["account"] = t("report.error.long", ["max": Translations.current.number(20_000)]) }
         if text.isEmpty && req.files.isEmpty { errors["account"] = t("report.error.account") }
         if req.files.count > Upload.maxFiles { errors["files"] = t("report.error.files") }
-        for item in req.files.prefix(Upload.maxFiles) {
-            switch Upload.check(filename: item.filename, data: item.data) {
-            case .success(let upload): uploads.append(upload)
-            case .failure(let problem): errors["files"] = problem.message
-            }
-        }
+        let (uploads, fileProblem) = Upload.checkAll(req.files)
+        if let fileProblem { errors["files"] = fileProblem }
         guard errors.isEmpty else { return show(file, code: code, notice: nil, errors: errors, req) }
         let now = req.site.clock.now(), cipher = req.site.cipher
         if !text.isEmpty { try await CaseRecords.addMessage(text, fromReporter: true, author: "reporter", to: file.id, now: now, cipher: cipher, on: req.db) }

@@ -33,6 +33,18 @@ struct Upload: Sendable {
     }
 
     struct FileProblem: Error { let message: String }
+
+    /// Checks every file sent (at most `maxFiles` are read): the accepted ones, and the last problem found, if any.
+    static func checkAll(_ files: [(field: String, filename: String, data: [UInt8])]) -> (uploads: [Upload], problem: String?) {
+        var uploads: [Upload] = [], problem: String? = nil
+        for file in files.prefix(maxFiles) {
+            switch check(filename: file.filename, data: file.data) {
+            case .success(let upload): uploads.append(upload)
+            case .failure(let failure): problem = failure.message
+            }
+        }
+        return (uploads, problem)
+    }
 }
 
 extension FormData {

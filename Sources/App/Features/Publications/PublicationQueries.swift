@@ -114,3 +114,20 @@ enum PublicationQueries {
 
     private struct OptionalValue: Decodable { let value: String? }
 }
+
+extension PublicationQueries {
+    /// The published translations into `language` of these originals, by original id (500 ids a query).
+    static func translations(of ids: [String], into language: Language, on db: any Database) async throws -> [String: PublicationSummary] {
+        guard !ids.isEmpty else { return [:] }
+        var result: [String: PublicationSummary] = [:]
+        for batch in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            for row in try await db.sql.raw("""
+                SELECT \(unsafeRaw: PublicationSummary.columns), p.translation_of FROM publications p
+                WHERE p.status = 'published' AND p.language = \(bind: language.rawValue) AND p.translation_of IN (\(binds: batch))
+                """).all() {
+                result[try row.decode(column: "translation_of", as: String.self)] = try PublicationSummary(row: row)
+            }
+        }
+        return result
+    }
+}

@@ -59,7 +59,7 @@ enum AnnualReportStore {
                 frontier.append(summary.id)
             }
         }
-        let translations = try await translated(Array(rootOf.keys), into: language, on: db)
+        let translations = try await PublicationQueries.translations(of: Array(rootOf.keys), into: language, on: db)
         func local(_ p: PublicationSummary) -> PublicationSummary { p.language == language.rawValue ? p : (translations[p.id] ?? p) }
         let entries = originals.map { AnnualReport.Entry(original: local($0), followUps: (followUps[$0.id] ?? []).map(local)) }
 
@@ -85,20 +85,6 @@ enum AnnualReportStore {
             """).all(decoding: OutcomeRow.self).compactMap { row in Outcome(rawValue: row.outcome).map { ($0, row.n) } }
             .sorted { $0.1 > $1.1 }
         return AnnualReport(year: year, language: language, analysis: try await analysis(year, on: db), entries: entries, statistics: stats)
-    }
-
-    static func translated(_ ids: [String], into language: Language, on db: any Database) async throws -> [String: PublicationSummary] {
-        guard !ids.isEmpty else { return [:] }
-        var result: [String: PublicationSummary] = [:]
-        for batch in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            for row in try await db.sql.raw("""
-                SELECT \(unsafeRaw: PublicationSummary.columns), p.translation_of FROM publications p
-                WHERE p.status = 'published' AND p.language = \(bind: language.rawValue) AND p.translation_of IN (\(binds: batch))
-                """).all() {
-                result[try row.decode(column: "translation_of", as: String.self)] = try PublicationSummary(row: row)
-            }
-        }
-        return result
     }
 }
 

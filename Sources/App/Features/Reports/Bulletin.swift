@@ -46,13 +46,7 @@ enum BulletinStore {
             ORDER BY p.published_on, p.id
             """).all().map(PublicationSummary.init(row:))
         guard !originals.isEmpty else { return [] }
-        struct Row: Decodable { let translationOf: String }
-        let translated = try await db.sql.raw("""
-            SELECT \(unsafeRaw: PublicationSummary.columns), p.translation_of FROM publications p
-            WHERE p.status = 'published' AND p.language = \(bind: language.rawValue) AND p.translation_of IN (\(binds: originals.map(\.id)))
-            """).all()
-        var byOriginal: [String: PublicationSummary] = [:]
-        for row in translated { byOriginal[try row.decode(column: "translation_of", as: String.self)] = try PublicationSummary(row: row) }
+        let byOriginal = try await PublicationQueries.translations(of: originals.map(\.id), into: language, on: db)
         return originals.map { $0.language == language.rawValue ? $0 : (byOriginal[$0.id] ?? $0) }
     }
 

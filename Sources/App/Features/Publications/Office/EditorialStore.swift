@@ -102,9 +102,5 @@ enum EditorialStore {
     }
 
     /// A new publication id: `obs-` and 12 random letters and digits.
-    static func newID() -> String {
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
-        var generator = SystemRandomNumberGenerator()
-        return "obs-" + String((0..<12).map { _ in alphabet.randomElement(using: &generator)! })
-    }
+    static func newID() -> String { RandomID.make("obs") }
 }
