@@ -22,5 +22,7 @@ enum Migrations {
         CreateCallsForInput(),          // 017
         AddOrganisationDetails(),       // 018
         CreateCampaigns(),              // 019
+        CreateMissions(),               // 020
+        CreateAssistance(),             // 021
     ]
 }

@@ -53,6 +53,10 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     OrganisationOfficeController(registry: registry).boot(office)
     try app.register(collection: CampaignsController())
     CampaignsOfficeController(registry: registry).boot(office)
+    try app.register(collection: MissionReportsController())
+    MissionController(registry: registry).boot(office)
+    AssistanceController(registry: registry).boot(office)
+    AssistanceSettingsController(registry: registry).boot(office)
     BulletinOfficeController(registry: registry).boot(office)
     AnnualReportController(registry: registry, pdf: WeasyPrint()).boot(office)
 

@@ -22,6 +22,8 @@ struct CaseFile: Sendable {
     var verifications: [Verification] = []
     var interventions: [InterventionSummary] = []
     var events: [TimelineEvent] = []
+    var missions: [Mission] = []
+    var assistance: [AssistanceRequest] = []
 
     var countryName: String { CountryDirectory.shared.country(code: country)?.name ?? country }
 

@@ -32,6 +32,7 @@ enum CaseFilePage {
         \(CaseFileSections.messages(c, errors: e, csrf: csrf))
         \(CaseFileSections.verifications(c, organisations: organisations, errors: e, csrf: csrf))
         \(CaseFileSections.interventions(c))
+        \(CaseFileSections.fieldWork(c))
         <section aria-labelledby="details"><h2 id="details">Details and notes</h2>
         <form method="post" action="\(OfficeRoute.caseFile(id: c.id).path)" class="office-form">\(CSRF.field(csrf))
         \(FormView.field("label", label: "Working title (internal)", value: c.label, error: e["label"]))

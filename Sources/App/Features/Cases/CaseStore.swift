@@ -72,6 +72,8 @@ enum CaseStore {
         file.verifications = try await VerificationStore.forCase(id, cipher: cipher, on: db)
         file.interventions = try await InterventionStore.summaries(case: id, on: db)
         file.events = try await Timeline.events(case: id, on: db)
+        file.missions = try await MissionStore.forCase(id, cipher: cipher, on: db)
+        file.assistance = try await AssistanceStore.list(case: id, referenceCurrency: try await AssistanceSettings.load(on: db).currency, cipher: cipher, on: db)
         return file
     }
 
@@ -87,6 +89,14 @@ enum CaseStore {
         let filter: SQLQueryString = status.map { "WHERE status = \(bind: $0.rawValue)" } ?? ""
         return try await db.sql.raw("SELECT \(unsafeRaw: columns) FROM cases \(filter) ORDER BY last_activity_at DESC, id LIMIT 500")
             .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { try file($0, cipher: cipher) }
+    }
+
+    /// Cases by id without their records (status, country, working title): for pages that list linked cases.
+    static func headers(_ ids: [String], cipher: FieldCipher, on db: any Database) async throws -> [String: CaseFile] {
+        guard !ids.isEmpty else { return [:] }
+        let files = try await db.sql.raw("SELECT \(unsafeRaw: columns) FROM cases WHERE id IN (\(binds: ids))")
+            .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { try file($0, cipher: cipher) }
+        return Dictionary(files.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Moves a case along the state machine (checked), dated and written to the timeline and the audit trail.

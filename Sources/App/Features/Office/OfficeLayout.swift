@@ -45,6 +45,8 @@ struct OfficeLayout {
         }
         if account.roles.contains(.caseOfficer) {
             links.append("<a href=\"\(OfficeRoute.cases(status: "").path)\">Cases</a>")
+            links.append("<a href=\"\(OfficeRoute.missions.path)\">Missions</a>")
+            links.append("<a href=\"\(OfficeRoute.assistance.path)\">Assistance</a>")
         }
         if account.roles.contains(.caseOfficer) || account.roles.contains(.editor) {
             links.append("<a href=\"\(OfficeRoute.calls.path)\">Calls for input</a>")
@@ -56,6 +58,7 @@ struct OfficeLayout {
             links.append("<a href=\"\(OfficeRoute.users.path)\">People</a>")
             links.append("<a href=\"\(OfficeRoute.audit(query: "").path)\">Audit trail</a>")
             links.append("<a href=\"\(OfficeRoute.mail.path)\">Mail</a>")
+            links.append("<a href=\"\(OfficeRoute.assistanceSettings.path)\">Assistance rules</a>")
         }
         links.append("<a href=\"\(OfficeRoute.account.path)\">\(account.email)</a>")
         return """

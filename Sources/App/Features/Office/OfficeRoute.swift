@@ -52,6 +52,16 @@ enum OfficeRoute: Hashable {
     case annualReport(year: String)
     case annualReportFile(year: String, format: String)
     case partnerRequest(id: String)
+    case missions
+    case mission(id: String)
+    case missionCases(id: String)
+    case assistance
+    case assistanceSettings
+    case assistanceRequest(id: String)
+    case assistanceApprove(id: String)
+    case assistanceReject(id: String)
+    case assistancePayments(id: String)
+    case assistanceBeneficiaryReport(id: String)
 
     var pattern: [String] {
         switch self {
@@ -102,6 +112,16 @@ enum OfficeRoute: Hashable {
         case .annualReport: ["office", "reports", "annual", ":year"]
         case .annualReportFile: ["office", "reports", "annual", ":year", ":format"]
         case .partnerRequest: ["partner", "verifications", ":id"]
+        case .missions: ["office", "missions"]
+        case .mission: ["office", "missions", ":id"]
+        case .missionCases: ["office", "missions", ":id", "cases"]
+        case .assistance: ["office", "assistance"]
+        case .assistanceSettings: ["office", "assistance", "settings"]
+        case .assistanceRequest: ["office", "assistance", ":id"]
+        case .assistanceApprove: ["office", "assistance", ":id", "approve"]
+        case .assistanceReject: ["office", "assistance", ":id", "reject"]
+        case .assistancePayments: ["office", "assistance", ":id", "payments"]
+        case .assistanceBeneficiaryReport: ["office", "assistance", ":id", "report"]
         }
     }
 
@@ -111,7 +131,9 @@ enum OfficeRoute: Hashable {
         case .setup(let value), .user(let value), .userReset(let value), .userResetTwoFactor(let value), .publication(let value),
              .caseFile(let value), .caseStatus(let value), .casePeople(let value), .caseActs(let value), .caseSources(let value),
              .caseMessages(let value), .caseAttachments(let value), .caseVerifications(let value), .intervention(let value),
-             .partnerRequest(let value), .newIntervention(let value, _), .call(let value), .callAnswers(let value), .organisation(let value):
+             .partnerRequest(let value), .newIntervention(let value, _), .call(let value), .callAnswers(let value), .organisation(let value),
+             .mission(let value), .missionCases(let value), .assistanceRequest(let value),
+             .assistanceApprove(let value), .assistanceReject(let value), .assistancePayments(let value), .assistanceBeneficiaryReport(let value):
             values = [value]
         case .caseAttachment(let id, let file), .casePerson(let id, let file), .bulletin(let id, let file), .annualReportFile(let id, let file):
             values = [id, file]

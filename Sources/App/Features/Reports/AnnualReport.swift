@@ -10,6 +10,7 @@ struct AnnualReport: Sendable {
     struct Statistics: Sendable {
         var interventions = 0, followUps = 0, countries = 0, defenders = 0, organisations = 0
         var outcomes: [(Outcome, Int)] = []
+        var assistance = AssistanceTotals(lines: [])
     }
 
     let year: Int
@@ -84,6 +85,7 @@ enum AnnualReportStore {
               AND status_changed_at >= \(bind: start) AND status_changed_at < \(bind: end) GROUP BY outcome
             """).all(decoding: OutcomeRow.self).compactMap { row in Outcome(rawValue: row.outcome).map { ($0, row.n) } }
             .sorted { $0.1 > $1.1 }
+        stats.assistance = try await AssistanceTotals.year(year, on: db)
         return AnnualReport(year: year, language: language, analysis: try await analysis(year, on: db), entries: entries, statistics: stats)
     }
 }

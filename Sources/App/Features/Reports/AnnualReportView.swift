@@ -53,6 +53,13 @@ enum AnnualReportView {
         stats += s.outcomes.map { ("\(t("annual.outcomes")): \($0.0.label)", $0.1) }
         let rows: [HTML] = stats.map { "<tr><td>\($0.0)</td><td class=\"n\">\(n($0.1))</td></tr>" }
         let title = t("annual.title", ["year": String(r.year)])
+        let assistance: [HTML] = s.assistance.lines.map {
+            "<tr><td>\(t("assistance.kind.\($0.kind.rawValue)"))</td><td class=\"n\">\(n($0.grants))</td><td class=\"n\">\($0.paid.formatted)</td></tr>"
+        }
+        let assistanceTable: HTML = assistance.isEmpty ? .empty : """
+            <h3>\(t("annual.assistance"))</h3><table class="stats" id="assistance-totals"><thead><tr><th>\(t("annual.assistance.kind"))</th>\
+            <th>\(t("annual.assistance.grants"))</th><th>\(t("annual.assistance.amount"))</th></tr></thead><tbody>\(assistance.joined())</tbody></table>
+            """
         return """
         <!DOCTYPE html>
         <html lang="\(r.language.rawValue)" dir="\(r.language.isRightToLeft ? "rtl" : "ltr")">
@@ -63,7 +70,7 @@ enum AnnualReportView {
         <li><a href="#analysis">\(t("annual.analysis"))</a></li><li><a href="#statistics">\(t("annual.statistics"))</a></li>
         <li><a href="#by-region">\(t("annual.by-region"))</a><ol>\(toc.joined())</ol></li></ol></nav>
         <section><h2 id="analysis">\(t("annual.analysis"))</h2>\(Markdown.render(r.analysis))</section>
-        <section><h2 id="statistics">\(t("annual.statistics"))</h2><table class="stats">\(rows.joined())</table></section>
+        <section><h2 id="statistics">\(t("annual.statistics"))</h2><table class="stats">\(rows.joined())</table>\(assistanceTable)</section>
         <h2 id="by-region">\(t("annual.by-region"))</h2>
         \(HTML(trusted: regions.map(\.rendered).joined(separator: "\n")))
         </body></html>

@@ -68,7 +68,9 @@ struct Layout {
         <main id="main">
         \(main)
         </main>
-        <footer class="site">\(t("site.full-name")) · <a href="\(SiteRoute.report.path)">\(t("report.link"))</a> · <a href="\(SiteRoute.subscribe.path)">\(t("sub.link"))</a></footer>
+        <footer class="site">\(t("site.full-name")) · <a href="\(SiteRoute.report.path)">\(t("report.link"))</a> · <a href="\(SiteRoute.subscribe.path)">\(t("sub.link"))</a>
+        · <a href="\(Translations.current.language.pathPrefix)/campaigns">\(t("campaign.list"))</a> · <a href="\(Translations.current.language.pathPrefix)/calls">\(t("call.list"))</a>
+        · <a href="\(Translations.current.language.pathPrefix)/missions">\(t("mission.list"))</a></footer>
         </body>
         </html>
         """

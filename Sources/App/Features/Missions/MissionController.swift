@@ -1,0 +1,85 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import Vapor
+
+/// Missions for case officers: the list of upcoming and past missions, a mission's file, the cases it concerns.
+struct MissionController: Sendable {
+    let registry: RouteRegistry
+    static let access = Access.roles([.caseOfficer])
+
+    func boot(_ routes: any RoutesBuilder) {
+        routes.declare(.GET, OfficeRoute.missions.pattern, Self.access, registry: registry, use: index)
+        routes.declare(.POST, OfficeRoute.missions.pattern, Self.access, registry: registry, maxBody: "1mb", use: create)
+        routes.declare(.GET, OfficeRoute.mission(id: "").pattern, Self.access, registry: registry, use: show)
+        routes.declare(.POST, OfficeRoute.mission(id: "").pattern, Self.access, registry: registry, maxBody: "1mb", use: update)
+        routes.declare(.POST, OfficeRoute.missionCases(id: "").pattern, Self.access, registry: registry, use: concern)
+    }
+
+    @Sendable func index(req: Request) async throws -> Response {
+        try await list(req, form: MissionForm(), errors: [:], status: .ok)
+    }
+
+    func list(_ req: Request, form: MissionForm, errors: [String: String], status: HTTPStatus) async throws -> Response {
+        let missions = try await MissionStore.all(cipher: req.site.cipher, on: req.db)
+        return try await MissionPages.index(missions, today: req.site.clock.today, form: form, errors: errors, viewer: try req.account, csrf: CSRF.token(for: req))
+            .encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let form = MissionForm(req.form), viewer = try req.account, now = req.site.clock.now()
+        switch try await form.mission(id: RandomID.make("mission"), on: req.db) {
+        case .failure(let e): return try await list(req, form: form, errors: e.fields, status: .unprocessableEntity)
+        case .success(let mission):
+            try await MissionStore.save(mission, isNew: true, by: viewer.email, now: now, cipher: req.site.cipher, on: req.db)
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.create", recordType: "mission", recordID: mission.id), now: now, on: req.db)
+            req.site.contentWatcher.invalidate()
+            return req.redirect(to: OfficeRoute.mission(id: mission.id).path, redirectType: .normal)
+        }
+    }
+
+    func target(_ req: Request) async throws -> Mission {
+        guard let m = try await MissionStore.find(req.parameters.get("id") ?? "", cipher: req.site.cipher, on: req.db) else {
+            throw Abort(.notFound, reason: "There is no such mission.")
+        }
+        return m
+    }
+
+    func page(_ req: Request, _ m: Mission, form: MissionForm? = nil, errors: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
+        let cases = try await CaseStore.headers(m.concerned.map(\.caseID), cipher: req.site.cipher, on: req.db)
+        return try await MissionPages.show(m, caseLabels: cases.mapValues(\.label), today: req.site.clock.today, form: form ?? MissionForm(m), errors: errors,
+                                           viewer: try req.account, csrf: CSRF.token(for: req)).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let m = try await target(req), viewer = try req.account
+        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.view", recordType: "mission", recordID: m.id), now: req.site.clock.now(), on: req.db)
+        return try await page(req, m)
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        let existing = try await target(req), form = MissionForm(req.form), viewer = try req.account, now = req.site.clock.now()
+        switch try await form.mission(id: existing.id, on: req.db) {
+        case .failure(let e): return try await page(req, existing, form: form, errors: e.fields, status: .unprocessableEntity)
+        case .success(let mission):
+            try await MissionStore.save(mission, isNew: false, by: viewer.email, now: now, cipher: req.site.cipher, on: req.db)
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.update", recordType: "mission", recordID: mission.id), now: now, on: req.db)
+            req.site.contentWatcher.invalidate()
+            return req.redirect(to: OfficeRoute.mission(id: mission.id).path, redirectType: .normal)
+        }
+    }
+
+    /// Links a case (a defender, a trial) to the mission.
+    @Sendable func concern(req: Request) async throws -> Response {
+        let m = try await target(req), form = req.form, viewer = try req.account, now = req.site.clock.now()
+        let caseID = form["case"], concern = form.raw("concern").trimmingCharacters(in: .whitespacesAndNewlines)
+        var errors: [String: String] = [:]
+        if try await CaseStore.headers([caseID], cipher: req.site.cipher, on: req.db).isEmpty { errors["case"] = "There is no case “\(caseID.prefix(60))”." }
+        if concern.isEmpty || concern.count > 2_000 { errors["concern"] = "Say which defender or trial the mission concerns (at most 2,000 characters)." }
+        guard errors.isEmpty else { return try await page(req, m, errors: errors, status: .unprocessableEntity) }
+        try await MissionStore.concern(caseID, concern, mission: m.id, now: now, cipher: req.site.cipher, on: req.db)
+        try await Timeline.add("Concerned by a mission (\(m.kind.label.lowercased()), \(m.dates.starts))", actor: viewer.email, case: caseID, now: now, on: req.db)
+        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.concern", recordType: "case", recordID: caseID), now: now, on: req.db)
+        return req.redirect(to: OfficeRoute.mission(id: m.id).path, redirectType: .normal)
+    }
+}

@@ -1,0 +1,58 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+
+/// The mission form as typed, checked field by field; errors name the field they belong to.
+struct MissionForm: Sendable {
+    var kind = MissionKind.factFinding.rawValue, country = "", starts = "", ends = "", title = "", members = "", objectives = ""
+    var logistics = "", securityPlan = "", findings = "", preliminary = "", report = ""
+
+    init() {}
+
+    init(_ m: Mission) {
+        kind = m.kind.rawValue; country = m.countryName; starts = m.dates.starts.description; ends = m.dates.ends.description
+        title = m.title; members = m.members; objectives = m.objectives; logistics = m.logistics; securityPlan = m.securityPlan
+        findings = m.findings; preliminary = m.preliminaryID ?? ""; report = m.reportID ?? ""
+    }
+
+    init(_ form: FormData) {
+        func text(_ name: String) -> String { form.raw(name).replacingOccurrences(of: "\r\n", with: "\n").trimmingCharacters(in: .whitespacesAndNewlines) }
+        kind = form["kind"]; country = form["country"]; starts = form["starts"]; ends = form["ends"]; title = form["title"]
+        members = text("members"); objectives = text("objectives"); logistics = text("logistics"); securityPlan = text("security")
+        findings = text("findings"); preliminary = form["preliminary"]; report = form["report"]
+    }
+
+    /// The mission to store, or the errors by field. Linked publications must exist; the report must be a report.
+    func mission(id: String, on db: any Database) async throws -> Result<Mission, MissionFormErrors> {
+        var errors: [String: String] = [:]
+        let kind = MissionKind(rawValue: kind)
+        if kind == nil { errors["kind"] = "Choose the kind of mission." }
+        let country = CountryDirectory.shared.resolve(country)
+        if country == nil { errors["country"] = "Unknown country “\(self.country.prefix(60))”: use a name or an ISO code." }
+        var dates: MissionDates? = nil
+        switch MissionDates.check(starts: starts, ends: ends) {
+        case .success(let d): dates = d
+        case .failure(let problem): errors[problem == .notADate(field: "start") ? "starts" : "ends"] = problem.description
+        }
+        if title.isEmpty || title.count > 300 { errors["title"] = "Give a working title (at most 300 characters)." }
+        for (name, value) in [("members", members), ("objectives", objectives), ("logistics", logistics), ("security", securityPlan), ("findings", findings)]
+        where value.count > 50_000 {
+            errors[name] = "At most 50,000 characters."
+        }
+        struct TypeRow: Decodable { let type: String }
+        for (name, id, mustBeReport) in [("preliminary", preliminary, false), ("report", report, true)] where !id.isEmpty {
+            guard let row = try await db.sql.raw("SELECT type FROM publications WHERE id = \(bind: id)").first(decoding: TypeRow.self) else {
+                errors[name] = "There is no publication “\(id.prefix(60))”."
+                continue
+            }
+            if mustBeReport && row.type != "report" { errors[name] = "Publication “\(id)” is not a report (it is a \(row.type))." }
+        }
+        guard errors.isEmpty, let kind, let country, let dates else { return .failure(MissionFormErrors(fields: errors)) }
+        return .success(Mission(id: id, kind: kind, country: country.code, dates: dates, title: title, members: members, objectives: objectives,
+                                logistics: logistics, securityPlan: securityPlan, findings: findings,
+                                preliminaryID: preliminary.isEmpty ? nil : preliminary, reportID: report.isEmpty ? nil : report))
+    }
+}
+
+struct MissionFormErrors: Error { let fields: [String: String] }
