@@ -90,6 +90,21 @@ import Vapor
         "GET /partner/verifications": ["partner"],
         "GET /partner/verifications/:id": ["partner"],
         "POST /partner/verifications/:id": ["partner"],
+        "GET /office/missions": ["case-officer"],
+        "POST /office/missions": ["case-officer"],
+        "GET /office/missions/:id": ["case-officer"],
+        "POST /office/missions/:id": ["case-officer"],
+        "POST /office/missions/:id/cases": ["case-officer"],
+        "GET /office/assistance": ["case-officer"],
+        "POST /office/assistance": ["case-officer"],
+        "GET /office/assistance/:id": ["case-officer"],
+        "POST /office/assistance/:id": ["case-officer"],
+        "POST /office/assistance/:id/approve": ["case-officer"],
+        "POST /office/assistance/:id/reject": ["case-officer"],
+        "POST /office/assistance/:id/payments": ["case-officer"],
+        "POST /office/assistance/:id/report": ["case-officer"],
+        "GET /office/assistance/settings": ["administrator"],
+        "POST /office/assistance/settings": ["administrator"],
     ]
 
     @Test(arguments: Engine.all)
@@ -123,6 +138,7 @@ import Vapor
                 let key = "\(route.method.rawValue) \(route.pathDescription)"
                 let path = "/" + route.path.map { segment in
                     switch segment {
+                    case ":id" where route.path.contains("missions") || route.path.contains("assistance"): "no-such-record"
                     case ":id": route.path.contains("users") ? target.id : (route.path.contains("cases") ? caseID : (route.path.contains("calls") ? "a-call" : (route.path.contains("organisations") ? "org-1" : "pub-1")))
                     case ":token": "no-such-token"
                     case ":file", ":person": "no-such-record"

@@ -49,6 +49,36 @@ import Vapor
             try await team.drafter.post("/office/organisations/org-1", [("name", "Comité de Defensa Oaxaca"), ("website", ""),
                                                                        ("description", "A public description."), ("contacts", "Phone \(v("orgcontact"))")])
 
+            // A call for input answered by the public; its answers are confidential by default.
+            try await team.drafter.get("/office/calls")
+            try await team.drafter.post("/office/calls", [("id", "whrd-needs"), ("title", "Needs of women defenders"), ("deadline", "2026-12-31"),
+                                                          ("text", "Tell us."), ("open", "yes")])
+            try await reporter.get("/calls/whrd-needs")
+            #expect(try await reporter.post("/calls/whrd-needs", [("answer", "Answer \(v("callanswer"))"), ("who", "Who \(v("callwho"))"),
+                                                                  ("contact", "Contact \(v("callcontact"))")]).body.contains("id=\"call-thanks\""))
+            // A mission concerning the case, with its published report; every staff field carries the canary.
+            try await store([publication("mission-report", .report, title: "Russian Federation: report of the solidarity mission", countries: ["RU"])], in: app)
+            try await team.drafter.get("/office/missions")
+            let mission = try #require(try await team.drafter.post("/office/missions", [
+                ("kind", "solidarity"), ("title", "Mission \(v("missiontitle"))"), ("country", "RU"), ("starts", "2026-10-01"), ("ends", "2026-10-03"),
+                ("members", "Members \(v("members"))"), ("objectives", "Objectives \(v("objectives"))"), ("logistics", "Logistics \(v("logistics"))"),
+                ("security", "Security \(v("securityplan"))"), ("findings", "Findings \(v("findings"))"), ("preliminary", ""), ("report", "mission-report"),
+            ]).location)
+            try await team.drafter.post(mission + "/cases", [("case", caseID), ("concern", "Trial \(v("concern"))")])
+            // Material assistance for the case, approved by two others, paid, reported on.
+            let third = try await AssistanceTests.signedIn("third@example.org", [.caseOfficer], in: app)
+            let person = try #require(try await CaseStore.find(caseID, cipher: app.site.cipher, on: app.db)?.people.first?.id)
+            try await team.drafter.get("/office/assistance?case=\(caseID)")
+            let grant = try #require(try await team.drafter.post("/office/assistance", [("case", caseID), ("beneficiary", person), ("kind", "relocation"),
+                ("currency", "EUR"), ("amount", "1200"), ("purpose", "Purpose \(v("purpose"))")]
+                + (try await AssistanceSettings.load(on: app.db)).criteria.map { ("criterion", $0.id) }).location)
+            for officer in [team.approver, third] {
+                try await officer.get(grant)
+                #expect(try await officer.post(grant + "/approve", []).status == .seeOther)
+            }
+            try await third.post(grant + "/payments", [("amount", "1200"), ("paid-on", "2026-11-20"), ("payment-reference", "Paid \(v("payment"))")])
+            try await third.post(grant + "/report", [("due", "2027-01-31"), ("received", "2026-11-20"), ("note", "Report \(v("grantreport"))")])
+
             // The draft names both people; one line also gives away a source's contact, so approval is refused first.
             let leaky = "## Description of the situation\n\nNadia \(v("reportedname")) and Ilya \(v("officername")) were threatened in Kazan.\n\nCall \(v("sourcecontact"))."
             let original = try #require(try await team.drafter.post("\(casePath)/interventions/new", [
@@ -81,7 +111,8 @@ import Vapor
             // Crawl every public page reachable from the home page, in every language, plus feeds and searches.
             var queue = ["/", "/fr", "/es", "/ar", "/publications/feed.rss", "/publications/feed.atom", "/publications/feed.rss?country=ru",
                          "/search?q=Nadia", "/search?q=\(Self.canary)", "/search?q=\(v("reportedname"))", "/search/feed.atom?q=threats",
-                         "/countries/ru", "/map", "/report", "/report/receipt", "/calls", "/bulletins", "/subscribe", "/organisations", "/organisations/org-1", "/fr/organisations/org-1"]
+                         "/countries/ru", "/map", "/report", "/report/receipt", "/calls", "/bulletins", "/subscribe", "/organisations", "/organisations/org-1", "/fr/organisations/org-1",
+                         "/missions", "/ar/missions", "/calls/whrd-needs", "/campaigns"]
             var seen: Set<String> = [], published = 0
             while !queue.isEmpty, seen.count < 500 {   // breadth first: every starting page, then what they link to
                 let path = queue.removeFirst()
@@ -110,6 +141,11 @@ import Vapor
             #expect(published >= 2, "the crawl reached the published appeal (\(seen.count) pages)")
             #expect(seen.contains { $0.hasPrefix("/publications/obs-") })
             #expect(seen.contains("/organisations/org-1"), "the crawl reached the organisation's public page")
+            #expect(try await app.get("/missions").body.contains("report of the solidarity mission"), "the mission's public page lists its report")
+            // The annual report (made to be published) carries the year's assistance totals and no canary.
+            let editor = try await AssistanceTests.signedIn("editor@example.org", [.editor], in: app)
+            let annual = try await editor.get("/office/reports/annual/2026/report.html")
+            #expect(annual.body.contains("EUR 1,200.00") && !annual.body.contains(Self.canary), "the annual report")
 
             // Nothing in clear in the database.
             if let file {
@@ -131,6 +167,12 @@ import Vapor
             // Yet the case officers read every value.
             let caseFile = try await team.drafter.get(casePath).body
             #expect(try await team.drafter.get("/office/organisations/org-1").body.contains(v("orgcontact")))
+            let missionPage = try await team.drafter.get(mission).body, grantPage = try await third.get(grant).body
+            let answers = try await team.drafter.get("/office/calls/whrd-needs").body
+            for (page, fields) in [(missionPage, ["missiontitle", "members", "objectives", "logistics", "securityplan", "findings", "concern"]),
+                                   (grantPage, ["purpose", "payment", "grantreport"]), (answers, ["callanswer", "callwho", "callcontact"])] {
+                for field in fields { #expect(page.contains(v(field)), "staff read \(field)") }
+            }
             for field in ["reportedname", "relation", "reportercontact", "filename", "officername", "personcontact", "source", "sourcecontact",
                           "label", "notes", "officefile", "shared", "partnernote"] {
                 #expect(caseFile.contains(v(field)), "the case file shows \(field)")

@@ -63,8 +63,11 @@ enum AssistanceStore {
         }
     }
 
-    /// Takes the request's row lock (PostgreSQL) or the write lock (SQLite), so two people approving or paying at
-    /// the same moment are checked one after the other.
+    /// Approvals and payments of this process, one at a time (SQLite has one writer).
+    static let writer = AsyncLock()
+
+    /// Takes the request's row lock (PostgreSQL, across app instances) inside the transaction, so two people approving
+    /// or paying at the same moment are checked one after the other.
     static func lock(_ id: String, on tx: any Database) async throws -> AssistanceStatus? {
         struct S: Decodable { let status: String }
         try await tx.sql.raw("UPDATE assistance_requests SET status = status WHERE id = \(bind: id)").run()
@@ -74,7 +77,9 @@ enum AssistanceStore {
     /// Records an approval if the rules allow it; the last one needed approves the grant and sets the report's due day.
     static func approve(_ r: AssistanceRequest, by approver: String, problems: [String], reportDue: String, now: Date,
                         on db: any Database) async throws -> Result<Bool, AssistanceRules.ApprovalRefusal> {
-        try await db.transaction { tx in
+        await writer.acquire()
+        defer { writer.release() }
+        return try await db.transaction { tx in
             let status = try await lock(r.id, on: tx) ?? .rejected
             struct A: Decodable { let approver: String }
             let approvals = try await tx.sql.raw("SELECT approver FROM assistance_approvals WHERE request_id = \(bind: r.id)").all(decoding: A.self).map(\.approver)
@@ -97,10 +102,12 @@ enum AssistanceStore {
     /// Records a payment if it keeps within the approved amount; the one that completes it marks the grant paid.
     static func pay(_ r: AssistanceRequest, _ payment: Money, on paidOn: String, reference: String, by actor: String, now: Date,
                     cipher: FieldCipher, on db: any Database) async throws -> Result<Bool, AssistanceRules.PaymentRefusal> {
-        try await db.transaction { tx in
+        await writer.acquire()
+        defer { writer.release() }
+        return try await db.transaction { tx in
             let status = try await lock(r.id, on: tx) ?? .rejected
             struct Total: Decodable { let total: Int64? }
-            let paid = try await tx.sql.raw("SELECT SUM(amount) AS total FROM assistance_payments WHERE request_id = \(bind: r.id)").first(decoding: Total.self)?.total ?? 0
+            let paid = try await tx.sql.raw("SELECT CAST(SUM(amount) AS BIGINT) AS total FROM assistance_payments WHERE request_id = \(bind: r.id)").first(decoding: Total.self)?.total ?? 0
             let decision = AssistanceRules.pay(payment, approved: r.amount, alreadyPaid: paid, status: status)
             guard case .success(let completes) = decision else { return decision }
             try await tx.sql.insert(into: "assistance_payments").columns("id", "request_id", "amount", "paid_on", "reference_sealed", "recorded_by", "recorded_at")
