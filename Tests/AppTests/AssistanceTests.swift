@@ -87,6 +87,10 @@ import Vapor
             #expect(try await officer.post(path + "/payments", [("amount", "2500"), ("paid-on", "2026-11-21"), ("payment-reference", "x")]).body.contains("not in the future"))
             #expect(try await officer.post(path + "/payments", [("amount", "2500"), ("paid-on", "2026-11-19"), ("payment-reference", "Transfer 77 via partner")]).status == .seeOther)
             #expect(try await officer.post(path + "/report", [("due", "2027-01-31"), ("received", "2026-11-20")]).body.contains("Record the payments in full"))
+            // A due day gone by: the report is overdue on the list and the dashboard.
+            #expect(try await officer.post(path + "/report", [("due", "2026-11-01"), ("received", "")]).status == .seeOther)
+            #expect(try await officer.get("/office/assistance").body.contains("report overdue"))
+            #expect(try await officer.get("/office/cases").body.contains("Beneficiaries' reports overdue</a> <strong>1</strong>"))
             #expect(try await officer.post(path + "/payments", [("amount", "3500.00"), ("paid-on", "2026-11-20"), ("payment-reference", "Cash through the partner")]).status == .seeOther)
             #expect(try await officer.get(path).body.contains("id=\"assistance-status\">Paid<"))
             #expect(try await officer.post(path + "/report", [("due", "2027-01-31"), ("received", "2026-11-20"), ("note", "Receipts for the flights")]).status == .seeOther)
@@ -118,6 +122,7 @@ import Vapor
             let created = try await team.drafter.post("/office/assistance", [("case", caseID), ("beneficiary", person), ("kind", "medical"), ("currency", "EUR"),
                                                                              ("amount", "800"), ("purpose", "Surgery")])
             let path = try #require(created.location)
+            #expect(try await team.approver.get("/office/cases").body.contains("Grants awaiting approval</a> <strong>1</strong>"))
             try await team.approver.get(path)
             #expect(try await team.approver.post(path + "/reject", [("reason", "")]).body.contains("Give the reason"))
             #expect(try await team.approver.post(path + "/reject", [("reason", "Covered by another fund")]).status == .seeOther)
@@ -126,6 +131,7 @@ import Vapor
             let list = try await team.approver.get("/office/assistance")
             #expect(list.body.components(separatedBy: "id=\"assistance-closed\"").last?.contains("Medical care") == true)
             #expect(try await team.approver.post(path + "/approve", []).body.contains("This request is rejected: it cannot be approved."))
+            #expect(try await team.approver.get("/office/cases").body.contains("Grants awaiting approval</a> <strong>0</strong>"))
 
             var grant = try #require(try await AssistanceStore.find(path.components(separatedBy: "/").last!, referenceCurrency: "EUR", cipher: app.site.cipher, on: app.db))
             grant.status = .paid

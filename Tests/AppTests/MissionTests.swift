@@ -45,6 +45,7 @@ import Vapor
             let list = try await officer.get("/office/missions")
             let upcoming = try #require(list.body.components(separatedBy: "id=\"missions-upcoming\"").last?.components(separatedBy: "id=\"missions-past\"").first)
             #expect(upcoming.contains("Oaxaca trial observation") && upcoming.contains("Upcoming"))
+            #expect(try await officer.get("/office/cases").body.contains("Missions under way or within 30 days</a> <strong>1</strong>"))
 
             // Link the case; the case file lists the mission and its timeline says so.
             #expect(try await officer.post(path + "/cases", [("case", "case-nope"), ("concern", "x")]).body.contains("There is no case “case-nope”."))

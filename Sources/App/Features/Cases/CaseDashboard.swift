@@ -15,6 +15,24 @@ struct CaseDashboard: Sendable {
     var counts: [CaseStatus: Int]
     var waiting: [Waiting]
     var quiet: [Quiet]
+    var fieldWork = FieldWork()
+
+    /// Grants awaiting approval, beneficiaries' reports overdue, missions under way or starting within 30 days.
+    struct FieldWork: Sendable { var grantsAwaiting = 0, reportsOverdue = 0, missionsSoon = 0 }
+
+    static func fieldWork(today: CivilDate, on db: any Database) async throws -> FieldWork {
+        struct N: Decodable { let n: Int }
+        func count(_ query: SQLQueryString) async throws -> Int { try await db.sql.raw(query).first(decoding: N.self)?.n ?? 0 }
+        return FieldWork(
+            grantsAwaiting: try await count("SELECT COUNT(*) AS n FROM assistance_requests WHERE status = 'requested'"),
+            reportsOverdue: try await count("""
+                SELECT COUNT(*) AS n FROM assistance_requests WHERE status IN ('approved', 'paid') AND report_received_on IS NULL
+                AND report_due_on < \(bind: today.description)
+                """),
+            missionsSoon: try await count("""
+                SELECT COUNT(*) AS n FROM missions WHERE ends_on >= \(bind: today.description) AND starts_on <= \(bind: today.adding(days: 30).description)
+                """))
+    }
 
     static func load(now: Date, cipher: FieldCipher, on db: any Database) async throws -> CaseDashboard {
         let sql = db.sql
@@ -33,12 +51,14 @@ struct CaseDashboard: Sendable {
             FROM cases c WHERE c.status IN ('action-launched', 'follow-up') ORDER BY c.last_activity_at LIMIT 500
             """).all(decoding: QuietRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         let cutoff = now.seconds - quietDays * 86_400
-        return CaseDashboard(
+        var dashboard = CaseDashboard(
             counts: Dictionary(uniqueKeysWithValues: counts.compactMap { row in CaseStatus(rawValue: row.status).map { ($0, row.n) } }),
             waiting: try waiting.map { Waiting(caseID: $0.caseId, caseLabel: try cipher.open($0.labelSealed, context: "cases.label"),
                                                organisation: $0.name ?? $0.organisationId, askedAt: $0.askedAt) },
             quiet: try quiet.filter { ($0.lastPublished ?? $0.statusChangedAt) < cutoff }.map {
                 Quiet(caseID: $0.id, label: try cipher.open($0.labelSealed, context: "cases.label"), lastPublished: $0.lastPublished)
             })
+        dashboard.fieldWork = try await fieldWork(today: CivilDate(daysSinceEpoch: Int(now.seconds / 86_400)), on: db)
+        return dashboard
     }
 }

@@ -30,6 +30,10 @@ enum CasePages {
         \(waiting.isEmpty ? "<p>None.</p>" as HTML : "<ul id=\"waiting-verifications\">\(waiting.joined())</ul>")</section>
         <section aria-labelledby="quiet"><h2 id="quiet">No follow-up for \(String(CaseDashboard.quietDays)) days</h2>
         \(quiet.isEmpty ? "<p>None.</p>" as HTML : "<ul id=\"quiet-cases\">\(quiet.joined())</ul>")</section>
+        <section aria-labelledby="field"><h2 id="field">Missions and material assistance</h2><ul id="field-work">
+        <li><a href="\(OfficeRoute.assistance.path)">Grants awaiting approval</a> <strong>\(d.fieldWork.grantsAwaiting)</strong></li>
+        <li><a href="\(OfficeRoute.assistance.path)">Beneficiaries' reports overdue</a> <strong>\(d.fieldWork.reportsOverdue)</strong></li>
+        <li><a href="\(OfficeRoute.missions.path)">Missions under way or within 30 days</a> <strong>\(d.fieldWork.missionsSoon)</strong></li></ul></section>
         <h2>\(status?.label ?? "All cases")</h2>
         <table class="office" id="cases"><thead><tr><th>Case</th><th>Country</th><th>Status</th><th>Risk</th><th>Opened</th><th>Last activity</th></tr></thead>
         <tbody>\(rows.joined(separator: "\n"))</tbody></table>
