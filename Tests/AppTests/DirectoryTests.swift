@@ -78,8 +78,18 @@ import Vapor
             #expect(try await officer.get("/office/organisations/\(target.id)").body.contains("Signal: +52 000 111"))
             let updated = try await app.get("/organisations/\(target.id)")
             #expect(updated.body.contains("Founded by <strong>lawyers</strong>.") && !updated.body.contains("+52 000 111"))
+            // Affiliations, set by editors, shown on both organisations' pages; an unknown id is named.
+            let other = try #require(all.first { $0.id != target.id })
+            let unknown = try await editor.post("/office/organisations/\(target.id)", [("name", target.name), ("website", "https://example.org"),
+                                                                                      ("description", "Founded by **lawyers**."), ("affiliated", "\(other.id), org-none")])
+            #expect(unknown.status == .badRequest && unknown.body.contains("there is no organisation “org-none”"))
+            try await editor.post("/office/organisations/\(target.id)", [("name", target.name), ("website", "https://example.org"),
+                                                                        ("description", "Founded by **lawyers**."), ("affiliated", other.id)])
+            #expect(try await app.get("/organisations/\(target.id)").body.contains("href=\"/organisations/\(other.id)\""))
+            #expect(try await app.get("/es/organisations/\(other.id)").body.contains("Organizaciones afiliadas</dt><dd id=\"affiliated\"><a href=\"/es/organisations/\(target.id)\""))
             let reimport = try await ArchiveImporter(db: app.db).importFile(at: file)
             #expect(reimport.updated == 311)
+            #expect(try await app.get("/organisations/\(target.id)").body.contains("href=\"/organisations/\(other.id)\""), "a new import keeps affiliations")
             #expect(try await OrganisationOfficeController.contacts(target.id, cipher: app.site.cipher, on: app.db) == "Signal: +52 000 111", "a new import keeps them")
             let bad = try await app.get("/organisations?country=zz")
             #expect(bad.status == .badRequest && bad.body.contains("country"))

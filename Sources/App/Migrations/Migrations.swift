@@ -24,5 +24,6 @@ enum Migrations {
         CreateCampaigns(),              // 019
         CreateMissions(),               // 020
         CreateAssistance(),             // 021
+        AddOrganisationAffiliations(),  // 022
     ]
 }

@@ -9,6 +9,9 @@ struct DirectoryEntry: Sendable, Decodable {
     let id: String, name: String, type: String?, countryCode: String?, workingLanguages: String, networks: String
     let founded: Int?, website: String?
     var description: String? = nil
+    var affiliatedIds: String? = nil
+
+    var affiliated: [String] { (affiliatedIds ?? "").split(separator: ",").map(String.init) }
 
     var languages: [String] { workingLanguages.split(separator: ",").map(String.init) }
     var networkSlugs: [String] { networks.split(separator: ",").map(String.init) }
@@ -72,8 +75,19 @@ enum DirectoryQueries {
     }
 
     static func find(_ id: String, on db: any Database) async throws -> DirectoryEntry? {
-        try await db.sql.raw("SELECT id, name, type, country_code, working_languages, networks, founded, website, description FROM organisations WHERE id = \(bind: id)")
+        try await db.sql.raw("SELECT id, name, type, country_code, working_languages, networks, founded, website, description, affiliated_ids FROM organisations WHERE id = \(bind: id)")
             .first(decoding: DirectoryEntry.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    /// The organisations it is affiliated with and those affiliated with it, by name.
+    static func affiliations(of o: DirectoryEntry, on db: any Database) async throws -> [(id: String, name: String)] {
+        struct Row: Decodable { let id: String, name: String }
+        let pattern = "%," + o.id + ",%"
+        let rows = try await db.sql.raw("""
+            SELECT id, name FROM organisations WHERE id IN (\(binds: o.affiliated.isEmpty ? [""] : o.affiliated))
+               OR ',' || affiliated_ids || ',' LIKE \(bind: pattern) ORDER BY name, id
+            """).all(decoding: Row.self)
+        return rows.filter { $0.id != o.id }.map { ($0.id, $0.name) }
     }
 
     /// For each facet, each value with how many organisations match the other filters and it.

@@ -31,6 +31,7 @@ struct DirectoryController: RouteCollection {
         let mentions = (try? SearchQuery(String(phrase.prefix(SearchQuery.maximumLength)))).map { query in
             { try await SearchQueries.search(query, PublicationFilter(), on: req.db).results.map(\.publication) }
         }
-        return .publicPage(DirectoryPages.show(organisation, mentions: try await mentions?() ?? []))
+        return .publicPage(DirectoryPages.show(organisation, affiliated: try await DirectoryQueries.affiliations(of: organisation, on: req.db),
+                                               mentions: try await mentions?() ?? []))
     }
 }

@@ -77,13 +77,17 @@ enum DirectoryPages {
         """)
     }
 
-    static func show(_ o: DirectoryEntry, mentions: [PublicationSummary]) -> HTML {
+    static func show(_ o: DirectoryEntry, affiliated: [(id: String, name: String)], mentions: [PublicationSummary]) -> HTML {
         var facts: [HTML] = []
         if let type = o.typeLabel { facts.append("<dt>\(t("dir.type"))</dt><dd>\(type)</dd>") }
         if let country = o.country { facts.append("<dt>\(t("dir.country"))</dt><dd><a href=\"\(prefix)/organisations?country=\(country.slug)\">\(country.localName)</a></dd>") }
         if !o.languages.isEmpty { facts.append("<dt>\(t("dir.languages"))</dt><dd>\(o.languages.map(DirectoryEntry.languageName).joined(separator: ", "))</dd>") }
         if !o.networkSlugs.isEmpty { facts.append("<dt>\(t("dir.networks"))</dt><dd>\(o.networkSlugs.map(DirectoryEntry.networkName).joined(separator: ", "))</dd>") }
         if let founded = o.founded { facts.append("<dt>\(t("dir.founded"))</dt><dd>\(Translations.current.number(founded))</dd>") }
+        if !affiliated.isEmpty {
+            let links: [HTML] = affiliated.map { "<a href=\"\(prefix)/organisations/\(SiteRoute.escapeSegment($0.id))\"><bdi>\($0.name)</bdi></a>" }
+            facts.append("<dt>\(t("dir.affiliated"))</dt><dd id=\"affiliated\">\(links.joined(separator: ", "))</dd>")
+        }
         if let site = o.website, site.hasPrefix("https://") || site.hasPrefix("http://") {
             facts.append("<dt>\(t("dir.website"))</dt><dd><a href=\"\(site)\" rel=\"nofollow noopener\">\(site)</a></dd>")
         }

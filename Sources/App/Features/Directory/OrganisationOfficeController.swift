@@ -44,6 +44,7 @@ struct OrganisationOfficeController: Sendable {
         <form method="post" action="\(OfficeRoute.organisation(id: o.id).path)" class="office-form">\(CSRF.field(CSRF.token(for: req)))
         \(FormView.field("name", label: "Name", value: o.name))
         \(FormView.field("website", label: "Website", value: o.website ?? ""))
+        \(FormView.field("affiliated", label: "Affiliated with (ids of the directory, separated by commas)", value: o.affiliated.joined(separator: ", ")))
         \(EditorialPages.textarea("description", label: "Description (public, Markdown)", value: o.description ?? "", rows: 6, error: nil))
         \(contacts.map { EditorialPages.textarea("contacts", label: "Contacts (confidential: people, phones, secure channels)", value: $0, rows: 5, error: nil) } ?? .empty)
         <p class="actions"><button type="submit">Save</button></p></form>
@@ -57,7 +58,14 @@ struct OrganisationOfficeController: Sendable {
               form.raw("description").count <= 20_000, form.raw("contacts").count <= 20_000 else {
             throw Abort(.badRequest, reason: "Give a name (at most 300 characters), a website starting with https://, and texts under 20,000 characters.")
         }
+        let affiliated = Array(Set(form["affiliated"].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0 != o.id })).sorted()
+        struct Known: Decodable { let id: String }
+        let known = affiliated.isEmpty ? [] : try await req.db.sql.raw("SELECT id FROM organisations WHERE id IN (\(binds: affiliated))").all(decoding: Known.self).map(\.id)
+        if let unknown = affiliated.first(where: { !known.contains($0) }) {
+            throw Abort(.badRequest, reason: "Affiliated with: there is no organisation “\(unknown.prefix(60))” in the directory.")
+        }
         let update = req.db.sql.update("organisations").set("name", to: name).set("website", to: website.isEmpty ? nil : website)
+            .set("affiliated_ids", to: affiliated.isEmpty ? nil : affiliated.joined(separator: ","))
             .set("description", to: form.raw("description").replacingOccurrences(of: "\r\n", with: "\n")).set("updated_at", to: now)
         if Self.readsContacts(viewer) && form.has("contacts") {
             update.set("contacts_sealed", to: req.site.cipher.seal(form.raw("contacts"), context: "organisations.contacts"))
