@@ -68,6 +68,10 @@ import Vapor
             #expect(page.status == .ok && page.body.contains("Mission d’observation judiciaire — Mexique"))
             let prelim = try #require(page.body.range(of: "Conclusions préliminaires")), report = try #require(page.body.range(of: "mission report"))
             #expect(prelim.lowerBound < report.lowerBound, "preliminary findings first")
+            // Each publication shows the mission it reports on, and links the other.
+            let article = try await app.get("/publications/report-1").body
+            #expect(article.contains("Trial observation mission — Mexico") && article.contains("href=\"/publications/prelim-1\""))
+            #expect(!(try await app.get("/publications/statement-1").body.contains("class=\"mission\"")))
             let english = try await app.get("/missions").body
             for secret in ["Oaxaca trial observation", "Safe house", "Ana (lawyer)", "Flights booked", "Observe the hearing", "Hearing of 2 December"] {
                 #expect(!page.body.contains(secret) && !english.contains(secret), "\(secret) stays internal")

@@ -5,12 +5,21 @@ import SQLKit
 import Vapor
 
 extension MissionStore {
+    /// The mission a publication reports on (as its preliminary findings or its report), public facts only.
+    static func published(about publicationID: String, on db: any Database) async throws -> MissionReport? {
+        try await published(where: "preliminary_publication_id = \(bind: publicationID) OR report_publication_id = \(bind: publicationID)", on: db).first
+    }
+
     /// Missions with a published preliminary findings or report, latest first: public facts only.
     static func published(on db: any Database) async throws -> [MissionReport] {
+        try await published(where: "preliminary_publication_id IS NOT NULL OR report_publication_id IS NOT NULL", on: db)
+    }
+
+    private static func published(where condition: SQLQueryString, on db: any Database) async throws -> [MissionReport] {
         struct Row: Decodable { let kind: String, countryCode: String, startsOn: String, endsOn: String, preliminaryPublicationId: String?, reportPublicationId: String? }
         let rows = try await db.sql.raw("""
             SELECT kind, country_code, starts_on, ends_on, preliminary_publication_id, report_publication_id FROM missions
-            WHERE preliminary_publication_id IS NOT NULL OR report_publication_id IS NOT NULL ORDER BY ends_on DESC, id
+            WHERE \(condition) ORDER BY ends_on DESC, id
             """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         let ids = rows.flatMap { [$0.preliminaryPublicationId, $0.reportPublicationId].compactMap { $0 } }
         guard !ids.isEmpty else { return [] }
@@ -35,20 +44,20 @@ struct MissionReportsController: RouteCollection {
         }
     }
 
-    static func page(_ missions: [MissionReport]) -> HTML {
-        let items: [HTML] = missions.map { m in
-            let country = CountryDirectory.shared.country(code: m.country)?.localName ?? m.country
-            let when = m.dates.starts == m.dates.ends ? m.dates.starts.long : "\(m.dates.starts.long) – \(m.dates.ends.long)"
-            // Preliminary findings first, then the report.
-            let publications = [m.preliminary.map { (t("mission.preliminary"), $0) }, m.report.map { (t("mission.report"), $0) }].compactMap { $0 }
-            let links: [HTML] = publications.map { label, p in
-                "<li><span class=\"meta\">\(label):</span> <a href=\"\(SiteRoute.publication(id: p.id).path)\" lang=\"\(p.language)\"><bdi>\(p.displayTitle)</bdi></a></li>"
-            }
-            return """
-            <li class="mission"><h2>\(t("mission.kind.\(m.kind.rawValue)")) — \(country)</h2>
-            <p class="meta">\(when)</p><ul>\(links.joined())</ul></li>
-            """
+    /// A mission's public facts and its publications, preliminary findings first.
+    static func item(_ m: MissionReport, heading: String = "h2") -> HTML {
+        let country = CountryDirectory.shared.country(code: m.country)?.localName ?? m.country
+        let when = m.dates.starts == m.dates.ends ? m.dates.starts.long : "\(m.dates.starts.long) – \(m.dates.ends.long)"
+        let publications = [m.preliminary.map { (t("mission.preliminary"), $0) }, m.report.map { (t("mission.report"), $0) }].compactMap { $0 }
+        let links: [HTML] = publications.map { label, p in
+            "<li><span class=\"meta\">\(label):</span> <a href=\"\(SiteRoute.publication(id: p.id).path)\" lang=\"\(p.language)\"><bdi>\(p.displayTitle)</bdi></a></li>"
         }
+        let tag = HTML(trusted: heading == "h3" ? "h3" : "h2")
+        return "<\(tag)>\(t("mission.kind.\(m.kind.rawValue)")) — \(country)</\(tag)><p class=\"meta\">\(when)</p><ul>\(links.joined())</ul>"
+    }
+
+    static func page(_ missions: [MissionReport]) -> HTML {
+        let items: [HTML] = missions.map { "<li class=\"mission\">\(item($0))</li>" }
         return Layout(title: t("mission.list"), facts: nil).render("""
         <h1>\(t("mission.list"))</h1>
         \(items.isEmpty ? "<p>\(t("mission.none"))</p>" as HTML : "<ol id=\"mission-reports\" class=\"plain\">\(items.joined())</ol>")

@@ -8,13 +8,16 @@ enum PublicationShowPage {
         let publication: PublicationDetail
         let translations: [PublicationSummary]
         let chain: [PublicationSummary]
+        /// The mission this publication reports on, public facts only.
+        var mission: MissionReport? = nil
     }
 
     static func context(id: String, facts: Layout.Facts, on db: any Database) async throws -> Context? {
         guard let publication = try await PublicationQueries.find(id: id, on: db) else { return nil }
         return Context(facts: facts, publication: publication,
                        translations: try await PublicationQueries.translations(of: publication, on: db),
-                       chain: try await PublicationQueries.followUpChain(of: publication, on: db))
+                       chain: try await PublicationQueries.followUpChain(of: publication, on: db),
+                       mission: try await MissionStore.published(about: id, on: db))
     }
 
     static func render(_ c: Context) -> HTML {
@@ -51,6 +54,7 @@ enum PublicationShowPage {
         <article lang="\(p.language)" dir="\(dir)">
         <h1><bdi>\(p.displayTitle)</bdi></h1>
         <dl>\(facts)</dl>
+        \(c.mission.map { "<section class=\"mission\" aria-label=\"\(t("mission.list"))\">\(MissionReportsController.item($0, heading: "h3"))</section>" as HTML } ?? .empty)
         \(chain)
         \(p.interventionKind == .urgentAppeal ? "<p class=\"take-action\"><a class=\"button\" href=\"\(SiteRoute.publication(id: p.id).path)/take-action\">\(t("action.title"))</a></p>" as HTML : .empty)
         <div class="body">\(Markdown.render(c.publication.body))</div>
