@@ -72,9 +72,12 @@ import Vapor
         try await withApp(.sqlite) { app in
             let demo = DemoArchive(endingOn: testToday, count: 400, organisations: 5)
             _ = try await ArchiveImporter(db: app.db).importRecords(demo.publications, demo.organisations)
+            try await DemoField.load(demo.publications, today: testToday, cipher: app.site.cipher, on: app.db)
+            #expect(try await app.get("/missions").body.contains("id=\"mission-reports\""), "the demo has a mission report")
             let css = try await app.get(SiteRoute.stylesheet.path)
             #expect(css.headers.first(name: .cacheControl) == "public, max-age=31536000, immutable")
-            for path in ["/", "/publications", "/publications?language=fr", "/countries/mx", "/countries", "/publications/demo-5"] {
+            for path in ["/", "/publications", "/publications?language=fr", "/countries/mx", "/countries", "/publications/demo-5",
+                         "/missions", "/calls", "/calls/women-defenders-needs", "/campaigns", "/campaigns/humans-against-torture", "/organisations"] {
                 let page = try await app.get(path)
                 #expect(page.status == .ok, "\(path)")
                 #expect(page.body.utf8.count + css.body.utf8.count < 30_000, "\(path) weighs \(page.body.utf8.count) + \(css.body.utf8.count) bytes")

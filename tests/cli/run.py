@@ -68,6 +68,9 @@ def serve_loads_the_demo_and_prints_its_url():
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as r:
             page = r.read().decode()
         check("Articles: 2000" in page, "the demo archive has 2,000 publications")
+        for path, expected in [("/missions", "mission-reports"), ("/calls", "women-defenders-needs"), ("/campaigns", "humans-against-torture")]:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}") as r:
+                check(expected in r.read().decode(), f"the demo shows something at {path}")
         request = urllib.request.Request(f"http://127.0.0.1:{port}/publications", headers={"Accept-Encoding": "gzip"})
         with urllib.request.urlopen(request) as r:
             check(r.headers.get("Content-Encoding") == "gzip", f"compressed: {dict(r.headers)}")

@@ -74,6 +74,7 @@ func prepareStorage(_ app: Application, loadDemo: Bool) async throws {
     app.logger.notice("The database is empty: loading the demo archive (turn off with --no-demo or OBSERVATORY_DEMO=0)…")
     let demo = DemoArchive(endingOn: app.site.clock.today)
     let summary = try await ArchiveImporter(db: app.db).importRecords(demo.publications, demo.organisations)
+    try await DemoField.load(demo.publications, today: app.site.clock.today, cipher: app.site.cipher, on: app.db)
     app.logger.notice("Demo archive loaded: \(summary)")
 }
 
