@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of the public site (not a test): release build, a 50,000-publication archive from the shared
 # generator, import time, then wrk on loopback against the home page, a filtered list, an article and a
-# feed — from the page cache and with it off — and nginx serving the same home page as a static file in
+# feed, the directory (311 organisations) and mission reports — from the page cache and with it off — and nginx serving the same home page as a static file in
 # the same run, as the reference. Prints requests/s and the ratio to nginx.
 #   bench/run.sh [COUNT] [SECONDS]      (defaults: 50000 publications, 10 s per target)
 set -euo pipefail
@@ -30,6 +30,8 @@ export DATABASE_URL="$PWD/$out/bench.sqlite" OBSERVATORY_DEMO=0
 start=$(date +%s.%N)
 "$bin" import "$out/archive.jsonl" 2>/dev/null | tail -1
 import_s=$(echo "$(date +%s.%N) - $start" | bc)
+python3 ../shared/corpus/gen.py --orgs 311 --seed 1 > "$out/organisations.jsonl"
+"$bin" import "$out/organisations.jsonl" >/dev/null 2>&1
 
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; nginx -c "$PWD/$out/nginx.conf" -s stop 2>/dev/null || true; }
@@ -70,4 +72,6 @@ row "home, cache off" "http://127.0.0.1:8091/"
 row "filtered list, cache off" "http://127.0.0.1:8091$list"
 row "article, cache off" "http://127.0.0.1:8091/publications/$article"
 row "RSS feed, cache off" "http://127.0.0.1:8091/publications/feed.rss"
+row "directory of 311, filtered, cache off" "http://127.0.0.1:8091/organisations?type=ngo&network=sos-torture"
+row "mission reports, cache off" "http://127.0.0.1:8091/missions"
 echo "import of $count lines: ${import_s}s; home page $(wc -c < "$out/www/index.html") bytes"
