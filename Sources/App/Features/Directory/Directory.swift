@@ -13,6 +13,20 @@ struct DirectoryEntry: Sendable, Decodable {
 
     var affiliated: [String] { (affiliatedIds ?? "").split(separator: ",").map(String.init) }
 
+    /// Read column by column: the Codable row decoder with snake-case keys costs more than the rest of the page.
+    init(row: any SQLRow) throws {
+        id = try row.decode(column: "id", as: String.self)
+        name = try row.decode(column: "name", as: String.self)
+        type = try row.decode(column: "type", as: String?.self)
+        countryCode = try row.decode(column: "country_code", as: String?.self)
+        workingLanguages = try row.decode(column: "working_languages", as: String.self)
+        networks = try row.decode(column: "networks", as: String.self)
+        founded = try row.decode(column: "founded", as: Int?.self)
+        website = try row.decode(column: "website", as: String?.self)
+        if row.contains(column: "description") { description = try row.decode(column: "description", as: String?.self) }
+        if row.contains(column: "affiliated_ids") { affiliatedIds = try row.decode(column: "affiliated_ids", as: String?.self) }
+    }
+
     var languages: [String] { workingLanguages.split(separator: ",").map(String.init) }
     var networkSlugs: [String] { networks.split(separator: ",").map(String.init) }
     var country: Country? { countryCode.flatMap { CountryDirectory.shared.country(code: $0) } }
@@ -71,12 +85,12 @@ enum DirectoryQueries {
     /// Every organisation: the directory holds hundreds, so filters and counts are worked out in memory.
     static func all(on db: any Database) async throws -> [DirectoryEntry] {
         try await db.sql.raw("SELECT id, name, type, country_code, working_languages, networks, founded, website FROM organisations ORDER BY name, id")
-            .all(decoding: DirectoryEntry.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all().map(DirectoryEntry.init(row:))
     }
 
     static func find(_ id: String, on db: any Database) async throws -> DirectoryEntry? {
         try await db.sql.raw("SELECT id, name, type, country_code, working_languages, networks, founded, website, description, affiliated_ids FROM organisations WHERE id = \(bind: id)")
-            .first(decoding: DirectoryEntry.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .first().map(DirectoryEntry.init(row:))
     }
 
     /// The organisations it is affiliated with and those affiliated with it, by name.
