@@ -71,7 +71,7 @@ enum MissionStore {
         return m
     }
 
-    /// Creates (id nil) or updates a mission; returns its id.
+    /// Creates (`isNew`) or updates a mission, sealing its staff fields.
     static func save(_ m: Mission, isNew: Bool, by actor: String, now: Date, cipher: FieldCipher, on db: any Database) async throws {
         let values = [m.title, m.members, m.objectives, m.logistics, m.securityPlan, m.findings]
         let sealedValues = try zip(sealed, values).map { try cipher.seal($1, context: "missions.\($0)") }
