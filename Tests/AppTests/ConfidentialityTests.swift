@@ -78,6 +78,13 @@ import Vapor
             }
             try await third.post(grant + "/payments", [("amount", "1200"), ("paid-on", "2026-11-20"), ("payment-reference", "Paid \(v("payment"))")])
             try await third.post(grant + "/report", [("due", "2027-01-31"), ("received", "2026-11-20"), ("note", "Report \(v("grantreport"))")])
+            // A second request, rejected with a reason.
+            try await team.drafter.get("/office/assistance?case=\(caseID)")
+            let rejected = try #require(try await team.drafter.post("/office/assistance", [("case", caseID), ("beneficiary", person), ("kind", "medical"),
+                ("currency", "EUR"), ("amount", "300"), ("purpose", "Purpose \(v("refusedpurpose"))")]).location)
+            try await team.approver.get(rejected)
+            #expect(try await team.approver.post(rejected + "/reject", [("reason", "Reason \(v("rejection"))")]).status == .seeOther)
+            #expect(try await team.drafter.get(rejected).body.contains("Reason \(v("rejection"))"), "the office still reads the reason")
 
             // The draft names both people; one line also gives away a source's contact, so approval is refused first.
             let leaky = "## Description of the situation\n\nNadia \(v("reportedname")) and Ilya \(v("officername")) were threatened in Kazan.\n\nCall \(v("sourcecontact"))."
