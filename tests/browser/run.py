@@ -44,11 +44,13 @@ def main():
                    input=flows.EDITOR[1] + "\n", text=True, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     port = free_port()
     # A real SMTP server: the subscription flow reads its confirmation message from the mailbox directory.
-    mail_port = free_port()
     mailbox = os.path.join(work, "mailbox")
-    smtp = subprocess.Popen([sys.executable, str(ROOT / "tests" / "smtp" / "server.py"), "--port", str(mail_port), "--dir", mailbox],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    smtp.stdout.readline()
+    smtp = subprocess.Popen([sys.executable, str(ROOT / "tests" / "smtp" / "server.py"), "--port", "0", "--dir", mailbox],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    ready = smtp.stdout.readline().split()
+    if ready[:1] != ["ready"]:
+        sys.exit("tests/smtp/server.py did not start (is aiosmtpd installed? pip install aiosmtpd)")
+    mail_port = int(ready[1])
     flows.MAILBOX = mailbox
     env.update(OBSERVATORY_SMTP_HOST="127.0.0.1", OBSERVATORY_SMTP_PORT=str(mail_port), OBSERVATORY_SMTP_SECURITY="none",
                OBSERVATORY_SMTP_FROM="observatory@example.org", OBSERVATORY_MAIL_DELAY_MINUTES="0",

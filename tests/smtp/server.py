@@ -3,14 +3,17 @@
 
     python3 tests/smtp/server.py --port 2525 --dir /tmp/mail [--tls CERT KEY] [--user U --password P]
 
+With --port 0 it takes a free loopback port itself (trying again if another process takes it first).
+
 Recipients decide what happens, so tests can ask for each case:
   *tempfail*@…  refused once with 451 (a temporary failure), accepted the next time;
   *bounce*@…    refused with 550 (the address does not exist).
-Prints "ready" on standard output once it listens.
+Prints "ready PORT" on standard output once it listens.
 """
 import argparse
 import asyncio
 import os
+import socket
 import ssl
 import sys
 
@@ -42,6 +45,25 @@ class Handler:
         return "250 Message accepted for delivery"
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(handler, port, kwargs):
+    """Starts the server on `port`, or on a free port when it is 0: a port found free can be taken by another
+    process before we bind it, so that case tries again."""
+    for attempt in range(20):
+        controller = Controller(handler, hostname="127.0.0.1", port=port or free_port(), **kwargs)
+        try:
+            controller.start()
+            return controller
+        except OSError:
+            if port or attempt == 19:
+                raise
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
@@ -61,9 +83,8 @@ def main():
             ok = auth_data.login.decode() == args.user and auth_data.password.decode() == args.password
             return AuthResult(success=ok, handled=False)
         kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(args.tls))
-    controller = Controller(Handler(args.dir), hostname="127.0.0.1", port=args.port, **kwargs)
-    controller.start()
-    print("ready", flush=True)
+    controller = start(Handler(args.dir), args.port, kwargs)
+    print("ready %d" % controller.port, flush=True)
     try:
         sys.stdin.read()          # runs until the test closes our standard input (or kills us)
     finally:

@@ -17,8 +17,8 @@ final class TestSMTPServer: @unchecked Sendable {
     init(tls: Bool = false, user: String? = nil, password: String? = nil) throws {
         directory = NSTemporaryDirectory() + "observatory-smtp-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        port = Int.random(in: 20_000...45_000)
-        var arguments = [Self.root.appendingPathComponent("tests/smtp/server.py").path, "--port", String(port), "--dir", directory + "/mail"]
+        // Port 0: the server takes a free port itself and says which ("ready PORT"); a port picked here could be taken.
+        var arguments = [Self.root.appendingPathComponent("tests/smtp/server.py").path, "--port", "0", "--dir", directory + "/mail"]
         if tls {
             let cert = directory + "/cert.pem", key = directory + "/key.pem"
             let openssl = Process()
@@ -41,10 +41,11 @@ final class TestSMTPServer: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        let ready = output.fileHandleForReading.availableData
-        guard String(decoding: ready, as: UTF8.self).contains("ready") else {
+        let ready = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).split(separator: " ")
+        guard ready.first == "ready", let chosen = ready.dropFirst().first.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
             throw Failure(description: "tests/smtp/server.py did not start (is aiosmtpd installed? pip install aiosmtpd)")
         }
+        port = chosen
     }
 
     struct Failure: Error, CustomStringConvertible { let description: String }
