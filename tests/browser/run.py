@@ -48,7 +48,7 @@ def main():
     smtp = subprocess.Popen([sys.executable, str(ROOT / "tests" / "smtp" / "server.py"), "--port", "0", "--dir", mailbox],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     ready = smtp.stdout.readline().split()
-    if ready[:1] != ["ready"]:
+    if len(ready) != 2 or ready[0] != "ready":
         sys.exit("tests/smtp/server.py did not start (is aiosmtpd installed? pip install aiosmtpd)")
     mail_port = int(ready[1])
     flows.MAILBOX = mailbox

@@ -41,8 +41,8 @@ final class TestSMTPServer: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        let ready = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).split(separator: " ")
-        guard ready.first == "ready", let chosen = ready.dropFirst().first.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
+        let ready = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        guard ready.count == 2, ready[0] == "ready", let chosen = Int(ready[1]) else {
             throw Failure(description: "tests/smtp/server.py did not start (is aiosmtpd installed? pip install aiosmtpd)")
         }
         port = chosen
