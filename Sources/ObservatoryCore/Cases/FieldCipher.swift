@@ -29,6 +29,19 @@ public struct FieldCipher: Sendable {
         key = SymmetricKey(data: bytes)
     }
 
+    /// Names the key without revealing it: the first 32 hex digits of an HMAC of a fixed text under the key.
+    /// The database records it, so a server started with another key is stopped before it seals anything.
+    public var fingerprint: String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array("observatory-key-fingerprint-v1".utf8), using: key)
+        return String(Data(mac).map { String(format: "%02x", $0) }.joined().prefix(32))
+    }
+
+    /// A key for another purpose ("audit-chain"), derived from this one with HKDF-SHA256: it lives outside the
+    /// database like the key itself, and no purpose's key reveals another's.
+    public func derivedKey(purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array("observatory:\(purpose)".utf8), outputByteCount: 32)
+    }
+
     public static func newKeyText() -> String { SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() } }
 
     public func seal(_ text: String, context: String) -> String {
