@@ -31,6 +31,13 @@ public struct AppConfig: Sendable {
     public var smtp: SMTPSettings? = nil
     /// Minutes a new publication waits before it is mailed, so translations published meanwhile go instead.
     public var mailDelayMinutes: Int = 10
+    /// A connection that sends and receives nothing for this long is closed: a request left half-sent, or an idle
+    /// keep-alive connection (Vapor's one idle timer; see the README).
+    public var idleTimeoutSeconds: Int = 30
+    /// Memory (MB) that request bodies larger than a small form may hold at once in this instance; others wait.
+    public var uploadMemoryMB: Int = 32
+    /// Reports an hour from one source (keyed hash of its address) before further ones are stored for bulk triage.
+    public var intakeBulkAfter: Int = 20
 
     /// Where the key that encrypts confidential case fields comes from (never the database).
     public var key: KeySource = .beside
@@ -144,6 +151,18 @@ public struct AppConfig: Sendable {
         if let raw = env["OBSERVATORY_MAIL_DELAY_MINUTES"], !raw.isEmpty {
             if let minutes = Int(raw), (0...1440).contains(minutes) { config.mailDelayMinutes = minutes }
             else { problems.append("OBSERVATORY_MAIL_DELAY_MINUTES: expected minutes from 0 to 1440, got \"\(raw)\"") }
+        }
+        if let raw = env["OBSERVATORY_IDLE_TIMEOUT_SECONDS"], !raw.isEmpty {
+            if let seconds = Int(raw), (1...3600).contains(seconds) { config.idleTimeoutSeconds = seconds }
+            else { problems.append("OBSERVATORY_IDLE_TIMEOUT_SECONDS: expected seconds from 1 to 3600, got \"\(raw)\"") }
+        }
+        if let raw = env["OBSERVATORY_UPLOAD_MEMORY_MB"], !raw.isEmpty {
+            if let mb = Int(raw), (16...4096).contains(mb) { config.uploadMemoryMB = mb }
+            else { problems.append("OBSERVATORY_UPLOAD_MEMORY_MB: expected megabytes from 16 to 4096, got \"\(raw)\"") }
+        }
+        if let raw = env["OBSERVATORY_INTAKE_BULK_AFTER"], !raw.isEmpty {
+            if let n = Int(raw), (1...100_000).contains(n) { config.intakeBulkAfter = n }
+            else { problems.append("OBSERVATORY_INTAKE_BULK_AFTER: expected reports an hour from 1 to 100000, got \"\(raw)\"") }
         }
         if let text = env["OBSERVATORY_KEY"], !text.isEmpty {
             do { _ = try FieldCipher(keyText: text); config.key = .text(text) }

@@ -18,11 +18,14 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
 
     app.http.server.configuration.responseCompression = .enabled(initialByteBufferCapacity: 16 * 1024)
     app.http.server.configuration.serverName = nil
+    app.http.server.configuration.idleTimeout = .seconds(Int64(config.idleTimeoutSeconds))
     // No request logging: readers may be at risk, so their addresses and paths are not written down.
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(SameOriginMiddleware())
+    app.middleware.use(BodyLimitMiddleware(budget: BodyBudget(capacity: config.uploadMemoryMB * 1024 * 1024),
+                                           waitSeconds: Double(config.idleTimeoutSeconds) * 0.6))
     app.passwords.use(.bcrypt(cost: config.passwordCost))
 
     try app.register(collection: AssetController())

@@ -77,11 +77,13 @@ extension RoutesBuilder {
                  use handler: @escaping @Sendable (Request) async throws -> Response) -> Route {
         registry.add(DeclaredRoute(method: method, path: path, access: access))
         let body: HTTPBodyStreamStrategy = method == .POST ? .collect(maxSize: maxBody) : .collect
-        return on(method, path.map(PathComponent.init), body: body) { req async throws -> Response in
+        let route = on(method, path.map(PathComponent.init), body: body) { req async throws -> Response in
             try await AccessGate.check(access, req)
             if method == .POST { try CSRF.verify(req) }
             return try await handler(req)
         }
+        if method == .POST { route.maxBody = maxBody.value }
+        return route
     }
 }
 

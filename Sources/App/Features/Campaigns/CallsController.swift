@@ -59,7 +59,8 @@ struct CallsController: RouteCollection {
         try CSRF.verify(req)
         let call = try await call(req)
         guard call.accepts(on: req.site.clock.today) else { return try await show(req, form: nil, errors: [:], thanks: false) }
-        guard req.site.intakeLimiter.allow(req.clientAddress, bucket: "call", limit: 5, windowSeconds: 3600, now: req.site.clock.now()) else {
+        guard try await PublicFormLimits.allow("call", from: req.clientAddress, limit: 5, windowSeconds: 3600,
+                                               now: req.site.clock.now(), cipher: req.site.cipher, on: req.db) else {
             throw Abort(.tooManyRequests, reason: t("report.too-many"))
         }
         let form = req.form

@@ -16,6 +16,8 @@ struct CaseDashboard: Sendable {
     var waiting: [Waiting]
     var quiet: [Quiet]
     var fieldWork = FieldWork()
+    /// Reports from a busy source, still received, waiting for bulk triage (see `IntakeBulk`).
+    var bulk = BulkTriage()
 
     /// Grants awaiting approval, beneficiaries' reports overdue, missions under way or starting within 30 days.
     struct FieldWork: Sendable { var grantsAwaiting = 0, reportsOverdue = 0, missionsSoon = 0 }
@@ -59,6 +61,7 @@ struct CaseDashboard: Sendable {
                 Quiet(caseID: $0.id, label: try cipher.open($0.labelSealed, context: "cases.label"), lastPublished: $0.lastPublished)
             })
         dashboard.fieldWork = try await fieldWork(today: CivilDate(daysSinceEpoch: Int(now.seconds / 86_400)), on: db)
+        dashboard.bulk = try await BulkTriage.load(cipher: cipher, on: db)
         return dashboard
     }
 }

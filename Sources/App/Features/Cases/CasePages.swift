@@ -30,6 +30,7 @@ enum CasePages {
         \(waiting.isEmpty ? "<p>None.</p>" as HTML : "<ul id=\"waiting-verifications\">\(waiting.joined())</ul>")</section>
         <section aria-labelledby="quiet"><h2 id="quiet">No follow-up for \(String(CaseDashboard.quietDays)) days</h2>
         \(quiet.isEmpty ? "<p>None.</p>" as HTML : "<ul id=\"quiet-cases\">\(quiet.joined())</ul>")</section>
+        \(BulkTriage.section(d.bulk, day: day))
         <section aria-labelledby="field"><h2 id="field">Missions and material assistance</h2><ul id="field-work">
         <li><a href="\(OfficeRoute.assistance.path)">Grants awaiting approval</a> <strong>\(d.fieldWork.grantsAwaiting)</strong></li>
         <li><a href="\(OfficeRoute.assistance.path)">Beneficiaries' reports overdue</a> <strong>\(d.fieldWork.reportsOverdue)</strong></li>

@@ -3,7 +3,7 @@ import ObservatoryCore
 import Vapor
 
 /// `/report`: anyone may report a threat, with no account, no JavaScript and nothing kept about who they are
-/// (no address stored or logged; only an in-memory rate limit). A receipt code lets them come back.
+/// (no address stored or logged; a keyed hash of it counts hits per hour). A receipt code lets them come back.
 struct ReportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let body = HTTPBodyStreamStrategy.collect(maxSize: ByteCount(value: Upload.maxFiles * Upload.maxBytes + 256 * 1024))
@@ -12,18 +12,21 @@ struct ReportController: RouteCollection {
             func path(_ pattern: [String]) -> [PathComponent] { prefix + pattern.map(PathComponent.init) }
             routes.get(path(SiteRoute.Pattern.report)) { req in try await req.localized(language) { try await form(req) } }
             routes.on(.POST, path(SiteRoute.Pattern.report), body: body) { req in try await req.localized(language) { try await submit(req) } }
+                .maxBody = body.maxSize
             routes.get(path(SiteRoute.Pattern.receipt)) { req in try await req.localized(language) { try await lookup(req) } }
             routes.post(path(SiteRoute.Pattern.receipt)) { req in try await req.localized(language) { try await open(req) } }
             routes.on(.POST, path(SiteRoute.Pattern.receiptAdd), body: body) { req in try await req.localized(language) { try await add(req) } }
+                .maxBody = body.maxSize
         }
     }
 
     func page(_ html: HTML, _ req: Request, status: HTTPStatus = .ok) -> Response { .privatePage(html, for: req, status: status) }
 
-    func limited(_ req: Request, _ bucket: String, _ limit: Int) -> Bool {
-        let limiter = req.site.intakeLimiter, now = req.site.clock.now()
-        return !limiter.allow(req.clientAddress, bucket: bucket, limit: limit, windowSeconds: 3600, now: now)
-            || !limiter.allow("everyone", bucket: bucket, limit: limit * 100, windowSeconds: 3600, now: now)
+    /// Per source (a keyed hash of its address), in the database: shared by every instance, and no global cap
+    /// that one flood could exhaust for everyone.
+    func limited(_ req: Request, _ bucket: String, _ limit: Int) async throws -> Bool {
+        try await !PublicFormLimits.allow(bucket, from: req.clientAddress, limit: limit, windowSeconds: 3600,
+                                          now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
     }
 
     @Sendable func form(_ req: Request) async throws -> Response {
@@ -32,10 +35,14 @@ struct ReportController: RouteCollection {
 
     @Sendable func submit(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
-        guard !limited(req, "report", 5) else { throw Abort(.tooManyRequests, reason: t("report.too-many")) }
+        // Never refused for being busy: past the threshold a source's reports are stored and flagged for bulk
+        // triage (many honest reporters share one address: Tor exits, the onion service), without their files.
+        let hits = try await PublicFormLimits.hit("report", from: req.clientAddress, windowSeconds: 3600, now: req.site.clock.now(),
+                                                  cipher: req.site.cipher, on: req.db)
+        let bulk = hits > req.site.config.intakeBulkAfter
         let form = ReportForm(form: req.form)
-        var errors = form.problems(fileCount: req.files.count)
-        let (uploads, fileProblem) = Upload.checkAll(req.files)
+        var errors = form.problems(fileCount: bulk ? 0 : req.files.count)
+        let (uploads, fileProblem) = bulk ? ([], nil) : Upload.checkAll(req.files)
         if let fileProblem { errors["files"] = fileProblem }
         guard errors.isEmpty else {
             return page(ReportPages.form(form, errors: errors, csrf: CSRF.token(for: req)), req, status: .unprocessableEntity)
@@ -43,8 +50,9 @@ struct ReportController: RouteCollection {
         let code = ReceiptCode.generate(), now = req.site.clock.now()
         let id = try await CaseStore.open(form.newCase(receiptHash: ReceiptCode.hash(code), uploads: uploads), by: "reporter",
                                           now: now, cipher: req.site.cipher, on: req.db)
+        if bulk { try await IntakeBulk.flag(id, now: now, on: req.db) }
         try await AuditLog.record(AuditEvent(actor: "anonymous", action: "case.report", recordType: "case", recordID: id), now: now, on: req.db)
-        return page(ReportPages.thanks(code: code), req)
+        return page(ReportPages.thanks(code: code, notice: bulk && !req.files.isEmpty ? t("report.files-later") : nil), req)
     }
 
     @Sendable func lookup(_ req: Request) async throws -> Response {
@@ -54,7 +62,7 @@ struct ReportController: RouteCollection {
     /// The case a receipt code opens, after the rate limit; nil shows the look-up form again.
     func followed(_ req: Request) async throws -> (CaseFile, String)? {
         try CSRF.verify(req)
-        guard !limited(req, "receipt", 20) else { throw Abort(.tooManyRequests, reason: t("report.too-many")) }
+        guard try await !limited(req, "receipt", 20) else { throw Abort(.tooManyRequests, reason: t("report.too-many")) }
         let code = req.form["code"]
         guard ReceiptCode.isWellFormed(code),
               let file = try await CaseStore.find(receiptHash: ReceiptCode.hash(code), cipher: req.site.cipher, on: req.db) else { return nil }

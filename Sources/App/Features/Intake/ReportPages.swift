@@ -51,9 +51,10 @@ enum ReportPages {
         """)
     }
 
-    static func thanks(code: String) -> HTML {
+    static func thanks(code: String, notice: String? = nil) -> HTML {
         Layout(title: t("report.thanks"), facts: nil).render("""
         <h1>\(t("report.thanks"))</h1>
+        \(notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" } ?? .empty)
         <p>\(t("report.receipt-intro"))</p>
         <p class="receipt"><span>\(t("report.receipt-code"))</span> <code id="receipt-code">\(code)</code></p>
         <p><a href="\(SiteRoute.receipt.path)">\(t("report.receipt-title"))</a></p>

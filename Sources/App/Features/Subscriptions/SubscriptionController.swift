@@ -53,8 +53,8 @@ struct SubscriptionController: RouteCollection {
 
     func subscribe(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
-        let limiter = req.site.intakeLimiter
-        guard limiter.allow(req.clientAddress, bucket: "subscribe", limit: 10, windowSeconds: 3600, now: req.site.clock.now()) else {
+        guard try await PublicFormLimits.allow("subscribe", from: req.clientAddress, limit: 10, windowSeconds: 3600,
+                                               now: req.site.clock.now(), cipher: req.site.cipher, on: req.db) else {
             throw Abort(.tooManyRequests, reason: t("report.too-many"))
         }
         let form = SubscriptionForm(form: req.form)
