@@ -20,18 +20,17 @@ struct BodyLimitMiddleware: AsyncMiddleware {
     static let smallBody = 64 * 1024
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard req.method == .POST || req.method == .PUT || req.method == .PATCH, req.body.data == nil else {
-            return try await next.respond(to: req)
-        }
+        guard req.method == .POST || req.method == .PUT || req.method == .PATCH else { return try await next.respond(to: req) }
         let limit = req.route?.maxBody ?? req.application.routes.defaultMaxBodySize.value
         let declared = req.headers.first(name: .contentLength).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        if let declared, declared > limit {
+        let collected = req.body.data?.readableBytes
+        if let size = declared ?? collected, size > limit {
             // Refused before reading: the connection is closed after the answer, so the rest is never collected.
             throw Abort(.payloadTooLarge, headers: ["Connection": "close"],
                         reason: t("upload.too-large", ["max": BodyBudget.describe(limit)]))
         }
         let size = declared ?? limit
-        guard size > Self.smallBody else { return try await next.respond(to: req) }
+        guard collected == nil, size > Self.smallBody else { return try await next.respond(to: req) }
         let reserved = min(size, budget.capacity)
         guard await budget.reserve(reserved, waitingUpTo: waitSeconds) else {
             throw Abort(.tooManyRequests, headers: ["Retry-After": "60", "Connection": "close"], reason: t("upload.busy"))
