@@ -19,12 +19,18 @@ func withSharedInstances(_ engine: Engine, count: Int, bulkAfter: Int = 20, sqli
     config.passwordCost = 4
     config.trustProxy = true
     config.intakeBulkAfter = bulkAfter
-    if engine == .postgres, let url = Engine.postgresURL { config.storage = .postgres(url: url, searchPath: String(schema)) }
+    if engine == .postgres, let url = Engine.postgresURL {
+        config.storage = .postgres(url: url, searchPath: String(schema))
+    }
     var apps: [Application] = []
     func shutdown() async {
-        if engine == .postgres, let first = apps.first { try? await first.db.sql.raw("DROP SCHEMA \(ident: String(schema)) CASCADE").run() }
+        if engine == .postgres, let first = apps.first {
+            try? await first.db.sql.raw("DROP SCHEMA \(ident: String(schema)) CASCADE").run()
+        }
         for app in apps { try? await app.asyncShutdown() }
-        if engine == .sqlite { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) } }
+        if engine == .sqlite {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
+        }
     }
     do {
         for index in 0..<count {
@@ -53,7 +59,8 @@ func postPublicForm(_ app: Application, _ path: String, from source: String, _ f
         body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
     }
     for (name, filename, data) in files {
-        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\n\r\n")
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; "
+                         + "filename=\"\(filename)\"\r\n\r\n")
         body.writeBytes(data)
         body.writeString("\r\n")
     }
@@ -63,7 +70,9 @@ func postPublicForm(_ app: Application, _ path: String, from source: String, _ f
     headers.replaceOrAdd(name: .cookie, value: "\(CSRF.cookieName)=\(token)")
     headers.replaceOrAdd(name: .xForwardedFor, value: source)
     var result: (HTTPStatus, String)? = nil
-    try await app.testing().test(.POST, path, headers: headers, body: body) { res async in result = (res.status, res.body.string) }
+    try await app.testing().test(.POST, path, headers: headers, body: body) { res async in
+        result = (res.status, res.body.string)
+    }
     return result!
 }
 
@@ -95,7 +104,8 @@ struct SeededAddresses {
 }
 
 @Suite(.serialized) struct PublicFormLimitTests {
-    static let report: [(String, String)] = [("person", "A defender"), ("country", "MX"), ("account", "Threatened at the courthouse.")]
+    static let report: [(String, String)] = [("person", "A defender"), ("country", "MX"),
+                                             ("account", "Threatened at the courthouse.")]
 
     @Test(arguments: Engine.all)
     func aFloodFromOneSourceCannotCloseTheFormAndInstancesShareTheCount(_ engine: Engine) async throws {
@@ -116,8 +126,10 @@ struct SeededAddresses {
                             statuses.withLockedValue { $0[answer.status, default: 0] += 1 }
                             if n == flood / 2 {
                                 let real = try await postPublicForm(apps[apps.count - 1], "/report", from: honestSource,
-                                                              [("person", "Ana Real"), ("country", "CO"), ("account", "Followed home.")],
-                                                              files: [("files", "note.txt", Array("What happened.".utf8))])
+                                                              [("person", "Ana Real"), ("country", "CO"),
+                                                               ("account", "Followed home.")],
+                                                              files: [("files", "note.txt",
+                                                                       Array("What happened.".utf8))])
                                 honest.withLockedValue { $0 = (real.status, real.body) }
                             }
                         }
@@ -126,21 +138,31 @@ struct SeededAddresses {
                 try await group.waitForAll()
             }
             let seconds = Date().timeIntervalSince(start)
-            print("\(engine): \(flood) reports from one source over \(apps.count) instance(s) in \(String(format: "%.1f", seconds)) s")
-            #expect(statuses.withLockedValue { $0 } == [.ok: flood], "every report of the flood is answered with a receipt, none refused")
+            let took = String(format: "%.1f", seconds)
+            print("\(engine): \(flood) reports from one source over \(apps.count) instance(s) in \(took) s")
+            #expect(statuses.withLockedValue { $0 } == [.ok: flood],
+                    "every report of the flood is answered with a receipt, none refused")
             let real = try #require(honest.withLockedValue { $0 })
-            #expect(real.0 == .ok && receiptCode(in: real.1) != nil, "the genuine report from another source gets its receipt")
+            #expect(real.0 == .ok && receiptCode(in: real.1) != nil,
+                    "the genuine report from another source gets its receipt")
             #expect(!real.1.contains(t("report.files-later")), "and its file is kept")
             let db = apps[0].db
-            #expect(try await rowCount("SELECT COUNT(*) AS n FROM cases", on: db) == flood + 1, "every report is stored")
-            #expect(try await rowCount("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'case.report'", on: db) == flood + 1)
+            #expect(try await rowCount("SELECT COUNT(*) AS n FROM cases", on: db) == flood + 1,
+                    "every report is stored")
+            #expect(try await rowCount("""
+                SELECT COUNT(*) AS n FROM audit_log WHERE action = 'case.report'
+                """, on: db) == flood + 1)
             #expect(try await rowCount("SELECT COUNT(*) AS n FROM intake_bulk", on: db) == flood - 20,
                     "past 20 an hour, the busy source's reports are flagged for bulk triage, counted across instances")
-            #expect(try await rowCount("SELECT COUNT(*) AS n FROM case_attachments a JOIN intake_bulk b ON b.case_id = a.case_id",
+            #expect(try await rowCount("""
+                SELECT COUNT(*) AS n FROM case_attachments a JOIN intake_bulk b ON b.case_id = a.case_id
+                """,
                                     on: db) == 0, "no file kept from the busy source")
-            #expect(try await rowCount("SELECT COUNT(*) AS n FROM case_attachments", on: db) == 1, "the genuine report's file")
+            #expect(try await rowCount("SELECT COUNT(*) AS n FROM case_attachments", on: db) == 1,
+                    "the genuine report's file")
             struct Limit: Decodable { let bucket: String, source_hash: String, hits: Int }
-            let limits = try await db.sql.raw("SELECT bucket, source_hash, hits FROM public_form_limits").all(decoding: Limit.self)
+            let limits = try await db.sql.raw("SELECT bucket, source_hash, hits FROM public_form_limits")
+                .all(decoding: Limit.self)
             #expect(limits.map(\.hits).sorted() == [1, flood], "one counter per source: \(limits.map(\.hits))")
             #expect(limits.allSatisfy { !$0.source_hash.contains(flooder) && !$0.source_hash.contains(honestSource) },
                     "no address is stored, only its keyed hash")
@@ -153,7 +175,8 @@ struct SeededAddresses {
             let source = "192.0.2.44"
             func subscribe(_ n: Int) async throws -> HTTPStatus {
                 try await postPublicForm(apps[n % 2], "/subscribe", from: source,
-                                         [("email", "reader\(n)@example.org"), ("languages", "en"), ("all", "yes")]).status
+                                         [("email", "reader\(n)@example.org"), ("languages", "en"),
+                                          ("all", "yes")]).status
             }
             var statuses: [HTTPStatus] = []
             if engine == .postgres {
@@ -166,7 +189,8 @@ struct SeededAddresses {
             } else {
                 for n in 0..<40 { statuses.append(try await subscribe(n)) }   // two instances on one file, in turn
             }
-            #expect(statuses.filter { $0 != .tooManyRequests }.count == 10, "ten an hour per source in all, not per instance: \(statuses)")
+            #expect(statuses.filter { $0 != .tooManyRequests }.count == 10,
+                    "ten an hour per source in all, not per instance: \(statuses)")
             #expect(!statuses.contains { $0.code >= 500 })
             let other = try await postPublicForm(apps[1], "/subscribe", from: "192.0.2.45",
                                            [("email", "someone@example.org"), ("languages", "en"), ("all", "yes")])
@@ -183,10 +207,12 @@ struct SeededAddresses {
                 let address = generator.address()
                 sent.append(address)
                 _ = try await postPublicForm(apps[0], "/report", from: address, Self.report)
-                _ = try await postPublicForm(apps[0], "/subscribe", from: address, [("email", "x@example.org"), ("languages", "en")])
+                _ = try await postPublicForm(apps[0], "/subscribe", from: address,
+                                             [("email", "x@example.org"), ("languages", "en")])
             }
             struct Row: Decodable { let bucket: String, source_hash: String }
-            let rows = try await apps[0].db.sql.raw("SELECT bucket, source_hash FROM public_form_limits").all(decoding: Row.self)
+            let rows = try await apps[0].db.sql.raw("SELECT bucket, source_hash FROM public_form_limits")
+                .all(decoding: Row.self)
             #expect(rows.count == 120 || Set(sent).count < 60)
             for row in rows { #expect(!sent.contains { row.source_hash.contains($0) }) }
             // Nor anywhere else: every text column of every table the report wrote, compared as text.
@@ -205,7 +231,10 @@ struct SeededAddresses {
     @Test func theBusySourcesReportsAreListedForTriageAndKeepNoFiles() async throws {
         try await withSharedInstances(.sqlite, count: 1, bulkAfter: 2) { apps in
             let app = apps[0]
-            for n in 1...2 { #expect(receiptCode(in: try await postPublicForm(app, "/report", from: "10.1.1.1", Self.report).body) != nil, "\(n)") }
+            for n in 1...2 {
+                let page = try await postPublicForm(app, "/report", from: "10.1.1.1", Self.report)
+                #expect(receiptCode(in: page.body) != nil, "\(n)")
+            }
             let third = try await postPublicForm(app, "/report", from: "10.1.1.1",
                                            [("person", "Bulk Person"), ("country", "MX"), ("account", "A third one.")],
                                            files: [("files", "a.txt", Array("file".utf8))])
@@ -225,13 +254,16 @@ struct SeededAddresses {
             let limit = Upload.maxFiles * Upload.maxBytes + 256 * 1024
             for size in [limit + 1, limit + 4096, 50 * 1024 * 1024] {
                 let answer = try await postPublicForm(app, "/report", from: "x", Self.report,
-                                                files: [("files", "big.pdf", Array("%PDF-".utf8) + [UInt8](repeating: 0x30, count: size))])
+                                                files: [("files", "big.pdf",
+                                                         Array("%PDF-".utf8) + [UInt8](repeating: 0x30, count: size))])
                 #expect(answer.status == .payloadTooLarge)
-                #expect(answer.body.contains("This form accepts at most 15 MB: nothing was stored."), "the page names the limit")
+                #expect(answer.body.contains("This form accepts at most 15 MB: nothing was stored."),
+                        "the page names the limit")
             }
             #expect(try await rowCount("SELECT COUNT(*) AS n FROM cases", on: app.db) == 0)
             let fine = try await postPublicForm(app, "/report", from: "x", Self.report,
-                                          files: [("files", "ok.pdf", Array("%PDF-".utf8) + [UInt8](repeating: 0x30, count: 4 * 1024 * 1024))])
+                                          files: [("files", "ok.pdf",
+                                                   Array("%PDF-".utf8) + [UInt8](repeating: 0x30, count: 4 << 20))])
             #expect(fine.status == .ok && receiptCode(in: fine.body) != nil, "a report under the limit goes through")
         }
     }
@@ -264,7 +296,8 @@ struct SeededAddresses {
 
 @Suite struct EdgeConfigTests {
     @Test func timeoutsAndLimitsAreReadAndBadValuesNamed() throws {
-        let config = try AppConfig.fromEnvironment(["OBSERVATORY_IDLE_TIMEOUT_SECONDS": "12", "OBSERVATORY_UPLOAD_MEMORY_MB": "64",
+        let config = try AppConfig.fromEnvironment(["OBSERVATORY_IDLE_TIMEOUT_SECONDS": "12",
+                                                    "OBSERVATORY_UPLOAD_MEMORY_MB": "64",
                                                     "OBSERVATORY_INTAKE_BULK_AFTER": "50"])
         #expect(config.idleTimeoutSeconds == 12 && config.uploadMemoryMB == 64 && config.intakeBulkAfter == 50)
         let defaults = try AppConfig.fromEnvironment([:])

@@ -85,7 +85,8 @@ def post(port, path, body, content_type, timeout=60):
     """A raw POST; returns (status, body text)."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
         s.sendall((f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: {content_type}\r\n"
-                   f"Content-Length: {len(body)}\r\nCookie: observatory_csrf={TOKEN}\r\nConnection: close\r\n\r\n").encode() + body)
+                   f"Content-Length: {len(body)}\r\nCookie: observatory_csrf={TOKEN}\r\n"
+                   "Connection: close\r\n\r\n").encode() + body)
         data = b""
         while True:
             chunk = s.recv(65536)
@@ -152,7 +153,8 @@ def without_a_timeout_half_sent_requests_take_the_site_down():
             answered = f"{status} in {seconds:.1f} s"
         except Exception as error:
             answered = f"no answer within {IDLE + 5} s ({type(error).__name__})"
-        print(f"  control without a timeout: {len(sockets)} half-sent requests, server holds {files} files; a normal request: {answered}")
+        print(f"  control without a timeout: {len(sockets)} half-sent requests, server holds {files} files; "
+              f"a normal request: {answered}")
         check(answered.startswith("no answer"), "without the timeout the site is down (else this drill proves nothing)")
     finally:
         for s in sockets:
@@ -170,7 +172,8 @@ def half_sent_requests_do_not_take_the_site_down():
         opened = time.time()
         sockets = hold_half_sent_requests(server, 1100)
         files = open_files(server.process.pid)
-        print(f"  {len(sockets)} of 1,100 sockets connected and sent half a request; the server holds {files} files (limit 1,024)")
+        print(f"  {len(sockets)} of 1,100 sockets connected and sent half a request; "
+              f"the server holds {files} files (limit 1,024)")
         check(len(sockets) > 1024 and files >= 1000, "more half-sent requests than the server has descriptors")
         status, body, seconds = server.get("/", timeout=IDLE * 4 + 30)
         print(f"  a normal request with 1,100 half-sent requests held open at a 1,024-file limit: "
@@ -193,7 +196,8 @@ def half_sent_requests_do_not_take_the_site_down():
                 except OSError:
                     closed.add(index)
             time.sleep(0.5)
-        print(f"  half-sent requests closed by the server after {time.time() - opened:.1f} s: {len(closed)} of {len(sockets)}")
+        print(f"  half-sent requests closed by the server after {time.time() - opened:.1f} s: "
+              f"{len(closed)} of {len(sockets)}")
         check(len(closed) == len(sockets), f"every idle socket is closed: {len(closed)} of {len(sockets)}")
         for _ in range(5):
             status, _, seconds = server.get("/")
@@ -214,7 +218,8 @@ def upload(port, size, chunked, results, index):
     length = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}"
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
-            s.sendall((f"POST /report HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary={boundary}\r\n"
+            s.sendall((f"POST /report HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                       f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
                        f"{length}\r\nCookie: observatory_csrf={TOKEN}\r\n\r\n").encode())
             block = b"x" * (256 * 1024)
             sent, first = 0, head
@@ -259,7 +264,8 @@ def concurrent_large_uploads_keep_memory_flat():
                     time.sleep(0.05)
             sampler = threading.Thread(target=sample)
             sampler.start()
-            threads = [threading.Thread(target=upload, args=(server.port, 50 * 1024 * 1024, chunked, results, i)) for i in range(40)]
+            threads = [threading.Thread(target=upload, args=(server.port, 50 * 1024 * 1024, chunked, results, i))
+                       for i in range(40)]
             start = time.time()
             for t in threads:
                 t.start()
@@ -271,12 +277,14 @@ def concurrent_large_uploads_keep_memory_flat():
             kind = "chunked" if chunked else "with Content-Length"
             statuses = {r: results.count(r) for r in set(results)}
             print(f"  40 x 50 MB posts to /report {kind}: answers {statuses} in {time.time() - start:.1f} s; "
-                  f"server RSS {baseline} MB before, peak {max(peak[0], hwm)} MB (sampled {peak[0]}, VmHWM {hwm}), {rss} MB after")
+                  f"server RSS {baseline} MB before, peak {max(peak[0], hwm)} MB (sampled {peak[0]}, VmHWM {hwm}), "
+                  f"{rss} MB after")
             check(all(r in (413, 429) for r in results), f"each refused with 413 or 429, never 5xx: {results}")
             check(max(peak[0], hwm) < 200, f"peak RSS under 200 MB: {max(peak[0], hwm)} MB")
             honest_report(server.port)
         status, text = post(server.port, "/report", b"x" * (20 * 1024 * 1024), "multipart/form-data; boundary=b")
-        check(status == 413 and "15 MB" in text and "nothing was stored" in text, f"the 413 page says the limit: {text[:500]}")
+        check(status == 413 and "15 MB" in text and "nothing was stored" in text,
+              f"the 413 page says the limit: {text[:500]}")
         rss, _ = memory(server.process.pid)
         print(f"  after the floods the honest report still gets its receipt; RSS {rss} MB")
     finally:

@@ -22,10 +22,13 @@ for line in NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes PrivateTmp=
             DynamicUser=yes EnvironmentFile=/etc/observatory/observatory.env; do
   grep -qx "$line" "$unit" || fail "the unit lacks $line"
 done
-grep -q "OBSERVATORY_TRUST_PROXY=1" "$root/opt/observatory/systemd/observatory.env" || fail "env file: OBSERVATORY_TRUST_PROXY"
-grep -q "proxy_set_header X-Forwarded-Proto" "$root/opt/observatory/nginx/observatory.conf" || fail "nginx: X-Forwarded-Proto"
+grep -q "OBSERVATORY_TRUST_PROXY=1" "$root/opt/observatory/systemd/observatory.env" \
+  || fail "env file: OBSERVATORY_TRUST_PROXY"
+grep -q "proxy_set_header X-Forwarded-Proto" "$root/opt/observatory/nginx/observatory.conf" \
+  || fail "nginx: X-Forwarded-Proto"
 if command -v systemd-analyze >/dev/null 2>&1; then
-  systemd-analyze verify "$unit" 2>&1 | grep -v "observatory.env\|/opt/observatory" | grep -i "error\|unknown" && fail "systemd-analyze"
+  systemd-analyze verify "$unit" 2>&1 | grep -v "observatory.env\|/opt/observatory" | grep -i "error\|unknown" \
+    && fail "systemd-analyze"
 fi
 if ldd "$root/opt/observatory/bin/observatory" | grep -q "libswift\|libFoundation\|libdispatch\|not found"; then
   ldd "$root/opt/observatory/bin/observatory"; fail "the binary needs libraries a server without Swift lacks"
@@ -49,6 +52,10 @@ run() {
   exec env -i "${environment[@]}" $exec_start
 }
 log="$root/serve.log"
+fetch() {   # fetch PATH: the page's text
+  python3 -c 'import sys, urllib.request as u; print(u.urlopen(sys.argv[1], timeout=5).read().decode())' \
+    "http://127.0.0.1:$port$1"
+}
 if [ -n "$hide" ] && [ "$(id -u)" = 0 ]; then
   # The build directory is hidden: the installed binary must find its resources beside it.
   export -f run; export workdir exec_start; declare -p environment > "$root/env.sh"
@@ -58,7 +65,7 @@ else
 fi
 pid=$!
 for _ in $(seq 1 120); do
-  if page=$(python3 -c "import urllib.request,sys; print(urllib.request.urlopen('http://127.0.0.1:$port/', timeout=2).read().decode())" 2>/dev/null); then
+  if page=$(fetch / 2>/dev/null); then
     break
   fi
   kill -0 "$pid" 2>/dev/null || { cat "$log"; fail "the server stopped"; }
@@ -68,6 +75,5 @@ echo "$page" | grep -q "Articles: 0" || { cat "$log"; fail "no home page"; }
 [ -s "$root/var/lib/observatory/observatory.sqlite" ] || fail "the database is not in the state directory"
 [ -s "$root/var/lib/observatory/observatory.sqlite.key" ] || fail "the key is not beside it"
 echo "$page" | grep -q 'lang="en"' || fail "the page is not the site's"
-python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$port/fr/', timeout=5).read().decode())" \
-  | grep -q "Articles" || fail "the French page (translations from the resources)"
+fetch /fr/ | grep -q "Articles" || fail "the French page (translations from the resources)"
 echo "ok   the tarball installs into a scratch root and serves the home page from the unit's command line"

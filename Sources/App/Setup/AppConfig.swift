@@ -154,7 +154,8 @@ public struct AppConfig: Sendable {
         }
         if let raw = env["OBSERVATORY_IDLE_TIMEOUT_SECONDS"], !raw.isEmpty {
             if let seconds = Int(raw), (1...3600).contains(seconds) { config.idleTimeoutSeconds = seconds }
-            else { problems.append("OBSERVATORY_IDLE_TIMEOUT_SECONDS: expected seconds from 1 to 3600, got \"\(raw)\"") }
+            else { problems.append("OBSERVATORY_IDLE_TIMEOUT_SECONDS: expected seconds from 1 to 3600, got \"\(raw)\"")
+            }
         }
         if let raw = env["OBSERVATORY_UPLOAD_MEMORY_MB"], !raw.isEmpty {
             if let mb = Int(raw), (16...4096).contains(mb) { config.uploadMemoryMB = mb }
@@ -162,7 +163,9 @@ public struct AppConfig: Sendable {
         }
         if let raw = env["OBSERVATORY_INTAKE_BULK_AFTER"], !raw.isEmpty {
             if let n = Int(raw), (1...100_000).contains(n) { config.intakeBulkAfter = n }
-            else { problems.append("OBSERVATORY_INTAKE_BULK_AFTER: expected reports an hour from 1 to 100000, got \"\(raw)\"") }
+            else {
+                problems.append("OBSERVATORY_INTAKE_BULK_AFTER: expected a count from 1 to 100000, got \"\(raw)\"")
+            }
         }
         if let text = env["OBSERVATORY_KEY"], !text.isEmpty {
             do { _ = try FieldCipher(keyText: text); config.key = .text(text) }

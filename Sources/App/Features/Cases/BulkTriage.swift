@@ -16,9 +16,10 @@ struct BulkTriage: Sendable {
         var items: [Item] = []
         struct Row: Decodable { let label_sealed: String }
         for (id, at) in ids {
-            guard let row = try await db.sql.raw("SELECT label_sealed FROM cases WHERE id = \(bind: id)").first(decoding: Row.self)
-            else { continue }
-            items.append(Item(caseID: id, label: try cipher.open(row.label_sealed, context: "cases.label"), flaggedAt: at))
+            let query = db.sql.raw("SELECT label_sealed FROM cases WHERE id = \(bind: id)")
+            guard let row = try await query.first(decoding: Row.self) else { continue }
+            let label = try cipher.open(row.label_sealed, context: "cases.label")
+            items.append(Item(caseID: id, label: label, flaggedAt: at))
         }
         return BulkTriage(total: total, items: items)
     }
@@ -26,7 +27,8 @@ struct BulkTriage: Sendable {
     static func section(_ bulk: BulkTriage, day: (Int64) -> String) -> HTML {
         guard bulk.total > 0 else { return .empty }
         let items: [HTML] = bulk.items.map { item in
-            "<li><a href=\"\(OfficeRoute.caseFile(id: item.caseID).path)\">\(item.label)</a>: \(day(item.flaggedAt))</li>"
+            let link = OfficeRoute.caseFile(id: item.caseID).path
+            return "<li><a href=\"\(link)\">\(item.label)</a>: \(day(item.flaggedAt))</li>"
         }
         return """
         <section aria-labelledby="bulk"><h2 id="bulk">Bulk triage: reports from a busy source</h2>

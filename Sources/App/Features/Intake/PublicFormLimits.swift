@@ -48,7 +48,9 @@ enum PublicFormLimits {
 /// Reports that arrived from a busy source, listed for triage on the case dashboard.
 enum IntakeBulk {
     static func flag(_ caseID: String, now: Date, on db: any Database) async throws {
-        try await db.sql.raw("INSERT INTO intake_bulk (case_id, flagged_at) VALUES (\(bind: caseID), \(bind: now.seconds))").run()
+        try await db.sql.raw("""
+            INSERT INTO intake_bulk (case_id, flagged_at) VALUES (\(bind: caseID), \(bind: now.seconds))
+            """).run()
     }
 
     static func isFlagged(_ caseID: String, on db: any Database) async throws -> Bool {
@@ -59,7 +61,8 @@ enum IntakeBulk {
     }
 
     /// Cases still received and flagged, newest first (at most `limit`), with their total.
-    static func waiting(limit: Int, on db: any Database) async throws -> (total: Int, caseIDs: [(id: String, at: Int64)]) {
+    static func waiting(limit: Int, on db: any Database) async throws
+        -> (total: Int, caseIDs: [(id: String, at: Int64)]) {
         struct Count: Decodable { let n: Int }
         struct Row: Decodable { let caseId: String, flaggedAt: Int64 }
         let total = try await db.sql.raw("""

@@ -37,8 +37,8 @@ struct ReportController: RouteCollection {
         try CSRF.verify(req)
         // Never refused for being busy: past the threshold a source's reports are stored and flagged for bulk
         // triage (many honest reporters share one address: Tor exits, the onion service), without their files.
-        let hits = try await PublicFormLimits.hit("report", from: req.clientAddress, windowSeconds: 3600, now: req.site.clock.now(),
-                                                  cipher: req.site.cipher, on: req.db)
+        let hits = try await PublicFormLimits.hit("report", from: req.clientAddress, windowSeconds: 3600,
+                                                  now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
         let bulk = hits > req.site.config.intakeBulkAfter
         let form = ReportForm(form: req.form)
         var errors = form.problems(fileCount: bulk ? 0 : req.files.count)
@@ -52,7 +52,8 @@ struct ReportController: RouteCollection {
                                           now: now, cipher: req.site.cipher, on: req.db)
         if bulk { try await IntakeBulk.flag(id, now: now, on: req.db) }
         try await AuditLog.record(AuditEvent(actor: "anonymous", action: "case.report", recordType: "case", recordID: id), now: now, on: req.db)
-        return page(ReportPages.thanks(code: code, notice: bulk && !req.files.isEmpty ? t("report.files-later") : nil), req)
+        let notice = bulk && !req.files.isEmpty ? t("report.files-later") : nil
+        return page(ReportPages.thanks(code: code, notice: notice), req)
     }
 
     @Sendable func lookup(_ req: Request) async throws -> Response {
@@ -62,7 +63,9 @@ struct ReportController: RouteCollection {
     /// The case a receipt code opens, after the rate limit; nil shows the look-up form again.
     func followed(_ req: Request) async throws -> (CaseFile, String)? {
         try CSRF.verify(req)
-        guard try await !limited(req, "receipt", 20) else { throw Abort(.tooManyRequests, reason: t("report.too-many")) }
+        guard try await !limited(req, "receipt", 20) else {
+            throw Abort(.tooManyRequests, reason: t("report.too-many"))
+        }
         let code = req.form["code"]
         guard ReceiptCode.isWellFormed(code),
               let file = try await CaseStore.find(receiptHash: ReceiptCode.hash(code), cipher: req.site.cipher, on: req.db) else { return nil }

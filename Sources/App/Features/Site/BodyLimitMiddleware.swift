@@ -20,7 +20,7 @@ struct BodyLimitMiddleware: AsyncMiddleware {
     static let smallBody = 64 * 1024
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard req.method == .POST || req.method == .PUT || req.method == .PATCH else { return try await next.respond(to: req) }
+        guard [.POST, .PUT, .PATCH].contains(req.method) else { return try await next.respond(to: req) }
         let limit = req.route?.maxBody ?? req.application.routes.defaultMaxBodySize.value
         let declared = req.headers.first(name: .contentLength).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let collected = req.body.data?.readableBytes
@@ -33,7 +33,8 @@ struct BodyLimitMiddleware: AsyncMiddleware {
         guard collected == nil, size > Self.smallBody else { return try await next.respond(to: req) }
         let reserved = min(size, budget.capacity)
         guard await budget.reserve(reserved, waitingUpTo: waitSeconds) else {
-            throw Abort(.tooManyRequests, headers: ["Retry-After": "60", "Connection": "close"], reason: t("upload.busy"))
+            throw Abort(.tooManyRequests, headers: ["Retry-After": "60", "Connection": "close"],
+                        reason: t("upload.busy"))
         }
         do {
             // Read here, within the reservation; the route then finds the body collected.
