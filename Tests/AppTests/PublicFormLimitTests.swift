@@ -301,7 +301,7 @@ struct SeededAddresses {
                                                     "OBSERVATORY_INTAKE_BULK_AFTER": "50"])
         #expect(config.idleTimeoutSeconds == 12 && config.uploadMemoryMB == 64 && config.intakeBulkAfter == 50)
         let defaults = try AppConfig.fromEnvironment([:])
-        #expect(defaults.idleTimeoutSeconds == 30 && defaults.uploadMemoryMB == 32 && defaults.intakeBulkAfter == 20)
+        #expect(defaults.idleTimeoutSeconds == 30 && defaults.uploadMemoryMB == 24 && defaults.intakeBulkAfter == 20)
         for (name, value) in [("OBSERVATORY_IDLE_TIMEOUT_SECONDS", "0"), ("OBSERVATORY_IDLE_TIMEOUT_SECONDS", "soon"),
                               ("OBSERVATORY_UPLOAD_MEMORY_MB", "1"), ("OBSERVATORY_INTAKE_BULK_AFTER", "-3")] {
             #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment([name: value]) }

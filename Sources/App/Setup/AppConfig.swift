@@ -35,7 +35,7 @@ public struct AppConfig: Sendable {
     /// keep-alive connection (Vapor's one idle timer; see the README).
     public var idleTimeoutSeconds: Int = 30
     /// Memory (MB) that request bodies larger than a small form may hold at once in this instance; others wait.
-    public var uploadMemoryMB: Int = 32
+    public var uploadMemoryMB: Int = 24
     /// Reports an hour from one source (keyed hash of its address) before further ones are stored for bulk triage.
     public var intakeBulkAfter: Int = 20
 
