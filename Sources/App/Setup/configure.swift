@@ -20,6 +20,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     app.http.server.configuration.serverName = nil
     // No request logging: readers may be at risk, so their addresses and paths are not written down.
     app.middleware = Middlewares()
+    app.middleware.use(HeaderGuardMiddleware())   // outermost: sees every header, whoever set it
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(SameOriginMiddleware())
