@@ -1,4 +1,5 @@
 import Fluent
+import ObservatoryCore
 
 /// Every migration, in order. Never edit or reorder a shipped one: add a new one at the end.
 enum Migrations {
@@ -26,4 +27,11 @@ enum Migrations {
         CreateAssistance(),             // 021
         AddOrganisationAffiliations(),  // 022
     ]
+
+    /// Migrations that need the encryption key (sealing values stored in clear), run after every one above.
+    static func needingKey(_ cipher: FieldCipher) -> [any Migration] {
+        [
+            SealOutboxErrors(cipher: cipher),   // 024
+        ]
+    }
 }
