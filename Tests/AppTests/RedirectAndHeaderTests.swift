@@ -103,7 +103,8 @@ func expectSafeHeaders(_ headers: HTTPHeaders, _ what: String, sourceLocation: S
                 let after = try await browser.post("/login", [("email", "editor@example.org"),
                                                               ("password", TestAccounts.password), ("next", raw)])
                 #expect(after.status == .seeOther)
-                #expect(after.location == RedirectTarget.sameSite(raw, fallback: "/office"), "\(raw.debugDescription)")
+                let typed = raw.trimmingCharacters(in: .whitespacesAndNewlines)   // as the form reads it
+                #expect(after.location == RedirectTarget.sameSite(typed, fallback: "/office"), "\(raw)")
                 expectSafeHeaders(after.headers, "next=\(raw.debugDescription)")
                 let officer = TestBrowser(app)
                 try await officer.get("/login")
@@ -132,10 +133,12 @@ func expectSafeHeaders(_ headers: HTTPHeaders, _ what: String, sourceLocation: S
                 expectSafeHeaders(page.headers, "echo of \(value.debugDescription)")
                 if HeaderText.hasControl(value) {
                     #expect(page.status == .internalServerError && page.headers.first(name: "X-Echo") == nil)
-                    #expect(!page.body.contains(value) && !page.body.contains("Set-Cookie"), "no echo")
+                    #expect(page.body == "The server could not answer this request.\n", "no echo")
                     #expect(page.headers.first(name: "Content-Security-Policy") != nil, "the security headers stay")
                 } else {
-                    #expect(page.status == .ok && page.headers.first(name: "X-Echo") == value)
+                    #expect(page.status == .ok)
+                    #expect(page.headers.first(name: "X-Echo")?.trimmingCharacters(in: .whitespaces)
+                            == value.trimmingCharacters(in: .whitespaces))
                 }
             }
         }
