@@ -70,6 +70,7 @@ import Vapor
             #expect(try await Self.audit("login.blocked", app).count == 2)
             clock.advance(seconds: 16 * 60)
             try await browser.signIn(editor, secret: newSecret, clock: clock)
+            try await browser.get("/account/password")   // the new session's form token
             let changed = try await browser.post("/account/password", right)
             #expect(changed.status == .seeOther)
             var confirmed: [String] = []
