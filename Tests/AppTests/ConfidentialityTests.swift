@@ -153,6 +153,21 @@ import Vapor
             let annual = try await editor.get("/office/reports/annual/2026/report.html")
             #expect(annual.body.contains("EUR 1,200.00") && !annual.body.contains(Self.canary), "the annual report")
 
+            // A delivery that fails: the mail server's words repeat the subscriber's address (here with the canary).
+            for subscriber in ["ana.subscriber@example.org", "ilya.subscriber@example.org"] {
+                try await SubscriptionTests.activeSubscriber(subscriber, .init(languages: [.en], scope: .all), app)
+            }
+            let mailed = publication("mailed-appeal", .urgentIntervention, kind: .urgentAppeal)
+            try await SubscriptionTests.publish(mailed, app)
+            let refusing = MailWorker(instance: "canary", mailer: RefusingMailer(words: v("smtperror")),
+                                      composer: app.site.composer)
+            try await SubscriptionTests.drain(refusing, app)
+            let postmaster = try await AssistanceTests.signedIn("postmaster@example.org", [.administrator], in: app)
+            let mailPage = try await postmaster.get("/office/mail").body
+            #expect(mailPage.contains(".subscriber@example.org&gt; refused: 550 \(v("smtperror"))"),
+                    "the administrators' mail page opens the error")
+            #expect(mailPage.contains("451 4.2.0 &lt;"), "and the temporary one")
+
             // Nothing in clear in the database.
             if let file {
                 for suffix in ["", "-wal"] {
@@ -188,5 +203,16 @@ import Vapor
         logs = CapturedLogs.stop()
         #expect(logs.contains("SELECT"), "the log was captured")
         #expect(!logs.contains(Self.canary), "canary in a log line")
+    }
+}
+
+/// A mail server that refuses every other message for good and the rest for now, repeating the address as they do.
+struct RefusingMailer: Mailer {
+    let words: String
+    func send(_ messages: [MailMessage]) async -> [Delivery] {
+        messages.enumerated().map { index, message in
+            index % 2 == 0 ? .temporary("451 4.2.0 <\(message.to)> mailbox busy, \(words)")
+                : .permanent("RCPT TO:<\(message.to)> refused: 550 \(words)")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import ObservatoryCore
 
 /// Every migration, in order. Never edit or reorder a shipped one: add a new one at the end.
 enum Migrations {
@@ -27,4 +28,11 @@ enum Migrations {
         AddOrganisationAffiliations(),  // 022
         CreatePublicFormLimits(),       // 028
     ]
+
+    /// Migrations that need the encryption key (sealing values stored in clear), run after every one above.
+    static func needingKey(_ cipher: FieldCipher) -> [any Migration] {
+        [
+            SealOutboxErrors(cipher: cipher),   // 024
+        ]
+    }
 }

@@ -12,6 +12,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     do { cipher = try config.keyProvider.cipher() } catch {
         throw AppConfig.Invalid(problems: ["\(config.key == .beside ? "OBSERVATORY_KEY_FILE" : "OBSERVATORY_KEY"): \(error)"])
     }
+    app.migrations.add(Migrations.needingKey(cipher))
     app.site = SiteServices(config: config, clock: clock ?? SystemClock(), pageCache: PageCache(enabled: config.pageCache),
                             contentWatcher: ContentWatcher(pollSeconds: config.changePollSeconds), cipher: cipher,
                             mailer: config.smtp.map { SMTPClient(settings: $0, group: app.eventLoopGroup) })
@@ -21,6 +22,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     app.http.server.configuration.idleTimeout = .seconds(Int64(config.idleTimeoutSeconds))
     // No request logging: readers may be at risk, so their addresses and paths are not written down.
     app.middleware = Middlewares()
+    app.middleware.use(HeaderGuardMiddleware())   // outermost: sees every header, whoever set it
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(SameOriginMiddleware())

@@ -27,12 +27,14 @@ let testKey = FieldCipher.newKeyText()
 /// Runs `body` against a freshly migrated app on `engine`: SQLite in memory, or PostgreSQL in a schema of
 /// its own (dropped afterwards), so tests run in parallel without seeing each other's rows.
 func withApp(_ engine: Engine, pageCache: Bool = true, clock: any SiteClock = testClock, sqliteFile: String? = nil,
-             publicURL: String? = nil, _ body: (Application) async throws -> Void) async throws {
+             publicURL: String? = nil, trustProxy: Bool = false,
+             _ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
     var config = AppConfig(storage: .sqlite(path: sqliteFile ?? ":memory:"), demo: false, pageCache: pageCache, changePollSeconds: 0)
     config.key = .text(testKey)
     config.publicURL = publicURL
+    config.trustProxy = trustProxy
     config.passwordCost = 4   // bcrypt's lowest cost: the same code, a fraction of the time
     if engine == .postgres, let url = Engine.postgresURL {
         config.storage = .postgres(url: url, searchPath: String(schema))

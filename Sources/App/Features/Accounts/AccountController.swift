@@ -39,19 +39,21 @@ struct AccountController: Sendable {
     @Sendable func changePassword(req: Request) async throws -> Response {
         let account = try req.account, form = req.form, now = req.site.clock.now()
         var errors: [String: String] = [:]
-        let hash = try await req.site.storedOrDummyHash(account.passwordHash, req)
-        if try await !req.password.async.verify(form.raw("current"), created: hash) {
-            errors["current"] = "This is not your current password."
-        }
+        let refusal = try await Reauthentication.check(req, account, to: "change the password").refusal
+        if let refusal { errors[Reauthentication.field] = refusal.message }
         errors.merge(Self.newPasswordProblems(form, email: account.email)) { a, _ in a }
         guard errors.isEmpty else {
-            return try await AccountPages.password(account: account, errors: errors, csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
+            return try await AccountPages.password(account: account, errors: errors, csrf: CSRF.token(for: req))
+                .encodeResponse(status: refusal?.status ?? .unprocessableEntity, for: req)
         }
         try await AccountStore.setPassword(account.id, hash: try await req.password.async.hash(form.raw("new")), now: now, on: req.db)
         try await SessionStore.endAll(userID: account.id, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: account.email, action: "account.password-change", recordType: "user", recordID: account.id), now: now, on: req.db)
+        try await AuditLog.record(AuditEvent(actor: account.email, action: "account.password-change",
+                                             recordType: "user", recordID: account.id,
+                                             detail: "current password confirmed"),
+                                  now: now, on: req.db)
         let token = try await SessionStore.start(userID: account.id, stage: .signedIn, now: now, on: req.db)
-        let response = req.redirect(to: OfficeRoute.account.path, redirectType: .normal)
+        let response = req.redirect(within: OfficeRoute.account.path)
         req.setSessionCookie(token, on: response)
         return response
     }
@@ -69,21 +71,38 @@ struct AccountController: Sendable {
             pending = Base32.encode(TOTP.newSecret())
             try await AccountStore.setPendingSecret(account.id, pending, cipher: req.site.cipher, on: req.db)
         }
-        return try await AccountPages.twoFactor(account: account, secret: pending!, error: nil, csrf: CSRF.token(for: req)).encodeResponse(for: req)
+        let page = AccountPages.twoFactor(account: account, secret: pending!, error: nil, csrf: CSRF.token(for: req),
+                                          askPassword: req.signedIn?.session.stage == .signedIn)
+        return try await page.encodeResponse(for: req)
     }
 
     @Sendable func enrolTwoFactor(req: Request) async throws -> Response {
         let signedIn = req.signedIn!, account = signedIn.account, now = req.site.clock.now()
         guard let pending = account.pendingSecondFactorSecret(req.site.cipher), let secret = Base32.decode(pending) else {
-            return req.redirect(to: OfficeRoute.twoFactor.path, redirectType: .normal)
+            return req.redirect(within: OfficeRoute.twoFactor.path)
+        }
+        // Fully signed in, this changes (or adds) the second factor: the password first. Right after the password at
+        // sign-in (the `enrol` stage, which lasts 10 minutes), it is not asked again.
+        let reauthenticate = signedIn.session.stage == .signedIn
+        if reauthenticate {
+            if let refusal = try await Reauthentication.check(req, account, to: "change the second factor").refusal {
+                let page = AccountPages.twoFactor(account: account, secret: pending, error: nil,
+                                                  csrf: CSRF.token(for: req), askPassword: true,
+                                                  passwordError: refusal.message)
+                return try await page.encodeResponse(status: refusal.status, for: req)
+            }
         }
         guard let step = TOTP(secret: secret).verify(req.form["code"], at: now, lastUsedStep: nil) else {
             return try await AccountPages.twoFactor(account: account, secret: pending, error: "This code is not right. Check the clock of your phone and type the code shown now.",
-                                                    csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
+                                                    csrf: CSRF.token(for: req), askPassword: reauthenticate)
+                .encodeResponse(status: .unprocessableEntity, for: req)
         }
         try await AccountStore.confirmSecondFactor(account.id, secret: pending, step: step, cipher: req.site.cipher, on: req.db)
         let codes = try await AccountSecrets.newRecoveryCodes(for: account.id, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: account.email, action: "account.two-factor-enrol", recordType: "user", recordID: account.id), now: now, on: req.db)
+        try await AuditLog.record(AuditEvent(actor: account.email, action: "account.two-factor-enrol",
+                                             recordType: "user", recordID: account.id,
+                                             detail: reauthenticate ? "current password confirmed" : "at sign-in"),
+                                  now: now, on: req.db)
         var csrf = signedIn.session.csrfToken, newToken: String? = nil
         if signedIn.session.stage == .enrol {
             newToken = try await SessionStore.advance(signedIn.session, to: .signedIn, now: now, on: req.db)
@@ -96,9 +115,19 @@ struct AccountController: Sendable {
 
     @Sendable func newRecoveryCodes(req: Request) async throws -> Response {
         let account = try req.account
-        guard account.hasSecondFactor else { return req.redirect(to: OfficeRoute.twoFactor.path, redirectType: .normal) }
+        guard account.hasSecondFactor else { return req.redirect(within: OfficeRoute.twoFactor.path) }
+        if let refusal = try await Reauthentication.check(req, account, to: "make new recovery codes").refusal {
+            let codes = try await AccountSecrets.unusedRecoveryCodes(for: account.id, on: req.db)
+            let sessions = try await SessionStore.count(userID: account.id, on: req.db)
+            let page = AccountPages.overview(account: account, recoveryCodes: codes, sessions: sessions,
+                                             csrf: CSRF.token(for: req), recoveryError: refusal.message)
+            return try await page.encodeResponse(status: refusal.status, for: req)
+        }
         let codes = try await AccountSecrets.newRecoveryCodes(for: account.id, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: account.email, action: "account.recovery-codes", recordType: "user", recordID: account.id), now: req.site.clock.now(), on: req.db)
+        try await AuditLog.record(AuditEvent(actor: account.email, action: "account.recovery-codes",
+                                             recordType: "user", recordID: account.id,
+                                             detail: "current password confirmed"),
+                                  now: req.site.clock.now(), on: req.db)
         return try await AccountPages.recoveryCodes(account: account, codes: codes, csrf: CSRF.token(for: req)).encodeResponse(for: req)
     }
 
@@ -106,7 +135,7 @@ struct AccountController: Sendable {
         let account = try req.account
         try await SessionStore.endAll(userID: account.id, on: req.db)
         try await AuditLog.record(AuditEvent(actor: account.email, action: "logout.everywhere", recordType: "user", recordID: account.id), now: req.site.clock.now(), on: req.db)
-        let response = req.redirect(to: OfficeRoute.login(next: nil).path, redirectType: .normal)
+        let response = req.redirect(within: OfficeRoute.login(next: nil).path)
         req.clearSessionCookie(on: response)
         return response
     }
@@ -129,7 +158,7 @@ struct AccountController: Sendable {
         try await AccountSecrets.useLink(token, now: now, on: req.db)
         try await SessionStore.endAll(userID: account.id, on: req.db)
         try await AuditLog.record(AuditEvent(actor: account.email, action: "account.password-set", recordType: "user", recordID: account.id, detail: "from a one-time link"), now: now, on: req.db)
-        return req.redirect(to: OfficeRoute.login(next: nil).path, redirectType: .normal)
+        return req.redirect(within: OfficeRoute.login(next: nil).path)
     }
 
     static let deadLink = Abort(.notFound, reason: "This link is unknown, was already used or has expired. Ask an administrator for a new one.")

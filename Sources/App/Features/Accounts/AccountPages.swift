@@ -28,11 +28,14 @@ enum AccountPages {
         """)
     }
 
-    static func overview(account: Account, recoveryCodes: Int, sessions: Int, csrf: String) -> HTML {
+    static func overview(account: Account, recoveryCodes: Int, sessions: Int, csrf: String,
+                         recoveryError: String? = nil) -> HTML {
         let twoFactor: HTML = account.hasSecondFactor
             ? """
               <p>Second factor: <strong>on</strong> (authenticator app). Unused recovery codes: \(recoveryCodes).</p>
-              <form method="post" action="\(OfficeRoute.recoveryCodes.path)">\(CSRF.field(csrf))<button type="submit">Make new recovery codes</button></form>
+              <form method="post" action="\(OfficeRoute.recoveryCodes.path)" class="office-form">\(CSRF.field(csrf))
+              \(currentPasswordField(recoveryError))
+              <button type="submit">Make new recovery codes</button></form>
               <p><a href="\(OfficeRoute.twoFactor.path)?restart=1">Move the second factor to another device</a></p>
               """
             : """
@@ -63,6 +66,12 @@ enum AccountPages {
         """)
     }
 
+    /// The current password, asked again before a security setting changes (`Reauthentication`).
+    static func currentPasswordField(_ error: String?) -> HTML {
+        FormView.field(Reauthentication.field, label: "Current password", value: "", type: "password", error: error,
+                       attributes: "autocomplete=\"current-password\" required")
+    }
+
     static func newPasswordFields(_ errors: [String: String]) -> HTML {
         """
         \(FormView.field("new", label: "New password", value: "", type: "password", error: errors["new"], hint: "At least \(PasswordPolicy.minimumLength) characters; a few unrelated words work well.", attributes: "autocomplete=\"new-password\" required minlength=\"\(PasswordPolicy.minimumLength)\""))
@@ -82,7 +91,8 @@ enum AccountPages {
         """)
     }
 
-    static func twoFactor(account: Account, secret: String, error: String?, csrf: String) -> HTML {
+    static func twoFactor(account: Account, secret: String, error: String?, csrf: String, askPassword: Bool = false,
+                          passwordError: String? = nil) -> HTML {
         let grouped = stride(from: 0, to: secret.count, by: 4).map { i in
             String(secret.dropFirst(i).prefix(4))
         }.joined(separator: " ")
@@ -102,6 +112,7 @@ enum AccountPages {
         <li>Type the six-digit code the app now shows.</li>
         </ol>
         <form method="post" action="\(OfficeRoute.twoFactor.path)" class="office-form">\(CSRF.field(csrf))
+        \(askPassword ? currentPasswordField(passwordError) : .empty)
         \(FormView.field("code", label: "Code from the app", value: "", error: error, attributes: "autocomplete=\"one-time-code\" inputmode=\"numeric\" required"))
         <p><button type="submit">Turn on</button></p>
         </form>

@@ -4,7 +4,9 @@ import ObservatoryCore
 import Vapor
 
 /// Cross-site request forgery protection for every form: a token in a hidden field that must match the
-/// session's (or, before sign-in, a SameSite=Strict cookie's). `SameOriginMiddleware` adds an Origin check.
+/// session's. Before sign-in, a SameSite=Strict cookie holds a random value and the form holds its HMAC under a key
+/// derived from the site's key: whoever plants a cookie cannot make the matching field, and a cookie planted with
+/// the same value as the field is refused. `SameOriginMiddleware` adds an Origin check.
 enum CSRF {
     static let fieldName = "csrf"
     static let cookieName = "observatory_csrf"
@@ -14,20 +16,40 @@ enum CSRF {
     /// The token this request's forms must carry.
     static func token(for req: Request) -> String {
         if let session = req.signedIn?.session { return session.csrfToken }
-        if let cookie = req.cookies[cookieName]?.string, cookie.count >= 32, cookie.count < 100 { return cookie }
-        if let fresh = req.storage[NewCookieKey.self] { return fresh }
+        if let cookie = preSessionCookie(req) { return preSessionToken(cookie, req) }
+        if let fresh = req.storage[NewCookieKey.self] { return preSessionToken(fresh, req) }
         let fresh = AccountSecrets.randomToken()
         req.storage[NewCookieKey.self] = fresh
-        return fresh
+        return preSessionToken(fresh, req)
+    }
+
+    /// Over HTTPS the cookie is `__Host-` prefixed: browsers accept such a cookie only from this very host, over HTTPS,
+    /// for the whole site, so no sibling subdomain and no plain-HTTP hop can plant one (the prefix is a browser rule).
+    static func cookieName(for req: Request) -> String { req.isSecure ? "__Host-" + cookieName : cookieName }
+
+    /// The pre-sign-in cookie's random value, when it has a plausible length.
+    static func preSessionCookie(_ req: Request) -> String? {
+        guard let cookie = req.cookies[cookieName(for: req)]?.string, cookie.count >= 32, cookie.count < 100 else {
+            return nil
+        }
+        return cookie
+    }
+
+    /// What a pre-sign-in form carries for the cookie's value: its HMAC under a key only the server has.
+    static func preSessionToken(_ cookie: String, _ req: Request) -> String {
+        PreSessionToken.field(for: cookie, key: req.site.cipher.derivedKey(purpose: PreSessionToken.purpose))
     }
 
     /// The cookie to set on the response when this request created a pre-sign-in token.
     static func pendingCookie(for req: Request) -> (String, HTTPCookies.Value)? {
-        req.storage[NewCookieKey.self].map { (cookieName, SignInMiddleware.cookie($0, for: req, maxAge: nil)) }
+        req.storage[NewCookieKey.self].map {
+            (cookieName(for: req), SignInMiddleware.cookie($0, for: req, maxAge: nil))
+        }
     }
 
     static func verify(_ req: Request) throws {
-        let expected: String? = req.signedIn?.session.csrfToken ?? req.cookies[cookieName]?.string
+        let expected: String? = req.signedIn?.session.csrfToken
+            ?? preSessionCookie(req).map { preSessionToken($0, req) }
         guard let expected, !expected.isEmpty, constantTimeEqual(req.form.raw(fieldName), expected) else {
             throw Abort(.forbidden, reason: "This form has expired or did not come from this site. Go back, reload the page and try again.")
         }

@@ -16,7 +16,7 @@ struct LoginController: Sendable {
     }
 
     @Sendable func loginForm(req: Request) async throws -> Response {
-        if req.signedIn?.session.stage == .signedIn { return req.redirect(to: OfficeRoute.dashboard.path) }
+        if req.signedIn?.session.stage == .signedIn { return req.redirect(within: OfficeRoute.dashboard.path) }
         let next = req.query[String.self, at: "next"] ?? ""
         return try await LoginPages.login(email: "", next: next, error: nil, req: req).encodeResponse(for: req)
     }
@@ -48,7 +48,8 @@ struct LoginController: Sendable {
         switch stage {
         case .secondFactor:
             try await AuditLog.record(AuditEvent(actor: account.email, action: "login.password", detail: "password accepted; waiting for the one-time code", address: address), now: now, on: req.db)
-            target = OfficeRoute.loginCode.path + SiteRoute.query(Self.safeNext(form["next"]).map { [("next", $0)] } ?? [])
+            let next = RedirectTarget.sameSite(form["next"]).map { [("next", $0)] } ?? []
+            target = OfficeRoute.loginCode.path + SiteRoute.query(next)
         case .enrol:
             try await LoginThrottle.recordSuccess(email: email, on: req.db)
             try await AuditLog.record(AuditEvent(actor: account.email, action: "login.success", detail: "must set up a second factor", address: address), now: now, on: req.db)
@@ -56,9 +57,9 @@ struct LoginController: Sendable {
         case .signedIn:
             try await LoginThrottle.recordSuccess(email: email, on: req.db)
             try await AuditLog.record(AuditEvent(actor: account.email, action: "login.success", detail: "password", address: address), now: now, on: req.db)
-            target = Self.safeNext(form["next"]) ?? OfficeRoute.dashboard.path
+            target = RedirectTarget.sameSite(form["next"], fallback: OfficeRoute.dashboard.path)
         }
-        let response = req.redirect(to: target, redirectType: .normal)
+        let response = req.redirect(within: target)
         req.setSessionCookie(token, on: response)
         return response
     }
@@ -91,7 +92,8 @@ struct LoginController: Sendable {
         try await LoginThrottle.recordSuccess(email: account.email, on: req.db)
         try await AuditLog.record(AuditEvent(actor: account.email, action: "login.success", detail: how, address: address), now: now, on: req.db)
         let token = try await SessionStore.advance(signedIn.session, to: .signedIn, now: now, on: req.db)
-        let response = req.redirect(to: Self.safeNext(req.query[String.self, at: "next"] ?? "") ?? OfficeRoute.dashboard.path, redirectType: .normal)
+        let next = req.query[String.self, at: "next"] ?? ""
+        let response = req.redirect(within: next, fallback: OfficeRoute.dashboard.path)
         req.setSessionCookie(token, on: response)
         return response
     }
@@ -101,14 +103,8 @@ struct LoginController: Sendable {
             try await SessionStore.end(signedIn.session.id, on: req.db)
             try await AuditLog.record(AuditEvent(actor: signedIn.account.email, action: "logout"), now: req.site.clock.now(), on: req.db)
         }
-        let response = req.redirect(to: OfficeRoute.login(next: nil).path, redirectType: .normal)
+        let response = req.redirect(within: OfficeRoute.login(next: nil).path)
         req.clearSessionCookie(on: response)
         return response
-    }
-
-    /// Only a path on this site may be a destination after sign-in (no open redirect).
-    static func safeNext(_ next: String) -> String? {
-        guard next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.contains(where: { $0.isNewline }) else { return nil }
-        return next
     }
 }

@@ -11,7 +11,7 @@ enum LoginPages {
         \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
         <form method="post" action="\(OfficeRoute.login(next: nil).path)" class="office-form">
         \(CSRF.field(csrf))
-        <input type="hidden" name="next" value="\(LoginController.safeNext(next) ?? "")">
+        <input type="hidden" name="next" value="\(RedirectTarget.sameSite(next) ?? "")">
         \(FormView.field("email", label: "E-mail address", value: email, type: "email", attributes: "autocomplete=\"username\" required autofocus"))
         \(FormView.field("password", label: "Password", value: "", type: "password", attributes: "autocomplete=\"current-password\" required"))
         <p><button type="submit">Sign in</button></p>

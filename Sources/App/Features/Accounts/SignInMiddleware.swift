@@ -13,7 +13,11 @@ struct SignInMiddleware: AsyncMiddleware {
         if let token = req.cookies[Self.cookieName]?.string,
            let session = try await SessionStore.find(token: token, policy: req.site.sessionPolicy, now: now, on: req.db) {
             if let account = try await AccountStore.find(id: session.userID, on: req.db), !account.disabled {
-                req.storage[SignedInKey.self] = SignedIn(account: account, session: session)
+                if try await SecondFactorRequirement.endsSession(session, of: account, now: now, on: req.db) {
+                    // Signed out: a page asks to sign in again, and sign-in leads to setting up the second factor.
+                } else {
+                    req.storage[SignedInKey.self] = SignedIn(account: account, session: session)
+                }
             } else {
                 try await SessionStore.end(session.id, on: req.db)
             }
@@ -22,7 +26,7 @@ struct SignInMiddleware: AsyncMiddleware {
         do {
             response = try await next.respond(to: req)
         } catch let redirect as Redirect {
-            response = req.redirect(to: redirect.to, redirectType: .normal)
+            response = req.redirect(within: redirect.to)
         }
         if let (name, value) = CSRF.pendingCookie(for: req) { response.cookies[name] = value }
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
@@ -59,5 +63,22 @@ extension Request {
 
     func clearSessionCookie(on response: Response) {
         response.cookies[SignInMiddleware.cookieName] = SignInMiddleware.cookie("", for: self, maxAge: 0)
+    }
+}
+
+/// A role that requires a second factor, given to someone signed in without one (or a second factor removed from
+/// someone who needs it): their open sessions must not go on as if it had been there at sign-in. The session ends on
+/// its next request, whatever the change came through (the people page, the command line, an import); signing in
+/// again leads to setting up the second factor before anything else.
+enum SecondFactorRequirement {
+    static func endsSession(_ session: SignInSession, of account: Account, now: Date,
+                            on db: any Database) async throws -> Bool {
+        guard session.stage == .signedIn, account.needsSecondFactor, !account.hasSecondFactor else { return false }
+        try await SessionStore.end(session.id, on: db)
+        try await AuditLog.record(AuditEvent(actor: account.email, action: "logout.second-factor-required",
+                                             recordType: "user", recordID: account.id,
+                                             detail: "a role now requires a second factor; session ended"),
+                                  now: now, on: db)
+        return true
     }
 }

@@ -83,7 +83,7 @@ struct UserAdminController: Sendable {
         try await AccountStore.update(account.id, roles: roles, organisationID: organisation, disabled: disabled, on: req.db)
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.update", recordType: "user", recordID: account.id,
                                              detail: "roles \(Role.stored(roles)); \(disabled ? "disabled" : "enabled")"), now: now, on: req.db)
-        return req.redirect(to: OfficeRoute.user(id: account.id).path, redirectType: .normal)
+        return req.redirect(within: OfficeRoute.user(id: account.id).path)
     }
 
     @Sendable func resetPassword(req: Request) async throws -> Response {
@@ -99,6 +99,6 @@ struct UserAdminController: Sendable {
         try await AccountStore.removeSecondFactor(account.id, on: req.db)
         try await SessionStore.endAll(userID: account.id, on: req.db)
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.two-factor-reset", recordType: "user", recordID: account.id), now: now, on: req.db)
-        return req.redirect(to: OfficeRoute.user(id: account.id).path, redirectType: .normal)
+        return req.redirect(within: OfficeRoute.user(id: account.id).path)
     }
 }

@@ -42,7 +42,7 @@ struct AssistanceController: Sendable {
             try await AssistanceStore.create(r, now: now, cipher: req.site.cipher, on: req.db)
             try await Timeline.add("Material assistance requested (\(r.kind.label.lowercased()))", actor: viewer.email, case: r.caseID, now: now, on: req.db)
             try await AuditLog.record(AuditEvent(actor: viewer.email, action: "assistance.request", recordType: "assistance", recordID: r.id), now: now, on: req.db)
-            return req.redirect(to: OfficeRoute.assistanceRequest(id: r.id).path, redirectType: .normal)
+            return req.redirect(within: OfficeRoute.assistanceRequest(id: r.id).path)
         }
     }
 
@@ -66,7 +66,7 @@ struct AssistanceController: Sendable {
         let viewer = try req.account, now = req.site.clock.now()
         if let timeline { try await Timeline.add(timeline, actor: viewer.email, case: r.caseID, now: now, on: req.db) }
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "assistance.\(action)", recordType: "assistance", recordID: r.id), now: now, on: req.db)
-        return req.redirect(to: OfficeRoute.assistanceRequest(id: r.id).path, redirectType: .normal)
+        return req.redirect(within: OfficeRoute.assistanceRequest(id: r.id).path)
     }
 
     @Sendable func show(req: Request) async throws -> Response {

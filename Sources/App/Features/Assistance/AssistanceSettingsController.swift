@@ -60,6 +60,6 @@ struct AssistanceSettingsController: Sendable {
         guard e.isEmpty, let ceiling else { return try await page(req, settings: current, errors: e, saved: false) }
         try await AssistanceSettings.save(ceiling: ceiling, criteria: criteria, on: req.db)
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "assistance.settings", recordType: "assistance", recordID: "settings"), now: now, on: req.db)
-        return req.redirect(to: OfficeRoute.assistanceSettings.path + "?saved=1", redirectType: .normal)
+        return req.redirect(within: OfficeRoute.assistanceSettings.path + "?saved=1")
     }
 }

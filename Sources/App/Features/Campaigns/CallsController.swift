@@ -106,7 +106,7 @@ struct CallsOfficeController: Sendable {
                                  open: form["open"] == "yes", by: viewer.email, now: now, on: req.db)
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "call.save", recordType: "call", recordID: id), now: now, on: req.db)
         req.site.contentWatcher.invalidate()
-        return req.redirect(to: OfficeRoute.call(id: id).path, redirectType: .normal)
+        return req.redirect(within: OfficeRoute.call(id: id).path)
     }
 
     func target(_ req: Request) async throws -> CallForInput {

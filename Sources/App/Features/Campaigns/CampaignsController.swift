@@ -89,6 +89,6 @@ struct CampaignsOfficeController: Sendable {
                                      by: viewer.email, now: now, on: req.db)
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "campaign.save", recordType: "campaign", recordID: id), now: now, on: req.db)
         req.site.contentWatcher.invalidate()
-        return req.redirect(to: OfficeRoute.campaigns.path + "?edit=" + id, redirectType: .normal)
+        return req.redirect(within: OfficeRoute.campaigns.path + "?edit=" + id)
     }
 }

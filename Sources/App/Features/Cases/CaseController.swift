@@ -39,7 +39,7 @@ struct CaseController: Sendable {
         }
         let id = try await CaseStore.open(new, by: viewer.email, now: now, cipher: req.site.cipher, on: req.db)
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "case.open", recordType: "case", recordID: id), now: now, on: req.db)
-        return req.redirect(to: OfficeRoute.caseFile(id: id).path, redirectType: .normal)
+        return req.redirect(within: OfficeRoute.caseFile(id: id).path)
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -63,7 +63,7 @@ struct CaseController: Sendable {
         try await CaseStore.update(file.id, label: label, risk: risk, notes: String(form.raw("notes").prefix(100_000)),
                                    by: actor, now: now, cipher: req.site.cipher, on: req.db)
         try await AuditLog.record(AuditEvent(actor: actor, action: "case.update", recordType: "case", recordID: file.id), now: now, on: req.db)
-        return req.redirect(to: OfficeRoute.caseFile(id: file.id).path + "?notice=saved", redirectType: .normal)
+        return req.redirect(within: OfficeRoute.caseFile(id: file.id).path + "?notice=saved")
     }
 
     @Sendable func status(req: Request) async throws -> Response {
@@ -74,7 +74,7 @@ struct CaseController: Sendable {
         let result = try await CaseStore.changeStatus(file.id, from: file.status, to: target, outcome: outcome, by: try req.account.email,
                                                       now: req.site.clock.now(), on: req.db)
         if case .failure(let refusal) = result { return try await Self.again(file, req, errors: ["status": refusal.description]) }
-        return req.redirect(to: OfficeRoute.caseFile(id: file.id).path + "?notice=status", redirectType: .normal)
+        return req.redirect(within: OfficeRoute.caseFile(id: file.id).path + "?notice=status")
     }
 
     /// The case named in the path, or a 404.

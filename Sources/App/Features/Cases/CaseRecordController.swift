@@ -25,7 +25,7 @@ struct CaseRecordController: Sendable {
     func done(_ req: Request, _ file: CaseFile, _ action: String, notice: String) async throws -> Response {
         try await AuditLog.record(AuditEvent(actor: try req.account.email, action: "case.\(action)", recordType: "case", recordID: file.id),
                                   now: req.site.clock.now(), on: req.db)
-        return req.redirect(to: OfficeRoute.caseFile(id: file.id).path + "?notice=\(notice)", redirectType: .normal)
+        return req.redirect(within: OfficeRoute.caseFile(id: file.id).path + "?notice=\(notice)")
     }
 
     @Sendable func addPerson(req: Request) async throws -> Response {

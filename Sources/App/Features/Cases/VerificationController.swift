@@ -56,7 +56,7 @@ struct VerificationController: Sendable {
         }
         try await VerificationStore.answer(request, answer: answer, note: note, by: viewer.email, now: req.site.clock.now(),
                                            cipher: req.site.cipher, on: req.db)
-        return req.redirect(to: OfficeRoute.partnerRequest(id: request.id).path, redirectType: .normal)
+        return req.redirect(within: OfficeRoute.partnerRequest(id: request.id).path)
     }
 }
 

@@ -74,6 +74,6 @@ struct OrganisationOfficeController: Sendable {
         try await ContentVersion.bump(on: req.db, now: now)
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "organisation.update", recordType: "organisation", recordID: o.id), now: now, on: req.db)
         req.site.contentWatcher.invalidate()
-        return req.redirect(to: OfficeRoute.organisation(id: o.id).path + "?saved=1", redirectType: .normal)
+        return req.redirect(within: OfficeRoute.organisation(id: o.id).path + "?saved=1")
     }
 }

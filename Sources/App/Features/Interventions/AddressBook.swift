@@ -67,6 +67,6 @@ struct AddressBookController: Sendable {
         try await AddressBook.add(country: country.code, label: form["label"], address: form["address"], on: req.db)
         try await AuditLog.record(AuditEvent(actor: try req.account.email, action: "address.add", recordType: "address", recordID: country.code),
                                   now: req.site.clock.now(), on: req.db)
-        return req.redirect(to: OfficeRoute.addresses.path, redirectType: .normal)
+        return req.redirect(within: OfficeRoute.addresses.path)
     }
 }

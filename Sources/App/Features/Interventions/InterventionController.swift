@@ -60,7 +60,7 @@ struct InterventionController: Sendable {
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         let id = try await InterventionStore.create(draft, case: file.id, by: viewer.email, now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
-        return req.redirect(to: OfficeRoute.intervention(id: id).path, redirectType: .normal)
+        return req.redirect(within: OfficeRoute.intervention(id: id).path)
     }
 
     func target(_ req: Request) async throws -> (Intervention, CaseFile) {
@@ -97,16 +97,16 @@ struct InterventionController: Sendable {
             try await InterventionStore.update(intervention, title: title, summary: summary, body: body, by: viewer.email, now: now,
                                                cipher: req.site.cipher, on: req.db)
             try await AuditLog.record(AuditEvent(actor: viewer.email, action: "intervention.update", recordType: "intervention", recordID: intervention.id), now: now, on: req.db)
-            return req.redirect(to: OfficeRoute.intervention(id: intervention.id).path + "?notice=saved", redirectType: .normal)
+            return req.redirect(within: OfficeRoute.intervention(id: intervention.id).path + "?notice=saved")
         case "approve":
             let result = try await InterventionWorkflow.approve(intervention, file: file, by: viewer.email, now: now, on: req.db)
             if case .failure(let refusal) = result { return try await refuse(["action": refusal.description]) }
-            return req.redirect(to: OfficeRoute.intervention(id: intervention.id).path + "?notice=approved", redirectType: .normal)
+            return req.redirect(within: OfficeRoute.intervention(id: intervention.id).path + "?notice=approved")
         case "publish":
             let result = try await InterventionWorkflow.publish(intervention, file: file, by: viewer.email, now: now, on: req.db)
             if case .failure(let refusal) = result { return try await refuse(["action": refusal.description]) }
             req.site.contentWatcher.invalidate()
-            return req.redirect(to: OfficeRoute.intervention(id: intervention.id).path + "?notice=published", redirectType: .normal)
+            return req.redirect(within: OfficeRoute.intervention(id: intervention.id).path + "?notice=published")
         default:
             throw Abort(.badRequest, reason: "Unknown action “\(form["action"].prefix(20))”.")
         }

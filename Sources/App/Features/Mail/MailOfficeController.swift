@@ -13,9 +13,10 @@ struct MailOfficeController: Sendable {
 
     @Sendable func index(req: Request) async throws -> Response {
         let counts = try await MailQueue.counts(on: req.db)
-        let failures = try await MailQueue.recent(status: ["failed"], limit: 50, on: req.db)
-        let sent = try await MailQueue.recent(status: ["sent"], limit: 50, on: req.db)
-        let waiting = try await MailQueue.recent(status: ["queued", "sending"], limit: 50, on: req.db)
+        let cipher = req.site.cipher
+        let failures = try await MailQueue.recent(status: ["failed"], limit: 50, cipher: cipher, on: req.db)
+        let sent = try await MailQueue.recent(status: ["sent"], limit: 50, cipher: cipher, on: req.db)
+        let waiting = try await MailQueue.recent(status: ["queued", "sending"], limit: 50, cipher: cipher, on: req.db)
         let server: HTML = req.site.config.smtp.map { "Mail server: \($0.host):\(String($0.port)) (\($0.security.rawValue)), sender \($0.from)." }
             ?? "No mail server is configured (OBSERVATORY_SMTP_HOST): messages wait in the outbox."
         func table(_ id: String, _ lines: [MailQueue.Line]) -> HTML {

@@ -62,12 +62,24 @@ enum MailQueue {
                       subscribers: Dictionary(uniqueKeysWithValues: subscribers.map { ($0.status, $0.n) }))
     }
 
-    struct Line: Sendable, Decodable { let id: Int64, kind: String, subjectId: String?, status: String, attempts: Int, lastError: String?, sentAt: Int64?, notBefore: Int64 }
+    struct Line: Sendable, Decodable {
+        let id: Int64, kind: String, subjectId: String?, status: String, attempts: Int, lastError: String?
+        let sentAt: Int64?, notBefore: Int64
+        /// The line with its error text opened (sealed in the database: it names the subscriber's address).
+        func opened(_ cipher: FieldCipher) -> Line {
+            let text = lastError.map {
+                (try? cipher.open($0, context: SealOutboxErrors.context)) ?? "(cannot be opened with this key)"
+            }
+            return Line(id: id, kind: kind, subjectId: subjectId, status: status, attempts: attempts, lastError: text,
+                        sentAt: sentAt, notBefore: notBefore)
+        }
+    }
 
-    static func recent(status: [String], limit: Int, on db: any Database) async throws -> [Line] {
+    /// The newest messages in these states, their error texts opened (administrators' mail page only).
+    static func recent(status: [String], limit: Int, cipher: FieldCipher, on db: any Database) async throws -> [Line] {
         try await db.sql.raw("""
             SELECT id, kind, subject_id, status, attempts, last_error, sent_at, not_before FROM outbox
             WHERE status IN (\(unsafeRaw: status.map { "'\($0)'" }.joined(separator: ","))) ORDER BY id DESC LIMIT \(unsafeRaw: String(limit))
-            """).all(decoding: Line.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """).all(decoding: Line.self, keyDecodingStrategy: .convertFromSnakeCase).map { $0.opened(cipher) }
     }
 }

@@ -34,7 +34,7 @@ struct MissionController: Sendable {
             try await MissionStore.save(mission, isNew: true, by: viewer.email, now: now, cipher: req.site.cipher, on: req.db)
             try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.create", recordType: "mission", recordID: mission.id), now: now, on: req.db)
             req.site.contentWatcher.invalidate()
-            return req.redirect(to: OfficeRoute.mission(id: mission.id).path, redirectType: .normal)
+            return req.redirect(within: OfficeRoute.mission(id: mission.id).path)
         }
     }
 
@@ -65,7 +65,7 @@ struct MissionController: Sendable {
             try await MissionStore.save(mission, isNew: false, by: viewer.email, now: now, cipher: req.site.cipher, on: req.db)
             try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.update", recordType: "mission", recordID: mission.id), now: now, on: req.db)
             req.site.contentWatcher.invalidate()
-            return req.redirect(to: OfficeRoute.mission(id: mission.id).path, redirectType: .normal)
+            return req.redirect(within: OfficeRoute.mission(id: mission.id).path)
         }
     }
 
@@ -80,6 +80,6 @@ struct MissionController: Sendable {
         try await MissionStore.concern(caseID, concern, mission: m.id, now: now, cipher: req.site.cipher, on: req.db)
         try await Timeline.add("Concerned by a mission (\(m.kind.label.lowercased()), \(m.dates.starts))", actor: viewer.email, case: caseID, now: now, on: req.db)
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.concern", recordType: "case", recordID: caseID), now: now, on: req.db)
-        return req.redirect(to: OfficeRoute.mission(id: m.id).path, redirectType: .normal)
+        return req.redirect(within: OfficeRoute.mission(id: m.id).path)
     }
 }

@@ -34,8 +34,10 @@ enum FeedView {
         return words.isEmpty ? t("feed.latest") : t("feed.prefix", ["filters": words.joined(separator: " · ")])
     }
 
+    /// The feed document. Everything in it (titles, summaries, a search typed by anyone) passes `XMLText.clean`:
+    /// one control character would make the whole feed not well-formed XML, and readers reject it.
     static func render(_ format: SiteRoute.FeedFormat, _ c: Context) -> String {
-        format == .rss ? rss(c).rendered : atom(c).rendered
+        XMLText.clean(format == .rss ? rss(c).rendered : atom(c).rendered)
     }
 
     static func rss(_ c: Context) -> HTML {

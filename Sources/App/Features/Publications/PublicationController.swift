@@ -39,7 +39,7 @@ struct PublicationController: RouteCollection {
         if code != country.slug {
             var filter = try req.publicationFilter()
             filter.country = nil
-            return req.redirect(to: SiteRoute.country(country, filter).path, redirectType: .permanent)
+            return req.redirect(within: SiteRoute.country(country, filter).path, permanent: true)
         }
         var filter = try req.publicationFilter()
         filter.country = country

@@ -23,7 +23,7 @@ struct AnnualReportController: Sendable {
     }
 
     @Sendable func index(req: Request) async throws -> Response {
-        req.redirect(to: OfficeRoute.annualReport(year: String(req.site.clock.today.year - 1)).path, redirectType: .normal)
+        req.redirect(within: OfficeRoute.annualReport(year: String(req.site.clock.today.year - 1)).path)
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -40,7 +40,7 @@ struct AnnualReportController: Sendable {
         try await AnnualReportStore.saveAnalysis(year, text, by: viewer.email, now: now, on: req.db)
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "annual-report.save", recordType: "annual-report", recordID: String(year)),
                                   now: now, on: req.db)
-        return req.redirect(to: OfficeRoute.annualReport(year: String(year)).path + "?saved=1", redirectType: .normal)
+        return req.redirect(within: OfficeRoute.annualReport(year: String(year)).path + "?saved=1")
     }
 
     /// `report.html` or `report.pdf`, in `?language=` (English by default).

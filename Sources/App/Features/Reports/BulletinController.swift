@@ -38,7 +38,7 @@ struct BulletinOfficeController: Sendable {
             guard BulletinMonth(month) != nil, Language(rawValue: language) != nil else {
                 throw Abort(.badRequest, reason: "Give the month as YYYY-MM (e.g. 2026-10) and a language from the list.")
             }
-            return req.redirect(to: OfficeRoute.bulletin(month: month, language: language).path, redirectType: .normal)
+            return req.redirect(within: OfficeRoute.bulletin(month: month, language: language).path)
         }
         let archive = try await BulletinStore.archive(on: req.db)
         let lastMonth = req.site.clock.today.adding(days: -req.site.clock.today.day)
@@ -70,7 +70,7 @@ struct BulletinOfficeController: Sendable {
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: publish ? "bulletin.publish" : "bulletin.save", recordType: "bulletin",
                                              recordID: "\(month)-\(language.rawValue)"), now: now, on: req.db)
         req.site.contentWatcher.invalidate()
-        return req.redirect(to: OfficeRoute.bulletin(month: month.description, language: language.rawValue).path + "?notice=" + (publish ? "published" : "saved"),
-                            redirectType: .normal)
+        return req.redirect(within: OfficeRoute.bulletin(month: month.description, language: language.rawValue).path
+                            + "?notice=" + (publish ? "published" : "saved"))
     }
 }

@@ -58,7 +58,7 @@ struct LanguageNegotiationMiddleware: Middleware {
         if req.cookies[Self.cookieName] == nil, let preferred = Self.preferred(req.headers.first(name: .acceptLanguage)), preferred != .en {
             var target = preferred.pathPrefix + (req.url.path == "/" ? "/" : req.url.path)
             if let query = req.url.query, !query.isEmpty { target += "?" + query }
-            let response = req.redirect(to: target, redirectType: .normal)
+            let response = req.redirect(within: target)
             response.headers.replaceOrAdd(name: .vary, value: "Accept-Language, Cookie")
             return req.eventLoop.makeSucceededFuture(response)
         }
@@ -88,9 +88,8 @@ struct LanguageController: RouteCollection {
             guard let language = Language(rawValue: req.parameters.get("code") ?? "") else {
                 throw Abort(.notFound, reason: "We have no interface in that language.")
             }
-            var to = req.query[String.self, at: "to"] ?? "/"
-            if !to.hasPrefix("/") || to.hasPrefix("//") || to.contains("\\") { to = "/" }
-            let response = req.redirect(to: language.pathPrefix + to, redirectType: .normal)
+            let to = RedirectTarget.sameSite(req.query[String.self, at: "to"] ?? "/", fallback: "/")
+            let response = req.redirect(within: language.pathPrefix + to)
             response.cookies[LanguageNegotiationMiddleware.cookieName] = HTTPCookies.Value(
                 string: language.rawValue, maxAge: 365 * 86_400, path: "/", isSecure: req.isSecure, isHTTPOnly: true, sameSite: .lax)
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

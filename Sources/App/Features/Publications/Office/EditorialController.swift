@@ -85,6 +85,6 @@ struct EditorialController: Sendable {
         let detail = target == .scheduled ? "scheduled for \(iso8601(seconds: publishAt!))" : target.label.lowercased()
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "publication.\(verb)", recordType: "publication", recordID: id, detail: detail), now: now, on: req.db)
         req.site.contentWatcher.invalidate()
-        return req.redirect(to: OfficeRoute.publication(id: id).path + "?saved=1", redirectType: .normal)
+        return req.redirect(within: OfficeRoute.publication(id: id).path + "?saved=1")
     }
 }

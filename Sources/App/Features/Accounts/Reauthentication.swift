@@ -1,0 +1,51 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import Vapor
+
+/// Changing a security setting (the password, the second factor, the recovery codes) asks for the current password,
+/// even in a signed-in session: a session left open or stolen is not enough to lock its owner out. A wrong password
+/// is a failed sign-in like any other: it counts towards the account's and the address's locks, and is audited.
+enum Reauthentication {
+    /// The form field holding the current password.
+    static let field = "current"
+
+    enum Outcome: Sendable, Equatable {
+        case confirmed
+        /// Wrong password: the message to show next to the field (422).
+        case wrong(String)
+        /// Too many failed attempts: the message to show (429).
+        case blocked(String)
+
+        /// What to answer instead of doing the change, or nil when the password was right.
+        var refusal: (message: String, status: HTTPStatus)? {
+            switch self {
+            case .confirmed: nil
+            case .wrong(let message): (message, .unprocessableEntity)
+            case .blocked(let message): (message, .tooManyRequests)
+            }
+        }
+    }
+
+    /// Checks the current password typed in the form, before `what` ("change the password") is done.
+    static func check(_ req: Request, _ account: Account, to what: String) async throws -> Outcome {
+        let now = req.site.clock.now(), address = req.clientAddress
+        if try await LoginThrottle.isBlocked(email: account.email, address: address, now: now, on: req.db) {
+            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.blocked", recordType: "user",
+                                                 recordID: account.id, detail: "too many failed attempts; to \(what)",
+                                                 address: address), now: now, on: req.db)
+            return .blocked("Too many failed sign-ins for this account or from this address. "
+                            + "Wait 15 minutes, then try again.")
+        }
+        let hash = try await req.site.storedOrDummyHash(account.passwordHash, req)
+        if try await req.password.async.verify(req.form.raw(field), created: hash), account.passwordHash != nil {
+            return .confirmed
+        }
+        try await LoginThrottle.recordFailure(email: account.email, address: address, now: now, on: req.db)
+        try await AuditLog.record(AuditEvent(actor: account.email, action: "login.failure", recordType: "user",
+                                             recordID: account.id, detail: "wrong password to \(what)",
+                                             address: address),
+                                  now: now, on: req.db)
+        return .wrong("This is not your current password.")
+    }
+}
