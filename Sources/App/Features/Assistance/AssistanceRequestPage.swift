@@ -53,8 +53,8 @@ enum AssistanceRequestPage {
         <h1>\(r.kind.label): \(r.amount.formatted)</h1>
         \(error.map { "<p class=\"notice error\" role=\"alert\" id=\"assistance-error\">\($0)</p>" } ?? .empty)\(FormView.errorSummary(e))
         <dl class="case-facts"><dt>Stage</dt><dd id="assistance-status">\(r.status.label)</dd>
-        <dt>Case</dt><dd><a href="\(OfficeRoute.caseFile(id: r.caseID).path)">\(file?.label ?? r.caseID)</a></dd>
-        <dt>Beneficiary</dt><dd>\(beneficiary.map { "\($0.name) (\($0.kind.label))" } ?? "—")</dd>
+        <dt>Case</dt><dd><a href="\(OfficeRoute.caseFile(id: r.caseID).path)">\(file?.label.reveal() ?? r.caseID)</a></dd>
+        <dt>Beneficiary</dt><dd>\(beneficiary.map { "\($0.name.reveal()) (\($0.kind.label))" } ?? "—")</dd>
         <dt>In \(settings.currency)</dt><dd>\(r.referenceAmount.formatted)</dd>
         <dt>Entered by</dt><dd>\(r.requestedBy), \(String(iso8601(seconds: r.requestedAt).prefix(10)))</dd></dl>
         <h2>What it is for</h2><p class="message">\(r.purpose)</p>

@@ -35,10 +35,11 @@ enum CallStore {
 
     static func answer(_ call: CallForInput, answer: String, who: String, contact: String, country: String?, language: Language, now: Date,
                        cipher: FieldCipher, on db: any Database) async throws {
+        let id = RandomID.make("answer")
         try await db.sql.insert(into: "call_answers")
             .columns("id", "call_id", "answer_sealed", "who_sealed", "contact_sealed", "country_code", "language", "created_at")
-            .values(RandomID.make("answer"), call.id, cipher.seal(answer, context: "call_answers.answer"), cipher.seal(who, context: "call_answers.who"),
-                    cipher.seal(contact, context: "call_answers.contact"), country, language.rawValue, now.seconds)
+            .values(id, call.id, cipher.seal(answer, in: .callAnswer, row: id), cipher.seal(who, in: .callWho, row: id),
+                    cipher.seal(contact, in: .callContact, row: id), country, language.rawValue, now.seconds)
             .run()
     }
 
@@ -48,8 +49,9 @@ enum CallStore {
             SELECT id, answer_sealed, who_sealed, contact_sealed, country_code, language, created_at FROM call_answers
             WHERE call_id = \(bind: callID) ORDER BY created_at, id
             """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
-                CallAnswer(id: $0.id, answer: try cipher.open($0.answerSealed, context: "call_answers.answer"),
-                           who: try cipher.open($0.whoSealed, context: "call_answers.who"), contact: try cipher.open($0.contactSealed, context: "call_answers.contact"),
+                CallAnswer(id: $0.id, answer: try cipher.open($0.answerSealed, in: .callAnswer, row: $0.id).reveal(),
+                           who: try cipher.open($0.whoSealed, in: .callWho, row: $0.id).reveal(),
+                           contact: try cipher.open($0.contactSealed, in: .callContact, row: $0.id).reveal(),
                            country: $0.countryCode, language: $0.language, createdAt: $0.createdAt)
             }
     }
