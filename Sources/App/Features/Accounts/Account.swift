@@ -21,7 +21,9 @@ struct Account: Sendable, Equatable {
     /// The confirmed second-factor secret (base 32), opened with the site's key. Secrets stored before they were
     /// sealed (no `v1:` prefix) are read as they are.
     func secondFactorSecret(_ cipher: FieldCipher) -> String? { open(totpSecret, cipher, .totpSecret) }
-    func pendingSecondFactorSecret(_ cipher: FieldCipher) -> String? { open(totpPendingSecret, cipher, .totpPendingSecret) }
+    func pendingSecondFactorSecret(_ cipher: FieldCipher) -> String? {
+        open(totpPendingSecret, cipher, .totpPendingSecret)
+    }
 
     private func open(_ stored: String?, _ cipher: FieldCipher, _ column: SealedColumn) -> String? {
         guard let stored else { return nil }
@@ -116,7 +118,8 @@ enum AccountStore {
 
     /// Second-factor secrets are sealed like confidential case fields: a copy of the database alone cannot make codes.
     static func setPendingSecret(_ id: String, _ secret: String?, cipher: FieldCipher, on db: any Database) async throws {
-        try await db.sql.update("users").set("totp_pending_secret", to: secret.map { cipher.seal($0, in: .totpPendingSecret, row: id) })
+        try await db.sql.update("users")
+            .set("totp_pending_secret", to: secret.map { cipher.seal($0, in: .totpPendingSecret, row: id) })
             .where("id", .equal, id).run()
     }
 

@@ -19,9 +19,13 @@ enum AssistanceStore {
                           purpose: try cipher.open(r.purposeSealed, in: .assistancePurpose, row: r.id).reveal(),
                           criteriaMet: Set(r.criteriaMet.split(separator: ",").map(String.init)), status: AssistanceStatus(rawValue: r.status) ?? .requested,
                           requestedBy: r.requestedBy, requestedAt: r.requestedAt,
-                          rejection: try r.rejectionSealed.map { try cipher.open($0, in: .assistanceRejection, row: r.id).reveal() },
+                          rejection: try r.rejectionSealed.map {
+                              try cipher.open($0, in: .assistanceRejection, row: r.id).reveal()
+                          },
                           reportDueOn: r.reportDueOn, reportReceivedOn: r.reportReceivedOn,
-                          reportNote: try r.reportNoteSealed.map { try cipher.open($0, in: .assistanceReportNote, row: r.id).reveal() })
+                          reportNote: try r.reportNoteSealed.map {
+                              try cipher.open($0, in: .assistanceReportNote, row: r.id).reveal()
+                          })
     }
 
     static func list(case caseID: String? = nil, referenceCurrency: String, cipher: FieldCipher, on db: any Database) async throws -> [AssistanceRequest] {
@@ -51,7 +55,8 @@ enum AssistanceStore {
             .columns("id", "case_id", "beneficiary_id", "kind", "currency", "amount", "reference_amount", "purpose_sealed", "criteria_met",
                      "status", "requested_by", "requested_at")
             .values(r.id, r.caseID, r.beneficiaryID, r.kind.rawValue, r.amount.currency, r.amount.minorUnits, r.referenceAmount.minorUnits,
-                    cipher.seal(r.purpose, in: .assistancePurpose, row: r.id), r.criteriaMet.sorted().joined(separator: ","),
+                    cipher.seal(r.purpose, in: .assistancePurpose, row: r.id),
+                    r.criteriaMet.sorted().joined(separator: ","),
                     AssistanceStatus.requested.rawValue, r.requestedBy, now.seconds)
             .run()
     }
@@ -97,7 +102,8 @@ enum AssistanceStore {
 
     static func reject(_ id: String, reason: String, now: Date, cipher: FieldCipher, on db: any Database) async throws {
         try await db.sql.update("assistance_requests").set("status", to: AssistanceStatus.rejected.rawValue).set("decided_at", to: now.seconds)
-            .set("rejection_sealed", to: cipher.seal(reason, in: .assistanceRejection, row: id)).where("id", .equal, id).run()
+            .set("rejection_sealed", to: cipher.seal(reason, in: .assistanceRejection, row: id))
+            .where("id", .equal, id).run()
     }
 
     /// Records a payment if it keeps within the approved amount; the one that completes it marks the grant paid.
@@ -113,8 +119,8 @@ enum AssistanceStore {
             guard case .success(let completes) = decision else { return decision }
             let paymentID = RandomID.make("payment")
             try await tx.sql.insert(into: "assistance_payments").columns("id", "request_id", "amount", "paid_on", "reference_sealed", "recorded_by", "recorded_at")
-                .values(paymentID, r.id, payment.minorUnits, paidOn, cipher.seal(reference, in: .paymentReference, row: paymentID),
-                        actor, now.seconds).run()
+                .values(paymentID, r.id, payment.minorUnits, paidOn,
+                        cipher.seal(reference, in: .paymentReference, row: paymentID), actor, now.seconds).run()
             if completes {
                 try await tx.sql.update("assistance_requests").set("status", to: AssistanceStatus.paid.rawValue).where("id", .equal, r.id).run()
             }

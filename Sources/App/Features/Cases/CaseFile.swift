@@ -30,8 +30,10 @@ struct CaseFile: Sendable {
     /// The redactor for this case's public texts: names of those not agreeing to be named, contacts, sources, notes.
     var redactor: Redactor {
         var secrets = people.map(\.contact) + sources.flatMap { [$0.description, $0.contact] } + [notes, label]
-        secrets += messages.map(\.body) + verifications.flatMap { [$0.shared, $0.note ?? .empty] } + attachments.map(\.filename)
-        return Redactor(people: people.map { Redactor.Person(name: $0.name.reveal(), consentsToBeNamed: $0.consentsToBeNamed,
+        secrets += messages.map(\.body) + verifications.flatMap { [$0.shared, $0.note ?? .empty] }
+        secrets += attachments.map(\.filename)
+        return Redactor(people: people.map { Redactor.Person(name: $0.name.reveal(),
+                                                             consentsToBeNamed: $0.consentsToBeNamed,
                                                              description: $0.publicDescription) },
                         secrets: secrets.map { $0.reveal() })
     }

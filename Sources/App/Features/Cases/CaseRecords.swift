@@ -70,7 +70,8 @@ enum CaseRecords {
         try await db.sql.insert(into: "case_attachments")
             .columns("id", "case_id", "filename_sealed", "content_type", "size", "data_sealed", "added_at", "added_by")
             .values(id, caseID, cipher.seal(upload.filename, in: .attachmentName, row: id), upload.contentType,
-                    upload.data.count, cipher.seal(bytes: upload.data, in: .attachmentData, row: id), now.seconds, actor)
+                    upload.data.count, cipher.seal(bytes: upload.data, in: .attachmentData, row: id),
+                    now.seconds, actor)
             .run()
         try await Timeline.add("Attachment added (\(upload.contentType), \(upload.data.count) bytes)", actor: actor, case: caseID, now: now, on: db)
     }
@@ -82,7 +83,8 @@ enum CaseRecords {
             SELECT filename_sealed, content_type, data_sealed FROM case_attachments WHERE id = \(bind: id) AND case_id = \(bind: caseID)
             """).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
         return Upload(filename: try cipher.open(row.filenameSealed, in: .attachmentName, row: id).reveal(),
-                      contentType: row.contentType, data: Array(try cipher.open(bytes: row.dataSealed, in: .attachmentData, row: id)))
+                      contentType: row.contentType,
+                      data: Array(try cipher.open(bytes: row.dataSealed, in: .attachmentData, row: id)))
     }
 
     static func load(into file: inout CaseFile, cipher: FieldCipher, on db: any Database) async throws {
@@ -93,7 +95,8 @@ enum CaseRecords {
                 AtRisk(id: $0.id, kind: AtRiskKind(rawValue: $0.kind) ?? .defender,
                        name: try cipher.open($0.nameSealed, in: .personName, row: $0.id),
                        consentsToBeNamed: $0.consentsToBeNamed,
-                       publicDescription: try cipher.open($0.publicDescription, in: .personDescription, row: $0.id).reveal(),
+                       publicDescription: try cipher.open($0.publicDescription, in: .personDescription,
+                                                          row: $0.id).reveal(),
                        contact: try cipher.open($0.contactSealed, in: .personContact, row: $0.id))
             }
         struct ActRow: Decodable { let id: String, type: String, occurredOn: String?, place: String, perpetrator: String, perpetratorDetail: String }
@@ -110,7 +113,8 @@ enum CaseRecords {
         struct SourceRow: Decodable { let id: String, descriptionSealed: String, contactSealed: String, addedAt: Int64 }
         file.sources = try await sql.raw("SELECT id, description_sealed, contact_sealed, added_at FROM case_sources WHERE case_id = \(bind: id) ORDER BY added_at, id")
             .all(decoding: SourceRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
-                Source(id: $0.id, description: try cipher.open($0.descriptionSealed, in: .sourceDescription, row: $0.id),
+                Source(id: $0.id,
+                       description: try cipher.open($0.descriptionSealed, in: .sourceDescription, row: $0.id),
                        contact: try cipher.open($0.contactSealed, in: .sourceContact, row: $0.id), addedAt: $0.addedAt)
             }
         struct FileRow: Decodable { let id: String, filenameSealed: String, contentType: String, size: Int, addedAt: Int64, addedBy: String }

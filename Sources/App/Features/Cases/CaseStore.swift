@@ -31,7 +31,8 @@ enum CaseStore {
                 .columns("id", "status", "outcome", "country_code", "risk_level", "origin", "label_sealed", "notes_sealed",
                          "receipt_hash", "opened_at", "status_changed_at", "last_activity_at")
                 .values(id, CaseStatus.received.rawValue, String?.none, new.country, new.risk.rawValue, new.origin,
-                        cipher.seal(new.label, in: .caseLabel, row: id), cipher.seal(new.notes, in: .caseNotes, row: id),
+                        cipher.seal(new.label, in: .caseLabel, row: id),
+                        cipher.seal(new.notes, in: .caseNotes, row: id),
                         new.receiptHash, now.seconds, now.seconds, now.seconds)
                 .run()
             if let person = new.person { try await CaseRecords.addPerson(person, by: actor, to: id, now: now, cipher: cipher, on: tx) }
