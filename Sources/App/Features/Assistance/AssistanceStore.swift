@@ -16,15 +16,15 @@ enum AssistanceStore {
     static func request(_ r: Row, referenceCurrency: String, cipher: FieldCipher) throws -> AssistanceRequest {
         AssistanceRequest(id: r.id, caseID: r.caseId, beneficiaryID: r.beneficiaryId, kind: AssistanceKind(rawValue: r.kind) ?? .other,
                           amount: Money(minorUnits: r.amount, currency: r.currency), referenceAmount: Money(minorUnits: r.referenceAmount, currency: referenceCurrency),
-                          purpose: try cipher.open(r.purposeSealed, in: .assistancePurpose, row: r.id).reveal(),
+                          purpose: try cipher.open(r.purposeSealed, in: .assistancePurpose, row: r.id),
                           criteriaMet: Set(r.criteriaMet.split(separator: ",").map(String.init)), status: AssistanceStatus(rawValue: r.status) ?? .requested,
                           requestedBy: r.requestedBy, requestedAt: r.requestedAt,
                           rejection: try r.rejectionSealed.map {
-                              try cipher.open($0, in: .assistanceRejection, row: r.id).reveal()
+                              try cipher.open($0, in: .assistanceRejection, row: r.id)
                           },
                           reportDueOn: r.reportDueOn, reportReceivedOn: r.reportReceivedOn,
                           reportNote: try r.reportNoteSealed.map {
-                              try cipher.open($0, in: .assistanceReportNote, row: r.id).reveal()
+                              try cipher.open($0, in: .assistanceReportNote, row: r.id)
                           })
     }
 
@@ -45,7 +45,7 @@ enum AssistanceStore {
         r.payments = try await db.sql.raw("SELECT id, amount, paid_on, reference_sealed, recorded_by FROM assistance_payments WHERE request_id = \(bind: id) ORDER BY paid_on, recorded_at")
             .all(decoding: P.self, keyDecodingStrategy: .convertFromSnakeCase)
             .map { .init(id: $0.id, amount: Money(minorUnits: $0.amount, currency: r.amount.currency), paidOn: $0.paidOn,
-                         reference: try cipher.open($0.referenceSealed, in: .paymentReference, row: $0.id).reveal(),
+                         reference: try cipher.open($0.referenceSealed, in: .paymentReference, row: $0.id),
                          recordedBy: $0.recordedBy) }
         return r
     }
