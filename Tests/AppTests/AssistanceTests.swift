@@ -147,7 +147,7 @@ import Vapor
             let settings = try await AssistanceSettings.load(on: app.db), cipher = app.site.cipher, now = testClock.now()
             let request = AssistanceRequest(id: "grant-race", caseID: caseID, beneficiaryID: person, kind: .securityEquipment,
                                             amount: Money(minorUnits: 600_000, currency: "USD"), referenceAmount: Money(minorUnits: 550_000, currency: "EUR"),
-                                            purpose: "Cameras", criteriaMet: Set(settings.criteria.map(\.id)), status: .requested,
+                                            purpose: Confidential("Cameras"), criteriaMet: Set(settings.criteria.map(\.id)), status: .requested,
                                             requestedBy: "a@example.org", requestedAt: 0)
             try await AssistanceStore.create(request, now: now, cipher: cipher, on: app.db)
             // Eight people approve at once: exactly one approval completes the grant.

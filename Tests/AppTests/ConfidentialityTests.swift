@@ -28,13 +28,15 @@ import Vapor
             let code = try #require(try await reporter.report(
                 person: "Nadia \(v("reportedname"))", description: "a woman journalist in Kazan", country: "RU",
                 account: "Account \(v("account"))", relation: "Relation \(v("relation"))", contact: "Contact \(v("reportercontact"))",
-                files: [("files", "\(v("filename")).txt", Array("Content \(v("attachment"))".utf8))]))
+                files: [("files", "\(v("filename")).txt", Array("Content \(v("attachment"))".utf8))], place: "Place \(v("reportplace"))"))
             let caseID = try #require(firstMatch("/office/cases/(case-[a-z0-9]{12})", in: try await team.drafter.get("/office/cases").body))
             let casePath = "/office/cases/\(caseID)"
             // The case officer's fields: another person, their contact, a source, notes, the working title, a file.
             try await team.drafter.get(casePath)
             try await team.drafter.post("\(casePath)/people", [("kind", "defender"), ("person", "Ilya \(v("officername"))"),
                                                              ("description", "a lawyer in Kazan"), ("contact", v("personcontact"))])
+            try await team.drafter.post("\(casePath)/acts", [("type", "arbitrary-arrest"), ("date", "2026-05-02"), ("place", "Place \(v("actplace"))"),
+                                                           ("perpetrator", "police"), ("detail", "Detail \(v("actdetail"))")])
             try await team.drafter.post("\(casePath)/sources", [("description", "Source \(v("source"))"), ("contact", v("sourcecontact"))])
             try await team.drafter.post(casePath, [("label", "Title \(v("label"))"), ("risk", "critical"), ("notes", "Notes \(v("notes"))")])
             try await team.drafter.postMultipart("\(casePath)/attachments", [], files: [("files", "\(v("officefile")).pdf", Array("%PDF-1.4 \(v("pdf"))".utf8))])
@@ -185,6 +187,10 @@ import Vapor
                     #expect(!rows.contains { $0.line.contains(Self.canary) }, "canary in clear in \(table.tableName)")
                 }
             }
+            // Every value of every registered sealed column is bound to its row (`v2:`), dates and descriptions included.
+            for (column, row, value) in try await SealedStorageTests.stored(app) {
+                #expect(app.site.cipher.opens(value, in: column, row: row), "\(column) of \(row) is sealed and bound to its row")
+            }
             // Yet the case officers read every value.
             let caseFile = try await team.drafter.get(casePath).body
             #expect(try await team.drafter.get("/office/organisations/org-1").body.contains(v("orgcontact")))
@@ -196,7 +202,7 @@ import Vapor
                 for field in fields { #expect(page.contains(v(field)), "staff read \(field)") }
             }
             for field in ["reportedname", "relation", "reportercontact", "filename", "officername", "personcontact", "source", "sourcecontact",
-                          "label", "notes", "officefile", "shared", "partnernote"] {
+                          "label", "notes", "officefile", "shared", "partnernote", "reportplace", "actplace", "actdetail"] {
                 #expect(caseFile.contains(v(field)), "the case file shows \(field)")
             }
         }

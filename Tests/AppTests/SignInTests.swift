@@ -173,7 +173,7 @@ import Vapor
             struct Stored: Decodable { let totpSecret: String? }
             let stored = try await app.db.sql.raw("SELECT totp_secret FROM users WHERE email = 'admin@example.org'")
                 .first(decoding: Stored.self, keyDecodingStrategy: .convertFromSnakeCase)?.totpSecret
-            #expect(stored?.hasPrefix("v1:") == true && stored?.contains(secret.replacingOccurrences(of: " ", with: "")) == false,
+            #expect(stored?.hasPrefix("v2:") == true && stored?.contains(secret.replacingOccurrences(of: " ", with: "")) == false,
                     "the secret is sealed in the database")
 
             let lost = TestBrowser(app)

@@ -161,11 +161,14 @@ import Vapor
             #expect(server.messages().isEmpty)
             let mail = try await app.get("/office/mail")
             #expect(mail.status != .ok, "the mail page is for administrators")
-            struct Row: Decodable { let status: String, attempts: Int, lastError: String? }
-            let rows = try await app.db.sql.raw("SELECT status, attempts, last_error FROM outbox ORDER BY id").all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            struct Row: Decodable { let id: Int64, status: String, attempts: Int, lastError: String? }
+            let rows = try await app.db.sql.raw("SELECT id, status, attempts, last_error FROM outbox ORDER BY id")
+                .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
             #expect(rows.map(\.status).sorted() == ["failed", "queued"])
             #expect(rows.contains { row in
-                let opened = row.lastError.flatMap { try? app.site.cipher.open($0, context: "outbox.last_error") }
+                let opened = row.lastError.flatMap {
+                    try? app.site.cipher.open($0, in: .outboxError, row: String(row.id)).reveal()
+                }
                 return row.status == "queued" && opened?.contains("451") == true
             }, "the error is kept, sealed")
             try await Self.drain(worker, app, now: clock.now())

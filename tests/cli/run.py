@@ -184,9 +184,15 @@ def user_commands_and_audit_verification():
     check(broken.returncode == 1 and "entry #2 was altered" in broken.stderr, broken.stdout + broken.stderr)
 
 
+def key_is_guarded_and_rotates():
+    from key import key_guard_and_rotation
+    key_guard_and_rotation(BIN, WORK, run, check)
+
+
 TESTS = [import_reports_bad_lines_and_exits_non_zero, serve_loads_the_demo_and_prints_its_url,
          serve_without_demo_and_bad_configuration, user_commands_and_audit_verification,
-         bulletin_and_annual_report_from_the_command_line, subscribers_import_names_bad_lines]
+         bulletin_and_annual_report_from_the_command_line, subscribers_import_names_bad_lines,
+         key_is_guarded_and_rotates]
 
 if __name__ == "__main__":
     passed = failed = 0

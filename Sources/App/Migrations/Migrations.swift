@@ -1,9 +1,9 @@
 import Fluent
 import ObservatoryCore
 
-/// Every migration, in order. Never edit or reorder a shipped one: add a new one at the end.
+/// Every migration, in order (025 seals values under the key, so the list takes it). Never edit or reorder a shipped one: add a new one at the end.
 enum Migrations {
-    static let all: [any Migration] = [
+    static func all(cipher: FieldCipher) -> [any Migration] { [
         CreatePublication(),            // 001
         CreatePublicationCountry(),     // 002
         CreatePublicationProgramme(),   // 003
@@ -26,13 +26,8 @@ enum Migrations {
         CreateMissions(),               // 020
         CreateAssistance(),             // 021
         AddOrganisationAffiliations(),  // 022
+        SealOutboxErrors(cipher: cipher),   // 024
+        SealBoundToRow(cipher: cipher), // 025
         CreatePublicFormLimits(),       // 028
-    ]
-
-    /// Migrations that need the encryption key (sealing values stored in clear), run after every one above.
-    static func needingKey(_ cipher: FieldCipher) -> [any Migration] {
-        [
-            SealOutboxErrors(cipher: cipher),   // 024
-        ]
-    }
+    ] }
 }

@@ -50,6 +50,9 @@ public struct AppConfig: Sendable {
         case beside
     }
 
+    /// Refuse to start when the key is not the database's (`KeyGuard.verify`); off only for `observatory key`.
+    public var verifyKey = true
+
     /// The key provider this configuration names.
     public var keyProvider: any KeyProvider {
         switch key {

@@ -21,6 +21,7 @@ public enum Observatory {
         try LoggingSystem.bootstrap(from: &env)
         let app = try await Application.make(env)
         let command = arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
+        config.verifyKey = command != "key"   // `key rotate` resumes an interrupted rotation itself
         do {
             try await configure(app, config)
             app.asyncCommands.use(ImportCommand(), as: "import")

@@ -7,12 +7,14 @@ import Vapor
 /// Tests call it with their own configuration and clock.
 public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteClock)? = nil) async throws {
     try app.useStorage(config.storage)
-    app.migrations.add(Migrations.all)
     let cipher: FieldCipher
-    do { cipher = try config.keyProvider.cipher() } catch {
+    do { cipher = try await KeyGuard.cipher(for: config, on: app.db) } catch let refusal as KeyGuard.Refusal {
+        throw refusal
+    } catch {
         throw AppConfig.Invalid(problems: ["\(config.key == .beside ? "OBSERVATORY_KEY_FILE" : "OBSERVATORY_KEY"): \(error)"])
     }
-    app.migrations.add(Migrations.needingKey(cipher))
+    if config.verifyKey { try await KeyGuard.verify(cipher, source: config.keySourceName, on: app.db) }
+    app.migrations.add(Migrations.all(cipher: cipher))
     app.site = SiteServices(config: config, clock: clock ?? SystemClock(), pageCache: PageCache(enabled: config.pageCache),
                             contentWatcher: ContentWatcher(pollSeconds: config.changePollSeconds), cipher: cipher,
                             mailer: config.smtp.map { SMTPClient(settings: $0, group: app.eventLoopGroup) })

@@ -42,10 +42,11 @@ func firstMatch(_ pattern: String, in text: String) -> String? {
 extension TestBrowser {
     /// Sends a report through the public form; returns the receipt code.
     func report(person: String, consents: Bool = false, description: String, country: String = "MX", account: String,
-                relation: String = "", contact: String = "", files: [(field: String, filename: String, data: [UInt8])] = []) async throws -> String? {
+                relation: String = "", contact: String = "", files: [(field: String, filename: String, data: [UInt8])] = [],
+                place: String = "Oaxaca") async throws -> String? {
         try await get("/report")
         var fields = [("person", person), ("description", description), ("country", country), ("date", "2026-11-18"),
-                      ("place", "Oaxaca"), ("account", account), ("relation", relation), ("contact", contact)]
+                      ("place", place), ("account", account), ("relation", relation), ("contact", contact)]
         if consents { fields.append(("consents", "yes")) }
         let page = try await postMultipart("/report", fields, files: files)
         #expect(page.status == .ok, "the report is accepted: \(page.body.prefix(300))")

@@ -20,13 +20,15 @@ struct Account: Sendable, Equatable {
 
     /// The confirmed second-factor secret (base 32), opened with the site's key. Secrets stored before they were
     /// sealed (no `v1:` prefix) are read as they are.
-    func secondFactorSecret(_ cipher: FieldCipher) -> String? { Self.open(totpSecret, cipher, "users.totp_secret") }
-    func pendingSecondFactorSecret(_ cipher: FieldCipher) -> String? { Self.open(totpPendingSecret, cipher, "users.totp_pending_secret") }
+    func secondFactorSecret(_ cipher: FieldCipher) -> String? { open(totpSecret, cipher, .totpSecret) }
+    func pendingSecondFactorSecret(_ cipher: FieldCipher) -> String? {
+        open(totpPendingSecret, cipher, .totpPendingSecret)
+    }
 
-    private static func open(_ stored: String?, _ cipher: FieldCipher, _ context: String) -> String? {
+    private func open(_ stored: String?, _ cipher: FieldCipher, _ column: SealedColumn) -> String? {
         guard let stored else { return nil }
-        guard stored.hasPrefix("v1:") else { return stored }
-        return try? cipher.open(stored, context: context)
+        if stored.hasPrefix(FieldCipher.textPrefix) { return try? cipher.open(stored, in: column, row: id).reveal() }
+        return try? cipher.openLegacy(stored, in: column, row: id)
     }
     /// Whether this person's roles oblige them to use a second factor.
     var needsSecondFactor: Bool { roles.contains { $0.requiresSecondFactor } }
@@ -116,13 +118,14 @@ enum AccountStore {
 
     /// Second-factor secrets are sealed like confidential case fields: a copy of the database alone cannot make codes.
     static func setPendingSecret(_ id: String, _ secret: String?, cipher: FieldCipher, on db: any Database) async throws {
-        try await db.sql.update("users").set("totp_pending_secret", to: secret.map { cipher.seal($0, context: "users.totp_pending_secret") })
+        try await db.sql.update("users")
+            .set("totp_pending_secret", to: secret.map { cipher.seal($0, in: .totpPendingSecret, row: id) })
             .where("id", .equal, id).run()
     }
 
     /// Makes the pending secret the account's second factor, with the step of the code that confirmed it.
     static func confirmSecondFactor(_ id: String, secret: String, step: Int64, cipher: FieldCipher, on db: any Database) async throws {
-        try await db.sql.update("users").set("totp_secret", to: cipher.seal(secret, context: "users.totp_secret"))
+        try await db.sql.update("users").set("totp_secret", to: cipher.seal(secret, in: .totpSecret, row: id))
             .set("totp_pending_secret", to: SQLLiteral.null)
             .set("totp_last_step", to: step).where("id", .equal, id).run()
     }

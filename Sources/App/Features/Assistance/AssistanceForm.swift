@@ -35,7 +35,7 @@ struct AssistanceForm: Sendable {
         let known = Set(settings.criteria.map(\.id))
         guard e.isEmpty, let kind, let money, let inReference else { return .failure(AssistanceFormErrors(fields: e)) }
         return .success(AssistanceRequest(id: RandomID.make("grant"), caseID: file.id, beneficiaryID: beneficiary, kind: kind, amount: money,
-                                          referenceAmount: Money(minorUnits: inReference.minorUnits, currency: settings.currency), purpose: purpose,
+                                          referenceAmount: Money(minorUnits: inReference.minorUnits, currency: settings.currency), purpose: Confidential(purpose),
                                           criteriaMet: criteria.intersection(known), status: .requested, requestedBy: actor, requestedAt: 0))
     }
 }

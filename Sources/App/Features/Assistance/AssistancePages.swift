@@ -34,8 +34,8 @@ enum AssistancePages {
         }
         return """
         <form method="post" action="\(OfficeRoute.assistance.path)" class="office-form">\(CSRF.field(csrf))\(FormView.errorSummary(e))
-        <input type="hidden" name="case" value="\(file.id)"><p>For the case <a href="\(OfficeRoute.caseFile(id: file.id).path)">\(file.label)</a></p>
-        \(EditorialPages.select("beneficiary", label: "Beneficiary", value: f.beneficiary, options: [("", "—")] + file.people.map { ($0.id, "\($0.name) (\($0.kind.label))") }, error: e["beneficiary"]))
+        <input type="hidden" name="case" value="\(file.id)"><p>For the case <a href="\(OfficeRoute.caseFile(id: file.id).path)">\(file.label.reveal())</a></p>
+        \(EditorialPages.select("beneficiary", label: "Beneficiary", value: f.beneficiary, options: [("", "—")] + file.people.map { ($0.id, "\($0.name.reveal()) (\($0.kind.label))") }, error: e["beneficiary"]))
         \(EditorialPages.select("kind", label: "Kind of assistance", value: f.kind, options: AssistanceKind.allCases.map { ($0.rawValue, $0.label) }, error: e["kind"]))
         \(FormView.field("currency", label: "Currency", value: f.currency, error: e["currency"], attributes: "maxlength=\"3\""))
         \(FormView.field("amount", label: "Amount", value: f.amount, error: e["amount"], attributes: "inputmode=\"decimal\""))

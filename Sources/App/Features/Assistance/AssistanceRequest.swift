@@ -7,7 +7,7 @@ import SQLKit
 /// totals by kind leave the office (the annual report).
 struct AssistanceRequest: Sendable {
     struct Approval: Sendable { let approver: String, at: Int64 }
-    struct Payment: Sendable { let id: String, amount: Money, paidOn: String, reference: String, recordedBy: String }
+    struct Payment: Sendable { let id: String, amount: Money, paidOn: String, reference: Confidential, recordedBy: String }
 
     var id: String
     var caseID: String
@@ -15,15 +15,15 @@ struct AssistanceRequest: Sendable {
     var kind: AssistanceKind
     var amount: Money
     var referenceAmount: Money
-    var purpose: String
+    var purpose: Confidential
     var criteriaMet: Set<String>
     var status: AssistanceStatus
     var requestedBy: String
     var requestedAt: Int64
-    var rejection: String?
+    var rejection: Confidential?
     var reportDueOn: String?
     var reportReceivedOn: String?
-    var reportNote: String?
+    var reportNote: Confidential?
     var approvals: [Approval] = []
     var payments: [Payment] = []
 

@@ -8,7 +8,7 @@ enum AssistanceRequestPage {
         let beneficiary = file?.people.first { $0.id == r.beneficiaryID }
         let problems = r.status == .requested ? settings.problems(r) : []
         let approvals: [HTML] = r.approvals.map { "<li>\($0.approver), \(String(iso8601(seconds: $0.at).prefix(10)))</li>" }
-        let payments: [HTML] = r.payments.map { "<tr><td>\($0.paidOn)</td><td>\($0.amount.formatted)</td><td>\($0.reference)</td><td>\($0.recordedBy)</td></tr>" }
+        let payments: [HTML] = r.payments.map { "<tr><td>\($0.paidOn)</td><td>\($0.amount.formatted)</td><td>\($0.reference.reveal())</td><td>\($0.recordedBy)</td></tr>" }
         let action = { (route: OfficeRoute, body: HTML, button: String) -> HTML in
             "<form method=\"post\" action=\"\(route.path)\" class=\"office-form\">\(CSRF.field(csrf))\(body)<p class=\"actions\"><button type=\"submit\">\(button)</button></p></form>"
         }
@@ -45,7 +45,7 @@ enum AssistanceRequestPage {
             steps.append("""
             <section aria-labelledby="beneficiary-report"><h2 id="beneficiary-report">The beneficiary's report</h2>
             <p id="report-state">\(r.reportReceivedOn.map { "Received on \($0)." } ?? "Due on \(r.reportDueOn ?? "—")\(r.reportOverdue(today: today) ? ": overdue" : "").")</p>
-            \(r.reportNote.map { "<p class=\"message\">\($0)</p>" } ?? .empty)\(reportForm)</section>
+            \(r.reportNote.map { "<p class=\"message\">\($0.reveal())</p>" } ?? .empty)\(reportForm)</section>
             """)
         }
         return OfficeLayout(title: "Material assistance", account: viewer, csrf: csrf).render("""
@@ -53,12 +53,12 @@ enum AssistanceRequestPage {
         <h1>\(r.kind.label): \(r.amount.formatted)</h1>
         \(error.map { "<p class=\"notice error\" role=\"alert\" id=\"assistance-error\">\($0)</p>" } ?? .empty)\(FormView.errorSummary(e))
         <dl class="case-facts"><dt>Stage</dt><dd id="assistance-status">\(r.status.label)</dd>
-        <dt>Case</dt><dd><a href="\(OfficeRoute.caseFile(id: r.caseID).path)">\(file?.label ?? r.caseID)</a></dd>
-        <dt>Beneficiary</dt><dd>\(beneficiary.map { "\($0.name) (\($0.kind.label))" } ?? "—")</dd>
+        <dt>Case</dt><dd><a href="\(OfficeRoute.caseFile(id: r.caseID).path)">\(file?.label.reveal() ?? r.caseID)</a></dd>
+        <dt>Beneficiary</dt><dd>\(beneficiary.map { "\($0.name.reveal()) (\($0.kind.label))" } ?? "—")</dd>
         <dt>In \(settings.currency)</dt><dd>\(r.referenceAmount.formatted)</dd>
         <dt>Entered by</dt><dd>\(r.requestedBy), \(String(iso8601(seconds: r.requestedAt).prefix(10)))</dd></dl>
-        <h2>What it is for</h2><p class="message">\(r.purpose)</p>
-        \(r.rejection.map { "<h2>Rejected</h2><p class=\"message\" id=\"rejection\">\($0)</p>" } ?? .empty)
+        <h2>What it is for</h2><p class="message">\(r.purpose.reveal())</p>
+        \(r.rejection.map { "<h2>Rejected</h2><p class=\"message\" id=\"rejection\">\($0.reveal())</p>" } ?? .empty)
         \(steps.joined())
         """)
     }

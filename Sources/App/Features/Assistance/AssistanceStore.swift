@@ -16,12 +16,16 @@ enum AssistanceStore {
     static func request(_ r: Row, referenceCurrency: String, cipher: FieldCipher) throws -> AssistanceRequest {
         AssistanceRequest(id: r.id, caseID: r.caseId, beneficiaryID: r.beneficiaryId, kind: AssistanceKind(rawValue: r.kind) ?? .other,
                           amount: Money(minorUnits: r.amount, currency: r.currency), referenceAmount: Money(minorUnits: r.referenceAmount, currency: referenceCurrency),
-                          purpose: try cipher.open(r.purposeSealed, context: "assistance_requests.purpose"),
+                          purpose: try cipher.open(r.purposeSealed, in: .assistancePurpose, row: r.id),
                           criteriaMet: Set(r.criteriaMet.split(separator: ",").map(String.init)), status: AssistanceStatus(rawValue: r.status) ?? .requested,
                           requestedBy: r.requestedBy, requestedAt: r.requestedAt,
-                          rejection: try r.rejectionSealed.map { try cipher.open($0, context: "assistance_requests.rejection") },
+                          rejection: try r.rejectionSealed.map {
+                              try cipher.open($0, in: .assistanceRejection, row: r.id)
+                          },
                           reportDueOn: r.reportDueOn, reportReceivedOn: r.reportReceivedOn,
-                          reportNote: try r.reportNoteSealed.map { try cipher.open($0, context: "assistance_requests.report_note") })
+                          reportNote: try r.reportNoteSealed.map {
+                              try cipher.open($0, in: .assistanceReportNote, row: r.id)
+                          })
     }
 
     static func list(case caseID: String? = nil, referenceCurrency: String, cipher: FieldCipher, on db: any Database) async throws -> [AssistanceRequest] {
@@ -41,7 +45,8 @@ enum AssistanceStore {
         r.payments = try await db.sql.raw("SELECT id, amount, paid_on, reference_sealed, recorded_by FROM assistance_payments WHERE request_id = \(bind: id) ORDER BY paid_on, recorded_at")
             .all(decoding: P.self, keyDecodingStrategy: .convertFromSnakeCase)
             .map { .init(id: $0.id, amount: Money(minorUnits: $0.amount, currency: r.amount.currency), paidOn: $0.paidOn,
-                         reference: try cipher.open($0.referenceSealed, context: "assistance_payments.reference"), recordedBy: $0.recordedBy) }
+                         reference: try cipher.open($0.referenceSealed, in: .paymentReference, row: $0.id),
+                         recordedBy: $0.recordedBy) }
         return r
     }
 
@@ -50,7 +55,8 @@ enum AssistanceStore {
             .columns("id", "case_id", "beneficiary_id", "kind", "currency", "amount", "reference_amount", "purpose_sealed", "criteria_met",
                      "status", "requested_by", "requested_at")
             .values(r.id, r.caseID, r.beneficiaryID, r.kind.rawValue, r.amount.currency, r.amount.minorUnits, r.referenceAmount.minorUnits,
-                    try cipher.seal(r.purpose, context: "assistance_requests.purpose"), r.criteriaMet.sorted().joined(separator: ","),
+                    cipher.seal(r.purpose, in: .assistancePurpose, row: r.id),
+                    r.criteriaMet.sorted().joined(separator: ","),
                     AssistanceStatus.requested.rawValue, r.requestedBy, now.seconds)
             .run()
     }
@@ -96,7 +102,8 @@ enum AssistanceStore {
 
     static func reject(_ id: String, reason: String, now: Date, cipher: FieldCipher, on db: any Database) async throws {
         try await db.sql.update("assistance_requests").set("status", to: AssistanceStatus.rejected.rawValue).set("decided_at", to: now.seconds)
-            .set("rejection_sealed", to: try cipher.seal(reason, context: "assistance_requests.rejection")).where("id", .equal, id).run()
+            .set("rejection_sealed", to: cipher.seal(reason, in: .assistanceRejection, row: id))
+            .where("id", .equal, id).run()
     }
 
     /// Records a payment if it keeps within the approved amount; the one that completes it marks the grant paid.
@@ -110,8 +117,10 @@ enum AssistanceStore {
             let paid = try await tx.sql.raw("SELECT CAST(SUM(amount) AS BIGINT) AS total FROM assistance_payments WHERE request_id = \(bind: r.id)").first(decoding: Total.self)?.total ?? 0
             let decision = AssistanceRules.pay(payment, approved: r.amount, alreadyPaid: paid, status: status)
             guard case .success(let completes) = decision else { return decision }
+            let paymentID = RandomID.make("payment")
             try await tx.sql.insert(into: "assistance_payments").columns("id", "request_id", "amount", "paid_on", "reference_sealed", "recorded_by", "recorded_at")
-                .values(RandomID.make("payment"), r.id, payment.minorUnits, paidOn, try cipher.seal(reference, context: "assistance_payments.reference"), actor, now.seconds).run()
+                .values(paymentID, r.id, payment.minorUnits, paidOn,
+                        cipher.seal(reference, in: .paymentReference, row: paymentID), actor, now.seconds).run()
             if completes {
                 try await tx.sql.update("assistance_requests").set("status", to: AssistanceStatus.paid.rawValue).where("id", .equal, r.id).run()
             }
@@ -123,7 +132,7 @@ enum AssistanceStore {
         var update = db.sql.update("assistance_requests").set("report_due_on", to: due)
         if let received {
             update = update.set("report_received_on", to: received).set("status", to: AssistanceStatus.reportReceived.rawValue)
-                .set("report_note_sealed", to: try cipher.seal(note, context: "assistance_requests.report_note"))
+                .set("report_note_sealed", to: cipher.seal(note, in: .assistanceReportNote, row: id))
         }
         try await update.where("id", .equal, id).run()
     }

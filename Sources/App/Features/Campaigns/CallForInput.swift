@@ -12,7 +12,8 @@ struct CallForInput: Sendable, Decodable {
 }
 
 struct CallAnswer: Sendable {
-    let id: String, answer: String, who: String, contact: String, country: String?, language: String, createdAt: Int64
+    let id: String, answer: Confidential, who: Confidential, contact: Confidential
+    let country: String?, language: String, createdAt: Int64
 }
 
 enum CallStore {
@@ -35,10 +36,11 @@ enum CallStore {
 
     static func answer(_ call: CallForInput, answer: String, who: String, contact: String, country: String?, language: Language, now: Date,
                        cipher: FieldCipher, on db: any Database) async throws {
+        let id = RandomID.make("answer")
         try await db.sql.insert(into: "call_answers")
             .columns("id", "call_id", "answer_sealed", "who_sealed", "contact_sealed", "country_code", "language", "created_at")
-            .values(RandomID.make("answer"), call.id, cipher.seal(answer, context: "call_answers.answer"), cipher.seal(who, context: "call_answers.who"),
-                    cipher.seal(contact, context: "call_answers.contact"), country, language.rawValue, now.seconds)
+            .values(id, call.id, cipher.seal(answer, in: .callAnswer, row: id), cipher.seal(who, in: .callWho, row: id),
+                    cipher.seal(contact, in: .callContact, row: id), country, language.rawValue, now.seconds)
             .run()
     }
 
@@ -48,8 +50,9 @@ enum CallStore {
             SELECT id, answer_sealed, who_sealed, contact_sealed, country_code, language, created_at FROM call_answers
             WHERE call_id = \(bind: callID) ORDER BY created_at, id
             """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
-                CallAnswer(id: $0.id, answer: try cipher.open($0.answerSealed, context: "call_answers.answer"),
-                           who: try cipher.open($0.whoSealed, context: "call_answers.who"), contact: try cipher.open($0.contactSealed, context: "call_answers.contact"),
+                CallAnswer(id: $0.id, answer: try cipher.open($0.answerSealed, in: .callAnswer, row: $0.id),
+                           who: try cipher.open($0.whoSealed, in: .callWho, row: $0.id),
+                           contact: try cipher.open($0.contactSealed, in: .callContact, row: $0.id),
                            country: $0.countryCode, language: $0.language, createdAt: $0.createdAt)
             }
     }
@@ -63,7 +66,8 @@ enum CallStore {
         }
         let header = ["received", "language", "country", "name or organisation", "contact", "answer"].map(cell).joined(separator: ",")
         let rows = answers.map { a in
-            [iso8601(seconds: a.createdAt), a.language, a.country ?? "", a.who, a.contact, a.answer].map(cell).joined(separator: ",")
+            [iso8601(seconds: a.createdAt), a.language, a.country ?? "", a.who.reveal(), a.contact.reveal(),
+             a.answer.reveal()].map(cell).joined(separator: ",")
         }
         return ([header] + rows).joined(separator: "\r\n") + "\r\n"
     }

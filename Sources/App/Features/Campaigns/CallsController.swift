@@ -157,7 +157,7 @@ enum CallPages {
 
     static func show(_ c: CallForInput, answers: [CallAnswer], viewer: Account, csrf: String) -> HTML {
         let items: [HTML] = answers.map { a in
-            "<li><p class=\"meta\">\(iso8601(seconds: a.createdAt)) · \(a.language)\(a.country.map { " · \($0)" } ?? "") · \(a.who) · \(a.contact)</p><p class=\"message\">\(a.answer)</p></li>"
+            "<li><p class=\"meta\">\(iso8601(seconds: a.createdAt)) · \(a.language)\(a.country.map { " · \($0)" } ?? "") · \(a.who.reveal()) · \(a.contact.reveal())</p><p class=\"message\">\(a.answer.reveal())</p></li>"
         }
         return OfficeLayout(title: c.title, account: viewer, csrf: csrf).render("""
         <p><a href="\(OfficeRoute.calls.path)">Calls for input</a></p>

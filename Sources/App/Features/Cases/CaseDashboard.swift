@@ -55,10 +55,12 @@ struct CaseDashboard: Sendable {
         let cutoff = now.seconds - quietDays * 86_400
         var dashboard = CaseDashboard(
             counts: Dictionary(uniqueKeysWithValues: counts.compactMap { row in CaseStatus(rawValue: row.status).map { ($0, row.n) } }),
-            waiting: try waiting.map { Waiting(caseID: $0.caseId, caseLabel: try cipher.open($0.labelSealed, context: "cases.label"),
+            waiting: try waiting.map { Waiting(caseID: $0.caseId,
+                                               caseLabel: try cipher.open($0.labelSealed, in: .caseLabel, row: $0.caseId).reveal(),
                                                organisation: $0.name ?? $0.organisationId, askedAt: $0.askedAt) },
             quiet: try quiet.filter { ($0.lastPublished ?? $0.statusChangedAt) < cutoff }.map {
-                Quiet(caseID: $0.id, label: try cipher.open($0.labelSealed, context: "cases.label"), lastPublished: $0.lastPublished)
+                Quiet(caseID: $0.id, label: try cipher.open($0.labelSealed, in: .caseLabel, row: $0.id).reveal(),
+                      lastPublished: $0.lastPublished)
             })
         dashboard.fieldWork = try await fieldWork(today: CivilDate(daysSinceEpoch: Int(now.seconds / 86_400)), on: db)
         dashboard.bulk = try await BulkTriage.load(cipher: cipher, on: db)

@@ -9,8 +9,8 @@ struct CaseFile: Sendable {
     var country: String
     var risk: RiskLevel
     var origin: String
-    var label: String
-    var notes: String
+    var label: Confidential
+    var notes: Confidential
     var openedAt: Int64
     var statusChangedAt: Int64
     var lastActivityAt: Int64
@@ -30,43 +30,45 @@ struct CaseFile: Sendable {
     /// The redactor for this case's public texts: names of those not agreeing to be named, contacts, sources, notes.
     var redactor: Redactor {
         var secrets = people.map(\.contact) + sources.flatMap { [$0.description, $0.contact] } + [notes, label]
-        secrets += messages.map(\.body) + verifications.flatMap { [$0.shared, $0.note ?? ""] } + attachments.map(\.filename)
-        return Redactor(people: people.map { Redactor.Person(name: $0.name, consentsToBeNamed: $0.consentsToBeNamed,
+        secrets += messages.map(\.body) + verifications.flatMap { [$0.shared, $0.note ?? .empty] }
+        secrets += attachments.map(\.filename)
+        return Redactor(people: people.map { Redactor.Person(name: $0.name.reveal(),
+                                                             consentsToBeNamed: $0.consentsToBeNamed,
                                                              description: $0.publicDescription) },
-                        secrets: secrets)
+                        secrets: secrets.map { $0.reveal() })
     }
 }
 
 struct AtRisk: Sendable {
     var id: String
     var kind: AtRiskKind
-    var name: String
+    var name: Confidential
     var consentsToBeNamed: Bool
     var publicDescription: String
-    var contact: String
+    var contact: Confidential
     /// How public texts refer to them.
-    var publicName: String { consentsToBeNamed ? name : publicDescription }
+    var publicName: String { consentsToBeNamed ? name.reveal() : publicDescription }
 }
 
 struct Act: Sendable {
     var id: String
     var type: ActType
     var occurredOn: String?
-    var place: String
+    var place: Confidential
     var perpetrator: PerpetratorType
-    var perpetratorDetail: String
+    var perpetratorDetail: Confidential
 }
 
 struct Source: Sendable {
     var id: String
-    var description: String
-    var contact: String
+    var description: Confidential
+    var contact: Confidential
     var addedAt: Int64
 }
 
 struct AttachmentInfo: Sendable {
     var id: String
-    var filename: String
+    var filename: Confidential
     var contentType: String
     var size: Int
     var addedAt: Int64
@@ -78,7 +80,7 @@ struct Message: Sendable {
     var at: Int64
     var author: String
     var fromReporter: Bool
-    var body: String
+    var body: Confidential
 }
 
 struct Verification: Sendable {
@@ -86,11 +88,11 @@ struct Verification: Sendable {
     var caseID: String
     var organisationID: String
     var organisationName: String
-    var shared: String
+    var shared: Confidential
     var askedAt: Int64
     var askedBy: String
     var answer: VerificationAnswer?
-    var note: String?
+    var note: Confidential?
     var answeredAt: Int64?
     var answeredBy: String?
     /// The partner's access ends then (nil: no end).

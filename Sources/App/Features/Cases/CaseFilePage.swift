@@ -17,7 +17,7 @@ enum CaseFilePage {
             """
         return OfficeLayout(title: "Case", account: viewer, csrf: csrf).render("""
         <p><a href="\(OfficeRoute.cases(status: "").path)">Cases</a></p>
-        <h1 id="case-label">\(c.label)</h1>
+        <h1 id="case-label">\(c.label.reveal())</h1>
         \(notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" } ?? .empty)
         \(FormView.errorSummary(e))
         \(facts)
@@ -35,9 +35,9 @@ enum CaseFilePage {
         \(CaseFileSections.fieldWork(c))
         <section aria-labelledby="details"><h2 id="details">Details and notes</h2>
         <form method="post" action="\(OfficeRoute.caseFile(id: c.id).path)" class="office-form">\(CSRF.field(csrf))
-        \(FormView.field("label", label: "Working title (internal)", value: c.label, error: e["label"]))
+        \(FormView.field("label", label: "Working title (internal)", value: c.label.reveal(), error: e["label"]))
         \(EditorialPages.select("risk", label: "Risk", value: c.risk.rawValue, options: RiskLevel.allCases.map { ($0.rawValue, $0.label) }, error: nil))
-        \(EditorialPages.textarea("notes", label: "Internal notes (confidential)", value: c.notes, rows: 6, error: nil))
+        \(EditorialPages.textarea("notes", label: "Internal notes (confidential)", value: c.notes.reveal(), rows: 6, error: nil))
         <p class="actions"><button type="submit">Save details</button></p></form></section>
         <section aria-labelledby="timeline"><h2 id="timeline">Timeline</h2><ol class="timeline" id="case-timeline">\(c.events.map { ev -> HTML in
             "<li><time>\(iso8601(seconds: ev.at))</time> \(ev.summary)\(ev.actor.isEmpty ? "" : " — \(ev.actor)")</li>" })</ol></section>

@@ -5,11 +5,11 @@ enum CaseFileSections {
     static func people(_ c: CaseFile, errors e: [String: String], csrf: String) -> HTML {
         let rows: [HTML] = c.people.map { p in
             """
-            <tr><td>\(p.kind.label)</td><td>\(p.name)</td><td>\(p.consentsToBeNamed ? "Yes" : "No")</td><td>\(p.publicDescription)</td><td>\(p.contact)</td>
+            <tr><td>\(p.kind.label)</td><td>\(p.name.reveal())</td><td>\(p.consentsToBeNamed ? "Yes" : "No")</td><td>\(p.publicDescription)</td><td>\(p.contact.reveal())</td>
             <td><details><summary>Change</summary><form method="post" action="\(OfficeRoute.casePerson(id: c.id, person: p.id).path)">\(CSRF.field(csrf))
             <label><input type="checkbox" name="consents" value="yes"\(HTML(trusted: p.consentsToBeNamed ? " checked" : ""))> Agrees to be named</label>
             <label>Public description <input name="description" value="\(p.publicDescription)"></label>
-            <label>Contact <input name="contact" value="\(p.contact)"></label>
+            <label>Contact <input name="contact" value="\(p.contact.reveal())"></label>
             <button type="submit">Save</button></form></details></td></tr>
             """
         }
@@ -29,7 +29,7 @@ enum CaseFileSections {
 
     static func acts(_ c: CaseFile, errors e: [String: String], csrf: String) -> HTML {
         let rows: [HTML] = c.acts.map { a in
-            "<tr><td>\(a.type.label)</td><td>\(a.occurredOn ?? "")</td><td>\(a.place)</td><td>\(a.perpetrator.label) (\(a.perpetrator.isState ? "state" : "non-state"))\(a.perpetratorDetail.isEmpty ? "" : ": \(a.perpetratorDetail)")</td></tr>"
+            "<tr><td>\(a.type.label)</td><td>\(a.occurredOn ?? "")</td><td>\(a.place.reveal())</td><td>\(a.perpetrator.label) (\(a.perpetrator.isState ? "state" : "non-state"))\(a.perpetratorDetail.isEmpty ? "" : ": \(a.perpetratorDetail.reveal())")</td></tr>"
         }
         return """
         <section aria-labelledby="acts"><h2 id="acts">Acts</h2>
@@ -46,7 +46,7 @@ enum CaseFileSections {
     }
 
     static func sources(_ c: CaseFile, errors e: [String: String], csrf: String) -> HTML {
-        let rows: [HTML] = c.sources.map { s in "<tr><td>\(s.description)</td><td>\(s.contact)</td><td>\(CasePages.day(s.addedAt))</td></tr>" }
+        let rows: [HTML] = c.sources.map { s in "<tr><td>\(s.description.reveal())</td><td>\(s.contact.reveal())</td><td>\(CasePages.day(s.addedAt))</td></tr>" }
         return """
         <section aria-labelledby="sources"><h2 id="sources">Sources (never public)</h2>
         <table class="office"><thead><tr><th>Source</th><th>Contact</th><th>Added</th></tr></thead><tbody>\(rows.joined())</tbody></table>
@@ -60,7 +60,7 @@ enum CaseFileSections {
 
     static func attachments(_ c: CaseFile, errors e: [String: String], csrf: String) -> HTML {
         let items: [HTML] = c.attachments.map { a in
-            "<li><a href=\"\(OfficeRoute.caseAttachment(id: c.id, file: a.id).path)\">\(a.filename)</a> (\(a.contentType), \(a.size) bytes, \(CasePages.day(a.addedAt)), \(a.addedBy))</li>"
+            "<li><a href=\"\(OfficeRoute.caseAttachment(id: c.id, file: a.id).path)\">\(a.filename.reveal())</a> (\(a.contentType), \(a.size) bytes, \(CasePages.day(a.addedAt)), \(a.addedBy))</li>"
         }
         return """
         <section aria-labelledby="attachments"><h2 id="attachments">Attachments</h2><ul>\(items.joined())</ul>
@@ -74,7 +74,7 @@ enum CaseFileSections {
     static func messages(_ c: CaseFile, errors e: [String: String], csrf: String) -> HTML {
         guard c.origin == "report" else { return .empty }
         let items: [HTML] = c.messages.map { m in
-            "<li class=\"\(m.fromReporter ? "from-reporter" : "from-office")\"><p class=\"meta\">\(m.fromReporter ? "Reporter" : m.author) · \(iso8601(seconds: m.at))</p><p class=\"message\">\(m.body)</p></li>"
+            "<li class=\"\(m.fromReporter ? "from-reporter" : "from-office")\"><p class=\"meta\">\(m.fromReporter ? "Reporter" : m.author) · \(iso8601(seconds: m.at))</p><p class=\"message\">\(m.body.reveal())</p></li>"
         }
         return """
         <section aria-labelledby="messages"><h2 id="messages">Messages with the reporter</h2><ol class="messages">\(items.joined())</ol>
@@ -87,8 +87,8 @@ enum CaseFileSections {
     static func verifications(_ c: CaseFile, organisations: [(id: String, name: String)], errors e: [String: String], csrf: String) -> HTML {
         let rows: [HTML] = c.verifications.map { v in
             """
-            <tr><td><a href="\(OfficeRoute.organisation(id: v.organisationID).path)">\(v.organisationName)</a></td><td>\(CasePages.day(v.askedAt)) by \(v.askedBy)\(v.expiresAt.map { "; access until \(CasePages.day($0))" } ?? "")</td><td class="shared">\(v.shared)</td>
-            <td class="answer">\(v.answer?.label ?? "Waiting")</td><td>\(v.note ?? "")</td><td>\(v.answeredBy.map { "\($0), \(CasePages.day(v.answeredAt ?? 0))" } ?? "")</td></tr>
+            <tr><td><a href="\(OfficeRoute.organisation(id: v.organisationID).path)">\(v.organisationName)</a></td><td>\(CasePages.day(v.askedAt)) by \(v.askedBy)\(v.expiresAt.map { "; access until \(CasePages.day($0))" } ?? "")</td><td class="shared">\(v.shared.reveal())</td>
+            <td class="answer">\(v.answer?.label ?? "Waiting")</td><td>\(v.note?.reveal() ?? "")</td><td>\(v.answeredBy.map { "\($0), \(CasePages.day(v.answeredAt ?? 0))" } ?? "")</td></tr>
             """
         }
         return """

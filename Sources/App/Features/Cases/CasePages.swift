@@ -16,7 +16,7 @@ enum CasePages {
         }
         let rows: [HTML] = cases.map { c in
             """
-            <tr><td><a href="\(OfficeRoute.caseFile(id: c.id).path)">\(c.label)</a></td><td>\(c.countryName)</td>
+            <tr><td><a href="\(OfficeRoute.caseFile(id: c.id).path)">\(c.label.reveal())</a></td><td>\(c.countryName)</td>
             <td class="status-\(c.status.rawValue)">\(c.status.label + (c.outcome.map { " (\($0.label))" } ?? ""))</td><td>\(c.risk.label)</td>
             <td>\(day(c.openedAt))</td><td>\(day(c.lastActivityAt))</td></tr>
             """

@@ -62,7 +62,7 @@ struct CaseRecordController: Sendable {
         if !date.isEmpty && CivilDate(date) == nil { return try await CaseController.again(file, req, errors: ["date": "Give the date as YYYY-MM-DD."]) }
         let act = NewAct(type: type, occurredOn: date.isEmpty ? nil : date, place: String(form["place"].prefix(300)),
                          perpetrator: PerpetratorType(rawValue: form["perpetrator"]) ?? .unidentified, detail: String(form["detail"].prefix(300)))
-        try await CaseRecords.addAct(act, to: file.id, on: req.db)
+        try await CaseRecords.addAct(act, to: file.id, cipher: req.site.cipher, on: req.db)
         try await Timeline.add("Act added: \(type.label)", actor: try req.account.email, case: file.id, now: req.site.clock.now(), on: req.db)
         return try await done(req, file, "act.add", notice: "act")
     }

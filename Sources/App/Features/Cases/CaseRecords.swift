@@ -8,10 +8,12 @@ enum CaseRecords {
     static func addPerson(_ p: NewPerson, by actor: String, to caseID: String, now: Date, cipher: FieldCipher, on db: any Database) async throws {
         struct Count: Decodable { let n: Int }
         let position = try await db.sql.raw("SELECT COUNT(*) AS n FROM case_people WHERE case_id = \(bind: caseID)").first(decoding: Count.self)?.n ?? 0
+        let id = RandomID.make("person")
         try await db.sql.insert(into: "case_people")
             .columns("id", "case_id", "position", "kind", "name_sealed", "consents_to_be_named", "public_description", "contact_sealed")
-            .values(RandomID.make("person"), caseID, position, p.kind.rawValue, cipher.seal(p.name, context: "case_people.name"),
-                    p.consents, p.description, cipher.seal(p.contact, context: "case_people.contact"))
+            .values(id, caseID, position, p.kind.rawValue, cipher.seal(p.name, in: .personName, row: id),
+                    p.consents, cipher.seal(p.description, in: .personDescription, row: id),
+                    cipher.seal(p.contact, in: .personContact, row: id))
             .run()
         try await Timeline.add("\(p.kind.label) at risk added (\(p.consents ? "agrees" : "does not agree") to be named)",
                                actor: actor, case: caseID, now: now, on: db)
@@ -23,8 +25,9 @@ enum CaseRecords {
                              by actor: String, now: Date, cipher: FieldCipher, on db: any Database) async throws -> Bool {
         struct Found: Decodable { let id: String }
         let found = try await db.sql.raw("""
-            UPDATE case_people SET consents_to_be_named = \(bind: consents), public_description = \(bind: description),
-            contact_sealed = \(bind: cipher.seal(contact, context: "case_people.contact"))
+            UPDATE case_people SET consents_to_be_named = \(bind: consents),
+            public_description = \(bind: cipher.seal(description, in: .personDescription, row: personID)),
+            contact_sealed = \(bind: cipher.seal(contact, in: .personContact, row: personID))
             WHERE id = \(bind: personID) AND case_id = \(bind: caseID) RETURNING id
             """).first(decoding: Found.self)
         guard found != nil else { return false }
@@ -32,25 +35,30 @@ enum CaseRecords {
         return true
     }
 
-    static func addAct(_ a: NewAct, to caseID: String, on db: any Database) async throws {
+    static func addAct(_ a: NewAct, to caseID: String, cipher: FieldCipher, on db: any Database) async throws {
+        let id = RandomID.make("act")
         try await db.sql.insert(into: "case_acts")
             .columns("id", "case_id", "type", "occurred_on", "place", "perpetrator", "perpetrator_detail")
-            .values(RandomID.make("act"), caseID, a.type.rawValue, a.occurredOn, a.place, a.perpetrator.rawValue, a.detail)
+            .values(id, caseID, a.type.rawValue, a.occurredOn.map { cipher.seal($0, in: .actDate, row: id) },
+                    cipher.seal(a.place, in: .actPlace, row: id), a.perpetrator.rawValue,
+                    cipher.seal(a.detail, in: .actPerpetratorDetail, row: id))
             .run()
     }
 
     static func addSource(_ s: NewSource, to caseID: String, now: Date, cipher: FieldCipher, on db: any Database) async throws {
+        let id = RandomID.make("source")
         try await db.sql.insert(into: "case_sources").columns("id", "case_id", "description_sealed", "contact_sealed", "added_at")
-            .values(RandomID.make("source"), caseID, cipher.seal(s.description, context: "case_sources.description"),
-                    cipher.seal(s.contact, context: "case_sources.contact"), now.seconds)
+            .values(id, caseID, cipher.seal(s.description, in: .sourceDescription, row: id),
+                    cipher.seal(s.contact, in: .sourceContact, row: id), now.seconds)
             .run()
     }
 
     static func addMessage(_ body: String, fromReporter: Bool, author: String, to caseID: String, now: Date,
                            cipher: FieldCipher, on db: any Database) async throws {
+        let id = RandomID.make("message")
         try await db.sql.insert(into: "case_messages").columns("id", "case_id", "at", "author", "from_reporter", "body_sealed")
-            .values(RandomID.make("message"), caseID, now.seconds, fromReporter ? "reporter" : author, fromReporter,
-                    cipher.seal(body, context: "case_messages.body"))
+            .values(id, caseID, now.seconds, fromReporter ? "reporter" : author, fromReporter,
+                    cipher.seal(body, in: .messageBody, row: id))
             .run()
         try await Timeline.add(fromReporter ? "The reporter sent information" : "Question sent to the reporter",
                                actor: fromReporter ? "reporter" : author, case: caseID, now: now, on: db)
@@ -61,8 +69,9 @@ enum CaseRecords {
         let id = RandomID.make("file")
         try await db.sql.insert(into: "case_attachments")
             .columns("id", "case_id", "filename_sealed", "content_type", "size", "data_sealed", "added_at", "added_by")
-            .values(id, caseID, cipher.seal(upload.filename, context: "case_attachments.filename"), upload.contentType,
-                    upload.data.count, cipher.seal(bytes: upload.data, context: "case_attachments.data:" + id), now.seconds, actor)
+            .values(id, caseID, cipher.seal(upload.filename, in: .attachmentName, row: id), upload.contentType,
+                    upload.data.count, cipher.seal(bytes: upload.data, in: .attachmentData, row: id),
+                    now.seconds, actor)
             .run()
         try await Timeline.add("Attachment added (\(upload.contentType), \(upload.data.count) bytes)", actor: actor, case: caseID, now: now, on: db)
     }
@@ -73,8 +82,9 @@ enum CaseRecords {
         guard let row = try await db.sql.raw("""
             SELECT filename_sealed, content_type, data_sealed FROM case_attachments WHERE id = \(bind: id) AND case_id = \(bind: caseID)
             """).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
-        return Upload(filename: try cipher.open(row.filenameSealed, context: "case_attachments.filename"), contentType: row.contentType,
-                      data: Array(try cipher.open(bytes: row.dataSealed, context: "case_attachments.data:" + id)))
+        return Upload(filename: try cipher.open(row.filenameSealed, in: .attachmentName, row: id).reveal(),
+                      contentType: row.contentType,
+                      data: Array(try cipher.open(bytes: row.dataSealed, in: .attachmentData, row: id)))
     }
 
     static func load(into file: inout CaseFile, cipher: FieldCipher, on db: any Database) async throws {
@@ -82,32 +92,42 @@ enum CaseRecords {
         struct PersonRow: Decodable { let id: String, kind: String, nameSealed: String, consentsToBeNamed: Bool, publicDescription: String, contactSealed: String }
         file.people = try await sql.raw("SELECT id, kind, name_sealed, consents_to_be_named, public_description, contact_sealed FROM case_people WHERE case_id = \(bind: id) ORDER BY position")
             .all(decoding: PersonRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
-                AtRisk(id: $0.id, kind: AtRiskKind(rawValue: $0.kind) ?? .defender, name: try cipher.open($0.nameSealed, context: "case_people.name"),
-                       consentsToBeNamed: $0.consentsToBeNamed, publicDescription: $0.publicDescription,
-                       contact: try cipher.open($0.contactSealed, context: "case_people.contact"))
+                AtRisk(id: $0.id, kind: AtRiskKind(rawValue: $0.kind) ?? .defender,
+                       name: try cipher.open($0.nameSealed, in: .personName, row: $0.id),
+                       consentsToBeNamed: $0.consentsToBeNamed,
+                       publicDescription: try cipher.open($0.publicDescription, in: .personDescription,
+                                                          row: $0.id).reveal(),
+                       contact: try cipher.open($0.contactSealed, in: .personContact, row: $0.id))
             }
         struct ActRow: Decodable { let id: String, type: String, occurredOn: String?, place: String, perpetrator: String, perpetratorDetail: String }
-        file.acts = try await sql.raw("SELECT id, type, occurred_on, place, perpetrator, perpetrator_detail FROM case_acts WHERE case_id = \(bind: id) ORDER BY occurred_on, id")
-            .all(decoding: ActRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
-                Act(id: $0.id, type: ActType(rawValue: $0.type) ?? .other, occurredOn: $0.occurredOn, place: $0.place,
-                    perpetrator: PerpetratorType(rawValue: $0.perpetrator) ?? .unidentified, perpetratorDetail: $0.perpetratorDetail)
+        file.acts = try await sql.raw("SELECT id, type, occurred_on, place, perpetrator, perpetrator_detail FROM case_acts WHERE case_id = \(bind: id)")
+            .all(decoding: ActRow.self, keyDecodingStrategy: .convertFromSnakeCase).map { row in
+                Act(id: row.id, type: ActType(rawValue: row.type) ?? .other,
+                    occurredOn: try row.occurredOn.map { try cipher.open($0, in: .actDate, row: row.id).reveal() },
+                    place: try cipher.open(row.place, in: .actPlace, row: row.id),
+                    perpetrator: PerpetratorType(rawValue: row.perpetrator) ?? .unidentified,
+                    perpetratorDetail: try cipher.open(row.perpetratorDetail, in: .actPerpetratorDetail, row: row.id))
             }
+            // Dates are sealed, so acts are put in order once opened: by date (none first), then id.
+            .sorted { ($0.occurredOn ?? "", $0.id) < ($1.occurredOn ?? "", $1.id) }
         struct SourceRow: Decodable { let id: String, descriptionSealed: String, contactSealed: String, addedAt: Int64 }
         file.sources = try await sql.raw("SELECT id, description_sealed, contact_sealed, added_at FROM case_sources WHERE case_id = \(bind: id) ORDER BY added_at, id")
             .all(decoding: SourceRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
-                Source(id: $0.id, description: try cipher.open($0.descriptionSealed, context: "case_sources.description"),
-                       contact: try cipher.open($0.contactSealed, context: "case_sources.contact"), addedAt: $0.addedAt)
+                Source(id: $0.id,
+                       description: try cipher.open($0.descriptionSealed, in: .sourceDescription, row: $0.id),
+                       contact: try cipher.open($0.contactSealed, in: .sourceContact, row: $0.id), addedAt: $0.addedAt)
             }
         struct FileRow: Decodable { let id: String, filenameSealed: String, contentType: String, size: Int, addedAt: Int64, addedBy: String }
         file.attachments = try await sql.raw("SELECT id, filename_sealed, content_type, size, added_at, added_by FROM case_attachments WHERE case_id = \(bind: id) ORDER BY added_at, id")
             .all(decoding: FileRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
-                AttachmentInfo(id: $0.id, filename: try cipher.open($0.filenameSealed, context: "case_attachments.filename"),
+                AttachmentInfo(id: $0.id, filename: try cipher.open($0.filenameSealed, in: .attachmentName, row: $0.id),
                                contentType: $0.contentType, size: $0.size, addedAt: $0.addedAt, addedBy: $0.addedBy)
             }
         struct MessageRow: Decodable { let id: String, at: Int64, author: String, fromReporter: Bool, bodySealed: String }
         file.messages = try await sql.raw("SELECT id, at, author, from_reporter, body_sealed FROM case_messages WHERE case_id = \(bind: id) ORDER BY at, id")
             .all(decoding: MessageRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
-                Message(id: $0.id, at: $0.at, author: $0.author, fromReporter: $0.fromReporter, body: try cipher.open($0.bodySealed, context: "case_messages.body"))
+                Message(id: $0.id, at: $0.at, author: $0.author, fromReporter: $0.fromReporter,
+                        body: try cipher.open($0.bodySealed, in: .messageBody, row: $0.id))
             }
     }
 }

@@ -31,11 +31,12 @@ enum CaseStore {
                 .columns("id", "status", "outcome", "country_code", "risk_level", "origin", "label_sealed", "notes_sealed",
                          "receipt_hash", "opened_at", "status_changed_at", "last_activity_at")
                 .values(id, CaseStatus.received.rawValue, String?.none, new.country, new.risk.rawValue, new.origin,
-                        cipher.seal(new.label, context: "cases.label"), cipher.seal(new.notes, context: "cases.notes"),
+                        cipher.seal(new.label, in: .caseLabel, row: id),
+                        cipher.seal(new.notes, in: .caseNotes, row: id),
                         new.receiptHash, now.seconds, now.seconds, now.seconds)
                 .run()
             if let person = new.person { try await CaseRecords.addPerson(person, by: actor, to: id, now: now, cipher: cipher, on: tx) }
-            if let act = new.act { try await CaseRecords.addAct(act, to: id, on: tx) }
+            if let act = new.act { try await CaseRecords.addAct(act, to: id, cipher: cipher, on: tx) }
             if let source = new.source { try await CaseRecords.addSource(source, to: id, now: now, cipher: cipher, on: tx) }
             if let message = new.message, !message.isEmpty {
                 try await CaseRecords.addMessage(message, fromReporter: new.origin == "report", author: actor, to: id, now: now, cipher: cipher, on: tx)
@@ -59,7 +60,8 @@ enum CaseStore {
     static func file(_ row: Row, cipher: FieldCipher) throws -> CaseFile {
         CaseFile(id: row.id, status: CaseStatus(rawValue: row.status) ?? .received, outcome: row.outcome.flatMap(Outcome.init(rawValue:)),
                  country: row.countryCode, risk: RiskLevel(rawValue: row.riskLevel) ?? .medium, origin: row.origin,
-                 label: try cipher.open(row.labelSealed, context: "cases.label"), notes: try cipher.open(row.notesSealed, context: "cases.notes"),
+                 label: try cipher.open(row.labelSealed, in: .caseLabel, row: row.id),
+                 notes: try cipher.open(row.notesSealed, in: .caseNotes, row: row.id),
                  openedAt: row.openedAt, statusChangedAt: row.statusChangedAt, lastActivityAt: row.lastActivityAt)
     }
 
@@ -131,8 +133,8 @@ enum CaseStore {
 
     static func update(_ id: String, label: String, risk: RiskLevel, notes: String, by actor: String, now: Date,
                        cipher: FieldCipher, on db: any Database) async throws {
-        try await db.sql.update("cases").set("label_sealed", to: cipher.seal(label, context: "cases.label"))
-            .set("risk_level", to: risk.rawValue).set("notes_sealed", to: cipher.seal(notes, context: "cases.notes"))
+        try await db.sql.update("cases").set("label_sealed", to: cipher.seal(label, in: .caseLabel, row: id))
+            .set("risk_level", to: risk.rawValue).set("notes_sealed", to: cipher.seal(notes, in: .caseNotes, row: id))
             .set("last_activity_at", to: now.seconds).where("id", .equal, id).run()
         try await Timeline.add("Case details edited (risk: \(risk.label))", actor: actor, case: id, now: now, on: db)
     }

@@ -84,11 +84,11 @@ enum PartnerPages {
         <p><a href="\(OfficeRoute.partnerRequests.path)">Verification requests</a></p>
         <h1>Verification request of \(CasePages.day(v.askedAt))</h1>
         \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
-        <section class="shared" id="shared"><h2>What the Observatory shared with you</h2><p class="message">\(v.shared)</p></section>
+        <section class="shared" id="shared"><h2>What the Observatory shared with you</h2><p class="message">\(v.shared.reveal())</p></section>
         \(v.answer.map { "<p class=\"notice\" id=\"current-answer\">Your answer: \($0.label)\(v.answeredAt.map { " (\(CasePages.day($0)))" } ?? "")</p>" } ?? .empty)
         <form method="post" action="\(OfficeRoute.partnerRequest(id: v.id).path)" class="office-form">\(CSRF.field(csrf))
         <fieldset><legend>Your answer</legend>\(options.joined(separator: "\n"))</fieldset>
-        \(EditorialPages.textarea("note", label: "Note for the Observatory", value: v.note ?? "", rows: 5, error: nil))
+        \(EditorialPages.textarea("note", label: "Note for the Observatory", value: v.note?.reveal() ?? "", rows: 5, error: nil))
         <p class="actions"><button type="submit">Send the answer</button></p></form>
         """)
     }

@@ -13,7 +13,7 @@ enum VerificationStore {
         try await db.transaction { tx in
             try await tx.sql.insert(into: "verifications")
                 .columns("id", "case_id", "organisation_id", "shared_sealed", "asked_at", "asked_by", "expires_at")
-                .values(id, file.id, organisationID, cipher.seal(shared, context: "verifications.shared"), now.seconds, actor,
+                .values(id, file.id, organisationID, cipher.seal(shared, in: .verificationShared, row: id), now.seconds, actor,
                         now.seconds + Int64(days) * 86_400)
                 .run()
             try await Timeline.add("Verification asked of \(name) (access for \(days) days)", actor: actor, case: file.id, now: now, on: tx)
@@ -35,9 +35,9 @@ enum VerificationStore {
 
     static func verification(_ row: Row, cipher: FieldCipher) throws -> Verification {
         Verification(id: row.id, caseID: row.caseId, organisationID: row.organisationId, organisationName: row.name ?? row.organisationId,
-                     shared: try cipher.open(row.sharedSealed, context: "verifications.shared"), askedAt: row.askedAt, askedBy: row.askedBy,
+                     shared: try cipher.open(row.sharedSealed, in: .verificationShared, row: row.id), askedAt: row.askedAt, askedBy: row.askedBy,
                      answer: row.answer.flatMap(VerificationAnswer.init(rawValue:)),
-                     note: try row.noteSealed.map { try cipher.open($0, context: "verifications.note") },
+                     note: try row.noteSealed.map { try cipher.open($0, in: .verificationNote, row: row.id) },
                      answeredAt: row.answeredAt, answeredBy: row.answeredBy, expiresAt: row.expiresAt)
     }
 
@@ -64,7 +64,7 @@ enum VerificationStore {
                        cipher: FieldCipher, on db: any Database) async throws {
         try await db.transaction { tx in
             try await tx.sql.update("verifications").set("answer", to: answer.rawValue)
-                .set("note_sealed", to: cipher.seal(note, context: "verifications.note"))
+                .set("note_sealed", to: cipher.seal(note, in: .verificationNote, row: v.id))
                 .set("answered_at", to: now.seconds).set("answered_by", to: actor)
                 .where("id", .equal, v.id).run()
             try await Timeline.add("\(v.organisationName) answered: \(answer.label)", actor: actor, case: v.caseID, now: now, on: tx)

@@ -26,7 +26,7 @@ struct OrganisationOfficeController: Sendable {
     static func contacts(_ id: String, cipher: FieldCipher, on db: any Database) async throws -> String {
         struct Row: Decodable { let contactsSealed: String? }
         let row = try await db.sql.raw("SELECT contacts_sealed FROM organisations WHERE id = \(bind: id)").first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
-        return try row?.contactsSealed.map { try cipher.open($0, context: "organisations.contacts") } ?? ""
+        return try row?.contactsSealed.map { try cipher.open($0, in: .organisationContacts, row: id).reveal() } ?? ""
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -68,7 +68,7 @@ struct OrganisationOfficeController: Sendable {
             .set("affiliated_ids", to: affiliated.isEmpty ? nil : affiliated.joined(separator: ","))
             .set("description", to: form.raw("description").replacingOccurrences(of: "\r\n", with: "\n")).set("updated_at", to: now)
         if Self.readsContacts(viewer) && form.has("contacts") {
-            update.set("contacts_sealed", to: req.site.cipher.seal(form.raw("contacts"), context: "organisations.contacts"))
+            update.set("contacts_sealed", to: req.site.cipher.seal(form.raw("contacts"), in: .organisationContacts, row: o.id))
         }
         try await update.where("id", .equal, o.id).run()
         try await ContentVersion.bump(on: req.db, now: now)

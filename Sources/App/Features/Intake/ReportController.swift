@@ -73,7 +73,7 @@ struct ReportController: RouteCollection {
     }
 
     func show(_ file: CaseFile, code: String, notice: String?, errors: [String: String], _ req: Request) -> Response {
-        let followed = ReportPages.Followed(status: file.status, messages: file.messages.map { ($0.fromReporter, $0.at, $0.body) })
+        let followed = ReportPages.Followed(status: file.status, messages: file.messages.map { ($0.fromReporter, $0.at, $0.body.reveal()) })
         return page(ReportPages.followed(followed, code: code, notice: notice, errors: errors, csrf: CSRF.token(for: req)), req,
                     status: errors.isEmpty ? .ok : .unprocessableEntity)
     }

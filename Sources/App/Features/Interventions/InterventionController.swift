@@ -33,7 +33,7 @@ struct InterventionController: Sendable {
         } else {
             let addresses = try await AddressBook.addresses(country: file.country, on: req.db).map { "\($0.label): \($0.address)" }
             let template = InterventionTemplate.draft(kind: kind, language: language, followUp: followUpOf != nil,
-                                                      country: file.countryName, people: file.people.map(\.name), addresses: addresses)
+                                                      country: file.countryName, people: file.people.map { $0.name.reveal() }, addresses: addresses)
             draft = .init(kind: kind, language: language, followUpOf: base?.id, translationOf: nil, title: template.title, summary: "", body: template.body)
         }
         return try await InterventionPages.new(file, draft: draft, errors: [:], viewer: try req.account, csrf: CSRF.token(for: req))

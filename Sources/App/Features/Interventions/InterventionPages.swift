@@ -66,7 +66,7 @@ enum InterventionPages {
             }
         }
         let facts: HTML = """
-            <dl class="case-facts"><dt>Case</dt><dd><a href="\(OfficeRoute.caseFile(id: c.id).path)">\(c.label)</a></dd>
+            <dl class="case-facts"><dt>Case</dt><dd><a href="\(OfficeRoute.caseFile(id: c.id).path)">\(c.label.reveal())</a></dd>
             <dt>Kind</dt><dd>\(i.role): \(i.kind.englishLabel)</dd><dt>Language</dt><dd>\(i.language.endonym)</dd>
             <dt>Status</dt><dd id="intervention-status">\(i.status.label)</dd><dt>Reference</dt><dd id="reference">\(i.reference ?? "assigned at approval")</dd>
             <dt>Drafted</dt><dd>\(i.draftedBy), \(iso8601(seconds: i.draftedAt))</dd>

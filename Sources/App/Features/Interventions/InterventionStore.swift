@@ -17,8 +17,9 @@ enum InterventionStore {
                 .columns("id", "case_id", "kind", "language", "follow_up_of", "translation_of", "title_sealed", "summary_sealed",
                          "body_sealed", "status", "drafted_by", "drafted_at")
                 .values(id, caseID, d.kind.rawValue, d.language.rawValue, d.followUpOf, d.translationOf,
-                        cipher.seal(d.title, context: "interventions.title"), cipher.seal(d.summary, context: "interventions.summary"),
-                        cipher.seal(d.body, context: "interventions.body"), InterventionStatus.draft.rawValue, actor, now.seconds)
+                        cipher.seal(d.title, in: .interventionTitle, row: id),
+                        cipher.seal(d.summary, in: .interventionSummary, row: id),
+                        cipher.seal(d.body, in: .interventionBody, row: id), InterventionStatus.draft.rawValue, actor, now.seconds)
                 .run()
             let what = d.translationOf != nil ? "Translation (\(d.language.rawValue.uppercased()))" : (d.followUpOf != nil ? "Follow-up" : d.kind.englishLabel)
             try await Timeline.add("\(what) drafted", actor: actor, case: caseID, now: now, on: tx)
@@ -40,9 +41,9 @@ enum InterventionStore {
             .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
         return Intervention(id: r.id, caseID: r.caseId, kind: InterventionKind(rawValue: r.kind) ?? .urgentAppeal,
                             language: Language(rawValue: r.language) ?? .en, followUpOf: r.followUpOf, translationOf: r.translationOf,
-                            title: try cipher.open(r.titleSealed, context: "interventions.title"),
-                            summary: try cipher.open(r.summarySealed, context: "interventions.summary"),
-                            body: try cipher.open(r.bodySealed, context: "interventions.body"),
+                            title: try cipher.open(r.titleSealed, in: .interventionTitle, row: r.id).reveal(),
+                            summary: try cipher.open(r.summarySealed, in: .interventionSummary, row: r.id).reveal(),
+                            body: try cipher.open(r.bodySealed, in: .interventionBody, row: r.id).reveal(),
                             status: InterventionStatus(rawValue: r.status) ?? .draft, draftedBy: r.draftedBy, draftedAt: r.draftedAt,
                             approvedBy: r.approvedBy, approvedAt: r.approvedAt, reference: r.reference, publicTitle: r.publicTitle,
                             publicSummary: r.publicSummary, publicBody: r.publicBody, publicationID: r.publicationId, publishedAt: r.publishedAt)
@@ -60,9 +61,9 @@ enum InterventionStore {
     static func update(_ i: Intervention, title: String, summary: String, body: String, by actor: String, now: Date,
                        cipher: FieldCipher, on db: any Database) async throws {
         try await db.sql.update("interventions")
-            .set("title_sealed", to: cipher.seal(title, context: "interventions.title"))
-            .set("summary_sealed", to: cipher.seal(summary, context: "interventions.summary"))
-            .set("body_sealed", to: cipher.seal(body, context: "interventions.body"))
+            .set("title_sealed", to: cipher.seal(title, in: .interventionTitle, row: i.id))
+            .set("summary_sealed", to: cipher.seal(summary, in: .interventionSummary, row: i.id))
+            .set("body_sealed", to: cipher.seal(body, in: .interventionBody, row: i.id))
             .set("status", to: InterventionStatus.draft.rawValue).set("approved_by", to: String?.none).set("approved_at", to: Int64?.none)
             .set("public_title", to: String?.none).set("public_summary", to: String?.none).set("public_body", to: String?.none)
             .where("id", .equal, i.id).where("status", .notEqual, InterventionStatus.published.rawValue).run()

@@ -68,7 +68,7 @@ enum MailQueue {
         /// The line with its error text opened (sealed in the database: it names the subscriber's address).
         func opened(_ cipher: FieldCipher) -> Line {
             let text = lastError.map {
-                (try? cipher.open($0, context: SealOutboxErrors.context)) ?? "(cannot be opened with this key)"
+                (try? cipher.open($0, in: .outboxError, row: String(id)).reveal()) ?? "(cannot be opened with this key)"
             }
             return Line(id: id, kind: kind, subjectId: subjectId, status: status, attempts: attempts, lastError: text,
                         sentAt: sentAt, notBefore: notBefore)

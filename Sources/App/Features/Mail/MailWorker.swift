@@ -39,7 +39,7 @@ struct MailWorker: Sendable {
             case .temporary(let why):
                 if let delay = RetrySchedule.delay(afterAttempt: row.attempts) {
                     try await db.sql.update("outbox").set("status", to: "queued").set("not_before", to: now.seconds + delay)
-                        .set("last_error", to: sealedError(why)).set("claimed_by", to: String?.none)
+                        .set("last_error", to: sealedError(why, row: row.id)).set("claimed_by", to: String?.none)
                         .where("id", .equal, row.id).run()
                 } else {
                     try await finish(row.id, status: "failed", error: "gave up after \(row.attempts) attempts: \(why)", now: now, on: db)
@@ -70,13 +70,13 @@ struct MailWorker: Sendable {
     }
 
     func finish(_ id: Int64, status: String, error: String?, now: Date, on db: any Database) async throws {
-        try await db.sql.update("outbox").set("status", to: status).set("last_error", to: error.map(sealedError))
+        try await db.sql.update("outbox").set("status", to: status).set("last_error", to: error.map { sealedError($0, row: id) })
             .set("sent_at", to: status == "sent" ? now.seconds : nil).where("id", .equal, id).run()
     }
 
     /// The mail server's words repeat the subscriber's address: sealed like other confidential values, opened only on
     /// the administrators' mail page (`MailQueue.recent`).
-    func sealedError(_ why: String) -> String {
-        composer.cipher.seal(String(why.prefix(500)), context: SealOutboxErrors.context)
+    func sealedError(_ why: String, row id: Int64) -> String {
+        composer.cipher.seal(String(why.prefix(500)), in: .outboxError, row: String(id))
     }
 }

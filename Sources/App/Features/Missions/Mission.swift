@@ -35,6 +35,10 @@ struct MissionReport: Sendable {
 
 enum MissionStore {
     static let sealed = ["title", "members", "objectives", "logistics", "security_plan", "findings"]
+    static let sealedColumns: [String: SealedColumn] = [
+        "title": .missionTitle, "members": .missionMembers, "objectives": .missionObjectives, "logistics": .missionLogistics,
+        "security_plan": .missionSecurityPlan, "findings": .missionFindings,
+    ]
 
     struct Row: Decodable {
         let id: String, kind: String, countryCode: String, startsOn: String, endsOn: String
@@ -46,7 +50,9 @@ enum MissionStore {
         + "security_plan_sealed, findings_sealed, preliminary_publication_id, report_publication_id"
 
     static func mission(_ r: Row, cipher: FieldCipher) throws -> Mission {
-        func open(_ value: String, _ column: String) throws -> String { try cipher.open(value, context: "missions.\(column)") }
+        func open(_ value: String, _ column: String) throws -> String {
+            try cipher.open(value, in: sealedColumns[column]!, row: r.id).reveal()
+        }
         let dates = (try? MissionDates.check(starts: r.startsOn, ends: r.endsOn).get()) ?? MissionDates(starts: CivilDate(r.startsOn)!, ends: CivilDate(r.startsOn)!)
         return Mission(id: r.id, kind: MissionKind(rawValue: r.kind) ?? .factFinding, country: r.countryCode, dates: dates,
                        title: try open(r.titleSealed, "title"), members: try open(r.membersSealed, "members"),
@@ -67,14 +73,15 @@ enum MissionStore {
         struct C: Decodable { let id: String, caseId: String, concernSealed: String }
         m.concerned = try await db.sql.raw("SELECT id, case_id, concern_sealed FROM mission_cases WHERE mission_id = \(bind: id) ORDER BY added_at, id")
             .all(decoding: C.self, keyDecodingStrategy: .convertFromSnakeCase)
-            .map { Mission.Concerned(id: $0.id, caseID: $0.caseId, concern: try cipher.open($0.concernSealed, context: "mission_cases.concern")) }
+            .map { Mission.Concerned(id: $0.id, caseID: $0.caseId,
+                                     concern: try cipher.open($0.concernSealed, in: .missionConcern, row: $0.id).reveal()) }
         return m
     }
 
     /// Creates (`isNew`) or updates a mission, sealing its staff fields.
     static func save(_ m: Mission, isNew: Bool, by actor: String, now: Date, cipher: FieldCipher, on db: any Database) async throws {
         let values = [m.title, m.members, m.objectives, m.logistics, m.securityPlan, m.findings]
-        let sealedValues = try zip(sealed, values).map { try cipher.seal($1, context: "missions.\($0)") }
+        let sealedValues = zip(sealed, values).map { cipher.seal($1, in: sealedColumns[$0]!, row: m.id) }
         if isNew {
             try await db.sql.insert(into: "missions")
                 .columns(["id", "kind", "country_code", "starts_on", "ends_on"] + sealed.map { $0 + "_sealed" }
@@ -94,8 +101,12 @@ enum MissionStore {
     }
 
     static func concern(_ caseID: String, _ concern: String, mission id: String, now: Date, cipher: FieldCipher, on db: any Database) async throws {
+        // The row keeps its id when the concern is rewritten, and the sealed value is bound to that id.
+        struct Known: Decodable { let id: String }
+        let row = try await db.sql.raw("SELECT id FROM mission_cases WHERE mission_id = \(bind: id) AND case_id = \(bind: caseID)")
+            .first(decoding: Known.self)?.id ?? RandomID.make("concern")
         try await db.sql.insert(into: "mission_cases").columns("id", "mission_id", "case_id", "concern_sealed", "added_at")
-            .values(RandomID.make("concern"), id, caseID, cipher.seal(concern, context: "mission_cases.concern"), now.seconds)
+            .values(row, id, caseID, cipher.seal(concern, in: .missionConcern, row: row), now.seconds)
             .onConflict(with: ["mission_id", "case_id"]) { $0.set(excludedValueOf: "concern_sealed") }
             .run()
     }

@@ -47,7 +47,7 @@ struct MissionController: Sendable {
 
     func page(_ req: Request, _ m: Mission, form: MissionForm? = nil, errors: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
         let cases = try await CaseStore.headers(m.concerned.map(\.caseID), cipher: req.site.cipher, on: req.db)
-        return try await MissionPages.show(m, caseLabels: cases.mapValues(\.label), today: req.site.clock.today, form: form ?? MissionForm(m), errors: errors,
+        return try await MissionPages.show(m, caseLabels: cases.mapValues { $0.label.reveal() }, today: req.site.clock.today, form: form ?? MissionForm(m), errors: errors,
                                            viewer: try req.account, csrf: CSRF.token(for: req)).encodeResponse(status: status, for: req)
     }
 

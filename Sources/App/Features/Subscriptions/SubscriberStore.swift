@@ -23,14 +23,14 @@ enum SubscriberStore {
     static let columns = "id, email_sealed, token_sealed, status, languages, scope, countries, programmes, types, bulletin"
 
     static func subscriber(_ r: Row, cipher: FieldCipher) throws -> Subscriber {
-        Subscriber(id: r.id, email: try cipher.open(r.emailSealed, context: "subscribers.email"),
-                   token: try cipher.open(r.tokenSealed, context: "subscribers.token"), status: Subscriber.Status(rawValue: r.status) ?? .pending,
+        Subscriber(id: r.id, email: try cipher.open(r.emailSealed, in: .subscriberEmail, row: r.id).reveal(),
+                   token: try cipher.open(r.tokenSealed, in: .subscriberToken, row: r.id).reveal(), status: Subscriber.Status(rawValue: r.status) ?? .pending,
                    preferences: SubscriptionPreferences(storedLanguages: r.languages, scope: r.scope, countries: r.countries,
                                                         programmes: r.programmes, types: r.types, bulletin: r.bulletin))
     }
 
     static func emailHash(_ email: String, _ cipher: FieldCipher) -> String {
-        cipher.lookupHash(AccountStore.normalise(email: email), context: "subscribers.email")
+        cipher.lookupHash(AccountStore.normalise(email: email), context: LookupColumn.subscriberEmail.context)
     }
 
     static func find(id: String, cipher: FieldCipher, on db: any Database) async throws -> Subscriber? {
@@ -62,8 +62,8 @@ enum SubscriberStore {
         try await db.sql.insert(into: "subscribers")
             .columns("id", "email_hash", "email_sealed", "token_hash", "token_sealed", "status", "languages", "scope", "countries",
                      "programmes", "types", "bulletin", "created_at", "updated_at")
-            .values(id, hash, cipher.seal(AccountStore.normalise(email: email), context: "subscribers.email"), sha256Hex(token),
-                    cipher.seal(token, context: "subscribers.token"), Subscriber.Status.pending.rawValue, p.storedLanguages, p.scope.rawValue,
+            .values(id, hash, cipher.seal(AccountStore.normalise(email: email), in: .subscriberEmail, row: id), sha256Hex(token),
+                    cipher.seal(token, in: .subscriberToken, row: id), Subscriber.Status.pending.rawValue, p.storedLanguages, p.scope.rawValue,
                     p.storedCountries, p.storedProgrammes, p.storedTypes, p.bulletin, now.seconds, now.seconds)
             .run()
         return (try await find(id: id, cipher: cipher, on: db)!, "confirm")
