@@ -22,6 +22,8 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
+    app.storageHealth = StorageHealth()
+    app.middleware.use(StorageFailureMiddleware())
     app.middleware.use(SameOriginMiddleware())
     app.passwords.use(.bcrypt(cost: config.passwordCost))
 
@@ -29,6 +31,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     try app.register(collection: PublicationController())
     try app.register(collection: SearchController())
     try app.register(collection: LanguageController())
+    try app.register(collection: HealthController())
     // Internal routes: each declares the roles it allows (see `Access`); sessions are read only here.
     let office = app.grouped(SignInMiddleware())
     let registry = app.site.routes
