@@ -7,6 +7,11 @@ public enum Observatory {
     public static func main() async throws {
         var arguments = CommandLineMode.rewrite(CommandLine.arguments)
         let mode = CommandLineMode.of(arguments)
+        let unknown = CommandLineMode.unknownCommand(arguments)
+        if let unknown {
+            standardError("observatory: there is no command \"\(unknown.prefix(40))\"; the commands are:")
+            arguments = [arguments[0], "--help"]
+        }
         var config: AppConfig
         do {
             config = try AppConfig.fromEnvironment()
@@ -57,5 +62,6 @@ public enum Observatory {
             exit(1)
         }
         try await app.asyncShutdown()
+        if unknown != nil { exit(2) }
     }
 }

@@ -33,6 +33,12 @@ enum CommandLineMode: Equatable {
         return !commands.contains(command)
     }
 
+    /// The command word when the program does not know it.
+    static func unknownCommand(_ arguments: [String]) -> String? {
+        guard let command = arguments.dropFirst().first(where: { !$0.hasPrefix("-") }) else { return nil }
+        return commands.contains(command) ? nil : command
+    }
+
     static func of(_ arguments: [String]) -> CommandLineMode {
         let words = arguments.dropFirst().filter { !$0.hasPrefix("-") }
         if arguments.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) { return .detached }
