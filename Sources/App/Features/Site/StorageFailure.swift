@@ -45,7 +45,11 @@ struct StorageUnavailable: CustomStringConvertible {
 struct StorageFailureMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
-            return try await next.respond(to: request)
+            let response = try await next.respond(to: request)
+            if request.method != .GET && request.method != .HEAD && response.status.code < 500 {
+                request.application.storageHealth.succeeded()   // a write went through: the storage is back
+            }
+            return response
         } catch {
             guard let failure = StorageUnavailable.of(error) else { throw error }
             let app = request.application
@@ -81,6 +85,10 @@ final class StorageHealth: Sendable {
         lastFailure.withLockedValue { $0.map { Date().timeIntervalSince($0) < 120 } ?? false }
     }
 
+    func succeeded() {
+        lastFailure.withLockedValue { if $0 != nil { $0 = nil } }
+    }
+
     func failed(_ app: Application) {
         lastFailure.withLockedValue { $0 = Date() }
         guard case .sqlite = app.site.config.storage else { return }
@@ -97,17 +105,33 @@ final class StorageHealth: Sendable {
         }
     }
 
-    /// Closes each event loop's SQLite connection (the pool opens a fresh one at the next request) and sets the
-    /// fresh one's busy timeout.
+    /// Closes every event loop's SQLite connection, all of them before any reopens (SQLite shares a file's state
+    /// between the connections of a process while one stays open), then opens fresh ones with their busy timeout.
     func recycleConnections(_ app: Application) {
-        for eventLoop in app.eventLoopGroup.makeIterator() {
-            let db = app.databases.database(.sqlite, logger: app.logger, on: eventLoop)
-            guard let sqlite = db as? any SQLiteDatabase else { continue }
-            _ = sqlite.withConnection { connection in connection.close() }.flatMap { _ in
-                sqlite.withConnection { connection in
-                    connection.query("PRAGMA busy_timeout=10000", []).map { _ in }
-                }
-            }
+        if case .sqlite(let path) = app.site.config.storage { repairCompanionFiles(path, app: app) }
+        let pools = app.eventLoopGroup.makeIterator().compactMap {
+            app.databases.database(.sqlite, logger: app.logger, on: $0) as? any SQLiteDatabase
+        }
+        let closed = pools.map { pool in pool.withConnection { connection in connection.close() } }
+        _ = EventLoopFuture.andAllComplete(closed, on: app.eventLoopGroup.any()).flatMap { _ in
+            EventLoopFuture.andAllComplete(pools.map { pool in
+                pool.withConnection { connection in connection.query("PRAGMA busy_timeout=10000", []).map { _ in } }
+            }, on: app.eventLoopGroup.any())
+        }
+    }
+}
+
+/// SQLite creates `-wal` and `-shm` with the database file's permissions: made while the file was read-only, they
+/// stay read-only after it is writable again, and every connection then fails ("attempt to write a readonly
+/// database") until someone deletes them — the reason the server used to answer 500 until restarted. Once the
+/// database file is writable, they get its permissions back.
+func repairCompanionFiles(_ path: String, app: Application) {
+    guard path != ":memory:", access(path, W_OK) == 0 else { return }
+    let fm = FileManager.default
+    guard let mode = (try? fm.attributesOfItem(atPath: path))?[.posixPermissions] as? Int else { return }
+    for suffix in ["-wal", "-shm"] where access(path + suffix, F_OK) == 0 && access(path + suffix, W_OK) != 0 {
+        if (try? fm.setAttributes([.posixPermissions: mode & 0o666], ofItemAtPath: path + suffix)) != nil {
+            app.logger.notice("\(path)\(suffix) was left read-only while the database was: it is writable again.")
         }
     }
 }
