@@ -113,19 +113,23 @@ struct RestoreCommand: AsyncCommand {
     }
 
     var help: String {
-        "Restores a backup into the configured, empty database, with the backup's key; then checks counts and checksums."
+        "Restores a backup into the configured, empty database, with the backup's key; "
+            + "then checks counts and checksums."
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        if target.key == .beside, case .sqlite(let path) = target.storage, !FileManager.default.fileExists(atPath: path + ".key") {
+        if target.key == .beside, case .sqlite(let path) = target.storage,
+           !FileManager.default.fileExists(atPath: path + ".key") {
             throw Backup.Refused(description: """
                 there is no key at \(path).key, and the backup's confidential fields were sealed with a key (its \
-                fingerprint is in \(signature.directory)/\(BackupManifest.fileName)). Nothing was restored. Copy the key \
-                you kept apart from the backups to \(path).key (or set OBSERVATORY_KEY_FILE to it), then run restore again.
+                fingerprint is in \(signature.directory)/\(BackupManifest.fileName)). Nothing was restored. Copy the \
+                key you kept apart from the backups to \(path).key (or set OBSERVATORY_KEY_FILE to it), then run \
+                restore again.
                 """)
         }
-        let restored = try await Backup.restore(signature.directory, into: target.storage, keyLocation: keyLocation(target),
+        let restored = try await Backup.restore(signature.directory, into: target.storage,
+                                                keyLocation: keyLocation(target),
                                                 cipher: app.site.cipher, force: signature.force, app: app)
         let rows = restored.tables.reduce(0) { $0 + $1.rows }
         context.console.print("Restored the backup taken \(restored.manifest.created) into \(restored.location): "

@@ -56,7 +56,8 @@ enum CommandLineMode: Equatable {
         detached.demo = false
         detached.smtp = nil
         if config.key == .beside {
-            if case .sqlite(let path) = config.storage, path != ":memory:", FileManager.default.fileExists(atPath: path + ".key") {
+            if case .sqlite(let path) = config.storage, path != ":memory:",
+               FileManager.default.fileExists(atPath: path + ".key") {
                 detached.key = .file(path + ".key")
             } else {
                 detached.key = .text(FieldCipher.newKeyText())   // none yet: a throw-away one, never written
@@ -80,7 +81,8 @@ func keyLocation(_ config: AppConfig) -> String {
 /// Runs `body` while holding the migration lock, so that instances starting together on an empty database migrate
 /// (and load the demo) one after the other: a PostgreSQL advisory lock per schema, held on one connection; with
 /// SQLite an exclusive `flock` on `<database>.lock` beside the file.
-func withMigrationLock<T: Sendable>(_ app: Application, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+func withMigrationLock<T: Sendable>(_ app: Application, _ body: @escaping @Sendable () async throws -> T)
+    async throws -> T {
     switch app.site.config.storage {
     case .postgres:
         return try await app.db.withConnection { connection in
@@ -101,7 +103,8 @@ func withMigrationLock<T: Sendable>(_ app: Application, _ body: @escaping @Senda
         let lockPath = path + ".lock"
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            app.logger.warning("Cannot open the migration lock \(lockPath) (\(String(cString: strerror(errno)))): migrating without it.")
+            let why = String(cString: strerror(errno))
+            app.logger.warning("Cannot open the migration lock \(lockPath) (\(why)): migrating without it.")
             return try await body()
         }
         defer { close(fd) }
@@ -129,11 +132,14 @@ func storageProblems(_ storage: AppConfig.Storage) -> [String] {
     var problems: [String] = []
     let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
     let directory = (absolute as NSString).deletingLastPathComponent
-    let consequence = "pages are served, but nothing can be saved (reports, sign-ins, edits answer 503) until it is fixed"
+    let consequence = "pages are served, but nothing can be saved (reports, sign-ins, edits answer 503) "
+        + "until it is fixed"
     if access(directory, W_OK) != 0 {
-        problems.append("The directory \(directory) is not writable (\(String(cString: strerror(errno)))): \(consequence).")
+        let why = String(cString: strerror(errno))
+        problems.append("The directory \(directory) is not writable (\(why)): \(consequence).")
     } else if FileManager.default.fileExists(atPath: absolute), access(absolute, W_OK) != 0 {
-        problems.append("The database file \(absolute) is not writable (\(String(cString: strerror(errno)))): \(consequence).")
+        let why = String(cString: strerror(errno))
+        problems.append("The database file \(absolute) is not writable (\(why)): \(consequence).")
     }
     var fs = statvfs()
     if statvfs(directory, &fs) == 0 {

@@ -13,14 +13,18 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         public var name: String
         public var rows: Int
         public var checksum: String
-        public init(name: String, rows: Int, checksum: String) { self.name = name; self.rows = rows; self.checksum = checksum }
+        public init(name: String, rows: Int, checksum: String) {
+            self.name = name; self.rows = rows; self.checksum = checksum
+        }
     }
 
     public struct File: Codable, Sendable, Equatable {
         public var name: String
         public var bytes: Int64
         public var sha256: String
-        public init(name: String, bytes: Int64, sha256: String) { self.name = name; self.bytes = bytes; self.sha256 = sha256 }
+        public init(name: String, bytes: Int64, sha256: String) {
+            self.name = name; self.bytes = bytes; self.sha256 = sha256
+        }
     }
 
     public var format: Int
@@ -31,7 +35,8 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     public var keyFingerprint: String
     public var tables: [Table]
     public var files: [File]
-    /// HMAC-SHA256 (hex) of the manifest without this field, under `FieldCipher.derivedKey(purpose: "backup-manifest")`.
+    /// HMAC-SHA256 (hex) of the manifest without this field, under
+    /// `FieldCipher.derivedKey(purpose: "backup-manifest")`.
     public var signature: String?
 
     public init(engine: String, created: String, keyFingerprint: String, tables: [Table], files: [File]) {
@@ -71,14 +76,16 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     public static func read(from directory: String) throws -> BackupManifest {
         let path = (directory as NSString).appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw Unreadable(description: "\(path): no manifest (is \(directory) a backup made by `observatory backup`?)")
+            throw Unreadable(description: "\(path): no manifest (is \(directory) a backup made by "
+                             + "`observatory backup`?)")
         }
         let manifest: BackupManifest
         do { manifest = try JSONDecoder().decode(BackupManifest.self, from: data) } catch {
             throw Unreadable(description: "\(path): not a readable manifest (\(error))")
         }
         guard manifest.format == currentFormat else {
-            throw Unreadable(description: "\(path): manifest format \(manifest.format), this program reads \(currentFormat)")
+            throw Unreadable(description: "\(path): manifest format \(manifest.format), "
+                             + "this program reads \(currentFormat)")
         }
         guard ["sqlite", "postgres"].contains(manifest.engine) else {
             throw Unreadable(description: "\(path): unknown engine \"\(manifest.engine.prefix(20))\"")
@@ -110,7 +117,8 @@ public struct BackupManifest: Codable, Sendable, Equatable {
             if summary.bytes != file.bytes {
                 problems.append("\(file.name): \(summary.bytes) bytes, the manifest says \(file.bytes)")
             } else if summary.sha256 != file.sha256 {
-                problems.append("\(file.name): content differs from the manifest (SHA-256 \(summary.sha256.prefix(16))…, "
+                problems.append("\(file.name): content differs from the manifest "
+                                + "(SHA-256 \(summary.sha256.prefix(16))…, "
                                 + "expected \(file.sha256.prefix(16))…)")
             }
         }

@@ -23,7 +23,8 @@ enum Backup {
         }
         let parent = target.deletingLastPathComponent()
         try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-        let partial = parent.appendingPathComponent(".\(target.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
+        let suffix = UUID().uuidString.prefix(8)
+        let partial = parent.appendingPathComponent(".\(target.lastPathComponent).partial-\(suffix)")
         try fm.createDirectory(at: partial, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         do {
             let tables: [BackupManifest.Table]
@@ -46,7 +47,8 @@ enum Backup {
                                           keyFingerprint: app.site.cipher.fingerprint, tables: tables, files: files)
             try manifest.sign(with: app.site.cipher.derivedKey(purpose: signaturePurpose))
             let manifestPath = partial.appendingPathComponent(BackupManifest.fileName).path
-            guard fm.createFile(atPath: manifestPath, contents: try manifest.encoded(), attributes: [.posixPermissions: 0o600])
+            guard fm.createFile(atPath: manifestPath, contents: try manifest.encoded(),
+                                attributes: [.posixPermissions: 0o600])
             else { throw Refused(description: "\(manifestPath): cannot be written") }
             syncFile(manifestPath)
             if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }   // empty, checked above
@@ -106,12 +108,14 @@ enum Backup {
             guard path != ":memory:" else { throw Refused(description: "DATABASE_URL: restore needs a database file") }
             location = URL(fileURLWithPath: path).standardizedFileURL.path
             try await restoreSQLite(from: directory, to: location, force: force, app: app)
-            app.databases.use(.sqlite(.init(storage: .file(path: location), enableForeignKeys: true)), as: id, isDefault: false)
+            app.databases.use(.sqlite(.init(storage: .file(path: location), enableForeignKeys: true)), as: id,
+                              isDefault: false)
         case (.postgres(let url, let schema), "postgres"):
             location = "PostgreSQL" + (schema.map { " (schema \($0))" } ?? "")
             var configuration = try SQLPostgresConfiguration(url: url)
             if let schema { configuration.searchPath = [schema] }
-            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 1), as: id, isDefault: false)
+            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 1), as: id,
+                              isDefault: false)
             try await restorePostgres(from: directory, schema: schema, url: url, force: force, db: app.db(id))
         default:
             let configured = if case .sqlite = target { "SQLite" } else { "PostgreSQL" }
@@ -148,7 +152,8 @@ enum Backup {
         if let size = (try? fm.attributesOfItem(atPath: path))?[.size] as? Int64, size > 0 {
             struct Table: Decodable { let name: String }
             let present = try await DatabaseCopy.withSQLite(path, readOnly: false, app: app) { sql in
-                try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all(decoding: Table.self)
+                try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                    .all(decoding: Table.self)
             }
             if !present.isEmpty && !force {
                 throw Refused(description: "\(path) is not empty (\(present.count) tables, among them "
@@ -177,7 +182,8 @@ enum Backup {
             ORDER BY table_name
             """).all(decoding: Table.self)
         if !present.isEmpty && !force {
-            throw Refused(description: "the configured PostgreSQL database is not empty (\(present.count) tables, among "
+            throw Refused(description: "the configured PostgreSQL database is not empty (\(present.count) tables, "
+                          + "among "
                           + "them \(present.prefix(3).map(\.name).joined(separator: ", "))): nothing was restored. "
                           + "Restore into a new, empty database (DATABASE_URL), or pass --force to replace "
                           + "everything in it — stop the servers first.")
@@ -189,8 +195,8 @@ enum Backup {
             try await db.sql.raw("CREATE SCHEMA public").run()
         }
         try await db.sql.raw("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public").run()
-        try await DatabaseCopy.restorePostgres((directory as NSString).appendingPathComponent(DatabaseCopy.postgresFile),
-                                               url: url)
+        let dump = (directory as NSString).appendingPathComponent(DatabaseCopy.postgresFile)
+        try await DatabaseCopy.restorePostgres(dump, url: url)
     }
 
     static func stamp(_ date: Date, compact: Bool) -> String {

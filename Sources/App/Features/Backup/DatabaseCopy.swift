@@ -27,9 +27,11 @@ enum DatabaseCopy {
             struct Master: Decodable { let name: String; let sql: String? }
             let names = try await sql.raw("""
                 SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name
-                """).all(decoding: Master.self).filter { !($0.sql ?? "").uppercased().hasPrefix("CREATE VIRTUAL TABLE") }
+                """).all(decoding: Master.self)
+                .filter { !($0.sql ?? "").uppercased().hasPrefix("CREATE VIRTUAL TABLE") }
             for table in names {
-                let columns = try await sql.raw("SELECT name FROM pragma_table_info(\(bind: table.name))").all(decoding: Name.self)
+                let columns = try await sql.raw("SELECT name FROM pragma_table_info(\(bind: table.name))")
+                    .all(decoding: Name.self)
                 let text = columns.map { "quote(\(quoted($0.name)))" }.joined(separator: " || ',' || ")
                 result.append(try await checksum(table.name, "SELECT \(text) AS r FROM \(quoted(table.name))", on: sql))
             }
@@ -39,13 +41,15 @@ enum DatabaseCopy {
                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name
                 """).all(decoding: Name.self)
             for table in names {
-                result.append(try await checksum(table.name, "SELECT t::text AS r FROM \(quoted(table.name)) AS t", on: sql))
+                let query = "SELECT t::text AS r FROM \(quoted(table.name)) AS t"
+                result.append(try await checksum(table.name, query, on: sql))
             }
         }
         return result
     }
 
-    private static func checksum(_ name: String, _ query: String, on sql: any SQLDatabase) async throws -> BackupManifest.Table {
+    private static func checksum(_ name: String, _ query: String, on sql: any SQLDatabase) async throws
+        -> BackupManifest.Table {
         let box = NIOLockedValueBox(TableChecksum())
         let failure = NIOLockedValueBox<(any Error)?>(nil)
         try await sql.execute(sql: SQLRaw(query)) { row in
@@ -70,7 +74,8 @@ enum DatabaseCopy {
     // MARK: SQLite
 
     /// `VACUUM INTO` a file of `directory` (a consistent copy while the server keeps writing), then checks the copy.
-    static func copySQLite(_ db: any Database, into directory: String, app: Application) async throws -> [BackupManifest.Table] {
+    static func copySQLite(_ db: any Database, into directory: String, app: Application) async throws
+        -> [BackupManifest.Table] {
         let copy = (directory as NSString).appendingPathComponent(sqliteFile)
         try await db.sql.raw("VACUUM INTO \(bind: copy)").run()
         return try await withSQLite(copy, readOnly: true, app: app) { try await tables(on: $0) }
@@ -81,9 +86,8 @@ enum DatabaseCopy {
     static func withSQLite<T: Sendable>(_ path: String, readOnly: Bool, app: Application,
                                         _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        let location = readOnly
-            ? "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute) + "?mode=ro&immutable=1"
-            : absolute
+        let escaped = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute
+        let location = readOnly ? "file:" + escaped + "?mode=ro&immutable=1" : absolute
         let connection = try await SQLiteConnection.open(storage: .file(path: location), threadPool: app.threadPool,
                                                          logger: app.logger, on: app.eventLoopGroup.any())
         do {
@@ -120,7 +124,8 @@ enum DatabaseCopy {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [program] + arguments
         process.environment = env
-        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("observatory-\(UUID().uuidString).err")
+        let errors = FileManager.default.temporaryDirectory
+            .appendingPathComponent("observatory-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errors) }
         let handle = try FileHandle(forWritingTo: errors)
@@ -152,7 +157,8 @@ enum DatabaseCopy {
             try await tx.sql.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run()
             try await pinPostgresText(tx.sql)
             struct Snapshot: Decodable { let id: String }
-            guard let snapshot = try await tx.sql.raw("SELECT pg_export_snapshot() AS id").first(decoding: Snapshot.self)
+            guard let snapshot = try await tx.sql.raw("SELECT pg_export_snapshot() AS id")
+                .first(decoding: Snapshot.self)
             else { throw Failure(description: "PostgreSQL exported no snapshot") }
             var arguments = ["--format=custom", "--snapshot=\(snapshot.id)", "--file=\(file)", "--no-password"]
             if let schema { arguments.append("--schema=\(schema)") }

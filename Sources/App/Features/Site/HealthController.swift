@@ -43,7 +43,8 @@ struct HealthController: RouteCollection {
             return report
         }
         struct Recorded: Decodable { let fingerprint: String }
-        if let recorded = try? await db.sql.raw("SELECT fingerprint FROM site_key WHERE id = 1").first(decoding: Recorded.self) {
+        if let recorded = try? await db.sql.raw("SELECT fingerprint FROM site_key WHERE id = 1")
+            .first(decoding: Recorded.self) {
             report["key"] = recorded.fingerprint == app.site.cipher.fingerprint ? "ok" : "failing"
         } else {
             report["key"] = "unknown"
@@ -55,7 +56,8 @@ struct HealthController: RouteCollection {
             let now = Int64(app.site.clock.now().timeIntervalSince1970)
             let oldest = try? await db.sql.raw("""
                 SELECT MIN(CASE WHEN status = 'queued' THEN not_before ELSE claimed_until END) AS due FROM outbox
-                WHERE (status = 'queued' AND not_before <= \(bind: now)) OR (status = 'sending' AND claimed_until < \(bind: now))
+                WHERE (status = 'queued' AND not_before <= \(bind: now))
+                   OR (status = 'sending' AND claimed_until < \(bind: now))
                 """).first(decoding: Oldest.self)
             if let oldest {
                 report["mail"] = (oldest.due.map { now - $0 } ?? 0) > mailLagLimit ? "failing" : "ok"
