@@ -168,6 +168,47 @@ def read_only_database_is_reported_and_recovered():
     check(stored == 4, f"nothing stored was lost, nothing refused was stored: {stored} subscribers")
 
 
+def full_disk_is_reported_and_recovered():
+    if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("nsenter"):
+        print("  (skipped: needs root to mount a tiny file system in a mount namespace of its own)")
+        return
+    mount = os.path.join(WORK, "tiny")
+    os.makedirs(mount)
+    db = os.path.join(mount, "db.sqlite")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open(os.path.join(WORK, "full.log"), "w+")
+    server = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c",
+                               f"mount -t tmpfs -o size=3m tmpfs {mount} && exec env DATABASE_URL={db} {BIN} serve "
+                               f"--no-demo --port {port}"], stdout=log, stderr=subprocess.STDOUT)
+
+    def inside(*command):
+        return subprocess.run(["nsenter", "-t", str(server.pid), "-m"] + list(command), capture_output=True)
+    try:
+        wait_for_http(base + "/", 120)
+        log.seek(0)
+        check(f"The file system holding {mount} has only" in log.read(), "start-up warning naming the directory")
+        check(subscribe(base, "first@example.org")[0] == 200, "a write with room")
+        inside("sh", "-c", f"dd if=/dev/zero of={mount}/filler bs=16k 2>/dev/null; true")
+        for n in range(3):
+            status, page = subscribe(base, f"full{n}@example.org")
+            check(status == 503 and "The service cannot save right now" in page, f"{status}: {page[:300]}")
+        log.seek(0)
+        check(f"the database file {db} refused it (SQLite full" in log.read(), "the log names the cause")
+        inside("rm", f"{mount}/filler")
+        for n in range(3):
+            status, page = subscribe(base, f"room{n}@example.org")
+            check(status == 200, f"space freed: {status} {page[:300]}")
+        with urllib.request.urlopen(base + "/health") as r:
+            check(json.loads(r.read())["checks"]["writes"] == "ok", "health recovers")
+        count = inside("python3", "-c", f"import sqlite3; print(sqlite3.connect('{db}').execute("
+                       "'SELECT COUNT(*) FROM subscribers').fetchone()[0])")
+        check(count.stdout.strip() == b"4", f"what was stored stays, nothing refused was stored: {count}")
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 def backup_verify_and_restore_from_the_command_line():
     live = os.path.join(WORK, "live.sqlite")
     generator = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "corpus", "gen.py")
@@ -244,4 +285,4 @@ def backup_verify_and_restore_from_the_command_line():
 
 
 TESTS = [help_touches_no_database, backup_verify_and_restore_from_the_command_line,
-         read_only_database_is_reported_and_recovered, two_instances_start_together_on_an_empty_database]
+         read_only_database_is_reported_and_recovered, full_disk_is_reported_and_recovered, two_instances_start_together_on_an_empty_database]
