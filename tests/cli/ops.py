@@ -285,4 +285,5 @@ def backup_verify_and_restore_from_the_command_line():
 
 
 TESTS = [help_touches_no_database, backup_verify_and_restore_from_the_command_line,
-         read_only_database_is_reported_and_recovered, full_disk_is_reported_and_recovered, two_instances_start_together_on_an_empty_database]
+         read_only_database_is_reported_and_recovered, full_disk_is_reported_and_recovered,
+         two_instances_start_together_on_an_empty_database]
