@@ -214,6 +214,44 @@ struct OpsTests {
         }
     }
 
+    @Test("/health: mail due for more than 15 minutes fails the mail check; retries not yet due do not",
+          arguments: Engine.all)
+    func healthMailLag(engine: Engine) async throws {
+        let app = try await Application.make(.testing)
+        var config = AppConfig(storage: .sqlite(path: ":memory:"), demo: false, pageCache: false, changePollSeconds: 0)
+        config.key = .text(testKey)
+        config.smtp = SMTPSettings(host: "127.0.0.1", port: 1, security: .none, from: "observatory@example.org")
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        if engine == .postgres, let url = Engine.postgresURL { config.storage = .postgres(url: url, searchPath: schema) }
+        do {
+            try await configure(app, config, clock: testClock)
+            if engine == .postgres { try await app.db.sql.raw("CREATE SCHEMA \(ident: String(schema))").run() }
+            try await app.autoMigrate()
+            let now = Int64(testClock.now().timeIntervalSince1970)
+            func queue(_ id: String, status: String, notBefore: Int64) async throws {
+                try await app.db.sql.insert(into: "outbox")
+                    .columns("dedupe_key", "kind", "subscriber_id", "subject_id", "status", "attempts", "not_before",
+                             "created_at")
+                    .values(SQLBind(id), SQLBind("publication"), SQLBind("s-1"), SQLBind("p-1"), SQLBind(status),
+                            SQLBind(0), SQLBind(notBefore), SQLBind(notBefore)).run()
+            }
+            #expect(try await app.get("/health").body.contains(#""mail":"ok""#), "an empty outbox")
+            try await queue("later", status: "queued", notBefore: now + 3_600)   // a retry, not due yet
+            try await queue("recent", status: "queued", notBefore: now - 600)
+            try await queue("sent", status: "sent", notBefore: now - 86_400)
+            var page = try await app.get("/health")
+            #expect(page.status == .ok && page.body.contains(#""mail":"ok""#), "\(page.body)")
+            try await queue("stuck", status: "queued", notBefore: now - 16 * 60)
+            page = try await app.get("/health")
+            #expect(page.status == .serviceUnavailable && page.body.contains(#""mail":"failing""#), "\(page.body)")
+            #expect(!page.body.contains { $0.isNumber }, "no lag figure, no count")
+        } catch {
+            Issue.record(error)
+        }
+        if engine == .postgres { try? await app.db.sql.raw("DROP SCHEMA \(ident: String(schema)) CASCADE").run() }
+        try await app.asyncShutdown()
+    }
+
     @Test("help, unknown commands and every --help are detached from the configured database")
     func commandLineModes() {
         let detached = [["observatory", "--help"], ["observatory", "-h"], ["observatory", "help"],
