@@ -222,7 +222,9 @@ struct OpsTests {
         config.key = .text(testKey)
         config.smtp = SMTPSettings(host: "127.0.0.1", port: 1, security: .none, from: "observatory@example.org")
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        if engine == .postgres, let url = Engine.postgresURL { config.storage = .postgres(url: url, searchPath: schema) }
+        if engine == .postgres, let url = Engine.postgresURL {
+            config.storage = .postgres(url: url, searchPath: schema)
+        }
         do {
             try await configure(app, config, clock: testClock)
             if engine == .postgres { try await app.db.sql.raw("CREATE SCHEMA \(ident: String(schema))").run() }

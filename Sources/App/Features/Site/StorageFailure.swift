@@ -56,7 +56,8 @@ struct StorageFailureMiddleware: AsyncMiddleware {
             let route = request.route.map { "\($0.method) /" + $0.path.map(\.description).joined(separator: "/") }
                 ?? "\(request.method) (no route)"
             let storage = storageName(app.site.config.storage)
-            app.logger.error("\(route): the service cannot save right now — \(storage) refused it (\(failure.cause)).")
+            let line = "\(route): the service cannot save right now — \(storage) refused it (\(failure.cause))."
+            app.logger.error("\(line)")
             app.storageHealth.failed(app)
             let response = Translations.$current.withValue(.of(Language.of(path: request.url.path))) {
                 ErrorPageMiddleware.page(status: .serviceUnavailable, message: t("error.cannot-save"))
