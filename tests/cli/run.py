@@ -193,6 +193,8 @@ TESTS = [import_reports_bad_lines_and_exits_non_zero, serve_loads_the_demo_and_p
          serve_without_demo_and_bad_configuration, user_commands_and_audit_verification,
          bulletin_and_annual_report_from_the_command_line, subscribers_import_names_bad_lines,
          key_is_guarded_and_rotates]
+import ops  # noqa: E402  backup / restore, start and stop
+TESTS += ops.TESTS
 
 if __name__ == "__main__":
     passed = failed = 0

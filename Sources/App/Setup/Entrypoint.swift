@@ -5,18 +5,30 @@ import Vapor
 /// The `observatory` program: `serve` (the default), `import FILE`, and Vapor's other commands.
 public enum Observatory {
     public static func main() async throws {
-        var arguments = CommandLine.arguments
+        var arguments = CommandLineMode.rewrite(CommandLine.arguments)
+        let mode = CommandLineMode.of(arguments)
+        let unknown = CommandLineMode.unknownCommand(arguments)
+        if let unknown {
+            standardError("observatory: there is no command \"\(unknown.prefix(40))\"; the commands are:")
+            arguments = [arguments[0], "--help"]
+        }
         var config: AppConfig
         do {
             config = try AppConfig.fromEnvironment()
         } catch {
-            standardError("\(error)")
-            exit(2)
+            // Help is printed whatever the environment holds; anything else needs a valid configuration.
+            guard CommandLineMode.asksForHelp(arguments) else {
+                standardError("\(error)")
+                exit(2)
+            }
+            config = AppConfig()
         }
         if let index = arguments.firstIndex(of: "--no-demo") {
             arguments.remove(at: index)
             config.demo = false
         }
+        let target = config   // the configured database, which `restore` fills and `backup` copies
+        if mode == .detached { config = CommandLineMode.detach(config) }
         var env = try Environment.detect(arguments: arguments)
         try LoggingSystem.bootstrap(from: &env)
         let app = try await Application.make(env)
@@ -31,8 +43,12 @@ public enum Observatory {
             app.asyncCommands.use(BulletinCommand(), as: "bulletin")
             app.asyncCommands.use(ReportCommand(), as: "report")
             app.asyncCommands.use(SubscribersCommand(), as: "subscribers")
-            if command == "serve" {
-                try await prepareStorage(app, loadDemo: config.demo)
+            app.asyncCommands.use(BackupCommand(target: target), as: "backup")
+            app.asyncCommands.use(RestoreCommand(target: target), as: "restore")
+            if command == "serve" && mode == .attached {
+                warnAboutStorage(app)
+                let demo = config.demo
+                try await withMigrationLock(app) { try await prepareStorage(app, loadDemo: demo) }
                 try await announceMissingAdministrator(app)
                 if config.key == .beside, case .sqlite(let path) = config.storage {
                     app.logger.notice("Confidential case fields are encrypted with the key in \(path).key: back it up, apart from the database (without it they cannot be read).")
@@ -47,5 +63,6 @@ public enum Observatory {
             exit(1)
         }
         try await app.asyncShutdown()
+        if unknown != nil { exit(2) }
     }
 }

@@ -27,6 +27,8 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     app.middleware.use(HeaderGuardMiddleware())   // outermost: sees every header, whoever set it
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
+    app.storageHealth = StorageHealth()
+    app.middleware.use(StorageFailureMiddleware())
     app.middleware.use(SameOriginMiddleware())
     app.middleware.use(BodyLimitMiddleware(budget: BodyBudget(capacity: config.uploadMemoryMB * 1024 * 1024),
                                            waitSeconds: Double(config.idleTimeoutSeconds) * 0.6))
@@ -36,6 +38,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     try app.register(collection: PublicationController())
     try app.register(collection: SearchController())
     try app.register(collection: LanguageController())
+    try app.register(collection: HealthController())
     // Internal routes: each declares the roles it allows (see `Access`); sessions are read only here.
     let office = app.grouped(SignInMiddleware())
     let registry = app.site.routes
