@@ -13,6 +13,8 @@ public struct NameMatcher: Sendable {
     struct Entry: Sendable {
         var parts: Set<String>
         var initials: Set<Character>
+        /// One-letter words of the name itself ("Sindicato X", "Juana P. López").
+        var singles: Set<String>
         var label: String
     }
 
@@ -27,8 +29,8 @@ public struct NameMatcher: Sendable {
 
     /// Words that join the parts of a name and never identify anyone alone.
     public static let particles: Set<String> = [
-        "de", "del", "della", "di", "da", "das", "do", "dos", "du", "la", "le", "las", "los", "lo", "y", "e", "i",
-        "al", "el", "bin", "ben", "ibn", "bint", "abu", "van", "von", "der", "den", "ter", "ten", "zu", "mac", "st",
+        "de", "del", "della", "di", "da", "das", "do", "dos", "du", "la", "le", "y",
+        "al", "el", "bin", "ben", "ibn", "bint", "abu", "van", "von", "der", "den", "ter", "ten", "zu",
         "ال", "بن", "بنت", "ابن", "ابو", "عبد",
     ]
 
@@ -38,14 +40,16 @@ public struct NameMatcher: Sendable {
             let tokens = Self.tokens(of: name).map { Self.fold(String(name[$0])) }.filter { !$0.isEmpty }
             var parts = Set<String>()
             for (n, token) in tokens.enumerated() where token.count >= 2 {
-                // A particle joins two parts ("bin" in "Mohamed bin Salman"); last in the name it is a part ("Ali Ben").
-                let joining = Self.particles.contains(token) && tokens[(n + 1)...].contains { !Self.particles.contains($0) }
+                // A particle inside a name joins two parts ("bin" in "Mohamed bin Salman"); first or last, it is a part
+                // ("Ali Ben", "Lo Wen").
+                let joining = Self.particles.contains(token) && n > 0 && n < tokens.count - 1
                 if !joining { parts.insert(token) }
                 if !joining, let bare = Self.withoutArticle(token) { parts.insert(bare) }
             }
             // The same name written as one word ("Abdallah" for "Abd Allah", "Jeanpierre", "عبدالله").
             for (a, b) in zip(tokens, tokens.dropFirst()) { parts.insert(a + b) }
-            return Entry(parts: parts, initials: Set(tokens.compactMap(\.first)), label: name)
+            return Entry(parts: parts, initials: Set(tokens.compactMap(\.first)), singles: Set(tokens.filter { $0.count == 1 }),
+                         label: name)
         }
     }
 
@@ -56,37 +60,49 @@ public struct NameMatcher: Sendable {
         var found: [Match] = []
         var i = 0
         while i < ranges.count {
-            guard let person = entries.firstIndex(where: { entryMatches($0, folded[i]) }) else { i += 1; continue }
-            let entry = entries[person]
-            // Extend to the whole name around this part: other parts, particles between them, initials before them.
-            var first = i, last = i
-            var j = i + 1
-            while j < ranges.count, Self.joined(text, ranges[j - 1], ranges[j]) {
-                if entryMatches(entry, folded[j]) { last = j } else if !Self.particles.contains(folded[j]) { break }
-                j += 1
+            // The person whose name covers the longest stretch around this word ("A.B. López" is Ana Beatriz López).
+            var best: (person: Int, first: Int, last: Int)? = nil
+            for person in entries.indices where entryMatches(entries[person], folded[i]) {
+                let (first, last) = extent(of: entries[person], at: i, ranges: ranges, folded: folded, in: text)
+                if best == nil || last - first > best!.last - best!.first { best = (person, first, last) }
             }
-            var k = i - 1
-            while k >= 0, Self.joined(text, ranges[k], ranges[k + 1]) {
-                let token = folded[k]
-                if entryMatches(entry, token) || Self.particles.contains(token) { first = k }
-                else if token.count == 1, let letter = token.first, entry.initials.contains(letter) { first = k }
-                else { break }
-                k -= 1
-            }
-            // Particles before the name stay ("la detención de López"), unless hyphenated to it ("al-Hassan").
-            while first < i, Self.particles.contains(folded[first]), !entryMatches(entry, folded[first]),
-                  !text[ranges[first].upperBound..<ranges[first + 1].lowerBound].contains("-") {
-                first += 1
-            }
+            guard let (person, first, last) = best else { i += 1; continue }
             let range = ranges[first].lowerBound..<ranges[last].upperBound
             if let previous = found.last, previous.range.upperBound > range.lowerBound {
-                found[found.count - 1].range = previous.range.lowerBound..<max(previous.range.upperBound, range.upperBound)
+                let merged = previous.range.lowerBound..<max(previous.range.upperBound, range.upperBound)
+                found[found.count - 1].range = merged
+                found[found.count - 1].text = String(text[merged])
             } else {
                 found.append(Match(range: range, person: person, text: String(text[range])))
             }
             i = last + 1
         }
         return found
+    }
+
+    /// The first and last word of the name around word `i`: other parts, particles between them, initials before.
+    func extent(of entry: Entry, at i: Int, ranges: [Range<String.Index>], folded: [String], in text: String) -> (Int, Int) {
+        var first = i, last = i
+        var j = i + 1
+        while j < ranges.count, Self.joined(text, ranges[j - 1], ranges[j]) {
+            if entryMatches(entry, folded[j]) || entry.singles.contains(folded[j]) { last = j }
+            else if !Self.particles.contains(folded[j]) { break }
+            j += 1
+        }
+        var k = i - 1
+        while k >= 0, Self.joined(text, ranges[k], ranges[k + 1]) {
+            let token = folded[k]
+            if entryMatches(entry, token) || Self.particles.contains(token) { first = k }
+            else if token.count == 1, let letter = token.first, entry.initials.contains(letter) { first = k }
+            else { break }
+            k -= 1
+        }
+        // Particles before the name stay ("la detención de López"), unless hyphenated to it ("al-Hassan").
+        while first < i, Self.particles.contains(folded[first]), !entryMatches(entry, folded[first]),
+              !text[ranges[first].upperBound..<ranges[first + 1].lowerBound].contains("-") {
+            first += 1
+        }
+        return (first, last)
     }
 
     func entryMatches(_ entry: Entry, _ token: String) -> Bool {
