@@ -8,7 +8,7 @@ import Vapor
 
 @Suite struct EditorialTests {
     static let fields: [(String, String)] = [
-        ("title", "Guatemala: defender <script>alert(1)</script> threatened"), ("type", "press-release"), ("kind", ""),
+        ("title", "Guatemala: defender <script>alert(1)</script> threatened"), ("type", "statement"), ("kind", ""),
         ("language", "en"), ("date", "2026-11-20"), ("countries", "Guatemala; European Union (EU)"),
         ("programmes", "human-rights-defenders"), ("programmes", "urgent-campaigns"), ("reference", ""),
         ("summary", "A short summary."), ("body", "## Facts\n\nShe was **threatened**.\n\n<img src=x onerror=alert(1)>"),

@@ -80,7 +80,16 @@ public struct Redactor: Sendable {
         for match in nameMatches(in: text) where !found.contains(match.text) { found.append(match.text) }
         let folded = NameMatcher.fold(text)
         let digits = Self.digitRuns(folded)
-        for (value, key) in secrets.sorted(by: { $0.folded.count > $1.folded.count }) {
+        for (value, plain) in secrets.sorted(by: { $0.folded.count > $1.folded.count }) {
+            // A secret holding a name ("wei.li@example.net") is looked for as the redaction left it
+            // ("a labour activist@example.net"): replacing the name must not hide the rest of it.
+            var key = plain
+            let redacted = redact(value)
+            if redacted != value {
+                var residue = redacted
+                for d in descriptions { residue = residue.replacingOccurrences(of: d, with: "") }
+                if residue.filter({ $0.isLetter || $0.isNumber }).count >= 4 { key = NameMatcher.fold(redacted) }
+            }
             let keyDigits = key.filter(\.isASCIIDigit)
             let hit = Self.containsWord(key, in: folded)
                 || (keyDigits.count >= 7 && keyDigits.count * 2 >= key.count && digits.contains { $0.contains(keyDigits) })
