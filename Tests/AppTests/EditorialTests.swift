@@ -15,7 +15,8 @@ import Vapor
     ]
 
     /// A second editor, signed in.
-    static func secondEditor(_ app: Application, _ email: String = "second-editor@example.org") async throws -> TestBrowser {
+    static func secondEditor(_ app: Application,
+        _ email: String = "second-editor@example.org") async throws -> TestBrowser {
         try await TestAccounts.create(email, [.editor], in: app)
         let browser = TestBrowser(app)
         try await browser.signIn(email)
@@ -33,26 +34,31 @@ import Vapor
     static func formFields(_ html: String) -> [(String, String)] {
         func unescape(_ s: String) -> String {
             s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;",
+                    with: "'").replacingOccurrences(of: "&amp;", with: "&")
         }
         var fields: [(String, String)] = []
         let form = html.components(separatedBy: "publication-form").dropFirst().first ?? ""
         for match in matches("<input id=\"([a-z_]+)\" name=\"[a-z_]+\" type=\"[a-z-]+\" value=\"([^\"]*)\"", in: form) {
             fields.append((match[0], unescape(match[1])))
         }
-        for match in matches("<input type=\"hidden\" name=\"(revision)\" value=\"([^\"]*)\"", in: form) { fields.append((match[0], match[1])) }
-        for match in matches("<textarea id=\"([a-z_]+)\" name=\"[a-z_]+\" rows=\"[0-9]+\">([^<]*)</textarea>", in: form) {
+        for match in matches("<input type=\"hidden\" name=\"(revision)\" value=\"([^\"]*)\"",
+            in: form) { fields.append((match[0], match[1])) }
+        for match in matches("<textarea id=\"([a-z_]+)\" name=\"[a-z_]+\" rows=\"[0-9]+\">([^<]*)</textarea>",
+            in: form) {
             fields.append((match[0], unescape(match[1])))
         }
         for match in matches("<select id=\"([a-z_]+)\" name=\"[a-z_]+\">(.*?)</select>", in: form) {
             fields.append((match[0], firstMatch("<option value=\"([^\"]*)\" selected>", in: match[1]) ?? ""))
         }
-        for match in matches("name=\"programmes\" value=\"([a-z-]+)\" checked", in: form) { fields.append(("programmes", match[0])) }
+        for match in matches("name=\"programmes\" value=\"([a-z-]+)\" checked",
+            in: form) { fields.append(("programmes", match[0])) }
         return fields
     }
 
     static func matches(_ pattern: String, in text: String) -> [[String]] {
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]) else { return [] }
+        guard let regex = try? NSRegularExpression(pattern: pattern,
+            options: [.dotMatchesLineSeparators]) else { return [] }
         return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { m in
             (1..<m.numberOfRanges).map { Range(m.range(at: $0), in: text).map { String(text[$0]) } ?? "" }
         }
@@ -80,7 +86,8 @@ import Vapor
 
             // Publishing needs a second editor's approval of this exact version (four eyes).
             let alone = try await browser.post("/office/publications/\(id)", Self.fields + [("action", "publish")])
-            #expect(alone.status == .unprocessableEntity && alone.body.contains("has not been approved by a second person"))
+            #expect(alone.status == .unprocessableEntity
+                && alone.body.contains("has not been approved by a second person"))
             let second = try await Self.secondEditor(app)
             try await Self.approve(id, by: second)
             try await browser.post("/office/publications/\(id)", Self.fields + [("action", "publish")])
@@ -106,12 +113,14 @@ import Vapor
             try await browser.get("/office/publications/new")
             let past = try await browser.post("/office/publications/new", Self.fields + [("action", "schedule"), ("publish_at", "2026-11-19T09:00")])
             #expect(past.status == .unprocessableEntity && past.body.contains("Choose a moment in the future"))
-            let unapproved = try await browser.post("/office/publications/new", Self.fields + [("action", "schedule"), ("publish_at", "2026-11-21T09:30")])
+            let unapproved = try await browser.post("/office/publications/new", Self.fields + [("action", "schedule"),
+                ("publish_at", "2026-11-21T09:30")])
             #expect(unapproved.status == .unprocessableEntity && unapproved.body.contains("Save this version first"))
             let draft = try await browser.post("/office/publications/new", Self.fields + [("action", "save")])
             let id = String(try #require(draft.location).dropFirst("/office/publications/".count).prefix { $0 != "?" })
             try await Self.approve(id, by: try await Self.secondEditor(app))
-            let saved = try await browser.post("/office/publications/\(id)", Self.fields + [("action", "schedule"), ("publish_at", "2026-11-21T09:30")])
+            let saved = try await browser.post("/office/publications/\(id)", Self.fields + [("action", "schedule"),
+                ("publish_at", "2026-11-21T09:30")])
             #expect(try await browser.get(saved.location!).body.contains("goes public at 2026-11-21T09:30:00Z"))
             #expect(try await EditorialStore.publishDue(now: clock.now(), on: app.db).isEmpty)
             #expect(try await app.get("/publications/\(id)").status == .notFound)

@@ -21,19 +21,25 @@ import Testing
         var description: String { full }
     }
 
-    static let syllables = ["ma", "rí", "jo", "sé", "lú", "pe", "dro", "wei", "xu", "çe", "ñu", "ló", "pez", "zoë", "gi", "ra",
+    static let syllables = ["ma", "rí", "jo", "sé", "lú", "pe", "dro", "wei", "xu", "çe", "ñu", "ló", "pez", "zoë",
+        "gi", "ra",
                             "ud", "ko", "bé", "ná", "tsu", "yo", "ög", "ül", "vi", "kar", "ol", "ið", "ąs", "ił"]
     static let latinParticles = [[], [], ["de"], ["de", "la"], ["van"], ["bin"], ["al"], ["von"], ["da"], ["del"]]
     static let arabicLetters = Array("بتثجحخدرزسشصطعغفقمنهيكل")
     static let tashkeel: [Character] = ["\u{064E}", "\u{064F}", "\u{0650}", "\u{0651}", "\u{0652}", "\u{064B}"]
 
-    static let latinFiller = ["the", "defender", "was", "arrested", "in", "on", "Tuesday", "police", "said", "that", "de", "la",
-                              "van", "al", "bin", "el", "da", "por", "la", "detención", "of", "a", "and", "Ms.", "Mr", "her",
-                              "lawyer", "court", "appeal", "—", "1.", "2026", "(", ")", ",", ".", ";", ":", "!", "?", "\n\n", "## Facts"]
-    static let arabicFiller = ["في", "من", "على", "الحكومة", "اعتقال", "المدافع", "عن", "حقوق", "الإنسان", "تم", "يوم", "بن", "ال",
+    static let latinFiller = ["the", "defender", "was", "arrested", "in", "on", "Tuesday", "police", "said", "that",
+        "de", "la",
+                              "van", "al", "bin", "el", "da", "por", "la", "detención", "of", "a", "and", "Ms.", "Mr",
+                                  "her",
+                              "lawyer", "court", "appeal", "—", "1.", "2026", "(", ")", ",", ".", ";", ":", "!", "?",
+                                  "\n\n", "## Facts"]
+    static let arabicFiller = ["في", "من", "على", "الحكومة", "اعتقال", "المدافع", "عن", "حقوق", "الإنسان", "تم",
+        "يوم", "بن", "ال",
                                "أن", "قالت", "الشرطة", "،", ".", "\n"]
 
-    static func pick<T>(_ items: [T], _ rng: inout any SeededRandomNumberGenerator) -> T { items[Int.random(in: 0..<items.count, using: &rng)] }
+    static func pick<T>(_ items: [T],
+        _ rng: inout any SeededRandomNumberGenerator) -> T { items[Int.random(in: 0..<items.count, using: &rng)] }
 
     static func latinWord(_ rng: inout any SeededRandomNumberGenerator, syllables count: ClosedRange<Int>) -> String {
         let word = (0..<Int.random(in: count, using: &rng)).map { _ in pick(syllables, &rng) }.joined()
@@ -50,9 +56,11 @@ import Testing
     static func oracle(_ text: String) -> [String] {
         let plain = text.replacingOccurrences(of: "\u{200B}", with: "").replacingOccurrences(of: "\u{00AD}", with: "")
             .replacingOccurrences(of: "\u{0640}", with: "")
-            .replacingOccurrences(of: "а", with: "a").replacingOccurrences(of: "е", with: "e").replacingOccurrences(of: "о", with: "o")
+            .replacingOccurrences(of: "а", with: "a").replacingOccurrences(of: "е",
+                with: "e").replacingOccurrences(of: "о", with: "o")
             .replacingOccurrences(of: "ł", with: "l").replacingOccurrences(of: "ð", with: "d")
-            .replacingOccurrences(of: "أ", with: "ا").replacingOccurrences(of: "إ", with: "ا").replacingOccurrences(of: "آ", with: "ا")
+            .replacingOccurrences(of: "أ", with: "ا").replacingOccurrences(of: "إ",
+                with: "ا").replacingOccurrences(of: "آ", with: "ا")
         let folded = String(String.UnicodeScalarView(plain.decomposedStringWithCanonicalMapping.lowercased().unicodeScalars.filter {
             $0.properties.generalCategory != .nonspacingMark
         }))
@@ -68,13 +76,16 @@ import Testing
             let particles = pick([[], [], ["بن"], ["عبد"]], &rng)
             var surname = arabicWord(&rng)
             if Bool.random(using: &rng) { surname = "ال" + surname }
-            return Name(given: [arabicWord(&rng)], hyphenated: false, particles: particles, surname: surname, arabic: true)
+            return Name(given: [arabicWord(&rng)], hyphenated: false, particles: particles, surname: surname,
+                arabic: true)
         }
         let hyphenated = Int.random(in: 0..<3, using: &rng) == 0
-        let given = (0..<(hyphenated ? 2 : Int.random(in: 1...2, using: &rng))).map { _ in latinWord(&rng, syllables: 1...2) }
+        let given = (0..<(hyphenated ? 2 : Int.random(in: 1...2, using: &rng))).map { _ in latinWord(&rng,
+            syllables: 1...2) }
         // Short surnames on purpose: a single syllable gives "Wei", "Xu", "Ló".
         let surname = latinWord(&rng, syllables: Int.random(in: 0..<2, using: &rng) == 0 ? 1...1 : 1...3)
-        return Name(given: given, hyphenated: hyphenated, particles: pick(latinParticles, &rng), surname: surname, arabic: false)
+        return Name(given: given, hyphenated: hyphenated, particles: pick(latinParticles, &rng), surname: surname,
+            arabic: false)
     })
 
     /// One mention of the name in one of the forms people (or someone hiding it) would write.
@@ -86,7 +97,8 @@ import Testing
             case 1: return String(part.flatMap { [$0] + (Bool.random(using: &rng) ? [pick(tashkeel, &rng)] : []) })
             case 2: part.insert("\u{0640}", at: part.index(after: part.startIndex)); return part
             case 3: return pick(["و", "ب", "ل", "ف", "ك"], &rng) + part
-            case 4: return (part.hasPrefix("ال") ? pick(["و", "ب", "ل"], &rng) : pick(["وال", "بال", "ال"], &rng)) + part
+            case 4: return (part.hasPrefix("ال") ? pick(["و", "ب", "ل"], &rng) : pick(["وال", "بال", "ال"],
+                &rng)) + part
             default: return part.replacingOccurrences(of: "ا", with: pick(["أ", "إ", "آ"], &rng))
             }
         }
@@ -117,9 +129,11 @@ import Testing
     /// Whether the generated name could be mistaken for the filler vocabulary (then the case proves nothing).
     static func collides(_ n: Name) -> Bool {
         let filler = Set((latinFiller + arabicFiller).flatMap { oracle($0) }.flatMap { word in
-            [word] + ["وال", "بال", "ال", "و", "ب", "ل", "ف", "ك"].filter { word.hasPrefix($0) }.map { String(word.dropFirst($0.count)) }
+            [word] + ["وال", "بال", "ال", "و", "ب", "ل", "ف",
+                "ك"].filter { word.hasPrefix($0) }.map { String(word.dropFirst($0.count)) }
         })
-        return oracleParts(n).contains { filler.contains($0) || filler.contains(String($0.dropFirst(2))) && $0.hasPrefix("ال") }
+        return oracleParts(n).contains { filler.contains($0) || filler.contains(String($0.dropFirst(2)))
+            && $0.hasPrefix("ال") }
     }
 
     static let cases = Generator<(Name, String, Int), Shrink.None<(Name, String, Int)>>(run: { rng in
@@ -133,12 +147,14 @@ import Testing
 
     @Test func everyFormOfANameIsReplacedAndWhatLeaksIsWhatIsReplaced() async {
         await propertyCheck(count: 400, input: Self.cases) { (name, text, _) in
-            let redactor = Redactor(people: [.init(name: name.full, consentsToBeNamed: false, description: "a defender in Oaxaca")], secrets: [])
+            let redactor = Redactor(people: [.init(name: name.full, consentsToBeNamed: false,
+                description: "a defender in Oaxaca")], secrets: [])
             let redacted = redactor.redact(text)
             let words = Set(Self.oracle(redacted))
             for part in Self.oracleParts(name) {
                 let bare = part.hasPrefix("ال") && part.count >= 5 ? String(part.dropFirst(2)) : part
-                #expect(!words.contains(part) && !words.contains(bare), "“\(part)” of \(name) survives: \(text.debugDescription) → \(redacted.debugDescription)")
+                #expect(!words.contains(part) && !words.contains(bare),
+                    "“\(part)” of \(name) survives: \(text.debugDescription) → \(redacted.debugDescription)")
             }
             #expect(!redactor.leaks(in: text).isEmpty, "the leak check finds \(name) in \(text.debugDescription)")
             #expect(redactor.leaks(in: redacted).isEmpty, "\(text.debugDescription) → \(redacted.debugDescription)")
@@ -152,7 +168,8 @@ import Testing
             return (name, Self.filler(name, &rng, count: 0...40))
         })
         await propertyCheck(count: 400, input: generator) { (name, text) in
-            let redactor = Redactor(people: [.init(name: name.full, consentsToBeNamed: false, description: "a defender")], secrets: [])
+            let redactor = Redactor(people: [.init(name: name.full, consentsToBeNamed: false,
+                description: "a defender")], secrets: [])
             #expect(redactor.redact(text) == text, "\(name): \(text.debugDescription)")
             #expect(redactor.leaks(in: text).isEmpty, "\(name): \(text.debugDescription)")
         }
@@ -181,7 +198,8 @@ import Testing
     }
 
     @Test func anOccurrenceRecordedAsNotThePersonStays() {
-        var r = Redactor(people: [.init(name: "Hope Mwangi", consentsToBeNamed: false, description: "a defender")], secrets: [])
+        var r = Redactor(people: [.init(name: "Hope Mwangi", consentsToBeNamed: false, description: "a defender")],
+            secrets: [])
         #expect(r.redact("There is hope for Hope Mwangi.") == "There is a defender for a defender.")
         r.exceptions = [Redactor.exceptionKey("hope")]
         #expect(r.redact("There is hope for Hope Mwangi.") == "There is hope for a defender.")
@@ -193,11 +211,14 @@ import Testing
     let version = FourEyes.Version(revision: 3, changedBy: "b@example.org")
 
     @Test func theAuthorOfTheLatestChangeNeverApprovesIt() {
-        #expect(FourEyes.mayApprove("B@example.org ", current: version, currentHash: "h", read: 3, readHash: "h") == .ownChange)
+        #expect(FourEyes.mayApprove("B@example.org ", current: version, currentHash: "h", read: 3,
+            readHash: "h") == .ownChange)
         #expect(FourEyes.mayApprove("a@example.org", current: version, currentHash: "h", read: 3, readHash: "h") == nil,
                 "the first author approves after the other's edit")
-        #expect(FourEyes.mayApprove("a@example.org", current: version, currentHash: "h", read: 2, readHash: "h") == .changedSinceRead)
-        #expect(FourEyes.mayApprove("a@example.org", current: version, currentHash: "h2", read: 3, readHash: "h") == .changedSinceRead)
+        #expect(FourEyes.mayApprove("a@example.org", current: version, currentHash: "h", read: 2,
+            readHash: "h") == .changedSinceRead)
+        #expect(FourEyes.mayApprove("a@example.org", current: version, currentHash: "h2", read: 3,
+            readHash: "h") == .changedSinceRead)
     }
 
     @Test func onlyAnApprovalOfThisExactVersionByAnotherPersonLetsItOut() async {

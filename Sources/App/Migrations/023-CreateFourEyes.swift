@@ -23,7 +23,8 @@ struct CreateFourEyes: AsyncMigration {
             .create()
         try await database.sql.create(index: "four_eyes_approvals_subject").on("four_eyes_approvals").column("subject").run()
         try await database.schema("four_eyes_exemptions")
-            .field("type", .string, .identifier(auto: false))       // a publication type published without a second person
+            .field("type", .string,
+                .identifier(auto: false))       // a publication type published without a second person
             .field("set_by", .string, .required)
             .field("set_at", .int64, .required)
             .create()

@@ -58,7 +58,8 @@ public enum FourEyes {
     public static func mayPublish(hash: String, current: Version, approvals: [Approval], exempt: Bool) -> Refusal? {
         if exempt { return nil }
         let valid = approvals.contains {
-            $0.revision == current.revision && $0.hash == hash && normalized($0.approver) != current.changedBy.map(normalized)
+            $0.revision == current.revision && $0.hash == hash
+                && normalized($0.approver) != current.changedBy.map(normalized)
         }
         return valid ? nil : .notApproved
     }

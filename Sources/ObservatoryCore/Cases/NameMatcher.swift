@@ -48,7 +48,8 @@ public struct NameMatcher: Sendable {
             }
             // The same name written as one word ("Abdallah" for "Abd Allah", "Jeanpierre", "عبدالله").
             for (a, b) in zip(tokens, tokens.dropFirst()) { parts.insert(a + b) }
-            return Entry(parts: parts, initials: Set(tokens.compactMap(\.first)), singles: Set(tokens.filter { $0.count == 1 }),
+            return Entry(parts: parts, initials: Set(tokens.compactMap(\.first)),
+                singles: Set(tokens.filter { $0.count == 1 }),
                          label: name)
         }
     }
@@ -81,7 +82,8 @@ public struct NameMatcher: Sendable {
     }
 
     /// The first and last word of the name around word `i`: other parts, particles between them, initials before.
-    func extent(of entry: Entry, at i: Int, ranges: [Range<String.Index>], folded: [String], in text: String) -> (Int, Int) {
+    func extent(of entry: Entry, at i: Int, ranges: [Range<String.Index>], folded: [String], in text: String) -> (Int,
+        Int) {
         var first = i, last = i
         var j = i + 1
         while j < ranges.count, Self.joined(text, ranges[j - 1], ranges[j]) {
@@ -122,7 +124,8 @@ public struct NameMatcher: Sendable {
     /// A character that belongs to a word: letters, digits, combining marks, and invisible format characters
     /// (a zero-width space or soft hyphen inside "W\u{200B}ei" does not split the word).
     static func isWordCharacter(_ c: Character) -> Bool {
-        c.isLetter || c.isNumber || c.unicodeScalars.allSatisfy { ignorable($0) || $0.properties.generalCategory == .nonspacingMark }
+        c.isLetter || c.isNumber || c.unicodeScalars.allSatisfy { ignorable($0)
+            || $0.properties.generalCategory == .nonspacingMark }
     }
 
     static func ignorable(_ s: Unicode.Scalar) -> Bool {
@@ -163,8 +166,9 @@ public struct NameMatcher: Sendable {
         var out = String.UnicodeScalarView()
         for scalar in compatible.decomposedStringWithCanonicalMapping.unicodeScalars {
             let v = scalar.value
-            if ignorable(scalar) || scalar.properties.generalCategory == .nonspacingMark { continue }   // accents, tashkeel
-            if v == 0x0640 { continue }                                                                  // tatweel
+            // Accents, tashkeel, invisible characters, tatweel.
+            if ignorable(scalar) || scalar.properties.generalCategory == .nonspacingMark { continue }
+            if v == 0x0640 { continue }
             switch v {
             case 0x0622, 0x0623, 0x0625, 0x0671, 0x0672, 0x0673: out.append("\u{0627}")                 // alef forms
             case 0x0649: out.append("\u{064A}")                                                          // alef maqsura

@@ -27,7 +27,8 @@ public struct Redactor: Sendable {
 
     /// `secrets` are other confidential values: contacts, sources, notes, mission members' details.
     public init(people: [Person], secrets: [String], exceptions: Set<String> = []) {
-        let hidden = people.filter { !$0.consentsToBeNamed && !$0.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let hidden = people.filter { !$0.consentsToBeNamed
+            && !$0.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         matcher = NameMatcher(names: hidden.map(\.name))
         descriptions = hidden.map {
             let by = $0.description.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -92,7 +93,8 @@ public struct Redactor: Sendable {
             }
             let keyDigits = key.filter(\.isASCIIDigit)
             let hit = Self.containsWord(key, in: folded)
-                || (keyDigits.count >= 7 && keyDigits.count * 2 >= key.count && digits.contains { $0.contains(keyDigits) })
+                || (keyDigits.count >= 7 && keyDigits.count * 2 >= key.count
+                    && digits.contains { $0.contains(keyDigits) })
             if hit && !found.contains(where: { NameMatcher.fold($0).contains(key) }) { found.append(value) }
         }
         return found
@@ -118,7 +120,8 @@ public struct Redactor: Sendable {
             let after = range.upperBound < text.endIndex ? text[range.upperBound] : " "
             let edgeBefore = !(value.first?.isLetter ?? false || value.first?.isNumber ?? false)
             let edgeAfter = !(value.last?.isLetter ?? false || value.last?.isNumber ?? false)
-            if (edgeBefore || (!before.isLetter && !before.isNumber)) && (edgeAfter || (!after.isLetter && !after.isNumber)) {
+            if (edgeBefore || (!before.isLetter && !before.isNumber)) && (edgeAfter || (!after.isLetter
+                && !after.isNumber)) {
                 return true
             }
             from = text.index(after: range.lowerBound)

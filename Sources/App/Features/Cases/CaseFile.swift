@@ -32,9 +32,11 @@ struct CaseFile: Sendable {
     var redactor: Redactor {
         var secrets = people.map(\.contact) + sources.flatMap { [$0.description, $0.contact] } + [notes, label]
         secrets += messages.map(\.body) + verifications.flatMap { [$0.shared, $0.note ?? ""] } + attachments.map(\.filename)
-        secrets += missions.flatMap { m in [m.title, m.members, m.objectives, m.logistics, m.securityPlan, m.findings] + m.concerned.map(\.concern) }
+        secrets += missions.flatMap { m in [m.title, m.members, m.objectives, m.logistics, m.securityPlan,
+            m.findings] + m.concerned.map(\.concern) }
         secrets += assistance.flatMap { [$0.purpose, $0.rejection ?? "", $0.reportNote ?? ""] }
-        var persons = people.map { Redactor.Person(name: $0.name, consentsToBeNamed: $0.consentsToBeNamed, description: $0.publicDescription) }
+        var persons = people.map { Redactor.Person(name: $0.name, consentsToBeNamed: $0.consentsToBeNamed,
+            description: $0.publicDescription) }
         persons += missions.flatMap { CaseFile.members(of: $0) }.map {
             Redactor.Person(name: $0, consentsToBeNamed: false, description: "a member of the mission")
         }
@@ -48,7 +50,8 @@ struct CaseFile: Sendable {
         for entry in mission.members.split(whereSeparator: { ",;\n".contains($0) }) {
             var name = "", depth = 0
             for c in entry {
-                if c == "(" || c == "[" { depth += 1 } else if c == ")" || c == "]" { depth = max(0, depth - 1) } else if depth == 0 { name.append(c) }
+                if c == "(" || c == "[" { depth += 1 } else if c == ")" || c == "]" { depth = max(0,
+                    depth - 1) } else if depth == 0 { name.append(c) }
             }
             let trimmed = name.split(separator: ":").last.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
             if !trimmed.isEmpty { names.append(trimmed) }

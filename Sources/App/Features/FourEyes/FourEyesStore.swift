@@ -19,7 +19,8 @@ enum FourEyesStore {
 
     /// Records a change by `actor`: a new revision, which voids every earlier approval. Returns the revision.
     @discardableResult
-    static func recordChange(_ subject: String, hash: String, by actor: String?, now: Date, on db: any Database) async throws -> Int {
+    static func recordChange(_ subject: String, hash: String, by actor: String?, now: Date,
+        on db: any Database) async throws -> Int {
         struct Revision: Decodable { let revision: Int }
         let row = try await db.sql.raw("""
             INSERT INTO four_eyes_versions (subject, revision, hash, changed_by, changed_at)
@@ -58,7 +59,8 @@ enum FourEyesStore {
             """).first(decoding: Revision.self)
         guard locked != nil else {
             let current = try await version(subject, fallback: fallback, on: db)
-            return FourEyes.mayApprove(approver, current: current, currentHash: hash, read: revision, readHash: nil) ?? .changedSinceRead
+            return FourEyes.mayApprove(approver, current: current, currentHash: hash, read: revision,
+                readHash: nil) ?? .changedSinceRead
         }
         try await db.sql.raw("""
             INSERT INTO four_eyes_approvals (id, subject, revision, hash, approved_by, approved_at)
@@ -69,9 +71,11 @@ enum FourEyesStore {
     }
 
     /// Whether the text of `subject` with public hash `hash` may go public now.
-    static func check(_ subject: String, hash: String, fallback: String?, exempt: Bool, on db: any Database) async throws -> FourEyes.Refusal? {
+    static func check(_ subject: String, hash: String, fallback: String?, exempt: Bool,
+        on db: any Database) async throws -> FourEyes.Refusal? {
         let current = try await version(subject, fallback: fallback, on: db)
-        return FourEyes.mayPublish(hash: hash, current: current, approvals: try await approvals(subject, on: db), exempt: exempt)
+        return FourEyes.mayPublish(hash: hash, current: current, approvals: try await approvals(subject, on: db),
+            exempt: exempt)
     }
 
     // MARK: - Exempt publication types
@@ -82,7 +86,8 @@ enum FourEyesStore {
             .compactMap { PublicationType(rawValue: $0.type) })
     }
 
-    static func setExemptTypes(_ types: Set<PublicationType>, by actor: String, now: Date, on db: any Database) async throws {
+    static func setExemptTypes(_ types: Set<PublicationType>, by actor: String, now: Date,
+        on db: any Database) async throws {
         try await db.transaction { tx in
             try await tx.sql.raw("DELETE FROM four_eyes_exemptions").run()
             for type in types.sorted(by: { $0.rawValue < $1.rawValue }) where type != .urgentIntervention {

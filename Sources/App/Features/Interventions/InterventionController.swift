@@ -78,7 +78,8 @@ struct InterventionController: Sendable {
                                   now: req.site.clock.now(), on: req.db)
         let notice = req.query[String.self, at: "notice"].flatMap { InterventionPages.notices[$0] }
         let exceptions = try await RedactionExceptions.load(intervention, cipher: req.site.cipher, on: req.db)
-        return try await InterventionPages.show(intervention, file: file, notice: notice, errors: [:], viewer: viewer, csrf: CSRF.token(for: req),
+        return try await InterventionPages.show(intervention, file: file, notice: notice, errors: [:], viewer: viewer,
+            csrf: CSRF.token(for: req),
                                                 exceptions: exceptions)
             .encodeResponse(for: req)
     }
@@ -90,7 +91,8 @@ struct InterventionController: Sendable {
         var redactor = file.redactor
         redactor.exceptions = Set(exceptions.map(\.value))
         func refuse(_ errors: [String: String]) async throws -> Response {
-            try await InterventionPages.show(intervention, file: file, notice: nil, errors: errors, viewer: viewer, csrf: CSRF.token(for: req),
+            try await InterventionPages.show(intervention, file: file, notice: nil, errors: errors, viewer: viewer,
+                csrf: CSRF.token(for: req),
                                              exceptions: exceptions)
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
@@ -107,22 +109,27 @@ struct InterventionController: Sendable {
         case "approve":
             let read = form["revision"].isEmpty ? nil : Int(form["revision"]) ?? -1
             let readHash = form["version"].isEmpty ? nil : form["version"]
-            let result = try await InterventionWorkflow.approve(intervention, file: file, by: viewer.email, now: now, read: read,
+            let result = try await InterventionWorkflow.approve(intervention, file: file, by: viewer.email, now: now,
+                read: read,
                                                                 readHash: readHash, redactor: redactor, on: req.db)
             if case .failure(let refusal) = result { return try await refuse(["action": refusal.description]) }
             return req.redirect(to: OfficeRoute.intervention(id: intervention.id).path + "?notice=approved", redirectType: .normal)
         case "publish":
-            let result = try await InterventionWorkflow.publish(intervention, file: file, by: viewer.email, now: now, redactor: redactor,
+            let result = try await InterventionWorkflow.publish(intervention, file: file, by: viewer.email, now: now,
+                redactor: redactor,
                                                                 on: req.db)
             if case .failure(let refusal) = result { return try await refuse(["action": refusal.description]) }
             req.site.contentWatcher.invalidate()
             return req.redirect(to: OfficeRoute.intervention(id: intervention.id).path + "?notice=published", redirectType: .normal)
         case "not-the-person":
-            if let problem = try await RedactionExceptions.record(form["occurrence"], reason: form["reason"], for: intervention, file: file,
-                                                                  by: viewer.email, now: now, cipher: req.site.cipher, on: req.db) {
+            if let problem = try await RedactionExceptions.record(form["occurrence"], reason: form["reason"],
+                for: intervention, file: file,
+                                                                  by: viewer.email, now: now, cipher: req.site.cipher,
+                                                                      on: req.db) {
                 return try await refuse(["exception": problem.description])
             }
-            return req.redirect(to: OfficeRoute.intervention(id: intervention.id).path + "?notice=excepted", redirectType: .normal)
+            return req.redirect(to: OfficeRoute.intervention(id: intervention.id).path + "?notice=excepted",
+                redirectType: .normal)
         default:
             throw Abort(.badRequest, reason: "Unknown action “\(form["action"].prefix(20))”.")
         }

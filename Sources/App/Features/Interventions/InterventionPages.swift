@@ -2,7 +2,8 @@ import ObservatoryCore
 
 /// The intervention pages: drafting, and the page where a second person approves the public version.
 enum InterventionPages {
-    static let notices = ["saved": "Saved.", "approved": "Approved: the reference code is assigned.", "published": "Published on the public site.",
+    static let notices = ["saved": "Saved.", "approved": "Approved: the reference code is assigned.",
+        "published": "Published on the public site.",
                           "excepted": "Recorded: that occurrence stays as written in this version."]
 
     static func problems(title: String, summary: String, body: String) -> [String: String] {
@@ -40,7 +41,8 @@ enum InterventionPages {
 
     /// The names the redaction replaces in this version, each with a form to record "not the person", and the
     /// records already made (shown to whoever approves next).
-    static func redactionReview(_ i: Intervention, file c: CaseFile, exceptions: [RedactionExceptions.Record], viewer: Account,
+    static func redactionReview(_ i: Intervention, file c: CaseFile, exceptions: [RedactionExceptions.Record],
+        viewer: Account,
                                 csrf: String, error: String?) -> HTML {
         guard i.status == .draft else { return .empty }
         var seen = Set<String>()
@@ -70,7 +72,8 @@ enum InterventionPages {
             """
     }
 
-    static func show(_ i: Intervention, file c: CaseFile, notice: String?, errors e: [String: String], viewer: Account, csrf: String,
+    static func show(_ i: Intervention, file c: CaseFile, notice: String?, errors e: [String: String],
+        viewer: Account, csrf: String,
                      exceptions: [RedactionExceptions.Record] = []) -> HTML {
         var redactor = c.redactor
         redactor.exceptions = Set(exceptions.map(\.value))

@@ -23,7 +23,8 @@ enum InterventionStore {
             let what = d.translationOf != nil ? "Translation (\(d.language.rawValue.uppercased()))" : (d.followUpOf != nil ? "Follow-up" : d.kind.englishLabel)
             try await Timeline.add("\(what) drafted", actor: actor, case: caseID, now: now, on: tx)
             try await CaseStore.touch(caseID, now: now, on: tx)
-            try await FourEyesStore.recordChange("intervention:\(id)", hash: ContentHash.of([d.title, d.summary, d.body]), by: actor,
+            try await FourEyesStore.recordChange("intervention:\(id)", hash: ContentHash.of([d.title, d.summary,
+                d.body]), by: actor,
                                                  now: now, on: tx)
         }
         try await AuditLog.record(AuditEvent(actor: actor, action: "intervention.draft", recordType: "intervention", recordID: id), now: now, on: db)
@@ -70,11 +71,14 @@ enum InterventionStore {
                 .set("title_sealed", to: cipher.seal(title, context: "interventions.title"))
                 .set("summary_sealed", to: cipher.seal(summary, context: "interventions.summary"))
                 .set("body_sealed", to: cipher.seal(body, context: "interventions.body"))
-                .set("status", to: InterventionStatus.draft.rawValue).set("approved_by", to: String?.none).set("approved_at", to: Int64?.none)
-                .set("public_title", to: String?.none).set("public_summary", to: String?.none).set("public_body", to: String?.none)
+                .set("status", to: InterventionStatus.draft.rawValue).set("approved_by",
+                    to: String?.none).set("approved_at", to: Int64?.none)
+                .set("public_title", to: String?.none).set("public_summary", to: String?.none).set("public_body",
+                    to: String?.none)
                 .where("id", .equal, i.id).where("status", .notEqual, InterventionStatus.published.rawValue).run()
             // A new revision by this author: every earlier approval and "not the person" record is void.
-            try await FourEyesStore.recordChange(i.subject, hash: ContentHash.of([title, summary, body]), by: actor, now: now, on: db)
+            try await FourEyesStore.recordChange(i.subject, hash: ContentHash.of([title, summary, body]), by: actor,
+                now: now, on: db)
         }
         if i.status == .approved {
             try await Timeline.add("Approved text changed: back to draft", actor: actor, case: i.caseID, now: now, on: db)

@@ -38,7 +38,8 @@ enum InterventionWorkflow {
     /// Approves the current version for `approver`, who read revision `read` with public hash `readHash` (nil: the
     /// current one), the case's redactor being `redactor` (the case file's, with this revision's "not the person"
     /// records). The approver must not be the author of the latest change (four eyes).
-    static func approve(_ i: Intervention, file: CaseFile, by approver: String, now: Date, read: Int? = nil, readHash: String? = nil,
+    static func approve(_ i: Intervention, file: CaseFile, by approver: String, now: Date, read: Int? = nil,
+        readHash: String? = nil,
                         redactor: Redactor? = nil, on db: any Database) async throws -> Result<String, Refusal> {
         guard i.status == .draft else { return .failure(.notDraft) }
         let version = PublicVersion(of: i, redactor: redactor ?? file.redactor)
@@ -72,7 +73,8 @@ enum InterventionWorkflow {
         do { reference = try await db.transaction { tx in
             struct Claimed: Decodable { let id: String }
             // Four eyes at the moment of writing: refused if the text changed since it was read, or by the approver.
-            if let refused = try await FourEyesStore.approve(i.subject, revision: i.revision, hash: version.hash, by: approver,
+            if let refused = try await FourEyesStore.approve(i.subject, revision: i.revision, hash: version.hash,
+                by: approver,
                                                              fallback: i.draftedBy, now: now, on: tx) {
                 throw Refused(refusal: refused)
             }
@@ -106,7 +108,8 @@ enum InterventionWorkflow {
         guard i.status == .approved, let title = i.publicTitle, let body = i.publicBody else { return .failure(.notApproved) }
         // Only the exact version a second person approved, at the current revision, goes out.
         let hash = ContentHash.of([title, i.publicSummary ?? "", body])
-        if let refused = try await FourEyesStore.check(i.subject, hash: hash, fallback: i.draftedBy, exempt: false, on: db) {
+        if let refused = try await FourEyesStore.check(i.subject, hash: hash, fallback: i.draftedBy, exempt: false,
+            on: db) {
             return .failure(refusal(refused))
         }
         // The redaction is checked again on what goes out: the case may have learnt a name since the approval.

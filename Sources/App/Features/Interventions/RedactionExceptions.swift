@@ -17,12 +17,14 @@ enum RedactionExceptions {
             WHERE intervention_id = \(bind: i.id) AND revision = \(bind: i.revision) ORDER BY recorded_at, id
             """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
             Record(value: try cipher.open($0.valueSealed, context: "redaction_exceptions.value"),
-                   reason: try cipher.open($0.reasonSealed, context: "redaction_exceptions.reason"), by: $0.recordedBy, at: $0.recordedAt)
+                   reason: try cipher.open($0.reasonSealed, context: "redaction_exceptions.reason"),
+                       by: $0.recordedBy, at: $0.recordedAt)
         }
     }
 
     /// The redactor of `file` with this revision's records applied.
-    static func redactor(for i: Intervention, file: CaseFile, cipher: FieldCipher, on db: any Database) async throws -> Redactor {
+    static func redactor(for i: Intervention, file: CaseFile, cipher: FieldCipher,
+        on db: any Database) async throws -> Redactor {
         var redactor = file.redactor
         redactor.exceptions = Set(try await load(i, cipher: cipher, on: db).map(\.value))
         return redactor
@@ -41,7 +43,8 @@ enum RedactionExceptions {
     }
 
     /// Records `occurrence` (as shown on the page) as not the person for the current revision of `i`.
-    static func record(_ occurrence: String, reason: String, for i: Intervention, file: CaseFile, by actor: String, now: Date,
+    static func record(_ occurrence: String, reason: String, for i: Intervention, file: CaseFile, by actor: String,
+        now: Date,
                        cipher: FieldCipher, on db: any Database) async throws -> Problem? {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard i.status == .draft else { return .notDraft }
@@ -49,7 +52,8 @@ enum RedactionExceptions {
         guard actor.lowercased() != i.lastChangedBy.lowercased() else { return .ownChange }
         let key = Redactor.exceptionKey(occurrence)
         let text = [i.title, i.summary, i.body].joined(separator: "\n")
-        guard !key.isEmpty, file.redactor.nameMatches(in: text).contains(where: { Redactor.exceptionKey($0.text) == key }) else {
+        guard !key.isEmpty,
+            file.redactor.nameMatches(in: text).contains(where: { Redactor.exceptionKey($0.text) == key }) else {
             return .notAName
         }
         let id = RandomID.make("exception")
@@ -58,8 +62,10 @@ enum RedactionExceptions {
             .values(id, i.id, i.revision, cipher.seal(key, context: "redaction_exceptions.value"),
                     cipher.seal(reason, context: "redaction_exceptions.reason"), actor, now.seconds)
             .run()
-        try await AuditLog.record(AuditEvent(actor: actor, action: "redaction.not-the-person", recordType: "intervention",
-                                             recordID: i.id, detail: "revision \(i.revision), record \(id)"), now: now, on: db)
+        try await AuditLog.record(AuditEvent(actor: actor, action: "redaction.not-the-person",
+            recordType: "intervention",
+                                             recordID: i.id, detail: "revision \(i.revision), record \(id)"),
+                                                 now: now, on: db)
         return nil
     }
 }

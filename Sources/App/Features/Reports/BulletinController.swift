@@ -59,7 +59,8 @@ struct BulletinOfficeController: Sendable {
     }
 
     /// The bulletin's page; `introduction` is what was typed when it is shown again with `error`.
-    func page(_ req: Request, _ month: BulletinMonth, _ language: Language, introduction: String?, error: String?) async throws -> Response {
+    func page(_ req: Request, _ month: BulletinMonth, _ language: Language, introduction: String?,
+        error: String?) async throws -> Response {
         var bulletin = try await BulletinStore.find(month, language: language, on: req.db)
         let state = try await BulletinFourEyes.state(bulletin, on: req.db)
         if let introduction { bulletin.introduction = introduction }
@@ -78,7 +79,8 @@ struct BulletinOfficeController: Sendable {
             throw Abort(.badRequest, reason: "Unknown action “\(action.prefix(20))”.")
         }
         let stored = try await BulletinStore.find(month, language: language, on: req.db)
-        let subject = BulletinFourEyes.subject(month, language), hash = BulletinFourEyes.hash(month, language, introduction)
+        let subject = BulletinFourEyes.subject(month, language), hash = BulletinFourEyes.hash(month, language,
+            introduction)
         let changed = stored.introduction != introduction
         // Four eyes: a public bulletin does not change; what is approved or published is exactly the saved text.
         var refusal: String? = nil
@@ -88,17 +90,21 @@ struct BulletinOfficeController: Sendable {
             refusal = "Save this introduction first: a second person must approve exactly what is published and sent."
         } else if action == "approve" {
             refusal = try await req.db.transaction { tx in
-                try await FourEyesStore.approve(subject, revision: Int(req.form["revision"]) ?? -1, hash: hash, by: viewer.email,
+                try await FourEyesStore.approve(subject, revision: Int(req.form["revision"]) ?? -1, hash: hash,
+                    by: viewer.email,
                                                 fallback: nil, now: now, on: tx)
             }?.description
         } else if publish && stored.status != "published" {
-            refusal = try await FourEyesStore.check(subject, hash: hash, fallback: nil, exempt: false, on: req.db)?.description
+            refusal = try await FourEyesStore.check(subject, hash: hash, fallback: nil, exempt: false,
+                on: req.db)?.description
         }
         if let refusal { return try await page(req, month, language, introduction: introduction, error: refusal) }
         if action == "approve" {
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "bulletin.approve", recordType: "bulletin",
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "bulletin.approve",
+                recordType: "bulletin",
                                                  recordID: "\(month)-\(language.rawValue)"), now: now, on: req.db)
-            return req.redirect(to: OfficeRoute.bulletin(month: month.description, language: language.rawValue).path + "?notice=approved",
+            return req.redirect(to: OfficeRoute.bulletin(month: month.description,
+                language: language.rawValue).path + "?notice=approved",
                                 redirectType: .normal)
         }
         let revision = try await FourEyesStore.version(subject, fallback: nil, on: req.db).revision

@@ -22,7 +22,8 @@ enum BulletinPages {
                      fourEyes: BulletinFourEyes.State? = nil, error: String? = nil) -> HTML {
         let approval: HTML = fourEyes.map { f in
             let mine = f.version.changedBy?.lowercased() == viewer.email.lowercased()
-            let line = !f.approvedBy.isEmpty ? "Approved by \(f.approvedBy.joined(separator: ", ")) for this exact introduction."
+            let approvers = f.approvedBy.joined(separator: ", ")
+            let line = !f.approvedBy.isEmpty ? "Approved by \(approvers) for this exact introduction."
                 : "Not approved: a second person must approve the saved introduction before it is published and sent."
             let button: HTML = f.approvedBy.isEmpty && !mine && b.status != "published"
                 ? "<button type=\"submit\" name=\"action\" value=\"approve\">Approve this version</button>" : .empty

@@ -38,10 +38,13 @@ struct EditorialController: Sendable {
         let viewer = try req.account, record = try await target(req)
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "publication.view", recordType: "publication",
                                              recordID: record.publication.id), now: req.site.clock.now(), on: req.db)
-        var context = EditorialPages.FormContext(id: record.publication.id, form: PublicationForm(record.publication, publishAt: record.publishAt),
+        var context = EditorialPages.FormContext(id: record.publication.id, form: PublicationForm(record.publication,
+            publishAt: record.publishAt),
                                                  status: record.status, publishAt: record.publishAt, preview: Markdown.render(record.publication.body))
-        context.fourEyes = try await EditorialFourEyes.state(of: record, exempt: try await FourEyesStore.exemptTypes(on: req.db), on: req.db)
-        context.notice = req.query[String.self, at: "approved"] != nil ? "Approved: this exact version may now be published." : nil
+        context.fourEyes = try await EditorialFourEyes.state(of: record,
+            exempt: try await FourEyesStore.exemptTypes(on: req.db), on: req.db)
+        context.notice = req.query[String.self,
+            at: "approved"] != nil ? "Approved: this exact version may now be published." : nil
         return try await EditorialPages.form(context, viewer: viewer, csrf: CSRF.token(for: req)).encodeResponse(for: req)
     }
 
@@ -82,7 +85,8 @@ struct EditorialController: Sendable {
         case "publish", "schedule":
             if changed && !isExempt {
                 errors["action"] = "Save this version first: a second person must approve exactly what goes public."
-            } else if let refused = try await FourEyesStore.check(EditorialFourEyes.subject(p.id), hash: EditorialFourEyes.hash(p),
+            } else if let refused = try await FourEyesStore.check(EditorialFourEyes.subject(p.id),
+                hash: EditorialFourEyes.hash(p),
                                                                    fallback: nil, exempt: isExempt, on: req.db) {
                 errors["action"] = refused.description
             }
@@ -128,7 +132,8 @@ struct EditorialController: Sendable {
         let exempt = try await FourEyesStore.exemptTypes(on: req.db)
         if let current { context.fourEyes = try await EditorialFourEyes.state(of: current, exempt: exempt, on: req.db) }
         if case .success(let publication) = result, action != "preview" {
-            try await fourEyes(publication, current: current, action: action, target: &target, publishAt: &publishAt, exempt: exempt,
+            try await fourEyes(publication, current: current, action: action, target: &target, publishAt: &publishAt,
+                exempt: exempt,
                                viewer: viewer, req: req, errors: &context.errors)
         }
         guard action != "preview", context.errors.isEmpty, case .success(let publication) = result else {
@@ -137,22 +142,27 @@ struct EditorialController: Sendable {
         }
         if action == "approve" {
             let refused = try await req.db.transaction { tx in
-                try await FourEyesStore.approve(EditorialFourEyes.subject(id), revision: Int(req.form["revision"]) ?? -1,
-                                                hash: EditorialFourEyes.hash(publication), by: viewer.email, fallback: nil, now: now, on: tx)
+                try await FourEyesStore.approve(EditorialFourEyes.subject(id),
+                    revision: Int(req.form["revision"]) ?? -1,
+                                                hash: EditorialFourEyes.hash(publication), by: viewer.email,
+                                                    fallback: nil, now: now, on: tx)
             }
             if let refused {
                 context.errors["action"] = refused.description
                 return try await EditorialPages.form(context, viewer: viewer, csrf: CSRF.token(for: req))
                     .encodeResponse(status: .unprocessableEntity, for: req)
             }
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "publication.approve", recordType: "publication", recordID: id,
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "publication.approve",
+                recordType: "publication", recordID: id,
                                                  detail: "revision \(req.form["revision"])"), now: now, on: req.db)
             return req.redirect(to: OfficeRoute.publication(id: id).path + "?approved=1", redirectType: .normal)
         }
-        let changed = current.map { EditorialFourEyes.hash($0.publication) != EditorialFourEyes.hash(publication) } ?? true
+        let changed = current.map { EditorialFourEyes.hash($0.publication) != EditorialFourEyes.hash(publication) }
+            ?? true
         try await EditorialStore.save(publication, status: target, publishAt: target == .scheduled ? publishAt : nil, now: now, on: req.db)
         if changed {
-            try await FourEyesStore.recordChange(EditorialFourEyes.subject(id), hash: EditorialFourEyes.hash(publication), by: viewer.email,
+            try await FourEyesStore.recordChange(EditorialFourEyes.subject(id),
+                hash: EditorialFourEyes.hash(publication), by: viewer.email,
                                                  now: now, on: req.db)
         }
         let verb = current == nil ? "create" : (target != current!.status ? (target == .published ? "publish" : (target == .draft ? "unpublish" : "schedule")) : "update")

@@ -12,7 +12,8 @@ enum EditorialFourEyes {
     /// summary, text, countries, programmes, reference, links.
     static func hash(_ p: ArchivePublication) -> String {
         ContentHash.of([p.type.rawValue, p.kind?.rawValue ?? "", p.language.rawValue, p.title, p.summary, p.body,
-                        p.countries.sorted().joined(separator: ","), p.programmes.map(\.rawValue).sorted().joined(separator: ","),
+                        p.countries.sorted().joined(separator: ","),
+                            p.programmes.map(\.rawValue).sorted().joined(separator: ","),
                         p.reference ?? "", p.followUpOf ?? "", p.translationOf ?? "", p.eventDate?.description ?? ""])
     }
 
@@ -37,11 +38,14 @@ enum EditorialFourEyes {
         var exempt: Bool
     }
 
-    static func state(of record: EditorialRecord, exempt: Set<PublicationType>, on db: any Database) async throws -> State {
+    static func state(of record: EditorialRecord, exempt: Set<PublicationType>,
+        on db: any Database) async throws -> State {
         let subject = subject(record.publication.id), hash = hash(record.publication)
         let version = try await FourEyesStore.version(subject, fallback: nil, on: db)
         let approvals = try await FourEyesStore.approvals(subject, on: db)
-            .filter { $0.revision == version.revision && $0.hash == hash && $0.approver.lowercased() != version.changedBy?.lowercased() }
-        return State(version: version, hash: hash, approvedBy: approvals.map(\.approver), exempt: exempt.contains(record.publication.type))
+            .filter { $0.revision == version.revision && $0.hash == hash
+                && $0.approver.lowercased() != version.changedBy?.lowercased() }
+        return State(version: version, hash: hash, approvedBy: approvals.map(\.approver),
+            exempt: exempt.contains(record.publication.type))
     }
 }

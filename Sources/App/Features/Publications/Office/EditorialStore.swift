@@ -99,10 +99,13 @@ enum EditorialStore {
             // Only the exact version a second person approved goes out; anything else goes back to draft, audited.
             guard let record = try await find(id, on: db) else { continue }
             let p = record.publication
-            if let refused = try await FourEyesStore.check(EditorialFourEyes.subject(id), hash: EditorialFourEyes.hash(p), fallback: nil,
-                                                           exempt: exempt.contains(p.type) && p.type != .urgentIntervention, on: db) {
+            if let refused = try await FourEyesStore.check(EditorialFourEyes.subject(id),
+                hash: EditorialFourEyes.hash(p), fallback: nil,
+                                                           exempt: exempt.contains(p.type)
+                                                               && p.type != .urgentIntervention, on: db) {
                 try await setStatus(id, .draft, publishAt: nil, now: now, on: db)
-                try await AuditLog.record(AuditEvent(actor: "system", action: "publication.unschedule", recordType: "publication", recordID: id,
+                try await AuditLog.record(AuditEvent(actor: "system", action: "publication.unschedule",
+                    recordType: "publication", recordID: id,
                                                      detail: "scheduled time reached, not published: \(refused.description)"), now: now, on: db)
                 continue
             }
