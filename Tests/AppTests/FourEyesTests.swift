@@ -58,7 +58,8 @@ import Vapor
                 && refused.body.contains("still contains 1 confidential value"))
 
             let original = try await Self.draft(team.drafter, casePath, title: "Mexico: threats against Ms Wei",
-                                                body: "Ms Wei’s office was raided. WEI was followed. Li W\u{200B}ei is in hiding.")
+                                                body: "Ms Wei’s office was raided. WEI was followed. Li "
+                                                    + "W\u{200B}ei is in hiding.")
             let review = try await team.approver.get(original)
             #expect(review.body.contains("Mexico: threats against Ms a labour activist in Guadalajara"))
             #expect(try await Self.approve(original, by: team.approver).location != nil)
@@ -125,7 +126,8 @@ import Vapor
             #expect(try await Self.approve(path, by: team.approver).status == .unprocessableEntity)
             #expect(try await Self.approve(path, by: team.drafter).location != nil)
             #expect(try await team.drafter.post(path, [("action", "publish")]).location != nil)
-            let audit = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'intervention.approve'")
+            let audit = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = "
+                + "'intervention.approve'")
                 .first(decoding: Count.self)
             #expect(audit?.n == 2)
         }
@@ -244,7 +246,8 @@ import Vapor
             #expect(try await EditorialStore.publishDue(now: clock.now(), on: app.db).isEmpty)
             #expect(try await app.get("/publications/\(id)").status == .notFound)
             #expect(try await EditorialStore.find(id, on: app.db)?.status == .draft)
-            let unscheduled = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'publication.unschedule'")
+            let unscheduled = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = "
+                + "'publication.unschedule'")
                 .first(decoding: Count.self)
             #expect(unscheduled?.n == 1)
         }
@@ -275,7 +278,8 @@ import Vapor
             let press = try await editor.post("/office/publications/new", EditorialTests.fields + [("action",
                 "publish")])
             #expect(press.status == .unprocessableEntity, "other types still need a second person")
-            let audit = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'approvals.settings' AND actor = 'admin@example.org'")
+            let audit = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = "
+                + "'approvals.settings' AND actor = 'admin@example.org'")
                 .first(decoding: Count.self)
             #expect(audit?.n == 1)
         }
@@ -312,7 +316,8 @@ import Vapor
             let after = try await team.approver.get(path)
             #expect(after.body.contains("Mexico: a woman defender in Nairobi for a release")
                 && !after.body.contains("the word, not her name"))
-            let audit = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'redaction.not-the-person'")
+            let audit = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = "
+                + "'redaction.not-the-person'")
                 .first(decoding: Count.self)
             #expect(audit?.n == 1)
         }

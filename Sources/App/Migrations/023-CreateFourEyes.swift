@@ -21,7 +21,8 @@ struct CreateFourEyes: AsyncMigration {
             .field("approved_at", .int64, .required)
             .unique(on: "subject", "revision", "approved_by")
             .create()
-        try await database.sql.create(index: "four_eyes_approvals_subject").on("four_eyes_approvals").column("subject").run()
+        try await database.sql.create(index: "four_eyes_approvals_subject").on("four_eyes_approvals")
+            .column("subject").run()
         try await database.schema("four_eyes_exemptions")
             .field("type", .string,
                 .identifier(auto: false))       // a publication type published without a second person

@@ -39,7 +39,8 @@ public enum FourEyes {
             case .changedSinceRead:
                 "The text changed since you opened it: read the new version before approving it."
             case .notApproved:
-                "This exact version has not been approved by a second person: have it approved first (any change needs a new approval)."
+                "This exact version has not been approved by a second person: have it approved first (any "
+                    + "change needs a new approval)."
             }
         }
     }

@@ -18,17 +18,21 @@ struct FourEyesSettingsController: Sendable {
         let exempt = try await FourEyesStore.exemptTypes(on: req.db), csrf = CSRF.token(for: req)
         let rows: [HTML] = PublicationType.allCases.filter { $0 != .urgentIntervention }.map { t in
             """
-            <li><label><input type="checkbox" name="exempt" value="\(t.rawValue)"\(HTML(trusted: exempt.contains(t) ? " checked" : ""))>
+            <li><label><input type="checkbox" name="exempt"
+            value="\(t.rawValue)"\(HTML(trusted: exempt.contains(t) ? " checked" : ""))>
             \(t.label)</label></li>
             """
         }
         return try await OfficeLayout(title: "Approvals", account: try req.account, csrf: csrf).render("""
         <h1>Second approval before publication</h1>
-        \(req.query[String.self, at: "saved"] != nil ? "<p class=\"notice\" role=\"status\">Saved.</p>" as HTML : .empty)
-        <p>Every publication needs the approval of a second person, who did not make its latest change. Types ticked here
+        \(req.query[String.self, at: "saved"] != nil ? "<p class=\"notice\" role=\"status\">Saved.</p>"
+          : .empty as HTML)
+        <p>Every publication needs the approval of a second person, who did not make its latest change. Types ticked
+        here
         are published by one editor alone. Urgent interventions always go through their case.</p>
         <form method="post" action="\(OfficeRoute.approvalSettings.path)" class="office-form">\(CSRF.field(csrf))
-        <fieldset><legend>Published without a second approval</legend><ul id="exempt-types">\(rows.joined())</ul></fieldset>
+        <fieldset><legend>Published without a second approval</legend><ul
+        id="exempt-types">\(rows.joined())</ul></fieldset>
         <p class="actions"><button type="submit">Save</button></p></form>
         """).encodeResponse(for: req)
     }

@@ -11,7 +11,8 @@ enum FourEyesStore {
     /// The latest change of `subject`; `fallback` names the author when nothing is recorded (texts older than
     /// this table: the drafter of an intervention, nobody for an imported publication).
     static func version(_ subject: String, fallback: String?, on db: any Database) async throws -> FourEyes.Version {
-        let row = try await db.sql.raw("SELECT revision, changed_by FROM four_eyes_versions WHERE subject = \(bind: subject)")
+        let row = try await db.sql.raw("SELECT revision, changed_by FROM four_eyes_versions WHERE subject = "
+            + "\(bind: subject)")
             .first(decoding: VersionRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         return row.map { FourEyes.Version(revision: $0.revision, changedBy: $0.changedBy) }
             ?? FourEyes.Version(revision: 0, changedBy: fallback)
@@ -29,14 +30,16 @@ enum FourEyesStore {
             changed_by = EXCLUDED.changed_by, changed_at = EXCLUDED.changed_at RETURNING revision
             """).first(decoding: Revision.self)
         let revision = row?.revision ?? 1
-        try await db.sql.raw("DELETE FROM four_eyes_approvals WHERE subject = \(bind: subject) AND revision <> \(bind: revision)").run()
+        try await db.sql.raw("DELETE FROM four_eyes_approvals WHERE subject = \(bind: subject) AND revision <> "
+            + "\(bind: revision)").run()
         return revision
     }
 
     static func approvals(_ subject: String, on db: any Database) async throws -> [FourEyes.Approval] {
         struct Row: Decodable { let revision: Int, hash: String, approvedBy: String }
         return try await db.sql.raw("""
-            SELECT revision, hash, approved_by FROM four_eyes_approvals WHERE subject = \(bind: subject) ORDER BY approved_at, id
+            SELECT revision, hash, approved_by FROM four_eyes_approvals WHERE subject = \(bind: subject) ORDER BY
+            approved_at, id
             """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
             .map { FourEyes.Approval(revision: $0.revision, hash: $0.hash, approver: $0.approvedBy) }
     }
@@ -51,10 +54,12 @@ enum FourEyesStore {
         // A text older than this table gets its row now, as revision 0 by its fallback author.
         try await db.sql.raw("""
             INSERT INTO four_eyes_versions (subject, revision, hash, changed_by, changed_at)
-            VALUES (\(bind: subject), 0, \(bind: hash), \(bind: fallback), \(bind: now.seconds)) ON CONFLICT (subject) DO NOTHING
+            VALUES (\(bind: subject), 0, \(bind: hash), \(bind: fallback), \(bind: now.seconds)) ON CONFLICT
+            (subject) DO NOTHING
             """).run()
         let locked = try await db.sql.raw("""
-            UPDATE four_eyes_versions SET changed_at = changed_at WHERE subject = \(bind: subject) AND revision = \(bind: revision)
+            UPDATE four_eyes_versions SET changed_at = changed_at WHERE subject = \(bind: subject) AND revision =
+            \(bind: revision)
             AND (changed_by IS NULL OR LOWER(changed_by) <> LOWER(\(bind: approver))) RETURNING revision
             """).first(decoding: Revision.self)
         guard locked != nil else {
@@ -64,7 +69,8 @@ enum FourEyesStore {
         }
         try await db.sql.raw("""
             INSERT INTO four_eyes_approvals (id, subject, revision, hash, approved_by, approved_at)
-            VALUES (\(bind: RandomID.make("approval")), \(bind: subject), \(bind: revision), \(bind: hash), \(bind: approver),
+            VALUES (\(bind: RandomID.make("approval")), \(bind: subject), \(bind: revision), \(bind: hash),
+            \(bind: approver),
             \(bind: now.seconds)) ON CONFLICT (subject, revision, approved_by) DO NOTHING
             """).run()
         return nil

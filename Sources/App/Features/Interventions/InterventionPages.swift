@@ -53,7 +53,8 @@ enum InterventionPages {
         let rows: [HTML] = matches.map { m in
             let key = Redactor.exceptionKey(m.text)
             let form: HTML = excepted.contains(key) || !mayRecord ? .empty : """
-                <form method="post" action="\(OfficeRoute.intervention(id: i.id).path)" class="inline-form">\(CSRF.field(csrf))
+                <form method="post" action="\(OfficeRoute.intervention(id: i.id).path)"
+                class="inline-form">\(CSRF.field(csrf))
                 <input type="hidden" name="occurrence" value="\(m.text)"><label>Not the person, because
                 <input name="reason" maxlength="500" required></label>
                 <button type="submit" name="action" value="not-the-person">Keep “\(m.text)” as written</button></form>
@@ -63,11 +64,14 @@ enum InterventionPages {
         let records: [HTML] = exceptions.map {
             "<li>“\($0.value)” is not the person: \($0.reason) (\($0.by), \(iso8601(seconds: $0.at)))</li>"
         }
+        let recorded: HTML = records.isEmpty ? .empty : """
+            <h3>Recorded as not the person in this version</h3><ul id="redaction-exceptions">\(records.joined())</ul>
+            """
         return """
             <section aria-labelledby="redaction-review"><h2 id="redaction-review">Names the redaction replaces</h2>
             \(error.map { "<p class=\"notice error\" role=\"alert\" id=\"exception-error\">\($0)</p>" } ?? .empty)
             <ul id="redaction-matches">\(rows.joined())</ul>
-            \(records.isEmpty ? .empty : "<h3>Recorded as not the person in this version</h3><ul id=\"redaction-exceptions\">\(records.joined())</ul>" as HTML)
+            \(recorded)
             </section>
             """
     }
@@ -91,10 +95,12 @@ enum InterventionPages {
         var steps: [HTML] = []
         if i.status == .draft {
             steps.append(i.lastChangedBy.lowercased() == viewer.email.lowercased()
-                ? "<p class=\"notice\" id=\"approval-note\">You made the latest change to this intervention: another case officer must approve it.</p>"
+                ? "<p class=\"notice\" id=\"approval-note\">You made the latest change to this intervention: "
+                    + "another case officer must approve it.</p>"
                 : """
                   <form method="post" action="\(OfficeRoute.intervention(id: i.id).path)">\(CSRF.field(csrf))
-                  <input type="hidden" name="revision" value="\(String(i.revision))"><input type="hidden" name="version" value="\(version.hash)">
+                  <input type="hidden" name="revision" value="\(String(i.revision))"><input type="hidden"
+                  name="version" value="\(version.hash)">
                   <button type="submit" name="action" value="approve">Approve this public version</button></form>
                   """)
         }

@@ -12,7 +12,8 @@ enum InterventionWorkflow {
 
         var description: String {
             switch self {
-            case .samePerson: "You made the latest change to this intervention, so you cannot approve it: another case officer must."
+            case .samePerson: "You made the latest change to this intervention, so you cannot approve it: "
+                + "another case officer must."
             case .changedSinceRead: FourEyes.Refusal.changedSinceRead.description
             case .versionNotApproved: FourEyes.Refusal.notApproved.description
             case .notDraft: "Only a draft can be approved."

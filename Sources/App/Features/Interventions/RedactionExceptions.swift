@@ -36,7 +36,8 @@ enum RedactionExceptions {
             switch self {
             case .noReason: "Say why this occurrence is not the person (at most 500 characters)."
             case .notAName: "That value is not one the redaction replaces in this version."
-            case .ownChange: "You made the latest change to this text: another case officer records what is not the person."
+            case .ownChange: "You made the latest change to this text: another case officer records what is not "
+                + "the person."
             case .notDraft: "Only a draft's redaction is reviewed."
             }
         }

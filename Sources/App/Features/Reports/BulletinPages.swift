@@ -18,6 +18,8 @@ enum BulletinPages {
         """)
     }
 
+    static let notices = ["published": "Published.", "approved": "Approved.", "saved": "Saved."]
+
     static func show(_ b: Bulletin, preview: HTML, notice: String?, viewer: Account, csrf: String,
                      fourEyes: BulletinFourEyes.State? = nil, error: String? = nil) -> HTML {
         let approval: HTML = fourEyes.map { f in
@@ -38,7 +40,7 @@ enum BulletinPages {
         return OfficeLayout(title: "Bulletin", account: viewer, csrf: csrf).render("""
         <p><a href="\(OfficeRoute.bulletins.path)">Bulletins</a></p>
         <h1>Bulletin \(b.month.description) (\(b.language.endonym))</h1>
-        \(notice.map { "<p class=\"notice\" role=\"status\">\($0 == "published" ? "Published." : ($0 == "approved" ? "Approved." : "Saved."))</p>" } ?? .empty)
+        \(notice.map { "<p class=\"notice\" role=\"status\">\(Self.notices[$0] ?? "Saved.")</p>" } ?? .empty)
         \(error.map { "<p class=\"notice error\" role=\"alert\" id=\"refusal\">\($0)</p>" } ?? .empty)
         <p class="notice" id="bulletin-status">\(state) \(String(b.items.count)) actions this month.</p>
         <form method="post" action="\(path)" class="office-form">\(CSRF.field(csrf))

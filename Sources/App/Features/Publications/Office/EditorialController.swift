@@ -68,11 +68,13 @@ struct EditorialController: Sendable {
                   errors: inout [String: String]) async throws {
         let stored = current?.publication
         if (p.reference ?? "") != (stored?.reference ?? "") {
-            errors["reference"] = "Reference codes are allocated by the case workflow when a case officer approves an intervention, "
+            errors["reference"] = "Reference codes are allocated by the case workflow when a case officer "
+                + "approves an intervention, "
                 + "never typed here: leave the code as it was."
         }
         if p.type == .urgentIntervention && (stored?.type != .urgentIntervention || stored?.reference == nil) {
-            errors["type"] = "An urgent intervention is made from its case (drafted, approved by a second case officer, its code "
+            errors["type"] = "An urgent intervention is made from its case (drafted, approved by a second case "
+                + "officer, its code "
                 + "allocated), not from the back office."
         }
         let changed = stored.map { EditorialFourEyes.hash($0) != EditorialFourEyes.hash(p) } ?? true
@@ -80,7 +82,8 @@ struct EditorialController: Sendable {
         switch action {
         case "approve":
             if current == nil || changed {
-                errors["action"] = "Approve the saved version: this form differs from it. Save the changes first (then another person approves)."
+                errors["action"] = "Approve the saved version: this form differs from it. Save the changes "
+                    + "first (then another person approves)."
             }
         case "publish", "schedule":
             if changed && !isExempt {
@@ -92,7 +95,8 @@ struct EditorialController: Sendable {
             }
         case "save":
             if changed && !isExempt && current?.status == .published {
-                errors["action"] = "This publication is public: its text changes only after a second person approves the new version. "
+                errors["action"] = "This publication is public: its text changes only after a second person "
+                    + "approves the new version. "
                     + "Unpublish it, change it, have it approved, then publish it again."
             }
             if changed && !isExempt && current?.status == .scheduled { target = .draft; publishAt = nil }
@@ -101,7 +105,8 @@ struct EditorialController: Sendable {
         if ["approve", "publish", "schedule"].contains(action) {
             let leaks = try await EditorialFourEyes.leaks(in: p, cipher: req.site.cipher, on: req.db)
             if !leaks.isEmpty {
-                errors["body"] = "This text comes from a case and still contains \(leaks.count) confidential value\(leaks.count == 1 ? "" : "s") "
+                errors["body"] = "This text comes from a case and still contains \(leaks.count) confidential "
+                    + "value\(leaks.count == 1 ? "" : "s") "
                     + "of it (a name of someone not agreeing to be named, a contact, a source): change it first."
             }
         }

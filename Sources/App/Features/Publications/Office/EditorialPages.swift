@@ -64,7 +64,8 @@ enum EditorialPages {
         let button: HTML = state.approvedBy.isEmpty && !state.exempt && !mine
             ? "<button type=\"submit\" name=\"action\" value=\"approve\">Approve this version</button>" : .empty
         return """
-            <span class="notice" id="approval-state">\(line) Latest change: \(author ?? "import") (revision \(String(state.version.revision)))\(
+            <span class="notice" id="approval-state">\(line) Latest change: \(author ?? "import") (revision
+            \(String(state.version.revision)))\(
             mine ? ". You made it: another person approves." : ".")</span>
             <input type="hidden" name="revision" value="\(String(state.version.revision))">\(button)
             """
@@ -114,7 +115,8 @@ enum EditorialPages {
         \(FormView.field("countries", label: "Countries", value: f.countries, error: e["countries"], hint: "Names or ISO codes separated by “;”, e.g. Mexico; EU."))
         <fieldset class="field\(e["programmes"] != nil ? " invalid" : "")"><legend>Programmes</legend>\(programmes.joined(separator: "\n"))
         \(e["programmes"].map { "<strong class=\"error\">\($0)</strong>" } ?? .empty)</fieldset>
-        \(FormView.field("reference", label: "Reference code", value: f.reference, error: e["reference"], hint: "Allocated by the case workflow at approval; never typed."))
+        \(FormView.field("reference", label: "Reference code", value: f.reference, error: e["reference"],
+                         hint: "Allocated by the case workflow at approval; never typed."))
         \(FormView.field("follow_up_of", label: "Follow-up of (publication id)", value: f.followUpOf, error: e["follow_up_of"]))
         \(FormView.field("translation_of", label: "Translation of (publication id)", value: f.translationOf, error: e["translation_of"]))
         \(FormView.field("event_date", label: "Event date (events)", value: f.eventDate, type: "date", error: e["event_date"]))

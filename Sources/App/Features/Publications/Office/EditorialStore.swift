@@ -106,7 +106,8 @@ enum EditorialStore {
                 try await setStatus(id, .draft, publishAt: nil, now: now, on: db)
                 try await AuditLog.record(AuditEvent(actor: "system", action: "publication.unschedule",
                     recordType: "publication", recordID: id,
-                                                     detail: "scheduled time reached, not published: \(refused.description)"), now: now, on: db)
+                                                     detail: "scheduled time reached, not published: "
+                                                         + "\(refused.description)"), now: now, on: db)
                 continue
             }
             published.append(id)
