@@ -105,6 +105,8 @@ import Vapor
         "POST /office/assistance/:id/report": ["case-officer"],
         "GET /office/assistance/settings": ["administrator"],
         "POST /office/assistance/settings": ["administrator"],
+        "GET /office/approvals": ["administrator"],
+        "POST /office/approvals": ["administrator"],
     ]
 
     @Test(arguments: Engine.all)

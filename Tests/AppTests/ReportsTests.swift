@@ -59,6 +59,22 @@ import Vapor
             #expect(page.body.contains("3 actions this month") && page.body.contains("Mexique : menaces"))
             #expect(try await app.get("/bulletins/2026-10/fr").status == .notFound, "a draft bulletin is not public")
             try await editor.post("/office/bulletins/2026-10/fr", [("action", "save"), ("introduction", "Un mois **difficile**.")])
+            // Four eyes: the editor who wrote the introduction cannot publish it alone, nor approve it.
+            let alone = try await editor.post("/office/bulletins/2026-10/fr", [("action", "publish"), ("introduction",
+                "Un mois **difficile**.")])
+            #expect(alone.status == .unprocessableEntity
+                && alone.body.contains("has not been approved by a second person"))
+            let own = try await editor.post("/office/bulletins/2026-10/fr", [("action", "approve"), ("introduction",
+                "Un mois **difficile**."),
+                                                                             ("revision", "1")])
+            #expect(own.status == .unprocessableEntity && own.body.contains("You made the latest change"))
+            let second = try await EditorialTests.secondEditor(app)
+            let review = try await second.get("/office/bulletins/2026-10/fr")
+            let revision = try #require(firstMatch("name=\"revision\" value=\"([0-9]+)\"", in: review.body))
+            let approved = try await second.post("/office/bulletins/2026-10/fr", [("action", "approve"),
+                ("introduction", "Un mois **difficile**."),
+                                                                                  ("revision", revision)])
+            #expect(approved.location != nil, "approved: \(approved.body.prefix(300))")
             try await editor.post("/office/bulletins/2026-10/fr", [("action", "publish"), ("introduction", "Un mois **difficile**.")])
             let archive = try await app.get("/bulletins")
             #expect(archive.body.contains("October 2026") && archive.body.contains("href=\"/bulletins/2026-10/fr\""))

@@ -142,6 +142,8 @@ def sign_in(browser, site, code_secret=None):
 
 
 def editor_writes_a_draft_then_publishes_it(browser, site, records, shots):
+    people = People(browser, site)
+    people.become("editor")
     # Password sign-in, then the editor turns on an authenticator (optional for editors) without JavaScript.
     sign_in(browser, site)
     browser.go(site + "/account/two-factor")
@@ -174,6 +176,18 @@ def editor_writes_a_draft_then_publishes_it(browser, site, records, shots):
     check("Page not found" in browser.title, f"the draft is not public: {browser.title}")
     browser.go(site + "/")
     check(title not in browser.source, "the draft is not on the home page")
+
+    # Alone, the editor cannot publish: a second editor approves this exact version first (four eyes).
+    browser.go(edit_url)
+    browser.find("button[value=publish]").submit()
+    check("approved by a second person" in browser.find("#refusal").text, "one editor alone cannot publish")
+    check(not browser.find_all("button[value=approve]"), "the author is offered no approval")
+    people.become("writer")
+    sign_in_as(browser, site, "writer@example.org")
+    browser.go(edit_url)
+    browser.find("button[value=approve]").submit()
+    check("Approved by writer@example.org" in browser.find("#approval-state").text, "approved by a second editor")
+    people.become("editor")
 
     # Published: on the home page and in the feed.
     browser.go(edit_url)

@@ -26,6 +26,7 @@ enum Migrations {
         CreateMissions(),               // 020
         CreateAssistance(),             // 021
         AddOrganisationAffiliations(),  // 022
+        CreateFourEyes(),               // 023
         SealOutboxErrors(cipher: cipher),   // 024
         SealBoundToRow(cipher: cipher), // 025
         CreatePublicFormLimits(),       // 028

@@ -67,6 +67,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     MissionController(registry: registry).boot(office)
     AssistanceController(registry: registry).boot(office)
     AssistanceSettingsController(registry: registry).boot(office)
+    FourEyesSettingsController(registry: registry).boot(office)
     BulletinOfficeController(registry: registry).boot(office)
     AnnualReportController(registry: registry, pdf: WeasyPrint()).boot(office)
 

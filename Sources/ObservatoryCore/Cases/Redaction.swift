@@ -3,6 +3,10 @@ import Foundation
 /// Turns an internal text into its public version: everyone who did not agree to be named is replaced by
 /// their description ("a woman human rights defender in Oaxaca"); `leaks` then finds any confidential value
 /// (a name, a contact, a source) still present, so a text that would betray someone is never approved.
+///
+/// Names are found by one `NameMatcher` for both: whatever `leaks` would find as a name, `redact` replaces.
+/// An approver may record that an occurrence of a value is not the person ("Hope" the word): such `exceptions`
+/// (folded with `NameMatcher.fold`, words joined by one space) are neither replaced nor reported.
 public struct Redactor: Sendable {
     public struct Person: Sendable {
         public var name: String
@@ -13,29 +17,24 @@ public struct Redactor: Sendable {
         }
     }
 
-    /// Names to replace, longest first (a full name before its parts), with what replaces them.
-    let replacements: [(value: String, by: String)]
-    /// Every value that must not appear in a public text.
-    let secrets: [String]
+    let matcher: NameMatcher
+    /// What replaces person `i` of the matcher.
+    let descriptions: [String]
+    /// Every other value that must not appear in a public text: (as typed, folded).
+    let secrets: [(value: String, folded: String)]
+    /// Values recorded as "not the person" for the text at hand.
+    public var exceptions: Set<String>
 
-    /// `secrets` are other confidential values: contacts, sources, notes.
-    public init(people: [Person], secrets: [String]) {
-        var replacements: [(String, String)] = []
-        var forbidden: [String] = []
-        for person in people where !person.consentsToBeNamed {
-            let name = person.name.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !name.isEmpty else { continue }
-            let by = person.description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-                ? "a human rights defender" : person.description.trimmingCharacters(in: .whitespacesAndNewlines)
-            replacements.append((name, by))
-            forbidden.append(name)
-            // Each part of a name that could identify alone ("López"), so "Ms López" goes too.
-            for part in Self.words(of: name) where part.count >= 4 && part != name {
-                replacements.append((part, by)); forbidden.append(part)
-            }
+    /// `secrets` are other confidential values: contacts, sources, notes, mission members' details.
+    public init(people: [Person], secrets: [String], exceptions: Set<String> = []) {
+        let hidden = people.filter { !$0.consentsToBeNamed
+            && !$0.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        matcher = NameMatcher(names: hidden.map(\.name))
+        descriptions = hidden.map {
+            let by = $0.description.trimmingCharacters(in: .whitespacesAndNewlines)
+            return by.isEmpty ? "a human rights defender" : by
         }
-        self.replacements = replacements.sorted { $0.0.count > $1.0.count }
-        var values = forbidden
+        var values: [String] = []
         for secret in secrets {
             let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
             guard trimmed.count >= 4 else { continue }
@@ -45,53 +44,92 @@ public struct Redactor: Sendable {
                 values.append(line.trimmingCharacters(in: .whitespaces))
             }
         }
-        self.secrets = values
+        var seen = Set<String>()
+        self.secrets = values.compactMap { value in
+            let folded = NameMatcher.fold(value)
+            guard folded.count >= 4, seen.insert(folded).inserted else { return nil }
+            return (value, folded)
+        }
+        self.exceptions = exceptions
+    }
+
+    /// The key under which an occurrence is recorded as "not the person".
+    public static func exceptionKey(_ text: String) -> String {
+        NameMatcher.tokens(of: text).map { NameMatcher.fold(String(text[$0])) }.joined(separator: " ")
+    }
+
+    /// The occurrences of names in `text` that are not recorded as "not the person".
+    public func nameMatches(in text: String) -> [NameMatcher.Match] {
+        matcher.matches(in: text).filter { !exceptions.contains(Self.exceptionKey($0.text)) }
     }
 
     /// The text with every name of a person not agreeing to be named replaced by their description.
     public func redact(_ text: String) -> String {
-        var result = text
-        for (value, by) in replacements {
-            result = Self.replacingWholeWords(value, with: by, in: result)
+        var result = ""
+        var cursor = text.startIndex
+        for match in nameMatches(in: text) {
+            result += text[cursor..<match.range.lowerBound]
+            result += descriptions[match.person]
+            cursor = match.range.upperBound
         }
-        return result
+        return result + text[cursor...]
     }
 
-    /// The confidential values `text` still contains (compared without case or accents), longest first.
+    /// The confidential values `text` still contains, longest first: names (as written) and other secrets.
     public func leaks(in text: String) -> [String] {
         var found: [String] = []
-        for value in secrets.sorted(by: { $0.count > $1.count }) where Self.find(value, in: text, from: text.startIndex) != nil {
-            if !found.contains(where: { $0.localizedCaseInsensitiveContains(value) }) { found.append(value) }
+        for match in nameMatches(in: text) where !found.contains(match.text) { found.append(match.text) }
+        let folded = NameMatcher.fold(text)
+        let digits = Self.digitRuns(folded)
+        for (value, plain) in secrets.sorted(by: { $0.folded.count > $1.folded.count }) {
+            // A secret holding a name ("wei.li@example.net") is looked for as the redaction left it
+            // ("a labour activist@example.net"): replacing the name must not hide the rest of it.
+            var key = plain
+            let redacted = redact(value)
+            if redacted != value {
+                var residue = redacted
+                for d in descriptions { residue = residue.replacingOccurrences(of: d, with: "") }
+                if residue.filter({ $0.isLetter || $0.isNumber }).count >= 4 { key = NameMatcher.fold(redacted) }
+            }
+            let keyDigits = key.filter(\.isASCIIDigit)
+            let hit = Self.containsWord(key, in: folded)
+                || (keyDigits.count >= 7 && keyDigits.count * 2 >= key.count
+                    && digits.contains { $0.contains(keyDigits) })
+            if hit && !found.contains(where: { NameMatcher.fold($0).contains(key) }) { found.append(value) }
         }
         return found
     }
 
-    static let options: String.CompareOptions = [.caseInsensitive, .diacriticInsensitive]
-
-    static func words(of name: String) -> [String] {
-        name.split(whereSeparator: { !$0.isLetter && $0 != "-" && $0 != "'" && $0 != "’" }).map(String.init)
+    /// Runs of digits with the separators people put in phone numbers removed ("+52 (55) 1234-5678").
+    static func digitRuns(_ text: String) -> [String] {
+        var runs: [String] = [], current = ""
+        for c in text {
+            if c.isASCIIDigit { current.append(c) }
+            else if " -./()+\u{00A0}".contains(c) { continue }
+            else if !current.isEmpty { runs.append(current); current = "" }
+        }
+        if !current.isEmpty { runs.append(current) }
+        return runs
     }
 
-    /// The first occurrence of `value` at or after `start` that is not inside a longer word.
-    static func find(_ value: String, in text: String, from start: String.Index) -> Range<String.Index>? {
-        var from = start
-        while from < text.endIndex, let range = text.range(of: value, options: options, range: from..<text.endIndex) {
+    /// Whether `value` occurs in `text` not inside a longer word (both folded).
+    static func containsWord(_ value: String, in text: String) -> Bool {
+        var from = text.startIndex
+        while from < text.endIndex, let range = text.range(of: value, range: from..<text.endIndex) {
             let before = range.lowerBound > text.startIndex ? text[text.index(before: range.lowerBound)] : " "
             let after = range.upperBound < text.endIndex ? text[range.upperBound] : " "
-            if !before.isLetter && !before.isNumber && !after.isLetter && !after.isNumber { return range }
+            let edgeBefore = !(value.first?.isLetter ?? false || value.first?.isNumber ?? false)
+            let edgeAfter = !(value.last?.isLetter ?? false || value.last?.isNumber ?? false)
+            if (edgeBefore || (!before.isLetter && !before.isNumber)) && (edgeAfter || (!after.isLetter
+                && !after.isNumber)) {
+                return true
+            }
             from = text.index(after: range.lowerBound)
         }
-        return nil
+        return false
     }
+}
 
-    static func replacingWholeWords(_ value: String, with replacement: String, in text: String) -> String {
-        var result = ""
-        var cursor = text.startIndex
-        while let range = find(value, in: text, from: cursor) {
-            result += text[cursor..<range.lowerBound]
-            result += replacement
-            cursor = range.upperBound
-        }
-        return result + text[cursor...]
-    }
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -97,6 +97,9 @@ extension SealedColumn {
     public static let paymentReference = v1("assistance_payments", "reference_sealed")
     public static let totpSecret = v1("users", "totp_secret")
     public static let totpPendingSecret = v1("users", "totp_pending_secret")
+    /// An approver's "this occurrence is not the person" record (migration 023): the occurrence and the reason.
+    public static let redactionExceptionValue = v1("redaction_exceptions", "value_sealed")
+    public static let redactionExceptionReason = v1("redaction_exceptions", "reason_sealed")
     /// The mail server's words about a failed delivery: they repeat the subscriber's address (sealed by 024).
     public static let outboxError = SealedColumn("outbox", "last_error", numericID: true,
                                                  before: .sealed(context: "outbox.last_error"))
@@ -109,6 +112,7 @@ extension SealedColumn {
         callAnswer, callWho, callContact, organisationContacts, missionTitle, missionMembers, missionObjectives,
         missionLogistics, missionSecurityPlan, missionFindings, missionConcern, assistancePurpose, assistanceRejection,
         assistanceReportNote, paymentReference, totpSecret, totpPendingSecret, outboxError,
+        redactionExceptionValue, redactionExceptionReason,
     ]
 }
 

@@ -18,7 +18,7 @@ struct BulkTriage: Sendable {
         for (id, at) in ids {
             let query = db.sql.raw("SELECT label_sealed FROM cases WHERE id = \(bind: id)")
             guard let row = try await query.first(decoding: Row.self) else { continue }
-            let label = try cipher.open(row.label_sealed, context: "cases.label")
+            let label = try cipher.open(row.label_sealed, in: .caseLabel, row: id).reveal()
             items.append(Item(caseID: id, label: label, flaggedAt: at))
         }
         return BulkTriage(total: total, items: items)

@@ -27,15 +27,43 @@ struct CaseFile: Sendable {
 
     var countryName: String { CountryDirectory.shared.country(code: country)?.name ?? country }
 
-    /// The redactor for this case's public texts: names of those not agreeing to be named, contacts, sources, notes.
+    /// The redactor for this case's public texts: names of those not agreeing to be named and of the members of
+    /// missions linked to the case, contacts, sources, notes, and everything else sealed about the case.
     var redactor: Redactor {
         var secrets = people.map(\.contact) + sources.flatMap { [$0.description, $0.contact] } + [notes, label]
         secrets += messages.map(\.body) + verifications.flatMap { [$0.shared, $0.note ?? .empty] }
         secrets += attachments.map(\.filename)
-        return Redactor(people: people.map { Redactor.Person(name: $0.name.reveal(),
-                                                             consentsToBeNamed: $0.consentsToBeNamed,
-                                                             description: $0.publicDescription) },
-                        secrets: secrets.map { $0.reveal() })
+        secrets += assistance.flatMap { [$0.purpose, $0.rejection ?? .empty, $0.reportNote ?? .empty] }
+        var clear = secrets.map { $0.reveal() }
+        clear += missions.flatMap { m in [m.title, m.members, m.objectives, m.logistics, m.securityPlan,
+            m.findings] + m.concerned.map(\.concern) }
+        var persons = people.map { Redactor.Person(name: $0.name.reveal(), consentsToBeNamed: $0.consentsToBeNamed,
+                                                   description: $0.publicDescription) }
+        persons += missions.flatMap { CaseFile.members(of: $0) }.map {
+            Redactor.Person(name: $0, consentsToBeNamed: false, description: "a member of the mission")
+        }
+        return Redactor(people: persons, secrets: clear)
+    }
+
+    /// The people of a mission's members field ("Ana Ruiz (lawyer), Ben Okafor (interpreter)"): each name, roles
+    /// in brackets left out.
+    static func members(of mission: Mission) -> [String] {
+        var names: [String] = []
+        for entry in mission.members.split(whereSeparator: { ",;\n".contains($0) }) {
+            var name = "", depth = 0
+            for c in entry {
+                if c == "(" || c == "[" {
+                    depth += 1
+                } else if c == ")" || c == "]" {
+                    depth = max(0, depth - 1)
+                } else if depth == 0 {
+                    name.append(c)
+                }
+            }
+            let trimmed = name.split(separator: ":").last.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+            if !trimmed.isEmpty { names.append(trimmed) }
+        }
+        return names
     }
 }
 

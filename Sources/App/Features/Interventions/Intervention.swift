@@ -23,6 +23,13 @@ struct Intervention: Sendable {
     var publicBody: String?
     var publicationID: String?
     var publishedAt: Int64?
+    /// The latest change of the text (four eyes): its revision and author.
+    var revision: Int = 0
+    var lastChangedBy: String = ""
+
+    /// What four-eyes records name this intervention by.
+    var subject: String { "intervention:\(id)" }
+    var draftHash: String { ContentHash.of([title, summary, body]) }
 
     var role: String {
         if translationOf != nil { return "Translation (\(language.rawValue.uppercased()))" }
@@ -42,6 +49,9 @@ struct PublicVersion: Sendable {
     var summary: String
     var body: String
     var leaks: [String]
+
+    /// The hash naming this exact public version: what an approval is for.
+    var hash: String { ContentHash.of([title, summary, body]) }
 
     init(of draft: Intervention, redactor: Redactor) {
         title = redactor.redact(draft.title)

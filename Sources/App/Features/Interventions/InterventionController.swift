@@ -77,15 +77,23 @@ struct InterventionController: Sendable {
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "intervention.view", recordType: "intervention", recordID: intervention.id),
                                   now: req.site.clock.now(), on: req.db)
         let notice = req.query[String.self, at: "notice"].flatMap { InterventionPages.notices[$0] }
-        return try await InterventionPages.show(intervention, file: file, notice: notice, errors: [:], viewer: viewer, csrf: CSRF.token(for: req))
+        let exceptions = try await RedactionExceptions.load(intervention, cipher: req.site.cipher, on: req.db)
+        return try await InterventionPages.show(intervention, file: file, notice: notice, errors: [:], viewer: viewer,
+            csrf: CSRF.token(for: req),
+                                                exceptions: exceptions)
             .encodeResponse(for: req)
     }
 
     /// Save, approve or publish, by the button pressed.
     @Sendable func act(req: Request) async throws -> Response {
         let (intervention, file) = try await target(req), viewer = try req.account, now = req.site.clock.now(), form = req.form
+        let exceptions = try await RedactionExceptions.load(intervention, cipher: req.site.cipher, on: req.db)
+        var redactor = file.redactor
+        redactor.exceptions = Set(exceptions.map(\.value))
         func refuse(_ errors: [String: String]) async throws -> Response {
-            try await InterventionPages.show(intervention, file: file, notice: nil, errors: errors, viewer: viewer, csrf: CSRF.token(for: req))
+            try await InterventionPages.show(intervention, file: file, notice: nil, errors: errors, viewer: viewer,
+                csrf: CSRF.token(for: req),
+                                             exceptions: exceptions)
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         switch form["action"] {
@@ -99,14 +107,27 @@ struct InterventionController: Sendable {
             try await AuditLog.record(AuditEvent(actor: viewer.email, action: "intervention.update", recordType: "intervention", recordID: intervention.id), now: now, on: req.db)
             return req.redirect(within: OfficeRoute.intervention(id: intervention.id).path + "?notice=saved")
         case "approve":
-            let result = try await InterventionWorkflow.approve(intervention, file: file, by: viewer.email, now: now, on: req.db)
+            let read = form["revision"].isEmpty ? nil : Int(form["revision"]) ?? -1
+            let readHash = form["version"].isEmpty ? nil : form["version"]
+            let result = try await InterventionWorkflow.approve(intervention, file: file, by: viewer.email, now: now,
+                read: read,
+                                                                readHash: readHash, redactor: redactor, on: req.db)
             if case .failure(let refusal) = result { return try await refuse(["action": refusal.description]) }
             return req.redirect(within: OfficeRoute.intervention(id: intervention.id).path + "?notice=approved")
         case "publish":
-            let result = try await InterventionWorkflow.publish(intervention, file: file, by: viewer.email, now: now, on: req.db)
+            let result = try await InterventionWorkflow.publish(intervention, file: file, by: viewer.email, now: now,
+                redactor: redactor,
+                                                                on: req.db)
             if case .failure(let refusal) = result { return try await refuse(["action": refusal.description]) }
             req.site.contentWatcher.invalidate()
             return req.redirect(within: OfficeRoute.intervention(id: intervention.id).path + "?notice=published")
+        case "not-the-person":
+            if let problem = try await RedactionExceptions.record(form["occurrence"], reason: form["reason"],
+                                                                  for: intervention, file: file, by: viewer.email,
+                                                                  now: now, cipher: req.site.cipher, on: req.db) {
+                return try await refuse(["exception": problem.description])
+            }
+            return req.redirect(within: OfficeRoute.intervention(id: intervention.id).path + "?notice=excepted")
         default:
             throw Abort(.badRequest, reason: "Unknown action “\(form["action"].prefix(20))”.")
         }

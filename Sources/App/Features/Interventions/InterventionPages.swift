@@ -2,7 +2,9 @@ import ObservatoryCore
 
 /// The intervention pages: drafting, and the page where a second person approves the public version.
 enum InterventionPages {
-    static let notices = ["saved": "Saved.", "approved": "Approved: the reference code is assigned.", "published": "Published on the public site."]
+    static let notices = ["saved": "Saved.", "approved": "Approved: the reference code is assigned.",
+        "published": "Published on the public site.",
+                          "excepted": "Recorded: that occurrence stays as written in this version."]
 
     static func problems(title: String, summary: String, body: String) -> [String: String] {
         var errors: [String: String] = [:]
@@ -37,8 +39,49 @@ enum InterventionPages {
         """)
     }
 
-    static func show(_ i: Intervention, file c: CaseFile, notice: String?, errors e: [String: String], viewer: Account, csrf: String) -> HTML {
-        let version = i.status == .draft ? PublicVersion(of: i, redactor: c.redactor)
+    /// The names the redaction replaces in this version, each with a form to record "not the person", and the
+    /// records already made (shown to whoever approves next).
+    static func redactionReview(_ i: Intervention, file c: CaseFile, exceptions: [RedactionExceptions.Record],
+        viewer: Account,
+                                csrf: String, error: String?) -> HTML {
+        guard i.status == .draft else { return .empty }
+        var seen = Set<String>()
+        let matches = c.redactor.nameMatches(in: [i.title, i.summary, i.body].joined(separator: "\n"))
+            .filter { seen.insert(Redactor.exceptionKey($0.text)).inserted }
+        let excepted = Set(exceptions.map(\.value))
+        let mayRecord = viewer.email.lowercased() != i.lastChangedBy.lowercased()
+        let rows: [HTML] = matches.map { m in
+            let key = Redactor.exceptionKey(m.text)
+            let form: HTML = excepted.contains(key) || !mayRecord ? .empty : """
+                <form method="post" action="\(OfficeRoute.intervention(id: i.id).path)"
+                class="inline-form">\(CSRF.field(csrf))
+                <input type="hidden" name="occurrence" value="\(m.text)"><label>Not the person, because
+                <input name="reason" maxlength="500" required></label>
+                <button type="submit" name="action" value="not-the-person">Keep “\(m.text)” as written</button></form>
+                """
+            return "<li>“\(m.text)” → \(excepted.contains(key) ? "kept as written" : "replaced")\(form)</li>"
+        }
+        let records: [HTML] = exceptions.map {
+            "<li>“\($0.value)” is not the person: \($0.reason) (\($0.by), \(iso8601(seconds: $0.at)))</li>"
+        }
+        let recorded: HTML = records.isEmpty ? .empty : """
+            <h3>Recorded as not the person in this version</h3><ul id="redaction-exceptions">\(records.joined())</ul>
+            """
+        return """
+            <section aria-labelledby="redaction-review"><h2 id="redaction-review">Names the redaction replaces</h2>
+            \(error.map { "<p class=\"notice error\" role=\"alert\" id=\"exception-error\">\($0)</p>" } ?? .empty)
+            <ul id="redaction-matches">\(rows.joined())</ul>
+            \(recorded)
+            </section>
+            """
+    }
+
+    static func show(_ i: Intervention, file c: CaseFile, notice: String?, errors e: [String: String],
+        viewer: Account, csrf: String,
+                     exceptions: [RedactionExceptions.Record] = []) -> HTML {
+        var redactor = c.redactor
+        redactor.exceptions = Set(exceptions.map(\.value))
+        let version = i.status == .draft ? PublicVersion(of: i, redactor: redactor)
             : PublicVersion(title: i.publicTitle ?? "", summary: i.publicSummary ?? "", body: i.publicBody ?? "", leaks: [])
         let leaks: HTML = version.leaks.isEmpty ? .empty : """
             <div class="notice error" id="leaks" role="alert"><p>The public version still contains confidential values; change the draft:</p>
@@ -51,9 +94,15 @@ enum InterventionPages {
             """
         var steps: [HTML] = []
         if i.status == .draft {
-            steps.append(i.draftedBy == viewer.email
-                ? "<p class=\"notice\" id=\"approval-note\">You drafted this intervention: another case officer must approve it.</p>"
-                : "<form method=\"post\" action=\"\(OfficeRoute.intervention(id: i.id).path)\">\(CSRF.field(csrf))<button type=\"submit\" name=\"action\" value=\"approve\">Approve this public version</button></form>")
+            steps.append(i.lastChangedBy.lowercased() == viewer.email.lowercased()
+                ? "<p class=\"notice\" id=\"approval-note\">You made the latest change to this intervention: "
+                    + "another case officer must approve it.</p>"
+                : """
+                  <form method="post" action="\(OfficeRoute.intervention(id: i.id).path)">\(CSRF.field(csrf))
+                  <input type="hidden" name="revision" value="\(String(i.revision))"><input type="hidden"
+                  name="version" value="\(version.hash)">
+                  <button type="submit" name="action" value="approve">Approve this public version</button></form>
+                  """)
         }
         if i.status == .approved {
             steps.append("<form method=\"post\" action=\"\(OfficeRoute.intervention(id: i.id).path)\">\(CSRF.field(csrf))<button type=\"submit\" name=\"action\" value=\"publish\">Publish</button></form>")
@@ -70,6 +119,7 @@ enum InterventionPages {
             <dt>Kind</dt><dd>\(i.role): \(i.kind.englishLabel)</dd><dt>Language</dt><dd>\(i.language.endonym)</dd>
             <dt>Status</dt><dd id="intervention-status">\(i.status.label)</dd><dt>Reference</dt><dd id="reference">\(i.reference ?? "assigned at approval")</dd>
             <dt>Drafted</dt><dd>\(i.draftedBy), \(iso8601(seconds: i.draftedAt))</dd>
+            <dt>Latest change</dt><dd id="latest-change">\(i.lastChangedBy) (revision \(String(i.revision)))</dd>
             \(i.approvedBy.map { "<dt>Approved</dt><dd>\($0), \(iso8601(seconds: i.approvedAt ?? 0))</dd>" as HTML } ?? .empty)
             \(i.publicationID.map { "<dt>Public page</dt><dd><a id=\"public-link\" href=\"\(SiteRoute.publication(id: $0).path)\">\(SiteRoute.publication(id: $0).path)</a></dd>" as HTML } ?? .empty)</dl>
             """
@@ -84,6 +134,7 @@ enum InterventionPages {
         <h1><bdi>\(version.title)</bdi></h1><p class="reference">\(i.reference ?? "")</p>
         \(version.summary.isEmpty ? .empty : "<p class=\"summary\">\(version.summary)</p>" as HTML)
         <div class="body">\(Markdown.render(version.body))</div></article></section>
+        \(redactionReview(i, file: c, exceptions: exceptions, viewer: viewer, csrf: csrf, error: e["exception"]))
         <section aria-labelledby="draft"><h2 id="draft">Draft (internal)</h2>\(edit)</section>
         """)
     }

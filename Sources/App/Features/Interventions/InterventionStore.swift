@@ -24,6 +24,9 @@ enum InterventionStore {
             let what = d.translationOf != nil ? "Translation (\(d.language.rawValue.uppercased()))" : (d.followUpOf != nil ? "Follow-up" : d.kind.englishLabel)
             try await Timeline.add("\(what) drafted", actor: actor, case: caseID, now: now, on: tx)
             try await CaseStore.touch(caseID, now: now, on: tx)
+            try await FourEyesStore.recordChange("intervention:\(id)", hash: ContentHash.of([d.title, d.summary,
+                d.body]), by: actor,
+                                                 now: now, on: tx)
         }
         try await AuditLog.record(AuditEvent(actor: actor, action: "intervention.draft", recordType: "intervention", recordID: id), now: now, on: db)
         return id
@@ -39,7 +42,8 @@ enum InterventionStore {
     static func find(_ id: String, cipher: FieldCipher, on db: any Database) async throws -> Intervention? {
         guard let r = try await db.sql.raw("SELECT * FROM interventions WHERE id = \(bind: id)")
             .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
-        return Intervention(id: r.id, caseID: r.caseId, kind: InterventionKind(rawValue: r.kind) ?? .urgentAppeal,
+        let version = try await FourEyesStore.version("intervention:\(r.id)", fallback: r.draftedBy, on: db)
+        var found = Intervention(id: r.id, caseID: r.caseId, kind: InterventionKind(rawValue: r.kind) ?? .urgentAppeal,
                             language: Language(rawValue: r.language) ?? .en, followUpOf: r.followUpOf, translationOf: r.translationOf,
                             title: try cipher.open(r.titleSealed, in: .interventionTitle, row: r.id).reveal(),
                             summary: try cipher.open(r.summarySealed, in: .interventionSummary, row: r.id).reveal(),
@@ -47,6 +51,9 @@ enum InterventionStore {
                             status: InterventionStatus(rawValue: r.status) ?? .draft, draftedBy: r.draftedBy, draftedAt: r.draftedAt,
                             approvedBy: r.approvedBy, approvedAt: r.approvedAt, reference: r.reference, publicTitle: r.publicTitle,
                             publicSummary: r.publicSummary, publicBody: r.publicBody, publicationID: r.publicationId, publishedAt: r.publishedAt)
+        found.revision = version.revision
+        found.lastChangedBy = version.changedBy ?? r.draftedBy
+        return found
     }
 
     static func summaries(case caseID: String, on db: any Database) async throws -> [InterventionSummary] {
@@ -60,13 +67,20 @@ enum InterventionStore {
     /// again (the reference code stays with it).
     static func update(_ i: Intervention, title: String, summary: String, body: String, by actor: String, now: Date,
                        cipher: FieldCipher, on db: any Database) async throws {
-        try await db.sql.update("interventions")
-            .set("title_sealed", to: cipher.seal(title, in: .interventionTitle, row: i.id))
-            .set("summary_sealed", to: cipher.seal(summary, in: .interventionSummary, row: i.id))
-            .set("body_sealed", to: cipher.seal(body, in: .interventionBody, row: i.id))
-            .set("status", to: InterventionStatus.draft.rawValue).set("approved_by", to: String?.none).set("approved_at", to: Int64?.none)
-            .set("public_title", to: String?.none).set("public_summary", to: String?.none).set("public_body", to: String?.none)
-            .where("id", .equal, i.id).where("status", .notEqual, InterventionStatus.published.rawValue).run()
+        try await db.transaction { db in
+            try await db.sql.update("interventions")
+                .set("title_sealed", to: cipher.seal(title, in: .interventionTitle, row: i.id))
+                .set("summary_sealed", to: cipher.seal(summary, in: .interventionSummary, row: i.id))
+                .set("body_sealed", to: cipher.seal(body, in: .interventionBody, row: i.id))
+                .set("status", to: InterventionStatus.draft.rawValue).set("approved_by",
+                    to: String?.none).set("approved_at", to: Int64?.none)
+                .set("public_title", to: String?.none).set("public_summary", to: String?.none).set("public_body",
+                    to: String?.none)
+                .where("id", .equal, i.id).where("status", .notEqual, InterventionStatus.published.rawValue).run()
+            // A new revision by this author: every earlier approval and "not the person" record is void.
+            try await FourEyesStore.recordChange(i.subject, hash: ContentHash.of([title, summary, body]), by: actor,
+                now: now, on: db)
+        }
         if i.status == .approved {
             try await Timeline.add("Approved text changed: back to draft", actor: actor, case: i.caseID, now: now, on: db)
         }

@@ -8,11 +8,14 @@ import SQLKit
 enum InterventionWorkflow {
     enum Refusal: Error, Equatable, CustomStringConvertible {
         case samePerson, notDraft, notApproved, caseNotVerified(CaseStatus), leaks(Int), placeholders, emptyTitle
-        case originalNotApproved, originalNotPublished
+        case originalNotApproved, originalNotPublished, changedSinceRead, versionNotApproved
 
         var description: String {
             switch self {
-            case .samePerson: "The person who drafted an intervention cannot approve it: another case officer must."
+            case .samePerson: "You made the latest change to this intervention, so you cannot approve it: "
+                + "another case officer must."
+            case .changedSinceRead: FourEyes.Refusal.changedSinceRead.description
+            case .versionNotApproved: FourEyes.Refusal.notApproved.description
             case .notDraft: "Only a draft can be approved."
             case .notApproved: "Only an approved intervention can be published."
             case .caseNotVerified(let status): "The case is “\(status.label)”: verify it before approving an intervention."
@@ -25,11 +28,27 @@ enum InterventionWorkflow {
         }
     }
 
-    static func approve(_ i: Intervention, file: CaseFile, by approver: String, now: Date, on db: any Database) async throws -> Result<String, Refusal> {
+    static func refusal(_ r: FourEyes.Refusal) -> Refusal {
+        switch r {
+        case .ownChange: .samePerson
+        case .changedSinceRead: .changedSinceRead
+        case .notApproved: .versionNotApproved
+        }
+    }
+
+    /// Approves the current version for `approver`, who read revision `read` with public hash `readHash` (nil: the
+    /// current one), the case's redactor being `redactor` (the case file's, with this revision's "not the person"
+    /// records). The approver must not be the author of the latest change (four eyes).
+    static func approve(_ i: Intervention, file: CaseFile, by approver: String, now: Date, read: Int? = nil,
+        readHash: String? = nil,
+                        redactor: Redactor? = nil, on db: any Database) async throws -> Result<String, Refusal> {
         guard i.status == .draft else { return .failure(.notDraft) }
-        guard approver != i.draftedBy else { return .failure(.samePerson) }
+        let version = PublicVersion(of: i, redactor: redactor ?? file.redactor)
+        if let refused = FourEyes.mayApprove(approver, current: .init(revision: i.revision, changedBy: i.lastChangedBy),
+                                             currentHash: version.hash, read: read, readHash: readHash) {
+            return .failure(refusal(refused))
+        }
         if i.followUpOf == nil && i.translationOf == nil && !file.status.allowsIntervention { return .failure(.caseNotVerified(file.status)) }
-        let version = PublicVersion(of: i, redactor: file.redactor)
         guard version.leaks.isEmpty else { return .failure(.leaks(version.leaks.count)) }
         guard !version.title.trimmingCharacters(in: .whitespaces).isEmpty else { return .failure(.emptyTitle) }
         guard ![version.title, version.body].contains(where: { $0.contains("…") }) else { return .failure(.placeholders) }
@@ -50,8 +69,16 @@ enum InterventionWorkflow {
         await ReferenceAllocator.lock.acquire()
         defer { ReferenceAllocator.lock.release() }
         let today = CivilDate(daysSinceEpoch: Int(now.seconds / 86_400))
-        let reference: String? = try await db.transaction { tx in
+        struct Refused: Error { let refusal: FourEyes.Refusal }
+        let reference: String?
+        do { reference = try await db.transaction { tx in
             struct Claimed: Decodable { let id: String }
+            // Four eyes at the moment of writing: refused if the text changed since it was read, or by the approver.
+            if let refused = try await FourEyesStore.approve(i.subject, revision: i.revision, hash: version.hash,
+                by: approver,
+                                                             fallback: i.draftedBy, now: now, on: tx) {
+                throw Refused(refusal: refused)
+            }
             let claimed = try await tx.sql.raw("""
                 UPDATE interventions SET status = 'approved', approved_by = \(bind: approver), approved_at = \(bind: now.seconds),
                 public_title = \(bind: version.title), public_summary = \(bind: version.summary), public_body = \(bind: version.body)
@@ -69,7 +96,7 @@ enum InterventionWorkflow {
             try await tx.sql.update("interventions").set("reference", to: code).where("id", .equal, i.id).run()
             try await Timeline.add("\(i.role) approved: \(code!)", actor: approver, case: file.id, now: now, on: tx)
             return code
-        }
+        } } catch let refused as Refused { return .failure(refusal(refused.refusal)) }
         guard let reference else { return .failure(.notDraft) }
         try await AuditLog.record(AuditEvent(actor: approver, action: "intervention.approve", recordType: "intervention",
                                              recordID: i.id, detail: reference), now: now, on: db)
@@ -77,8 +104,18 @@ enum InterventionWorkflow {
     }
 
     /// Makes the public publication from the approved version and links it to its original.
-    static func publish(_ i: Intervention, file: CaseFile, by actor: String, now: Date, on db: any Database) async throws -> Result<String, Refusal> {
+    static func publish(_ i: Intervention, file: CaseFile, by actor: String, now: Date, redactor: Redactor? = nil,
+                        on db: any Database) async throws -> Result<String, Refusal> {
         guard i.status == .approved, let title = i.publicTitle, let body = i.publicBody else { return .failure(.notApproved) }
+        // Only the exact version a second person approved, at the current revision, goes out.
+        let hash = ContentHash.of([title, i.publicSummary ?? "", body])
+        if let refused = try await FourEyesStore.check(i.subject, hash: hash, fallback: i.draftedBy, exempt: false,
+            on: db) {
+            return .failure(refusal(refused))
+        }
+        // The redaction is checked again on what goes out: the case may have learnt a name since the approval.
+        let leaks = (redactor ?? file.redactor).leaks(in: [title, i.publicSummary ?? "", body].joined(separator: "\n"))
+        if !leaks.isEmpty { return .failure(.leaks(leaks.count)) }
         let followUpOf = try await InterventionStore.publicationID(of: i.followUpOf, on: db)
         let translationOf = try await InterventionStore.publicationID(of: i.translationOf, on: db)
         if (i.followUpOf != nil && followUpOf == nil) || (i.translationOf != nil && translationOf == nil) { return .failure(.originalNotPublished) }

@@ -59,6 +59,7 @@ struct OfficeLayout {
             links.append("<a href=\"\(OfficeRoute.audit(query: "").path)\">Audit trail</a>")
             links.append("<a href=\"\(OfficeRoute.mail.path)\">Mail</a>")
             links.append("<a href=\"\(OfficeRoute.assistanceSettings.path)\">Assistance rules</a>")
+            links.append("<a href=\"\(OfficeRoute.approvalSettings.path)\">Approvals</a>")
         }
         links.append("<a href=\"\(OfficeRoute.account.path)\">\(account.email)</a>")
         return """

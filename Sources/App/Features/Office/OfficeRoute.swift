@@ -57,6 +57,7 @@ enum OfficeRoute: Hashable {
     case missionCases(id: String)
     case assistance
     case assistanceSettings
+    case approvalSettings
     case assistanceRequest(id: String)
     case assistanceApprove(id: String)
     case assistanceReject(id: String)
@@ -117,6 +118,7 @@ enum OfficeRoute: Hashable {
         case .missionCases: ["office", "missions", ":id", "cases"]
         case .assistance: ["office", "assistance"]
         case .assistanceSettings: ["office", "assistance", "settings"]
+        case .approvalSettings: ["office", "approvals"]
         case .assistanceRequest: ["office", "assistance", ":id"]
         case .assistanceApprove: ["office", "assistance", ":id", "approve"]
         case .assistanceReject: ["office", "assistance", ":id", "reject"]

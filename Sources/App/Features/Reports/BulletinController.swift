@@ -55,17 +55,61 @@ struct BulletinOfficeController: Sendable {
 
     @Sendable func show(req: Request) async throws -> Response {
         let (month, language) = try target(req)
-        let bulletin = try await BulletinStore.find(month, language: language, on: req.db)
+        return try await page(req, month, language, introduction: nil, error: nil)
+    }
+
+    /// The bulletin's page; `introduction` is what was typed when it is shown again with `error`.
+    func page(_ req: Request, _ month: BulletinMonth, _ language: Language, introduction: String?,
+        error: String?) async throws -> Response {
+        var bulletin = try await BulletinStore.find(month, language: language, on: req.db)
+        let state = try await BulletinFourEyes.state(bulletin, on: req.db)
+        if let introduction { bulletin.introduction = introduction }
         let preview = Translations.$current.withValue(.of(language)) { BulletinView.content(bulletin, baseURL: "") }
         return try await BulletinPages.show(bulletin, preview: preview, notice: req.query[String.self, at: "notice"], viewer: try req.account,
-                                              csrf: CSRF.token(for: req)).encodeResponse(for: req)
+                                              csrf: CSRF.token(for: req), fourEyes: state, error: error)
+            .encodeResponse(status: error == nil ? .ok : .unprocessableEntity, for: req)
     }
 
     @Sendable func save(req: Request) async throws -> Response {
         let (month, language) = try target(req), viewer = try req.account, now = req.site.clock.now()
         let introduction = req.form.raw("introduction").replacingOccurrences(of: "\r\n", with: "\n")
         guard introduction.count <= 20_000 else { throw Abort(.badRequest, reason: "The introduction is limited to 20,000 characters.") }
-        let publish = req.form["action"] == "publish"
+        let action = req.form["action"], publish = action == "publish"
+        guard ["save", "publish", "approve"].contains(action) else {
+            throw Abort(.badRequest, reason: "Unknown action “\(action.prefix(20))”.")
+        }
+        let stored = try await BulletinStore.find(month, language: language, on: req.db)
+        let subject = BulletinFourEyes.subject(month, language), hash = BulletinFourEyes.hash(month, language,
+            introduction)
+        let changed = stored.introduction != introduction
+        // Four eyes: a public bulletin does not change; what is approved or published is exactly the saved text.
+        var refusal: String? = nil
+        if changed && stored.status == "published" {
+            refusal = "This bulletin is public and was sent: its introduction no longer changes."
+        } else if changed && action != "save" {
+            refusal = "Save this introduction first: a second person must approve exactly what is published and sent."
+        } else if action == "approve" {
+            refusal = try await req.db.transaction { tx in
+                try await FourEyesStore.approve(subject, revision: Int(req.form["revision"]) ?? -1, hash: hash,
+                    by: viewer.email,
+                                                fallback: nil, now: now, on: tx)
+            }?.description
+        } else if publish && stored.status != "published" {
+            refusal = try await FourEyesStore.check(subject, hash: hash, fallback: nil, exempt: false,
+                on: req.db)?.description
+        }
+        if let refusal { return try await page(req, month, language, introduction: introduction, error: refusal) }
+        if action == "approve" {
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "bulletin.approve",
+                recordType: "bulletin",
+                                                 recordID: "\(month)-\(language.rawValue)"), now: now, on: req.db)
+            return req.redirect(within: OfficeRoute.bulletin(month: month.description,
+                                                             language: language.rawValue).path + "?notice=approved")
+        }
+        let revision = try await FourEyesStore.version(subject, fallback: nil, on: req.db).revision
+        if changed || revision == 0 {
+            try await FourEyesStore.recordChange(subject, hash: hash, by: viewer.email, now: now, on: req.db)
+        }
         try await BulletinStore.save(month, language: language, introduction: introduction, publish: publish, by: viewer.email, now: now, on: req.db)
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: publish ? "bulletin.publish" : "bulletin.save", recordType: "bulletin",
                                              recordID: "\(month)-\(language.rawValue)"), now: now, on: req.db)

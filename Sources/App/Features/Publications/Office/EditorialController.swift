@@ -38,8 +38,13 @@ struct EditorialController: Sendable {
         let viewer = try req.account, record = try await target(req)
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "publication.view", recordType: "publication",
                                              recordID: record.publication.id), now: req.site.clock.now(), on: req.db)
-        let context = EditorialPages.FormContext(id: record.publication.id, form: PublicationForm(record.publication, publishAt: record.publishAt),
+        var context = EditorialPages.FormContext(id: record.publication.id, form: PublicationForm(record.publication,
+            publishAt: record.publishAt),
                                                  status: record.status, publishAt: record.publishAt, preview: Markdown.render(record.publication.body))
+        context.fourEyes = try await EditorialFourEyes.state(of: record,
+            exempt: try await FourEyesStore.exemptTypes(on: req.db), on: req.db)
+        context.notice = req.query[String.self,
+            at: "approved"] != nil ? "Approved: this exact version may now be published." : nil
         return try await EditorialPages.form(context, viewer: viewer, csrf: CSRF.token(for: req)).encodeResponse(for: req)
     }
 
@@ -54,7 +59,60 @@ struct EditorialController: Sendable {
         return record
     }
 
-    /// One handler for every button of the form: preview, save, publish, unpublish, schedule.
+    /// Four eyes and allocated reference codes, for every button: what may not happen is named on its field.
+    /// A changed text voids approvals, so publishing or scheduling needs the saved version, approved by someone
+    /// other than its latest author (unless an administrator exempted the type); a public text is not changed in
+    /// place; a scheduled one that changes goes back to draft.
+    func fourEyes(_ p: ArchivePublication, current: EditorialRecord?, action: String, target: inout EditorialStatus,
+                  publishAt: inout Int64?, exempt: Set<PublicationType>, viewer: Account, req: Request,
+                  errors: inout [String: String]) async throws {
+        let stored = current?.publication
+        if (p.reference ?? "") != (stored?.reference ?? "") {
+            errors["reference"] = "Reference codes are allocated by the case workflow when a case officer "
+                + "approves an intervention, "
+                + "never typed here: leave the code as it was."
+        }
+        if p.type == .urgentIntervention && (stored?.type != .urgentIntervention || stored?.reference == nil) {
+            errors["type"] = "An urgent intervention is made from its case (drafted, approved by a second case "
+                + "officer, its code "
+                + "allocated), not from the back office."
+        }
+        let changed = stored.map { EditorialFourEyes.hash($0) != EditorialFourEyes.hash(p) } ?? true
+        let isExempt = exempt.contains(p.type) && p.type != .urgentIntervention
+        switch action {
+        case "approve":
+            if current == nil || changed {
+                errors["action"] = "Approve the saved version: this form differs from it. Save the changes "
+                    + "first (then another person approves)."
+            }
+        case "publish", "schedule":
+            if changed && !isExempt {
+                errors["action"] = "Save this version first: a second person must approve exactly what goes public."
+            } else if let refused = try await FourEyesStore.check(EditorialFourEyes.subject(p.id),
+                hash: EditorialFourEyes.hash(p),
+                                                                   fallback: nil, exempt: isExempt, on: req.db) {
+                errors["action"] = refused.description
+            }
+        case "save":
+            if changed && !isExempt && current?.status == .published {
+                errors["action"] = "This publication is public: its text changes only after a second person "
+                    + "approves the new version. "
+                    + "Unpublish it, change it, have it approved, then publish it again."
+            }
+            if changed && !isExempt && current?.status == .scheduled { target = .draft; publishAt = nil }
+        default: break
+        }
+        if ["approve", "publish", "schedule"].contains(action) {
+            let leaks = try await EditorialFourEyes.leaks(in: p, cipher: req.site.cipher, on: req.db)
+            if !leaks.isEmpty {
+                errors["body"] = "This text comes from a case and still contains \(leaks.count) confidential "
+                    + "value\(leaks.count == 1 ? "" : "s") "
+                    + "of it (a name of someone not agreeing to be named, a contact, a source): change it first."
+            }
+        }
+    }
+
+    /// One handler for every button of the form: preview, save, approve, publish, unpublish, schedule.
     func save(_ req: Request, id: String, current: EditorialRecord?) async throws -> Response {
         let viewer = try req.account, now = req.site.clock.now(), action = req.form["action"]
         var form = PublicationForm(form: req.form)
@@ -70,17 +128,48 @@ struct EditorialController: Sendable {
             if publishAt == nil { context.errors["publish_at"] = "Give the moment as date and time (UTC), e.g. 2026-11-24T09:00." }
             else if publishAt! <= Int64(now.timeIntervalSince1970) { context.errors["publish_at"] = "Choose a moment in the future, or publish now." }
             else { form.date = iso8601(seconds: publishAt!).prefix(10).description; context.form.date = form.date }
-        case "save", "preview": break
+        case "save", "preview", "approve": break
         default: throw Abort(.badRequest, reason: "Unknown action “\(action.prefix(20))”.")
         }
         let result = try await form.validate(id: id) { try await EditorialStore.exists($0, on: req.db) }
         context.preview = Markdown.render(form.body)
         if case .failure(let invalid) = result { context.errors.merge(invalid.errors) { a, _ in a } }
+        let exempt = try await FourEyesStore.exemptTypes(on: req.db)
+        if let current { context.fourEyes = try await EditorialFourEyes.state(of: current, exempt: exempt, on: req.db) }
+        if case .success(let publication) = result, action != "preview" {
+            try await fourEyes(publication, current: current, action: action, target: &target, publishAt: &publishAt,
+                exempt: exempt,
+                               viewer: viewer, req: req, errors: &context.errors)
+        }
         guard action != "preview", context.errors.isEmpty, case .success(let publication) = result else {
             let status: HTTPStatus = context.errors.isEmpty ? .ok : .unprocessableEntity
             return try await EditorialPages.form(context, viewer: viewer, csrf: CSRF.token(for: req)).encodeResponse(status: status, for: req)
         }
+        if action == "approve" {
+            let refused = try await req.db.transaction { tx in
+                try await FourEyesStore.approve(EditorialFourEyes.subject(id),
+                    revision: Int(req.form["revision"]) ?? -1,
+                                                hash: EditorialFourEyes.hash(publication), by: viewer.email,
+                                                    fallback: nil, now: now, on: tx)
+            }
+            if let refused {
+                context.errors["action"] = refused.description
+                return try await EditorialPages.form(context, viewer: viewer, csrf: CSRF.token(for: req))
+                    .encodeResponse(status: .unprocessableEntity, for: req)
+            }
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "publication.approve",
+                recordType: "publication", recordID: id,
+                                                 detail: "revision \(req.form["revision"])"), now: now, on: req.db)
+            return req.redirect(within: OfficeRoute.publication(id: id).path + "?approved=1")
+        }
+        let changed = current.map { EditorialFourEyes.hash($0.publication) != EditorialFourEyes.hash(publication) }
+            ?? true
         try await EditorialStore.save(publication, status: target, publishAt: target == .scheduled ? publishAt : nil, now: now, on: req.db)
+        if changed {
+            try await FourEyesStore.recordChange(EditorialFourEyes.subject(id),
+                hash: EditorialFourEyes.hash(publication), by: viewer.email,
+                                                 now: now, on: req.db)
+        }
         let verb = current == nil ? "create" : (target != current!.status ? (target == .published ? "publish" : (target == .draft ? "unpublish" : "schedule")) : "update")
         let detail = target == .scheduled ? "scheduled for \(iso8601(seconds: publishAt!))" : target.label.lowercased()
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "publication.\(verb)", recordType: "publication", recordID: id, detail: detail), now: now, on: req.db)

@@ -43,6 +43,32 @@ enum EditorialPages {
         var publishAt: Int64? = nil
         var errors: [String: String] = [:]
         var preview: HTML? = nil
+        /// Who changed it last and who approved this exact version (nil for a new publication).
+        var fourEyes: EditorialFourEyes.State? = nil
+        var notice: String? = nil
+    }
+
+    /// The approval state of the saved version, and the button for a second person.
+    static func approval(_ c: FormContext, viewer: Account) -> HTML {
+        guard let state = c.fourEyes, c.id != nil else { return .empty }
+        let author = state.version.changedBy
+        let line: String
+        if !state.approvedBy.isEmpty {
+            line = "Approved by \(state.approvedBy.joined(separator: ", ")) for this exact version."
+        } else if state.exempt {
+            line = "This type is exempt from a second approval (set by an administrator)."
+        } else {
+            line = "Not approved: a second person must approve this version before it is published or scheduled."
+        }
+        let mine = author?.lowercased() == viewer.email.lowercased()
+        let button: HTML = state.approvedBy.isEmpty && !state.exempt && !mine
+            ? "<button type=\"submit\" name=\"action\" value=\"approve\">Approve this version</button>" : .empty
+        return """
+            <span class="notice" id="approval-state">\(line) Latest change: \(author ?? "import") (revision
+            \(String(state.version.revision)))\(
+            mine ? ". You made it: another person approves." : ".")</span>
+            <input type="hidden" name="revision" value="\(String(state.version.revision))">\(button)
+            """
     }
 
     static func select(_ name: String, label: String, value: String, options: [(String, String)], error: String?) -> HTML {
@@ -77,7 +103,9 @@ enum EditorialPages {
         return OfficeLayout(title: c.id == nil ? "New publication" : "Edit publication", account: viewer, csrf: csrf).render("""
         <h1>\(c.id == nil ? "New publication" : "Edit publication")</h1>
         <p class="notice" id="publication-status">\(state)\(publicLink)</p>
+        \(c.notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" } ?? .empty)
         \(FormView.errorSummary(e))
+        \(e["action"].map { "<p class=\"notice error\" role=\"alert\" id=\"refusal\">\($0)</p>" } ?? .empty)
         <form method="post" action="\(action)" class="office-form publication-form">\(CSRF.field(csrf))
         \(FormView.field("title", label: "Title", value: f.title, error: e["title"], hint: "By convention “Country: headline”."))
         \(select("type", label: "Type", value: f.type, options: PublicationType.allCases.map { ($0.rawValue, $0.label) }, error: e["type"]))
@@ -87,14 +115,15 @@ enum EditorialPages {
         \(FormView.field("countries", label: "Countries", value: f.countries, error: e["countries"], hint: "Names or ISO codes separated by “;”, e.g. Mexico; EU."))
         <fieldset class="field\(e["programmes"] != nil ? " invalid" : "")"><legend>Programmes</legend>\(programmes.joined(separator: "\n"))
         \(e["programmes"].map { "<strong class=\"error\">\($0)</strong>" } ?? .empty)</fieldset>
-        \(FormView.field("reference", label: "Reference code", value: f.reference, error: e["reference"], hint: "Urgent appeals: MEX 001 / 0916 / OBS 077."))
+        \(FormView.field("reference", label: "Reference code", value: f.reference, error: e["reference"],
+                         hint: "Allocated by the case workflow at approval; never typed."))
         \(FormView.field("follow_up_of", label: "Follow-up of (publication id)", value: f.followUpOf, error: e["follow_up_of"]))
         \(FormView.field("translation_of", label: "Translation of (publication id)", value: f.translationOf, error: e["translation_of"]))
         \(FormView.field("event_date", label: "Event date (events)", value: f.eventDate, type: "date", error: e["event_date"]))
         \(textarea("summary", label: "Summary", value: f.summary, rows: 3, error: e["summary"]))
         \(textarea("body", label: "Text (Markdown)", value: f.body, rows: 18, error: e["body"], hint: "## for headings, blank lines between paragraphs, - or 1. for lists, [text](https://…) for links."))
         \(FormView.field("publish_at", label: "Publish at (UTC), for scheduling", value: f.publishAt, type: "datetime-local", error: e["publish_at"]))
-        <p class="actions">
+        <p class="actions">\(approval(c, viewer: viewer))
         <button type="submit" name="action" value="preview">Preview</button>
         <button type="submit" name="action" value="save">\(c.status == .published ? "Save changes" : "Save draft")</button>
         <button type="submit" name="action" value="publish">Publish now</button>

@@ -93,12 +93,29 @@ enum EditorialStore {
         let due = try await db.sql.raw("""
             SELECT id FROM publications WHERE status = 'scheduled' AND publish_at <= \(bind: Int64(now.timeIntervalSince1970))
             """).all(decoding: IDRow.self).map(\.id)
+        let exempt = try await FourEyesStore.exemptTypes(on: db)
+        var published: [String] = []
         for id in due {
+            // Only the exact version a second person approved goes out; anything else goes back to draft, audited.
+            guard let record = try await find(id, on: db) else { continue }
+            let p = record.publication
+            if let refused = try await FourEyesStore.check(EditorialFourEyes.subject(id),
+                hash: EditorialFourEyes.hash(p), fallback: nil,
+                                                           exempt: exempt.contains(p.type)
+                                                               && p.type != .urgentIntervention, on: db) {
+                try await setStatus(id, .draft, publishAt: nil, now: now, on: db)
+                try await AuditLog.record(AuditEvent(actor: "system", action: "publication.unschedule",
+                    recordType: "publication", recordID: id,
+                                                     detail: "scheduled time reached, not published: "
+                                                         + "\(refused.description)"), now: now, on: db)
+                continue
+            }
+            published.append(id)
             try await setStatus(id, .published, publishAt: nil, now: now, on: db)
             try await AuditLog.record(AuditEvent(actor: "system", action: "publication.publish", recordType: "publication", recordID: id,
                                                  detail: "scheduled time reached"), now: now, on: db)
         }
-        return due
+        return published
     }
 
     /// A new publication id: `obs-` and 12 random letters and digits.
