@@ -25,5 +25,6 @@ enum Migrations {
         CreateMissions(),               // 020
         CreateAssistance(),             // 021
         AddOrganisationAffiliations(),  // 022
+        KeyAuditChain(),                // 026
     ]
 }

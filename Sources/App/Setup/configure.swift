@@ -12,6 +12,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     do { cipher = try config.keyProvider.cipher() } catch {
         throw AppConfig.Invalid(problems: ["\(config.key == .beside ? "OBSERVATORY_KEY_FILE" : "OBSERVATORY_KEY"): \(error)"])
     }
+    AuditLog.use(cipher)
     app.site = SiteServices(config: config, clock: clock ?? SystemClock(), pageCache: PageCache(enabled: config.pageCache),
                             contentWatcher: ContentWatcher(pollSeconds: config.changePollSeconds), cipher: cipher,
                             mailer: config.smtp.map { SMTPClient(settings: $0, group: app.eventLoopGroup) })

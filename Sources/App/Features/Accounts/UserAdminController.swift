@@ -80,9 +80,12 @@ struct UserAdminController: Sendable {
         if let error {
             return try await UserPages.show(viewer: viewer, account: account, error: error, csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        try await AccountStore.update(account.id, roles: roles, organisationID: organisation, disabled: disabled, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.update", recordType: "user", recordID: account.id,
-                                             detail: "roles \(Role.stored(roles)); \(disabled ? "disabled" : "enabled")"), now: now, on: req.db)
+        try await req.db.write { tx in
+            try await AccountStore.update(account.id, roles: roles, organisationID: organisation, disabled: disabled, on: tx)
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.update", recordType: "user", recordID: account.id,
+                                                 detail: "roles \(Role.stored(roles)); \(disabled ? "disabled" : "enabled")"),
+                                      now: now, on: tx)
+        }
         return req.redirect(to: OfficeRoute.user(id: account.id).path, redirectType: .normal)
     }
 
@@ -96,9 +99,12 @@ struct UserAdminController: Sendable {
 
     @Sendable func resetTwoFactor(req: Request) async throws -> Response {
         let viewer = try req.account, account = try await target(req), now = req.site.clock.now()
-        try await AccountStore.removeSecondFactor(account.id, on: req.db)
-        try await SessionStore.endAll(userID: account.id, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.two-factor-reset", recordType: "user", recordID: account.id), now: now, on: req.db)
+        try await req.db.write { tx in
+            try await AccountStore.removeSecondFactor(account.id, on: tx)
+            try await SessionStore.endAll(userID: account.id, on: tx)
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.two-factor-reset", recordType: "user",
+                                                 recordID: account.id), now: now, on: tx)
+        }
         return req.redirect(to: OfficeRoute.user(id: account.id).path, redirectType: .normal)
     }
 }

@@ -12,7 +12,7 @@ enum InterventionStore {
 
     static func create(_ d: Draft, case caseID: String, by actor: String, now: Date, cipher: FieldCipher, on db: any Database) async throws -> String {
         let id = RandomID.make("intervention")
-        try await db.transaction { tx in
+        try await db.write { tx in
             try await tx.sql.insert(into: "interventions")
                 .columns("id", "case_id", "kind", "language", "follow_up_of", "translation_of", "title_sealed", "summary_sealed",
                          "body_sealed", "status", "drafted_by", "drafted_at")
@@ -23,8 +23,8 @@ enum InterventionStore {
             let what = d.translationOf != nil ? "Translation (\(d.language.rawValue.uppercased()))" : (d.followUpOf != nil ? "Follow-up" : d.kind.englishLabel)
             try await Timeline.add("\(what) drafted", actor: actor, case: caseID, now: now, on: tx)
             try await CaseStore.touch(caseID, now: now, on: tx)
+            try await AuditLog.record(AuditEvent(actor: actor, action: "intervention.draft", recordType: "intervention", recordID: id), now: now, on: tx)
         }
-        try await AuditLog.record(AuditEvent(actor: actor, action: "intervention.draft", recordType: "intervention", recordID: id), now: now, on: db)
         return id
     }
 

@@ -50,7 +50,7 @@ enum InterventionWorkflow {
         await ReferenceAllocator.lock.acquire()
         defer { ReferenceAllocator.lock.release() }
         let today = CivilDate(daysSinceEpoch: Int(now.seconds / 86_400))
-        let reference: String? = try await db.transaction { tx in
+        let reference: String? = try await db.write { tx in
             struct Claimed: Decodable { let id: String }
             let claimed = try await tx.sql.raw("""
                 UPDATE interventions SET status = 'approved', approved_by = \(bind: approver), approved_at = \(bind: now.seconds),
@@ -68,11 +68,11 @@ enum InterventionWorkflow {
             }
             try await tx.sql.update("interventions").set("reference", to: code).where("id", .equal, i.id).run()
             try await Timeline.add("\(i.role) approved: \(code!)", actor: approver, case: file.id, now: now, on: tx)
+            try await AuditLog.record(AuditEvent(actor: approver, action: "intervention.approve", recordType: "intervention",
+                                                 recordID: i.id, detail: code!), now: now, on: tx)
             return code
         }
         guard let reference else { return .failure(.notDraft) }
-        try await AuditLog.record(AuditEvent(actor: approver, action: "intervention.approve", recordType: "intervention",
-                                             recordID: i.id, detail: reference), now: now, on: db)
         return .success(reference)
     }
 

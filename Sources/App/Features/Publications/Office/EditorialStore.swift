@@ -75,7 +75,7 @@ enum EditorialStore {
 
     /// Changes only the status (and schedule), in the publication and in its facet rows.
     static func setStatus(_ id: String, _ status: EditorialStatus, publishAt: Int64?, now: Date, on db: any Database) async throws {
-        try await db.transaction { tx in
+        try await db.write { tx in
             try await tx.sql.update("publications").set("status", to: status.rawValue).set("publish_at", to: publishAt)
                 .set("updated_at", to: now).where("id", .equal, id).run()
             for table in ["publication_countries", "publication_programmes"] {
