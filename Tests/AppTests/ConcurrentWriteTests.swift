@@ -17,8 +17,10 @@ final class TickingClock: SiteClock, Sendable {
 
 /// The app on a SQLite *file* (the production set-up: WAL, several pooled connections) or on PostgreSQL, behind a
 /// trusted proxy so each simulated client has its own address.
-func withLoadApp(_ engine: Engine, clock: any SiteClock = TickingClock(), _ body: (Application) async throws -> Void) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("observatory-load-\(UUID().uuidString)")
+func withLoadApp(_ engine: Engine, clock: any SiteClock = TickingClock(),
+                 _ body: (Application) async throws -> Void) async throws {
+    let directory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("observatory-load-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let app = try await Application.make(.testing)
@@ -28,7 +30,8 @@ func withLoadApp(_ engine: Engine, clock: any SiteClock = TickingClock(), _ body
     config.key = .text(testKey)
     config.trustProxy = true
     config.passwordCost = 4
-    if engine == .postgres, let url = Engine.postgresURL { config.storage = .postgres(url: url, searchPath: String(schema)) }
+    if engine == .postgres, let url = Engine.postgresURL { config.storage = .postgres(url: url,
+                                                                                      searchPath: String(schema)) }
     do {
         try await configure(app, config, clock: clock)
         if engine == .postgres { try await app.db.sql.raw("CREATE SCHEMA \(ident: String(schema))").run() }
@@ -81,7 +84,8 @@ func count(_ sql: String, on db: any Database) async throws -> Int {
                         for n in 0..<Self.reportsEach {
                             let address: HTTPHeaders = ["X-Forwarded-For": "10.\(reporter).\(n / 250).\(n % 250)"]
                             let page = try await browser.post("/report", [
-                                ("person", "Defender \(reporter)-\(n)"), ("description", "a defender"), ("country", "MX"),
+                                ("person", "Defender \(reporter)-\(n)"), ("description", "a defender"), ("country",
+                                                                                                         "MX"),
                                 ("date", "2026-11-18"), ("place", "Oaxaca"), ("account", "Report \(reporter)-\(n)")],
                                 headers: address)
                             tally.add(page)
@@ -94,12 +98,14 @@ func count(_ sql: String, on db: any Database) async throws -> Int {
                 try await group.waitForAll()
             }
             let total = Self.reporters * Self.reportsEach, seconds = Date().timeIntervalSince(started)
-            print("[load] \(engine): \(total) reports by \(Self.reporters) reporters in \(String(format: "%.1f", seconds)) s "
+            let elapsed = String(format: "%.1f", seconds)
+            print("[load] \(engine): \(total) reports by \(Self.reporters) reporters in \(elapsed) s "
                   + "(\(Int(Double(total) / seconds))/s), statuses \(tally.statuses)")
             #expect(tally.serverErrors == 0, "\(tally.errors)")
             #expect(tally.count(200) == total)
             let cases = try await count("SELECT COUNT(*) AS n FROM cases", on: app.db)
-            let audited = try await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'case.report'", on: app.db)
+            let audited = try await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'case.report'",
+                                          on: app.db)
             #expect(receipts.withLockedValue { $0.count } == total)
             #expect(cases == total && audited == total, "cases \(cases), audit entries \(audited), receipts \(total)")
             #expect(try await AuditLog.verify(on: app.db).summary == (total, nil))
@@ -111,7 +117,8 @@ func count(_ sql: String, on db: any Database) async throws -> Int {
         try await withLoadApp(engine, clock: MutableClock()) { app in
             let people = 30
             for n in 0..<people { _ = try await TestAccounts.create("editor\(n)@example.org", [.editor], in: app) }
-            try await CallStore.save(id: "needs", title: "Your needs", text: "Tell us.", deadline: "2026-12-31", open: true,
+            try await CallStore.save(id: "needs", title: "Your needs", text: "Tell us.", deadline: "2026-12-31",
+                                     open: true,
                                      by: "system", now: testClock.now(), on: app.db)
             let before = try await count("SELECT COUNT(*) AS n FROM audit_log", on: app.db)
             let tally = Tally()
@@ -122,12 +129,14 @@ func count(_ sql: String, on db: any Database) async throws -> Int {
                         let browser = TestBrowser(app)
                         try await browser.get("/login")
                         tally.add(try await browser.post("/login", [("email", "editor\(n)@example.org"),
-                                                                    ("password", TestAccounts.password)], headers: address))
+                                                                    ("password",
+                                                                     TestAccounts.password)], headers: address))
                     }
                     group.addTask {
                         let browser = TestBrowser(app)
                         try await browser.get("/subscribe")
-                        tally.add(try await browser.post("/subscribe", [("email", "reader\(n)@example.org"), ("languages", "en"),
+                        tally.add(try await browser.post("/subscribe", [("email", "reader\(n)@example.org"),
+                                                                        ("languages", "en"),
                                                                         ("scope", "all")], headers: address))
                     }
                     group.addTask {
@@ -139,7 +148,8 @@ func count(_ sql: String, on db: any Database) async throws -> Int {
                         let browser = TestBrowser(app)
                         try await browser.get("/login")
                         tally.add(try await browser.post("/login", [("email", "editor\(n)@example.org"),
-                                                                    ("password", "not-the-password-\(n)")], headers: address))
+                                                                    ("password",
+                                                                     "not-the-password-\(n)")], headers: address))
                     }
                 }
                 try await group.waitForAll()
@@ -151,8 +161,9 @@ func count(_ sql: String, on db: any Database) async throws -> Int {
             #expect(try await count("SELECT COUNT(*) AS n FROM subscribers", on: app.db) == people)
             #expect(try await count("SELECT COUNT(*) AS n FROM call_answers", on: app.db) == people)
             // Every sign-in, right or wrong, is in the trail, and the chain holds.
-            let audited = try await count("SELECT COUNT(*) AS n FROM audit_log WHERE action IN ('login.success', 'login.failure')",
-                                          on: app.db)
+            let audited = try await count("""
+                SELECT COUNT(*) AS n FROM audit_log WHERE action IN ('login.success', 'login.failure')
+                """, on: app.db)
             #expect(audited == 2 * people)
             #expect(try await AuditLog.verify(on: app.db).firstBreak == nil)
             #expect(try await count("SELECT COUNT(*) AS n FROM audit_log", on: app.db) >= before + 2 * people)

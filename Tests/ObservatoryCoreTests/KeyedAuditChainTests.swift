@@ -11,7 +11,8 @@ import Testing
     static func chain(_ details: [String], key: SymmetricKey?) -> [(AuditEntry, String)] {
         var previous = AuditChain.genesis
         return details.enumerated().map { n, detail in
-            let entry = AuditEntry(sequence: Int64(n + 1), at: iso8601(seconds: Int64(1_700_000_000 + n)), actor: "a@example.org",
+            let entry = AuditEntry(sequence: Int64(n + 1), at: iso8601(seconds: Int64(1_700_000_000 + n)),
+                                   actor: "a@example.org",
                                    action: "case.update", recordType: "case", recordID: "case-\(n)", detail: detail,
                                    previousHash: previous)
             previous = entry.hash(key: key)
@@ -20,7 +21,8 @@ import Testing
     }
 
     /// What an attacker without the key does: recompute every hash from `from` on, with the function given.
-    static func rechained(_ entries: [(AuditEntry, String)], from: Int, _ hash: (AuditEntry) -> String) -> [(AuditEntry, String)] {
+    static func rechained(_ entries: [(AuditEntry, String)], from: Int,
+                          _ hash: (AuditEntry) -> String) -> [(AuditEntry, String)] {
         var result = entries, previous = from == 0 ? AuditChain.genesis : entries[from - 1].1
         for n in from..<result.count {
             result[n].0.previousHash = previous
@@ -30,7 +32,8 @@ import Testing
         return result
     }
 
-    static func verify(_ entries: [(AuditEntry, String)], key: SymmetricKey?, anchor: Anchor? = nil) -> AuditChain.Break? {
+    static func verify(_ entries: [(AuditEntry, String)], key: SymmetricKey?,
+                       anchor: Anchor? = nil) -> AuditChain.Break? {
         var verifier = AuditChain.Verifier(key: key, anchor: anchor)
         for (entry, hash) in entries { verifier.check(entry, storedHash: hash) }
         return verifier.finish(expectedHead: entries.last.map { ($0.0.sequence, $0.1) })
@@ -51,7 +54,9 @@ import Testing
             default: edited[victim].0.action = "nothing"
             }
             // The unkeyed SHA-256 an attacker can compute, the HMAC under a key of their own: both are named.
-            for forged in [Self.rechained(edited, from: victim) { $0.hash }, Self.rechained(edited, from: victim) { $0.hash(key: other) }] {
+            let plain = Self.rechained(edited, from: victim) { $0.hash }
+            let otherKey = Self.rechained(edited, from: victim) { $0.hash(key: other) }
+            for forged in [plain, otherKey] {
                 #expect(Self.verify(forged, key: Self.key) == .altered(sequence: Int64(victim + 1)))
             }
         }
@@ -71,11 +76,13 @@ import Testing
             #expect(Self.verify(entries, key: Self.key, anchor: anchor) == nil)
             // Cut at or before the anchor: the head moves back, every remaining link is valid, the anchor is missing.
             let cut = Array(entries.prefix(at))
-            #expect(Self.verify(cut, key: Self.key, anchor: anchor) == .truncated(lastStored: cut.last?.0.sequence, expected: anchor.sequence))
+            #expect(Self.verify(cut, key: Self.key, anchor: anchor) == .truncated(lastStored: cut.last?.0.sequence,
+                                                                                  expected: anchor.sequence))
             // The anchored entry deleted (later ones kept).
             var holed = entries
             holed.remove(at: at)
-            let expected: AuditChain.Break = at == count - 1 ? .truncated(lastStored: holed.last?.0.sequence, expected: anchor.sequence)
+            let expected: AuditChain.Break = at == count - 1 ? .truncated(lastStored: holed.last?.0.sequence,
+                                                                          expected: anchor.sequence)
                                                              : .anchorMissing(sequence: anchor.sequence)
             #expect(Self.verify(holed, key: Self.key, anchor: anchor) == expected)
             // Rewritten by someone with the key: the chain verifies, the anchor does not.
@@ -90,7 +97,8 @@ import Testing
     @Test func anchorsAreReadStrictly() {
         let hash = String(repeating: "ab", count: 32)
         #expect(Anchor("12:\(hash)") == Anchor(sequence: 12, hash: hash))
-        for bad in ["", "12", "12:", ":\(hash)", "0:\(hash)", "-1:\(hash)", "12:\(hash.uppercased())", "12:\(hash)0", "x:\(hash)",
+        for bad in ["", "12", "12:", ":\(hash)", "0:\(hash)", "-1:\(hash)", "12:\(hash.uppercased())", "12:\(hash)0",
+                    "x:\(hash)",
                     "12:\(hash.dropLast())g", "12:\(hash):1"] {
             #expect(Anchor(bad) == nil, "\(bad)")
         }

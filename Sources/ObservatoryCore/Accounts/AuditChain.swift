@@ -38,7 +38,8 @@ public struct AuditEntry: Sendable, Equatable {
     /// The keyed hash: HMAC-SHA256 of the fields under the audit-chain key, which lives outside the database,
     /// so a database writer without the key cannot make an edited entry verify.
     public func hash(key: SymmetricKey) -> String {
-        Data(HMAC<SHA256>.authenticationCode(for: Array(serialised.utf8), using: key)).map { String(format: "%02x", $0) }
+        Data(HMAC<SHA256>.authenticationCode(for: Array(serialised.utf8), using: key)).map { String(format: "%02x",
+                                                                                                    $0) }
             .joined()
     }
 
@@ -59,7 +60,8 @@ public enum AuditChain {
         /// The trail ends before the last entry ever written: entries at the end were deleted.
         case truncated(lastStored: Int64?, expected: Int64)
 
-        /// The entry at the anchor (`--head SEQ:HASH`) does not hold the anchored hash: the trail up to it was rewritten.
+        /// The entry at the anchor (`--head SEQ:HASH`) does not hold the anchored hash: the trail up to it was
+        /// rewritten.
         case anchorMismatch(sequence: Int64)
         /// The trail skips the anchored entry: it was deleted.
         case anchorMissing(sequence: Int64)
@@ -97,7 +99,8 @@ public enum AuditChain {
             defer { lastSequence = entry.sequence; lastHash = storedHash }
             guard firstBreak == nil else { return }
             if let anchor, entry.sequence == anchor.sequence {
-                if storedHash != anchor.hash { firstBreak = .anchorMismatch(sequence: anchor.sequence) } else { anchorMet = true }
+                if storedHash != anchor.hash { firstBreak = .anchorMismatch(sequence: anchor.sequence) }
+                else { anchorMet = true }
                 if firstBreak != nil { return }
             } else if let anchor, !anchorMet, entry.sequence > anchor.sequence {
                 firstBreak = .anchorMissing(sequence: anchor.sequence)

@@ -26,7 +26,8 @@ struct LoginController: Sendable {
         let email = AccountStore.normalise(email: form["email"])
         let actor = AccountStore.isPlausible(email: email) ? email : "anonymous"
         // Counted and reserved in one step before the password is checked (see `LoginThrottle`).
-        let blocked = AuditEvent(actor: actor, action: "login.blocked", detail: "too many failed attempts", address: address)
+        let blocked = AuditEvent(actor: actor, action: "login.blocked", detail: "too many failed attempts",
+                                 address: address)
         guard let attempt = try await LoginThrottle.reserve(email: email, address: address, now: now, blocked: blocked,
                                                             on: req.db) else {
             let page = try await LoginPages.login(email: email, next: form["next"],
@@ -38,7 +39,8 @@ struct LoginController: Sendable {
         let matches = try await req.password.async.verify(form.raw("password"), created: hash)
         guard let account, matches, account.passwordHash != nil, !account.disabled else {
             let why = account == nil ? "unknown account" : (account!.disabled ? "account disabled" : "wrong password")
-            try await LoginThrottle.failed(attempt, AuditEvent(actor: actor, action: "login.failure", detail: why, address: address),
+            try await LoginThrottle.failed(attempt, AuditEvent(actor: actor, action: "login.failure", detail: why,
+                                                               address: address),
                                            now: now, on: req.db)
             let page = try await LoginPages.login(email: email, next: form["next"], error: "The e-mail address or the password is not right.", req: req)
             return try await page.encodeResponse(status: .unauthorized, for: req)
@@ -48,9 +50,11 @@ struct LoginController: Sendable {
         let event: AuditEvent
         switch stage {
         case .secondFactor:
-            event = AuditEvent(actor: account.email, action: "login.password", detail: "password accepted; waiting for the one-time code", address: address)
+            event = AuditEvent(actor: account.email, action: "login.password",
+                               detail: "password accepted; waiting for the one-time code", address: address)
         case .enrol:
-            event = AuditEvent(actor: account.email, action: "login.success", detail: "must set up a second factor", address: address)
+            event = AuditEvent(actor: account.email, action: "login.success", detail: "must set up a second factor",
+                               address: address)
         case .signedIn:
             event = AuditEvent(actor: account.email, action: "login.success", detail: "password", address: address)
         }
@@ -84,8 +88,10 @@ struct LoginController: Sendable {
     @Sendable func code(req: Request) async throws -> Response {
         let signedIn = req.signedIn!, account = signedIn.account
         let now = req.site.clock.now(), address = req.clientAddress, typed = req.form["code"]
-        let blocked = AuditEvent(actor: account.email, action: "login.blocked", detail: "too many failed codes", address: address)
-        guard let attempt = try await LoginThrottle.reserve(email: account.email, address: address, now: now, blocked: blocked,
+        let blocked = AuditEvent(actor: account.email, action: "login.blocked", detail: "too many failed codes",
+                                 address: address)
+        guard let attempt = try await LoginThrottle.reserve(email: account.email, address: address, now: now,
+                                                            blocked: blocked,
                                                             on: req.db) else {
             return try await LoginPages.code(error: "Too many wrong codes. Wait 15 minutes, then try again.", req: req).encodeResponse(status: .tooManyRequests, for: req)
         }
@@ -98,16 +104,18 @@ struct LoginController: Sendable {
             how = "password and recovery code (\(try await AccountSecrets.unusedRecoveryCodes(for: account.id, on: req.db)) left)"
         }
         guard let how else {
-            try await LoginThrottle.failed(attempt, AuditEvent(actor: account.email, action: "login.failure",
-                                                               detail: "wrong or reused one-time code", address: address),
-                                           now: now, on: req.db)
+            let failure = AuditEvent(actor: account.email, action: "login.failure",
+                                     detail: "wrong or reused one-time code",
+                                     address: address)
+            try await LoginThrottle.failed(attempt, failure, now: now, on: req.db)
             return try await LoginPages.code(error: "This code is not right, or it was already used. Wait for the next code and try again.", req: req)
                 .encodeResponse(status: .unauthorized, for: req)
         }
         let token = try await req.db.write { tx in
             try await LoginThrottle.release(attempt, on: tx)
             try await LoginThrottle.recordSuccess(email: account.email, on: tx)
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.success", detail: how, address: address), now: now, on: tx)
+            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.success", detail: how,
+                                                 address: address), now: now, on: tx)
             return try await SessionStore.advance(signedIn.session, to: .signedIn, now: now, on: tx)
         }
         let response = req.redirect(to: Self.safeNext(req.query[String.self, at: "next"] ?? "") ?? OfficeRoute.dashboard.path, redirectType: .normal)

@@ -36,7 +36,9 @@ enum LoginThrottle {
     static func reserve(email: String, address: String, now: Date, blocked: AuditEvent,
                         on db: any Database) async throws -> String? {
         try await db.write { tx in
-            if tx.sql.dialect.name == "postgresql" { try await tx.sql.raw("SELECT pg_advisory_xact_lock(74052002)").run() }
+            if tx.sql.dialect.name == "postgresql" {
+                try await tx.sql.raw("SELECT pg_advisory_xact_lock(74052002)").run()
+            }
             if try await isBlocked(email: email, address: address, now: now, on: tx) {
                 try await AuditLog.record(blocked, now: now, on: tx)
                 return nil

@@ -26,11 +26,15 @@ enum AuditLog {
     /// The chain key of this process, set by `configure` from the configured key.
     private static let key = NIOLockedValueBox<SymmetricKey?>(nil)
 
-    static func use(_ cipher: FieldCipher) { key.withLockedValue { $0 = cipher.derivedKey(purpose: AuditChain.keyPurpose) } }
+    static func use(_ cipher: FieldCipher) {
+        key.withLockedValue { $0 = cipher.derivedKey(purpose: AuditChain.keyPurpose) }
+    }
 
     static var chainKey: SymmetricKey {
         get throws {
-            guard let key = key.withLockedValue({ $0 }) else { throw Abort(.internalServerError, reason: "audit key not set") }
+            guard let key = key.withLockedValue({ $0 }) else {
+                throw Abort(.internalServerError, reason: "audit key not set")
+            }
             return key
         }
     }
@@ -47,9 +51,12 @@ enum AuditLog {
         let sql = db.sql
         if sql.dialect.name == "postgresql" { try await sql.raw("SELECT pg_advisory_xact_lock(74052001)").run() }
         let head = try await sql.raw("SELECT sequence, hash FROM audit_head WHERE id = 1").first(decoding: Head.self)
-        let entry = AuditEntry(sequence: (head?.sequence ?? 0) + 1, at: iso8601(seconds: Int64(now.timeIntervalSince1970)),
-                               actor: String(event.actor.prefix(254)), action: event.action, recordType: event.recordType,
-                               recordID: String(event.recordID.prefix(200)), detail: String(event.detail.prefix(500)),
+        let entry = AuditEntry(sequence: (head?.sequence ?? 0) + 1,
+                               at: iso8601(seconds: Int64(now.timeIntervalSince1970)),
+                               actor: String(event.actor.prefix(254)), action: event.action,
+                               recordType: event.recordType,
+                               recordID: String(event.recordID.prefix(200)),
+                               detail: String(event.detail.prefix(500)),
                                address: event.address, previousHash: head?.hash ?? AuditChain.genesis)
         let hash = entry.hash(key: key)
         try await sql.insert(into: "audit_log")
@@ -109,7 +116,8 @@ enum AuditLog {
                 AND sequence > \(bind: anchor.sequence) ORDER BY sequence LIMIT 1
                 """).first(decoding: Found.self)?.sequence
         }
-        var verifier = AuditChain.Verifier(key: legacy ? nil : try key ?? chainKey, anchor: rechainedAt == nil ? anchor : nil)
+        var verifier = AuditChain.Verifier(key: legacy ? nil : try key ?? chainKey,
+                                           anchor: rechainedAt == nil ? anchor : nil)
         var after: Int64 = Int64.min, afterAnchor = 0
         while true {
             let rows = try await page(after: after, on: db)
@@ -139,8 +147,10 @@ enum AuditLog {
     /// changed — then recomputes every hash under the new key, and appends an `audit.rechain` entry naming the head
     /// under the old key, so an anchor taken before still means something. `key rotate` calls it.
     @discardableResult
-    static func rekey(from old: FieldCipher, to new: FieldCipher, now: Date = Date(), on db: any Database) async throws -> Int {
-        try await rechain(from: old.derivedKey(purpose: AuditChain.keyPurpose), to: new.derivedKey(purpose: AuditChain.keyPurpose),
+    static func rekey(from old: FieldCipher, to new: FieldCipher, now: Date = Date(),
+                      on db: any Database) async throws -> Int {
+        try await rechain(from: old.derivedKey(purpose: AuditChain.keyPurpose),
+                          to: new.derivedKey(purpose: AuditChain.keyPurpose),
                           now: now, on: db)
     }
 
@@ -153,9 +163,12 @@ enum AuditLog {
     }
 
     @discardableResult
-    static func rechain(from old: SymmetricKey?, to new: SymmetricKey?, now: Date, on db: any Database) async throws -> Int {
+    static func rechain(from old: SymmetricKey?, to new: SymmetricKey?, now: Date,
+                        on db: any Database) async throws -> Int {
         try await db.write { tx in
-            if tx.sql.dialect.name == "postgresql" { try await tx.sql.raw("SELECT pg_advisory_xact_lock(74052001)").run() }
+            if tx.sql.dialect.name == "postgresql" {
+                try await tx.sql.raw("SELECT pg_advisory_xact_lock(74052001)").run()
+            }
             let checked = try await verify(on: tx, key: old, legacy: old == nil)
             if let broken = checked.firstBreak { throw BrokenTrail(broken: broken, count: checked.count) }
             var previous = AuditChain.genesis, after = Int64.min, count = 0
@@ -165,7 +178,8 @@ enum AuditLog {
                     var entry = row.entry
                     entry.previousHash = previous
                     previous = entry.hash(key: new)
-                    try await tx.sql.update("audit_log").set("previous_hash", to: entry.previousHash).set("hash", to: previous)
+                    try await tx.sql.update("audit_log").set("previous_hash", to: entry.previousHash)
+                        .set("hash", to: previous)
                         .where("sequence", .equal, row.sequence).run()
                     count += 1
                 }

@@ -40,7 +40,8 @@ struct CaseController: Sendable {
         let cipher = req.site.cipher
         let id = try await req.db.write { tx in
             let id = try await CaseStore.open(new, by: viewer.email, now: now, cipher: cipher, on: tx)
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "case.open", recordType: "case", recordID: id),
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "case.open", recordType: "case",
+                                                 recordID: id),
                                       now: now, on: tx)
             return id
         }
@@ -67,8 +68,10 @@ struct CaseController: Sendable {
         let actor = try req.account.email, now = req.site.clock.now()
         let notes = String(form.raw("notes").prefix(100_000)), cipher = req.site.cipher
         try await req.db.write { tx in
-            try await CaseStore.update(file.id, label: label, risk: risk, notes: notes, by: actor, now: now, cipher: cipher, on: tx)
-            try await AuditLog.record(AuditEvent(actor: actor, action: "case.update", recordType: "case", recordID: file.id),
+            try await CaseStore.update(file.id, label: label, risk: risk, notes: notes, by: actor, now: now,
+                                       cipher: cipher, on: tx)
+            try await AuditLog.record(AuditEvent(actor: actor, action: "case.update", recordType: "case",
+                                                 recordID: file.id),
                                       now: now, on: tx)
         }
         return req.redirect(to: OfficeRoute.caseFile(id: file.id).path + "?notice=saved", redirectType: .normal)

@@ -110,8 +110,9 @@ enum CaseStore {
                 .where("id", .equal, id).where("status", .equal, from.rawValue).run()
             let detail = stored.map { " (outcome: \($0.label))" } ?? ""
             try await Timeline.add("Status: \(from.label) → \(to.label)\(detail)", actor: actor, case: id, now: now, on: tx)
+            let change = "\(from.rawValue) → \(to.rawValue)\(stored.map { " (\($0.rawValue))" } ?? "")"
             try await AuditLog.record(AuditEvent(actor: actor, action: "case.status", recordType: "case", recordID: id,
-                                                 detail: "\(from.rawValue) → \(to.rawValue)\(stored.map { " (\($0.rawValue))" } ?? "")"), now: now, on: tx)
+                                                 detail: change), now: now, on: tx)
         }
         return .success(())
     }

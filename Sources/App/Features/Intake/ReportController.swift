@@ -45,7 +45,8 @@ struct ReportController: RouteCollection {
         // The case and its audit entry commit together; the write gate means no other writer can fail it.
         try await req.db.write { tx in
             let id = try await CaseStore.open(new, by: "reporter", now: now, cipher: cipher, on: tx)
-            try await AuditLog.record(AuditEvent(actor: "anonymous", action: "case.report", recordType: "case", recordID: id),
+            try await AuditLog.record(AuditEvent(actor: "anonymous", action: "case.report", recordType: "case",
+                                                 recordID: id),
                                       now: now, on: tx)
         }
         return page(ReportPages.thanks(code: code), req)
@@ -92,9 +93,12 @@ struct ReportController: RouteCollection {
         guard errors.isEmpty else { return show(file, code: code, notice: nil, errors: errors, req) }
         let now = req.site.clock.now(), cipher = req.site.cipher
         try await req.db.write { tx in
-            if !text.isEmpty { try await CaseRecords.addMessage(text, fromReporter: true, author: "reporter", to: file.id, now: now, cipher: cipher, on: tx) }
-            for upload in uploads { try await CaseRecords.addAttachment(upload, by: "reporter", to: file.id, now: now, cipher: cipher, on: tx) }
-            try await AuditLog.record(AuditEvent(actor: "anonymous", action: "case.report.add", recordType: "case", recordID: file.id),
+            if !text.isEmpty { try await CaseRecords.addMessage(text, fromReporter: true, author: "reporter",
+                                                                to: file.id, now: now, cipher: cipher, on: tx) }
+            for upload in uploads { try await CaseRecords.addAttachment(upload, by: "reporter", to: file.id, now: now,
+                                                                        cipher: cipher, on: tx) }
+            try await AuditLog.record(AuditEvent(actor: "anonymous", action: "case.report.add", recordType: "case",
+                                                 recordID: file.id),
                                       now: now, on: tx)
         }
         let updated = try await CaseStore.find(file.id, cipher: cipher, on: req.db) ?? file

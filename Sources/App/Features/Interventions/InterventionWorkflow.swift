@@ -68,7 +68,8 @@ enum InterventionWorkflow {
             }
             try await tx.sql.update("interventions").set("reference", to: code).where("id", .equal, i.id).run()
             try await Timeline.add("\(i.role) approved: \(code!)", actor: approver, case: file.id, now: now, on: tx)
-            try await AuditLog.record(AuditEvent(actor: approver, action: "intervention.approve", recordType: "intervention",
+            try await AuditLog.record(AuditEvent(actor: approver, action: "intervention.approve",
+                                                 recordType: "intervention",
                                                  recordID: i.id, detail: code!), now: now, on: tx)
             return code
         }

@@ -80,10 +80,15 @@ struct EditorialController: Sendable {
             let status: HTTPStatus = context.errors.isEmpty ? .ok : .unprocessableEntity
             return try await EditorialPages.form(context, viewer: viewer, csrf: CSRF.token(for: req)).encodeResponse(status: status, for: req)
         }
-        try await EditorialStore.save(publication, status: target, publishAt: target == .scheduled ? publishAt : nil, now: now, on: req.db)
         let verb = current == nil ? "create" : (target != current!.status ? (target == .published ? "publish" : (target == .draft ? "unpublish" : "schedule")) : "update")
         let detail = target == .scheduled ? "scheduled for \(iso8601(seconds: publishAt!))" : target.label.lowercased()
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "publication.\(verb)", recordType: "publication", recordID: id, detail: detail), now: now, on: req.db)
+        let status = target, at = target == .scheduled ? publishAt : nil
+        try await req.db.write { tx in
+            try await EditorialStore.save(publication, status: status, publishAt: at, now: now, on: tx)
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "publication.\(verb)",
+                                                 recordType: "publication",
+                                                 recordID: id, detail: detail), now: now, on: tx)
+        }
         req.site.contentWatcher.invalidate()
         return req.redirect(to: OfficeRoute.publication(id: id).path + "?saved=1", redirectType: .normal)
     }

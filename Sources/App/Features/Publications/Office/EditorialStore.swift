@@ -94,9 +94,12 @@ enum EditorialStore {
             SELECT id FROM publications WHERE status = 'scheduled' AND publish_at <= \(bind: Int64(now.timeIntervalSince1970))
             """).all(decoding: IDRow.self).map(\.id)
         for id in due {
-            try await setStatus(id, .published, publishAt: nil, now: now, on: db)
-            try await AuditLog.record(AuditEvent(actor: "system", action: "publication.publish", recordType: "publication", recordID: id,
-                                                 detail: "scheduled time reached"), now: now, on: db)
+            try await db.write { tx in
+                try await setStatus(id, .published, publishAt: nil, now: now, on: tx)
+                try await AuditLog.record(AuditEvent(actor: "system", action: "publication.publish",
+                                                     recordType: "publication",
+                                                     recordID: id, detail: "scheduled time reached"), now: now, on: tx)
+            }
         }
         return due
     }
