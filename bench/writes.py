@@ -74,5 +74,5 @@ if len(sys.argv) > 5:
         t.join()
     seconds = time.perf_counter() - start
     total = clients * each
-    print(f"app, release, FULL: {total} reports by {clients} clients in {seconds:.1f} s = {total / seconds:.0f} reports/s; "
-          f"statuses {statuses}")
+    print(f"app, release, FULL: {total} reports by {clients} clients in {seconds:.1f} s = "
+          f"{total / seconds:.0f} reports/s; statuses {statuses}")

@@ -38,7 +38,8 @@ import Vapor
             try await Self.plainChain(from: 3, on: app.db)
             #expect(try await AuditLog.verify(on: app.db).firstBreak == .altered(sequence: 3))
 
-            // An old trail: every hash the plain SHA-256 of the chain. Re-chained under the key, with an entry saying so.
+            // An old trail: every hash the plain SHA-256 of the chain. Re-chained under the key, with an entry
+            // saying so.
             try await Self.plainChain(from: 1, on: app.db)
             let oldHead = try #require(try await AuditLog.head(on: app.db))
             #expect(try await AuditLog.verify(on: app.db, legacy: true).firstBreak == nil)
@@ -59,7 +60,8 @@ import Vapor
             let anchor = try #require(try await AuditLog.head(on: app.db))
             #expect(try await AuditLog.rekey(from: old, to: new, now: testClock.now(), on: app.db) == 5)
             #expect(try await AuditLog.verify(on: app.db, key: newKey).summary == (6, nil))
-            #expect(try await AuditLog.verify(on: app.db).firstBreak == .altered(sequence: 1), "the old key no longer verifies")
+            #expect(try await AuditLog.verify(on: app.db).firstBreak == .altered(sequence: 1),
+                    "the old key no longer verifies")
             let anchored = try await AuditLog.verify(on: app.db, key: newKey, anchor: anchor)
             #expect(anchored.firstBreak == nil && anchored.anchorRechainedAt == 6)
 
