@@ -187,18 +187,116 @@ def user_commands_and_audit_verification():
 def key_is_guarded_and_rotates():
     from key import key_guard_and_rotation
     key_guard_and_rotation(BIN, WORK, run, check)
+def audit_fields(row):
+    """An entry's fields serialised as AuditEntry does: each prefixed by its UTF-8 length."""
+    return "|".join(f"{len(str(v).encode())}:{v}" for v in row)
+
+
+def sha256_rechain(connection, start):
+    """What an attacker who can write the database but has not the key does: recompute plain SHA-256 hashes."""
+    import hashlib
+    rows = connection.execute("SELECT sequence, at, actor, action, record_type, record_id, detail, address, hash "
+                              "FROM audit_log ORDER BY sequence").fetchall()
+    previous = "0" * 64
+    for row in rows:
+        if row[0] >= start:
+            digest = hashlib.sha256(audit_fields(list(row[:8]) + [previous]).encode()).hexdigest()
+            connection.execute("UPDATE audit_log SET previous_hash = ?, hash = ? WHERE sequence = ?", (previous, digest, row[0]))
+            previous = digest
+        else:
+            previous = row[8]
+    connection.execute("UPDATE audit_head SET sequence = ?, hash = ? WHERE id = 1", (rows[-1][0], previous))
+    return f"{rows[-1][0]}:{previous}"
+
+
+def copy_database(source, target):
+    import sqlite3
+    with sqlite3.connect(source) as a, sqlite3.connect(target) as b:
+        a.backup(b)
+    import shutil
+    shutil.copy(source + ".key", target + ".key")
+
+
+def audit_chain_is_keyed_anchored_and_upgraded():
+    import sqlite3
+    db = os.path.join(WORK, "chain.sqlite")
+    user = lambda *args: run(["user", *args], DATABASE_URL=db)
+    check(user("create", "--email", "admin@example.org", "--role", "administrator").returncode == 0, "create")
+    for action in ["disable", "enable", "disable"]:
+        check(user(action, "--email", "admin@example.org").returncode == 0, action)
+    head = run(["audit", "head"], DATABASE_URL=db)
+    check(head.returncode == 0, head.stderr)
+    anchor = head.stdout.strip().splitlines()[-1]
+    check(anchor.split(":")[0] == "4" and len(anchor.split(":")[1]) == 64, f"head {anchor!r}")
+    at_anchor = run(["audit", "verify", "--head", anchor], DATABASE_URL=db)
+    check(at_anchor.returncode == 0 and "0 entries follow it" in at_anchor.stdout, at_anchor.stdout + at_anchor.stderr)
+    check(user("enable", "--email", "admin@example.org").returncode == 0, "enable")
+    later = run(["audit", "verify", "--head", anchor], DATABASE_URL=db)
+    check(later.returncode == 0 and "1 entries follow it, up to #5" in later.stdout, later.stdout)
+    for bad in ["4", "4:xyz", "four:" + "0" * 64]:
+        refused = run(["audit", "verify", "--head", bad], DATABASE_URL=db)
+        check(refused.returncode != 0 and "is not SEQ:HASH" in refused.stderr, refused.stderr)
+
+    # An attacker rewrites entry 2 and recomputes the unkeyed hashes after it, head included: verify names the entry.
+    forged = os.path.join(WORK, "forged.sqlite")
+    copy_database(db, forged)
+    with sqlite3.connect(forged) as connection:
+        connection.execute("UPDATE audit_log SET actor = 'someone@example.org' WHERE sequence = 2")
+        sha256_rechain(connection, 2)
+    broken = run(["audit", "verify"], DATABASE_URL=forged)
+    check(broken.returncode == 1 and "entry #2 was altered" in broken.stderr, broken.stdout + broken.stderr)
+
+    # The trail cut after entry 3, the head moved back with it: every remaining link holds; the anchor catches it.
+    cut = os.path.join(WORK, "cut.sqlite")
+    copy_database(db, cut)
+    with sqlite3.connect(cut) as connection:
+        (hash3,) = connection.execute("SELECT hash FROM audit_log WHERE sequence = 3").fetchone()
+        connection.execute("DELETE FROM audit_log WHERE sequence > 3")
+        connection.execute("UPDATE audit_head SET sequence = 3, hash = ? WHERE id = 1", (hash3,))
+    check(run(["audit", "verify"], DATABASE_URL=cut).returncode == 0, "without an anchor a clean cut looks intact")
+    caught = run(["audit", "verify", "--head", anchor], DATABASE_URL=cut)
+    check(caught.returncode == 1 and "the trail ends at entry #3 but entry #4 was written" in caught.stderr, caught.stderr)
+
+    # An old trail (plain SHA-256, before migration 026) is verified and re-chained once under the key; an anchor
+    # taken from the old trail still verifies, through the re-chaining entry.
+    old = os.path.join(WORK, "old.sqlite")
+    copy_database(db, old)
+    with sqlite3.connect(old) as connection:
+        old_head = sha256_rechain(connection, 1)
+        connection.execute("DELETE FROM _fluent_migrations WHERE name LIKE '%KeyAuditChain'")
+        connection.execute("ALTER TABLE login_attempts DROP COLUMN attempt")
+    broken_old = os.path.join(WORK, "broken-old.sqlite")
+    copy_database(old, broken_old)
+    upgraded = run(["audit", "verify", "--head", old_head], DATABASE_URL=old)
+    check(upgraded.returncode == 0 and "intact: 6 entries" in upgraded.stdout and "re-chained under a new key at entry #6"
+          in upgraded.stdout, upgraded.stdout + upgraded.stderr)
+    with sqlite3.connect(old) as connection:
+        last = connection.execute("SELECT action, detail FROM audit_log ORDER BY sequence DESC LIMIT 1").fetchone()
+    check(last[0] == "audit.rechain" and f"was {old_head}" in last[1], f"{last}")
+    # ... and after the upgrade, recomputing SHA-256 hashes no longer passes.
+    with sqlite3.connect(old) as connection:
+        connection.execute("UPDATE audit_log SET detail = 'nothing' WHERE sequence = 3")
+        sha256_rechain(connection, 3)
+    check("entry #3 was altered" in run(["audit", "verify"], DATABASE_URL=old).stderr, "keyed after the upgrade")
+    # A broken old trail is not re-chained (that would launder the edit): the upgrade stops and names the break.
+    with sqlite3.connect(broken_old) as connection:
+        connection.execute("UPDATE audit_log SET detail = 'edited' WHERE sequence = 2")
+    refused = run(["audit", "verify"], DATABASE_URL=broken_old)
+    check(refused.returncode != 0 and "entry #2 was altered" in refused.stdout + refused.stderr
+          and "it was not re-chained" in refused.stdout + refused.stderr, refused.stdout + refused.stderr)
 
 
 TESTS = [import_reports_bad_lines_and_exits_non_zero, serve_loads_the_demo_and_prints_its_url,
          serve_without_demo_and_bad_configuration, user_commands_and_audit_verification,
          bulletin_and_annual_report_from_the_command_line, subscribers_import_names_bad_lines,
-         key_is_guarded_and_rotates]
+         key_is_guarded_and_rotates, audit_chain_is_keyed_anchored_and_upgraded]
 import ops  # noqa: E402  backup / restore, start and stop
 TESTS += ops.TESTS
 
 if __name__ == "__main__":
     passed = failed = 0
-    for test in TESTS:
+    only = os.environ.get("CLI_TESTS")
+    for test in [t for t in TESTS if not only or t.__name__ in only.split(",")]:
         try:
             test()
             print(f"✔ {test.__name__}")

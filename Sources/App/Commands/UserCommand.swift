@@ -88,22 +88,3 @@ struct UserCommand: AsyncCommand {
         context.console.print(base + OfficeRoute.setup(token: token).path)
     }
 }
-
-/// `observatory audit verify`: checks the audit trail's hash chain; exits 1 at the first broken link.
-struct AuditCommand: AsyncCommand {
-    struct Signature: CommandSignature {
-        @Argument(name: "action", help: "verify")
-        var action: String
-    }
-
-    var help: String { "Checks that no entry of the audit trail was altered or deleted." }
-
-    func run(using context: CommandContext, signature: Signature) async throws {
-        guard signature.action == "verify" else { throw UserCommand.Failure(description: "audit: unknown action “\(signature.action)”; use verify") }
-        let app = context.application
-        try await app.autoMigrate()
-        let (count, broken) = try await AuditLog.verify(on: app.db)
-        if let broken { throw UserCommand.Failure(description: "The audit trail is broken: \(broken.description) (\(count) entries read).") }
-        context.console.print("The audit trail is intact: \(count) entries, each linked to the one before.")
-    }
-}

@@ -29,6 +29,7 @@ enum Migrations {
         CreateFourEyes(),               // 023
         SealOutboxErrors(cipher: cipher),   // 024
         SealBoundToRow(cipher: cipher), // 025
+        KeyAuditChain(),                // 026
         CreatePublicFormLimits(),       // 028
     ] }
 }

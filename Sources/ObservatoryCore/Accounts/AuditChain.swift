@@ -1,3 +1,6 @@
+import Crypto
+import Foundation
+
 /// One entry of the audit trail. Each entry carries the hash of the one before it, so altering or deleting
 /// any entry breaks the chain at that point (`AuditChain.verify`).
 public struct AuditEntry: Sendable, Equatable {
@@ -22,11 +25,26 @@ public struct AuditEntry: Sendable, Equatable {
         self.recordID = recordID; self.detail = detail; self.address = address; self.previousHash = previousHash
     }
 
-    /// SHA-256 over every field, each prefixed by its length so no two entries can serialise alike.
-    public var hash: String {
+    /// Every field, each prefixed by its length so no two entries can serialise alike.
+    var serialised: String {
         let fields = [String(sequence), at, actor, action, recordType, recordID, detail, address, previousHash]
-        return sha256Hex(fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|"))
+        return fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
     }
+
+    /// The legacy, unkeyed hash (SHA-256 of the fields): anyone who can write the database can recompute it.
+    /// Only trails written before the chain was keyed use it (`AuditChain.Scheme.sha256`).
+    public var hash: String { sha256Hex(serialised) }
+
+    /// The keyed hash: HMAC-SHA256 of the fields under the audit-chain key, which lives outside the database,
+    /// so a database writer without the key cannot make an edited entry verify.
+    public func hash(key: SymmetricKey) -> String {
+        Data(HMAC<SHA256>.authenticationCode(for: Array(serialised.utf8), using: key)).map { String(format: "%02x",
+                                                                                                    $0) }
+            .joined()
+    }
+
+    /// The hash under a scheme: keyed when a key is given, the legacy SHA-256 otherwise.
+    public func hash(key: SymmetricKey?) -> String { key.map { hash(key: $0) } ?? hash }
 }
 
 /// Checks a whole audit trail, in order of sequence.
@@ -42,8 +60,16 @@ public enum AuditChain {
         /// The trail ends before the last entry ever written: entries at the end were deleted.
         case truncated(lastStored: Int64?, expected: Int64)
 
+        /// The entry at the anchor (`--head SEQ:HASH`) does not hold the anchored hash: the trail up to it was
+        /// rewritten.
+        case anchorMismatch(sequence: Int64)
+        /// The trail skips the anchored entry: it was deleted.
+        case anchorMissing(sequence: Int64)
+
         public var description: String {
             switch self {
+            case .anchorMismatch(let n): "entry #\(n) does not hold the anchored hash: the trail up to it was rewritten"
+            case .anchorMissing(let n): "entry #\(n), the anchor, is missing: it was deleted"
             case .altered(let n): "entry #\(n) was altered: its content no longer matches its hash"
             case .unlinked(let n, let after): "entry #\(n) does not follow entry #\(after.map(String.init) ?? "none"): entries between were deleted or inserted"
             case .truncated(let last, let expected): "the trail ends at entry #\(last.map(String.init) ?? "none") but entry #\(expected) was written: entries at the end were deleted"
@@ -51,25 +77,44 @@ public enum AuditChain {
         }
     }
 
-    /// Incremental verifier: feed entries in order, with their stored hashes.
+    /// The key the chain is computed with: `FieldCipher.derivedKey(purpose: "audit-chain")`.
+    public static let keyPurpose = "audit-chain"
+
+    /// Incremental verifier: feed entries in order, with their stored hashes. With a key, each hash must be the
+    /// entry's HMAC under that key; without one (a trail from before the chain was keyed), its plain SHA-256.
     public struct Verifier: Sendable {
         public private(set) var count = 0
         public private(set) var lastSequence: Int64? = nil
-        private var lastHash = AuditChain.genesis
+        public private(set) var lastHash = AuditChain.genesis
         public private(set) var firstBreak: Break? = nil
+        /// The anchor to meet on the way (`audit verify --head SEQ:HASH`), and whether it was met.
+        public private(set) var anchor: Anchor? = nil
+        public private(set) var anchorMet = false
+        private let key: SymmetricKey?
 
-        public init() {}
+        public init(key: SymmetricKey? = nil, anchor: Anchor? = nil) { self.key = key; self.anchor = anchor }
 
         public mutating func check(_ entry: AuditEntry, storedHash: String) {
             count += 1
             defer { lastSequence = entry.sequence; lastHash = storedHash }
             guard firstBreak == nil else { return }
-            if entry.hash != storedHash { firstBreak = .altered(sequence: entry.sequence) }
+            if let anchor, entry.sequence == anchor.sequence {
+                if storedHash != anchor.hash { firstBreak = .anchorMismatch(sequence: anchor.sequence) }
+                else { anchorMet = true }
+                if firstBreak != nil { return }
+            } else if let anchor, !anchorMet, entry.sequence > anchor.sequence {
+                firstBreak = .anchorMissing(sequence: anchor.sequence)
+                return
+            }
+            if entry.hash(key: key) != storedHash { firstBreak = .altered(sequence: entry.sequence) }
             else if entry.previousHash != lastHash { firstBreak = .unlinked(sequence: entry.sequence, after: lastSequence) }
         }
 
         /// Call at the end with the head recorded apart from the trail (sequence and hash of the last entry written).
         public mutating func finish(expectedHead: (sequence: Int64, hash: String)?) -> Break? {
+            if firstBreak == nil, let anchor, !anchorMet {
+                firstBreak = .truncated(lastStored: lastSequence, expected: anchor.sequence)
+            }
             if firstBreak == nil, let head = expectedHead, head.sequence != lastSequence || head.hash != lastHash {
                 firstBreak = (lastSequence ?? 0) < head.sequence ? .truncated(lastStored: lastSequence, expected: head.sequence)
                                                                 : .unlinked(sequence: lastSequence ?? 0, after: head.sequence)
@@ -77,6 +122,23 @@ public enum AuditChain {
             return firstBreak
         }
     }
+}
+
+/// A head recorded elsewhere (`observatory audit head`): the sequence and hash of an entry.
+public struct Anchor: Sendable, Equatable, CustomStringConvertible {
+    public var sequence: Int64
+    public var hash: String
+    public init(sequence: Int64, hash: String) { self.sequence = sequence; self.hash = hash }
+
+    /// `SEQ:HASH`, as `audit head` prints it; nil names nothing.
+    public init?(_ text: String) {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let sequence = Int64(parts[0]), sequence > 0, parts[1].count == 64,
+              parts[1].allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+        self.sequence = sequence; self.hash = String(parts[1])
+    }
+
+    public var description: String { "\(sequence):\(hash)" }
 }
 
 /// `2026-11-23T20:41:00Z` for a number of seconds since 1970.

@@ -8,7 +8,7 @@ enum AccountSecrets {
     /// Replaces the account's recovery codes with `count` new ones and returns them (shown once).
     static func newRecoveryCodes(for userID: String, count: Int = 10, on db: any Database) async throws -> [String] {
         let codes = RecoveryCode.generate(count: count)
-        try await db.transaction { tx in
+        try await db.write { tx in
             try await tx.sql.delete(from: "recovery_codes").where("user_id", .equal, userID).run()
             let insert = tx.sql.insert(into: "recovery_codes").columns("user_id", "code_hash", "used_at")
             for code in codes { insert.values(userID, RecoveryCode.hash(code), nil as Int64?) }
@@ -40,7 +40,7 @@ enum AccountSecrets {
                         on db: any Database) async throws -> String {
         let token = randomToken()
         let at = Int64(now.timeIntervalSince1970)
-        try await db.transaction { tx in
+        try await db.write { tx in
             try await tx.sql.update("account_links").set("used_at", to: at).where("user_id", .equal, userID).where("used_at", .is, SQLLiteral.null).run()
             try await tx.sql.insert(into: "account_links").columns("token_hash", "user_id", "purpose", "expires_at", "used_at")
                 .values(sha256Hex(token), userID, purpose.rawValue, at + seconds, nil as Int64?).run()

@@ -25,8 +25,11 @@ struct LoginController: Sendable {
         let form = req.form, now = req.site.clock.now(), address = req.clientAddress
         let email = AccountStore.normalise(email: form["email"])
         let actor = AccountStore.isPlausible(email: email) ? email : "anonymous"
-        if try await LoginThrottle.isBlocked(email: email, address: address, now: now, on: req.db) {
-            try await AuditLog.record(AuditEvent(actor: actor, action: "login.blocked", detail: "too many failed attempts", address: address), now: now, on: req.db)
+        // Counted and reserved in one step before the password is checked (see `LoginThrottle`).
+        let blocked = AuditEvent(actor: actor, action: "login.blocked", detail: "too many failed attempts",
+                                 address: address)
+        guard let attempt = try await LoginThrottle.reserve(email: email, address: address, now: now, blocked: blocked,
+                                                            on: req.db) else {
             let page = try await LoginPages.login(email: email, next: form["next"],
                 error: "Too many failed sign-ins for this account or from this address. Wait 15 minutes, then try again.", req: req)
             return try await page.encodeResponse(status: .tooManyRequests, for: req)
@@ -35,28 +38,43 @@ struct LoginController: Sendable {
         let hash = try await req.site.storedOrDummyHash(account?.passwordHash, req)
         let matches = try await req.password.async.verify(form.raw("password"), created: hash)
         guard let account, matches, account.passwordHash != nil, !account.disabled else {
-            try await LoginThrottle.recordFailure(email: email, address: address, now: now, on: req.db)
             let why = account == nil ? "unknown account" : (account!.disabled ? "account disabled" : "wrong password")
-            try await AuditLog.record(AuditEvent(actor: actor, action: "login.failure", detail: why, address: address), now: now, on: req.db)
+            try await LoginThrottle.failed(attempt, AuditEvent(actor: actor, action: "login.failure", detail: why,
+                                                               address: address),
+                                           now: now, on: req.db)
             let page = try await LoginPages.login(email: email, next: form["next"], error: "The e-mail address or the password is not right.", req: req)
             return try await page.encodeResponse(status: .unauthorized, for: req)
         }
         let stage: SignInSession.Stage = account.hasSecondFactor ? .secondFactor : (account.needsSecondFactor ? .enrol : .signedIn)
-        if let old = req.signedIn?.session { try await SessionStore.end(old.id, on: req.db) }
-        let token = try await SessionStore.start(userID: account.id, stage: stage, now: now, on: req.db)
+        let old = req.signedIn?.session
+        let event: AuditEvent
+        switch stage {
+        case .secondFactor:
+            event = AuditEvent(actor: account.email, action: "login.password",
+                               detail: "password accepted; waiting for the one-time code", address: address)
+        case .enrol:
+            event = AuditEvent(actor: account.email, action: "login.success", detail: "must set up a second factor",
+                               address: address)
+        case .signedIn:
+            event = AuditEvent(actor: account.email, action: "login.success", detail: "password", address: address)
+        }
+        // The session, the throttle and the audit entry change together.
+        let token = try await req.db.write { tx in
+            if let old { try await SessionStore.end(old.id, on: tx) }
+            let token = try await SessionStore.start(userID: account.id, stage: stage, now: now, on: tx)
+            try await LoginThrottle.release(attempt, on: tx)
+            if stage != .secondFactor { try await LoginThrottle.recordSuccess(email: email, on: tx) }
+            try await AuditLog.record(event, now: now, on: tx)
+            return token
+        }
         let target: String
         switch stage {
         case .secondFactor:
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.password", detail: "password accepted; waiting for the one-time code", address: address), now: now, on: req.db)
             let next = RedirectTarget.sameSite(form["next"]).map { [("next", $0)] } ?? []
             target = OfficeRoute.loginCode.path + SiteRoute.query(next)
         case .enrol:
-            try await LoginThrottle.recordSuccess(email: email, on: req.db)
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.success", detail: "must set up a second factor", address: address), now: now, on: req.db)
             target = OfficeRoute.twoFactor.path
         case .signedIn:
-            try await LoginThrottle.recordSuccess(email: email, on: req.db)
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.success", detail: "password", address: address), now: now, on: req.db)
             target = RedirectTarget.sameSite(form["next"], fallback: OfficeRoute.dashboard.path)
         }
         let response = req.redirect(within: target)
@@ -71,8 +89,11 @@ struct LoginController: Sendable {
     @Sendable func code(req: Request) async throws -> Response {
         let signedIn = req.signedIn!, account = signedIn.account
         let now = req.site.clock.now(), address = req.clientAddress, typed = req.form["code"]
-        if try await LoginThrottle.isBlocked(email: account.email, address: address, now: now, on: req.db) {
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.blocked", detail: "too many failed codes", address: address), now: now, on: req.db)
+        let blocked = AuditEvent(actor: account.email, action: "login.blocked", detail: "too many failed codes",
+                                 address: address)
+        guard let attempt = try await LoginThrottle.reserve(email: account.email, address: address, now: now,
+                                                            blocked: blocked,
+                                                            on: req.db) else {
             return try await LoginPages.code(error: "Too many wrong codes. Wait 15 minutes, then try again.", req: req).encodeResponse(status: .tooManyRequests, for: req)
         }
         var how: String? = nil
@@ -84,14 +105,20 @@ struct LoginController: Sendable {
             how = "password and recovery code (\(try await AccountSecrets.unusedRecoveryCodes(for: account.id, on: req.db)) left)"
         }
         guard let how else {
-            try await LoginThrottle.recordFailure(email: account.email, address: address, now: now, on: req.db)
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.failure", detail: "wrong or reused one-time code", address: address), now: now, on: req.db)
+            let failure = AuditEvent(actor: account.email, action: "login.failure",
+                                     detail: "wrong or reused one-time code",
+                                     address: address)
+            try await LoginThrottle.failed(attempt, failure, now: now, on: req.db)
             return try await LoginPages.code(error: "This code is not right, or it was already used. Wait for the next code and try again.", req: req)
                 .encodeResponse(status: .unauthorized, for: req)
         }
-        try await LoginThrottle.recordSuccess(email: account.email, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: account.email, action: "login.success", detail: how, address: address), now: now, on: req.db)
-        let token = try await SessionStore.advance(signedIn.session, to: .signedIn, now: now, on: req.db)
+        let token = try await req.db.write { tx in
+            try await LoginThrottle.release(attempt, on: tx)
+            try await LoginThrottle.recordSuccess(email: account.email, on: tx)
+            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.success", detail: how,
+                                                 address: address), now: now, on: tx)
+            return try await SessionStore.advance(signedIn.session, to: .signedIn, now: now, on: tx)
+        }
         let next = req.query[String.self, at: "next"] ?? ""
         let response = req.redirect(within: next, fallback: OfficeRoute.dashboard.path)
         req.setSessionCookie(token, on: response)
@@ -100,8 +127,11 @@ struct LoginController: Sendable {
 
     @Sendable func logout(req: Request) async throws -> Response {
         if let signedIn = req.signedIn {
-            try await SessionStore.end(signedIn.session.id, on: req.db)
-            try await AuditLog.record(AuditEvent(actor: signedIn.account.email, action: "logout"), now: req.site.clock.now(), on: req.db)
+            let now = req.site.clock.now()
+            try await req.db.write { tx in
+                try await SessionStore.end(signedIn.session.id, on: tx)
+                try await AuditLog.record(AuditEvent(actor: signedIn.account.email, action: "logout"), now: now, on: tx)
+            }
         }
         let response = req.redirect(within: OfficeRoute.login(next: nil).path)
         req.clearSessionCookie(on: response)

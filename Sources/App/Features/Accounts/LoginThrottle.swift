@@ -4,6 +4,12 @@ import SQLKit
 
 /// Limits failed sign-ins per account and per client address, in the database so every instance counts
 /// the same attempts.
+///
+/// An attempt is reserved before the password (or code) is checked: counting the failures in the window and
+/// inserting the reservation happen in one write transaction (the SQLite write gate, an advisory lock on
+/// PostgreSQL), so forty simultaneous attempts cannot all be checked against a count of zero — exactly as many
+/// as the limit leaves are checked, the rest are refused. A reservation counts as a failure until the attempt
+/// succeeds, when it is released (so an honest sign-in never counts against its account).
 enum LoginThrottle {
     static let window: Int64 = 15 * 60
     static let perAccount = 5
@@ -25,12 +31,35 @@ enum LoginThrottle {
             .first(decoding: Row.self)?.n ?? 0
     }
 
-    static func recordFailure(email: String, address: String, now: Date, on db: any Database) async throws {
-        let at = Int64(now.timeIntervalSince1970)
-        try await db.sql.insert(into: "login_attempts").columns("key", "at")
-            .values(accountKey(email), at).values(addressKey(address), at).run()
-        // Old attempts are of no use; drop them as we go.
-        try await db.sql.delete(from: "login_attempts").where("at", .lessThan, at - 86_400).run()
+    /// Counts and reserves in one step: the attempt's id when it may be checked, or nil when the account or the
+    /// address is locked — then `blocked` is audited in the same transaction.
+    static func reserve(email: String, address: String, now: Date, blocked: AuditEvent,
+                        on db: any Database) async throws -> String? {
+        try await db.write { tx in
+            if tx.sql.dialect.name == "postgresql" {
+                try await tx.sql.raw("SELECT pg_advisory_xact_lock(74052002)").run()
+            }
+            if try await isBlocked(email: email, address: address, now: now, on: tx) {
+                try await AuditLog.record(blocked, now: now, on: tx)
+                return nil
+            }
+            let attempt = RandomID.make("attempt"), at = Int64(now.timeIntervalSince1970)
+            try await tx.sql.insert(into: "login_attempts").columns("key", "at", "attempt")
+                .values(accountKey(email), at, attempt).values(addressKey(address), at, attempt).run()
+            // Old attempts are of no use; drop them as we go.
+            try await tx.sql.delete(from: "login_attempts").where("at", .lessThan, at - 86_400).run()
+            return attempt
+        }
+    }
+
+    /// The reserved attempt failed: it stays counted, and the failure is audited.
+    static func failed(_ attempt: String, _ event: AuditEvent, now: Date, on db: any Database) async throws {
+        try await AuditLog.record(event, now: now, on: db)
+    }
+
+    /// The reserved attempt passed this step: it no longer counts (call inside the write that records the step).
+    static func release(_ attempt: String, on db: any Database) async throws {
+        try await db.sql.delete(from: "login_attempts").where("attempt", .equal, attempt).run()
     }
 
     /// A successful sign-in clears the account's count (not the address's).

@@ -30,22 +30,23 @@ enum Reauthentication {
     /// Checks the current password typed in the form, before `what` ("change the password") is done.
     static func check(_ req: Request, _ account: Account, to what: String) async throws -> Outcome {
         let now = req.site.clock.now(), address = req.clientAddress
-        if try await LoginThrottle.isBlocked(email: account.email, address: address, now: now, on: req.db) {
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.blocked", recordType: "user",
-                                                 recordID: account.id, detail: "too many failed attempts; to \(what)",
-                                                 address: address), now: now, on: req.db)
+        // Counted before the password is checked, in one step with the lock test (as at sign-in).
+        let blocked = AuditEvent(actor: account.email, action: "login.blocked", recordType: "user",
+                                 recordID: account.id, detail: "too many failed attempts; to \(what)", address: address)
+        guard let attempt = try await LoginThrottle.reserve(email: account.email, address: address, now: now,
+                                                            blocked: blocked, on: req.db) else {
             return .blocked("Too many failed sign-ins for this account or from this address. "
                             + "Wait 15 minutes, then try again.")
         }
         let hash = try await req.site.storedOrDummyHash(account.passwordHash, req)
         if try await req.password.async.verify(req.form.raw(field), created: hash), account.passwordHash != nil {
+            try await LoginThrottle.release(attempt, on: req.db)
             return .confirmed
         }
-        try await LoginThrottle.recordFailure(email: account.email, address: address, now: now, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: account.email, action: "login.failure", recordType: "user",
-                                             recordID: account.id, detail: "wrong password to \(what)",
-                                             address: address),
-                                  now: now, on: req.db)
+        try await LoginThrottle.failed(attempt, AuditEvent(actor: account.email, action: "login.failure",
+                                                           recordType: "user", recordID: account.id,
+                                                           detail: "wrong password to \(what)", address: address),
+                                       now: now, on: req.db)
         return .wrong("This is not your current password.")
     }
 }

@@ -45,9 +45,13 @@ struct UserAdminController: Sendable {
         guard let account else {
             return try await UserPages.new(viewer: viewer, form: form, errors: errors, csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let token = try await AccountSecrets.newLink(for: account.id, purpose: .setup, now: now, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.create", recordType: "user", recordID: account.id,
-                                             detail: "\(account.email) as \(Role.stored(account.roles))"), now: now, on: req.db)
+        let token = try await req.db.write { tx in
+            let token = try await AccountSecrets.newLink(for: account.id, purpose: .setup, now: now, on: tx)
+            let detail = "\(account.email) as \(Role.stored(account.roles))"
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.create", recordType: "user",
+                                                 recordID: account.id, detail: detail), now: now, on: tx)
+            return token
+        }
         return try await UserPages.link(viewer: viewer, account: account, url: req.publicBaseURL + OfficeRoute.setup(token: token).path,
                                         purpose: "choose a password", csrf: CSRF.token(for: req)).encodeResponse(status: .created, for: req)
     }
@@ -80,25 +84,38 @@ struct UserAdminController: Sendable {
         if let error {
             return try await UserPages.show(viewer: viewer, account: account, error: error, csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        try await AccountStore.update(account.id, roles: roles, organisationID: organisation, disabled: disabled, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.update", recordType: "user", recordID: account.id,
-                                             detail: "roles \(Role.stored(roles)); \(disabled ? "disabled" : "enabled")"), now: now, on: req.db)
+        try await req.db.write { tx in
+            try await AccountStore.update(account.id, roles: roles, organisationID: organisation, disabled: disabled,
+                                          on: tx)
+            let detail = "roles \(Role.stored(roles)); \(disabled ? "disabled" : "enabled")"
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.update", recordType: "user",
+                                                 recordID: account.id, detail: detail), now: now, on: tx)
+        }
         return req.redirect(within: OfficeRoute.user(id: account.id).path)
     }
 
     @Sendable func resetPassword(req: Request) async throws -> Response {
         let viewer = try req.account, account = try await target(req), now = req.site.clock.now()
-        let token = try await AccountSecrets.newLink(for: account.id, purpose: .reset, now: now, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.password-reset-link", recordType: "user", recordID: account.id), now: now, on: req.db)
+        let token = try await req.db.write { tx in
+            let token = try await AccountSecrets.newLink(for: account.id, purpose: .reset, now: now, on: tx)
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.password-reset-link",
+                                                 recordType: "user",
+                                                 recordID: account.id), now: now, on: tx)
+            return token
+        }
         return try await UserPages.link(viewer: viewer, account: account, url: req.publicBaseURL + OfficeRoute.setup(token: token).path,
                                         purpose: "choose a new password", csrf: CSRF.token(for: req)).encodeResponse(for: req)
     }
 
     @Sendable func resetTwoFactor(req: Request) async throws -> Response {
         let viewer = try req.account, account = try await target(req), now = req.site.clock.now()
-        try await AccountStore.removeSecondFactor(account.id, on: req.db)
-        try await SessionStore.endAll(userID: account.id, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.two-factor-reset", recordType: "user", recordID: account.id), now: now, on: req.db)
+        try await req.db.write { tx in
+            try await AccountStore.removeSecondFactor(account.id, on: tx)
+            try await SessionStore.endAll(userID: account.id, on: tx)
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.two-factor-reset",
+                                                 recordType: "user",
+                                                 recordID: account.id), now: now, on: tx)
+        }
         return req.redirect(within: OfficeRoute.user(id: account.id).path)
     }
 }

@@ -55,7 +55,7 @@ struct AssistanceSettings: Sendable {
     }
 
     static func save(ceiling: Money, criteria: [(id: String, text: String, active: Bool)], on db: any Database) async throws {
-        try await db.transaction { tx in
+        try await db.write { tx in
             for (key, value) in [("currency", ceiling.currency), ("ceiling", String(ceiling.minorUnits))] {
                 try await tx.sql.insert(into: "assistance_settings").columns("key", "value").values(key, value)
                     .onConflict(with: ["key"]) { $0.set(excludedValueOf: "value") }.run()

@@ -63,7 +63,7 @@ enum AssistanceStore {
 
     /// New eligibility answers: earlier approvals were given on other facts, so they are withdrawn.
     static func setCriteria(_ id: String, met: Set<String>, on db: any Database) async throws {
-        try await db.transaction { tx in
+        try await db.write { tx in
             try await tx.sql.update("assistance_requests").set("criteria_met", to: met.sorted().joined(separator: ",")).where("id", .equal, id).run()
             try await tx.sql.delete(from: "assistance_approvals").where("request_id", .equal, id).run()
         }
@@ -85,7 +85,7 @@ enum AssistanceStore {
                         on db: any Database) async throws -> Result<Bool, AssistanceRules.ApprovalRefusal> {
         await writer.acquire()
         defer { writer.release() }
-        return try await db.transaction { tx in
+        return try await db.write { tx in
             let status = try await lock(r.id, on: tx) ?? .rejected
             struct A: Decodable { let approver: String }
             let approvals = try await tx.sql.raw("SELECT approver FROM assistance_approvals WHERE request_id = \(bind: r.id)").all(decoding: A.self).map(\.approver)
@@ -111,7 +111,7 @@ enum AssistanceStore {
                     cipher: FieldCipher, on db: any Database) async throws -> Result<Bool, AssistanceRules.PaymentRefusal> {
         await writer.acquire()
         defer { writer.release() }
-        return try await db.transaction { tx in
+        return try await db.write { tx in
             let status = try await lock(r.id, on: tx) ?? .rejected
             struct Total: Decodable { let total: Int64? }
             let paid = try await tx.sql.raw("SELECT CAST(SUM(amount) AS BIGINT) AS total FROM assistance_payments WHERE request_id = \(bind: r.id)").first(decoding: Total.self)?.total ?? 0

@@ -29,7 +29,8 @@ struct AuditController: Sendable {
             throw Abort(.badRequest, reason: "“\(name)” must be a date like 2026-11-23.")
         }
         let rows = try await Self.entries(filter, on: req.db)
-        let verification = req.query[String.self, at: "verify"] == "1" ? try await AuditLog.verify(on: req.db) : nil
+        let wanted = req.query[String.self, at: "verify"] == "1"
+        let verification = wanted ? try await AuditLog.verify(on: req.db).summary : nil
         return try await AuditPage.render(filter: filter, rows: rows, verification: verification, viewer: try req.account, csrf: CSRF.token(for: req))
             .encodeResponse(for: req)
     }

@@ -37,8 +37,14 @@ struct CaseController: Sendable {
             return try await CasePages.new(form, errors: errors, viewer: viewer, csrf: CSRF.token(for: req))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let id = try await CaseStore.open(new, by: viewer.email, now: now, cipher: req.site.cipher, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "case.open", recordType: "case", recordID: id), now: now, on: req.db)
+        let cipher = req.site.cipher
+        let id = try await req.db.write { tx in
+            let id = try await CaseStore.open(new, by: viewer.email, now: now, cipher: cipher, on: tx)
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "case.open", recordType: "case",
+                                                 recordID: id),
+                                      now: now, on: tx)
+            return id
+        }
         return req.redirect(within: OfficeRoute.caseFile(id: id).path)
     }
 
@@ -60,9 +66,14 @@ struct CaseController: Sendable {
             return try await Self.again(file, req, errors: ["label": "Give the case a working title of at most 300 characters."])
         }
         let actor = try req.account.email, now = req.site.clock.now()
-        try await CaseStore.update(file.id, label: label, risk: risk, notes: String(form.raw("notes").prefix(100_000)),
-                                   by: actor, now: now, cipher: req.site.cipher, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: actor, action: "case.update", recordType: "case", recordID: file.id), now: now, on: req.db)
+        let notes = String(form.raw("notes").prefix(100_000)), cipher = req.site.cipher
+        try await req.db.write { tx in
+            try await CaseStore.update(file.id, label: label, risk: risk, notes: notes, by: actor, now: now,
+                                       cipher: cipher, on: tx)
+            try await AuditLog.record(AuditEvent(actor: actor, action: "case.update", recordType: "case",
+                                                 recordID: file.id),
+                                      now: now, on: tx)
+        }
         return req.redirect(within: OfficeRoute.caseFile(id: file.id).path + "?notice=saved")
     }
 

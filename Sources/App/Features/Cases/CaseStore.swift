@@ -26,7 +26,7 @@ struct NewSource: Sendable { var description: String; var contact: String }
 enum CaseStore {
     static func open(_ new: NewCase, by actor: String, now: Date, cipher: FieldCipher, on db: any Database) async throws -> String {
         let id = RandomID.make("case")
-        try await db.transaction { tx in
+        try await db.write { tx in
             try await tx.sql.insert(into: "cases")
                 .columns("id", "status", "outcome", "country_code", "risk_level", "origin", "label_sealed", "notes_sealed",
                          "receipt_hash", "opened_at", "status_changed_at", "last_activity_at")
@@ -106,15 +106,16 @@ enum CaseStore {
                              on db: any Database) async throws -> Result<Void, CaseTransition.Refusal> {
         let checked = CaseTransition.check(from: from, to: to, outcome: outcome)
         guard case .success(let stored) = checked else { return checked.map { _ in () } }
-        try await db.transaction { tx in
+        try await db.write { tx in
             try await tx.sql.update("cases").set("status", to: to.rawValue).set("outcome", to: stored?.rawValue)
                 .set("status_changed_at", to: now.seconds).set("last_activity_at", to: now.seconds)
                 .where("id", .equal, id).where("status", .equal, from.rawValue).run()
             let detail = stored.map { " (outcome: \($0.label))" } ?? ""
             try await Timeline.add("Status: \(from.label) → \(to.label)\(detail)", actor: actor, case: id, now: now, on: tx)
+            let change = "\(from.rawValue) → \(to.rawValue)\(stored.map { " (\($0.rawValue))" } ?? "")"
+            try await AuditLog.record(AuditEvent(actor: actor, action: "case.status", recordType: "case", recordID: id,
+                                                 detail: change), now: now, on: tx)
         }
-        try await AuditLog.record(AuditEvent(actor: actor, action: "case.status", recordType: "case", recordID: id,
-                                             detail: "\(from.rawValue) → \(to.rawValue)\(stored.map { " (\($0.rawValue))" } ?? "")"), now: now, on: db)
         return .success(())
     }
 

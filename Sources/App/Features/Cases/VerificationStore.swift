@@ -10,7 +10,7 @@ enum VerificationStore {
                     cipher: FieldCipher, on db: any Database) async throws -> String {
         let id = RandomID.make("verification")
         let name = try await organisationName(organisationID, on: db) ?? organisationID
-        try await db.transaction { tx in
+        try await db.write { tx in
             try await tx.sql.insert(into: "verifications")
                 .columns("id", "case_id", "organisation_id", "shared_sealed", "asked_at", "asked_by", "expires_at")
                 .values(id, file.id, organisationID, cipher.seal(shared, in: .verificationShared, row: id), now.seconds, actor,
@@ -62,16 +62,17 @@ enum VerificationStore {
 
     static func answer(_ v: Verification, answer: VerificationAnswer, note: String, by actor: String, now: Date,
                        cipher: FieldCipher, on db: any Database) async throws {
-        try await db.transaction { tx in
+        try await db.write { tx in
             try await tx.sql.update("verifications").set("answer", to: answer.rawValue)
                 .set("note_sealed", to: cipher.seal(note, in: .verificationNote, row: v.id))
                 .set("answered_at", to: now.seconds).set("answered_by", to: actor)
                 .where("id", .equal, v.id).run()
             try await Timeline.add("\(v.organisationName) answered: \(answer.label)", actor: actor, case: v.caseID, now: now, on: tx)
             try await CaseStore.touch(v.caseID, now: now, on: tx)
+            try await AuditLog.record(AuditEvent(actor: actor, action: "verification.answer", recordType: "case",
+                                                 recordID: v.caseID,
+                                                 detail: "\(v.organisationName): \(answer.rawValue)"), now: now, on: tx)
         }
-        try await AuditLog.record(AuditEvent(actor: actor, action: "verification.answer", recordType: "case", recordID: v.caseID,
-                                             detail: "\(v.organisationName): \(answer.rawValue)"), now: now, on: db)
     }
 
     static func organisationName(_ id: String, on db: any Database) async throws -> String? {

@@ -94,7 +94,7 @@ enum FourEyesStore {
 
     static func setExemptTypes(_ types: Set<PublicationType>, by actor: String, now: Date,
         on db: any Database) async throws {
-        try await db.transaction { tx in
+        try await db.write { tx in
             try await tx.sql.raw("DELETE FROM four_eyes_exemptions").run()
             for type in types.sorted(by: { $0.rawValue < $1.rawValue }) where type != .urgentIntervention {
                 try await tx.sql.insert(into: "four_eyes_exemptions").columns("type", "set_by", "set_at")

@@ -48,10 +48,16 @@ struct ReportController: RouteCollection {
             return page(ReportPages.form(form, errors: errors, csrf: CSRF.token(for: req)), req, status: .unprocessableEntity)
         }
         let code = ReceiptCode.generate(), now = req.site.clock.now()
-        let id = try await CaseStore.open(form.newCase(receiptHash: ReceiptCode.hash(code), uploads: uploads), by: "reporter",
-                                          now: now, cipher: req.site.cipher, on: req.db)
-        if bulk { try await IntakeBulk.flag(id, now: now, on: req.db) }
-        try await AuditLog.record(AuditEvent(actor: "anonymous", action: "case.report", recordType: "case", recordID: id), now: now, on: req.db)
+        let new = form.newCase(receiptHash: ReceiptCode.hash(code), uploads: uploads), cipher = req.site.cipher
+        // The case, its bulk flag and its audit entry commit together; the write gate means no other writer can
+        // fail it.
+        try await req.db.write { tx in
+            let id = try await CaseStore.open(new, by: "reporter", now: now, cipher: cipher, on: tx)
+            if bulk { try await IntakeBulk.flag(id, now: now, on: tx) }
+            try await AuditLog.record(AuditEvent(actor: "anonymous", action: "case.report", recordType: "case",
+                                                 recordID: id),
+                                      now: now, on: tx)
+        }
         let notice = bulk && !req.files.isEmpty ? t("report.files-later") : nil
         return page(ReportPages.thanks(code: code, notice: notice), req)
     }
@@ -98,9 +104,15 @@ struct ReportController: RouteCollection {
         if let fileProblem { errors["files"] = fileProblem }
         guard errors.isEmpty else { return show(file, code: code, notice: nil, errors: errors, req) }
         let now = req.site.clock.now(), cipher = req.site.cipher
-        if !text.isEmpty { try await CaseRecords.addMessage(text, fromReporter: true, author: "reporter", to: file.id, now: now, cipher: cipher, on: req.db) }
-        for upload in uploads { try await CaseRecords.addAttachment(upload, by: "reporter", to: file.id, now: now, cipher: cipher, on: req.db) }
-        try await AuditLog.record(AuditEvent(actor: "anonymous", action: "case.report.add", recordType: "case", recordID: file.id), now: now, on: req.db)
+        try await req.db.write { tx in
+            if !text.isEmpty { try await CaseRecords.addMessage(text, fromReporter: true, author: "reporter",
+                                                                to: file.id, now: now, cipher: cipher, on: tx) }
+            for upload in uploads { try await CaseRecords.addAttachment(upload, by: "reporter", to: file.id, now: now,
+                                                                        cipher: cipher, on: tx) }
+            try await AuditLog.record(AuditEvent(actor: "anonymous", action: "case.report.add", recordType: "case",
+                                                 recordID: file.id),
+                                      now: now, on: tx)
+        }
         let updated = try await CaseStore.find(file.id, cipher: cipher, on: req.db) ?? file
         return show(updated, code: code, notice: t("report.added"), errors: [:], req)
     }

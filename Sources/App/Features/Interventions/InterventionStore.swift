@@ -12,7 +12,7 @@ enum InterventionStore {
 
     static func create(_ d: Draft, case caseID: String, by actor: String, now: Date, cipher: FieldCipher, on db: any Database) async throws -> String {
         let id = RandomID.make("intervention")
-        try await db.transaction { tx in
+        try await db.write { tx in
             try await tx.sql.insert(into: "interventions")
                 .columns("id", "case_id", "kind", "language", "follow_up_of", "translation_of", "title_sealed", "summary_sealed",
                          "body_sealed", "status", "drafted_by", "drafted_at")
@@ -25,10 +25,10 @@ enum InterventionStore {
             try await Timeline.add("\(what) drafted", actor: actor, case: caseID, now: now, on: tx)
             try await CaseStore.touch(caseID, now: now, on: tx)
             try await FourEyesStore.recordChange("intervention:\(id)", hash: ContentHash.of([d.title, d.summary,
-                d.body]), by: actor,
-                                                 now: now, on: tx)
+                d.body]), by: actor, now: now, on: tx)
+            try await AuditLog.record(AuditEvent(actor: actor, action: "intervention.draft",
+                                                 recordType: "intervention", recordID: id), now: now, on: tx)
         }
-        try await AuditLog.record(AuditEvent(actor: actor, action: "intervention.draft", recordType: "intervention", recordID: id), now: now, on: db)
         return id
     }
 
@@ -67,7 +67,7 @@ enum InterventionStore {
     /// again (the reference code stays with it).
     static func update(_ i: Intervention, title: String, summary: String, body: String, by actor: String, now: Date,
                        cipher: FieldCipher, on db: any Database) async throws {
-        try await db.transaction { db in
+        try await db.write { db in
             try await db.sql.update("interventions")
                 .set("title_sealed", to: cipher.seal(title, in: .interventionTitle, row: i.id))
                 .set("summary_sealed", to: cipher.seal(summary, in: .interventionSummary, row: i.id))

@@ -71,7 +71,7 @@ enum InterventionWorkflow {
         let today = CivilDate(daysSinceEpoch: Int(now.seconds / 86_400))
         struct Refused: Error { let refusal: FourEyes.Refusal }
         let reference: String?
-        do { reference = try await db.transaction { tx in
+        do { reference = try await db.write { tx in
             struct Claimed: Decodable { let id: String }
             // Four eyes at the moment of writing: refused if the text changed since it was read, or by the approver.
             if let refused = try await FourEyesStore.approve(i.subject, revision: i.revision, hash: version.hash,
@@ -95,11 +95,12 @@ enum InterventionWorkflow {
             }
             try await tx.sql.update("interventions").set("reference", to: code).where("id", .equal, i.id).run()
             try await Timeline.add("\(i.role) approved: \(code!)", actor: approver, case: file.id, now: now, on: tx)
+            try await AuditLog.record(AuditEvent(actor: approver, action: "intervention.approve",
+                                                 recordType: "intervention",
+                                                 recordID: i.id, detail: code!), now: now, on: tx)
             return code
         } } catch let refused as Refused { return .failure(refusal(refused.refusal)) }
         guard let reference else { return .failure(.notDraft) }
-        try await AuditLog.record(AuditEvent(actor: approver, action: "intervention.approve", recordType: "intervention",
-                                             recordID: i.id, detail: reference), now: now, on: db)
         return .success(reference)
     }
 

@@ -16,7 +16,7 @@ enum PublicationStore {
                        now: Date = Date()) async throws -> BatchResult {
         guard !batch.isEmpty else { return BatchResult() }
         let ids = batch.map(\.id)
-        return try await db.transaction { tx in
+        return try await db.write { tx in
             let sql = tx.sql
             let existing = try await existingIDs(ids, table: "publications", on: sql)
             try await upsertRows(into: "publications", columns: columns, rows: batch.map { p in [
@@ -51,7 +51,7 @@ enum PublicationStore {
 
     static func upsert(_ batch: [ArchiveOrganisation], on db: any Database, now: Date = Date()) async throws -> BatchResult {
         guard !batch.isEmpty else { return BatchResult() }
-        return try await db.transaction { tx in
+        return try await db.write { tx in
             let sql = tx.sql
             let existing = try await existingIDs(batch.map(\.id), table: "organisations", on: sql)
             try await upsertRows(into: "organisations", columns: organisationColumns, rows: batch.map { o in [

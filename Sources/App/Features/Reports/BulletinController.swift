@@ -89,7 +89,7 @@ struct BulletinOfficeController: Sendable {
         } else if changed && action != "save" {
             refusal = "Save this introduction first: a second person must approve exactly what is published and sent."
         } else if action == "approve" {
-            refusal = try await req.db.transaction { tx in
+            refusal = try await req.db.write { tx in
                 try await FourEyesStore.approve(subject, revision: Int(req.form["revision"]) ?? -1, hash: hash,
                     by: viewer.email,
                                                 fallback: nil, now: now, on: tx)

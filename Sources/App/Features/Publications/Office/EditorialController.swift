@@ -146,7 +146,7 @@ struct EditorialController: Sendable {
             return try await EditorialPages.form(context, viewer: viewer, csrf: CSRF.token(for: req)).encodeResponse(status: status, for: req)
         }
         if action == "approve" {
-            let refused = try await req.db.transaction { tx in
+            let refused = try await req.db.write { tx in
                 try await FourEyesStore.approve(EditorialFourEyes.subject(id),
                     revision: Int(req.form["revision"]) ?? -1,
                                                 hash: EditorialFourEyes.hash(publication), by: viewer.email,
@@ -164,15 +164,21 @@ struct EditorialController: Sendable {
         }
         let changed = current.map { EditorialFourEyes.hash($0.publication) != EditorialFourEyes.hash(publication) }
             ?? true
-        try await EditorialStore.save(publication, status: target, publishAt: target == .scheduled ? publishAt : nil, now: now, on: req.db)
-        if changed {
-            try await FourEyesStore.recordChange(EditorialFourEyes.subject(id),
-                hash: EditorialFourEyes.hash(publication), by: viewer.email,
-                                                 now: now, on: req.db)
-        }
         let verb = current == nil ? "create" : (target != current!.status ? (target == .published ? "publish" : (target == .draft ? "unpublish" : "schedule")) : "update")
         let detail = target == .scheduled ? "scheduled for \(iso8601(seconds: publishAt!))" : target.label.lowercased()
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "publication.\(verb)", recordType: "publication", recordID: id, detail: detail), now: now, on: req.db)
+        let status = target, at = target == .scheduled ? publishAt : nil
+        try await req.db.write { tx in
+            try await EditorialStore.save(publication, status: status, publishAt: at, now: now, on: tx)
+            if changed {
+                // A new revision by this editor: every earlier approval of the publication is void.
+                try await FourEyesStore.recordChange(EditorialFourEyes.subject(id),
+                                                     hash: EditorialFourEyes.hash(publication), by: viewer.email,
+                                                     now: now, on: tx)
+            }
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "publication.\(verb)",
+                                                 recordType: "publication",
+                                                 recordID: id, detail: detail), now: now, on: tx)
+        }
         req.site.contentWatcher.invalidate()
         return req.redirect(within: OfficeRoute.publication(id: id).path + "?saved=1")
     }

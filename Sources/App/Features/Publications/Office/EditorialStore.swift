@@ -75,7 +75,7 @@ enum EditorialStore {
 
     /// Changes only the status (and schedule), in the publication and in its facet rows.
     static func setStatus(_ id: String, _ status: EditorialStatus, publishAt: Int64?, now: Date, on db: any Database) async throws {
-        try await db.transaction { tx in
+        try await db.write { tx in
             try await tx.sql.update("publications").set("status", to: status.rawValue).set("publish_at", to: publishAt)
                 .set("updated_at", to: now).where("id", .equal, id).run()
             for table in ["publication_countries", "publication_programmes"] {
@@ -99,21 +99,25 @@ enum EditorialStore {
             // Only the exact version a second person approved goes out; anything else goes back to draft, audited.
             guard let record = try await find(id, on: db) else { continue }
             let p = record.publication
-            if let refused = try await FourEyesStore.check(EditorialFourEyes.subject(id),
-                hash: EditorialFourEyes.hash(p), fallback: nil,
-                                                           exempt: exempt.contains(p.type)
-                                                               && p.type != .urgentIntervention, on: db) {
-                try await setStatus(id, .draft, publishAt: nil, now: now, on: db)
-                try await AuditLog.record(AuditEvent(actor: "system", action: "publication.unschedule",
-                    recordType: "publication", recordID: id,
-                                                     detail: "scheduled time reached, not published: "
-                                                         + "\(refused.description)"), now: now, on: db)
-                continue
+            let refused = try await FourEyesStore.check(EditorialFourEyes.subject(id), hash: EditorialFourEyes.hash(p),
+                                                        fallback: nil,
+                                                        exempt: exempt.contains(p.type) && p.type != .urgentIntervention,
+                                                        on: db)
+            try await db.write { tx in
+                if let refused {
+                    try await setStatus(id, .draft, publishAt: nil, now: now, on: tx)
+                    try await AuditLog.record(AuditEvent(actor: "system", action: "publication.unschedule",
+                                                         recordType: "publication", recordID: id,
+                                                         detail: "scheduled time reached, not published: "
+                                                             + "\(refused.description)"), now: now, on: tx)
+                } else {
+                    try await setStatus(id, .published, publishAt: nil, now: now, on: tx)
+                    try await AuditLog.record(AuditEvent(actor: "system", action: "publication.publish",
+                                                         recordType: "publication", recordID: id,
+                                                         detail: "scheduled time reached"), now: now, on: tx)
+                }
             }
-            published.append(id)
-            try await setStatus(id, .published, publishAt: nil, now: now, on: db)
-            try await AuditLog.record(AuditEvent(actor: "system", action: "publication.publish", recordType: "publication", recordID: id,
-                                                 detail: "scheduled time reached"), now: now, on: db)
+            if refused == nil { published.append(id) }
         }
         return published
     }
