@@ -53,9 +53,11 @@ func withSharedInstances(_ engine: Engine, count: Int, bulkAfter: Int = 20, sqli
 /// A public form sent from `source` (the proxy's `X-Forwarded-For`), with a pre-sign-in CSRF token.
 func postPublicForm(_ app: Application, _ path: String, from source: String, _ fields: [(String, String)],
               files: [(String, String, [UInt8])] = []) async throws -> (status: HTTPStatus, body: String) {
+    // The cookie a browser holds, and the field the form carries: its HMAC (a field equal to the cookie is refused).
     let token = String(repeating: "c", count: 40), boundary = "limitsBoundary"
+    let field = PreSessionToken.field(for: token, key: app.site.cipher.derivedKey(purpose: PreSessionToken.purpose))
     var body = ByteBuffer()
-    for (name, value) in [("csrf", token)] + fields {
+    for (name, value) in [("csrf", field)] + fields {
         body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
     }
     for (name, filename, data) in files {
