@@ -230,6 +230,29 @@ struct SeededAddresses {
         }
     }
 
+    @Test(arguments: Engine.all)
+    func freshAddressesOfOneIPv6NetworkCountAsOneSource(_ engine: Engine) async throws {
+        try await withSharedInstances(engine, count: 1, bulkAfter: 5) { apps in
+            // One host holds a whole /64: a fresh address per request must not escape the count.
+            for n in 1...8 {
+                let page = try await postPublicForm(apps[0], "/report", from: "2001:db8:7:1:\(String(n, radix: 16))::9",
+                                                    Self.report)
+                #expect(page.status == .ok && receiptCode(in: page.body) != nil)
+            }
+            #expect(try await rowCount("SELECT COUNT(*) AS n FROM intake_bulk", on: apps[0].db) == 3,
+                    "past 5 from one /64, whatever address in it, reports go to bulk triage")
+            var statuses: [HTTPStatus] = []
+            for n in 1...12 {
+                statuses.append(try await postPublicForm(apps[0], "/subscribe", from: "[2001:DB8:7:1::\(n)]",
+                                                         [("email", "r\(n)@example.org"), ("languages", "en")]).status)
+            }
+            #expect(statuses.filter { $0 != .tooManyRequests }.count == 10, "ten an hour per /64: \(statuses)")
+            let other = try await postPublicForm(apps[0], "/subscribe", from: "2001:db8:7:2::1",
+                                                 [("email", "o@example.org"), ("languages", "en")])
+            #expect(other.status != .tooManyRequests, "the next /64 is another source")
+        }
+    }
+
     @Test func theBusySourcesReportsAreListedForTriageAndKeepNoFiles() async throws {
         try await withSharedInstances(.sqlite, count: 1, bulkAfter: 2) { apps in
             let app = apps[0]
