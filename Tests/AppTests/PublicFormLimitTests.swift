@@ -53,9 +53,11 @@ func withSharedInstances(_ engine: Engine, count: Int, bulkAfter: Int = 20, sqli
 /// A public form sent from `source` (the proxy's `X-Forwarded-For`), with a pre-sign-in CSRF token.
 func postPublicForm(_ app: Application, _ path: String, from source: String, _ fields: [(String, String)],
               files: [(String, String, [UInt8])] = []) async throws -> (status: HTTPStatus, body: String) {
+    // The cookie a browser holds, and the field the form carries: its HMAC (a field equal to the cookie is refused).
     let token = String(repeating: "c", count: 40), boundary = "limitsBoundary"
+    let field = PreSessionToken.field(for: token, key: app.site.cipher.derivedKey(purpose: PreSessionToken.purpose))
     var body = ByteBuffer()
-    for (name, value) in [("csrf", token)] + fields {
+    for (name, value) in [("csrf", field)] + fields {
         body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
     }
     for (name, filename, data) in files {
@@ -225,6 +227,29 @@ struct SeededAddresses {
                     }
                 }
             }
+        }
+    }
+
+    @Test(arguments: Engine.all)
+    func freshAddressesOfOneIPv6NetworkCountAsOneSource(_ engine: Engine) async throws {
+        try await withSharedInstances(engine, count: 1, bulkAfter: 5) { apps in
+            // One host holds a whole /64: a fresh address per request must not escape the count.
+            for n in 1...8 {
+                let page = try await postPublicForm(apps[0], "/report", from: "2001:db8:7:1:\(String(n, radix: 16))::9",
+                                                    Self.report)
+                #expect(page.status == .ok && receiptCode(in: page.body) != nil)
+            }
+            #expect(try await rowCount("SELECT COUNT(*) AS n FROM intake_bulk", on: apps[0].db) == 3,
+                    "past 5 from one /64, whatever address in it, reports go to bulk triage")
+            var statuses: [HTTPStatus] = []
+            for n in 1...12 {
+                statuses.append(try await postPublicForm(apps[0], "/subscribe", from: "[2001:DB8:7:1::\(n)]",
+                                                         [("email", "r\(n)@example.org"), ("languages", "en")]).status)
+            }
+            #expect(statuses.filter { $0 != .tooManyRequests }.count == 10, "ten an hour per /64: \(statuses)")
+            let other = try await postPublicForm(apps[0], "/subscribe", from: "2001:db8:7:2::1",
+                                                 [("email", "o@example.org"), ("languages", "en")])
+            #expect(other.status != .tooManyRequests, "the next /64 is another source")
         }
     }
 

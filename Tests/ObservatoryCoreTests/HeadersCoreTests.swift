@@ -117,3 +117,19 @@ func browserLeavesSite(_ location: String) -> Bool {
         }
     }
 }
+
+@Suite struct ClientSourceTests {
+    @Test func anIPv6AddressCountsAsItsSlash64AndIPv4AsItself() {
+        let network = "2001:db8:0:1::/64"
+        for address in ["2001:db8:0:1::1", "2001:DB8:0:1:ffff:1:2:3", "[2001:db8:0:1::5]", "2001:db8:0:1::7%eth0",
+                        "2001:0db8:0000:0001:0000:0000:0000:0009"] {
+            #expect(ClientSource.network(of: address) == network, "\(address)")
+        }
+        #expect(ClientSource.network(of: "2001:db8:0:2::1") != network)
+        #expect(ClientSource.network(of: "::1") == "0:0:0:0::/64")
+        #expect(ClientSource.network(of: "203.0.113.7") == "203.0.113.7")
+        #expect(ClientSource.network(of: "::ffff:203.0.113.7") == "203.0.113.7")
+        #expect(ClientSource.network(of: "unknown") == "unknown")
+        #expect(ClientSource.network(of: "1:2:3") == "1:2:3", "not an address: counted as typed")
+    }
+}

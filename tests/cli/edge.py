@@ -22,7 +22,17 @@ from webdriver import free_port, wait_for_http  # noqa: E402
 BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/observatory")
 WORK = tempfile.mkdtemp(prefix="observatory-edge-")
 IDLE = 15          # OBSERVATORY_IDLE_TIMEOUT_SECONDS for the test: longer than it takes to open 1,100 sockets
-TOKEN = "t" * 40   # a pre-sign-in CSRF token: the cookie and the form field carry the same value
+CSRF = {}          # port -> (cookie, field): a pre-sign-in token as a browser gets it (the field is the cookie's HMAC)
+
+
+def csrf(port):
+    """The pre-sign-in cookie and the form's matching field, read once per server from the report form."""
+    if port not in CSRF:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/report", timeout=60) as r:
+            cookie = re.search(r"observatory_csrf=([^;]+)", r.headers.get("Set-Cookie", "")).group(1)
+            field = re.search(r'name="csrf" value="([^"]+)"', r.read().decode()).group(1)
+        CSRF[port] = (cookie, field)
+    return CSRF[port]
 
 
 def check(condition, message):
@@ -59,6 +69,7 @@ class Server:
         self.process = subprocess.Popen(["bash", "-c", f'ulimit -n 1024 && exec "{BIN}" serve --port {self.port}'],
                                         env=environment, stdout=self.log, stderr=subprocess.STDOUT)
         wait_for_http(f"http://127.0.0.1:{self.port}/", 120)
+        csrf(self.port)   # before any drill takes the descriptors
 
     def get(self, path, timeout=60):
         start = time.time()
@@ -71,9 +82,9 @@ class Server:
         self.process.wait(15)
 
 
-def multipart(fields, files, boundary="edgeBoundary"):
+def multipart(fields, files, token, boundary="edgeBoundary"):
     body = b""
-    for name, value in [("csrf", TOKEN)] + fields:
+    for name, value in [("csrf", token)] + fields:
         body += f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
     for name, filename, data in files:
         body += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
@@ -85,7 +96,7 @@ def post(port, path, body, content_type, timeout=60):
     """A raw POST; returns (status, body text)."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
         s.sendall((f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: {content_type}\r\n"
-                   f"Content-Length: {len(body)}\r\nCookie: observatory_csrf={TOKEN}\r\n"
+                   f"Content-Length: {len(body)}\r\nCookie: observatory_csrf={csrf(port)[0]}\r\n"
                    "Connection: close\r\n\r\n").encode() + body)
         data = b""
         while True:
@@ -100,7 +111,7 @@ def post(port, path, body, content_type, timeout=60):
 def honest_report(port):
     pdf = b"%PDF-1.4\n% a statement of the attack\n" + b"0" * 200_000
     body, ctype = multipart([("person", "Ana Honest"), ("country", "MX"), ("account", "Threatened after the hearing.")],
-                            [("files", "statement.pdf", pdf)])
+                            [("files", "statement.pdf", pdf)], csrf(port)[1])
     status, text = post(port, "/report", body, ctype)
     check(status == 200 and 'id="receipt-code"' in text, f"the honest report gets its receipt: {status} {text[:300]}")
 
@@ -213,14 +224,14 @@ def half_sent_requests_do_not_take_the_site_down():
 def upload(port, size, chunked, results, index):
     """Sends a POST /report of `size` bytes (declared or chunked) as fast as the server takes it; records the status."""
     boundary = "floodBoundary"
-    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{TOKEN}\r\n'
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{csrf(port)[1]}\r\n'
             f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.pdf"\r\n\r\n%PDF-').encode()
     length = "Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}"
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
             s.sendall((f"POST /report HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                        f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
-                       f"{length}\r\nCookie: observatory_csrf={TOKEN}\r\n\r\n").encode())
+                       f"{length}\r\nCookie: observatory_csrf={csrf(port)[0]}\r\n\r\n").encode())
             block = b"x" * (256 * 1024)
             sent, first = 0, head
             try:

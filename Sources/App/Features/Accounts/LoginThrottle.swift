@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import ObservatoryCore
 import SQLKit
 
 /// Limits failed sign-ins per account and per client address, in the database so every instance counts
@@ -16,7 +17,8 @@ enum LoginThrottle {
     static let perAddress = 20
 
     static func accountKey(_ email: String) -> String { "account:" + AccountStore.normalise(email: email) }
-    static func addressKey(_ address: String) -> String { "address:" + address }
+    /// An IPv6 address counts as its /64, as on the public forms (`ClientSource`).
+    static func addressKey(_ address: String) -> String { "address:" + ClientSource.network(of: address) }
 
     /// Whether either key has used up its failures in the window.
     static func isBlocked(email: String, address: String, now: Date, on db: any Database) async throws -> Bool {

@@ -12,7 +12,8 @@ enum PublicFormLimits {
     /// included). One statement, so simultaneous hits on any instance are all counted.
     static func hit(_ bucket: String, from address: String, windowSeconds: Int64, now: Date, cipher: FieldCipher,
                     on db: any Database) async throws -> Int {
-        let source = cipher.lookupHash(address, context: "public-form-limit:\(bucket)")
+        // An IPv6 address counts as its /64: one host or line holds all of it (`ClientSource`).
+        let source = cipher.lookupHash(ClientSource.network(of: address), context: "public-form-limit:\(bucket)")
         let moment = now.seconds, window = moment - moment % windowSeconds
         struct Row: Decodable { let hits: Int }
         let row = try await db.sql.raw("""
