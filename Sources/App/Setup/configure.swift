@@ -13,8 +13,8 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     } catch {
         throw AppConfig.Invalid(problems: ["\(config.key == .beside ? "OBSERVATORY_KEY_FILE" : "OBSERVATORY_KEY"): \(error)"])
     }
-    AuditLog.use(cipher)
     if config.verifyKey { try await KeyGuard.verify(cipher, source: config.keySourceName, on: app.db) }
+    AuditLog.use(cipher)
     app.migrations.add(Migrations.all(cipher: cipher))
     app.site = SiteServices(config: config, clock: clock ?? SystemClock(), pageCache: PageCache(enabled: config.pageCache),
                             contentWatcher: ContentWatcher(pollSeconds: config.changePollSeconds), cipher: cipher,

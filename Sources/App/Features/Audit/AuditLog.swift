@@ -23,25 +23,45 @@ struct AuditEvent: Sendable {
 /// entry commit together; alone, it opens its own. Appends are serialised by the write gate on SQLite and by a
 /// transaction-scoped advisory lock on PostgreSQL (several instances), so each entry links to the one before.
 enum AuditLog {
-    /// The chain key of this process, set by `configure` from the configured key.
-    private static let key = NIOLockedValueBox<SymmetricKey?>(nil)
+    /// The chain keys this process knows, by the fingerprint of the field key they derive from (`configure` adds
+    /// the configured key; one in production, several in a test process running apps side by side), and the last
+    /// one added, for a database that records no fingerprint yet.
+    private static let keys = NIOLockedValueBox<(byFingerprint: [String: SymmetricKey], last: SymmetricKey?)>(([:], nil))
 
     static func use(_ cipher: FieldCipher) {
-        key.withLockedValue { $0 = cipher.derivedKey(purpose: AuditChain.keyPurpose) }
+        let key = cipher.derivedKey(purpose: AuditChain.keyPurpose)
+        keys.withLockedValue { $0.byFingerprint[cipher.fingerprint] = key; $0.last = key }
     }
 
+    /// The chain key for the work of one task (key rotation, once the trail is re-chained under the new key).
+    @TaskLocal static var keyForTask: SymmetricKey?
+
+    /// The chain key of the process's most recently configured key.
     static var chainKey: SymmetricKey {
         get throws {
-            guard let key = key.withLockedValue({ $0 }) else {
+            if let keyForTask { return keyForTask }
+            guard let key = keys.withLockedValue({ $0.last }) else {
                 throw Abort(.internalServerError, reason: "audit key not set")
             }
             return key
         }
     }
 
+    /// The chain key of the key this database is sealed under (its fingerprint in `site_key`).
+    static func chainKey(on db: any Database) async throws -> SymmetricKey {
+        if let keyForTask { return keyForTask }
+        struct Row: Decodable { let fingerprint: String }
+        // (A failed statement would end a PostgreSQL transaction: look for the table first.)
+        let recorded = try await SealedStorage.tableExists("site_key", on: db)
+            ? try await db.sql.raw("SELECT fingerprint FROM site_key WHERE id = 1").first(decoding: Row.self) : nil
+        if let fingerprint = recorded?.fingerprint, let key = keys.withLockedValue({ $0.byFingerprint[fingerprint] }) {
+            return key
+        }
+        return try chainKey
+    }
+
     static func record(_ event: AuditEvent, now: Date, on db: any Database) async throws {
-        let key = try chainKey
-        try await db.write { tx in try await append(event, now: now, key: key, on: tx) }
+        try await db.write { tx in try await append(event, now: now, key: try await chainKey(on: tx), on: tx) }
     }
 
     struct Head: Decodable { let sequence: Int64; let hash: String }
@@ -116,7 +136,9 @@ enum AuditLog {
                 AND sequence > \(bind: anchor.sequence) ORDER BY sequence LIMIT 1
                 """).first(decoding: Found.self)?.sequence
         }
-        var verifier = AuditChain.Verifier(key: legacy ? nil : try key ?? chainKey,
+        var chain: SymmetricKey? = nil
+        if !legacy { chain = if let key { key } else { try await chainKey(on: db) } }
+        var verifier = AuditChain.Verifier(key: chain,
                                            anchor: rechainedAt == nil ? anchor : nil)
         var after: Int64 = Int64.min, afterAnchor = 0
         while true {

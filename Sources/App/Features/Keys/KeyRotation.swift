@@ -39,6 +39,15 @@ enum KeyRotation {
                 try progress("lookup hashes recomputed: \(count) in \(lookup.table).\(lookup.hashColumn)")
             }
         },
+        Step(name: "audit-chain") { old, new, db, progress in
+            let newChainKey = new.derivedKey(purpose: AuditChain.keyPurpose)
+            if try await AuditLog.verify(on: db, key: newChainKey).firstBreak == nil {
+                try progress("audit trail already chained under the new key")   // an interrupted run got this far
+            } else {
+                let count = try await AuditLog.rekey(from: old, to: new, on: db)
+                try progress("audit trail verified and re-chained under the new key: \(count) entries")
+            }
+        },
     ]
 
     enum Outcome: Equatable { case rotated, alreadyDone }
@@ -79,7 +88,9 @@ enum KeyRotation {
                                       now: now, on: db)
         }
         for step in steps where !done.contains(step.name) {
-            try await step.run(old, new, db, progress)
+            // Once the trail is re-chained, entries continue it under the new key (for this task only).
+            let chainKey = (done.contains("audit-chain") ? new : old).derivedKey(purpose: AuditChain.keyPurpose)
+            try await AuditLog.$keyForTask.withValue(chainKey) { try await step.run(old, new, db, progress) }
             done.append(step.name)
             try await db.sql.update("key_rotation").set("steps_done", to: done.joined(separator: ","))
                 .where("id", .equal, 1).run()
@@ -90,8 +101,11 @@ enum KeyRotation {
             try await KeyGuard.record(new, now: now, on: tx)
             try await tx.sql.raw("DELETE FROM key_rotation").run()
         }
-        try await AuditLog.record(AuditEvent(actor: actor, action: "key.rotate", recordType: "site_key", recordID: "1",
-                                             detail: "from \(old.fingerprint) to \(new.fingerprint)"), now: now, on: db)
+        try await AuditLog.$keyForTask.withValue(new.derivedKey(purpose: AuditChain.keyPurpose)) {
+            try await AuditLog.record(AuditEvent(actor: actor, action: "key.rotate", recordType: "site_key",
+                                                 recordID: "1", detail: "from \(old.fingerprint) to \(new.fingerprint)"),
+                                      now: now, on: db)
+        }
         return .rotated
     }
 }
