@@ -122,6 +122,28 @@ public enum Markdown {
         return out
     }
 
+    /// What a reader sees of `source` once rendered: inline markup (`**W**ei`, `W`e`i`, a link's label) joins
+    /// the letters around it, blocks are separated by a line break, entities are read back. The leak check reads
+    /// this as well as the source, so a name split by markup is found.
+    public static func visibleText(_ source: String) -> String {
+        let html = render(source).rendered
+        var out = "", tag = "", inTag = false
+        for c in html {
+            if inTag {
+                if c == ">" {
+                    inTag = false
+                    let name = tag.drop(while: { $0 == "/" }).prefix(while: { $0.isLetter || $0.isNumber })
+                    if !["strong", "em", "code", "a"].contains(String(name)) { out += "\n" }
+                } else { tag.append(c) }
+            } else if c == "<" { inTag = true; tag = "" } else { out.append(c) }
+        }
+        // Only the entities `HTML.escape` writes; "&amp;" last, so "&amp;lt;" stays "&lt;".
+        for (entity, c) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")] {
+            out = out.split(separator: entity, omittingEmptySubsequences: false).joined(separator: c)
+        }
+        return out
+    }
+
     /// Only web, mail and same-site targets; never `javascript:`, `data:` or protocol-relative `//host`.
     public static func isSafeLink(_ target: String) -> Bool {
         guard !target.isEmpty, !target.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } ?? false }) else { return false }

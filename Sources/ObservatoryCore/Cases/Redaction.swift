@@ -77,6 +77,16 @@ public struct Redactor: Sendable {
 
     /// The confidential values `text` still contains, longest first: names (as written) and other secrets.
     public func leaks(in text: String) -> [String] {
+        // A name split by Markdown ("**W**ei", "W`e`i") is whole on the page: read what a reader sees as well.
+        var found = leaks(inOne: text)
+        let visible = Markdown.visibleText(text)
+        if visible != text {
+            for value in leaks(inOne: visible) where !found.contains(value) { found.append(value) }
+        }
+        return found
+    }
+
+    func leaks(inOne text: String) -> [String] {
         var found: [String] = []
         for match in nameMatches(in: text) where !found.contains(match.text) { found.append(match.text) }
         let folded = NameMatcher.fold(text)
