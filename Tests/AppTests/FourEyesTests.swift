@@ -285,6 +285,42 @@ import Vapor
         }
     }
 
+    /// Review 2: the exemption was read from the type the form declares, so one editor could turn an approved
+    /// statement (public or draft) into an exempt "event" and rewrite or publish it alone.
+    @Test(arguments: Engine.all)
+    func relabellingAsAnExemptTypeIsNoWayAroundTheSecondPerson(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            let (_, secret) = try await TestAccounts.create("admin@example.org", [.administrator], secondFactor: true,
+                in: app)
+            let admin = TestBrowser(app)
+            try await admin.signIn("admin@example.org", secret: secret)
+            try await admin.get("/office/approvals")
+            try await admin.post("/office/approvals", [("exempt", "event")])
+            try await TestAccounts.create("editor@example.org", [.editor], in: app)
+            let editor = TestBrowser(app)
+            try await editor.signIn("editor@example.org")
+            let second = try await EditorialTests.secondEditor(app)
+            try await editor.get("/office/publications/new")
+            let fields = EditorialTests.fields
+            let saved = try await editor.post("/office/publications/new", fields + [("action", "save")])
+            let id = String(try #require(saved.location).dropFirst("/office/publications/".count).prefix { $0 != "?" })
+            #expect(try await EditorialTests.approve(id, by: second).location != nil)
+            #expect(try await editor.post("/office/publications/\(id)", fields + [("action", "publish")])
+                .location != nil)
+            let relabelled = fields.map { $0.0 == "type" ? ($0.0, "event")
+                : ($0.0 == "body" ? ($0.0, "Unapproved words about Wei.") : $0) } + [("event_date", "2026-12-01")]
+            let inPlace = try await editor.post("/office/publications/\(id)", relabelled + [("action", "save")])
+            #expect(inPlace.status == .unprocessableEntity, "a public statement is not rewritten alone as an event")
+            #expect(!(try await app.get("/publications/\(id)").body.contains("Unapproved words")))
+            try await editor.post("/office/publications/\(id)", fields + [("action", "unpublish")])
+            for action in ["save", "publish"] {
+                let alone = try await editor.post("/office/publications/\(id)", relabelled + [("action", action)])
+                #expect(alone.status == .unprocessableEntity, "a statement does not become an event (\(action))")
+            }
+            #expect(try await app.get("/publications/\(id)").status == .notFound)
+        }
+    }
+
     @Test(arguments: Engine.all)
     func hopeTheWordIsKeptOnlyByARecordedReasonThatAnEditVoids(_ engine: Engine) async throws {
         try await withApp(engine) { app in

@@ -77,8 +77,15 @@ struct EditorialController: Sendable {
                 + "officer, its code "
                 + "allocated), not from the back office."
         }
+        // The exemption belongs to what the publication was, not to what the form now declares: a statement
+        // (approved, perhaps public) relabelled "event" by one editor would otherwise go out on her word alone.
+        if let stored, !exempt.contains(stored.type), exempt.contains(p.type) {
+            errors["type"] = "A \(stored.type.rawValue) does not become a type published without a second "
+                + "person's approval: make a new publication of that type instead."
+        }
         let changed = stored.map { EditorialFourEyes.hash($0) != EditorialFourEyes.hash(p) } ?? true
-        let isExempt = exempt.contains(p.type) && p.type != .urgentIntervention
+        let isExempt = exempt.contains(p.type) && exempt.contains(stored?.type ?? p.type)
+            && p.type != .urgentIntervention
         switch action {
         case "approve":
             if current == nil || changed {
