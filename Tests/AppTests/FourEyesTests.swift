@@ -285,6 +285,42 @@ import Vapor
         }
     }
 
+    /// Review 2: scheduled publishing checked the approval before it waited for the write gate, so an edit that
+    /// landed in between (a save that got the gate first, another instance) went public unapproved.
+    @Test(arguments: Engine.all)
+    func anEditLandingWhileTheSchedulerWaitsIsNotPublished(_ engine: Engine) async throws {
+        let clock = MutableClock()
+        try await withApp(engine, clock: clock) { app in
+            try await TestAccounts.create("editor@example.org", [.editor], in: app)
+            let editor = TestBrowser(app)
+            try await editor.signIn("editor@example.org")
+            let second = try await EditorialTests.secondEditor(app)
+            try await editor.get("/office/publications/new")
+            let fields = EditorialTests.fields
+            let saved = try await editor.post("/office/publications/new", fields + [("action", "save")])
+            let id = String(try #require(saved.location).dropFirst("/office/publications/".count).prefix { $0 != "?" })
+            #expect(try await EditorialTests.approve(id, by: second).location != nil)
+            #expect(try await editor.post("/office/publications/\(id)", fields + [("action", "schedule"),
+                ("publish_at", "2026-11-25T09:00")]).location != nil)
+            clock.advance(seconds: 30 * 86_400)
+            let now = clock.now(), db = app.db
+            await WriteGate.lock.acquire()
+            let due = Task { try await EditorialStore.publishDue(now: now, on: db) }
+            try await Task.sleep(nanoseconds: 400_000_000)
+            var changed = try #require(try await EditorialStore.find(id, on: db)).publication
+            changed.body = "Unapproved words."
+            try await db.transaction { [changed] tx in
+                try await EditorialStore.save(changed, status: .draft, publishAt: nil, now: now, on: tx)
+                _ = try await FourEyesStore.recordChange(EditorialFourEyes.subject(id),
+                    hash: EditorialFourEyes.hash(changed), by: "editor@example.org", now: now, on: tx)
+            }
+            WriteGate.lock.release()
+            #expect(try await due.value.isEmpty)
+            #expect(try await EditorialStore.find(id, on: db)?.status == .draft)
+            #expect(!(try await app.get("/publications/\(id)").body.contains("Unapproved words")))
+        }
+    }
+
     /// Review 2: the exemption was read from the type the form declares, so one editor could turn an approved
     /// statement (public or draft) into an exempt "event" and rewrite or publish it alone.
     @Test(arguments: Engine.all)

@@ -97,13 +97,17 @@ enum EditorialStore {
         var published: [String] = []
         for id in due {
             // Only the exact version a second person approved goes out; anything else goes back to draft, audited.
-            guard let record = try await find(id, on: db) else { continue }
-            let p = record.publication
-            let refused = try await FourEyesStore.check(EditorialFourEyes.subject(id), hash: EditorialFourEyes.hash(p),
-                                                        fallback: nil,
-                                                        exempt: exempt.contains(p.type) && p.type != .urgentIntervention,
-                                                        on: db)
-            try await db.write { tx in
+            // Read and checked inside the write, so an edit cannot land between the check and the publishing.
+            let went: Bool = try await db.write { tx in
+                if tx.sql.dialect.name == "postgresql" {
+                    try await tx.sql.raw("SELECT id FROM publications WHERE id = \(bind: id) FOR UPDATE").run()
+                }
+                guard let record = try await find(id, on: tx), record.status == .scheduled,
+                      let at = record.publishAt, at <= Int64(now.timeIntervalSince1970) else { return false }
+                let p = record.publication
+                let refused = try await FourEyesStore.check(EditorialFourEyes.subject(id),
+                    hash: EditorialFourEyes.hash(p), fallback: nil,
+                    exempt: exempt.contains(p.type) && p.type != .urgentIntervention, on: tx)
                 if let refused {
                     try await setStatus(id, .draft, publishAt: nil, now: now, on: tx)
                     try await AuditLog.record(AuditEvent(actor: "system", action: "publication.unschedule",
@@ -116,8 +120,9 @@ enum EditorialStore {
                                                          recordType: "publication", recordID: id,
                                                          detail: "scheduled time reached"), now: now, on: tx)
                 }
+                return refused == nil
             }
-            if refused == nil { published.append(id) }
+            if went { published.append(id) }
         }
         return published
     }
