@@ -285,6 +285,35 @@ import Vapor
         }
     }
 
+    /// Review 2: publishing an approved intervention checked its status on the value read before, outside any
+    /// transaction, so two presses at once made two public appeals with one reference code (mailed twice).
+    @Test(arguments: Engine.all)
+    func anApprovedInterventionPressedTwiceAtOnceIsPublishedOnce(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            let cipher = app.site.cipher
+            let (draft, file) = try await ReferenceCodeTests.draft(1, country: "MX", in: app)
+            let approved = try await InterventionWorkflow.approve(draft, file: file, by: "approver@example.org",
+                now: testClock.now(), on: app.db)
+            guard case .success(let code) = approved else { Issue.record("not approved: \(approved)"); return }
+            let read = try #require(try await InterventionStore.find(draft.id, cipher: cipher, on: app.db))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        _ = try await InterventionWorkflow.publish(read, file: file, by: "approver@example.org",
+                            now: testClock.now(), on: app.db)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let copies = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM publications WHERE reference = "
+                + "\(bind: code)").first(decoding: Count.self)
+            #expect(copies?.n == 1, "one public appeal for one approval")
+            let audited = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = "
+                + "'intervention.publish'").first(decoding: Count.self)
+            #expect(audited?.n == 1)
+        }
+    }
+
     /// Review 2: scheduled publishing checked the approval before it waited for the write gate, so an edit that
     /// landed in between (a save that got the gate first, another instance) went public unapproved.
     @Test(arguments: Engine.all)

@@ -126,15 +126,36 @@ enum InterventionWorkflow {
             id: publicationID, type: .urgentIntervention, kind: i.kind, language: i.language, published: today, title: title,
             summary: i.publicSummary ?? "", body: body, countries: [file.country], programmes: [.humanRightsDefenders],
             reference: i.reference, followUpOf: followUpOf, translationOf: translationOf, eventDate: nil)
-        try await EditorialStore.save(publication, status: .published, publishAt: nil, now: now, on: db)
-        try await db.sql.update("interventions").set("status", to: InterventionStatus.published.rawValue)
-            .set("publication_id", to: publicationID).set("published_at", to: now.seconds).where("id", .equal, i.id).run()
-        try await Timeline.add("\(i.role) published (\(i.reference ?? ""))", actor: actor, case: file.id, now: now, on: db)
-        try await AuditLog.record(AuditEvent(actor: actor, action: "intervention.publish", recordType: "intervention", recordID: i.id,
-                                             detail: "publication \(publicationID)"), now: now, on: db)
-        if i.translationOf == nil {
-            try await CaseStore.advance(file, to: i.followUpOf == nil ? .actionLaunched : .followUp, by: actor, now: now, on: db)
-        }
+        struct Refused: Error { let refusal: FourEyes.Refusal }
+        struct Claimed: Decodable { let id: String }
+        // One step: claimed from 'approved' with the same text, still approved at this moment, or nothing at all
+        // (two presses at once made two public appeals with one code; an edit in between went unseen).
+        do {
+            let claimed: Bool = try await db.write { tx in
+                let row = try await tx.sql.raw("""
+                    UPDATE interventions SET status = 'published', publication_id = \(bind: publicationID),
+                    published_at = \(bind: now.seconds) WHERE id = \(bind: i.id) AND status = 'approved'
+                    AND public_title = \(bind: title) AND public_body = \(bind: body) RETURNING id
+                    """).first(decoding: Claimed.self)
+                guard row != nil else { return false }
+                if let refused = try await FourEyesStore.check(i.subject, hash: hash, fallback: i.draftedBy,
+                    exempt: false, on: tx) {
+                    throw Refused(refusal: refused)
+                }
+                try await EditorialStore.save(publication, status: .published, publishAt: nil, now: now, on: tx)
+                try await Timeline.add("\(i.role) published (\(i.reference ?? ""))", actor: actor, case: file.id,
+                    now: now, on: tx)
+                try await AuditLog.record(AuditEvent(actor: actor, action: "intervention.publish",
+                    recordType: "intervention", recordID: i.id, detail: "publication \(publicationID)"), now: now,
+                    on: tx)
+                if i.translationOf == nil {
+                    try await CaseStore.advance(file, to: i.followUpOf == nil ? .actionLaunched : .followUp,
+                        by: actor, now: now, on: tx)
+                }
+                return true
+            }
+            guard claimed else { return .failure(.notApproved) }
+        } catch let refused as Refused { return .failure(refusal(refused.refusal)) }
         return .success(publicationID)
     }
 }
