@@ -211,6 +211,18 @@ import Testing
         #expect(r.leaks(in: "**Workers** eight").isEmpty)
     }
 
+    /// Review 2: look-alikes outside the map (Cyrillic ԝ, Armenian օ, Cherokee Ꮃ, Latin ɪ ɛ ɩ) passed as other words.
+    @Test func moreLookAlikeLettersAreTheLatinTheyImitate() {
+        let r = Redactor(people: [.init(name: "Li Wei", consentsToBeNamed: false, description: "a labour activist"),
+                                  .init(name: "Carlos Ruiz", consentsToBeNamed: false, description: "a lawyer")],
+                         secrets: [])
+        for text in ["Ms \u{051D}ei", "Ms \u{051C}ei", "Ms \u{13B3}ei", "Carl\u{0585}s", "R\u{057D}iz",
+                     "L\u{026A} W\u{025B}\u{0269}"] {
+            #expect(!r.leaks(in: text).isEmpty, "\(text.debugDescription)")
+            #expect(r.redact(text) != text, "\(text.debugDescription)")
+        }
+    }
+
     @Test func anOccurrenceRecordedAsNotThePersonStays() {
         var r = Redactor(people: [.init(name: "Hope Mwangi", consentsToBeNamed: false, description: "a defender")],
             secrets: [])
