@@ -34,8 +34,21 @@ import Vapor
             #expect(saved.status == .seeOther)
             #expect(try await app.get("/campaigns/humans-against-torture").status == .notFound, "not public until published")
             try await editor.get("/office/campaigns?edit=humans-against-torture")
-            try await editor.postMultipart("/office/campaigns", [("id", "humans-against-torture"), ("title", "#HumansAgainstTorture"), ("text", "Ten **portraits**."),
-                                                                 ("publications", "portrait-1"), ("cases", file.id), ("published", "yes")], files: [])
+            let fields = [("id", "humans-against-torture"), ("title", "#HumansAgainstTorture"),
+                          ("text", "Ten **portraits**."), ("publications", "portrait-1"), ("cases", file.id),
+                          ("published", "yes")]
+            // Review 2: one editor put her own text on the public site alone. Four eyes: another person does it.
+            let alone = try await editor.postMultipart("/office/campaigns", fields, files: [])
+            #expect(alone.status == .unprocessableEntity, "the author alone does not make a campaign public")
+            let rewritten = fields.map { $0.0 == "text" ? ($0.0, "Ten **portraits** of Wei.") : $0 }
+            let second = try await EditorialTests.secondEditor(app)
+            try await second.get("/office/campaigns?edit=humans-against-torture")
+            #expect(try await second.postMultipart("/office/campaigns", rewritten, files: [])
+                .status == .unprocessableEntity, "nor does a text changed while ticking the box")
+            #expect(try await app.get("/campaigns/humans-against-torture").status == .notFound)
+            #expect(try await second.postMultipart("/office/campaigns", fields, files: []).status == .seeOther)
+            #expect(try await editor.postMultipart("/office/campaigns", rewritten, files: [])
+                .status == .unprocessableEntity, "a public campaign is not rewritten in place")
             let page = try await app.get("/fr/campaigns/humans-against-torture")
             #expect(page.status == .ok && page.body.contains("Ten <strong>portraits</strong>.") && page.body.contains("Publications de la campagne"))
             #expect(page.body.contains("Portrait: a lawyer in Minsk") && page.body.contains("Appeal 1") && !page.body.contains("Unrelated"))

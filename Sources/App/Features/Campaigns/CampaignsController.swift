@@ -84,10 +84,36 @@ struct CampaignsOfficeController: Sendable {
             }
             image = upload
         }
-        try await CampaignStore.save(id: id, title: form["title"], text: form.raw("text").replacingOccurrences(of: "\r\n", with: "\n"),
-                                     publications: list("publications"), cases: list("cases"), published: form["published"] == "yes", image: image,
-                                     by: viewer.email, now: now, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "campaign.save", recordType: "campaign", recordID: id), now: now, on: req.db)
+        let title = form["title"], text = form.raw("text").replacingOccurrences(of: "\r\n", with: "\n")
+        let publications = list("publications"), cases = list("cases"), wantsPublic = form["published"] == "yes"
+        // Four eyes, as for every text that goes public: a campaign goes on the site only when someone other than
+        // its latest author ticks "On the public site" on the saved text, and a public one is not changed in place.
+        let hash = ContentHash.of([title, text, publications.joined(separator: ","), cases.joined(separator: ",")])
+        let subject = "campaign:\(id)", upload = image
+        let refused: String? = try await req.db.write { tx in
+            let stored = try await CampaignStore.find(id, on: tx)
+            let changed = upload != nil || stored.map { ContentHash.of([$0.title, $0.text, $0.publicationIds,
+                $0.caseIds]) != hash } ?? true
+            if wantsPublic && changed {
+                return "Save the campaign first, not on the public site: another person then puts that text there."
+            }
+            if wantsPublic && stored?.published != true {
+                let version = try await FourEyesStore.version(subject, fallback: nil, on: tx)
+                if let refusal = try await FourEyesStore.approve(subject, revision: version.revision, hash: hash,
+                    by: viewer.email, fallback: nil, now: now, on: tx) {
+                    return refusal.description
+                }
+            }
+            try await CampaignStore.save(id: id, title: title, text: text, publications: publications, cases: cases,
+                                         published: wantsPublic, image: upload, by: viewer.email, now: now, on: tx)
+            if changed {
+                try await FourEyesStore.recordChange(subject, hash: hash, by: viewer.email, now: now, on: tx)
+            }
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "campaign.save", recordType: "campaign",
+                recordID: id, detail: wantsPublic ? "public" : "not public"), now: now, on: tx)
+            return nil
+        }
+        if let refused { return try await page(req, error: refused, status: .unprocessableEntity) }
         req.site.contentWatcher.invalidate()
         return req.redirect(within: OfficeRoute.campaigns.path + "?edit=" + id)
     }
