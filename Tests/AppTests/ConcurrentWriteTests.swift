@@ -23,27 +23,8 @@ func withLoadApp(_ engine: Engine, clock: any SiteClock = TickingClock(),
         .appendingPathComponent("observatory-load-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let app = try await Application.make(.testing)
-    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-    var config = AppConfig(storage: .sqlite(path: directory.appendingPathComponent("load.sqlite").path), demo: false,
-                           pageCache: false, changePollSeconds: 0)
-    config.key = .text(testKey)
-    config.trustProxy = true
-    config.passwordCost = 4
-    if engine == .postgres, let url = Engine.postgresURL { config.storage = .postgres(url: url,
-                                                                                      searchPath: String(schema)) }
-    do {
-        try await configure(app, config, clock: clock)
-        if engine == .postgres { try await app.db.sql.raw("CREATE SCHEMA \(ident: String(schema))").run() }
-        try await app.autoMigrate()
-        try await body(app)
-    } catch {
-        if engine == .postgres { try? await app.db.sql.raw("DROP SCHEMA \(ident: String(schema)) CASCADE").run() }
-        try await app.asyncShutdown()
-        throw error
-    }
-    if engine == .postgres { try await app.db.sql.raw("DROP SCHEMA \(ident: String(schema)) CASCADE").run() }
-    try await app.asyncShutdown()
+    let file = directory.appendingPathComponent("load.sqlite").path
+    try await withApp(engine, pageCache: false, clock: clock, sqliteFile: file, trustProxy: true, body)
 }
 
 /// Counts the answers of a load test by status class, and keeps the first few bodies of server errors.
