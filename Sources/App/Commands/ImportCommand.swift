@@ -22,6 +22,11 @@ struct ImportCommand: AsyncCommand {
         var importer = ArchiveImporter(db: app.db)
         importer.batchSize = max(1, min(signature.batch ?? 500, 2_000))
         importer.report = { problem in standardError("\(problem)") }
+        let file = URL(fileURLWithPath: signature.file).lastPathComponent
+        importer.audit = { stored, updated in
+            AuditEvent(actor: "system", action: "archive.import.batch", recordType: "file", recordID: file,
+                       detail: "stored \(stored), updated \(updated) (command line)")
+        }
         importer.progress = { summary in
             standardError("… \(summary) (\(Int(Date().timeIntervalSince(started)))s)")
         }

@@ -27,8 +27,9 @@ struct SubscribersCommand: AsyncCommand {
             guard let path = signature.file, let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw CommandFailure("subscribers import: cannot read \(signature.file ?? "(no file given)")")
             }
-            var added = 0, known = 0, rejected = 0
+            var rejected = 0
             let now = app.site.clock.now(), cipher = app.site.cipher
+            var good: [(String, SubscriptionPreferences)] = []
             for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !line.isEmpty, !line.hasPrefix("#") else { continue }
@@ -36,15 +37,24 @@ struct SubscribersCommand: AsyncCommand {
                 case .failure(let problem):
                     rejected += 1
                     standardError("line \(index + 1): \(problem.description)")
-                case .success(let (email, preferences)):
-                    let (subscriber, kind) = try await SubscriberStore.request(email: email, preferences: preferences, now: now, cipher: cipher, on: app.db)
-                    if kind == "manage" { known += 1; continue }
-                    try await SubscriberStore.setStatus(subscriber.id, .active, now: now, on: app.db)
-                    added += 1
+                case .success(let parsed): good.append(parsed)
                 }
             }
-            try await AuditLog.record(AuditEvent(actor: "command line", action: "subscribers.import", detail: "\(added) added, \(known) known, \(rejected) rejected"),
-                                      now: now, on: app.db)
+            // Every subscriber and the entry that records them commit together, or none of them.
+            let (added, known) = try await app.db.write { [good, rejected] tx in
+                var added = 0, known = 0
+                for (email, preferences) in good {
+                    let (subscriber, kind) = try await SubscriberStore.request(email: email, preferences: preferences,
+                                                                               now: now, cipher: cipher, on: tx)
+                    if kind == "manage" { known += 1; continue }
+                    try await SubscriberStore.setStatus(subscriber.id, .active, now: now, on: tx)
+                    added += 1
+                }
+                try await AuditLog.record(AuditEvent(actor: "command line", action: "subscribers.import",
+                                                     detail: "\(added) added, \(known) known, \(rejected) rejected"),
+                                          now: now, on: tx)
+                return (added, known)
+            }
             context.console.print("Imported \(path): \(added) added, \(known) already subscribed, \(rejected) rejected.")
             if rejected > 0 { throw CommandFailure("subscribers import: \(rejected) line(s) rejected") }
         default:

@@ -50,29 +50,49 @@ struct UserCommand: AsyncCommand {
                 if let problem = PasswordPolicy.problem(with: password, email: email) { throw Failure(description: "user create: password: \(problem)") }
                 hash = try await app.password.async.hash(password)
             }
-            let account: Account
+            let made: (account: Account, token: String?)
+            let roles = Set(names.compactMap(Role.init(rawValue:))), organisation = signature.organisation, passwordHash = hash
             do {
-                account = try await AccountStore.create(email: email, roles: Set(names.compactMap(Role.init(rawValue:))),
-                                                        organisationID: signature.organisation, passwordHash: hash, now: now, on: app.db)
+                // The account, its link and its entry commit together, or none of them.
+                made = try await app.db.write { tx in
+                    let account = try await AccountStore.create(email: email, roles: roles, organisationID: organisation,
+                                                                passwordHash: passwordHash, now: now, on: tx)
+                    let token = passwordHash == nil
+                        ? try await AccountSecrets.newLink(for: account.id, purpose: .setup, now: now, on: tx) : nil
+                    try await AuditLog.record(AuditEvent(actor: "system", action: "user.create", recordType: "user",
+                                                         recordID: account.id,
+                                                         detail: "\(account.email) as \(Role.stored(account.roles)) (command line)"),
+                                              now: now, on: tx)
+                    return (account, token)
+                }
             } catch let invalid as AccountStore.Invalid {
                 throw Failure(description: "user create: \(invalid.description)")
             }
-            try await AuditLog.record(AuditEvent(actor: "system", action: "user.create", recordType: "user", recordID: account.id,
-                                                 detail: "\(account.email) as \(Role.stored(account.roles)) (command line)"), now: now, on: app.db)
+            let account = made.account
             context.console.print("Created \(account.email) (\(account.roles.sorted().map(\.label).joined(separator: ", "))).")
-            if hash == nil { try await printLink(for: account, purpose: .setup, context: context) }
+            if let token = made.token { printLink(token, for: account, context: context) }
         case "disable", "enable", "reset":
             guard let email = signature.email, let account = try await AccountStore.find(email: email, on: app.db) else {
                 throw Failure(description: "user \(signature.action): no account for --email \(signature.email ?? "(missing)")")
             }
             if signature.action == "reset" {
-                try await AuditLog.record(AuditEvent(actor: "system", action: "user.password-reset-link", recordType: "user", recordID: account.id), now: now, on: app.db)
-                try await printLink(for: account, purpose: .reset, context: context)
+                let token = try await app.db.write { tx in
+                    let token = try await AccountSecrets.newLink(for: account.id, purpose: .reset, now: now, on: tx)
+                    try await AuditLog.record(AuditEvent(actor: "system", action: "user.password-reset-link",
+                                                         recordType: "user", recordID: account.id), now: now, on: tx)
+                    return token
+                }
+                printLink(token, for: account, context: context)
             } else {
                 let disabled = signature.action == "disable"
-                try await AccountStore.update(account.id, roles: account.roles, organisationID: account.organisationID, disabled: disabled, on: app.db)
-                try await AuditLog.record(AuditEvent(actor: "system", action: "user.update", recordType: "user", recordID: account.id,
-                                                     detail: disabled ? "disabled (command line)" : "enabled (command line)"), now: now, on: app.db)
+                try await app.db.write { tx in
+                    try await AccountStore.update(account.id, roles: account.roles, organisationID: account.organisationID,
+                                                  disabled: disabled, on: tx)
+                    try await AuditLog.record(AuditEvent(actor: "system", action: "user.update", recordType: "user",
+                                                         recordID: account.id,
+                                                         detail: disabled ? "disabled (command line)" : "enabled (command line)"),
+                                              now: now, on: tx)
+                }
                 context.console.print("\(account.email) is \(disabled ? "disabled and signed out everywhere" : "enabled").")
             }
         default:
@@ -80,9 +100,9 @@ struct UserCommand: AsyncCommand {
         }
     }
 
-    func printLink(for account: Account, purpose: AccountSecrets.LinkPurpose, context: CommandContext) async throws {
+    /// Prints a one-time link made (and audited) in the same transaction as the change it belongs to.
+    func printLink(_ token: String, for account: Account, context: CommandContext) {
         let app = context.application
-        let token = try await AccountSecrets.newLink(for: account.id, purpose: purpose, now: app.site.clock.now(), on: app.db)
         let base = app.site.config.publicURL ?? "http://127.0.0.1:\(app.http.server.configuration.port)"
         context.console.print("Give this one-time link (valid 72 hours) to \(account.email) to choose a password:")
         context.console.print(base + OfficeRoute.setup(token: token).path)

@@ -46,12 +46,15 @@ struct AccountController: Sendable {
             return try await AccountPages.password(account: account, errors: errors, csrf: CSRF.token(for: req))
                 .encodeResponse(status: refusal?.status ?? .unprocessableEntity, for: req)
         }
-        try await AccountStore.setPassword(account.id, hash: try await req.password.async.hash(form.raw("new")), now: now, on: req.db)
-        try await SessionStore.endAll(userID: account.id, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: account.email, action: "account.password-change",
-                                             recordType: "user", recordID: account.id,
-                                             detail: "current password confirmed"),
-                                  now: now, on: req.db)
+        let hash = try await req.password.async.hash(form.raw("new"))
+        try await req.db.write { tx in
+            try await AccountStore.setPassword(account.id, hash: hash, now: now, on: tx)
+            try await SessionStore.endAll(userID: account.id, on: tx)
+            try await AuditLog.record(AuditEvent(actor: account.email, action: "account.password-change",
+                                                 recordType: "user", recordID: account.id,
+                                                 detail: "current password confirmed"),
+                                      now: now, on: tx)
+        }
         let token = try await SessionStore.start(userID: account.id, stage: .signedIn, now: now, on: req.db)
         let response = req.redirect(within: OfficeRoute.account.path)
         req.setSessionCookie(token, on: response)
@@ -97,12 +100,16 @@ struct AccountController: Sendable {
                                                     csrf: CSRF.token(for: req), askPassword: reauthenticate)
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
-        try await AccountStore.confirmSecondFactor(account.id, secret: pending, step: step, cipher: req.site.cipher, on: req.db)
-        let codes = try await AccountSecrets.newRecoveryCodes(for: account.id, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: account.email, action: "account.two-factor-enrol",
-                                             recordType: "user", recordID: account.id,
-                                             detail: reauthenticate ? "current password confirmed" : "at sign-in"),
-                                  now: now, on: req.db)
+        let cipher = req.site.cipher
+        let codes = try await req.db.write { tx in
+            try await AccountStore.confirmSecondFactor(account.id, secret: pending, step: step, cipher: cipher, on: tx)
+            let codes = try await AccountSecrets.newRecoveryCodes(for: account.id, on: tx)
+            try await AuditLog.record(AuditEvent(actor: account.email, action: "account.two-factor-enrol",
+                                                 recordType: "user", recordID: account.id,
+                                                 detail: reauthenticate ? "current password confirmed" : "at sign-in"),
+                                      now: now, on: tx)
+            return codes
+        }
         var csrf = signedIn.session.csrfToken, newToken: String? = nil
         if signedIn.session.stage == .enrol {
             newToken = try await SessionStore.advance(signedIn.session, to: .signedIn, now: now, on: req.db)
@@ -123,18 +130,26 @@ struct AccountController: Sendable {
                                              csrf: CSRF.token(for: req), recoveryError: refusal.message)
             return try await page.encodeResponse(status: refusal.status, for: req)
         }
-        let codes = try await AccountSecrets.newRecoveryCodes(for: account.id, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: account.email, action: "account.recovery-codes",
-                                             recordType: "user", recordID: account.id,
-                                             detail: "current password confirmed"),
-                                  now: req.site.clock.now(), on: req.db)
+        let now = req.site.clock.now()
+        let codes = try await req.db.write { tx in
+            let codes = try await AccountSecrets.newRecoveryCodes(for: account.id, on: tx)
+            try await AuditLog.record(AuditEvent(actor: account.email, action: "account.recovery-codes",
+                                                 recordType: "user", recordID: account.id,
+                                                 detail: "current password confirmed"),
+                                      now: now, on: tx)
+            return codes
+        }
         return try await AccountPages.recoveryCodes(account: account, codes: codes, csrf: CSRF.token(for: req)).encodeResponse(for: req)
     }
 
     @Sendable func endSessions(req: Request) async throws -> Response {
         let account = try req.account
-        try await SessionStore.endAll(userID: account.id, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: account.email, action: "logout.everywhere", recordType: "user", recordID: account.id), now: req.site.clock.now(), on: req.db)
+        let now = req.site.clock.now()
+        try await req.db.write { tx in
+            try await SessionStore.endAll(userID: account.id, on: tx)
+            try await AuditLog.record(AuditEvent(actor: account.email, action: "logout.everywhere", recordType: "user",
+                                                 recordID: account.id), now: now, on: tx)
+        }
         let response = req.redirect(within: OfficeRoute.login(next: nil).path)
         req.clearSessionCookie(on: response)
         return response
@@ -154,10 +169,14 @@ struct AccountController: Sendable {
             return try await AccountPages.setup(email: account.email, token: token, errors: errors, csrf: CSRF.token(for: req))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
-        try await AccountStore.setPassword(account.id, hash: try await req.password.async.hash(req.form.raw("new")), now: now, on: req.db)
-        try await AccountSecrets.useLink(token, now: now, on: req.db)
-        try await SessionStore.endAll(userID: account.id, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: account.email, action: "account.password-set", recordType: "user", recordID: account.id, detail: "from a one-time link"), now: now, on: req.db)
+        let hash = try await req.password.async.hash(req.form.raw("new"))
+        try await req.db.write { tx in
+            try await AccountStore.setPassword(account.id, hash: hash, now: now, on: tx)
+            try await AccountSecrets.useLink(token, now: now, on: tx)
+            try await SessionStore.endAll(userID: account.id, on: tx)
+            try await AuditLog.record(AuditEvent(actor: account.email, action: "account.password-set", recordType: "user",
+                                                 recordID: account.id, detail: "from a one-time link"), now: now, on: tx)
+        }
         return req.redirect(within: OfficeRoute.login(next: nil).path)
     }
 

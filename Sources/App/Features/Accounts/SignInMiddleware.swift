@@ -74,11 +74,13 @@ enum SecondFactorRequirement {
     static func endsSession(_ session: SignInSession, of account: Account, now: Date,
                             on db: any Database) async throws -> Bool {
         guard session.stage == .signedIn, account.needsSecondFactor, !account.hasSecondFactor else { return false }
-        try await SessionStore.end(session.id, on: db)
-        try await AuditLog.record(AuditEvent(actor: account.email, action: "logout.second-factor-required",
-                                             recordType: "user", recordID: account.id,
-                                             detail: "a role now requires a second factor; session ended"),
-                                  now: now, on: db)
+        try await db.write { tx in
+            try await SessionStore.end(session.id, on: tx)
+            try await AuditLog.record(AuditEvent(actor: account.email, action: "logout.second-factor-required",
+                                                 recordType: "user", recordID: account.id,
+                                                 detail: "a role now requires a second factor; session ended"),
+                                      now: now, on: tx)
+        }
         return true
     }
 }

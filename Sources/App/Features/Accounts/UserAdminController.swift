@@ -34,23 +34,26 @@ struct UserAdminController: Sendable {
         if !AccountStore.isPlausible(email: AccountStore.normalise(email: form["email"])) { errors["email"] = "Enter an e-mail address like name@example.org." }
         if roles.isEmpty { errors["roles"] = "Choose at least one role." }
         if roles.contains(.partner) && form["organisation"].isEmpty { errors["organisation"] = "A partner belongs to an organisation: enter its id from the directory." }
-        var account: Account? = nil
+        var made: (account: Account, token: String)? = nil
         if errors.isEmpty {
+            let email = form["email"], organisation = form["organisation"].isEmpty ? nil : form["organisation"]
             do {
-                account = try await AccountStore.create(email: form["email"], roles: roles, organisationID: form["organisation"].isEmpty ? nil : form["organisation"], now: now, on: req.db)
+                // The account, its link and the entry commit together (a failure leaves no account without its entry).
+                made = try await req.db.write { tx in
+                    let account = try await AccountStore.create(email: email, roles: roles, organisationID: organisation,
+                                                                now: now, on: tx)
+                    let token = try await AccountSecrets.newLink(for: account.id, purpose: .setup, now: now, on: tx)
+                    let detail = "\(account.email) as \(Role.stored(account.roles))"
+                    try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.create", recordType: "user",
+                                                         recordID: account.id, detail: detail), now: now, on: tx)
+                    return (account, token)
+                }
             } catch let invalid as AccountStore.Invalid {
                 errors[invalid.description.contains("organisation") ? "organisation" : "email"] = invalid.description.prefix(1).uppercased() + invalid.description.dropFirst() + "."
             }
         }
-        guard let account else {
+        guard let (account, token) = made else {
             return try await UserPages.new(viewer: viewer, form: form, errors: errors, csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
-        }
-        let token = try await req.db.write { tx in
-            let token = try await AccountSecrets.newLink(for: account.id, purpose: .setup, now: now, on: tx)
-            let detail = "\(account.email) as \(Role.stored(account.roles))"
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "user.create", recordType: "user",
-                                                 recordID: account.id, detail: detail), now: now, on: tx)
-            return token
         }
         return try await UserPages.link(viewer: viewer, account: account, url: req.publicBaseURL + OfficeRoute.setup(token: token).path,
                                         purpose: "choose a password", csrf: CSRF.token(for: req)).encodeResponse(status: .created, for: req)

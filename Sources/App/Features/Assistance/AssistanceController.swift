@@ -39,9 +39,12 @@ struct AssistanceController: Sendable {
         switch form.request(in: file, settings: settings, by: viewer.email) {
         case .failure(let e): return try await list(req, form: form, errors: e.fields, status: .unprocessableEntity)
         case .success(let r):
-            try await AssistanceStore.create(r, now: now, cipher: req.site.cipher, on: req.db)
-            try await Timeline.add("Material assistance requested (\(r.kind.label.lowercased()))", actor: viewer.email, case: r.caseID, now: now, on: req.db)
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "assistance.request", recordType: "assistance", recordID: r.id), now: now, on: req.db)
+            let cipher = req.site.cipher
+            try await req.db.write { tx in
+                try await AssistanceStore.create(r, now: now, cipher: cipher, on: tx)
+                try await Self.audit(r, action: "request", timeline: "Material assistance requested (\(r.kind.label.lowercased()))",
+                                     by: viewer.email, now: now, on: tx)
+            }
             return req.redirect(within: OfficeRoute.assistanceRequest(id: r.id).path)
         }
     }
@@ -62,11 +65,16 @@ struct AssistanceController: Sendable {
         return try await html.encodeResponse(status: error == nil && errors.isEmpty ? .ok : .unprocessableEntity, for: req)
     }
 
-    func done(_ req: Request, _ r: AssistanceRequest, action: String, timeline: String?) async throws -> Response {
-        let viewer = try req.account, now = req.site.clock.now()
-        if let timeline { try await Timeline.add(timeline, actor: viewer.email, case: r.caseID, now: now, on: req.db) }
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "assistance.\(action)", recordType: "assistance", recordID: r.id), now: now, on: req.db)
-        return req.redirect(within: OfficeRoute.assistanceRequest(id: r.id).path)
+    /// The timeline line and audit entry of a step, in the step's own write transaction `tx`.
+    static func audit(_ r: AssistanceRequest, action: String, timeline: String?, by actor: String, now: Date,
+                      on tx: any Database) async throws {
+        if let timeline { try await Timeline.add(timeline, actor: actor, case: r.caseID, now: now, on: tx) }
+        try await AuditLog.record(AuditEvent(actor: actor, action: "assistance.\(action)", recordType: "assistance",
+                                             recordID: r.id), now: now, on: tx)
+    }
+
+    func done(_ req: Request, _ r: AssistanceRequest) -> Response {
+        req.redirect(within: OfficeRoute.assistanceRequest(id: r.id).path)
     }
 
     @Sendable func show(req: Request) async throws -> Response {

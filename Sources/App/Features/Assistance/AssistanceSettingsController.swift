@@ -58,8 +58,12 @@ struct AssistanceSettingsController: Sendable {
         if added.count > 500 { e["new-criterion"] = "At most 500 characters." }
         if !added.isEmpty { criteria.append((id: RandomID.make("criterion"), text: added, active: true)) }
         guard e.isEmpty, let ceiling else { return try await page(req, settings: current, errors: e, saved: false) }
-        try await AssistanceSettings.save(ceiling: ceiling, criteria: criteria, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "assistance.settings", recordType: "assistance", recordID: "settings"), now: now, on: req.db)
+        let saved = criteria
+        try await req.db.write { tx in
+            try await AssistanceSettings.save(ceiling: ceiling, criteria: saved, on: tx)
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "assistance.settings", recordType: "assistance",
+                                                 recordID: "settings"), now: now, on: tx)
+        }
         return req.redirect(within: OfficeRoute.assistanceSettings.path + "?saved=1")
     }
 }

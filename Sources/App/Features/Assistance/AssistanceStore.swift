@@ -83,8 +83,10 @@ enum AssistanceStore {
     /// Records an approval if the rules allow it; the last one needed approves the grant and sets the report's due day.
     static func approve(_ r: AssistanceRequest, by approver: String, problems: [String], reportDue: String, now: Date,
                         on db: any Database) async throws -> Result<Bool, AssistanceRules.ApprovalRefusal> {
-        await writer.acquire()
-        defer { writer.release() }
+        // Inside a caller's write the gate already orders writers (and taking this lock there would invert the order).
+        let outside = !db.inTransaction
+        if outside { await writer.acquire() }
+        defer { if outside { writer.release() } }
         return try await db.write { tx in
             let status = try await lock(r.id, on: tx) ?? .rejected
             struct A: Decodable { let approver: String }
@@ -109,8 +111,10 @@ enum AssistanceStore {
     /// Records a payment if it keeps within the approved amount; the one that completes it marks the grant paid.
     static func pay(_ r: AssistanceRequest, _ payment: Money, on paidOn: String, reference: String, by actor: String, now: Date,
                     cipher: FieldCipher, on db: any Database) async throws -> Result<Bool, AssistanceRules.PaymentRefusal> {
-        await writer.acquire()
-        defer { writer.release() }
+        // Inside a caller's write the gate already orders writers (and taking this lock there would invert the order).
+        let outside = !db.inTransaction
+        if outside { await writer.acquire() }
+        defer { if outside { writer.release() } }
         return try await db.write { tx in
             let status = try await lock(r.id, on: tx) ?? .rejected
             struct Total: Decodable { let total: Int64? }

@@ -102,9 +102,14 @@ struct CallsOfficeController: Sendable {
                                              error: "Give an address (3–60 lower-case letters, digits or -), a title and a deadline (YYYY-MM-DD).",
                                              viewer: viewer, csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        try await CallStore.save(id: id, title: form["title"], text: form.raw("text").replacingOccurrences(of: "\r\n", with: "\n"), deadline: deadline,
-                                 open: form["open"] == "yes", by: viewer.email, now: now, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "call.save", recordType: "call", recordID: id), now: now, on: req.db)
+        let (title, open) = (form["title"], form["open"] == "yes")
+        let text = form.raw("text").replacingOccurrences(of: "\r\n", with: "\n")
+        try await req.db.write { tx in
+            try await CallStore.save(id: id, title: title, text: text, deadline: deadline, open: open, by: viewer.email,
+                                     now: now, on: tx)
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "call.save", recordType: "call", recordID: id),
+                                      now: now, on: tx)
+        }
         req.site.contentWatcher.invalidate()
         return req.redirect(within: OfficeRoute.call(id: id).path)
     }

@@ -21,10 +21,18 @@ struct CaseRecordController: Sendable {
         routes.declare(.POST, OfficeRoute.caseVerifications(id: "").pattern, Self.access, registry: registry, use: askVerification)
     }
 
-    /// Writes, audits and goes back to the case with a notice.
-    func done(_ req: Request, _ file: CaseFile, _ action: String, notice: String) async throws -> Response {
-        try await AuditLog.record(AuditEvent(actor: try req.account.email, action: "case.\(action)", recordType: "case", recordID: file.id),
-                                  now: req.site.clock.now(), on: req.db)
+    /// Writes (`write`, given the actor, the time and the transaction) and audits in one transaction, then goes back
+    /// to the case with a notice.
+    func done(_ req: Request, _ file: CaseFile, _ action: String, notice: String,
+              write: @escaping @Sendable (_ actor: String, _ now: Date, _ tx: any Database) async throws -> Void)
+        async throws -> Response {
+        let actor = try req.account.email, now = req.site.clock.now()
+        try await req.db.write { tx in
+            try await write(actor, now, tx)
+            try await AuditLog.record(AuditEvent(actor: actor, action: "case.\(action)", recordType: "case",
+                                                 recordID: file.id),
+                                      now: now, on: tx)
+        }
         return req.redirect(within: OfficeRoute.caseFile(id: file.id).path + "?notice=\(notice)")
     }
 
@@ -37,8 +45,10 @@ struct CaseRecordController: Sendable {
         }
         let person = NewPerson(kind: AtRiskKind(rawValue: form["kind"]) ?? .defender, name: name, consents: consents,
                                description: String(description.prefix(300)), contact: String(form["contact"].prefix(500)))
-        try await CaseRecords.addPerson(person, by: try req.account.email, to: file.id, now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
-        return try await done(req, file, "person.add", notice: "person")
+        let cipher = req.site.cipher
+        return try await done(req, file, "person.add", notice: "person") { actor, now, tx in
+            try await CaseRecords.addPerson(person, by: actor, to: file.id, now: now, cipher: cipher, on: tx)
+        }
     }
 
     @Sendable func updatePerson(req: Request) async throws -> Response {
@@ -47,12 +57,15 @@ struct CaseRecordController: Sendable {
         if !consents && description.isEmpty {
             return try await CaseController.again(file, req, errors: ["description": "Describe how public texts may refer to them, since they do not agree to be named."])
         }
-        guard try await CaseRecords.updatePerson(req.parameters.get("person") ?? "", of: file.id, consents: consents,
-                                                 description: String(description.prefix(300)), contact: String(form["contact"].prefix(500)),
-                                                 by: try req.account.email, now: req.site.clock.now(), cipher: req.site.cipher, on: req.db) else {
-            throw Abort(.notFound, reason: "There is no such person on this case.")
+        let person = req.parameters.get("person") ?? "", contact = String(form["contact"].prefix(500))
+        let cipher = req.site.cipher
+        return try await done(req, file, "person.update", notice: "saved") { actor, now, tx in
+            guard try await CaseRecords.updatePerson(person, of: file.id, consents: consents,
+                                                     description: String(description.prefix(300)), contact: contact,
+                                                     by: actor, now: now, cipher: cipher, on: tx) else {
+                throw Abort(.notFound, reason: "There is no such person on this case.")
+            }
         }
-        return try await done(req, file, "person.update", notice: "saved")
     }
 
     @Sendable func addAct(req: Request) async throws -> Response {
@@ -62,19 +75,22 @@ struct CaseRecordController: Sendable {
         if !date.isEmpty && CivilDate(date) == nil { return try await CaseController.again(file, req, errors: ["date": "Give the date as YYYY-MM-DD."]) }
         let act = NewAct(type: type, occurredOn: date.isEmpty ? nil : date, place: String(form["place"].prefix(300)),
                          perpetrator: PerpetratorType(rawValue: form["perpetrator"]) ?? .unidentified, detail: String(form["detail"].prefix(300)))
-        try await CaseRecords.addAct(act, to: file.id, cipher: req.site.cipher, on: req.db)
-        try await Timeline.add("Act added: \(type.label)", actor: try req.account.email, case: file.id, now: req.site.clock.now(), on: req.db)
-        return try await done(req, file, "act.add", notice: "act")
+        let cipher = req.site.cipher
+        return try await done(req, file, "act.add", notice: "act") { actor, now, tx in
+            try await CaseRecords.addAct(act, to: file.id, cipher: cipher, on: tx)
+            try await Timeline.add("Act added: \(type.label)", actor: actor, case: file.id, now: now, on: tx)
+        }
     }
 
     @Sendable func addSource(req: Request) async throws -> Response {
         let file = try await CaseController.target(req), form = req.form
         guard !form["description"].isEmpty else { return try await CaseController.again(file, req, errors: ["source": "Say who or what the source is."]) }
-        let now = req.site.clock.now()
-        try await CaseRecords.addSource(NewSource(description: String(form["description"].prefix(2000)), contact: String(form["contact"].prefix(500))),
-                                        to: file.id, now: now, cipher: req.site.cipher, on: req.db)
-        try await Timeline.add("Source added", actor: try req.account.email, case: file.id, now: now, on: req.db)
-        return try await done(req, file, "source.add", notice: "source")
+        let source = NewSource(description: String(form["description"].prefix(2000)), contact: String(form["contact"].prefix(500)))
+        let cipher = req.site.cipher
+        return try await done(req, file, "source.add", notice: "source") { actor, now, tx in
+            try await CaseRecords.addSource(source, to: file.id, now: now, cipher: cipher, on: tx)
+            try await Timeline.add("Source added", actor: actor, case: file.id, now: now, on: tx)
+        }
     }
 
     @Sendable func addMessage(req: Request) async throws -> Response {
@@ -82,9 +98,11 @@ struct CaseRecordController: Sendable {
         let text = req.form.raw("message").trimmingCharacters(in: .whitespacesAndNewlines)
         guard file.origin == "report" else { throw Abort(.badRequest, reason: "This case was not reported through the public form.") }
         guard !text.isEmpty, text.count <= 20_000 else { return try await CaseController.again(file, req, errors: ["message": "Write the question (at most 20,000 characters)."]) }
-        try await CaseRecords.addMessage(text, fromReporter: false, author: try req.account.email, to: file.id, now: req.site.clock.now(),
-                                         cipher: req.site.cipher, on: req.db)
-        return try await done(req, file, "message.send", notice: "message")
+        let cipher = req.site.cipher
+        return try await done(req, file, "message.send", notice: "message") { actor, now, tx in
+            try await CaseRecords.addMessage(text, fromReporter: false, author: actor, to: file.id, now: now, cipher: cipher,
+                                             on: tx)
+        }
     }
 
     @Sendable func addAttachments(req: Request) async throws -> Response {
@@ -94,10 +112,12 @@ struct CaseRecordController: Sendable {
         }
         let (uploads, problem) = Upload.checkAll(req.files)
         if let problem { return try await CaseController.again(file, req, errors: ["files": problem]) }
-        for upload in uploads {
-            try await CaseRecords.addAttachment(upload, by: try req.account.email, to: file.id, now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
+        let cipher = req.site.cipher
+        return try await done(req, file, "attachment.add", notice: "attachment") { actor, now, tx in
+            for upload in uploads {
+                try await CaseRecords.addAttachment(upload, by: actor, to: file.id, now: now, cipher: cipher, on: tx)
+            }
         }
-        return try await done(req, file, "attachment.add", notice: "attachment")
     }
 
     /// Downloads an attachment: always as a download, never rendered by the browser, and audited.
@@ -126,8 +146,10 @@ struct CaseRecordController: Sendable {
             return try await CaseController.again(file, req, errors: ["shared": "Write what the partner may read (at most 20,000 characters)."])
         }
         let days = Int(form["days"]).flatMap { [7, 14, 30, 90].contains($0) ? $0 : nil } ?? 14
-        _ = try await VerificationStore.ask(case: file, organisationID: form["organisation"], shared: shared, days: days, by: try req.account.email,
-                                           now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
-        return try await done(req, file, "verification.ask", notice: "verification")
+        let organisation = form["organisation"], cipher = req.site.cipher
+        return try await done(req, file, "verification.ask", notice: "verification") { actor, now, tx in
+            _ = try await VerificationStore.ask(case: file, organisationID: organisation, shared: shared, days: days,
+                                               by: actor, now: now, cipher: cipher, on: tx)
+        }
     }
 }

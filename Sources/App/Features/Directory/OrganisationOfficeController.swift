@@ -64,15 +64,19 @@ struct OrganisationOfficeController: Sendable {
         if let unknown = affiliated.first(where: { !known.contains($0) }) {
             throw Abort(.badRequest, reason: "Affiliated with: there is no organisation “\(unknown.prefix(60))” in the directory.")
         }
-        let update = req.db.sql.update("organisations").set("name", to: name).set("website", to: website.isEmpty ? nil : website)
-            .set("affiliated_ids", to: affiliated.isEmpty ? nil : affiliated.joined(separator: ","))
-            .set("description", to: form.raw("description").replacingOccurrences(of: "\r\n", with: "\n")).set("updated_at", to: now)
-        if Self.readsContacts(viewer) && form.has("contacts") {
-            update.set("contacts_sealed", to: req.site.cipher.seal(form.raw("contacts"), in: .organisationContacts, row: o.id))
+        let description = form.raw("description").replacingOccurrences(of: "\r\n", with: "\n")
+        let contacts = Self.readsContacts(viewer) && form.has("contacts")
+            ? req.site.cipher.seal(form.raw("contacts"), in: .organisationContacts, row: o.id) : nil
+        try await req.db.write { tx in
+            let update = tx.sql.update("organisations").set("name", to: name).set("website", to: website.isEmpty ? nil : website)
+                .set("affiliated_ids", to: affiliated.isEmpty ? nil : affiliated.joined(separator: ","))
+                .set("description", to: description).set("updated_at", to: now)
+            if let contacts { update.set("contacts_sealed", to: contacts) }
+            try await update.where("id", .equal, o.id).run()
+            try await ContentVersion.bump(on: tx, now: now)
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "organisation.update",
+                                                 recordType: "organisation", recordID: o.id), now: now, on: tx)
         }
-        try await update.where("id", .equal, o.id).run()
-        try await ContentVersion.bump(on: req.db, now: now)
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "organisation.update", recordType: "organisation", recordID: o.id), now: now, on: req.db)
         req.site.contentWatcher.invalidate()
         return req.redirect(within: OfficeRoute.organisation(id: o.id).path + "?saved=1")
     }

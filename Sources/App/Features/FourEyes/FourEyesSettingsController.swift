@@ -43,14 +43,16 @@ struct FourEyesSettingsController: Sendable {
         guard types.count == values.count, !types.contains(.urgentIntervention) else {
             throw Abort(.badRequest, reason: "Choose types from the list; urgent interventions cannot be exempt.")
         }
-        let before = try await FourEyesStore.exemptTypes(on: req.db)
-        try await FourEyesStore.setExemptTypes(Set(types), by: viewer.email, now: now, on: req.db)
-        func list(_ set: Set<PublicationType>) -> String {
+        @Sendable func list(_ set: Set<PublicationType>) -> String {
             set.isEmpty ? "none" : set.map(\.rawValue).sorted().joined(separator: ", ")
         }
-        let detail = "exempt: \(list(Set(types))) (before: \(list(before)))"
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "approvals.settings", recordType: "settings",
-                                             recordID: "four-eyes", detail: detail), now: now, on: req.db)
+        try await req.db.write { tx in
+            let before = try await FourEyesStore.exemptTypes(on: tx)
+            try await FourEyesStore.setExemptTypes(Set(types), by: viewer.email, now: now, on: tx)
+            let detail = "exempt: \(list(Set(types))) (before: \(list(before)))"
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "approvals.settings", recordType: "settings",
+                                                 recordID: "four-eyes", detail: detail), now: now, on: tx)
+        }
         return req.redirect(within: OfficeRoute.approvalSettings.path + "?saved=1")
     }
 }

@@ -64,9 +64,14 @@ struct AddressBookController: Sendable {
         if form["label"].isEmpty || form["label"].count > 300 { errors["label"] = "Name the authority (at most 300 characters)." }
         if form["address"].isEmpty || form["address"].count > 1000 { errors["address"] = "Give the address (at most 1,000 characters)." }
         guard errors.isEmpty, let country else { return try await page(req, errors: errors, status: .unprocessableEntity) }
-        try await AddressBook.add(country: country.code, label: form["label"], address: form["address"], on: req.db)
-        try await AuditLog.record(AuditEvent(actor: try req.account.email, action: "address.add", recordType: "address", recordID: country.code),
-                                  now: req.site.clock.now(), on: req.db)
+        let (label, address) = (form["label"], form["address"]), actor = try req.account.email
+        let now = req.site.clock.now()
+        try await req.db.write { tx in
+            try await AddressBook.add(country: country.code, label: label, address: address, on: tx)
+            try await AuditLog.record(AuditEvent(actor: actor, action: "address.add", recordType: "address",
+                                                 recordID: country.code),
+                                      now: now, on: tx)
+        }
         return req.redirect(within: OfficeRoute.addresses.path)
     }
 }

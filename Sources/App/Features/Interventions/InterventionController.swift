@@ -102,9 +102,14 @@ struct InterventionController: Sendable {
             let (title, summary, body) = (form["title"], form["summary"], form.raw("body").replacingOccurrences(of: "\r\n", with: "\n"))
             let errors = InterventionPages.problems(title: title, summary: summary, body: body)
             guard errors.isEmpty else { return try await refuse(errors) }
-            try await InterventionStore.update(intervention, title: title, summary: summary, body: body, by: viewer.email, now: now,
-                                               cipher: req.site.cipher, on: req.db)
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "intervention.update", recordType: "intervention", recordID: intervention.id), now: now, on: req.db)
+            let cipher = req.site.cipher
+            try await req.db.write { tx in
+                try await InterventionStore.update(intervention, title: title, summary: summary, body: body,
+                                                   by: viewer.email, now: now, cipher: cipher, on: tx)
+                try await AuditLog.record(AuditEvent(actor: viewer.email, action: "intervention.update",
+                                                     recordType: "intervention", recordID: intervention.id),
+                                          now: now, on: tx)
+            }
             return req.redirect(within: OfficeRoute.intervention(id: intervention.id).path + "?notice=saved")
         case "approve":
             let read = form["revision"].isEmpty ? nil : Int(form["revision"]) ?? -1

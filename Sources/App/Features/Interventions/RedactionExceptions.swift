@@ -60,15 +60,17 @@ enum RedactionExceptions {
             return .notAName
         }
         let id = RandomID.make("exception")
-        try await db.sql.insert(into: "redaction_exceptions")
-            .columns("id", "intervention_id", "revision", "value_sealed", "reason_sealed", "recorded_by", "recorded_at")
-            .values(id, i.id, i.revision, cipher.seal(key, in: .redactionExceptionValue, row: id),
-                    cipher.seal(reason, in: .redactionExceptionReason, row: id), actor, now.seconds)
-            .run()
-        try await AuditLog.record(AuditEvent(actor: actor, action: "redaction.not-the-person",
-            recordType: "intervention",
-                                             recordID: i.id, detail: "revision \(i.revision), record \(id)"),
-                                                 now: now, on: db)
+        try await db.write { tx in
+            try await tx.sql.insert(into: "redaction_exceptions")
+                .columns("id", "intervention_id", "revision", "value_sealed", "reason_sealed", "recorded_by", "recorded_at")
+                .values(id, i.id, i.revision, cipher.seal(key, in: .redactionExceptionValue, row: id),
+                        cipher.seal(reason, in: .redactionExceptionReason, row: id), actor, now.seconds)
+                .run()
+            try await AuditLog.record(AuditEvent(actor: actor, action: "redaction.not-the-person",
+                recordType: "intervention",
+                                                 recordID: i.id, detail: "revision \(i.revision), record \(id)"),
+                                                     now: now, on: tx)
+        }
         return nil
     }
 }

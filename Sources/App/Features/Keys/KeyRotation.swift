@@ -81,11 +81,13 @@ enum KeyRotation {
         } else {
             if recorded == new.fingerprint { return .alreadyDone }
             try await KeyGuard.verify(old, source: "the configured key", on: db)
-            try await db.sql.insert(into: "key_rotation").columns("id", "new_fingerprint", "steps_done", "started_at")
-                .values(1, new.fingerprint, "", now.seconds).run()
-            try await AuditLog.record(AuditEvent(actor: actor, action: "key.rotate.start", recordType: "site_key",
-                                                 recordID: "1", detail: "from \(old.fingerprint) to \(new.fingerprint)"),
-                                      now: now, on: db)
+            try await db.write { tx in
+                try await tx.sql.insert(into: "key_rotation").columns("id", "new_fingerprint", "steps_done", "started_at")
+                    .values(1, new.fingerprint, "", now.seconds).run()
+                try await AuditLog.record(AuditEvent(actor: actor, action: "key.rotate.start", recordType: "site_key",
+                                                     recordID: "1", detail: "from \(old.fingerprint) to \(new.fingerprint)"),
+                                          now: now, on: tx)
+            }
         }
         for step in steps where !done.contains(step.name) {
             // Once the trail is re-chained, entries continue it under the new key (for this task only).
@@ -96,15 +98,15 @@ enum KeyRotation {
                 .where("id", .equal, 1).run()
             try progress("step done: \(step.name)")
         }
-        try await db.transaction { tx in
-            try await tx.sql.raw("DELETE FROM site_key").run()
-            try await KeyGuard.record(new, now: now, on: tx)
-            try await tx.sql.raw("DELETE FROM key_rotation").run()
-        }
         try await AuditLog.$keyForTask.withValue(new.derivedKey(purpose: AuditChain.keyPurpose)) {
-            try await AuditLog.record(AuditEvent(actor: actor, action: "key.rotate", recordType: "site_key",
-                                                 recordID: "1", detail: "from \(old.fingerprint) to \(new.fingerprint)"),
-                                      now: now, on: db)
+            try await db.write { tx in
+                try await tx.sql.raw("DELETE FROM site_key").run()
+                try await KeyGuard.record(new, now: now, on: tx)
+                try await tx.sql.raw("DELETE FROM key_rotation").run()
+                try await AuditLog.record(AuditEvent(actor: actor, action: "key.rotate", recordType: "site_key",
+                                                     recordID: "1", detail: "from \(old.fingerprint) to \(new.fingerprint)"),
+                                          now: now, on: tx)
+            }
         }
         return .rotated
     }

@@ -31,8 +31,12 @@ struct MissionController: Sendable {
         switch try await form.mission(id: RandomID.make("mission"), on: req.db) {
         case .failure(let e): return try await list(req, form: form, errors: e.fields, status: .unprocessableEntity)
         case .success(let mission):
-            try await MissionStore.save(mission, isNew: true, by: viewer.email, now: now, cipher: req.site.cipher, on: req.db)
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.create", recordType: "mission", recordID: mission.id), now: now, on: req.db)
+            let cipher = req.site.cipher
+            try await req.db.write { tx in
+                try await MissionStore.save(mission, isNew: true, by: viewer.email, now: now, cipher: cipher, on: tx)
+                try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.create", recordType: "mission",
+                                                     recordID: mission.id), now: now, on: tx)
+            }
             req.site.contentWatcher.invalidate()
             return req.redirect(within: OfficeRoute.mission(id: mission.id).path)
         }
@@ -62,8 +66,12 @@ struct MissionController: Sendable {
         switch try await form.mission(id: existing.id, on: req.db) {
         case .failure(let e): return try await page(req, existing, form: form, errors: e.fields, status: .unprocessableEntity)
         case .success(let mission):
-            try await MissionStore.save(mission, isNew: false, by: viewer.email, now: now, cipher: req.site.cipher, on: req.db)
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.update", recordType: "mission", recordID: mission.id), now: now, on: req.db)
+            let cipher = req.site.cipher
+            try await req.db.write { tx in
+                try await MissionStore.save(mission, isNew: false, by: viewer.email, now: now, cipher: cipher, on: tx)
+                try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.update", recordType: "mission",
+                                                     recordID: mission.id), now: now, on: tx)
+            }
             req.site.contentWatcher.invalidate()
             return req.redirect(within: OfficeRoute.mission(id: mission.id).path)
         }
@@ -77,9 +85,13 @@ struct MissionController: Sendable {
         if try await CaseStore.headers([caseID], cipher: req.site.cipher, on: req.db).isEmpty { errors["case"] = "There is no case “\(caseID.prefix(60))”." }
         if concern.isEmpty || concern.count > 2_000 { errors["concern"] = "Say which defender or trial the mission concerns (at most 2,000 characters)." }
         guard errors.isEmpty else { return try await page(req, m, errors: errors, status: .unprocessableEntity) }
-        try await MissionStore.concern(caseID, concern, mission: m.id, now: now, cipher: req.site.cipher, on: req.db)
-        try await Timeline.add("Concerned by a mission (\(m.kind.label.lowercased()), \(m.dates.starts))", actor: viewer.email, case: caseID, now: now, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.concern", recordType: "case", recordID: caseID), now: now, on: req.db)
+        let cipher = req.site.cipher, line = "Concerned by a mission (\(m.kind.label.lowercased()), \(m.dates.starts))"
+        try await req.db.write { tx in
+            try await MissionStore.concern(caseID, concern, mission: m.id, now: now, cipher: cipher, on: tx)
+            try await Timeline.add(line, actor: viewer.email, case: caseID, now: now, on: tx)
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.concern", recordType: "case",
+                                                 recordID: caseID), now: now, on: tx)
+        }
         return req.redirect(within: OfficeRoute.mission(id: m.id).path)
     }
 }

@@ -18,6 +18,8 @@ struct ArchiveImporter {
     /// Called every `progressEvery` lines with the running summary.
     var progress: @Sendable (Summary) -> Void = { _ in }
     var progressEvery = 10_000
+    /// The audit entry of one batch (its stored and updated counts), written in the batch's own transaction.
+    var audit: (@Sendable (_ stored: Int, _ updated: Int) -> AuditEvent)? = nil
 
     func importFile(at path: String) async throws -> Summary {
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -90,8 +92,15 @@ struct ArchiveImporter {
     }
 
     private func flush(_ state: inout BatchState, into summary: inout Summary) async throws {
-        let pubs = try await PublicationStore.upsert(state.publications, on: db)
-        let orgs = try await PublicationStore.upsert(state.organisations, on: db)
+        let (publications, organisations, audit) = (state.publications, state.organisations, self.audit)
+        let (pubs, orgs) = try await db.write { tx in
+            let pubs = try await PublicationStore.upsert(publications, on: tx)
+            let orgs = try await PublicationStore.upsert(organisations, on: tx)
+            if let audit, pubs.stored + orgs.stored + pubs.updated + orgs.updated > 0 {
+                try await AuditLog.record(audit(pubs.stored + orgs.stored, pubs.updated + orgs.updated), now: Date(), on: tx)
+            }
+            return (pubs, orgs)
+        }
         summary.stored += pubs.stored + orgs.stored
         summary.updated += pubs.updated + orgs.updated
         state = BatchState()

@@ -37,9 +37,12 @@ struct AnnualReportController: Sendable {
         let year = try year(req), viewer = try req.account, now = req.site.clock.now()
         let text = req.form.raw("analysis").replacingOccurrences(of: "\r\n", with: "\n")
         guard text.utf8.count <= 500_000 else { throw Abort(.badRequest, reason: "The analysis is limited to 500 KB.") }
-        try await AnnualReportStore.saveAnalysis(year, text, by: viewer.email, now: now, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "annual-report.save", recordType: "annual-report", recordID: String(year)),
-                                  now: now, on: req.db)
+        try await req.db.write { tx in
+            try await AnnualReportStore.saveAnalysis(year, text, by: viewer.email, now: now, on: tx)
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "annual-report.save",
+                                                 recordType: "annual-report", recordID: String(year)),
+                                      now: now, on: tx)
+        }
         return req.redirect(within: OfficeRoute.annualReport(year: String(year)).path + "?saved=1")
     }
 

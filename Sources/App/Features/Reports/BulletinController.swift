@@ -90,9 +90,15 @@ struct BulletinOfficeController: Sendable {
             refusal = "Save this introduction first: a second person must approve exactly what is published and sent."
         } else if action == "approve" {
             refusal = try await req.db.write { tx in
-                try await FourEyesStore.approve(subject, revision: Int(req.form["revision"]) ?? -1, hash: hash,
+                let refused = try await FourEyesStore.approve(subject, revision: Int(req.form["revision"]) ?? -1, hash: hash,
                     by: viewer.email,
                                                 fallback: nil, now: now, on: tx)
+                if refused == nil {
+                    try await AuditLog.record(AuditEvent(actor: viewer.email, action: "bulletin.approve",
+                                                         recordType: "bulletin", recordID: "\(month)-\(language.rawValue)"),
+                                              now: now, on: tx)
+                }
+                return refused
             }?.description
         } else if publish && stored.status != "published" {
             refusal = try await FourEyesStore.check(subject, hash: hash, fallback: nil, exempt: false,
@@ -100,19 +106,20 @@ struct BulletinOfficeController: Sendable {
         }
         if let refusal { return try await page(req, month, language, introduction: introduction, error: refusal) }
         if action == "approve" {
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "bulletin.approve",
-                recordType: "bulletin",
-                                                 recordID: "\(month)-\(language.rawValue)"), now: now, on: req.db)
             return req.redirect(within: OfficeRoute.bulletin(month: month.description,
                                                              language: language.rawValue).path + "?notice=approved")
         }
-        let revision = try await FourEyesStore.version(subject, fallback: nil, on: req.db).revision
-        if changed || revision == 0 {
-            try await FourEyesStore.recordChange(subject, hash: hash, by: viewer.email, now: now, on: req.db)
+        try await req.db.write { tx in
+            let revision = try await FourEyesStore.version(subject, fallback: nil, on: tx).revision
+            if changed || revision == 0 {
+                try await FourEyesStore.recordChange(subject, hash: hash, by: viewer.email, now: now, on: tx)
+            }
+            try await BulletinStore.save(month, language: language, introduction: introduction, publish: publish,
+                                         by: viewer.email, now: now, on: tx)
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: publish ? "bulletin.publish" : "bulletin.save",
+                                                 recordType: "bulletin", recordID: "\(month)-\(language.rawValue)"),
+                                      now: now, on: tx)
         }
-        try await BulletinStore.save(month, language: language, introduction: introduction, publish: publish, by: viewer.email, now: now, on: req.db)
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: publish ? "bulletin.publish" : "bulletin.save", recordType: "bulletin",
-                                             recordID: "\(month)-\(language.rawValue)"), now: now, on: req.db)
         req.site.contentWatcher.invalidate()
         return req.redirect(within: OfficeRoute.bulletin(month: month.description, language: language.rawValue).path
                             + "?notice=" + (publish ? "published" : "saved"))

@@ -154,19 +154,22 @@ struct EditorialController: Sendable {
         }
         if action == "approve" {
             let refused = try await req.db.write { tx in
-                try await FourEyesStore.approve(EditorialFourEyes.subject(id),
+                let refused = try await FourEyesStore.approve(EditorialFourEyes.subject(id),
                     revision: Int(req.form["revision"]) ?? -1,
                                                 hash: EditorialFourEyes.hash(publication), by: viewer.email,
                                                     fallback: nil, now: now, on: tx)
+                if refused == nil {
+                    try await AuditLog.record(AuditEvent(actor: viewer.email, action: "publication.approve",
+                                                         recordType: "publication", recordID: id,
+                                                         detail: "revision \(req.form["revision"])"), now: now, on: tx)
+                }
+                return refused
             }
             if let refused {
                 context.errors["action"] = refused.description
                 return try await EditorialPages.form(context, viewer: viewer, csrf: CSRF.token(for: req))
                     .encodeResponse(status: .unprocessableEntity, for: req)
             }
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "publication.approve",
-                recordType: "publication", recordID: id,
-                                                 detail: "revision \(req.form["revision"])"), now: now, on: req.db)
             return req.redirect(within: OfficeRoute.publication(id: id).path + "?approved=1")
         }
         let changed = current.map { EditorialFourEyes.hash($0.publication) != EditorialFourEyes.hash(publication) }
