@@ -13,8 +13,10 @@ enum DemoField {
             let preliminary = originals.first { $0.type == .statement && $0.countries.contains(country) && $0.published < report.published }
             let ends = report.published.adding(days: -30)
             let mission = Mission(id: "mission-demo", kind: .factFinding, country: country, dates: MissionDates(starts: ends.adding(days: -4), ends: ends),
-                                  title: "Demo fact-finding mission", members: "(demo) two members", objectives: "(demo) meet defenders and authorities",
-                                  logistics: "(demo)", securityPlan: "(demo)", findings: "(demo)", preliminaryID: preliminary?.id, reportID: report.id)
+                                  title: Confidential("Demo fact-finding mission"), members: Confidential("(demo) two members"),
+                                  objectives: Confidential("(demo) meet defenders and authorities"),
+                                  logistics: Confidential("(demo)"), securityPlan: Confidential("(demo)"),
+                                  findings: Confidential("(demo)"), preliminaryID: preliminary?.id, reportID: report.id)
             try await MissionStore.save(mission, isNew: true, by: "demo", now: now, cipher: cipher, on: db)
         }
         try await CallStore.save(id: "women-defenders-needs", title: "Women human rights defenders: your needs and challenges",

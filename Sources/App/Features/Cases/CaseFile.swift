@@ -35,8 +35,8 @@ struct CaseFile: Sendable {
         secrets += attachments.map(\.filename)
         secrets += assistance.flatMap { [$0.purpose, $0.rejection ?? .empty, $0.reportNote ?? .empty] }
         var clear = secrets.map { $0.reveal() }
-        clear += missions.flatMap { m in [m.title, m.members, m.objectives, m.logistics, m.securityPlan,
-            m.findings] + m.concerned.map(\.concern) }
+        clear += missions.flatMap { m in ([m.title, m.members, m.objectives, m.logistics, m.securityPlan,
+            m.findings] + m.concerned.map(\.concern)).map { $0.reveal() } }
         var persons = people.map { Redactor.Person(name: $0.name.reveal(), consentsToBeNamed: $0.consentsToBeNamed,
                                                    description: $0.publicDescription) }
         persons += missions.flatMap { CaseFile.members(of: $0) }.map {
@@ -49,7 +49,7 @@ struct CaseFile: Sendable {
     /// in brackets left out.
     static func members(of mission: Mission) -> [String] {
         var names: [String] = []
-        for entry in mission.members.split(whereSeparator: { ",;\n".contains($0) }) {
+        for entry in mission.members.reveal().split(whereSeparator: { ",;\n".contains($0) }) {
             var name = "", depth = 0
             for c in entry {
                 if c == "(" || c == "[" {

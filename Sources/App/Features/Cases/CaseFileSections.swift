@@ -124,7 +124,7 @@ enum CaseFileSections {
 
     /// Missions concerning the case and the material assistance given for it.
     static func fieldWork(_ c: CaseFile) -> HTML {
-        let missions: [HTML] = c.missions.map { "<li><a href=\"\(OfficeRoute.mission(id: $0.id).path)\">\($0.title)</a> (\($0.kind.label), \($0.dates.starts.description))</li>" }
+        let missions: [HTML] = c.missions.map { "<li><a href=\"\(OfficeRoute.mission(id: $0.id).path)\">\($0.title.reveal())</a> (\($0.kind.label), \($0.dates.starts.description))</li>" }
         let grants: [HTML] = c.assistance.map { "<li><a href=\"\(OfficeRoute.assistanceRequest(id: $0.id).path)\">\($0.kind.label): \($0.amount.formatted)</a> — \($0.status.label)</li>" }
         return """
         <section aria-labelledby="field-work"><h2 id="field-work">Missions and material assistance</h2>

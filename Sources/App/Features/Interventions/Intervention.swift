@@ -1,7 +1,8 @@
 import Foundation
 import ObservatoryCore
 
-/// An intervention as case officers see it: the draft (decrypted) and, once approved, its public version.
+/// An intervention as case officers see it: the draft (opened, but `Confidential`: the text before redaction
+/// shows only through `.reveal()`, in office views and the redactor) and, once approved, its public version.
 struct Intervention: Sendable {
     var id: String
     var caseID: String
@@ -9,9 +10,9 @@ struct Intervention: Sendable {
     var language: Language
     var followUpOf: String?
     var translationOf: String?
-    var title: String
-    var summary: String
-    var body: String
+    var title: Confidential
+    var summary: Confidential
+    var body: Confidential
     var status: InterventionStatus
     var draftedBy: String
     var draftedAt: Int64
@@ -29,7 +30,7 @@ struct Intervention: Sendable {
 
     /// What four-eyes records name this intervention by.
     var subject: String { "intervention:\(id)" }
-    var draftHash: String { ContentHash.of([title, summary, body]) }
+    var draftHash: String { ContentHash.of([title.reveal(), summary.reveal(), body.reveal()]) }
 
     var role: String {
         if translationOf != nil { return "Translation (\(language.rawValue.uppercased()))" }
@@ -54,9 +55,9 @@ struct PublicVersion: Sendable {
     var hash: String { ContentHash.of([title, summary, body]) }
 
     init(of draft: Intervention, redactor: Redactor) {
-        title = redactor.redact(draft.title)
-        summary = redactor.redact(draft.summary)
-        body = redactor.redact(draft.body)
+        title = redactor.redact(draft.title.reveal())
+        summary = redactor.redact(draft.summary.reveal())
+        body = redactor.redact(draft.body.reveal())
         leaks = redactor.leaks(in: [title, summary, body].joined(separator: "\n"))
     }
 }

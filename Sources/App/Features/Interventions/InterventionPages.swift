@@ -34,7 +34,7 @@ enum InterventionPages {
         <input type="hidden" name="follow_up_of" value="\(d.followUpOf ?? "")"><input type="hidden" name="translation_of" value="\(d.translationOf ?? "")">
         \(EditorialPages.select("kind", label: "Kind", value: d.kind.rawValue, options: InterventionKind.allCases.map { ($0.rawValue, $0.englishLabel) }, error: nil))
         \(EditorialPages.select("language", label: "Language", value: d.language.rawValue, options: Language.allCases.map { ($0.rawValue, $0.endonym) }, error: nil))
-        \(textFields(title: d.title, summary: d.summary, body: d.body, errors: e))
+        \(textFields(title: d.title.reveal(), summary: d.summary.reveal(), body: d.body.reveal(), errors: e))
         <p class="actions"><button type="submit">Save the draft</button></p></form>
         """)
     }
@@ -46,7 +46,7 @@ enum InterventionPages {
                                 csrf: String, error: String?) -> HTML {
         guard i.status == .draft else { return .empty }
         var seen = Set<String>()
-        let matches = c.redactor.nameMatches(in: [i.title, i.summary, i.body].joined(separator: "\n"))
+        let matches = c.redactor.nameMatches(in: [i.title, i.summary, i.body].map { $0.reveal() }.joined(separator: "\n"))
             .filter { seen.insert(Redactor.exceptionKey($0.text)).inserted }
         let excepted = Set(exceptions.map(\.value))
         let mayRecord = viewer.email.lowercased() != i.lastChangedBy.lowercased()
@@ -89,7 +89,7 @@ enum InterventionPages {
             """
         let edit: HTML = i.status == .published ? .empty : """
             <form method="post" action="\(OfficeRoute.intervention(id: i.id).path)" class="office-form">\(CSRF.field(csrf))
-            \(textFields(title: i.title, summary: i.summary, body: i.body, errors: e))
+            \(textFields(title: i.title.reveal(), summary: i.summary.reveal(), body: i.body.reveal(), errors: e))
             <p class="actions"><button type="submit" name="action" value="save">Save\(i.status == .approved ? " (it must then be approved again)" : "")</button></p></form>
             """
         var steps: [HTML] = []

@@ -7,7 +7,8 @@ import SQLKit
 enum InterventionStore {
     struct Draft: Sendable {
         var kind: InterventionKind, language: Language, followUpOf: String?, translationOf: String?
-        var title: String, summary: String, body: String
+        /// As typed, before redaction.
+        var title: Confidential, summary: Confidential, body: Confidential
     }
 
     static func create(_ d: Draft, case caseID: String, by actor: String, now: Date, cipher: FieldCipher, on db: any Database) async throws -> String {
@@ -24,8 +25,8 @@ enum InterventionStore {
             let what = d.translationOf != nil ? "Translation (\(d.language.rawValue.uppercased()))" : (d.followUpOf != nil ? "Follow-up" : d.kind.englishLabel)
             try await Timeline.add("\(what) drafted", actor: actor, case: caseID, now: now, on: tx)
             try await CaseStore.touch(caseID, now: now, on: tx)
-            try await FourEyesStore.recordChange("intervention:\(id)", hash: ContentHash.of([d.title, d.summary,
-                d.body]), by: actor, now: now, on: tx)
+            try await FourEyesStore.recordChange("intervention:\(id)", hash: ContentHash.of([d.title.reveal(), d.summary.reveal(),
+                d.body.reveal()]), by: actor, now: now, on: tx)
             try await AuditLog.record(AuditEvent(actor: actor, action: "intervention.draft",
                                                  recordType: "intervention", recordID: id), now: now, on: tx)
         }
@@ -45,9 +46,9 @@ enum InterventionStore {
         let version = try await FourEyesStore.version("intervention:\(r.id)", fallback: r.draftedBy, on: db)
         var found = Intervention(id: r.id, caseID: r.caseId, kind: InterventionKind(rawValue: r.kind) ?? .urgentAppeal,
                             language: Language(rawValue: r.language) ?? .en, followUpOf: r.followUpOf, translationOf: r.translationOf,
-                            title: try cipher.open(r.titleSealed, in: .interventionTitle, row: r.id).reveal(),
-                            summary: try cipher.open(r.summarySealed, in: .interventionSummary, row: r.id).reveal(),
-                            body: try cipher.open(r.bodySealed, in: .interventionBody, row: r.id).reveal(),
+                            title: try cipher.open(r.titleSealed, in: .interventionTitle, row: r.id),
+                            summary: try cipher.open(r.summarySealed, in: .interventionSummary, row: r.id),
+                            body: try cipher.open(r.bodySealed, in: .interventionBody, row: r.id),
                             status: InterventionStatus(rawValue: r.status) ?? .draft, draftedBy: r.draftedBy, draftedAt: r.draftedAt,
                             approvedBy: r.approvedBy, approvedAt: r.approvedAt, reference: r.reference, publicTitle: r.publicTitle,
                             publicSummary: r.publicSummary, publicBody: r.publicBody, publicationID: r.publicationId, publishedAt: r.publishedAt)

@@ -54,7 +54,7 @@ enum RedactionExceptions {
         guard !reason.isEmpty, reason.count <= 500 else { return .noReason }
         guard actor.lowercased() != i.lastChangedBy.lowercased() else { return .ownChange }
         let key = Redactor.exceptionKey(occurrence)
-        let text = [i.title, i.summary, i.body].joined(separator: "\n")
+        let text = [i.title, i.summary, i.body].map { $0.reveal() }.joined(separator: "\n")
         guard !key.isEmpty,
             file.redactor.nameMatches(in: text).contains(where: { Redactor.exceptionKey($0.text) == key }) else {
             return .notAName

@@ -3,24 +3,25 @@ import Foundation
 import ObservatoryCore
 import SQLKit
 
-/// A mission as staff read it, confidential values decrypted. Never handed to a public page: those get `MissionReport`.
+/// A mission as staff read it. What staff typed is `Confidential`: it shows only through `.reveal()`, in office
+/// views and the redactor. Never handed to a public page: those get `MissionReport`.
 struct Mission: Sendable {
     var id: String
     var kind: MissionKind
     var country: String
     var dates: MissionDates
-    var title: String
-    var members: String
-    var objectives: String
-    var logistics: String
-    var securityPlan: String
-    var findings: String
+    var title: Confidential
+    var members: Confidential
+    var objectives: Confidential
+    var logistics: Confidential
+    var securityPlan: Confidential
+    var findings: Confidential
     var preliminaryID: String?
     var reportID: String?
     var concerned: [Concerned] = []
 
     /// A case the mission concerns: the defender or the trial, in staff's words.
-    struct Concerned: Sendable { let id: String, caseID: String, concern: String }
+    struct Concerned: Sendable { let id: String, caseID: String, concern: Confidential }
 
     func phase(today: CivilDate) -> MissionPhase { MissionPhase.of(starts: dates.starts, ends: dates.ends, today: today) }
     var countryName: String { CountryDirectory.shared.country(code: country)?.name ?? country }
@@ -50,8 +51,8 @@ enum MissionStore {
         + "security_plan_sealed, findings_sealed, preliminary_publication_id, report_publication_id"
 
     static func mission(_ r: Row, cipher: FieldCipher) throws -> Mission {
-        func open(_ value: String, _ column: String) throws -> String {
-            try cipher.open(value, in: sealedColumns[column]!, row: r.id).reveal()
+        func open(_ value: String, _ column: String) throws -> Confidential {
+            try cipher.open(value, in: sealedColumns[column]!, row: r.id)
         }
         let dates = (try? MissionDates.check(starts: r.startsOn, ends: r.endsOn).get()) ?? MissionDates(starts: CivilDate(r.startsOn)!, ends: CivilDate(r.startsOn)!)
         return Mission(id: r.id, kind: MissionKind(rawValue: r.kind) ?? .factFinding, country: r.countryCode, dates: dates,
@@ -74,7 +75,7 @@ enum MissionStore {
         m.concerned = try await db.sql.raw("SELECT id, case_id, concern_sealed FROM mission_cases WHERE mission_id = \(bind: id) ORDER BY added_at, id")
             .all(decoding: C.self, keyDecodingStrategy: .convertFromSnakeCase)
             .map { Mission.Concerned(id: $0.id, caseID: $0.caseId,
-                                     concern: try cipher.open($0.concernSealed, in: .missionConcern, row: $0.id).reveal()) }
+                                     concern: try cipher.open($0.concernSealed, in: .missionConcern, row: $0.id)) }
         return m
     }
 

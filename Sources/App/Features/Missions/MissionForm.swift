@@ -12,8 +12,9 @@ struct MissionForm: Sendable {
 
     init(_ m: Mission) {
         kind = m.kind.rawValue; country = m.countryName; starts = m.dates.starts.description; ends = m.dates.ends.description
-        title = m.title; members = m.members; objectives = m.objectives; logistics = m.logistics; securityPlan = m.securityPlan
-        findings = m.findings; preliminary = m.preliminaryID ?? ""; report = m.reportID ?? ""
+        title = m.title.reveal(); members = m.members.reveal(); objectives = m.objectives.reveal()
+        logistics = m.logistics.reveal(); securityPlan = m.securityPlan.reveal()
+        findings = m.findings.reveal(); preliminary = m.preliminaryID ?? ""; report = m.reportID ?? ""
     }
 
     init(_ form: FormData) {
@@ -49,8 +50,10 @@ struct MissionForm: Sendable {
             if mustBeReport && row.type != "report" { errors[name] = "Publication “\(id)” is not a report (it is a \(row.type))." }
         }
         guard errors.isEmpty, let kind, let country, let dates else { return .failure(MissionFormErrors(fields: errors)) }
-        return .success(Mission(id: id, kind: kind, country: country.code, dates: dates, title: title, members: members, objectives: objectives,
-                                logistics: logistics, securityPlan: securityPlan, findings: findings,
+        return .success(Mission(id: id, kind: kind, country: country.code, dates: dates, title: Confidential(title),
+                                members: Confidential(members), objectives: Confidential(objectives),
+                                logistics: Confidential(logistics), securityPlan: Confidential(securityPlan),
+                                findings: Confidential(findings),
                                 preliminaryID: preliminary.isEmpty ? nil : preliminary, reportID: report.isEmpty ? nil : report))
     }
 }

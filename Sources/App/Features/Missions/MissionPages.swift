@@ -3,7 +3,7 @@ import ObservatoryCore
 /// The staff pages of missions.
 enum MissionPages {
     static func row(_ m: Mission, today: CivilDate) -> HTML {
-        "<tr><td><a href=\"\(OfficeRoute.mission(id: m.id).path)\">\(m.title)</a></td><td>\(m.kind.label)</td><td>\(m.countryName)</td><td>\(m.dates.starts.description) – \(m.dates.ends.description)</td><td>\(m.phase(today: today).label)\(m.reportID == nil ? "" : ", report linked")</td></tr>"
+        "<tr><td><a href=\"\(OfficeRoute.mission(id: m.id).path)\">\(m.title.reveal())</a></td><td>\(m.kind.label)</td><td>\(m.countryName)</td><td>\(m.dates.starts.description) – \(m.dates.ends.description)</td><td>\(m.phase(today: today).label)\(m.reportID == nil ? "" : ", report linked")</td></tr>"
     }
 
     static func table(_ id: String, _ missions: [Mission], today: CivilDate) -> HTML {
@@ -49,12 +49,12 @@ enum MissionPages {
     static func show(_ m: Mission, caseLabels: [String: String], today: CivilDate, form: MissionForm, errors: [String: String],
                      viewer: Account, csrf: String) -> HTML {
         let concerned: [HTML] = m.concerned.map { c in
-            "<li><a href=\"\(OfficeRoute.caseFile(id: c.caseID).path)\">\(caseLabels[c.caseID] ?? c.caseID)</a> — \(c.concern)</li>"
+            "<li><a href=\"\(OfficeRoute.caseFile(id: c.caseID).path)\">\(caseLabels[c.caseID] ?? c.caseID)</a> — \(c.concern.reveal())</li>"
         }
         let caseErrors = errors.filter { ["case", "concern"].contains($0.key) }, missionErrors = errors.filter { !["case", "concern"].contains($0.key) }
-        return OfficeLayout(title: m.title, account: viewer, csrf: csrf).render("""
+        return OfficeLayout(title: m.title.reveal(), account: viewer, csrf: csrf).render("""
         <p><a href="\(OfficeRoute.missions.path)">Missions</a></p>
-        <h1>\(m.title)</h1>
+        <h1>\(m.title.reveal())</h1>
         <p class="meta">\(m.kind.label) · \(m.countryName) · \(m.dates.starts.description) – \(m.dates.ends.description) · \(m.phase(today: today).label)</p>
         <section aria-labelledby="concerned"><h2 id="concerned">Defenders and trials concerned</h2>
         \(concerned.isEmpty ? "<p>No case linked yet.</p>" as HTML : "<ul id=\"mission-cases\">\(concerned.joined())</ul>")

@@ -3,11 +3,12 @@ import Foundation
 import ObservatoryCore
 import SQLKit
 
-/// A subscriber as the mail worker and the preference pages read it (address and token opened).
+/// A subscriber as the mail worker and the preference pages read it (token opened; the address `Confidential`,
+/// revealed only by the mail sender).
 struct Subscriber: Sendable {
     enum Status: String, Sendable { case pending, active, unsubscribed, bounced }
     var id: String
-    var email: String
+    var email: Confidential
     var token: String
     var status: Status
     var preferences: SubscriptionPreferences
@@ -23,7 +24,7 @@ enum SubscriberStore {
     static let columns = "id, email_sealed, token_sealed, status, languages, scope, countries, programmes, types, bulletin"
 
     static func subscriber(_ r: Row, cipher: FieldCipher) throws -> Subscriber {
-        Subscriber(id: r.id, email: try cipher.open(r.emailSealed, in: .subscriberEmail, row: r.id).reveal(),
+        Subscriber(id: r.id, email: try cipher.open(r.emailSealed, in: .subscriberEmail, row: r.id),
                    token: try cipher.open(r.tokenSealed, in: .subscriberToken, row: r.id).reveal(), status: Subscriber.Status(rawValue: r.status) ?? .pending,
                    preferences: SubscriptionPreferences(storedLanguages: r.languages, scope: r.scope, countries: r.countries,
                                                         programmes: r.programmes, types: r.types, bulletin: r.bulletin))
