@@ -19,6 +19,14 @@ import Vapor
     static let interventionFields: [KeyPath<Intervention, Confidential>] = [\.title, \.summary, \.body]
     static let draftFields: [KeyPath<InterventionStore.Draft, Confidential>] = [\.title, \.summary, \.body]
     static let subscriberEmail: KeyPath<Subscriber, Confidential> = \.email
+    // Other structs that held opened sealed values as `String`: case labels on the dashboard and in bulk triage,
+    // "not the person" records, an organisation's contacts.
+    static let exceptionFields: [KeyPath<RedactionExceptions.Record, Confidential>] = [\.value, \.reason]
+    static let waitingLabel: KeyPath<CaseDashboard.Waiting, Confidential> = \.caseLabel
+    static let quietLabel: KeyPath<CaseDashboard.Quiet, Confidential> = \.label
+    static let bulkLabel: KeyPath<BulkTriage.Item, Confidential> = \.label
+    static let contacts: @Sendable (String, FieldCipher, any Database) async throws -> Confidential
+        = { try await OrganisationOfficeController.contacts($0, cipher: $1, on: $2) }
 
     static let canary = Gen.letterOrNumber.string(of: 6...12)
 

@@ -5,7 +5,7 @@ import ObservatoryCore
 /// The dashboard's list of reports that came from a busy source (past `OBSERVATORY_INTAKE_BULK_AFTER` an hour):
 /// stored rather than refused, so a flood cannot close the form, and kept apart here for triage.
 struct BulkTriage: Sendable {
-    struct Item: Sendable { let caseID: String, label: String, flaggedAt: Int64 }
+    struct Item: Sendable { let caseID: String, label: Confidential, flaggedAt: Int64 }
     var total = 0
     var items: [Item] = []
 
@@ -18,7 +18,7 @@ struct BulkTriage: Sendable {
         for (id, at) in ids {
             let query = db.sql.raw("SELECT label_sealed FROM cases WHERE id = \(bind: id)")
             guard let row = try await query.first(decoding: Row.self) else { continue }
-            let label = try cipher.open(row.label_sealed, in: .caseLabel, row: id).reveal()
+            let label = try cipher.open(row.label_sealed, in: .caseLabel, row: id)
             items.append(Item(caseID: id, label: label, flaggedAt: at))
         }
         return BulkTriage(total: total, items: items)
@@ -28,7 +28,7 @@ struct BulkTriage: Sendable {
         guard bulk.total > 0 else { return .empty }
         let items: [HTML] = bulk.items.map { item in
             let link = OfficeRoute.caseFile(id: item.caseID).path
-            return "<li><a href=\"\(link)\">\(item.label)</a>: \(day(item.flaggedAt))</li>"
+            return "<li><a href=\"\(link)\">\(item.label.reveal())</a>: \(day(item.flaggedAt))</li>"
         }
         return """
         <section aria-labelledby="bulk"><h2 id="bulk">Bulk triage: reports from a busy source</h2>

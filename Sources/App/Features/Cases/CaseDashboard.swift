@@ -9,8 +9,8 @@ struct CaseDashboard: Sendable {
     static let verificationWaitDays: Int64 = 7
     static let quietDays: Int64 = 30
 
-    struct Waiting: Sendable { let caseID: String, caseLabel: String, organisation: String, askedAt: Int64 }
-    struct Quiet: Sendable { let caseID: String, label: String, lastPublished: Int64? }
+    struct Waiting: Sendable { let caseID: String, caseLabel: Confidential, organisation: String, askedAt: Int64 }
+    struct Quiet: Sendable { let caseID: String, label: Confidential, lastPublished: Int64? }
 
     var counts: [CaseStatus: Int]
     var waiting: [Waiting]
@@ -56,10 +56,10 @@ struct CaseDashboard: Sendable {
         var dashboard = CaseDashboard(
             counts: Dictionary(uniqueKeysWithValues: counts.compactMap { row in CaseStatus(rawValue: row.status).map { ($0, row.n) } }),
             waiting: try waiting.map { Waiting(caseID: $0.caseId,
-                                               caseLabel: try cipher.open($0.labelSealed, in: .caseLabel, row: $0.caseId).reveal(),
+                                               caseLabel: try cipher.open($0.labelSealed, in: .caseLabel, row: $0.caseId),
                                                organisation: $0.name ?? $0.organisationId, askedAt: $0.askedAt) },
             quiet: try quiet.filter { ($0.lastPublished ?? $0.statusChangedAt) < cutoff }.map {
-                Quiet(caseID: $0.id, label: try cipher.open($0.labelSealed, in: .caseLabel, row: $0.id).reveal(),
+                Quiet(caseID: $0.id, label: try cipher.open($0.labelSealed, in: .caseLabel, row: $0.id),
                       lastPublished: $0.lastPublished)
             })
         dashboard.fieldWork = try await fieldWork(today: CivilDate(daysSinceEpoch: Int(now.seconds / 86_400)), on: db)

@@ -9,10 +9,10 @@ enum CasePages {
             "<li><a href=\"\(OfficeRoute.cases(status: s.rawValue).path)\"\(HTML(trusted: s == status ? " aria-current=\"true\"" : ""))>\(s.label)</a> <strong>\(d.counts[s] ?? 0)</strong></li>"
         }
         let waiting: [HTML] = d.waiting.map { w in
-            "<li><a href=\"\(OfficeRoute.caseFile(id: w.caseID).path)\">\(w.caseLabel)</a>: \(w.organisation), asked \(day(w.askedAt))</li>"
+            "<li><a href=\"\(OfficeRoute.caseFile(id: w.caseID).path)\">\(w.caseLabel.reveal())</a>: \(w.organisation), asked \(day(w.askedAt))</li>"
         }
         let quiet: [HTML] = d.quiet.map { q in
-            "<li><a href=\"\(OfficeRoute.caseFile(id: q.caseID).path)\">\(q.label)</a>: \(q.lastPublished.map { "last published \(day($0))" } ?? "nothing published")</li>"
+            "<li><a href=\"\(OfficeRoute.caseFile(id: q.caseID).path)\">\(q.label.reveal())</a>: \(q.lastPublished.map { "last published \(day($0))" } ?? "nothing published")</li>"
         }
         let rows: [HTML] = cases.map { c in
             """

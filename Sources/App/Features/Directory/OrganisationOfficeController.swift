@@ -23,15 +23,15 @@ struct OrganisationOfficeController: Sendable {
         return o
     }
 
-    static func contacts(_ id: String, cipher: FieldCipher, on db: any Database) async throws -> String {
+    static func contacts(_ id: String, cipher: FieldCipher, on db: any Database) async throws -> Confidential {
         struct Row: Decodable { let contactsSealed: String? }
         let row = try await db.sql.raw("SELECT contacts_sealed FROM organisations WHERE id = \(bind: id)").first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
-        return try row?.contactsSealed.map { try cipher.open($0, in: .organisationContacts, row: id).reveal() } ?? ""
+        return try row?.contactsSealed.map { try cipher.open($0, in: .organisationContacts, row: id) } ?? .empty
     }
 
     @Sendable func show(req: Request) async throws -> Response {
         let o = try await target(req), viewer = try req.account
-        var contacts: String? = nil
+        var contacts: Confidential? = nil
         if Self.readsContacts(viewer) {
             contacts = try await Self.contacts(o.id, cipher: req.site.cipher, on: req.db)
             try await AuditLog.record(AuditEvent(actor: viewer.email, action: "organisation.view", recordType: "organisation", recordID: o.id), now: req.site.clock.now(), on: req.db)
@@ -46,7 +46,7 @@ struct OrganisationOfficeController: Sendable {
         \(FormView.field("website", label: "Website", value: o.website ?? ""))
         \(FormView.field("affiliated", label: "Affiliated with (ids of the directory, separated by commas)", value: o.affiliated.joined(separator: ", ")))
         \(EditorialPages.textarea("description", label: "Description (public, Markdown)", value: o.description ?? "", rows: 6, error: nil))
-        \(contacts.map { EditorialPages.textarea("contacts", label: "Contacts (confidential: people, phones, secure channels)", value: $0, rows: 5, error: nil) } ?? .empty)
+        \(contacts.map { EditorialPages.textarea("contacts", label: "Contacts (confidential: people, phones, secure channels)", value: $0.reveal(), rows: 5, error: nil) } ?? .empty)
         <p class="actions"><button type="submit">Save</button></p></form>
         """).encodeResponse(for: req)
     }

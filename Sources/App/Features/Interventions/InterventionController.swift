@@ -91,7 +91,7 @@ struct InterventionController: Sendable {
         let (intervention, file) = try await target(req), viewer = try req.account, now = req.site.clock.now(), form = req.form
         let exceptions = try await RedactionExceptions.load(intervention, cipher: req.site.cipher, on: req.db)
         var redactor = file.redactor
-        redactor.exceptions = Set(exceptions.map(\.value))
+        redactor.exceptions = Set(exceptions.map { $0.value.reveal() })
         func refuse(_ errors: [String: String]) async throws -> Response {
             try await InterventionPages.show(intervention, file: file, notice: nil, errors: errors, viewer: viewer,
                 csrf: CSRF.token(for: req),

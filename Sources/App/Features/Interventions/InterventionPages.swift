@@ -48,7 +48,7 @@ enum InterventionPages {
         var seen = Set<String>()
         let matches = c.redactor.nameMatches(in: [i.title, i.summary, i.body].map { $0.reveal() }.joined(separator: "\n"))
             .filter { seen.insert(Redactor.exceptionKey($0.text)).inserted }
-        let excepted = Set(exceptions.map(\.value))
+        let excepted = Set(exceptions.map { $0.value.reveal() })
         let mayRecord = viewer.email.lowercased() != i.lastChangedBy.lowercased()
         let rows: [HTML] = matches.map { m in
             let key = Redactor.exceptionKey(m.text)
@@ -62,7 +62,7 @@ enum InterventionPages {
             return "<li>“\(m.text)” → \(excepted.contains(key) ? "kept as written" : "replaced")\(form)</li>"
         }
         let records: [HTML] = exceptions.map {
-            "<li>“\($0.value)” is not the person: \($0.reason) (\($0.by), \(iso8601(seconds: $0.at)))</li>"
+            "<li>“\($0.value.reveal())” is not the person: \($0.reason.reveal()) (\($0.by), \(iso8601(seconds: $0.at)))</li>"
         }
         let recorded: HTML = records.isEmpty ? .empty : """
             <h3>Recorded as not the person in this version</h3><ul id="redaction-exceptions">\(records.joined())</ul>
@@ -80,7 +80,7 @@ enum InterventionPages {
         viewer: Account, csrf: String,
                      exceptions: [RedactionExceptions.Record] = []) -> HTML {
         var redactor = c.redactor
-        redactor.exceptions = Set(exceptions.map(\.value))
+        redactor.exceptions = Set(exceptions.map { $0.value.reveal() })
         let version = i.status == .draft ? PublicVersion(of: i, redactor: redactor)
             : PublicVersion(title: i.publicTitle ?? "", summary: i.publicSummary ?? "", body: i.publicBody ?? "", leaks: [])
         let leaks: HTML = version.leaks.isEmpty ? .empty : """

@@ -8,7 +8,7 @@ import SQLKit
 /// the revision and so voids it. Values and reasons are sealed; each record is audited and shown to the next
 /// approver.
 enum RedactionExceptions {
-    struct Record: Sendable { let value: String, reason: String, by: String, at: Int64 }
+    struct Record: Sendable { let value: Confidential, reason: Confidential, by: String, at: Int64 }
 
     static func load(_ i: Intervention, cipher: FieldCipher, on db: any Database) async throws -> [Record] {
         struct Row: Decodable {
@@ -18,8 +18,8 @@ enum RedactionExceptions {
             SELECT id, value_sealed, reason_sealed, recorded_by, recorded_at FROM redaction_exceptions
             WHERE intervention_id = \(bind: i.id) AND revision = \(bind: i.revision) ORDER BY recorded_at, id
             """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
-            Record(value: try cipher.open($0.valueSealed, in: .redactionExceptionValue, row: $0.id).reveal(),
-                   reason: try cipher.open($0.reasonSealed, in: .redactionExceptionReason, row: $0.id).reveal(),
+            Record(value: try cipher.open($0.valueSealed, in: .redactionExceptionValue, row: $0.id),
+                   reason: try cipher.open($0.reasonSealed, in: .redactionExceptionReason, row: $0.id),
                        by: $0.recordedBy, at: $0.recordedAt)
         }
     }
@@ -28,7 +28,7 @@ enum RedactionExceptions {
     static func redactor(for i: Intervention, file: CaseFile, cipher: FieldCipher,
         on db: any Database) async throws -> Redactor {
         var redactor = file.redactor
-        redactor.exceptions = Set(try await load(i, cipher: cipher, on: db).map(\.value))
+        redactor.exceptions = Set(try await load(i, cipher: cipher, on: db).map { $0.value.reveal() })
         return redactor
     }
 
