@@ -37,7 +37,8 @@ import Vapor
     }
 
     static func fail(_ action: String, record: String = "", _ app: Application) async throws {
-        try await app.db.sql.insert(into: "test_failing_audit").columns("action", "record_id").values(action, record).run()
+        try await app.db.sql.insert(into: "test_failing_audit").columns("action", "record_id").values(action,
+            record).run()
     }
 
     static func heal(_ app: Application) async throws {
@@ -81,7 +82,8 @@ import Vapor
                 try await officer.post("/office/missions", MissionTests.missionFields(title: "Atomic mission"))
             }
             #expect(!(try await officer.get("/office/missions").body.contains("Atomic mission")))
-            let created = try await officer.post("/office/missions", MissionTests.missionFields(title: "Atomic mission"))
+            let created = try await officer.post("/office/missions",
+                MissionTests.missionFields(title: "Atomic mission"))
             let missionPath = try #require(created.location)
             try await Self.refused("mission.update", app) {
                 try await officer.post(missionPath, MissionTests.missionFields(title: "Renamed mission"))
@@ -107,7 +109,8 @@ import Vapor
             try await officer.get(casePath)
             try await Self.refused("case.person.add", app) {
                 try await officer.post("\(casePath)/people", [("kind", "defender"), ("person", "Wei Atomic"),
-                                                              ("consents", "yes"), ("description", ""), ("contact", "")])
+                                                              ("consents", "yes"), ("description", ""), ("contact",
+                                                                  "")])
             }
             #expect(!(try await officer.get(casePath).body.contains("Wei Atomic")))
             try await officer.get("\(casePath)/interventions/new?kind=urgent-appeal")
@@ -127,7 +130,8 @@ import Vapor
             try await officer.get("/office/calls")
             try await Self.refused("call.save", app) {
                 try await officer.post("/office/calls", [("id", "atomic-call"), ("title", "Atomic call"),
-                                                         ("deadline", "2026-12-31"), ("text", "Tell us."), ("open", "yes")])
+                                                         ("deadline", "2026-12-31"), ("text", "Tell us."), ("open",
+                                                             "yes")])
             }
             #expect(!(try await officer.get("/office/calls").body.contains("Atomic call")))
             #expect(try await app.get("/calls/atomic-call").status == .notFound)
@@ -155,7 +159,8 @@ import Vapor
 
             // Assistance rules.
             try await admin.get("/office/assistance/settings")
-            var rules: [(String, String)] = [("currency", "EUR"), ("ceiling", "6000"), ("new-criterion", "Atomic criterion")]
+            var rules: [(String, String)] = [("currency", "EUR"), ("ceiling", "6000"), ("new-criterion",
+                "Atomic criterion")]
             for c in try await AssistanceSettings.load(on: app.db).criteria {
                 rules += [("criterion-\(c.id)", c.text), ("active-\(c.id)", "yes")]
             }
@@ -217,8 +222,10 @@ import Vapor
                 .all(decoding: Entry.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.recordId))
             for code in countries {
                 let stored = listed.contains("Authority of \(code)")
-                #expect(stored == !failing.contains(code), "\(code) stored \(stored), failing \(failing.contains(code))")
-                #expect(stored == audited.contains(code), "\(code): stored \(stored), audited \(audited.contains(code))")
+                #expect(stored == !failing.contains(code),
+                    "\(code) stored \(stored), failing \(failing.contains(code))")
+                #expect(stored == audited.contains(code),
+                    "\(code): stored \(stored), audited \(audited.contains(code))")
                 #expect(((statuses[code] ?? 0) >= 500) == failing.contains(code), "\(code): \(statuses[code] ?? 0)")
             }
             #expect(try await AuditLog.verify(on: app.db).firstBreak == nil)
@@ -232,7 +239,8 @@ import Vapor
             try await Self.installFailure(app)
             try await Self.fail("user.create", app)
             await #expect(throws: (any Error).self) {
-                try await Self.run(UserCommand(), ["user", "create", "--email", "atomic@example.org", "--role", "editor"],
+                try await Self.run(UserCommand(), ["user", "create", "--email", "atomic@example.org", "--role",
+                    "editor"],
                                    app)
             }
             #expect(try await AccountStore.find(email: "atomic@example.org", on: app.db) == nil)

@@ -50,7 +50,8 @@ import Testing
         let apart = """
             func save(req: Request) async throws {
                 try await Store.save(id, on: req.db)
-                try await AuditLog.record(AuditEvent(actor: a, action: "thing.save", recordID: "{"), now: now, on: req.db)
+                try await AuditLog.record(AuditEvent(actor: a, action: "thing.save", recordID: "{"), now: now,
+                    on: req.db)
             }
             """
         #expect(Self.scan(apart, file: "X.swift").findings.count == 1)
@@ -58,7 +59,8 @@ import Testing
             func save(req: Request) async throws {
                 try await req.db.write { tx in
                     try await Store.save(id, on: tx)
-                    try await AuditLog.record(AuditEvent(actor: a, action: "thing.save \\(x ? "}" : "")"), now: now, on: tx)
+                    try await AuditLog.record(AuditEvent(actor: a, action: "thing.save \\(x ? "}" : "")"), now: now,
+                        on: tx)
                 }
             }
             """
@@ -69,7 +71,8 @@ import Testing
                 try await AuditLog.record(AuditEvent(actor: a, action: "thing.save"), now: now, on: req.db)
             }
             """
-        #expect(Self.scan(wrongTransaction, file: "X.swift").findings.count == 2, "req.db inside the write, twice wrong")
+        #expect(Self.scan(wrongTransaction, file: "X.swift").findings.count == 2,
+            "req.db inside the write, twice wrong")
         let helper = """
             static func audit(_ r: R, on tx: any Database) async throws {
                 try await AuditLog.record(AuditEvent(actor: a, action: "thing.\\(step)"), now: now, on: tx)

@@ -63,7 +63,8 @@ import Vapor
                 // A mission, each field holding the secret.
                 let text = Confidential("Members: \(secret) (lawyer)")
                 let mission = Mission(id: "mission-\(n)", kind: .solidarity, country: "MX",
-                                      dates: MissionDates(starts: CivilDate("2026-12-01")!, ends: CivilDate("2026-12-02")!),
+                                      dates: MissionDates(starts: CivilDate("2026-12-01")!,
+                                          ends: CivilDate("2026-12-02")!),
                                       title: text, members: text, objectives: text, logistics: text,
                                       securityPlan: text, findings: text)
                 try await MissionStore.save(mission, isNew: true, by: "t", now: now, cipher: cipher, on: app.db)
@@ -78,7 +79,8 @@ import Vapor
                 try Self.expectHidden(opened.concerned, missionValues, secret: secret, "a mission's cases")
 
                 // An intervention's draft, before redaction.
-                let draft = InterventionStore.Draft(kind: .urgentAppeal, language: .en, followUpOf: nil, translationOf: nil,
+                let draft = InterventionStore.Draft(kind: .urgentAppeal, language: .en, followUpOf: nil,
+                    translationOf: nil,
                                                     title: Confidential("Threats against \(secret)"),
                                                     summary: Confidential(secret), body: Confidential("Ms \(secret)."))
                 try Self.expectHidden(draft, Self.draftFields.map { draft[keyPath: $0] }, secret: secret, "a draft")

@@ -90,7 +90,8 @@ import Vapor
             let reimport = try await ArchiveImporter(db: app.db).importFile(at: file)
             #expect(reimport.updated == 311)
             #expect(try await app.get("/organisations/\(target.id)").body.contains("href=\"/organisations/\(other.id)\""), "a new import keeps affiliations")
-            #expect(try await OrganisationOfficeController.contacts(target.id, cipher: app.site.cipher, on: app.db).reveal() == "Signal: +52 000 111", "a new import keeps them")
+            #expect(try await OrganisationOfficeController.contacts(target.id, cipher: app.site.cipher,
+                on: app.db).reveal() == "Signal: +52 000 111", "a new import keeps them")
             let bad = try await app.get("/organisations?country=zz")
             #expect(bad.status == .badRequest && bad.body.contains("country"))
         }

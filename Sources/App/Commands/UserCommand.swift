@@ -51,11 +51,13 @@ struct UserCommand: AsyncCommand {
                 hash = try await app.password.async.hash(password)
             }
             let made: (account: Account, token: String?)
-            let roles = Set(names.compactMap(Role.init(rawValue:))), organisation = signature.organisation, passwordHash = hash
+            let roles = Set(names.compactMap(Role.init(rawValue:))), organisation = signature.organisation,
+                passwordHash = hash
             do {
                 // The account, its link and its entry commit together, or none of them.
                 made = try await app.db.write { tx in
-                    let account = try await AccountStore.create(email: email, roles: roles, organisationID: organisation,
+                    let account = try await AccountStore.create(email: email, roles: roles,
+                        organisationID: organisation,
                                                                 passwordHash: passwordHash, now: now, on: tx)
                     let token = passwordHash == nil
                         ? try await AccountSecrets.newLink(for: account.id, purpose: .setup, now: now, on: tx) : nil
@@ -86,7 +88,8 @@ struct UserCommand: AsyncCommand {
             } else {
                 let disabled = signature.action == "disable"
                 try await app.db.write { tx in
-                    try await AccountStore.update(account.id, roles: account.roles, organisationID: account.organisationID,
+                    try await AccountStore.update(account.id, roles: account.roles,
+                        organisationID: account.organisationID,
                                                   disabled: disabled, on: tx)
                     try await AuditLog.record(AuditEvent(actor: "system", action: "user.update", recordType: "user",
                                                          recordID: account.id,

@@ -13,7 +13,8 @@ enum DemoField {
             let preliminary = originals.first { $0.type == .statement && $0.countries.contains(country) && $0.published < report.published }
             let ends = report.published.adding(days: -30)
             let mission = Mission(id: "mission-demo", kind: .factFinding, country: country, dates: MissionDates(starts: ends.adding(days: -4), ends: ends),
-                                  title: Confidential("Demo fact-finding mission"), members: Confidential("(demo) two members"),
+                                  title: Confidential("Demo fact-finding mission"),
+                                      members: Confidential("(demo) two members"),
                                   objectives: Confidential("(demo) meet defenders and authorities"),
                                   logistics: Confidential("(demo)"), securityPlan: Confidential("(demo)"),
                                   findings: Confidential("(demo)"), preliminaryID: preliminary?.id, reportID: report.id)

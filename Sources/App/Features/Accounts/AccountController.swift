@@ -174,8 +174,10 @@ struct AccountController: Sendable {
             try await AccountStore.setPassword(account.id, hash: hash, now: now, on: tx)
             try await AccountSecrets.useLink(token, now: now, on: tx)
             try await SessionStore.endAll(userID: account.id, on: tx)
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "account.password-set", recordType: "user",
-                                                 recordID: account.id, detail: "from a one-time link"), now: now, on: tx)
+            try await AuditLog.record(AuditEvent(actor: account.email, action: "account.password-set",
+                recordType: "user",
+                                                 recordID: account.id, detail: "from a one-time link"), now: now,
+                                                     on: tx)
         }
         return req.redirect(within: OfficeRoute.login(next: nil).path)
     }

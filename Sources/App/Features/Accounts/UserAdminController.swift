@@ -40,7 +40,8 @@ struct UserAdminController: Sendable {
             do {
                 // The account, its link and the entry commit together (a failure leaves no account without its entry).
                 made = try await req.db.write { tx in
-                    let account = try await AccountStore.create(email: email, roles: roles, organisationID: organisation,
+                    let account = try await AccountStore.create(email: email, roles: roles,
+                        organisationID: organisation,
                                                                 now: now, on: tx)
                     let token = try await AccountSecrets.newLink(for: account.id, purpose: .setup, now: now, on: tx)
                     let detail = "\(account.email) as \(Role.stored(account.roles))"

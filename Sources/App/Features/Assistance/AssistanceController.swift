@@ -42,7 +42,8 @@ struct AssistanceController: Sendable {
             let cipher = req.site.cipher
             try await req.db.write { tx in
                 try await AssistanceStore.create(r, now: now, cipher: cipher, on: tx)
-                try await Self.audit(r, action: "request", timeline: "Material assistance requested (\(r.kind.label.lowercased()))",
+                try await Self.audit(r, action: "request",
+                    timeline: "Material assistance requested (\(r.kind.label.lowercased()))",
                                      by: viewer.email, now: now, on: tx)
             }
             return req.redirect(within: OfficeRoute.assistanceRequest(id: r.id).path)

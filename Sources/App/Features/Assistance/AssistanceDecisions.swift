@@ -65,7 +65,8 @@ extension AssistanceController {
         guard errors.isEmpty, let amount, let day else { return try await page(req, errors: errors) }
         let now = req.site.clock.now(), cipher = req.site.cipher
         let result = try await req.db.write { tx in
-            let result = try await AssistanceStore.pay(r, amount, on: day.description, reference: reference, by: viewer.email,
+            let result = try await AssistanceStore.pay(r, amount, on: day.description, reference: reference,
+                by: viewer.email,
                                                        now: now, cipher: cipher, on: tx)
             if case .success(let completes) = result {
                 try await Self.audit(r, action: "payment",

@@ -61,7 +61,8 @@ struct AssistanceSettingsController: Sendable {
         let saved = criteria
         try await req.db.write { tx in
             try await AssistanceSettings.save(ceiling: ceiling, criteria: saved, on: tx)
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "assistance.settings", recordType: "assistance",
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "assistance.settings",
+                recordType: "assistance",
                                                  recordID: "settings"), now: now, on: tx)
         }
         return req.redirect(within: OfficeRoute.assistanceSettings.path + "?saved=1")

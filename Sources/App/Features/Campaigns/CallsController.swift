@@ -107,7 +107,8 @@ struct CallsOfficeController: Sendable {
         try await req.db.write { tx in
             try await CallStore.save(id: id, title: title, text: text, deadline: deadline, open: open, by: viewer.email,
                                      now: now, on: tx)
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "call.save", recordType: "call", recordID: id),
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "call.save", recordType: "call",
+                recordID: id),
                                       now: now, on: tx)
         }
         req.site.contentWatcher.invalidate()

@@ -56,7 +56,8 @@ struct CaseDashboard: Sendable {
         var dashboard = CaseDashboard(
             counts: Dictionary(uniqueKeysWithValues: counts.compactMap { row in CaseStatus(rawValue: row.status).map { ($0, row.n) } }),
             waiting: try waiting.map { Waiting(caseID: $0.caseId,
-                                               caseLabel: try cipher.open($0.labelSealed, in: .caseLabel, row: $0.caseId),
+                                               caseLabel: try cipher.open($0.labelSealed, in: .caseLabel,
+                                                   row: $0.caseId),
                                                organisation: $0.name ?? $0.organisationId, askedAt: $0.askedAt) },
             quiet: try quiet.filter { ($0.lastPublished ?? $0.statusChangedAt) < cutoff }.map {
                 Quiet(caseID: $0.id, label: try cipher.open($0.labelSealed, in: .caseLabel, row: $0.id),

@@ -85,7 +85,8 @@ struct CaseRecordController: Sendable {
     @Sendable func addSource(req: Request) async throws -> Response {
         let file = try await CaseController.target(req), form = req.form
         guard !form["description"].isEmpty else { return try await CaseController.again(file, req, errors: ["source": "Say who or what the source is."]) }
-        let source = NewSource(description: String(form["description"].prefix(2000)), contact: String(form["contact"].prefix(500)))
+        let source = NewSource(description: String(form["description"].prefix(2000)),
+            contact: String(form["contact"].prefix(500)))
         let cipher = req.site.cipher
         return try await done(req, file, "source.add", notice: "source") { actor, now, tx in
             try await CaseRecords.addSource(source, to: file.id, now: now, cipher: cipher, on: tx)
@@ -100,7 +101,8 @@ struct CaseRecordController: Sendable {
         guard !text.isEmpty, text.count <= 20_000 else { return try await CaseController.again(file, req, errors: ["message": "Write the question (at most 20,000 characters)."]) }
         let cipher = req.site.cipher
         return try await done(req, file, "message.send", notice: "message") { actor, now, tx in
-            try await CaseRecords.addMessage(text, fromReporter: false, author: actor, to: file.id, now: now, cipher: cipher,
+            try await CaseRecords.addMessage(text, fromReporter: false, author: actor, to: file.id, now: now,
+                cipher: cipher,
                                              on: tx)
         }
     }

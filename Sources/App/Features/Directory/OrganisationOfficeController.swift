@@ -46,7 +46,9 @@ struct OrganisationOfficeController: Sendable {
         \(FormView.field("website", label: "Website", value: o.website ?? ""))
         \(FormView.field("affiliated", label: "Affiliated with (ids of the directory, separated by commas)", value: o.affiliated.joined(separator: ", ")))
         \(EditorialPages.textarea("description", label: "Description (public, Markdown)", value: o.description ?? "", rows: 6, error: nil))
-        \(contacts.map { EditorialPages.textarea("contacts", label: "Contacts (confidential: people, phones, secure channels)", value: $0.reveal(), rows: 5, error: nil) } ?? .empty)
+        \(contacts.map { EditorialPages.textarea("contacts",
+            label: "Contacts (confidential: people, phones, secure channels)", value: $0.reveal(), rows: 5,
+            error: nil) } ?? .empty)
         <p class="actions"><button type="submit">Save</button></p></form>
         """).encodeResponse(for: req)
     }
@@ -68,7 +70,8 @@ struct OrganisationOfficeController: Sendable {
         let contacts = Self.readsContacts(viewer) && form.has("contacts")
             ? req.site.cipher.seal(form.raw("contacts"), in: .organisationContacts, row: o.id) : nil
         try await req.db.write { tx in
-            let update = tx.sql.update("organisations").set("name", to: name).set("website", to: website.isEmpty ? nil : website)
+            let update = tx.sql.update("organisations").set("name", to: name).set("website",
+                to: website.isEmpty ? nil : website)
                 .set("affiliated_ids", to: affiliated.isEmpty ? nil : affiliated.joined(separator: ","))
                 .set("description", to: description).set("updated_at", to: now)
             if let contacts { update.set("contacts_sealed", to: contacts) }

@@ -50,7 +50,8 @@ struct FourEyesSettingsController: Sendable {
             let before = try await FourEyesStore.exemptTypes(on: tx)
             try await FourEyesStore.setExemptTypes(Set(types), by: viewer.email, now: now, on: tx)
             let detail = "exempt: \(list(Set(types))) (before: \(list(before)))"
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "approvals.settings", recordType: "settings",
+            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "approvals.settings",
+                recordType: "settings",
                                                  recordID: "four-eyes", detail: detail), now: now, on: tx)
         }
         return req.redirect(within: OfficeRoute.approvalSettings.path + "?saved=1")

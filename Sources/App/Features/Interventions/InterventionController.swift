@@ -34,7 +34,8 @@ struct InterventionController: Sendable {
             let addresses = try await AddressBook.addresses(country: file.country, on: req.db).map { "\($0.label): \($0.address)" }
             let template = InterventionTemplate.draft(kind: kind, language: language, followUp: followUpOf != nil,
                                                       country: file.countryName, people: file.people.map { $0.name.reveal() }, addresses: addresses)
-            draft = .init(kind: kind, language: language, followUpOf: base?.id, translationOf: nil, title: Confidential(template.title), summary: .empty, body: Confidential(template.body))
+            draft = .init(kind: kind, language: language, followUpOf: base?.id, translationOf: nil,
+                title: Confidential(template.title), summary: .empty, body: Confidential(template.body))
         }
         return try await InterventionPages.new(file, draft: draft, errors: [:], viewer: try req.account, csrf: CSRF.token(for: req))
             .encodeResponse(for: req)
@@ -54,7 +55,8 @@ struct InterventionController: Sendable {
         }
         let draft = InterventionStore.Draft(kind: kind, language: language, followUpOf: followUpOf, translationOf: translationOf,
                                             title: Confidential(form["title"]), summary: Confidential(form["summary"]),
-                                            body: Confidential(form.raw("body").replacingOccurrences(of: "\r\n", with: "\n")))
+                                            body: Confidential(form.raw("body").replacingOccurrences(of: "\r\n",
+                                                with: "\n")))
         let errors = InterventionPages.problems(title: draft.title.reveal(), summary: draft.summary.reveal(),
                                                 body: draft.body.reveal())
         guard errors.isEmpty else {

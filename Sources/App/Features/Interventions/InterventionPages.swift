@@ -46,7 +46,8 @@ enum InterventionPages {
                                 csrf: String, error: String?) -> HTML {
         guard i.status == .draft else { return .empty }
         var seen = Set<String>()
-        let matches = c.redactor.nameMatches(in: [i.title, i.summary, i.body].map { $0.reveal() }.joined(separator: "\n"))
+        let matches = c.redactor.nameMatches(in: [i.title, i.summary,
+            i.body].map { $0.reveal() }.joined(separator: "\n"))
             .filter { seen.insert(Redactor.exceptionKey($0.text)).inserted }
         let excepted = Set(exceptions.map { $0.value.reveal() })
         let mayRecord = viewer.email.lowercased() != i.lastChangedBy.lowercased()

@@ -25,7 +25,8 @@ enum InterventionStore {
             let what = d.translationOf != nil ? "Translation (\(d.language.rawValue.uppercased()))" : (d.followUpOf != nil ? "Follow-up" : d.kind.englishLabel)
             try await Timeline.add("\(what) drafted", actor: actor, case: caseID, now: now, on: tx)
             try await CaseStore.touch(caseID, now: now, on: tx)
-            try await FourEyesStore.recordChange("intervention:\(id)", hash: ContentHash.of([d.title.reveal(), d.summary.reveal(),
+            try await FourEyesStore.recordChange("intervention:\(id)", hash: ContentHash.of([d.title.reveal(),
+                d.summary.reveal(),
                 d.body.reveal()]), by: actor, now: now, on: tx)
             try await AuditLog.record(AuditEvent(actor: actor, action: "intervention.draft",
                                                  recordType: "intervention", recordID: id), now: now, on: tx)

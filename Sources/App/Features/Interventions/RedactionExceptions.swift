@@ -62,7 +62,8 @@ enum RedactionExceptions {
         let id = RandomID.make("exception")
         try await db.write { tx in
             try await tx.sql.insert(into: "redaction_exceptions")
-                .columns("id", "intervention_id", "revision", "value_sealed", "reason_sealed", "recorded_by", "recorded_at")
+                .columns("id", "intervention_id", "revision", "value_sealed", "reason_sealed", "recorded_by",
+                    "recorded_at")
                 .values(id, i.id, i.revision, cipher.seal(key, in: .redactionExceptionValue, row: id),
                         cipher.seal(reason, in: .redactionExceptionReason, row: id), actor, now.seconds)
                 .run()

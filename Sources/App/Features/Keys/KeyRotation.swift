@@ -82,10 +82,12 @@ enum KeyRotation {
             if recorded == new.fingerprint { return .alreadyDone }
             try await KeyGuard.verify(old, source: "the configured key", on: db)
             try await db.write { tx in
-                try await tx.sql.insert(into: "key_rotation").columns("id", "new_fingerprint", "steps_done", "started_at")
+                try await tx.sql.insert(into: "key_rotation").columns("id", "new_fingerprint", "steps_done",
+                    "started_at")
                     .values(1, new.fingerprint, "", now.seconds).run()
                 try await AuditLog.record(AuditEvent(actor: actor, action: "key.rotate.start", recordType: "site_key",
-                                                     recordID: "1", detail: "from \(old.fingerprint) to \(new.fingerprint)"),
+                                                     recordID: "1",
+                                                         detail: "from \(old.fingerprint) to \(new.fingerprint)"),
                                           now: now, on: tx)
             }
         }
@@ -104,7 +106,8 @@ enum KeyRotation {
                 try await KeyGuard.record(new, now: now, on: tx)
                 try await tx.sql.raw("DELETE FROM key_rotation").run()
                 try await AuditLog.record(AuditEvent(actor: actor, action: "key.rotate", recordType: "site_key",
-                                                     recordID: "1", detail: "from \(old.fingerprint) to \(new.fingerprint)"),
+                                                     recordID: "1",
+                                                         detail: "from \(old.fingerprint) to \(new.fingerprint)"),
                                           now: now, on: tx)
             }
         }

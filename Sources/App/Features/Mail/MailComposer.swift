@@ -75,7 +75,8 @@ struct MailComposer: Sendable {
         let footer = ["", "--", t("mail.footer"), "\(t("mail.preferences")) \(baseURL)/subscription/\(s.token)",
                       "\(t("mail.unsubscribe")) \(baseURL)/unsubscribe/\(s.token)"].joined(separator: "\n")
         let host = URL(string: baseURL)?.host ?? "observatory.localhost"
-        return MailMessage(from: from, fromName: fromName, to: s.email.reveal(), subject: subject, text: text + "\n" + footer, html: html,
+        return MailMessage(from: from, fromName: fromName, to: s.email.reveal(), subject: subject,
+            text: text + "\n" + footer, html: html,
                            unsubscribeURL: "\(baseURL)/unsubscribe/\(s.token)", messageID: "\(UUID().uuidString)@\(host)",
                            date: now, language: language.rawValue)
     }

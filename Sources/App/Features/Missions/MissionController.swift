@@ -34,7 +34,8 @@ struct MissionController: Sendable {
             let cipher = req.site.cipher
             try await req.db.write { tx in
                 try await MissionStore.save(mission, isNew: true, by: viewer.email, now: now, cipher: cipher, on: tx)
-                try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.create", recordType: "mission",
+                try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.create",
+                    recordType: "mission",
                                                      recordID: mission.id), now: now, on: tx)
             }
             req.site.contentWatcher.invalidate()
@@ -69,7 +70,8 @@ struct MissionController: Sendable {
             let cipher = req.site.cipher
             try await req.db.write { tx in
                 try await MissionStore.save(mission, isNew: false, by: viewer.email, now: now, cipher: cipher, on: tx)
-                try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.update", recordType: "mission",
+                try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.update",
+                    recordType: "mission",
                                                      recordID: mission.id), now: now, on: tx)
             }
             req.site.contentWatcher.invalidate()

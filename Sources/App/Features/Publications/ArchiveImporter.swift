@@ -97,7 +97,8 @@ struct ArchiveImporter {
             let pubs = try await PublicationStore.upsert(publications, on: tx)
             let orgs = try await PublicationStore.upsert(organisations, on: tx)
             if let audit, pubs.stored + orgs.stored + pubs.updated + orgs.updated > 0 {
-                try await AuditLog.record(audit(pubs.stored + orgs.stored, pubs.updated + orgs.updated), now: Date(), on: tx)
+                try await AuditLog.record(audit(pubs.stored + orgs.stored, pubs.updated + orgs.updated), now: Date(),
+                    on: tx)
             }
             return (pubs, orgs)
         }

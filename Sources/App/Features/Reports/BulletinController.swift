@@ -90,12 +90,14 @@ struct BulletinOfficeController: Sendable {
             refusal = "Save this introduction first: a second person must approve exactly what is published and sent."
         } else if action == "approve" {
             refusal = try await req.db.write { tx in
-                let refused = try await FourEyesStore.approve(subject, revision: Int(req.form["revision"]) ?? -1, hash: hash,
+                let refused = try await FourEyesStore.approve(subject, revision: Int(req.form["revision"]) ?? -1,
+                    hash: hash,
                     by: viewer.email,
                                                 fallback: nil, now: now, on: tx)
                 if refused == nil {
                     try await AuditLog.record(AuditEvent(actor: viewer.email, action: "bulletin.approve",
-                                                         recordType: "bulletin", recordID: "\(month)-\(language.rawValue)"),
+                                                         recordType: "bulletin",
+                                                             recordID: "\(month)-\(language.rawValue)"),
                                               now: now, on: tx)
                 }
                 return refused
@@ -116,7 +118,8 @@ struct BulletinOfficeController: Sendable {
             }
             try await BulletinStore.save(month, language: language, introduction: introduction, publish: publish,
                                          by: viewer.email, now: now, on: tx)
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: publish ? "bulletin.publish" : "bulletin.save",
+            try await AuditLog.record(AuditEvent(actor: viewer.email,
+                action: publish ? "bulletin.publish" : "bulletin.save",
                                                  recordType: "bulletin", recordID: "\(month)-\(language.rawValue)"),
                                       now: now, on: tx)
         }
