@@ -93,7 +93,13 @@ struct EditorialController: Sendable {
                     + "first (then another person approves)."
             }
         case "publish", "schedule":
-            if changed && !isExempt {
+            if changed && !isExempt, let stored, stored.published != p.published,
+               EditorialFourEyes.hash({ var q = p; q.published = stored.published; return q }())
+                == EditorialFourEyes.hash(stored) {
+                errors[action == "schedule" ? "publish_at" : "date"] = "The date is part of what was approved ("
+                    + "\(stored.published.description)): publish it on that day, or change the date, save it and "
+                    + "have it approved again."
+            } else if changed && !isExempt {
                 errors["action"] = "Save this version first: a second person must approve exactly what goes public."
             } else if let refused = try await FourEyesStore.check(EditorialFourEyes.subject(p.id),
                 hash: EditorialFourEyes.hash(p),
