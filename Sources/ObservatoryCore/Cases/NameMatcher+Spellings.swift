@@ -61,7 +61,8 @@ extension NameMatcher {
         var k = 0
         while k < bytes.count {
             let lead = bytes[k].0
-            let length = lead < 0x80 ? 1 : lead >> 5 == 0b110 ? 2 : lead >> 4 == 0b1110 ? 3 : lead >> 3 == 0b11110 ? 4 : 0
+            let length = lead < 0x80 ? 1 : lead >> 5 == 0b110 ? 2 : lead >> 4 == 0b1110 ? 3
+                : lead >> 3 == 0b11110 ? 4 : 0
             guard length > 0, k + length <= bytes.count,
                   let decoded = String(bytes: bytes[k..<k + length].map(\.0), encoding: .utf8),
                   decoded.count == 1, let character = decoded.first else { break }
