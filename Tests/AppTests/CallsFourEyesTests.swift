@@ -206,4 +206,36 @@ import Vapor
             #expect(try await Self.isPublic("clean", app))
         }
     }
+
+    /// Campaigns open the same way (another person ticks "On the public site"): the same leak check runs then.
+    @Test(arguments: Engine.all)
+    func aCampaignNamingADefenderIsNotPutOnTheSite(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            let team = try await CaseTeam.make(app)
+            _ = try await FourEyesTests.weiCase(app, team)
+            try await TestAccounts.create("editor@example.org", [.editor], in: app)
+            let editor = TestBrowser(app)
+            try await editor.signIn("editor@example.org")
+            let second = try await EditorialTests.secondEditor(app)
+            try await editor.get("/office/campaigns")
+            try await second.get("/office/campaigns")
+            for (n, text) in ["Portraits: Ms W e i.", "Write to wei.li@example.net", "[Li](https://x.org/%57ei)"]
+                .enumerated() {
+                let fields = [("id", "portraits-\(n)"), ("title", "Portraits"), ("text", text), ("publications", ""),
+                              ("cases", "")]
+                #expect(try await editor.postMultipart("/office/campaigns", fields, files: []).status == .seeOther)
+                let refused = try await second.postMultipart("/office/campaigns", fields + [("published", "yes")],
+                    files: [])
+                #expect(refused.status == .unprocessableEntity && refused.body.contains("confidential value"),
+                    "\(text)")
+                #expect(try await app.get("/campaigns/portraits-\(n)").status == .notFound, "\(text)")
+            }
+            let clean = [("id", "clean"), ("title", "Portraits"), ("text", "Ten portraits."), ("publications", ""),
+                         ("cases", "")]
+            try await editor.postMultipart("/office/campaigns", clean, files: [])
+            #expect(try await second.postMultipart("/office/campaigns", clean + [("published", "yes")], files: [])
+                .status == .seeOther)
+            #expect(try await app.get("/campaigns/clean").status == .ok)
+        }
+    }
 }

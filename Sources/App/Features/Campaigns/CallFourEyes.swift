@@ -27,19 +27,6 @@ enum CallFourEyes {
             .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)?.updatedBy
     }
 
-    /// The confidential values of any case that the public text of a call contains.
-    static func leaks(title: String, text: String, cipher: FieldCipher, on db: any Database) async throws -> [String] {
-        struct Row: Decodable { let id: String }
-        let ids = try await db.sql.raw("SELECT id FROM cases ORDER BY id").all(decoding: Row.self)
-        let publicText = [title, text].joined(separator: "\n")
-        var found: [String] = []
-        for row in ids {
-            guard let file = try await CaseStore.find(row.id, cipher: cipher, on: db) else { continue }
-            for value in file.redactor.leaks(in: publicText) where !found.contains(value) { found.append(value) }
-        }
-        return found
-    }
-
     static func leakMessage(_ count: Int) -> String {
         "The text of this call contains \(count) confidential value\(count == 1 ? "" : "s") of a case (a name of "
             + "someone not agreeing to be named, a contact, a source): change it first."
@@ -122,7 +109,7 @@ extension CallFourEyes {
             }
             var approvedNow = false
             if open && stored?.open != true {
-                let leaks = try await leaks(title: title, text: text, cipher: cipher, on: tx)
+                let leaks = try await CaseLeaks.find(in: [title, text], cipher: cipher, on: tx)
                 if !leaks.isEmpty { return leakMessage(leaks.count) }
                 let fallback = try await lastEditor(id, on: tx)
                 if try await checkLocked(subject, hash: hash, fallback: fallback, now: now, on: tx) != nil {
@@ -158,7 +145,7 @@ extension CallFourEyes {
             guard let stored = try await CallStore.find(id, on: tx) else { return "There is no such call for input." }
             let hash = Self.hash(stored)
             guard version == hash else { return FourEyes.Refusal.changedSinceRead.description }
-            let leaks = try await leaks(title: stored.title, text: stored.text, cipher: cipher, on: tx)
+            let leaks = try await CaseLeaks.find(in: [stored.title, stored.text], cipher: cipher, on: tx)
             if !leaks.isEmpty { return leakMessage(leaks.count) }
             if let refusal = try await FourEyesStore.approve(subject(id), revision: revision, hash: hash, by: actor,
                 fallback: try await lastEditor(id, on: tx), now: now, on: tx) {
@@ -184,5 +171,21 @@ extension CallsOfficeController {
                 csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
         }
         return req.redirect(within: OfficeRoute.call(id: id).path + "?approved=1")
+    }
+}
+
+/// The leak check for public texts that belong to no case (calls for input, campaigns): the confidential values of
+/// every case (names of people not agreeing to be named, mission members, contacts, sources, lines of notes).
+enum CaseLeaks {
+    static func find(in texts: [String], cipher: FieldCipher, on db: any Database) async throws -> [String] {
+        struct Row: Decodable { let id: String }
+        let ids = try await db.sql.raw("SELECT id FROM cases ORDER BY id").all(decoding: Row.self)
+        let publicText = texts.joined(separator: "\n")
+        var found: [String] = []
+        for row in ids {
+            guard let file = try await CaseStore.find(row.id, cipher: cipher, on: db) else { continue }
+            for value in file.redactor.leaks(in: publicText) where !found.contains(value) { found.append(value) }
+        }
+        return found
     }
 }
