@@ -389,9 +389,9 @@ def filter_the_directory_and_answer_a_call_for_input(browser, site, records, sho
     browser.set_value("#deadline", "2099-12-31")
     browser.find("#text").type("Tell us what you need to work safely.")
     browser.find("form.office-form button[type=submit]").submit()
-    # Four eyes: another editor puts the saved call on the public site.
-    people.become("editor")
-    sign_in_as(browser, site, EDITOR[0])
+    # Four eyes: another person (a case officer) puts the saved call on the public site.
+    people.become("approver")
+    sign_in_as(browser, site, "approver@example.org")
     browser.go(site + "/office/calls/whrd-needs")
     check("second person" in browser.find("#call-approval-status").text, "the call waits for a second person")
     browser.find("input[name=open]").click()
