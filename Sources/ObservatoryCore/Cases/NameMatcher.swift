@@ -6,7 +6,8 @@ import Foundation
 /// look-alike letters, invisible characters inside a word, a possessive after it ("Wei's", "Wei’s"), and Arabic
 /// written with or without diacritics, with any alef form, with tatweel, and with the article ال or an attached
 /// prefix (و ب ل ك ف); letters spelled apart ("W e i", "W.e.i"), escapes ("%57ei", "&#87;ei") and look-alike
-/// capitals of Greek and Cyrillic (NameMatcher+Spellings.swift). Particles ("de", "la", "al", "bin", "van"…) count only inside a name, never alone.
+/// capitals of Greek and Cyrillic (NameMatcher+Spellings.swift). Particles ("de", "la", "al", "bin", "van"…)
+/// count only inside a name, never alone.
 ///
 /// Redaction and the leak check both call `matches`, so what is found is exactly what is replaced.
 public struct NameMatcher: Sendable {
