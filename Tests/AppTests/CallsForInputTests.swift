@@ -18,8 +18,13 @@ import Vapor
             try await editor.get("/office/calls")
             let bad = try await editor.post("/office/calls", [("id", "X Y"), ("title", ""), ("deadline", "soon")])
             #expect(bad.status == .unprocessableEntity && bad.body.contains("Give an address"))
-            try await editor.post("/office/calls", [("id", "whrd-africa"), ("title", "Women defenders in Africa: your needs"),
-                                                    ("deadline", "2026-11-30"), ("text", "Tell us what **you** need."), ("open", "yes")])
+            let call = [("id", "whrd-africa"), ("title", "Women defenders in Africa: your needs"),
+                        ("deadline", "2026-11-30"), ("text", "Tell us what **you** need.")]
+            // Four eyes: the author saves the call; another person puts that text on the public site.
+            try await editor.post("/office/calls", call)
+            let second = try await EditorialTests.secondEditor(app)
+            try await second.get("/office/calls")
+            #expect(try await second.post("/office/calls", call + [("open", "yes")]).status == .seeOther)
             let list = try await app.get("/fr/calls")
             #expect(list.body.contains("href=\"/fr/calls/whrd-africa\"") && list.body.contains("Réponses jusqu’au 30 novembre 2026"))
 

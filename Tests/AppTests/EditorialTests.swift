@@ -116,10 +116,16 @@ import Vapor
             let unapproved = try await browser.post("/office/publications/new", Self.fields + [("action", "schedule"),
                 ("publish_at", "2026-11-21T09:30")])
             #expect(unapproved.status == .unprocessableEntity && unapproved.body.contains("Save this version first"))
-            let draft = try await browser.post("/office/publications/new", Self.fields + [("action", "save")])
+            // The date is approved with the rest: the version scheduled for the 21st is dated the 21st.
+            let dated = Self.fields.map { $0.0 == "date" ? ($0.0, "2026-11-21") : $0 }
+            let draft = try await browser.post("/office/publications/new", dated + [("action", "save")])
             let id = String(try #require(draft.location).dropFirst("/office/publications/".count).prefix { $0 != "?" })
             try await Self.approve(id, by: try await Self.secondEditor(app))
-            let saved = try await browser.post("/office/publications/\(id)", Self.fields + [("action", "schedule"),
+            let otherDay = try await browser.post("/office/publications/\(id)", dated + [("action", "schedule"),
+                ("publish_at", "2026-11-22T09:30")])
+            #expect(otherDay.status == .unprocessableEntity && otherDay.body.contains("The date is part of what was "
+                + "approved (2026-11-21)"))
+            let saved = try await browser.post("/office/publications/\(id)", dated + [("action", "schedule"),
                 ("publish_at", "2026-11-21T09:30")])
             #expect(try await browser.get(saved.location!).body.contains("goes public at 2026-11-21T09:30:00Z"))
             #expect(try await EditorialStore.publishDue(now: clock.now(), on: app.db).isEmpty)

@@ -208,7 +208,7 @@ import Vapor
             let id = String(try #require(saved.location).dropFirst("/office/publications/".count).prefix { $0 != "?" })
             for action in ["publish", "schedule"] {
                 let page = try await editor.post("/office/publications/\(id)", fields + [("action", action),
-                    ("publish_at", "2026-11-25T09:00")])
+                    ("publish_at", "2026-11-20T09:00")])
                 #expect(page.status == .unprocessableEntity
                     && page.body.contains("has not been approved by a second person"), "\(action)")
             }
@@ -236,7 +236,7 @@ import Vapor
             // scheduled row that lost its approval is not published when its time comes.
             #expect(try await EditorialTests.approve(id, by: second).location != nil)
             let scheduled = try await editor.post("/office/publications/\(id)", edited + [("action", "schedule"),
-                ("publish_at", "2026-11-21T09:30")])
+                ("publish_at", "2026-11-20T09:30")])
             #expect(scheduled.location != nil)
             try await second.post("/office/publications/\(id)", fields + [("action", "save")])
             #expect(try await EditorialStore.find(id, on: app.db)?.status == .draft)
@@ -330,7 +330,7 @@ import Vapor
             let id = String(try #require(saved.location).dropFirst("/office/publications/".count).prefix { $0 != "?" })
             #expect(try await EditorialTests.approve(id, by: second).location != nil)
             #expect(try await editor.post("/office/publications/\(id)", fields + [("action", "schedule"),
-                ("publish_at", "2026-11-25T09:00")]).location != nil)
+                ("publish_at", "2026-11-20T09:00")]).location != nil)
             clock.advance(seconds: 30 * 86_400)
             let now = clock.now(), db = app.db
             await WriteGate.lock.acquire()

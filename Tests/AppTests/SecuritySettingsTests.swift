@@ -127,8 +127,12 @@ import Vapor
             try await store([publication("appeal", .urgentIntervention, kind: .urgentAppeal)], in: app)
             let staff = try await AssistanceTests.signedIn("officer@example.org", [.caseOfficer], in: app)
             try await staff.get("/office/calls")
-            try await staff.post("/office/calls", [("id", "needs"), ("title", "Needs"), ("deadline", "2026-12-31"),
-                                                   ("text", "Tell us."), ("open", "yes")])
+            // Saved by one officer, put on the public site by another (four eyes).
+            let call = [("id", "needs"), ("title", "Needs"), ("deadline", "2026-12-31"), ("text", "Tell us.")]
+            try await staff.post("/office/calls", call)
+            let other = try await AssistanceTests.signedIn("officer2@example.org", [.caseOfficer], in: app)
+            try await other.get("/office/calls")
+            #expect(try await other.post("/office/calls", call + [("open", "yes")]).status == .seeOther)
             let forms: [(path: String, fields: [(String, String)])] = [
                 ("/login", [("email", "editor@example.org"), ("password", TestAccounts.password)]),
                 ("/report", [("description", "Threats against a lawyer")]),

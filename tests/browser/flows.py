@@ -388,6 +388,12 @@ def filter_the_directory_and_answer_a_call_for_input(browser, site, records, sho
     browser.find("#title").type("Women defenders: your needs")
     browser.set_value("#deadline", "2099-12-31")
     browser.find("#text").type("Tell us what you need to work safely.")
+    browser.find("form.office-form button[type=submit]").submit()
+    # Four eyes: another person (a case officer) puts the saved call on the public site.
+    people.become("approver")
+    sign_in_as(browser, site, "approver@example.org")
+    browser.go(site + "/office/calls/whrd-needs")
+    check("second person" in browser.find("#call-approval-status").text, "the call waits for a second person")
     browser.find("input[name=open]").click()
     browser.find("form.office-form button[type=submit]").submit()
     # A reader filters the directory by type, opens an organisation, then answers the call in French.

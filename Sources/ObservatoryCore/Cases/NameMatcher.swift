@@ -5,7 +5,9 @@ import Foundation
 /// before a surname ("M. López", "A.B. López"), any case, with or without accents, compatibility forms and
 /// look-alike letters, invisible characters inside a word, a possessive after it ("Wei's", "Wei’s"), and Arabic
 /// written with or without diacritics, with any alef form, with tatweel, and with the article ال or an attached
-/// prefix (و ب ل ك ف). Particles ("de", "la", "al", "bin", "van"…) count only inside a name, never alone.
+/// prefix (و ب ل ك ف); letters spelled apart ("W e i", "W.e.i"), escapes ("%57ei", "&#87;ei") and look-alike
+/// capitals of Greek and Cyrillic (NameMatcher+Spellings.swift). Particles ("de", "la", "al", "bin", "van"…)
+/// count only inside a name, never alone.
 ///
 /// Redaction and the leak check both call `matches`, so what is found is exactly what is replaced.
 public struct NameMatcher: Sendable {
@@ -37,7 +39,10 @@ public struct NameMatcher: Sendable {
     /// `names[i]` is the name of person `i` (as typed in the case file).
     public init(names: [String]) {
         entries = names.map { name in
-            let tokens = Self.tokens(of: name).map { Self.fold(String(name[$0])) }.filter { !$0.isEmpty }
+          // Each name is entered as read (`fold`) and as it looks (`visualFold`: a Greek capital Ν as N).
+          var entry = Entry(parts: [], initials: [], singles: [], label: name)
+          for fold in [Self.fold, Self.visualFold] {
+            let tokens = Self.tokens(of: name).map { fold(String(name[$0])) }.filter { !$0.isEmpty }
             var parts = Set<String>()
             for (n, token) in tokens.enumerated() where token.count >= 2 {
                 // A particle inside a name joins two parts ("bin" in "Mohamed bin Salman"); first or last, it is a part
@@ -48,16 +53,18 @@ public struct NameMatcher: Sendable {
             }
             // The same name written as one word ("Abdallah" for "Abd Allah", "Jeanpierre", "عبدالله").
             for (a, b) in zip(tokens, tokens.dropFirst()) { parts.insert(a + b) }
-            return Entry(parts: parts, initials: Set(tokens.compactMap(\.first)),
-                singles: Set(tokens.filter { $0.count == 1 }),
-                         label: name)
+            entry.parts.formUnion(parts)
+            entry.initials.formUnion(tokens.compactMap(\.first))
+            entry.singles.formUnion(tokens.filter { $0.count == 1 })
+          }
+          return entry
         }
     }
 
     /// Every stretch of `text` that names one of the people, longest stretches, in order, never overlapping.
     public func matches(in text: String) -> [Match] {
-        let ranges = Self.tokens(of: text)
-        let folded = ranges.map { Self.fold(String(text[$0])) }
+        // Letters spelled apart ("W e i", "W.e.i", "W-e-i") count as the word they spell.
+        let (ranges, folded) = spelledTogether(Self.tokens(of: text), in: text)
         var found: [Match] = []
         var i = 0
         while i < ranges.count {
@@ -82,29 +89,33 @@ public struct NameMatcher: Sendable {
     }
 
     /// The first and last word of the name around word `i`: other parts, particles between them, initials before.
-    func extent(of entry: Entry, at i: Int, ranges: [Range<String.Index>], folded: [String], in text: String) -> (Int,
+    func extent(of entry: Entry, at i: Int, ranges: [Range<String.Index>], folded: [Forms], in text: String) -> (Int,
         Int) {
         var first = i, last = i
         var j = i + 1
         while j < ranges.count, Self.joined(text, ranges[j - 1], ranges[j]) {
-            if entryMatches(entry, folded[j]) || entry.singles.contains(folded[j]) { last = j }
-            else if !Self.particles.contains(folded[j]) { break }
+            if entryMatches(entry, folded[j]) || folded[j].contains(where: entry.singles.contains) { last = j }
+            else if !folded[j].contains(where: Self.particles.contains) { break }
             j += 1
         }
         var k = i - 1
         while k >= 0, Self.joined(text, ranges[k], ranges[k + 1]) {
             let token = folded[k]
-            if entryMatches(entry, token) || Self.particles.contains(token) { first = k }
-            else if token.count == 1, let letter = token.first, entry.initials.contains(letter) { first = k }
+            if entryMatches(entry, token) || token.contains(where: Self.particles.contains) { first = k }
+            else if token.contains(where: { $0.count == 1 && entry.initials.contains($0.first!) }) { first = k }
             else { break }
             k -= 1
         }
         // Particles before the name stay ("la detención de López"), unless hyphenated to it ("al-Hassan").
-        while first < i, Self.particles.contains(folded[first]), !entryMatches(entry, folded[first]),
+        while first < i, folded[first].contains(where: Self.particles.contains), !entryMatches(entry, folded[first]),
               !text[ranges[first].upperBound..<ranges[first + 1].lowerBound].contains("-") {
             first += 1
         }
         return (first, last)
+    }
+
+    func entryMatches(_ entry: Entry, _ forms: Forms) -> Bool {
+        forms.contains { entryMatches(entry, $0) }
     }
 
     func entryMatches(_ entry: Entry, _ token: String) -> Bool {
@@ -115,7 +126,7 @@ public struct NameMatcher: Sendable {
 
     /// Two tokens belong to one name when only spaces, dots, hyphens or apostrophes separate them ("O'Brien").
     static func joined(_ text: String, _ a: Range<String.Index>, _ b: Range<String.Index>) -> Bool {
-        let gap = text[a.upperBound..<b.lowerBound]
+        let gap = decoded(String(text[a.upperBound..<b.lowerBound]))
         return gap.count <= 3 && gap.allSatisfy { " .-'’\u{00A0}‐".contains($0) }
     }
 
@@ -134,17 +145,15 @@ public struct NameMatcher: Sendable {
 
     /// The ranges of the words of `text`.
     public static func tokens(of text: String) -> [Range<String.Index>] {
+        // Characters as a reader sees them: an escape ("%57", "&#87;", "&eacute;") is the letter it stands for.
         var result: [Range<String.Index>] = []
         var start: String.Index? = nil
-        var index = text.startIndex
-        while index < text.endIndex {
-            let c = text[index]
-            if isWordCharacter(c) {
-                if start == nil { start = index }
+        for unit in units(of: text) {
+            if isWordCharacter(unit.character) {
+                if start == nil { start = unit.range.lowerBound }
             } else if let s = start {
-                result.append(s..<index); start = nil
+                result.append(s..<unit.range.lowerBound); start = nil
             }
-            index = text.index(after: index)
         }
         if let s = start { result.append(s..<text.endIndex) }
         // A word made only of invisible characters is no word.
@@ -158,13 +167,16 @@ public struct NameMatcher: Sendable {
         "α": "a", "ε": "e", "ο": "o", "ι": "i", "κ": "k", "ν": "v", "τ": "t", "ρ": "p", "υ": "u", "χ": "x", "ω": "w",
         "ԝ": "w", "ԛ": "q", "ϳ": "j", "օ": "o", "ս": "u", "հ": "h", "ո": "n", "ց": "g", "ꮃ": "w",
         "ɑ": "a", "ɩ": "i", "ʋ": "u", "ɛ": "e", "ᴡ": "w", "ʟ": "l", "ɪ": "i",
+        "ϲ": "c", "ς": "c", "σ": "c", "η": "n", "μ": "u", "γ": "y", "β": "b", "ү": "y", "ѵ": "v", "ѡ": "w",
+        "ʏ": "y", "ʀ": "r", "ᴄ": "c", "ᴏ": "o", "ᴠ": "v", "ᴢ": "z", "ꜱ": "s", "ᴋ": "k", "ᴍ": "m", "ɴ": "n",
+        "ʜ": "h", "ᴛ": "t", "ᴜ": "u", "ᴀ": "a", "ʙ": "b", "ᴅ": "d", "ᴇ": "e", "ɢ": "g", "ᴊ": "j", "ᴘ": "p",
         "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "æ": "ae", "œ": "oe", "ß": "ss", "ŀ": "l",
     ]
 
     /// A word as the matcher compares it: compatibility forms, lower case, no accents, look-alikes as Latin,
     /// no invisible characters; Arabic without diacritics or tatweel, alef forms as ا, ى as ي, ة as ه.
     public static func fold(_ word: String) -> String {
-        let compatible = word.precomposedStringWithCompatibilityMapping.lowercased()
+        let compatible = decoded(word).precomposedStringWithCompatibilityMapping.lowercased()
         var out = String.UnicodeScalarView()
         for scalar in compatible.decomposedStringWithCanonicalMapping.unicodeScalars {
             let v = scalar.value

@@ -96,20 +96,19 @@ struct CallsOfficeController: Sendable {
     @Sendable func save(req: Request) async throws -> Response {
         let form = req.form, viewer = try req.account, now = req.site.clock.now()
         let id = form["id"], deadline = form["deadline"]
+        if form["action"] == "approve" { return try await approve(req, id: id) }
         guard id.count >= 3, id.count <= 60, id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }),
               !form["title"].isEmpty, form["title"].count <= 300, CivilDate(deadline) != nil else {
             return try await CallPages.index(try await CallStore.all(on: req.db),
                                              error: "Give an address (3–60 lower-case letters, digits or -), a title and a deadline (YYYY-MM-DD).",
                                              viewer: viewer, csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        let (title, open) = (form["title"], form["open"] == "yes")
-        let text = form.raw("text").replacingOccurrences(of: "\r\n", with: "\n")
-        try await req.db.write { tx in
-            try await CallStore.save(id: id, title: title, text: text, deadline: deadline, open: open, by: viewer.email,
-                                     now: now, on: tx)
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "call.save", recordType: "call",
-                recordID: id),
-                                      now: now, on: tx)
+        let title = form["title"], text = form.raw("text").replacingOccurrences(of: "\r\n", with: "\n")
+        let refused = try await CallFourEyes.save(id: id, title: title, text: text, deadline: deadline,
+            open: form["open"] == "yes", by: viewer.email, now: now, cipher: req.site.cipher, on: req.db)
+        if let refused {
+            return try await CallPages.index(try await CallStore.all(on: req.db), error: refused, viewer: viewer,
+                csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
         }
         req.site.contentWatcher.invalidate()
         return req.redirect(within: OfficeRoute.call(id: id).path)
@@ -124,7 +123,9 @@ struct CallsOfficeController: Sendable {
         let call = try await target(req), viewer = try req.account
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "call.answers.view", recordType: "call", recordID: call.id), now: req.site.clock.now(), on: req.db)
         let answers = try await CallStore.answers(call.id, cipher: req.site.cipher, on: req.db)
-        return try await CallPages.show(call, answers: answers, viewer: viewer, csrf: CSRF.token(for: req)).encodeResponse(for: req)
+        let approval = try await CallFourEyes.state(call, on: req.db)
+        return try await CallPages.show(call, answers: answers, viewer: viewer, csrf: CSRF.token(for: req),
+            approval: approval).encodeResponse(for: req)
     }
 
     @Sendable func export(req: Request) async throws -> Response {
@@ -161,7 +162,8 @@ enum CallPages {
         """)
     }
 
-    static func show(_ c: CallForInput, answers: [CallAnswer], viewer: Account, csrf: String) -> HTML {
+    static func show(_ c: CallForInput, answers: [CallAnswer], viewer: Account, csrf: String,
+                     approval: CallFourEyes.State? = nil) -> HTML {
         let items: [HTML] = answers.map { a in
             "<li><p class=\"meta\">\(iso8601(seconds: a.createdAt)) · \(a.language)\(a.country.map { " · \($0)" } ?? "") · \(a.who.reveal()) · \(a.contact.reveal())</p><p class=\"message\">\(a.answer.reveal())</p></li>"
         }
@@ -170,6 +172,7 @@ enum CallPages {
         <h1>\(c.title)</h1>
         <form method="post" action="\(OfficeRoute.calls.path)" class="office-form">\(CSRF.field(csrf))\(form(c))
         <p class="actions"><button type="submit">Save</button></p></form>
+        \(approval.map { CallFourEyes.section(c, state: $0, viewer: viewer, csrf: csrf) } ?? .empty)
         <h2>Answers (\(String(answers.count))), confidential</h2>
         <p><a href="\(OfficeRoute.callAnswers(id: c.id).path)">Export as CSV</a></p>
         <ol class="messages" id="call-answers">\(items.joined())</ol>

@@ -98,6 +98,11 @@ struct CampaignsOfficeController: Sendable {
                 return "Save the campaign first, not on the public site: another person then puts that text there."
             }
             if wantsPublic && stored?.published != true {
+                let leaks = try await CaseLeaks.find(in: [title, text], cipher: req.site.cipher, on: tx)
+                if !leaks.isEmpty {
+                    return "This text contains \(leaks.count) confidential value\(leaks.count == 1 ? "" : "s") of a "
+                        + "case (a name of someone not agreeing to be named, a contact, a source): change it first."
+                }
                 let version = try await FourEyesStore.version(subject, fallback: nil, on: tx)
                 if let refusal = try await FourEyesStore.approve(subject, revision: version.revision, hash: hash,
                     by: viewer.email, fallback: nil, now: now, on: tx) {

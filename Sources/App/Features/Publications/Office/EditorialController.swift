@@ -93,7 +93,17 @@ struct EditorialController: Sendable {
                     + "first (then another person approves)."
             }
         case "publish", "schedule":
-            if changed && !isExempt {
+            // Only the date differs from an approved version: say so (scheduling for another day changes it).
+            let onlyDate = changed && !isExempt && stored != nil && stored!.published != p.published
+                && EditorialFourEyes.hash({ var q = p; q.published = stored!.published; return q }())
+                    == EditorialFourEyes.hash(stored!)
+            let approvedDate = onlyDate ? try await FourEyesStore.check(EditorialFourEyes.subject(p.id),
+                hash: EditorialFourEyes.hash(stored!), fallback: nil, exempt: false, on: req.db) == nil : false
+            if approvedDate, let stored {
+                errors[action == "schedule" ? "publish_at" : "date"] = "The date is part of what was approved ("
+                    + "\(stored.published.description)): publish it on that day, or change the date, save it and "
+                    + "have it approved again."
+            } else if changed && !isExempt {
                 errors["action"] = "Save this version first: a second person must approve exactly what goes public."
             } else if let refused = try await FourEyesStore.check(EditorialFourEyes.subject(p.id),
                 hash: EditorialFourEyes.hash(p),

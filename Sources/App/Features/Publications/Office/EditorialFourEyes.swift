@@ -8,13 +8,14 @@ import SQLKit
 enum EditorialFourEyes {
     static func subject(_ id: String) -> String { "publication:\(id)" }
 
-    /// Everything a publication shows the public except its date (which scheduling sets): type, language, title,
-    /// summary, text, countries, programmes, reference, links.
+    /// Everything a publication shows the public: type, language, title, summary, text, countries, programmes,
+    /// reference, links, and its date (scheduling for another day changes it, so that needs a new approval).
     static func hash(_ p: ArchivePublication) -> String {
         ContentHash.of([p.type.rawValue, p.kind?.rawValue ?? "", p.language.rawValue, p.title, p.summary, p.body,
                         p.countries.sorted().joined(separator: ","),
                             p.programmes.map(\.rawValue).sorted().joined(separator: ","),
-                        p.reference ?? "", p.followUpOf ?? "", p.translationOf ?? "", p.eventDate?.description ?? ""])
+                        p.reference ?? "", p.followUpOf ?? "", p.translationOf ?? "", p.eventDate?.description ?? "",
+                        p.published.description])
     }
 
     /// The confidential values of the case behind `p` (when an intervention published it) still in its text.
