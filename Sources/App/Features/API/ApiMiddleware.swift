@@ -139,8 +139,11 @@ struct ApiMiddleware: AsyncMiddleware {
     }
 
     func allow(_ methods: [HTTPMethod]) -> String {
-        var names = methods.map(\.rawValue)
-        if names.contains("GET") { names.append("HEAD") }
+        var names: [String] = []
+        for method in methods {
+            names.append(method.rawValue)
+            if method == .GET { names.append("HEAD") }
+        }
         names.append("OPTIONS")
         return names.joined(separator: ", ")
     }
