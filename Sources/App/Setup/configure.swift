@@ -42,6 +42,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     try app.register(collection: LanguageController())
     try app.register(collection: HealthController())
     ApiController().boot(app)
+    app.apiLimiter = try ApiRateLimiter.fromEnvironment()
     // Internal routes: each declares the roles it allows (see `Access`); sessions are read only here.
     let office = app.grouped(SignInMiddleware())
     let registry = app.site.routes

@@ -55,6 +55,17 @@ final class ApiRateLimiter: Sendable {
 
     init(limits: Limits = Limits()) { self.limits = limits }
 
+    /// `OBSERVATORY_API_LIMITS=ANON,READS,WRITES` (requests a minute) replaces the defaults of 300, 1200, 120.
+    static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> ApiRateLimiter {
+        guard let raw = env["OBSERVATORY_API_LIMITS"], !raw.isEmpty else { return ApiRateLimiter() }
+        let numbers = raw.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard numbers.count == 3, numbers.allSatisfy({ (1...1_000_000).contains($0) }) else {
+            throw AppConfig.Invalid(problems: ["OBSERVATORY_API_LIMITS: give three numbers of requests a minute, "
+                                               + "ANON,READS,WRITES (e.g. 300,1200,120), not “\(raw.prefix(40))”"])
+        }
+        return ApiRateLimiter(limits: Limits(anonymous: numbers[0], tokenReads: numbers[1], tokenWrites: numbers[2]))
+    }
+
     /// Counts one hit in `bucket`; nil when allowed, else the seconds until the next minute.
     func hit(_ bucket: String, limit: Int, now: Date) -> Int? {
         let seconds = Int64(now.timeIntervalSince1970), minute = seconds / 60
