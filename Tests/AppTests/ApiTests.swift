@@ -19,7 +19,8 @@ struct ApiAnswer {
     }
 }
 
-func api(_ app: Application, _ path: String, token: String? = nil, headers: HTTPHeaders = [:]) async throws -> ApiAnswer {
+func api(_ app: Application, _ path: String, token: String? = nil,
+         headers: HTTPHeaders = [:]) async throws -> ApiAnswer {
     try await api(app, .GET, path, token: token, headers: headers)
 }
 
@@ -29,7 +30,8 @@ func api(_ app: Application, _ method: HTTPMethod, _ path: String, token: String
     if let token { headers.replaceOrAdd(name: .authorization, value: "Bearer " + token) }
     if json != nil { headers.replaceOrAdd(name: .contentType, value: "application/json") }
     var answer: ApiAnswer? = nil
-    try await app.testing().test(method, path, headers: headers, body: json.map { ByteBuffer(string: $0) }) { res async in
+    let body = json.map { ByteBuffer(string: $0) }
+    try await app.testing().test(method, path, headers: headers, body: body) { res async in
         answer = ApiAnswer(status: res.status, headers: res.headers, body: res.body.string)
     }
     return answer!
@@ -37,7 +39,8 @@ func api(_ app: Application, _ method: HTTPMethod, _ path: String, token: String
 
 /// A token made straight in the store for `email` (the pages' own flow is tested in `tokensThroughTheAccountPages`).
 func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor],
-               scopes: Set<AccessToken.Scope> = [.publicationsWrite, .publicationsRead], days: Int = 30) async throws -> String {
+               scopes: Set<AccessToken.Scope> = [.publicationsWrite, .publicationsRead],
+               days: Int = 30) async throws -> String {
     var account = try await AccountStore.find(email: email, on: app.db)
     if account == nil { account = try await TestAccounts.create(email, roles, in: app).account }
     let owner = account!
@@ -55,7 +58,8 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
     /// the canary in every text field, linked as translation and follow-up of public ones.
     static func seed(_ app: Application) async throws {
         try await store([
-            publication("pub-1", .urgentIntervention, kind: .urgentAppeal, on: "2026-10-01", title: "Mexico: defender threatened",
+            publication("pub-1", .urgentIntervention, kind: .urgentAppeal, on: "2026-10-01",
+                        title: "Mexico: defender threatened",
                         body: "Tortured in custody.", reference: "MEX 001 / 1026 / OBS 001"),
             publication("pub-2", on: "2026-10-02", title: "Mexico: follow-up", followUpOf: "pub-1"),
             publication("pub-3", language: .fr, on: "2026-10-03", title: "Mexique : suivi", translationOf: "pub-2"),
@@ -108,7 +112,8 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             let countries = try await api(app, "/api/v1/countries").items.compactMap { $0["code"] as? String }
             #expect(countries == ["CO", "MX"], "Cuba has only unpublished items")
             let one = try await api(app, "/api/v1/publications/pub-2").json
-            #expect((one["follow_up_chain"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["pub-1", "pub-2"])
+            let chain = (one["follow_up_chain"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+            #expect(chain == ["pub-1", "pub-2"])
             #expect((one["translations"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["pub-3"])
             #expect(one["follow_up_of"] as? String == "pub-1")
             let missing = try await api(app, "/api/v1/publications/draft-1")
@@ -123,7 +128,8 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
     @Test(arguments: Engine.all)
     func cursorPagingIsStableUnderInserts(_ engine: Engine) async throws {
         try await withApp(engine) { app in
-            var seed = UInt64(ProcessInfo.processInfo.environment["API_TEST_SEED"] ?? "") ?? UInt64.random(in: 1...999_999)
+            var seed = UInt64(ProcessInfo.processInfo.environment["API_TEST_SEED"] ?? "")
+                ?? UInt64.random(in: 1...999_999)
             print("cursorPagingIsStableUnderInserts seed \(seed)")
             func next() -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return seed >> 33 }
             let originals = (0..<57).map { n in
@@ -159,19 +165,24 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
                     var tampered = good
                     tampered.replaceSubrange(index...index, with: replacement)
                     let answer = try await api(app, "/api/v1/publications?cursor="
-                                               + (tampered.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+                                               + (tampered.addingPercentEncoding(
+                                                   withAllowedCharacters: .alphanumerics) ?? ""))
                     #expect(answer.status == .ok || (answer.status == .badRequest && answer.isProblem
                             && answer.json["parameter"] as? String == "cursor"), "\(tampered): \(answer.status)")
                 }
             }
-            for (path, parameter) in [("/api/v1/publications?colour=red", "colour"), ("/api/v1/publications?type=x", "type"),
+            for (path, parameter) in [("/api/v1/publications?colour=red", "colour"),
+                                      ("/api/v1/publications?type=x", "type"),
                                       ("/api/v1/publications?type=report&type=event", "type"),
-                                      ("/api/v1/publications?limit=0", "limit"), ("/api/v1/publications?limit=101", "limit"),
+                                      ("/api/v1/publications?limit=0", "limit"),
+                                      ("/api/v1/publications?limit=101", "limit"),
                                       ("/api/v1/publications?year=1800", "year"), ("/api/v1/countries?x=1", "x"),
                                       ("/api/v1/search?q=", "q"), ("/api/v1/search?q=a&page=0", "page"),
-                                      ("/api/v1/publications?page=2", "page"), ("/api/v1/publications?country=zz", "country")] {
+                                      ("/api/v1/publications?page=2", "page"),
+                                      ("/api/v1/publications?country=zz", "country")] {
                 let answer = try await api(app, path)
-                #expect(answer.status == .badRequest && answer.isProblem && answer.json["parameter"] as? String == parameter,
+                #expect(answer.status == .badRequest && answer.isProblem
+                        && answer.json["parameter"] as? String == parameter,
                         "\(path): \(answer.status) \(answer.body)")
             }
             // Anything at all in names and values: never a 5xx, always JSON (a 200 or a problem).
@@ -180,7 +191,8 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
                 let path = endpoints[which] + "?" + encodedAll(name) + "=" + encodedAll(value)
                 let answer = try await api(app, path)
                 #expect(answer.status.code < 500, "\(path)")
-                #expect(answer.status == .ok ? answer.json["items"] != nil : answer.isProblem, "\(path): \(answer.body)")
+                #expect(answer.status == .ok ? answer.json["items"] != nil : answer.isProblem,
+                        "\(path): \(answer.body)")
                 #expect(answer.headers.first(name: "Content-Security-Policy") != nil)
             }
             await propertyCheck(count: 100, input: hostileText) { raw in
@@ -198,22 +210,27 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             let first = try await api(app, "/api/v1/publications/pub-1")
             let etag = try #require(first.headers.first(name: .eTag))
             #expect(first.headers.first(name: "Access-Control-Allow-Origin") == "*")
-            #expect(first.headers.first(name: "Content-Security-Policy") == SecurityHeadersMiddleware.contentSecurityPolicy)
+            #expect(first.headers.first(name: "Content-Security-Policy")
+                    == SecurityHeadersMiddleware.contentSecurityPolicy)
             #expect(first.headers.first(name: .contentType) == "application/json; charset=utf-8")
             for match in [etag, "W/\(etag)", "\"other\", \(etag)", "*"] {
                 let again = try await api(app, "/api/v1/publications/pub-1", headers: ["If-None-Match": match])
                 #expect(again.status == .notModified && again.body.isEmpty && again.headers.first(name: .eTag) == etag)
             }
-            #expect(try await api(app, "/api/v1/publications/pub-1", headers: ["If-None-Match": "\"stale\""]).status == .ok)
+            let stale = try await api(app, "/api/v1/publications/pub-1", headers: ["If-None-Match": "\"stale\""])
+            #expect(stale.status == .ok)
             // A change makes a new ETag.
             try await store([publication("pub-1", .urgentIntervention, kind: .urgentAppeal, on: "2026-10-01",
-                                         title: "Mexico: defender threatened again", reference: "MEX 001 / 1026 / OBS 001")],
+                                         title: "Mexico: defender threatened again",
+                                         reference: "MEX 001 / 1026 / OBS 001")],
                             in: app)
             #expect(try await api(app, "/api/v1/publications/pub-1", headers: ["If-None-Match": etag]).status == .ok)
             // Preflight from another site, for reads only.
             let preflight = try await api(app, .OPTIONS, "/api/v1/publications",
-                                          headers: ["Origin": "https://news.example", "Access-Control-Request-Method": "GET"])
-            #expect(preflight.status == .noContent && preflight.headers.first(name: "Access-Control-Allow-Origin") == "*")
+                                          headers: ["Origin": "https://news.example",
+                                                    "Access-Control-Request-Method": "GET"])
+            #expect(preflight.status == .noContent
+                    && preflight.headers.first(name: "Access-Control-Allow-Origin") == "*")
             #expect(preflight.headers.first(name: "Access-Control-Allow-Methods") == "GET, HEAD, OPTIONS")
             #expect(try await api(app, .OPTIONS, "/api/v1/nothing").status == .notFound)
             let delete = try await api(app, .DELETE, "/api/v1/publications/pub-1")
@@ -245,7 +262,8 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             let wrong = try await browser.post("/account/tokens", fields + [("current", "not my password at all")])
             #expect(wrong.status == .unprocessableEntity && !wrong.body.contains(AccessToken.prefix))
             let noExpiry = try await browser.post("/account/tokens", [("name", "x"), ("scopes", "publications:write"),
-                                                                        ("days", "9999"), ("current", TestAccounts.password)])
+                                                                        ("days", "9999"),
+                                                                        ("current", TestAccounts.password)])
             #expect(noExpiry.status == .unprocessableEntity && noExpiry.body.contains("at most a year"))
             let made = try await browser.post("/account/tokens", fields + [("current", TestAccounts.password)])
             #expect(made.status == .created)
@@ -253,15 +271,19 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
                 .first?.first)
             #expect(AccessToken.isWellFormed(token))
             let list = try await browser.get("/account/tokens")
-            #expect(!list.body.contains(token) && list.body.contains("newsroom importer") && list.body.contains("never"))
+            #expect(!list.body.contains(token) && list.body.contains("newsroom importer")
+                    && list.body.contains("never"))
             struct Row: Decodable { let token_hash: String, scopes: String }
             let rows = try await app.db.sql.raw("SELECT token_hash, scopes FROM access_tokens").all(decoding: Row.self)
-            #expect(rows.count == 1 && rows[0].token_hash == AccessToken.hash(token) && rows[0].scopes == "publications:write")
+            #expect(rows.count == 1 && rows[0].token_hash == AccessToken.hash(token)
+                    && rows[0].scopes == "publications:write")
             let trail = try await app.db.sql.raw("SELECT action, detail FROM audit_log").all()
-                .map { try $0.decode(column: "action", as: String.self) + " " + $0.decode(column: "detail", as: String.self) }
+                .map { try $0.decode(column: "action", as: String.self) + " "
+                    + $0.decode(column: "detail", as: String.self) }
             #expect(trail.contains { $0.hasPrefix("token.create") } && !trail.joined().contains(token))
             // Works, with the scope it has and no other.
-            let body = "{\"title\": \"Mexico: draft from the newsroom\", \"countries\": [\"MX\"], \"date\": \"2026-11-20\"}"
+            let body = "{\"title\": \"Mexico: draft from the newsroom\", \"countries\": [\"MX\"], "
+                + "\"date\": \"2026-11-20\"}"
             let created = try await api(app, .POST, "/api/v1/publications", token: token, json: body)
             #expect(created.status == .created, "\(created.body)")
             let read = try await api(app, "/api/v1/drafts/\(created.json["id"] as? String ?? "")", token: token)
@@ -278,7 +300,8 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             for path in ["/api/v1/publications?access_token=\(token)", "/api/v1/countries?x=\(token)",
                          "/api/v1/countries?t=" + encodedAll(token)] {
                 let answer = try await api(app, path)
-                #expect(answer.status == .badRequest && answer.isProblem && answer.body.contains("Authorization"), "\(path)")
+                #expect(answer.status == .badRequest && answer.isProblem && answer.body.contains("Authorization"),
+                        "\(path)")
             }
             let basic = try await api(app, "/api/v1/countries", headers: ["Authorization": "Basic \(token)"])
             #expect(basic.status == .unauthorized)
@@ -288,7 +311,8 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             try await other.signIn("other@example.org", clock: clock)
             try await other.get("/account/tokens")
             struct IDRow: Decodable { let id: String }
-            let id = try #require(try await app.db.sql.raw("SELECT id FROM access_tokens").first(decoding: IDRow.self)?.id)
+            let id = try #require(try await app.db.sql.raw("SELECT id FROM access_tokens")
+                .first(decoding: IDRow.self)?.id)
             #expect(try await other.post("/account/tokens/\(id)/revoke", []).status == .notFound)
             #expect(try await api(app, .POST, "/api/v1/publications", token: token, json: body).status == .created)
             #expect(try await browser.post("/account/tokens/\(id)/revoke", []).status == .seeOther)
@@ -313,10 +337,12 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             try await AccountStore.update(accountA.id, roles: [.editor, .caseOfficer], organisationID: nil,
                                           disabled: false, on: app.db)
             let accountB = try #require(try await AccountStore.find(email: "b@example.org", on: app.db))
-            try await AccountStore.update(accountB.id, roles: [.editor], organisationID: nil, disabled: true, on: app.db)
+            try await AccountStore.update(accountB.id, roles: [.editor], organisationID: nil, disabled: true,
+                                          on: app.db)
             #expect(try await api(app, "/api/v1/countries", token: a).body.contains("roles changed"))
             #expect(try await api(app, "/api/v1/countries", token: b).body.contains("disabled"))
-            // A case officer's token (made straight in the store, past the page's rule) still cannot write publications.
+            // A case officer's token (made straight in the store, past the page's rule) still cannot write
+            // publications.
             let partner = try await api(app, .POST, "/api/v1/publications", token: c, json: "{}")
             #expect(partner.status == .forbidden && partner.isProblem)
         }
@@ -338,11 +364,13 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
                                             + "\"publish_at\": \"2026-12-01T09:00\"}")
             #expect(scheduled.status == .forbidden)
             struct Count: Decodable { let n: Int }
-            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM publications").first(decoding: Count.self)?.n == 0)
+            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM publications")
+                .first(decoding: Count.self)?.n == 0)
             let created = try await api(app, .POST, "/api/v1/publications", token: token, json: body)
             let id = try #require(created.json["id"] as? String)
             #expect(created.status == .created && created.json["status"] as? String == "draft")
-            for attempt in ["{\"status\": \"published\"}", "{\"status\": \"scheduled\", \"publish_at\": \"2026-12-01T09:00\"}",
+            for attempt in ["{\"status\": \"published\"}",
+                            "{\"status\": \"scheduled\", \"publish_at\": \"2026-12-01T09:00\"}",
                             "{\"reference\": \"GTM 001 / 1126 / OBS 001\"}", "{\"type\": \"urgent-intervention\"}",
                             "{\"status\": \"published\", \"approved\": \"yes\"}"] {
                 let answer = try await api(app, .PATCH, "/api/v1/publications/\(id)", token: token, json: attempt)
@@ -373,7 +401,8 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
                                        json: "{\"body\": \"Sneaky.\", \"status\": \"published\"}")
             #expect(sneaky.status == .forbidden)
             let actions = try await app.db.sql.raw("SELECT action, detail FROM audit_log WHERE record_id = \(bind: id)")
-                .all().map { try $0.decode(column: "action", as: String.self) + " " + $0.decode(column: "detail", as: String.self) }
+                .all().map { try $0.decode(column: "action", as: String.self) + " "
+                    + $0.decode(column: "detail", as: String.self) }
             #expect(actions.filter { $0.contains("API token") }.count == 3, "create, publish, unpublish: \(actions)")
             #expect(try await AuditLog.verify(on: app.db).summary.firstBreak == nil)
         }
@@ -387,7 +416,8 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
                                   ("{\"title\": \"A\", \"countries\": [\"Atlantis\"]}", "countries"),
                                   ("{\"title\": \"A\", \"countries\": [\"MX\"], \"date\": \"yesterday\"}", "date"),
                                   ("{\"title\": 5}", "title"), ("{\"colour\": \"red\"}", "colour"),
-                                  ("{\"title\": \"A\", \"countries\": [\"MX\"], \"follow_up_of\": \"nope\"}", "follow_up_of")] {
+                                  ("{\"title\": \"A\", \"countries\": [\"MX\"], \"follow_up_of\": \"nope\"}",
+                                   "follow_up_of")] {
                 let answer = try await api(app, .POST, "/api/v1/publications", token: token, json: json)
                 #expect(answer.status == .unprocessableEntity && answer.isProblem
                         && (answer.json["errors"] as? [String: String])?[field] != nil, "\(json): \(answer.body)")
@@ -398,7 +428,8 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             headers.replaceOrAdd(name: .contentType, value: "text/plain")
             #expect(try await api(app, .POST, "/api/v1/publications", headers: headers).status == .unsupportedMediaType)
             struct Count: Decodable { let n: Int }
-            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM publications").first(decoding: Count.self)?.n == 0)
+            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM publications")
+                .first(decoding: Count.self)?.n == 0)
         }
     }
 
@@ -453,7 +484,8 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
                                   headers: from("203.0.113.9"))
             }
             let flooded = try await api(app, "/api/v1/countries", headers: from("203.0.113.9"))
-            #expect(flooded.status == .tooManyRequests && flooded.isProblem && flooded.headers.first(name: "Retry-After") != nil)
+            #expect(flooded.status == .tooManyRequests && flooded.isProblem
+                    && flooded.headers.first(name: "Retry-After") != nil)
             #expect(try await api(app, "/api/v1/countries", token: honest, headers: from("203.0.113.9")).status == .ok)
             #expect(try await api(app, "/api/v1/countries", headers: from("198.51.100.7")).status == .ok)
             // A token's own budget is its own: spending it does not touch the address's.

@@ -21,7 +21,9 @@ public enum AccessToken {
         public static func set(from stored: String) -> Set<Scope> {
             Set(stored.split(whereSeparator: { $0 == " " || $0 == "," }).compactMap { Scope(rawValue: String($0)) })
         }
-        public static func stored(_ scopes: Set<Scope>) -> String { scopes.sorted().map(\.rawValue).joined(separator: " ") }
+        public static func stored(_ scopes: Set<Scope>) -> String {
+            scopes.sorted().map(\.rawValue).joined(separator: " ")
+        }
     }
 
     /// A new token and the hash to store.
@@ -100,8 +102,10 @@ public struct PageCursor: Equatable, Sendable {
     /// The cursor `text` names, or nil for anything the server did not make.
     public init?(_ text: String) {
         guard text.utf8.count <= 300, text.hasPrefix("v1.") else { return nil }
-        var body = String(text.dropFirst(3)).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        guard !body.contains("="), body.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "/") })
+        var body = String(text.dropFirst(3)).replacingOccurrences(of: "-", with: "+")
+            .replacingOccurrences(of: "_", with: "/")
+        guard !body.contains("="),
+              body.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "/") })
         else { return nil }
         while body.count % 4 != 0 { body += "=" }
         guard let data = Data(base64Encoded: body), let plain = String(data: data, encoding: .utf8) else { return nil }

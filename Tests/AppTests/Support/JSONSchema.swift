@@ -36,8 +36,12 @@ struct JSONSchemaValidator {
             problems.append("\(path): “\(text)” is not one of \(options)")
         }
         if let text = value as? String {
-            if let min = schema["minLength"] as? Int, text.count < min { problems.append("\(path): shorter than \(min)") }
-            if let max = schema["maxLength"] as? Int, text.count > max { problems.append("\(path): longer than \(max)") }
+            if let min = schema["minLength"] as? Int, text.count < min {
+                problems.append("\(path): shorter than \(min)")
+            }
+            if let max = schema["maxLength"] as? Int, text.count > max {
+                problems.append("\(path): longer than \(max)")
+            }
             if let pattern = schema["pattern"] as? String, text.range(of: pattern, options: .regularExpression) == nil {
                 problems.append("\(path): “\(text.prefix(40))” does not match \(pattern)")
             }
@@ -66,7 +70,9 @@ struct JSONSchemaValidator {
             }
         }
         if let array = value as? [Any], let items = schema["items"] as? [String: Any] {
-            for (index, item) in array.enumerated() { problems += validate(item, against: items, at: "\(path)[\(index)]") }
+            for (index, item) in array.enumerated() {
+                problems += validate(item, against: items, at: "\(path)[\(index)]")
+            }
         }
         return problems
     }

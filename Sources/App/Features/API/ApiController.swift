@@ -40,7 +40,9 @@ struct ApiController: Sendable {
 
     static let description: Data = {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "Resources/API"),
-              let data = try? Data(contentsOf: url) else { fatalError("Resources/API/openapi.json is missing from the bundle") }
+              let data = try? Data(contentsOf: url) else {
+            fatalError("Resources/API/openapi.json is missing from the bundle")
+        }
         return data
     }()
 

@@ -56,7 +56,8 @@ final class ApiRateLimiter: Sendable {
     init(limits: Limits = Limits()) { self.limits = limits }
 
     /// `OBSERVATORY_API_LIMITS=ANON,READS,WRITES` (requests a minute) replaces the defaults of 300, 1200, 120.
-    static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> ApiRateLimiter {
+    static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> ApiRateLimiter {
         guard let raw = env["OBSERVATORY_API_LIMITS"], !raw.isEmpty else { return ApiRateLimiter() }
         let numbers = raw.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard numbers.count == 3, numbers.allSatisfy({ (1...1_000_000).contains($0) }) else {
@@ -71,7 +72,8 @@ final class ApiRateLimiter: Sendable {
         let seconds = Int64(now.timeIntervalSince1970), minute = seconds / 60
         return buckets.withLockedValue { buckets in
             if buckets.count > 50_000 { buckets = buckets.filter { $0.value.minute == minute } }
-            var entry: (minute: Int64, hits: Int) = buckets[bucket].flatMap { $0.minute == minute ? $0 : nil } ?? (minute, 0)
+            var entry: (minute: Int64, hits: Int) = buckets[bucket].flatMap { $0.minute == minute ? $0 : nil }
+                ?? (minute, 0)
             entry.hits += 1
             buckets[bucket] = entry
             return entry.hits > limit ? Int(60 - seconds % 60) : nil
@@ -83,7 +85,12 @@ extension Application {
     private struct ApiLimiterKey: StorageKey { typealias Value = ApiRateLimiter }
     /// The API's rate limiter (tests may set tighter limits before requests arrive).
     var apiLimiter: ApiRateLimiter {
-        get { storage[ApiLimiterKey.self] ?? { let made = ApiRateLimiter(); storage[ApiLimiterKey.self] = made; return made }() }
+        get {
+            if let limiter = storage[ApiLimiterKey.self] { return limiter }
+            let made = ApiRateLimiter()
+            storage[ApiLimiterKey.self] = made
+            return made
+        }
         set { storage[ApiLimiterKey.self] = newValue }
     }
 }
@@ -124,7 +131,9 @@ struct ApiMiddleware: AsyncMiddleware {
         }
         let methods = ApiRoutes.methods(at: segments)
         if req.method == .OPTIONS {
-            guard !methods.isEmpty else { throw ApiProblem(status: .notFound, detail: "There is no such API endpoint.") }
+            guard !methods.isEmpty else {
+                throw ApiProblem(status: .notFound, detail: "There is no such API endpoint.")
+            }
             let response = Response(status: .noContent)
             response.headers.replaceOrAdd(name: "Allow", value: allow(methods))
             response.headers.replaceOrAdd(name: "Access-Control-Allow-Methods", value: Self.corsMethods)
@@ -236,7 +245,8 @@ struct ApiMiddleware: AsyncMiddleware {
         let etag = "\"" + digest.prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
         response.headers.replaceOrAdd(name: .eTag, value: etag)
         if response.headers.first(name: .cacheControl) == nil {
-            response.headers.replaceOrAdd(name: .cacheControl, value: req.apiCaller == nil ? "no-cache" : "private, no-cache")
+            response.headers.replaceOrAdd(name: .cacheControl,
+                                          value: req.apiCaller == nil ? "no-cache" : "private, no-cache")
         }
         let candidates = req.headers[.ifNoneMatch].flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }
@@ -244,7 +254,9 @@ struct ApiMiddleware: AsyncMiddleware {
         guard candidates.contains(etag) || candidates.contains("*") else { return response }
         let notModified = Response(status: .notModified)
         for name in ["ETag", "Cache-Control", "Vary"] {
-            if let value = response.headers.first(name: name) { notModified.headers.replaceOrAdd(name: name, value: value) }
+            if let value = response.headers.first(name: name) {
+                notModified.headers.replaceOrAdd(name: name, value: value)
+            }
         }
         return notModified
     }

@@ -25,7 +25,9 @@ enum ApiModel {
         let translations: [Publication], followUpChain: [Publication]
         let mission: Mission?
 
-        enum CodingKeys: String, CodingKey { case body, bodyHtml, followUpOf, translationOf, translations, followUpChain, mission }
+        enum CodingKeys: String, CodingKey {
+            case body, bodyHtml, followUpOf, translationOf, translations, followUpChain, mission
+        }
 
         init(_ c: PublicationShowPage.Context) {
             publication = Publication(c.publication.summary)
@@ -95,7 +97,9 @@ enum ApiModel {
         }
     }
 
-    struct SearchPage: Encodable, Sendable { let query: String, total: Int, page: Int, pageSize: Int, items: [SearchHit] }
+    struct SearchPage: Encodable, Sendable {
+        let query: String, total: Int, page: Int, pageSize: Int, items: [SearchHit]
+    }
 
     struct Mission: Encodable, Sendable {
         let kind: String, country: String, startsOn: String, endsOn: String

@@ -26,8 +26,8 @@ struct ApiQuery: Sendable {
             guard values[name] == nil else {
                 throw ApiProblem.badParameter(name, "The parameter “\(name)” is given more than once.")
             }
-            guard value.utf8.count <= 1_000, !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
-            else {
+            guard value.utf8.count <= 1_000,
+                  !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
                 throw ApiProblem.badParameter(name, "The value of “\(name)” is too long or holds control characters.")
             }
             values[name] = value
@@ -80,7 +80,8 @@ extension Request {
         guard caller.token.scopes.contains(scope) else {
             throw ApiProblem(status: .forbidden, detail: "This token lacks the scope “\(scope.rawValue)”.",
                              headers: ["WWW-Authenticate":
-                                "Bearer realm=\"observatory\", error=\"insufficient_scope\", scope=\"\(scope.rawValue)\""])
+                                "Bearer realm=\"observatory\", error=\"insufficient_scope\", "
+                                + "scope=\"\(scope.rawValue)\""])
         }
         guard !caller.account.roles.isDisjoint(with: roles) else {
             throw ApiProblem(status: .forbidden, detail: "The token’s account has no role that allows this.")

@@ -110,8 +110,8 @@ struct ApiWrites: Sendable {
     }
 
     static func answer(_ record: EditorialRecord, status: HTTPStatus, on req: Request) async throws -> Response {
-        let state = try await EditorialFourEyes.state(of: record, exempt: try await FourEyesStore.exemptTypes(on: req.db),
-                                                      on: req.db)
+        let exempt = try await FourEyesStore.exemptTypes(on: req.db)
+        let state = try await EditorialFourEyes.state(of: record, exempt: exempt, on: req.db)
         let response = try ApiController.json(ApiModel.Draft(record, revision: state.version.revision,
                                                              approved: !state.approvedBy.isEmpty), status: status)
         response.headers.replaceOrAdd(name: .eTag, value: etag(record))
@@ -170,8 +170,8 @@ struct ApiWrites: Sendable {
             ?? true
         let verb = current == nil ? "create" : (target != current!.status
             ? (target == .published ? "publish" : (target == .draft ? "unpublish" : "schedule")) : "update")
-        let detail = (target == .scheduled ? "scheduled for \(iso8601(seconds: publishAt!))" : target.label.lowercased())
-            + "; API token \(caller.token.id)"
+        let detail = (target == .scheduled ? "scheduled for \(iso8601(seconds: publishAt!))"
+            : target.label.lowercased()) + "; API token \(caller.token.id)"
         let status = target, at = target == .scheduled ? publishAt : nil
         let seconds = Int64(now.timeIntervalSince1970)
         let expected = current.map { Self.etag($0) }

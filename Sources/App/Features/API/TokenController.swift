@@ -134,7 +134,8 @@ enum TokenPages {
             """
         }
         let options: [HTML] = AccessToken.lifetimes.map { days in
-            "<option value=\"\(String(days))\"\(form["days"] == String(days) ? " selected" : "")>\(String(days)) days</option>"
+            let selected: HTML = form["days"] == String(days) ? " selected" : ""
+            return "<option value=\"\(String(days))\"\(selected)>\(String(days)) days</option>"
         }
         let table: HTML = rows.isEmpty ? "<p>You have no access tokens.</p>" : """
             <table class="tokens"><thead><tr><th>Name</th><th>Scopes</th><th>State</th><th>Last used</th><th></th></tr>
@@ -152,7 +153,8 @@ enum TokenPages {
         <form method="post" action="\(TokenController.path)" class="office-form">\(CSRF.field(csrf))
         \(FormView.field("name", label: "Name", value: form["name"] ?? "", error: errors["name"],
                          attributes: "required maxlength=\"80\""))
-        <fieldset class="field\(errors["scopes"] != nil ? " invalid" : "")"><legend>Scopes</legend>\(scopeBoxes.joined())\
+        <fieldset class="field\(errors["scopes"] != nil ? " invalid" : "")"><legend>Scopes</legend>\
+        \(scopeBoxes.joined())\
         \(errors["scopes"].map { "<strong class=\"error\" id=\"scopes-error\">\($0)</strong>" } ?? .empty)</fieldset>
         <p class="field\(errors["days"] != nil ? " invalid" : "")"><label for="days">Expires after</label>
         <select id="days" name="days">\(options.joined())</select>\
