@@ -28,6 +28,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     app.middleware.use(HeaderGuardMiddleware())   // outermost: sees every header, whoever set it
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(ApiMiddleware())   // /api/: problem+json errors, CORS, ETag, limits (inside the headers above)
     app.storageHealth = StorageHealth()
     app.middleware.use(StorageFailureMiddleware())
     app.middleware.use(SameOriginMiddleware())
@@ -40,11 +41,14 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     try app.register(collection: SearchController())
     try app.register(collection: LanguageController())
     try app.register(collection: HealthController())
+    ApiController().boot(app)
+    app.apiLimiter = try ApiRateLimiter.fromEnvironment()
     // Internal routes: each declares the roles it allows (see `Access`); sessions are read only here.
     let office = app.grouped(SignInMiddleware())
     let registry = app.site.routes
     LoginController(registry: registry).boot(office)
     AccountController(registry: registry).boot(office)
+    TokenController(registry: registry).boot(office)
     UserAdminController(registry: registry).boot(office)
     AuditController(registry: registry).boot(office)
     EditorialController(registry: registry).boot(office)

@@ -48,6 +48,7 @@ enum AccountPages {
         \(account.organisationID.map { "<dt>Organisation</dt><dd>\($0)</dd>" } ?? .empty)</dl>
         <h2>Password</h2><p><a href="\(OfficeRoute.password.path)">Change your password</a></p>
         <h2>Second factor</h2>\(twoFactor)
+        <h2>Access tokens</h2><p><a href="/account/tokens">Tokens for the API</a> (newsroom tools, scripts)</p>
         <h2>Sessions</h2>
         <p>You are signed in on \(sessions) \(sessions == 1 ? "device" : "devices").</p>
         <form method="post" action="\(OfficeRoute.endSessions.path)">\(CSRF.field(csrf))<button type="submit">Sign out everywhere</button></form>
