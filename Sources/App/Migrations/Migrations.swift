@@ -31,5 +31,6 @@ enum Migrations {
         SealBoundToRow(cipher: cipher), // 025
         KeyAuditChain(),                // 026
         CreatePublicFormLimits(),       // 028
+        CreateLegacyPaths(),            // 029
     ] }
 }
