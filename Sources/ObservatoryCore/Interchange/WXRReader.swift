@@ -96,7 +96,7 @@ public struct WXRReader {
         let parser = XMLParser(data: Data(document))
         parser.delegate = collector
         parser.shouldResolveExternalEntities = false
-        guard parser.parse(), var item = collector.item else {
+        guard parser.parse(), !collector.failed, var item = collector.item else {
             let at = firstLine + max(0, parser.lineNumber - 1 - prefixLines)
             let reason = parser.parserError.map { ($0 as NSError).code == 0 ? "not XML" : "invalid XML at line \(at)" }
             return .malformed(line: firstLine, reason: reason ?? "invalid XML at line \(at)")
@@ -264,6 +264,9 @@ private final class ChannelCollector: NSObject, XMLParserDelegate {
 
 private final class ItemCollector: NSObject, XMLParserDelegate {
     var item: WXRItem?
+    var failed = false
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) { failed = true; parser.abortParsing() }
     private var current = WXRItem()
     private var stack: [String] = []
     private var text = ""
