@@ -77,8 +77,10 @@ struct CSVImporter {
                 continue
             }
             var record: [String: Any] = [:]
-            for (index, value) in fields.enumerated() {
+            for (index, cell) in fields.enumerated() {
                 let column = header[index]
+                // A line break inside a cell is stored as LF, whatever the spreadsheet wrote.
+                let value = cell.replacingOccurrences(of: "\r\n", with: "\n")
                 if Self.listColumns.contains(column) {
                     record[column] = value.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 } else if column == "founded" {
