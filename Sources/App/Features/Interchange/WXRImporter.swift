@@ -49,6 +49,7 @@ struct WXRImporter {
             batch = []; paths = []
             let result = try await db.write { tx in try await Self.store(publications, redirects, on: tx) }
             summary.stored += result.stored; summary.updated += result.updated
+            summary.redirects += redirects.count   // the exact count of rows is taken at the end
         }
         while let piece = try reader.next() {
             summary.read += 1
