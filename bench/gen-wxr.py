@@ -33,7 +33,9 @@ def item(rng, post_id, title, slug, date, status, post_type, language, group, ca
     if group:
         terms += f'<category domain="post_translations" nicename="{group}">{cdata(group)}</category>'
     y, m, d = date[:4], date[5:7], date[8:10]
-    link = f"https://ngo.example.org/{y}/{m}/{d}/{slug}/" if status == "publish" else f"https://ngo.example.org/?p={post_id}"
+    link = f"https://ngo.example.org/{y}/{m}/{d}/{slug}/"
+    if status != "publish":
+        link = f"https://ngo.example.org/?p={post_id}"
     return f"""
 	<item>
 		<title>{cdata(title)}</title>
@@ -108,7 +110,8 @@ def main():
         roll = rng.random()
         if roll < 0.05:
             post_id += 1
-            print(item(rng, post_id, "Draft " + title, "", date, "draft", "post", "en", None, [category], [], content, ""))
+            print(item(rng, post_id, "Draft " + title, "", date, "draft", "post", "en", None, [category], [], content,
+                ""))
         elif roll < 0.10:
             post_id += 1
             print(item(rng, post_id, title, f"{post_id}-revision-v1", date, "inherit", "revision", None, None, [], [],
@@ -118,7 +121,8 @@ def main():
             print(item(rng, post_id, "photo", f"x{post_id}", date, "inherit", "attachment", None, None, [], [], "", ""))
         elif roll < 0.14:
             post_id += 1
-            print(item(rng, post_id, "Home", f"{post_id}", date, "publish", "nav_menu_item", None, None, [], [], "", ""))
+            print(item(rng, post_id, "Home", f"{post_id}", date, "publish", "nav_menu_item", None, None, [], [], "",
+                ""))
     print("</channel>\n</rss>")
 
 

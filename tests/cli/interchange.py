@@ -40,7 +40,8 @@ def import_wordpress_with_a_mapping_file_and_old_links_redirect():
     wrote = run(["import", FIXTURE, "--write-mapping", mapping], DATABASE_URL=db)
     check(wrote.returncode == 0 and "Wrote 16 categories and tags" in wrote.stdout, wrote.stdout + wrote.stderr)
     check(not os.path.exists(db) or sqlite3.connect(db).execute(
-        "SELECT name FROM sqlite_master WHERE name = 'publications'").fetchone() is None, "--write-mapping imports nothing")
+        "SELECT name FROM sqlite_master WHERE name = 'publications'").fetchone() is None,
+            "--write-mapping imports nothing")
     again = run(["import", FIXTURE, "--write-mapping", mapping], DATABASE_URL=db)
     check(again.returncode != 0 and "exists already" in again.stderr, "an edited mapping file is never overwritten")
     text = open(mapping).read()
@@ -56,7 +57,8 @@ def import_wordpress_with_a_mapping_file_and_old_links_redirect():
     with sqlite3.connect(db) as connection:
         check(connection.execute("SELECT country_codes FROM publications WHERE id LIKE '%-7'").fetchone() == ("TR",),
               "the mapping file decided")
-        check(connection.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'archive.import.wxr'").fetchone() == (2,),
+        imports = connection.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'archive.import.wxr'").fetchone()
+        check(imports == (2,),
               "each import audited")
     bad = os.path.join(WORK, "bad-mapping.txt")
     with open(bad, "w") as f:
@@ -72,13 +74,15 @@ def import_wordpress_with_a_mapping_file_and_old_links_redirect():
         wait_for_http(f"http://127.0.0.1:{port}/", 60)
         opener = urllib.request.build_opener(NoRedirect)
         for old, new in [("/2016/09/30/mexico-arbitrary-arrest-of-ms-ana-torres/",
-                          "/publications/wp-defenders.example.org-4"), ("/?p=5", "/fr/publications/wp-defenders.example.org-5"),
+                          "/publications/wp-defenders.example.org-4"), ("/?p=5",
+                              "/fr/publications/wp-defenders.example.org-5"),
                          ("/tag/turquie/", "/publications?country=tr"), ("/feed/", "/publications/feed.rss")]:
             try:
                 opener.open(f"http://127.0.0.1:{port}{old}")
                 check(False, f"{old} was not redirected")
             except urllib.error.HTTPError as answer:
-                check(answer.code == 301 and answer.headers["Location"] == new, f"{old}: {answer.code} {answer.headers}")
+                check(answer.code == 301 and answer.headers["Location"] == new,
+                    f"{old}: {answer.code} {answer.headers}")
         try:
             opener.open(f"http://127.0.0.1:{port}/2016/09/30/no-such-post/")
             check(False, "an unknown old path was answered")

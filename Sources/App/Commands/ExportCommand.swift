@@ -30,7 +30,8 @@ struct ExportCommand: AsyncCommand {
         let app = context.application
         // No migration here: its log lines would mix with the export on standard output.
         guard try await SealedStorage.tableExists("publications", on: app.db) else {
-            throw Invalid(description: "the database is empty (nothing was ever imported or written): nothing to export")
+            throw Invalid(description: "the database is empty (nothing was ever imported or written): "
+                          + "nothing to export")
         }
         let out: FileHandle
         var partial: String? = nil
@@ -51,7 +52,10 @@ struct ExportCommand: AsyncCommand {
         var pending = Data()
         let count = try await ArchiveExporter(db: app.db).export(what, as: format) { text in
             pending.append(contentsOf: Array(text.utf8))
-            if pending.count >= 256 * 1024 { try out.write(contentsOf: pending); pending.removeAll(keepingCapacity: true) }
+            if pending.count >= 256 * 1024 {
+                try out.write(contentsOf: pending)
+                pending.removeAll(keepingCapacity: true)
+            }
         }
         try out.write(contentsOf: pending)
         if let partial, let path = signature.to {
@@ -59,6 +63,7 @@ struct ExportCommand: AsyncCommand {
             try out.close()
             try FileManager.default.moveItem(atPath: partial, toPath: path)
         }
-        standardError("Exported \(count) \(what.rawValue) as \(format.rawValue)\(signature.to.map { " to \($0)" } ?? "")")
+        let place = signature.to.map { " to \($0)" } ?? ""
+        standardError("Exported \(count) \(what.rawValue) as \(format.rawValue)\(place)")
     }
 }

@@ -35,7 +35,8 @@ public struct WXRPostMapper: Sendable {
     /// The site's address as an id: host and path, lower case, other characters as `-`.
     static func siteKey(_ site: String) -> String {
         var text = site.lowercased()
-        for scheme in ["https://", "http://"] where text.hasPrefix(scheme) { text = String(text.dropFirst(scheme.count)) }
+        for scheme in ["https://",
+            "http://"] where text.hasPrefix(scheme) { text = String(text.dropFirst(scheme.count)) }
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.-")
         var key = String(text.map { allowed.contains($0) ? $0 : "-" })
         while key.hasSuffix("-") { key.removeLast() }
@@ -88,7 +89,9 @@ public struct WXRPostMapper: Sendable {
         ]
         if finalType == .urgentIntervention, let kind { record["kind"] = kind.rawValue }
         guard problems.isEmpty else { return .rejected(problems) }
-        guard let json = try? JSONSerialization.data(withJSONObject: record) else { return .rejected(["item: not encodable"]) }
+        guard let json = try? JSONSerialization.data(withJSONObject: record) else {
+            return .rejected(["item: not encodable"])
+        }
         switch parser.parse(Array(json), number: item.line) {
         case .rejected(let found):
             return .rejected(found.map { "\($0.field == "language" ? "language" : $0.field): \($0.reason)" })
@@ -137,14 +140,16 @@ public struct WXRPostMapper: Sendable {
     /// The archive paths of a category or tag, and of their feeds (`/category/slug/`, `/tag/slug/feed/`).
     public func archivePaths(of term: WXRTerm) -> (list: [String], feed: [String]) {
         let base = term.domain == "category" ? "category" : "tag"
-        let list = ["\(basePath)/\(base)/\(term.slug)", "\(basePath)/?\(term.domain == "category" ? "category_name" : "tag")=\(term.slug)"]
+        let list = ["\(basePath)/\(base)/\(term.slug)",
+            "\(basePath)/?\(term.domain == "category" ? "category_name" : "tag")=\(term.slug)"]
         let feed = ["\(basePath)/\(base)/\(term.slug)/feed"]
         return (list.compactMap(LegacyPath.key(ofAddress:)), feed.compactMap(LegacyPath.key(ofAddress:)))
     }
 
     /// The site's own feeds.
     public var feedPaths: [String] {
-        ["\(basePath)/feed", "\(basePath)/feed/rss2", "\(basePath)/feed/atom", "\(basePath)/?feed=rss2", "\(basePath)/?feed=atom"]
+        ["\(basePath)/feed", "\(basePath)/feed/rss2", "\(basePath)/feed/atom", "\(basePath)/?feed=rss2",
+            "\(basePath)/?feed=atom"]
             .compactMap(LegacyPath.key(ofAddress:))
     }
 
@@ -171,7 +176,8 @@ public enum LegacyPath {
         var rest = Substring(address.trimmingCharacters(in: .whitespaces))
         if let scheme = rest.range(of: "://") {
             rest = rest[scheme.upperBound...]
-            rest = rest.firstIndex(of: "/").map { rest[$0...] } ?? (rest.firstIndex(of: "?").map { "/" + rest[$0...] } ?? "/")
+            rest = rest.firstIndex(of: "/").map { rest[$0...] } ?? (rest.firstIndex(of: "?").map { "/" + rest[$0...] }
+                ?? "/")
         }
         let path = rest.prefix { $0 != "?" && $0 != "#" }
         let query = rest.firstIndex(of: "?").map { rest[rest.index(after: $0)...].prefix { $0 != "#" } } ?? ""
@@ -188,7 +194,8 @@ public enum LegacyPath {
         var pairs: [String: String] = [:]
         for part in query.split(separator: "&") {
             let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
-            guard kv.count == 2, let name = kv[0].removingPercentEncoding?.lowercased(), pairs[name] == nil else { continue }
+            guard kv.count == 2, let name = kv[0].removingPercentEncoding?.lowercased(),
+                pairs[name] == nil else { continue }
             let value = kv[1].replacingOccurrences(of: "+", with: " ")
             pairs[name] = (value.removingPercentEncoding ?? value).precomposedStringWithCanonicalMapping.lowercased()
         }
@@ -214,7 +221,8 @@ public enum PHPSerialized {
         }
         guard chars.starts(with: Array("a:".utf8)) else { return [:] }
         i = 2
-        guard readInt(until: UInt8(ascii: ":")) != nil, i < chars.count, chars[i] == UInt8(ascii: "{") else { return [:] }
+        guard readInt(until: UInt8(ascii: ":")) != nil, i < chars.count,
+            chars[i] == UInt8(ascii: "{") else { return [:] }
         i += 1
         while i + 2 < chars.count, chars[i] == UInt8(ascii: "s"), chars[i + 1] == UInt8(ascii: ":") {
             i += 2
@@ -224,7 +232,8 @@ public enum PHPSerialized {
             i += length + 2
             guard i < chars.count, chars[i] == UInt8(ascii: ";") else { return out }
             i += 1
-            guard i + 1 < chars.count, chars[i] == UInt8(ascii: "i"), chars[i + 1] == UInt8(ascii: ":") else { return out }
+            guard i + 1 < chars.count, chars[i] == UInt8(ascii: "i"),
+                chars[i + 1] == UInt8(ascii: ":") else { return out }
             i += 2
             guard let value = readInt(until: UInt8(ascii: ";")) else { return out }
             out[key] = value

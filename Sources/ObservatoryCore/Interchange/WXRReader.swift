@@ -74,7 +74,8 @@ public struct WXRReader {
         parser.delegate = collector
         parser.shouldResolveExternalEntities = false
         guard parser.parse() else {
-            throw WXRError.badHeader(line: parser.lineNumber, reason: parser.parserError.map { "\($0.localizedDescription)" } ?? "not XML")
+            throw WXRError.badHeader(line: parser.lineNumber,
+                reason: parser.parserError.map { "\($0.localizedDescription)" } ?? "not XML")
         }
         channel = collector.channel
         guard !channel.wxrVersion.isEmpty || !channel.baseSiteURL.isEmpty else { throw WXRError.notWXR }
@@ -215,7 +216,8 @@ public enum WXRError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .cannotOpen(let path): "cannot open \(path): no such file or not readable"
-        case .badHeader(let line, let reason): "line \(line): the WordPress export's header is not valid XML (\(reason))"
+        case .badHeader(let line,
+            let reason): "line \(line): the WordPress export's header is not valid XML (\(reason))"
         case .notWXR: "not a WordPress export (no wp:wxr_version or wp:base_site_url in its channel)"
         }
     }
@@ -253,7 +255,8 @@ private final class ChannelCollector: NSObject, XMLParserDelegate {
         case (_, "wp:category_nicename"), (_, "wp:tag_slug"), (_, "wp:term_slug"): term.slug = value
         case (_, "wp:cat_name"), (_, "wp:tag_name"), (_, "wp:term_name"): term.name = value
         case (_, "wp:term_taxonomy"): term.taxonomy = value
-        case (_, "wp:category_description"), (_, "wp:tag_description"), (_, "wp:term_description"): term.description = value
+        case (_, "wp:category_description"), (_, "wp:tag_description"), (_,
+            "wp:term_description"): term.description = value
         case ("channel", "wp:category"), ("channel", "wp:tag"), ("channel", "wp:term"): channel.terms.append(term)
         default: break
         }

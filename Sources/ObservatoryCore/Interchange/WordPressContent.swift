@@ -23,11 +23,13 @@ public enum WordPressContent {
     // MARK: - Shortcodes
 
     /// Shortcodes whose content is dropped with them (media players, forms); `embed`-like ones keep their address.
-    static let droppedWithContent: Set<String> = ["gallery", "audio", "video", "playlist", "contact-form", "contact-form-7",
+    static let droppedWithContent: Set<String> = ["gallery", "audio", "video", "playlist", "contact-form",
+        "contact-form-7",
                                                   "wpforms", "gravityform", "googlemaps", "code", "raw"]
     static let embeds: Set<String> = ["embed", "youtube", "vimeo", "soundcloud", "tweet", "instagram", "wpvideo"]
     static let known: Set<String> = droppedWithContent.union(embeds).union(["caption", "wp_caption", "button", "column",
-        "columns", "row", "tabs", "tab", "accordion", "toggle", "spoiler", "quote", "pullquote", "pdf-embedder", "iframe"])
+        "columns", "row", "tabs", "tab", "accordion", "toggle", "spoiler", "quote", "pullquote", "pdf-embedder",
+            "iframe"])
     static let knownPrefixes = ["vc_", "et_pb_", "fusion_", "av_", "su_", "mk_", "cs_", "ux_", "tm_", "elementor"]
 
     /// Removes shortcodes: those WordPress ships or popular builders use, and any bracketed name with attributes
@@ -88,7 +90,8 @@ public enum WordPressContent {
             var k = j
             while k < chars.count, k - j < 4_000 {
                 let c = chars[k]
-                if let q = quote { if c == q { quote = nil } } else if c == "\"" || c == "'" { quote = c } else if c == "]" { break }
+                if let q = quote { if c == q { quote = nil } } else if c == "\""
+                    || c == "'" { quote = c } else if c == "]" { break }
                 if c == "=" { hasAttributes = true }
                 k += 1
             }
@@ -118,11 +121,15 @@ public enum WordPressContent {
     // MARK: - HTML
 
     /// Elements dropped with everything inside them.
-    static let dropped: Set<String> = ["script", "style", "noscript", "template", "object", "embed", "applet", "svg", "math",
-                                       "textarea", "select", "button", "form", "frameset", "frame", "head", "title", "video",
+    static let dropped: Set<String> = ["script", "style", "noscript", "template", "object", "embed", "applet", "svg",
+        "math",
+                                       "textarea", "select", "button", "form", "frameset", "frame", "head", "title",
+                                           "video",
                                        "audio", "canvas", "map"]
-    static let blocks: Set<String> = ["p", "div", "section", "article", "header", "footer", "aside", "nav", "main", "figure",
-                                      "figcaption", "table", "thead", "tbody", "tfoot", "tr", "pre", "address", "dl", "dt",
+    static let blocks: Set<String> = ["p", "div", "section", "article", "header", "footer", "aside", "nav", "main",
+        "figure",
+                                      "figcaption", "table", "thead", "tbody", "tfoot", "tr", "pre", "address", "dl",
+                                          "dt",
                                       "dd", "hr", "center", "details", "summary", "caption", "hgroup"]
 
     struct Converter {
@@ -295,7 +302,8 @@ public enum WordPressContent {
             case "img":
                 spaceBeforeMark()
                 let src = Entities.decode(tag.attributes["src"] ?? "").trimmingCharacters(in: .whitespaces)
-                let alt = Self.escapeLabel(Entities.decode(tag.attributes["alt"] ?? "").trimmingCharacters(in: .whitespaces))
+                let alt = Self.escapeLabel(Entities.decode(tag.attributes["alt"] ?? "")
+                    .trimmingCharacters(in: .whitespaces))
                 guard Markdown.isSafeLink(src), !src.lowercased().hasPrefix("mailto:") else { return }
                 if linkLabel != nil { linkLabel! += alt } else { line += "![\(alt)](\(Self.escapeTarget(src)))" }
             default:
@@ -363,7 +371,8 @@ public enum WordPressContent {
             if closing { i += 1 }
             guard i < chars.count, chars[i].isASCII, chars[i].isLetter else { return nil }
             var name = ""
-            while i < chars.count, chars[i].isASCII, chars[i].isLetter || chars[i].isNumber || chars[i] == "-" || chars[i] == ":" {
+            while i < chars.count, chars[i].isASCII,
+                chars[i].isLetter || chars[i].isNumber || chars[i] == "-" || chars[i] == ":" {
                 name.append(chars[i]); i += 1
             }
             var attributes: [String: String] = [:]
@@ -376,7 +385,8 @@ public enum WordPressContent {
                 if c.isWhitespace { i += 1; continue }
                 selfClosing = false
                 var key = ""
-                while i < chars.count, !chars[i].isWhitespace, chars[i] != "=", chars[i] != ">", chars[i] != "/" || key.isEmpty {
+                while i < chars.count, !chars[i].isWhitespace, chars[i] != "=", chars[i] != ">",
+                    chars[i] != "/" || key.isEmpty {
                     key.append(chars[i]); i += 1
                 }
                 while i < chars.count, chars[i].isWhitespace { i += 1 }
@@ -389,7 +399,8 @@ public enum WordPressContent {
                         while i < chars.count, chars[i] != quote { value.append(chars[i]); i += 1 }
                         i += 1
                     } else {
-                        while i < chars.count, !chars[i].isWhitespace, chars[i] != ">" { value.append(chars[i]); i += 1 }
+                        while i < chars.count, !chars[i].isWhitespace,
+                            chars[i] != ">" { value.append(chars[i]); i += 1 }
                     }
                 }
                 if !key.isEmpty, attributes[key.lowercased()] == nil { attributes[key.lowercased()] = value }
@@ -405,7 +416,8 @@ enum Entities {
         "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{00A0}", "ndash": "–", "mdash": "—",
         "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "hellip": "…", "laquo": "«", "raquo": "»", "copy": "©",
         "reg": "®", "trade": "™", "euro": "€", "eacute": "é", "egrave": "è", "agrave": "à", "ccedil": "ç", "ocirc": "ô",
-        "uuml": "ü", "ouml": "ö", "auml": "ä", "ntilde": "ñ", "aacute": "á", "iacute": "í", "oacute": "ó", "uacute": "ú",
+        "uuml": "ü", "ouml": "ö", "auml": "ä", "ntilde": "ñ", "aacute": "á", "iacute": "í", "oacute": "ó",
+            "uacute": "ú",
         "ecirc": "ê", "acirc": "â", "icirc": "î", "ucirc": "û", "euml": "ë", "iuml": "ï", "szlig": "ß", "deg": "°",
         "middot": "·", "bull": "•", "times": "×", "shy": "",
     ]
@@ -422,7 +434,8 @@ enum Entities {
                 var decoded: String? = named[name]
                 if decoded == nil, name.hasPrefix("#") {
                     let digits = name.dropFirst()
-                    let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+                    let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(),
+                        radix: 16) : UInt32(digits)
                     if let value, value != 0, let scalar = Unicode.Scalar(value) { decoded = String(Character(scalar)) }
                 }
                 if let decoded {

@@ -9,9 +9,11 @@ import ObservatoryCore
 struct CSVImporter {
     typealias Summary = ArchiveImporter.Summary
 
-    static let publicationColumns = ["id", "type", "kind", "language", "published", "title", "summary", "body", "countries",
+    static let publicationColumns = ["id", "type", "kind", "language", "published", "title", "summary", "body",
+        "countries",
                                      "programmes", "reference", "follow_up_of", "translation_of", "event_date"]
-    static let organisationColumns = ["id", "name", "type", "country", "working_languages", "networks", "founded", "website"]
+    static let organisationColumns = ["id", "name", "type", "country", "working_languages", "networks", "founded",
+        "website"]
     static let listColumns: Set<String> = ["countries", "programmes", "working_languages", "networks"]
 
     /// A file that cannot be read as a whole (nothing of it is stored).
@@ -82,7 +84,8 @@ struct CSVImporter {
                 // A line break inside a cell is stored as LF, whatever the spreadsheet wrote.
                 let value = cell.replacingOccurrences(of: "\r\n", with: "\n")
                 if Self.listColumns.contains(column) {
-                    record[column] = value.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                    record[column] = value.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+                        .filter { !$0.isEmpty }
                 } else if column == "founded" {
                     let trimmed = value.trimmingCharacters(in: .whitespaces)
                     if !trimmed.isEmpty { record[column] = Int(trimmed) ?? trimmed as Any }
@@ -95,7 +98,8 @@ struct CSVImporter {
             case .rejected(let problems):
                 summary.rejected += 1
                 for problem in problems {
-                    let column = header.firstIndex(of: problem.field).map { ", column \($0 + 1) (\(problem.field))" } ?? ""
+                    let column = header.firstIndex(of: problem.field).map { ", column \($0 + 1) (\(problem.field))" }
+                        ?? ""
                     report("row \(row)\(column): \(problem.reason)")
                 }
             case .accepted(.publication(let p)):

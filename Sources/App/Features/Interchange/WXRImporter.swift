@@ -73,7 +73,8 @@ struct WXRImporter {
                     batch.append(publication)
                     let target = SiteRoute.publication(id: publication.id).path(in: publication.language)
                     paths += oldPaths.map { ($0, target, publication.id) }
-                    if let group, let postID = item.postID { groups[group, default: []].append(Member(postID: postID, id: publication.id)) }
+                    if let group, let postID = item.postID { groups[group, default: []].append(Member(postID: postID,
+                        id: publication.id)) }
                 }
             }
             if batch.count >= batchSize { try await flush() }
@@ -87,7 +88,8 @@ struct WXRImporter {
             archive += list.map { ($0, SiteRoute.publications(filter).path(in: .en), key) }
             archive += feed.map { ($0, SiteRoute.feed(.rss, filter).path(in: .en), key) }
         }
-        archive += mapper.feedPaths.map { ($0, SiteRoute.feed($0.hasSuffix("atom") ? .atom : .rss, PublicationFilter()).path(in: .en), "feed") }
+        archive += mapper.feedPaths.map { ($0, SiteRoute.feed($0.hasSuffix("atom") ? .atom : .rss,
+            PublicationFilter()).path(in: .en), "feed") }
         let links = Self.translationLinks(groups: groups)
         let (publications, redirects) = (batch, paths + archive)
         var final = summary
@@ -132,11 +134,13 @@ struct WXRImporter {
         }
     }
 
-    private static func link(_ links: [(original: String, translations: [String])], on db: any Database) async throws -> Int {
+    private static func link(_ links: [(original: String, translations: [String])],
+        on db: any Database) async throws -> Int {
         let sql = db.sql
         var count = 0
         for link in links {
-            try await sql.update("publications").set("translation_of", to: SQLLiteral.null).where("id", .equal, link.original).run()
+            try await sql.update("publications").set("translation_of", to: SQLLiteral.null).where("id", .equal,
+                link.original).run()
             try await sql.update("publications").set("translation_of", to: link.original)
                 .where("id", .in, link.translations).run()
             count += link.translations.count
@@ -162,7 +166,8 @@ struct WXRImporter {
         defer { reader.close() }
         var counts: [String: (WXRTerm, Int)] = [:]
         for term in reader.channel.terms where WXRMapping.taxonomies.contains(term.taxonomy) {
-            counts[term.taxonomy + ":" + term.slug] = (WXRTerm(domain: term.taxonomy, slug: term.slug, name: term.name), 0)
+            counts[term.taxonomy + ":" + term.slug] = (WXRTerm(domain: term.taxonomy, slug: term.slug,
+                name: term.name), 0)
         }
         while let piece = try reader.next() {
             guard case .item(let item) = piece, item.postType == "post", item.status == "publish" else { continue }
