@@ -107,6 +107,21 @@ public enum Markdown {
                 out += "<code>" + HTML.escape(String(chars[(i + 1)..<end])) + "</code>"
                 i = end + 1
                 continue
+            } else if c == "!", i + 1 < chars.count, chars[i + 1] == "[", let close = find(["]", "("], from: i + 2),
+                      let paren = find([")"], from: close + 2),
+                      isSafeLink(String(chars[(close + 2)..<paren]).trimmingSpaces) {
+                // An image: shown when it is on this site; another site's is a link to it (pages load nothing
+                // from elsewhere).
+                let alt = String(chars[(i + 2)..<close])
+                let target = String(chars[(close + 2)..<paren]).trimmingSpaces
+                if target.hasPrefix("/") {
+                    out += "<img src=\"" + HTML.escape(target) + "\" alt=\"" + HTML.escape(alt) + "\" loading=\"lazy\">"
+                } else {
+                    out += "<a href=\"" + HTML.escape(target) + "\" rel=\"nofollow noopener\">"
+                        + HTML.escape(alt.isEmpty ? target : alt) + "</a>"
+                }
+                i = paren + 1
+                continue
             } else if c == "[", let close = find(["]", "("], from: i + 1), let paren = find([")"], from: close + 2) {
                 let label = String(chars[(i + 1)..<close])
                 let target = String(chars[(close + 2)..<paren]).trimmingSpaces

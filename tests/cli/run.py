@@ -292,6 +292,8 @@ TESTS = [import_reports_bad_lines_and_exits_non_zero, serve_loads_the_demo_and_p
          key_is_guarded_and_rotates, audit_chain_is_keyed_anchored_and_upgraded]
 import ops  # noqa: E402  backup / restore, start and stop
 TESTS += ops.TESTS
+import interchange  # noqa: E402  import wxr / csv, export
+TESTS += interchange.TESTS
 
 if __name__ == "__main__":
     passed = failed = 0

@@ -11,12 +11,24 @@ struct ImportCommand: AsyncCommand {
 
         @Option(name: "batch", help: "Lines stored per transaction (default 500).")
         var batch: Int?
+
+        @Option(name: "mapping",
+                help: "WordPress: the file saying what each category and tag becomes (see --write-mapping).")
+        var mapping: String?
+
+        @Option(name: "write-mapping",
+                help: "WordPress: write every category and tag with a guessed mapping to this file, import nothing.")
+        var writeMapping: String?
     }
 
-    var help: String { "Imports an archive of publications and organisations; importing the same ids again updates them." }
+    var help: String {
+        "Imports an archive (JSON Lines, a WordPress WXR export or CSV, recognised by content); "
+            + "the same ids again update."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        if try await InterchangeImport.run(signature, on: app, console: context.console) { return }
         try await app.autoMigrate()
         let started = Date()
         var importer = ArchiveImporter(db: app.db)

@@ -31,6 +31,7 @@ enum Migrations {
         SealBoundToRow(cipher: cipher), // 025
         KeyAuditChain(),                // 026
         CreatePublicFormLimits(),       // 028
+        CreateLegacyPaths(),            // 029
         CreateAccessTokens(),           // 030
     ] }
 }

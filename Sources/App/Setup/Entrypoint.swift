@@ -37,6 +37,7 @@ public enum Observatory {
         do {
             try await configure(app, config)
             app.asyncCommands.use(ImportCommand(), as: "import")
+            app.asyncCommands.use(ExportCommand(), as: "export")
             app.asyncCommands.use(UserCommand(), as: "user")
             app.asyncCommands.use(AuditCommand(), as: "audit")
             app.asyncCommands.use(KeyCommand(), as: "key")

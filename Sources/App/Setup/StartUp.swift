@@ -13,7 +13,8 @@ enum CommandLineMode: Equatable {
     case attached
 
     /// Every command the program knows (Vapor's `serve`, `routes`, `migrate` and Observatory's own).
-    static let commands: Set<String> = ["serve", "routes", "migrate", "import", "user", "audit", "key", "bulletin",
+    static let commands: Set<String> = ["serve", "routes", "migrate", "import", "export", "user", "audit", "key",
+                                        "bulletin",
                                         "report", "subscribers", "backup", "restore"]
 
     /// `help` becomes `--help` (`help backup` → `backup --help`), so Vapor prints the usage.

@@ -32,6 +32,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     app.storageHealth = StorageHealth()
     app.middleware.use(StorageFailureMiddleware())
     app.middleware.use(SameOriginMiddleware())
+    app.middleware.use(LegacyRedirectMiddleware())   // an imported site's old addresses: 301 where no route answers
     app.middleware.use(BodyLimitMiddleware(budget: BodyBudget(capacity: config.uploadMemoryMB * 1024 * 1024),
                                            waitSeconds: Double(config.idleTimeoutSeconds) * 0.6))
     app.passwords.use(.bcrypt(cost: config.passwordCost))
