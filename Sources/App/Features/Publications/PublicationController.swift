@@ -62,9 +62,10 @@ struct PublicationController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> Response {
         let id = req.parameters.get("id") ?? ""
-        guard let context = try await PublicationShowPage.context(id: id, facts: try await req.siteFacts(), on: req.db) else {
+        guard var context = try await PublicationShowPage.context(id: id, facts: try await req.siteFacts(), on: req.db) else {
             throw Abort(.notFound, reason: t("error.no-publication", ["id": String(id.prefix(80))]))
         }
+        context.baseURL = req.publicBaseURL
         return .publicPage(PublicationShowPage.render(context))
     }
 
