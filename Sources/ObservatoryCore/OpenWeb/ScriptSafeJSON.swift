@@ -3,7 +3,7 @@ import Foundation
 /// JSON that can sit inside an HTML `<script>` element: `<`, `>` and `&` are written as `\u003c`, `\u003e` and
 /// `\u0026`, and U+2028 / U+2029 as `\u2028` / `\u2029`, so no text (a title holding `</script>` or `<!--`) can
 /// close the element or start markup, and the block parses as the same JSON. These characters can occur only
-/// inside JSON strings, where the escapes mean the same characters.
+/// inside JSON strings, where the escapes mean the same characters. (U+FEFF is escaped too: invisible.)
 public enum ScriptSafeJSON {
     public static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
@@ -20,6 +20,7 @@ public enum ScriptSafeJSON {
             case "&": out.append(contentsOf: "\\u0026".unicodeScalars)
             case "\u{2028}": out.append(contentsOf: "\\u2028".unicodeScalars)
             case "\u{2029}": out.append(contentsOf: "\\u2029".unicodeScalars)
+            case "\u{FEFF}": out.append(contentsOf: "\\ufeff".unicodeScalars)   // invisible, and dropped by some readers
             default: out.append(scalar)
             }
         }

@@ -116,8 +116,8 @@ enum ListExport {
 
     static func json(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]   // the same bytes every time
+        return ScriptSafeJSON.escape(String(decoding: try encoder.encode(value), as: UTF8.self))   // no markup, no BOM
     }
 
     static func filtersJSON(_ items: [(String, String)]) throws -> String {
