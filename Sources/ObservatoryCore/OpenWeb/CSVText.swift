@@ -43,7 +43,8 @@ public enum CSVText {
             if quoted {
                 if c == "\"" {
                     if let n = next() {
-                        if n == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; afterQuote = true; pending = n }
+                        if n == "\"" { field.unicodeScalars.append("\"") }
+                        else { quoted = false; afterQuote = true; pending = n }
                     } else { quoted = false }
                 } else { field.unicodeScalars.append(c) }
                 continue

@@ -28,7 +28,9 @@ public struct OnionAddress: Sendable, Equatable {
         guard dot.upperBound == rest.endIndex else { throw Invalid.trailing }
         let label = rest[..<dot.lowerBound]
         guard label.count == 56 else { throw Invalid.length(label.count) }
-        if let bad = label.first(where: { !(("a"..."z").contains($0) || ("2"..."7").contains($0)) }) { throw Invalid.alphabet(bad) }
+        if let bad = label.first(where: { !(("a"..."z").contains($0) || ("2"..."7").contains($0)) }) {
+            throw Invalid.alphabet(bad)
+        }
         guard label.last == "d" else { throw Invalid.version }
         origin = "http://" + label + ".onion"
     }

@@ -62,11 +62,12 @@ struct PublicationController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> Response {
         let id = req.parameters.get("id") ?? ""
-        guard var context = try await PublicationShowPage.context(id: id, facts: try await req.siteFacts(), on: req.db) else {
+        guard let context = try await PublicationShowPage.context(id: id, facts: try await req.siteFacts(), on: req.db) else {
             throw Abort(.notFound, reason: t("error.no-publication", ["id": String(id.prefix(80))]))
         }
-        context.baseURL = req.publicBaseURL
-        return .publicPage(PublicationShowPage.render(context))
+        var page = context
+        page.baseURL = req.publicBaseURL
+        return .publicPage(PublicationShowPage.render(page))
     }
 
     func feed(_ req: Request, _ format: SiteRoute.FeedFormat) async throws -> Response {

@@ -37,7 +37,8 @@ enum PublicationJSONLD {
             try c.encodeIfPresent(startDate, forKey: Key("startDate"))
             try c.encodeIfPresent(location, forKey: Key("location"))
             if !about.isEmpty { try c.encode(about, forKey: Key("about")) }
-            try c.encode(["@type": "Organization", "name": publisherName], forKey: Key(type == SchemaOrgType.event.rawValue ? "organizer" : "publisher"))
+            let role = type == SchemaOrgType.event.rawValue ? "organizer" : "publisher"
+            try c.encode(["@type": "Organization", "name": publisherName], forKey: Key(role))
         }
     }
 
@@ -48,13 +49,16 @@ enum PublicationJSONLD {
                      datePublished: p.publishedOn, inLanguage: p.language,
                      url: baseURL + SiteRoute.publication(id: p.id).path, identifier: p.reference,
                      startDate: type == .event ? (p.eventDate ?? p.publishedOn) : nil,
-                     location: type == .event ? countries.first.map { ["@type": "Place", "name": $0["name"] ?? ""] } : nil,
+                     location: type == .event ? countries.first.map { ["@type": "Place", "name": $0["name"] ?? ""] }
+                                              : nil,
                      about: countries, publisherName: t("site.full-name"))
     }
 
     /// The `<script type="application/ld+json">` element, or nothing for a type with no schema.org counterpart.
     static func element(_ p: PublicationSummary, baseURL: String) -> HTML {
-        guard let thing = thing(p, baseURL: baseURL), let json = try? ScriptSafeJSON.encode(thing) else { return .empty }
+        guard let thing = thing(p, baseURL: baseURL), let json = try? ScriptSafeJSON.encode(thing) else {
+            return .empty
+        }
         return HTML(trusted: "<script type=\"application/ld+json\">" + json + "</script>")
     }
 }

@@ -16,7 +16,9 @@ import Vapor
 enum ListExport {
     enum Format: String, CaseIterable, Sendable {
         case csv, json
-        var contentType: String { self == .csv ? "text/csv; charset=utf-8; header=present" : "application/json; charset=utf-8" }
+        var contentType: String {
+            self == .csv ? "text/csv; charset=utf-8; header=present" : "application/json; charset=utf-8"
+        }
     }
 
     /// At most this many search results are exported (the search ranks every match; a list has no such limit).
@@ -56,7 +58,8 @@ enum ListExport {
     // MARK: Rows
 
     static func csvRow(_ p: PublicationSummary, baseURL: String) -> String {
-        let cells = [p.id, baseURL + SiteRoute.publication(id: p.id).path, p.type, p.kind ?? "", p.language, p.publishedOn,
+        let cells = [p.id, baseURL + SiteRoute.publication(id: p.id).path, p.type, p.kind ?? "", p.language,
+                     p.publishedOn,
                      p.title, p.summary, p.countryCodes.replacingOccurrences(of: ",", with: ";"),
                      p.countries.map(\.localName).joined(separator: "; "),
                      p.programmeSlugs.replacingOccurrences(of: ",", with: ";"), p.reference ?? "", p.eventDate ?? ""]
@@ -82,7 +85,8 @@ enum ListExport {
 
         func encode(to encoder: any Encoder) throws {
             enum Key: String, CodingKey {
-                case id, url, type, kind, language, published_on, title, summary, countries, programmes, reference, event_date
+                case id, url, type, kind, language, published_on, title, summary, countries, programmes, reference
+                case event_date
             }
             var c = encoder.container(keyedBy: Key.self)
             try c.encode(id, forKey: .id); try c.encode(url, forKey: .url); try c.encode(type, forKey: .type)
@@ -99,13 +103,16 @@ enum ListExport {
         let networks: [String], founded: Int?, website: String?
 
         init(_ o: DirectoryEntry, baseURL: String) {
-            id = o.id; url = baseURL + Translations.current.language.pathPrefix + "/organisations/" + SiteRoute.escapeSegment(o.id)
+            id = o.id
+            url = baseURL + Translations.current.language.pathPrefix + "/organisations/" + SiteRoute.escapeSegment(o.id)
             name = o.name; type = o.type; country = o.countryCode; working_languages = o.languages
             networks = o.networkSlugs; founded = o.founded; website = o.website
         }
 
         func encode(to encoder: any Encoder) throws {
-            enum Key: String, CodingKey { case id, url, name, type, country, working_languages, networks, founded, website }
+            enum Key: String, CodingKey {
+                case id, url, name, type, country, working_languages, networks, founded, website
+            }
             var c = encoder.container(keyedBy: Key.self)
             try c.encode(id, forKey: .id); try c.encode(url, forKey: .url); try c.encode(name, forKey: .name)
             try c.encode(type, forKey: .type); try c.encode(country, forKey: .country)
@@ -158,9 +165,13 @@ enum ListExport {
 struct ListExportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         for format in ListExport.Format.allCases {
-            routes.localizedGet(["publications.\(format.rawValue)"], negotiate: false) { try await publications($0, format) }
+            routes.localizedGet(["publications.\(format.rawValue)"], negotiate: false) {
+                try await publications($0, format)
+            }
             routes.localizedGet(["search.\(format.rawValue)"], negotiate: false) { try await search($0, format) }
-            routes.localizedGet(["organisations.\(format.rawValue)"], negotiate: false) { try await organisations($0, format) }
+            routes.localizedGet(["organisations.\(format.rawValue)"], negotiate: false) {
+                try await organisations($0, format)
+            }
         }
     }
 
@@ -174,8 +185,9 @@ struct ListExportController: RouteCollection {
         if total <= ListExport.bufferedRows {
             let rows = try await PublicationQueries.list(filter, limit: ListExport.bufferedRows, on: req.db)
                 .map { try ListExport.encode($0, format, baseURL: base) }
-            return ListExport.answer(ListExport.document(format, header: ListExport.publicationHeader, rows: rows, prefixJSON: prefix),
-                                     format, filename: name)
+            let document = ListExport.document(format, header: ListExport.publicationHeader, rows: rows,
+                                               prefixJSON: prefix)
+            return ListExport.answer(document, format, filename: name)
         }
         // Streamed in batches, newest first, each batch after the last row of the one before (keyset paging).
         let language = Translations.current.language
@@ -183,14 +195,17 @@ struct ListExportController: RouteCollection {
         let response = Response(status: .ok, body: .init(asyncStream: { writer in
             try await Translations.$current.withValue(.of(language)) {
                 let allocator = ByteBufferAllocator()
-                func send(_ text: String) async throws { try await writer.write(.buffer(allocator.buffer(string: text))) }
+                func send(_ text: String) async throws {
+                    try await writer.write(.buffer(allocator.buffer(string: text)))
+                }
                 do {
                     try await send(format == .csv ? CSVText.byteOrderMark + CSVText.row(ListExport.publicationHeader)
                                                   : prefix + "\"items\":[")
                     var after: (String, String)? = nil
                     var first = true
                     while true {
-                        let page = try await PublicationQueries.exportBatch(filter, after: after, limit: ListExport.batch, on: db)
+                        let page = try await PublicationQueries.exportBatch(filter, after: after,
+                                                                            limit: ListExport.batch, on: db)
                         guard let last = page.last else { break }
                         var chunk = ""
                         for p in page {
@@ -231,10 +246,11 @@ struct ListExportController: RouteCollection {
         found = Array(found.prefix(ListExport.searchLimit))
         let items = filter.queryItems(includingPage: false)
         let rows = try found.map { try ListExport.encode($0, format, baseURL: base) }
-        let prefix = "{\"q\":" + (try ListExport.json(query.text)) + ",\"filters\":" + (try ListExport.filtersJSON(items))
+        let prefix = "{\"q\":" + (try ListExport.json(query.text))
+            + ",\"filters\":" + (try ListExport.filtersJSON(items))
             + ",\"truncated\":" + (total > found.count ? "true" : "false") + ","
-        return ListExport.answer(ListExport.document(format, header: ListExport.publicationHeader, rows: rows, prefixJSON: prefix),
-                                 format, filename: ListExport.filename("search", items, format))
+        let document = ListExport.document(format, header: ListExport.publicationHeader, rows: rows, prefixJSON: prefix)
+        return ListExport.answer(document, format, filename: ListExport.filename("search", items, format))
     }
 
     func organisations(_ req: Request, _ format: ListExport.Format) async throws -> Response {
@@ -246,7 +262,8 @@ struct ListExportController: RouteCollection {
             switch format {
             case .json: return try ListExport.json(ListExport.OrganisationItem(o, baseURL: base))
             case .csv:
-                let url = base + Translations.current.language.pathPrefix + "/organisations/" + SiteRoute.escapeSegment(o.id)
+                let url = base + Translations.current.language.pathPrefix + "/organisations/"
+                    + SiteRoute.escapeSegment(o.id)
                 return CSVText.row([o.id, url, o.name, o.type ?? "", o.countryCode ?? "", o.country?.localName ?? "",
                                     o.languages.joined(separator: ";"), o.networkSlugs.joined(separator: ";"),
                                     o.founded.map(String.init) ?? "", o.website ?? ""])
@@ -254,8 +271,9 @@ struct ListExportController: RouteCollection {
         }
         let items = filter.queryItems
         let prefix = "{\"filters\":" + (try ListExport.filtersJSON(items)) + ","
-        return ListExport.answer(ListExport.document(format, header: ListExport.organisationHeader, rows: rows, prefixJSON: prefix),
-                                 format, filename: ListExport.filename("organisations", items, format))
+        let document = ListExport.document(format, header: ListExport.organisationHeader, rows: rows,
+                                           prefixJSON: prefix)
+        return ListExport.answer(document, format, filename: ListExport.filename("organisations", items, format))
     }
 }
 
@@ -267,7 +285,8 @@ extension PublicationQueries {
             " AND (p.published_on < \(bind: date) OR (p.published_on = \(bind: date) AND p.id < \(bind: id)))"
         } ?? ""
         let query: SQLQueryString = """
-            SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p WHERE \(conditions(filter.firstPage))\(position)
+            SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p
+            WHERE \(conditions(filter.firstPage))\(position)
             ORDER BY p.published_on DESC, p.id DESC LIMIT \(literal: limit)
             """
         return try await db.sql.raw(query).all().map(PublicationSummary.init(row:))

@@ -8,10 +8,13 @@ struct OnionLocationMiddleware: Middleware {
     static let internalFirstSegments: Set<String> = ["office", "partner", "account", "api", "login", "logout", "setup"]
 
     func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        guard let onion = req.site.config.onion, req.method == .GET || req.method == .HEAD else { return next.respond(to: req) }
+        guard let onion = req.site.config.onion, req.method == .GET || req.method == .HEAD else {
+            return next.respond(to: req)
+        }
         return next.respond(to: req).map { response in
             if Self.isPublicPage(req) {
-                response.headers.replaceOrAdd(name: "Onion-Location", value: onion.location(pathAndQuery: Self.pathAndQuery(req)))
+                let location = onion.location(pathAndQuery: Self.pathAndQuery(req))
+                response.headers.replaceOrAdd(name: "Onion-Location", value: location)
             }
             return response
         }
@@ -27,7 +30,9 @@ struct OnionLocationMiddleware: Middleware {
         guard let route = req.route else { return false }
         let path = route.path.map(\.description)
         if let first = path.first, internalFirstSegments.contains(first) { return false }
-        if let first = req.url.path.split(separator: "/").first, internalFirstSegments.contains(String(first)) { return false }
+        if let first = req.url.path.split(separator: "/").first, internalFirstSegments.contains(String(first)) {
+            return false
+        }
         return !req.site.routes.routes.contains { $0.path == path }
     }
 }

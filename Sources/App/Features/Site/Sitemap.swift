@@ -31,7 +31,8 @@ enum Sitemap {
     /// Every public page, in a fixed order (list pages, countries, publications by id, organisations by id).
     static func pages(on db: any Database, today: String) async throws -> [Page] {
         let publications = try await db.sql.raw("""
-            SELECT p.id, p.published_on FROM publications p WHERE \(PublicationQueries.conditions(PublicationFilter())) ORDER BY p.id
+            SELECT p.id, p.published_on FROM publications p
+            WHERE \(PublicationQueries.conditions(PublicationFilter())) ORDER BY p.id
             """).all(decoding: IDDate.self)
         let newest = publications.map(\.published_on).max() ?? today
         let countries = try await db.sql.raw("""
@@ -46,7 +47,9 @@ enum Sitemap {
                 Page(path: SiteRoute.country($0, PublicationFilter()).unprefixedPath, lastmod: row.newest)
             }
         }
-        pages += publications.map { Page(path: SiteRoute.publication(id: $0.id).unprefixedPath, lastmod: $0.published_on) }
+        pages += publications.map {
+            Page(path: SiteRoute.publication(id: $0.id).unprefixedPath, lastmod: $0.published_on)
+        }
         pages += organisations.map { Page(path: "/organisations/" + SiteRoute.escapeSegment($0.id), lastmod: newest) }
         return pages
     }
@@ -63,11 +66,14 @@ enum Sitemap {
             """
         for index in range {
             let page = pages[index / languages.count], language = languages[index % languages.count]
-            out += "<url><loc>\(HTML.escape(base + language.pathPrefix + page.path))</loc><lastmod>\(page.lastmod)</lastmod>"
+            out += "<url><loc>\(HTML.escape(base + language.pathPrefix + page.path))</loc>"
+                + "<lastmod>\(page.lastmod)</lastmod>"
             for other in languages {
-                out += "<xhtml:link rel=\"alternate\" hreflang=\"\(other.rawValue)\" href=\"\(HTML.escape(base + other.pathPrefix + page.path))\"/>"
+                out += "<xhtml:link rel=\"alternate\" hreflang=\"\(other.rawValue)\" "
+                    + "href=\"\(HTML.escape(base + other.pathPrefix + page.path))\"/>"
             }
-            out += "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"\(HTML.escape(base + page.path))\"/></url>\n"
+            out += "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" "
+                + "href=\"\(HTML.escape(base + page.path))\"/></url>\n"
         }
         return out + "</urlset>\n"
     }
@@ -127,11 +133,13 @@ struct SitemapController: RouteCollection {
         case nil where total <= size:
             xml = Sitemap.urlset(pages, base: base, range: 0..<total)
         case nil:
-            xml = Sitemap.index(files: files, base: base, lastmod: pages.map(\.lastmod).max() ?? req.site.clock.today.description)
+            let lastmod = pages.map(\.lastmod).max() ?? req.site.clock.today.description
+            xml = Sitemap.index(files: files, base: base, lastmod: lastmod)
         case let n? where n <= files && total > size:
             xml = Sitemap.urlset(pages, base: base, range: (n - 1) * size..<min(n * size, total))
         default:
-            throw Abort(.notFound, reason: "There is no sitemap \(file ?? 0): the site has \(files) (see /sitemap.xml).")
+            throw Abort(.notFound,
+                        reason: "There is no sitemap \(file ?? 0): the site has \(files) (see /sitemap.xml).")
         }
         return .publicPage(xml, contentType: "application/xml; charset=utf-8")
     }
