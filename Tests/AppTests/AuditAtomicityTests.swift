@@ -131,7 +131,7 @@ import Vapor
             try await Self.refused("call.save", app) {
                 try await officer.post("/office/calls", [("id", "atomic-call"), ("title", "Atomic call"),
                                                          ("deadline", "2026-12-31"), ("text", "Tell us."), ("open",
-                                                             "yes")])
+                                                             "no")])
             }
             #expect(!(try await officer.get("/office/calls").body.contains("Atomic call")))
             #expect(try await app.get("/calls/atomic-call").status == .notFound)
