@@ -131,7 +131,7 @@ struct CSVImporter {
 
     private static func store(_ p: [ArchivePublication], _ o: [ArchiveOrganisation],
                               on db: any Database) async throws -> PublicationStore.BatchResult {
-        let a = try await PublicationStore.upsert(p, on: db)
+        let a = try await PublicationStore.upsert(p, imported: true, on: db)
         let b = try await PublicationStore.upsert(o, on: db)
         return PublicationStore.BatchResult(stored: a.stored + b.stored, updated: a.updated + b.updated)
     }
