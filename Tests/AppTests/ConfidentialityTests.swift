@@ -124,7 +124,10 @@ import Vapor
             var queue = ["/", "/fr", "/es", "/ar", "/publications/feed.rss", "/publications/feed.atom", "/publications/feed.rss?country=ru",
                          "/search?q=Nadia", "/search?q=\(Self.canary)", "/search?q=\(v("reportedname"))", "/search/feed.atom?q=threats",
                          "/countries/ru", "/map", "/report", "/report/receipt", "/calls", "/bulletins", "/subscribe", "/organisations", "/organisations/org-1", "/fr/organisations/org-1",
-                         "/missions", "/ar/missions", "/calls/whrd-needs", "/campaigns"]
+                         "/missions", "/ar/missions", "/calls/whrd-needs", "/campaigns",
+                         "/publications.csv", "/fr/publications.json?country=ru", "/search.json?q=Nadia",
+                         "/search.csv?q=\(Self.canary)", "/organisations.csv", "/organisations.json", "/sitemap.xml",
+                         "/robots.txt"]
             var seen: Set<String> = [], published = 0
             while !queue.isEmpty, seen.count < 500 {   // breadth first: every starting page, then what they link to
                 let path = queue.removeFirst()

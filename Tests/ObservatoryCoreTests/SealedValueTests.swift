@@ -45,7 +45,8 @@ import Testing
             // act
             let sealed = cipher.seal(text, in: .personName, row: row)
             // assert
-            #expect(sealed.hasPrefix("v2:") && !sealed.contains(text.isEmpty ? "\u{0}" : text))
+            // A text of a few letters can appear by chance in base64 output; longer ones cannot.
+            #expect(sealed.hasPrefix("v2:") && (text.count < 6 || !sealed.contains(text)))
             #expect((try? cipher.open(sealed, in: .personName, row: row).reveal()) == text)
             if otherRow != row { #expect(throws: FieldCipher.Failure.self) { try cipher.open(sealed, in: .personName, row: otherRow) } }
             #expect(throws: FieldCipher.Failure.self) { try cipher.open(sealed, in: .personContact, row: row) }

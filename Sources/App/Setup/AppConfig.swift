@@ -38,6 +38,10 @@ public struct AppConfig: Sendable {
     public var uploadMemoryMB: Int = 24
     /// Reports an hour from one source (keyed hash of its address) before further ones are stored for bulk triage.
     public var intakeBulkAfter: Int = 20
+    /// `OBSERVATORY_ONION_URL`: the site's onion service, announced with `Onion-Location` on public pages.
+    public var onion: OnionAddress? = nil
+    /// Addresses per sitemap file before `/sitemap.xml` becomes an index of `/sitemap-N.xml` (the protocol's 50,000).
+    public var sitemapPageSize: Int = 50_000
 
     /// Where the key that encrypts confidential case fields comes from (never the database).
     public var key: KeySource = .beside
@@ -169,6 +173,10 @@ public struct AppConfig: Sendable {
             else {
                 problems.append("OBSERVATORY_INTAKE_BULK_AFTER: expected a count from 1 to 100000, got \"\(raw)\"")
             }
+        }
+        if let raw = env["OBSERVATORY_ONION_URL"], !raw.isEmpty {
+            do { config.onion = try OnionAddress(raw) }
+            catch { problems.append("OBSERVATORY_ONION_URL: \(error), got \"\(raw.prefix(100))\"") }
         }
         if let text = env["OBSERVATORY_KEY"], !text.isEmpty {
             do { _ = try FieldCipher(keyText: text); config.key = .text(text) }

@@ -27,6 +27,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     app.middleware = Middlewares()
     app.middleware.use(HeaderGuardMiddleware())   // outermost: sees every header, whoever set it
     app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(OnionLocationMiddleware())
     app.middleware.use(ErrorPageMiddleware())
     app.middleware.use(ApiMiddleware())   // /api/: problem+json errors, CORS, ETag, limits (inside the headers above)
     app.storageHealth = StorageHealth()
@@ -40,6 +41,8 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     try app.register(collection: AssetController())
     try app.register(collection: PublicationController())
     try app.register(collection: SearchController())
+    try app.register(collection: ListExportController())
+    try app.register(collection: SitemapController())
     try app.register(collection: LanguageController())
     try app.register(collection: HealthController())
     ApiController().boot(app)

@@ -70,6 +70,8 @@ enum DirectoryPages {
         <label for="q">\(t("dir.search"))</label> <input id="q" name="q" type="search" value="\(c.filter.text)"> <button type="submit">\(t("dir.show"))</button></form>
         <p class="meta" id="directory-count">\(t("dir.count", ["n": Translations.current.number(c.total)]))\
         \(c.filter == DirectoryFilter() ? .empty : " · <a href=\"\(prefix)/organisations\">\(t("dir.all"))</a>" as HTML)</p>
+        <p class="meta">\(ListExport.links(csv: ListExport.organisations(.csv, c.filter),
+                                          json: ListExport.organisations(.json, c.filter)))</p>
         \(c.items.isEmpty ? "<p>\(t("dir.none"))</p>" as HTML : "<ol class=\"items organisations\">\(c.items.map(item))</ol>")
         \(paging)
         </div>

@@ -65,7 +65,9 @@ struct PublicationController: RouteCollection {
         guard let context = try await PublicationShowPage.context(id: id, facts: try await req.siteFacts(), on: req.db) else {
             throw Abort(.notFound, reason: t("error.no-publication", ["id": String(id.prefix(80))]))
         }
-        return .publicPage(PublicationShowPage.render(context))
+        var page = context
+        page.baseURL = req.publicBaseURL
+        return .publicPage(PublicationShowPage.render(page))
     }
 
     func feed(_ req: Request, _ format: SiteRoute.FeedFormat) async throws -> Response {

@@ -10,6 +10,8 @@ enum PublicationShowPage {
         let chain: [PublicationSummary]
         /// The mission this publication reports on, public facts only.
         var mission: MissionReport? = nil
+        /// The site's public address, for the JSON-LD's absolute `url`.
+        var baseURL = ""
     }
 
     static func context(id: String, facts: Layout.Facts, on db: any Database) async throws -> Context? {
@@ -52,6 +54,7 @@ enum PublicationShowPage {
         let dir = p.lang.isRightToLeft ? "rtl" : "ltr"
         return layout.render("""
         <article lang="\(p.language)" dir="\(dir)">
+        \(PublicationJSONLD.element(p, baseURL: c.baseURL))
         <h1><bdi>\(p.displayTitle)</bdi></h1>
         <dl>\(facts)</dl>
         \(c.mission.map { "<section class=\"mission\" aria-label=\"\(t("mission.list"))\">\(MissionReportsController.item($0, heading: "h3"))</section>" as HTML } ?? .empty)
