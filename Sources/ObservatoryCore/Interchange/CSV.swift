@@ -124,7 +124,8 @@ public struct CSVReader {
     /// One field for a CSV file: quoted when it holds a separator, a quote or a line break (or starts with a space).
     /// (`"\r\n"` is one Character in Swift, neither "\r" nor "\n": hence `isNewline`.)
     public static func field(_ text: String, separator: Character = ",") -> String {
-        let needs = text.contains(where: { $0 == separator || $0 == "\"" || $0.isNewline })
+        // Both separators are quoted: a reader that guesses the separator must not split a cell at the other one.
+        let needs = text.contains(where: { $0 == separator || $0 == "," || $0 == ";" || $0 == "\"" || $0.isNewline })
             || text.first == " " || text.last == " "
         return needs ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
