@@ -124,12 +124,31 @@ public struct CSVReader {
     /// One field for a CSV file: quoted when it holds a separator, a quote or a line break (or starts with a space).
     /// (`"\r\n"` is one Character in Swift, neither "\r" nor "\n": hence `isNewline`.)
     public static func field(_ text: String, separator: Character = ",") -> String {
-        let needs = text.contains(where: { $0 == separator || $0 == "\"" || $0.isNewline })
+        // Both separators are quoted: a reader that guesses the separator must not split a cell at the other one.
+        let needs = text.contains(where: { $0 == separator || $0 == "," || $0 == ";" || $0 == "\"" || $0.isNewline })
             || text.first == " " || text.last == " "
         return needs ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 
-    public static func line(_ fields: [String], separator: Character = ",") -> String {
-        fields.map { field($0, separator: separator) }.joined(separator: String(separator)) + "\r\n"
+    public static func line(_ fields: [String], separator: Character = ",", guardFormulas: Bool = false) -> String {
+        fields.map { field(guardFormulas ? guarded($0) : $0, separator: separator) }
+            .joined(separator: String(separator)) + "\r\n"
+    }
+
+    /// Whether `text` is `'`* then a character a spreadsheet starts a formula with (`CSVText.formulaStarts`).
+    static func looksGuarded(_ text: Substring.UnicodeScalarView) -> Bool {
+        guard let first = text.first(where: { $0 != "'" }) else { return false }
+        return CSVText.formulaStarts.contains(first)
+    }
+
+    /// An exported cell: one `'` before a formula (and before `'`s that precede one), so a spreadsheet shows it as
+    /// text; `unguarded` takes it off again on import, so the round trip is exact.
+    public static func guarded(_ text: String) -> String {
+        looksGuarded(Substring(text).unicodeScalars) ? "'" + text : text
+    }
+
+    public static func unguarded(_ text: String) -> String {
+        let scalars = Substring(text).unicodeScalars
+        return scalars.first == "'" && looksGuarded(scalars.dropFirst()) ? String(text.dropFirst()) : text
     }
 }

@@ -77,7 +77,7 @@ struct ArchiveExporter {
                                                   line.summary, line.body, line.countries.joined(separator: "|"),
                                                   line.programmes.joined(separator: "|"), line.reference ?? "",
                                                   line.follow_up_of ?? "", line.translation_of ?? "",
-                                                      line.event_date ?? ""]))
+                                                      line.event_date ?? ""], guardFormulas: true))
                     }
                 }
                 count += rows.count
@@ -99,7 +99,8 @@ struct ArchiveExporter {
                         try write(CSVReader.line([line.id, line.name, line.type ?? "", line.country ?? "",
                                                   line.working_languages.joined(separator: "|"),
                                                       line.networks.joined(separator: "|"),
-                                                  line.founded.map(String.init) ?? "", line.website ?? ""]))
+                                                  line.founded.map(String.init) ?? "", line.website ?? ""],
+                                                 guardFormulas: true))
                     }
                 }
                 count += rows.count

@@ -82,7 +82,8 @@ struct CSVImporter {
             for (index, cell) in fields.enumerated() {
                 let column = header[index]
                 // A line break inside a cell is stored as LF, whatever the spreadsheet wrote.
-                let value = cell.replacingOccurrences(of: "\r\n", with: "\n")
+                // A cell our export guarded against formulas ("'=…") comes back as it was ("=…").
+                let value = CSVReader.unguarded(cell.replacingOccurrences(of: "\r\n", with: "\n"))
                 if Self.listColumns.contains(column) {
                     record[column] = value.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
                         .filter { !$0.isEmpty }
@@ -131,7 +132,7 @@ struct CSVImporter {
 
     private static func store(_ p: [ArchivePublication], _ o: [ArchiveOrganisation],
                               on db: any Database) async throws -> PublicationStore.BatchResult {
-        let a = try await PublicationStore.upsert(p, on: db)
+        let a = try await PublicationStore.upsert(p, imported: true, on: db)
         let b = try await PublicationStore.upsert(o, on: db)
         return PublicationStore.BatchResult(stored: a.stored + b.stored, updated: a.updated + b.updated)
     }

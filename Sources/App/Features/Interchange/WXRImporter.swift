@@ -150,7 +150,7 @@ struct WXRImporter {
 
     private static func store(_ publications: [ArchivePublication], _ redirects: [(String, String, String)],
                               on db: any Database) async throws -> PublicationStore.BatchResult {
-        let result = try await PublicationStore.upsert(publications, on: db)
+        let result = try await PublicationStore.upsert(publications, imported: true, on: db)
         try await LegacyPaths.store(redirects, on: db)
         return result
     }

@@ -72,7 +72,8 @@ struct ArchiveImporter {
     func importRecords(_ publications: [ArchivePublication], _ organisations: [ArchiveOrganisation]) async throws -> Summary {
         var summary = Summary(read: publications.count + organisations.count)
         for chunk in stride(from: 0, to: publications.count, by: batchSize) {
-            let result = try await PublicationStore.upsert(Array(publications[chunk..<min(chunk + batchSize, publications.count)]), on: db)
+            let result = try await PublicationStore.upsert(Array(publications[chunk..<min(chunk + batchSize, publications.count)]),
+                                                           imported: true, on: db)
             summary.stored += result.stored; summary.updated += result.updated
         }
         for chunk in stride(from: 0, to: organisations.count, by: batchSize) {
@@ -94,7 +95,7 @@ struct ArchiveImporter {
     private func flush(_ state: inout BatchState, into summary: inout Summary) async throws {
         let (publications, organisations, audit) = (state.publications, state.organisations, self.audit)
         let (pubs, orgs) = try await db.write { tx in
-            let pubs = try await PublicationStore.upsert(publications, on: tx)
+            let pubs = try await PublicationStore.upsert(publications, imported: true, on: tx)
             let orgs = try await PublicationStore.upsert(organisations, on: tx)
             if let audit, pubs.stored + orgs.stored + pubs.updated + orgs.updated > 0 {
                 try await AuditLog.record(audit(pubs.stored + orgs.stored, pubs.updated + orgs.updated), now: Date(),

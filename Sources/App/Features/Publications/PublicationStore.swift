@@ -5,19 +5,24 @@ import SQLKit
 
 /// Writes publications and organisations: one batch per transaction, keyed by their stable source ids.
 enum PublicationStore {
-    struct BatchResult: Sendable { var stored = 0; var updated = 0 }
+    struct BatchResult: Sendable { var stored = 0; var updated = 0; var held = 0 }
 
     static let columns = ["id", "created_at", "updated_at", "status", "type", "kind", "language", "published_on", "year", "title",
                           "country_codes", "programme_slugs", "reference", "follow_up_of", "translation_of", "event_date",
                           "summary", "body"]
 
     /// Inserts new ids and updates known ones (never a duplicate). Ids must be unique within `batch`.
-    static func upsert(_ batch: [ArchivePublication], status: String = "published", on db: any Database,
-                       now: Date = Date()) async throws -> BatchResult {
+    /// An import (`imported`) never overwrites what the office holds (see `heldByOffice`): those ids are skipped
+    /// and counted as `held`, so a file cannot publish a draft, republish a withdrawn text or replace an approved one.
+    static func upsert(_ batch: [ArchivePublication], status: String = "published", imported: Bool = false,
+                       on db: any Database, now: Date = Date()) async throws -> BatchResult {
         guard !batch.isEmpty else { return BatchResult() }
-        let ids = batch.map(\.id)
         return try await db.write { tx in
             let sql = tx.sql
+            let held = imported ? try await heldByOffice(batch.map(\.id), on: sql) : []
+            let batch = batch.filter { !held.contains($0.id) }
+            guard !batch.isEmpty else { return BatchResult(held: held.count) }
+            let ids = batch.map(\.id)
             let existing = try await existingIDs(ids, table: "publications", on: sql)
             try await upsertRows(into: "publications", columns: columns, rows: batch.map { p in [
                 p.id, now, now, status, p.type.rawValue, p.kind?.rawValue, p.language.rawValue, p.published.description,
@@ -42,8 +47,24 @@ enum PublicationStore {
                 programmeRows.forEach { q.values($0) }
                 try await q.run()
             }
-            return BatchResult(stored: batch.count - existing.count, updated: existing.count)
+            return BatchResult(stored: batch.count - existing.count, updated: existing.count, held: held.count)
         }
+    }
+
+    /// The ids of `ids` the office holds: not public (a draft, a scheduled or withdrawn text), changed or approved
+    /// through four eyes, or made by an intervention. Only the office changes them.
+    static func heldByOffice(_ ids: [String], on sql: any SQLDatabase) async throws -> Set<String> {
+        let notPublic = try await sql.select().column("id").from("publications").where("id", .in, ids)
+            .where("status", .notEqual, "published").all(decoding: IDRow.self).map(\.id)
+        struct Subject: Decodable { let subject: String }
+        let subjects = ids.map { "publication:" + $0 }
+        let reviewed = try await sql.select().column("subject").from("four_eyes_versions")
+            .where("subject", .in, subjects).all(decoding: Subject.self).map { String($0.subject.dropFirst(12)) }
+        struct Made: Decodable { let publicationId: String }
+        let made = try await sql.select().column("publication_id").from("interventions")
+            .where("publication_id", .in, ids).all(decoding: Made.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .map(\.publicationId)
+        return Set(notPublic + reviewed + made)
     }
 
     static let organisationColumns = ["id", "created_at", "updated_at", "name", "type", "country_code",
