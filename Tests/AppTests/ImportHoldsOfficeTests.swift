@@ -33,6 +33,8 @@ import Vapor
             let summary = try await ArchiveImporter(db: app.db)
                 .importFile(at: try temporaryFile(jsonl + "\n" + draftLine + "\n"))
             #expect(summary.rejected == 0)
+            #expect(summary.held == 3 && summary.description.contains("held by the office (left unchanged) 3"),
+                    "the operator is told: \(summary)")
             #expect(try await Self.row("imp-gone", app.db)?.status == "draft", "a withdrawn text stays withdrawn")
             #expect(try await Self.row("imp-draft", app.db)?.status == "draft", "an office draft stays a draft")
             #expect(try await Self.row("imp-kept", app.db)?.body == "Corrected text.", "the approved text stays")

@@ -57,7 +57,7 @@ struct CSVImporter {
             let (p, o) = (publications, orgs)
             publications = []; orgs = []
             let result = try await db.write { tx in try await Self.store(p, o, on: tx) }
-            summary.stored += result.stored; summary.updated += result.updated
+            summary.stored += result.stored; summary.updated += result.updated; summary.held += result.held
         }
         while true {
             let fields: [String]
@@ -123,7 +123,7 @@ struct CSVImporter {
         return try await db.write { [summary] tx in
             var done = summary
             let result = try await Self.store(p, o, on: tx)
-            done.stored += result.stored; done.updated += result.updated
+            done.stored += result.stored; done.updated += result.updated; done.held += result.held
             if done.stored + done.updated > 0 { try await ContentVersion.bump(on: tx) }
             try await AuditLog.record(event(done), now: at, on: tx)
             return done
@@ -134,6 +134,7 @@ struct CSVImporter {
                               on db: any Database) async throws -> PublicationStore.BatchResult {
         let a = try await PublicationStore.upsert(p, imported: true, on: db)
         let b = try await PublicationStore.upsert(o, on: db)
-        return PublicationStore.BatchResult(stored: a.stored + b.stored, updated: a.updated + b.updated)
+        return PublicationStore.BatchResult(stored: a.stored + b.stored, updated: a.updated + b.updated,
+                                            held: a.held)
     }
 }

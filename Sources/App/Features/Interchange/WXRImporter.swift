@@ -12,11 +12,14 @@ struct WXRImporter {
         var read = 0, stored = 0, updated = 0, rejected = 0
         var skipped: [String: Int] = [:]
         var redirects = 0, translations = 0
+        /// Posts naming a publication the office holds (see `ArchiveImporter.Summary.held`): left unchanged.
+        var held = 0
         var skippedTotal: Int { skipped.values.reduce(0, +) }
         var description: String {
             let kinds = skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             return "read \(read), stored \(stored), updated \(updated), rejected \(rejected), skipped \(skippedTotal)"
                 + (kinds.isEmpty ? "" : " (\(kinds))") + ", redirects \(redirects), translations linked \(translations)"
+                + (held == 0 ? "" : ", held by the office (left unchanged) \(held)")
         }
     }
 
@@ -48,7 +51,7 @@ struct WXRImporter {
             let (publications, redirects) = (batch, paths)
             batch = []; paths = []
             let result = try await db.write { tx in try await Self.store(publications, redirects, on: tx) }
-            summary.stored += result.stored; summary.updated += result.updated
+            summary.stored += result.stored; summary.updated += result.updated; summary.held += result.held
             summary.redirects += redirects.count   // the exact count of rows is taken at the end
         }
         while let piece = try reader.next() {
@@ -101,7 +104,7 @@ struct WXRImporter {
         final = try await db.write { [final] tx in
             var done = final
             let result = try await Self.store(publications, redirects, on: tx)
-            done.stored += result.stored; done.updated += result.updated
+            done.stored += result.stored; done.updated += result.updated; done.held += result.held
             done.redirects = try await Self.count(on: tx)
             done.translations = try await Self.link(links, on: tx)
             try await ContentVersion.bump(on: tx)
@@ -139,11 +142,17 @@ struct WXRImporter {
         let sql = db.sql
         var count = 0
         for link in links {
-            try await sql.update("publications").set("translation_of", to: SQLLiteral.null).where("id", .equal,
-                link.original).run()
+            // What the office holds keeps its links: `translation_of` is part of what four eyes approved.
+            let held = try await PublicationStore.heldByOffice([link.original] + link.translations, on: sql)
+            if !held.contains(link.original) {
+                try await sql.update("publications").set("translation_of", to: SQLLiteral.null).where("id", .equal,
+                    link.original).run()
+            }
+            let free = link.translations.filter { !held.contains($0) }
+            guard !free.isEmpty else { continue }
             try await sql.update("publications").set("translation_of", to: link.original)
-                .where("id", .in, link.translations).run()
-            count += link.translations.count
+                .where("id", .in, free).run()
+            count += free.count
         }
         return count
     }

@@ -7,7 +7,13 @@ import ObservatoryCore
 struct ArchiveImporter {
     struct Summary: Sendable, Equatable, CustomStringConvertible {
         var read = 0, stored = 0, updated = 0, rejected = 0
-        var description: String { "read \(read), stored \(stored), updated \(updated), rejected \(rejected)" }
+        /// Lines naming a publication the office holds (not public, under four eyes, or an intervention's): left as
+        /// they are, so a file never publishes, republishes or replaces what the office decides.
+        var held = 0
+        var description: String {
+            "read \(read), stored \(stored), updated \(updated), rejected \(rejected)"
+                + (held == 0 ? "" : ", held by the office (left unchanged) \(held)")
+        }
     }
 
     var db: any Database
@@ -74,7 +80,7 @@ struct ArchiveImporter {
         for chunk in stride(from: 0, to: publications.count, by: batchSize) {
             let result = try await PublicationStore.upsert(Array(publications[chunk..<min(chunk + batchSize, publications.count)]),
                                                            imported: true, on: db)
-            summary.stored += result.stored; summary.updated += result.updated
+            summary.stored += result.stored; summary.updated += result.updated; summary.held += result.held
         }
         for chunk in stride(from: 0, to: organisations.count, by: batchSize) {
             let result = try await PublicationStore.upsert(Array(organisations[chunk..<min(chunk + batchSize, organisations.count)]), on: db)
@@ -105,6 +111,7 @@ struct ArchiveImporter {
         }
         summary.stored += pubs.stored + orgs.stored
         summary.updated += pubs.updated + orgs.updated
+        summary.held += pubs.held
         state = BatchState()
     }
 }
