@@ -135,22 +135,12 @@ struct ApiWrites: Sendable {
                              errors: ["status": "draft, published or scheduled"])
         }
         var errors: [String: String] = [:]
-        var target = current?.status ?? .draft
-        var publishAt: Int64? = current?.publishAt
-        switch action {
-        case "publish": target = .published; publishAt = nil
-        case "unpublish": target = .draft; publishAt = nil
-        case "schedule":
-            target = .scheduled
-            publishAt = form.publishAtSeconds
-            if let at = publishAt, at > Int64(now.timeIntervalSince1970) {
-                form.date = String(iso8601(seconds: at).prefix(10))
-            } else {
-                errors["publish_at"] = publishAt == nil ? "Give the moment as YYYY-MM-DDTHH:MM (UTC)."
-                    : "Choose a moment in the future, or publish now."
-            }
-        default: break
-        }
+        guard let step = EditorialTarget.of(action, current: current, publishAtSeconds: form.publishAtSeconds,
+                                            now: now)
+        else { throw ApiProblem(status: .unprocessableEntity, detail: "Unknown status.") }
+        var target = step.status, publishAt = step.publishAt
+        if let problem = step.problem { errors["publish_at"] = problem }
+        if let date = step.date { form.date = date }
         let result = try await form.validate(id: id) { try await EditorialStore.exists($0, on: req.db) }
         if case .failure(let invalid) = result { errors.merge(invalid.errors) { a, _ in a } }
         let exempt = try await FourEyesStore.exemptTypes(on: req.db)

@@ -134,20 +134,12 @@ struct EditorialController: Sendable {
         let viewer = try req.account, now = req.site.clock.now(), action = req.form["action"]
         var form = PublicationForm(form: req.form)
         var context = EditorialPages.FormContext(id: current?.publication.id, form: form, status: current?.status ?? .draft, publishAt: current?.publishAt)
-        var target = current?.status ?? .draft
-        var publishAt: Int64? = current?.publishAt
-        switch action {
-        case "publish": target = .published; publishAt = nil
-        case "unpublish": target = .draft; publishAt = nil
-        case "schedule":
-            target = .scheduled
-            publishAt = form.publishAtSeconds
-            if publishAt == nil { context.errors["publish_at"] = "Give the moment as date and time (UTC), e.g. 2026-11-24T09:00." }
-            else if publishAt! <= Int64(now.timeIntervalSince1970) { context.errors["publish_at"] = "Choose a moment in the future, or publish now." }
-            else { form.date = iso8601(seconds: publishAt!).prefix(10).description; context.form.date = form.date }
-        case "save", "preview", "approve": break
-        default: throw Abort(.badRequest, reason: "Unknown action “\(action.prefix(20))”.")
-        }
+        guard let step = EditorialTarget.of(action, current: current, publishAtSeconds: form.publishAtSeconds,
+                                            now: now)
+        else { throw Abort(.badRequest, reason: "Unknown action “\(action.prefix(20))”.") }
+        var target = step.status, publishAt = step.publishAt
+        if let problem = step.problem { context.errors["publish_at"] = problem }
+        if let date = step.date { form.date = date; context.form.date = date }
         let result = try await form.validate(id: id) { try await EditorialStore.exists($0, on: req.db) }
         context.preview = Markdown.render(form.body)
         if case .failure(let invalid) = result { context.errors.merge(invalid.errors) { a, _ in a } }
