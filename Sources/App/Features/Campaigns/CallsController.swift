@@ -25,6 +25,7 @@ struct CallsController: RouteCollection {
         return page(Layout(title: t("call.list"), facts: nil).render("""
         <h1>\(t("call.list"))</h1>
         \(items.isEmpty ? "<p>\(t("call.none"))</p>" as HTML : "<ul id=\"calls\">\(items.joined())</ul>")
+        <p class="meta">\(ListExport.links(csv: ListExport.calls(.csv), json: ListExport.calls(.json)))</p>
         """), req)
     }
 

@@ -12,6 +12,7 @@ struct CampaignsController: RouteCollection {
             return .publicPage(Layout(title: t("campaign.list"), facts: nil).render("""
             <h1>\(t("campaign.list"))</h1>
             \(items.isEmpty ? "<p>\(t("campaign.none"))</p>" as HTML : "<ul id=\"campaigns\">\(items.joined())</ul>")
+            <p class="meta">\(ListExport.links(csv: ListExport.campaigns(.csv), json: ListExport.campaigns(.json)))</p>
             """))
         }
         routes.localizedGet(["campaigns", ":id"]) { req in

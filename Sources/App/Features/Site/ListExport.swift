@@ -172,6 +172,12 @@ struct ListExportController: RouteCollection {
             routes.localizedGet(["organisations.\(format.rawValue)"], negotiate: false) {
                 try await organisations($0, format)
             }
+            routes.localizedGet(["campaigns.\(format.rawValue)"], negotiate: false) {
+                try await ListExport.campaignList($0, format)
+            }
+            routes.localizedGet(["calls.\(format.rawValue)"], negotiate: false) {
+                try await ListExport.callList($0, format)
+            }
         }
     }
 
