@@ -22,26 +22,7 @@ let openWebText = Gen<String?>.element(of: openWebFragments).map { $0! }.array(o
 /// `withApp` with a configuration adjusted first (sitemap page size, onion address).
 func withOpenWebApp(_ engine: Engine, pageCache: Bool = true, _ adjust: (inout AppConfig) -> Void,
                     _ body: (Application) async throws -> Void) async throws {
-    let app = try await Application.make(.testing)
-    let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-    var config = AppConfig(storage: .sqlite(path: ":memory:"), demo: false, pageCache: pageCache, changePollSeconds: 0)
-    config.key = .text(testKey)
-    config.passwordCost = 4
-    if engine == .postgres, let url = Engine.postgresURL { config.storage = .postgres(url: url,
-        searchPath: String(schema)) }
-    adjust(&config)
-    do {
-        try await configure(app, config, clock: testClock)
-        if engine == .postgres { try await app.db.sql.raw("CREATE SCHEMA \(ident: String(schema))").run() }
-        try await app.autoMigrate()
-        try await body(app)
-    } catch {
-        if engine == .postgres { try? await app.db.sql.raw("DROP SCHEMA \(ident: String(schema)) CASCADE").run() }
-        try await app.asyncShutdown()
-        throw error
-    }
-    if engine == .postgres { try await app.db.sql.raw("DROP SCHEMA \(ident: String(schema)) CASCADE").run() }
-    try await app.asyncShutdown()
+    try await withApp(engine, pageCache: pageCache, adjust: adjust, body)
 }
 
 /// The published archive and what must never leave it: drafts, scheduled ones, a withdrawn one.

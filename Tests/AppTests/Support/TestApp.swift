@@ -27,7 +27,7 @@ let testKey = FieldCipher.newKeyText()
 /// Runs `body` against a freshly migrated app on `engine`: SQLite in memory, or PostgreSQL in a schema of
 /// its own (dropped afterwards), so tests run in parallel without seeing each other's rows.
 func withApp(_ engine: Engine, pageCache: Bool = true, clock: any SiteClock = testClock, sqliteFile: String? = nil,
-             publicURL: String? = nil, trustProxy: Bool = false,
+             publicURL: String? = nil, trustProxy: Bool = false, adjust: (inout AppConfig) -> Void = { _ in },
              _ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
@@ -39,6 +39,7 @@ func withApp(_ engine: Engine, pageCache: Bool = true, clock: any SiteClock = te
     if engine == .postgres, let url = Engine.postgresURL {
         config.storage = .postgres(url: url, searchPath: String(schema))
     }
+    adjust(&config)
     do {
         try await configure(app, config, clock: clock)
         if engine == .postgres { try await app.db.sql.raw("CREATE SCHEMA \(ident: String(schema))").run() }
