@@ -27,7 +27,8 @@ import Vapor
             #expect(dashboard.counts[.underVerification] == 1 && dashboard.counts[.actionLaunched] == 1)
             clock.advance(seconds: 8 * 86_400)
             dashboard = try await CaseDashboard.load(now: clock.now(), cipher: cipher, on: app.db)
-            #expect(dashboard.waiting.map { $0.caseLabel.reveal() } == ["Waiting for a partner"] && dashboard.waiting.first?.organisation == "Slow Partner")
+            #expect(dashboard.waiting.map { $0.caseLabel.reveal() } == ["Waiting for a partner"]
+                && dashboard.waiting.first?.organisation == "Slow Partner")
             #expect(dashboard.quiet.isEmpty)
             clock.advance(seconds: 23 * 86_400)
             dashboard = try await CaseDashboard.load(now: clock.now(), cipher: cipher, on: app.db)

@@ -63,7 +63,8 @@ struct UserCommand: AsyncCommand {
                         ? try await AccountSecrets.newLink(for: account.id, purpose: .setup, now: now, on: tx) : nil
                     try await AuditLog.record(AuditEvent(actor: "system", action: "user.create", recordType: "user",
                                                          recordID: account.id,
-                                                         detail: "\(account.email) as \(Role.stored(account.roles)) (command line)"),
+                                                         detail: "\(account.email) as \(Role.stored(account.roles))"
+                                                             + " (command line)"),
                                               now: now, on: tx)
                     return (account, token)
                 }
@@ -93,7 +94,8 @@ struct UserCommand: AsyncCommand {
                                                   disabled: disabled, on: tx)
                     try await AuditLog.record(AuditEvent(actor: "system", action: "user.update", recordType: "user",
                                                          recordID: account.id,
-                                                         detail: disabled ? "disabled (command line)" : "enabled (command line)"),
+                                                         detail: disabled ? "disabled (command line)"
+                                                             : "enabled (command line)"),
                                               now: now, on: tx)
                 }
                 context.console.print("\(account.email) is \(disabled ? "disabled and signed out everywhere" : "enabled").")

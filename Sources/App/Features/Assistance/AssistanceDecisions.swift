@@ -10,7 +10,8 @@ extension AssistanceController {
         guard r.status == .requested else { return try await page(req, error: "Eligibility can be changed only before the grant is approved.") }
         let met = Set(req.form.values("criterion")).intersection(settings.criteria.map(\.id))
         let actor = try req.account.email, now = req.site.clock.now()
-        let line = r.approvals.isEmpty ? nil : "Eligibility of a material assistance request changed: approvals withdrawn"
+        let line = r.approvals.isEmpty
+            ? nil : "Eligibility of a material assistance request changed: approvals withdrawn"
         try await req.db.write { tx in
             try await AssistanceStore.setCriteria(r.id, met: met, on: tx)
             try await Self.audit(r, action: "eligibility", timeline: line, by: actor, now: now, on: tx)
@@ -27,7 +28,8 @@ extension AssistanceController {
                                                            now: now, on: tx)
             if case .success(let complete) = result {
                 try await Self.audit(r, action: complete ? "approve.final" : "approve.first",
-                                     timeline: complete ? "Material assistance approved (\(r.kind.label.lowercased()))" : nil,
+                                     timeline: complete
+                                         ? "Material assistance approved (\(r.kind.label.lowercased()))" : nil,
                                      by: viewer.email, now: now, on: tx)
             }
             return result
@@ -70,7 +72,8 @@ extension AssistanceController {
                                                        now: now, cipher: cipher, on: tx)
             if case .success(let completes) = result {
                 try await Self.audit(r, action: "payment",
-                                     timeline: completes ? "Material assistance paid in full" : "Material assistance: payment recorded",
+                                     timeline: completes ? "Material assistance paid in full"
+                                         : "Material assistance: payment recorded",
                                      by: viewer.email, now: now, on: tx)
             }
             return result
@@ -97,7 +100,8 @@ extension AssistanceController {
             try await AssistanceStore.report(r.id, due: due, received: received?.description, note: note, now: now,
                                              cipher: cipher, on: tx)
             try await Self.audit(r, action: received == nil ? "report.due" : "report.received",
-                                 timeline: received == nil ? nil : "Beneficiary's report on material assistance received",
+                                 timeline: received == nil ? nil
+                                     : "Beneficiary's report on material assistance received",
                                  by: actor, now: now, on: tx)
         }
         return done(req, r)

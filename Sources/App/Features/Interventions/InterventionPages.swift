@@ -63,7 +63,8 @@ enum InterventionPages {
             return "<li>“\(m.text)” → \(excepted.contains(key) ? "kept as written" : "replaced")\(form)</li>"
         }
         let records: [HTML] = exceptions.map {
-            "<li>“\($0.value.reveal())” is not the person: \($0.reason.reveal()) (\($0.by), \(iso8601(seconds: $0.at)))</li>"
+            "<li>“\($0.value.reveal())” is not the person: \($0.reason.reveal())"
+                + " (\($0.by), \(iso8601(seconds: $0.at)))</li>"
         }
         let recorded: HTML = records.isEmpty ? .empty : """
             <h3>Recorded as not the person in this version</h3><ul id="redaction-exceptions">\(records.joined())</ul>

@@ -78,7 +78,8 @@ struct ArchiveImporter {
     func importRecords(_ publications: [ArchivePublication], _ organisations: [ArchiveOrganisation]) async throws -> Summary {
         var summary = Summary(read: publications.count + organisations.count)
         for chunk in stride(from: 0, to: publications.count, by: batchSize) {
-            let result = try await PublicationStore.upsert(Array(publications[chunk..<min(chunk + batchSize, publications.count)]),
+            let slice = Array(publications[chunk..<min(chunk + batchSize, publications.count)])
+            let result = try await PublicationStore.upsert(slice,
                                                            imported: true, on: db)
             summary.stored += result.stored; summary.updated += result.updated; summary.held += result.held
         }
