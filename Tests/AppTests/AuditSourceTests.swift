@@ -28,7 +28,8 @@ import Testing
     }
 
     @Test func everyAuditedWriteAppendsItsEntryInsideItsOwnTransaction() throws {
-        let files = try FileManager.default.subpathsOfDirectory(atPath: Self.sources.path).filter { $0.hasSuffix(".swift") }
+        let files = try FileManager.default.subpathsOfDirectory(atPath: Self.sources.path)
+            .filter { $0.hasSuffix(".swift") }
         #expect(files.count > 50, "the app's sources are found (\(files.count))")
         var findings: [Finding] = [], seen: Set<String> = [], calls = 0
         for file in files {
