@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import ObservatoryCore
 
@@ -97,6 +98,31 @@ import Testing
         #expect(try again.open(first.seal("x", context: "c"), context: "c") == "x")
         let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(permissions == 0o600)
+    }
+
+    /// Instances starting together on a new database all read the one key that was made (the first start of two
+    /// servers once left one of them with a key the file no longer held).
+    @Test func instancesMakingTheKeyTogetherAllGetTheSameOne() throws {
+        let directory = NSTemporaryDirectory() + "observatory-keys-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for round in 0..<20 {
+            let path = directory + "/db-\(round).sqlite.key"
+            let ciphers = Mutex<[FieldCipher?]>(Array(repeating: nil, count: 24))
+            DispatchQueue.concurrentPerform(iterations: 24) { n in
+                let cipher = try? KeyFile(path: path, createIfMissing: true).cipher()
+                ciphers.withLock { $0[n] = cipher }
+            }
+            let made = ciphers.withLock { $0 }
+            let sealed = try #require(made[0]).seal("round \(round)", context: "c")
+            for cipher in made {
+                #expect(try cipher?.open(sealed, context: "c") == "round \(round)", "round \(round)")
+            }
+            let fromFile = try KeyFile(path: path, createIfMissing: false).cipher()
+            #expect(try fromFile.open(sealed, context: "c") == "round \(round)")
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(left.count == 20, "no draft key file is left behind: \(left.sorted())")
     }
 }
 

@@ -98,15 +98,33 @@ public struct KeyFile: KeyProvider {
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
     public func cipher() throws -> FieldCipher {
-        if !exists && createIfMissing {
-            let created = FileManager.default.createFile(atPath: path, contents: Data((FieldCipher.newKeyText() + "\n").utf8),
-                                                         attributes: [.posixPermissions: 0o600])
-            guard created else { throw FieldCipher.Failure.badKey("cannot create the key file \(path)") }
-        }
+        if !exists && createIfMissing { try createOnce() }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FieldCipher.Failure.badKey("cannot read the key file \(path)")
         }
         do { return try FieldCipher(keyText: String(decoding: data, as: UTF8.self)) }
         catch let FieldCipher.Failure.badKey(why) { throw FieldCipher.Failure.badKey("\(path): \(why)") }
+    }
+
+    /// Writes a new key to a file of its own, then links it in place: `link` fails when the key file exists, so
+    /// of instances starting together on a new database exactly one key is made, and every instance reads that
+    /// one, whole (never a half-written file, never a key another instance overwrote).
+    private func createOnce() throws {
+        let draft = path + ".new-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let fd = open(draft, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw FieldCipher.Failure.badKey("cannot create the key file \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { unlink(draft) }
+        let bytes = Array((FieldCipher.newKeyText() + "\n").utf8)
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard written == bytes.count, synced else {
+            throw FieldCipher.Failure.badKey("cannot write the key file \(path): \(String(cString: strerror(errno)))")
+        }
+        if link(draft, path) != 0 && errno != EEXIST {
+            throw FieldCipher.Failure.badKey("cannot create the key file \(path): \(String(cString: strerror(errno)))")
+        }
     }
 }
