@@ -102,8 +102,8 @@ def search_from_the_page_and_follow_the_map(browser, site, records, shots):
     # The map: the darkest country links to its country page.
     browser.go(site + "/map")
     shot(browser, shots, "9-map")
-    check(len(browser.find_all("svg a path")) > 150, "the world's countries are drawn")
-    browser.find("svg a path.s5").submit()
+    check(len(browser.find_all("svg a use")) > 150, "the world's countries are drawn")
+    browser.find("svg a use.s5").submit()
     check("/countries/" in browser.url, f"a country on the map opens its page: {browser.url}")
     check("publications" in browser.find("main p.meta").text, "the country page lists its publications")
 
@@ -118,7 +118,7 @@ def switch_to_arabic_then_map_and_search(browser, site, records, shots):
     check(browser.find("header nav a[href='/ar/publications']").text == "المنشورات", "navigation in Arabic")
     browser.find("header nav a[href='/ar/map']").submit()
     check(browser.find("main h1").text == "خريطة المنشورات", "the map in Arabic")
-    browser.find("svg a path.s5").submit()
+    browser.find("svg a use.s5").submit()
     check("/ar/countries/" in browser.url, f"a country page in Arabic: {browser.url}")
     browser.find("form.search input[name=q]").type("defenders")
     browser.find("form.search button").submit()
