@@ -130,7 +130,9 @@ enum CaseFileSections {
         <section aria-labelledby="field-work"><h2 id="field-work">Missions and material assistance</h2>
         \(missions.isEmpty ? .empty : "<ul id=\"case-missions\">\(missions.joined())</ul>" as HTML)
         \(grants.isEmpty ? .empty : "<ul id=\"case-assistance\">\(grants.joined())</ul>" as HTML)
-        <p><a class="button" href="\(OfficeRoute.assistance.path)?case=\(c.id)#new">Request material assistance</a></p></section>
+        <p><a class="button" href="\(OfficeRoute.assistance.path)?case=\(c.id)#new">Request material assistance</a></p>
+        <p><a href="\(OfficeRoute.caseCampaigns(id: c.id).path)" id="case-campaigns-link">Campaigns of the case</a></p>
+        </section>
         """
     }
 }

@@ -32,8 +32,10 @@ struct InterventionController: Sendable {
             draft = .init(kind: kind, language: language, followUpOf: nil, translationOf: base.id, title: base.title, summary: base.summary, body: base.body)
         } else {
             let addresses = try await AddressBook.addresses(country: file.country, on: req.db).map { "\($0.label): \($0.address)" }
+            let people = file.people.map { $0.name.reveal() }, acts = Set(file.acts.map(\.type))
             let template = InterventionTemplate.draft(kind: kind, language: language, followUp: followUpOf != nil,
-                                                      country: file.countryName, people: file.people.map { $0.name.reveal() }, addresses: addresses)
+                                                      country: file.countryName, people: people,
+                                                      addresses: addresses, acts: acts)
             draft = .init(kind: kind, language: language, followUpOf: base?.id, translationOf: nil,
                 title: Confidential(template.title), summary: .empty, body: Confidential(template.body))
         }

@@ -46,6 +46,8 @@ enum OfficeRoute: Hashable {
     case annualReports
     case calls
     case campaigns
+    case campaignPublications(id: String)
+    case caseCampaigns(id: String)
     case organisation(id: String)
     case call(id: String)
     case callAnswers(id: String)
@@ -107,6 +109,8 @@ enum OfficeRoute: Hashable {
         case .annualReports: ["office", "reports", "annual"]
         case .calls: ["office", "calls"]
         case .campaigns: ["office", "campaigns"]
+        case .campaignPublications: ["office", "campaigns", ":id", "publications"]
+        case .caseCampaigns: ["office", "cases", ":id", "campaigns"]
         case .organisation: ["office", "organisations", ":id"]
         case .call: ["office", "calls", ":id"]
         case .callAnswers: ["office", "calls", ":id", "answers.csv"]
@@ -140,6 +144,7 @@ enum OfficeRoute: Hashable {
         case .caseAttachment(let id, let file), .casePerson(let id, let file), .bulletin(let id, let file), .annualReportFile(let id, let file):
             values = [id, file]
         case .annualReport(let year): values = [year]
+        case .campaignPublications(let id), .caseCampaigns(let id): values = [id]
         default: break
         }
         let segments = pattern.map { segment -> String in
