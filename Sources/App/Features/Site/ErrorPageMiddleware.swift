@@ -23,7 +23,7 @@ struct ErrorPageMiddleware: Middleware {
                 let route = req.route.map { "\($0.method) /" + $0.path.map(\.description).joined(separator: "/") } ?? "\(req.method) (no route)"
                 req.logger.error("\(route) failed: \(type(of: error)): \(String(describing: error))")
             }
-            return Translations.$current.withValue(.of(Language.of(path: req.url.path))) {
+            return Translations.$current.withValue(.of(req.storage[OfficeLanguageKey.self] ?? Language.of(path: req.url.path))) {
                 Self.page(status: status, message: message.isEmpty ? t("error.server-message") : message, headers: headers)
             }
         }
