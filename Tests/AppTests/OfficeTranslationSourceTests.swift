@@ -15,6 +15,7 @@ import Testing
         "AccountPages.swift: t(\"office.password.title\")", "AccountPages.swift: t(\"office.setup.title\")",
         "AccountPages.swift: t(\"office.account.two-factor\")", "AccountPages.swift: t(\"office.codes.title\")",
         "VerificationController.swift: t(\"office.nav.verification-requests\")", "VerificationController.swift: title",
+        "CasePages.swift: t(\"office.nav.cases\")",
     ]
 
     struct Page { let name: String; let translated: Bool }
@@ -32,7 +33,8 @@ import Testing
                 guard let end = after.range(of: ".render(") else { break }
                 let arguments = after[..<end.lowerBound]
                 let title = arguments.prefix { $0 != "," }.trimmingCharacters(in: .whitespaces)
-                pages.append(Page(name: "\(file.lastPathComponent): \(title)", translated: arguments.contains("translated: true")))
+                pages.append(Page(name: "\(file.lastPathComponent): \(title)",
+                    translated: arguments.contains("translated: true")))
                 rest = after[end.upperBound...]
             }
         }
@@ -52,8 +54,10 @@ import Testing
 
     /// A translated page's file calls `t(_:)` and holds none of the English texts it used to show.
     @Test func translatedPagesHoldNoEnglishOfTheirOwn() throws {
-        let files = ["Sources/App/Features/Accounts/LoginPages.swift", "Sources/App/Features/Accounts/AccountPages.swift",
-                     "Sources/App/Features/Cases/VerificationController.swift", "Sources/App/Features/Office/OfficeLayout.swift"]
+        let files = ["Sources/App/Features/Accounts/LoginPages.swift",
+            "Sources/App/Features/Accounts/AccountPages.swift",
+                     "Sources/App/Features/Cases/VerificationController.swift",
+                         "Sources/App/Features/Office/OfficeLayout.swift"]
         let english = [">Sign in<", ">Sign out<", "Your account", "Change your password", "Verification requests<",
                        "Waiting for your answer", "Send the answer", "Choose an answer.", "Welcome", "Recovery codes",
                        "Second factor:", "Public site", "Audit trail", "What the Observatory shared"]

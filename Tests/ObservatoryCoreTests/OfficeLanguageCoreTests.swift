@@ -41,7 +41,8 @@ import Testing
     @Test func onlyThePersonOrAnAdministratorMayChangeIt() async {
         #expect(OfficeLanguage.mayChange(actorID: "a", actorRoles: [.partner], targetID: "a"))
         #expect(OfficeLanguage.mayChange(actorID: "a", actorRoles: [.administrator], targetID: "b"))
-        await propertyCheck(count: 200, input: Gen.letterOrNumber.string(of: 1...8), Gen.letterOrNumber.string(of: 1...8),
+        await propertyCheck(count: 200, input: Gen.letterOrNumber.string(of: 1...8),
+            Gen.letterOrNumber.string(of: 1...8),
                             Gen.int(in: 0...15)) { actor, target, mask in
             let roles = Set(Role.allCases.enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element))
             #expect(OfficeLanguage.mayChange(actorID: actor, actorRoles: roles, targetID: target)
@@ -74,8 +75,10 @@ import Testing
         }
         Translations.$current.withValue(.of(.ar)) {
             #expect(Translations.current.list(["أ", "ب"]) == "أ، ب")
-            #expect(PasswordPolicy.problem(with: "short") == "استخدم ١٢ حرفاً على الأقل (بضع كلمات لا رابط بينها تصنع كلمة مرور قوية يسهل تذكّرها).")
+            #expect(PasswordPolicy.problem(with: "short")
+                    == "استخدم ١٢ حرفاً على الأقل (بضع كلمات لا رابط بينها تصنع كلمة مرور قوية يسهل تذكّرها).")
         }
-        #expect(VerificationAnswer.moreInformation.label == "More information needed", "the timeline's words stay English")
+        #expect(VerificationAnswer.moreInformation.label == "More information needed",
+            "the timeline's words stay English")
     }
 }

@@ -512,6 +512,8 @@ def a_partner_answers_in_french_and_a_case_officer_works_in_arabic(browser, site
           "the office navigation is in Arabic")
     shot(browser, shots, "office-ar")
     browser.go(site + "/office/cases")
+    check(browser.find("h1").text == "الحالات", "the cases list is in Arabic")
+    browser.go(site + "/office/addresses")
     check(browser.find("main").attribute("lang") == "en", "a page not translated yet says it is English")
     choose_language(browser, site, "en")
 

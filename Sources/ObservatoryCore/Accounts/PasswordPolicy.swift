@@ -12,7 +12,9 @@ public enum PasswordPolicy {
         if password.count < minimumLength {
             return t("password.too-short", ["n": Translations.current.number(minimumLength)])
         }
-        if password.utf8.count > maximumBytes { return t("password.too-long", ["n": Translations.current.number(maximumBytes)]) }
+        if password.utf8.count > maximumBytes {
+            return t("password.too-long", ["n": Translations.current.number(maximumBytes)])
+        }
         let lowered = password.lowercased()
         let core = lowered.trimmingCharacters(in: CharacterSet.letters.inverted)
         if core.isEmpty || Set(lowered).count <= 3 { return t("password.too-easy") }

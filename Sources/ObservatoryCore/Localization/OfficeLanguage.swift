@@ -43,7 +43,8 @@ public enum OfficeLanguage {
     /// The language a page is written in for this person: their choice, else (before they have chosen, and on the
     /// sign-in pages) the public site's remembered choice or the browser's, else English.
     public static func resolve(account stored: String?, siteCookie: String?, acceptLanguage: String?) -> Language {
-        self.stored(stored) ?? siteCookie.flatMap(Language.init(rawValue:)) ?? preferred(acceptLanguage: acceptLanguage) ?? .en
+        self.stored(stored) ?? siteCookie.flatMap(Language.init(rawValue:))
+            ?? preferred(acceptLanguage: acceptLanguage) ?? .en
     }
 }
 
@@ -67,4 +68,17 @@ extension Translations {
         let days = Int(floor(Double(seconds) / 86_400))
         return date(CivilDate(daysSinceEpoch: days))
     }
+}
+
+extension CaseStatus {
+    /// The status as an office page shows it in its language (`label`, English, is what the timeline stores).
+    public var localizedLabel: String { Translations.current.texts["case.status.\(rawValue)"] ?? label }
+}
+
+extension Outcome {
+    public var localizedLabel: String { Translations.current.texts["case.outcome.\(rawValue)"] ?? label }
+}
+
+extension RiskLevel {
+    public var localizedLabel: String { Translations.current.texts["case.risk.\(rawValue)"] ?? label }
 }

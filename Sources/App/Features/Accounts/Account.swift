@@ -35,7 +35,8 @@ struct Account: Sendable, Equatable {
     /// Whether this person's roles oblige them to use a second factor.
     var needsSecondFactor: Bool { roles.contains { $0.requiresSecondFactor } }
 
-    static let columns = "id, email, password_hash, roles, organisation_id, disabled, totp_secret, totp_pending_secret, totp_last_step, created_at, language"
+    static let columns = "id, email, password_hash, roles, organisation_id, disabled, totp_secret, "
+        + "totp_pending_secret, totp_last_step, created_at, language"
 
     struct Row: Decodable {
         let id: String, email: String, passwordHash: String?, roles: String, organisationId: String?, disabled: Bool
@@ -129,7 +130,8 @@ enum AccountStore {
     static func setLanguageIfUnset(_ id: String, _ language: Language, on db: any Database) async throws -> Bool {
         struct Row: Decodable { let id: String }
         return try await !db.sql.raw("""
-            UPDATE users SET language = \(bind: language.rawValue) WHERE id = \(bind: id) AND language IS NULL RETURNING id
+            UPDATE users SET language = \(bind: language.rawValue)
+            WHERE id = \(bind: id) AND language IS NULL RETURNING id
             """).all(decoding: Row.self).isEmpty
     }
 

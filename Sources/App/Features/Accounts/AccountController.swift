@@ -98,7 +98,8 @@ struct AccountController: Sendable {
             }
         }
         guard let step = TOTP(secret: secret).verify(req.form["code"], at: now, lastUsedStep: nil) else {
-            return try await AccountPages.twoFactor(account: account, secret: pending, error: t("office.two-factor.wrong"),
+            return try await AccountPages.twoFactor(account: account, secret: pending,
+                                                    error: t("office.two-factor.wrong"),
                                                     csrf: CSRF.token(for: req), askPassword: reauthenticate)
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }

@@ -75,7 +75,8 @@ struct AccountLanguageController: Sendable {
             .encodeResponse(status: .unprocessableEntity, for: req)
     }
 
-    func change(_ target: Account, by actor: Account, req: Request) async throws -> Result<Language, OfficeLanguage.Refusal> {
+    func change(_ target: Account, by actor: Account,
+                req: Request) async throws -> Result<Language, OfficeLanguage.Refusal> {
         guard OfficeLanguage.mayChange(actorID: actor.id, actorRoles: actor.roles, targetID: target.id) else {
             throw Abort(.forbidden, reason: t("office.error.not-allowed"))
         }
@@ -111,9 +112,11 @@ enum AccountLanguagePages {
     static func form(current: Language?, action: String, error: String?, csrf: String) -> HTML {
         let options: [HTML] = Language.allCases.map { language in
             let selected = HTML(trusted: language == (current ?? .en) ? " selected" : "")
-            return "<option value=\"\(language.rawValue)\" lang=\"\(language.rawValue)\"\(selected)>\(language.endonym)</option>"
+            let code = language.rawValue
+            return "<option value=\"\(code)\" lang=\"\(code)\"\(selected)>\(language.endonym)</option>"
         }
-        let invalid: HTML = error == nil ? .empty : HTML(trusted: " aria-invalid=\"true\" aria-describedby=\"language-error\"")
+        let invalid: HTML = error == nil ? .empty
+            : HTML(trusted: " aria-invalid=\"true\" aria-describedby=\"language-error\"")
         return """
         <form method="post" action="\(action)" class="office-form" id="language-form">\(CSRF.field(csrf))
         <p class="field\(error != nil ? " invalid" : "")"><label for="language">\(t("office.language.label"))</label>

@@ -42,7 +42,8 @@ struct LoginController: Sendable {
             try await LoginThrottle.failed(attempt, AuditEvent(actor: actor, action: "login.failure", detail: why,
                                                                address: address),
                                            now: now, on: req.db)
-            let page = try await LoginPages.login(email: email, next: form["next"], error: t("office.login.wrong"), req: req)
+            let page = try await LoginPages.login(email: email, next: form["next"], error: t("office.login.wrong"),
+                                                  req: req)
             return try await page.encodeResponse(status: .unauthorized, for: req)
         }
         let stage: SignInSession.Stage = account.hasSecondFactor ? .secondFactor : (account.needsSecondFactor ? .enrol : .signedIn)
@@ -95,7 +96,8 @@ struct LoginController: Sendable {
         guard let attempt = try await LoginThrottle.reserve(email: account.email, address: address, now: now,
                                                             blocked: blocked,
                                                             on: req.db) else {
-            return try await LoginPages.code(error: t("office.code.too-many"), req: req).encodeResponse(status: .tooManyRequests, for: req)
+            return try await LoginPages.code(error: t("office.code.too-many"), req: req)
+                .encodeResponse(status: .tooManyRequests, for: req)
         }
         var how: String? = nil
         if let secret = account.secondFactorSecret(req.site.cipher).flatMap(Base32.decode),

@@ -12,8 +12,10 @@ enum LoginPages {
         <form method="post" action="\(OfficeRoute.login(next: nil).path)" class="office-form">
         \(CSRF.field(csrf))
         <input type="hidden" name="next" value="\(RedirectTarget.sameSite(next) ?? "")">
-        \(FormView.field("email", label: t("office.login.email"), value: email, type: "email", attributes: "autocomplete=\"username\" required autofocus"))
-        \(FormView.field("password", label: t("office.login.password"), value: "", type: "password", attributes: "autocomplete=\"current-password\" required"))
+        \(FormView.field("email", label: t("office.login.email"), value: email, type: "email",
+                         attributes: "dir=\"ltr\" autocomplete=\"username\" required autofocus"))
+        \(FormView.field("password", label: t("office.login.password"), value: "", type: "password",
+                         attributes: "dir=\"ltr\" autocomplete=\"current-password\" required"))
         <p><button type="submit">\(t("office.login.submit"))</button></p>
         </form>
         <p class="hint">\(t("office.login.forgotten"))</p>
@@ -28,10 +30,13 @@ enum LoginPages {
         \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
         <form method="post" action="\(req.url.string)" class="office-form">
         \(CSRF.field(csrf))
-        \(FormView.field("code", label: t("office.code.label"), value: "", attributes: "autocomplete=\"one-time-code\" inputmode=\"numeric\" required autofocus"))
+        \(FormView.field("code", label: t("office.code.label"), value: "",
+                         attributes: "dir=\"ltr\" autocomplete=\"one-time-code\" inputmode=\"numeric\" required "
+                                     + "autofocus"))
         <p><button type="submit">\(t("office.continue"))</button></p>
         </form>
-        <form method="post" action="\(OfficeRoute.logout.path)" class="inline">\(CSRF.field(csrf))<button type="submit">\(t("office.cancel"))</button></form>
+        <form method="post" action="\(OfficeRoute.logout.path)" class="inline">\(CSRF.field(csrf))\
+        <button type="submit">\(t("office.cancel"))</button></form>
         """)
     }
 }

@@ -53,8 +53,8 @@ enum UserPages {
         <p><label><input type="checkbox" name="disabled" value="1"\(HTML(trusted: account.disabled ? " checked" : ""))> Disabled (cannot sign in)</label></p>
         <p><button type="submit">Save</button></p>
         </form>
-        \(AccountLanguagePages.form(current: account.language, action: LanguageRoute.user(id: account.id).path, error: nil,
-                                    csrf: csrf))
+        \(AccountLanguagePages.form(current: account.language, action: LanguageRoute.user(id: account.id).path,
+                                    error: nil, csrf: csrf))
         <form method="post" action="\(OfficeRoute.userReset(id: account.id).path)">\(CSRF.field(csrf))<button type="submit">Make a password reset link</button></form>
         <form method="post" action="\(OfficeRoute.userResetTwoFactor(id: account.id).path)">\(CSRF.field(csrf))<button type="submit">Remove the second factor (lost phone)</button></form>
         <p><a href="\(OfficeRoute.audit(query: "actor=" + SiteRoute.escapeSegment(account.email)).path)">What this person did</a></p>

@@ -23,7 +23,8 @@ enum PartnerMail {
     }
 
     /// Queues the request's messages (in the transaction that stores the request).
-    static func queueRequest(_ verificationID: String, organisationID: String, now: Date, on db: any Database) async throws {
+    static func queueRequest(_ verificationID: String, organisationID: String, now: Date,
+                             on db: any Database) async throws {
         let items = try await recipients(organisationID: organisationID, on: db).map {
             MailQueue.Item(dedupe: "\(request):\(verificationID):\($0)", kind: request, subscriberID: $0,
                            subjectID: verificationID, notBefore: now.seconds)

@@ -41,19 +41,22 @@ struct VerificationController: Sendable {
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "verification.view", recordType: "case", recordID: request.caseID),
                                   now: req.site.clock.now(), on: req.db)
         let notice = req.query[String.self, at: "notice"] == "answered" ? t("partner.answer.saved") : nil
-        return try await PartnerPages.show(request, error: nil, viewer: viewer, csrf: CSRF.token(for: req), notice: notice)
+        return try await PartnerPages.show(request, error: nil, viewer: viewer, csrf: CSRF.token(for: req),
+                                           notice: notice)
             .encodeResponse(for: req)
     }
 
     @Sendable func answer(req: Request) async throws -> Response {
         let request = try await target(req), viewer = try req.account
         guard let answer = VerificationAnswer(rawValue: req.form["answer"]) else {
-            return try await PartnerPages.show(request, error: t("partner.error.choose"), viewer: viewer, csrf: CSRF.token(for: req))
+            return try await PartnerPages.show(request, error: t("partner.error.choose"), viewer: viewer,
+                                               csrf: CSRF.token(for: req))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         let note = req.form.raw("note").trimmingCharacters(in: .whitespacesAndNewlines)
         guard note.count <= 20_000 else {
-            return try await PartnerPages.show(request, error: t("partner.error.note-too-long", ["n": Translations.current.number(20_000)]), viewer: viewer, csrf: CSRF.token(for: req))
+            let error = t("partner.error.note-too-long", ["n": Translations.current.number(20_000)])
+            return try await PartnerPages.show(request, error: error, viewer: viewer, csrf: CSRF.token(for: req))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         try await VerificationStore.answer(request, answer: answer, note: note, by: viewer.email, now: req.site.clock.now(),
@@ -93,13 +96,15 @@ enum PartnerPages {
         let words = Translations.current
         let options: [HTML] = VerificationAnswer.allCases.map { a in
             """
-            <label><input type="radio" name="answer" value="\(a.rawValue)"\(HTML(trusted: v.answer == a ? " checked" : ""))> \
+            <label><input type="radio" name="answer" value="\(a.rawValue)"\
+            \(HTML(trusted: v.answer == a ? " checked" : ""))> \
             \(a.localizedLabel)</label>
             """
         }
         let current: HTML = v.answer.map { answer in
             let when = v.answeredAt.map { " (\(words.day(seconds: $0)))" } ?? ""
-            return "<p class=\"notice\" id=\"current-answer\">\(t("partner.your-answer-is", ["answer": answer.localizedLabel]))\(when)</p>"
+            let text = t("partner.your-answer-is", ["answer": answer.localizedLabel])
+            return "<p class=\"notice\" id=\"current-answer\">\(text)\(when)</p>"
         } ?? .empty
         let title = t("partner.title", ["date": words.day(seconds: v.askedAt)])
         return OfficeLayout(title: title, account: viewer, csrf: csrf, translated: true).render("""
@@ -107,7 +112,8 @@ enum PartnerPages {
         <h1>\(title)</h1>
         \(notice.map { "<p class=\"notice\" role=\"status\" id=\"notice\">\($0)</p>" } ?? .empty)
         \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
-        <section class="shared" id="shared"><h2>\(t("partner.shared"))</h2><p class="message" dir="auto">\(v.shared.reveal())</p></section>
+        <section class="shared" id="shared"><h2>\(t("partner.shared"))</h2>
+        <p class="message" dir="auto">\(v.shared.reveal())</p></section>
         \(current)
         <form method="post" action="\(OfficeRoute.partnerRequest(id: v.id).path)" class="office-form">\(CSRF.field(csrf))
         <fieldset><legend>\(t("partner.your-answer"))</legend>\(options.joined(separator: "\n"))</fieldset>

@@ -70,7 +70,8 @@ struct OfficeLayout {
         links.append("<a href=\"\(OfficeRoute.account.path)\">\(account.email)</a>")
         return """
         \(links.joined(separator: "\n"))
-        <form class="inline" method="post" action="\(OfficeRoute.logout.path)">\(CSRF.field(csrf))<button type="submit">\(t("office.sign-out"))</button></form>
+        <form class="inline" method="post" action="\(OfficeRoute.logout.path)">\(CSRF.field(csrf))\
+        <button type="submit">\(t("office.sign-out"))</button></form>
         """
     }
 }
