@@ -210,6 +210,16 @@ import Vapor
             #expect(crafted.status == .unprocessableEntity
                 && crafted.body.contains("“de” is not a language of the office"))
             #expect(try await Self.storedLanguage("partner@example.org", app) == "es")
+
+            // The administrator's own pages about people follow her own choice.
+            try await admin.get("/account")
+            try await admin.post("/account/language", [("language", "fr")])
+            let people = try await admin.get("/office/users")
+            #expect(people.body.contains("<h1>Personnes</h1>") && people.body.contains(">Ajouter une personne</a>"))
+            #expect(people.body.contains("<td>Partenaire</td>") && people.body.contains("<td>actif</td>"))
+            let person = try await admin.get("/office/users/\(partner.id)")
+            #expect(person.body.contains("Second facteur : désactivé. Mot de passe : défini."))
+            #expect(person.body.contains("<option value=\"es\" lang=\"es\" selected>"))
         }
     }
 

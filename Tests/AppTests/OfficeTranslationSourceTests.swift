@@ -15,7 +15,8 @@ import Testing
         "AccountPages.swift: t(\"office.password.title\")", "AccountPages.swift: t(\"office.setup.title\")",
         "AccountPages.swift: t(\"office.account.two-factor\")", "AccountPages.swift: t(\"office.codes.title\")",
         "VerificationController.swift: t(\"office.nav.verification-requests\")", "VerificationController.swift: title",
-        "CasePages.swift: t(\"office.nav.cases\")",
+        "CasePages.swift: t(\"office.nav.cases\")", "UserPages.swift: t(\"office.nav.people\")",
+        "UserPages.swift: t(\"users.add\")", "UserPages.swift: account.email",
     ]
 
     struct Page { let name: String; let translated: Bool }
