@@ -478,6 +478,49 @@ def material_assistance_approved_by_two_then_a_mission_report_made_public(browse
     shot(browser, shots, "16-mission-reports")
 
 
+def choose_language(browser, site, code):
+    """On the account page: the language of the person's pages and e-mails."""
+    browser.go(site + "/account")
+    select(browser, "#language", code)
+    browser.find("#language-form button[type=submit]").submit()
+    check(browser.find("html").attribute("lang") == code, f"the account page is now in {code}")
+
+
+def a_partner_answers_in_french_and_a_case_officer_works_in_arabic(browser, site, records, shots):
+    people = People(browser, site)
+    people.become("partner")
+    sign_in_as(browser, site, "partner@example.org")
+    choose_language(browser, site, "fr")
+    check("Votre langue est enregistrée." in browser.find("#notice").text, "the choice is confirmed in French")
+    browser.go(site + "/partner/verifications")
+    check(browser.find("h1").text == "Demandes de vérification", "the partner's list is in French")
+    check("Se déconnecter" in browser.find("header").text, "the navigation is in French")
+    browser.find("#requests a").click()
+    check(browser.find("h1").text.startswith("Demande de vérification du "), "the request is in French")
+    check("Ce que l’Observatoire vous a communiqué" in browser.source, "what was shared, introduced in French")
+    browser.find("input[name=answer][value=more-information]").click()
+    browser.find("#note").type("Nous vérifions auprès de sa famille.")
+    browser.find("form.office-form button[type=submit]").submit()
+    shot(browser, shots, "partner-fr-answered")
+    check("Merci" in browser.find("#notice").text, "the answer is confirmed in French")
+    check("Plus d’informations nécessaires" in browser.find("#current-answer").text, "the answer reads in French")
+    choose_language(browser, site, "en")
+
+    people.become("drafter")
+    sign_in_as(browser, site, "drafter@example.org")
+    choose_language(browser, site, "ar")
+    check(browser.find("html").attribute("dir") == "rtl", "Arabic pages are right to left")
+    browser.go(site + "/office")
+    check("الحالات" in browser.find("header nav").text and "تسجيل الخروج" in browser.find("header").text,
+          "the office navigation is in Arabic")
+    shot(browser, shots, "office-ar")
+    browser.go(site + "/office/cases")
+    check(browser.find("h1").text == "الحالات", "the cases list is in Arabic")
+    browser.go(site + "/office/addresses")
+    check(browser.find("main").attribute("lang") == "en", "a page not translated yet says it is English")
+    choose_language(browser, site, "en")
+
+
 ALL = [
     ("browse, filter by country and year, read an article, follow a translation", browse_filter_read_and_follow_a_translation),
     ("from an article to its country page", country_page_from_an_article),
@@ -490,4 +533,6 @@ ALL = [
      report_verify_approve_publish_and_follow_up),
     ("material assistance requested, approved by two other officers, paid; a mission's report on the public page",
      material_assistance_approved_by_two_then_a_mission_report_made_public),
+    ("a partner chooses French and answers a request in French; a case officer works in Arabic, right to left",
+     a_partner_answers_in_french_and_a_case_officer_works_in_arabic),
 ]

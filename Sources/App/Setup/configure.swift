@@ -52,6 +52,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     let registry = app.site.routes
     LoginController(registry: registry).boot(office)
     AccountController(registry: registry).boot(office)
+    AccountLanguageController(registry: registry).boot(office)
     TokenController(registry: registry).boot(office)
     UserAdminController(registry: registry).boot(office)
     AuditController(registry: registry).boot(office)

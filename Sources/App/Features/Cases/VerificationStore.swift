@@ -17,6 +17,7 @@ enum VerificationStore {
                         now.seconds + Int64(days) * 86_400)
                 .run()
             try await Timeline.add("Verification asked of \(name) (access for \(days) days)", actor: actor, case: file.id, now: now, on: tx)
+            try await PartnerMail.queueRequest(id, organisationID: organisationID, now: now, on: tx)
             try await CaseStore.touch(file.id, now: now, on: tx)
         }
         try await CaseStore.advance(file, to: .underVerification, by: actor, now: now, on: db)
