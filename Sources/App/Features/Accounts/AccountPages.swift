@@ -50,7 +50,7 @@ enum AccountPages {
         <h2>Second factor</h2>\(twoFactor)
         <h2>Access tokens</h2><p><a href="/account/tokens">Tokens for the API</a> (newsroom tools, scripts)</p>
         <h2>Sessions</h2>
-        <p>You are signed in on \(sessions) \(sessions == 1 ? "device" : "devices").</p>
+        <p>\(t("account.devices", count: sessions))</p>
         <form method="post" action="\(OfficeRoute.endSessions.path)">\(CSRF.field(csrf))<button type="submit">Sign out everywhere</button></form>
         """)
     }

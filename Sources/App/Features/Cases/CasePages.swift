@@ -26,9 +26,11 @@ enum CasePages {
         <p><a class="button" href="\(OfficeRoute.newCase.path)">Open a case</a> <a href="\(OfficeRoute.addresses.path)">Authorities’ addresses</a></p>
         <section aria-labelledby="by-status"><h2 id="by-status">By status</h2><ul class="counts" id="status-counts">\(counts.joined())</ul>
         <p><a href="\(OfficeRoute.cases(status: "").path)">All cases</a></p></section>
-        <section aria-labelledby="waiting"><h2 id="waiting">Verifications waiting more than \(String(CaseDashboard.verificationWaitDays)) days</h2>
+        <section aria-labelledby="waiting"><h2 id="waiting">Verifications waiting more than \
+        \(t("count.days", count: Int(CaseDashboard.verificationWaitDays)))</h2>
         \(waiting.isEmpty ? "<p>None.</p>" as HTML : "<ul id=\"waiting-verifications\">\(waiting.joined())</ul>")</section>
-        <section aria-labelledby="quiet"><h2 id="quiet">No follow-up for \(String(CaseDashboard.quietDays)) days</h2>
+        <section aria-labelledby="quiet"><h2 id="quiet">No follow-up for \
+        \(t("count.days", count: Int(CaseDashboard.quietDays)))</h2>
         \(quiet.isEmpty ? "<p>None.</p>" as HTML : "<ul id=\"quiet-cases\">\(quiet.joined())</ul>")</section>
         \(BulkTriage.section(d.bulk, day: day))
         <section aria-labelledby="field"><h2 id="field">Missions and material assistance</h2><ul id="field-work">

@@ -16,7 +16,8 @@ enum VerificationStore {
                 .values(id, file.id, organisationID, cipher.seal(shared, in: .verificationShared, row: id), now.seconds, actor,
                         now.seconds + Int64(days) * 86_400)
                 .run()
-            try await Timeline.add("Verification asked of \(name) (access for \(days) days)", actor: actor, case: file.id, now: now, on: tx)
+            try await Timeline.add("Verification asked of \(name) (access for \(t("count.days", count: days)))",
+                                   actor: actor, case: file.id, now: now, on: tx)
             try await CaseStore.touch(file.id, now: now, on: tx)
         }
         try await CaseStore.advance(file, to: .underVerification, by: actor, now: now, on: db)

@@ -86,6 +86,6 @@ enum FormView {
 
     static func errorSummary(_ errors: [String: String]) -> HTML {
         guard !errors.isEmpty else { return .empty }
-        return "<p class=\"notice error\" role=\"alert\">Please correct the \(errors.count == 1 ? "field" : "\(errors.count) fields") marked below.</p>"
+        return "<p class=\"notice error\" role=\"alert\">\(t("office.correct-fields", count: errors.count))</p>"
     }
 }
