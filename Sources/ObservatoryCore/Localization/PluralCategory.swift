@@ -39,7 +39,20 @@ public enum PluralCategory: String, CaseIterable, Sendable {
         }
     }
 
-    /// `list.count.one` → ("list.count", .one); nil for a key that is not one form of a counted text.
+    /// The counted texts of a file: the keys with both a `.one` and an `.other` form ("untitled.other" alone is
+    /// an ordinary text).
+    public static func countedKeys(in texts: [String: String]) -> Set<String> {
+        Set(texts.keys.compactMap { key in
+            split(key: key).flatMap { $0.category == .other && texts["\($0.base).one"] != nil ? $0.base : nil }
+        })
+    }
+
+    /// Whether `key` is one form of a counted text of `counted`.
+    public static func isForm(_ key: String, of counted: Set<String>) -> Bool {
+        split(key: key).map { counted.contains($0.base) } ?? false
+    }
+
+    /// `list.count.one` → ("list.count", .one); nil for a key whose last part names no category.
     public static func split(key: String) -> (base: String, category: PluralCategory)? {
         guard let dot = key.lastIndex(of: "."),
               let category = PluralCategory(rawValue: String(key[key.index(after: dot)...])) else { return nil }

@@ -23,6 +23,8 @@ extension Snippet {
             return String(rest)
         }
         var text = lines.filter { !$0.isEmpty }.joined(separator: " ")
+        // A cut that starts inside a link's target ("…org/news/257) the text"): the rest of the target goes.
+        text.replace(#/^(…?)[^\s()\[\]]*[\/.:][^\s()\[\]]*\) */#) { String($0.output.1) }
         text.replace(#/!?\[([^\]\n]*)\]\([^)\n]*\)/#) { String($0.output.1) }   // [label](target) → label
         text.replace(#/\]\([^)\s]*\)?/#, with: "")            // the end of a link whose start was cut off
         text.replace(#/!?\[([^\]]*)\]\([^)]*$/#) { String($0.output.1) }      // a link cut inside its target
