@@ -75,8 +75,7 @@ enum AccountPages {
         <h2>\(t("office.account.tokens"))</h2>
         <p><a href="/account/tokens">\(t("office.account.tokens-link"))</a> \(t("office.account.tokens-rest"))</p>
         <h2>\(t("office.account.sessions"))</h2>
-        <p>\(sessions == 1 ? t("office.account.sessions-one")
-              : t("office.account.sessions-many", ["n": Translations.current.number(sessions)]))</p>
+        <p>\(t("account.devices", count: sessions))</p>
         <form method="post" action="\(OfficeRoute.endSessions.path)">\(CSRF.field(csrf))\
         <button type="submit">\(t("office.account.end-sessions"))</button></form>
         """)

@@ -105,7 +105,7 @@ struct CampaignsOfficeController: Sendable {
             if wantsPublic && stored?.published != true {
                 let leaks = try await CaseLeaks.find(in: [title, text], cipher: req.site.cipher, on: tx)
                 if !leaks.isEmpty {
-                    return "This text contains \(leaks.count) confidential value\(leaks.count == 1 ? "" : "s") of a "
+                    return "This text contains \(t("count.confidential-values", count: leaks.count)) of a "
                         + "case (a name of someone not agreeing to be named, a contact, a source): change it first."
                 }
                 let version = try await FourEyesStore.version(subject, fallback: nil, on: tx)

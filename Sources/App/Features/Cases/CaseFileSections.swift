@@ -60,7 +60,11 @@ enum CaseFileSections {
 
     static func attachments(_ c: CaseFile, errors e: [String: String], csrf: String) -> HTML {
         let items: [HTML] = c.attachments.map { a in
-            "<li><a href=\"\(OfficeRoute.caseAttachment(id: c.id, file: a.id).path)\">\(a.filename.reveal())</a> (\(a.contentType), \(a.size) bytes, \(CasePages.day(a.addedAt)), \(a.addedBy))</li>"
+            let size = t("count.bytes", count: a.size)
+            return """
+                <li><a href="\(OfficeRoute.caseAttachment(id: c.id, file: a.id).path)">\(a.filename.reveal())</a> \
+                (\(a.contentType), \(size), \(CasePages.day(a.addedAt)), \(a.addedBy))</li>
+                """
         }
         return """
         <section aria-labelledby="attachments"><h2 id="attachments">Attachments</h2><ul>\(items.joined())</ul>

@@ -73,7 +73,9 @@ enum CaseRecords {
                     upload.data.count, cipher.seal(bytes: upload.data, in: .attachmentData, row: id),
                     now.seconds, actor)
             .run()
-        try await Timeline.add("Attachment added (\(upload.contentType), \(upload.data.count) bytes)", actor: actor, case: caseID, now: now, on: db)
+        let size = t("count.bytes", count: upload.data.count)
+        try await Timeline.add("Attachment added (\(upload.contentType), \(size))",
+                               actor: actor, case: caseID, now: now, on: db)
     }
 
     /// An attachment's name, type and decrypted bytes, if it belongs to the case.

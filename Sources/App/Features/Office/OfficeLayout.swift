@@ -93,8 +93,6 @@ enum FormView {
 
     static func errorSummary(_ errors: [String: String]) -> HTML {
         guard !errors.isEmpty else { return .empty }
-        let text = errors.count == 1 ? t("office.form.correct-one")
-            : t("office.form.correct-many", ["n": Translations.current.number(errors.count)])
-        return "<p class=\"notice error\" role=\"alert\">\(text)</p>"
+        return "<p class=\"notice error\" role=\"alert\">\(t("office.correct-fields", count: errors.count))</p>"
     }
 }

@@ -12,7 +12,9 @@ struct TakeActionController: RouteCollection {
         for language in Language.allCases {
             let prefix: [PathComponent] = language == .en ? [] : [PathComponent(stringLiteral: language.rawValue)]
             let path = prefix + ["publications", ":id", "take-action"]
-            routes.get(path) { req in try await req.localized(language) { try await page(req, thanks: false) } }
+            routes.reader(language).get(path) { req in
+                try await req.localized(language) { try await page(req, thanks: false) }
+            }
             routes.post(path) { req in try await req.localized(language) { try await act(req) } }
         }
     }
@@ -72,7 +74,7 @@ enum TakeActionView {
         \(list.isEmpty ? "<p>\(t("action.no-addresses"))</p>" as HTML : "<ul id=\"authorities\">\(list.joined())</ul>")
         <h2>\(t("action.letter"))</h2>
         <textarea id="letter" rows="16" readonly>\(letter(p))</textarea>
-        <p id="action-count">\(t("action.count", ["n": Translations.current.number(count)]))</p>
+        <p id="action-count">\(t("action.count", count: count))</p>
         <form method="post" action="\(path)/take-action">\(CSRF.field(csrf))<button type="submit">\(t("action.button"))</button></form>
         </article>
         """)
