@@ -21,14 +21,17 @@ import Vapor
     static func published(_ app: Application, _ team: CaseTeam) async throws -> (String, String, String) {
         let reporter = TestBrowser(app)
         _ = try #require(try await reporter.report(person: juana, description: english,
-                                                   account: "Death threats at her office.", contact: "+52 55 1234 5678"))
+                                                   account: "Death threats at her office.",
+                                                   contact: "+52 55 1234 5678"))
         let dashboard = try await team.drafter.get("/office/cases")
         let caseID = try #require(firstMatch("/office/cases/(case-[a-z0-9]{12})", in: dashboard.body))
         _ = try await CaseStore.changeStatus(caseID, from: .received, to: .verified, outcome: nil,
                                              by: "drafter@example.org", now: testClock.now(), on: app.db)
         let casePath = "/office/cases/\(caseID)"
-        let original = try await FourEyesTests.draft(team.drafter, casePath, title: "Mexico: threats against \(juana)",
-                                                     body: "## Description of the situation\n\n\(juana) was threatened.")
+        let original = try await FourEyesTests.draft(team.drafter, casePath,
+                                                     title: "Mexico: threats against \(juana)",
+                                                     body: "## Description of the situation\n\n\(juana) "
+                                                        + "was threatened.")
         #expect(try await FourEyesTests.approve(original, by: team.approver).location != nil)
         try await team.approver.post(original, [("action", "publish")])
         let page = try await team.drafter.get(casePath)
@@ -67,7 +70,8 @@ import Vapor
             }
 
             // The form shows the original beside empty fields, not a copy of the English text to overwrite.
-            let form = try await team.drafter.get("\(casePath)/interventions/new?translation_of=\(originalID)&language=fr")
+            let form = try await team.drafter
+                .get("\(casePath)/interventions/new?translation_of=\(originalID)&language=fr")
             #expect(form.status == .ok && form.body.contains("class=\"translation-pair\""))
             let shown = try #require(form.body.components(separatedBy: "id=\"original\"").last?
                 .components(separatedBy: "</section>").first)
@@ -105,7 +109,8 @@ import Vapor
             let article = frenchPage.body.components(separatedBy: "<div class=\"body\">").last ?? ""
             #expect(article.contains(Self.french) && !article.contains(Self.english), "no English inside the French")
             #expect(!frenchPage.body.contains("Juana") && !frenchPage.body.contains("López"))
-            #expect(try await team.approver.get(translation).body.contains("id=\"reference\">MEX 001 / 1126 / OBS 001<"))
+            #expect(try await team.approver.get(translation).body
+                .contains("id=\"reference\">MEX 001 / 1126 / OBS 001<"))
 
             // The case page now shows French present; the description is sealed in the database and audited.
             let after = Self.section("intervention-languages", of: try await team.drafter.get(casePath).body)
@@ -148,8 +153,8 @@ import Vapor
             let approvals = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<24 {
                     group.addTask {
-                        let result = try await InterventionWorkflow.approve(read, file: file, by: "approver@example.org",
-                                                                            now: testClock.now(), on: app.db)
+                        let result = try await InterventionWorkflow.approve(read, file: file,
+                            by: "approver@example.org", now: testClock.now(), on: app.db)
                         if case .success = result { return true }
                         return false
                     }
@@ -157,7 +162,8 @@ import Vapor
                 return try await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
             }
             #expect(approvals == 1)
-            #expect(try await team.approver.get(translation).body.contains("id=\"reference\">MEX 001 / 1126 / OBS 001<"))
+            #expect(try await team.approver.get(translation).body
+                .contains("id=\"reference\">MEX 001 / 1126 / OBS 001<"))
 
             // Edited after approval (by the translator): back to draft, cannot be published, needs approval again.
             try await team.drafter.get(translation)
@@ -248,7 +254,8 @@ import Vapor
                             title: "Mexique : libération de la défenseuse", reference: "MEX 001 / 0926 / OBS 077.1",
                             translationOf: "ua-1"),
                 publication("ua-2", .urgentIntervention, kind: .urgentAppeal, on: "2026-11-01",
-                            title: "Mexico: charges dropped", reference: "MEX 001 / 0926 / OBS 077.2", followUpOf: "ua"),
+                            title: "Mexico: charges dropped", reference: "MEX 001 / 0926 / OBS 077.2",
+                            followUpOf: "ua"),
             ], in: app)
             // The letter of a French reader quotes the French title, whichever version they came from.
             for path in ["/fr/publications/ua/take-action", "/fr/publications/ua-fr/take-action"] {

@@ -110,8 +110,8 @@ struct InterventionController: Sendable {
         redactor.exceptions = Set(exceptions.map { $0.value.reveal() })
         func refuse(_ errors: [String: String]) async throws -> Response {
             let original = try await originalOf(intervention, req)
-            return try await InterventionPages.show(intervention, file: file, notice: nil, errors: errors, viewer: viewer,
-                csrf: CSRF.token(for: req),
+            return try await InterventionPages.show(intervention, file: file, notice: nil, errors: errors,
+                viewer: viewer, csrf: CSRF.token(for: req),
                                              exceptions: exceptions, original: original)
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }

@@ -59,7 +59,8 @@ enum TakeActionView {
         let words = InterventionTemplate.draft(kind: .urgentAppeal, language: Translations.current.language, followUp: false,
                                                country: p.summary.countries.first?.localName ?? "", people: [t("action.persons")], addresses: [])
         let requests = words.body.components(separatedBy: "\n").filter { $0.first?.isNumber == true }
-        return ([t("action.greeting"), "", t("action.concern", ["title": title, "reference": p.summary.reference ?? ""]), ""]
+        return ([t("action.greeting"), "",
+                 t("action.concern", ["title": title, "reference": p.summary.reference ?? ""]), ""]
                 + requests + ["", t("action.closing")]).joined(separator: "\n")
     }
 

@@ -82,8 +82,9 @@ enum PersonLanguages {
     static func entries(from form: (String) -> String) -> [Language: (String, String)] {
         var result: [Language: (String, String)] = [:]
         for language in languages {
-            result[language] = (form("description_\(language.rawValue)").trimmingCharacters(in: .whitespacesAndNewlines),
-                                form("spelling_\(language.rawValue)").trimmingCharacters(in: .whitespacesAndNewlines))
+            let code = language.rawValue
+            result[language] = (form("description_\(code)").trimmingCharacters(in: .whitespacesAndNewlines),
+                                form("spelling_\(code)").trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return result
     }
@@ -113,7 +114,8 @@ enum PersonLanguages {
             guard !description.isEmpty || !spelling.isEmpty else { continue }
             let id = RandomID.make("personlang")
             try await tx.sql.insert(into: "case_person_languages")
-                .columns("id", "person_id", "case_id", "language", "description_sealed", "spelling_sealed", "changed_at")
+                .columns("id", "person_id", "case_id", "language", "description_sealed", "spelling_sealed",
+                         "changed_at")
                 .values(id, personID, caseID, language.rawValue,
                         cipher.seal(description, in: .personLanguageDescription, row: id),
                         cipher.seal(spelling, in: .personLanguageSpelling, row: id), now.seconds)

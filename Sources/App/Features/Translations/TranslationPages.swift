@@ -74,8 +74,8 @@ enum TranslationPages {
             }
             let role = o.followUpOf != nil ? "Follow-up" : "Original"
             let kind = InterventionKind(rawValue: o.kind)?.englishLabel ?? o.kind
-            return "<tr id=\"languages-\(o.id)\"><th scope=\"row\">\(role): \(kind)\(o.reference.map { " (\($0))" } ?? "")"
-                + "</th>\(cells.joined())</tr>"
+            let code = o.reference.map { " (\($0))" } ?? ""
+            return "<tr id=\"languages-\(o.id)\"><th scope=\"row\">\(role): \(kind)\(code)</th>\(cells.joined())</tr>"
         }
         let heads: [HTML] = Language.allCases.map { "<th scope=\"col\">\($0.rawValue.uppercased())</th>" }
         return """
