@@ -106,7 +106,8 @@ import Vapor
             let frenchPath = try await Self.publicPath(team.approver, translation)
             let frenchPage = try await app.get(frenchPath)
             #expect(frenchPage.body.contains("<h1><bdi>Mexique : menaces contre \(Self.french)</bdi></h1>"))
-            let article = frenchPage.body.components(separatedBy: "<div class=\"body\">").last ?? ""
+            let article = frenchPage.body.components(separatedBy: "<div class=\"body\">").last?
+                .components(separatedBy: "</div>").first ?? ""
             #expect(article.contains(Self.french) && !article.contains(Self.english), "no English inside the French")
             #expect(!frenchPage.body.contains("Juana") && !frenchPage.body.contains("López"))
             #expect(try await team.approver.get(translation).body
