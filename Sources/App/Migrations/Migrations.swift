@@ -34,5 +34,6 @@ enum Migrations {
         CreateLegacyPaths(),            // 029
         CreateAccessTokens(),           // 030
         AddAccountLanguage(),           // 032
+        CreatePersonLanguages(),        // 033
     ] }
 }

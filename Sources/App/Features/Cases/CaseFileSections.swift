@@ -23,7 +23,8 @@ enum CaseFileSections {
         <p class="field"><label><input type="checkbox" name="consents" value="yes"> Agrees to be named in public</label></p>
         \(FormView.field("description", label: "Public description when not named", value: "", error: e["description"]))
         \(FormView.field("contact", label: "Contact (confidential)", value: "", error: nil))
-        <p class="actions"><button type="submit">Add</button></p></form></details></section>
+        <p class="actions"><button type="submit">Add</button></p></form></details>
+        \(TranslationPages.people(c, errors: e, csrf: csrf))</section>
         """
     }
 
@@ -122,6 +123,7 @@ enum CaseFileSections {
         return """
         <section aria-labelledby="interventions"><h2 id="interventions">Interventions</h2>
         <table class="office" id="intervention-table"><thead><tr><th>Intervention</th><th>Language</th><th>Status</th><th>Reference</th><th>Drafted by</th><th></th></tr></thead><tbody>\(rows.joined())</tbody></table>
+        \(TranslationPages.languages(c))
         <p>\(drafts.joined(separator: " "))</p></section>
         """
     }

@@ -30,6 +30,7 @@ enum OfficeRoute: Hashable {
     case caseStatus(id: String)
     case casePeople(id: String)
     case casePerson(id: String, person: String)
+    case casePersonLanguages(id: String, person: String)
     case caseActs(id: String)
     case caseSources(id: String)
     case caseMessages(id: String)
@@ -93,6 +94,7 @@ enum OfficeRoute: Hashable {
         case .caseStatus: ["office", "cases", ":id", "status"]
         case .casePeople: ["office", "cases", ":id", "people"]
         case .casePerson: ["office", "cases", ":id", "people", ":person"]
+        case .casePersonLanguages: ["office", "cases", ":id", "people", ":person", "languages"]
         case .caseActs: ["office", "cases", ":id", "acts"]
         case .caseSources: ["office", "cases", ":id", "sources"]
         case .caseMessages: ["office", "cases", ":id", "messages"]
@@ -141,6 +143,7 @@ enum OfficeRoute: Hashable {
              .mission(let value), .missionCases(let value), .assistanceRequest(let value),
              .assistanceApprove(let value), .assistanceReject(let value), .assistancePayments(let value), .assistanceBeneficiaryReport(let value):
             values = [value]
+        case .casePersonLanguages(let id, let file): values = [id, file]
         case .caseAttachment(let id, let file), .casePerson(let id, let file), .bulletin(let id, let file), .annualReportFile(let id, let file):
             values = [id, file]
         case .annualReport(let year): values = [year]
