@@ -33,5 +33,6 @@ enum Migrations {
         CreatePublicFormLimits(),       // 028
         CreateLegacyPaths(),            // 029
         CreateAccessTokens(),           // 030
+        CreateReferenceCodes(),         // 031
     ] }
 }
