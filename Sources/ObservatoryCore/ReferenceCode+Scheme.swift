@@ -16,10 +16,6 @@ extension ReferenceCode {
         guard code.alpha3 == "INT" || !known.isEmpty else {
             return "\"\(text)\": \(code.alpha3) is not the ISO 3166-1 alpha-3 code of a country (nor INT)"
         }
-        let listed = countries.compactMap { directory.country(code: $0)?.alpha3 }
-        if code.alpha3 != "INT", !listed.isEmpty, !listed.contains(code.alpha3) {
-            return "\"\(text)\": \(code.alpha3) is not among the publication's countries (\(listed.joined(separator: ", ")))"
-        }
         // The issue is the latest month with these two digits of year at or before the publication.
         var year = published.year - published.year % 100 + code.year
         if year > published.year { year -= 100 }

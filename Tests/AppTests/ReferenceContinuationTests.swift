@@ -15,11 +15,13 @@ import Vapor
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let generator = root.deletingLastPathComponent().appendingPathComponent("shared/corpus/gen.py").path
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("codes-\(UUID().uuidString).jsonl").path
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("codes-\(UUID().uuidString).jsonl").path
         FileManager.default.createFile(atPath: path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [generator, "--count", "900", "--seed", String(seed), "--from-year", "2025", "--to-year", "2026"]
+        process.arguments = [generator, "--count", "900", "--seed", String(seed), "--from-year", "2025", "--to-year",
+            "2026"]
         process.standardOutput = FileHandle(forWritingAtPath: path)
         try process.run()
         process.waitUntilExit()
@@ -36,13 +38,15 @@ import Vapor
 
     static func importLines(_ lines: [String], in app: Application) async throws
         -> (ArchiveImporter.Summary, [ArchiveProblem]) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("clash-\(UUID().uuidString).jsonl").path
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("clash-\(UUID().uuidString).jsonl").path
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         return try await importFile(path, in: app)
     }
 
-    static func importFile(_ path: String, in app: Application) async throws -> (ArchiveImporter.Summary, [ArchiveProblem]) {
+    static func importFile(_ path: String, in app: Application) async throws -> (ArchiveImporter.Summary,
+        [ArchiveProblem]) {
         let problems = NIOLockedValueBox<[ArchiveProblem]>([])
         var importer = ArchiveImporter(db: app.db)
         importer.report = { p in problems.withLockedValue { $0.append(p) } }
@@ -59,10 +63,12 @@ import Vapor
         return String(decoding: try! JSONSerialization.data(withJSONObject: record), as: UTF8.self)
     }
 
-    static func approve(_ n: Int, countries: [String], from start: Int, in app: Application) async throws -> [ReferenceCode] {
+    static func approve(_ n: Int, countries: [String], from start: Int,
+        in app: Application) async throws -> [ReferenceCode] {
         var drafts: [(Intervention, CaseFile)] = []
         for i in 0..<n {
-            drafts.append(try await ReferenceCodeTests.draft(start + i, country: countries[i % countries.count], in: app))
+            drafts.append(try await ReferenceCodeTests.draft(start + i, country: countries[i % countries.count],
+                in: app))
         }
         let codes = try await withThrowingTaskGroup(of: String.self) { group in
             for (intervention, file) in drafts {
@@ -79,8 +85,8 @@ import Vapor
     static func holders(serial: Int, year: Int, on db: any Database) async throws -> Int {
         struct Count: Decodable { let n: Int }
         return try await db.sql.raw("""
-            SELECT COUNT(*) AS n FROM reference_codes WHERE year = \(bind: year) AND observatory_serial = \(bind: serial)
-            AND follow_up = 0
+            SELECT COUNT(*) AS n FROM reference_codes WHERE year = \(bind: year)
+            AND observatory_serial = \(bind: serial) AND follow_up = 0
             """).first(decoding: Count.self)?.n ?? -1
     }
 
@@ -91,7 +97,8 @@ import Vapor
         try await withApp(engine) { app in
             // setup: the imported archive holds codes for 2026 (the year of the approvals, see testToday)
             let (summary, problems) = try await Self.importFile(archive, in: app)
-            #expect(summary.rejected == 0 && problems.isEmpty, "the generator's codes follow the scheme: \(problems.prefix(3))")
+            #expect(summary.rejected == 0 && problems.isEmpty,
+                "the generator's codes follow the scheme: \(problems.prefix(3))")
             let imported = try Self.codes(in: archive).filter { $0.year == 26 && $0.followUp == nil }
             let highest = try #require(imported.map(\.observatorySerial).max())
             #expect(highest > 10, "an archive of 2026 with codes")
@@ -139,7 +146,8 @@ import Vapor
             let next = try await Self.approve(1, countries: ["MX"], from: 100, in: app)
             #expect(next.map(\.description) == ["MEX 901 / 1126 / OBS 901"])
             let (again, none) = try await Self.importFile(archive, in: app)
-            #expect(again.rejected == 0 && none.isEmpty && again.updated == summary.stored, "\(again) \(none.prefix(2))")
+            #expect(again.rejected == 0 && none.isEmpty && again.updated == summary.stored,
+                "\(again) \(none.prefix(2))")
         }
     }
 

@@ -30,7 +30,8 @@ struct CreateReferenceCodes: AsyncMigration {
         struct Held: Decodable { let id: String; let reference: String; let translationOf: String? }
         let sql = database.sql
         let interventions = try await sql.raw(
-            "SELECT id, reference, translation_of FROM interventions WHERE reference IS NOT NULL ORDER BY approved_at, id")
+            "SELECT id, reference, translation_of FROM interventions WHERE reference IS NOT NULL "
+                + "ORDER BY approved_at, id")
             .all(decoding: Held.self, keyDecodingStrategy: .convertFromSnakeCase)
         for row in interventions {
             guard let code = ReferenceCode(row.reference) else { continue }

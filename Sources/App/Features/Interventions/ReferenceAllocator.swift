@@ -5,7 +5,8 @@ import SQLKit
 
 /// Hands out reference codes: `MEX 001 / 1126 / OBS 077` for an original (the country's and the Observatory's
 /// serials in the year, after the highest in use, imported or allocated), the original's code with `.N` for its
-/// N-th follow-up. Each code is registered in `reference_codes` (see `ReferenceRegistry`). Counters are rows incremented
+/// N-th follow-up. Each code is registered in `reference_codes` (see `ReferenceRegistry`). Counters are rows
+/// incremented
 /// inside the approval's transaction, so a code is never repeated and never skipped: a failed approval rolls
 /// its increment back, and concurrent approvals wait for each other (row locks on PostgreSQL, and one writer
 /// at a time in this process for SQLite).
@@ -40,7 +41,8 @@ enum ReferenceAllocator {
             let code = ReferenceCode(alpha3: alpha3, countrySerial: country, month: date.month, year: date.year,
                                      observatorySerial: observatory)
             // Taken only when an import registered it in the meantime: the next turn starts after it.
-            if try await ReferenceRegistry.claim(code, owner: owner, source: "allocated", on: sql) == nil { return code }
+            if try await ReferenceRegistry.claim(code, owner: owner, source: "allocated",
+                on: sql) == nil { return code }
         }
         throw Failure(description: "No free reference code was found for \(alpha3) in \(date.year).")
     }
@@ -54,7 +56,8 @@ enum ReferenceAllocator {
                                                     observatorySerial: original.observatorySerial, on: sql)
             }
             let code = original.original.followUp(n)
-            if try await ReferenceRegistry.claim(code, owner: owner, source: "allocated", on: sql) == nil { return code }
+            if try await ReferenceRegistry.claim(code, owner: owner, source: "allocated",
+                on: sql) == nil { return code }
         }
         throw Failure(description: "No free follow-up code was found for \(original.original).")
     }

@@ -11,7 +11,8 @@ enum ReferenceRegistry {
     /// The rows holding either of `code`'s serials (the Observatory's in the year, the country's in the year).
     static func holders(of code: ReferenceCode, on sql: any SQLDatabase) async throws -> [Holder] {
         try await sql.raw("""
-            SELECT code, owner FROM reference_codes WHERE follow_up = \(bind: code.followUp ?? 0) AND year = \(bind: code.year)
+            SELECT code, owner FROM reference_codes
+            WHERE follow_up = \(bind: code.followUp ?? 0) AND year = \(bind: code.year)
             AND (observatory_serial = \(bind: code.observatorySerial)
                  OR (alpha3 = \(bind: code.alpha3) AND country_serial = \(bind: code.countrySerial)))
             """).all(decoding: Holder.self)
@@ -26,7 +27,8 @@ enum ReferenceRegistry {
         struct Inserted: Decodable { let id: String }
         // Nothing returned: another transaction registered one of the serials in the meantime.
         let inserted = try await sql.raw("""
-            INSERT INTO reference_codes (id, created_at, code, year, observatory_serial, alpha3, country_serial, follow_up,
+            INSERT INTO reference_codes (id, created_at, code, year, observatory_serial, alpha3, country_serial,
+                follow_up,
               owner, source)
             VALUES (\(bind: UUID().uuidString), \(bind: now.seconds), \(bind: code.description), \(bind: code.year),
               \(bind: code.observatorySerial), \(bind: code.alpha3), \(bind: code.countrySerial),
@@ -40,7 +42,8 @@ enum ReferenceRegistry {
     /// Forgets the codes imported originals held, before their lines register them again (a code may change).
     static func release(importedOwners owners: [String], on sql: any SQLDatabase) async throws {
         guard !owners.isEmpty else { return }
-        try await sql.delete(from: "reference_codes").where("source", .equal, "import").where("owner", .in, owners).run()
+        try await sql.delete(from: "reference_codes").where("source", .equal, "import").where("owner", .in,
+            owners).run()
     }
 
     /// The highest value of `column` among codes matching the conditions (0 when none).

@@ -12,7 +12,8 @@ extension PublicationStore {
     /// the code is never held twice and the publication already holding it is untouched. A translation shares its
     /// original's code. A re-imported original may change its code; refused, it keeps the one it had.
     static func registerCodes(_ batch: [ArchivePublication], now: Date,
-                              on sql: any SQLDatabase) async throws -> (kept: [ArchivePublication], refused: [Refused]) {
+                              on sql: any SQLDatabase) async throws -> (kept: [ArchivePublication],
+                                  refused: [Refused]) {
         struct Row: Decodable { let owner: String; let code: String }
         let roots = batch.filter { $0.translationOf == nil }.map { "publication:\($0.id)" }
         var held: [String: [String]] = [:]
@@ -29,10 +30,12 @@ extension PublicationStore {
             if !before.isEmpty { try await ReferenceRegistry.release(importedOwners: [owner], on: sql) }
             guard let text = p.reference else { kept.append(p); continue }
             guard let code = ReferenceCode(text) else {
-                refused.append(Refused(id: p.id, reason: "\"\(text)\" is not a reference code like MEX 001 / 0916 / OBS 077"))
+                refused.append(Refused(id: p.id,
+                    reason: "\"\(text)\" is not a reference code like MEX 001 / 0916 / OBS 077"))
                 continue
             }
-            guard let holder = try await ReferenceRegistry.claim(code, owner: owner, source: "import", now: now, on: sql)
+            guard let holder = try await ReferenceRegistry.claim(code, owner: owner, source: "import", now: now,
+                on: sql)
             else { kept.append(p); continue }
             refused.append(Refused(id: p.id, reason: "\"\(text)\" clashes with \(ReferenceRegistry.describe(holder)), "
                 + "which keeps it: not imported (a code is never held by two appeals)"))
