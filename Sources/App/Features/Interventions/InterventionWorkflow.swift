@@ -94,9 +94,11 @@ enum InterventionWorkflow {
             var code = i.reference ?? inheritedCode
             if code == nil {
                 if let (originalID, originalCode) = followed {
-                    code = try await ReferenceAllocator.followUp(of: originalID, original: originalCode, on: tx.sql).description
+                    code = try await ReferenceAllocator.followUp(of: originalID, original: originalCode,
+                                                                owner: "intervention:\(i.id)", on: tx.sql).description
                 } else {
-                    code = try await ReferenceAllocator.original(countryCode: file.country, date: today, on: tx.sql).description
+                    code = try await ReferenceAllocator.original(countryCode: file.country, date: today,
+                                                                 owner: "intervention:\(i.id)", on: tx.sql).description
                 }
             }
             try await tx.sql.update("interventions").set("reference", to: code).where("id", .equal, i.id).run()

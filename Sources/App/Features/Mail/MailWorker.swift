@@ -42,7 +42,8 @@ struct MailWorker: Sendable {
             }
             ready.append((row, message))
         }
-        let results = await mailer.send(ready.map(\.1))
+        // The last gate before the mail server: no relative link leaves, whoever wrote the message.
+        let results = await mailer.send(ready.map { AbsoluteLinks.message($0.1, base: composer.baseURL) })
         for ((row, _), result) in zip(ready, results) {
             switch result {
             case .sent:
