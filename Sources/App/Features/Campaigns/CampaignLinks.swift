@@ -179,12 +179,12 @@ extension CampaignLinks {
                                  id: "publication-choices", query: query, more: more))
             <p class="actions"><button type="submit">Save the links</button></p></form>
             """
-        let cases = c.caseList.count
+        let cases = Translations.$current.withValue(.of(.en)) { t("count.cases", count: c.caseList.count) }
         return """
         <section aria-labelledby="links"><h2 id="links">What the campaign gathers</h2>
         \(saved(req))
         \(form)
-        <p class="meta" id="campaign-cases">\(cases == 1 ? "1 case" : "\(cases) cases") linked: case officers
+        <p class="meta" id="campaign-cases">\(cases) linked: case officers
          choose them from the case file (Campaigns of the case); only their published interventions appear.</p>
         </section>
         """

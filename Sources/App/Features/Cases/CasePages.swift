@@ -42,10 +42,10 @@ enum CasePages {
         <ul class="counts" id="status-counts">\(counts.joined())</ul>
         <p><a href="\(OfficeRoute.cases(status: "").path)">\(t("cases.all"))</a></p></section>
         <section aria-labelledby="waiting"><h2 id="waiting">\
-        \(t("cases.waiting", ["n": words.number(Int(CaseDashboard.verificationWaitDays))]))</h2>
+        \(t("cases.waiting", ["days": t("count.days", count: Int(CaseDashboard.verificationWaitDays))]))</h2>
         \(waiting.isEmpty ? none : "<ul id=\"waiting-verifications\">\(waiting.joined())</ul>")</section>
         <section aria-labelledby="quiet"><h2 id="quiet">\
-        \(t("cases.quiet", ["n": words.number(Int(CaseDashboard.quietDays))]))</h2>
+        \(t("cases.quiet", ["days": t("count.days", count: Int(CaseDashboard.quietDays))]))</h2>
         \(quiet.isEmpty ? none : "<ul id=\"quiet-cases\">\(quiet.joined())</ul>")</section>
         <div lang="en" dir="ltr">\(BulkTriage.section(d.bulk, day: day))</div>
         <section aria-labelledby="field"><h2 id="field">\(t("cases.field"))</h2><ul id="field-work">

@@ -78,9 +78,7 @@ enum PartnerMail {
         var lines = [kind == request ? t("partner.mail.request.text") : t("partner.mail.reminder.text"), "", link]
         if let until { lines += ["", t("partner.mail.until", ["date": words.day(seconds: until)])] }
         lines += ["", t("partner.mail.safety"), "", "--", t("site.full-name")]
-        let host = URL(string: composer.baseURL)?.host ?? "observatory.localhost"
-        return MailMessage(from: composer.from, fromName: composer.fromName, to: email, subject: subject,
-                           text: lines.joined(separator: "\n"), html: nil, unsubscribeURL: nil,
-                           messageID: "\(UUID().uuidString)@\(host)", date: now, language: language.rawValue)
+        return composer.message(to: email, language: language, subject: subject, text: lines.joined(separator: "\n"),
+                                html: nil, unsubscribeURL: nil, now: now)
     }
 }

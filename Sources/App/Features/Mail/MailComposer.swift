@@ -75,11 +75,18 @@ struct MailComposer: Sendable {
     func envelope(to s: Subscriber, language: Language, subject: String, text: String, html: String?, now: Date) -> MailMessage {
         let footer = ["", "--", t("mail.footer"), "\(t("mail.preferences")) \(baseURL)/subscription/\(s.token)",
                       "\(t("mail.unsubscribe")) \(baseURL)/unsubscribe/\(s.token)"].joined(separator: "\n")
+        return message(to: s.email.reveal(), language: language, subject: subject, text: text + "\n" + footer,
+                       html: html, unsubscribeURL: "\(baseURL)/unsubscribe/\(s.token)", now: now)
+    }
+
+    /// A message to one person (a subscriber, a partner): every link of both parts absolute, whatever the Markdown
+    /// of a body or an introduction holds. The one place a message is made.
+    func message(to email: String, language: Language, subject: String, text: String, html: String?,
+                 unsubscribeURL: String?, now: Date) -> MailMessage {
         let host = URL(string: baseURL)?.host ?? "observatory.localhost"
-        // Every link of both parts absolute, whatever the Markdown of a body or an introduction holds.
-        return AbsoluteLinks.message(MailMessage(from: from, fromName: fromName, to: s.email.reveal(), subject: subject,
-            text: text + "\n" + footer, html: html,
-                           unsubscribeURL: "\(baseURL)/unsubscribe/\(s.token)", messageID: "\(UUID().uuidString)@\(host)",
-                           date: now, language: language.rawValue), base: baseURL)
+        return AbsoluteLinks.message(MailMessage(from: from, fromName: fromName, to: email, subject: subject,
+                                                 text: text, html: html, unsubscribeURL: unsubscribeURL,
+                                                 messageID: "\(UUID().uuidString)@\(host)", date: now,
+                                                 language: language.rawValue), base: baseURL)
     }
 }
