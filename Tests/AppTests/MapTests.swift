@@ -58,7 +58,8 @@ import Vapor
             #expect(outlines.headers.first(name: .cacheControl)?.contains("immutable") == true)
             let ids = Set(outlines.body.matches(of: /<path id="([A-Z]{2})" d="[^"]+"\/>/).map { String($0.1) })
             #expect(ids.count == WorldMap.shared.outlines.count && ids.count > 150)
-            for path in ["/map", "/map?type=urgent-intervention&year=2023", "/ar/map?year=2024&type=urgent-intervention",
+            for path in ["/map", "/map?type=urgent-intervention&year=2023",
+                         "/ar/map?year=2024&type=urgent-intervention",
                          "/fr/map?programme=violence-against-women", "/es/map?year=2021"] {
                 let page = try await app.get(path)
                 #expect(page.status == .ok, "\(path)")
