@@ -70,7 +70,12 @@ import Vapor
             drafts.append(try await ReferenceCodeTests.draft(start + i, country: countries[i % countries.count],
                 in: app))
         }
-        let codes = try await withThrowingTaskGroup(of: String.self) { group in
+        return try await approveAtOnce(drafts, in: app).compactMap(ReferenceCode.init)
+    }
+
+    /// Approves every draft at once, by another officer; the codes they received.
+    static func approveAtOnce(_ drafts: [(Intervention, CaseFile)], in app: Application) async throws -> [String] {
+        try await withThrowingTaskGroup(of: String.self) { group in
             for (intervention, file) in drafts {
                 group.addTask {
                     try await InterventionWorkflow.approve(intervention, file: file, by: "approver@example.org",
@@ -79,7 +84,6 @@ import Vapor
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        return codes.compactMap(ReferenceCode.init)
     }
 
     static func holders(serial: Int, year: Int, on db: any Database) async throws -> Int {
@@ -160,15 +164,7 @@ import Vapor
             for n in 0..<24 { drafts.append(try await ReferenceCodeTests.draft(n, country: "MX", in: app)) }
             let lines = (1...24).map { Self.line("race-\($0)", String(format: "MEX %03d / 1126 / OBS %03d", $0, $0)) }
             async let imported = Self.importLines(lines, in: app)
-            let codes = try await withThrowingTaskGroup(of: String.self) { group in
-                for (intervention, file) in drafts {
-                    group.addTask {
-                        try await InterventionWorkflow.approve(intervention, file: file, by: "approver@example.org",
-                                                               now: testClock.now(), on: app.db).get()
-                    }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
+            let codes = try await Self.approveAtOnce(drafts, in: app)
             let (summary, problems) = try await imported
             let allocated = codes.compactMap(ReferenceCode.init)
             #expect(allocated.count == 24 && Set(allocated.map(\.observatorySerial)).count == 24)
