@@ -103,17 +103,15 @@ func prepareStorage(_ app: Application, loadDemo: Bool) async throws {
 /// Publishes scheduled publications when their time comes: every instance checks every 15 seconds
 /// (publishing is idempotent, so several instances may check at once).
 func startScheduler(_ app: Application) {
-    app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(1), delay: .seconds(15)) { _ in
-        app.eventLoopGroup.next().makeFutureWithTask {
-            do {
-                let published = try await EditorialStore.publishDue(now: app.site.clock.now(), on: app.db)
-                if !published.isEmpty {
-                    app.site.contentWatcher.invalidate()
-                    app.logger.notice("Published \(published.count) scheduled publication(s).")
-                }
-            } catch {
-                app.logger.error("Scheduled publishing failed: \(String(describing: error))")
+    BackgroundJob.start(app, name: "scheduled publishing", initialDelay: .seconds(1), every: .seconds(15)) { _ in
+        do {
+            let published = try await EditorialStore.publishDue(now: app.site.clock.now(), on: app.db)
+            if !published.isEmpty {
+                app.site.contentWatcher.invalidate()
+                app.logger.notice("Published \(published.count) scheduled publication(s).")
             }
+        } catch {
+            app.logger.error("Scheduled publishing failed: \(String(describing: error))")
         }
     }
 }
@@ -138,13 +136,12 @@ func startMailWorker(_ app: Application) {
     }
     let worker = MailWorker(instance: RandomID.make("instance"), mailer: mailer, composer: app.site.composer,
                             publicationDelay: Int64(app.site.config.mailDelayMinutes) * 60)
-    app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(2), delay: .seconds(5)) { _ in
-        app.eventLoopGroup.next().makeFutureWithTask {
-            do {
-                while try await worker.runOnce(now: app.site.clock.now(), on: app.db) > 0 {}
-            } catch {
-                app.logger.error("Mail delivery failed: \(String(describing: error))")
-            }
+    BackgroundJob.start(app, name: "mail delivery", initialDelay: .seconds(2), every: .seconds(5)) { job in
+        do {
+            // A stop waits for the message being sent, not for the whole outbox.
+            while !job.isStopped, try await worker.runOnce(now: app.site.clock.now(), on: app.db) > 0 {}
+        } catch {
+            app.logger.error("Mail delivery failed: \(String(describing: error))")
         }
     }
 }
