@@ -142,16 +142,3 @@ struct TimelineEvent: Sendable {
     var actor: String
     var summary: String
 }
-
-/// New random ids: a prefix and 12 letters and digits.
-enum RandomID {
-    static func make(_ prefix: String) -> String {
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
-        var generator = SystemRandomNumberGenerator()
-        return prefix + "-" + String((0..<12).map { _ in alphabet.randomElement(using: &generator)! })
-    }
-}
-
-extension Date {
-    var seconds: Int64 { Int64(timeIntervalSince1970) }
-}
