@@ -17,7 +17,8 @@ struct MailComposer: Sendable {
         switch kind {
         case "confirm", "manage":
             return Translations.$current.withValue(.of(language)) {
-                let link = kind == "confirm" ? baseURL + "/subscribe/confirm/" + s.token : baseURL + "/subscription/" + s.token
+                let link = baseURL + (kind == "confirm" ? SiteRoute.subscriptionConfirm(token: s.token)
+                                                          : SiteRoute.subscriptionPreferences(token: s.token)).path
                 let lines = kind == "confirm" ? [t("mail.confirm.text"), link, "", t("mail.confirm.ignore")] : [t("mail.manage.text"), link]
                 return envelope(to: s, language: language, subject: t("mail.\(kind).subject"), text: lines.joined(separator: "\n"), html: nil, now: now)
             }
@@ -65,18 +66,22 @@ struct MailComposer: Sendable {
     }
 
     func footerHTML(_ s: Subscriber) -> HTML {
-        """
-        <hr><p><small>\(t("mail.footer")) <a href="\(baseURL)/subscription/\(s.token)">\(t("mail.preferences"))</a> · \
-        <a href="\(baseURL)/unsubscribe/\(s.token)">\(t("mail.unsubscribe"))</a></small></p>
+        let preferences = baseURL + SiteRoute.subscriptionPreferences(token: s.token).path
+        let unsubscribe = baseURL + SiteRoute.unsubscribe(token: s.token).path
+        return """
+        <hr><p><small>\(t("mail.footer")) <a href="\(preferences)">\(t("mail.preferences"))</a> · \
+        <a href="\(unsubscribe)">\(t("mail.unsubscribe"))</a></small></p>
         """
     }
 
     /// Adds the footer (text part), the unsubscribe headers and the envelope.
     func envelope(to s: Subscriber, language: Language, subject: String, text: String, html: String?, now: Date) -> MailMessage {
-        let footer = ["", "--", t("mail.footer"), "\(t("mail.preferences")) \(baseURL)/subscription/\(s.token)",
-                      "\(t("mail.unsubscribe")) \(baseURL)/unsubscribe/\(s.token)"].joined(separator: "\n")
+        let preferences = baseURL + SiteRoute.subscriptionPreferences(token: s.token).path
+        let footer = ["", "--", t("mail.footer"), "\(t("mail.preferences")) \(preferences)",
+                      "\(t("mail.unsubscribe")) \(baseURL)\(SiteRoute.unsubscribe(token: s.token).path)"]
+            .joined(separator: "\n")
         return message(to: s.email.reveal(), language: language, subject: subject, text: text + "\n" + footer,
-                       html: html, unsubscribeURL: "\(baseURL)/unsubscribe/\(s.token)", now: now)
+                       html: html, unsubscribeURL: "\(baseURL)\(SiteRoute.unsubscribe(token: s.token).path)", now: now)
     }
 
     /// A message to one person (a subscriber, a partner): every link of both parts absolute, whatever the Markdown

@@ -24,6 +24,11 @@ enum SiteRoute: Hashable {
     case receiptAdd
     /// The e-mail subscription form.
     case subscribe
+    /// The links of every message to a subscriber, one address in every language (the token names the subscriber,
+    /// whose languages the page follows): confirming, changing preferences, unsubscribing.
+    case subscriptionConfirm(token: String)
+    case subscriptionPreferences(token: String)
+    case unsubscribe(token: String)
 
     enum FeedFormat: String, Hashable, CaseIterable {
         case rss, atom
@@ -49,11 +54,18 @@ enum SiteRoute: Hashable {
         static let receipt = ["report", "receipt"]
         static let receiptAdd = ["report", "receipt", "add"]
         static let subscribe = ["subscribe"]
+        static let subscriptionConfirm = ["subscribe", "confirm", ":token"]
+        static let subscriptionPreferences = ["subscription", ":token"]
+        static let unsubscribe = ["unsubscribe", ":token"]
     }
 
     /// The address in the current page's language (see `Translations.current`); the stylesheet has one address.
     var path: String {
-        if self == .stylesheet || self == .mapOutlines { return unprefixedPath }
+        switch self {
+        case .stylesheet, .mapOutlines, .subscriptionConfirm, .subscriptionPreferences, .unsubscribe:
+            return unprefixedPath
+        default: break
+        }
         return Translations.current.language.pathPrefix + unprefixedPath
     }
 
@@ -90,6 +102,9 @@ enum SiteRoute: Hashable {
         case .receipt: return "/report/receipt"
         case .receiptAdd: return "/report/receipt/add"
         case .subscribe: return "/subscribe"
+        case .subscriptionConfirm(let token): return "/subscribe/confirm/" + Self.escapeSegment(token)
+        case .subscriptionPreferences(let token): return "/subscription/" + Self.escapeSegment(token)
+        case .unsubscribe(let token): return "/unsubscribe/" + Self.escapeSegment(token)
         }
     }
 

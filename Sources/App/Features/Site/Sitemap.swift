@@ -95,7 +95,9 @@ enum Sitemap {
     /// from a mail, in every language.
     static func disallowed(declared: [DeclaredRoute]) -> [String] {
         let officePaths = Set(declared.compactMap { $0.path.first }).sorted().map { "/" + $0 }
-        let unprefixed = ["/subscribe/confirm/", "/subscription/", "/unsubscribe/", "/language/"]
+        let tokenLinks: [SiteRoute] = [.subscriptionConfirm(token: ""), .subscriptionPreferences(token: ""),
+                                       .unsubscribe(token: "")]
+        let unprefixed = tokenLinks.map(\.path) + ["/language/"]
         let localized = ["/report/receipt", "/publications/*/take-action"]
         var rules = officePaths + unprefixed
         for language in Language.allCases { rules += localized.map { language.pathPrefix + $0 } }

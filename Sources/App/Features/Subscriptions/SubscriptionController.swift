@@ -13,22 +13,29 @@ struct SubscriptionController: RouteCollection {
             }
             routes.post(prefix + ["subscribe"]) { req in try await req.localized(language) { try await subscribe(req) } }
         }
-        routes.get("subscribe", "confirm", ":token") { req in try await withSubscriber(req) { s in
-            page(SubscriptionPages.button(t("sub.confirm-title"), action: "/subscribe/confirm/\(s.token)", label: t("sub.confirm-button"), csrf: nil), req)
+        let confirmPath = SiteRoute.Pattern.subscriptionConfirm.map(PathComponent.init(stringLiteral:))
+        let preferencesPath = SiteRoute.Pattern.subscriptionPreferences.map(PathComponent.init(stringLiteral:))
+        let unsubscribePath = SiteRoute.Pattern.unsubscribe.map(PathComponent.init(stringLiteral:))
+        routes.get(confirmPath) { req in try await withSubscriber(req) { s in
+            let action = SiteRoute.subscriptionConfirm(token: s.token).path
+            return page(SubscriptionPages.button(t("sub.confirm-title"), action: action, label: t("sub.confirm-button"),
+                                                 csrf: nil), req)
         } }
-        routes.post("subscribe", "confirm", ":token") { req in try await withSubscriber(req) { s in
+        routes.post(confirmPath) { req in try await withSubscriber(req) { s in
             if s.status != .active { try await SubscriberStore.setStatus(s.id, .active, now: req.site.clock.now(), on: req.db) }
             return page(SubscriptionPages.message(t("sub.confirm-title"), t("sub.confirmed")), req)
         } }
-        routes.get("subscription", ":token") { req in try await withSubscriber(req) { s in
+        routes.get(preferencesPath) { req in try await withSubscriber(req) { s in
             page(SubscriptionPages.form(SubscriptionForm(s.preferences), errors: [:], token: s.token, notice: nil, csrf: CSRF.token(for: req)), req)
         } }
-        routes.post("subscription", ":token") { req in try await withSubscriber(req) { s in try await preferences(req, s) } }
-        routes.get("unsubscribe", ":token") { req in try await withSubscriber(req) { s in
-            page(SubscriptionPages.button(t("sub.unsubscribe-title"), action: "/unsubscribe/\(s.token)", label: t("sub.unsubscribe-button"), csrf: nil), req)
+        routes.post(preferencesPath) { req in try await withSubscriber(req) { s in try await preferences(req, s) } }
+        routes.get(unsubscribePath) { req in try await withSubscriber(req) { s in
+            let action = SiteRoute.unsubscribe(token: s.token).path
+            return page(SubscriptionPages.button(t("sub.unsubscribe-title"), action: action,
+                                                 label: t("sub.unsubscribe-button"), csrf: nil), req)
         } }
         // One click from the mail client (`List-Unsubscribe=One-Click`) or the button: the token is the proof.
-        routes.post("unsubscribe", ":token") { req in try await withSubscriber(req) { s in
+        routes.post(unsubscribePath) { req in try await withSubscriber(req) { s in
             try await SubscriberStore.setStatus(s.id, .unsubscribed, now: req.site.clock.now(), on: req.db)
             return page(SubscriptionPages.message(t("sub.unsubscribe-title"), t("sub.unsubscribed")), req)
         } }

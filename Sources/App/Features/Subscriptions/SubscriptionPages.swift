@@ -18,7 +18,7 @@ enum SubscriptionPages {
         let scopes: [HTML] = [("all", t("sub.all")), ("selected", t("sub.selected")), ("none", t("sub.none"))].map { o in
             "<label><input type=\"radio\" name=\"scope\" value=\"\(o.0)\"\(HTML(trusted: f.scope == o.0 ? " checked" : ""))> \(o.1)</label>"
         }
-        let action = token.map { "/subscription/" + $0 } ?? SiteRoute.subscribe.path
+        let action = token.map { SiteRoute.subscriptionPreferences(token: $0).path } ?? SiteRoute.subscribe.path
         let title = token == nil ? t("sub.title") : t("sub.preferences")
         return Layout(title: title, facts: nil).render("""
         <h1>\(title)</h1>
@@ -35,8 +35,13 @@ enum SubscriptionPages {
         <p class="field"><label><input type="checkbox" name="bulletin" value="yes"\(HTML(trusted: f.bulletin ? " checked" : ""))> \(t("sub.bulletin"))</label></p>
         <p class="actions"><button type="submit">\(token == nil ? t("sub.send") : t("sub.save"))</button></p>
         </form>
-        \(token.map { "<form method=\"post\" action=\"/unsubscribe/\($0)\"><button type=\"submit\">\(t("sub.unsubscribe-button"))</button></form>" as HTML } ?? .empty)
+        \(token.map(unsubscribeButton) ?? .empty)
         """)
+    }
+
+    private static func unsubscribeButton(token: String) -> HTML {
+        let action = SiteRoute.unsubscribe(token: token).path
+        return "<form method=\"post\" action=\"\(action)\"><button type=\"submit\">\(t("sub.unsubscribe-button"))</button></form>"
     }
 
     static func message(_ title: String, _ text: String) -> HTML {
