@@ -1,0 +1,192 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+import Testing
+import Vapor
+@testable import App
+
+/// A fresh attack on the issue-21 work (review21), through the running app on both engines: each test tries to break
+/// one protective rule the way an adversary would, and stays as the rule's guard.
+@Suite struct Issue21AttackTests {
+    // MARK: - Reference codes
+
+    /// A crafted imported code with an enormous serial moved the year's next code to Int.max + 1: the next approval
+    /// trapped and took the server down. The scheme now keeps serials to three digits, and approvals go on.
+    @Test(arguments: Engine.all)
+    func aCraftedEnormousImportedSerialIsRefusedAndApprovalsGoOn(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            let max = String(Int.max)
+            // act: serials past three digits, in each place a serial stands
+            let (summary, problems) = try await ReferenceContinuationTests.importLines([
+                ReferenceContinuationTests.line("huge-obs", "MEX 001 / 1126 / OBS \(max)"),
+                ReferenceContinuationTests.line("huge-country", "MEX \(max) / 1126 / OBS 001"),
+                ReferenceContinuationTests.line("four-digits", "MEX 1000 / 1126 / OBS 1000"),
+                ReferenceContinuationTests.line("huge-follow-up", "MEX 002 / 1126 / OBS 002.\(max)",
+                                                translationOf: "ok"),
+                ReferenceContinuationTests.line("ok", "MEX 003 / 1126 / OBS 003"),
+            ], in: app)
+
+            // assert: each crafted line named by its line and field and stored nowhere; the good one stored
+            #expect(summary.read == 5 && summary.stored == 1 && summary.rejected == 4, "\(summary)")
+            #expect(problems.map(\.line).sorted() == [1, 2, 3, 4] && problems.allSatisfy { $0.field == "reference" }
+                && problems.allSatisfy { $0.reason.contains("three digits") }, "\(problems)")
+            struct Highest: Decodable { let m: Int? }
+            let highest = try await app.db.sql.raw("SELECT MAX(observatory_serial) AS m FROM reference_codes")
+                .first(decoding: Highest.self)?.m
+            #expect(highest == 3)
+
+            // Approvals at once continue after the highest good code, without a trap, a repeat or a gap.
+            let codes = try await ReferenceContinuationTests.approve(12, countries: ["MX", "CO"], from: 500, in: app)
+            #expect(codes.count == 12 && Set(codes.map(\.observatorySerial)) == Set(4...15), "\(codes)")
+        }
+    }
+
+    // MARK: - The redaction in another script
+
+    /// An Arabic original (or follow-up), not a translation, writing her name in Arabic letters went through: only
+    /// translations asked for the spelling. Every text in a script her name is not written in now asks for it.
+    @Test(arguments: Engine.all)
+    func anArabicOriginalOrFollowUpNamingHerInArabicLettersWaitsForTheSpelling(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup: Juana Pérez López, not agreeing to be named, in a verified case with a published original
+            let team = try await CaseTeam.make(app)
+            let (casePath, original, person) = try await TranslationWorkflowTests.published(app, team)
+            _ = try await TranslationWorkflowTests.describe(team.drafter, casePath, person,
+                                                            [("description_ar", TranslationWorkflowTests.arabic)])
+            let name = TranslationWorkflowTests.arabicName
+            let arabicOriginal = try await FourEyesTests.draft(team.drafter, casePath, title: "المكسيك: تهديدات",
+                body: "تلقت \(name) تهديدات بالقتل.", language: "ar")
+            let arabicFollowUp = try await FourEyesTests.draft(team.drafter, casePath, title: "المكسيك: متابعة",
+                body: "ما زالت \(name) في خطر.", language: "ar", followUpOf: FourEyesTests.id(original))
+
+            // act and assert: neither is approved while the redaction cannot know her name in Arabic letters
+            for path in [arabicOriginal, arabicFollowUp] {
+                let page = try await team.approver.get(path)
+                #expect(page.body.contains("id=\"translation-problems\""), "the draft says what it needs")
+                let refused = try await FourEyesTests.approve(path, by: team.approver)
+                #expect(refused.status == .unprocessableEntity)
+                let refusal = try #require(firstMatch("id=\"refusal\">([^<]+)<", in: refused.body))
+                #expect(refusal.contains("person 1 (Defender) of the case") && refusal.contains("spelt in Arabic"))
+                #expect(!refusal.contains("Juana") && !refusal.contains("خوانا"))
+            }
+            struct Row: Decodable { let status: String }
+            let drafted = FourEyesTests.id(arabicOriginal)
+            let row = try await app.db.sql.raw("SELECT status FROM interventions WHERE id = \(bind: drafted)")
+                .first(decoding: Row.self)
+            #expect(row?.status == "draft", "nothing approved, no code allocated")
+
+            // With the spelling recorded, the Arabic original is approved, published, and never names her.
+            _ = try await TranslationWorkflowTests.describe(team.drafter, casePath, person,
+                [("description_ar", TranslationWorkflowTests.arabic), ("spelling_ar", name)])
+            #expect(try await FourEyesTests.approve(arabicOriginal, by: team.approver).location != nil)
+            try await team.approver.post(arabicOriginal, [("action", "publish")])
+            let path = try await TranslationWorkflowTests.publicPath(team.approver, arabicOriginal)
+            let page = try await app.get(path)
+            #expect(page.status == .ok && page.body.contains(TranslationWorkflowTests.arabic)
+                && !page.body.contains("خوانا") && !page.body.contains("Juana"))
+        }
+    }
+
+    // MARK: - Absolute links in e-mails
+
+    /// The Host header (and every forwarding header) never decides a mailed link; the public address with a path
+    /// and trailing slashes gives links without `//`; an address with a query, a fragment or credentials is refused
+    /// by name at start-up, the credentials not repeated.
+    @Test(arguments: Engine.all)
+    func aMailedLinkIsMadeOnThePublicAddressWhateverTheRequestSays(_ engine: Engine) async throws {
+        let base = try PublicAddress.check("https://observatory.example/obs//").get()
+        #expect(base == "https://observatory.example/obs")
+        for bad in ["https://observatory.example/?utm=1", "https://observatory.example/#top", "https://",
+                    "https://user:secret@observatory.example", "javascript:alert(1)", "//observatory.example"] {
+            do {
+                _ = try AppConfig.fromEnvironment(["OBSERVATORY_PUBLIC_URL": bad, "OBSERVATORY_DEMO": "0"])
+                Issue.record("accepted \(bad)")
+            } catch let invalid as AppConfig.Invalid {
+                #expect(invalid.description.contains("OBSERVATORY_PUBLIC_URL:") && !invalid.description
+                    .contains("secret"), "\(invalid.description)")
+            }
+        }
+        let server = try TestSMTPServer()
+        defer { server.stop() }
+        try await withApp(engine, publicURL: base) { app in
+            // act: a subscription sent with a forged host in every header a proxy might read
+            let browser = TestBrowser(app)
+            try await browser.get("/subscribe")
+            let forged: HTTPHeaders = [("Host", "evil.example"), ("X-Forwarded-Host", "evil.example"),
+                                       ("Forwarded", "host=evil.example"), ("X-Forwarded-Proto", "http")]
+            let page = try await browser.post("/subscribe", [("email", "reader@example.org"), ("languages", "es"),
+                                                             ("scope", "all")], headers: forged)
+            #expect(page.status == .ok)
+            try await SubscriptionTests.drain(SubscriptionTests.worker(app, server), app)
+            let received = try await server.waitFor(1)
+            // assert
+            #expect(received.count == 1)
+            for message in received {
+                let links = MailLinksTests.links(in: message)
+                #expect(!links.isEmpty)
+                for link in links where !link.hasPrefix("mailto:") {
+                    #expect(link.hasPrefix(base + "/") && !link.dropFirst("https://".count).contains("//"), "\(link)")
+                }
+                #expect(!message.contains("evil.example"))
+            }
+        }
+    }
+
+    // MARK: - Partner e-mails
+
+    /// Reminders were chosen 100 at a time among requests due one, and a request to an organisation with no one to
+    /// mail never left that set: past 100 of them, no partner anywhere got a reminder again. Only requests someone
+    /// can receive are chosen now.
+    @Test(arguments: Engine.all)
+    func remindersReachPartnersHoweverManyRequestsWaitWhereNoOneReadsThem(_ engine: Engine) async throws {
+        let clock = MutableClock()
+        try await withApp(engine, clock: clock, publicURL: "https://observatory.example") { app in
+            // setup: 120 requests to an organisation without partner accounts, then one to a partner's
+            _ = try await CaseTeam.make(app)
+            _ = try await PublicationStore.upsert([ArchiveOrganisation(id: "org-3", name: "No account here")],
+                                                  on: app.db)
+            let cipher = app.site.cipher, actor = "drafter@example.org"
+            let caseID = try await CaseStore.open(NewCase(country: "MX", label: "Case of many requests"), by: actor,
+                                                  now: clock.now(), cipher: cipher, on: app.db)
+            func ask(_ organisation: String, _ shared: String) async throws -> String {
+                let file = try #require(try await CaseStore.find(caseID, cipher: cipher, on: app.db))
+                return try await VerificationStore.ask(case: file, organisationID: organisation, shared: shared,
+                                                       by: actor, now: clock.now(), cipher: cipher, on: app.db)
+            }
+            for n in 0..<120 { _ = try await ask("org-3", "Request \(n)") }
+            clock.advance(seconds: 60)
+            let waiting = try await ask("org-1", "Please confirm.")
+            let mailer = OfficeLanguageTests.CapturingMailer()
+            let worker = MailWorker(instance: "test", mailer: mailer, composer: app.site.composer)
+            while try await worker.runOnce(now: clock.now(), on: app.db) > 0 {}
+            #expect(mailer.sent.withLockedValue { $0.map(\.to) } == ["partner@example.org"])
+
+            // act: three days later, several rounds of the worker
+            clock.advance(seconds: 3 * 86_400 + 120)
+            for _ in 0..<3 { while try await worker.runOnce(now: clock.now(), on: app.db) > 0 {} }
+
+            // assert: the partner's one reminder, with the link to the request
+            let sent = mailer.sent.withLockedValue { $0 }
+            #expect(sent.count == 2 && sent.last?.to == "partner@example.org"
+                && sent.last?.text.contains("/partner/verifications/\(waiting)") == true, "\(sent.map(\.subject))")
+        }
+    }
+
+    // MARK: - Counted texts
+
+    /// A search typed as "{n}" was filled in turn with the count whenever the dictionary happened to give the query
+    /// first: the page then said "0 results for “0”". The reader's words are shown as typed, in every language.
+    @Test(arguments: Engine.all)
+    func aSearchForAPlaceholderIsShownAsTyped(_ engine: Engine) async throws {
+        try await withApp(engine, pageCache: false) { app in
+            for (prefix, quoted) in [("", "“{n}”"), ("/fr", "« {n} »"), ("/es", "«{n}»"), ("/ar", "«{n}»")] {
+                for _ in 0..<3 {
+                    let page = try await app.get("\(prefix)/search?q=%7Bn%7D")
+                    #expect(page.status == .ok && page.body.contains(quoted), "\(prefix)")
+                    #expect(!page.body.contains("{q}"), "no placeholder left unfilled")
+                }
+            }
+        }
+    }
+}
