@@ -233,4 +233,39 @@ import Vapor
             }
         }
     }
+
+    /// An import bringing codes of the current year while two dozen appeals are approved at once: whichever gets a
+    /// serial first keeps it, the other side moves on or is refused by line, and no code is ever held twice.
+    @Test(arguments: Engine.all)
+    func anImportRacingApprovalsNeverGivesOneCodeTwice(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup
+            var drafts: [(Intervention, CaseFile)] = []
+            for n in 0..<24 { drafts.append(try await ReferenceCodeTests.draft(700 + n, country: "MX", in: app)) }
+            let lines = (1...24).map { n in
+                ReferenceContinuationTests.line("race-\(n)", String(format: "MEX %03d / 1126 / OBS %03d", n, n))
+            }
+            // act
+            async let imported = ReferenceContinuationTests.importLines(lines, in: app)
+            async let approved = ReferenceContinuationTests.approveAtOnce(drafts, in: app)
+            let ((summary, problems), codes) = try await (imported, approved)
+
+            // assert: every approval got a code, every line was stored or refused by name, nothing held twice
+            #expect(codes.count == 24 && summary.read == 24 && summary.stored + summary.rejected == 24, "\(summary)")
+            #expect(problems.allSatisfy { $0.field == "reference" && $0.reason.contains("clashes") }, "\(problems)")
+            struct Row: Decodable { let reference: String }
+            let stored = try await app.db.sql.raw("""
+                SELECT reference FROM publications WHERE id LIKE 'race-%' AND reference IS NOT NULL
+                """).all(decoding: Row.self).map(\.reference)
+            #expect(stored.count == summary.stored)
+            let all = (stored + codes).compactMap(ReferenceCode.init)
+            #expect(all.count == 48 - summary.rejected)
+            #expect(Set(all.map(\.observatorySerial)).count == all.count, "\(all.map(\.description).sorted())")
+            #expect(Set(all.map(\.countrySerial)).count == all.count)
+            struct Held: Decodable { let n: Int }
+            let registered = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM reference_codes")
+                .first(decoding: Held.self)?.n
+            #expect(registered == all.count)
+        }
+    }
 }
