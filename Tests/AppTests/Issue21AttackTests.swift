@@ -268,4 +268,45 @@ import Vapor
             #expect(registered == all.count)
         }
     }
+
+    // MARK: - Choice lists
+
+    /// Hundreds of ids at once, each twice, with one forged id of another type (a case's, a campaign's, one
+    /// never offered) somewhere among them: refused by name and nothing linked; without it, each is linked once.
+    @Test(arguments: Engine.all)
+    func hundredsOfChosenIdsWithOneForgedAmongThemLinkNothing(_ engine: Engine) async throws {
+        let seed = UInt64.random(in: 1...UInt64.max)
+        print("hundredsOfChosenIdsWithOneForgedAmongThemLinkNothing seed \(seed)")
+        var rng = SeededGenerator(seed: seed)
+        try await withApp(engine) { app in
+            // setup
+            let caseID = try await CampaignLinkTests.canaryCase(app)
+            try await store((0..<200).map { publication("p-\($0)", title: "Statement \($0)") }, in: app)
+            let editor = try await EditorialTests.secondEditor(app, "editor@example.org")
+            try await editor.get("/office/campaigns")
+            for id in ["many", "other"] {
+                #expect(try await editor.postMultipart("/office/campaigns", [("id", id), ("title", "Campaign \(id)"),
+                                                                             ("text", "x")], files: []).status
+                    == .seeOther)
+            }
+            try await editor.get("/office/campaigns?edit=many")
+            let chosen = (0..<200).flatMap { ["p-\($0)", "p-\($0)"] }.shuffled(using: &rng)
+            // act and assert: each forged id, at a random place among the 400, refuses the whole change
+            for forged in [caseID, "other", "p-200", "p-1'--", String(repeating: "p", count: 5_000)] {
+                var ids = chosen
+                ids.insert(forged, at: Int.random(in: 0...ids.count, using: &rng))
+                let refused = try await editor.post("/office/campaigns/many/publications", ids.map { ("add", $0) })
+                #expect(refused.status == .unprocessableEntity && refused.body.contains("is not among the records"),
+                        "\(forged.prefix(20))")
+                #expect(!refused.body.contains("canary-"), "nothing of the case file")
+                #expect(try await CampaignLinkTests.links("many", app).publications.isEmpty)
+            }
+            let removed = try await editor.post("/office/campaigns/many/publications", [("remove", "p-3")])
+            #expect(removed.status == .unprocessableEntity)
+            let linked = try await editor.post("/office/campaigns/many/publications", chosen.map { ("add", $0) })
+            #expect(linked.status == .seeOther)
+            let list = try await CampaignLinkTests.links("many", app).publications.split(separator: ",")
+            #expect(list.count == 200 && Set(list) == Set((0..<200).map { "p-\($0)" }))
+        }
+    }
 }
