@@ -309,4 +309,45 @@ import Vapor
             #expect(list.count == 200 && Set(list) == Set((0..<200).map { "p-\($0)" }))
         }
     }
+
+    // MARK: - The remembered language at plain addresses
+
+    /// A reader whose cookie says Spanish, at plain addresses built to leave the site once redirected (encoded
+    /// slashes and backslashes, tabs, a second address in the query), with the page cache on: every answer is a
+    /// redirect to this site's Spanish address or a page, never to another host, and what an English reader gets
+    /// afterwards at the same address is English (seeded; the seed is printed).
+    @Test(arguments: Engine.all)
+    func aRememberedLanguageNeverRedirectsOffTheSiteNorPoisonsTheCache(_ engine: Engine) async throws {
+        let seed = UInt64.random(in: 1...UInt64.max)
+        print("aRememberedLanguageNeverRedirectsOffTheSiteNorPoisonsTheCache seed \(seed)")
+        var rng = SeededGenerator(seed: seed)
+        let starts = ["/publications", "/search", "/map", "/countries/mx", "/", "/publications/feed.rss"]
+        let tails = ["", "/%2F%2Fevil.example", "/%5Cevil.example", "/%09/evil.example", "/..%2F..%2Fevil",
+                     "?to=//evil.example", "?q=%0d%0aLocation:%20https://evil.example", "?next=%5C%5Cevil.example",
+                     "?type=statement&q=x%22%3E%3Cscript%3E"]
+        try await withApp(engine, pageCache: true) { app in
+            try await store([publication("st-1", title: "A statement")], in: app)
+            for _ in 0..<40 {
+                let path = starts[Int.random(in: 0..<starts.count, using: &rng)]
+                    + tails[Int.random(in: 0..<tails.count, using: &rng)]
+                let spanish = try await app.get(path, headers: ["Cookie": "observatory_language=es",
+                                                                "Accept-Language": "en"])
+                if let location = spanish.headers.first(name: .location) {
+                    // The Spanish address, or the home page when the address could read as another host's once
+                    // decoded (`/%5Cevil.example`); a typed CR/LF stays percent-encoded in the reader's query.
+                    #expect((location == "/" || location.hasPrefix("/es/") || location.hasPrefix("/es?"))
+                        && !location.contains("\\") && !location.contains("\r") && !location.contains("\n"),
+                        "\(path) → \(location)")
+                    #expect(spanish.headers.first(name: .vary)?.contains("Cookie") == true)
+                } else {
+                    #expect(spanish.status != .ok || LanguageChoiceTests.language(of: spanish.body) != "en",
+                            "\(path): English for a Spanish reader")
+                }
+                let english = try await app.get(path, headers: ["Accept-Language": "en"])
+                if english.status == .ok && english.headers.first(name: .contentType)?.hasPrefix("text/html") == true {
+                    #expect(english.body.contains("<html lang=\"en\""), "\(path): the English reader's page")
+                }
+            }
+        }
+    }
 }
