@@ -118,9 +118,10 @@ public struct AppConfig: Sendable {
             else { problems.append("OBSERVATORY_CHANGE_POLL_SECONDS: expected seconds from 0 to 3600, got \"\(raw)\"") }
         }
         if let raw = env["OBSERVATORY_PUBLIC_URL"], !raw.isEmpty {
-            if (raw.hasPrefix("https://") || raw.hasPrefix("http://")) && URL(string: raw) != nil {
-                config.publicURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
-            } else { problems.append("OBSERVATORY_PUBLIC_URL: expected an http(s) address like https://observatory.example, got \"\(raw)\"") }
+            switch PublicAddress.check(raw) {
+            case .success(let base): config.publicURL = base
+            case .failure(let problem): problems.append("OBSERVATORY_PUBLIC_URL: \(problem.description)")
+            }
         }
         config.trustProxy = flag("OBSERVATORY_TRUST_PROXY", default: false)
         if let raw = env["OBSERVATORY_SESSION_IDLE_MINUTES"], !raw.isEmpty {

@@ -42,10 +42,24 @@ public struct Translations: Sendable {
         fill(texts[key] ?? key, values)
     }
 
+    /// One pass over the template: a value is never read again, so a value holding `{n}` (a search typed as
+    /// "{n}", a name) stays as written instead of being filled in turn, whatever order the values come in.
     func fill(_ text: String, _ values: [String: String]) -> String {
-        var text = text
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+        guard !values.isEmpty, text.contains("{") else { return text }
+        var out = "", rest = text[...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let after = rest.index(after: open)
+            if let close = rest[after...].firstIndex(where: { $0 == "}" || $0 == "{" }), rest[close] == "}",
+               let value = values[String(rest[after..<close])] {
+                out += value
+                rest = rest[rest.index(after: close)...]
+            } else {
+                out.append("{")
+                rest = rest[after...]
+            }
+        }
+        return out + rest
     }
 
     /// Whole numbers as each language writes them: 5158 (en, es), 5 158 (fr), ٥١٥٨ (ar).

@@ -33,14 +33,19 @@ enum PartnerMail {
     }
 
     /// Queues one reminder per recipient for each open request unanswered since `reminderAfter` (called by the
-    /// mail worker each round; the outbox's key keeps it to one, whichever instance gets there first).
+    /// mail worker each round; the outbox's key keeps it to one, whichever instance gets there first). Only
+    /// requests whose organisation has someone to mail are chosen: one without would stay due for ever, and
+    /// enough of them would fill every round's hundred.
     static func queueReminders(now: Date, on db: any Database) async throws {
         struct Due: Decodable { let id: String, organisationId: String }
+        let partner = "%,\(Role.partner.rawValue),%"
         let due = try await db.sql.raw("""
             SELECT id, organisation_id FROM verifications WHERE answer IS NULL
             AND asked_at <= \(bind: now.seconds - reminderAfter) AND expires_at > \(bind: now.seconds)
             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = \(bind: reminder) AND o.subject_id = verifications.id)
-            LIMIT 100
+            AND EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = verifications.organisation_id
+                AND u.disabled = \(bind: false) AND (',' || u.roles || ',') LIKE \(bind: partner))
+            ORDER BY asked_at, id LIMIT 100
             """).all(decoding: Due.self, keyDecodingStrategy: .convertFromSnakeCase)
         for request in due {
             let items = try await recipients(organisationID: request.organisationId, on: db).map {

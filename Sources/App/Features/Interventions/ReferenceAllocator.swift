@@ -65,7 +65,8 @@ enum ReferenceAllocator {
     /// The counter's next value, or one after the highest in use when that is more (the counter then moves there).
     static func next(_ name: String, on sql: any SQLDatabase, highest: () async throws -> Int) async throws -> Int {
         let counted = try await increment(name, on: sql)
-        let after = try await highest() + 1
+        let (after, overflow) = try await highest().addingReportingOverflow(1)
+        if overflow { throw Failure(description: "The reference counter \(name) has no next value.") }
         guard after > counted else { return counted }
         try await sql.update("reference_counters").set("value", to: after).where("name", .equal, name).run()
         return after

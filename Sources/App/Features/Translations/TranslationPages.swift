@@ -9,9 +9,12 @@ extension CaseFile {
 /// The office's parts of the translation workflow: the original beside the translation, what a translation still
 /// needs, the languages each intervention exists in, and each person's descriptions in the other languages.
 enum TranslationPages {
-    /// What keeps translation `i` from approval (nothing for an original).
+    /// What keeps translation `i` from approval; for an original or a follow-up, a name not written in the
+    /// text's script (an Arabic original about a defender whose name the case file writes in Latin letters).
     static func problems(_ i: Intervention, file: CaseFile, redactor: Redactor) -> [TranslationCheck.Problem] {
-        guard i.translationOf != nil else { return [] }
+        guard i.translationOf != nil else {
+            return TranslationCheck.spellingProblems(language: i.language, people: PersonLanguages.checked(file))
+        }
         let text = [i.title, i.summary, i.body].map { $0.reveal() }.joined(separator: "\n")
         return TranslationCheck.problems(language: i.language, text: text, redactor: redactor,
                                          people: PersonLanguages.checked(file))
@@ -24,7 +27,8 @@ enum TranslationPages {
         guard !found.isEmpty else { return .empty }
         let items: [HTML] = found.map { "<li>\($0.description)</li>" }
         return """
-            <div class="notice error" id="translation-problems" role="alert"><p>This translation cannot be approved
+            <div class="notice error" id="translation-problems" role="alert"><p>This \
+            \(i.translationOf == nil ? "text" : "translation") cannot be approved
             yet (<a href="\(OfficeRoute.caseFile(id: file.id).path)#people">the case page</a>):</p>
             <ul>\(items.joined())</ul></div>
             """
