@@ -31,7 +31,10 @@ import Vapor
         init(_ raw: String) {
             self.raw = raw
             to = firstMatch("(?m)^To: <([^>\r\n]+)>", in: raw) ?? ""
-            let header = firstMatch("(?m)^Subject: ((?:.|\r\n )*)\r$", in: raw) ?? ""
+            let lines = raw.components(separatedBy: "\r\n")
+            let start = lines.firstIndex { $0.hasPrefix("Subject: ") } ?? lines.endIndex
+            let header = lines[start...].prefix { $0.hasPrefix("Subject: ") || $0.hasPrefix(" ") }
+                .map { $0.hasPrefix("Subject: ") ? String($0.dropFirst(9)) : String($0.dropFirst()) }.joined()
             let words = header.components(separatedBy: "=?UTF-8?B?").dropFirst().compactMap {
                 $0.components(separatedBy: "?=").first.flatMap { Data(base64Encoded: $0) }
             }
@@ -386,7 +389,8 @@ import Vapor
             try await team.drafter.get("/account/alerts")
             let forged = try await team.drafter.post("/account/alerts", [("delivery", "digest")], csrf: "wrong")
             #expect(forged.status == .forbidden && forged.body.contains("did not come from this site"))
-            #expect(try await stored(drafterID) == AlertPreferences() && (try await entries()) == 0)
+            #expect(try await stored(drafterID) == AlertPreferences())
+            #expect(try await entries() == 0)
             for outsider in [editor, team.partner, admin] {
                 #expect(try await outsider.get("/account/alerts").status == .forbidden)
                 #expect(try await outsider.post("/account/alerts", [("delivery", "digest")]).status == .forbidden)
@@ -425,7 +429,8 @@ import Vapor
                         #expect(try await entries() == count + 1)
                     } else {
                         #expect(page.status == .unprocessableEntity && page.body.contains("Nothing was changed"))
-                        #expect(try await stored(drafterID) == before && (try await entries()) == count)
+                        #expect(try await stored(drafterID) == before)
+                        #expect(try await entries() == count)
                     }
                 } catch { Issue.record("\(error)") }
             }
@@ -441,7 +446,8 @@ import Vapor
                 let refused = try await admin.post("/office/on-call", [("account", id), ("on_call", value)])
                 #expect(refused.status == .unprocessableEntity && refused.body.contains("Nothing was changed"))
             }
-            #expect(try await stored(drafterID).onCall == false && (try await stored(editorID)) == AlertPreferences())
+            #expect(try await stored(drafterID).onCall == false)
+            #expect(try await stored(editorID) == AlertPreferences())
             #expect(try await admin.post("/office/on-call", [("account", drafterID), ("on_call", "yes")]).status
                     == .seeOther)
             let after = try await stored(drafterID)

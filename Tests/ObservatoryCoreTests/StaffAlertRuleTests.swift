@@ -47,7 +47,8 @@ import Testing
                 #expect(preferences.delivery.rawValue == delivery)
             case .failure(let refusal):
                 #expect(AlertEvent(rawValue: raw) == nil || AlertDelivery(rawValue: delivery) == nil)
-                #expect(refusal.description.contains(String(raw.prefix(60))) && refusal.value.count <= 60)
+                #expect(refusal.value == String(raw.prefix(60)) && refusal.description.hasPrefix(refusal.field + ":"))
+                #expect(refusal.field == (AlertEvent(rawValue: raw) == nil ? "event" : "delivery"))
             }
         }
     }
