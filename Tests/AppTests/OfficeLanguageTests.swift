@@ -347,7 +347,8 @@ import Vapor
             while try await worker.runOnce(now: clock.now(), on: app.db) > 0 {}
             clock.advance(seconds: 86_400)
             while try await worker.runOnce(now: clock.now(), on: app.db) > 0 {}
-            let all = mailer.sent.withLockedValue { $0 }
+            // (the case officers' alerts, which always link their settings, are not partner mail)
+            let all = mailer.sent.withLockedValue { $0 }.filter { !$0.text.contains("/account/alerts") }
             let reminders = all.dropFirst(4)
             #expect(reminders.map(\.subject).sorted() == ["Rappel : une demande de vérification attend votre réponse",
                                                           "تذكير: طلب تحقق بانتظار إجابتك"].sorted())

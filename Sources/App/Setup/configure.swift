@@ -53,6 +53,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     LoginController(registry: registry).boot(office)
     AccountController(registry: registry).boot(office)
     AccountLanguageController(registry: registry).boot(office)
+    AlertSettingsController(registry: registry).boot(office)
     TokenController(registry: registry).boot(office)
     UserAdminController(registry: registry).boot(office)
     AuditController(registry: registry).boot(office)

@@ -74,6 +74,7 @@ enum AccountPages {
         <h2>\(t("office.account.two-factor"))</h2>\(twoFactor)
         <h2>\(t("office.account.tokens"))</h2>
         <p><a href="/account/tokens">\(t("office.account.tokens-link"))</a> \(t("office.account.tokens-rest"))</p>
+        \(account.roles.contains(.caseOfficer) ? AlertPages.accountSection : HTML.empty)
         <h2>\(t("office.account.sessions"))</h2>
         <p>\(t("account.devices", count: sessions))</p>
         <form method="post" action="\(OfficeRoute.endSessions.path)">\(CSRF.field(csrf))\

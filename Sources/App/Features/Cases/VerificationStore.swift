@@ -72,6 +72,8 @@ enum VerificationStore {
                 .where("id", .equal, v.id).run()
             try await Timeline.add("\(v.organisationName) answered: \(answer.label)", actor: actor, case: v.caseID, now: now, on: tx)
             try await CaseStore.touch(v.caseID, now: now, on: tx)
+            try await StaffAlerts.raise(.verificationAnswered, case: v.caseID, subject: "\(v.id):\(UUID().uuidString)",
+                                        link: OfficeRoute.caseFile(id: v.caseID).path, now: now, on: tx)
             try await AuditLog.record(AuditEvent(actor: actor, action: "verification.answer", recordType: "case",
                                                  recordID: v.caseID,
                                                  detail: "\(v.organisationName): \(answer.rawValue)"), now: now, on: tx)

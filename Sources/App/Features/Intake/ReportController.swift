@@ -56,6 +56,8 @@ struct ReportController: RouteCollection {
         try await req.db.write { tx in
             let id = try await CaseStore.open(new, by: "reporter", now: now, cipher: cipher, on: tx)
             if bulk { try await IntakeBulk.flag(id, now: now, on: tx) }
+            try await StaffAlerts.raise(.reportNew, case: id, subject: id, link: OfficeRoute.caseFile(id: id).path,
+                                        now: now, on: tx)
             try await AuditLog.record(AuditEvent(actor: "anonymous", action: "case.report", recordType: "case",
                                                  recordID: id),
                                       now: now, on: tx)
@@ -111,6 +113,8 @@ struct ReportController: RouteCollection {
                                                                 to: file.id, now: now, cipher: cipher, on: tx) }
             for upload in uploads { try await CaseRecords.addAttachment(upload, by: "reporter", to: file.id, now: now,
                                                                         cipher: cipher, on: tx) }
+            try await StaffAlerts.raise(.reportAdded, case: file.id, subject: "\(file.id):\(UUID().uuidString)",
+                                        link: OfficeRoute.caseFile(id: file.id).path, now: now, on: tx)
             try await AuditLog.record(AuditEvent(actor: "anonymous", action: "case.report.add", recordType: "case",
                                                  recordID: file.id),
                                       now: now, on: tx)

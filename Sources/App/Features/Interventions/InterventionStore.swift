@@ -28,6 +28,8 @@ enum InterventionStore {
             try await FourEyesStore.recordChange("intervention:\(id)", hash: ContentHash.of([d.title.reveal(),
                 d.summary.reveal(),
                 d.body.reveal()]), by: actor, now: now, on: tx)
+            try await StaffAlerts.raise(.interventionApproval, case: caseID, subject: id,
+                                        link: OfficeRoute.intervention(id: id).path, except: actor, now: now, on: tx)
             try await AuditLog.record(AuditEvent(actor: actor, action: "intervention.draft",
                                                  recordType: "intervention", recordID: id), now: now, on: tx)
         }

@@ -20,6 +20,7 @@ struct MailWorker: Sendable {
     @discardableResult
     func runOnce(now: Date, on db: any Database) async throws -> Int {
         try await PartnerMail.queueReminders(now: now, on: db)
+        try await StaffAlerts.queueDue(now: now, on: db)
         let claimed = try await claim(now: now, on: db)
         guard !claimed.isEmpty else { return 0 }
         var ready: [(Claimed, MailMessage)] = []
@@ -27,6 +28,16 @@ struct MailWorker: Sendable {
             if PartnerMail.handles(row.kind) {   // to a partner's account (the row's subscriber id is the account's)
                 if let message = try await PartnerMail.message(kind: row.kind, accountID: row.subscriberId,
                                                                verificationID: row.subjectId, composer: composer,
+                                                               now: now, on: db) {
+                    ready.append((row, message))
+                } else {
+                    try await finish(row.id, status: "cancelled", error: "no longer to be sent", now: now, on: db)
+                }
+                continue
+            }
+            if StaffAlerts.handles(row.kind) {   // to a case officer's account
+                if let message = try await StaffAlerts.message(kind: row.kind, accountID: row.subscriberId,
+                                                               subjectID: row.subjectId, composer: composer,
                                                                now: now, on: db) {
                     ready.append((row, message))
                 } else {
