@@ -28,9 +28,9 @@ enum EvidenceStore {
     @discardableResult
     static func insert(_ upload: Upload, by actor: String, to caseID: String,
                        derivedFrom: (id: String, derivation: String)? = nil,
-                       now: Date, cipher: FieldCipher, on db: any Database) async throws -> String {
+                       now: Date, cipher: FieldCipher, on tx: any Database) async throws -> String {
         let id = RandomID.make("file"), hash = Evidence.sha256(upload.data)
-        try await db.sql.insert(into: "case_attachments")
+        try await tx.sql.insert(into: "case_attachments")
             .columns("id", "case_id", "filename_sealed", "content_type", "size", "data_sealed", "added_at", "added_by",
                      "sha256_sealed", "derived_from", "derivation")
             .values(id, caseID, cipher.seal(upload.filename, in: .attachmentName, row: id), upload.contentType,
@@ -42,11 +42,11 @@ enum EvidenceStore {
         let detail = "case \(caseID), \(upload.contentType), \(upload.data.count) bytes"
             + (derivedFrom.map { ", from \($0.id) (\($0.derivation))" } ?? "")
         try await AuditLog.record(AuditEvent(actor: actor, action: event.rawValue, recordType: "attachment",
-                                             recordID: id, detail: detail), now: now, on: db)
+                                             recordID: id, detail: detail), now: now, on: tx)
         if let derivedFrom {
             try await AuditLog.record(AuditEvent(actor: actor, action: CustodyEvent.copyMade.rawValue,
                                                  recordType: "attachment", recordID: derivedFrom.id,
-                                                 detail: "copy \(id) (\(derivedFrom.derivation))"), now: now, on: db)
+                                                 detail: "copy \(id) (\(derivedFrom.derivation))"), now: now, on: tx)
         }
         return id
     }
@@ -110,23 +110,23 @@ enum EvidenceStore {
     /// Shares a file of the case under one of the case's verification requests; false when the request is not the
     /// case's. Sharing twice changes nothing (and records nothing again).
     static func share(_ file: EvidenceFile, verification: Verification, by actor: String, now: Date,
-                      on db: any Database) async throws -> Bool {
+                      on tx: any Database) async throws -> Bool {
         guard verification.caseID == file.caseID else { return false }
         struct Found: Decodable { let id: String }
-        let existing = try await db.sql.raw("""
+        let existing = try await tx.sql.raw("""
             SELECT id FROM attachment_shares WHERE verification_id = \(bind: verification.id)
               AND attachment_id = \(bind: file.id)
             """).first(decoding: Found.self)
         guard existing == nil else { return true }
-        try await db.sql.insert(into: "attachment_shares")
+        try await tx.sql.insert(into: "attachment_shares")
             .columns("id", "verification_id", "attachment_id", "case_id", "shared_at", "shared_by")
             .values(RandomID.make("share"), verification.id, file.id, file.caseID, now.seconds, actor).run()
         try await AuditLog.record(AuditEvent(actor: actor, action: CustodyEvent.shared.rawValue,
                                              recordType: "attachment", recordID: file.id,
                                              detail: "verification \(verification.id), organisation "
-                                                + verification.organisationID), now: now, on: db)
+                                                + verification.organisationID), now: now, on: tx)
         try await Timeline.add("File shared with \(verification.organisationName)", actor: actor, case: file.caseID,
-                               now: now, on: db)
+                               now: now, on: tx)
         return true
     }
 
