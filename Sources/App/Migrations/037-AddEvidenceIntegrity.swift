@@ -31,7 +31,8 @@ struct AddEvidenceIntegrity: AsyncMigration {
             .field("shared_by", .string, .required)
             .unique(on: "verification_id", "attachment_id")
             .create()
-        try await sql.create(index: "attachment_shares_attachment").on("attachment_shares").column("attachment_id").run()
+        try await sql.create(index: "attachment_shares_attachment").on("attachment_shares").column("attachment_id")
+            .run()
         try await Self.backfill(cipher: cipher, on: database)
     }
 
@@ -60,7 +61,8 @@ struct AddEvidenceIntegrity: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema("attachment_shares").delete()
         struct Image: Decodable { let id: String, imageOriginal: Data }
-        let images = try await database.sql.raw("SELECT id, image_original FROM campaigns WHERE image_original IS NOT NULL")
+        let images = try await database.sql
+            .raw("SELECT id, image_original FROM campaigns WHERE image_original IS NOT NULL")
             .all(decoding: Image.self, keyDecodingStrategy: .convertFromSnakeCase)
         for image in images {
             let original = try cipher.open(bytes: image.imageOriginal, in: .campaignImageOriginal, row: image.id)

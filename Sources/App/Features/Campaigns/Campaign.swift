@@ -43,8 +43,8 @@ enum CampaignStore {
             .run()
         if let image {
             // Never served as it is (`image_clean` false): a public image goes through `setImage` without metadata.
-            try await db.sql.update("campaigns").set("image", to: Data(image.data)).set("image_type", to: image.contentType)
-                .set("image_clean", to: false).where("id", .equal, id).run()
+            try await db.sql.update("campaigns").set("image", to: Data(image.data))
+                .set("image_type", to: image.contentType).set("image_clean", to: false).where("id", .equal, id).run()
         }
         try await ContentVersion.bump(on: db, now: now)
     }

@@ -20,7 +20,8 @@ struct CampaignsController: RouteCollection {
             let gathered = try await CampaignStore.gathered(c, on: req.db)
             return .publicPage(Layout(title: c.title, facts: nil).render("""
             <article class="campaign"><h1>\(c.title)</h1>
-            \(c.imageType == nil || !c.imageClean ? .empty : "<p><img src=\"/campaigns/\(c.id)/image\" alt=\"\" class=\"campaign-image\"></p>" as HTML)
+            \(c.imageType == nil || !c.imageClean ? .empty
+                : "<p><img src=\"/campaigns/\(c.id)/image\" alt=\"\" class=\"campaign-image\"></p>" as HTML)
             <div class="body">\(Markdown.render(c.text))</div>
             <section aria-labelledby="gathered"><h2 id="gathered">\(t("campaign.gathered"))</h2>\(ListItemView.list(gathered))</section></article>
             """))

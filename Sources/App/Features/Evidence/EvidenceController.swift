@@ -39,7 +39,8 @@ struct EvidenceController: Sendable {
     /// The case's file named in the address, or 404 (the same for a file of another case and one that never was).
     static func target(_ req: Request) async throws -> (CaseFile, EvidenceFile) {
         let file = try await CaseController.target(req), fileID = req.parameters.get("file") ?? ""
-        guard let found = try await EvidenceStore.find(fileID, case: file.id, cipher: req.site.cipher, on: req.db) else {
+        guard let found = try await EvidenceStore.find(fileID, case: file.id, cipher: req.site.cipher,
+                                                       on: req.db) else {
             throw Abort(.notFound, reason: "There is no such attachment.")
         }
         return (file, found)

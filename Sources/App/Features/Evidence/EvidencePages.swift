@@ -11,17 +11,27 @@ enum EvidencePages {
                        custody: [EvidenceManifest.Custody], verifications: [Verification], shared: [String],
                        now: Int64, error: String?, notice: String?, viewer: Account, csrf: String) -> HTML {
         let check: HTML = integrity.isIntact
-            ? "<p class=\"notice\" id=\"integrity\">Checked now: the stored bytes match the SHA-256 recorded when the file arrived.</p>"
-            : "<p class=\"notice error\" role=\"alert\" id=\"integrity\">Altered: \(integrity.problem ?? ""). The file is not served; tell an administrator.</p>"
+            ? """
+              <p class="notice" id="integrity">Checked now: the stored bytes match the SHA-256 recorded when the file \
+              arrived.</p>
+              """
+            : """
+              <p class="notice error" role="alert" id="integrity">Altered: \(integrity.problem ?? ""). The file is not \
+              served; tell an administrator.</p>
+              """
         let original: HTML = file.derivedFrom.map { id in
             let name = files.first { $0.id == id }.map { $0.filename.reveal() } ?? id
-            return "<dt>Made from</dt><dd><a href=\"\(EvidenceRoute.record(case: c.id, file: id))\">\(name)</a> (\(file.derivation ?? ""))</dd>"
+            let link = EvidenceRoute.record(case: c.id, file: id)
+            return "<dt>Made from</dt><dd><a href=\"\(link)\">\(name)</a> (\(file.derivation ?? ""))</dd>"
         } ?? .empty
         let copies: [HTML] = files.filter { $0.derivedFrom == file.id }.map {
-            "<li><a href=\"\(EvidenceRoute.record(case: c.id, file: $0.id))\">\($0.filename.reveal())</a> (\($0.derivation ?? ""))</li>"
+            let link = EvidenceRoute.record(case: c.id, file: $0.id)
+            return "<li><a href=\"\(link)\">\($0.filename.reveal())</a> (\($0.derivation ?? ""))</li>"
         }
         let sharedWith: [HTML] = shared.compactMap { id in
-            verifications.first { $0.id == id }.map { "<li>\($0.organisationName) (request of \(CasePages.day($0.askedAt)))</li>" }
+            verifications.first { $0.id == id }.map {
+                "<li>\($0.organisationName) (request of \(CasePages.day($0.askedAt)))</li>"
+            }
         }
         let open = verifications.filter { $0.isOpen(at: now) && !shared.contains($0.id) }
         let options: [HTML] = open.map {
@@ -29,13 +39,17 @@ enum EvidencePages {
         }
         let rows: [HTML] = custody.map { entry in
             let event = CustodyEvent(rawValue: entry.event)?.label ?? entry.event
-            return "<tr><td>\(entry.at)</td><td>\(event)</td><td>\(entry.actor)</td><td>\(entry.detail)</td><td>#\(Int(entry.sequence))</td></tr>"
+            return """
+                <tr><td>\(entry.at)</td><td>\(event)</td><td>\(entry.actor)</td><td>\(entry.detail)</td>\
+                <td>#\(Int(entry.sequence))</td></tr>
+                """
         }
         let canCopy = Mat2Stripper.types.contains(file.contentType) && file.derivedFrom == nil
         return OfficeLayout(title: "File", account: viewer, csrf: csrf).render("""
         <p><a href="\(OfficeRoute.caseFile(id: c.id).path)#attachments">Back to the case</a></p>
         <h1>\(file.filename.reveal())</h1>
-        \(notice.flatMap { notices[$0] }.map { "<p class=\"notice\" role=\"status\" id=\"notice\">\($0)</p>" } ?? .empty)
+        \(notice.flatMap { notices[$0] }.map { "<p class=\"notice\" role=\"status\" id=\"notice\">\($0)</p>" as HTML }
+            ?? .empty)
         \(error.map { "<p class=\"notice error\" role=\"alert\" id=\"error\">\($0)</p>" } ?? .empty)
         \(check)
         <dl class="facts" id="file-facts">
@@ -48,13 +62,15 @@ enum EvidencePages {
         <p><a href="\(OfficeRoute.caseAttachment(id: c.id, file: file.id).path)">Download</a></p>
         \(copies.isEmpty ? .empty : "<h2>Copies</h2><ul id=\"copies\">\(copies.joined())</ul>" as HTML)
         \(canCopy ? """
-            <form method="post" action="\(EvidenceRoute.copies(case: c.id, file: file.id))" class="office-form">\(CSRF.field(csrf))
+            <form method="post" action="\(EvidenceRoute.copies(case: c.id, file: file.id))" class="office-form">\
+            \(CSRF.field(csrf))
             <p class="actions"><button type="submit">Make a copy without metadata</button></p></form>
             """ as HTML : .empty)
         <h2>Shared with partners</h2>
         \(sharedWith.isEmpty ? "<p>Not shared.</p>" as HTML : "<ul id=\"shared-with\">\(sharedWith.joined())</ul>")
         \(options.isEmpty ? .empty : """
-            <form method="post" action="\(EvidenceRoute.shares(case: c.id, file: file.id))" class="office-form">\(CSRF.field(csrf))
+            <form method="post" action="\(EvidenceRoute.shares(case: c.id, file: file.id))" class="office-form">\
+            \(CSRF.field(csrf))
             <p class="field"><label for="verification">Share under a verification request</label>
             <select id="verification" name="verification">\(options.joined())</select></p>
             <p class="actions"><button type="submit">Share</button></p></form>

@@ -62,7 +62,9 @@ enum EvidenceStore {
         EvidenceFile(id: row.id, caseID: row.caseId,
                      filename: try cipher.open(row.filenameSealed, in: .attachmentName, row: row.id),
                      contentType: row.contentType, size: row.size, addedAt: row.addedAt, addedBy: row.addedBy,
-                     sha256: try row.sha256Sealed.map { try cipher.open($0, in: .attachmentSHA256, row: row.id).reveal() },
+                     sha256: try row.sha256Sealed.map {
+                         try cipher.open($0, in: .attachmentSHA256, row: row.id).reveal()
+                     },
                      derivedFrom: row.derivedFrom, derivation: row.derivation)
     }
 
@@ -71,13 +73,15 @@ enum EvidenceStore {
         -> EvidenceFile? {
         try await db.sql.raw("""
             SELECT \(unsafeRaw: columns) FROM case_attachments WHERE id = \(bind: id) AND case_id = \(bind: caseID)
-            """).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { try file($0, cipher: cipher) }
+            """).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .map { try file($0, cipher: cipher) }
     }
 
     static func files(case caseID: String, cipher: FieldCipher, on db: any Database) async throws -> [EvidenceFile] {
         try await db.sql.raw("""
             SELECT \(unsafeRaw: columns) FROM case_attachments WHERE case_id = \(bind: caseID) ORDER BY added_at, id
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { try file($0, cipher: cipher) }
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .map { try file($0, cipher: cipher) }
     }
 
     /// The stored bytes and whether they still hash to what was recorded on arrival.
