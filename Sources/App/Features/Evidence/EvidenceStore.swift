@@ -39,7 +39,7 @@ enum EvidenceStore {
                     derivedFrom?.id, derivedFrom?.derivation)
             .run()
         let event: CustodyEvent = derivedFrom == nil ? .received : .derived
-        let detail = "case \(caseID), \(upload.contentType), \(upload.data.count) bytes"
+        let detail = "case \(caseID), \(upload.contentType), size \(upload.data.count)"
             + (derivedFrom.map { ", from \($0.id) (\($0.derivation))" } ?? "")
         try await AuditLog.record(AuditEvent(actor: actor, action: event.rawValue, recordType: "attachment",
                                              recordID: id, detail: detail), now: now, on: tx)
