@@ -120,6 +120,11 @@ import Vapor
         "POST /office/assistance/settings": ["administrator"],
         "GET /office/approvals": ["administrator"],
         "POST /office/approvals": ["administrator"],
+        // Issue 20: a file's evidence page, its copy without metadata, sharing, the partner's download.
+        "GET /office/cases/:id/attachments/:file/record": ["case-officer"],
+        "POST /office/cases/:id/attachments/:file/copies": ["case-officer"],
+        "POST /office/cases/:id/attachments/:file/shares": ["case-officer"],
+        "GET /partner/verifications/:id/files/:file": ["partner"],
     ]
 
     @Test(arguments: Engine.all)

@@ -24,7 +24,8 @@ import Vapor
             let editor = TestBrowser(app)
             try await editor.signIn("editor@example.org", secret: secret)
             try await editor.get("/office/campaigns")
-            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3]
+            // A real PNG: a public image is re-encoded without metadata by mat2 (issue 20), which refuses a fake one.
+            let png = try EvidenceTests.fixture("evidence-poster.png")
             let bad = try await editor.postMultipart("/office/campaigns", [("id", "humans-against-torture"), ("title", "#HumansAgainstTorture")],
                                                      files: [("image", "x.exe", [0x4D, 0x5A, 0, 0])])
             #expect(bad.status == .unprocessableEntity && bad.body.contains("JPEG or PNG"))

@@ -44,6 +44,7 @@ public enum Observatory {
             app.asyncCommands.use(BulletinCommand(), as: "bulletin")
             app.asyncCommands.use(ReportCommand(), as: "report")
             app.asyncCommands.use(SubscribersCommand(), as: "subscribers")
+            app.asyncCommands.use(EvidenceCommand(), as: "evidence")
             app.asyncCommands.use(BackupCommand(target: target), as: "backup")
             app.asyncCommands.use(RestoreCommand(target: target), as: "restore")
             if command == "serve" && mode == .attached {

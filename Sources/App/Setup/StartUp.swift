@@ -15,7 +15,7 @@ enum CommandLineMode: Equatable {
     /// Every command the program knows (Vapor's `serve`, `routes`, `migrate` and Observatory's own).
     static let commands: Set<String> = ["serve", "routes", "migrate", "import", "export", "user", "audit", "key",
                                         "bulletin",
-                                        "report", "subscribers", "backup", "restore"]
+                                        "report", "subscribers", "backup", "restore", "evidence"]
 
     /// `help` becomes `--help` (`help backup` → `backup --help`), so Vapor prints the usage.
     static func rewrite(_ arguments: [String]) -> [String] {

@@ -60,6 +60,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     EditorialController(registry: registry).boot(office)
     CaseController(registry: registry).boot(office)
     CaseRecordController(registry: registry).boot(office)
+    EvidenceController(registry: registry).boot(office)
     PersonLanguagesController(registry: registry).boot(office)
     VerificationController(registry: registry).boot(office)
     InterventionController(registry: registry).boot(office)

@@ -108,6 +108,12 @@ extension SealedColumn {
     public static let outboxError = SealedColumn("outbox", "last_error", numericID: true,
                                                  before: .sealed(context: "outbox.last_error"))
 
+    /// The SHA-256 of an attachment taken when it arrived (migration 037): sealed, so a copy of the database
+    /// cannot confirm that a known photo or document is held.
+    public static let attachmentSHA256 = SealedColumn("case_attachments", "sha256_sealed", before: .none)
+    /// A campaign image as the editor sent it, with its metadata (037); the public copy has none.
+    public static let campaignImageOriginal = SealedColumn("campaigns", "image_original", bytes: true, before: .none)
+
     /// Every sealed column. Add a new one here (with `before: .none`) and nowhere else.
     public static let all: [SealedColumn] = [
         caseLabel, caseNotes, personName, personContact, personDescription, actDate, actPlace, actPerpetratorDetail,
@@ -118,6 +124,7 @@ extension SealedColumn {
         assistanceReportNote, paymentReference, totpSecret, totpPendingSecret, outboxError,
         redactionExceptionValue, redactionExceptionReason,
         personLanguageDescription, personLanguageSpelling,
+        attachmentSHA256, campaignImageOriginal,
     ]
 }
 

@@ -20,7 +20,8 @@ struct CampaignsController: RouteCollection {
             let gathered = try await CampaignStore.gathered(c, on: req.db)
             return .publicPage(Layout(title: c.title, facts: nil).render("""
             <article class="campaign"><h1>\(c.title)</h1>
-            \(c.imageType == nil ? .empty : "<p><img src=\"/campaigns/\(c.id)/image\" alt=\"\" class=\"campaign-image\"></p>" as HTML)
+            \(c.imageType == nil || !c.imageClean ? .empty
+                : "<p><img src=\"/campaigns/\(c.id)/image\" alt=\"\" class=\"campaign-image\"></p>" as HTML)
             <div class="body">\(Markdown.render(c.text))</div>
             <section aria-labelledby="gathered"><h2 id="gathered">\(t("campaign.gathered"))</h2>\(ListItemView.list(gathered))</section></article>
             """))
@@ -67,12 +68,18 @@ struct CampaignsOfficeController: Sendable {
         \(FormView.field("id", label: "Address (/campaigns/…)", value: editing?.id ?? "", attributes: editing == nil ? "" : "readonly"))
         \(FormView.field("title", label: "Title", value: editing?.title ?? ""))
         \(EditorialPages.textarea("text", label: "Text (Markdown)", value: editing?.text ?? "", rows: 8, error: nil))
+        \(editing.map { $0.imageType != nil && !$0.imageClean } == true ? Self.imageNotPublic : .empty)
         \(FormView.field("image", label: "Image (JPEG or PNG, 5 MB)", value: "", type: "file"))
         <p class="field"><label><input type="checkbox" name="published" value="yes"\(HTML(trusted: editing?.published == true ? " checked" : ""))> On the public site</label></p>
         <p class="actions"><button type="submit">Save</button></p></form>
         \(links)
         """).encodeResponse(status: status, for: req)
     }
+
+    static let imageNotPublic: HTML = """
+        <p class="notice error" id="image-not-public">The image is not on the public site: it was stored before \
+        metadata was removed from public images. Upload it again.</p>
+        """
 
     @Sendable func save(req: Request) async throws -> Response {
         let form = req.form, viewer = try req.account, now = req.site.clock.now()
@@ -87,6 +94,18 @@ struct CampaignsOfficeController: Sendable {
             }
             image = upload
         }
+        // Nothing public carries metadata (issue 20): the copy the site serves is re-encoded by mat2 first, and an
+        // image whose metadata cannot be removed is not stored at all.
+        var cleaned: [UInt8]? = nil
+        if let image {
+            do {
+                cleaned = try await req.application.metadataStripper.strip(image.data, contentType: image.contentType)
+            } catch let failure as MetadataStripFailure {
+                return try await page(req, error: "The campaign was not saved, and its image is not on the public "
+                                      + "site: \(failure.description).", status: .unprocessableEntity)
+            }
+        }
+        let cleanedImage = cleaned
         let title = form["title"], text = form.raw("text").replacingOccurrences(of: "\r\n", with: "\n")
         let wantsPublic = form["published"] == "yes"
         // Four eyes, as for every text that goes public: a campaign goes on the site only when someone other than
@@ -115,7 +134,11 @@ struct CampaignsOfficeController: Sendable {
                 }
             }
             try await CampaignStore.save(id: id, title: title, text: text, publications: publications, cases: cases,
-                                         published: wantsPublic, image: upload, by: viewer.email, now: now, on: tx)
+                                         published: wantsPublic, image: nil, by: viewer.email, now: now, on: tx)
+            if let upload, let cleanedImage {
+                try await CampaignStore.setImage(id, original: upload, cleaned: cleanedImage, cipher: req.site.cipher,
+                                                 on: tx)
+            }
             if changed {
                 try await FourEyesStore.recordChange(subject, hash: hash, by: viewer.email, now: now, on: tx)
             }

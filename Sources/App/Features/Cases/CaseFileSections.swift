@@ -64,7 +64,8 @@ enum CaseFileSections {
             let size = t("count.bytes", count: a.size)
             return """
                 <li><a href="\(OfficeRoute.caseAttachment(id: c.id, file: a.id).path)">\(a.filename.reveal())</a> \
-                (\(a.contentType), \(size), \(CasePages.day(a.addedAt)), \(a.addedBy))</li>
+                (\(a.contentType), \(size), \(CasePages.day(a.addedAt)), \(a.addedBy)) \
+                <a href="\(EvidenceRoute.record(case: c.id, file: a.id))">hash and custody</a></li>
                 """
         }
         return """

@@ -126,17 +126,17 @@ struct CaseRecordController: Sendable {
     /// Downloads an attachment: always as a download, never rendered by the browser, and audited.
     @Sendable func attachment(req: Request) async throws -> Response {
         let caseID = req.parameters.get("id") ?? "", fileID = req.parameters.get("file") ?? ""
-        guard let upload = try await CaseRecords.attachment(fileID, case: caseID, cipher: req.site.cipher, on: req.db) else {
+        guard let file = try await EvidenceStore.find(fileID, case: caseID, cipher: req.site.cipher, on: req.db) else {
             throw Abort(.notFound, reason: "There is no such attachment.")
+        }
+        // Checked against the hash recorded on arrival before a byte leaves (issue 20).
+        let (bytes, integrity) = try await EvidenceStore.contents(file, cipher: req.site.cipher, on: req.db)
+        if let problem = integrity.problem {
+            throw Abort(.conflict, reason: "This file was not served: \(problem). Tell an administrator.")
         }
         try await AuditLog.record(AuditEvent(actor: try req.account.email, action: "case.attachment.view", recordType: "case", recordID: caseID,
                                              detail: fileID), now: req.site.clock.now(), on: req.db)
-        let response = Response(status: .ok, body: .init(data: Data(upload.data)))
-        response.headers.replaceOrAdd(name: .contentType, value: upload.contentType)
-        let safeName = String(upload.filename.map { $0.isASCII && ($0.isLetter || $0.isNumber || ".-_".contains($0)) ? $0 : "_" })
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(safeName)\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return EvidenceController.download(bytes, name: file.filename.reveal(), contentType: file.contentType)
     }
 
     @Sendable func askVerification(req: Request) async throws -> Response {

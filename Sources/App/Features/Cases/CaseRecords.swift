@@ -66,13 +66,8 @@ enum CaseRecords {
     }
 
     static func addAttachment(_ upload: Upload, by actor: String, to caseID: String, now: Date, cipher: FieldCipher, on db: any Database) async throws {
-        let id = RandomID.make("file")
-        try await db.sql.insert(into: "case_attachments")
-            .columns("id", "case_id", "filename_sealed", "content_type", "size", "data_sealed", "added_at", "added_by")
-            .values(id, caseID, cipher.seal(upload.filename, in: .attachmentName, row: id), upload.contentType,
-                    upload.data.count, cipher.seal(bytes: upload.data, in: .attachmentData, row: id),
-                    now.seconds, actor)
-            .run()
+        // Hashed as it arrives, and its first custody entry written in this transaction (issue 20).
+        try await EvidenceStore.insert(upload, by: actor, to: caseID, now: now, cipher: cipher, on: db)
         let size = t("count.bytes", count: upload.data.count)
         try await Timeline.add("Attachment added (\(upload.contentType), \(size))",
                                actor: actor, case: caseID, now: now, on: db)

@@ -41,8 +41,11 @@ struct VerificationController: Sendable {
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "verification.view", recordType: "case", recordID: request.caseID),
                                   now: req.site.clock.now(), on: req.db)
         let notice = req.query[String.self, at: "notice"] == "answered" ? t("partner.answer.saved") : nil
+        let sharedIDs = try await EvidenceStore.shared(with: request.id, on: req.db)
+        let files = try await EvidenceStore.files(case: request.caseID, cipher: req.site.cipher, on: req.db)
+            .filter { sharedIDs.contains($0.id) }
         return try await PartnerPages.show(request, error: nil, viewer: viewer, csrf: CSRF.token(for: req),
-                                           notice: notice)
+                                           notice: notice, files: files)
             .encodeResponse(for: req)
     }
 
@@ -92,8 +95,14 @@ enum PartnerPages {
         """)
     }
 
-    static func show(_ v: Verification, error: String?, viewer: Account, csrf: String, notice: String? = nil) -> HTML {
+    static func show(_ v: Verification, error: String?, viewer: Account, csrf: String, notice: String? = nil,
+                     files: [EvidenceFile] = []) -> HTML {
         let words = Translations.current
+        let links: [HTML] = files.map {
+            "<li><a href=\"\(EvidenceRoute.partnerFile(request: v.id, file: $0.id))\">\($0.filename.reveal())</a></li>"
+        }
+        let shared: HTML = links.isEmpty ? .empty
+            : "<section id=\"shared-files\"><h2>\(t("partner.files"))</h2><ul>\(links.joined())</ul></section>"
         let options: [HTML] = VerificationAnswer.allCases.map { a in
             """
             <label><input type="radio" name="answer" value="\(a.rawValue)"\
@@ -114,6 +123,7 @@ enum PartnerPages {
         \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
         <section class="shared" id="shared"><h2>\(t("partner.shared"))</h2>
         <p class="message" dir="auto">\(v.shared.reveal())</p></section>
+        \(shared)
         \(current)
         <form method="post" action="\(OfficeRoute.partnerRequest(id: v.id).path)" class="office-form">\(CSRF.field(csrf))
         <fieldset><legend>\(t("partner.your-answer"))</legend>\(options.joined(separator: "\n"))</fieldset>
