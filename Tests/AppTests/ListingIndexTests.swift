@@ -21,7 +21,8 @@ struct ListingIndexTests {
         func list(_ f: PublicationFilter) -> [String] {
             let matching = rows.values.filter { r in
                 r.status == "published" && (f.type.map { $0 == r.p.type } ?? true)
-                    && (f.language.map { $0 == r.p.language } ?? true) && (f.year.map { $0 == r.p.published.year } ?? true)
+                    && (f.language.map { $0 == r.p.language } ?? true)
+                    && (f.year.map { $0 == r.p.published.year } ?? true)
                     && (f.country.map { r.p.countries.contains($0.code) } ?? true)
                     && (f.programme.map { r.p.programmes.contains($0) } ?? true)
             }
@@ -31,7 +32,8 @@ struct ListingIndexTests {
     }
 
     static func randomPublication(_ id: String, _ g: inout SeededGenerator) -> ArchivePublication {
-        publication(id, PublicationType.allCases.randomElement(using: &g)!, language: Language.allCases.randomElement(using: &g)!,
+        publication(id, PublicationType.allCases.randomElement(using: &g)!,
+                    language: Language.allCases.randomElement(using: &g)!,
                     on: days.randomElement(using: &g)!,
                     countries: Array(countries.shuffled(using: &g).prefix(Int.random(in: 0...3, using: &g))),
                     programmes: Array(Programme.allCases.shuffled(using: &g).prefix(Int.random(in: 0...2, using: &g))))
@@ -40,7 +42,9 @@ struct ListingIndexTests {
     static func randomFilter(_ g: inout SeededGenerator) -> PublicationFilter {
         var f = PublicationFilter()
         if Bool.random(using: &g) { f.type = PublicationType.allCases.randomElement(using: &g) }
-        if Bool.random(using: &g) { f.country = CountryDirectory.shared.country(code: countries.randomElement(using: &g)!) }
+        if Bool.random(using: &g) {
+            f.country = CountryDirectory.shared.country(code: countries.randomElement(using: &g)!)
+        }
         if Int.random(in: 0...2, using: &g) == 0 { f.programme = Programme.allCases.randomElement(using: &g) }
         if Int.random(in: 0...2, using: &g) == 0 { f.language = Language.allCases.randomElement(using: &g) }
         if Int.random(in: 0...2, using: &g) == 0 { f.year = [2019, 2020, 2021, 2022].randomElement(using: &g) }
@@ -100,7 +104,7 @@ struct ListingIndexTests {
                 filter.page = 1
                 let feed = try await browser.get(SiteRoute.feed(.rss, filter).path)
                 let items = feed.body.components(separatedBy: "<item>").dropFirst()
-                    .compactMap { $0.range(of: "/publications/").map { String($0.upperBound...) } }
+                    .compactMap { item in item.range(of: "/publications/").map { String(item[$0.upperBound...]) } }
                     .map { String($0.prefix { $0 != "<" && $0 != "\"" }) }
                 #expect(items == model.list(filter), "seed \(seed), feed \(SiteRoute.feed(.rss, filter).path)")
             }
@@ -132,7 +136,8 @@ struct ListingIndexTests {
                     SELECT COUNT(*) AS n FROM \(unsafeRaw: table) f JOIN publications p ON p.id = f.publication_id
                     WHERE f.published_on <> p.published_on OR f.status <> p.status
                     """).first(decoding: Row.self)?.n
-                let all = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first(decoding: Row.self)?.n
+                let all = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)")
+                    .first(decoding: Row.self)?.n
                 #expect(wrong == 0 && (all ?? 0) > 100, "\(table): \(wrong ?? -1) of \(all ?? -1) rows differ")
             }
             var g = SeededGenerator(seed: 35)
