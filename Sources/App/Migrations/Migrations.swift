@@ -36,6 +36,7 @@ enum Migrations {
         CreateReferenceCodes(),         // 031
         AddAccountLanguage(),           // 032
         CreatePersonLanguages(),        // 033
+        AddListingIndexes(),            // 035
         AddEvidenceIntegrity(cipher: cipher), // 037
         CreateStaffAlerts(),            // 039
     ] }

@@ -24,11 +24,37 @@ enum PublicationQueries {
     }
 
     static func list(_ filter: PublicationFilter, limit: Int = PublicationFilter.pageSize, on db: any Database) async throws -> [PublicationSummary] {
-        let query: SQLQueryString = """
-            SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p WHERE \(conditions(filter))
-            ORDER BY p.published_on DESC, p.id DESC LIMIT \(literal: limit) OFFSET \(literal: filter.offset)
+        try await db.sql.raw(listQuery(filter, limit: limit)).all().map(PublicationSummary.init(row:))
+    }
+
+    /// A page of a list, newest first. With a country or a programme, it walks that facet's rows, which carry the
+    /// publication's status, type, language, year and date (migration 035): the page is read in index order, the
+    /// same rows and order as over `publications` alone, without sorting every match (issue 22).
+    /// `CROSS JOIN` keeps SQLite from starting with `publications`; PostgreSQL plans it like any inner join.
+    static func listQuery(_ filter: PublicationFilter, limit: Int = PublicationFilter.pageSize) -> SQLQueryString {
+        let page: SQLQueryString = "LIMIT \(literal: limit) OFFSET \(literal: filter.offset)"
+        let driver: (table: String, alias: String, facet: Facet, key: SQLQueryString)?
+        if let country = filter.country {
+            driver = ("publication_countries", "c", .country, "c.country_code = \(bind: country.code)")
+        } else if let programme = filter.programme {
+            driver = ("publication_programmes", "g", .programme, "g.programme = \(bind: programme.rawValue)")
+        } else {
+            driver = nil
+        }
+        guard let driver else {
+            return """
+                SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p WHERE \(conditions(filter))
+                ORDER BY p.published_on DESC, p.id DESC \(page)
+                """
+        }
+        let a = driver.alias
+        return """
+            SELECT \(unsafeRaw: PublicationSummary.columns) FROM \(unsafeRaw: driver.table) \(unsafeRaw: a)
+            CROSS JOIN publications p
+            WHERE \(driver.key) AND \(conditions(filter, except: driver.facet, on: a))
+            AND p.id = \(unsafeRaw: a).publication_id AND p.status = 'published'
+            ORDER BY \(unsafeRaw: a).published_on DESC, \(unsafeRaw: a).publication_id DESC \(page)
             """
-        return try await db.sql.raw(query).all().map(PublicationSummary.init(row:))
     }
 
     private struct CountRow: Decodable { let n: Int }

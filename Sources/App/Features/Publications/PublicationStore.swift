@@ -40,16 +40,20 @@ enum PublicationStore {
             try await sql.delete(from: "publication_countries").where("publication_id", .in, ids).run()
             try await sql.delete(from: "publication_programmes").where("publication_id", .in, ids).run()
             // The join rows carry the publication's facets (keep them in step whenever status, type, language or date change).
-            func facets(_ p: ArchivePublication) -> [any Encodable & Sendable] { [status, p.type.rawValue, p.language.rawValue, p.published.year] }
+            func facets(_ p: ArchivePublication) -> [any Encodable & Sendable] {
+                [status, p.type.rawValue, p.language.rawValue, p.published.year, p.published.description]
+            }
             let countryRows = batch.flatMap { p in p.countries.enumerated().map { [p.id, $0.element, $0.offset] + facets(p) } }
             if !countryRows.isEmpty {
-                let q = sql.insert(into: "publication_countries").columns("publication_id", "country_code", "position", "status", "type", "language", "year")
+                let q = sql.insert(into: "publication_countries").columns(
+                    "publication_id", "country_code", "position", "status", "type", "language", "year", "published_on")
                 countryRows.forEach { q.values($0) }
                 try await q.run()
             }
             let programmeRows = batch.flatMap { p in p.programmes.map { [p.id, $0.rawValue] + facets(p) } }
             if !programmeRows.isEmpty {
-                let q = sql.insert(into: "publication_programmes").columns("publication_id", "programme", "status", "type", "language", "year")
+                let q = sql.insert(into: "publication_programmes").columns(
+                    "publication_id", "programme", "status", "type", "language", "year", "published_on")
                 programmeRows.forEach { q.values($0) }
                 try await q.run()
             }

@@ -75,7 +75,10 @@ enum SearchIndex {
             try await sql.raw("DELETE FROM publication_search WHERE rowid IN (\(binds: existing.map(\.rowid)))").run()
         }
         let known = Dictionary(existing.map { ($0.publicationId, $0.rowid) }, uniquingKeysWith: { a, _ in a })
-        var next: [Int64: Int64] = [:]   // day base → next free rowid
+        var next = try await nextFreeRowids(rows.compactMap { row in   // day base → next free rowid
+            let base = dayBase(row.publishedOn), rowid = known[row.id] ?? 0
+            return rowid >= base && rowid < base + 1_000_000 ? nil : base
+        }, on: sql)
         var assigned: [(String, Int64)] = []
         for row in rows {
             let base = dayBase(row.publishedOn)
