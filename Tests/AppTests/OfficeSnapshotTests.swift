@@ -12,9 +12,10 @@ import Testing
 
     static func account(_ email: String, _ roles: Set<Role>, language: Language,
                         organisation: String? = nil) -> Account {
-        Account(id: "user-\(email.prefix(while: { $0 != "@" }))", email: email, passwordHash: "set", roles: roles,
-                organisationID: organisation, disabled: false, totpSecret: "v1:fixed", totpPendingSecret: nil,
-                totpLastStep: nil, createdAt: day, language: language)
+        Account(row: .init(id: "user-\(email.prefix(while: { $0 != "@" }))", email: email, passwordHash: "set",
+                           roles: roles.map(\.rawValue).sorted().joined(separator: ","), organisationId: organisation,
+                           disabled: false, totpSecret: "v1:fixed", totpPendingSecret: nil, totpLastStep: nil,
+                           createdAt: day, language: language.rawValue))
     }
 
     static let verification = Verification(

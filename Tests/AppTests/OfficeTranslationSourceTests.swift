@@ -22,6 +22,7 @@ import Testing
         "MissionPages.swift: m.title.reveal()", "AuditController.swift: t(\"office.nav.audit\")",
         "AssistancePages.swift: t(\"assistance.title\")", "AssistanceRequestPage.swift: t(\"assistance.title\")",
         "MailOfficeController.swift: t(\"office.nav.mail\")", "OrganisationOfficeController.swift: o.name",
+        "BulletinPages.swift: t(\"office.nav.bulletins\")", "BulletinPages.swift: t(\"bulletins.bulletin\")",
     ]
 
     struct Page { let name: String; let translated: Bool }
