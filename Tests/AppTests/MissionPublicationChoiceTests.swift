@@ -71,7 +71,7 @@ import Vapor
             #expect(Self.fieldset("report-choices", of: narrowed.body).contains("value=\"report-1\" checked"))
 
             // Forged ids: never stored, a non-report as the report, each refused by name with nothing changed.
-            let forged = ["pub-forged", "report-1' OR '1'='1", "../report-1", "REPORT-1", "report-1\u{200B}",
+            let forged = ["pub-forged", "report-1' OR '1'='1", "../report-1", "REPORT-1", "report-10",
                           "statement-1"]
             for id in forged {
                 let refused = try await officer.post(path, MissionTests.missionFields(preliminary: "prelim-1",

@@ -116,9 +116,10 @@ enum TranslationPages {
             let none = t("translation.no-description",
                          ["languages": Translations.current.list(missing.map(\.nameInPage))])
             let state: HTML = missing.isEmpty ? .empty : " — \(none)"
+            let comma = Translations.current.language == .ar ? "،" : ","
             return """
                 <details id="languages-\(p.id)"><summary>\(t("translation.person",
-                ["n": Translations.current.number(n + 1), "kind": p.kind.localizedLabel])),
+                ["n": Translations.current.number(n + 1), "kind": p.kind.localizedLabel]))\(comma)
                 \(p.name.reveal())\(state)</summary><form method="post"
                 action="\(OfficeRoute.casePersonLanguages(id: c.id, person: p.id).path)" class="office-form">
                 \(CSRF.field(csrf))\(fields.joined())
