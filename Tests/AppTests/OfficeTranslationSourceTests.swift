@@ -17,6 +17,12 @@ import Testing
         "VerificationController.swift: t(\"office.nav.verification-requests\")", "VerificationController.swift: title",
         "CasePages.swift: t(\"office.nav.cases\")", "UserPages.swift: t(\"office.nav.people\")",
         "UserPages.swift: t(\"users.add\")", "UserPages.swift: account.email",
+        "CaseFilePage.swift: t(\"cases.case\")", "InterventionPages.swift: role",
+        "InterventionPages.swift: t(\"casefile.intervention\")", "MissionPages.swift: t(\"office.nav.missions\")",
+        "MissionPages.swift: m.title.reveal()", "AuditController.swift: t(\"office.nav.audit\")",
+        "AssistancePages.swift: t(\"assistance.title\")", "AssistanceRequestPage.swift: t(\"assistance.title\")",
+        "MailOfficeController.swift: t(\"office.nav.mail\")", "OrganisationOfficeController.swift: o.name",
+        "BulletinPages.swift: t(\"office.nav.bulletins\")", "BulletinPages.swift: t(\"bulletins.bulletin\")",
     ]
 
     struct Page { let name: String; let translated: Bool }
@@ -51,6 +57,26 @@ import Testing
         #expect(translated.isSuperset(of: Self.translatedAtLeast),
                 "no longer translated: \(Self.translatedAtLeast.subtracting(translated).sorted())")
         #expect(translated.count >= Self.translatedAtLeast.count)
+    }
+
+    /// The case page and the intervention pages (draft, review, approval, translation) hold none of the English
+    /// texts they used to show: each goes through the i18n files.
+    @Test func casePageAndInterventionPagesHoldNoEnglishOfTheirOwn() throws {
+        let files = ["Sources/App/Features/Cases/CaseFilePage.swift",
+                     "Sources/App/Features/Cases/CaseFileSections.swift",
+                     "Sources/App/Features/Interventions/InterventionPages.swift",
+                     "Sources/App/Features/Translations/TranslationPages.swift"]
+        let english = ["Verification with partners", "Ask to verify", "Add a source", "Sources (never public)",
+                       "Messages with the reporter", "Details and notes", ">Timeline<", "Change status", "Move to",
+                       "Approve this public version", "Names the redaction replaces", "Public version, as it will",
+                       "Draft (internal)", "Save the draft", "Back to the case", "Draft a follow-up",
+                       "Translate into", "In other languages", "Save the descriptions", "Request material assistance",
+                       "Write the text.", "\"Saved.\"", "Agrees to be named", "Alleged perpetrator"]
+        for path in files {
+            let text = try String(contentsOf: Self.root.appendingPathComponent(path), encoding: .utf8)
+            #expect(text.contains("t(\""), "\(path) uses the i18n files")
+            for phrase in english { #expect(!text.contains(phrase), "\(path) still says “\(phrase)”") }
+        }
     }
 
     /// A translated page's file calls `t(_:)` and holds none of the English texts it used to show.

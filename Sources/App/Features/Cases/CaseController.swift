@@ -63,7 +63,7 @@ struct CaseController: Sendable {
         guard let risk = RiskLevel(rawValue: form["risk"]) else { throw Abort(.badRequest, reason: "Choose a risk level from the list.") }
         let label = form["label"]
         guard !label.isEmpty, label.count <= 300 else {
-            return try await Self.again(file, req, errors: ["label": "Give the case a working title of at most 300 characters."])
+            return try await Self.again(file, req, errors: ["label": t("casefile.error.label")])
         }
         let actor = try req.account.email, now = req.site.clock.now()
         let notes = String(form.raw("notes").prefix(100_000)), cipher = req.site.cipher

@@ -39,9 +39,11 @@ struct CaseRecordController: Sendable {
     @Sendable func addPerson(req: Request) async throws -> Response {
         let file = try await CaseController.target(req), form = req.form
         let name = form["person"], consents = form["consents"] == "yes", description = form["description"]
-        if name.isEmpty || name.count > 300 { return try await CaseController.again(file, req, errors: ["person": "Give the name (at most 300 characters)."]) }
+        if name.isEmpty || name.count > 300 {
+            return try await CaseController.again(file, req, errors: ["person": t("casefile.error.name")])
+        }
         if !consents && description.isEmpty {
-            return try await CaseController.again(file, req, errors: ["description": "Describe how public texts may refer to them, since they do not agree to be named."])
+            return try await CaseController.again(file, req, errors: ["description": t("casefile.error.description")])
         }
         let person = NewPerson(kind: AtRiskKind(rawValue: form["kind"]) ?? .defender, name: name, consents: consents,
                                description: String(description.prefix(300)), contact: String(form["contact"].prefix(500)))
@@ -55,7 +57,7 @@ struct CaseRecordController: Sendable {
         let file = try await CaseController.target(req), form = req.form
         let consents = form["consents"] == "yes", description = form["description"]
         if !consents && description.isEmpty {
-            return try await CaseController.again(file, req, errors: ["description": "Describe how public texts may refer to them, since they do not agree to be named."])
+            return try await CaseController.again(file, req, errors: ["description": t("casefile.error.description")])
         }
         let person = req.parameters.get("person") ?? "", contact = String(form["contact"].prefix(500))
         let cipher = req.site.cipher
@@ -70,9 +72,13 @@ struct CaseRecordController: Sendable {
 
     @Sendable func addAct(req: Request) async throws -> Response {
         let file = try await CaseController.target(req), form = req.form
-        guard let type = ActType(rawValue: form["type"]) else { return try await CaseController.again(file, req, errors: ["act": "Choose an act from the list."]) }
+        guard let type = ActType(rawValue: form["type"]) else {
+            return try await CaseController.again(file, req, errors: ["act": t("casefile.error.act")])
+        }
         let date = form["date"]
-        if !date.isEmpty && CivilDate(date) == nil { return try await CaseController.again(file, req, errors: ["date": "Give the date as YYYY-MM-DD."]) }
+        if !date.isEmpty && CivilDate(date) == nil {
+            return try await CaseController.again(file, req, errors: ["date": t("casefile.error.date")])
+        }
         let act = NewAct(type: type, occurredOn: date.isEmpty ? nil : date, place: String(form["place"].prefix(300)),
                          perpetrator: PerpetratorType(rawValue: form["perpetrator"]) ?? .unidentified, detail: String(form["detail"].prefix(300)))
         let cipher = req.site.cipher
@@ -84,7 +90,9 @@ struct CaseRecordController: Sendable {
 
     @Sendable func addSource(req: Request) async throws -> Response {
         let file = try await CaseController.target(req), form = req.form
-        guard !form["description"].isEmpty else { return try await CaseController.again(file, req, errors: ["source": "Say who or what the source is."]) }
+        guard !form["description"].isEmpty else {
+            return try await CaseController.again(file, req, errors: ["source": t("casefile.error.source")])
+        }
         let source = NewSource(description: String(form["description"].prefix(2000)),
             contact: String(form["contact"].prefix(500)))
         let cipher = req.site.cipher
@@ -98,7 +106,9 @@ struct CaseRecordController: Sendable {
         let file = try await CaseController.target(req)
         let text = req.form.raw("message").trimmingCharacters(in: .whitespacesAndNewlines)
         guard file.origin == "report" else { throw Abort(.badRequest, reason: "This case was not reported through the public form.") }
-        guard !text.isEmpty, text.count <= 20_000 else { return try await CaseController.again(file, req, errors: ["message": "Write the question (at most 20,000 characters)."]) }
+        guard !text.isEmpty, text.count <= 20_000 else {
+            return try await CaseController.again(file, req, errors: ["message": t("casefile.error.message")])
+        }
         let cipher = req.site.cipher
         return try await done(req, file, "message.send", notice: "message") { actor, now, tx in
             try await CaseRecords.addMessage(text, fromReporter: false, author: actor, to: file.id, now: now,
@@ -111,7 +121,8 @@ struct CaseRecordController: Sendable {
         let file = try await CaseController.target(req)
         guard !req.files.isEmpty, req.files.count <= Upload.maxFiles else {
             let most = t("count.files", count: Upload.maxFiles)
-            return try await CaseController.again(file, req, errors: ["files": "Choose one to \(most)."])
+            return try await CaseController.again(file, req,
+                errors: ["files": t("casefile.error.files", ["most": most])])
         }
         let (uploads, problem) = Upload.checkAll(req.files)
         if let problem { return try await CaseController.again(file, req, errors: ["files": problem]) }
@@ -143,10 +154,10 @@ struct CaseRecordController: Sendable {
         let file = try await CaseController.target(req), form = req.form
         let shared = form.raw("shared").trimmingCharacters(in: .whitespacesAndNewlines)
         guard try await VerificationStore.organisationName(form["organisation"], on: req.db) != nil else {
-            return try await CaseController.again(file, req, errors: ["organisation": "Choose a partner organisation."])
+            return try await CaseController.again(file, req, errors: ["organisation": t("casefile.error.organisation")])
         }
         guard !shared.isEmpty, shared.count <= 20_000 else {
-            return try await CaseController.again(file, req, errors: ["shared": "Write what the partner may read (at most 20,000 characters)."])
+            return try await CaseController.again(file, req, errors: ["shared": t("casefile.error.shared")])
         }
         let days = Int(form["days"]).flatMap { [7, 14, 30, 90].contains($0) ? $0 : nil } ?? 14
         let organisation = form["organisation"], cipher = req.site.cipher

@@ -36,20 +36,25 @@ struct OrganisationOfficeController: Sendable {
             contacts = try await Self.contacts(o.id, cipher: req.site.cipher, on: req.db)
             try await AuditLog.record(AuditEvent(actor: viewer.email, action: "organisation.view", recordType: "organisation", recordID: o.id), now: req.site.clock.now(), on: req.db)
         }
-        let saved: HTML = req.query[String.self, at: "saved"] != nil ? "<p class=\"notice\" role=\"status\">Saved.</p>" : .empty
-        return try await OfficeLayout(title: o.name, account: viewer, csrf: CSRF.token(for: req)).render("""
+        let saved: HTML = req.query[String.self, at: "saved"] != nil
+            ? "<p class=\"notice\" role=\"status\">\(t("casefile.notice.saved"))</p>" : .empty
+        return try await OfficeLayout(title: o.name, account: viewer, csrf: CSRF.token(for: req), translated: true)
+            .render("""
         <h1>\(o.name)</h1>
         \(saved)
-        <p><a href="/organisations/\(SiteRoute.escapeSegment(o.id))">Public page</a></p>
-        <form method="post" action="\(OfficeRoute.organisation(id: o.id).path)" class="office-form">\(CSRF.field(CSRF.token(for: req)))
-        \(FormView.field("name", label: "Name", value: o.name))
-        \(FormView.field("website", label: "Website", value: o.website ?? ""))
-        \(FormView.field("affiliated", label: "Affiliated with (ids of the directory, separated by commas)", value: o.affiliated.joined(separator: ", ")))
-        \(EditorialPages.textarea("description", label: "Description (public, Markdown)", value: o.description ?? "", rows: 6, error: nil))
+        <p><a href="/organisations/\(SiteRoute.escapeSegment(o.id))">\(t("intervention.public-page"))</a></p>
+        <form method="post" action="\(OfficeRoute.organisation(id: o.id).path)" class="office-form">\
+        \(CSRF.field(CSRF.token(for: req)))
+        \(FormView.field("name", label: t("casefile.name"), value: o.name))
+        \(FormView.field("website", label: t("organisation.website"), value: o.website ?? ""))
+        \(FormView.field("affiliated", label: t("organisation.affiliated"),
+                         value: o.affiliated.joined(separator: ", ")))
+        \(EditorialPages.textarea("description", label: t("organisation.description"), value: o.description ?? "",
+                                  rows: 6, error: nil))
         \(contacts.map { EditorialPages.textarea("contacts",
-            label: "Contacts (confidential: people, phones, secure channels)", value: $0.reveal(), rows: 5,
+            label: t("organisation.contacts"), value: $0.reveal(), rows: 5,
             error: nil) } ?? .empty)
-        <p class="actions"><button type="submit">Save</button></p></form>
+        <p class="actions"><button type="submit">\(t("users.save"))</button></p></form>
         """).encodeResponse(for: req)
     }
 
@@ -58,7 +63,7 @@ struct OrganisationOfficeController: Sendable {
         let name = form["name"], website = form["website"]
         guard !name.isEmpty, name.count <= 300, website.isEmpty || website.hasPrefix("https://") || website.hasPrefix("http://"),
               form.raw("description").count <= 20_000, form.raw("contacts").count <= 20_000 else {
-            throw Abort(.badRequest, reason: "Give a name (at most 300 characters), a website starting with https://, and texts under 20,000 characters.")
+            throw Abort(.badRequest, reason: t("organisation.error"))
         }
         let affiliated = Array(Set(form["affiliated"].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0 != o.id })).sorted()
         struct Known: Decodable { let id: String }

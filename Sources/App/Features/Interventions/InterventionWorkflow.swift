@@ -13,19 +13,18 @@ enum InterventionWorkflow {
 
         var description: String {
             switch self {
-            case .samePerson: "You made the latest change to this intervention, so you cannot approve it: "
-                + "another case officer must."
+            case .samePerson: t("intervention.refusal.same-person")
             case .changedSinceRead: FourEyes.Refusal.changedSinceRead.description
             case .versionNotApproved: FourEyes.Refusal.notApproved.description
-            case .notDraft: "Only a draft can be approved."
-            case .notApproved: "Only an approved intervention can be published."
-            case .caseNotVerified(let status): "The case is “\(status.label)”: verify it before approving an intervention."
-            case .leaks(let n): "The public version still contains \(t("count.confidential-values", count: n)) "
-                + "(listed above): change the draft first."
-            case .placeholders: "The text still has “…” where facts should be written."
-            case .emptyTitle: "The intervention has no title."
-            case .originalNotApproved: "Approve the original intervention first: a translation carries its reference code."
-            case .originalNotPublished: "Publish the original intervention first: translations and follow-ups link to it."
+            case .notDraft: t("intervention.refusal.not-draft")
+            case .notApproved: t("intervention.refusal.not-approved")
+            case .caseNotVerified(let status):
+                t("intervention.refusal.not-verified", ["status": status.localizedLabel])
+            case .leaks(let n): t("intervention.refusal.leaks", ["values": t("count.confidential-values", count: n)])
+            case .placeholders: t("intervention.refusal.placeholders")
+            case .emptyTitle: t("intervention.refusal.empty-title")
+            case .originalNotApproved: t("intervention.refusal.original-not-approved")
+            case .originalNotPublished: t("intervention.refusal.original-not-published")
             case .translation(let problems): problems.map(\.description).joined(separator: " ")
             }
         }

@@ -22,7 +22,10 @@ struct MissionController: Sendable {
 
     func list(_ req: Request, form: MissionForm, errors: [String: String], status: HTTPStatus) async throws -> Response {
         let missions = try await MissionStore.all(cipher: req.site.cipher, on: req.db)
-        return try await MissionPages.index(missions, today: req.site.clock.today, form: form, errors: errors, viewer: try req.account, csrf: CSRF.token(for: req))
+        let choices = try await MissionPublicationChoices.load(query: Self.publicationQuery(req), chosen: form,
+                                                               on: req.db)
+        return try await MissionPages.index(missions, today: req.site.clock.today, form: form, errors: errors,
+                                            viewer: try req.account, csrf: CSRF.token(for: req), choices: choices)
             .encodeResponse(status: status, for: req)
     }
 
@@ -54,9 +57,19 @@ struct MissionController: Sendable {
         let cases = try await CaseStore.headers(m.concerned.map(\.caseID), cipher: req.site.cipher, on: req.db)
         let caseQuery = req.query[String.self, at: "case_q"] ?? ""
         let choices = try await LinkChoices.cases(query: caseQuery, cipher: req.site.cipher, on: req.db)
-        return try await MissionPages.show(m, caseLabels: cases.mapValues { $0.label.reveal() }, today: req.site.clock.today, form: form ?? MissionForm(m), errors: errors,
+        let shown = form ?? MissionForm(m)
+        let publications = try await MissionPublicationChoices.load(query: Self.publicationQuery(req), chosen: shown,
+                                                                    on: req.db)
+        return try await MissionPages.show(m, caseLabels: cases.mapValues { $0.label.reveal() },
+                                           today: req.site.clock.today, form: shown, errors: errors,
                                            viewer: try req.account, csrf: CSRF.token(for: req), caseQuery: caseQuery,
-                                           caseChoices: choices).encodeResponse(status: status, for: req)
+                                           caseChoices: choices, publicationChoices: publications)
+            .encodeResponse(status: status, for: req)
+    }
+
+    /// The publication search typed on the page, at most `ChoiceSearch.maxQueryLength` characters.
+    static func publicationQuery(_ req: Request) -> String {
+        String((req.query[String.self, at: MissionPublicationChoices.param] ?? "").prefix(ChoiceSearch.maxQueryLength))
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -88,11 +101,11 @@ struct MissionController: Sendable {
         let caseID = form["case"], concern = form.raw("concern").trimmingCharacters(in: .whitespacesAndNewlines)
         var errors: [String: String] = [:]
         if caseID.isEmpty {
-            errors["case"] = "Choose the case from the list (search by a name, a reference code, its title or country)."
+            errors["case"] = t("missions.error.choose-case")
         } else if try await CaseStore.headers([caseID], cipher: req.site.cipher, on: req.db).isEmpty {
-            errors["case"] = "There is no case “\(caseID.prefix(60))”."
+            errors["case"] = t("missions.error.no-case", ["id": String(caseID.prefix(60))])
         }
-        if concern.isEmpty || concern.count > 2_000 { errors["concern"] = "Say which defender or trial the mission concerns (at most 2,000 characters)." }
+        if concern.isEmpty || concern.count > 2_000 { errors["concern"] = t("missions.error.concern") }
         guard errors.isEmpty else { return try await page(req, m, errors: errors, status: .unprocessableEntity) }
         let cipher = req.site.cipher, line = "Concerned by a mission (\(m.kind.label.lowercased()), \(m.dates.starts))"
         try await req.db.write { tx in
