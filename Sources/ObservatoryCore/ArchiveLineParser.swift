@@ -88,14 +88,21 @@ public struct ArchiveLineParser: Sendable {
             }
         }
         let reference = f.text("reference", required: false, max: 60, singleLine: true)
-        if let reference, !reference.isEmpty, ReferenceCode(reference) == nil {
+        let followUpOf = f.identifier("follow_up_of", required: false)
+        let translationOf = f.identifier("translation_of", required: false)
+        if let reference, !reference.isEmpty, let published,
+           let problem = ReferenceCode.schemeProblem(reference, countries: codes, published: published,
+                                                     followUpOf: followUpOf, translationOf: translationOf,
+                                                     directory: countries) {
+            f.problem("reference", problem)
+        } else if let reference, !reference.isEmpty, ReferenceCode(reference) == nil {
             f.problem("reference", "\"\(reference)\" is not a reference code like MEX 001 / 0916 / OBS 077")
         }
         return ArchivePublication(
             id: id, type: type ?? .news, kind: kind, language: language ?? .en, published: published ?? CivilDate(year: 2000, month: 1, day: 1)!,
             title: title, summary: summary, body: body, countries: codes, programmes: programmes,
             reference: reference.flatMap { $0.isEmpty ? nil : $0 },
-            followUpOf: f.identifier("follow_up_of", required: false), translationOf: f.identifier("translation_of", required: false),
+            followUpOf: followUpOf, translationOf: translationOf,
             eventDate: f.date("event_date", required: false))
     }
 

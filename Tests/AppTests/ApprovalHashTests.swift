@@ -10,19 +10,8 @@ import Vapor
 /// programmes, language, title, summary and text. Approved, then one field changed on the way to publishing (by
 /// the author or by the approver): refused, and nothing goes public. Generated changes, seeded (the seed is printed).
 @Suite struct ApprovalHashTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Another value for one public field of `EditorialTests.fields`.
-    static func changed(_ field: String, _ rng: inout SplitMix) -> [(String, String)] {
+    static func changed(_ field: String, _ rng: inout SeededGenerator) -> [(String, String)] {
         let fields = EditorialTests.fields
         func replace(_ value: String) -> [(String, String)] {
             var done = false
@@ -56,7 +45,7 @@ import Vapor
     func approvedThenOneFieldChangedOnPublishingIsRefused(_ engine: Engine) async throws {
         let seed = UInt64.random(in: 0...UInt64.max)
         print("ApprovalHashTests seed \(seed)")
-        var rng = SplitMix(state: seed)
+        var rng = SeededGenerator(seed: seed)
         try await withApp(engine) { app in
             try await TestAccounts.create("editor@example.org", [.editor], in: app)
             let editor = TestBrowser(app)

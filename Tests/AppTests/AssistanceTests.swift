@@ -90,7 +90,8 @@ import Vapor
             // A due day gone by: the report is overdue on the list and the dashboard.
             #expect(try await officer.post(path + "/report", [("due", "2026-11-01"), ("received", "")]).status == .seeOther)
             #expect(try await officer.get("/office/assistance").body.contains("report overdue"))
-            #expect(try await officer.get("/office/cases").body.contains("Beneficiaries' reports overdue</a> <strong>1</strong>"))
+            let dashboard = try await officer.get("/office/cases").body
+            #expect(dashboard.contains("Beneficiaries’ reports overdue</a> <strong>1</strong>"))
             #expect(try await officer.post(path + "/payments", [("amount", "3500.00"), ("paid-on", "2026-11-20"), ("payment-reference", "Cash through the partner")]).status == .seeOther)
             #expect(try await officer.get(path).body.contains("id=\"assistance-status\">Paid<"))
             #expect(try await officer.post(path + "/report", [("due", "2027-01-31"), ("received", "2026-11-20"), ("note", "Receipts for the flights")]).status == .seeOther)

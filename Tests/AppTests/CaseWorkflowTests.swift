@@ -95,6 +95,11 @@ import Vapor
                 ("kind", "urgent-appeal"), ("language", "fr"), ("follow_up_of", ""), ("translation_of", String(original.split(separator: "/").last!)),
                 ("title", "Mexique : menaces de mort contre Juana Pérez López"), ("summary", ""), ("body", "## Description de la situation\n\nMenaces."),
             ]).location)
+            // A translation naming her needs her description in French (issue 21).
+            let person = try #require(firstMatch("/people/(person-[a-z0-9]{12})/languages",
+                                                 in: try await team.drafter.get(casePath).body))
+            _ = try await TranslationWorkflowTests.describe(team.drafter, casePath, person,
+                                                            [("description_fr", "une défenseuse à Oaxaca")])
             for path in [followUp, translation] {
                 try await team.approver.get(path)
                 try await team.approver.post(path, [("action", "approve")])

@@ -57,6 +57,9 @@ import Testing
                                                     "OBSERVATORY_SMTP_USERNAME": "relay", "OBSERVATORY_SMTP_PASSWORD": "p"])
         #expect(config.smtp?.port == 587 && config.smtp?.security == .starttls && config.smtp?.username == "relay" && config.mailDelayMinutes == 10)
         #expect(try AppConfig.fromEnvironment(["OBSERVATORY_SMTP_HOST": "m", "OBSERVATORY_SMTP_FROM": "o@e.org", "OBSERVATORY_SMTP_SECURITY": "tls"]).smtp?.port == 465)
+        let plain = ["OBSERVATORY_SMTP_HOST": "m", "OBSERVATORY_SMTP_FROM": "o@e.org",
+                     "OBSERVATORY_SMTP_SECURITY": "none"]
+        #expect(try AppConfig.fromEnvironment(plain).smtp?.port == 25, "plain SMTP defaults to port 25")
         #expect(try AppConfig.fromEnvironment([:]).smtp == nil)
         do {
             _ = try AppConfig.fromEnvironment(["OBSERVATORY_SMTP_HOST": "m", "OBSERVATORY_SMTP_PORT": "99999", "OBSERVATORY_MAIL_DELAY_MINUTES": "-1"])

@@ -70,6 +70,11 @@ import Vapor
             let followUp = try await Self.draft(team.drafter, casePath, title: "Mexico: new threats against Wei",
                                                 body: "## New information\n\nLi was threatened again.",
                                                     followUpOf: Self.id(original))
+            // A translation naming her needs her description in French (issue 21).
+            let person = try #require(firstMatch("/people/(person-[a-z0-9]{12})/languages",
+                                                 in: try await team.drafter.get(casePath).body))
+            _ = try await TranslationWorkflowTests.describe(team.drafter, casePath, person,
+                                                            [("description_fr", "une militante syndicale")])
             for path in [translation, followUp] {
                 // A contact in a translation or a follow-up is refused the same way.
                 try await team.drafter.post(path, [("action", "save"), ("title", "Contact wei.li@example.net"),

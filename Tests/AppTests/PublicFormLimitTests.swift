@@ -87,15 +87,9 @@ func rowCount(_ sql: SQLQueryString, on db: any Database) async throws -> Int {
 
 /// A small seeded generator (SplitMix64), its seed printed, for addresses.
 struct SeededAddresses {
-    var state: UInt64
-    init(seed: UInt64) { state = seed; print("SeededAddresses seed: \(seed)") }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var generator: SeededGenerator
+    init(seed: UInt64) { generator = SeededGenerator(seed: seed); print("SeededAddresses seed: \(seed)") }
+    mutating func next() -> UInt64 { generator.next() }
     mutating func address() -> String {
         let n = next()
         if n % 3 == 0 {   // IPv6

@@ -10,7 +10,7 @@ import Vapor
 /// references, Greek and Cyrillic capitals), drafted into appeals, approved and published: the public page never
 /// holds the name. Generated and seeded (the seed is printed).
 @Suite struct SpelledNamesPublicTests {
-    static func spelled(_ rng: inout ApprovalHashTests.SplitMix) -> String {
+    static func spelled(_ rng: inout SeededGenerator) -> String {
         let separators = [" ", ".", "-", "_", " . ", "·", "  "]
         let letters: [[String]] = [["W", "w", "%57", "&#87;", "&#x57;", "Ԝ", "ԝ"],
                                    ["e", "E", "%65", "&#101;", "Ε", "е", "Е"],
@@ -23,7 +23,7 @@ import Vapor
     func spelledNamesNeverReachThePublishedPage(_ engine: Engine) async throws {
         let seed = UInt64.random(in: 0...UInt64.max)
         print("SpelledNamesPublicTests seed \(seed)")
-        var rng = ApprovalHashTests.SplitMix(state: seed)
+        var rng = SeededGenerator(seed: seed)
         try await withApp(engine) { app in
             let team = try await CaseTeam.make(app)
             let casePath = try await FourEyesTests.weiCase(app, team)

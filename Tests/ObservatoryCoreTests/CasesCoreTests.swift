@@ -143,7 +143,9 @@ import Testing
     @Test(arguments: Language.allCases)
     func anUrgentAppealHasItsSectionsAndAddresses(_ language: Language) {
         let draft = InterventionTemplate.draft(kind: .urgentAppeal, language: language, followUp: true, country: "Mexico",
-                                               people: ["Juana Pérez López"], addresses: ["President: presidencia@example.mx"])
+                                               people: ["Juana Pérez López"],
+                                               addresses: ["President: presidencia@example.mx"],
+                                               acts: [.arbitraryDetention])
         let w = InterventionTemplate.words(language)
         for heading in [w.newInformation, w.description, w.actions, w.addresses] { #expect(draft.body.contains("## \(heading)")) }
         #expect(draft.body.contains("Juana Pérez López") && draft.body.contains("- President: presidencia@example.mx"))

@@ -102,8 +102,8 @@ def search_from_the_page_and_follow_the_map(browser, site, records, shots):
     # The map: the darkest country links to its country page.
     browser.go(site + "/map")
     shot(browser, shots, "9-map")
-    check(len(browser.find_all("svg a path")) > 150, "the world's countries are drawn")
-    browser.find("svg a path.s5").submit()
+    check(len(browser.find_all("svg a use")) > 150, "the world's countries are drawn")
+    browser.find("svg a use.s5").submit()
     check("/countries/" in browser.url, f"a country on the map opens its page: {browser.url}")
     check("publications" in browser.find("main p.meta").text, "the country page lists its publications")
 
@@ -118,7 +118,7 @@ def switch_to_arabic_then_map_and_search(browser, site, records, shots):
     check(browser.find("header nav a[href='/ar/publications']").text == "المنشورات", "navigation in Arabic")
     browser.find("header nav a[href='/ar/map']").submit()
     check(browser.find("main h1").text == "خريطة المنشورات", "the map in Arabic")
-    browser.find("svg a path.s5").submit()
+    browser.find("svg a use.s5").submit()
     check("/ar/countries/" in browser.url, f"a country page in Arabic: {browser.url}")
     browser.find("form.search input[name=q]").type("defenders")
     browser.find("form.search button").submit()
@@ -463,9 +463,12 @@ def material_assistance_approved_by_two_then_a_mission_report_made_public(browse
     browser.find("#security").type("Wq3CANARYsecurity: check-in every four hours")
     browser.find("#report").type(report["id"])
     browser.find("form.office-form button[type=submit]").submit()
-    browser.find("section[aria-labelledby=concerned] #case").type(case_id)
+    # The case is chosen from a searched list (issue 21), not typed as an id.
+    browser.find("section[aria-labelledby=concerned] #case_q").type("Elena")
+    browser.find("section[aria-labelledby=concerned] form[method=get] button").submit()
+    browser.find(f"section[aria-labelledby=concerned] input[name=case][value='{case_id}']").click()
     browser.find("section[aria-labelledby=concerned] #concern").type("Hearing of 11 March")
-    browser.find("section[aria-labelledby=concerned] form button").submit()
+    browser.find("section[aria-labelledby=concerned] form[method=post] button").submit()
     check("Hearing of 11 March" in browser.find("#mission-cases").text, "the mission concerns the case")
     people.become("visitor")
     browser.go(site + "/")
@@ -473,6 +476,49 @@ def material_assistance_approved_by_two_then_a_mission_report_made_public(browse
     check(browser.find_all(f"#mission-reports a[href='/publications/{report['id']}']"), "the report on the public page of mission reports")
     check("Wq3CANARYsecurity" not in browser.source and "Guerrero hearing" not in browser.source, "nothing internal on it")
     shot(browser, shots, "16-mission-reports")
+
+
+def choose_language(browser, site, code):
+    """On the account page: the language of the person's pages and e-mails."""
+    browser.go(site + "/account")
+    select(browser, "#language", code)
+    browser.find("#language-form button[type=submit]").submit()
+    check(browser.find("html").attribute("lang") == code, f"the account page is now in {code}")
+
+
+def a_partner_answers_in_french_and_a_case_officer_works_in_arabic(browser, site, records, shots):
+    people = People(browser, site)
+    people.become("partner")
+    sign_in_as(browser, site, "partner@example.org")
+    choose_language(browser, site, "fr")
+    check("Votre langue est enregistrée." in browser.find("#notice").text, "the choice is confirmed in French")
+    browser.go(site + "/partner/verifications")
+    check(browser.find("h1").text == "Demandes de vérification", "the partner's list is in French")
+    check("Se déconnecter" in browser.find("header").text, "the navigation is in French")
+    browser.find("#requests a").click()
+    check(browser.find("h1").text.startswith("Demande de vérification du "), "the request is in French")
+    check("Ce que l’Observatoire vous a communiqué" in browser.source, "what was shared, introduced in French")
+    browser.find("input[name=answer][value=more-information]").click()
+    browser.find("#note").type("Nous vérifions auprès de sa famille.")
+    browser.find("form.office-form button[type=submit]").submit()
+    shot(browser, shots, "partner-fr-answered")
+    check("Merci" in browser.find("#notice").text, "the answer is confirmed in French")
+    check("Plus d’informations nécessaires" in browser.find("#current-answer").text, "the answer reads in French")
+    choose_language(browser, site, "en")
+
+    people.become("drafter")
+    sign_in_as(browser, site, "drafter@example.org")
+    choose_language(browser, site, "ar")
+    check(browser.find("html").attribute("dir") == "rtl", "Arabic pages are right to left")
+    browser.go(site + "/office")
+    check("الحالات" in browser.find("header nav").text and "تسجيل الخروج" in browser.find("header").text,
+          "the office navigation is in Arabic")
+    shot(browser, shots, "office-ar")
+    browser.go(site + "/office/cases")
+    check(browser.find("h1").text == "الحالات", "the cases list is in Arabic")
+    browser.go(site + "/office/addresses")
+    check(browser.find("main").attribute("lang") == "en", "a page not translated yet says it is English")
+    choose_language(browser, site, "en")
 
 
 ALL = [
@@ -487,4 +533,6 @@ ALL = [
      report_verify_approve_publish_and_follow_up),
     ("material assistance requested, approved by two other officers, paid; a mission's report on the public page",
      material_assistance_approved_by_two_then_a_mission_report_made_public),
+    ("a partner chooses French and answers a request in French; a case officer works in Arabic, right to left",
+     a_partner_answers_in_french_and_a_case_officer_works_in_arabic),
 ]

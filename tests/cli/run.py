@@ -5,6 +5,7 @@ serve's start-up (migrations, demo archive, printed URL, configuration errors).
     python3 tests/cli/run.py .build/debug/observatory
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -119,10 +120,16 @@ def bulletin_and_annual_report_from_the_command_line():
     db = os.path.join(WORK, "reports.sqlite")
     check(run(["import", archive], DATABASE_URL=db).returncode == 0, "import")
     bulletin = os.path.join(WORK, "bulletin.html")
-    result = run(["bulletin", "2025-10", "--language", "fr", "--output", bulletin], DATABASE_URL=db)
+    missing = run(["bulletin", "2025-10", "--language", "fr", "--output", bulletin], DATABASE_URL=db)
+    check(missing.returncode != 0 and "OBSERVATORY_PUBLIC_URL" in missing.stderr and not os.path.exists(bulletin),
+          missing.stderr)
+    result = run(["bulletin", "2025-10", "--language", "fr", "--output", bulletin], DATABASE_URL=db,
+                 OBSERVATORY_PUBLIC_URL="https://observatory.example")
     check(result.returncode == 0, result.stderr)
     html = open(bulletin).read()
     check("Bulletin mensuel — octobre 2025" in html and "<h2>" in html and "/publications/" in html, html[:500])
+    links = re.findall(r'(?:href|src)="([^"]*)"', html)
+    check(links and all(link.startswith("https://observatory.example/") for link in links), links[:5])
     bad = run(["bulletin", "October", "--output", bulletin], DATABASE_URL=db)
     check(bad.returncode != 0 and "month: expected YYYY-MM" in bad.stderr, bad.stderr)
     pdf = os.path.join(WORK, "report.pdf")

@@ -43,6 +43,7 @@ struct ImportCommand: AsyncCommand {
             standardError("… \(summary) (\(Int(Date().timeIntervalSince(started)))s)")
         }
         let summary = try await importer.importFile(at: signature.file)
+        try await PlannerStatistics.refresh(on: app.db)
         let seconds = Date().timeIntervalSince(started)
         try await AuditLog.record(AuditEvent(actor: "system", action: "archive.import", recordType: "file",
                                              recordID: URL(fileURLWithPath: signature.file).lastPathComponent,

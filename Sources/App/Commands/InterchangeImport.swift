@@ -65,6 +65,7 @@ enum InterchangeImport {
             importer.report = { standardError($0) }
             importer.progress = { standardError("… \($0) (\(elapsed())s)") }
             let summary = try await importer.importFile(at: path)
+            try await PlannerStatistics.refresh(on: app.db)
             console.print("Imported \(path) (WordPress): \(summary) in \(elapsed()) s")
             if summary.rejected > 0 { throw ImportRejected(count: summary.rejected) }
         default:
@@ -77,6 +78,7 @@ enum InterchangeImport {
             importer.report = { standardError($0) }
             importer.progress = { standardError("… \($0) (\(elapsed())s)") }
             let summary = try await importer.importFile(at: path)
+            try await PlannerStatistics.refresh(on: app.db)
             console.print("Imported \(path) (CSV): \(summary) in \(elapsed()) s")
             if summary.rejected > 0 { throw ImportRejected(count: summary.rejected) }
         }

@@ -23,7 +23,10 @@ struct BulletinCommand: AsyncCommand {
         guard let language = Language(rawValue: signature.language ?? "en") else { throw CommandFailure("bulletin: --language: expected en, fr, es or ar") }
         guard let output = signature.output else { throw CommandFailure("bulletin: --output FILE is required") }
         let bulletin = try await BulletinStore.find(month, language: language, on: app.db)
-        let html = Translations.$current.withValue(.of(language)) { BulletinView.document(bulletin, baseURL: app.site.config.publicURL ?? "").rendered }
+        let base = try exportBaseURL(app, "bulletin")
+        let html = Translations.$current.withValue(.of(language)) {
+            AbsoluteLinks.html(BulletinView.document(bulletin, baseURL: base).rendered, base: base)
+        }
         try html.write(toFile: output, atomically: true, encoding: .utf8)
         context.console.print("Wrote \(output): \(bulletin.items.count) actions in \(month) (\(language.rawValue)).")
     }
@@ -67,4 +70,15 @@ struct ReportCommand: AsyncCommand {
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The public address every link of an exported document is made on: read away from the site (a file, a PDF),
+/// a relative link leads nowhere, so the command refuses without one.
+func exportBaseURL(_ app: Application, _ command: String) throws -> String {
+    guard let base = app.site.config.publicURL else {
+        throw CommandFailure("\(command): OBSERVATORY_PUBLIC_URL is not set: the links of the document would "
+            + "lead nowhere; "
+            + "set it to the site's address, e.g. OBSERVATORY_PUBLIC_URL=https://observatory.example")
+    }
+    return base
 }

@@ -33,5 +33,8 @@ enum Migrations {
         CreatePublicFormLimits(),       // 028
         CreateLegacyPaths(),            // 029
         CreateAccessTokens(),           // 030
+        CreateReferenceCodes(),         // 031
+        AddAccountLanguage(),           // 032
+        CreatePersonLanguages(),        // 033
     ] }
 }

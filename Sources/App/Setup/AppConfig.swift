@@ -134,7 +134,7 @@ public struct AppConfig: Sendable {
         if let host = env["OBSERVATORY_SMTP_HOST"], !host.isEmpty {
             let security = SMTPSettings.Security(rawValue: env["OBSERVATORY_SMTP_SECURITY"].flatMap { $0.isEmpty ? nil : $0 } ?? "starttls")
             if security == nil { problems.append("OBSERVATORY_SMTP_SECURITY: expected none, starttls or tls, got \"\(env["OBSERVATORY_SMTP_SECURITY"]!)\"") }
-            let defaultPort = security == .tls ? 465 : (security == .none ? 25 : 587)
+            let defaultPort = security == .tls ? 465 : (security == SMTPSettings.Security.none ? 25 : 587)
             var port = defaultPort
             if let raw = env["OBSERVATORY_SMTP_PORT"], !raw.isEmpty {
                 if let value = Int(raw), (1...65535).contains(value) { port = value }

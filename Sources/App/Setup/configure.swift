@@ -52,12 +52,14 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     let registry = app.site.routes
     LoginController(registry: registry).boot(office)
     AccountController(registry: registry).boot(office)
+    AccountLanguageController(registry: registry).boot(office)
     TokenController(registry: registry).boot(office)
     UserAdminController(registry: registry).boot(office)
     AuditController(registry: registry).boot(office)
     EditorialController(registry: registry).boot(office)
     CaseController(registry: registry).boot(office)
     CaseRecordController(registry: registry).boot(office)
+    PersonLanguagesController(registry: registry).boot(office)
     VerificationController(registry: registry).boot(office)
     InterventionController(registry: registry).boot(office)
     AddressBookController(registry: registry).boot(office)
@@ -128,8 +130,11 @@ func startMailWorker(_ app: Application) {
         app.logger.notice("No mail server configured (OBSERVATORY_SMTP_HOST): subscribers' messages wait in the outbox.")
         return
     }
+    // Without the public address every link would lead to localhost: the messages wait in the outbox (nothing is lost,
+    // /health says mail is late) until the server is started again with it, rather than go out unusable.
     if app.site.config.publicURL == nil {
-        app.logger.warning("OBSERVATORY_PUBLIC_URL is not set: links in e-mails point to http://localhost:8080.")
+        app.logger.warning("\(MailOfficeController.missingPublicURL) Mail waits in the outbox until it is set.")
+        return
     }
     let worker = MailWorker(instance: RandomID.make("instance"), mailer: mailer, composer: app.site.composer,
                             publicationDelay: Int64(app.site.config.mailDelayMinutes) * 60)

@@ -10,17 +10,19 @@ public enum PasswordPolicy {
     /// The problem with `password`, in words for the person choosing it, or nil when it is acceptable.
     public static func problem(with password: String, email: String = "") -> String? {
         if password.count < minimumLength {
-            return "Use at least \(minimumLength) characters (a few unrelated words make a strong, memorable password)."
+            return t("password.too-short", ["n": Translations.current.number(minimumLength)])
         }
-        if password.utf8.count > maximumBytes { return "Use at most \(maximumBytes) bytes (about \(maximumBytes) Latin letters)." }
+        if password.utf8.count > maximumBytes {
+            return t("password.too-long", ["n": Translations.current.number(maximumBytes)])
+        }
         let lowered = password.lowercased()
         let core = lowered.trimmingCharacters(in: CharacterSet.letters.inverted)
-        if core.isEmpty || Set(lowered).count <= 3 { return "This password is too easy to guess: use words, not repeated characters or digits." }
+        if core.isEmpty || Set(lowered).count <= 3 { return t("password.too-easy") }
         if common.contains(lowered) || common.contains(core) || isKeyboardRun(core) {
-            return "This is one of the most common passwords; choose another."
+            return t("password.common")
         }
         let local = email.lowercased().split(separator: "@").first.map(String.init) ?? ""
-        if local.count >= 4 && lowered.contains(local) { return "The password must not contain your e-mail address." }
+        if local.count >= 4 && lowered.contains(local) { return t("password.contains-email") }
         return nil
     }
 

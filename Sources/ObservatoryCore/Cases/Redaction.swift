@@ -12,6 +12,10 @@ public struct Redactor: Sendable {
         public var name: String
         public var consentsToBeNamed: Bool
         public var description: String
+        /// Other ways the name is written (in another script: "خوانا بيريز" for "Juana Pérez"), hidden like it.
+        public var spellings: [String] = []
+        /// How a refusal names the person without naming them ("person 1 of the case (Defender)").
+        public var label: String = ""
         public init(name: String, consentsToBeNamed: Bool, description: String) {
             self.name = name; self.consentsToBeNamed = consentsToBeNamed; self.description = description
         }
@@ -20,6 +24,8 @@ public struct Redactor: Sendable {
     let matcher: NameMatcher
     /// What replaces person `i` of the matcher.
     let descriptions: [String]
+    /// The person each name of the matcher belongs to (a person has one name per spelling).
+    let owners: [Person]
     /// Every other value that must not appear in a public text: (as typed, folded).
     let secrets: [(value: String, folded: String)]
     /// Values recorded as "not the person" for the text at hand.
@@ -29,9 +35,14 @@ public struct Redactor: Sendable {
     public init(people: [Person], secrets: [String], exceptions: Set<String> = []) {
         let hidden = people.filter { !$0.consentsToBeNamed
             && !$0.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
-        matcher = NameMatcher(names: hidden.map(\.name))
-        descriptions = hidden.map {
-            let by = $0.description.trimmingCharacters(in: .whitespacesAndNewlines)
+        let named = hidden.flatMap { person in
+            ([person.name] + person.spellings).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+                .map { (name: $0, person: person) }
+        }
+        matcher = NameMatcher(names: named.map(\.name))
+        owners = named.map(\.person)
+        descriptions = named.map {
+            let by = $0.person.description.trimmingCharacters(in: .whitespacesAndNewlines)
             return by.isEmpty ? "a human rights defender" : by
         }
         var values: [String] = []
@@ -61,6 +72,19 @@ public struct Redactor: Sendable {
     /// The occurrences of names in `text` that are not recorded as "not the person".
     public func nameMatches(in text: String) -> [NameMatcher.Match] {
         matcher.matches(in: text).filter { !exceptions.contains(Self.exceptionKey($0.text)) }
+    }
+
+    /// The people named in `text` (in any spelling) who have no description to replace their name: each
+    /// person's `label`, once, in order of first appearance.
+    public func undescribed(in text: String) -> [String] {
+        var found: [String] = []
+        for match in nameMatches(in: text) {
+            let person = owners[match.person]
+            guard person.description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+                  !found.contains(person.label) else { continue }
+            found.append(person.label)
+        }
+        return found
     }
 
     /// The text with every name of a person not agreeing to be named replaced by their description.

@@ -100,6 +100,10 @@ extension SealedColumn {
     /// An approver's "this occurrence is not the person" record (migration 023): the occurrence and the reason.
     public static let redactionExceptionValue = v1("redaction_exceptions", "value_sealed")
     public static let redactionExceptionReason = v1("redaction_exceptions", "reason_sealed")
+    /// A person's public description and name as written in another language (migration 033).
+    public static let personLanguageDescription = SealedColumn("case_person_languages", "description_sealed",
+                                                               before: .none)
+    public static let personLanguageSpelling = SealedColumn("case_person_languages", "spelling_sealed", before: .none)
     /// The mail server's words about a failed delivery: they repeat the subscriber's address (sealed by 024).
     public static let outboxError = SealedColumn("outbox", "last_error", numericID: true,
                                                  before: .sealed(context: "outbox.last_error"))
@@ -113,6 +117,7 @@ extension SealedColumn {
         missionLogistics, missionSecurityPlan, missionFindings, missionConcern, assistancePurpose, assistanceRejection,
         assistanceReportNote, paymentReference, totpSecret, totpPendingSecret, outboxError,
         redactionExceptionValue, redactionExceptionReason,
+        personLanguageDescription, personLanguageSpelling,
     ]
 }
 

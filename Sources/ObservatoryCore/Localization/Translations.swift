@@ -7,6 +7,8 @@ import Foundation
 public struct Translations: Sendable {
     public let language: Language
     public let texts: [String: String]
+    /// This language's own texts, without the English fallback (counted texts need the language's own forms).
+    public var ownTexts: [String: String] = [:]
 
     @TaskLocal public static var current: Translations = english
 
@@ -19,8 +21,9 @@ public struct Translations: Sendable {
     static func load(_ language: Language, fallback: Translations?) -> Translations {
         let text = bundledText("i18n-\(language.rawValue)", "txt")
         var texts = fallback?.texts ?? [:]
-        texts.merge(parse(text)) { _, new in new }
-        return Translations(language: language, texts: texts)
+        let own = parse(text)
+        texts.merge(own) { _, new in new }
+        return Translations(language: language, texts: texts, ownTexts: own)
     }
 
     /// `key = text` lines; `\n` in a text stands for a line break.
@@ -36,7 +39,11 @@ public struct Translations: Sendable {
 
     /// The text for `key`, with `{name}` placeholders filled in; the key itself if no language has it.
     public func text(_ key: String, _ values: [String: String] = [:]) -> String {
-        var text = texts[key] ?? key
+        fill(texts[key] ?? key, values)
+    }
+
+    func fill(_ text: String, _ values: [String: String]) -> String {
+        var text = text
         for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
         return text
     }

@@ -1,5 +1,6 @@
 /// A search engine's snippet, with matches between the markers `\u{2}` … `\u{3}`, as safe HTML: the text is
-/// escaped, each marked match becomes `<mark>…</mark>`, and stray or unbalanced markers are dropped.
+/// read as text (`withoutMarkdown`), escaped, each marked match becomes `<mark>…</mark>`, and stray or unbalanced
+/// markers are dropped.
 public enum Snippet {
     public static let start: Unicode.Scalar = "\u{2}"
     public static let end: Unicode.Scalar = "\u{3}"
@@ -7,7 +8,7 @@ public enum Snippet {
     public static func html(_ text: String) -> HTML {
         var out = ""
         var open = false
-        for scalar in text.unicodeScalars {
+        for scalar in withoutMarkdown(text).unicodeScalars {
             switch scalar {
             case start: if !open { out += "<mark>"; open = true }
             case end: if open { out += "</mark>"; open = false }

@@ -29,6 +29,15 @@ let testKey = FieldCipher.newKeyText()
 func withApp(_ engine: Engine, pageCache: Bool = true, clock: any SiteClock = testClock, sqliteFile: String? = nil,
              publicURL: String? = nil, trustProxy: Bool = false, adjust: (inout AppConfig) -> Void = { _ in },
              _ body: (Application) async throws -> Void) async throws {
+    try await TestSlots.holding(engine) {
+        try await withAppHoldingASlot(engine, pageCache: pageCache, clock: clock, sqliteFile: sqliteFile,
+                                      publicURL: publicURL, trustProxy: trustProxy, adjust: adjust, body)
+    }
+}
+
+private func withAppHoldingASlot(_ engine: Engine, pageCache: Bool, clock: any SiteClock, sqliteFile: String?,
+                                 publicURL: String?, trustProxy: Bool, adjust: (inout AppConfig) -> Void,
+                                 _ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
     var config = AppConfig(storage: .sqlite(path: sqliteFile ?? ":memory:"), demo: false, pageCache: pageCache, changePollSeconds: 0)

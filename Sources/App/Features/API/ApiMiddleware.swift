@@ -232,7 +232,7 @@ struct ApiMiddleware: AsyncMiddleware {
 
     func tooMany(_ seconds: Int) -> ApiProblem {
         ApiProblem(status: .tooManyRequests, detail: "Too many requests from this source or token this minute; "
-                   + "try again in \(seconds) seconds.", headers: ["Retry-After": String(seconds)])
+                   + "try again in \(t("count.seconds", count: seconds)).", headers: ["Retry-After": String(seconds)])
     }
 
     /// The client address as a keyed hash: the limiter's memory holds no address.

@@ -40,7 +40,8 @@ struct TokenController: Sendable {
         let expiresAt = AccessToken.lifetimes.contains(days) ? AccessToken.expiry(days: days, from: at) : nil
         if expiresAt == nil {
             errors["days"] = "Choose when the token expires: "
-                + AccessToken.lifetimes.map { "\($0) days" }.joined(separator: ", ") + " (at most a year)."
+                + AccessToken.lifetimes.map { t("count.days", count: $0) }.joined(separator: ", ")
+                + " (at most a year)."
         }
         if scopes.contains(.publicationsWrite) || scopes.contains(.publicationsRead),
            account.roles.isDisjoint(with: ApiWrites.roles) {
@@ -135,7 +136,7 @@ enum TokenPages {
         }
         let options: [HTML] = AccessToken.lifetimes.map { days in
             let selected: HTML = form["days"] == String(days) ? " selected" : ""
-            return "<option value=\"\(String(days))\"\(selected)>\(String(days)) days</option>"
+            return "<option value=\"\(String(days))\"\(selected)>\(t("count.days", count: days))</option>"
         }
         let table: HTML = rows.isEmpty ? "<p>You have no access tokens.</p>" : """
             <table class="tokens"><thead><tr><th>Name</th><th>Scopes</th><th>State</th><th>Last used</th><th></th></tr>

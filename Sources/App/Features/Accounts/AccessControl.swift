@@ -93,12 +93,12 @@ enum AccessGate {
         guard !access.allows(req.signedIn) else { return }
         guard let signedIn = req.signedIn else {
             if req.method == .GET { throw Redirect(to: OfficeRoute.login(next: req.url.string).path) }
-            throw Abort(.forbidden, reason: "Please sign in first.")
+            throw Abort(.forbidden, reason: t("office.error.sign-in-first"))
         }
         switch signedIn.session.stage {
         case .secondFactor: throw Redirect(to: OfficeRoute.loginCode.path)
         case .enrol: throw Redirect(to: OfficeRoute.twoFactor.path)
-        case .signedIn: throw Abort(.forbidden, reason: "Your account’s roles do not allow this page.")
+        case .signedIn: throw Abort(.forbidden, reason: t("office.error.roles"))
         }
     }
 }

@@ -15,6 +15,8 @@ struct Account: Sendable, Equatable {
     let totpPendingSecret: String?
     let totpLastStep: Int64?
     let createdAt: Int64
+    /// The language of this person's pages and e-mails once chosen (`OfficeLanguage`); nil before.
+    var language: Language? = nil
 
     var hasSecondFactor: Bool { totpSecret != nil }
 
@@ -33,17 +35,20 @@ struct Account: Sendable, Equatable {
     /// Whether this person's roles oblige them to use a second factor.
     var needsSecondFactor: Bool { roles.contains { $0.requiresSecondFactor } }
 
-    static let columns = "id, email, password_hash, roles, organisation_id, disabled, totp_secret, totp_pending_secret, totp_last_step, created_at"
+    static let columns = "id, email, password_hash, roles, organisation_id, disabled, totp_secret, "
+        + "totp_pending_secret, totp_last_step, created_at, language"
 
     struct Row: Decodable {
         let id: String, email: String, passwordHash: String?, roles: String, organisationId: String?, disabled: Bool
         let totpSecret: String?, totpPendingSecret: String?, totpLastStep: Int64?, createdAt: Int64
+        var language: String? = nil
     }
 
     init(row: Row) {
         id = row.id; email = row.email; passwordHash = row.passwordHash; roles = Role.set(from: row.roles)
         organisationID = row.organisationId; disabled = row.disabled; totpSecret = row.totpSecret
         totpPendingSecret = row.totpPendingSecret; totpLastStep = row.totpLastStep; createdAt = row.createdAt
+        language = OfficeLanguage.stored(row.language)
     }
 }
 
@@ -114,6 +119,20 @@ enum AccountStore {
     static func setPassword(_ id: String, hash: String, now: Date, on db: any Database) async throws {
         try await db.sql.update("users").set("password_hash", to: hash).set("password_changed_at", to: Int64(now.timeIntervalSince1970))
             .where("id", .equal, id).run()
+    }
+
+    /// Stores the language of a person's pages and e-mails (the caller audits it in the same transaction).
+    static func setLanguage(_ id: String, _ language: Language, on db: any Database) async throws {
+        try await db.sql.update("users").set("language", to: language.rawValue).where("id", .equal, id).run()
+    }
+
+    /// Sets the language only when none is stored yet (the first sign-in); true when it was set by this call.
+    static func setLanguageIfUnset(_ id: String, _ language: Language, on db: any Database) async throws -> Bool {
+        struct Row: Decodable { let id: String }
+        return try await !db.sql.raw("""
+            UPDATE users SET language = \(bind: language.rawValue)
+            WHERE id = \(bind: id) AND language IS NULL RETURNING id
+            """).all(decoding: Row.self).isEmpty
     }
 
     /// Second-factor secrets are sealed like confidential case fields: a copy of the database alone cannot make codes.

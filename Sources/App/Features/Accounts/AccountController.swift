@@ -28,7 +28,9 @@ struct AccountController: Sendable {
         let account = try req.account
         let codes = try await AccountSecrets.unusedRecoveryCodes(for: account.id, on: req.db)
         let sessions = try await SessionStore.count(userID: account.id, on: req.db)
-        return try await AccountPages.overview(account: account, recoveryCodes: codes, sessions: sessions, csrf: CSRF.token(for: req))
+        let notice = req.query[String.self, at: "notice"] == "language" ? t("office.language.saved") : nil
+        return try await AccountPages.overview(account: account, recoveryCodes: codes, sessions: sessions,
+                                               csrf: CSRF.token(for: req), notice: notice)
             .encodeResponse(for: req)
     }
 
@@ -63,7 +65,7 @@ struct AccountController: Sendable {
 
     static func newPasswordProblems(_ form: FormData, email: String) -> [String: String] {
         if let problem = PasswordPolicy.problem(with: form.raw("new"), email: email) { return ["new": problem] }
-        if form.raw("new") != form.raw("confirm") { return ["confirm": "The two passwords are not the same."] }
+        if form.raw("new") != form.raw("confirm") { return ["confirm": t("office.password.not-same")] }
         return [:]
     }
 
@@ -96,7 +98,8 @@ struct AccountController: Sendable {
             }
         }
         guard let step = TOTP(secret: secret).verify(req.form["code"], at: now, lastUsedStep: nil) else {
-            return try await AccountPages.twoFactor(account: account, secret: pending, error: "This code is not right. Check the clock of your phone and type the code shown now.",
+            return try await AccountPages.twoFactor(account: account, secret: pending,
+                                                    error: t("office.two-factor.wrong"),
                                                     csrf: CSRF.token(for: req), askPassword: reauthenticate)
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
@@ -182,5 +185,5 @@ struct AccountController: Sendable {
         return req.redirect(within: OfficeRoute.login(next: nil).path)
     }
 
-    static let deadLink = Abort(.notFound, reason: "This link is unknown, was already used or has expired. Ask an administrator for a new one.")
+    static var deadLink: Abort { Abort(.notFound, reason: t("office.setup.dead-link")) }
 }

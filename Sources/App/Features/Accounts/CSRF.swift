@@ -51,7 +51,7 @@ enum CSRF {
         let expected: String? = req.signedIn?.session.csrfToken
             ?? preSessionCookie(req).map { preSessionToken($0, req) }
         guard let expected, !expected.isEmpty, constantTimeEqual(req.form.raw(fieldName), expected) else {
-            throw Abort(.forbidden, reason: "This form has expired or did not come from this site. Go back, reload the page and try again.")
+            throw Abort(.forbidden, reason: t("office.error.form-expired"))
         }
     }
 

@@ -31,7 +31,7 @@ struct LoginController: Sendable {
         guard let attempt = try await LoginThrottle.reserve(email: email, address: address, now: now, blocked: blocked,
                                                             on: req.db) else {
             let page = try await LoginPages.login(email: email, next: form["next"],
-                error: "Too many failed sign-ins for this account or from this address. Wait 15 minutes, then try again.", req: req)
+                error: t("office.login.too-many"), req: req)
             return try await page.encodeResponse(status: .tooManyRequests, for: req)
         }
         let account = try await AccountStore.find(email: email, on: req.db)
@@ -42,7 +42,8 @@ struct LoginController: Sendable {
             try await LoginThrottle.failed(attempt, AuditEvent(actor: actor, action: "login.failure", detail: why,
                                                                address: address),
                                            now: now, on: req.db)
-            let page = try await LoginPages.login(email: email, next: form["next"], error: "The e-mail address or the password is not right.", req: req)
+            let page = try await LoginPages.login(email: email, next: form["next"], error: t("office.login.wrong"),
+                                                  req: req)
             return try await page.encodeResponse(status: .unauthorized, for: req)
         }
         let stage: SignInSession.Stage = account.hasSecondFactor ? .secondFactor : (account.needsSecondFactor ? .enrol : .signedIn)
@@ -65,6 +66,7 @@ struct LoginController: Sendable {
             try await LoginThrottle.release(attempt, on: tx)
             if stage != .secondFactor { try await LoginThrottle.recordSuccess(email: email, on: tx) }
             try await AuditLog.record(event, now: now, on: tx)
+            try await AccountLanguageController.rememberAtFirstSignIn(account, req: req, now: now, on: tx)
             return token
         }
         let target: String
@@ -94,7 +96,8 @@ struct LoginController: Sendable {
         guard let attempt = try await LoginThrottle.reserve(email: account.email, address: address, now: now,
                                                             blocked: blocked,
                                                             on: req.db) else {
-            return try await LoginPages.code(error: "Too many wrong codes. Wait 15 minutes, then try again.", req: req).encodeResponse(status: .tooManyRequests, for: req)
+            return try await LoginPages.code(error: t("office.code.too-many"), req: req)
+                .encodeResponse(status: .tooManyRequests, for: req)
         }
         var how: String? = nil
         if let secret = account.secondFactorSecret(req.site.cipher).flatMap(Base32.decode),
@@ -109,7 +112,7 @@ struct LoginController: Sendable {
                                      detail: "wrong or reused one-time code",
                                      address: address)
             try await LoginThrottle.failed(attempt, failure, now: now, on: req.db)
-            return try await LoginPages.code(error: "This code is not right, or it was already used. Wait for the next code and try again.", req: req)
+            return try await LoginPages.code(error: t("office.code.wrong"), req: req)
                 .encodeResponse(status: .unauthorized, for: req)
         }
         let token = try await req.db.write { tx in

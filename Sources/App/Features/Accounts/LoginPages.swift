@@ -6,32 +6,37 @@ import Vapor
 enum LoginPages {
     static func login(email: String, next: String, error: String?, req: Request) async throws -> HTML {
         let csrf = CSRF.token(for: req)
-        return OfficeLayout(title: "Sign in", account: nil, csrf: csrf).render("""
-        <h1>Sign in</h1>
+        return OfficeLayout(title: t("office.login.title"), account: nil, csrf: csrf, translated: true).render("""
+        <h1>\(t("office.login.title"))</h1>
         \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
         <form method="post" action="\(OfficeRoute.login(next: nil).path)" class="office-form">
         \(CSRF.field(csrf))
         <input type="hidden" name="next" value="\(RedirectTarget.sameSite(next) ?? "")">
-        \(FormView.field("email", label: "E-mail address", value: email, type: "email", attributes: "autocomplete=\"username\" required autofocus"))
-        \(FormView.field("password", label: "Password", value: "", type: "password", attributes: "autocomplete=\"current-password\" required"))
-        <p><button type="submit">Sign in</button></p>
+        \(FormView.field("email", label: t("office.login.email"), value: email, type: "email",
+                         attributes: "dir=\"ltr\" autocomplete=\"username\" required autofocus"))
+        \(FormView.field("password", label: t("office.login.password"), value: "", type: "password",
+                         attributes: "dir=\"ltr\" autocomplete=\"current-password\" required"))
+        <p><button type="submit">\(t("office.login.submit"))</button></p>
         </form>
-        <p class="hint">Forgotten your password? Ask an administrator for a reset link.</p>
+        <p class="hint">\(t("office.login.forgotten"))</p>
         """)
     }
 
     static func code(error: String?, req: Request) async throws -> HTML {
         let csrf = CSRF.token(for: req)
-        return OfficeLayout(title: "One-time code", account: nil, csrf: csrf).render("""
-        <h1>One-time code</h1>
-        <p>Enter the six-digit code your authenticator app shows for Observatory, or one of your recovery codes.</p>
+        return OfficeLayout(title: t("office.code.title"), account: nil, csrf: csrf, translated: true).render("""
+        <h1>\(t("office.code.title"))</h1>
+        <p>\(t("office.code.intro"))</p>
         \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
         <form method="post" action="\(req.url.string)" class="office-form">
         \(CSRF.field(csrf))
-        \(FormView.field("code", label: "Code", value: "", attributes: "autocomplete=\"one-time-code\" inputmode=\"numeric\" required autofocus"))
-        <p><button type="submit">Continue</button></p>
+        \(FormView.field("code", label: t("office.code.label"), value: "",
+                         attributes: "dir=\"ltr\" autocomplete=\"one-time-code\" inputmode=\"numeric\" required "
+                                     + "autofocus"))
+        <p><button type="submit">\(t("office.continue"))</button></p>
         </form>
-        <form method="post" action="\(OfficeRoute.logout.path)" class="inline">\(CSRF.field(csrf))<button type="submit">Cancel</button></form>
+        <form method="post" action="\(OfficeRoute.logout.path)" class="inline">\(CSRF.field(csrf))\
+        <button type="submit">\(t("office.cancel"))</button></form>
         """)
     }
 }

@@ -35,8 +35,7 @@ enum Reauthentication {
                                  recordID: account.id, detail: "too many failed attempts; to \(what)", address: address)
         guard let attempt = try await LoginThrottle.reserve(email: account.email, address: address, now: now,
                                                             blocked: blocked, on: req.db) else {
-            return .blocked("Too many failed sign-ins for this account or from this address. "
-                            + "Wait 15 minutes, then try again.")
+            return .blocked(t("office.login.too-many"))
         }
         let hash = try await req.site.storedOrDummyHash(account.passwordHash, req)
         if try await req.password.async.verify(req.form.raw(field), created: hash), account.passwordHash != nil {
@@ -47,6 +46,6 @@ enum Reauthentication {
                                                            recordType: "user", recordID: account.id,
                                                            detail: "wrong password to \(what)", address: address),
                                        now: now, on: req.db)
-        return .wrong("This is not your current password.")
+        return .wrong(t("office.password.not-current"))
     }
 }

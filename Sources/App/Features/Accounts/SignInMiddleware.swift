@@ -23,8 +23,10 @@ struct SignInMiddleware: AsyncMiddleware {
             }
         }
         let response: Response
+        let language = req.officeLanguage
+        req.storage[OfficeLanguageKey.self] = language
         do {
-            response = try await next.respond(to: req)
+            response = try await Translations.$current.withValue(.of(language)) { try await next.respond(to: req) }
         } catch let redirect as Redirect {
             response = req.redirect(within: redirect.to)
         }

@@ -6,56 +6,79 @@ enum UserPages {
     static func index(accounts: [Account], viewer: Account, csrf: String) -> HTML {
         let rows: [HTML] = accounts.map { a in
             """
-            <tr><td><a href="\(OfficeRoute.user(id: a.id).path)">\(a.email)</a></td><td>\(a.roles.sorted().map(\.label).joined(separator: ", "))</td>
-            <td>\(a.organisationID ?? "")</td><td>\(a.hasSecondFactor ? "on" : "off")</td>
-            <td>\(a.disabled ? "disabled" : (a.passwordHash == nil ? "waiting for password" : "active"))</td></tr>
+            <tr><td><a href="\(OfficeRoute.user(id: a.id).path)" dir="ltr">\(a.email)</a></td>\
+            <td>\(AccountPages.roleList(a.roles))</td>
+            <td>\(a.organisationID ?? "")</td><td>\(a.hasSecondFactor ? t("users.on") : t("users.off"))</td>
+            <td>\(a.disabled ? t("users.disabled") : (a.passwordHash == nil ? t("users.waiting") : t("users.active")))\
+            </td></tr>
             """
         }
-        return OfficeLayout(title: "People", account: viewer, csrf: csrf).render("""
-        <h1>People</h1>
-        <p><a href="\(OfficeRoute.newUser.path)">Add a person</a></p>
-        <table class="office"><thead><tr><th>E-mail</th><th>Roles</th><th>Organisation</th><th>Second factor</th><th>Status</th></tr></thead>
+        return OfficeLayout(title: t("office.nav.people"), account: viewer, csrf: csrf, translated: true).render("""
+        <h1>\(t("office.nav.people"))</h1>
+        <p><a href="\(OfficeRoute.newUser.path)">\(t("users.add"))</a></p>
+        <table class="office"><thead><tr><th>\(t("office.account.email"))</th><th>\(t("office.account.roles"))</th>\
+        <th>\(t("office.account.organisation"))</th><th>\(t("office.account.two-factor"))</th>\
+        <th>\(t("cases.status"))</th>\
+        </tr></thead>
         <tbody>\(rows.joined(separator: "\n"))</tbody></table>
         """)
     }
 
     static func roleChoices(_ chosen: Set<Role>, error: String?) -> HTML {
         let boxes: [HTML] = Role.allCases.map { role in
-            "<label><input type=\"checkbox\" name=\"roles\" value=\"\(role.rawValue)\"\(HTML(trusted: chosen.contains(role) ? " checked" : ""))> \(role.label)</label>"
+            let checked = HTML(trusted: chosen.contains(role) ? " checked" : "")
+            let value = role.rawValue
+            return """
+                <label><input type="checkbox" name="roles" value="\(value)"\(checked)> \(role.localizedLabel)</label>
+                """
         }
         return """
-        <fieldset class="field\(error != nil ? " invalid" : "")" id="roles"><legend>Roles</legend>\(boxes.joined(separator: "\n"))
+        <fieldset class="field\(error != nil ? " invalid" : "")" id="roles">\
+        <legend>\(t("office.account.roles"))</legend>\
+        \(boxes.joined(separator: "\n"))
         \(error.map { "<strong class=\"error\">\($0)</strong>" } ?? .empty)</fieldset>
         """
     }
 
     static func new(viewer: Account, form: FormData, errors: [String: String], csrf: String) -> HTML {
-        OfficeLayout(title: "Add a person", account: viewer, csrf: csrf).render("""
-        <h1>Add a person</h1>
+        OfficeLayout(title: t("users.add"), account: viewer, csrf: csrf, translated: true).render("""
+        <h1>\(t("users.add"))</h1>
         \(FormView.errorSummary(errors))
         <form method="post" action="\(OfficeRoute.newUser.path)" class="office-form">\(CSRF.field(csrf))
-        \(FormView.field("email", label: "E-mail address", value: form["email"], type: "email", error: errors["email"], attributes: "required"))
+        \(FormView.field("email", label: t("office.login.email"), value: form["email"], type: "email",
+                         error: errors["email"],
+                         attributes: "dir=\"ltr\" required"))
         \(roleChoices(Set(form.values("roles").compactMap(Role.init(rawValue:))), error: errors["roles"]))
-        \(FormView.field("organisation", label: "Organisation id (partners)", value: form["organisation"], error: errors["organisation"], hint: "The id of the member organisation in the directory."))
-        <p><button type="submit">Create the account</button></p>
+        \(FormView.field("organisation", label: t("users.organisation"), value: form["organisation"],
+                         error: errors["organisation"], hint: t("users.organisation-hint")))
+        <p><button type="submit">\(t("users.create"))</button></p>
         </form>
         """)
     }
 
     static func show(viewer: Account, account: Account, error: String?, csrf: String) -> HTML {
-        OfficeLayout(title: account.email, account: viewer, csrf: csrf).render("""
-        <h1>\(account.email)</h1>
+        let state = t("users.state", ["two-factor": account.hasSecondFactor ? t("users.on") : t("users.off"),
+                                      "password": account.passwordHash == nil ? t("users.not-chosen") : t("users.set")])
+        return OfficeLayout(title: account.email, account: viewer, csrf: csrf, translated: true).render("""
+        <h1 dir="ltr">\(account.email)</h1>
         \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
-        <p>Second factor: \(account.hasSecondFactor ? "on" : "off"). Password: \(account.passwordHash == nil ? "not chosen yet" : "set").</p>
+        <p>\(state)</p>
         <form method="post" action="\(OfficeRoute.user(id: account.id).path)" class="office-form">\(CSRF.field(csrf))
         \(roleChoices(account.roles, error: nil))
-        \(FormView.field("organisation", label: "Organisation id (partners)", value: account.organisationID ?? ""))
-        <p><label><input type="checkbox" name="disabled" value="1"\(HTML(trusted: account.disabled ? " checked" : ""))> Disabled (cannot sign in)</label></p>
-        <p><button type="submit">Save</button></p>
+        \(FormView.field("organisation", label: t("users.organisation"), value: account.organisationID ?? ""))
+        <p><label><input type="checkbox" name="disabled" value="1"\
+        \(HTML(trusted: account.disabled ? " checked" : ""))> \
+        \(t("users.disabled-label"))</label></p>
+        <p><button type="submit">\(t("users.save"))</button></p>
         </form>
-        <form method="post" action="\(OfficeRoute.userReset(id: account.id).path)">\(CSRF.field(csrf))<button type="submit">Make a password reset link</button></form>
-        <form method="post" action="\(OfficeRoute.userResetTwoFactor(id: account.id).path)">\(CSRF.field(csrf))<button type="submit">Remove the second factor (lost phone)</button></form>
-        <p><a href="\(OfficeRoute.audit(query: "actor=" + SiteRoute.escapeSegment(account.email)).path)">What this person did</a></p>
+        \(AccountLanguagePages.form(current: account.language, action: LanguageRoute.user(id: account.id).path,
+                                    error: nil, csrf: csrf))
+        <form method="post" action="\(OfficeRoute.userReset(id: account.id).path)">\(CSRF.field(csrf))\
+        <button type="submit">\(t("users.reset-link"))</button></form>
+        <form method="post" action="\(OfficeRoute.userResetTwoFactor(id: account.id).path)">\(CSRF.field(csrf))\
+        <button type="submit">\(t("users.remove-two-factor"))</button></form>
+        <p><a href="\(OfficeRoute.audit(query: "actor=" + SiteRoute.escapeSegment(account.email)).path)">\
+        \(t("users.audit"))</a></p>
         """)
     }
 

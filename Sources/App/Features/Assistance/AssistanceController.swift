@@ -29,8 +29,14 @@ struct AssistanceController: Sendable {
         let requests = try await AssistanceStore.list(referenceCurrency: settings.currency, cipher: cipher, on: req.db)
         let file = form.caseID.isEmpty ? nil : try await CaseStore.find(form.caseID, cipher: cipher, on: req.db)
         let cases = try await CaseStore.headers(Array(Set(requests.map(\.caseID))), cipher: cipher, on: req.db)
+        var choices = CaseChoices(query: req.query[String.self, at: "case_q"] ?? "")
+        if file == nil {
+            (choices.found, choices.more) = try await LinkChoices.cases(query: choices.query, cipher: cipher,
+                                                                        on: req.db)
+        }
         return try await AssistancePages.index(requests, caseLabels: cases.mapValues { $0.label.reveal() }, settings: settings, today: req.site.clock.today, form: form, file: file, errors: errors,
-                                               viewer: try req.account, csrf: CSRF.token(for: req)).encodeResponse(status: status, for: req)
+                                               viewer: try req.account, csrf: CSRF.token(for: req), cases: choices)
+            .encodeResponse(status: status, for: req)
     }
 
     @Sendable func create(req: Request) async throws -> Response {

@@ -23,17 +23,24 @@ enum AssistancePages {
         return "<table id=\"\(id)\"><thead><tr><th>Assistance</th><th>Amount</th><th>Case</th><th>Stage</th><th>Requested</th></tr></thead><tbody>\(items.joined())</tbody></table>"
     }
 
-    static func newRequest(_ f: AssistanceForm, file: CaseFile?, settings: AssistanceSettings, errors e: [String: String], csrf: String) -> HTML {
+    static func newRequest(_ f: AssistanceForm, file: CaseFile?, settings: AssistanceSettings,
+                           errors e: [String: String], csrf: String, cases: CaseChoices = CaseChoices()) -> HTML {
         guard let file else {
+            let missing = e["case"] ?? (f.caseID.isEmpty ? nil : "There is no case “\(f.caseID.prefix(60))”.")
             return """
-            <form method="get" action="\(OfficeRoute.assistance.path)" class="office-form">
-            \(FormView.field("case", label: "Case (id)", value: f.caseID, error: e["case"] ?? (f.caseID.isEmpty ? nil : "There is no case “\(f.caseID)”."),
-                             hint: "Material assistance is given for a case, to one of its people or organisations."))
+            <p class="meta">Material assistance is given for a case, to one of its people or organisations.</p>
+            \(ChoiceList.search(action: OfficeRoute.assistance.path, param: "case_q", query: cases.query,
+                                label: "Find the case by a name, a reference code, its title or country",
+                                anchor: "new"))
+            <form method="get" action="\(OfficeRoute.assistance.path)#new" class="office-form">
+            \(ChoiceList.options(cases.found, name: "case", multiple: false, legend: "The case", id: "case-choices",
+                                 query: cases.query, more: cases.more, error: missing))
             <p class="actions"><button type="submit">Continue</button></p></form>
             """
         }
         return """
         <form method="post" action="\(OfficeRoute.assistance.path)" class="office-form">\(CSRF.field(csrf))\(FormView.errorSummary(e))
+        \(AssistanceCeiling.flag(f, settings: settings))
         <input type="hidden" name="case" value="\(file.id)"><p>For the case <a href="\(OfficeRoute.caseFile(id: file.id).path)">\(file.label.reveal())</a></p>
         \(EditorialPages.select("beneficiary", label: "Beneficiary", value: f.beneficiary, options: [("", "—")] + file.people.map { ($0.id, "\($0.name.reveal()) (\($0.kind.label))") }, error: e["beneficiary"]))
         \(EditorialPages.select("kind", label: "Kind of assistance", value: f.kind, options: AssistanceKind.allCases.map { ($0.rawValue, $0.label) }, error: e["kind"]))
@@ -48,7 +55,8 @@ enum AssistancePages {
     }
 
     static func index(_ requests: [AssistanceRequest], caseLabels: [String: String], settings: AssistanceSettings, today: CivilDate, form: AssistanceForm,
-                      file: CaseFile?, errors: [String: String], viewer: Account, csrf: String) -> HTML {
+                      file: CaseFile?, errors: [String: String], viewer: Account, csrf: String,
+                      cases: CaseChoices = CaseChoices()) -> HTML {
         func with(_ statuses: [AssistanceStatus]) -> [AssistanceRequest] { requests.filter { statuses.contains($0.status) } }
         return OfficeLayout(title: "Material assistance", account: viewer, csrf: csrf).render("""
         <h1>Material assistance</h1>
@@ -57,7 +65,13 @@ enum AssistancePages {
         <h2>Approved, to pay</h2>\(table("assistance-approved", with([.approved]), caseLabels: caseLabels, today: today))
         <h2>Paid, report awaited</h2>\(table("assistance-paid", with([.paid]), caseLabels: caseLabels, today: today))
         <h2>Closed</h2>\(table("assistance-closed", with([.reportReceived, .rejected]), caseLabels: caseLabels, today: today))
-        <h2 id="new">New request</h2>\(newRequest(form, file: file, settings: settings, errors: errors, csrf: csrf))
+        <h2 id="new">New request</h2>\(newRequest(form, file: file, settings: settings, errors: errors, csrf: csrf,
+                                                   cases: cases))
         """)
     }
+}
+
+/// The cases offered at the first step of a request, found by a search.
+struct CaseChoices: Sendable {
+    var query = "", found: [Choice] = [], more = false
 }

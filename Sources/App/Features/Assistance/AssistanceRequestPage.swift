@@ -51,6 +51,7 @@ enum AssistanceRequestPage {
         return OfficeLayout(title: "Material assistance", account: viewer, csrf: csrf).render("""
         <p><a href="\(OfficeRoute.assistance.path)">Material assistance</a></p>
         <h1>\(r.kind.label): \(r.amount.formatted)</h1>
+        \(AssistanceCeiling.flag(r, settings: settings))
         \(error.map { "<p class=\"notice error\" role=\"alert\" id=\"assistance-error\">\($0)</p>" } ?? .empty)\(FormView.errorSummary(e))
         <dl class="case-facts"><dt>Stage</dt><dd id="assistance-status">\(r.status.label)</dd>
         <dt>Case</dt><dd><a href="\(OfficeRoute.caseFile(id: r.caseID).path)">\(file?.label.reveal() ?? r.caseID)</a></dd>

@@ -57,7 +57,8 @@ enum AuditPage {
                        viewer: Account, csrf: String) -> HTML {
         let status: HTML = verification.map { v in
             v.firstBreak.map { "<p class=\"notice error\" role=\"alert\">The audit trail is broken: \($0.description).</p>" }
-                ?? "<p class=\"notice\">The audit trail is intact: \(v.count) entries, each linked to the one before.</p>"
+                ?? "<p class=\"notice\">The audit trail is intact: \(t("count.entries", count: v.count)), "
+                + "each linked to the one before.</p>"
         } ?? "<p><a href=\"\(OfficeRoute.audit(query: "verify=1").path)\">Verify the whole chain</a></p>"
         let shown = rows.prefix(AuditController.pageSize)
         let lines: [HTML] = shown.map { r in

@@ -28,7 +28,7 @@ enum CallFourEyes {
     }
 
     static func leakMessage(_ count: Int) -> String {
-        "The text of this call contains \(count) confidential value\(count == 1 ? "" : "s") of a case (a name of "
+        "The text of this call contains \(t("count.confidential-values", count: count)) of a case (a name of "
             + "someone not agreeing to be named, a contact, a source): change it first."
     }
 

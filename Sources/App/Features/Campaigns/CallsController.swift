@@ -8,8 +8,11 @@ struct CallsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         for language in Language.allCases {
             let prefix: [PathComponent] = language == .en ? [] : [PathComponent(stringLiteral: language.rawValue)]
-            routes.get(prefix + ["calls"]) { req in try await req.localized(language) { try await index(req) } }
-            routes.get(prefix + ["calls", ":id"]) { req in try await req.localized(language) { try await show(req, form: nil, errors: [:], thanks: false) } }
+            let reader = routes.reader(language)
+            reader.get(prefix + ["calls"]) { req in try await req.localized(language) { try await index(req) } }
+            reader.get(prefix + ["calls", ":id"]) { req in
+                try await req.localized(language) { try await show(req, form: nil, errors: [:], thanks: false) }
+            }
             routes.post(prefix + ["calls", ":id"]) { req in try await req.localized(language) { try await answer(req) } }
         }
     }

@@ -44,15 +44,19 @@ struct CampaignsOfficeController: Sendable {
         routes.declare(.GET, OfficeRoute.campaigns.pattern, Self.access, registry: registry, use: index)
         routes.declare(.POST, OfficeRoute.campaigns.pattern, Self.access, registry: registry,
                        maxBody: ByteCount(value: Upload.maxBytes + 256 * 1024), use: save)
+        CampaignLinks(registry: registry).boot(routes)
     }
 
     @Sendable func index(req: Request) async throws -> Response {
         try await page(req, error: nil, status: .ok)
     }
 
-    func page(_ req: Request, error: String?, status: HTTPStatus) async throws -> Response {
+    func page(_ req: Request, error: String?, status: HTTPStatus, editing id: String? = nil) async throws -> Response {
         let campaigns = try await CampaignStore.all(on: req.db), csrf = CSRF.token(for: req)
-        let editing = try await (req.query[String.self, at: "edit"]).asyncMap { try await CampaignStore.find($0, on: req.db) } ?? nil
+        let editing = try await (id ?? req.query[String.self, at: "edit"]).asyncMap {
+            try await CampaignStore.find($0, on: req.db)
+        } ?? nil
+        let links = try await editing.asyncMap { try await CampaignLinks.section($0, req: req, csrf: csrf) } ?? .empty
         let rows: [HTML] = campaigns.map { "<li><a href=\"\(OfficeRoute.campaigns.path)?edit=\($0.id)\">\($0.title)</a>\($0.published ? "" : " (not public)")</li>" }
         return try await OfficeLayout(title: "Campaigns", account: try req.account, csrf: csrf).render("""
         <h1>Campaigns</h1>
@@ -63,18 +67,16 @@ struct CampaignsOfficeController: Sendable {
         \(FormView.field("id", label: "Address (/campaigns/…)", value: editing?.id ?? "", attributes: editing == nil ? "" : "readonly"))
         \(FormView.field("title", label: "Title", value: editing?.title ?? ""))
         \(EditorialPages.textarea("text", label: "Text (Markdown)", value: editing?.text ?? "", rows: 8, error: nil))
-        \(FormView.field("publications", label: "Publications (ids, separated by commas)", value: editing?.publicationIds ?? ""))
-        \(FormView.field("cases", label: "Cases (ids; only their published interventions are shown)", value: editing?.caseIds ?? ""))
         \(FormView.field("image", label: "Image (JPEG or PNG, 5 MB)", value: "", type: "file"))
         <p class="field"><label><input type="checkbox" name="published" value="yes"\(HTML(trusted: editing?.published == true ? " checked" : ""))> On the public site</label></p>
         <p class="actions"><button type="submit">Save</button></p></form>
+        \(links)
         """).encodeResponse(status: status, for: req)
     }
 
     @Sendable func save(req: Request) async throws -> Response {
         let form = req.form, viewer = try req.account, now = req.site.clock.now()
         let id = form["id"]
-        func list(_ name: String) -> [String] { form[name].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
         guard id.count >= 3, id.count <= 60, id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }), !form["title"].isEmpty else {
             return try await page(req, error: "Give an address (3–60 lower-case letters, digits or -) and a title.", status: .unprocessableEntity)
         }
@@ -86,13 +88,15 @@ struct CampaignsOfficeController: Sendable {
             image = upload
         }
         let title = form["title"], text = form.raw("text").replacingOccurrences(of: "\r\n", with: "\n")
-        let publications = list("publications"), cases = list("cases"), wantsPublic = form["published"] == "yes"
+        let wantsPublic = form["published"] == "yes"
         // Four eyes, as for every text that goes public: a campaign goes on the site only when someone other than
         // its latest author ticks "On the public site" on the saved text, and a public one is not changed in place.
-        let hash = ContentHash.of([title, text, publications.joined(separator: ","), cases.joined(separator: ",")])
+        // Its publications and cases are chosen in lists once it is saved (`CampaignLinks`), never typed here.
         let subject = "campaign:\(id)", upload = image
         let refused: String? = try await req.db.write { tx in
             let stored = try await CampaignStore.find(id, on: tx)
+            let publications = stored?.publicationList ?? [], cases = stored?.caseList ?? []
+            let hash = ContentHash.of([title, text, publications.joined(separator: ","), cases.joined(separator: ",")])
             let changed = upload != nil || stored.map { ContentHash.of([$0.title, $0.text, $0.publicationIds,
                 $0.caseIds]) != hash } ?? true
             if wantsPublic && changed {
@@ -101,7 +105,7 @@ struct CampaignsOfficeController: Sendable {
             if wantsPublic && stored?.published != true {
                 let leaks = try await CaseLeaks.find(in: [title, text], cipher: req.site.cipher, on: tx)
                 if !leaks.isEmpty {
-                    return "This text contains \(leaks.count) confidential value\(leaks.count == 1 ? "" : "s") of a "
+                    return "This text contains \(t("count.confidential-values", count: leaks.count)) of a "
                         + "case (a name of someone not agreeing to be named, a contact, a source): change it first."
                 }
                 let version = try await FourEyesStore.version(subject, fallback: nil, on: tx)

@@ -32,7 +32,8 @@ struct BulkTriage: Sendable {
         }
         return """
         <section aria-labelledby="bulk"><h2 id="bulk">Bulk triage: reports from a busy source</h2>
-        <p id="bulk-count">\(String(bulk.total)) received while one source sent more than the hourly threshold; \
+        <p id="bulk-count">\(t("count.received", count: bulk.total)) \
+        while one source sent more than the hourly threshold; \
         genuine reports may be among them (many people share a Tor exit or the onion service).</p>
         <ul id="bulk-cases">\(items.joined())</ul></section>
         """

@@ -29,7 +29,12 @@ struct CaseFile: Sendable {
 
     /// The redactor for this case's public texts: names of those not agreeing to be named and of the members of
     /// missions linked to the case, contacts, sources, notes, and everything else sealed about the case.
-    var redactor: Redactor {
+    var redactor: Redactor { redactor(in: nil) }
+
+    /// The redactor for a text in `language`: people replaced by their description in that language, every recorded
+    /// spelling of their names hidden. Without one in that language, the case file's description, or none when
+    /// `strict` (a translation: `Redactor.undescribed` then names them). `nil` or English: the case file's.
+    func redactor(in language: Language?, strict: Bool = false) -> Redactor {
         var secrets = people.map(\.contact) + sources.flatMap { [$0.description, $0.contact] } + [notes, label]
         secrets += messages.map(\.body) + verifications.flatMap { [$0.shared, $0.note ?? .empty] }
         secrets += attachments.map(\.filename)
@@ -37,10 +42,11 @@ struct CaseFile: Sendable {
         var clear = secrets.map { $0.reveal() }
         clear += missions.flatMap { m in ([m.title, m.members, m.objectives, m.logistics, m.securityPlan,
             m.findings] + m.concerned.map(\.concern)).map { $0.reveal() } }
-        var persons = people.map { Redactor.Person(name: $0.name.reveal(), consentsToBeNamed: $0.consentsToBeNamed,
-                                                   description: $0.publicDescription) }
+        var persons = people.enumerated().map { PersonLanguages.redacted($0.element, number: $0.offset + 1,
+                                                                        in: language, strict: strict) }
         persons += missions.flatMap { CaseFile.members(of: $0) }.map {
-            Redactor.Person(name: $0, consentsToBeNamed: false, description: "a member of the mission")
+            Redactor.Person(name: $0, consentsToBeNamed: false,
+                            description: PersonLanguages.missionMember(in: language ?? .en))
         }
         return Redactor(people: persons, secrets: clear)
     }
@@ -74,6 +80,8 @@ struct AtRisk: Sendable {
     var consentsToBeNamed: Bool
     var publicDescription: String
     var contact: Confidential
+    /// The description and spelling of the name in other languages (migration 033).
+    var languages: [Language: PersonLanguages.Entry] = [:]
     /// How public texts refer to them.
     var publicName: String { consentsToBeNamed ? name.reveal() : publicDescription }
 }

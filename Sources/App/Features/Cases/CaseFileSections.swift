@@ -23,7 +23,8 @@ enum CaseFileSections {
         <p class="field"><label><input type="checkbox" name="consents" value="yes"> Agrees to be named in public</label></p>
         \(FormView.field("description", label: "Public description when not named", value: "", error: e["description"]))
         \(FormView.field("contact", label: "Contact (confidential)", value: "", error: nil))
-        <p class="actions"><button type="submit">Add</button></p></form></details></section>
+        <p class="actions"><button type="submit">Add</button></p></form></details>
+        \(TranslationPages.people(c, errors: e, csrf: csrf))</section>
         """
     }
 
@@ -60,7 +61,11 @@ enum CaseFileSections {
 
     static func attachments(_ c: CaseFile, errors e: [String: String], csrf: String) -> HTML {
         let items: [HTML] = c.attachments.map { a in
-            "<li><a href=\"\(OfficeRoute.caseAttachment(id: c.id, file: a.id).path)\">\(a.filename.reveal())</a> (\(a.contentType), \(a.size) bytes, \(CasePages.day(a.addedAt)), \(a.addedBy))</li>"
+            let size = t("count.bytes", count: a.size)
+            return """
+                <li><a href="\(OfficeRoute.caseAttachment(id: c.id, file: a.id).path)">\(a.filename.reveal())</a> \
+                (\(a.contentType), \(size), \(CasePages.day(a.addedAt)), \(a.addedBy))</li>
+                """
         }
         return """
         <section aria-labelledby="attachments"><h2 id="attachments">Attachments</h2><ul>\(items.joined())</ul>
@@ -118,6 +123,7 @@ enum CaseFileSections {
         return """
         <section aria-labelledby="interventions"><h2 id="interventions">Interventions</h2>
         <table class="office" id="intervention-table"><thead><tr><th>Intervention</th><th>Language</th><th>Status</th><th>Reference</th><th>Drafted by</th><th></th></tr></thead><tbody>\(rows.joined())</tbody></table>
+        \(TranslationPages.languages(c))
         <p>\(drafts.joined(separator: " "))</p></section>
         """
     }
@@ -130,7 +136,9 @@ enum CaseFileSections {
         <section aria-labelledby="field-work"><h2 id="field-work">Missions and material assistance</h2>
         \(missions.isEmpty ? .empty : "<ul id=\"case-missions\">\(missions.joined())</ul>" as HTML)
         \(grants.isEmpty ? .empty : "<ul id=\"case-assistance\">\(grants.joined())</ul>" as HTML)
-        <p><a class="button" href="\(OfficeRoute.assistance.path)?case=\(c.id)#new">Request material assistance</a></p></section>
+        <p><a class="button" href="\(OfficeRoute.assistance.path)?case=\(c.id)#new">Request material assistance</a></p>
+        <p><a href="\(OfficeRoute.caseCampaigns(id: c.id).path)" id="case-campaigns-link">Campaigns of the case</a></p>
+        </section>
         """
     }
 }

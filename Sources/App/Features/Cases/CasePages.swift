@@ -5,38 +5,60 @@ enum CasePages {
     static func day(_ seconds: Int64) -> String { String(iso8601(seconds: seconds).prefix(10)) }
 
     static func index(dashboard d: CaseDashboard, cases: [CaseFile], status: CaseStatus?, viewer: Account, csrf: String) -> HTML {
+        let words = Translations.current
         let counts: [HTML] = CaseStatus.allCases.map { s in
-            "<li><a href=\"\(OfficeRoute.cases(status: s.rawValue).path)\"\(HTML(trusted: s == status ? " aria-current=\"true\"" : ""))>\(s.label)</a> <strong>\(d.counts[s] ?? 0)</strong></li>"
+            let current = HTML(trusted: s == status ? " aria-current=\"true\"" : "")
+            return """
+                <li><a href="\(OfficeRoute.cases(status: s.rawValue).path)"\(current)>\(s.localizedLabel)</a> \
+                <strong>\(words.number(d.counts[s] ?? 0))</strong></li>
+                """
         }
         let waiting: [HTML] = d.waiting.map { w in
-            "<li><a href=\"\(OfficeRoute.caseFile(id: w.caseID).path)\">\(w.caseLabel.reveal())</a>: \(w.organisation), asked \(day(w.askedAt))</li>"
+            """
+            <li><a href="\(OfficeRoute.caseFile(id: w.caseID).path)">\(w.caseLabel.reveal())</a>: \
+            \(t("cases.asked", ["organisation": w.organisation, "date": words.day(seconds: w.askedAt)]))</li>
+            """
         }
         let quiet: [HTML] = d.quiet.map { q in
-            "<li><a href=\"\(OfficeRoute.caseFile(id: q.caseID).path)\">\(q.label.reveal())</a>: \(q.lastPublished.map { "last published \(day($0))" } ?? "nothing published")</li>"
+            let last = q.lastPublished.map { t("cases.last-published", ["date": words.day(seconds: $0)]) }
+                ?? t("cases.nothing-published")
+            return "<li><a href=\"\(OfficeRoute.caseFile(id: q.caseID).path)\">\(q.label.reveal())</a>: \(last)</li>"
         }
         let rows: [HTML] = cases.map { c in
             """
             <tr><td><a href="\(OfficeRoute.caseFile(id: c.id).path)">\(c.label.reveal())</a></td><td>\(c.countryName)</td>
-            <td class="status-\(c.status.rawValue)">\(c.status.label + (c.outcome.map { " (\($0.label))" } ?? ""))</td><td>\(c.risk.label)</td>
-            <td>\(day(c.openedAt))</td><td>\(day(c.lastActivityAt))</td></tr>
+            <td class="status-\(c.status.rawValue)">\
+            \(c.status.localizedLabel + (c.outcome.map { " (\($0.localizedLabel))" } ?? ""))</td>\
+            <td>\(c.risk.localizedLabel)</td>
+            <td>\(words.day(seconds: c.openedAt))</td><td>\(words.day(seconds: c.lastActivityAt))</td></tr>
             """
         }
-        return OfficeLayout(title: "Cases", account: viewer, csrf: csrf).render("""
-        <h1>Cases</h1>
-        <p><a class="button" href="\(OfficeRoute.newCase.path)">Open a case</a> <a href="\(OfficeRoute.addresses.path)">Authorities’ addresses</a></p>
-        <section aria-labelledby="by-status"><h2 id="by-status">By status</h2><ul class="counts" id="status-counts">\(counts.joined())</ul>
-        <p><a href="\(OfficeRoute.cases(status: "").path)">All cases</a></p></section>
-        <section aria-labelledby="waiting"><h2 id="waiting">Verifications waiting more than \(String(CaseDashboard.verificationWaitDays)) days</h2>
-        \(waiting.isEmpty ? "<p>None.</p>" as HTML : "<ul id=\"waiting-verifications\">\(waiting.joined())</ul>")</section>
-        <section aria-labelledby="quiet"><h2 id="quiet">No follow-up for \(String(CaseDashboard.quietDays)) days</h2>
-        \(quiet.isEmpty ? "<p>None.</p>" as HTML : "<ul id=\"quiet-cases\">\(quiet.joined())</ul>")</section>
-        \(BulkTriage.section(d.bulk, day: day))
-        <section aria-labelledby="field"><h2 id="field">Missions and material assistance</h2><ul id="field-work">
-        <li><a href="\(OfficeRoute.assistance.path)">Grants awaiting approval</a> <strong>\(d.fieldWork.grantsAwaiting)</strong></li>
-        <li><a href="\(OfficeRoute.assistance.path)">Beneficiaries' reports overdue</a> <strong>\(d.fieldWork.reportsOverdue)</strong></li>
-        <li><a href="\(OfficeRoute.missions.path)">Missions under way or within 30 days</a> <strong>\(d.fieldWork.missionsSoon)</strong></li></ul></section>
-        <h2>\(status?.label ?? "All cases")</h2>
-        <table class="office" id="cases"><thead><tr><th>Case</th><th>Country</th><th>Status</th><th>Risk</th><th>Opened</th><th>Last activity</th></tr></thead>
+        let none: HTML = "<p>\(t("cases.none"))</p>"
+        return OfficeLayout(title: t("office.nav.cases"), account: viewer, csrf: csrf, translated: true).render("""
+        <h1>\(t("office.nav.cases"))</h1>
+        <p><a class="button" href="\(OfficeRoute.newCase.path)">\(t("cases.open"))</a> \
+        <a href="\(OfficeRoute.addresses.path)">\(t("office.dashboard.addresses"))</a></p>
+        <section aria-labelledby="by-status"><h2 id="by-status">\(t("cases.by-status"))</h2>\
+        <ul class="counts" id="status-counts">\(counts.joined())</ul>
+        <p><a href="\(OfficeRoute.cases(status: "").path)">\(t("cases.all"))</a></p></section>
+        <section aria-labelledby="waiting"><h2 id="waiting">\
+        \(t("cases.waiting", ["days": t("count.days", count: Int(CaseDashboard.verificationWaitDays))]))</h2>
+        \(waiting.isEmpty ? none : "<ul id=\"waiting-verifications\">\(waiting.joined())</ul>")</section>
+        <section aria-labelledby="quiet"><h2 id="quiet">\
+        \(t("cases.quiet", ["days": t("count.days", count: Int(CaseDashboard.quietDays))]))</h2>
+        \(quiet.isEmpty ? none : "<ul id=\"quiet-cases\">\(quiet.joined())</ul>")</section>
+        <div lang="en" dir="ltr">\(BulkTriage.section(d.bulk, day: day))</div>
+        <section aria-labelledby="field"><h2 id="field">\(t("cases.field"))</h2><ul id="field-work">
+        <li><a href="\(OfficeRoute.assistance.path)">\(t("cases.grants-awaiting"))</a> \
+        <strong>\(words.number(d.fieldWork.grantsAwaiting))</strong></li>
+        <li><a href="\(OfficeRoute.assistance.path)">\(t("cases.reports-overdue"))</a> \
+        <strong>\(words.number(d.fieldWork.reportsOverdue))</strong></li>
+        <li><a href="\(OfficeRoute.missions.path)">\(t("cases.missions-soon"))</a> \
+        <strong>\(words.number(d.fieldWork.missionsSoon))</strong></li></ul></section>
+        <h2>\(status?.localizedLabel ?? t("cases.all"))</h2>
+        <table class="office" id="cases"><thead><tr><th>\(t("cases.case"))</th><th>\(t("cases.country"))</th>\
+        <th>\(t("cases.status"))</th><th>\(t("cases.risk"))</th><th>\(t("cases.opened"))</th>\
+        <th>\(t("cases.last-activity"))</th></tr></thead>
         <tbody>\(rows.joined(separator: "\n"))</tbody></table>
         """)
     }

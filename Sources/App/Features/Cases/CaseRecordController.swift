@@ -110,7 +110,8 @@ struct CaseRecordController: Sendable {
     @Sendable func addAttachments(req: Request) async throws -> Response {
         let file = try await CaseController.target(req)
         guard !req.files.isEmpty, req.files.count <= Upload.maxFiles else {
-            return try await CaseController.again(file, req, errors: ["files": "Choose one to \(Upload.maxFiles) files."])
+            let most = t("count.files", count: Upload.maxFiles)
+            return try await CaseController.again(file, req, errors: ["files": "Choose one to \(most)."])
         }
         let (uploads, problem) = Upload.checkAll(req.files)
         if let problem { return try await CaseController.again(file, req, errors: ["files": problem]) }

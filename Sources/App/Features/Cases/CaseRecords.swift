@@ -73,7 +73,9 @@ enum CaseRecords {
                     upload.data.count, cipher.seal(bytes: upload.data, in: .attachmentData, row: id),
                     now.seconds, actor)
             .run()
-        try await Timeline.add("Attachment added (\(upload.contentType), \(upload.data.count) bytes)", actor: actor, case: caseID, now: now, on: db)
+        let size = t("count.bytes", count: upload.data.count)
+        try await Timeline.add("Attachment added (\(upload.contentType), \(size))",
+                               actor: actor, case: caseID, now: now, on: db)
     }
 
     /// An attachment's name, type and decrypted bytes, if it belongs to the case.
@@ -99,6 +101,7 @@ enum CaseRecords {
                                                           row: $0.id).reveal(),
                        contact: try cipher.open($0.contactSealed, in: .personContact, row: $0.id))
             }
+        try await PersonLanguages.load(into: &file, cipher: cipher, on: db)
         struct ActRow: Decodable { let id: String, type: String, occurredOn: String?, place: String, perpetrator: String, perpetratorDetail: String }
         file.acts = try await sql.raw("SELECT id, type, occurred_on, place, perpetrator, perpetrator_detail FROM case_acts WHERE case_id = \(bind: id)")
             .all(decoding: ActRow.self, keyDecodingStrategy: .convertFromSnakeCase).map { row in

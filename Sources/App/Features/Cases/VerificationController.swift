@@ -28,10 +28,10 @@ struct VerificationController: Sendable {
         let id = req.parameters.get("id") ?? ""
         guard let organisation = try req.account.organisationID,
               let found = try await VerificationStore.find(id, organisationID: organisation, cipher: req.site.cipher, on: req.db) else {
-            throw Abort(.notFound, reason: "There is no request “\(id.prefix(80))” for your organisation.")
+            throw Abort(.notFound, reason: t("partner.error.no-request", ["id": String(id.prefix(80))]))
         }
         guard found.isOpen(at: req.site.clock.now().seconds) else {
-            throw Abort(.forbidden, reason: "Your access to this request has ended. Ask the Observatory’s case officer if you still need it.")
+            throw Abort(.forbidden, reason: t("partner.error.access-ended"))
         }
         return found
     }
@@ -40,56 +40,85 @@ struct VerificationController: Sendable {
         let request = try await target(req), viewer = try req.account
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "verification.view", recordType: "case", recordID: request.caseID),
                                   now: req.site.clock.now(), on: req.db)
-        return try await PartnerPages.show(request, error: nil, viewer: viewer, csrf: CSRF.token(for: req)).encodeResponse(for: req)
+        let notice = req.query[String.self, at: "notice"] == "answered" ? t("partner.answer.saved") : nil
+        return try await PartnerPages.show(request, error: nil, viewer: viewer, csrf: CSRF.token(for: req),
+                                           notice: notice)
+            .encodeResponse(for: req)
     }
 
     @Sendable func answer(req: Request) async throws -> Response {
         let request = try await target(req), viewer = try req.account
         guard let answer = VerificationAnswer(rawValue: req.form["answer"]) else {
-            return try await PartnerPages.show(request, error: "Choose an answer.", viewer: viewer, csrf: CSRF.token(for: req))
+            return try await PartnerPages.show(request, error: t("partner.error.choose"), viewer: viewer,
+                                               csrf: CSRF.token(for: req))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         let note = req.form.raw("note").trimmingCharacters(in: .whitespacesAndNewlines)
         guard note.count <= 20_000 else {
-            return try await PartnerPages.show(request, error: "The note is limited to 20,000 characters.", viewer: viewer, csrf: CSRF.token(for: req))
+            let error = t("partner.error.note-too-long", ["n": Translations.current.number(20_000)])
+            return try await PartnerPages.show(request, error: error, viewer: viewer, csrf: CSRF.token(for: req))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         try await VerificationStore.answer(request, answer: answer, note: note, by: viewer.email, now: req.site.clock.now(),
                                            cipher: req.site.cipher, on: req.db)
-        return req.redirect(within: OfficeRoute.partnerRequest(id: request.id).path)
+        return req.redirect(within: OfficeRoute.partnerRequest(id: request.id).path + "?notice=answered")
     }
 }
 
-/// The partner's pages.
+/// The partner's pages, in the partner's language.
 enum PartnerPages {
     static func index(_ requests: [Verification], now: Int64, viewer: Account, csrf: String) -> HTML {
+        let words = Translations.current
         let rows: [HTML] = requests.map { v in
-            let access: HTML = v.expiresAt.map { "until \(CasePages.day($0))" } ?? ""
+            let asked = t("partner.request-of", ["date": words.day(seconds: v.askedAt)])
+            let access: HTML = v.expiresAt.map { "\(t("partner.until", ["date": words.day(seconds: $0)]))" } ?? ""
             return v.isOpen(at: now)
-                ? "<tr><td><a href=\"\(OfficeRoute.partnerRequest(id: v.id).path)\">Request of \(CasePages.day(v.askedAt))</a> \(access)</td><td>\(v.answer?.label ?? "Waiting for your answer")</td></tr>"
-                : "<tr class=\"expired\"><td>Request of \(CasePages.day(v.askedAt)) (access ended)</td><td>\(v.answer?.label ?? "")</td></tr>"
+                ? """
+                  <tr><td><a href="\(OfficeRoute.partnerRequest(id: v.id).path)">\(asked)</a> \(access)</td>\
+                  <td>\(v.answer?.localizedLabel ?? t("partner.waiting"))</td></tr>
+                  """
+                : """
+                  <tr class="expired"><td>\(asked) \(t("partner.access-ended"))</td>\
+                  <td>\(v.answer?.localizedLabel ?? "")</td></tr>
+                  """
         }
-        return OfficeLayout(title: "Verification requests", account: viewer, csrf: csrf).render("""
-        <h1>Verification requests</h1>
-        <p>The Observatory asks your organisation to confirm information about defenders at risk. Only what is shown here was shared with you.</p>
-        <table class="office" id="requests"><thead><tr><th>Request</th><th>Your answer</th></tr></thead><tbody>\(rows.joined())</tbody></table>
+        return OfficeLayout(title: t("office.nav.verification-requests"), account: viewer, csrf: csrf, translated: true)
+            .render("""
+        <h1>\(t("office.nav.verification-requests"))</h1>
+        <p>\(t("partner.intro"))</p>
+        <table class="office" id="requests"><thead><tr><th>\(t("partner.request"))</th>\
+        <th>\(t("partner.your-answer"))</th></tr></thead><tbody>\(rows.joined())</tbody></table>
+        \(requests.isEmpty ? "<p id=\"no-requests\">\(t("partner.none"))</p>" as HTML : .empty)
         """)
     }
 
-    static func show(_ v: Verification, error: String?, viewer: Account, csrf: String) -> HTML {
+    static func show(_ v: Verification, error: String?, viewer: Account, csrf: String, notice: String? = nil) -> HTML {
+        let words = Translations.current
         let options: [HTML] = VerificationAnswer.allCases.map { a in
-            "<label><input type=\"radio\" name=\"answer\" value=\"\(a.rawValue)\"\(HTML(trusted: v.answer == a ? " checked" : ""))> \(a.label)</label>"
+            """
+            <label><input type="radio" name="answer" value="\(a.rawValue)"\
+            \(HTML(trusted: v.answer == a ? " checked" : ""))> \
+            \(a.localizedLabel)</label>
+            """
         }
-        return OfficeLayout(title: "Verification request", account: viewer, csrf: csrf).render("""
-        <p><a href="\(OfficeRoute.partnerRequests.path)">Verification requests</a></p>
-        <h1>Verification request of \(CasePages.day(v.askedAt))</h1>
+        let current: HTML = v.answer.map { answer in
+            let when = v.answeredAt.map { " (\(words.day(seconds: $0)))" } ?? ""
+            let text = t("partner.your-answer-is", ["answer": answer.localizedLabel])
+            return "<p class=\"notice\" id=\"current-answer\">\(text)\(when)</p>"
+        } ?? .empty
+        let title = t("partner.title", ["date": words.day(seconds: v.askedAt)])
+        return OfficeLayout(title: title, account: viewer, csrf: csrf, translated: true).render("""
+        <p><a href="\(OfficeRoute.partnerRequests.path)">\(t("office.nav.verification-requests"))</a></p>
+        <h1>\(title)</h1>
+        \(notice.map { "<p class=\"notice\" role=\"status\" id=\"notice\">\($0)</p>" } ?? .empty)
         \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
-        <section class="shared" id="shared"><h2>What the Observatory shared with you</h2><p class="message">\(v.shared.reveal())</p></section>
-        \(v.answer.map { "<p class=\"notice\" id=\"current-answer\">Your answer: \($0.label)\(v.answeredAt.map { " (\(CasePages.day($0)))" } ?? "")</p>" } ?? .empty)
+        <section class="shared" id="shared"><h2>\(t("partner.shared"))</h2>
+        <p class="message" dir="auto">\(v.shared.reveal())</p></section>
+        \(current)
         <form method="post" action="\(OfficeRoute.partnerRequest(id: v.id).path)" class="office-form">\(CSRF.field(csrf))
-        <fieldset><legend>Your answer</legend>\(options.joined(separator: "\n"))</fieldset>
-        \(EditorialPages.textarea("note", label: "Note for the Observatory", value: v.note?.reveal() ?? "", rows: 5, error: nil))
-        <p class="actions"><button type="submit">Send the answer</button></p></form>
+        <fieldset><legend>\(t("partner.your-answer"))</legend>\(options.joined(separator: "\n"))</fieldset>
+        \(EditorialPages.textarea("note", label: t("partner.note"), value: v.note?.reveal() ?? "", rows: 5, error: nil))
+        <p class="actions"><button type="submit">\(t("partner.send"))</button></p></form>
         """)
     }
 }

@@ -16,7 +16,10 @@ enum VerificationStore {
                 .values(id, file.id, organisationID, cipher.seal(shared, in: .verificationShared, row: id), now.seconds, actor,
                         now.seconds + Int64(days) * 86_400)
                 .run()
-            try await Timeline.add("Verification asked of \(name) (access for \(days) days)", actor: actor, case: file.id, now: now, on: tx)
+            let access = Translations.$current.withValue(.of(.en)) { t("count.days", count: days) }   // stored: English
+            try await Timeline.add("Verification asked of \(name) (access for \(access))",
+                                   actor: actor, case: file.id, now: now, on: tx)
+            try await PartnerMail.queueRequest(id, organisationID: organisationID, now: now, on: tx)
             try await CaseStore.touch(file.id, now: now, on: tx)
         }
         try await CaseStore.advance(file, to: .underVerification, by: actor, now: now, on: db)

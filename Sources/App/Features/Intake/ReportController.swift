@@ -10,7 +10,9 @@ struct ReportController: RouteCollection {
         for language in Language.allCases {
             let prefix: [PathComponent] = language == .en ? [] : [PathComponent(stringLiteral: language.rawValue)]
             func path(_ pattern: [String]) -> [PathComponent] { prefix + pattern.map(PathComponent.init) }
-            routes.get(path(SiteRoute.Pattern.report)) { req in try await req.localized(language) { try await form(req) } }
+            routes.reader(language).get(path(SiteRoute.Pattern.report)) { req in
+                try await req.localized(language) { try await form(req) }
+            }
             routes.on(.POST, path(SiteRoute.Pattern.report), body: body) { req in try await req.localized(language) { try await submit(req) } }
                 .maxBody = body.maxSize
             routes.get(path(SiteRoute.Pattern.receipt)) { req in try await req.localized(language) { try await lookup(req) } }

@@ -53,11 +53,16 @@ struct CSVImporter {
         var summary = Summary()
         var publications: [ArchivePublication] = []
         var orgs: [ArchiveOrganisation] = []
+        var rows: [String: Int] = [:]
+        let referenceColumn = header.firstIndex(of: "reference").map { ", column \($0 + 1) (reference)" } ?? ""
         func flush() async throws {
             let (p, o) = (publications, orgs)
             publications = []; orgs = []
             let result = try await db.write { tx in try await Self.store(p, o, on: tx) }
             summary.stored += result.stored; summary.updated += result.updated; summary.held += result.held
+            summary.rejected += result.refused.count
+            for r in result.refused { report("row \(rows[r.id] ?? 0)\(referenceColumn): \(r.reason)") }
+            rows = [:]
         }
         while true {
             let fields: [String]
@@ -106,6 +111,7 @@ struct CSVImporter {
             case .accepted(.publication(let p)):
                 if organisations { summary.rejected += 1; report("row \(row): not an organisation"); continue }
                 if publications.contains(where: { $0.id == p.id }) { try await flush() }
+                rows[p.id] = row
                 publications.append(p)
             case .accepted(.organisation(let o)):
                 if orgs.contains(where: { $0.id == o.id }) { try await flush() }
@@ -120,10 +126,12 @@ struct CSVImporter {
             AuditEvent(actor: actor, action: "archive.import.csv", recordType: "file", recordID: name,
                        detail: "\(organisations ? "organisations" : "publications"): \(s) \(detail)")
         }
-        return try await db.write { [summary] tx in
+        return try await db.write { [summary, rows, report] tx in
             var done = summary
             let result = try await Self.store(p, o, on: tx)
             done.stored += result.stored; done.updated += result.updated; done.held += result.held
+            done.rejected += result.refused.count
+            for r in result.refused { report("row \(rows[r.id] ?? 0)\(referenceColumn): \(r.reason)") }
             if done.stored + done.updated > 0 { try await ContentVersion.bump(on: tx) }
             try await AuditLog.record(event(done), now: at, on: tx)
             return done
@@ -135,6 +143,6 @@ struct CSVImporter {
         let a = try await PublicationStore.upsert(p, imported: true, on: db)
         let b = try await PublicationStore.upsert(o, on: db)
         return PublicationStore.BatchResult(stored: a.stored + b.stored, updated: a.updated + b.updated,
-                                            held: a.held)
+                                            held: a.held, refused: a.refused)
     }
 }

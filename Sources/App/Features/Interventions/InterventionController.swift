@@ -29,15 +29,21 @@ struct InterventionController: Sendable {
         if let base { kind = base.kind; if followUpOf != nil { language = base.language } }
         var draft: InterventionStore.Draft
         if let base, translationOf != nil {
-            draft = .init(kind: kind, language: language, followUpOf: nil, translationOf: base.id, title: base.title, summary: base.summary, body: base.body)
+            // The translator writes from the original shown beside the form, not over a copy of it.
+            draft = .init(kind: kind, language: language, followUpOf: nil, translationOf: base.id, title: .empty,
+                          summary: .empty, body: .empty)
         } else {
             let addresses = try await AddressBook.addresses(country: file.country, on: req.db).map { "\($0.label): \($0.address)" }
+            let people = file.people.map { $0.name.reveal() }, acts = Set(file.acts.map(\.type))
             let template = InterventionTemplate.draft(kind: kind, language: language, followUp: followUpOf != nil,
-                                                      country: file.countryName, people: file.people.map { $0.name.reveal() }, addresses: addresses)
+                                                      country: file.countryName, people: people,
+                                                      addresses: addresses, acts: acts)
             draft = .init(kind: kind, language: language, followUpOf: base?.id, translationOf: nil,
                 title: Confidential(template.title), summary: .empty, body: Confidential(template.body))
         }
-        return try await InterventionPages.new(file, draft: draft, errors: [:], viewer: try req.account, csrf: CSRF.token(for: req))
+        let original = translationOf != nil ? base : nil
+        return try await InterventionPages.new(file, draft: draft, errors: [:], viewer: try req.account,
+                                               csrf: CSRF.token(for: req), original: original)
             .encodeResponse(for: req)
     }
 
@@ -48,10 +54,12 @@ struct InterventionController: Sendable {
         }
         let followUpOf = form["follow_up_of"].isEmpty ? nil : form["follow_up_of"]
         let translationOf = form["translation_of"].isEmpty ? nil : form["translation_of"]
+        var original: Intervention? = nil
         for id in [followUpOf, translationOf].compactMap({ $0 }) {
             guard let base = try await InterventionStore.find(id, cipher: req.site.cipher, on: req.db), base.caseID == file.id else {
                 throw Abort(.badRequest, reason: "The intervention this one follows or translates is not on this case.")
             }
+            if id == translationOf { original = base }
         }
         let draft = InterventionStore.Draft(kind: kind, language: language, followUpOf: followUpOf, translationOf: translationOf,
                                             title: Confidential(form["title"]), summary: Confidential(form["summary"]),
@@ -60,7 +68,8 @@ struct InterventionController: Sendable {
         let errors = InterventionPages.problems(title: draft.title.reveal(), summary: draft.summary.reveal(),
                                                 body: draft.body.reveal())
         guard errors.isEmpty else {
-            return try await InterventionPages.new(file, draft: draft, errors: errors, viewer: viewer, csrf: CSRF.token(for: req))
+            return try await InterventionPages.new(file, draft: draft, errors: errors, viewer: viewer,
+                                                   csrf: CSRF.token(for: req), original: original)
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         let id = try await InterventionStore.create(draft, case: file.id, by: viewer.email, now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
@@ -76,15 +85,22 @@ struct InterventionController: Sendable {
         return (intervention, file)
     }
 
+    /// The original a translation is made from, shown beside it.
+    func originalOf(_ i: Intervention, _ req: Request) async throws -> Intervention? {
+        guard let id = i.translationOf else { return nil }
+        return try await InterventionStore.find(id, cipher: req.site.cipher, on: req.db)
+    }
+
     @Sendable func show(req: Request) async throws -> Response {
         let (intervention, file) = try await target(req), viewer = try req.account
         try await AuditLog.record(AuditEvent(actor: viewer.email, action: "intervention.view", recordType: "intervention", recordID: intervention.id),
                                   now: req.site.clock.now(), on: req.db)
         let notice = req.query[String.self, at: "notice"].flatMap { InterventionPages.notices[$0] }
         let exceptions = try await RedactionExceptions.load(intervention, cipher: req.site.cipher, on: req.db)
+        let original = try await originalOf(intervention, req)
         return try await InterventionPages.show(intervention, file: file, notice: notice, errors: [:], viewer: viewer,
             csrf: CSRF.token(for: req),
-                                                exceptions: exceptions)
+                                                exceptions: exceptions, original: original)
             .encodeResponse(for: req)
     }
 
@@ -92,12 +108,13 @@ struct InterventionController: Sendable {
     @Sendable func act(req: Request) async throws -> Response {
         let (intervention, file) = try await target(req), viewer = try req.account, now = req.site.clock.now(), form = req.form
         let exceptions = try await RedactionExceptions.load(intervention, cipher: req.site.cipher, on: req.db)
-        var redactor = file.redactor
+        var redactor = file.redactor(for: intervention)
         redactor.exceptions = Set(exceptions.map { $0.value.reveal() })
         func refuse(_ errors: [String: String]) async throws -> Response {
-            try await InterventionPages.show(intervention, file: file, notice: nil, errors: errors, viewer: viewer,
-                csrf: CSRF.token(for: req),
-                                             exceptions: exceptions)
+            let original = try await originalOf(intervention, req)
+            return try await InterventionPages.show(intervention, file: file, notice: nil, errors: errors,
+                viewer: viewer, csrf: CSRF.token(for: req),
+                                             exceptions: exceptions, original: original)
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
         switch form["action"] {

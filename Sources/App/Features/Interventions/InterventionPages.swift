@@ -24,7 +24,8 @@ enum InterventionPages {
         """
     }
 
-    static func new(_ c: CaseFile, draft d: InterventionStore.Draft, errors e: [String: String], viewer: Account, csrf: String) -> HTML {
+    static func new(_ c: CaseFile, draft d: InterventionStore.Draft, errors e: [String: String], viewer: Account,
+                    csrf: String, original: Intervention? = nil) -> HTML {
         let role = d.translationOf != nil ? "Translation" : (d.followUpOf != nil ? "Follow-up" : "New intervention")
         return OfficeLayout(title: role, account: viewer, csrf: csrf).render("""
         <p><a href="\(OfficeRoute.caseFile(id: c.id).path)">Back to the case</a></p>
@@ -34,7 +35,8 @@ enum InterventionPages {
         <input type="hidden" name="follow_up_of" value="\(d.followUpOf ?? "")"><input type="hidden" name="translation_of" value="\(d.translationOf ?? "")">
         \(EditorialPages.select("kind", label: "Kind", value: d.kind.rawValue, options: InterventionKind.allCases.map { ($0.rawValue, $0.englishLabel) }, error: nil))
         \(EditorialPages.select("language", label: "Language", value: d.language.rawValue, options: Language.allCases.map { ($0.rawValue, $0.endonym) }, error: nil))
-        \(textFields(title: d.title.reveal(), summary: d.summary.reveal(), body: d.body.reveal(), errors: e))
+        \(TranslationPages.beside(original, textFields(title: d.title.reveal(), summary: d.summary.reveal(),
+                                                      body: d.body.reveal(), errors: e)))
         <p class="actions"><button type="submit">Save the draft</button></p></form>
         """)
     }
@@ -46,7 +48,7 @@ enum InterventionPages {
                                 csrf: String, error: String?) -> HTML {
         guard i.status == .draft else { return .empty }
         var seen = Set<String>()
-        let matches = c.redactor.nameMatches(in: [i.title, i.summary,
+        let matches = c.redactor(for: i).nameMatches(in: [i.title, i.summary,
             i.body].map { $0.reveal() }.joined(separator: "\n"))
             .filter { seen.insert(Redactor.exceptionKey($0.text)).inserted }
         let excepted = Set(exceptions.map { $0.value.reveal() })
@@ -80,8 +82,8 @@ enum InterventionPages {
 
     static func show(_ i: Intervention, file c: CaseFile, notice: String?, errors e: [String: String],
         viewer: Account, csrf: String,
-                     exceptions: [RedactionExceptions.Record] = []) -> HTML {
-        var redactor = c.redactor
+                     exceptions: [RedactionExceptions.Record] = [], original: Intervention? = nil) -> HTML {
+        var redactor = c.redactor(for: i)
         redactor.exceptions = Set(exceptions.map { $0.value.reveal() })
         let version = i.status == .draft ? PublicVersion(of: i, redactor: redactor)
             : PublicVersion(title: i.publicTitle ?? "", summary: i.publicSummary ?? "", body: i.publicBody ?? "", leaks: [])
@@ -91,7 +93,8 @@ enum InterventionPages {
             """
         let edit: HTML = i.status == .published ? .empty : """
             <form method="post" action="\(OfficeRoute.intervention(id: i.id).path)" class="office-form">\(CSRF.field(csrf))
-            \(textFields(title: i.title.reveal(), summary: i.summary.reveal(), body: i.body.reveal(), errors: e))
+            \(TranslationPages.beside(original, textFields(title: i.title.reveal(), summary: i.summary.reveal(),
+                                                          body: i.body.reveal(), errors: e)))
             <p class="actions"><button type="submit" name="action" value="save">Save\(i.status == .approved ? " (it must then be approved again)" : "")</button></p></form>
             """
         var steps: [HTML] = []
@@ -131,6 +134,7 @@ enum InterventionPages {
         \(e["action"].map { "<p class=\"notice error\" role=\"alert\" id=\"refusal\">\($0)</p>" } ?? .empty)
         \(facts)
         <div class="actions">\(steps.joined(separator: " "))</div>
+        \(TranslationPages.notice(i, file: c, redactor: redactor))
         <section class="preview" aria-labelledby="public-version"><h2 id="public-version">Public version, as it will appear</h2>\(leaks)
         <article lang="\(i.language.rawValue)" dir="\(i.language.isRightToLeft ? "rtl" : "ltr")" id="public-preview">
         <h1><bdi>\(version.title)</bdi></h1><p class="reference">\(i.reference ?? "")</p>

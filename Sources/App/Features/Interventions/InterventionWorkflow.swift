@@ -9,6 +9,7 @@ enum InterventionWorkflow {
     enum Refusal: Error, Equatable, CustomStringConvertible {
         case samePerson, notDraft, notApproved, caseNotVerified(CaseStatus), leaks(Int), placeholders, emptyTitle
         case originalNotApproved, originalNotPublished, changedSinceRead, versionNotApproved
+        case translation([TranslationCheck.Problem])
 
         var description: String {
             switch self {
@@ -19,11 +20,13 @@ enum InterventionWorkflow {
             case .notDraft: "Only a draft can be approved."
             case .notApproved: "Only an approved intervention can be published."
             case .caseNotVerified(let status): "The case is “\(status.label)”: verify it before approving an intervention."
-            case .leaks(let n): "The public version still contains \(n) confidential value\(n == 1 ? "" : "s") (listed above): change the draft first."
+            case .leaks(let n): "The public version still contains \(t("count.confidential-values", count: n)) "
+                + "(listed above): change the draft first."
             case .placeholders: "The text still has “…” where facts should be written."
             case .emptyTitle: "The intervention has no title."
             case .originalNotApproved: "Approve the original intervention first: a translation carries its reference code."
             case .originalNotPublished: "Publish the original intervention first: translations and follow-ups link to it."
+            case .translation(let problems): problems.map(\.description).joined(separator: " ")
             }
         }
     }
@@ -43,13 +46,16 @@ enum InterventionWorkflow {
         readHash: String? = nil,
                         redactor: Redactor? = nil, on db: any Database) async throws -> Result<String, Refusal> {
         guard i.status == .draft else { return .failure(.notDraft) }
-        let version = PublicVersion(of: i, redactor: redactor ?? file.redactor)
+        let redactor = redactor ?? file.redactor(for: i)
+        let version = PublicVersion(of: i, redactor: redactor)
         if let refused = FourEyes.mayApprove(approver, current: .init(revision: i.revision, changedBy: i.lastChangedBy),
                                              currentHash: version.hash, read: read, readHash: readHash) {
             return .failure(refusal(refused))
         }
         if i.followUpOf == nil && i.translationOf == nil && !file.status.allowsIntervention { return .failure(.caseNotVerified(file.status)) }
         guard version.leaks.isEmpty else { return .failure(.leaks(version.leaks.count)) }
+        let untranslated = TranslationPages.problems(i, file: file, redactor: redactor)
+        guard untranslated.isEmpty else { return .failure(.translation(untranslated)) }
         guard !version.title.trimmingCharacters(in: .whitespaces).isEmpty else { return .failure(.emptyTitle) }
         guard ![version.title, version.body].contains(where: { $0.contains("…") }) else { return .failure(.placeholders) }
         var inherited: String? = nil
@@ -88,9 +94,11 @@ enum InterventionWorkflow {
             var code = i.reference ?? inheritedCode
             if code == nil {
                 if let (originalID, originalCode) = followed {
-                    code = try await ReferenceAllocator.followUp(of: originalID, original: originalCode, on: tx.sql).description
+                    code = try await ReferenceAllocator.followUp(of: originalID, original: originalCode,
+                                                                owner: "intervention:\(i.id)", on: tx.sql).description
                 } else {
-                    code = try await ReferenceAllocator.original(countryCode: file.country, date: today, on: tx.sql).description
+                    code = try await ReferenceAllocator.original(countryCode: file.country, date: today,
+                                                                 owner: "intervention:\(i.id)", on: tx.sql).description
                 }
             }
             try await tx.sql.update("interventions").set("reference", to: code).where("id", .equal, i.id).run()
@@ -115,7 +123,8 @@ enum InterventionWorkflow {
             return .failure(refusal(refused))
         }
         // The redaction is checked again on what goes out: the case may have learnt a name since the approval.
-        let leaks = (redactor ?? file.redactor).leaks(in: [title, i.publicSummary ?? "", body].joined(separator: "\n"))
+        let leaks = (redactor ?? file.redactor(for: i))
+            .leaks(in: [title, i.publicSummary ?? "", body].joined(separator: "\n"))
         if !leaks.isEmpty { return .failure(.leaks(leaks.count)) }
         let followUpOf = try await InterventionStore.publicationID(of: i.followUpOf, on: db)
         let translationOf = try await InterventionStore.publicationID(of: i.translationOf, on: db)

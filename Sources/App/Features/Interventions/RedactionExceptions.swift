@@ -27,7 +27,7 @@ enum RedactionExceptions {
     /// The redactor of `file` with this revision's records applied.
     static func redactor(for i: Intervention, file: CaseFile, cipher: FieldCipher,
         on db: any Database) async throws -> Redactor {
-        var redactor = file.redactor
+        var redactor = file.redactor(for: i)
         redactor.exceptions = Set(try await load(i, cipher: cipher, on: db).map { $0.value.reveal() })
         return redactor
     }
@@ -56,7 +56,8 @@ enum RedactionExceptions {
         let key = Redactor.exceptionKey(occurrence)
         let text = [i.title, i.summary, i.body].map { $0.reveal() }.joined(separator: "\n")
         guard !key.isEmpty,
-            file.redactor.nameMatches(in: text).contains(where: { Redactor.exceptionKey($0.text) == key }) else {
+            file.redactor(for: i).nameMatches(in: text)
+                .contains(where: { Redactor.exceptionKey($0.text) == key }) else {
             return .notAName
         }
         let id = RandomID.make("exception")

@@ -17,6 +17,8 @@ enum SealedStorage {
     @discardableResult
     static func rewrite(_ column: SealedColumn, into target: String? = nil, batch: Int = 200, on db: any Database,
                         _ transform: @Sendable (_ value: Value, _ row: String) throws -> Value?) async throws -> Int {
+        // A column added after the migration that walks it (025 walks every column, 033's table comes later).
+        guard try await tableExists(column.table, on: db) else { return 0 }
         var after = "", changed = 0
         while true {
             let rows = try await page(column, after: after, limit: batch, on: db)

@@ -37,7 +37,8 @@ struct MailComposer: Sendable {
             return Translations.$current.withValue(.of(chosen)) {
                 let title = t("bulletin.title", ["month": month.label])
                 let link = "\(baseURL)/bulletins/\(month)/\(chosen.rawValue)"
-                let text = [title, "", BulletinView.oneLine(bulletin.introduction), "", t("mail.read"), link].joined(separator: "\n")
+                let text = [BulletinView.text(bulletin, baseURL: baseURL), "", t("mail.read"),
+                    link].joined(separator: "\n")
                 let html = BulletinView.document(bulletin, baseURL: baseURL).rendered
                     .replacingOccurrences(of: "</body></html>", with: footerHTML(s).rendered + "</body></html>")
                 return envelope(to: s, language: chosen, subject: title, text: text, html: html, now: now)
@@ -48,7 +49,7 @@ struct MailComposer: Sendable {
     }
 
     func publication(_ p: PublicationDetail, to s: Subscriber, now: Date) -> MailMessage {
-        let summary = p.summary, link = baseURL + SiteRoute.publication(id: summary.id).path
+        let summary = p.summary, link = baseURL + SiteRoute.publication(id: summary.id).path(in: summary.lang)
         let facts = [summary.date?.long ?? summary.publishedOn, summary.reference ?? "", summary.countries.map(\.localName).joined(separator: ", ")]
             .filter { !$0.isEmpty }.joined(separator: " | ")
         let text = [summary.displayTitle, facts, "", summary.summary, "", p.body, "", t("mail.read"), link].joined(separator: "\n")
@@ -74,10 +75,18 @@ struct MailComposer: Sendable {
     func envelope(to s: Subscriber, language: Language, subject: String, text: String, html: String?, now: Date) -> MailMessage {
         let footer = ["", "--", t("mail.footer"), "\(t("mail.preferences")) \(baseURL)/subscription/\(s.token)",
                       "\(t("mail.unsubscribe")) \(baseURL)/unsubscribe/\(s.token)"].joined(separator: "\n")
+        return message(to: s.email.reveal(), language: language, subject: subject, text: text + "\n" + footer,
+                       html: html, unsubscribeURL: "\(baseURL)/unsubscribe/\(s.token)", now: now)
+    }
+
+    /// A message to one person (a subscriber, a partner): every link of both parts absolute, whatever the Markdown
+    /// of a body or an introduction holds. The one place a message is made.
+    func message(to email: String, language: Language, subject: String, text: String, html: String?,
+                 unsubscribeURL: String?, now: Date) -> MailMessage {
         let host = URL(string: baseURL)?.host ?? "observatory.localhost"
-        return MailMessage(from: from, fromName: fromName, to: s.email.reveal(), subject: subject,
-            text: text + "\n" + footer, html: html,
-                           unsubscribeURL: "\(baseURL)/unsubscribe/\(s.token)", messageID: "\(UUID().uuidString)@\(host)",
-                           date: now, language: language.rawValue)
+        return AbsoluteLinks.message(MailMessage(from: from, fromName: fromName, to: email, subject: subject,
+                                                 text: text, html: html, unsubscribeURL: unsubscribeURL,
+                                                 messageID: "\(UUID().uuidString)@\(host)", date: now,
+                                                 language: language.rawValue), base: baseURL)
     }
 }

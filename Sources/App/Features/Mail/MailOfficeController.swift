@@ -6,6 +6,8 @@ import Vapor
 /// Addresses are not shown, even here.
 struct MailOfficeController: Sendable {
     let registry: RouteRegistry
+    /// Said at start-up and on this page while the public address is missing.
+    static let missingPublicURL = "OBSERVATORY_PUBLIC_URL is not set: e-mails would link to localhost, so none is sent."
 
     func boot(_ routes: any RoutesBuilder) {
         routes.declare(.GET, OfficeRoute.mail.pattern, .roles([.administrator]), registry: registry, use: index)
@@ -30,8 +32,13 @@ struct MailOfficeController: Sendable {
         }
         let outbox: [HTML] = ["queued", "sending", "sent", "failed", "cancelled"].map { "<li>\($0): <strong>\(String(counts.byStatus[$0] ?? 0))</strong></li>" }
         let subscribers: [HTML] = ["active", "pending", "unsubscribed", "bounced"].map { "<li>\($0): <strong>\(String(counts.subscribers[$0] ?? 0))</strong></li>" }
+        let notice: HTML = req.site.config.publicURL != nil ? .empty : """
+            <p class="warning" id="public-url-missing"><strong>\(Self.missingPublicURL)</strong> Messages wait in the \
+            outbox until the server is started with it, e.g. OBSERVATORY_PUBLIC_URL=https://observatory.example.</p>
+            """
         return try await OfficeLayout(title: "Mail", account: try req.account, csrf: CSRF.token(for: req)).render("""
         <h1>Mail</h1>
+        \(notice)
         <p>\(server)</p>
         <h2>Outbox</h2><ul class="counts" id="outbox-counts">\(outbox.joined())</ul>
         <h2>Subscribers</h2><ul class="counts" id="subscriber-counts">\(subscribers.joined())</ul>

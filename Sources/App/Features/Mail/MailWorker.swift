@@ -19,10 +19,21 @@ struct MailWorker: Sendable {
     /// One round; returns how many messages were handled.
     @discardableResult
     func runOnce(now: Date, on db: any Database) async throws -> Int {
+        try await PartnerMail.queueReminders(now: now, on: db)
         let claimed = try await claim(now: now, on: db)
         guard !claimed.isEmpty else { return 0 }
         var ready: [(Claimed, MailMessage)] = []
         for row in claimed {
+            if PartnerMail.handles(row.kind) {   // to a partner's account (the row's subscriber id is the account's)
+                if let message = try await PartnerMail.message(kind: row.kind, accountID: row.subscriberId,
+                                                               verificationID: row.subjectId, composer: composer,
+                                                               now: now, on: db) {
+                    ready.append((row, message))
+                } else {
+                    try await finish(row.id, status: "cancelled", error: "no longer to be sent", now: now, on: db)
+                }
+                continue
+            }
             guard let subscriber = try await SubscriberStore.find(id: row.subscriberId, cipher: composer.cipher, on: db),
                   row.kind == "confirm" || row.kind == "manage" ? subscriber.status != .bounced : subscriber.status == .active,
                   let message = try await composer.message(kind: row.kind, subjectID: row.subjectId, for: subscriber, now: now, on: db) else {
@@ -31,7 +42,8 @@ struct MailWorker: Sendable {
             }
             ready.append((row, message))
         }
-        let results = await mailer.send(ready.map(\.1))
+        // The last gate before the mail server: no relative link leaves, whoever wrote the message.
+        let results = await mailer.send(ready.map { AbsoluteLinks.message($0.1, base: composer.baseURL) })
         for ((row, _), result) in zip(ready, results) {
             switch result {
             case .sent:

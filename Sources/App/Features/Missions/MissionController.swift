@@ -52,8 +52,11 @@ struct MissionController: Sendable {
 
     func page(_ req: Request, _ m: Mission, form: MissionForm? = nil, errors: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
         let cases = try await CaseStore.headers(m.concerned.map(\.caseID), cipher: req.site.cipher, on: req.db)
+        let caseQuery = req.query[String.self, at: "case_q"] ?? ""
+        let choices = try await LinkChoices.cases(query: caseQuery, cipher: req.site.cipher, on: req.db)
         return try await MissionPages.show(m, caseLabels: cases.mapValues { $0.label.reveal() }, today: req.site.clock.today, form: form ?? MissionForm(m), errors: errors,
-                                           viewer: try req.account, csrf: CSRF.token(for: req)).encodeResponse(status: status, for: req)
+                                           viewer: try req.account, csrf: CSRF.token(for: req), caseQuery: caseQuery,
+                                           caseChoices: choices).encodeResponse(status: status, for: req)
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -84,7 +87,11 @@ struct MissionController: Sendable {
         let m = try await target(req), form = req.form, viewer = try req.account, now = req.site.clock.now()
         let caseID = form["case"], concern = form.raw("concern").trimmingCharacters(in: .whitespacesAndNewlines)
         var errors: [String: String] = [:]
-        if try await CaseStore.headers([caseID], cipher: req.site.cipher, on: req.db).isEmpty { errors["case"] = "There is no case “\(caseID.prefix(60))”." }
+        if caseID.isEmpty {
+            errors["case"] = "Choose the case from the list (search by a name, a reference code, its title or country)."
+        } else if try await CaseStore.headers([caseID], cipher: req.site.cipher, on: req.db).isEmpty {
+            errors["case"] = "There is no case “\(caseID.prefix(60))”."
+        }
         if concern.isEmpty || concern.count > 2_000 { errors["concern"] = "Say which defender or trial the mission concerns (at most 2,000 characters)." }
         guard errors.isEmpty else { return try await page(req, m, errors: errors, status: .unprocessableEntity) }
         let cipher = req.site.cipher, line = "Concerned by a mission (\(m.kind.label.lowercased()), \(m.dates.starts))"

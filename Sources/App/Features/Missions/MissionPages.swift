@@ -47,7 +47,8 @@ enum MissionPages {
     }
 
     static func show(_ m: Mission, caseLabels: [String: String], today: CivilDate, form: MissionForm, errors: [String: String],
-                     viewer: Account, csrf: String) -> HTML {
+                     viewer: Account, csrf: String, caseQuery: String = "",
+                     caseChoices: (found: [Choice], more: Bool) = ([], false)) -> HTML {
         let concerned: [HTML] = m.concerned.map { c in
             "<li><a href=\"\(OfficeRoute.caseFile(id: c.caseID).path)\">\(caseLabels[c.caseID] ?? c.caseID)</a> — \(c.concern.reveal())</li>"
         }
@@ -58,8 +59,12 @@ enum MissionPages {
         <p class="meta">\(m.kind.label) · \(m.countryName) · \(m.dates.starts.description) – \(m.dates.ends.description) · \(m.phase(today: today).label)</p>
         <section aria-labelledby="concerned"><h2 id="concerned">Defenders and trials concerned</h2>
         \(concerned.isEmpty ? "<p>No case linked yet.</p>" as HTML : "<ul id=\"mission-cases\">\(concerned.joined())</ul>")
+        \(ChoiceList.search(action: OfficeRoute.mission(id: m.id).path, param: "case_q", query: caseQuery,
+                            label: "Find the case by a name, a reference code, its title or country",
+                            anchor: "concerned"))
         <form method="post" action="\(OfficeRoute.missionCases(id: m.id).path)" class="office-form">\(CSRF.field(csrf))\(FormView.errorSummary(caseErrors))
-        \(FormView.field("case", label: "Case (id)", value: "", error: caseErrors["case"]))
+        \(ChoiceList.options(caseChoices.found, name: "case", multiple: false, legend: "The case", id: "case-choices",
+                             query: caseQuery, more: caseChoices.more, error: caseErrors["case"]))
         \(FormView.field("concern", label: "Defender or trial concerned (court, hearing date)", value: "", error: caseErrors["concern"]))
         <p class="actions"><button type="submit">Link the case</button></p></form></section>
         <section aria-labelledby="edit"><h2 id="edit">The mission</h2>

@@ -7,28 +7,34 @@ struct OfficeLayout {
     /// Nil on sign-in pages.
     var account: Account?
     var csrf: String
+    /// Whether the page's own text follows the person's language (`t(_:)`). The shell always does; the main part of
+    /// a page not translated yet stays English and says so (`lang="en" dir="ltr"`). `OfficeTranslationSourceTests`
+    /// lists the translated pages.
+    var translated = false
 
     func render(_ main: HTML) -> HTML {
-        """
+        let language = Translations.current.language
+        let mainLanguage: HTML = translated || language == .en ? .empty : HTML(trusted: " lang=\"en\" dir=\"ltr\"")
+        return """
         <!DOCTYPE html>
-        <html lang="en" dir="ltr">
+        <html lang="\(language.rawValue)" dir="\(language.isRightToLeft ? "rtl" : "ltr")">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="robots" content="noindex, nofollow">
-        <title>\(title) — Observatory office</title>
+        <title>\(t("office.page-title", ["title": title]))</title>
         <link rel="stylesheet" href="\(SiteRoute.stylesheet.path)">
         </head>
         <body class="office">
-        <a class="skip" href="#main">Skip to content</a>
-        <header class="site"><nav aria-label="Office">
-        <a class="brand" href="\(OfficeRoute.dashboard.path)">Observatory office</a>
+        <a class="skip" href="#main">\(t("site.skip"))</a>
+        <header class="site"><nav aria-label="\(t("office.nav.label"))">
+        <a class="brand" href="\(OfficeRoute.dashboard.path)">\(t("office.brand"))</a>
         \(navigation)
         </nav></header>
-        <main id="main">
+        <main id="main"\(mainLanguage)>
         \(main)
         </main>
-        <footer class="site"><a href="\(SiteRoute.home(page: 1).path)">Public site</a></footer>
+        <footer class="site"><a href="\(SiteRoute.home(page: 1).path)">\(t("office.public-site"))</a></footer>
         </body>
         </html>
         """
@@ -38,33 +44,34 @@ struct OfficeLayout {
         guard let account else { return .empty }
         var links: [HTML] = []
         if account.roles.contains(.editor) || account.roles.contains(.administrator) {
-            links.append("<a href=\"\(OfficeRoute.publications(query: "").path)\">Publications</a>")
-            links.append("<a href=\"\(OfficeRoute.bulletins.path)\">Bulletins</a>")
-            links.append("<a href=\"\(OfficeRoute.campaigns.path)\">Campaigns</a>")
-            links.append("<a href=\"\(OfficeRoute.annualReports.path)\">Annual report</a>")
+            links.append("<a href=\"\(OfficeRoute.publications(query: "").path)\">\(t("office.nav.publications"))</a>")
+            links.append("<a href=\"\(OfficeRoute.bulletins.path)\">\(t("office.nav.bulletins"))</a>")
+            links.append("<a href=\"\(OfficeRoute.campaigns.path)\">\(t("office.nav.campaigns"))</a>")
+            links.append("<a href=\"\(OfficeRoute.annualReports.path)\">\(t("office.nav.annual-report"))</a>")
         }
         if account.roles.contains(.caseOfficer) {
-            links.append("<a href=\"\(OfficeRoute.cases(status: "").path)\">Cases</a>")
-            links.append("<a href=\"\(OfficeRoute.missions.path)\">Missions</a>")
-            links.append("<a href=\"\(OfficeRoute.assistance.path)\">Assistance</a>")
+            links.append("<a href=\"\(OfficeRoute.cases(status: "").path)\">\(t("office.nav.cases"))</a>")
+            links.append("<a href=\"\(OfficeRoute.missions.path)\">\(t("office.nav.missions"))</a>")
+            links.append("<a href=\"\(OfficeRoute.assistance.path)\">\(t("office.nav.assistance"))</a>")
         }
         if account.roles.contains(.caseOfficer) || account.roles.contains(.editor) {
-            links.append("<a href=\"\(OfficeRoute.calls.path)\">Calls for input</a>")
+            links.append("<a href=\"\(OfficeRoute.calls.path)\">\(t("office.nav.calls"))</a>")
         }
         if account.roles.contains(.partner) {
-            links.append("<a href=\"\(OfficeRoute.partnerRequests.path)\">Verification requests</a>")
+            links.append("<a href=\"\(OfficeRoute.partnerRequests.path)\">\(t("office.nav.verification-requests"))</a>")
         }
         if account.roles.contains(.administrator) {
-            links.append("<a href=\"\(OfficeRoute.users.path)\">People</a>")
-            links.append("<a href=\"\(OfficeRoute.audit(query: "").path)\">Audit trail</a>")
-            links.append("<a href=\"\(OfficeRoute.mail.path)\">Mail</a>")
-            links.append("<a href=\"\(OfficeRoute.assistanceSettings.path)\">Assistance rules</a>")
-            links.append("<a href=\"\(OfficeRoute.approvalSettings.path)\">Approvals</a>")
+            links.append("<a href=\"\(OfficeRoute.users.path)\">\(t("office.nav.people"))</a>")
+            links.append("<a href=\"\(OfficeRoute.audit(query: "").path)\">\(t("office.nav.audit"))</a>")
+            links.append("<a href=\"\(OfficeRoute.mail.path)\">\(t("office.nav.mail"))</a>")
+            links.append("<a href=\"\(OfficeRoute.assistanceSettings.path)\">\(t("office.nav.assistance-rules"))</a>")
+            links.append("<a href=\"\(OfficeRoute.approvalSettings.path)\">\(t("office.nav.approvals"))</a>")
         }
         links.append("<a href=\"\(OfficeRoute.account.path)\">\(account.email)</a>")
         return """
         \(links.joined(separator: "\n"))
-        <form class="inline" method="post" action="\(OfficeRoute.logout.path)">\(CSRF.field(csrf))<button type="submit">Sign out</button></form>
+        <form class="inline" method="post" action="\(OfficeRoute.logout.path)">\(CSRF.field(csrf))\
+        <button type="submit">\(t("office.sign-out"))</button></form>
         """
     }
 }
@@ -86,6 +93,6 @@ enum FormView {
 
     static func errorSummary(_ errors: [String: String]) -> HTML {
         guard !errors.isEmpty else { return .empty }
-        return "<p class=\"notice error\" role=\"alert\">Please correct the \(errors.count == 1 ? "field" : "\(errors.count) fields") marked below.</p>"
+        return "<p class=\"notice error\" role=\"alert\">\(t("office.correct-fields", count: errors.count))</p>"
     }
 }

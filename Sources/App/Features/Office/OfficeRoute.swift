@@ -30,6 +30,7 @@ enum OfficeRoute: Hashable {
     case caseStatus(id: String)
     case casePeople(id: String)
     case casePerson(id: String, person: String)
+    case casePersonLanguages(id: String, person: String)
     case caseActs(id: String)
     case caseSources(id: String)
     case caseMessages(id: String)
@@ -46,6 +47,8 @@ enum OfficeRoute: Hashable {
     case annualReports
     case calls
     case campaigns
+    case campaignPublications(id: String)
+    case caseCampaigns(id: String)
     case organisation(id: String)
     case call(id: String)
     case callAnswers(id: String)
@@ -91,6 +94,7 @@ enum OfficeRoute: Hashable {
         case .caseStatus: ["office", "cases", ":id", "status"]
         case .casePeople: ["office", "cases", ":id", "people"]
         case .casePerson: ["office", "cases", ":id", "people", ":person"]
+        case .casePersonLanguages: ["office", "cases", ":id", "people", ":person", "languages"]
         case .caseActs: ["office", "cases", ":id", "acts"]
         case .caseSources: ["office", "cases", ":id", "sources"]
         case .caseMessages: ["office", "cases", ":id", "messages"]
@@ -107,6 +111,8 @@ enum OfficeRoute: Hashable {
         case .annualReports: ["office", "reports", "annual"]
         case .calls: ["office", "calls"]
         case .campaigns: ["office", "campaigns"]
+        case .campaignPublications: ["office", "campaigns", ":id", "publications"]
+        case .caseCampaigns: ["office", "cases", ":id", "campaigns"]
         case .organisation: ["office", "organisations", ":id"]
         case .call: ["office", "calls", ":id"]
         case .callAnswers: ["office", "calls", ":id", "answers.csv"]
@@ -137,9 +143,11 @@ enum OfficeRoute: Hashable {
              .mission(let value), .missionCases(let value), .assistanceRequest(let value),
              .assistanceApprove(let value), .assistanceReject(let value), .assistancePayments(let value), .assistanceBeneficiaryReport(let value):
             values = [value]
+        case .casePersonLanguages(let id, let file): values = [id, file]
         case .caseAttachment(let id, let file), .casePerson(let id, let file), .bulletin(let id, let file), .annualReportFile(let id, let file):
             values = [id, file]
         case .annualReport(let year): values = [year]
+        case .campaignPublications(let id), .caseCampaigns(let id): values = [id]
         default: break
         }
         let segments = pattern.map { segment -> String in

@@ -56,6 +56,7 @@ struct ArchiveImporter {
                 if state.publicationIDs.contains(p.id) { try await flush(&state, into: &summary) }
                 state.publications.append(p)
                 state.publicationIDs.insert(p.id)
+                state.lines[p.id] = number
             case .accepted(.organisation(let o)):
                 if state.organisationIDs.contains(o.id) { try await flush(&state, into: &summary) }
                 state.organisations.append(o)
@@ -82,6 +83,7 @@ struct ArchiveImporter {
             let result = try await PublicationStore.upsert(slice,
                                                            imported: true, on: db)
             summary.stored += result.stored; summary.updated += result.updated; summary.held += result.held
+            summary.rejected += result.refused.count
         }
         for chunk in stride(from: 0, to: organisations.count, by: batchSize) {
             let result = try await PublicationStore.upsert(Array(organisations[chunk..<min(chunk + batchSize, organisations.count)]), on: db)
@@ -96,6 +98,8 @@ struct ArchiveImporter {
         var publicationIDs: Set<String> = []
         var organisations: [ArchiveOrganisation] = []
         var organisationIDs: Set<String> = []
+        /// The line each publication came from, to name a line the store refused.
+        var lines: [String: Int] = [:]
         var count: Int { publications.count + organisations.count }
     }
 
@@ -113,6 +117,10 @@ struct ArchiveImporter {
         summary.stored += pubs.stored + orgs.stored
         summary.updated += pubs.updated + orgs.updated
         summary.held += pubs.held
+        summary.rejected += pubs.refused.count
+        for refused in pubs.refused {
+            report(ArchiveProblem(line: state.lines[refused.id] ?? 0, field: "reference", reason: refused.reason))
+        }
         state = BatchState()
     }
 }

@@ -2,7 +2,8 @@ import Fluent
 import ObservatoryCore
 
 /// `/map`: every country shaded by its number of publications under the list filters, drawn as SVG on the
-/// server (no script, no tiles), each linking to its country page; the EU as a marker.
+/// server (no script, no tiles), each linking to its country page; the EU as a marker. The outlines are one
+/// shared, long-cached SVG (`WorldMapOutlines`) that the page references, so the page holds only links and counts.
 enum MapPage {
     struct Context: Sendable {
         let filter: PublicationFilter
@@ -19,8 +20,11 @@ enum MapPage {
         let shapes: [HTML] = map.outlines.compactMap { outline in
             guard let country = countries.country(code: outline.code) else { return nil }
             let count = c.counts[country.code] ?? 0
+            let shade = WorldMap.shade(count, maximum: maximum)
             return """
-            <a href="\(SiteRoute.country(country, filter).path)"><path class="s\(WorldMap.shade(count, maximum: maximum))" d="\(outline.path)"><title>\(country.localName): \(Translations.current.number(count))</title></path></a>
+            <a href="\(SiteRoute.country(country, filter).path)"><title>\(country.localName): \
+            \(Translations.current.number(count))</title><use href="\(WorldMapOutlines.reference(outline.code))"\
+            \(shade == 0 ? .empty : " class=\"s\(shade)\"" as HTML)/></a>
             """
         }
         let eu = countries.country(code: "EU")!

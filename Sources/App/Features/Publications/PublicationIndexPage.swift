@@ -105,7 +105,10 @@ enum PublicationIndexPage {
         <div class="layout"><div>
         <h1>\(heading)</h1>
         \(activeFilters(c))
-        <p class="meta">\(t("list.count", ["n": Translations.current.number(c.total)])) · <a href="\(SiteRoute.map(c.filter).path)">\(t("list.show-map"))</a> · <span class="feeds"><a href="\(SiteRoute.feed(.rss, c.filter).path)">\(t("feed.rss"))</a> · <a href="\(SiteRoute.feed(.atom, c.filter).path)">\(t("feed.atom"))</a></span></p>
+        <p class="meta">\(t("list.count", count: c.total)) · \
+        <a href="\(SiteRoute.map(c.filter).path)">\(t("list.show-map"))</a> · \
+        <span class="feeds"><a href="\(SiteRoute.feed(.rss, c.filter).path)">\(t("feed.rss"))</a> · \
+        <a href="\(SiteRoute.feed(.atom, c.filter).path)">\(t("feed.atom"))</a></span></p>
         <p class="meta">\(ListExport.links(csv: ListExport.publications(.csv, c.filter),
                                           json: ListExport.publications(.json, c.filter)))</p>
         \(ListItemView.list(c.items))

@@ -18,7 +18,7 @@ enum PublicationShowPage {
         guard let publication = try await PublicationQueries.find(id: id, on: db) else { return nil }
         return Context(facts: facts, publication: publication,
                        translations: try await PublicationQueries.translations(of: publication, on: db),
-                       chain: try await PublicationQueries.followUpChain(of: publication, on: db),
+                       chain: try await PublicationQueries.followUpChain(seenFrom: publication, on: db),
                        mission: try await MissionStore.published(about: id, on: db))
     }
 

@@ -5,7 +5,11 @@ import SQLKit
 
 /// Writes publications and organisations: one batch per transaction, keyed by their stable source ids.
 enum PublicationStore {
-    struct BatchResult: Sendable { var stored = 0; var updated = 0; var held = 0 }
+    struct BatchResult: Sendable {
+        var stored = 0; var updated = 0; var held = 0
+        /// Imported lines not stored because their reference code is held by another appeal.
+        var refused: [Refused] = []
+    }
 
     static let columns = ["id", "created_at", "updated_at", "status", "type", "kind", "language", "published_on", "year", "title",
                           "country_codes", "programme_slugs", "reference", "follow_up_of", "translation_of", "event_date",
@@ -20,8 +24,10 @@ enum PublicationStore {
         return try await db.write { tx in
             let sql = tx.sql
             let held = imported ? try await heldByOffice(batch.map(\.id), on: sql) : []
-            let batch = batch.filter { !held.contains($0.id) }
-            guard !batch.isEmpty else { return BatchResult(held: held.count) }
+            var batch = batch.filter { !held.contains($0.id) }
+            var refused: [Refused] = []
+            if imported { (batch, refused) = try await registerCodes(batch, now: now, on: sql) }
+            guard !batch.isEmpty else { return BatchResult(held: held.count, refused: refused) }
             let ids = batch.map(\.id)
             let existing = try await existingIDs(ids, table: "publications", on: sql)
             try await upsertRows(into: "publications", columns: columns, rows: batch.map { p in [
@@ -47,7 +53,8 @@ enum PublicationStore {
                 programmeRows.forEach { q.values($0) }
                 try await q.run()
             }
-            return BatchResult(stored: batch.count - existing.count, updated: existing.count, held: held.count)
+            return BatchResult(stored: batch.count - existing.count, updated: existing.count, held: held.count,
+                               refused: refused)
         }
     }
 

@@ -12,7 +12,9 @@ struct TakeActionController: RouteCollection {
         for language in Language.allCases {
             let prefix: [PathComponent] = language == .en ? [] : [PathComponent(stringLiteral: language.rawValue)]
             let path = prefix + ["publications", ":id", "take-action"]
-            routes.get(path) { req in try await req.localized(language) { try await page(req, thanks: false) } }
+            routes.reader(language).get(path) { req in
+                try await req.localized(language) { try await page(req, thanks: false) }
+            }
             routes.post(path) { req in try await req.localized(language) { try await act(req) } }
         }
     }
@@ -34,7 +36,9 @@ struct TakeActionController: RouteCollection {
         let p = try await appeal(req)
         let country = p.summary.countries.first
         let addresses = try await country.asyncMap { try await AddressBook.addresses(country: $0.code, on: req.db) } ?? []
-        let html = TakeActionView.render(p, addresses: addresses, count: try await Self.count(p.id, on: req.db), thanks: thanks, csrf: CSRF.token(for: req))
+        let translated = try await TakeActionView.inReadersLanguage(p, on: req.db)
+        let html = TakeActionView.render(p, addresses: addresses, count: try await Self.count(p.id, on: req.db),
+                                         thanks: thanks, csrf: CSRF.token(for: req), translated: translated)
         return .privatePage(html, for: req)
     }
 
@@ -52,27 +56,32 @@ struct TakeActionController: RouteCollection {
 }
 
 enum TakeActionView {
-    static func letter(_ p: PublicationDetail) -> String {
+    static func letter(_ p: PublicationDetail, translated: PublicationSummary? = nil) -> String {
+        let title = (translated ?? p.summary).displayTitle
         let words = InterventionTemplate.draft(kind: .urgentAppeal, language: Translations.current.language, followUp: false,
                                                country: p.summary.countries.first?.localName ?? "", people: [t("action.persons")], addresses: [])
         let requests = words.body.components(separatedBy: "\n").filter { $0.first?.isNumber == true }
-        return ([t("action.greeting"), "", t("action.concern", ["title": p.summary.displayTitle, "reference": p.summary.reference ?? ""]), ""]
+        return ([t("action.greeting"), "",
+                 t("action.concern", ["title": title, "reference": p.summary.reference ?? ""]), ""]
                 + requests + ["", t("action.closing")]).joined(separator: "\n")
     }
 
-    static func render(_ p: PublicationDetail, addresses: [AddressBook.Entry], count: Int, thanks: Bool, csrf: String) -> HTML {
+    static func render(_ p: PublicationDetail, addresses: [AddressBook.Entry], count: Int, thanks: Bool, csrf: String,
+                       translated: PublicationSummary? = nil) -> HTML {
+        let shown = translated ?? p.summary
         let list: [HTML] = addresses.map { "<li><strong>\($0.label)</strong>: \($0.address)</li>" }
         let path = SiteRoute.publication(id: p.id).path
         return Layout(title: t("action.title"), facts: nil).render("""
         <article class="take-action">
         <h1>\(t("action.title"))</h1>
-        <p><a href="\(path)"><bdi>\(p.summary.displayTitle)</bdi></a>\(p.summary.reference.map { " (\($0))" } ?? "")</p>
+        <p><a href="\(SiteRoute.publication(id: shown.id).path)" hreflang="\(shown.language)" id="appeal-title"><bdi>\(
+            shown.displayTitle)</bdi></a>\(p.summary.reference.map { " (\($0))" } ?? "")</p>
         \(thanks ? "<p class=\"notice\" role=\"status\" id=\"action-thanks\">\(t("action.thanks"))</p>" as HTML : .empty)
         <h2>\(t("action.addresses"))</h2>
         \(list.isEmpty ? "<p>\(t("action.no-addresses"))</p>" as HTML : "<ul id=\"authorities\">\(list.joined())</ul>")
         <h2>\(t("action.letter"))</h2>
-        <textarea id="letter" rows="16" readonly>\(letter(p))</textarea>
-        <p id="action-count">\(t("action.count", ["n": Translations.current.number(count)]))</p>
+        <textarea id="letter" rows="16" readonly>\(letter(p, translated: translated))</textarea>
+        <p id="action-count">\(t("action.count", count: count))</p>
         <form method="post" action="\(path)/take-action">\(CSRF.field(csrf))<button type="submit">\(t("action.button"))</button></form>
         </article>
         """)

@@ -80,8 +80,10 @@ enum AnnualReportPages {
         <p><a href="\(OfficeRoute.annualReport(year: String(r.year - 1)).path)">\(String(r.year - 1))</a> ·
         <a href="\(OfficeRoute.annualReport(year: String(r.year + 1)).path)">\(String(r.year + 1))</a></p>
         \(notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" } ?? .empty)
-        <p id="report-figures">\(String(s.interventions)) urgent interventions, \(String(s.followUps)) follow-ups, \(String(s.countries)) countries,
-        \(String(s.defenders)) defenders and \(String(s.organisations)) organisations in the case files.</p>
+        <p id="report-figures">\(t("count.urgent-interventions", count: s.interventions)), \
+        \(t("count.follow-ups", count: s.followUps)), \(t("count.countries", count: s.countries)),
+        \(t("count.defenders", count: s.defenders)) and \(t("count.organisations", count: s.organisations)) \
+        in the case files.</p>
         <ul>\(files.joined())</ul>
         <form method="post" action="\(OfficeRoute.annualReport(year: year).path)" class="office-form">\(CSRF.field(csrf))
         \(EditorialPages.textarea("analysis", label: "Thematic analysis (Markdown)", value: r.analysis, rows: 20, error: nil,

@@ -42,7 +42,7 @@ enum BulletinPages {
         <h1>Bulletin \(b.month.description) (\(b.language.endonym))</h1>
         \(notice.map { "<p class=\"notice\" role=\"status\">\(Self.notices[$0] ?? "Saved.")</p>" } ?? .empty)
         \(error.map { "<p class=\"notice error\" role=\"alert\" id=\"refusal\">\($0)</p>" } ?? .empty)
-        <p class="notice" id="bulletin-status">\(state) \(String(b.items.count)) actions this month.</p>
+        <p class="notice" id="bulletin-status">\(state) \(t("bulletin.actions-this-month", count: b.items.count))</p>
         <form method="post" action="\(path)" class="office-form">\(CSRF.field(csrf))
         \(EditorialPages.textarea("introduction", label: "Introduction (Markdown)", value: b.introduction, rows: 8, error: nil))
         <p class="actions">\(approval)<button type="submit" name="action" value="save">Save</button>

@@ -34,7 +34,8 @@ extension Request {
             return (try SearchQuery(text), filter)
         } catch let problem as SearchQuery.Problem {
             guard case .tooLong(let length) = problem else { throw Abort(.badRequest, reason: problem.description) }
-            throw Abort(.badRequest, reason: t("search.too-long", ["n": Translations.current.number(length), "max": Translations.current.number(SearchQuery.maximumLength)]))
+            throw Abort(.badRequest, reason: t("search.too-long", count: length,
+                                               ["max": Translations.current.number(SearchQuery.maximumLength)]))
         }
     }
 }

@@ -32,7 +32,9 @@ enum SearchPage {
                                     extra: "<p class=\"snippet\" lang=\"\(result.publication.language)\"><bdi>\(result.snippet)</bdi></p>")
             }
             outcome = """
-            <p class="meta">\(c.total == 1 ? t("search.one-result", ["q": c.text]) : t("search.results", ["n": Translations.current.number(c.total), "q": c.text])) · <span class="feeds"><a href="\(feeds.0)">\(t("feed.rss"))</a> · <a href="\(feeds.1)">\(t("feed.atom"))</a></span></p>
+            <p class="meta">\(t("search.results", count: c.total, ["q": c.text])) · \
+            <span class="feeds"><a href="\(feeds.0)">\(t("feed.rss"))</a> · \
+            <a href="\(feeds.1)">\(t("feed.atom"))</a></span></p>
             <p class="meta">\(ListExport.links(csv: ListExport.search(.csv, c.text, c.filter),
                                               json: ListExport.search(.json, c.text, c.filter)))</p>
             \(c.results.isEmpty ? "<p class=\"notice\">\(t("search.nothing"))</p>" as HTML : "<ol class=\"items results\">\n\(items)</ol>")

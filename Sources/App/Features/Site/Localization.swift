@@ -37,6 +37,14 @@ extension RoutesBuilder {
     }
 }
 
+extension RoutesBuilder {
+    /// The routes of a page in `language`: the English (plain) address of a public form honours the reader's
+    /// language as `localizedGet` does (`LanguageNegotiationMiddleware`, GET only).
+    func reader(_ language: Language) -> any RoutesBuilder {
+        language == .en ? grouped(LanguageNegotiationMiddleware()) : self
+    }
+}
+
 extension Request {
     /// Runs `body` with the page's language and address set.
     func localized<T: Sendable>(_ language: Language, _ body: () async throws -> T) async throws -> T {
@@ -49,13 +57,22 @@ extension Request {
     }
 }
 
-/// On an English address: a visitor who has never chosen a language and whose browser prefers one of the others
-/// is sent to it; everyone else gets English. A choice made with the language switcher is kept in a cookie.
+/// On an English (plain) address: a reader who chose a language with the language switcher (kept in a cookie) is
+/// sent to that language, whatever the browser says; one who never chose (or whose cookie names no language we
+/// have) and whose browser prefers French, Spanish or Arabic is sent to it; everyone else gets English. An
+/// address with a language prefix is never redirected. Runs before the page cache, so a plain address only ever
+/// caches and serves the English page, and a reader who chose another language never reaches it.
 struct LanguageNegotiationMiddleware: Middleware {
     static let cookieName = "observatory_language"
 
+    /// The language a request's plain address is to be shown in: the remembered choice, else the browser's.
+    static func wanted(_ req: Request) -> Language? {
+        if let chosen = req.cookies[cookieName].flatMap({ Language(rawValue: $0.string) }) { return chosen }
+        return preferred(req.headers.first(name: .acceptLanguage))
+    }
+
     func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        if req.cookies[Self.cookieName] == nil, let preferred = Self.preferred(req.headers.first(name: .acceptLanguage)), preferred != .en {
+        if req.method == .GET || req.method == .HEAD, let preferred = Self.wanted(req), preferred != .en {
             var target = preferred.pathPrefix + (req.url.path == "/" ? "/" : req.url.path)
             if let query = req.url.query, !query.isEmpty { target += "?" + query }
             let response = req.redirect(within: target)

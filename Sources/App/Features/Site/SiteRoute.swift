@@ -16,6 +16,8 @@ enum SiteRoute: Hashable {
     case map(PublicationFilter)
     case searchFeed(FeedFormat, String, PublicationFilter)
     case stylesheet
+    /// The world map's country outlines, one SVG that every map page shares (cached for a year).
+    case mapOutlines
     /// The secure form to report a threat, and the page where a reporter comes back with a receipt code.
     case report
     case receipt
@@ -38,6 +40,7 @@ enum SiteRoute: Hashable {
         static let rss = ["publications", "feed.rss"]
         static let atom = ["publications", "feed.atom"]
         static let stylesheet = ["static", "site.css"]
+        static let mapOutlines = ["static", "map.svg"]
         static let search = ["search"]
         static let map = ["map"]
         static let searchRSS = ["search", "feed.rss"]
@@ -50,7 +53,7 @@ enum SiteRoute: Hashable {
 
     /// The address in the current page's language (see `Translations.current`); the stylesheet has one address.
     var path: String {
-        if case .stylesheet = self { return unprefixedPath }
+        if self == .stylesheet || self == .mapOutlines { return unprefixedPath }
         return Translations.current.language.pathPrefix + unprefixedPath
     }
 
@@ -81,6 +84,8 @@ enum SiteRoute: Hashable {
             return "/map" + Self.query(filter.firstPage.queryItems(includingCountry: false))
         case .stylesheet:
             return "/static/site.css?v=\(Stylesheet.version)"
+        case .mapOutlines:
+            return "/static/map.svg?v=\(WorldMapOutlines.version)"
         case .report: return "/report"
         case .receipt: return "/report/receipt"
         case .receiptAdd: return "/report/receipt/add"

@@ -8,7 +8,9 @@ struct SubscriptionController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         for language in Language.allCases {
             let prefix: [PathComponent] = language == .en ? [] : [PathComponent(stringLiteral: language.rawValue)]
-            routes.get(prefix + ["subscribe"]) { req in try await req.localized(language) { try await form(req) } }
+            routes.reader(language).get(prefix + ["subscribe"]) { req in
+                try await req.localized(language) { try await form(req) }
+            }
             routes.post(prefix + ["subscribe"]) { req in try await req.localized(language) { try await subscribe(req) } }
         }
         routes.get("subscribe", "confirm", ":token") { req in try await withSubscriber(req) { s in

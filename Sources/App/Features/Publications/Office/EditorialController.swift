@@ -122,8 +122,8 @@ struct EditorialController: Sendable {
         if ["approve", "publish", "schedule"].contains(action) {
             let leaks = try await EditorialFourEyes.leaks(in: p, cipher: req.site.cipher, on: req.db)
             if !leaks.isEmpty {
-                errors["body"] = "This text comes from a case and still contains \(leaks.count) confidential "
-                    + "value\(leaks.count == 1 ? "" : "s") "
+                errors["body"] = "This text comes from a case and still contains "
+                    + "\(t("count.confidential-values", count: leaks.count)) "
                     + "of it (a name of someone not agreeing to be named, a contact, a source): change it first."
             }
         }
