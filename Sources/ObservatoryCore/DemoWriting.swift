@@ -130,7 +130,7 @@ extension DemoVoice {
                     + "responsible for attacks against defenders are rarely prosecuted.",
                   "La mission a constaté une nette détérioration depuis \(year) en ce qui concerne \(t), et a relevé que "
                     + "les auteurs d'attaques contre des défenseurs sont rarement poursuivis.",
-                  "La misión constató un marcado deterioro desde \(year) en lo que respecta a \(t), y observó que los "
+                  "La misión constató un marcado deterioro desde \(year) en lo que respecta \(to(t)), y observó que los "
                     + "responsables de ataques contra personas defensoras rara vez son procesados.",
                   "ولاحظت البعثة تدهوراً ملحوظاً منذ عام \(year) في ما يتعلق ب\(t)، كما لاحظت أن المسؤولين عن "
                     + "الاعتداءات على المدافعين نادراً ما يلاحقون قضائياً."]),

@@ -9,29 +9,38 @@ import Testing
     static let end = CivilDate("2026-11-20")!
     static let archive = DemoArchive(endingOn: end)
 
-    /// FNV-1a of every line as the interchange format writes it: a change in any field changes it.
+    /// FNV-1a of every field of every item, in a fixed order: a change in any field changes it. Not the JSON of a
+    /// dictionary, whose key order differs from one dictionary to the next (Swift seeds each one on its own), so a
+    /// second archive of the same bytes hashed differently.
     static func fingerprint(_ archive: DemoArchive) throws -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for p in archive.publications {
-            for byte in try JSONLine.encode(p).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            let fields: [String?] = [p.id, p.type.rawValue, p.kind?.rawValue, p.language.rawValue, p.published.description,
+                                     p.title, p.summary, p.body, p.countries.joined(separator: ","),
+                                     p.programmes.map(\.rawValue).joined(separator: ","), p.reference, p.followUpOf,
+                                     p.translationOf, p.eventDate?.description]
+            for byte in fields.map { $0 ?? "-" }.joined(separator: "\u{1F}").utf8 {
+                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+            }
         }
         for o in archive.organisations {
-            for byte in "\(o.id)|\(o.name)|\(o.country)|\(o.workingLanguages)|\(o.founded ?? 0)".utf8 {
+            let line = "\(o.id)|\(o.name)|\(o.type?.rawValue ?? "")|\(o.country ?? "")|\(o.workingLanguages)|\(o.networks)|"
+                + "\(o.founded ?? 0)|\(o.website ?? "")"
+            for byte in line.utf8 {
                 hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
             }
         }
         return hash
     }
 
-    @Test(.disabled("a second generation in the same process gave another fingerprint: to investigate"))
-    func isTheSameArchiveOnEveryMachine() throws {
+    @Test func isTheSameArchiveOnEveryMachine() throws {
         // Nothing may depend on the process (hash seeds, Set order) or the platform: a fixed fingerprint, so a run
         // on another machine or another process than the one that wrote it fails if the demo differs.
         let print = try Self.fingerprint(Self.archive)
         #expect(print == Self.expectedFingerprint, "fingerprint \(print)")
         #expect(try Self.fingerprint(DemoArchive(endingOn: Self.end)) == print)
     }
-    static let expectedFingerprint: UInt64 = 401_821_694_173_388_874
+    static let expectedFingerprint: UInt64 = 7_808_879_549_114_170_649
 
     @Test func theCountsAndDatesStay() {
         let a = Self.archive
@@ -108,10 +117,9 @@ import Testing
     }
 
     /// Every act, outcome and kind of item, in every language, for people and organisations of every region.
-    @Test(.disabled("one Spanish rendering holds \" les \": to find before enabling"))
-    func everyTemplateIsGrammaticalForEveryone() async {
+    @Test func everyTemplateIsGrammaticalForEveryone() async {
         let kinds: [(PublicationType, InterventionKind?)] = DemoText.types.map(\.0)
-        await propertyCheck(count: 300, input: Gen.int(in: 0...Int(Int32.max))) { seed in
+        await propertyCheck(count: 400, input: Gen.int(in: 0...Int(Int32.max))) { seed in
             var rng = SplitMix64(seed: UInt64(seed))
             let country = rng.pick(DemoCountry.all)
             var story = DemoStory.random(in: country, before: CivilDate("2020-03-01")!, rng: &rng)
@@ -201,13 +209,18 @@ import Testing
         case .fr:
             if !french.contains(where: text.contains) { found.append("no French article") }
             for w in english + [" el ", " los "] where strict && text.contains(w) { found.append("non-French \"\(w)\"") }
+            // "à le voir": "le" is the pronoun there, which French never contracts ("autorisés à le voir").
+            let articles = text.replacingOccurrences(of: " à le voir", with: " à X voir")
             for w in [" de le ", " de les ", " à le ", " à les ", " de l' ", " que A", " de A", " de E", " de O",
-                      " de I", " de U", " de É"] where strict && text.contains(w) {
+                      " de I", " de U", " de É"] where strict && articles.contains(w) {
                 found.append("French contraction \"\(w)\"")
             }
         case .es:
             if !spanish.contains(where: text.contains) { found.append("no Spanish article") }
-            for w in english + [" le défenseur", " les ", " des "] where strict && text.contains(w) {
+            // Not " les ": Spanish writes it too, the pronoun ("no se les permitió verlo"); French words Spanish never
+            // writes instead, and "les" before a noun, where French puts its article.
+            for w in english + [" le défenseur", " des ", " et ", " du ", " aux ", " pour ", " avec ", " les droits",
+                                " les défenseurs", " les autorités"] where strict && text.contains(w) {
                 found.append("non-Spanish \"\(w)\"")
             }
             for w in [" de el ", " a el ", " y i"] where strict && text.contains(w) { found.append("Spanish contraction \"\(w)\"") }
