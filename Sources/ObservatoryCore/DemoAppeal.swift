@@ -196,9 +196,12 @@ extension DemoVoice {
                         "Merci d'écrire aux autorités \(ofCountry) en leur demandant de :",
                         "Escriban a las autoridades \(ofCountry) para pedirles:",
                         "يرجى الكتابة إلى سلطات \(ofCountry) ومطالبتها بما يلي:"])
-        let list = demands.enumerated().map { i, d in "1. \(d)" + (i == demands.count - 1 ? "." : ";") }
+        let list = demands.enumerated().map { i, d in "1. \(d)" + (i == demands.count - 1 ? "." : listSeparator) }
         return [ask, list.joined(separator: "\n")]
     }
+
+    /// What ends an item of a list but the last: French spaces its semicolon, Arabic writes its own.
+    var listSeparator: String { pick([";", " ;", ";", "؛"]) }
 
     var addresses: String {
         let items = switch language {

@@ -31,8 +31,11 @@ public struct DemoArchive: Sendable {
             var language = rng.pick(weighted: country.region.languages)
             var pub = ArchivePublication(id: "demo-\(n)", type: type, kind: kind, language: language, published: day,
                                          title: "", countries: codes, programmes: programmes)
-            if kind == .urgentAppeal, !appeals.isEmpty, rng.chance(0.25),
-               case let index = appeals.count - 1 - Int(rng.next(upTo: UInt64(min(appeals.count, 150)))),
+            // A follow-up comes within two years of its original, as a case moves on, not six years later.
+            let recent = appeals.count - (appeals.firstIndex { $0.published.daysSinceEpoch >= day.daysSinceEpoch - 730 }
+                                          ?? appeals.count)
+            if kind == .urgentAppeal, recent > 0, rng.chance(0.25),
+               case let index = appeals.count - 1 - Int(rng.next(upTo: UInt64(min(recent, 150)))),
                appeals[index].followUps < appeals[index].item.story.act.outcomes.count {
                 appeals[index].followUps += 1
                 let original = appeals[index]

@@ -54,6 +54,11 @@ struct DemoOrganisation: Sendable {
             let topic = rng.pick(["de Derechos Humanos", "por la Defensa del Territorio", "de Mujeres Defensoras",
                                   "de Familiares de Personas Detenidas"])
             return DemoOrganisation(name: "\(kind.0) \(topic) de \(city.es)", arabic: "", feminine: kind.1)
+        case .brazil:
+            let kind = rng.pick([("Centro de Defesa dos Direitos Humanos", false), ("Comissão de Direitos Humanos", true),
+                                 ("Rede de Mulheres Defensoras", true), ("Associação dos Trabalhadores Rurais", true),
+                                 ("Comitê Popular de Direitos Humanos", false)])
+            return DemoOrganisation(name: "\(kind.0) de \(city.en)", arabic: "", feminine: kind.1)
         case .francophone, .maghreb:
             let i = Int(rng.next(upTo: 4))
             let kind = [("Ligue", true, "رابطة"), ("Association", true, "جمعية"), ("Collectif", false, "تجمع"),
@@ -131,6 +136,9 @@ struct DemoVoice {
         let c = story.city
         return pick(["in \(c.en)", c.frIn, "en \(c.es)", c.ar.isEmpty ? "في \(story.country.ar)" : "في \(c.ar)"])
     }
+
+    /// The court's city after "un tribunal": "du Caire", "de Medellín", "de El Cairo" (French and Spanish).
+    var courtOfCity: String { language == .es ? "de \(story.city.es)" : Self.frenchOf(story.city.fr) }
 
     /// "of", "de"/"du"/"d'", "del", or the Arabic construct (nothing).
     func of(_ phrase: String) -> String {

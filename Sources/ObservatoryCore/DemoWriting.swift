@@ -9,7 +9,7 @@ extension DemoVoice {
         ["judicial harassment of lawyers and journalists", "le harcèlement judiciaire des avocats et des journalistes",
          "el hostigamiento judicial contra abogados y periodistas", "المضايقات القضائية ضد المحامين والصحفيين"],
         ["the restrictive law on associations", "la loi restrictive sur les associations",
-         "la ley restrictiva sobre asociaciones", "القانون المقيد للجمعيات"],
+         "la ley restrictiva de asociaciones", "القانون المقيد للجمعيات"],
         ["reprisals against defenders who cooperate with the United Nations",
          "les représailles contre les défenseurs qui coopèrent avec les Nations unies",
          "las represalias contra las personas defensoras que cooperan con las Naciones Unidas",

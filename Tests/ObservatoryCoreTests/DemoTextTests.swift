@@ -40,7 +40,7 @@ import Testing
         #expect(print == Self.expectedFingerprint, "fingerprint \(print)")
         #expect(try Self.fingerprint(DemoArchive(endingOn: Self.end)) == print)
     }
-    static let expectedFingerprint: UInt64 = 7_808_879_549_114_170_649
+    static let expectedFingerprint: UInt64 = 16_711_887_149_356_992_245
 
     @Test func theCountsAndDatesStay() {
         let a = Self.archive
@@ -86,6 +86,8 @@ import Testing
             #expect(f.reference?.hasPrefix(code + ".") == true, "\(f.id)")
             #expect(f.body.contains(code), "\(f.id) does not name \(code)")
             #expect(f.countries == original.countries)
+            #expect(f.published.daysSinceEpoch - original.published.daysSinceEpoch <= 730,
+                    "\(f.id) follows \(original.id) of \(original.published) on \(f.published)")
         }
         let translations = Self.archive.publications.filter { $0.translationOf != nil }
         #expect(translations.count > 100)
@@ -147,6 +149,17 @@ import Testing
                 #expect(problems.isEmpty, "seed \(seed) \(type) \(story.act) \(language): \(problems)")
                 #expect(p.title.contains(DemoText(language: language).titlePrefix(country)))
                 if item.followUp != nil { #expect(p.body.contains("MEX 001 / 0320 / OBS 012")) }
+                if language == .en, story.act == .sentencing, item.followUp?.outcome == .released {
+                    #expect(!p.body.contains("without charge"), "seed \(seed): a sentenced defender is pardoned")
+                }
+                // The story's city once a sentence at most: organisations bear its name ("raided the offices of the
+                // Mansoura Legal Aid Society in Mansoura" said it twice).
+                let city = DemoVoice(language: language, story: story).cityName
+                let sentences = p.body.replacingOccurrences(of: "\n", with: ". ").components(separatedBy: ". ")
+                for sentence in sentences where !city.isEmpty {
+                    let core = DemoVoice.dropArticle(city)
+                    #expect(sentence.components(separatedBy: core).count <= 2, "seed \(seed): \(sentence)")
+                }
                 if language == .en, !story.act.targetsOrganisation, type == .urgentIntervention {
                     let wrong = story.person.feminine ? [" he ", " his ", " him "] : [" she ", " her "]
                     #expect(!wrong.contains { p.body.contains($0) }, "seed \(seed): pronoun of the other gender")
@@ -190,7 +203,9 @@ import Testing
             if paragraph.hasPrefix("## ") { continue }
             if paragraph.hasPrefix("1. ") || paragraph.hasPrefix("- ") {
                 let lines = paragraph.split(separator: "\n")
-                if paragraph.hasPrefix("1. "), lines.dropLast().contains(where: { !$0.hasSuffix(";") })
+                // French spaces its semicolon, Arabic has its own.
+                let separator = [Language.fr: " ;", .ar: "؛"][language] ?? ";"
+                if paragraph.hasPrefix("1. "), lines.dropLast().contains(where: { !$0.hasSuffix(separator) })
                     || !lines.last!.hasSuffix(".") {
                     found.append("list: \(paragraph)")
                 }
