@@ -29,14 +29,15 @@ enum DemoOutcome: Int, CaseIterable, Sendable {
 }
 
 extension DemoVoice {
-    static let perpetrators = [
+    static let perpetrators: [[String]] = [
         ["police officers", "des policiers", "agentes de policía", "عناصر من الشرطة"],
         ["members of the security forces", "des membres des forces de sécurité", "miembros de las fuerzas de seguridad",
          "أفراد من قوات الأمن"],
         ["plain-clothes agents", "des agents en civil", "agentes vestidos de civil", "عناصر بملابس مدنية"],
         ["unidentified armed men", "des hommes armés non identifiés", "hombres armados no identificados",
          "مسلحون مجهولون"],
-        ["intelligence officers", "des agents des services de renseignement", "agentes de los servicios de inteligencia",
+        ["intelligence officers", "des agents des services de renseignement", "agentes de los servicios de "
+            + "inteligencia",
          "عناصر من أجهزة المخابرات"],
     ]
     static let charges = [
@@ -131,7 +132,8 @@ extension DemoVoice {
             + "vers un lieu inconnu, avant d'être placé\(g("", "e")) en détention provisoire."
         case (.detention, .es): "El \(when), \(n) fue detenid\(g("o", "a")) por \(p) \(at) y trasladad\(g("o", "a")) "
             + "a un lugar desconocido, antes de ser puest\(g("o", "a")) en prisión preventiva."
-        case (.detention, .ar): "في \(when)، \(g("اعتُقل", "اعتُقلت")) \(n) على يد \(p) \(at) \(g("واقتيد", "واقتيدت")) "
+        case (.detention, .ar): "في \(when)، \(g("اعتُقل", "اعتُقلت")) \(n) على يد \(p) \(at) "
+            + "\(g("واقتيد", "واقتيدت")) "
             + "إلى مكان مجهول، قبل أن \(g("يودع", "تودع")) في الحبس الاحتياطي."
         case (.judicialHarassment, .en): "On \(when), \(n) was charged \(at) with \(c), an offence punishable by up to "
             + "\(y) years in prison."
@@ -148,7 +150,8 @@ extension DemoVoice {
         case (.deathThreats, .es): "El \(when), \(n) recibió un mensaje que \(g("lo", "la")) amenazaba de muerte junto "
             + "con su familia, pocos días después de haber denunciado abusos cometidos por \(p) \(at)."
         case (.deathThreats, .ar): "في \(when)، \(g("تلقى", "تلقت")) \(n) رسالة \(g("تهدده", "تهددها")) "
-            + "\(g("وعائلته", "وعائلتها")) بالقتل، بعد أيام قليلة من \(g("تنديده", "تنديدها")) بانتهاكات ارتكبها \(p) \(at)."
+            + "\(g("وعائلته", "وعائلتها")) بالقتل، بعد أيام قليلة من \(g("تنديده", "تنديدها")) بانتهاكات ارتكبها "
+            + "\(p) \(at)."
         case (.attack, .en): "On \(when), \(n) was attacked and beaten by \(p) \(at) while returning home."
         case (.attack, .fr): "Le \(when), \(n) a été agressé\(g("", "e")) et frappé\(g("", "e")) par \(p) \(at) "
             + "alors \(that(g("il", "elle"))) rentrait chez \(g("lui", "elle"))."
@@ -174,14 +177,17 @@ extension DemoVoice {
             + "منذ ذلك الحين."
         case (.sentencing, .en): "On \(when), a court \(at) sentenced \(n) to \(y) years in prison for \(c), after a "
             + "trial that did not meet international fair trial standards."
-        case (.sentencing, .fr): "Le \(when), un tribunal \(courtOfCity) a condamné \(n) à \(y) ans de prison pour \(c), à "
+        case (.sentencing, .fr): "Le \(when), un tribunal \(courtOfCity) a condamné \(n) à \(y) ans de prison pour "
+            + "\(c), à "
             + "l'issue d'un procès qui n'a pas respecté les normes internationales du procès équitable."
-        case (.sentencing, .es): "El \(when), un tribunal \(courtOfCity) condenó a \(n) a \(y) años de prisión por \(c), tras "
+        case (.sentencing, .es): "El \(when), un tribunal \(courtOfCity) condenó a \(n) a \(y) años de prisión por "
+            + "\(c), tras "
             + "un juicio que no respetó las normas internacionales del debido proceso."
         case (.sentencing, .ar): "في \(when)، أصدرت محكمة \(at) حكماً بسجن \(n) \(y) سنوات بتهمة \(c)، إثر محاكمة "
             + "لم تحترم المعايير الدولية للمحاكمة العادلة."
         case (.travelBan, .en): "On \(when), \(n) was prevented from boarding a flight to Geneva, where "
-            + "\(g("he", "she")) was due to speak at the Human Rights Council, and told of a ban on leaving the country."
+            + "\(g("he", "she")) was due to speak at the Human Rights Council, and told of a ban on leaving the "
+            + "country."
         case (.travelBan, .fr): "Le \(when), \(n) a été empêché\(g("", "e")) d'embarquer pour Genève, où "
             + "\(g("il", "elle")) devait intervenir devant le Conseil des droits de l'homme, et informé\(g("", "e")) "
             + "d'une interdiction de quitter le territoire."

@@ -85,7 +85,8 @@ extension DemoVoice {
                 "\(n)'s lawyers were not allowed to see \(g("him", "her")) during the first days of detention.",
                 "Les avocats \(of(n)) n'ont pas été autorisés à \(g("le", "la")) voir pendant les premiers jours de sa "
                     + "détention.",
-                "A los abogados de \(n) no se les permitió ver\(g("lo", "la")) durante los primeros días de su detención.",
+                "A los abogados de \(n) no se les permitió ver\(g("lo", "la")) durante los primeros días de su "
+                    + "detención.",
                 "ولم يُسمح لمحامي \(n) \(g("بزيارته", "بزيارتها")) خلال الأيام الأولى من الاحتجاز.",
             ])]
         } else {
@@ -104,7 +105,8 @@ extension DemoVoice {
             sentences.append(pick([
                 "This is not the first time that \(n) has been targeted: in \(y), \(g("he", "she")) had already been "
                     + "summoned for questioning because of \(g("his", "her")) work.",
-                "Ce n'est pas la première fois \(that(n)) est pris\(g("", "e")) pour cible : en \(y), \(g("il", "elle")) "
+                "Ce n'est pas la première fois \(that(n)) est pris\(g("", "e")) pour cible : en \(y), "
+                    + "\(g("il", "elle")) "
                     + "avait déjà été convoqué\(g("", "e")) pour un interrogatoire en raison de son travail.",
                 "No es la primera vez que \(n) es blanco de ataques: en \(y) ya había sido citad\(g("o", "a")) a "
                     + "declarar a causa de su trabajo.",
@@ -128,7 +130,8 @@ extension DemoVoice {
             return pick([
                 "The Observatory welcomes this decision but remains concerned about the continued harassment of \(n).",
                 "L'Observatoire salue cette décision mais reste préoccupé par la poursuite du harcèlement \(of(n)).",
-                "El Observatorio celebra esta decisión, pero sigue preocupado por el hostigamiento continuo contra \(n).",
+                "El Observatorio celebra esta decisión, pero sigue preocupado por el hostigamiento continuo "
+                    + "contra \(n).",
                 "ويرحب المرصد بهذا القرار، لكنه يظل قلقاً إزاء استمرار المضايقات ضد \(n).",
             ])
         }
@@ -161,7 +164,8 @@ extension DemoVoice {
         let (n, o) = (name, organisation)
         let group = story.act.targetsOrganisation
         var demands = [pick([
-            "guarantee in all circumstances the physical and psychological integrity of \(group ? "the members of \(o)" : n)",
+            "guarantee in all circumstances the physical and psychological integrity of "
+                + "\(group ? "the members of \(o)" : n)",
             "garantir en toutes circonstances l'intégrité physique et psychologique "
                 + (group ? "des membres \(of(o))" : of(n)),
             "garantizar en toda circunstancia la integridad física y psicológica "
@@ -185,12 +189,14 @@ extension DemoVoice {
                 + (group ? "\(o) and its members" : n),
             "mettre un terme à tout acte de harcèlement, y compris judiciaire, à l'encontre "
                 + (group ? "\(of(o)) et de ses membres" : of(n)),
-            "poner fin a todo acto de hostigamiento, incluso judicial, contra " + (group ? "\(o) y sus integrantes" : n),
+            "poner fin a todo acto de hostigamiento, incluso judicial, contra "
+                + (group ? "\(o) y sus integrantes" : n),
             "وضع حد لجميع أشكال المضايقة، بما فيها القضائية، ضد " + (group ? "\(o) وأعضائها" : n),
         ]))
         demands.append(pick(["comply with the UN Declaration on Human Rights Defenders",
                              "se conformer à la Déclaration des Nations unies sur les défenseurs des droits de l'homme",
-                             "cumplir con la Declaración de las Naciones Unidas sobre los Defensores de Derechos Humanos",
+                             "cumplir con la Declaración de las Naciones Unidas sobre los Defensores de Derechos "
+                                 + "Humanos",
                              "الامتثال لإعلان الأمم المتحدة بشأن المدافعين عن حقوق الإنسان"]))
         let ask = pick(["Please write to the authorities \(ofCountry) asking them to:",
                         "Merci d'écrire aux autorités \(ofCountry) en leur demandant de :",
@@ -211,7 +217,8 @@ extension DemoVoice {
                    "La mission permanente \(ofCountry) auprès des Nations unies à Genève"]
         case .es: ["El ministro de Justicia", "El ministro del Interior", "El fiscal general",
                    "La Misión Permanente \(ofCountry) ante las Naciones Unidas en Ginebra"]
-        case .ar: ["وزير العدل", "وزير الداخلية", "النائب العام", "البعثة الدائمة \(to(country)) لدى الأمم المتحدة في جنيف"]
+        case .ar: ["وزير العدل", "وزير الداخلية", "النائب العام", "البعثة الدائمة \(to(country)) لدى الأمم المتحدة "
+            + "في جنيف"]
         }
         return items.map { "- \($0)" }.joined(separator: "\n")
     }

@@ -4,6 +4,8 @@
 public struct DemoArchive: Sendable {
     public var publications: [ArchivePublication] = []
     public var organisations: [ArchiveOrganisation] = []
+    /// The newest original appeal's story as a case file of the office.
+    public var caseFile: DemoCaseFile?
 
     /// `count` publications spread over the 20 years ending on `endingOn`, and `organisations` organisations.
     public init(endingOn end: CivilDate, count: Int = 2_000, organisations orgCount: Int = 120, seed: UInt64 = 1) {
@@ -53,9 +55,11 @@ public struct DemoArchive: Sendable {
                 let alpha3 = directory.country(code: codes[0])?.alpha3 ?? "INT"
                 serials["\(alpha3)\(day.year)", default: 0] += 1
                 serials["OBS\(day.year)", default: 0] += 1
-                let ref = ReferenceCode(alpha3: alpha3, countrySerial: serials["\(alpha3)\(day.year)"]!, month: day.month,
+                let ref = ReferenceCode(alpha3: alpha3, countrySerial: serials["\(alpha3)\(day.year)"]!,
+                                        month: day.month,
                                         year: day.year, observatorySerial: serials["OBS\(day.year)"]!)
                 pub.reference = ref.description
+                caseFile = DemoCaseFile(item.story)
                 if !item.story.act.outcomes.isEmpty { appeals.append((pub.id, ref, codes, item, day, 0)) }
             }
             if type == .event {
@@ -87,8 +91,7 @@ public struct DemoArchive: Sendable {
             names.insert(name)
             return ArchiveOrganisation(
                 id: "demo-org-\(i)", name: name,
-                type: rng.pick(weighted: [(OrganisationType.ngo, 70), (.network, 8), (.lawyersAssociation, 10),
-                                          (.victimsAssociation, 8), (.union, 4)]),
+                type: DemoOrganisation.type(named: name),
                 country: country.code, workingLanguages: country.region.workingLanguages,
                 networks: ["sos-torture"] + (rng.chance(0.2) ? ["observatory-partners"] : []),
                 founded: 1948 + Int(rng.next(upTo: 75)), website: "https://org\(i).example")

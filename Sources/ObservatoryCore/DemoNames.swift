@@ -14,7 +14,8 @@ enum DemoRegion: String, Sendable {
                         + "Mendoza,Guzmán,Reyes,Salazar,Aguilar,Medina", false)
         case .brazil: ("Ana Paula,Juliana,Fernanda,Luana,Mariana,Cláudia", "João,Paulo,Marcos,Rafael,Antônio,Tiago",
                        "Silva,Souza,Oliveira,Pereira,Costa,Almeida,Ferreira,Rodrigues", false)
-        case .russia: ("Olga,Natalia,Irina,Svetlana,Tatiana,Anna,Yulia", "Sergei,Igor,Dmitri,Alexei,Pavel,Andrei,Nikolai",
+        case .russia: ("Olga,Natalia,Irina,Svetlana,Tatiana,Anna,Yulia",
+                       "Sergei,Igor,Dmitri,Alexei,Pavel,Andrei,Nikolai",
                        "Ivanov/Ivanova,Smirnov/Smirnova,Volkov/Volkova,Orlov/Orlova,Sokolov/Sokolova,Fedorov/Fedorova,"
                         + "Lebedev/Lebedeva", false)
         case .belarus: ("Volha,Hanna,Iryna,Nasta,Tamara", "Ales,Andrei,Siarhei,Pavel,Uladzimir",
@@ -48,7 +49,8 @@ enum DemoRegion: String, Sendable {
         case .vietnam: ("Thi Lan,Thi Hoa,Thi Mai,Thi Thu", "Van Minh,Van Hung,Duc Anh,Quoc Bao",
                         "Nguyen,Tran,Le,Pham,Hoang,Vu", true)
         case .laos: ("Bounmy,Noy,Khamla", "Khamphet,Souli,Bounthanh", "Phommachanh,Sisouk,Vongsa,Keomany", false)
-        case .india: ("Priya,Sunita,Kavita,Lakshmi", "Rahul,Arjun,Vikram,Suresh", "Sharma,Patel,Das,Rao,Nair,Singh", false)
+        case .india: ("Priya,Sunita,Kavita,Lakshmi", "Rahul,Arjun,Vikram,Suresh", "Sharma,Patel,Das,Rao,Nair,Singh",
+                      false)
         case .pakistan: ("Ayesha,Sana,Nasreen,Rabia", "Imran,Tariq,Bilal,Asif", "Khan,Qureshi,Baloch,Malik,Butt", false)
         case .bangladesh: ("Farzana,Nasrin,Shirin,Taslima", "Rafiq,Kamal,Shahid,Anwar",
                            "Hossain,Rahman,Chowdhury,Islam,Uddin", false)

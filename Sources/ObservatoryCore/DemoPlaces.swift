@@ -6,7 +6,8 @@ struct DemoCountry: Sendable {
     let region: DemoRegion
     /// English as a sentence writes it ("the Philippines"), the title drops "the".
     let en: String
-    /// French title name, the preposition for "in" (au, en, aux, à) and the article of "of" (du, de la, de l', des, de).
+    /// French title name, the preposition for "in" (au, en, aux, à) and the article of "of" (du, de la, de l', des,
+    /// de).
     let fr: String, frIn: String, frOf: String
     /// Spanish as a sentence writes it ("la República Democrática del Congo"), the title drops the article.
     let es: String

@@ -78,7 +78,8 @@ struct DemoText {
             parts += ["## \(h[3])", v.addresses]
             return (title, parts)
         case (.urgentIntervention, .openLetter?):
-            let title = v.pick(["Open letter to the authorities on the \(act)", "Lettre ouverte aux autorités sur \(act)",
+            let title = v.pick(["Open letter to the authorities on the \(act)", "Lettre ouverte aux autorités sur "
+                + "\(act)",
                                 "Carta abierta a las autoridades sobre \(act)", "رسالة مفتوحة إلى السلطات بشأن \(act)"])
             return (title, v.letter(act))
         case (.urgentIntervention, _):
@@ -90,7 +91,8 @@ struct DemoText {
             let title = s.cases % 3 == 0
                 ? v.pick(["Civil society concerned about \(t)", "La société civile préoccupée par \(t)",
                           "La sociedad civil, preocupada por \(t)", "المجتمع المدني قلق إزاء \(t)"])
-                : v.pick(["Joint statement on \(t)", "Déclaration conjointe sur \(t)", "Declaración conjunta sobre \(t)",
+                : v.pick(["Joint statement on \(t)", "Déclaration conjointe sur \(t)", "Declaración conjunta "
+                    + "sobre \(t)",
                           "بيان مشترك بشأن \(t)"])
             return (title, v.statement())
         case (.report, _):

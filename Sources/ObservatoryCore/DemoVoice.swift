@@ -22,8 +22,10 @@ enum DemoRole: Int, CaseIterable, Sendable {
                          "el defensor de derechos humanos|la defensora de derechos humanos",
                          "المدافع عن حقوق الإنسان|المدافعة عن حقوق الإنسان"]
         case .lawyer: ["human rights lawyer", "l'avocat|l'avocate", "el abogado|la abogada", "المحامي|المحامية"]
-        case .journalist: ["journalist", "le journaliste|la journaliste", "el periodista|la periodista", "الصحفي|الصحفية"]
-        case .landDefender: ["land rights defender", "le défenseur du droit à la terre|la défenseuse du droit à la terre",
+        case .journalist: ["journalist", "le journaliste|la journaliste", "el periodista|la periodista",
+                           "الصحفي|الصحفية"]
+        case .landDefender: ["land rights defender",
+                             "le défenseur du droit à la terre|la défenseuse du droit à la terre",
                              "el defensor del derecho a la tierra|la defensora del derecho a la tierra",
                              "المدافع عن الحق في الأرض|المدافعة عن الحق في الأرض"]
         case .environmentalDefender: ["environmental defender",
@@ -34,7 +36,8 @@ enum DemoRole: Int, CaseIterable, Sendable {
                          "النقابي|النقابية"]
         case .womenRightsDefender: ["women's rights defender",
                                     "le défenseur des droits des femmes|la défenseuse des droits des femmes",
-                                    "el defensor de los derechos de las mujeres|la defensora de los derechos de las mujeres",
+                                    "el defensor de los derechos de las mujeres|la defensora de los derechos de las "
+                                        + "mujeres",
                                     "المدافع عن حقوق المرأة|المدافعة عن حقوق المرأة"]
         }
     }
@@ -44,6 +47,15 @@ enum DemoRole: Int, CaseIterable, Sendable {
 struct DemoOrganisation: Sendable {
     let name: String, arabic: String
     let feminine: Bool
+
+    /// What its name says it is: a network ("Red", "Rede", "Network"), lawyers, relatives of detainees, workers.
+    static func type(named name: String) -> OrganisationType {
+        if name.hasPrefix("Red ") || name.hasPrefix("Rede ") || name.contains("Network") { return .network }
+        if name.contains("Legal Aid") { return .lawyersAssociation }
+        if name.contains("Familiares") { return .victimsAssociation }
+        if name.contains("Trabalhadores") { return .union }
+        return .ngo
+    }
 
     static func random(in country: DemoCountry, city: DemoCity, rng: inout SplitMix64) -> DemoOrganisation {
         let ar = city.ar
@@ -55,7 +67,8 @@ struct DemoOrganisation: Sendable {
                                   "de Familiares de Personas Detenidas"])
             return DemoOrganisation(name: "\(kind.0) \(topic) de \(city.es)", arabic: "", feminine: kind.1)
         case .brazil:
-            let kind = rng.pick([("Centro de Defesa dos Direitos Humanos", false), ("Comissão de Direitos Humanos", true),
+            let kind = rng.pick([("Centro de Defesa dos Direitos Humanos", false),
+                                 ("Comissão de Direitos Humanos", true),
                                  ("Rede de Mulheres Defensoras", true), ("Associação dos Trabalhadores Rurais", true),
                                  ("Comitê Popular de Direitos Humanos", false)])
             return DemoOrganisation(name: "\(kind.0) de \(city.en)", arabic: "", feminine: kind.1)
@@ -173,7 +186,7 @@ struct DemoVoice {
                   "ديسمبر"]
         switch language {
         case .en: return "\(d.day) \(en[d.month - 1]) \(d.year)"
-        case .fr: return "\(d.day == 1 ? "1er" : String(d.day)) \(fr[d.month - 1]) \(d.year)"
+        case .fr: return "\(d.day > 1 ? String(d.day) : "1er") \(fr[d.month - 1]) \(d.year)"   // 1er: a date
         case .es: return "\(d.day) de \(es[d.month - 1]) de \(d.year)"
         case .ar: return "\(d.day) \(ar[d.month - 1]) \(d.year)"
         }

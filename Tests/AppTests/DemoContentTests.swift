@@ -10,7 +10,11 @@ import Vapor
 @Suite struct DemoContentTests {
     static let confidential = ["Two lawyers of partner organisations", "check-in call with the Geneva office",
                                "Travel booked by the Geneva office", "collect testimonies on judicial harassment",
-                               "Preliminary findings shared with the partners", "Fact-finding mission on defenders at risk"]
+                               "Preliminary findings shared with the partners",
+                               "Fact-finding mission on defenders at risk",
+                               // the demo case's
+                               "ask before naming relatives", "never call the office line", "by encrypted e-mail",
+                               "A partner organisation of the network"]
 
     @Test(arguments: Engine.all)
     func theDemoReadsLikeTheRealThingAndKeepsTheMissionInTheOffice(_ engine: Engine) async throws {
@@ -18,6 +22,7 @@ import Vapor
         try await withApp(engine) { app in
             _ = try await ArchiveImporter(db: app.db).importRecords(demo.publications, demo.organisations)
             try await DemoField.load(demo.publications, today: testToday, cipher: app.site.cipher, on: app.db)
+            try await DemoCase.load(demo.caseFile, today: testToday, cipher: app.site.cipher, on: app.db)
             // The newest items on the home page, each opening with its country and a colon.
             let newest = demo.publications.sorted { ($0.published, $0.id) > ($1.published, $1.id) }
             let home = try await app.get("/")
@@ -51,6 +56,23 @@ import Vapor
                 #expect(!answer.body.contains("(demo)"), "\(path)")
             }
             #expect(try await app.get("/missions").body.contains("id=\"mission-reports\""))
+            // A case officer finds the demo case on the dashboard and reads it whole: the newest appeal's story.
+            let file = try #require(demo.caseFile)
+            let (_, secret) = try await TestAccounts.create("officer@example.org", [.caseOfficer], secondFactor: true,
+                                                            in: app)
+            let officer = TestBrowser(app)
+            _ = try await officer.signIn("officer@example.org", secret: secret)
+            let dashboard = try await officer.get("/office/cases")
+            #expect(dashboard.body.contains(HTML.escape(file.label)), "the dashboard lists the demo case")
+            let id = try #require(firstMatch("href=\"/office/cases/(case-[^\"/]+)\"", in: dashboard.body))
+            let page = try await officer.get("/office/cases/\(id)")
+            #expect(page.status == .ok)
+            for text in [file.label, file.name, file.contact, file.notes, file.detail] {
+                #expect(page.body.contains(HTML.escape(text)), "the case shows \"\(text)\"")
+            }
+            let appeal = try #require(newest.first { $0.kind == .urgentAppeal && $0.followUpOf == nil
+                && $0.translationOf == nil })
+            #expect(appeal.language == .ar || appeal.body.contains(file.name), "the case is \(appeal.id)'s story")
         }
     }
 }

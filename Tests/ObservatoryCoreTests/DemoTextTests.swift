@@ -15,8 +15,9 @@ import Testing
     static func fingerprint(_ archive: DemoArchive) throws -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for p in archive.publications {
-            let fields: [String?] = [p.id, p.type.rawValue, p.kind?.rawValue, p.language.rawValue, p.published.description,
-                                     p.title, p.summary, p.body, p.countries.joined(separator: ","),
+            let fields: [String?] = [p.id, p.type.rawValue, p.kind?.rawValue, p.language.rawValue,
+                                     p.published.description, p.title, p.summary, p.body,
+                                     p.countries.joined(separator: ","),
                                      p.programmes.map(\.rawValue).joined(separator: ","), p.reference, p.followUpOf,
                                      p.translationOf, p.eventDate?.description]
             for byte in fields.map { $0 ?? "-" }.joined(separator: "\u{1F}").utf8 {
@@ -24,8 +25,8 @@ import Testing
             }
         }
         for o in archive.organisations {
-            let line = "\(o.id)|\(o.name)|\(o.type?.rawValue ?? "")|\(o.country ?? "")|\(o.workingLanguages)|\(o.networks)|"
-                + "\(o.founded ?? 0)|\(o.website ?? "")"
+            let line = "\(o.id)|\(o.name)|\(o.type?.rawValue ?? "")|\(o.country ?? "")|\(o.workingLanguages)|"
+                + "\(o.networks)|\(o.founded ?? 0)|\(o.website ?? "")"
             for byte in line.utf8 {
                 hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
             }
@@ -47,6 +48,13 @@ import Testing
         #expect(a.publications.count == 2_000)
         #expect(a.organisations.count == 120)
         #expect(Set(a.organisations.map(\.name)).count == 120, "organisation names repeat")
+        // A directory entry's type is what its name says: no "Legal Aid Society" listed as a victims' association.
+        for o in a.organisations {
+            let network = o.name.hasPrefix("Red ") || o.name.hasPrefix("Rede ") || o.name.contains("Network")
+            #expect((o.type == .network) == network, "\(o.name): \(o.type.map(\.rawValue) ?? "none")")
+            #expect((o.type == .lawyersAssociation) == o.name.contains("Legal Aid"), "\(o.name)")
+        }
+        #expect(Set(a.organisations.compactMap(\.type)).count >= 3, "the directory shows several types")
         #expect(a.publications.last!.published <= Self.end)
         #expect(a.publications.first!.published >= Self.end.adding(days: -20 * 365))
         let share = Double(a.publications.filter { $0.language == .en }.count) / 2_000
@@ -95,7 +103,9 @@ import Testing
             let original = try #require(byID[t.translationOf!])
             #expect(t.language != original.language && t.reference == original.reference && t.type == original.type)
             // The same person or organisation, written in Latin letters in both (Arabic originals aside).
-            guard original.language != .ar, original.type == .urgentIntervention, !original.title.isEmpty else { continue }
+            guard original.language != .ar, original.type == .urgentIntervention, !original.title.isEmpty else {
+                continue
+            }
             let names = Self.names(in: original.title)
             #expect(names.isEmpty || names.contains { t.title.contains($0) || t.body.contains($0) },
                     "\(t.id) \(t.title) / \(original.title)")
@@ -197,7 +207,9 @@ import Testing
         }
         let words = all.lowercased().split { !$0.isLetter && $0 != "'" }
         for (a, b) in zip(words, words.dropFirst()) where a == b { found.append("doubled \"\(a) \(b)\"") }
-        if summary.isEmpty || !(summary.hasSuffix(".") || summary.hasSuffix(".”")) { found.append("summary: \(summary)") }
+        if summary.isEmpty || !(summary.hasSuffix(".") || summary.hasSuffix(".”")) {
+            found.append("summary: \(summary)")
+        }
         let paragraphs = body.components(separatedBy: "\n\n")
         for (i, paragraph) in paragraphs.enumerated() {
             if paragraph.hasPrefix("## ") { continue }
@@ -214,16 +226,22 @@ import Testing
             let opensList = paragraph.hasSuffix(":") && paragraphs.indices.contains(i + 1)
                 && paragraphs[i + 1].hasPrefix("1. ")
             if !(paragraph.hasSuffix(".") || opensList) { found.append("no full stop: \(paragraph)") }
-            if let first = paragraph.first, first.isLetter, first.isLowercase { found.append("lower case: \(paragraph)") }
+            if let first = paragraph.first, first.isLetter, first.isLowercase {
+                found.append("lower case: \(paragraph)")
+            }
         }
         let text = " " + body.replacingOccurrences(of: "\n", with: " ") + " "
         switch language {
         case .en:
             if !text.contains(" the ") { found.append("no English article") }
-            for w in [" le ", " les ", " du ", " une ", " el ", " los ", " del "] where strict && text.contains(w) { found.append("non-English \"\(w)\"") }
+            for w in [" le ", " les ", " du ", " une ", " el ", " los ", " del "] where strict && text.contains(w) {
+                found.append("non-English \"\(w)\"")
+            }
         case .fr:
             if !french.contains(where: text.contains) { found.append("no French article") }
-            for w in english + [" el ", " los "] where strict && text.contains(w) { found.append("non-French \"\(w)\"") }
+            for w in english + [" el ", " los "] where strict && text.contains(w) {
+                found.append("non-French \"\(w)\"")
+            }
             // "à le voir": "le" is the pronoun there, which French never contracts ("autorisés à le voir").
             let articles = text.replacingOccurrences(of: " à le voir", with: " à X voir")
             for w in [" de le ", " de les ", " à le ", " à les ", " de l' ", " que A", " de A", " de E", " de O",
@@ -238,7 +256,9 @@ import Testing
                                 " les défenseurs", " les autorités"] where strict && text.contains(w) {
                 found.append("non-Spanish \"\(w)\"")
             }
-            for w in [" de el ", " a el ", " y i"] where strict && text.contains(w) { found.append("Spanish contraction \"\(w)\"") }
+            for w in [" de el ", " a el ", " y i"] where strict && text.contains(w) {
+                found.append("Spanish contraction \"\(w)\"")
+            }
         case .ar:
             // Arabic letters, apart from the reference code's Latin letters.
             let letters = text.replacingOccurrences(of: "OBS", with: "").unicodeScalars
