@@ -99,6 +99,7 @@ func prepareStorage(_ app: Application, loadDemo: Bool) async throws {
     let demo = DemoArchive(endingOn: app.site.clock.today)
     let summary = try await ArchiveImporter(db: app.db).importRecords(demo.publications, demo.organisations)
     try await DemoField.load(demo.publications, today: app.site.clock.today, cipher: app.site.cipher, on: app.db)
+    try await DemoCase.load(demo.caseFile, today: app.site.clock.today, cipher: app.site.cipher, on: app.db)
     app.logger.notice("Demo archive loaded: \(summary)")
 }
 
