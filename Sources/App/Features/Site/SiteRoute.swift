@@ -24,6 +24,8 @@ enum SiteRoute: Hashable {
     case receiptAdd
     /// The e-mail subscription form.
     case subscribe
+    /// The work in figures (`StatisticsController`).
+    case statistics(StatisticsFilter)
 
     enum FeedFormat: String, Hashable, CaseIterable {
         case rss, atom
@@ -49,6 +51,7 @@ enum SiteRoute: Hashable {
         static let receipt = ["report", "receipt"]
         static let receiptAdd = ["report", "receipt", "add"]
         static let subscribe = ["subscribe"]
+        static let statistics = ["statistics"]
     }
 
     /// The address in the current page's language (see `Translations.current`); the stylesheet has one address.
@@ -90,6 +93,7 @@ enum SiteRoute: Hashable {
         case .receipt: return "/report/receipt"
         case .receiptAdd: return "/report/receipt/add"
         case .subscribe: return "/subscribe"
+        case .statistics(let filter): return "/statistics" + Self.query(filter.queryItems)
         }
     }
 
