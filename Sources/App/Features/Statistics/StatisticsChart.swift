@@ -41,7 +41,7 @@ enum StatisticsChart {
                 ? "<text x=\"\(f(x + w / 2))\" y=\"\(height - 6)\" text-anchor=\"middle\">\(bar.label)</text>" : .empty
             return """
             <g><title>\(bar.label): \(text(bar.figure))</title><rect x="\(f(x))" y="\(f(y))" width="\(f(w))" \
-            height="\(f(max(h, 0.5)))"\(exact ? " class=\"bar\"" as HTML : " class=\"bar hidden\"")/>\(label)</g>
+            height="\(f(max(h, 0.5)))"\(paint(exact))/>\(label)</g>
             """
         }
         return svg(id: id, title: title, width: width, height: height, shapes: shapes, bars: bars)
@@ -65,17 +65,22 @@ enum StatisticsChart {
             <g><title>\(bar.label): \(text(bar.figure))</title>\
             <text x="\(labelX)" y="\(y + 15)" text-anchor="end">\(bar.label)</text>\
             <rect x="\(f(x))" y="\(y + 4)" width="\(f(max(w, 0.5)))" height="\(row - 8)"\
-            \(exact ? " class=\"bar\"" as HTML : " class=\"bar hidden\"")/>\
+            \(paint(exact))/>\
             <text x="\(f(valueX))" y="\(y + 15)" text-anchor="start">\(text(bar.figure))</text></g>
             """
         }
         return svg(id: id, title: title, width: width, height: height, shapes: shapes, bars: bars)
     }
 
+    /// Presentation attributes, not styles: the site's stylesheet and its Content Security Policy stay as they are.
+    private static func paint(_ exact: Bool) -> HTML {
+        exact ? " fill=\"#2f5d8a\"" : " fill=\"#c9d6e3\" stroke=\"#2f5d8a\" stroke-dasharray=\"3 2\""
+    }
+
     private static func svg(id: String, title: String, width: Int, height: Int, shapes: [HTML], bars: [Bar]) -> HTML {
         let description = bars.map { "\($0.label): \(text($0.figure))" }.joined(separator: "; ")
         return """
-        <svg class="chart" viewBox="0 0 \(width) \(height)" role="img" aria-labelledby="\(id)-t \(id)-d" \
+        <svg class="chart" width="100%" viewBox="0 0 \(width) \(height)" font-size="11" fill="currentColor" role="img" aria-labelledby="\(id)-t \(id)-d" \
         direction="\(Translations.current.language == .ar ? "rtl" : "ltr")">\
         <title id="\(id)-t">\(title)</title><desc id="\(id)-d">\(description)</desc>\(shapes)</svg>
         """

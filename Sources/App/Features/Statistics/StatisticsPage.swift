@@ -110,7 +110,8 @@ enum StatisticsPage {
         <th scope="col">\(t("stats.year"))</th><th scope="col">\(StatisticsMeasure.grants.label)</th>\
         <th scope="col">\(t("stats.amount", ["currency": s.currency]))</th></tr></thead><tbody>\(assistanceRows)</tbody></table>
         <h2>\(t("stats.sources"))</h2>
-        <p id="stats-sources">\(t("stats.sources.text", ["n": number(s.withCaseFile)]))</p>
+        <p id="stats-sources">\(t("stats.sources.text")) \(t("stats.count.case-files", count: s.withCaseFile,
+                                                          ["n": number(s.withCaseFile)]))</p>
         """
     }
 

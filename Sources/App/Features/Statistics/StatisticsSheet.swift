@@ -109,7 +109,8 @@ struct StatisticsSheet<Cell: StatisticsFigures>: Sendable {
         currency = counts.currency
         withCaseFile = counts.withCaseFile
         let inPlace = counts.cells.filter { filter.covers(country: $0.key.country) }
-        let active = inPlace.filter { $0.value != StatisticsCounts() }
+        // Since the first record anywhere (for the programme chosen), so every place's series has the same years.
+        let active = counts.cells.filter { $0.value != StatisticsCounts() }
         if let first = active.keys.map(\.year).min(), let last = active.keys.map(\.year).max() {
             years = Array(first...last)
         } else {
