@@ -89,6 +89,11 @@ import Vapor
                 #expect(download.status == .ok && !download.body.contains("Canary"))
                 #expect(download.headers.first(name: .contentDisposition)?.contains("statistics-mx.\(format)") == true)
             }
+            let api = try await app.get("/api/v1/statistics?country=mx")
+            let json = try await app.get("/statistics.json?country=mx")
+            #expect(api.status == .ok && api.body == json.body, "the API answers the download's document")
+            let badAPI = try await app.get("/api/v1/statistics?from=abc")
+            #expect(badAPI.status == .badRequest && badAPI.body.contains("\"parameter\":\"from\""))
             let csv = try await app.get("/statistics.csv?country=mx")
             for year in Self.years {
                 let n = counts[StatisticsKey(country: "MX", year: year)] ?? 0

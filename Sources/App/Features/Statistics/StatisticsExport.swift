@@ -1,4 +1,6 @@
 import Foundation
+import Fluent
+import Vapor
 import ObservatoryCore
 
 /// `/statistics.csv` and `/statistics.json` (any language, the page's filters): the public figures of every year
@@ -71,5 +73,22 @@ enum StatisticsExport {
                 })
             return try ListExport.json(document)
         }
+    }
+}
+
+extension ApiController {
+    /// `GET /api/v1/statistics`: the document of `/statistics.json`, from the same protected cells.
+    @Sendable func statistics(req: Request) async throws -> Response {
+        let query = try ApiQuery(req, allowed: ["from", "to", "country", "region", "programme"])
+        let filter: StatisticsFilter
+        do {
+            filter = try StatisticsFilter(query: query.values)
+        } catch let invalid as PublicationFilter.Invalid {
+            throw ApiProblem.badParameter(invalid.parameter, invalid.message)
+        }
+        let sheet = try await StatisticsController.publicSheet(filter, on: req.db)
+        let response = Response(status: .ok, body: .init(string: try StatisticsExport.document(sheet, .json)))
+        response.headers.replaceOrAdd(name: .contentType, value: "application/json; charset=utf-8")
+        return response
     }
 }
