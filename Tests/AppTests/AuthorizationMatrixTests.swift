@@ -101,6 +101,7 @@ import Vapor
         "GET /partner/verifications/:id": ["partner"],
         "POST /partner/verifications/:id": ["partner"],
         "GET /office/missions": ["case-officer"],
+        "GET /office/statistics": ["administrator", "editor", "case-officer"],
         "POST /office/missions": ["case-officer"],
         "GET /office/missions/:id": ["case-officer"],
         "POST /office/missions/:id": ["case-officer"],

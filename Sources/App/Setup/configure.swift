@@ -83,6 +83,8 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     FourEyesSettingsController(registry: registry).boot(office)
     BulletinOfficeController(registry: registry).boot(office)
     AnnualReportController(registry: registry, pdf: WeasyPrint()).boot(office)
+    try app.register(collection: StatisticsController())
+    StatisticsController().bootOffice(office, registry: registry)
 
     try await tuneSQLite(app.db)
 }

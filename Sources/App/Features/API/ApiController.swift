@@ -19,6 +19,7 @@ struct ApiController: Sendable {
         register(app, ApiRoutes.organisation, organisation)
         register(app, ApiRoutes.search, search)
         register(app, ApiRoutes.missions, missions)
+        register(app, ApiRoutes.statistics, statistics)
         register(app, ApiRoutes.createPublication, maxBody: "2mb", writes.create)
         register(app, ApiRoutes.updatePublication, maxBody: "2mb", writes.update)
         register(app, ApiRoutes.draft, writes.draft)

@@ -26,12 +26,13 @@ enum ApiRoutes {
     static let organisation = Endpoint(method: .GET, path: prefix + ["organisations", ":id"])
     static let search = Endpoint(method: .GET, path: prefix + ["search"])
     static let missions = Endpoint(method: .GET, path: prefix + ["missions"])
+    static let statistics = Endpoint(method: .GET, path: prefix + ["statistics"])
     static let createPublication = Endpoint(method: .POST, path: prefix + ["publications"])
     static let updatePublication = Endpoint(method: .PATCH, path: prefix + ["publications", ":id"])
     static let draft = Endpoint(method: .GET, path: prefix + ["drafts", ":id"])
 
     static let all = [openAPI, publications, publication, countries, organisations, organisation, search, missions,
-                      createPublication, updatePublication, draft]
+                      createPublication, updatePublication, draft, statistics]
 
     /// The methods any endpoint allows at `path` (segments), for 405 and preflight answers.
     static func methods(at path: [String]) -> [HTTPMethod] {

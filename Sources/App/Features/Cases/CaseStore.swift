@@ -115,6 +115,7 @@ enum CaseStore {
             let change = "\(from.rawValue) → \(to.rawValue)\(stored.map { " (\($0.rawValue))" } ?? "")"
             try await AuditLog.record(AuditEvent(actor: actor, action: "case.status", recordType: "case", recordID: id,
                                                  detail: change), now: now, on: tx)
+            try await ContentVersion.bump(on: tx, now: now)   // outcomes on /statistics
         }
         return .success(())
     }

@@ -29,6 +29,8 @@ enum SiteRoute: Hashable {
     case subscriptionConfirm(token: String)
     case subscriptionPreferences(token: String)
     case unsubscribe(token: String)
+    /// The work in figures (`StatisticsController`).
+    case statistics(StatisticsFilter)
 
     enum FeedFormat: String, Hashable, CaseIterable {
         case rss, atom
@@ -57,6 +59,7 @@ enum SiteRoute: Hashable {
         static let subscriptionConfirm = ["subscribe", "confirm", ":token"]
         static let subscriptionPreferences = ["subscription", ":token"]
         static let unsubscribe = ["unsubscribe", ":token"]
+        static let statistics = ["statistics"]
     }
 
     /// The address in the current page's language (see `Translations.current`); the stylesheet has one address.
@@ -105,6 +108,7 @@ enum SiteRoute: Hashable {
         case .subscriptionConfirm(let token): return "/subscribe/confirm/" + Self.escapeSegment(token)
         case .subscriptionPreferences(let token): return "/subscription/" + Self.escapeSegment(token)
         case .unsubscribe(let token): return "/unsubscribe/" + Self.escapeSegment(token)
+        case .statistics(let filter): return "/statistics" + Self.query(filter.queryItems)
         }
     }
 
