@@ -39,7 +39,7 @@ struct DirectoryEntry: Sendable, Decodable {
 }
 
 /// The directory's filters: `country`, `type`, `network`, `language`, `q` (name), `page`.
-struct DirectoryFilter: Sendable, Equatable {
+struct DirectoryFilter: Sendable, Hashable {
     var country: String? = nil, type: String? = nil, network: String? = nil, language: String? = nil, text = "", page = 1
     static let pageSize = 30
 
@@ -78,7 +78,7 @@ struct DirectoryFilter: Sendable, Equatable {
 
     func with(_ change: (inout DirectoryFilter) -> Void) -> DirectoryFilter { var copy = self; change(&copy); copy.page = 1; return copy }
     /// The address in the current page's language.
-    var path: String { Translations.current.language.pathPrefix + "/organisations" + SiteRoute.query(queryItems) }
+    var path: String { SiteRoute.organisations(self).path }
 }
 
 enum DirectoryQueries {

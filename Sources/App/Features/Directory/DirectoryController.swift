@@ -5,8 +5,8 @@ import Vapor
 /// The public directory: every language, page cache.
 struct DirectoryController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.localizedGet(["organisations"], use: index)
-        routes.localizedGet(["organisations", ":id"], use: show)
+        routes.localizedGet(SiteRoute.Pattern.organisations, use: index)
+        routes.localizedGet(SiteRoute.Pattern.organisation, use: show)
     }
 
     @Sendable func index(req: Request) async throws -> Response {

@@ -42,7 +42,7 @@ struct OrganisationOfficeController: Sendable {
             .render("""
         <h1>\(o.name)</h1>
         \(saved)
-        <p><a href="/organisations/\(SiteRoute.escapeSegment(o.id))">\(t("intervention.public-page"))</a></p>
+        <p><a href="\(SiteRoute.organisation(id: o.id).path(in: .en))">\(t("intervention.public-page"))</a></p>
         <form method="post" action="\(OfficeRoute.organisation(id: o.id).path)" class="office-form">\
         \(CSRF.field(CSRF.token(for: req)))
         \(FormView.field("name", label: t("casefile.name"), value: o.name))

@@ -59,7 +59,7 @@ struct Layout {
         <a href="\(SiteRoute.publications(PublicationFilter()).path)">\(t("nav.publications"))</a>
         <a href="\(SiteRoute.countries.path)">\(t("nav.countries"))</a>
         <a href="\(SiteRoute.map(PublicationFilter()).path)">\(t("nav.map"))</a>
-        <a href="\(Translations.current.language.pathPrefix)/organisations">\(t("dir.link"))</a>
+        <a href="\(SiteRoute.organisations(DirectoryFilter()).path)">\(t("dir.link"))</a>
         <form class="search" role="search" method="get" action="\(SiteRoute.searchForm.path)">\
         <input type="search" name="q" aria-label="\(t("nav.search-label"))" placeholder="\(t("nav.search"))"><button type="submit">\(t("nav.search"))</button></form>
         <span class="facts">\(factsLine)<a href="\(paths?.0 ?? SiteRoute.feed(.rss, PublicationFilter()).path)">\(t("feed.rss"))</a></span>

@@ -45,8 +45,7 @@ enum ListExport {
     }
 
     static func organisations(_ format: Format, _ filter: DirectoryFilter) -> String {
-        Translations.current.language.pathPrefix + "/organisations.\(format.rawValue)"
-            + SiteRoute.query(filter.queryItems.filter { $0.0 != "page" })
+        SiteRoute.organisationsExport(format, filter).path
     }
 
     /// The download links a list page shows (plain links: no script needed).
@@ -104,7 +103,7 @@ enum ListExport {
 
         init(_ o: DirectoryEntry, baseURL: String) {
             id = o.id
-            url = baseURL + Translations.current.language.pathPrefix + "/organisations/" + SiteRoute.escapeSegment(o.id)
+            url = baseURL + SiteRoute.organisation(id: o.id).path
             name = o.name; type = o.type; country = o.countryCode; working_languages = o.languages
             networks = o.networkSlugs; founded = o.founded; website = o.website
         }
@@ -169,7 +168,7 @@ struct ListExportController: RouteCollection {
                 try await publications($0, format)
             }
             routes.localizedGet(["search.\(format.rawValue)"], negotiate: false) { try await search($0, format) }
-            routes.localizedGet(["organisations.\(format.rawValue)"], negotiate: false) {
+            routes.localizedGet(SiteRoute.Pattern.organisationsExport(format), negotiate: false) {
                 try await organisations($0, format)
             }
             routes.localizedGet(["campaigns.\(format.rawValue)"], negotiate: false) {
@@ -268,8 +267,7 @@ struct ListExportController: RouteCollection {
             switch format {
             case .json: return try ListExport.json(ListExport.OrganisationItem(o, baseURL: base))
             case .csv:
-                let url = base + Translations.current.language.pathPrefix + "/organisations/"
-                    + SiteRoute.escapeSegment(o.id)
+                let url = base + SiteRoute.organisation(id: o.id).path
                 return CSVText.row([o.id, url, o.name, o.type ?? "", o.countryCode ?? "", o.country?.localName ?? "",
                                     o.languages.joined(separator: ";"), o.networkSlugs.joined(separator: ";"),
                                     o.founded.map(String.init) ?? "", o.website ?? ""])

@@ -31,6 +31,11 @@ enum SiteRoute: Hashable {
     case unsubscribe(token: String)
     /// The work in figures (`StatisticsController`).
     case statistics(StatisticsFilter)
+    /// The directory of member organisations, an organisation's page and the directory's downloads
+    /// (`DirectoryController`, `ListExportController`).
+    case organisations(DirectoryFilter)
+    case organisation(id: String)
+    case organisationsExport(ListExport.Format, DirectoryFilter)
 
     enum FeedFormat: String, Hashable, CaseIterable {
         case rss, atom
@@ -60,6 +65,11 @@ enum SiteRoute: Hashable {
         static let subscriptionPreferences = ["subscription", ":token"]
         static let unsubscribe = ["unsubscribe", ":token"]
         static let statistics = ["statistics"]
+        static let organisations = ["organisations"]
+        static let organisation = ["organisations", ":id"]
+        static func organisationsExport(_ format: ListExport.Format) -> [String] {
+            ["organisations.\(format.rawValue)"]
+        }
     }
 
     /// The address in the current page's language (see `Translations.current`); the stylesheet has one address.
@@ -109,6 +119,10 @@ enum SiteRoute: Hashable {
         case .subscriptionPreferences(let token): return "/subscription/" + Self.escapeSegment(token)
         case .unsubscribe(let token): return "/unsubscribe/" + Self.escapeSegment(token)
         case .statistics(let filter): return "/statistics" + Self.query(filter.queryItems)
+        case .organisations(let filter): return "/organisations" + Self.query(filter.queryItems)
+        case .organisation(let id): return "/organisations/" + Self.escapeSegment(id)
+        case .organisationsExport(let format, let filter):
+            return "/organisations.\(format.rawValue)" + Self.query(filter.queryItems.filter { $0.0 != "page" })
         }
     }
 

@@ -50,7 +50,7 @@ enum Sitemap {
         pages += publications.map {
             Page(path: SiteRoute.publication(id: $0.id).unprefixedPath, lastmod: $0.published_on)
         }
-        pages += organisations.map { Page(path: "/organisations/" + SiteRoute.escapeSegment($0.id), lastmod: newest) }
+        pages += organisations.map { Page(path: SiteRoute.organisation(id: $0.id).unprefixedPath, lastmod: newest) }
         return pages
     }
 
