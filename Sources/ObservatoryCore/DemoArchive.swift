@@ -13,8 +13,11 @@ public struct DemoArchive: Sendable {
         let start = end.daysSinceEpoch - 20 * 365
         let days = (0..<count).map { _ in start + Int(rng.next(upTo: UInt64(end.daysSinceEpoch - start + 1))) }.sorted()
         var serials: [String: Int] = [:]
-        var appeals: [(id: String, ref: ReferenceCode, countries: [String], item: DemoItem, published: CivilDate,
-                       followUps: Int)] = []
+        var appeals:
+            [(
+                id: String, ref: ReferenceCode, countries: [String], item: DemoItem, published: CivilDate,
+                followUps: Int
+            )] = []
         let directory = CountryDirectory.shared
         let countries = DemoCountry.all.map { ($0, $0.weight) }
         var n = 0
@@ -31,40 +34,46 @@ public struct DemoArchive: Sendable {
             programmes = Programme.allCases.filter(programmes.contains)
             var item = DemoItem(type: type, kind: kind, story: DemoStory.random(in: country, before: day, rng: &rng))
             var language = rng.pick(weighted: country.region.languages)
-            var pub = ArchivePublication(id: "demo-\(n)", type: type, kind: kind, language: language, published: day,
-                                         title: "", countries: codes, programmes: programmes)
+            var pub = ArchivePublication(
+                id: "demo-\(n)", type: type, kind: kind, language: language, published: day,
+                title: "", countries: codes, programmes: programmes)
             // A follow-up comes within two years of its original, as a case moves on, not six years later.
-            let recent = appeals.count - (appeals.firstIndex { $0.published.daysSinceEpoch >= day.daysSinceEpoch - 730 }
-                                          ?? appeals.count)
+            let recent =
+                appeals.count
+                - (appeals.firstIndex { $0.published.daysSinceEpoch >= day.daysSinceEpoch - 730 }
+                    ?? appeals.count)
             if kind == .urgentAppeal, recent > 0, rng.chance(0.25),
-               case let index = appeals.count - 1 - Int(rng.next(upTo: UInt64(min(recent, 150)))),
-               appeals[index].followUps < appeals[index].item.story.act.outcomes.count {
+                case let index = appeals.count - 1 - Int(rng.next(upTo: UInt64(min(recent, 150)))),
+                appeals[index].followUps < appeals[index].item.story.act.outcomes.count
+            {
                 appeals[index].followUps += 1
                 let original = appeals[index]
                 pub.followUpOf = original.id
                 pub.countries = original.countries
                 pub.reference = original.ref.followUp(original.followUps).description
                 item.story = original.item.story
-                item.followUp = DemoFollowUp(outcome: item.story.act.outcomes[original.followUps - 1],
-                                             on: day.adding(days: -1 - Int(rng.next(upTo: 5))),
-                                             originalReference: original.ref.description,
-                                             originalPublished: original.published)
+                item.followUp = DemoFollowUp(
+                    outcome: item.story.act.outcomes[original.followUps - 1],
+                    on: day.adding(days: -1 - Int(rng.next(upTo: 5))),
+                    originalReference: original.ref.description,
+                    originalPublished: original.published)
                 language = rng.pick(weighted: item.story.country.region.languages)
                 pub.language = language
             } else if kind == .urgentAppeal {
                 let alpha3 = directory.country(code: codes[0])?.alpha3 ?? "INT"
                 serials["\(alpha3)\(day.year)", default: 0] += 1
                 serials["OBS\(day.year)", default: 0] += 1
-                let ref = ReferenceCode(alpha3: alpha3, countrySerial: serials["\(alpha3)\(day.year)"]!,
-                                        month: day.month,
-                                        year: day.year, observatorySerial: serials["OBS\(day.year)"]!)
+                let ref = ReferenceCode(
+                    alpha3: alpha3, countrySerial: serials["\(alpha3)\(day.year)"]!,
+                    month: day.month,
+                    year: day.year, observatorySerial: serials["OBS\(day.year)"]!)
                 pub.reference = ref.description
                 caseFile = DemoCaseFile(item.story)
                 if !item.story.act.outcomes.isEmpty { appeals.append((pub.id, ref, codes, item, day, 0)) }
             }
             if type == .event {
                 item.eventDate = day.adding(days: 3 + Int(rng.next(upTo: 38)))
-                item.untitled = rng.chance(0.15)   // legacy events listed by date alone
+                item.untitled = rng.chance(0.15)  // legacy events listed by date alone
             }
             DemoText(language: language).write(item, into: &pub)
             publications.append(pub)

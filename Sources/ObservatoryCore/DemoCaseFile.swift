@@ -13,13 +13,18 @@ public struct DemoCaseFile: Sendable, Equatable {
         let group = story.act.targetsOrganisation
         country = story.country.code
         label = DemoVoice.capitalised(v.nominal(story.act))
-        notes = "Reported by a partner organisation two days after the events. Lawyer in contact with the family; "
+        notes =
+            "Reported by a partner organisation two days after the events. Lawyer in contact with the family; "
             + "ask before naming relatives in any appeal."
         atRisk = group ? .organisation : .defender
         name = group ? story.organisation.name : story.person.name
-        description = group ? "\(DemoVoice.capitalised(v.organisation)), \(v.inCity)."
+        description =
+            group
+            ? "\(DemoVoice.capitalised(v.organisation)), \(v.inCity)."
             : "\(DemoVoice.capitalised(v.aRole)), member of \(v.organisation)."
-        contact = group ? "Its coordinator, by Signal only; never call the office line."
+        contact =
+            group
+            ? "Its coordinator, by Signal only; never call the office line."
             : "Through \(v.g("his", "her")) lawyer, by Signal only; never call the office line."
         act = Self.type(of: story.act)
         perpetrator = Self.perpetrator(of: story)

@@ -77,11 +77,12 @@ struct DemoCountry: Sendable {
         UA;2;ukraine;Ukraine;Ukraine;en;de l';Ucrania;أوكرانيا;Kharkiv,Dnipro,Odesa|à Odessa|Odesa|
         KE;2;anglophone;Kenya;Kenya;au;du ;Kenia;كينيا;Nairobi,Mombasa,Kisumu
         """.split(separator: "\n").map { line in
-        let f = line.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
-        return DemoCountry(code: f[0], weight: Int(f[1])!, region: DemoRegion(rawValue: f[2])!, en: f[3], fr: f[4],
-                           frIn: f[5], frOf: f[6], es: f[7], ar: f[8],
-                           cities: f[9].split(separator: ",").map { DemoCity(String($0)) })
-    }
+            let f = line.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+            return DemoCountry(
+                code: f[0], weight: Int(f[1])!, region: DemoRegion(rawValue: f[2])!, en: f[3], fr: f[4],
+                frIn: f[5], frOf: f[6], es: f[7], ar: f[8],
+                cities: f[9].split(separator: ",").map { DemoCity(String($0)) })
+        }
 
     static func named(_ code: String) -> DemoCountry? { all.first { $0.code == code } }
 }

@@ -16,16 +16,16 @@ struct DemoText {
     static let types: [((PublicationType, InterventionKind?), Int)] = [
         ((.urgentIntervention, .urgentAppeal), 46), ((.urgentIntervention, .pressRelease), 12),
         ((.urgentIntervention, .openLetter), 6), ((.statement, nil), 14), ((.report, nil), 9),
-        ((.event, nil), 5), ((.link, nil), 3), ((.news, nil), 5),
+        ((.event, nil), 5), ((.link, nil), 3), ((.news, nil), 5)
     ]
     static let programmes: [(Programme, Int)] = [
         (.humanRightsDefenders, 60), (.monitoringProtectionMechanisms, 15), (.urgentCampaigns, 8),
-        (.economicSocialCulturalRights, 8), (.childrenRights, 5), (.violenceAgainstWomen, 4),
+        (.economicSocialCulturalRights, 8), (.childrenRights, 5), (.violenceAgainstWomen, 4)
     ]
     static let acts: [(DemoAct, Int)] = [
         (.detention, 20), (.judicialHarassment, 16), (.deathThreats, 12), (.attack, 8), (.torture, 5),
         (.disappearance, 4), (.sentencing, 8), (.travelBan, 4), (.smear, 5), (.raid, 6), (.membersProsecuted, 6),
-        (.dissolution, 3),
+        (.dissolution, 3)
     ]
 
     /// The country's name, then the colon as the language writes it.
@@ -72,48 +72,77 @@ struct DemoText {
                 let good = [.bail, .acquitted, .released, .chargesDropped].contains(f.outcome)
                 judgement = v.condemnation(v.nominal(f.outcome), welcome: good)
             }
-            parts += ["## \(h[1])", v.sentence(s.act, on: s.incident) + " " + v.background, v.context, judgement,
-                      "## \(h[2])"]
+            parts += [
+                "## \(h[1])", v.sentence(s.act, on: s.incident) + " " + v.background, v.context, judgement,
+                "## \(h[2])"
+            ]
             parts += v.actions(release: release)
             parts += ["## \(h[3])", v.addresses]
             return (title, parts)
         case (.urgentIntervention, .openLetter?):
-            let title = v.pick(["Open letter to the authorities on the \(act)", "Lettre ouverte aux autorités sur "
-                + "\(act)",
-                                "Carta abierta a las autoridades sobre \(act)", "رسالة مفتوحة إلى السلطات بشأن \(act)"])
+            let title = v.pick([
+                "Open letter to the authorities on the \(act)",
+                "Lettre ouverte aux autorités sur "
+                    + "\(act)",
+                "Carta abierta a las autoridades sobre \(act)", "رسالة مفتوحة إلى السلطات بشأن \(act)"
+            ])
             return (title, v.letter(act))
         case (.urgentIntervention, _):
-            let title = v.pick(["The Observatory condemns the \(act)", "L'Observatoire condamne \(act)",
-                                "El Observatorio condena \(act)", "المرصد يدين \(act)"])
+            let title = v.pick([
+                "The Observatory condemns the \(act)", "L'Observatoire condamne \(act)",
+                "El Observatorio condena \(act)", "المرصد يدين \(act)"
+            ])
             return (title, [v.sentence(s.act, on: s.incident) + " " + v.background, v.quote(), v.context])
         case (.statement, _):
             let t = v.theme
-            let title = s.cases % 3 == 0
-                ? v.pick(["Civil society concerned about \(t)", "La société civile préoccupée par \(t)",
-                          "La sociedad civil, preocupada por \(t)", "المجتمع المدني قلق إزاء \(t)"])
-                : v.pick(["Joint statement on \(t)", "Déclaration conjointe sur \(t)", "Declaración conjunta "
-                    + "sobre \(t)",
-                          "بيان مشترك بشأن \(t)"])
+            let title =
+                s.cases % 3 == 0
+                ? v.pick([
+                    "Civil society concerned about \(t)", "La société civile préoccupée par \(t)",
+                    "La sociedad civil, preocupada por \(t)", "المجتمع المدني قلق إزاء \(t)"
+                ])
+                : v.pick([
+                    "Joint statement on \(t)", "Déclaration conjointe sur \(t)",
+                    "Declaración conjunta "
+                        + "sobre \(t)",
+                    "بيان مشترك بشأن \(t)"
+                ])
             return (title, v.statement())
         case (.report, _):
             let t = v.theme
-            return (v.pick(["Fact-finding mission report on \(t)", "Rapport de mission d'enquête sur \(t)",
-                            "Informe de misión de investigación sobre \(t)", "تقرير بعثة تقصي الحقائق حول \(t)"]),
-                    v.report(year: s.priorYear))
+            return (
+                v.pick([
+                    "Fact-finding mission report on \(t)", "Rapport de mission d'enquête sur \(t)",
+                    "Informe de misión de investigación sobre \(t)", "تقرير بعثة تقصي الحقائق حول \(t)"
+                ]),
+                v.report(year: s.priorYear)
+            )
         case (.event, _):
             let t = v.theme
-            return (v.pick(["Side event at the Human Rights Council on \(t)",
-                            "Événement parallèle au Conseil des droits de l'homme sur \(t)",
-                            "Evento paralelo en el Consejo de Derechos Humanos sobre \(t)",
-                            "فعالية جانبية في مجلس حقوق الإنسان حول \(t)"]),
-                    v.event(on: item.eventDate ?? s.incident))
+            return (
+                v.pick([
+                    "Side event at the Human Rights Council on \(t)",
+                    "Événement parallèle au Conseil des droits de l'homme sur \(t)",
+                    "Evento paralelo en el Consejo de Derechos Humanos sobre \(t)",
+                    "فعالية جانبية في مجلس حقوق الإنسان حول \(t)"
+                ]),
+                v.event(on: item.eventDate ?? s.incident)
+            )
         case (.link, _):
             let t = v.theme
-            return (v.pick(["Partner report on \(t)", "Rapport d'une organisation partenaire sur \(t)",
-                            "Informe de una organización socia sobre \(t)", "تقرير منظمة شريكة حول \(t)"]), v.link())
+            return (
+                v.pick([
+                    "Partner report on \(t)", "Rapport d'une organisation partenaire sur \(t)",
+                    "Informe de una organización socia sobre \(t)", "تقرير منظمة شريكة حول \(t)"
+                ]), v.link()
+            )
         default:
-            return (v.pick(["Solidarity mission to \(s.city.en)", "Mission de solidarité \(s.city.frIn)",
-                            "Misión de solidaridad en \(s.city.es)", "بعثة تضامن إلى \(v.cityName)"]), v.news())
+            return (
+                v.pick([
+                    "Solidarity mission to \(s.city.en)", "Mission de solidarité \(s.city.frIn)",
+                    "Misión de solidaridad en \(s.city.es)", "بعثة تضامن إلى \(v.cityName)"
+                ]), v.news()
+            )
         }
     }
 }

@@ -18,27 +18,45 @@ enum DemoRole: Int, CaseIterable, Sendable {
 
     var forms: [String] {
         switch self {
-        case .defender: ["human rights defender", "le défenseur des droits humains|la défenseuse des droits humains",
-                         "el defensor de derechos humanos|la defensora de derechos humanos",
-                         "المدافع عن حقوق الإنسان|المدافعة عن حقوق الإنسان"]
+        case .defender:
+            [
+                "human rights defender", "le défenseur des droits humains|la défenseuse des droits humains",
+                "el defensor de derechos humanos|la defensora de derechos humanos",
+                "المدافع عن حقوق الإنسان|المدافعة عن حقوق الإنسان"
+            ]
         case .lawyer: ["human rights lawyer", "l'avocat|l'avocate", "el abogado|la abogada", "المحامي|المحامية"]
-        case .journalist: ["journalist", "le journaliste|la journaliste", "el periodista|la periodista",
-                           "الصحفي|الصحفية"]
-        case .landDefender: ["land rights defender",
-                             "le défenseur du droit à la terre|la défenseuse du droit à la terre",
-                             "el defensor del derecho a la tierra|la defensora del derecho a la tierra",
-                             "المدافع عن الحق في الأرض|المدافعة عن الحق في الأرض"]
-        case .environmentalDefender: ["environmental defender",
-                                      "le défenseur de l'environnement|la défenseuse de l'environnement",
-                                      "el defensor del medio ambiente|la defensora del medio ambiente",
-                                      "المدافع عن البيئة|المدافعة عن البيئة"]
-        case .unionist: ["trade unionist", "le syndicaliste|la syndicaliste", "el sindicalista|la sindicalista",
-                         "النقابي|النقابية"]
-        case .womenRightsDefender: ["women's rights defender",
-                                    "le défenseur des droits des femmes|la défenseuse des droits des femmes",
-                                    "el defensor de los derechos de las mujeres|la defensora de los derechos de las "
-                                        + "mujeres",
-                                    "المدافع عن حقوق المرأة|المدافعة عن حقوق المرأة"]
+        case .journalist:
+            [
+                "journalist", "le journaliste|la journaliste", "el periodista|la periodista",
+                "الصحفي|الصحفية"
+            ]
+        case .landDefender:
+            [
+                "land rights defender",
+                "le défenseur du droit à la terre|la défenseuse du droit à la terre",
+                "el defensor del derecho a la tierra|la defensora del derecho a la tierra",
+                "المدافع عن الحق في الأرض|المدافعة عن الحق في الأرض"
+            ]
+        case .environmentalDefender:
+            [
+                "environmental defender",
+                "le défenseur de l'environnement|la défenseuse de l'environnement",
+                "el defensor del medio ambiente|la defensora del medio ambiente",
+                "المدافع عن البيئة|المدافعة عن البيئة"
+            ]
+        case .unionist:
+            [
+                "trade unionist", "le syndicaliste|la syndicaliste", "el sindicalista|la sindicalista",
+                "النقابي|النقابية"
+            ]
+        case .womenRightsDefender:
+            [
+                "women's rights defender",
+                "le défenseur des droits des femmes|la défenseuse des droits des femmes",
+                "el defensor de los derechos de las mujeres|la defensora de los derechos de las "
+                    + "mujeres",
+                "المدافع عن حقوق المرأة|المدافعة عن حقوق المرأة"
+            ]
         }
     }
 }
@@ -61,35 +79,49 @@ struct DemoOrganisation: Sendable {
         let ar = city.ar
         switch country.region {
         case .latin:
-            let kind = rng.pick([("Centro", false), ("Comité", false), ("Colectivo", false), ("Red", true),
-                                 ("Asociación", true)])
-            let topic = rng.pick(["de Derechos Humanos", "por la Defensa del Territorio", "de Mujeres Defensoras",
-                                  "de Familiares de Personas Detenidas"])
+            let kind = rng.pick([
+                ("Centro", false), ("Comité", false), ("Colectivo", false), ("Red", true),
+                ("Asociación", true)
+            ])
+            let topic = rng.pick([
+                "de Derechos Humanos", "por la Defensa del Territorio", "de Mujeres Defensoras",
+                "de Familiares de Personas Detenidas"
+            ])
             return DemoOrganisation(name: "\(kind.0) \(topic) de \(city.es)", arabic: "", feminine: kind.1)
         case .brazil:
-            let kind = rng.pick([("Centro de Defesa dos Direitos Humanos", false),
-                                 ("Comissão de Direitos Humanos", true),
-                                 ("Rede de Mulheres Defensoras", true), ("Associação dos Trabalhadores Rurais", true),
-                                 ("Comitê Popular de Direitos Humanos", false)])
+            let kind = rng.pick([
+                ("Centro de Defesa dos Direitos Humanos", false),
+                ("Comissão de Direitos Humanos", true),
+                ("Rede de Mulheres Defensoras", true), ("Associação dos Trabalhadores Rurais", true),
+                ("Comitê Popular de Direitos Humanos", false)
+            ])
             return DemoOrganisation(name: "\(kind.0) de \(city.en)", arabic: "", feminine: kind.1)
         case .francophone, .maghreb:
             let i = Int(rng.next(upTo: 4))
-            let kind = [("Ligue", true, "رابطة"), ("Association", true, "جمعية"), ("Collectif", false, "تجمع"),
-                        ("Centre", false, "مركز")][i]
-            let topic = rng.pick([("des droits humains", "حقوق الإنسان"), ("contre la torture", "مناهضة التعذيب"),
-                                  ("des femmes défenseures", "المدافعات عن حقوق الإنسان"),
-                                  ("pour la défense des libertés", "الدفاع عن الحريات")])
+            let kind = [
+                ("Ligue", true, "رابطة"), ("Association", true, "جمعية"), ("Collectif", false, "تجمع"),
+                ("Centre", false, "مركز")
+            ][i]
+            let topic = rng.pick([
+                ("des droits humains", "حقوق الإنسان"), ("contre la torture", "مناهضة التعذيب"),
+                ("des femmes défenseures", "المدافعات عن حقوق الإنسان"),
+                ("pour la défense des libertés", "الدفاع عن الحريات")
+            ])
             let name = "\(kind.0) \(topic.0) \(DemoVoice.frenchOf(city.fr))"
-            return DemoOrganisation(name: name, arabic: ar.isEmpty ? "" : "\(kind.2) \(topic.1) في \(ar)",
-                                    feminine: kind.1)
+            return DemoOrganisation(
+                name: name, arabic: ar.isEmpty ? "" : "\(kind.2) \(topic.1) في \(ar)",
+                feminine: kind.1)
         default:
-            let kind = rng.pick([("Human Rights Centre", false, "مركز حقوق الإنسان"),
-                                 ("Legal Aid Society", true, "جمعية المساعدة القانونية"),
-                                 ("Committee against Torture", false, "لجنة مناهضة التعذيب"),
-                                 ("Women Defenders Network", false, "شبكة المدافعات عن حقوق الإنسان"),
-                                 ("Association for Civil Liberties", true, "جمعية الحريات المدنية")])
-            return DemoOrganisation(name: "\(city.en) \(kind.0)", arabic: ar.isEmpty ? "" : "\(kind.2) في \(ar)",
-                                    feminine: kind.1)
+            let kind = rng.pick([
+                ("Human Rights Centre", false, "مركز حقوق الإنسان"),
+                ("Legal Aid Society", true, "جمعية المساعدة القانونية"),
+                ("Committee against Torture", false, "لجنة مناهضة التعذيب"),
+                ("Women Defenders Network", false, "شبكة المدافعات عن حقوق الإنسان"),
+                ("Association for Civil Liberties", true, "جمعية الحريات المدنية")
+            ])
+            return DemoOrganisation(
+                name: "\(city.en) \(kind.0)", arabic: ar.isEmpty ? "" : "\(kind.2) في \(ar)",
+                feminine: kind.1)
         }
     }
 }
@@ -166,8 +198,10 @@ struct DemoVoice {
     func to(_ phrase: String) -> String {
         switch language {
         case .en: "to \(phrase)"
-        case .fr: phrase.hasPrefix("le ") ? "au " + phrase.dropFirst(3)
-            : phrase.hasPrefix("les ") ? "aux " + phrase.dropFirst(4) : "à \(phrase)"
+        case .fr:
+            phrase.hasPrefix("le ")
+                ? "au " + phrase.dropFirst(3)
+                : phrase.hasPrefix("les ") ? "aux " + phrase.dropFirst(4) : "à \(phrase)"
         case .es: phrase.hasPrefix("el ") ? "al " + phrase.dropFirst(3) : "a \(phrase)"
         case .ar: phrase.hasPrefix("ال") ? "لل" + phrase.dropFirst(2) : "ل" + phrase
         }
@@ -176,17 +210,25 @@ struct DemoVoice {
     func that(_ word: String) -> String { Self.startsWithVowel(word) ? "qu'\(word)" : "que \(word)" }
 
     func date(_ d: CivilDate) -> String {
-        let en = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                  "November", "December"]
-        let fr = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                  "novembre", "décembre"]
-        let es = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-                  "noviembre", "diciembre"]
-        let ar = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر",
-                  "ديسمبر"]
+        let en = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December"
+        ]
+        let fr = [
+            "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+            "novembre", "décembre"
+        ]
+        let es = [
+            "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+            "noviembre", "diciembre"
+        ]
+        let ar = [
+            "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر",
+            "ديسمبر"
+        ]
         switch language {
         case .en: return "\(d.day) \(en[d.month - 1]) \(d.year)"
-        case .fr: return "\(d.day > 1 ? String(d.day) : "1er") \(fr[d.month - 1]) \(d.year)"   // 1er: a date
+        case .fr: return "\(d.day > 1 ? String(d.day) : "1er") \(fr[d.month - 1]) \(d.year)"  // 1er: a date
         case .es: return "\(d.day) de \(es[d.month - 1]) de \(d.year)"
         case .ar: return "\(d.day) \(ar[d.month - 1]) \(d.year)"
         }

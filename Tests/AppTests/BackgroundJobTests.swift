@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import ObservatoryCore
 import Testing
 import Vapor
+
 @testable import App
 
 /// Background work (scheduled publishing, mail delivery) stops with the application: the run in progress is awaited
@@ -60,14 +61,18 @@ import Vapor
             let draft = try await browser.post("/office/publications/new", dated + [("action", "save")])
             let id = String(try #require(draft.location).dropFirst("/office/publications/".count).prefix { $0 != "?" })
             try await EditorialTests.approve(id, by: try await EditorialTests.secondEditor(app))
-            try await browser.post("/office/publications/\(id)", dated + [("action", "schedule"),
-                ("publish_at", "2026-11-21T09:30")])
+            try await browser.post(
+                "/office/publications/\(id)",
+                dated + [
+                    ("action", "schedule"),
+                    ("publish_at", "2026-11-21T09:30")
+                ])
             startScheduler(app)
             try await Task.sleep(for: .milliseconds(1_500))
             #expect(try await app.get("/publications/\(id)").status == .notFound, "published before its time")
             clock.advance(seconds: 40 * 3600)
             var status = HTTPStatus.notFound
-            for _ in 0..<40 where status != .ok {   // the scheduler looks every 15 seconds
+            for _ in 0..<40 where status != .ok {  // the scheduler looks every 15 seconds
                 try await Task.sleep(for: .milliseconds(500))
                 status = try await app.get("/publications/\(id)").status
             }

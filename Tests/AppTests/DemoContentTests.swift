@@ -3,18 +3,21 @@ import Foundation
 import ObservatoryCore
 import Testing
 import Vapor
+
 @testable import App
 
 /// The demo as a newcomer meets it through the running app: titles that read like the Observatory's, in the
 /// reader's language, follow-ups that name their original, and the demo mission's office fields nowhere public.
 @Suite struct DemoContentTests {
-    static let confidential = ["Two lawyers of partner organisations", "check-in call with the Geneva office",
-                               "Travel booked by the Geneva office", "collect testimonies on judicial harassment",
-                               "Preliminary findings shared with the partners",
-                               "Fact-finding mission on defenders at risk",
-                               // the demo case's
-                               "ask before naming relatives", "never call the office line", "by encrypted e-mail",
-                               "A partner organisation of the network"]
+    static let confidential = [
+        "Two lawyers of partner organisations", "check-in call with the Geneva office",
+        "Travel booked by the Geneva office", "collect testimonies on judicial harassment",
+        "Preliminary findings shared with the partners",
+        "Fact-finding mission on defenders at risk",
+        // the demo case's
+        "ask before naming relatives", "never call the office line", "by encrypted e-mail",
+        "A partner organisation of the network"
+    ]
 
     @Test(arguments: Engine.all)
     func theDemoReadsLikeTheRealThingAndKeepsTheMissionInTheOffice(_ engine: Engine) async throws {
@@ -41,10 +44,13 @@ import Vapor
             #expect(page.status == .ok)
             #expect(page.body.contains(try #require(original.reference)), "the follow-up names its original")
             // Every public way to the mission: none shows an office field, and nothing reads like a placeholder.
-            let report = try #require(demo.publications.filter { $0.type == .report && $0.translationOf == nil }
-                .max { $0.published < $1.published })
-            var paths = ["/", "/missions", "/publications/\(report.id)", "/api/v1/missions", "/publications/feed.atom",
-                         "/api/v1/publications/\(report.id)", "/countries/\(report.countries[0].lowercased())"]
+            let report = try #require(
+                demo.publications.filter { $0.type == .report && $0.translationOf == nil }
+                    .max { $0.published < $1.published })
+            var paths = [
+                "/", "/missions", "/publications/\(report.id)", "/api/v1/missions", "/publications/feed.atom",
+                "/api/v1/publications/\(report.id)", "/countries/\(report.countries[0].lowercased())"
+            ]
             for text in Self.confidential {
                 let word = text.split(separator: " ").max { $0.count < $1.count }!
                 paths += ["/search?q=\(word)", "/api/v1/search?q=\(word)"]
@@ -58,8 +64,9 @@ import Vapor
             #expect(try await app.get("/missions").body.contains("id=\"mission-reports\""))
             // A case officer finds the demo case on the dashboard and reads it whole: the newest appeal's story.
             let file = try #require(demo.caseFile)
-            let (_, secret) = try await TestAccounts.create("officer@example.org", [.caseOfficer], secondFactor: true,
-                                                            in: app)
+            let (_, secret) = try await TestAccounts.create(
+                "officer@example.org", [.caseOfficer], secondFactor: true,
+                in: app)
             let officer = TestBrowser(app)
             _ = try await officer.signIn("officer@example.org", secret: secret)
             let dashboard = try await officer.get("/office/cases")
@@ -70,8 +77,11 @@ import Vapor
             for text in [file.label, file.name, file.contact, file.notes, file.detail] {
                 #expect(page.body.contains(HTML.escape(text)), "the case shows \"\(text)\"")
             }
-            let appeal = try #require(newest.first { $0.kind == .urgentAppeal && $0.followUpOf == nil
-                && $0.translationOf == nil })
+            let appeal = try #require(
+                newest.first {
+                    $0.kind == .urgentAppeal && $0.followUpOf == nil
+                        && $0.translationOf == nil
+                })
             #expect(appeal.language == .ar || appeal.body.contains(file.name), "the case is \(appeal.id)'s story")
         }
     }

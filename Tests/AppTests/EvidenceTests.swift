@@ -7,6 +7,7 @@ import SQLKit
 import Testing
 import Vapor
 import VaporTesting
+
 @testable import App
 
 /// Issue 20, evidence that stays evidence, through the running app on both engines: every file hashed when it
@@ -40,15 +41,23 @@ import VaporTesting
     }
 
     /// What identifies a person or a device in the fixtures' metadata.
-    static let identifying = ["GPS", "Serial", "CANARY", "Canary", "Canon", "EOS 5D", "Artist", "Author",
-                              "CanaryWriter", "Witness statement"]
+    static let identifying = [
+        "GPS", "Serial", "CANARY", "Canary", "Canon", "EOS 5D", "Artist", "Author",
+        "CanaryWriter", "Witness statement"
+    ]
 
     /// A download's bytes (the browser's text body would not keep them).
-    static func download(_ browser: TestBrowser, _ path: String) async throws -> (status: HTTPStatus, bytes: [UInt8],
-                                                                               body: String) {
+    static func download(
+        _ browser: TestBrowser, _ path: String
+    ) async throws -> (
+        status: HTTPStatus, bytes: [UInt8],
+        body: String
+    ) {
         var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .cookie, value: browser.cookies.map { "\($0.key)=\($0.value)" }
-            .joined(separator: "; "))
+        headers.replaceOrAdd(
+            name: .cookie,
+            value: browser.cookies.map { "\($0.key)=\($0.value)" }
+                .joined(separator: "; "))
         var result: (HTTPStatus, [UInt8], String)? = nil
         try await browser.app.testing().test(.GET, path, headers: headers) { res async in
             result = (res.status, Array(res.body.readableBytesView), res.body.string)
@@ -57,16 +66,23 @@ import VaporTesting
     }
 
     /// A case opened by the drafter with `files` uploaded through the case page; its id and the files' ids.
-    static func caseWithFiles(_ team: CaseTeam, label: String = "Evidence case",
-                              _ files: [(String, [UInt8])]) async throws -> (String, [String]) {
+    static func caseWithFiles(
+        _ team: CaseTeam, label: String = "Evidence case",
+        _ files: [(String, [UInt8])]
+    ) async throws -> (String, [String]) {
         try await team.drafter.get("/office/cases/new")
-        let opened = try await team.drafter.post("/office/cases/new", [("label", label), ("country", "MX"),
-                                                                       ("risk", "low"), ("kind", "defender")])
+        let opened = try await team.drafter.post(
+            "/office/cases/new",
+            [
+                ("label", label), ("country", "MX"),
+                ("risk", "low"), ("kind", "defender")
+            ])
         let casePath = try #require(opened.location)
         let caseID = String(casePath.split(separator: "/").last!)
         try await team.drafter.get(casePath)
-        let sent = try await team.drafter.postMultipart("\(casePath)/attachments", [],
-                                                        files: files.map { ("files", $0.0, $0.1) })
+        let sent = try await team.drafter.postMultipart(
+            "\(casePath)/attachments", [],
+            files: files.map { ("files", $0.0, $0.1) })
         #expect(sent.status == .seeOther, "the files are stored: \(sent.body.prefix(200))")
         // In the order sent (files stored at the same second are listed by id), matched by their bytes.
         let app = team.drafter.app
@@ -109,13 +125,18 @@ import VaporTesting
             let team = try await CaseTeam.make(app)
             let reporter = TestBrowser(app)
             let first = Array("%PDF-1.7 first statement".utf8), later = Array("a later note from the reporter".utf8)
-            let code = try #require(try await reporter.report(person: "Ana", description: "a defender", account: "x",
-                                                              files: [("files", "statement.pdf", first)]))
+            let code = try #require(
+                try await reporter.report(
+                    person: "Ana", description: "a defender", account: "x",
+                    files: [("files", "statement.pdf", first)]))
             try await reporter.get("/report/receipt")
-            _ = try await reporter.postMultipart("/report/receipt/add", [("code", code), ("account", "")],
-                                                 files: [("files", "later.txt", later)])
-            let reported = try #require(firstMatch("/office/cases/(case-[a-z0-9]{12})",
-                                                   in: try await team.drafter.get("/office/cases").body))
+            _ = try await reporter.postMultipart(
+                "/report/receipt/add", [("code", code), ("account", "")],
+                files: [("files", "later.txt", later)])
+            let reported = try #require(
+                firstMatch(
+                    "/office/cases/(case-[a-z0-9]{12})",
+                    in: try await team.drafter.get("/office/cases").body))
             // And generated files through the case page: every byte value, sizes from 1 byte to 3 KB.
             let seed = UInt64.random(in: 1...UInt64.max)
             print("EvidenceTests: generated files from seed \(seed)")
@@ -125,15 +146,21 @@ import VaporTesting
                 // Printable, so each is taken as a text file.
                 return [UInt8(ascii: "T")] + (1..<count).map { _ in UInt8.random(in: 32...126, using: &generator) }
             }
-            let (officeCase, officeFiles) = try await Self.caseWithFiles(team, sent.prefix(3).enumerated().map {
-                ("generated-\($0.offset).txt", $0.element)
-            })
+            let (officeCase, officeFiles) = try await Self.caseWithFiles(
+                team,
+                sent.prefix(3).enumerated().map {
+                    ("generated-\($0.offset).txt", $0.element)
+                })
             // Files stored at the same second are listed by id: each is matched to what was sent by its bytes.
             let reportedFiles = try await Self.fileIDs(team.drafter, reported)
             #expect(reportedFiles.count == 2 && officeFiles.count == 3)
-            for (caseID, files, sentFiles, who) in [(reported, reportedFiles, [first, later], "reporter"),
-                                                    (officeCase, officeFiles, Array(sent.prefix(3)),
-                                                     "drafter@example.org")] {
+            for (caseID, files, sentFiles, who) in [
+                (reported, reportedFiles, [first, later], "reporter"),
+                (
+                    officeCase, officeFiles, Array(sent.prefix(3)),
+                    "drafter@example.org"
+                )
+            ] {
                 var found: [[UInt8]] = []
                 for fileID in files {
                     let got = try await Self.download(team.drafter, "/office/cases/\(caseID)/attachments/\(fileID)")
@@ -141,8 +168,9 @@ import VaporTesting
                     found.append(got.bytes)
                     let page = try await Self.record(team.drafter, caseID, fileID)
                     #expect(page.status == .ok)
-                    #expect(page.body.contains("<code id=\"sha256\">\(Evidence.sha256(got.bytes))</code>"),
-                            "\(fileID) hashed")
+                    #expect(
+                        page.body.contains("<code id=\"sha256\">\(Evidence.sha256(got.bytes))</code>"),
+                        "\(fileID) hashed")
                     #expect(page.body.contains("the stored bytes match the SHA-256"))
                     #expect(page.body.contains("<td>Received</td><td>\(who)</td>"), "received by \(who): \(fileID)")
                 }
@@ -155,8 +183,10 @@ import VaporTesting
             try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
                 for (index, data) in rest.enumerated() {
                     group.addTask {
-                        try await team.drafter.postMultipart("/office/cases/\(busyCase)/attachments", [],
-                                                             files: [("files", "at-once-\(index).txt", data)]).status
+                        try await team.drafter.postMultipart(
+                            "/office/cases/\(busyCase)/attachments", [],
+                            files: [("files", "at-once-\(index).txt", data)]
+                        ).status
                     }
                 }
                 for try await status in group { #expect(status == .seeOther) }
@@ -169,9 +199,11 @@ import VaporTesting
             struct Raw: Decodable { let sha256Sealed: String }
             let raw = try await app.db.sql.raw("SELECT sha256_sealed FROM case_attachments")
                 .all(decoding: Raw.self, keyDecodingStrategy: .convertFromSnakeCase)
-            #expect(!raw.isEmpty && raw.allSatisfy {
-                $0.sha256Sealed.hasPrefix("v2:") && !hashes.contains($0.sha256Sealed)
-            })
+            #expect(
+                !raw.isEmpty
+                    && raw.allSatisfy {
+                        $0.sha256Sealed.hasPrefix("v2:") && !hashes.contains($0.sha256Sealed)
+                    })
             let verdict = try await AuditLog.verify(on: app.db, anchor: nil)
             #expect(verdict.firstBreak == nil, "the custody entries are links of the intact chain")
         }
@@ -182,10 +214,12 @@ import VaporTesting
     func theMigrationHashesFilesStoredBefore(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             let cipher = app.site.cipher, data = Array("stored before issue 20".utf8)
-            let caseID = try await CaseStore.open(NewCase(country: "MX", label: "Old"), by: "t", now: testClock.now(),
-                                                  cipher: cipher, on: app.db)
-            try await CaseRecords.addAttachment(Upload(filename: "old.txt", contentType: "text/plain", data: data),
-                                                by: "t", to: caseID, now: testClock.now(), cipher: cipher, on: app.db)
+            let caseID = try await CaseStore.open(
+                NewCase(country: "MX", label: "Old"), by: "t", now: testClock.now(),
+                cipher: cipher, on: app.db)
+            try await CaseRecords.addAttachment(
+                Upload(filename: "old.txt", contentType: "text/plain", data: data),
+                by: "t", to: caseID, now: testClock.now(), cipher: cipher, on: app.db)
             try await app.db.sql.raw("UPDATE case_attachments SET sha256_sealed = NULL").run()
             #expect(try await EvidenceStore.files(case: caseID, cipher: cipher, on: app.db).first?.sha256 == nil)
             try await AddEvidenceIntegrity.backfill(cipher: cipher, on: app.db)
@@ -211,10 +245,12 @@ import VaporTesting
             let (photo, statement) = (files[0], files[1])
             struct Stored: Decodable, Equatable { let id: String, sha256Sealed: String, size: Int, contentType: String }
             func originals() async throws -> [Stored] {
-                try await app.db.sql.raw("""
+                try await app.db.sql.raw(
+                    """
                     SELECT id, sha256_sealed, size, content_type FROM case_attachments WHERE derived_from IS NULL
                     ORDER BY id
-                    """).all(decoding: Stored.self, keyDecodingStrategy: .convertFromSnakeCase)
+                    """
+                ).all(decoding: Stored.self, keyDecodingStrategy: .convertFromSnakeCase)
             }
             let before = try await originals()
             // Every path that writes a file: copies without metadata (twenty at once), sharing, downloading,
@@ -229,26 +265,35 @@ import VaporTesting
                 for try await status in group { #expect(status == .seeOther) }
             }
             try await Self.record(team.drafter, caseID, statement)
-            #expect(try await team.drafter.post("/office/cases/\(caseID)/attachments/\(statement)/copies", [])
-                .status == .seeOther)
+            #expect(
+                try await team.drafter.post("/office/cases/\(caseID)/attachments/\(statement)/copies", [])
+                    .status == .seeOther)
             try await team.drafter.get("/office/cases/\(caseID)")
-            try await team.drafter.post("/office/cases/\(caseID)/verifications",
-                                        [("organisation", "org-1"), ("shared", "Please confirm."), ("days", "14")])
+            try await team.drafter.post(
+                "/office/cases/\(caseID)/verifications",
+                [("organisation", "org-1"), ("shared", "Please confirm."), ("days", "14")])
             struct V: Decodable { let id: String }
-            let verification = try #require(try await app.db.sql.raw("SELECT id FROM verifications")
-                .first(decoding: V.self)).id
+            let verification = try #require(
+                try await app.db.sql.raw("SELECT id FROM verifications")
+                    .first(decoding: V.self)
+            ).id
             try await Self.record(team.drafter, caseID, photo)
-            #expect(try await team.drafter.post("/office/cases/\(caseID)/attachments/\(photo)/shares",
-                                                [("verification", verification)]).status == .seeOther)
-            #expect(try await Self.download(team.partner, "/partner/verifications/\(verification)/files/\(photo)")
-                .bytes == jpeg)
+            #expect(
+                try await team.drafter.post(
+                    "/office/cases/\(caseID)/attachments/\(photo)/shares",
+                    [("verification", verification)]
+                ).status == .seeOther)
+            #expect(
+                try await Self.download(team.partner, "/partner/verifications/\(verification)/files/\(photo)")
+                    .bytes == jpeg)
             #expect(try await Self.download(team.drafter, "/office/cases/\(caseID)/attachments/\(photo)").bytes == jpeg)
             let directory = Self.scratch()
             defer { try? FileManager.default.removeItem(at: directory) }
             _ = try await EvidenceExport.run(case: caseID, to: directory.path, by: "test", app: app)
             try await team.drafter.get("/office/cases/\(caseID)")
-            _ = try await team.drafter.postMultipart("/office/cases/\(caseID)/attachments", [],
-                                                     files: [("files", "photo.jpg", jpeg)])
+            _ = try await team.drafter.postMultipart(
+                "/office/cases/\(caseID)/attachments", [],
+                files: [("files", "photo.jpg", jpeg)])
             // A copy is not copied again, and names its original.
             let stored = try await EvidenceStore.files(case: caseID, cipher: app.site.cipher, on: app.db)
             let pdfCopyID = try #require(stored.first { $0.derivedFrom == statement }).id
@@ -256,8 +301,10 @@ import VaporTesting
             #expect(copyPage.status == .ok && !copyPage.body.contains("Make a copy without metadata"))
             #expect(copyPage.body.contains("Made from") && copyPage.body.contains("statement.pdf"))
             let new = FieldCipher.random()
-            #expect(try await KeyRotation.rotate(from: app.site.cipher, to: new, by: "system", now: testClock.now(),
-                                                 on: app.db) == .rotated)
+            #expect(
+                try await KeyRotation.rotate(
+                    from: app.site.cipher, to: new, by: "system", now: testClock.now(),
+                    on: app.db) == .rotated)
             // The originals: the same rows, hashes and bytes (the same photo sent again is a new file of its own).
             let after = try await originals()
             #expect(after.count == before.count + 1)
@@ -282,8 +329,9 @@ import VaporTesting
             for word in ["Canary Author Name", "CanaryWriter", "Witness statement"] {
                 #expect(!read.contains(word), "the PDF copy keeps no \(word): \(read)")
             }
-            #expect(try Self.exiftool(pdf, type: "application/pdf").contains("Canary Author Name"),
-                    "the reader does see the author in the original")
+            #expect(
+                try Self.exiftool(pdf, type: "application/pdf").contains("Canary Author Name"),
+                "the reader does see the author in the original")
         }
     }
 
@@ -296,8 +344,10 @@ import VaporTesting
         #expect(files.count > 50)
         for file in files {
             let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8).lowercased()
-            for pattern in ["update case_attachments", "update(\"case_attachments\")", "delete from case_attachments",
-                            "into: \"case_attachments\")\n            .onconflict"] {
+            for pattern in [
+                "update case_attachments", "update(\"case_attachments\")", "delete from case_attachments",
+                "into: \"case_attachments\")\n            .onconflict"
+            ] {
                 #expect(!text.contains(pattern), "\(file) writes over a stored file: \(pattern)")
             }
         }
@@ -313,29 +363,39 @@ import VaporTesting
             let (caseID, files) = try await Self.caseWithFiles(team, [("statement.txt", original)])
             let fileID = files[0]
             try await team.drafter.get("/office/cases/\(caseID)")
-            try await team.drafter.post("/office/cases/\(caseID)/verifications",
-                                        [("organisation", "org-1"), ("shared", "Please confirm."), ("days", "14")])
+            try await team.drafter.post(
+                "/office/cases/\(caseID)/verifications",
+                [("organisation", "org-1"), ("shared", "Please confirm."), ("days", "14")])
             struct V: Decodable { let id: String }
-            let verification = try #require(try await app.db.sql.raw("SELECT id FROM verifications")
-                .first(decoding: V.self)).id
+            let verification = try #require(
+                try await app.db.sql.raw("SELECT id FROM verifications")
+                    .first(decoding: V.self)
+            ).id
             try await Self.record(team.drafter, caseID, fileID)
-            try await team.drafter.post("/office/cases/\(caseID)/attachments/\(fileID)/shares",
-                                        [("verification", verification)])
+            try await team.drafter.post(
+                "/office/cases/\(caseID)/attachments/\(fileID)/shares",
+                [("verification", verification)])
             // Someone with the key and the database swaps the bytes (sealed properly, so they open).
             try await app.db.sql.update("case_attachments")
-                .set("data_sealed", to: cipher.seal(bytes: Array("a forged statement".utf8), in: .attachmentData,
-                                                    row: fileID))
+                .set(
+                    "data_sealed",
+                    to: cipher.seal(
+                        bytes: Array("a forged statement".utf8), in: .attachmentData,
+                        row: fileID)
+                )
                 .where("id", .equal, fileID).run()
             let download = try await Self.download(team.drafter, "/office/cases/\(caseID)/attachments/\(fileID)")
             #expect(download.status == .conflict && !download.bytes.contains(Array("forged".utf8)))
             #expect(download.body.contains("no longer match the SHA-256"), "\(download.body.prefix(300))")
             let page = try await Self.record(team.drafter, caseID, fileID)
             #expect(page.body.contains("Altered:") && page.body.contains(Evidence.sha256(original)))
-            let partner = try await Self.download(team.partner,
-                                                  "/partner/verifications/\(verification)/files/\(fileID)")
+            let partner = try await Self.download(
+                team.partner,
+                "/partner/verifications/\(verification)/files/\(fileID)")
             #expect(partner.status == .conflict && !partner.body.contains("forged"))
-            #expect(try await team.drafter.post("/office/cases/\(caseID)/attachments/\(fileID)/copies", [])
-                .status == .conflict, "no copy is made of altered bytes")
+            #expect(
+                try await team.drafter.post("/office/cases/\(caseID)/attachments/\(fileID)/copies", [])
+                    .status == .conflict, "no copy is made of altered bytes")
             let (checked, problems) = try await EvidenceExport.verify(case: nil, app: app)
             #expect(checked == 1 && problems.count == 1 && problems[0].contains(fileID))
             let directory = Self.scratch()
@@ -356,17 +416,21 @@ import VaporTesting
             let (caseID, files) = try await Self.caseWithFiles(team, [("photo.jpg", jpeg)])
             let fileID = files[0]
             try await team.drafter.get("/office/cases/\(caseID)")
-            try await team.drafter.post("/office/cases/\(caseID)/verifications",
-                                        [("organisation", "org-1"), ("shared", "Please confirm."), ("days", "14")])
+            try await team.drafter.post(
+                "/office/cases/\(caseID)/verifications",
+                [("organisation", "org-1"), ("shared", "Please confirm."), ("days", "14")])
             struct V: Decodable { let id: String }
-            let verification = try #require(try await app.db.sql.raw("SELECT id FROM verifications")
-                .first(decoding: V.self)).id
+            let verification = try #require(
+                try await app.db.sql.raw("SELECT id FROM verifications")
+                    .first(decoding: V.self)
+            ).id
             _ = try await Self.download(team.approver, "/office/cases/\(caseID)/attachments/\(fileID)")
             try await Self.record(team.approver, caseID, fileID)
             try await team.approver.post("/office/cases/\(caseID)/attachments/\(fileID)/copies", [])
             try await Self.record(team.approver, caseID, fileID)
-            try await team.approver.post("/office/cases/\(caseID)/attachments/\(fileID)/shares",
-                                         [("verification", verification)])
+            try await team.approver.post(
+                "/office/cases/\(caseID)/attachments/\(fileID)/shares",
+                [("verification", verification)])
             let partnerPage = try await team.partner.get("/partner/verifications/\(verification)")
             #expect(partnerPage.body.contains("/partner/verifications/\(verification)/files/\(fileID)\">photo.jpg"))
             _ = try await Self.download(team.partner, "/partner/verifications/\(verification)/files/\(fileID)")
@@ -376,19 +440,23 @@ import VaporTesting
             let page = try await Self.record(team.drafter, caseID, fileID)
             let rows = page.body.components(separatedBy: "<tr><td>").dropFirst().map { String($0.prefix(300)) }
             let events = rows.map { row in CustodyEvent.allCases.first { row.contains("<td>\($0.label)</td>") } }
-            #expect(events == [.received, .viewed, .copyMade, .shared, .partnerViewed, .exported],
-                    "in order: \(rows)")
+            #expect(
+                events == [.received, .viewed, .copyMade, .shared, .partnerViewed, .exported],
+                "in order: \(rows)")
             #expect(rows[0].contains("drafter@example.org") && rows[1].contains("approver@example.org"))
             #expect(rows[3].contains("organisation org-1") && rows[4].contains("partner@example.org"))
             #expect(rows[5].contains("exporter"))
             #expect(rows.allSatisfy { $0.hasPrefix("2026-11-20T") }, "each says when")
             // The bundle's manifest holds the same history, up to and with the export.
-            let manifest = try JSONSerialization.jsonObject(
-                with: Data(contentsOf: directory.appendingPathComponent("manifest.json"))) as? [String: Any]
+            let manifest =
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: directory.appendingPathComponent("manifest.json"))) as? [String: Any]
             let listed = (manifest?["files"] as? [[String: Any]])?.first { $0["id"] as? String == fileID }
             let custody = (listed?["custody"] as? [[String: Any]])?.compactMap { $0["event"] as? String }
-            #expect(custody == [CustodyEvent.received, .viewed, .copyMade, .shared, .partnerViewed, .exported]
-                .map(\.rawValue))
+            #expect(
+                custody
+                    == [CustodyEvent.received, .viewed, .copyMade, .shared, .partnerViewed, .exported]
+                    .map(\.rawValue))
             #expect(try await AuditLog.verify(on: app.db, anchor: nil).firstBreak == nil)
         }
     }
@@ -450,9 +518,11 @@ import VaporTesting
             #expect(failed.0 != 0 && failed.1.contains("\(photoPath): FAILED"))
             // Audited: one entry for the export, one per file.
             struct Count: Decodable { let n: Int }
-            let exports = try await app.db.sql.raw("""
+            let exports = try await app.db.sql.raw(
+                """
                 SELECT COUNT(*) AS n FROM audit_log WHERE action = 'evidence.export' AND record_id = \(bind: caseID)
-                """).first(decoding: Count.self)?.n
+                """
+            ).first(decoding: Count.self)?.n
             let perFile = try await app.db.sql
                 .raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'evidence.exported'")
                 .first(decoding: Count.self)?.n
@@ -483,17 +553,24 @@ import VaporTesting
     func onlyTheCaseTeamAndThePartnerItWasSharedWithGetAFile(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             let team = try await CaseTeam.make(app)
-            let (caseID, files) = try await Self.caseWithFiles(team, [("shared.txt", Array("shared text".utf8)),
-                                                                      ("kept.txt", Array("kept text".utf8))])
-            let (otherCase, otherFiles) = try await Self.caseWithFiles(team, label: "Other",
-                                                                       [("other.txt", Array("other".utf8))])
+            let (caseID, files) = try await Self.caseWithFiles(
+                team,
+                [
+                    ("shared.txt", Array("shared text".utf8)),
+                    ("kept.txt", Array("kept text".utf8))
+                ])
+            let (otherCase, otherFiles) = try await Self.caseWithFiles(
+                team, label: "Other",
+                [("other.txt", Array("other".utf8))])
             let (shared, kept) = (files[0], files[1])
             try await team.drafter.get("/office/cases/\(caseID)")
-            try await team.drafter.post("/office/cases/\(caseID)/verifications",
-                                        [("organisation", "org-1"), ("shared", "Please confirm."), ("days", "7")])
+            try await team.drafter.post(
+                "/office/cases/\(caseID)/verifications",
+                [("organisation", "org-1"), ("shared", "Please confirm."), ("days", "7")])
             try await team.drafter.get("/office/cases/\(otherCase)")
-            try await team.drafter.post("/office/cases/\(otherCase)/verifications",
-                                        [("organisation", "org-2"), ("shared", "Other."), ("days", "7")])
+            try await team.drafter.post(
+                "/office/cases/\(otherCase)/verifications",
+                [("organisation", "org-2"), ("shared", "Other."), ("days", "7")])
             struct V: Decodable { let id: String, caseId: String }
             let requests = try await app.db.sql.raw("SELECT id, case_id FROM verifications")
                 .all(decoding: V.self, keyDecodingStrategy: .convertFromSnakeCase)
@@ -501,26 +578,36 @@ import VaporTesting
             let theirs = try #require(requests.first { $0.caseId == otherCase }).id
             // Sharing: only one of the case's own requests.
             try await Self.record(team.drafter, caseID, shared)
-            let wrong = try await team.drafter.post("/office/cases/\(caseID)/attachments/\(shared)/shares",
-                                                    [("verification", theirs)])
+            let wrong = try await team.drafter.post(
+                "/office/cases/\(caseID)/attachments/\(shared)/shares",
+                [("verification", theirs)])
             #expect(wrong.status == .unprocessableEntity && wrong.body.contains("Choose one of this case"))
-            #expect(try await team.drafter.post("/office/cases/\(caseID)/attachments/\(shared)/shares",
-                                                [("verification", mine)]).status == .seeOther)
+            #expect(
+                try await team.drafter.post(
+                    "/office/cases/\(caseID)/attachments/\(shared)/shares",
+                    [("verification", mine)]
+                ).status == .seeOther)
             let path = "/partner/verifications/\(mine)/files/"
             // The partner: the shared file, nothing else; the other partner nothing; no role reaches an original.
             #expect(try await Self.download(team.partner, path + shared).bytes == Array("shared text".utf8))
-            for (browser, file, status) in [(team.partner, kept, HTTPStatus.notFound),
-                                            (team.partner, otherFiles[0], .notFound),
-                                            (team.otherPartner, shared, .notFound)] {
+            for (browser, file, status) in [
+                (team.partner, kept, HTTPStatus.notFound),
+                (team.partner, otherFiles[0], .notFound),
+                (team.otherPartner, shared, .notFound)
+            ] {
                 let refused = try await Self.download(browser, path + file)
-                #expect(refused.status == status && !refused.body.contains("kept text")
+                #expect(
+                    refused.status == status && !refused.body.contains("kept text")
                         && !refused.body.contains("shared text"), "\(file): \(refused.status)")
             }
-            #expect(try await Self.download(team.otherPartner, "/partner/verifications/\(theirs)/files/\(shared)")
-                .status == .notFound, "a request of another case does not open this case's file")
+            #expect(
+                try await Self.download(team.otherPartner, "/partner/verifications/\(theirs)/files/\(shared)")
+                    .status == .notFound, "a request of another case does not open this case's file")
             for browser in [team.partner, team.otherPartner, TestBrowser(app)] {
-                for target in ["/office/cases/\(caseID)/attachments/\(kept)",
-                               "/office/cases/\(caseID)/attachments/\(kept)/record"] {
+                for target in [
+                    "/office/cases/\(caseID)/attachments/\(kept)",
+                    "/office/cases/\(caseID)/attachments/\(kept)/record"
+                ] {
                     let refused = try await Self.download(browser, target)
                     #expect(refused.status == .forbidden || refused.status == .seeOther, "\(target)")
                     #expect(!refused.body.contains("kept text"))
@@ -529,17 +616,21 @@ import VaporTesting
             let editor = try await EditorialTests.secondEditor(app, "evidence-editor@example.org")
             #expect(try await Self.download(editor, "/office/cases/\(caseID)/attachments/\(kept)").status == .forbidden)
             // The case team: a file only through its own case.
-            #expect(try await Self.download(team.drafter, "/office/cases/\(otherCase)/attachments/\(kept)")
-                .status == .notFound)
+            #expect(
+                try await Self.download(team.drafter, "/office/cases/\(otherCase)/attachments/\(kept)")
+                    .status == .notFound)
             #expect(try await Self.record(team.drafter, otherCase, kept).status == .notFound)
             // Guessed ids: any file id, on any request, answers exactly as one that never existed.
-            let ids = Gen.oneOf(Gen.letterOrNumber.string(of: 12...12).map { "file-" + $0.lowercased() },
-                                Gen.character(in: " "..."\u{2FF}").string(of: 0...30))
+            let ids = Gen.oneOf(
+                Gen.letterOrNumber.string(of: 12...12).map { "file-" + $0.lowercased() },
+                Gen.character(in: " "..."\u{2FF}").string(of: 0...30))
             await propertyCheck(count: 60, input: ids) { guess in
                 let segment = SiteRoute.escapeSegment(guess)
                 guard !segment.isEmpty, guess != shared else { return }
-                for (browser, target) in [(team.partner, path + segment),
-                                          (team.drafter, "/office/cases/\(caseID)/attachments/\(segment)")] {
+                for (browser, target) in [
+                    (team.partner, path + segment),
+                    (team.drafter, "/office/cases/\(caseID)/attachments/\(segment)")
+                ] {
                     let got = try await Self.download(browser, target)
                     #expect(got.status == .notFound && !got.body.contains("shared text"), "\(target): \(got.status)")
                 }
@@ -550,12 +641,14 @@ import VaporTesting
             let ended = try await Self.download(team.partner, path + shared)
             #expect(ended.status == .forbidden && !ended.body.contains("shared text"))
             try await Self.record(team.drafter, caseID, kept)
-            let late = try await team.drafter.post("/office/cases/\(caseID)/attachments/\(kept)/shares",
-                                                   [("verification", mine)])
+            let late = try await team.drafter.post(
+                "/office/cases/\(caseID)/attachments/\(kept)/shares",
+                [("verification", mine)])
             #expect(late.status == .unprocessableEntity && late.body.contains("has ended"))
             struct Count: Decodable { let n: Int }
-            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM attachment_shares")
-                .first(decoding: Count.self)?.n == 1, "only the one share is stored")
+            #expect(
+                try await app.db.sql.raw("SELECT COUNT(*) AS n FROM attachment_shares")
+                    .first(decoding: Count.self)?.n == 1, "only the one share is stored")
         }
     }
 
@@ -574,14 +667,16 @@ import VaporTesting
             try await editor.signIn("editor@example.org", secret: secret)
             try await editor.get("/office/campaigns")
             let fields = [("id", "free-the-witness"), ("title", "Free the witness"), ("text", "A portrait.")]
-            let saved = try await editor.postMultipart("/office/campaigns", fields,
-                                                       files: [("image", "portrait.jpg", jpeg)])
+            let saved = try await editor.postMultipart(
+                "/office/campaigns", fields,
+                files: [("image", "portrait.jpg", jpeg)])
             #expect(saved.status == .seeOther)
             #expect(stripper.calls.withLockedValue { $0 } == ["image/jpeg"])
             let second = try await EditorialTests.secondEditor(app)
             try await second.get("/office/campaigns?edit=free-the-witness")
-            #expect(try await second.postMultipart("/office/campaigns", fields + [("published", "yes")], files: [])
-                .status == .seeOther)
+            #expect(
+                try await second.postMultipart("/office/campaigns", fields + [("published", "yes")], files: [])
+                    .status == .seeOther)
             #expect(try await app.get("/campaigns/free-the-witness").body.contains("/campaigns/free-the-witness/image"))
             let visitor = TestBrowser(app)
             let served = try await Self.download(visitor, "/campaigns/free-the-witness/image")
@@ -590,20 +685,28 @@ import VaporTesting
             for word in Self.identifying { #expect(!read.contains(word), "the public image has no \(word): \(read)") }
             // The original keeps its bytes and its hash, sealed apart from the public copy.
             struct Row: Decodable { let imageOriginal: Data, imageSha256: String }
-            let row = try #require(try await app.db.sql.raw("SELECT image_original, image_sha256 FROM campaigns")
-                .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase))
+            let row = try #require(
+                try await app.db.sql.raw("SELECT image_original, image_sha256 FROM campaigns")
+                    .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase))
             #expect(row.imageSha256 == Evidence.sha256(jpeg))
-            #expect(Array(try app.site.cipher.open(bytes: row.imageOriginal, in: .campaignImageOriginal,
-                                                   row: "free-the-witness")) == jpeg)
+            #expect(
+                Array(
+                    try app.site.cipher.open(
+                        bytes: row.imageOriginal, in: .campaignImageOriginal,
+                        row: "free-the-witness")) == jpeg)
             #expect(row.imageOriginal.range(of: Data("CANARY-SN-4471".utf8)) == nil, "the original is sealed")
             // A PNG's text chunks go too.
             let png = try Self.fixture("evidence-poster.png")
             try await editor.get("/office/campaigns")
-            #expect(try await editor.postMultipart("/office/campaigns", [("id", "poster"), ("title", "Poster")],
-                                                   files: [("image", "poster.png", png)]).status == .seeOther)
+            #expect(
+                try await editor.postMultipart(
+                    "/office/campaigns", [("id", "poster"), ("title", "Poster")],
+                    files: [("image", "poster.png", png)]
+                ).status == .seeOther)
             struct Image: Decodable { let image: Data }
-            let cleaned = try #require(try await app.db.sql.raw("SELECT image FROM campaigns WHERE id = 'poster'")
-                .first(decoding: Image.self))
+            let cleaned = try #require(
+                try await app.db.sql.raw("SELECT image FROM campaigns WHERE id = 'poster'")
+                    .first(decoding: Image.self))
             #expect(!(try Self.exiftool(Array(cleaned.image), type: "image/png")).contains("Canary"))
         }
     }
@@ -617,12 +720,15 @@ import VaporTesting
             let editor = TestBrowser(app)
             try await editor.signIn("editor@example.org", secret: secret)
             let fields = [("id", "free-the-witness"), ("title", "Free the witness"), ("text", "A portrait.")]
-            for stripper in [RecordingStripper(failing: "mat2 could not remove the metadata (exit status 1)"),
-                             Mat2Stripper(searchPath: "/nonexistent") as any MetadataStripper] {
+            for stripper in [
+                RecordingStripper(failing: "mat2 could not remove the metadata (exit status 1)"),
+                Mat2Stripper(searchPath: "/nonexistent") as any MetadataStripper
+            ] {
                 app.metadataStripper = stripper
                 try await editor.get("/office/campaigns")
-                let refused = try await editor.postMultipart("/office/campaigns", fields,
-                                                             files: [("image", "portrait.jpg", jpeg)])
+                let refused = try await editor.postMultipart(
+                    "/office/campaigns", fields,
+                    files: [("image", "portrait.jpg", jpeg)])
                 #expect(refused.status == .unprocessableEntity)
                 #expect(refused.body.contains("was not saved") && refused.body.contains("mat2"), "\(refused.body)")
                 struct Count: Decodable { let n: Int }
@@ -648,8 +754,10 @@ import VaporTesting
         try await withApp(engine) { app in
             let jpeg = try Self.fixture("evidence-gps.jpg")
             try await app.db.sql.insert(into: "campaigns")
-                .columns("id", "title", "text", "image", "image_type", "publication_ids", "case_ids", "published",
-                         "updated_by", "updated_at", "image_clean")
+                .columns(
+                    "id", "title", "text", "image", "image_type", "publication_ids", "case_ids", "published",
+                    "updated_by", "updated_at", "image_clean"
+                )
                 .values("old-campaign", "Old", "text", Data(jpeg), "image/jpeg", "", "", true, "a", 0, true).run()
             try await app.db.sql.raw("UPDATE campaigns SET image_clean = \(bind: false)").run()
             #expect(try await app.get("/campaigns/old-campaign/image").status == .notFound, "not served unclean")
@@ -657,11 +765,15 @@ import VaporTesting
             #expect(try await app.get("/campaigns/old-campaign/image").status == .notFound)
             #expect(!(try await app.get("/campaigns/old-campaign").body.contains("/image")))
             struct Row: Decodable { let image: Data?, imageOriginal: Data, imageSha256: String }
-            let row = try #require(try await app.db.sql.raw("SELECT image, image_original, image_sha256 FROM campaigns")
-                .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase))
+            let row = try #require(
+                try await app.db.sql.raw("SELECT image, image_original, image_sha256 FROM campaigns")
+                    .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase))
             #expect(row.image == nil && row.imageSha256 == Evidence.sha256(jpeg))
-            #expect(Array(try app.site.cipher.open(bytes: row.imageOriginal, in: .campaignImageOriginal,
-                                                   row: "old-campaign")) == jpeg, "kept, sealed")
+            #expect(
+                Array(
+                    try app.site.cipher.open(
+                        bytes: row.imageOriginal, in: .campaignImageOriginal,
+                        row: "old-campaign")) == jpeg, "kept, sealed")
         }
     }
 }

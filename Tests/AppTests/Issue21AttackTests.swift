@@ -4,6 +4,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// A fresh attack on the issue-21 work (review21), through the running app on both engines: each test tries to break
@@ -18,19 +19,22 @@ import Vapor
         try await withApp(engine) { app in
             let max = String(Int.max)
             // act: serials past three digits, in each place a serial stands
-            let (summary, problems) = try await ReferenceContinuationTests.importLines([
-                ReferenceContinuationTests.line("huge-obs", "MEX 001 / 1126 / OBS \(max)"),
-                ReferenceContinuationTests.line("huge-country", "MEX \(max) / 1126 / OBS 001"),
-                ReferenceContinuationTests.line("four-digits", "MEX 1000 / 1126 / OBS 1000"),
-                ReferenceContinuationTests.line("huge-follow-up", "MEX 002 / 1126 / OBS 002.\(max)",
-                                                translationOf: "ok"),
-                ReferenceContinuationTests.line("ok", "MEX 003 / 1126 / OBS 003"),
-            ], in: app)
+            let (summary, problems) = try await ReferenceContinuationTests.importLines(
+                [
+                    ReferenceContinuationTests.line("huge-obs", "MEX 001 / 1126 / OBS \(max)"),
+                    ReferenceContinuationTests.line("huge-country", "MEX \(max) / 1126 / OBS 001"),
+                    ReferenceContinuationTests.line("four-digits", "MEX 1000 / 1126 / OBS 1000"),
+                    ReferenceContinuationTests.line(
+                        "huge-follow-up", "MEX 002 / 1126 / OBS 002.\(max)",
+                        translationOf: "ok"),
+                    ReferenceContinuationTests.line("ok", "MEX 003 / 1126 / OBS 003")
+                ], in: app)
 
             // assert: each crafted line named by its line and field and stored nowhere; the good one stored
             #expect(summary.read == 5 && summary.stored == 1 && summary.rejected == 4, "\(summary)")
-            #expect(problems.map(\.line).sorted() == [1, 2, 3, 4] && problems.allSatisfy { $0.field == "reference" }
-                && problems.allSatisfy { $0.reason.contains("three digits") }, "\(problems)")
+            #expect(
+                problems.map(\.line).sorted() == [1, 2, 3, 4] && problems.allSatisfy { $0.field == "reference" }
+                    && problems.allSatisfy { $0.reason.contains("three digits") }, "\(problems)")
             struct Highest: Decodable { let m: Int? }
             let highest = try await app.db.sql.raw("SELECT MAX(observatory_serial) AS m FROM reference_codes")
                 .first(decoding: Highest.self)?.m
@@ -52,12 +56,15 @@ import Vapor
             // setup: Juana Pérez López, not agreeing to be named, in a verified case with a published original
             let team = try await CaseTeam.make(app)
             let (casePath, original, person) = try await TranslationWorkflowTests.published(app, team)
-            _ = try await TranslationWorkflowTests.describe(team.drafter, casePath, person,
-                                                            [("description_ar", TranslationWorkflowTests.arabic)])
+            _ = try await TranslationWorkflowTests.describe(
+                team.drafter, casePath, person,
+                [("description_ar", TranslationWorkflowTests.arabic)])
             let name = TranslationWorkflowTests.arabicName
-            let arabicOriginal = try await FourEyesTests.draft(team.drafter, casePath, title: "المكسيك: تهديدات",
+            let arabicOriginal = try await FourEyesTests.draft(
+                team.drafter, casePath, title: "المكسيك: تهديدات",
                 body: "تلقت \(name) تهديدات بالقتل.", language: "ar")
-            let arabicFollowUp = try await FourEyesTests.draft(team.drafter, casePath, title: "المكسيك: متابعة",
+            let arabicFollowUp = try await FourEyesTests.draft(
+                team.drafter, casePath, title: "المكسيك: متابعة",
                 body: "ما زالت \(name) في خطر.", language: "ar", followUpOf: FourEyesTests.id(original))
 
             // act and assert: neither is approved while the redaction cannot know her name in Arabic letters
@@ -77,14 +84,16 @@ import Vapor
             #expect(row?.status == "draft", "nothing approved, no code allocated")
 
             // With the spelling recorded, the Arabic original is approved, published, and never names her.
-            _ = try await TranslationWorkflowTests.describe(team.drafter, casePath, person,
+            _ = try await TranslationWorkflowTests.describe(
+                team.drafter, casePath, person,
                 [("description_ar", TranslationWorkflowTests.arabic), ("spelling_ar", name)])
             #expect(try await FourEyesTests.approve(arabicOriginal, by: team.approver).location != nil)
             try await team.approver.post(arabicOriginal, [("action", "publish")])
             let path = try await TranslationWorkflowTests.publicPath(team.approver, arabicOriginal)
             let page = try await app.get(path)
-            #expect(page.status == .ok && page.body.contains(TranslationWorkflowTests.arabic)
-                && !page.body.contains("خوانا") && !page.body.contains("Juana"))
+            #expect(
+                page.status == .ok && page.body.contains(TranslationWorkflowTests.arabic)
+                    && !page.body.contains("خوانا") && !page.body.contains("Juana"))
         }
     }
 
@@ -97,14 +106,19 @@ import Vapor
     func aMailedLinkIsMadeOnThePublicAddressWhateverTheRequestSays(_ engine: Engine) async throws {
         let base = try PublicAddress.check("https://observatory.example/obs//").get()
         #expect(base == "https://observatory.example/obs")
-        for bad in ["https://observatory.example/?utm=1", "https://observatory.example/#top", "https://",
-                    "https://user:secret@observatory.example", "javascript:alert(1)", "//observatory.example"] {
+        for bad in [
+            "https://observatory.example/?utm=1", "https://observatory.example/#top", "https://",
+            "https://user:secret@observatory.example", "javascript:alert(1)", "//observatory.example"
+        ] {
             do {
                 _ = try AppConfig.fromEnvironment(["OBSERVATORY_PUBLIC_URL": bad, "OBSERVATORY_DEMO": "0"])
                 Issue.record("accepted \(bad)")
             } catch let invalid as AppConfig.Invalid {
-                #expect(invalid.description.contains("OBSERVATORY_PUBLIC_URL:") && !invalid.description
-                    .contains("secret"), "\(invalid.description)")
+                #expect(
+                    invalid.description.contains("OBSERVATORY_PUBLIC_URL:")
+                        && !invalid.description
+                            .contains("secret"),
+                    "\(invalid.description)")
             }
         }
         let server = try TestSMTPServer()
@@ -113,10 +127,16 @@ import Vapor
             // act: a subscription sent with a forged host in every header a proxy might read
             let browser = TestBrowser(app)
             try await browser.get("/subscribe")
-            let forged: HTTPHeaders = ["Host": "evil.example", "X-Forwarded-Host": "evil.example",
-                                       "Forwarded": "host=evil.example", "X-Forwarded-Proto": "http"]
-            let page = try await browser.post("/subscribe", [("email", "reader@example.org"), ("languages", "es"),
-                                                             ("scope", "all")], headers: forged)
+            let forged: HTTPHeaders = [
+                "Host": "evil.example", "X-Forwarded-Host": "evil.example",
+                "Forwarded": "host=evil.example", "X-Forwarded-Proto": "http"
+            ]
+            let page = try await browser.post(
+                "/subscribe",
+                [
+                    ("email", "reader@example.org"), ("languages", "es"),
+                    ("scope", "all")
+                ], headers: forged)
             #expect(page.status == .ok)
             try await SubscriptionTests.drain(SubscriptionTests.worker(app, server), app)
             let received = try await server.waitFor(1)
@@ -144,15 +164,18 @@ import Vapor
         try await withApp(engine, clock: clock, publicURL: "https://observatory.example") { app in
             // setup: 120 requests to an organisation without partner accounts, then one to a partner's
             _ = try await CaseTeam.make(app)
-            _ = try await PublicationStore.upsert([ArchiveOrganisation(id: "org-3", name: "No account here")],
-                                                  on: app.db)
+            _ = try await PublicationStore.upsert(
+                [ArchiveOrganisation(id: "org-3", name: "No account here")],
+                on: app.db)
             let cipher = app.site.cipher, actor = "drafter@example.org"
-            let caseID = try await CaseStore.open(NewCase(country: "MX", label: "Case of many requests"), by: actor,
-                                                  now: clock.now(), cipher: cipher, on: app.db)
+            let caseID = try await CaseStore.open(
+                NewCase(country: "MX", label: "Case of many requests"), by: actor,
+                now: clock.now(), cipher: cipher, on: app.db)
             func ask(_ organisation: String, _ shared: String) async throws -> String {
                 let file = try #require(try await CaseStore.find(caseID, cipher: cipher, on: app.db))
-                return try await VerificationStore.ask(case: file, organisationID: organisation, shared: shared,
-                                                       by: actor, now: clock.now(), cipher: cipher, on: app.db)
+                return try await VerificationStore.ask(
+                    case: file, organisationID: organisation, shared: shared,
+                    by: actor, now: clock.now(), cipher: cipher, on: app.db)
             }
             for n in 0..<120 { _ = try await ask("org-3", "Request \(n)") }
             clock.advance(seconds: 60)
@@ -168,8 +191,9 @@ import Vapor
 
             // assert: the partner's one reminder, with the link to the request
             let sent = mailer.sent.withLockedValue { $0 }
-            #expect(sent.count == 2 && sent.last?.to == "partner@example.org"
-                && sent.last?.text.contains("/partner/verifications/\(waiting)") == true, "\(sent.map(\.subject))")
+            #expect(
+                sent.count == 2 && sent.last?.to == "partner@example.org"
+                    && sent.last?.text.contains("/partner/verifications/\(waiting)") == true, "\(sent.map(\.subject))")
         }
     }
 
@@ -210,7 +234,7 @@ import Vapor
             (false, { "![\($0)\" onerror=\"alert(1)](x.png)" }), (false, { "\u{2}fake\u{3} \($0) \u{3}" }),
             (true, { "<iframe srcdoc='<b>x</b>'>\($0)</iframe>" }),
             (false, { "[javascript:alert(1) \($0)](javascript:alert(1))" }),
-            (false, { "**[\($0)](data:text/html;base64,PHNjcmlwdD4=)**" }), (true, { "<svg/onload=alert(1)>\($0)" }),
+            (false, { "**[\($0)](data:text/html;base64,PHNjcmlwdD4=)**" }), (true, { "<svg/onload=alert(1)>\($0)" })
         ]
         try await withApp(engine, pageCache: false) { app in
             for n in 0..<24 {
@@ -221,14 +245,17 @@ import Vapor
                 try await store([publication("hostile-\(n)", title: "Statement \(n)", body: body)], in: app)
                 let page = try await app.get("/search?q=\(word)")
                 let found = SearchSnippetTests.snippets(page.body)
-                #expect(found.count == 1 || (engine == .postgres && construct.tags && found.isEmpty),
-                        "\(word) in \(body.debugDescription)")
+                #expect(
+                    found.count == 1 || (engine == .postgres && construct.tags && found.isEmpty),
+                    "\(word) in \(body.debugDescription)")
                 guard let snippet = found.first else { continue }
                 #expect(snippet.contains("<mark>\(word)</mark>"), "\(snippet) from \(body.debugDescription)")
-                let rest = snippet.replacingOccurrences(of: "<mark>", with: "").replacingOccurrences(of: "</mark>",
-                                                                                                 with: "")
-                #expect(!rest.contains("<") && !rest.contains(">") && !rest.contains("\""),
-                        "an element or attribute in \(snippet.debugDescription) from \(body.debugDescription)")
+                let rest = snippet.replacingOccurrences(of: "<mark>", with: "").replacingOccurrences(
+                    of: "</mark>",
+                    with: "")
+                #expect(
+                    !rest.contains("<") && !rest.contains(">") && !rest.contains("\""),
+                    "an element or attribute in \(snippet.debugDescription) from \(body.debugDescription)")
                 #expect(!rest.contains("\u{2}") && !rest.contains("\u{3}"))
             }
         }
@@ -254,9 +281,11 @@ import Vapor
             #expect(codes.count == 24 && summary.read == 24 && summary.stored + summary.rejected == 24, "\(summary)")
             #expect(problems.allSatisfy { $0.field == "reference" && $0.reason.contains("clashes") }, "\(problems)")
             struct Row: Decodable { let reference: String }
-            let stored = try await app.db.sql.raw("""
+            let stored = try await app.db.sql.raw(
+                """
                 SELECT reference FROM publications WHERE id LIKE 'race-%' AND reference IS NOT NULL
-                """).all(decoding: Row.self).map(\.reference)
+                """
+            ).all(decoding: Row.self).map(\.reference)
             #expect(stored.count == summary.stored)
             let all = (stored + codes).compactMap(ReferenceCode.init)
             #expect(all.count == 48 - summary.rejected)
@@ -285,9 +314,15 @@ import Vapor
             let editor = try await EditorialTests.secondEditor(app, "editor@example.org")
             try await editor.get("/office/campaigns")
             for id in ["many", "other"] {
-                #expect(try await editor.postMultipart("/office/campaigns", [("id", id), ("title", "Campaign \(id)"),
-                                                                             ("text", "x")], files: []).status
-                    == .seeOther)
+                #expect(
+                    try await editor.postMultipart(
+                        "/office/campaigns",
+                        [
+                            ("id", id), ("title", "Campaign \(id)"),
+                            ("text", "x")
+                        ], files: []
+                    ).status
+                        == .seeOther)
             }
             try await editor.get("/office/campaigns?edit=many")
             let chosen = (0..<200).flatMap { ["p-\($0)", "p-\($0)"] }.shuffled(using: &rng)
@@ -296,8 +331,9 @@ import Vapor
                 var ids = chosen
                 ids.insert(forged, at: Int.random(in: 0...ids.count, using: &rng))
                 let refused = try await editor.post("/office/campaigns/many/publications", ids.map { ("add", $0) })
-                #expect(refused.status == .unprocessableEntity && refused.body.contains("is not among the records"),
-                        "\(forged.prefix(20))")
+                #expect(
+                    refused.status == .unprocessableEntity && refused.body.contains("is not among the records"),
+                    "\(forged.prefix(20))")
                 #expect(!refused.body.contains("canary-"), "nothing of the case file")
                 #expect(try await CampaignLinkTests.links("many", app).publications.isEmpty)
             }
@@ -322,26 +358,35 @@ import Vapor
         print("aRememberedLanguageNeverRedirectsOffTheSiteNorPoisonsTheCache seed \(seed)")
         var rng = SeededGenerator(seed: seed)
         let starts = ["/publications", "/search", "/map", "/countries/mx", "/", "/publications/feed.rss"]
-        let tails = ["", "/%2F%2Fevil.example", "/%5Cevil.example", "/%09/evil.example", "/..%2F..%2Fevil",
-                     "?to=//evil.example", "?q=%0d%0aLocation:%20https://evil.example", "?next=%5C%5Cevil.example",
-                     "?type=statement&q=x%22%3E%3Cscript%3E"]
+        let tails = [
+            "", "/%2F%2Fevil.example", "/%5Cevil.example", "/%09/evil.example", "/..%2F..%2Fevil",
+            "?to=//evil.example", "?q=%0d%0aLocation:%20https://evil.example", "?next=%5C%5Cevil.example",
+            "?type=statement&q=x%22%3E%3Cscript%3E"
+        ]
         try await withApp(engine, pageCache: true) { app in
             try await store([publication("st-1", title: "A statement")], in: app)
             for _ in 0..<40 {
-                let path = starts[Int.random(in: 0..<starts.count, using: &rng)]
+                let path =
+                    starts[Int.random(in: 0..<starts.count, using: &rng)]
                     + tails[Int.random(in: 0..<tails.count, using: &rng)]
-                let spanish = try await app.get(path, headers: ["Cookie": "observatory_language=es",
-                                                                "Accept-Language": "en"])
+                let spanish = try await app.get(
+                    path,
+                    headers: [
+                        "Cookie": "observatory_language=es",
+                        "Accept-Language": "en"
+                    ])
                 if let location = spanish.headers.first(name: .location) {
                     // The Spanish address, or the home page when the address could read as another host's once
                     // decoded (`/%5Cevil.example`); a typed CR/LF stays percent-encoded in the reader's query.
-                    #expect((location == "/" || location.hasPrefix("/es/") || location.hasPrefix("/es?"))
-                        && !location.contains("\\") && !location.contains("\r") && !location.contains("\n"),
+                    #expect(
+                        (location == "/" || location.hasPrefix("/es/") || location.hasPrefix("/es?"))
+                            && !location.contains("\\") && !location.contains("\r") && !location.contains("\n"),
                         "\(path) → \(location)")
                     #expect(spanish.headers.first(name: .vary)?.contains("Cookie") == true)
                 } else {
-                    #expect(spanish.status != .ok || LanguageChoiceTests.language(of: spanish.body) != "en",
-                            "\(path): English for a Spanish reader")
+                    #expect(
+                        spanish.status != .ok || LanguageChoiceTests.language(of: spanish.body) != "en",
+                        "\(path): English for a Spanish reader")
                 }
                 let english = try await app.get(path, headers: ["Accept-Language": "en"])
                 if english.status == .ok && english.headers.first(name: .contentType)?.hasPrefix("text/html") == true {

@@ -5,6 +5,7 @@ import PropertyBased
 import SQLKit
 import Testing
 import VaporTesting
+
 @testable import App
 
 /// Issue 22: a list with a country or a programme walks that facet's rows, which carry a copy of the publication's
@@ -32,11 +33,12 @@ struct ListingIndexTests {
     }
 
     static func randomPublication(_ id: String, _ g: inout SeededGenerator) -> ArchivePublication {
-        publication(id, PublicationType.allCases.randomElement(using: &g)!,
-                    language: Language.allCases.randomElement(using: &g)!,
-                    on: days.randomElement(using: &g)!,
-                    countries: Array(countries.shuffled(using: &g).prefix(Int.random(in: 0...3, using: &g))),
-                    programmes: Array(Programme.allCases.shuffled(using: &g).prefix(Int.random(in: 0...2, using: &g))))
+        publication(
+            id, PublicationType.allCases.randomElement(using: &g)!,
+            language: Language.allCases.randomElement(using: &g)!,
+            on: days.randomElement(using: &g)!,
+            countries: Array(countries.shuffled(using: &g).prefix(Int.random(in: 0...3, using: &g))),
+            programmes: Array(Programme.allCases.shuffled(using: &g).prefix(Int.random(in: 0...2, using: &g))))
     }
 
     static func randomFilter(_ g: inout SeededGenerator) -> PublicationFilter {
@@ -132,10 +134,12 @@ struct ListingIndexTests {
             try await AddListingIndexes().prepare(on: app.db)
             struct Row: Decodable { let n: Int }
             for (table, _) in AddListingIndexes.facetTables {
-                let wrong = try await app.db.sql.raw("""
+                let wrong = try await app.db.sql.raw(
+                    """
                     SELECT COUNT(*) AS n FROM \(unsafeRaw: table) f JOIN publications p ON p.id = f.publication_id
                     WHERE f.published_on <> p.published_on OR f.status <> p.status
-                    """).first(decoding: Row.self)?.n
+                    """
+                ).first(decoding: Row.self)?.n
                 let all = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)")
                     .first(decoding: Row.self)?.n
                 #expect(wrong == 0 && (all ?? 0) > 100, "\(table): \(wrong ?? -1) of \(all ?? -1) rows differ")

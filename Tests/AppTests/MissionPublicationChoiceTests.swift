@@ -5,6 +5,7 @@ import PropertyBased
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// A mission's preliminary findings and report are chosen from a searchable list (radio buttons a GET search fills,
@@ -27,15 +28,19 @@ import Vapor
             let team = try await CaseTeam.make(app)
             var older: [ArchivePublication] = []
             for n in 0..<35 {
-                older.append(publication("report-old-\(n)", .report, on: "2025-0\(n % 9 + 1)-1\(n % 9)",
-                                         title: "Annual review number \(n)"))
+                older.append(
+                    publication(
+                        "report-old-\(n)", .report, on: "2025-0\(n % 9 + 1)-1\(n % 9)",
+                        title: "Annual review number \(n)"))
             }
-            try await store(older + [
-                publication("prelim-1", .statement, on: "2026-12-05",
-                            title: "Mexico: preliminary findings of the trial observation"),
-                publication("report-1", .report, on: "2026-12-20", title: "Mexico: the trial of a land defender"),
-                publication("statement-1", .statement, on: "2026-12-21", title: "Mexico: a statement"),
-            ], in: app)
+            try await store(
+                older + [
+                    publication(
+                        "prelim-1", .statement, on: "2026-12-05",
+                        title: "Mexico: preliminary findings of the trial observation"),
+                    publication("report-1", .report, on: "2026-12-20", title: "Mexico: the trial of a land defender"),
+                    publication("statement-1", .statement, on: "2026-12-21", title: "Mexico: a statement")
+                ], in: app)
             let officer = team.drafter
 
             // The new-mission form offers lists, not id fields; reports only in the report's list.
@@ -59,8 +64,10 @@ import Vapor
             #expect(many.body.contains("More match"))
 
             // Chosen from the lists: stored, and the mission page shows them checked.
-            let created = try await officer.post("/office/missions", MissionTests.missionFields(
-                preliminary: "prelim-1", report: "report-1"))
+            let created = try await officer.post(
+                "/office/missions",
+                MissionTests.missionFields(
+                    preliminary: "prelim-1", report: "report-1"))
             let path = try #require(created.location, "created: \(created.body.prefix(300))")
             let page = try await officer.get(path)
             #expect(Self.fieldset("report-choices", of: page.body).contains("value=\"report-1\" checked"))
@@ -71,14 +78,20 @@ import Vapor
             #expect(Self.fieldset("report-choices", of: narrowed.body).contains("value=\"report-1\" checked"))
 
             // Forged ids: never stored, a non-report as the report, each refused by name with nothing changed.
-            let forged = ["pub-forged", "report-1' OR '1'='1", "../report-1", "REPORT-1", "report-10",
-                          "statement-1"]
+            let forged = [
+                "pub-forged", "report-1' OR '1'='1", "../report-1", "REPORT-1", "report-10",
+                "statement-1"
+            ]
             for id in forged {
-                let refused = try await officer.post(path, MissionTests.missionFields(preliminary: "prelim-1",
-                                                                                      report: id))
+                let refused = try await officer.post(
+                    path,
+                    MissionTests.missionFields(
+                        preliminary: "prelim-1",
+                        report: id))
                 #expect(refused.status == .unprocessableEntity, "\(id) refused")
-                #expect(refused.body.contains("is not among the records you can link")
-                    || refused.body.contains("is not a report"), "\(id): named")
+                #expect(
+                    refused.body.contains("is not among the records you can link")
+                        || refused.body.contains("is not a report"), "\(id): named")
                 #expect(try await Self.links(app) == ["prelim-1", "report-1"], "\(id): nothing changed")
             }
 
@@ -87,14 +100,16 @@ import Vapor
             let ids = Gen<Character?>.element(of: Array("report-1prelimstatement-'\"<>%é\u{202E} ")).map { $0! }
                 .array(of: 1...14).map { String($0) }
             await propertyCheck(count: 60, input: ids, Gen.bool) { id, inReport in
-                let fields = MissionTests.missionFields(preliminary: inReport ? "prelim-1" : id,
-                                                        report: inReport ? id : "report-1")
+                let fields = MissionTests.missionFields(
+                    preliminary: inReport ? "prelim-1" : id,
+                    report: inReport ? id : "report-1")
                 let answer = try? await officer.post(path, fields)
                 // The form reads a field without its surrounding spaces; nothing left is "none".
                 let sent = id.trimmingCharacters(in: .whitespacesAndNewlines)
                 let allowed = sent.isEmpty || (stored.contains(sent) && (!inReport || sent.hasPrefix("report-")))
-                #expect(answer.map { allowed ? $0.status == .seeOther : $0.status == .unprocessableEntity } ?? false,
-                        "\(id) in \(inReport ? "report" : "preliminary")")
+                #expect(
+                    answer.map { allowed ? $0.status == .seeOther : $0.status == .unprocessableEntity } ?? false,
+                    "\(id) in \(inReport ? "report" : "preliminary")")
                 #expect(answer.map { !$0.body.contains("<script") } ?? false)
             }
 
@@ -104,9 +119,12 @@ import Vapor
             #expect(try await Self.links(app) == [nil, nil])
             #expect(try await team.partner.get("/office/missions?pub_q=report").status == .forbidden)
             struct Count: Decodable { let n: Int }
-            let audited = try await app.db.sql.raw("""
-                SELECT COUNT(*) AS n FROM audit_log WHERE action = 'mission.update'
-                """).first(decoding: Count.self)?.n ?? 0
+            let audited =
+                try await app.db.sql.raw(
+                    """
+                    SELECT COUNT(*) AS n FROM audit_log WHERE action = 'mission.update'
+                    """
+                ).first(decoding: Count.self)?.n ?? 0
             #expect(audited >= 1, "every change of links is audited")
         }
     }

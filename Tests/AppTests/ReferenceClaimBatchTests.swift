@@ -4,6 +4,7 @@ import ObservatoryCore
 import PropertyBased
 import SQLKit
 import Testing
+
 @testable import App
 
 /// Issue 22: an import claims a batch's reference codes in one statement (`claimAll`). It must decide exactly what
@@ -24,21 +25,27 @@ struct ReferenceClaimBatchTests {
                     var g = SeededGenerator(seed: UInt64(seed))
                     let size = Int.random(in: 1...40, using: &g)
                     let claims: [(code: ReferenceCode, owner: String)] = (0..<size).map { _ in
-                        (ReferenceCode(alpha3: ["MEX", "COL"].randomElement(using: &g)!,
-                                       countrySerial: Int.random(in: 1...4, using: &g), month: 9,
-                                       year: [16, 17].randomElement(using: &g)!,
-                                       observatorySerial: Int.random(in: 1...4, using: &g),
-                                       followUp: Bool.random(using: &g) ? nil : 1),
-                         "publication:p\(Int.random(in: 1...6, using: &g))")
+                        (
+                            ReferenceCode(
+                                alpha3: ["MEX", "COL"].randomElement(using: &g)!,
+                                countrySerial: Int.random(in: 1...4, using: &g), month: 9,
+                                year: [16, 17].randomElement(using: &g)!,
+                                observatorySerial: Int.random(in: 1...4, using: &g),
+                                followUp: Bool.random(using: &g) ? nil : 1),
+                            "publication:p\(Int.random(in: 1...6, using: &g))"
+                        )
                     }
                     let now = testClock.now()
                     var expected: [ReferenceRegistry.Holder?] = []
                     for c in claims {
-                        expected.append(try await ReferenceRegistry.claim(c.code, owner: c.owner, source: "import",
-                                                                         now: now, on: sequential.db.sql))
+                        expected.append(
+                            try await ReferenceRegistry.claim(
+                                c.code, owner: c.owner, source: "import",
+                                now: now, on: sequential.db.sql))
                     }
-                    let got = try await ReferenceRegistry.claimAll(claims, source: "import", now: now,
-                                                                   on: batched.db.sql)
+                    let got = try await ReferenceRegistry.claimAll(
+                        claims, source: "import", now: now,
+                        on: batched.db.sql)
                     #expect(got.map { $0 == nil } == expected.map { $0 == nil }, "seed \(seed)")
                     let heldA = try await sequential.db.sql.raw("SELECT code, owner FROM reference_codes")
                         .all(decoding: Held.self).sorted()

@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import ObservatoryCore
 
 /// The demo reads like the Observatory's own output: whole sentences in the item's language, titles that open
@@ -15,17 +16,20 @@ import Testing
     static func fingerprint(_ archive: DemoArchive) throws -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for p in archive.publications {
-            let fields: [String?] = [p.id, p.type.rawValue, p.kind?.rawValue, p.language.rawValue,
-                                     p.published.description, p.title, p.summary, p.body,
-                                     p.countries.joined(separator: ","),
-                                     p.programmes.map(\.rawValue).joined(separator: ","), p.reference, p.followUpOf,
-                                     p.translationOf, p.eventDate?.description]
+            let fields: [String?] = [
+                p.id, p.type.rawValue, p.kind?.rawValue, p.language.rawValue,
+                p.published.description, p.title, p.summary, p.body,
+                p.countries.joined(separator: ","),
+                p.programmes.map(\.rawValue).joined(separator: ","), p.reference, p.followUpOf,
+                p.translationOf, p.eventDate?.description
+            ]
             for byte in fields.map { $0 ?? "-" }.joined(separator: "\u{1F}").utf8 {
                 hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
             }
         }
         for o in archive.organisations {
-            let line = "\(o.id)|\(o.name)|\(o.type?.rawValue ?? "")|\(o.country ?? "")|\(o.workingLanguages)|"
+            let line =
+                "\(o.id)|\(o.name)|\(o.type?.rawValue ?? "")|\(o.country ?? "")|\(o.workingLanguages)|"
                 + "\(o.networks)|\(o.founded ?? 0)|\(o.website ?? "")"
             for byte in line.utf8 {
                 hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
@@ -94,8 +98,9 @@ import Testing
             #expect(f.reference?.hasPrefix(code + ".") == true, "\(f.id)")
             #expect(f.body.contains(code), "\(f.id) does not name \(code)")
             #expect(f.countries == original.countries)
-            #expect(f.published.daysSinceEpoch - original.published.daysSinceEpoch <= 730,
-                    "\(f.id) follows \(original.id) of \(original.published) on \(f.published)")
+            #expect(
+                f.published.daysSinceEpoch - original.published.daysSinceEpoch <= 730,
+                "\(f.id) follows \(original.id) of \(original.published) on \(f.published)")
         }
         let translations = Self.archive.publications.filter { $0.translationOf != nil }
         #expect(translations.count > 100)
@@ -107,8 +112,9 @@ import Testing
                 continue
             }
             let names = Self.names(in: original.title)
-            #expect(names.isEmpty || names.contains { t.title.contains($0) || t.body.contains($0) },
-                    "\(t.id) \(t.title) / \(original.title)")
+            #expect(
+                names.isEmpty || names.contains { t.title.contains($0) || t.body.contains($0) },
+                "\(t.id) \(t.title) / \(original.title)")
         }
     }
 
@@ -119,8 +125,10 @@ import Testing
             let a = DemoArchive(endingOn: end, count: 240, organisations: 12, seed: UInt64(seed))
             #expect(a.publications.count == 240)
             #expect(a.publications.allSatisfy { $0.published <= end })
-            #expect(a.publications == DemoArchive(endingOn: end, count: 240, organisations: 12, seed: UInt64(seed))
-                .publications)
+            #expect(
+                a.publications
+                    == DemoArchive(endingOn: end, count: 240, organisations: 12, seed: UInt64(seed))
+                    .publications)
             let problems = a.publications.flatMap {
                 Self.problems(title: $0.title, summary: $0.summary, body: $0.body, language: $0.language)
             }
@@ -139,23 +147,29 @@ import Testing
             let (type, kind) = rng.pick(kinds)
             var item = DemoItem(type: type, kind: kind, story: story, eventDate: CivilDate("2020-04-01"))
             if kind == .urgentAppeal, let outcome = story.act.outcomes.isEmpty ? nil : rng.pick(story.act.outcomes) {
-                item.followUp = DemoFollowUp(outcome: outcome, on: CivilDate("2020-05-02")!,
-                                             originalReference: "MEX 001 / 0320 / OBS 012",
-                                             originalPublished: CivilDate("2020-03-03")!)
+                item.followUp = DemoFollowUp(
+                    outcome: outcome, on: CivilDate("2020-05-02")!,
+                    originalReference: "MEX 001 / 0320 / OBS 012",
+                    originalPublished: CivilDate("2020-03-03")!)
             }
             // Arabic is written for the Arab world's stories only, as the archive does (names in Arabic letters).
-            for language in Language.allCases where language != .ar || country.region.languages.contains(where: {
-                $0.0 == .ar
-            }) {
-                var p = ArchivePublication(id: "x", type: type, kind: kind, language: language,
-                                           published: CivilDate("2020-06-01")!, title: "")
+            for language in Language.allCases
+            where language != .ar
+                || country.region.languages.contains(where: {
+                    $0.0 == .ar
+                })
+            {
+                var p = ArchivePublication(
+                    id: "x", type: type, kind: kind, language: language,
+                    published: CivilDate("2020-06-01")!, title: "")
                 DemoText(language: language).write(item, into: &p)
                 // Organisation names keep their own language ("Comité de Derechos Humanos de Oaxaca" in French).
                 let org = story.organisation.name
-                let problems = Self.problems(title: p.title.replacingOccurrences(of: org, with: "X"),
-                                             summary: p.summary.replacingOccurrences(of: org, with: "X"),
-                                             body: p.body.replacingOccurrences(of: org, with: "X"), language: language,
-                                             strict: true)
+                let problems = Self.problems(
+                    title: p.title.replacingOccurrences(of: org, with: "X"),
+                    summary: p.summary.replacingOccurrences(of: org, with: "X"),
+                    body: p.body.replacingOccurrences(of: org, with: "X"), language: language,
+                    strict: true)
                 #expect(problems.isEmpty, "seed \(seed) \(type) \(story.act) \(language): \(problems)")
                 #expect(p.title.contains(DemoText(language: language).titlePrefix(country)))
                 if item.followUp != nil { #expect(p.body.contains("MEX 001 / 0320 / OBS 012")) }
@@ -197,8 +211,10 @@ import Testing
     /// What a reader would notice: placeholders, doubled words, sentences without a full stop, the wrong language.
     /// `strict` adds the words of other languages, which an organisation's own name may hold ("Red de Mujeres
     /// Defensoras de Cali" in an English text): the template test, which knows the name, removes it first.
-    static func problems(title: String, summary: String, body: String, language: Language,
-                         strict: Bool = false) -> [String] {
+    static func problems(
+        title: String, summary: String, body: String, language: Language,
+        strict: Bool = false
+    ) -> [String] {
         var found: [String] = []
         let all = title + "\n" + summary + "\n" + body
         for marker in ["{", "}", "[", "]", "|", "%", "\\(", "TODO", "lorem", "(demo)", "  ", " ,", " .", "..", ",,"]
@@ -217,13 +233,16 @@ import Testing
                 let lines = paragraph.split(separator: "\n")
                 // French spaces its semicolon, Arabic has its own.
                 let separator = [Language.fr: " ;", .ar: "؛"][language] ?? ";"
-                if paragraph.hasPrefix("1. "), lines.dropLast().contains(where: { !$0.hasSuffix(separator) })
-                    || !lines.last!.hasSuffix(".") {
+                if paragraph.hasPrefix("1. "),
+                    lines.dropLast().contains(where: { !$0.hasSuffix(separator) })
+                        || !lines.last!.hasSuffix(".")
+                {
                     found.append("list: \(paragraph)")
                 }
                 continue
             }
-            let opensList = paragraph.hasSuffix(":") && paragraphs.indices.contains(i + 1)
+            let opensList =
+                paragraph.hasSuffix(":") && paragraphs.indices.contains(i + 1)
                 && paragraphs[i + 1].hasPrefix("1. ")
             if !(paragraph.hasSuffix(".") || opensList) { found.append("no full stop: \(paragraph)") }
             if let first = paragraph.first, first.isLetter, first.isLowercase {
@@ -244,16 +263,20 @@ import Testing
             }
             // "à le voir": "le" is the pronoun there, which French never contracts ("autorisés à le voir").
             let articles = text.replacingOccurrences(of: " à le voir", with: " à X voir")
-            for w in [" de le ", " de les ", " à le ", " à les ", " de l' ", " que A", " de A", " de E", " de O",
-                      " de I", " de U", " de É"] where strict && articles.contains(w) {
+            for w in [
+                " de le ", " de les ", " à le ", " à les ", " de l' ", " que A", " de A", " de E", " de O",
+                " de I", " de U", " de É"
+            ] where strict && articles.contains(w) {
                 found.append("French contraction \"\(w)\"")
             }
         case .es:
             if !spanish.contains(where: text.contains) { found.append("no Spanish article") }
             // Not " les ": Spanish writes it too, the pronoun ("no se les permitió verlo"); French words Spanish never
             // writes instead, and "les" before a noun, where French puts its article.
-            for w in english + [" le défenseur", " des ", " et ", " du ", " aux ", " pour ", " avec ", " les droits",
-                                " les défenseurs", " les autorités"] where strict && text.contains(w) {
+            for w in english + [
+                " le défenseur", " des ", " et ", " du ", " aux ", " pour ", " avec ", " les droits",
+                " les défenseurs", " les autorités"
+            ] where strict && text.contains(w) {
                 found.append("non-Spanish \"\(w)\"")
             }
             for w in [" de el ", " a el ", " y i"] where strict && text.contains(w) {

@@ -6,7 +6,8 @@ import Testing
 /// Evidence rules without HTTP: the hash, the check of stored bytes, `SHA256SUMS`, bundle paths, the tar writer.
 @Suite struct EvidenceCoreTests {
     @Test func theHashIsSHA256AsSha256sumPrintsIt() {
-        #expect(Evidence.sha256(Array("abc".utf8))
+        #expect(
+            Evidence.sha256(Array("abc".utf8))
                 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(Evidence.sha256([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(Evidence.isSHA256(Evidence.sha256([1, 2, 3])) && !Evidence.isSHA256("ABC") && !Evidence.isSHA256(""))
@@ -33,8 +34,9 @@ import Testing
     /// Whatever a file id looks like (an attacker's filename never reaches the path), the bundle path stays one
     /// line inside its folder, so `SHA256SUMS` stays in the format `sha256sum -c` reads.
     @Test func bundlePathsStayInsideTheBundle() async {
-        let hostile = Gen.oneOf(Gen.character(in: " "..."\u{2FF}").string(of: 0...40),
-                                Gen.int(in: 0...3).map { ["../../etc/passwd", "a\nb\\c", "", "file-abc"][$0] })
+        let hostile = Gen.oneOf(
+            Gen.character(in: " "..."\u{2FF}").string(of: 0...40),
+            Gen.int(in: 0...3).map { ["../../etc/passwd", "a\nb\\c", "", "file-abc"][$0] })
         await propertyCheck(count: 500, input: hostile, Gen.int(in: 0...1).map { ["image/jpeg", "x/y"][$0] }) {
             id, type in
             let path = Evidence.bundlePath(fileID: id, contentType: type, derived: id.count % 2 == 0)
@@ -50,7 +52,8 @@ import Testing
 
     @Test func sumsAreSortedOneALine() {
         let a = Evidence.sha256([1]), b = Evidence.sha256([2])
-        #expect(Evidence.sums([("originals/b.pdf", b), ("manifest.json", a)])
+        #expect(
+            Evidence.sums([("originals/b.pdf", b), ("manifest.json", a)])
                 == "\(a)  manifest.json\n\(b)  originals/b.pdf\n")
     }
 
@@ -62,8 +65,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         var generator = SystemRandomNumberGenerator()
         let big = (0..<1_537).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let files: [(path: String, bytes: [UInt8])] = [("originals/file-a.bin", big), ("SHA256SUMS", Array("x\n".utf8)),
-                                                       ("derived/empty.txt", [])]
+        let files: [(path: String, bytes: [UInt8])] = [
+            ("originals/file-a.bin", big), ("SHA256SUMS", Array("x\n".utf8)),
+            ("derived/empty.txt", [])
+        ]
         let tar = directory.appendingPathComponent("bundle.tar")
         try Data(TarArchive.make(files, modified: 1_764_000_000)).write(to: tar)
         let process = Process()
@@ -79,8 +84,9 @@ import Testing
     }
 
     @Test func theManifestIsStableJSON() throws {
-        let manifest = EvidenceManifest(caseID: "case-1", exportedAt: "2026-11-20T01:00:00Z", exportedBy: "me",
-                                        auditEntry: "3:abc", files: [])
+        let manifest = EvidenceManifest(
+            caseID: "case-1", exportedAt: "2026-11-20T01:00:00Z", exportedBy: "me",
+            auditEntry: "3:abc", files: [])
         let text = String(decoding: try manifest.encoded(), as: UTF8.self)
         #expect(text.contains("\"case_id\" : \"case-1\"") && text.contains("\"audit_entry\" : \"3:abc\""))
         #expect(try manifest.encoded() == manifest.encoded())

@@ -10,8 +10,9 @@ import Testing
     @Test func serialsPastThreeDigitsAreRefusedAtAnySize() async {
         let published = CivilDate("2026-11-20")!
         func problem(_ text: String, followUpOf: String? = nil) -> String? {
-            ReferenceCode.schemeProblem(text, countries: ["MX"], published: published, followUpOf: followUpOf,
-                                        translationOf: nil)
+            ReferenceCode.schemeProblem(
+                text, countries: ["MX"], published: published, followUpOf: followUpOf,
+                translationOf: nil)
         }
         await propertyCheck(count: 300, input: Gen.int(in: 1_000...Int.max), Gen.int(in: 1...999)) { big, small in
             let b = String(big), s = String(format: "%03d", small)
@@ -32,22 +33,28 @@ import Testing
         let latin = Gen.letter.string(of: 3...8)
         await propertyCheck(count: 200, input: arabic, latin) { arabicName, latinName in
             let label = "person 1 (Defender) of the case"
-            func people(_ name: String, _ spellings: [String] = [],
-                        consents: Bool = false) -> [TranslationCheck.Person] {
+            func people(
+                _ name: String, _ spellings: [String] = [],
+                consents: Bool = false
+            ) -> [TranslationCheck.Person] {
                 [TranslationCheck.Person(label: label, name: name, consentsToBeNamed: consents, spellings: spellings)]
             }
-            #expect(TranslationCheck.spellingProblems(language: .ar, people: people(latinName))
-                == [.missingSpelling(person: label, language: .ar)])
+            #expect(
+                TranslationCheck.spellingProblems(language: .ar, people: people(latinName))
+                    == [.missingSpelling(person: label, language: .ar)])
             #expect(TranslationCheck.spellingProblems(language: .ar, people: people(latinName, [arabicName])).isEmpty)
             for language in [Language.en, .fr, .es] {
-                #expect(TranslationCheck.spellingProblems(language: language, people: people(arabicName))
-                    == [.missingSpelling(person: label, language: language)])
+                #expect(
+                    TranslationCheck.spellingProblems(language: language, people: people(arabicName))
+                        == [.missingSpelling(person: label, language: language)])
                 #expect(TranslationCheck.spellingProblems(language: language, people: people(latinName)).isEmpty)
             }
-            #expect(TranslationCheck.spellingProblems(language: .ar, people: people(latinName, consents: true))
-                .isEmpty, "a person agreeing to be named needs nothing")
-            #expect(!TranslationCheck.spellingProblems(language: .ar, people: people(latinName))[0].description
-                .contains(latinName))
+            #expect(
+                TranslationCheck.spellingProblems(language: .ar, people: people(latinName, consents: true))
+                    .isEmpty, "a person agreeing to be named needs nothing")
+            #expect(
+                !TranslationCheck.spellingProblems(language: .ar, people: people(latinName))[0].description
+                    .contains(latinName))
         }
     }
 }

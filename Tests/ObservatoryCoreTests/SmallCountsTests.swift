@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import ObservatoryCore
 
 /// The small-count rule (`SmallCounts`): no published figure under 3, and none that can be worked out from the
@@ -96,8 +97,9 @@ struct SmallCountsTests {
                         moved[d][i] += 1; moved[d][j] -= 1
                         witnesses.append((total, moved))
                     }
-                    #expect(witnesses.contains { SmallCounts.protect(total: $0.0, divisions: $0.1) == p },
-                            "\(v) at \(d).\(i) of \(divisions) is found: \(p)")
+                    #expect(
+                        witnesses.contains { SmallCounts.protect(total: $0.0, divisions: $0.1) == p },
+                        "\(v) at \(d).\(i) of \(divisions) is found: \(p)")
                 }
             }
         }

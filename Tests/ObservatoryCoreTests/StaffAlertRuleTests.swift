@@ -13,11 +13,14 @@ import Testing
     /// disabled account never get an alert; the on-call person gets a new report at once; otherwise only chosen
     /// events, in the chosen way.
     @Test func onlyEnabledCaseOfficersAndOnlyWhatTheyChose() async {
-        await propertyCheck(count: 500, input: Self.events, Gen.int(in: 0...15),
-                            Gen.int(in: 0...5)) { chosen, bits, e in
+        await propertyCheck(
+            count: 500, input: Self.events, Gen.int(in: 0...15),
+            Gen.int(in: 0...5)
+        ) { chosen, bits, e in
             let event = AlertEvent.allCases[e]
-            let preferences = AlertPreferences(events: chosen, delivery: bits & 1 == 0 ? .now : .digest,
-                                               onCall: bits & 2 != 0)
+            let preferences = AlertPreferences(
+                events: chosen, delivery: bits & 1 == 0 ? .now : .digest,
+                onCall: bits & 2 != 0)
             let officer = bits & 4 != 0, disabled = bits & 8 != 0
             let got = preferences.delivery(of: event, isCaseOfficer: officer, disabled: disabled)
             if !officer || disabled {
@@ -28,8 +31,9 @@ import Testing
                 #expect(got == (chosen.contains(event) ? preferences.delivery : nil))
             }
         }
-        #expect(AlertPreferences().delivery(of: .reportNew, isCaseOfficer: true, disabled: false) == .now,
-                "someone who never chose gets every alert at once")
+        #expect(
+            AlertPreferences().delivery(of: .reportNew, isCaseOfficer: true, disabled: false) == .now,
+            "someone who never chose gets every alert at once")
     }
 
     @Test func theChoicesSurviveStorageAndUnknownValuesAreRefusedByName() async {

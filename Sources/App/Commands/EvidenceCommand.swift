@@ -36,8 +36,9 @@ struct EvidenceCommand: AsyncCommand {
             try await app.autoMigrate()
             let actor = "command line (\(ProcessInfo.processInfo.environment["USER"] ?? "unknown user"))"
             let result = try await EvidenceExport.run(case: caseID, to: to, by: actor, app: app)
-            context.console.print("Exported \(result.files) files of \(caseID) to \(to) "
-                                  + "(audit entry \(result.entry)); check them with: sha256sum -c SHA256SUMS")
+            context.console.print(
+                "Exported \(result.files) files of \(caseID) to \(to) "
+                    + "(audit entry \(result.entry)); check them with: sha256sum -c SHA256SUMS")
         case "verify":
             try await app.autoMigrate()
             let (checked, problems) = try await EvidenceExport.verify(case: signature.caseID, app: app)
@@ -57,12 +58,16 @@ enum EvidenceExport {
 
     /// Writes the bundle; the export and each file's "exported" entry are appended in one transaction with the
     /// writing of the bundle beside its destination, which is renamed into place once that commits.
-    static func run(case caseID: String, to destination: String, by actor: String,
-                    app: Application) async throws -> (files: Int, entry: String) {
+    static func run(
+        case caseID: String, to destination: String, by actor: String,
+        app: Application
+    ) async throws -> (files: Int, entry: String) {
         let cipher = app.site.cipher, manager = FileManager.default
         struct Found: Decodable { let id: String }
-        guard try await app.db.sql.raw("SELECT id FROM cases WHERE id = \(bind: caseID)")
-            .first(decoding: Found.self) != nil else {
+        guard
+            try await app.db.sql.raw("SELECT id FROM cases WHERE id = \(bind: caseID)")
+                .first(decoding: Found.self) != nil
+        else {
             throw Failure(description: "evidence export: there is no case “\(caseID.prefix(80))” (nothing was written)")
         }
         let asTar = destination.hasSuffix(".tar")
@@ -70,8 +75,9 @@ enum EvidenceExport {
         if manager.fileExists(atPath: destination, isDirectory: &isDirectory) {
             let empty = isDirectory.boolValue && ((try? manager.contentsOfDirectory(atPath: destination)) ?? []).isEmpty
             guard !asTar, empty else {
-                throw Failure(description: "evidence export: \(destination) exists already and is not an empty "
-                              + "directory (nothing was written)")
+                throw Failure(
+                    description: "evidence export: \(destination) exists already and is not an empty "
+                        + "directory (nothing was written)")
             }
         }
         let files = try await EvidenceStore.files(case: caseID, cipher: cipher, on: app.db)
@@ -82,8 +88,9 @@ enum EvidenceExport {
             contents[file.id] = bytes
         }
         guard problems.isEmpty else {
-            throw Failure(description: "evidence export: nothing was written, because "
-                          + problems.joined(separator: "; "))
+            throw Failure(
+                description: "evidence export: nothing was written, because "
+                    + problems.joined(separator: "; "))
         }
         let stored = contents
         let now = app.site.clock.now(), staging = destination + ".part-\(UUID().uuidString.prefix(8))"
@@ -91,27 +98,35 @@ enum EvidenceExport {
         do {
             let entry: String = try await app.db.write { tx in
                 for file in files {
-                    try await AuditLog.record(AuditEvent(actor: actor, action: CustodyEvent.exported.rawValue,
-                                                         recordType: "attachment", recordID: file.id,
-                                                         detail: "evidence export of \(caseID) to \(name)"),
-                                              now: now, on: tx)
+                    try await AuditLog.record(
+                        AuditEvent(
+                            actor: actor, action: CustodyEvent.exported.rawValue,
+                            recordType: "attachment", recordID: file.id,
+                            detail: "evidence export of \(caseID) to \(name)"),
+                        now: now, on: tx)
                 }
-                try await AuditLog.record(AuditEvent(actor: actor, action: "evidence.export", recordType: "case",
-                                                     recordID: caseID,
-                                                     detail: "\(files.count) files to \(name)"), now: now, on: tx)
+                try await AuditLog.record(
+                    AuditEvent(
+                        actor: actor, action: "evidence.export", recordType: "case",
+                        recordID: caseID,
+                        detail: "\(files.count) files to \(name)"), now: now, on: tx)
                 let head = try await AuditLog.head(on: tx).map(\.description) ?? ""
                 var manifestFiles: [EvidenceManifest.File] = []
                 for file in files {
-                    manifestFiles.append(EvidenceManifest.File(
-                        id: file.id, path: Evidence.bundlePath(fileID: file.id, contentType: file.contentType,
-                                                               derived: file.derivedFrom != nil),
-                        name: file.filename.reveal(), contentType: file.contentType, bytes: file.size,
-                        sha256: file.sha256 ?? "", receivedAt: iso8601(seconds: file.addedAt),
-                        receivedBy: file.addedBy, derivedFrom: file.derivedFrom, derivation: file.derivation,
-                        custody: try await EvidenceStore.custody(file, on: tx)))
+                    manifestFiles.append(
+                        EvidenceManifest.File(
+                            id: file.id,
+                            path: Evidence.bundlePath(
+                                fileID: file.id, contentType: file.contentType,
+                                derived: file.derivedFrom != nil),
+                            name: file.filename.reveal(), contentType: file.contentType, bytes: file.size,
+                            sha256: file.sha256 ?? "", receivedAt: iso8601(seconds: file.addedAt),
+                            receivedBy: file.addedBy, derivedFrom: file.derivedFrom, derivation: file.derivation,
+                            custody: try await EvidenceStore.custody(file, on: tx)))
                 }
-                let manifest = EvidenceManifest(caseID: caseID, exportedAt: iso8601(seconds: now.seconds),
-                                                exportedBy: actor, auditEntry: head, files: manifestFiles)
+                let manifest = EvidenceManifest(
+                    caseID: caseID, exportedAt: iso8601(seconds: now.seconds),
+                    exportedBy: actor, auditEntry: head, files: manifestFiles)
                 try write(manifest, contents: stored, to: staging, asTar: asTar, modified: now.seconds)
                 return head
             }
@@ -130,27 +145,36 @@ enum EvidenceExport {
         }
     }
 
-    static func write(_ manifest: EvidenceManifest, contents: [String: [UInt8]], to staging: String, asTar: Bool,
-                      modified: Int64) throws {
+    static func write(
+        _ manifest: EvidenceManifest, contents: [String: [UInt8]], to staging: String, asTar: Bool,
+        modified: Int64
+    ) throws {
         var entries: [(path: String, bytes: [UInt8])] = manifest.files.map { ($0.path, contents[$0.id] ?? []) }
         entries.append((EvidenceManifest.fileName, Array(try manifest.encoded())))
         let sums = Evidence.sums(entries.map { ($0.path, Evidence.sha256($0.bytes)) })
         entries.append((EvidenceManifest.sumsName, Array(sums.utf8)))
         if asTar {
             let tar = TarArchive.make(entries, modified: modified)
-            guard FileManager.default.createFile(atPath: staging, contents: Data(tar),
-                                                 attributes: [.posixPermissions: 0o400]) else {
+            guard
+                FileManager.default.createFile(
+                    atPath: staging, contents: Data(tar),
+                    attributes: [.posixPermissions: 0o400])
+            else {
                 throw Failure(description: "evidence export: cannot write \(staging)")
             }
             return
         }
         for entry in entries {
             let url = URL(fileURLWithPath: staging).appendingPathComponent(entry.path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(),
-                                                    withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-            guard FileManager.default.createFile(atPath: url.path, contents: Data(entry.bytes),
-                                                 attributes: [.posixPermissions: 0o400]) else {
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+            guard
+                FileManager.default.createFile(
+                    atPath: url.path, contents: Data(entry.bytes),
+                    attributes: [.posixPermissions: 0o400])
+            else {
                 throw Failure(description: "evidence export: cannot write \(url.path)")
             }
         }
@@ -160,24 +184,31 @@ enum EvidenceExport {
     /// naming each that does not match.
     static func verify(case caseID: String?, app: Application) async throws -> (Int, [String]) {
         struct Row: Decodable { let id: String, caseId: String }
-        let query: SQLQueryString = caseID.map {
-            "SELECT id, case_id FROM case_attachments WHERE case_id = \(bind: $0) ORDER BY id"
-        } ?? "SELECT id, case_id FROM case_attachments ORDER BY id"
+        let query: SQLQueryString =
+            caseID.map {
+                "SELECT id, case_id FROM case_attachments WHERE case_id = \(bind: $0) ORDER BY id"
+            } ?? "SELECT id, case_id FROM case_attachments ORDER BY id"
         let rows = try await app.db.sql.raw(query).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         if let caseID, rows.isEmpty {
             struct Found: Decodable { let id: String }
-            guard try await app.db.sql.raw("SELECT id FROM cases WHERE id = \(bind: caseID)")
-                .first(decoding: Found.self) != nil else {
+            guard
+                try await app.db.sql.raw("SELECT id FROM cases WHERE id = \(bind: caseID)")
+                    .first(decoding: Found.self) != nil
+            else {
                 throw Failure(description: "evidence verify: there is no case “\(caseID.prefix(80))”")
             }
         }
         var problems: [String] = []
         for row in rows {
-            guard let file = try await EvidenceStore.find(row.id, case: row.caseId, cipher: app.site.cipher,
-                                                          on: app.db) else { continue }
+            guard
+                let file = try await EvidenceStore.find(
+                    row.id, case: row.caseId, cipher: app.site.cipher,
+                    on: app.db)
+            else { continue }
             let integrity: Evidence.Integrity
-            do { integrity = try await EvidenceStore.contents(file, cipher: app.site.cipher, on: app.db).integrity }
-            catch { integrity = .altered(expected: file.sha256 ?? "", found: "(does not open: \(error))") }
+            do {
+                integrity = try await EvidenceStore.contents(file, cipher: app.site.cipher, on: app.db).integrity
+            } catch { integrity = .altered(expected: file.sha256 ?? "", found: "(does not open: \(error))") }
             if let problem = integrity.problem { problems.append("\(row.caseId) \(row.id): \(problem)") }
         }
         return (rows.count, problems)

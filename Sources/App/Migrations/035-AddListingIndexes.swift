@@ -11,10 +11,12 @@ struct AddListingIndexes: AsyncMigration {
         let sql = database.sql
         for (table, key) in Self.facetTables {
             try await sql.raw("ALTER TABLE \(unsafeRaw: table) ADD COLUMN published_on TEXT NOT NULL DEFAULT ''").run()
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 UPDATE \(unsafeRaw: table) SET published_on =
                 (SELECT p.published_on FROM publications p WHERE p.id = \(unsafeRaw: table).publication_id)
-                """).run()
+                """
+            ).run()
             try await sql.create(index: "\(table)_listing").on(table)
                 .column("status").column(key).column("published_on").column("publication_id").run()
             try await sql.create(index: "\(table)_type_listing").on(table)

@@ -14,12 +14,14 @@ struct AddEvidenceIntegrity: AsyncMigration {
     func prepare(on database: any Database) async throws {
         let sql = database.sql
         let blob = sql.dialect.name == "sqlite" ? "BLOB" : "BYTEA"
-        for statement in ["ALTER TABLE case_attachments ADD COLUMN sha256_sealed TEXT",
-                          "ALTER TABLE case_attachments ADD COLUMN derived_from TEXT",
-                          "ALTER TABLE case_attachments ADD COLUMN derivation TEXT",
-                          "ALTER TABLE campaigns ADD COLUMN image_original \(blob)",
-                          "ALTER TABLE campaigns ADD COLUMN image_sha256 TEXT",
-                          "ALTER TABLE campaigns ADD COLUMN image_clean BOOLEAN NOT NULL DEFAULT FALSE"] {
+        for statement in [
+            "ALTER TABLE case_attachments ADD COLUMN sha256_sealed TEXT",
+            "ALTER TABLE case_attachments ADD COLUMN derived_from TEXT",
+            "ALTER TABLE case_attachments ADD COLUMN derivation TEXT",
+            "ALTER TABLE campaigns ADD COLUMN image_original \(blob)",
+            "ALTER TABLE campaigns ADD COLUMN image_sha256 TEXT",
+            "ALTER TABLE campaigns ADD COLUMN image_clean BOOLEAN NOT NULL DEFAULT FALSE"
+        ] {
             try await sql.raw("\(unsafeRaw: statement)").run()
         }
         try await database.schema("attachment_shares")
@@ -45,13 +47,19 @@ struct AddEvidenceIntegrity: AsyncMigration {
             return .text(cipher.seal(Evidence.sha256(data), in: .attachmentSHA256, row: row))
         }
         struct Image: Decodable { let id: String, image: Data }
-        let images = try await sql.raw("""
+        let images = try await sql.raw(
+            """
             SELECT id, image FROM campaigns WHERE image IS NOT NULL AND image_original IS NULL
-            """).all(decoding: Image.self)
+            """
+        ).all(decoding: Image.self)
         for image in images {
             try await sql.update("campaigns")
-                .set("image_original", to: cipher.seal(bytes: Array(image.image), in: .campaignImageOriginal,
-                                                       row: image.id))
+                .set(
+                    "image_original",
+                    to: cipher.seal(
+                        bytes: Array(image.image), in: .campaignImageOriginal,
+                        row: image.id)
+                )
                 .set("image_sha256", to: Evidence.sha256(image.image))
                 .set("image", to: SQLLiteral.null).set("image_clean", to: false)
                 .where("id", .equal, image.id).run()
@@ -68,9 +76,11 @@ struct AddEvidenceIntegrity: AsyncMigration {
             let original = try cipher.open(bytes: image.imageOriginal, in: .campaignImageOriginal, row: image.id)
             try await database.sql.update("campaigns").set("image", to: original).where("id", .equal, image.id).run()
         }
-        for (table, column) in [("case_attachments", "sha256_sealed"), ("case_attachments", "derived_from"),
-                                ("case_attachments", "derivation"), ("campaigns", "image_original"),
-                                ("campaigns", "image_sha256"), ("campaigns", "image_clean")] {
+        for (table, column) in [
+            ("case_attachments", "sha256_sealed"), ("case_attachments", "derived_from"),
+            ("case_attachments", "derivation"), ("campaigns", "image_original"),
+            ("campaigns", "image_sha256"), ("campaigns", "image_clean")
+        ] {
             try await database.schema(table).deleteField(FieldKey(stringLiteral: column)).update()
         }
     }

@@ -12,15 +12,18 @@ enum PublicAddress {
         while base.hasSuffix("/") { base.removeLast() }
         let example = "an http(s) address like https://observatory.example (a path is allowed)"
         guard raw.hasPrefix("https://") || raw.hasPrefix("http://"), let url = URL(string: base),
-              let host = url.host, !host.isEmpty else {
+            let host = url.host, !host.isEmpty
+        else {
             return .failure(Problem(description: "expected \(example), got \"\(raw.contains("@") ? "…" : raw)\""))
         }
         if url.user != nil || url.password != nil || base.contains("@") {
             return .failure(Problem(description: "expected \(example) without a user name or password"))
         }
         if url.query != nil || url.fragment != nil || base.contains("?") || base.contains("#") {
-            return .failure(Problem(description: "expected \(example) without a query (?) or a fragment (#), "
-                + "got \"\(raw)\""))
+            return .failure(
+                Problem(
+                    description: "expected \(example) without a query (?) or a fragment (#), "
+                        + "got \"\(raw)\""))
         }
         return .success(base)
     }

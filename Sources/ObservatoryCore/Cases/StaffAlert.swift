@@ -22,8 +22,10 @@ public struct AlertPreferences: Sendable, Equatable {
     public var delivery: AlertDelivery
     public var onCall: Bool
 
-    public init(events: Set<AlertEvent> = Set(AlertEvent.allCases), delivery: AlertDelivery = .now,
-                onCall: Bool = false) {
+    public init(
+        events: Set<AlertEvent> = Set(AlertEvent.allCases), delivery: AlertDelivery = .now,
+        onCall: Bool = false
+    ) {
         self.events = events
         self.delivery = delivery
         self.onCall = onCall
@@ -55,8 +57,10 @@ public struct AlertPreferences: Sendable, Equatable {
 
     /// The account page's form: the ticked events and the delivery. An unknown event or delivery is refused by
     /// name (nothing is changed).
-    public static func parse(events: [String], delivery: String,
-                             onCall: Bool) -> Result<AlertPreferences, Refusal> {
+    public static func parse(
+        events: [String], delivery: String,
+        onCall: Bool
+    ) -> Result<AlertPreferences, Refusal> {
         var chosen: Set<AlertEvent> = []
         for name in events {
             guard let event = AlertEvent(rawValue: name) else {

@@ -40,8 +40,10 @@ public enum TranslationCheck {
 
     /// The problems of a translation into `language` whose public version the redactor `redactor` (with the
     /// descriptions of `language`) makes from `text`.
-    public static func problems(language: Language, text: String, redactor: Redactor,
-                                people: [Person]) -> [Problem] {
+    public static func problems(
+        language: Language, text: String, redactor: Redactor,
+        people: [Person]
+    ) -> [Problem] {
         redactor.undescribed(in: text).map { Problem.missingDescription(person: $0, language: language) }
             + spellingProblems(language: language, people: people)
     }

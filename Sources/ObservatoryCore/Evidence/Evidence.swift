@@ -57,8 +57,12 @@ public enum Evidence {
     /// Where a file goes in an export bundle: made of its id and type only (never the name it was sent with, which
     /// is confidential and could hold a line break that would break `SHA256SUMS`).
     public static func bundlePath(fileID: String, contentType: String, derived: Bool) -> String {
-        let safeID = String(fileID.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0)
-            || $0 == "-") }.map(Character.init))
+        let safeID = String(
+            fileID.unicodeScalars.filter {
+                $0.isASCII
+                    && (CharacterSet.alphanumerics.contains($0)
+                        || $0 == "-")
+            }.map(Character.init))
         return "\(derived ? "derived" : "originals")/\(safeID.isEmpty ? "file" : safeID).\(fileExtension(contentType))"
     }
 
@@ -66,8 +70,9 @@ public enum Evidence {
     /// sorted by path. Paths with a backslash or a line break are refused (they need `sha256sum`'s escapes).
     public static func sums(_ entries: [(path: String, sha256: String)]) -> String {
         entries.sorted { $0.path < $1.path }.map { entry in
-            precondition(isSHA256(entry.sha256) && !entry.path.contains(where: { $0 == "\\" || $0.isNewline }),
-                         "a bundle path made by bundlePath(fileID:contentType:derived:)")
+            precondition(
+                isSHA256(entry.sha256) && !entry.path.contains(where: { $0 == "\\" || $0.isNewline }),
+                "a bundle path made by bundlePath(fileID:contentType:derived:)")
             return "\(entry.sha256)  \(entry.path)\n"
         }.joined()
     }
@@ -137,9 +142,11 @@ public struct EvidenceManifest: Codable, Sendable, Equatable {
         public var derivedFrom: String?
         public var derivation: String?
         public var custody: [Custody]
-        public init(id: String, path: String, name: String, contentType: String, bytes: Int, sha256: String,
-                    receivedAt: String, receivedBy: String, derivedFrom: String?, derivation: String?,
-                    custody: [Custody]) {
+        public init(
+            id: String, path: String, name: String, contentType: String, bytes: Int, sha256: String,
+            receivedAt: String, receivedBy: String, derivedFrom: String?, derivation: String?,
+            custody: [Custody]
+        ) {
             self.id = id; self.path = path; self.name = name; self.contentType = contentType; self.bytes = bytes
             self.sha256 = sha256; self.receivedAt = receivedAt; self.receivedBy = receivedBy
             self.derivedFrom = derivedFrom; self.derivation = derivation; self.custody = custody

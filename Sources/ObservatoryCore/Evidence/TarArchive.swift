@@ -14,12 +14,12 @@ public enum TarArchive {
                 return String(repeating: "0", count: max(0, width - 1 - digits.count)) + digits
             }
             put(file.path, at: 0)
-            put(octal(0o444, width: 8), at: 100)            // read-only: an original is not to be edited
+            put(octal(0o444, width: 8), at: 100)  // read-only: an original is not to be edited
             put(octal(0, width: 8), at: 108)
             put(octal(0, width: 8), at: 116)
             put(octal(Int64(file.bytes.count), width: 12), at: 124)
             put(octal(modified, width: 12), at: 136)
-            put("        ", at: 148)                         // the checksum counts its own field as spaces
+            put("        ", at: 148)  // the checksum counts its own field as spaces
             header[156] = UInt8(ascii: "0")
             put("ustar", at: 257)
             put("00", at: 263)

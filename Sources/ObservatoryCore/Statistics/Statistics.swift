@@ -29,7 +29,12 @@ public enum PublicAmount: Sendable, Hashable {
     case withheld
     case atLeast(Int64)
 
-    public var lowerBound: Int64 { switch self { case .exact(let n), .atLeast(let n): n; case .withheld: 0 } }
+    public var lowerBound: Int64 {
+        switch self {
+        case .exact(let n), .atLeast(let n): n;
+        case .withheld: 0
+        }
+    }
 
     public static func + (a: PublicAmount, b: PublicAmount) -> PublicAmount {
         if case .exact(let x) = a, case .exact(let y) = b { return .exact(x + y) }
@@ -65,8 +70,12 @@ public struct PublicCell: Sendable, Equatable {
         grants = SmallCounts.primary(c.grants)
         paid = grants.exactValue == nil ? .withheld : .exact(c.paid)
         let types = ActType.allCases
-        let acts = SmallCounts.protect(total: c.actsTotal, divisions: [types.map { c.acts[$0] ?? 0 },
-                                                                     [c.stateActs, c.nonStateActs]])
+        let acts = SmallCounts.protect(
+            total: c.actsTotal,
+            divisions: [
+                types.map { c.acts[$0] ?? 0 },
+                [c.stateActs, c.nonStateActs]
+            ])
         actsTotal = acts.total
         self.acts = Dictionary(uniqueKeysWithValues: zip(types, acts.divisions[0]))
         stateActs = acts.divisions[1][0]; nonStateActs = acts.divisions[1][1]

@@ -13,10 +13,14 @@ enum EvidenceRoute {
     static func record(case caseID: String, file: String) -> String {
         "/office/cases/\(SiteRoute.escapeSegment(caseID))/attachments/\(SiteRoute.escapeSegment(file))/record"
     }
-    static func copies(case caseID: String, file: String) -> String { record(case: caseID, file: file)
-        .replacingOccurrences(of: "/record", with: "/copies") }
-    static func shares(case caseID: String, file: String) -> String { record(case: caseID, file: file)
-        .replacingOccurrences(of: "/record", with: "/shares") }
+    static func copies(case caseID: String, file: String) -> String {
+        record(case: caseID, file: file)
+            .replacingOccurrences(of: "/record", with: "/copies")
+    }
+    static func shares(case caseID: String, file: String) -> String {
+        record(case: caseID, file: file)
+            .replacingOccurrences(of: "/record", with: "/shares")
+    }
     static func partnerFile(request: String, file: String) -> String {
         "/partner/verifications/\(SiteRoute.escapeSegment(request))/files/\(SiteRoute.escapeSegment(file))"
     }
@@ -32,15 +36,19 @@ struct EvidenceController: Sendable {
         routes.declare(.GET, EvidenceRoute.record, Self.access, registry: registry, use: record)
         routes.declare(.POST, EvidenceRoute.copies, Self.access, registry: registry, use: copy)
         routes.declare(.POST, EvidenceRoute.shares, Self.access, registry: registry, use: share)
-        routes.declare(.GET, EvidenceRoute.partnerFile, VerificationController.access, registry: registry,
-                       use: partnerDownload)
+        routes.declare(
+            .GET, EvidenceRoute.partnerFile, VerificationController.access, registry: registry,
+            use: partnerDownload)
     }
 
     /// The case's file named in the address, or 404 (the same for a file of another case and one that never was).
     static func target(_ req: Request) async throws -> (CaseFile, EvidenceFile) {
         let file = try await CaseController.target(req), fileID = req.parameters.get("file") ?? ""
-        guard let found = try await EvidenceStore.find(fileID, case: file.id, cipher: req.site.cipher,
-                                                       on: req.db) else {
+        guard
+            let found = try await EvidenceStore.find(
+                fileID, case: file.id, cipher: req.site.cipher,
+                on: req.db)
+        else {
             throw Abort(.notFound, reason: "There is no such attachment.")
         }
         return (file, found)
@@ -58,14 +66,17 @@ struct EvidenceController: Sendable {
         let verifications = try await VerificationStore.forCase(caseFile.id, cipher: cipher, on: req.db)
         let shared = try await EvidenceStore.shares(case: caseFile.id, on: req.db)[file.id] ?? []
         let viewer = try req.account
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "case.view", recordType: "case",
-                                             recordID: caseFile.id, detail: "file \(file.id)"),
-                                  now: req.site.clock.now(), on: req.db)
-        let html = EvidencePages.record(file, in: caseFile, integrity: integrity, files: all, custody: custody,
-                                        verifications: verifications, shared: shared,
-                                        now: req.site.clock.now().seconds, error: error,
-                                        notice: req.query[String.self, at: "notice"], viewer: viewer,
-                                        csrf: CSRF.token(for: req))
+        try await AuditLog.record(
+            AuditEvent(
+                actor: viewer.email, action: "case.view", recordType: "case",
+                recordID: caseFile.id, detail: "file \(file.id)"),
+            now: req.site.clock.now(), on: req.db)
+        let html = EvidencePages.record(
+            file, in: caseFile, integrity: integrity, files: all, custody: custody,
+            verifications: verifications, shared: shared,
+            now: req.site.clock.now().seconds, error: error,
+            notice: req.query[String.self, at: "notice"], viewer: viewer,
+            csrf: CSRF.token(for: req))
         return try await html.encodeResponse(status: status, for: req)
     }
 
@@ -80,8 +91,9 @@ struct EvidenceController: Sendable {
         do {
             cleaned = try await req.application.metadataStripper.strip(bytes, contentType: file.contentType)
         } catch let failure as MetadataStripFailure {
-            return try await page(req, error: "No copy was made: \(failure.description).",
-                                  status: .unprocessableEntity)
+            return try await page(
+                req, error: "No copy was made: \(failure.description).",
+                status: .unprocessableEntity)
         }
         let name = file.filename.reveal()
         let dot = name.lastIndex(of: ".")
@@ -89,11 +101,13 @@ struct EvidenceController: Sendable {
         let upload = Upload(filename: String(copyName.prefix(200)), contentType: file.contentType, data: cleaned)
         let actor = try req.account.email, now = req.site.clock.now()
         let id = try await req.db.write { tx in
-            let id = try await EvidenceStore.insert(upload, by: actor, to: caseFile.id,
-                                                    derivedFrom: (file.id, "metadata removed (mat2)"),
-                                                    now: now, cipher: cipher, on: tx)
-            try await Timeline.add("Copy without metadata made of a file", actor: actor, case: caseFile.id, now: now,
-                                   on: tx)
+            let id = try await EvidenceStore.insert(
+                upload, by: actor, to: caseFile.id,
+                derivedFrom: (file.id, "metadata removed (mat2)"),
+                now: now, cipher: cipher, on: tx)
+            try await Timeline.add(
+                "Copy without metadata made of a file", actor: actor, case: caseFile.id, now: now,
+                on: tx)
             return id
         }
         return req.redirect(within: EvidenceRoute.record(case: caseFile.id, file: id) + "?notice=copy")
@@ -105,12 +119,14 @@ struct EvidenceController: Sendable {
         let chosen = req.form["verification"], now = req.site.clock.now()
         let verifications = try await VerificationStore.forCase(caseFile.id, cipher: cipher, on: req.db)
         guard let verification = verifications.first(where: { $0.id == chosen }) else {
-            return try await page(req, error: "Choose one of this case's verification requests.",
-                                  status: .unprocessableEntity)
+            return try await page(
+                req, error: "Choose one of this case's verification requests.",
+                status: .unprocessableEntity)
         }
         guard verification.isOpen(at: now.seconds) else {
-            return try await page(req, error: "The partner's access to that request has ended: nothing was shared.",
-                                  status: .unprocessableEntity)
+            return try await page(
+                req, error: "The partner's access to that request has ended: nothing was shared.",
+                status: .unprocessableEntity)
         }
         let actor = try req.account.email
         let shared = try await req.db.write { tx in
@@ -126,16 +142,19 @@ struct EvidenceController: Sendable {
         let request = try await VerificationController(registry: registry).target(req), cipher = req.site.cipher
         let fileID = req.parameters.get("file") ?? ""
         guard try await EvidenceStore.shared(with: request.id, on: req.db).contains(fileID),
-              let file = try await EvidenceStore.find(fileID, case: request.caseID, cipher: cipher, on: req.db) else {
+            let file = try await EvidenceStore.find(fileID, case: request.caseID, cipher: cipher, on: req.db)
+        else {
             throw Abort(.notFound, reason: t("partner.error.no-file"))
         }
         let (bytes, integrity) = try await EvidenceStore.contents(file, cipher: cipher, on: req.db)
         guard integrity.isIntact else { throw Abort(.conflict, reason: t("partner.error.file-altered")) }
         let actor = try req.account.email, now = req.site.clock.now()
         try await req.db.write { tx in
-            try await AuditLog.record(AuditEvent(actor: actor, action: CustodyEvent.partnerViewed.rawValue,
-                                                 recordType: "attachment", recordID: file.id,
-                                                 detail: "verification \(request.id)"), now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: actor, action: CustodyEvent.partnerViewed.rawValue,
+                    recordType: "attachment", recordID: file.id,
+                    detail: "verification \(request.id)"), now: now, on: tx)
         }
         return Self.download(bytes, name: file.filename.reveal(), contentType: file.contentType)
     }

@@ -29,13 +29,15 @@ struct Mat2Stripper: MetadataStripper {
             throw MetadataStripFailure(description: "only JPEG, PNG and PDF files can have their metadata removed")
         }
         guard let mat2 = executable else {
-            throw MetadataStripFailure(description: "mat2 is not installed on the server (apt-get install mat2), "
-                                       + "so the metadata of the file could not be removed")
+            throw MetadataStripFailure(
+                description: "mat2 is not installed on the server (apt-get install mat2), "
+                    + "so the metadata of the file could not be removed")
         }
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("observatory-mat2-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: false,
+            attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("file.\(Evidence.fileExtension(contentType))")
         try Data(bytes).write(to: file)
@@ -61,8 +63,9 @@ struct Mat2Stripper: MetadataStripper {
         let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile().prefix(300), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard status == 0 else {
-            throw MetadataStripFailure(description: "mat2 could not remove the metadata (exit status \(status)"
-                                       + (said.isEmpty ? ")" : ": \(said))"))
+            throw MetadataStripFailure(
+                description: "mat2 could not remove the metadata (exit status \(status)"
+                    + (said.isEmpty ? ")" : ": \(said))"))
         }
         let cleaned = Array(try Data(contentsOf: file))
         guard !cleaned.isEmpty, Upload.detectType(cleaned) == contentType else {

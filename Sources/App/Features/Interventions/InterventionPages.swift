@@ -2,8 +2,10 @@ import ObservatoryCore
 
 /// The intervention pages: drafting, and the page where a second person approves the public version.
 enum InterventionPages {
-    static let noticeKeys = ["saved": "casefile.notice.saved", "approved": "intervention.notice.approved",
-                             "published": "intervention.notice.published", "excepted": "intervention.notice.excepted"]
+    static let noticeKeys = [
+        "saved": "casefile.notice.saved", "approved": "intervention.notice.approved",
+        "published": "intervention.notice.published", "excepted": "intervention.notice.excepted"
+    ]
     /// The notices after a step, by the `notice` query value, in the page's language.
     static var notices: [String: String] { noticeKeys.mapValues { key in t(key) } }
 
@@ -37,43 +39,57 @@ enum InterventionPages {
         """
     }
 
-    static func new(_ c: CaseFile, draft d: InterventionStore.Draft, errors e: [String: String], viewer: Account,
-                    csrf: String, original: Intervention? = nil) -> HTML {
-        let role = d.translationOf != nil ? t("casefile.translation")
+    static func new(
+        _ c: CaseFile, draft d: InterventionStore.Draft, errors e: [String: String], viewer: Account,
+        csrf: String, original: Intervention? = nil
+    ) -> HTML {
+        let role =
+            d.translationOf != nil
+            ? t("casefile.translation")
             : (d.followUpOf != nil ? t("casefile.follow-up") : t("intervention.new"))
         let kinds = InterventionKind.allCases.map { ($0.rawValue, $0.label) }
-        return OfficeLayout(title: role, account: viewer, csrf: csrf, translated: true).render("""
-        <p><a href="\(OfficeRoute.caseFile(id: c.id).path)">\(t("intervention.back"))</a></p>
-        <h1>\(role): \(d.kind.label)</h1>
-        \(FormView.errorSummary(e))
-        <form method="post" action="\(OfficeRoute.newIntervention(caseID: c.id, query: "").path)" \
-        class="office-form">\(CSRF.field(csrf))
-        <input type="hidden" name="follow_up_of" value="\(d.followUpOf ?? "")">\
-        <input type="hidden" name="translation_of" value="\(d.translationOf ?? "")">
-        \(EditorialPages.select("kind", label: t("casefile.kind"), value: d.kind.rawValue, options: kinds, error: nil))
-        \(EditorialPages.select("language", label: t("office.language.title"), value: d.language.rawValue,
+        return OfficeLayout(title: role, account: viewer, csrf: csrf, translated: true).render(
+            """
+            <p><a href="\(OfficeRoute.caseFile(id: c.id).path)">\(t("intervention.back"))</a></p>
+            <h1>\(role): \(d.kind.label)</h1>
+            \(FormView.errorSummary(e))
+            <form method="post" action="\(OfficeRoute.newIntervention(caseID: c.id, query: "").path)" \
+            class="office-form">\(CSRF.field(csrf))
+            <input type="hidden" name="follow_up_of" value="\(d.followUpOf ?? "")">\
+            <input type="hidden" name="translation_of" value="\(d.translationOf ?? "")">
+            \(EditorialPages.select("kind", label: t("casefile.kind"), value: d.kind.rawValue, options: kinds, error: nil))
+            \(EditorialPages.select("language", label: t("office.language.title"), value: d.language.rawValue,
                                 options: Language.allCases.map { ($0.rawValue, $0.endonym) }, error: nil))
-        \(TranslationPages.beside(original, textFields(title: d.title.reveal(), summary: d.summary.reveal(),
+            \(TranslationPages.beside(original, textFields(title: d.title.reveal(), summary: d.summary.reveal(),
                                                       body: d.body.reveal(), errors: e)))
-        <p class="actions"><button type="submit">\(t("intervention.save-draft"))</button></p></form>
-        """)
+            <p class="actions"><button type="submit">\(t("intervention.save-draft"))</button></p></form>
+            """)
     }
 
     /// The names the redaction replaces in this version, each with a form to record "not the person", and the
     /// records already made (shown to whoever approves next).
-    static func redactionReview(_ i: Intervention, file c: CaseFile, exceptions: [RedactionExceptions.Record],
+    static func redactionReview(
+        _ i: Intervention, file c: CaseFile, exceptions: [RedactionExceptions.Record],
         viewer: Account,
-                                csrf: String, error: String?) -> HTML {
+        csrf: String, error: String?
+    ) -> HTML {
         guard i.status == .draft else { return .empty }
         var seen = Set<String>()
-        let matches = c.redactor(for: i).nameMatches(in: [i.title, i.summary,
-            i.body].map { $0.reveal() }.joined(separator: "\n"))
-            .filter { seen.insert(Redactor.exceptionKey($0.text)).inserted }
+        let matches = c.redactor(for: i).nameMatches(
+            in: [
+                i.title, i.summary,
+                i.body
+            ].map { $0.reveal() }.joined(separator: "\n")
+        )
+        .filter { seen.insert(Redactor.exceptionKey($0.text)).inserted }
         let excepted = Set(exceptions.map { $0.value.reveal() })
         let mayRecord = viewer.email.lowercased() != i.lastChangedBy.lowercased()
         let rows: [HTML] = matches.map { m in
             let key = Redactor.exceptionKey(m.text)
-            let form: HTML = excepted.contains(key) || !mayRecord ? .empty : """
+            let form: HTML =
+                excepted.contains(key) || !mayRecord
+                ? .empty
+                : """
                 <form method="post" action="\(OfficeRoute.intervention(id: i.id).path)"
                 class="inline-form">\(CSRF.field(csrf))
                 <input type="hidden" name="occurrence" value="\(m.text)"><label>\(t("intervention.not-person-because"))
@@ -88,7 +104,10 @@ enum InterventionPages {
             "<li>\(t("intervention.is-not", ["text": $0.value.reveal(), "reason": $0.reason.reveal()]))"
                 + " (\($0.by), \(iso8601(seconds: $0.at)))</li>"
         }
-        let recorded: HTML = records.isEmpty ? .empty : """
+        let recorded: HTML =
+            records.isEmpty
+            ? .empty
+            : """
             <h3>\(t("intervention.recorded"))</h3><ul id="redaction-exceptions">\(records.joined())</ul>
             """
         return """
@@ -100,18 +119,29 @@ enum InterventionPages {
             """
     }
 
-    static func show(_ i: Intervention, file c: CaseFile, notice: String?, errors e: [String: String],
+    static func show(
+        _ i: Intervention, file c: CaseFile, notice: String?, errors e: [String: String],
         viewer: Account, csrf: String,
-                     exceptions: [RedactionExceptions.Record] = [], original: Intervention? = nil) -> HTML {
+        exceptions: [RedactionExceptions.Record] = [], original: Intervention? = nil
+    ) -> HTML {
         var redactor = c.redactor(for: i)
         redactor.exceptions = Set(exceptions.map { $0.value.reveal() })
-        let version = i.status == .draft ? PublicVersion(of: i, redactor: redactor)
-            : PublicVersion(title: i.publicTitle ?? "", summary: i.publicSummary ?? "", body: i.publicBody ?? "", leaks: [])
-        let leaks: HTML = version.leaks.isEmpty ? .empty : """
+        let version =
+            i.status == .draft
+            ? PublicVersion(of: i, redactor: redactor)
+            : PublicVersion(
+                title: i.publicTitle ?? "", summary: i.publicSummary ?? "", body: i.publicBody ?? "", leaks: [])
+        let leaks: HTML =
+            version.leaks.isEmpty
+            ? .empty
+            : """
             <div class="notice error" id="leaks" role="alert"><p>\(t("intervention.leaks"))</p>
             <ul>\(version.leaks.map { "<li>\($0)</li>" as HTML })</ul></div>
             """
-        let edit: HTML = i.status == .published ? .empty : """
+        let edit: HTML =
+            i.status == .published
+            ? .empty
+            : """
             <form method="post" action="\(OfficeRoute.intervention(id: i.id).path)" class="office-form">\(CSRF.field(csrf))
             \(TranslationPages.beside(original, textFields(title: i.title.reveal(), summary: i.summary.reveal(),
                                                           body: i.body.reveal(), errors: e)))
@@ -120,17 +150,19 @@ enum InterventionPages {
             """
         var steps: [HTML] = []
         if i.status == .draft {
-            steps.append(i.lastChangedBy.lowercased() == viewer.email.lowercased()
-                ? "<p class=\"notice\" id=\"approval-note\">\(t("intervention.own-change"))</p>"
-                : """
-                  <form method="post" action="\(OfficeRoute.intervention(id: i.id).path)">\(CSRF.field(csrf))
-                  <input type="hidden" name="revision" value="\(String(i.revision))"><input type="hidden"
-                  name="version" value="\(version.hash)">
-                  <button type="submit" name="action" value="approve">\(t("intervention.approve"))</button></form>
-                  """)
+            steps.append(
+                i.lastChangedBy.lowercased() == viewer.email.lowercased()
+                    ? "<p class=\"notice\" id=\"approval-note\">\(t("intervention.own-change"))</p>"
+                    : """
+                    <form method="post" action="\(OfficeRoute.intervention(id: i.id).path)">\(CSRF.field(csrf))
+                    <input type="hidden" name="revision" value="\(String(i.revision))"><input type="hidden"
+                    name="version" value="\(version.hash)">
+                    <button type="submit" name="action" value="approve">\(t("intervention.approve"))</button></form>
+                    """)
         }
         if i.status == .approved {
-            steps.append("""
+            steps.append(
+                """
                 <form method="post" action="\(OfficeRoute.intervention(id: i.id).path)">\(CSRF.field(csrf))\
                 <button type="submit" name="action" value="publish">\(t("intervention.publish"))</button></form>
                 """)
@@ -164,22 +196,23 @@ enum InterventionPages {
                 href="\(SiteRoute.publication(id: $0).path)">\(SiteRoute.publication(id: $0).path)</a></dd>
                 """ as HTML } ?? .empty)</dl>
             """
-        return OfficeLayout(title: t("casefile.intervention"), account: viewer, csrf: csrf, translated: true).render("""
-        <h1>\(role(i)): \(i.kind.label)</h1>
-        \(notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" } ?? .empty)
-        \(e["action"].map { "<p class=\"notice error\" role=\"alert\" id=\"refusal\">\($0)</p>" } ?? .empty)
-        \(facts)
-        <div class="actions">\(steps.joined(separator: " "))</div>
-        \(TranslationPages.notice(i, file: c, redactor: redactor))
-        <section class="preview" aria-labelledby="public-version"><h2 id="public-version">\
-        \(t("intervention.public-version"))</h2>\(leaks)
-        <article lang="\(i.language.rawValue)" dir="\(i.language.isRightToLeft ? "rtl" : "ltr")" id="public-preview">
-        <h1><bdi>\(version.title)</bdi></h1><p class="reference">\(i.reference ?? "")</p>
-        \(version.summary.isEmpty ? .empty : "<p class=\"summary\">\(version.summary)</p>" as HTML)
-        <div class="body">\(Markdown.render(version.body))</div></article></section>
-        \(redactionReview(i, file: c, exceptions: exceptions, viewer: viewer, csrf: csrf, error: e["exception"]))
-        <section aria-labelledby="draft"><h2 id="draft">\(t("intervention.draft-internal"))</h2>\(edit)</section>
-        """)
+        return OfficeLayout(title: t("casefile.intervention"), account: viewer, csrf: csrf, translated: true).render(
+            """
+            <h1>\(role(i)): \(i.kind.label)</h1>
+            \(notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" } ?? .empty)
+            \(e["action"].map { "<p class=\"notice error\" role=\"alert\" id=\"refusal\">\($0)</p>" } ?? .empty)
+            \(facts)
+            <div class="actions">\(steps.joined(separator: " "))</div>
+            \(TranslationPages.notice(i, file: c, redactor: redactor))
+            <section class="preview" aria-labelledby="public-version"><h2 id="public-version">\
+            \(t("intervention.public-version"))</h2>\(leaks)
+            <article lang="\(i.language.rawValue)" dir="\(i.language.isRightToLeft ? "rtl" : "ltr")" id="public-preview">
+            <h1><bdi>\(version.title)</bdi></h1><p class="reference">\(i.reference ?? "")</p>
+            \(version.summary.isEmpty ? .empty : "<p class=\"summary\">\(version.summary)</p>" as HTML)
+            <div class="body">\(Markdown.render(version.body))</div></article></section>
+            \(redactionReview(i, file: c, exceptions: exceptions, viewer: viewer, csrf: csrf, error: e["exception"]))
+            <section aria-labelledby="draft"><h2 id="draft">\(t("intervention.draft-internal"))</h2>\(edit)</section>
+            """)
     }
 }
 

@@ -7,8 +7,10 @@ extension ReferenceRegistry {
     /// registered each code in two queries of its own, 130,000 queries for 100,000 lines). One multi-row
     /// `INSERT … ON CONFLICT DO NOTHING RETURNING id` registers every code nobody holds; a code it skipped (held
     /// already, or by an earlier entry of the same list) goes through `claim`, which names its holder.
-    static func claimAll(_ claims: [(code: ReferenceCode, owner: String)], source: String, now: Date,
-                         on sql: any SQLDatabase) async throws -> [Holder?] {
+    static func claimAll(
+        _ claims: [(code: ReferenceCode, owner: String)], source: String, now: Date,
+        on sql: any SQLDatabase
+    ) async throws -> [Holder?] {
         guard !claims.isEmpty else { return [] }
         struct Inserted: Decodable { let id: String }
         let ids = claims.map { _ in UUID().uuidString }
@@ -32,8 +34,9 @@ extension ReferenceRegistry {
         }
         var holders: [Holder?] = []
         for (i, claim) in claims.enumerated() {
-            holders.append(inserted.contains(ids[i])
-                ? nil : try await self.claim(claim.code, owner: claim.owner, source: source, now: now, on: sql))
+            holders.append(
+                inserted.contains(ids[i])
+                    ? nil : try await self.claim(claim.code, owner: claim.owner, source: source, now: now, on: sql))
         }
         return holders
     }

@@ -19,20 +19,22 @@ struct MailOfficeController: Sendable {
         let failures = try await MailQueue.recent(status: ["failed"], limit: 50, cipher: cipher, on: req.db)
         let sent = try await MailQueue.recent(status: ["sent"], limit: 50, cipher: cipher, on: req.db)
         let waiting = try await MailQueue.recent(status: ["queued", "sending"], limit: 50, cipher: cipher, on: req.db)
-        let server: HTML = req.site.config.smtp.map {
-            let address = "\($0.host):\(String($0.port)) (\($0.security.rawValue))"
-            return "\(t("mail.server", ["server": address, "from": $0.from]))"
-        } ?? "\(t("mail.no-server"))"
+        let server: HTML =
+            req.site.config.smtp.map {
+                let address = "\($0.host):\(String($0.port)) (\($0.security.rawValue))"
+                return "\(t("mail.server", ["server": address, "from": $0.from]))"
+            } ?? "\(t("mail.no-server"))"
         func table(_ id: String, _ lines: [MailQueue.Line]) -> HTML {
             let rows: [HTML] = lines.map { l in
-                let when = l.sentAt.map { iso8601(seconds: $0) }
+                let when =
+                    l.sentAt.map { iso8601(seconds: $0) }
                     ?? t("mail.next-try", ["when": iso8601(seconds: l.notBefore)])
                 return """
-                <tr><td>\(String(l.id))</td><td>\(l.kind)</td><td>\(l.subjectId ?? "")</td>\
-                <td>\(Translations.current.texts["mail.status.\(l.status)"] ?? l.status)</td>\
-                <td>\(String(l.attempts))</td>
-                <td>\(when)</td><td>\(l.lastError ?? "")</td></tr>
-                """
+                    <tr><td>\(String(l.id))</td><td>\(l.kind)</td><td>\(l.subjectId ?? "")</td>\
+                    <td>\(Translations.current.texts["mail.status.\(l.status)"] ?? l.status)</td>\
+                    <td>\(String(l.attempts))</td>
+                    <td>\(when)</td><td>\(l.lastError ?? "")</td></tr>
+                    """
             }
             return """
                 <table class="office" id="\(id)"><thead><tr><th>#</th><th>\(t("casefile.kind"))</th>\
@@ -48,20 +50,27 @@ struct MailOfficeController: Sendable {
         let subscribers: [HTML] = ["active", "pending", "unsubscribed", "bounced"].map {
             "<li>\(t("mail.subscriber.\($0)")): <strong>\(words.number(counts.subscribers[$0] ?? 0))</strong></li>"
         }
-        let notice: HTML = req.site.config.publicURL != nil ? .empty : """
+        let notice: HTML =
+            req.site.config.publicURL != nil
+            ? .empty
+            : """
             <p class="warning" id="public-url-missing"><strong>\(t("mail.missing-url"))</strong> \
             \(t("mail.missing-url-rest"))</p>
             """
-        return try await OfficeLayout(title: t("office.nav.mail"), account: try req.account, csrf: CSRF.token(for: req),
-                                      translated: true).render("""
-        <h1>\(t("office.nav.mail"))</h1>
-        \(notice)
-        <p>\(server)</p>
-        <h2>\(t("mail.outbox"))</h2><ul class="counts" id="outbox-counts">\(outbox.joined())</ul>
-        <h2>\(t("mail.subscribers"))</h2><ul class="counts" id="subscriber-counts">\(subscribers.joined())</ul>
-        <h2>\(t("mail.failures"))</h2>\(table("failures", failures))
-        <h2>\(t("mail.waiting"))</h2>\(table("waiting", waiting))
-        <h2>\(t("mail.sent"))</h2>\(table("sent", sent))
-        """).encodeResponse(for: req)
+        return try await OfficeLayout(
+            title: t("office.nav.mail"), account: try req.account, csrf: CSRF.token(for: req),
+            translated: true
+        ).render(
+            """
+            <h1>\(t("office.nav.mail"))</h1>
+            \(notice)
+            <p>\(server)</p>
+            <h2>\(t("mail.outbox"))</h2><ul class="counts" id="outbox-counts">\(outbox.joined())</ul>
+            <h2>\(t("mail.subscribers"))</h2><ul class="counts" id="subscriber-counts">\(subscribers.joined())</ul>
+            <h2>\(t("mail.failures"))</h2>\(table("failures", failures))
+            <h2>\(t("mail.waiting"))</h2>\(table("waiting", waiting))
+            <h2>\(t("mail.sent"))</h2>\(table("sent", sent))
+            """
+        ).encodeResponse(for: req)
     }
 }

@@ -10,9 +10,11 @@ struct MissionController: Sendable {
 
     func boot(_ routes: any RoutesBuilder) {
         routes.declare(.GET, OfficeRoute.missions.pattern, Self.access, registry: registry, use: index)
-        routes.declare(.POST, OfficeRoute.missions.pattern, Self.access, registry: registry, maxBody: "1mb", use: create)
+        routes.declare(
+            .POST, OfficeRoute.missions.pattern, Self.access, registry: registry, maxBody: "1mb", use: create)
         routes.declare(.GET, OfficeRoute.mission(id: "").pattern, Self.access, registry: registry, use: show)
-        routes.declare(.POST, OfficeRoute.mission(id: "").pattern, Self.access, registry: registry, maxBody: "1mb", use: update)
+        routes.declare(
+            .POST, OfficeRoute.mission(id: "").pattern, Self.access, registry: registry, maxBody: "1mb", use: update)
         routes.declare(.POST, OfficeRoute.missionCases(id: "").pattern, Self.access, registry: registry, use: concern)
     }
 
@@ -20,13 +22,17 @@ struct MissionController: Sendable {
         try await list(req, form: MissionForm(), errors: [:], status: .ok)
     }
 
-    func list(_ req: Request, form: MissionForm, errors: [String: String], status: HTTPStatus) async throws -> Response {
+    func list(_ req: Request, form: MissionForm, errors: [String: String], status: HTTPStatus) async throws -> Response
+    {
         let missions = try await MissionStore.all(cipher: req.site.cipher, on: req.db)
-        let choices = try await MissionPublicationChoices.load(query: Self.publicationQuery(req), chosen: form,
-                                                               on: req.db)
-        return try await MissionPages.index(missions, today: req.site.clock.today, form: form, errors: errors,
-                                            viewer: try req.account, csrf: CSRF.token(for: req), choices: choices)
-            .encodeResponse(status: status, for: req)
+        let choices = try await MissionPublicationChoices.load(
+            query: Self.publicationQuery(req), chosen: form,
+            on: req.db)
+        return try await MissionPages.index(
+            missions, today: req.site.clock.today, form: form, errors: errors,
+            viewer: try req.account, csrf: CSRF.token(for: req), choices: choices
+        )
+        .encodeResponse(status: status, for: req)
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -37,9 +43,11 @@ struct MissionController: Sendable {
             let cipher = req.site.cipher
             try await req.db.write { tx in
                 try await MissionStore.save(mission, isNew: true, by: viewer.email, now: now, cipher: cipher, on: tx)
-                try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.create",
-                    recordType: "mission",
-                                                     recordID: mission.id), now: now, on: tx)
+                try await AuditLog.record(
+                    AuditEvent(
+                        actor: viewer.email, action: "mission.create",
+                        recordType: "mission",
+                        recordID: mission.id), now: now, on: tx)
             }
             req.site.contentWatcher.invalidate()
             return req.redirect(within: OfficeRoute.mission(id: mission.id).path)
@@ -47,24 +55,30 @@ struct MissionController: Sendable {
     }
 
     func target(_ req: Request) async throws -> Mission {
-        guard let m = try await MissionStore.find(req.parameters.get("id") ?? "", cipher: req.site.cipher, on: req.db) else {
+        guard let m = try await MissionStore.find(req.parameters.get("id") ?? "", cipher: req.site.cipher, on: req.db)
+        else {
             throw Abort(.notFound, reason: "There is no such mission.")
         }
         return m
     }
 
-    func page(_ req: Request, _ m: Mission, form: MissionForm? = nil, errors: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
+    func page(
+        _ req: Request, _ m: Mission, form: MissionForm? = nil, errors: [String: String] = [:], status: HTTPStatus = .ok
+    ) async throws -> Response {
         let cases = try await CaseStore.headers(m.concerned.map(\.caseID), cipher: req.site.cipher, on: req.db)
         let caseQuery = req.query[String.self, at: "case_q"] ?? ""
         let choices = try await LinkChoices.cases(query: caseQuery, cipher: req.site.cipher, on: req.db)
         let shown = form ?? MissionForm(m)
-        let publications = try await MissionPublicationChoices.load(query: Self.publicationQuery(req), chosen: shown,
-                                                                    on: req.db)
-        return try await MissionPages.show(m, caseLabels: cases.mapValues { $0.label.reveal() },
-                                           today: req.site.clock.today, form: shown, errors: errors,
-                                           viewer: try req.account, csrf: CSRF.token(for: req), caseQuery: caseQuery,
-                                           caseChoices: choices, publicationChoices: publications)
-            .encodeResponse(status: status, for: req)
+        let publications = try await MissionPublicationChoices.load(
+            query: Self.publicationQuery(req), chosen: shown,
+            on: req.db)
+        return try await MissionPages.show(
+            m, caseLabels: cases.mapValues { $0.label.reveal() },
+            today: req.site.clock.today, form: shown, errors: errors,
+            viewer: try req.account, csrf: CSRF.token(for: req), caseQuery: caseQuery,
+            caseChoices: choices, publicationChoices: publications
+        )
+        .encodeResponse(status: status, for: req)
     }
 
     /// The publication search typed on the page, at most `ChoiceSearch.maxQueryLength` characters.
@@ -74,21 +88,27 @@ struct MissionController: Sendable {
 
     @Sendable func show(req: Request) async throws -> Response {
         let m = try await target(req), viewer = try req.account
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.view", recordType: "mission", recordID: m.id), now: req.site.clock.now(), on: req.db)
+        try await AuditLog.record(
+            AuditEvent(actor: viewer.email, action: "mission.view", recordType: "mission", recordID: m.id),
+            now: req.site.clock.now(), on: req.db)
         return try await page(req, m)
     }
 
     @Sendable func update(req: Request) async throws -> Response {
-        let existing = try await target(req), form = MissionForm(req.form), viewer = try req.account, now = req.site.clock.now()
+        let existing = try await target(req), form = MissionForm(req.form), viewer = try req.account,
+            now = req.site.clock.now()
         switch try await form.mission(id: existing.id, on: req.db) {
-        case .failure(let e): return try await page(req, existing, form: form, errors: e.fields, status: .unprocessableEntity)
+        case .failure(let e):
+            return try await page(req, existing, form: form, errors: e.fields, status: .unprocessableEntity)
         case .success(let mission):
             let cipher = req.site.cipher
             try await req.db.write { tx in
                 try await MissionStore.save(mission, isNew: false, by: viewer.email, now: now, cipher: cipher, on: tx)
-                try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.update",
-                    recordType: "mission",
-                                                     recordID: mission.id), now: now, on: tx)
+                try await AuditLog.record(
+                    AuditEvent(
+                        actor: viewer.email, action: "mission.update",
+                        recordType: "mission",
+                        recordID: mission.id), now: now, on: tx)
             }
             req.site.contentWatcher.invalidate()
             return req.redirect(within: OfficeRoute.mission(id: mission.id).path)
@@ -111,8 +131,10 @@ struct MissionController: Sendable {
         try await req.db.write { tx in
             try await MissionStore.concern(caseID, concern, mission: m.id, now: now, cipher: cipher, on: tx)
             try await Timeline.add(line, actor: viewer.email, case: caseID, now: now, on: tx)
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.concern", recordType: "case",
-                                                 recordID: caseID), now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: viewer.email, action: "mission.concern", recordType: "case",
+                    recordID: caseID), now: now, on: tx)
         }
         return req.redirect(within: OfficeRoute.mission(id: m.id).path)
     }

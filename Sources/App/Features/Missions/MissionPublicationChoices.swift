@@ -18,8 +18,10 @@ struct MissionPublicationChoices: Sendable {
 
     static func load(query: String, chosen form: MissionForm, on db: any Database) async throws -> Self {
         let (found, more) = try await LinkChoices.publications(query: query, on: db)
-        let current = try await LinkChoices.publications(ids: [form.preliminary, form.report].filter { !$0.isEmpty },
-                                                         on: db).filter { $0.detail != "not found" }
+        let current = try await LinkChoices.publications(
+            ids: [form.preliminary, form.report].filter { !$0.isEmpty },
+            on: db
+        ).filter { $0.detail != "not found" }
         var all = current
         for choice in found where !all.contains(where: { $0.id == choice.id }) { all.append(choice) }
         let reports = try await reportIDs(current.map(\.id), on: db)
@@ -31,12 +33,16 @@ struct MissionPublicationChoices: Sendable {
 
     /// Reports found as `LinkChoices.publications` finds publications (the 5,000 newest searched).
     static func reports(query: String, on db: any Database) async throws -> (found: [Choice], more: Bool) {
-        struct Row: Decodable { let id: String, title: String?, reference: String?, countryCodes: String
-            let publishedOn: String, status: String }
-        let rows = try await db.sql.raw("""
+        struct Row: Decodable {
+            let id: String, title: String?, reference: String?, countryCodes: String
+            let publishedOn: String, status: String
+        }
+        let rows = try await db.sql.raw(
+            """
             SELECT id, title, reference, country_codes, published_on, status FROM publications
             WHERE type = 'report' ORDER BY published_on DESC, id LIMIT 5000
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         func countries(_ r: Row) -> [String] {
             r.countryCodes.split(separator: ",").map {
                 CountryDirectory.shared.country(code: String($0))?.name ?? String($0)
@@ -45,39 +51,46 @@ struct MissionPublicationChoices: Sendable {
         let (found, more) = ChoiceSearch.filter(rows, query: query) { r in
             [r.title ?? "", r.reference ?? "", r.id, r.countryCodes] + countries(r)
         }
-        return (found.map { r in
-            let detail = ([r.publishedOn] + countries(r) + [r.reference ?? "", r.status == "published" ? "" : r.status])
-                .filter { !$0.isEmpty }.joined(separator: " · ")
-            return Choice(id: r.id, label: r.title.flatMap { $0.isEmpty ? nil : $0 } ?? r.id, detail: detail)
-        }, more)
+        return (
+            found.map { r in
+                let detail =
+                    ([r.publishedOn] + countries(r) + [r.reference ?? "", r.status == "published" ? "" : r.status])
+                    .filter { !$0.isEmpty }.joined(separator: " · ")
+                return Choice(id: r.id, label: r.title.flatMap { $0.isEmpty ? nil : $0 } ?? r.id, detail: detail)
+            }, more
+        )
     }
 
     /// Which of `ids` are publications of type report.
     static func reportIDs(_ ids: [String], on db: any Database) async throws -> Set<String> {
         guard !ids.isEmpty else { return [] }
         struct Row: Decodable { let id: String }
-        return Set(try await db.sql.raw("""
-            SELECT id FROM publications WHERE type = 'report' AND id IN (\(binds: ids))
-            """).all(decoding: Row.self).map(\.id))
+        return Set(
+            try await db.sql.raw(
+                """
+                SELECT id FROM publications WHERE type = 'report' AND id IN (\(binds: ids))
+                """
+            ).all(decoding: Row.self).map(\.id))
     }
 
     /// The search field (a GET form of its own: forms do not nest), to put before the mission form.
     func search(action: String, anchor: String) -> HTML {
-        ChoiceList.search(action: action, param: Self.param, query: query, label: t("mission.find-publication"),
-                          anchor: anchor)
+        ChoiceList.search(
+            action: action, param: Self.param, query: query, label: t("mission.find-publication"),
+            anchor: anchor)
     }
 
     /// The two radio lists, inside the mission form.
     func fields(_ f: MissionForm, _ e: [String: String]) -> HTML {
         let none = Choice(id: "", label: t("mission.no-publication"), detail: "")
         return """
-        \(ChoiceList.options([none] + preliminary, name: "preliminary", multiple: false,
+            \(ChoiceList.options([none] + preliminary, name: "preliminary", multiple: false,
                              legend: t("mission.preliminary-legend"), id: "preliminary-choices", query: query,
                              more: more, checked: [f.preliminary], error: e["preliminary"]))
-        \(ChoiceList.options([none] + report, name: "report", multiple: false, legend: t("mission.report-legend"),
+            \(ChoiceList.options([none] + report, name: "report", multiple: false, legend: t("mission.report-legend"),
                              id: "report-choices", query: query, more: more, checked: [f.report],
                              error: e["report"]))
-        <p class="hint">\(t("mission.report-hint"))</p>
-        """
+            <p class="hint">\(t("mission.report-hint"))</p>
+            """
     }
 }

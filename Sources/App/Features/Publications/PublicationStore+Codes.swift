@@ -11,9 +11,13 @@ extension PublicationStore {
     /// another appeal, allocated in the office or imported under another id, refuses its line: it is not stored, so
     /// the code is never held twice and the publication already holding it is untouched. A translation shares its
     /// original's code. A re-imported original may change its code; refused, it keeps the one it had.
-    static func registerCodes(_ batch: [ArchivePublication], now: Date,
-                              on sql: any SQLDatabase) async throws -> (kept: [ArchivePublication],
-                                  refused: [Refused]) {
+    static func registerCodes(
+        _ batch: [ArchivePublication], now: Date,
+        on sql: any SQLDatabase
+    ) async throws -> (
+        kept: [ArchivePublication],
+        refused: [Refused]
+    ) {
         struct Row: Decodable { let owner: String; let code: String }
         let roots = batch.filter { $0.translationOf == nil }.map { "publication:\($0.id)" }
         var held: [String: [String]] = [:]
@@ -31,8 +35,9 @@ extension PublicationStore {
                 + "which keeps it: not imported (a code is never held by two appeals)"
         }
         func claimPending() async throws {
-            let holders = try await ReferenceRegistry.claimAll(pending.map { ($0.code, $0.owner) }, source: "import",
-                                                               now: now, on: sql)
+            let holders = try await ReferenceRegistry.claimAll(
+                pending.map { ($0.code, $0.owner) }, source: "import",
+                now: now, on: sql)
             for (claim, holder) in zip(pending, holders) {
                 if let holder, let text = batch[claim.index].reference {
                     outcomes[claim.index] = Refused(id: batch[claim.index].id, reason: clash(text, holder))
@@ -50,13 +55,16 @@ extension PublicationStore {
             }
             guard let text = p.reference else { continue }
             guard let code = ReferenceCode(text) else {
-                outcomes[index] = Refused(id: p.id,
+                outcomes[index] = Refused(
+                    id: p.id,
                     reason: "\"\(text)\" is not a reference code like MEX 001 / 0916 / OBS 077")
                 continue
             }
             if before.isEmpty { pending.append((index, code, owner)); continue }
-            guard let holder = try await ReferenceRegistry.claim(code, owner: owner, source: "import", now: now,
-                on: sql)
+            guard
+                let holder = try await ReferenceRegistry.claim(
+                    code, owner: owner, source: "import", now: now,
+                    on: sql)
             else { continue }
             outcomes[index] = Refused(id: p.id, reason: clash(text, holder))
             for old in before.compactMap(ReferenceCode.init) {

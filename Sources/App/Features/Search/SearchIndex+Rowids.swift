@@ -9,11 +9,13 @@ extension SearchIndex {
         var next: [Int64: Int64] = [:]
         for start in stride(from: 0, to: unique.count, by: 500) {
             let values: [SQLQueryString] = unique[start..<min(start + 500, unique.count)].map { "(\(bind: $0))" }
-            let rows = try await sql.raw("""
+            let rows = try await sql.raw(
+                """
                 WITH b(base) AS (VALUES \(values.joined(separator: ", ")))
                 SELECT b.base AS base, (SELECT MAX(rowid) FROM search_documents
                     WHERE rowid >= b.base AND rowid < b.base + 1000000) AS m FROM b
-                """).all(decoding: Row.self)
+                """
+            ).all(decoding: Row.self)
             for row in rows { next[row.base] = (row.m ?? row.base) + 1 }
         }
         return next

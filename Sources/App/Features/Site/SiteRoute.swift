@@ -134,7 +134,8 @@ enum SiteRoute: Hashable {
     /// Percent-encodes all but RFC 3986's unreserved characters (ASCII letters, digits, `-._~`).
     static func escapeSegment(_ text: String) -> String {
         func unreserved(_ b: UInt8) -> Bool {
-            (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x2D || b == 0x2E || b == 0x5F || b == 0x7E
+            (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x2D
+                || b == 0x2E || b == 0x5F || b == 0x7E
         }
         if text.utf8.allSatisfy(unreserved) { return text }
         let hex = Array("0123456789ABCDEF".utf8)

@@ -37,12 +37,13 @@ enum StatisticsChart {
             let y = Double(height - bottom) - h
             let exact = bar.figure.exactValue != nil
             let labelEvery = max(1, bars.count / 10)
-            let label: HTML = i % labelEvery == 0 || i == bars.count - 1
+            let label: HTML =
+                i % labelEvery == 0 || i == bars.count - 1
                 ? "<text x=\"\(f(x + w / 2))\" y=\"\(height - 6)\" text-anchor=\"middle\">\(bar.label)</text>" : .empty
             return """
-            <g><title>\(bar.label): \(text(bar.figure))</title><rect x="\(f(x))" y="\(f(y))" width="\(f(w))" \
-            height="\(f(max(h, 0.5)))"\(paint(exact))/>\(label)</g>
-            """
+                <g><title>\(bar.label): \(text(bar.figure))</title><rect x="\(f(x))" y="\(f(y))" width="\(f(w))" \
+                height="\(f(max(h, 0.5)))"\(paint(exact))/>\(label)</g>
+                """
         }
         return svg(id: id, title: title, width: width, height: height, shapes: shapes, bars: bars)
     }
@@ -62,12 +63,12 @@ enum StatisticsChart {
             let valueX = rtl ? x - 6 : x + w + 6
             let exact = bar.figure.exactValue != nil
             return """
-            <g><title>\(bar.label): \(text(bar.figure))</title>\
-            <text x="\(labelX)" y="\(y + 15)" text-anchor="end">\(bar.label)</text>\
-            <rect x="\(f(x))" y="\(y + 4)" width="\(f(max(w, 0.5)))" height="\(row - 8)"\
-            \(paint(exact))/>\
-            <text x="\(f(valueX))" y="\(y + 15)" text-anchor="start">\(text(bar.figure))</text></g>
-            """
+                <g><title>\(bar.label): \(text(bar.figure))</title>\
+                <text x="\(labelX)" y="\(y + 15)" text-anchor="end">\(bar.label)</text>\
+                <rect x="\(f(x))" y="\(y + 4)" width="\(f(max(w, 0.5)))" height="\(row - 8)"\
+                \(paint(exact))/>\
+                <text x="\(f(valueX))" y="\(y + 15)" text-anchor="start">\(text(bar.figure))</text></g>
+                """
         }
         return svg(id: id, title: title, width: width, height: height, shapes: shapes, bars: bars)
     }
@@ -80,10 +81,10 @@ enum StatisticsChart {
     private static func svg(id: String, title: String, width: Int, height: Int, shapes: [HTML], bars: [Bar]) -> HTML {
         let description = bars.map { "\($0.label): \(text($0.figure))" }.joined(separator: "; ")
         return """
-        <svg class="chart" width="100%" viewBox="0 0 \(width) \(height)" font-size="11" fill="currentColor" role="img" aria-labelledby="\(id)-t \(id)-d" \
-        direction="\(Translations.current.language == .ar ? "rtl" : "ltr")">\
-        <title id="\(id)-t">\(title)</title><desc id="\(id)-d">\(description)</desc>\(shapes)</svg>
-        """
+            <svg class="chart" width="100%" viewBox="0 0 \(width) \(height)" font-size="11" fill="currentColor" role="img" aria-labelledby="\(id)-t \(id)-d" \
+            direction="\(Translations.current.language == .ar ? "rtl" : "ltr")">\
+            <title id="\(id)-t">\(title)</title><desc id="\(id)-d">\(description)</desc>\(shapes)</svg>
+            """
     }
 
     /// The figures of a chart as a table.
@@ -93,9 +94,9 @@ enum StatisticsChart {
             return "<tr><th scope=\"row\">\(label)</th><td class=\"n\">\(text(bar.figure))</td></tr>"
         }
         return """
-        <table id="\(id)" class="stats"><caption>\(caption)</caption><thead><tr><th scope="col">\(heading)</th>\
-        <th scope="col">\(t("stats.value"))</th></tr></thead><tbody>\(rows)</tbody></table>
-        """
+            <table id="\(id)" class="stats"><caption>\(caption)</caption><thead><tr><th scope="col">\(heading)</th>\
+            <th scope="col">\(t("stats.value"))</th></tr></thead><tbody>\(rows)</tbody></table>
+            """
     }
 
     private static func f(_ x: Double) -> String { String(Double(Int((x * 10).rounded())) / 10) }

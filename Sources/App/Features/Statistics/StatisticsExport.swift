@@ -1,7 +1,7 @@
-import Foundation
 import Fluent
-import Vapor
+import Foundation
 import ObservatoryCore
+import Vapor
 
 /// `/statistics.csv` and `/statistics.json` (any language, the page's filters): the public figures of every year
 /// since the first record and of the years chosen, as the page shows them (hidden figures stay hidden).
@@ -36,13 +36,17 @@ enum StatisticsExport {
             return "\(minor / divisor)." + String(repeating: "0", count: places - fraction.count) + fraction
         }
         let paidKey = "assistance-paid-" + currency.lowercased()
-        let paid: Line = switch cell.paid {
-        case .exact(let n): Line(figure: paidKey, status: "exact", value: decimal(n), atLeast: decimal(n))
-        case .withheld: Line(figure: paidKey, status: "withheld", value: nil, atLeast: "0")
-        case .atLeast(let n): Line(figure: paidKey, status: "at-least", value: nil, atLeast: decimal(n))
-        }
+        let paid: Line =
+            switch cell.paid {
+            case .exact(let n): Line(figure: paidKey, status: "exact", value: decimal(n), atLeast: decimal(n))
+            case .withheld: Line(figure: paidKey, status: "withheld", value: nil, atLeast: "0")
+            case .atLeast(let n): Line(figure: paidKey, status: "at-least", value: nil, atLeast: decimal(n))
+            }
         return StatisticsMeasure.all.map { line($0.key, cell.figure($0)) }
-            + [Line(figure: "missions", status: "exact", value: String(cell.missions), atLeast: String(cell.missions)), paid]
+            + [
+                Line(figure: "missions", status: "exact", value: String(cell.missions), atLeast: String(cell.missions)),
+                paid
+            ]
     }
 
     static func document(_ s: StatisticsSheet<PublicCell>, _ format: ListExport.Format) throws -> String {
@@ -67,9 +71,12 @@ enum StatisticsExport {
             let document = Document(
                 currency: s.currency, filters: Dictionary(s.filter.queryItems, uniquingKeysWith: { a, _ in a }),
                 periods: periods.map { period, cell in
-                    Period(period: period, figures: Dictionary(uniqueKeysWithValues: lines(cell, currency: s.currency).map {
-                        ($0.figure, Figure(status: $0.status, value: $0.value, at_least: $0.atLeast))
-                    }))
+                    Period(
+                        period: period,
+                        figures: Dictionary(
+                            uniqueKeysWithValues: lines(cell, currency: s.currency).map {
+                                ($0.figure, Figure(status: $0.status, value: $0.value, at_least: $0.atLeast))
+                            }))
                 })
             return try ListExport.json(document)
         }

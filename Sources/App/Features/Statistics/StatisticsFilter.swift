@@ -1,6 +1,6 @@
 import Foundation
-import Vapor
 import ObservatoryCore
+import Vapor
 
 /// The filters of `/statistics`: `from` and `to` (years, inclusive), `country`, `region`, `programme`.
 struct StatisticsFilter: Hashable, Sendable {
@@ -10,7 +10,8 @@ struct StatisticsFilter: Hashable, Sendable {
     var region: Region?
     var programme: Programme?
 
-    init(from: Int? = nil, to: Int? = nil, country: Country? = nil, region: Region? = nil, programme: Programme? = nil) {
+    init(from: Int? = nil, to: Int? = nil, country: Country? = nil, region: Region? = nil, programme: Programme? = nil)
+    {
         self.from = from; self.to = to; self.country = country; self.region = region; self.programme = programme
     }
 
@@ -42,15 +43,21 @@ struct StatisticsFilter: Hashable, Sendable {
         }
         if let raw = value("region") {
             guard let region = Region(rawValue: raw.lowercased()) else {
-                throw Invalid(parameter: "region", value: raw, expected: t("error.expected-one-of",
-                    ["values": Region.allCases.map(\.rawValue).joined(separator: ", ")]))
+                throw Invalid(
+                    parameter: "region", value: raw,
+                    expected: t(
+                        "error.expected-one-of",
+                        ["values": Region.allCases.map(\.rawValue).joined(separator: ", ")]))
             }
             self.region = region
         }
         if let raw = value("programme") {
             guard let programme = Programme(rawValue: raw.lowercased()) else {
-                throw Invalid(parameter: "programme", value: raw, expected: t("error.expected-one-of",
-                    ["values": Programme.allCases.map(\.rawValue).joined(separator: ", ")]))
+                throw Invalid(
+                    parameter: "programme", value: raw,
+                    expected: t(
+                        "error.expected-one-of",
+                        ["values": Programme.allCases.map(\.rawValue).joined(separator: ", ")]))
             }
             self.programme = programme
         }

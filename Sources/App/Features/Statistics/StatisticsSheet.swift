@@ -31,8 +31,10 @@ enum StatisticsMeasure: Hashable, Sendable {
         }
     }
 
-    static let all: [StatisticsMeasure] = [.interventions, .followUps, .defenders, .organisations, .actsTotal]
-        + ActType.allCases.map { .act($0) } + [.stateActs, .nonStateActs, .closed] + Outcome.allCases.map { .outcome($0) }
+    static let all: [StatisticsMeasure] =
+        [.interventions, .followUps, .defenders, .organisations, .actsTotal]
+        + ActType.allCases.map { .act($0) } + [.stateActs, .nonStateActs, .closed]
+        + Outcome.allCases.map { .outcome($0) }
         + [.grants]
 }
 
@@ -67,19 +69,20 @@ extension PublicCell: StatisticsFigures {
 /// The office's view: the same figures, unsuppressed.
 extension StatisticsCounts: StatisticsFigures {
     func figure(_ m: StatisticsMeasure) -> PublicFigure {
-        let n: Int = switch m {
-        case .interventions: interventions
-        case .followUps: followUps
-        case .defenders: defenders
-        case .organisations: organisations
-        case .grants: grants
-        case .actsTotal: actsTotal
-        case .stateActs: stateActs
-        case .nonStateActs: nonStateActs
-        case .closed: closed
-        case .act(let type): acts[type] ?? 0
-        case .outcome(let o): outcomes[o] ?? 0
-        }
+        let n: Int =
+            switch m {
+            case .interventions: interventions
+            case .followUps: followUps
+            case .defenders: defenders
+            case .organisations: organisations
+            case .grants: grants
+            case .actsTotal: actsTotal
+            case .stateActs: stateActs
+            case .nonStateActs: nonStateActs
+            case .closed: closed
+            case .act(let type): acts[type] ?? 0
+            case .outcome(let o): outcomes[o] ?? 0
+            }
         return .exact(n)
     }
     var paidAmount: PublicAmount { .exact(paid) }

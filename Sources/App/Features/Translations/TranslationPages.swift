@@ -24,8 +24,9 @@ enum TranslationPages {
             return TranslationCheck.spellingProblems(language: i.language, people: PersonLanguages.checked(file))
         }
         let text = [i.title, i.summary, i.body].map { $0.reveal() }.joined(separator: "\n")
-        return TranslationCheck.problems(language: i.language, text: text, redactor: redactor,
-                                         people: PersonLanguages.checked(file))
+        return TranslationCheck.problems(
+            language: i.language, text: text, redactor: redactor,
+            people: PersonLanguages.checked(file))
     }
 
     /// The notice on a translation's page listing what it still needs, with the way to the case page.
@@ -46,7 +47,9 @@ enum TranslationPages {
     static func beside(_ original: Intervention?, _ fields: HTML) -> HTML {
         guard let original else { return fields }
         let lang = original.language
-        let summary: HTML = original.summary.isEmpty ? .empty
+        let summary: HTML =
+            original.summary.isEmpty
+            ? .empty
             : "<p class=\"summary\">\(original.summary.reveal())</p>"
         return """
             <div class="translation-pair"><section class="original" aria-labelledby="original-heading"
@@ -67,17 +70,21 @@ enum TranslationPages {
             var cells: [HTML] = []
             for language in Language.allCases {
                 let code = language.rawValue.uppercased()
-                let found = language.rawValue == o.language ? o
+                let found =
+                    language.rawValue == o.language
+                    ? o
                     : c.interventions.first { $0.translationOf == o.id && $0.language == language.rawValue }
                 if let found {
                     let status = InterventionStatus(rawValue: found.status)?.localizedLabel ?? found.status
-                    cells.append("""
+                    cells.append(
+                        """
                         <td class="present" data-language="\(language.rawValue)"><a href="\(OfficeRoute.intervention(
                         id: found.id).path)">\(code)</a> (\(status))</td>
                         """)
                 } else {
                     let query = "translation_of=\(o.id)&language=\(language.rawValue)"
-                    cells.append("""
+                    cells.append(
+                        """
                         <td class="missing" data-language="\(language.rawValue)">\(t("translation.missing",
                         ["code": code])):
                         <a href="\(OfficeRoute.newIntervention(caseID: c.id, query: query).path)">\
@@ -117,8 +124,9 @@ enum TranslationPages {
             let missing = PersonLanguages.languages.filter {
                 !p.consentsToBeNamed && (p.languages[$0]?.description.isEmpty ?? true)
             }
-            let none = t("translation.no-description",
-                         ["languages": Translations.current.list(missing.map(\.nameInPage))])
+            let none = t(
+                "translation.no-description",
+                ["languages": Translations.current.list(missing.map(\.nameInPage))])
             let state: HTML = missing.isEmpty ? .empty : " — \(none)"
             let comma = Translations.current.language == .ar ? "،" : ","
             return """
