@@ -29,7 +29,7 @@ struct CampaignsController: RouteCollection {
                     """
                     <article class="campaign"><h1>\(c.title)</h1>
                     \(c.imageType == nil || !c.imageClean ? .empty
-                : "<p><img src=\"/campaigns/\(c.id)/image\" alt=\"\" class=\"campaign-image\"></p>" as HTML)
+                        : "<p><img src=\"/campaigns/\(c.id)/image\" alt=\"\" class=\"campaign-image\"></p>" as HTML)
                     <div class="body">\(Markdown.render(c.text))</div>
                     <section aria-labelledby="gathered"><h2 id="gathered">\(t("campaign.gathered"))</h2>\(ListItemView.list(gathered))</section></article>
                     """))

@@ -62,8 +62,8 @@ struct OrganisationOfficeController: Sendable {
                 \(EditorialPages.textarea("description", label: t("organisation.description"), value: o.description ?? "",
                                   rows: 6, error: nil))
                 \(contacts.map { EditorialPages.textarea("contacts",
-            label: t("organisation.contacts"), value: $0.reveal(), rows: 5,
-            error: nil) } ?? .empty)
+                    label: t("organisation.contacts"), value: $0.reveal(), rows: 5,
+                    error: nil) } ?? .empty)
                 <p class="actions"><button type="submit">\(t("users.save"))</button></p></form>
                 """
             ).encodeResponse(for: req)

@@ -27,7 +27,7 @@ struct FourEyesSettingsController: Sendable {
             """
             <h1>Second approval before publication</h1>
             \(req.query[String.self, at: "saved"] != nil ? "<p class=\"notice\" role=\"status\">Saved.</p>"
-          : .empty as HTML)
+              : .empty as HTML)
             <p>Every publication needs the approval of a second person, who did not make its latest change. Types ticked
             here
             are published by one editor alone. Urgent interventions always go through their case.</p>
