@@ -2,8 +2,9 @@
 /// country (or `INT` for an appeal on no one country), serials from 1 in their canonical three-digit form, a month
 /// of issue no later than the publication, and `.N` only on a follow-up or a translation of one.
 extension ReferenceCode {
-    /// The highest serial (and follow-up number) an imported code may carry: three digits.
-    public static let maxSerial = 999
+    /// The highest serial (and follow-up number) an imported code may carry: three digits, or four in a year past
+    /// 999 interventions (the allocator writes `OBS 1000` after `OBS 999`).
+    public static let maxSerial = 9_999
 
     /// Why `text` cannot be the code of a publication with these facts, or nil when it can.
     public static func schemeProblem(
@@ -17,11 +18,11 @@ extension ReferenceCode {
             return "\"\(text)\": serial numbers start at 001"
         }
         // A crafted serial (OBS 9223372036854775807) would move the year's next code past any number the allocator
-        // can count to; the scheme writes three digits.
+        // can count to; the scheme writes three digits, four past 999.
         guard code.countrySerial <= maxSerial, code.observatorySerial <= maxSerial,
             (code.followUp ?? 1) <= maxSerial
         else {
-            return "\"\(text.prefix(80))\": serial numbers have three digits (001 to 999)"
+            return "\"\(text.prefix(80))\": serial numbers have three or four digits (001 to 9999)"
         }
         guard code.description == text else { return "\"\(text)\" is not written as \(example) (\"\(code)\")" }
         let known = directory.all.filter { $0.alpha3 == code.alpha3 }

@@ -13,17 +13,17 @@ import Vapor
     // MARK: - Reference codes
 
     /// A crafted imported code with an enormous serial moved the year's next code to Int.max + 1: the next approval
-    /// trapped and took the server down. The scheme now keeps serials to three digits, and approvals go on.
+    /// trapped and took the server down. The scheme now keeps serials to three or four digits, and approvals go on.
     @Test(arguments: Engine.all)
     func aCraftedEnormousImportedSerialIsRefusedAndApprovalsGoOn(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             let max = String(Int.max)
-            // act: serials past three digits, in each place a serial stands
+            // act: serials past four digits, in each place a serial stands
             let (summary, problems) = try await ReferenceContinuationTests.importLines(
                 [
                     ReferenceContinuationTests.line("huge-obs", "MEX 001 / 1126 / OBS \(max)"),
                     ReferenceContinuationTests.line("huge-country", "MEX \(max) / 1126 / OBS 001"),
-                    ReferenceContinuationTests.line("four-digits", "MEX 1000 / 1126 / OBS 1000"),
+                    ReferenceContinuationTests.line("five-digits", "MEX 10000 / 1126 / OBS 10000"),
                     ReferenceContinuationTests.line(
                         "huge-follow-up", "MEX 002 / 1126 / OBS 002.\(max)",
                         translationOf: "ok"),
@@ -34,7 +34,7 @@ import Vapor
             #expect(summary.read == 5 && summary.stored == 1 && summary.rejected == 4, "\(summary)")
             #expect(
                 problems.map(\.line).sorted() == [1, 2, 3, 4] && problems.allSatisfy { $0.field == "reference" }
-                    && problems.allSatisfy { $0.reason.contains("three digits") }, "\(problems)")
+                    && problems.allSatisfy { $0.reason.contains("four digits") }, "\(problems)")
             struct Highest: Decodable { let m: Int? }
             let highest = try await app.db.sql.raw("SELECT MAX(observatory_serial) AS m FROM reference_codes")
                 .first(decoding: Highest.self)?.m

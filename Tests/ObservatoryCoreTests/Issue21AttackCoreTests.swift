@@ -5,21 +5,21 @@ import Testing
 
 /// The review of issue 21, without HTTP: the rules the app tests attack, checked on generated inputs.
 @Suite struct Issue21AttackCoreTests {
-    /// Any serial or follow-up number past three digits is refused by the scheme (never reaching the allocator's
-    /// counters), whatever its size; every serial from 1 to 999 written canonically is accepted.
-    @Test func serialsPastThreeDigitsAreRefusedAtAnySize() async {
+    /// Any serial or follow-up number past four digits is refused by the scheme (never reaching the allocator's
+    /// counters), whatever its size; every serial from 1 to 9999 written canonically is accepted.
+    @Test func serialsPastFourDigitsAreRefusedAtAnySize() async {
         let published = CivilDate("2026-11-20")!
         func problem(_ text: String, followUpOf: String? = nil) -> String? {
             ReferenceCode.schemeProblem(
                 text, countries: ["MX"], published: published, followUpOf: followUpOf,
                 translationOf: nil)
         }
-        await propertyCheck(count: 300, input: Gen.int(in: 1_000...Int.max), Gen.int(in: 1...999)) { big, small in
-            let b = String(big), s = String(format: "%03d", small)
+        await propertyCheck(count: 300, input: Gen.int(in: 10_000...Int.max), Gen.int(in: 1...9_999)) { big, small in
+            let b = String(big), s = small < 1_000 ? String(format: "%03d", small) : String(small)
             for text in ["MEX \(s) / 1126 / OBS \(b)", "MEX \(b) / 1126 / OBS \(s)"] {
-                #expect(problem(text)?.contains("three digits") == true, "\(text)")
+                #expect(problem(text)?.contains("four digits") == true, "\(text)")
             }
-            #expect(problem("MEX \(s) / 1126 / OBS \(s).\(b)", followUpOf: "x")?.contains("three digits") == true)
+            #expect(problem("MEX \(s) / 1126 / OBS \(s).\(b)", followUpOf: "x")?.contains("four digits") == true)
             #expect(problem("MEX \(s) / 1126 / OBS \(s)") == nil)
             #expect(problem("MEX \(s) / 1126 / OBS \(s).\(small)", followUpOf: "x") == nil)
         }

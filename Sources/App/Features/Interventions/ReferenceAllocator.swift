@@ -84,6 +84,10 @@ enum ReferenceAllocator {
         let counted = try await increment(name, on: sql)
         let (after, overflow) = try await highest().addingReportingOverflow(1)
         if overflow { throw Failure(description: "The reference counter \(name) has no next value.") }
+        // The scheme writes at most four digits: past 9999 no code could be read back (nor imported elsewhere).
+        guard max(after, counted) <= ReferenceCode.maxSerial else {
+            throw Failure(description: "The reference counter \(name) has reached \(ReferenceCode.maxSerial).")
+        }
         guard after > counted else { return counted }
         try await sql.update("reference_counters").set("value", to: after).where("name", .equal, name).run()
         return after
