@@ -35,11 +35,12 @@ import Testing
         for file in files {
             let text = try String(contentsOf: file, encoding: .utf8)
             var rest = text[...]
-            while let call = rest.range(of: "OfficeLayout(title: ") {
+            // The formatter may break the call after its parenthesis: `OfficeLayout(\n    title: …`.
+            while let call = rest.firstRange(of: #/OfficeLayout\(\s*title: /#) {
                 let after = rest[call.upperBound...]
                 guard let end = after.range(of: ".render(") else { break }
                 let arguments = after[..<end.lowerBound]
-                let title = arguments.prefix { $0 != "," }.trimmingCharacters(in: .whitespaces)
+                let title = arguments.prefix { $0 != "," }.trimmingCharacters(in: .whitespacesAndNewlines)
                 pages.append(
                     Page(
                         name: "\(file.lastPathComponent): \(title)",
