@@ -23,7 +23,7 @@ enum StatisticsExport {
             switch f {
             case .exact(let n): Line(figure: key, status: "exact", value: String(n), atLeast: String(n))
             case .fewerThan3: Line(figure: key, status: "fewer-than-3", value: nil, atLeast: "1")
-            case .withheld: Line(figure: key, status: "withheld", value: nil, atLeast: String(SmallCounts.threshold))
+            case .withheld: Line(figure: key, status: "withheld", value: nil, atLeast: String(f.lowerBound))
             case .atLeast(let n): Line(figure: key, status: "at-least", value: nil, atLeast: String(n))
             }
         }

@@ -11,9 +11,19 @@ import SQLKit
 ///   the case was closed, assistance in the year it was paid). An unpublished case, a draft, an act of a case that
 ///   is not public never counts;
 /// - **missions** whose preliminary findings or report are published, in their country and the year they began.
+/// Where a cell is: a country (nil: publications about no country), a year, and a group inside them. The case
+/// files' figures are grouped by the programmes of the publication they count under (`"case:"` and the programmes),
+/// so that every public figure, with or without a programme chosen, is a sum of cells protected on their own (rule 3
+/// of `SmallCounts`): a programme's page is never a protected total minus a few cases.
+struct StatisticsCellKey: Hashable, Sendable {
+    let country: String?
+    let year: Int
+    var group = ""
+}
+
 enum StatisticsQueries {
     struct Counts: Sendable {
-        var cells: [StatisticsKey: StatisticsCounts]
+        var cells: [StatisticsCellKey: StatisticsCounts]
         let currency: String
         /// Urgent interventions with a case file behind them (the rest come from imported archives).
         var withCaseFile: Int
@@ -21,7 +31,7 @@ enum StatisticsQueries {
 
     static func counts(programme: Programme?, on db: any Database) async throws -> Counts {
         let sql = db.sql
-        var cells: [StatisticsKey: StatisticsCounts] = [:]
+        var cells: [StatisticsCellKey: StatisticsCounts] = [:]
         let inProgramme: (String) -> SQLQueryString = { column in
             guard let programme else { return "" }
             return
@@ -38,7 +48,7 @@ enum StatisticsQueries {
             """
         ).all(decoding: PublicationRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         for row in publications {
-            let key = StatisticsKey(country: row.country, year: row.year)
+            let key = StatisticsCellKey(country: row.country, year: row.year)
             if row.followUp == 0 {
                 cells[key, default: .init()].interventions += row.n
             } else {
@@ -67,24 +77,28 @@ enum StatisticsQueries {
             }
             first[row.caseId] = row
         }
-        if let programme {
-            struct Id: Decodable { let publicationId: String }
-            let ids = Set(first.values.map(\.publicationId))
-            var inside: Set<String> = []
-            for chunk in Array(ids).statisticsChunks(500) {
-                inside.formUnion(
-                    try await sql.raw(
-                        """
-                        SELECT publication_id FROM publication_programmes
-                        WHERE programme = \(bind: programme.rawValue) AND publication_id IN (\(binds: chunk))
-                        """
-                    ).all(decoding: Id.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.publicationId))
+        // The programmes of each case's publication: a case counts in the group of exactly those programmes, and a
+        // programme's page adds the groups that hold it (a filter never subtracts one case from a protected cell).
+        struct ProgrammeRow: Decodable { let publicationId: String, programme: String }
+        var programmes: [String: [String]] = [:]
+        for chunk in Array(Set(first.values.map(\.publicationId))).statisticsChunks(500) {
+            for row in try await sql.raw(
+                """
+                SELECT publication_id, programme FROM publication_programmes WHERE publication_id IN (\(binds: chunk))
+                """
+            ).all(decoding: ProgrammeRow.self, keyDecodingStrategy: .convertFromSnakeCase) {
+                programmes[row.publicationId, default: []].append(row.programme)
             }
-            first = first.filter { inside.contains($0.value.publicationId) }
+        }
+        if let programme {
+            first = first.filter { programmes[$0.value.publicationId]?.contains(programme.rawValue) == true }
         }
         let withCaseFile = Set(first.values.map(\.publicationId)).count
-        func key(_ caseID: String, year: Int? = nil) -> StatisticsKey? {
-            first[caseID].map { StatisticsKey(country: $0.country, year: year ?? $0.year) }
+        func key(_ caseID: String, year: Int? = nil) -> StatisticsCellKey? {
+            first[caseID].map {
+                let group = "case:" + Set(programmes[$0.publicationId] ?? []).sorted().joined(separator: ",")
+                return StatisticsCellKey(country: $0.country, year: year ?? $0.year, group: group)
+            }
         }
 
         struct PeopleRow: Decodable { let caseId: String, kind: String, n: Int }
@@ -126,7 +140,7 @@ enum StatisticsQueries {
         struct PaymentRow: Decodable {
             let caseId: String, id: String, amount: Int64, referenceAmount: Int64, paid: Int64, paidOn: String
         }
-        var grants: [StatisticsKey: Set<String>] = [:]
+        var grants: [StatisticsCellKey: Set<String>] = [:]
         for row in try await sql.raw(
             """
             SELECT r.case_id, r.id, r.amount, r.reference_amount, p.amount AS paid, p.paid_on
@@ -150,7 +164,7 @@ enum StatisticsQueries {
             """
         ).all(decoding: MissionRow.self, keyDecodingStrategy: .convertFromSnakeCase) {
             guard let year = Int(row.startsOn.prefix(4)) else { continue }
-            cells[StatisticsKey(country: row.countryCode, year: year), default: .init()].missions += 1
+            cells[StatisticsCellKey(country: row.countryCode, year: year), default: .init()].missions += 1
         }
         let currency = try await AssistanceSettings.load(on: db).currency
         return Counts(cells: cells, currency: currency, withCaseFile: withCaseFile)

@@ -106,7 +106,8 @@ struct StatisticsSheet<Cell: StatisticsFigures>: Sendable {
 
     var chosenYears: [Int] { years.filter { filter.covers(year: $0) } }
 
-    /// Builds the sheet from one cell per country and year (`protect` makes each one what the page may show).
+    /// Builds the sheet from one cell per country, year and group (`protect` makes each one what the page may show;
+    /// every figure shown is a sum of such cells).
     init(filter: StatisticsFilter, counts: StatisticsQueries.Counts, cell protect: (StatisticsCounts) -> Cell) {
         self.filter = filter
         currency = counts.currency
