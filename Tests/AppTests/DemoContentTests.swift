@@ -65,10 +65,10 @@ import Vapor
             let dashboard = try await officer.get("/office/cases")
             #expect(dashboard.body.contains(HTML.escape(file.label)), "the dashboard lists the demo case")
             let id = try #require(firstMatch("href=\"/office/cases/(case-[^\"/]+)\"", in: dashboard.body))
-            let page = try await officer.get("/office/cases/\(id)")
-            #expect(page.status == .ok)
+            let casePage = try await officer.get("/office/cases/\(id)")
+            #expect(casePage.status == .ok)
             for text in [file.label, file.name, file.contact, file.notes, file.detail] {
-                #expect(page.body.contains(HTML.escape(text)), "the case shows \"\(text)\"")
+                #expect(casePage.body.contains(HTML.escape(text)), "the case shows \"\(text)\"")
             }
             let appeal = try #require(newest.first { $0.kind == .urgentAppeal && $0.followUpOf == nil
                 && $0.translationOf == nil })
