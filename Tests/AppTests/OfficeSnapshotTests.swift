@@ -93,10 +93,36 @@ import Testing
         return i
     }()
 
+    /// A new English publication refused for its date and an unknown country, with its preview (office21b).
+    static func newPublication() -> EditorialPages.FormContext {
+        var form = PublicationForm(today: CivilDate("2026-11-18")!)
+        form.title = "Mexico: death threats against a defender"
+        form.date = "18/11/2026"
+        form.countries = "Atlantis"
+        form.body = "## Description of the situation\n\nA defender in Oaxaca received death threats."
+        var c = EditorialPages.FormContext(id: nil, form: form, status: .draft)
+        c.errors = [
+            "date": t("publications.error.date"),
+            "countries": t(
+                "publications.error.countries",
+                ["names": t("publications.quoted", ["name": "Atlantis"])])
+        ]
+        c.preview = Markdown.render(form.body)
+        return c
+    }
+
+    /// The form that opens a case, refused: a named person who does not agree to be named, without a description.
+    static func openCase() -> CaseForm {
+        var f = CaseForm()
+        f.label = "Threats in Oaxaca"; f.country = "Atlantis"; f.person = "Juana Pérez López"
+        return f
+    }
+
     static func pages(in language: Language) -> [(String, String)] {
         let officer = account("approver@example.org", [.caseOfficer], language: language)
         let partner = account("partner@example.org", [.partner], language: language, organisation: "org-cdh")
         let csrf = "csrf-token-for-the-snapshot"
+        let editor = account("editor@example.org", [.editor], language: language)
         let dashboard = CaseDashboard(
             counts: [
                 .received: 3, .underVerification: 1, .verified: 0, .actionLaunched: 2,
@@ -139,6 +165,14 @@ import Testing
                         verification, error: nil, viewer: partner,
                         csrf: csrf
                     ).rendered
+                ),
+                ("new-publication", EditorialPages.form(newPublication(), viewer: editor, csrf: csrf).rendered),
+                (
+                    "open-case",
+                    CasePages.new(
+                        openCase(), errors: openCase().errors, viewer: officer,
+                        csrf: csrf
+                    ).rendered
                 )
             ]
         }
@@ -176,5 +210,11 @@ import Testing
         #expect(french["intervention-review"]?.contains(">Approuver cette version publique</button>") == true)
         let arabic = Dictionary(uniqueKeysWithValues: Self.pages(in: .ar))
         #expect(arabic["case"]?.contains("<h2 id=\"acts\">الأفعال</h2>") == true)
+        // The publication's preview keeps its own language inside an Arabic page; the errors are Arabic.
+        let publication = arabic["new-publication"] ?? ""
+        #expect(publication.contains("<div lang=\"en\" dir=\"ltr\"><h1>Mexico: death threats against a defender"))
+        #expect(publication.contains("بلد غير معروف: «Atlantis»") && publication.contains("<h1>منشور جديد</h1>"))
+        #expect(french["open-case"]?.contains("Pays inconnu « Atlantis » : indiquez un nom ou un code ISO.") == true)
+        #expect(english["open-case"]?.contains("Describe how public texts may refer to them") == true)
     }
 }

@@ -22,7 +22,16 @@ import Testing
         "MissionPages.swift: m.title.reveal()", "AuditController.swift: t(\"office.nav.audit\")",
         "AssistancePages.swift: t(\"assistance.title\")", "AssistanceRequestPage.swift: t(\"assistance.title\")",
         "MailOfficeController.swift: t(\"office.nav.mail\")", "OrganisationOfficeController.swift: o.name",
-        "BulletinPages.swift: t(\"office.nav.bulletins\")", "BulletinPages.swift: t(\"bulletins.bulletin\")"
+        "BulletinPages.swift: t(\"office.nav.bulletins\")", "BulletinPages.swift: t(\"bulletins.bulletin\")",
+        // office21b: the last pages.
+        "CampaignLinks.swift: t(\"campaigns.of-case\")", "CampaignsController.swift: t(\"office.nav.campaigns\")",
+        "CallsController.swift: t(\"office.nav.calls\")", "CallsController.swift: c.title",
+        "EditorialPages.swift: t(\"office.nav.publications\")", "EditorialPages.swift: title",
+        "FourEyesSettingsController.swift: t(\"office.nav.approvals\")",
+        "AddressBook.swift: t(\"office.dashboard.addresses\")", "TokenController.swift: t(\"office.account.tokens\")",
+        "UserPages.swift: t(\"users.link.title\")", "CasePages.swift: t(\"cases.open\")",
+        "AssistanceSettingsController.swift: title", "AnnualReportController.swift: title",
+        "EvidencePages.swift: t(\"evidence.file\")"
     ]
 
     struct Page { let name: String; let translated: Bool }
@@ -61,6 +70,67 @@ import Testing
             translated.isSuperset(of: Self.translatedAtLeast),
             "no longer translated: \(Self.translatedAtLeast.subtracting(translated).sorted())")
         #expect(translated.count >= Self.translatedAtLeast.count)
+        let english = pages.filter { !$0.translated }.map(\.name)
+        #expect(english.isEmpty, "every office page is translated: \(english)")
+    }
+
+    /// The last pages translated (office21b) hold none of the English texts they used to show, and their errors
+    /// and refusals go through the i18n files too.
+    @Test func lastPagesHoldNoEnglishOfTheirOwn() throws {
+        let english: [String: [String]] = [
+            "Campaigns/CampaignsController.swift": [
+                "<h1>Campaigns", "New campaign", "On the public site<",
+                "Give an address (3", "Save the campaign first"
+            ],
+            "Campaigns/CampaignLinks.swift": [
+                "Campaigns of the case", "Choose campaigns", "Save the links",
+                "is on the public site and is not changed", "What the campaign gathers"
+            ],
+            "Campaigns/CallsController.swift": [
+                "<h1>Calls for input", "New call for input", "Last day for answers",
+                "Export as CSV", "There is no such call"
+            ],
+            "Campaigns/CallFourEyes.swift": ["Second approval<", "Approve this version", "Save the call first"],
+            "Publications/Office/EditorialPages.swift": [
+                "Write a new publication", "Title contains", "Publish now",
+                "Save draft", "Unpublish<", "Approved by", "Not approved:"
+            ],
+            "Publications/Office/PublicationForm.swift": ["Choose a type.", "Unknown country", "A reference looks"],
+            "Publications/Office/EditorialController.swift": [
+                "Save this version first", "This publication is public",
+                "Reference codes are allocated"
+            ],
+            "FourEyes/FourEyesSettingsController.swift": ["Second approval before", "Published without a second"],
+            "Interventions/AddressBook.swift": ["Authorities’ addresses", "Name the authority", "Address, e-mail"],
+            "API/TokenController.swift": [
+                "Make a token", "You have no access tokens", "Choose what the token",
+                "Expires after", "ended: your roles"
+            ],
+            "Accounts/UserPages.swift": ["One-time link", "through a channel you trust"],
+            "Cases/CasePages.swift": ["Open a case", "Open the case", "First person or organisation"],
+            "Cases/CaseForm.swift": ["Choose a risk level", "Notes are limited"],
+            "Assistance/AssistanceSettingsController.swift": [
+                "Material assistance: rules", "Eligibility criteria",
+                "Save the rules", "three-letter currency"
+            ],
+            "Reports/AnnualReportController.swift": [
+                "\"Annual report", "Save the analysis", "Thematic analysis (",
+                "in the case files"
+            ],
+            "Evidence/EvidencePages.swift": [
+                "\"File\"", "Back to the case", "Custody history", "Shared with partners",
+                "Make a copy without metadata"
+            ],
+            "Evidence/EvidenceController.swift": ["No copy was made", "There is no such attachment"],
+            "Office/ChoiceList.swift": ["Nothing to choose yet", "More match"]
+        ]
+        for (path, phrases) in english {
+            let text = try String(
+                contentsOf: Self.root.appendingPathComponent("Sources/App/Features/" + path),
+                encoding: .utf8)
+            #expect(text.contains("t(\""), "\(path) uses the i18n files")
+            for phrase in phrases { #expect(!text.contains(phrase), "\(path) still says “\(phrase)”") }
+        }
     }
 
     /// The case page and the intervention pages (draft, review, approval, translation) hold none of the English

@@ -34,13 +34,9 @@ public enum FourEyes {
 
         public var description: String {
             switch self {
-            case .ownChange:
-                "You made the latest change to this text: another person must approve it."
-            case .changedSinceRead:
-                "The text changed since you opened it: read the new version before approving it."
-            case .notApproved:
-                "This exact version has not been approved by a second person: have it approved first (any "
-                    + "change needs a new approval)."
+            case .ownChange: t("foureyes.own-change")
+            case .changedSinceRead: t("foureyes.changed-since-read")
+            case .notApproved: t("foureyes.not-approved")
             }
         }
     }

@@ -7,9 +7,8 @@ public enum LinkChange {
 
         public var description: String {
             switch self {
-            case .notChoosable(let id):
-                "“\(String(id.prefix(60)))” is not among the records you can link: choose from the list."
-            case .nothingChosen: "Choose at least one record to link or to unlink."
+            case .notChoosable(let id): t("links.error.not-choosable", ["id": String(id.prefix(60))])
+            case .nothingChosen: t("links.error.nothing")
             }
         }
     }

@@ -33,24 +33,22 @@ struct TokenController: Sendable {
         let requested = req.form.values("scopes")
         let scopes = Set(requested.compactMap(AccessToken.Scope.init(rawValue:)))
         var errors: [String: String] = [:]
-        if let problem = AccessToken.nameProblem(name) { errors["name"] = problem }
+        if let problem = AccessToken.nameProblem(name) { errors["name"] = Self.translated(problem, name) }
         if scopes.isEmpty || scopes.count != Set(requested).count {
-            errors["scopes"] =
-                "Choose what the token may do: "
-                + AccessToken.Scope.allCases.map(\.rawValue).joined(separator: ", ") + "."
+            errors["scopes"] = t(
+                "tokens.error.scopes",
+                ["scopes": AccessToken.Scope.allCases.map(\.rawValue).joined(separator: ", ")])
         }
         let days = Int(req.form["days"]) ?? 0
         let expiresAt = AccessToken.lifetimes.contains(days) ? AccessToken.expiry(days: days, from: at) : nil
         if expiresAt == nil {
-            errors["days"] =
-                "Choose when the token expires: "
-                + AccessToken.lifetimes.map { t("count.days", count: $0) }.joined(separator: ", ")
-                + " (at most a year)."
+            let choices = AccessToken.lifetimes.map { t("count.days", count: $0) }.joined(separator: ", ")
+            errors["days"] = t("tokens.error.days", ["choices": choices])
         }
         if scopes.contains(.publicationsWrite) || scopes.contains(.publicationsRead),
             account.roles.isDisjoint(with: ApiWrites.roles)
         {
-            errors["scopes"] = "Only editors and administrators work on publications: your roles do not allow it."
+            errors["scopes"] = t("tokens.error.roles")
         }
         if errors.isEmpty,
             let refusal = try await Reauthentication.check(req, account, to: "make an access token")
@@ -87,7 +85,7 @@ struct TokenController: Sendable {
     @Sendable func revoke(req: Request) async throws -> Response {
         let account = try req.account, now = req.site.clock.now(), id = req.parameters.get("id") ?? ""
         guard try await AccessTokenStore.find(id: id, userID: account.id, on: req.db) != nil else {
-            throw Abort(.notFound, reason: "You have no access token “\(id.prefix(40))”.")
+            throw Abort(.notFound, reason: t("tokens.error.none", ["id": String(id.prefix(40))]))
         }
         try await req.db.write { tx in
             if try await AccessTokenStore.revoke(
@@ -117,6 +115,14 @@ struct TokenController: Sendable {
     }
 
     static func seconds(_ req: Request) -> Int64 { Int64(req.site.clock.now().timeIntervalSince1970) }
+
+    /// The domain library's name problem in the person's language (empty, too long, control characters).
+    static func translated(_ problem: String, _ name: String) -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return t("tokens.error.name-empty") }
+        if trimmed.count > 80 { return t("tokens.error.name-long", ["n": Translations.current.number(trimmed.count)]) }
+        return t("tokens.error.name-control")
+    }
 }
 
 enum TokenPages {
@@ -127,26 +133,26 @@ enum TokenPages {
         let shown: HTML =
             created.map { made in
                 """
-                <div class="notice" role="status" id="new-token"><p>Your new token — copy it now: it is shown only once,
-                and only its hash is kept.</p><p><code id="token-value">\(made.token)</code></p>
-                <p>Send it in the <code>Authorization: Bearer …</code> header, never in an address.</p></div>
+                <div class="notice" role="status" id="new-token"><p>\(t("tokens.new"))</p>\
+                <p><code id="token-value">\(made.token)</code></p>
+                <p>\(t("tokens.header", ["header": "Authorization: Bearer …"]))</p></div>
                 """
             } ?? .empty
         let rows: [HTML] = tokens.map { token in
             let state: String =
                 switch token.state(for: account, now: now) {
-                case .active: "active until \(iso8601(seconds: token.expiresAt).prefix(16)) UTC"
-                case .expired: "expired"
-                case .revoked: "revoked"
-                case .rolesChanged: "ended: your roles changed"
-                case .accountDisabled: "ended: account disabled"
+                case .active: t("tokens.state.active", ["when": String(iso8601(seconds: token.expiresAt).prefix(16))])
+                case .expired: t("tokens.state.expired")
+                case .revoked: t("tokens.state.revoked")
+                case .rolesChanged: t("tokens.state.roles-changed")
+                case .accountDisabled: t("tokens.state.disabled")
                 }
-            let used = token.lastUsedAt.map { String(iso8601(seconds: $0).prefix(16)) + " UTC" } ?? "never"
+            let used = token.lastUsedAt.map { String(iso8601(seconds: $0).prefix(16)) + " UTC" } ?? t("tokens.never")
             let button: HTML =
                 token.state(for: account, now: now) == .active
                 ? """
                 <form method="post" action="\(revokePathHTML(token.id))">\(CSRF.field(csrf))\
-                <button type="submit">Revoke</button></form>
+                <button type="submit">\(t("tokens.revoke"))</button></form>
                 """ : .empty
             return """
                 <tr id="token-\(token.id)"><td>\(token.name)</td><td>\(AccessToken.Scope.stored(token.scopes))</td>\
@@ -166,34 +172,34 @@ enum TokenPages {
         }
         let table: HTML =
             rows.isEmpty
-            ? "<p>You have no access tokens.</p>"
+            ? "<p>\(t("tokens.none"))</p>"
             : """
-            <table class="tokens"><thead><tr><th>Name</th><th>Scopes</th><th>State</th><th>Last used</th><th></th></tr>
+            <table class="tokens"><thead><tr><th>\(t("casefile.name"))</th><th>\(t("tokens.scopes"))</th>\
+            <th>\(t("tokens.state"))</th><th>\(t("tokens.last-used"))</th><th></th></tr>
             </thead><tbody>\(rows.joined())</tbody></table>
             """
-        return OfficeLayout(title: "Access tokens", account: account, csrf: csrf).render(
-            """
-            <h1>Access tokens</h1>
-            <p>Tokens let a tool (a newsroom's importer, a script) use the API at <code>/api/v1</code> as you, within the
-            scopes you choose. A token cannot publish: what it writes is a draft that another person approves, as here.
-            A token ends when it expires, when you revoke it, and when your roles change or your account is disabled.</p>
-            \(shown)
-            \(table)
-            <h2>Make a token</h2>
-            \(FormView.errorSummary(errors))
-            <form method="post" action="\(TokenController.path)" class="office-form">\(CSRF.field(csrf))
-            \(FormView.field("name", label: "Name", value: form["name"] ?? "", error: errors["name"],
+        return OfficeLayout(title: t("office.account.tokens"), account: account, csrf: csrf, translated: true)
+            .render(
+                """
+                <h1>\(t("office.account.tokens"))</h1>
+                <p>\(t("tokens.explanation"))</p>
+                \(shown)
+                \(table)
+                <h2>\(t("tokens.make"))</h2>
+                \(FormView.errorSummary(errors))
+                <form method="post" action="\(TokenController.path)" class="office-form">\(CSRF.field(csrf))
+                \(FormView.field("name", label: t("casefile.name"), value: form["name"] ?? "", error: errors["name"],
                          attributes: "required maxlength=\"80\""))
-            <fieldset class="field\(errors["scopes"] != nil ? " invalid" : "")"><legend>Scopes</legend>\
-            \(scopeBoxes.joined())\
-            \(errors["scopes"].map { "<strong class=\"error\" id=\"scopes-error\">\($0)</strong>" } ?? .empty)</fieldset>
-            <p class="field\(errors["days"] != nil ? " invalid" : "")"><label for="days">Expires after</label>
-            <select id="days" name="days">\(options.joined())</select>\
-            \(errors["days"].map { "<strong class=\"error\" id=\"days-error\">\($0)</strong>" } ?? .empty)</p>
-            \(AccountPages.currentPasswordField(errors[Reauthentication.field]))
-            <p><button type="submit">Make token</button></p>
-            </form>
-            """)
+                <fieldset class="field\(errors["scopes"] != nil ? " invalid" : "")"><legend>\(t("tokens.scopes"))</legend>\
+                \(scopeBoxes.joined())\
+                \(errors["scopes"].map { "<strong class=\"error\" id=\"scopes-error\">\($0)</strong>" } ?? .empty)</fieldset>
+                <p class="field\(errors["days"] != nil ? " invalid" : "")"><label for="days">\(t("tokens.expires"))</label>
+                <select id="days" name="days">\(options.joined())</select>\
+                \(errors["days"].map { "<strong class=\"error\" id=\"days-error\">\($0)</strong>" } ?? .empty)</p>
+                \(AccountPages.currentPasswordField(errors[Reauthentication.field]))
+                <p><button type="submit">\(t("tokens.make-button"))</button></p>
+                </form>
+                """)
     }
 
     static func revokePathHTML(_ id: String) -> String { TokenController.revokePath(id) }

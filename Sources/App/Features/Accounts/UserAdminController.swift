@@ -73,8 +73,9 @@ struct UserAdminController: Sendable {
         }
         return try await UserPages.link(
             viewer: viewer, account: account, url: req.publicBaseURL + OfficeRoute.setup(token: token).path,
-            purpose: "choose a password", csrf: CSRF.token(for: req)
-        ).encodeResponse(status: .created, for: req)
+            purpose: t("users.link.purpose"), csrf: CSRF.token(for: req)
+        )
+        .encodeResponse(status: .created, for: req)
     }
 
     func target(_ req: Request) async throws -> Account {
@@ -142,8 +143,9 @@ struct UserAdminController: Sendable {
         }
         return try await UserPages.link(
             viewer: viewer, account: account, url: req.publicBaseURL + OfficeRoute.setup(token: token).path,
-            purpose: "choose a new password", csrf: CSRF.token(for: req)
-        ).encodeResponse(for: req)
+            purpose: t("users.link.purpose-new"), csrf: CSRF.token(for: req)
+        )
+        .encodeResponse(for: req)
     }
 
     @Sendable func resetTwoFactor(req: Request) async throws -> Response {

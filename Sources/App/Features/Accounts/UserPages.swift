@@ -90,13 +90,12 @@ enum UserPages {
     }
 
     static func link(viewer: Account, account: Account, url: String, purpose: String, csrf: String) -> HTML {
-        OfficeLayout(title: "One-time link", account: viewer, csrf: csrf).render(
+        OfficeLayout(title: t("users.link.title"), account: viewer, csrf: csrf, translated: true).render(
             """
-            <h1>One-time link for \(account.email)</h1>
-            <p>Give this link to the person through a channel you trust (not ordinary e-mail if you can avoid it). It lets them
-            \(purpose), works once, and expires in 72 hours.</p>
+            <h1>\(t("users.link.heading", ["email": account.email]))</h1>
+            <p>\(t("users.link.explanation", ["purpose": purpose]))</p>
             <p class="secret"><code id="one-time-link">\(url)</code></p>
-            <p><a href="\(OfficeRoute.user(id: account.id).path)">Back to \(account.email)</a></p>
+            <p><a href="\(OfficeRoute.user(id: account.id).path)">\(t("users.link.back", ["email": account.email]))</a></p>
             """)
     }
 }

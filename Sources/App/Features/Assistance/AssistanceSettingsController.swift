@@ -26,21 +26,28 @@ struct AssistanceSettingsController: Sendable {
         let csrf = CSRF.token(for: req)
         let rows: [HTML] = settings.criteria.map { c in
             """
-            <li>\(FormView.field("criterion-\(c.id)", label: "Criterion", value: c.text, error: e["criterion-\(c.id)"]))
-            <label><input type="checkbox" name="active-\(c.id)" value="yes"\(HTML(trusted: c.active ? " checked" : ""))> In force</label></li>
+            <li>\(FormView.field("criterion-\(c.id)", label: t("assistance.rules.criterion"), value: c.text,
+                                 error: e["criterion-\(c.id)"]))
+            <label><input type="checkbox" name="active-\(c.id)" value="yes"\
+            \(HTML(trusted: c.active ? " checked" : ""))> \(t("assistance.rules.in-force"))</label></li>
             """
         }
         let divisor = pow(10, Double(Money.exponent(of: settings.currency)))
-        let html = OfficeLayout(title: "Material assistance: rules", account: try req.account, csrf: csrf).render(
+        let title = t("assistance.rules.title")
+        let notice: HTML = saved ? "<p class=\"notice\" role=\"status\">\(t("casefile.notice.saved"))</p>" : .empty
+        let html = OfficeLayout(title: title, account: try req.account, csrf: csrf, translated: true).render(
             """
-            <h1>Material assistance: rules</h1>
-            \(saved ? "<p class=\"notice\" role=\"status\">Saved.</p>" as HTML : .empty)\(FormView.errorSummary(e))
+            <h1>\(title)</h1>
+            \(notice)\(FormView.errorSummary(e))
             <form method="post" action="\(OfficeRoute.assistanceSettings.path)" class="office-form">\(CSRF.field(csrf))
-            \(FormView.field("currency", label: "Reference currency (of the ceiling and the annual totals)", value: settings.currency, error: e["currency"]))
-            \(FormView.field("ceiling", label: "Ceiling per grant", value: String(format: "%.\(Money.exponent(of: settings.currency))f", Double(settings.ceiling.minorUnits) / divisor), error: e["ceiling"]))
-            <h2>Eligibility criteria</h2><ol id="criteria-settings">\(rows.joined())</ol>
-            \(FormView.field("new-criterion", label: "New criterion", value: "", error: e["new-criterion"]))
-            <p class="actions"><button type="submit">Save the rules</button></p></form>
+            \(FormView.field("currency", label: t("assistance.rules.currency"),
+                         value: settings.currency, error: e["currency"]))
+            \(FormView.field("ceiling", label: t("assistance.rules.ceiling"),
+                         value: String(format: "%.\(Money.exponent(of: settings.currency))f",
+                                       Double(settings.ceiling.minorUnits) / divisor), error: e["ceiling"]))
+            <h2>\(t("assistance.rules.criteria"))</h2><ol id="criteria-settings">\(rows.joined())</ol>
+            \(FormView.field("new-criterion", label: t("assistance.rules.new"), value: "", error: e["new-criterion"]))
+            <p class="actions"><button type="submit">\(t("assistance.rules.save"))</button></p></form>
             """)
         return try await html.encodeResponse(status: e.isEmpty ? .ok : .unprocessableEntity, for: req)
     }
@@ -50,24 +57,24 @@ struct AssistanceSettingsController: Sendable {
             now = req.site.clock.now()
         var e: [String: String] = [:]
         let currency = Money.currency(form["currency"])
-        if currency == nil { e["currency"] = "Give a three-letter currency code, e.g. EUR." }
+        if currency == nil { e["currency"] = t("assistance.rules.error.currency") }
         struct Count: Decodable { let n: Int }
         if let currency, currency != current.currency,
             (try await req.db.sql.raw("SELECT COUNT(*) AS n FROM assistance_requests").first(decoding: Count.self)?.n
                 ?? 0) > 0
         {
-            e["currency"] = "Requests are recorded in \(current.currency): the reference currency can no longer change."
+            e["currency"] = t("assistance.rules.error.fixed", ["currency": current.currency])
         }
         let ceiling = currency.flatMap { Money.parse(form["ceiling"], currency: $0) }
-        if currency != nil && ceiling == nil { e["ceiling"] = "Give the ceiling as a number above zero." }
+        if currency != nil && ceiling == nil { e["ceiling"] = t("assistance.rules.error.ceiling") }
         var criteria = current.criteria.map { c in
             (id: c.id, text: form["criterion-\(c.id)"], active: form["active-\(c.id)"] == "yes")
         }
         for c in criteria where c.text.isEmpty || c.text.count > 500 {
-            e["criterion-\(c.id)"] = "Write the criterion (at most 500 characters)."
+            e["criterion-\(c.id)"] = t("assistance.rules.error.criterion")
         }
         let added = form["new-criterion"]
-        if added.count > 500 { e["new-criterion"] = "At most 500 characters." }
+        if added.count > 500 { e["new-criterion"] = t("assistance.rules.error.new") }
         if !added.isEmpty { criteria.append((id: RandomID.make("criterion"), text: added, active: true)) }
         guard e.isEmpty, let ceiling else { return try await page(req, settings: current, errors: e, saved: false) }
         let saved = criteria

@@ -28,8 +28,7 @@ enum CallFourEyes {
     }
 
     static func leakMessage(_ count: Int) -> String {
-        "The text of this call contains \(t("count.confidential-values", count: count)) of a case (a name of "
-            + "someone not agreeing to be named, a contact, a source): change it first."
+        t("calls.error.leaks", ["values": t("count.confidential-values", count: count)])
     }
 
     /// Whether the call's current public text (hash `hash`) may be opened now, checked on the version row locked
@@ -77,11 +76,8 @@ enum CallFourEyes {
         let own = state.version.changedBy?.lowercased() == viewer.email.lowercased()
         let status: String =
             approved
-            ? "Approved by \(state.approvedBy.joined(separator: ", ")) for this version: it may be put on the "
-                + "public site."
-            : own
-                ? "You made the latest change to this text: another person must approve it before it goes public."
-                : "This version needs the approval of a second person before it goes public."
+            ? t("calls.approved", ["people": state.approvedBy.joined(separator: ", ")])
+            : own ? t("calls.own-change") : t("calls.needs-approval")
         let button: HTML =
             approved || own
             ? .empty
@@ -90,10 +86,11 @@ enum CallFourEyes {
             <input type="hidden" name="id" value="\(c.id)"><input type="hidden" name="action" value="approve">
             <input type="hidden" name="revision" value="\(String(state.version.revision))">
             <input type="hidden" name="version" value="\(state.hash)">
-            <p class="actions"><button type="submit">Approve this version</button></p></form>
+            <p class="actions"><button type="submit">\(t("publications.approve"))</button></p></form>
             """
         return """
-            <section id="call-approval"><h2>Second approval</h2><p id="call-approval-status">\(status)</p>\(button)
+            <section id="call-approval"><h2>\(t("calls.second-approval"))</h2>\
+            <p id="call-approval-status">\(status)</p>\(button)
             </section>
             """
     }
@@ -115,11 +112,7 @@ extension CallFourEyes {
             let changed = stored.map { Self.hash($0) != hash } ?? true
             if open && changed {
                 return stored?.open == true
-                    ? "This call is on the public site: its text and deadline change only after a second person "
-                        + "approves the new version. Take it off the public site, change it, have it approved, then "
-                        + "put it back."
-                    : "Save the call first, not on the public site: another person then approves that exact text "
-                        + "and puts it there."
+                    ? t("calls.error.public") : t("calls.error.save-first")
             }
             var approvedNow = false
             if open && stored?.open != true {
@@ -165,7 +158,7 @@ extension CallFourEyes {
         on db: any Database
     ) async throws -> String? {
         try await db.write { tx in
-            guard let stored = try await CallStore.find(id, on: tx) else { return "There is no such call for input." }
+            guard let stored = try await CallStore.find(id, on: tx) else { return t("calls.error.none") }
             let hash = Self.hash(stored)
             guard version == hash else { return FourEyes.Refusal.changedSinceRead.description }
             let leaks = try await CaseLeaks.find(in: [stored.title, stored.text], cipher: cipher, on: tx)
@@ -189,7 +182,7 @@ extension CallsOfficeController {
     func approve(_ req: Request, id: String) async throws -> Response {
         let form = req.form, viewer = try req.account
         guard try await CallStore.find(id, on: req.db) != nil else {
-            throw Abort(.notFound, reason: "There is no such call for input.")
+            throw Abort(.notFound, reason: t("calls.error.none"))
         }
         if let refused = try await CallFourEyes.approve(
             id: id, revision: Int(form["revision"]) ?? -1,

@@ -24,8 +24,7 @@ struct CampaignLinks: Sendable {
     }
 
     static func refusedPublic(_ c: Campaign) -> String {
-        "The campaign “\(c.title)” is on the public site and is not changed in place: an editor takes it off the "
-            + "site, the links are changed, and another editor puts it back."
+        t("campaigns.error.public", ["title": c.title])
     }
 
     /// Writes a campaign's new links in `tx`: a new four-eyes revision (its text's author stays its author).
@@ -76,7 +75,7 @@ struct CampaignLinks: Sendable {
             }
         }
         switch outcome {
-        case .missing: throw Abort(.notFound, reason: "There is no campaign “\(id.prefix(60))”.")
+        case .missing: throw Abort(.notFound, reason: t("campaigns.error.none", ["id": String(id.prefix(60))]))
         case .refused(let reason):
             return try await CampaignsOfficeController(registry: registry)
                 .page(req, error: reason, status: .unprocessableEntity, editing: id)
@@ -103,26 +102,29 @@ struct CampaignLinks: Sendable {
         func choice(_ c: Campaign) -> Choice {
             Choice(
                 id: c.id, label: c.title,
-                detail: c.published ? "on the public site: cannot be changed" : "not public")
+                detail: c.published ? t("campaigns.locked") : t("campaigns.not-public"))
         }
         let locked = Set(all.filter(\.published).map(\.id)), path = OfficeRoute.caseCampaigns(id: file.id).path
-        return try await OfficeLayout(title: "Campaigns of the case", account: try req.account, csrf: csrf).render(
+        return try await OfficeLayout(
+            title: t("campaigns.of-case"), account: try req.account, csrf: csrf,
+            translated: true
+        ).render(
             """
             <p><a href="\(OfficeRoute.caseFile(id: file.id).path)">\(file.label.reveal())</a></p>
-            <h1>Campaigns of the case</h1>
-            <p class="meta">A campaign shows only the published interventions of its cases, never the case file.</p>
+            <h1>\(t("campaigns.of-case"))</h1>
+            <p class="meta">\(t("campaigns.of-case-explanation"))</p>
             \(error.map { "<p class=\"notice error\" role=\"alert\" id=\"link-error\">\($0)</p>" } ?? .empty)
             \(Self.saved(req))
-            <section aria-labelledby="links"><h2 id="links">Choose campaigns</h2>
-            \(ChoiceList.search(action: path, param: "q", query: query, label: "Find a campaign by title or address",
+            <section aria-labelledby="links"><h2 id="links">\(t("campaigns.choose"))</h2>
+            \(ChoiceList.search(action: path, param: "q", query: query, label: t("campaigns.find"),
                             anchor: "links"))
             <form method="post" action="\(path)" class="office-form">\(CSRF.field(csrf))
             \(ChoiceList.options(linked.map(choice), name: "remove", multiple: true,
-                             legend: "In these campaigns (tick to unlink)", id: "case-campaigns", query: "",
+                             legend: t("campaigns.linked"), id: "case-campaigns", query: "",
                              more: false, disabled: locked))
-            \(ChoiceList.options(offered.map(choice), name: "add", multiple: true, legend: "Add to these campaigns",
+            \(ChoiceList.options(offered.map(choice), name: "add", multiple: true, legend: t("campaigns.add"),
                              id: "campaign-choices", query: query, more: more, disabled: locked))
-            <p class="actions"><button type="submit">Save the links</button></p></form></section>
+            <p class="actions"><button type="submit">\(t("campaigns.save-links"))</button></p></form></section>
             """
         ).encodeResponse(status: status, for: req)
     }
@@ -142,7 +144,7 @@ struct CampaignLinks: Sendable {
             var changed: [String] = []
             for id in Array(Set(chosen)).sorted() {
                 guard let c = try await Self.locked(id, on: tx) else {
-                    return .refused("The campaign changed meanwhile.")
+                    return .refused(t("campaigns.error.changed"))
                 }
                 guard !c.published else { return .refused(Self.refusedPublic(c)) }
                 let adding = add.contains(id) ? [caseID] : [], removing = remove.contains(id) ? [caseID] : []
@@ -172,7 +174,9 @@ struct CampaignLinks: Sendable {
 
 extension CampaignLinks {
     static func saved(_ req: Request) -> HTML {
-        req.query[String.self, at: "linked"] == nil ? .empty : "<p class=\"notice\" role=\"status\">Saved.</p>"
+        req.query[String.self, at: "linked"] == nil
+            ? .empty
+            : "<p class=\"notice\" role=\"status\">\(t("casefile.notice.saved"))</p>"
     }
 
     /// The campaign page's links section: its publications (tick to unlink) and publications found by title,
@@ -188,22 +192,21 @@ extension CampaignLinks {
             ? "<p class=\"meta\" id=\"links-locked\">\(refusedPublic(c))</p>"
             : """
             \(ChoiceList.search(action: OfficeRoute.campaigns.path, param: "pub_q", query: query,
-                                label: "Find publications by title, reference code, country or id", anchor: "links",
+                                label: t("campaigns.find-publications"), anchor: "links",
                                 keep: [("edit", c.id)]))
             <form method="post" action="\(path)" class="office-form">\(CSRF.field(csrf))
-            \(ChoiceList.options(linked, name: "remove", multiple: true, legend: "Publications of the campaign "
-                                 + "(tick to unlink)", id: "campaign-publications", query: "", more: false))
-            \(ChoiceList.options(offered, name: "add", multiple: true, legend: "Add these publications",
+            \(ChoiceList.options(linked, name: "remove", multiple: true, legend: t("campaigns.publications"),
+                                 id: "campaign-publications", query: "", more: false))
+            \(ChoiceList.options(offered, name: "add", multiple: true, legend: t("campaigns.add-publications"),
                                  id: "publication-choices", query: query, more: more))
-            <p class="actions"><button type="submit">Save the links</button></p></form>
+            <p class="actions"><button type="submit">\(t("campaigns.save-links"))</button></p></form>
             """
-        let cases = Translations.$current.withValue(.of(.en)) { t("count.cases", count: c.caseList.count) }
+        let cases = t("campaigns.cases", ["cases": t("count.cases", count: c.caseList.count)])
         return """
-            <section aria-labelledby="links"><h2 id="links">What the campaign gathers</h2>
+            <section aria-labelledby="links"><h2 id="links">\(t("campaigns.gathers"))</h2>
             \(saved(req))
             \(form)
-            <p class="meta" id="campaign-cases">\(cases) linked: case officers
-             choose them from the case file (Campaigns of the case); only their published interventions appear.</p>
+            <p class="meta" id="campaign-cases">\(cases)</p>
             </section>
             """
     }

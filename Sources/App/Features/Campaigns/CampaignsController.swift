@@ -71,31 +71,37 @@ struct CampaignsOfficeController: Sendable {
             } ?? nil
         let links = try await editing.asyncMap { try await CampaignLinks.section($0, req: req, csrf: csrf) } ?? .empty
         let rows: [HTML] = campaigns.map {
-            "<li><a href=\"\(OfficeRoute.campaigns.path)?edit=\($0.id)\">\($0.title)</a>\($0.published ? "" : " (not public)")</li>"
+            let state = $0.published ? "" : " (\(t("campaigns.not-public")))"
+            return "<li><a href=\"\(OfficeRoute.campaigns.path)?edit=\($0.id)\">\($0.title)</a>\(state)</li>"
         }
-        return try await OfficeLayout(title: "Campaigns", account: try req.account, csrf: csrf).render(
+        return try await OfficeLayout(
+            title: t("office.nav.campaigns"), account: try req.account, csrf: csrf,
+            translated: true
+        ).render(
             """
-            <h1>Campaigns</h1>
+            <h1>\(t("office.nav.campaigns"))</h1>
             \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
             <ul id="office-campaigns">\(rows.joined())</ul>
-            <h2>\(editing == nil ? "New campaign" : "Edit campaign")</h2>
+            <h2>\(t(editing == nil ? "campaigns.new" : "campaigns.edit"))</h2>
             <form method="post" action="\(OfficeRoute.campaigns.path)" enctype="multipart/form-data" class="office-form">\(CSRF.field(csrf))
-            \(FormView.field("id", label: "Address (/campaigns/…)", value: editing?.id ?? "", attributes: editing == nil ? "" : "readonly"))
-            \(FormView.field("title", label: "Title", value: editing?.title ?? ""))
-            \(EditorialPages.textarea("text", label: "Text (Markdown)", value: editing?.text ?? "", rows: 8, error: nil))
-            \(editing.map { $0.imageType != nil && !$0.imageClean } == true ? Self.imageNotPublic : .empty)
-            \(FormView.field("image", label: "Image (JPEG or PNG, 5 MB)", value: "", type: "file"))
-            <p class="field"><label><input type="checkbox" name="published" value="yes"\(HTML(trusted: editing?.published == true ? " checked" : ""))> On the public site</label></p>
-            <p class="actions"><button type="submit">Save</button></p></form>
+            \(FormView.field("id", label: t("campaigns.address"), value: editing?.id ?? "",
+                         attributes: editing == nil ? "" : "readonly"))
+            \(FormView.field("title", label: t("intervention.title"), value: editing?.title ?? ""))
+            \(EditorialPages.textarea("text", label: t("intervention.body"), value: editing?.text ?? "", rows: 8,
+                                  error: nil))
+            \(editing.map { $0.imageType != nil && !$0.imageClean } == true ? Self.imageNotPublic() : .empty)
+            \(FormView.field("image", label: t("campaigns.image"), value: "", type: "file"))
+            <p class="field"><label><input type="checkbox" name="published" value="yes"\
+            \(HTML(trusted: editing?.published == true ? " checked" : ""))> \(t("campaigns.public"))</label></p>
+            <p class="actions"><button type="submit">\(t("users.save"))</button></p></form>
             \(links)
             """
         ).encodeResponse(status: status, for: req)
     }
 
-    static let imageNotPublic: HTML = """
-        <p class="notice error" id="image-not-public">The image is not on the public site: it was stored before \
-        metadata was removed from public images. Upload it again.</p>
-        """
+    static func imageNotPublic() -> HTML {
+        "<p class=\"notice error\" id=\"image-not-public\">\(t("campaigns.image-not-public"))</p>"
+    }
 
     @Sendable func save(req: Request) async throws -> Response {
         let form = req.form, viewer = try req.account, now = req.site.clock.now()
@@ -103,17 +109,14 @@ struct CampaignsOfficeController: Sendable {
         guard id.count >= 3, id.count <= 60,
             id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }), !form["title"].isEmpty
         else {
-            return try await page(
-                req, error: "Give an address (3–60 lower-case letters, digits or -) and a title.",
-                status: .unprocessableEntity)
+            return try await page(req, error: t("campaigns.error.address"), status: .unprocessableEntity)
         }
         var image: Upload? = nil
         if let file = req.files.first(where: { $0.field == "image" }), !file.data.isEmpty {
             guard case .success(let upload) = Upload.check(filename: file.filename, data: file.data),
                 upload.contentType.hasPrefix("image/")
             else {
-                return try await page(
-                    req, error: "The image must be a JPEG or PNG file of at most 5 MB.", status: .unprocessableEntity)
+                return try await page(req, error: t("campaigns.error.image"), status: .unprocessableEntity)
             }
             image = upload
         }
@@ -125,9 +128,8 @@ struct CampaignsOfficeController: Sendable {
                 cleaned = try await req.application.metadataStripper.strip(image.data, contentType: image.contentType)
             } catch let failure as MetadataStripFailure {
                 return try await page(
-                    req,
-                    error: "The campaign was not saved, and its image is not on the public "
-                        + "site: \(failure.description).", status: .unprocessableEntity)
+                    req, error: t("campaigns.error.metadata", ["problem": failure.description]),
+                    status: .unprocessableEntity)
             }
         }
         let cleanedImage = cleaned
@@ -150,13 +152,12 @@ struct CampaignsOfficeController: Sendable {
                     ]) != hash
                 } ?? true
             if wantsPublic && changed {
-                return "Save the campaign first, not on the public site: another person then puts that text there."
+                return t("campaigns.error.save-first")
             }
             if wantsPublic && stored?.published != true {
                 let leaks = try await CaseLeaks.find(in: [title, text], cipher: req.site.cipher, on: tx)
                 if !leaks.isEmpty {
-                    return "This text contains \(t("count.confidential-values", count: leaks.count)) of a "
-                        + "case (a name of someone not agreeing to be named, a contact, a source): change it first."
+                    return t("campaigns.error.leaks", ["values": t("count.confidential-values", count: leaks.count)])
                 }
                 let version = try await FourEyesStore.version(subject, fallback: nil, on: tx)
                 if let refusal = try await FourEyesStore.approve(

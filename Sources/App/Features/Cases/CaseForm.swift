@@ -17,18 +17,16 @@ struct CaseForm: Sendable {
 
     var errors: [String: String] {
         var errors: [String: String] = [:]
-        if label.isEmpty || label.count > 300 {
-            errors["label"] = "Give the case a working title of at most 300 characters."
-        }
+        if label.isEmpty || label.count > 300 { errors["label"] = t("casefile.error.label") }
         if CountryDirectory.shared.resolve(country) == nil {
-            errors["country"] = "Unknown country “\(country.prefix(60))”: use a name or an ISO code."
+            errors["country"] = t("missions.error.country", ["country": String(country.prefix(60))])
         }
-        if RiskLevel(rawValue: risk) == nil { errors["risk"] = "Choose a risk level from the list." }
-        if AtRiskKind(rawValue: kind) == nil { errors["kind"] = "Choose defender or organisation." }
+        if RiskLevel(rawValue: risk) == nil { errors["risk"] = t("newcase.error.risk") }
+        if AtRiskKind(rawValue: kind) == nil { errors["kind"] = t("newcase.error.kind") }
         if !person.isEmpty && !consents && description.isEmpty {
-            errors["description"] = "Describe how public texts may refer to them, since they do not agree to be named."
+            errors["description"] = t("casefile.error.description")
         }
-        if notes.count > 100_000 { errors["notes"] = "Notes are limited to 100,000 characters." }
+        if notes.count > 100_000 { errors["notes"] = t("newcase.error.notes") }
         return errors
     }
 

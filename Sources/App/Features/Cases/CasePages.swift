@@ -68,23 +68,29 @@ enum CasePages {
     }
 
     static func new(_ f: CaseForm, errors e: [String: String], viewer: Account, csrf: String) -> HTML {
-        OfficeLayout(title: "Open a case", account: viewer, csrf: csrf).render(
+        OfficeLayout(title: t("cases.open"), account: viewer, csrf: csrf, translated: true).render(
             """
-            <h1>Open a case</h1>
+            <h1>\(t("cases.open"))</h1>
             \(FormView.errorSummary(e))
             <form method="post" action="\(OfficeRoute.newCase.path)" class="office-form">\(CSRF.field(csrf))
-            \(FormView.field("label", label: "Working title (internal)", value: f.label, error: e["label"], hint: "Confidential: may name people."))
-            \(FormView.field("country", label: "Country", value: f.country, error: e["country"], hint: "A name or ISO code, e.g. Mexico or MX."))
-            \(EditorialPages.select("risk", label: "Risk", value: f.risk, options: RiskLevel.allCases.map { ($0.rawValue, $0.label) }, error: e["risk"]))
-            <fieldset><legend>First person or organisation at risk (optional)</legend>
-            \(EditorialPages.select("kind", label: "Kind", value: f.kind, options: AtRiskKind.allCases.map { ($0.rawValue, $0.label) }, error: e["kind"]))
-            \(FormView.field("person", label: "Name", value: f.person, error: e["person"]))
-            <p class="field"><label><input type="checkbox" name="consents" value="yes"\(HTML(trusted: f.consents ? " checked" : ""))> Agrees to be named in public</label></p>
-            \(FormView.field("description", label: "Public description when not named", value: f.description, error: e["description"], hint: "e.g. “a woman human rights defender in Oaxaca”"))
-            \(FormView.field("contact", label: "Contact (confidential)", value: f.contact, error: e["contact"]))
+            \(FormView.field("label", label: t("casefile.label"), value: f.label, error: e["label"],
+                         hint: t("newcase.label-hint")))
+            \(FormView.field("country", label: t("cases.country"), value: f.country, error: e["country"],
+                         hint: t("newcase.country-hint")))
+            \(EditorialPages.select("risk", label: t("cases.risk"), value: f.risk, options: RiskLevel.allCases.map {
+            ($0.rawValue, $0.localizedLabel) }, error: e["risk"]))
+            <fieldset><legend>\(t("newcase.person"))</legend>
+            \(EditorialPages.select("kind", label: t("casefile.kind"), value: f.kind, options: AtRiskKind.allCases.map {
+            ($0.rawValue, $0.localizedLabel) }, error: e["kind"]))
+            \(FormView.field("person", label: t("casefile.name"), value: f.person, error: e["person"]))
+            <p class="field"><label><input type="checkbox" name="consents" value="yes"\
+            \(HTML(trusted: f.consents ? " checked" : ""))> \(t("casefile.agrees-public"))</label></p>
+            \(FormView.field("description", label: t("casefile.description-when"), value: f.description,
+                         error: e["description"], hint: t("newcase.description-hint")))
+            \(FormView.field("contact", label: t("casefile.contact-confidential"), value: f.contact, error: e["contact"]))
             </fieldset>
-            \(EditorialPages.textarea("notes", label: "Internal notes (confidential)", value: f.notes, rows: 6, error: e["notes"]))
-            <p class="actions"><button type="submit">Open the case</button></p>
+            \(EditorialPages.textarea("notes", label: t("casefile.notes"), value: f.notes, rows: 6, error: e["notes"]))
+            <p class="actions"><button type="submit">\(t("newcase.open"))</button></p>
             </form>
             """)
     }

@@ -49,7 +49,7 @@ struct EvidenceController: Sendable {
                 fileID, case: file.id, cipher: req.site.cipher,
                 on: req.db)
         else {
-            throw Abort(.notFound, reason: "There is no such attachment.")
+            throw Abort(.notFound, reason: t("evidence.error.none"))
         }
         return (file, found)
     }
@@ -85,14 +85,14 @@ struct EvidenceController: Sendable {
         let (caseFile, file) = try await Self.target(req), cipher = req.site.cipher
         let (bytes, integrity) = try await EvidenceStore.contents(file, cipher: cipher, on: req.db)
         if let problem = integrity.problem {
-            return try await page(req, error: "No copy was made: \(problem).", status: .conflict)
+            return try await page(req, error: t("evidence.error.no-copy", ["problem": problem]), status: .conflict)
         }
         let cleaned: [UInt8]
         do {
             cleaned = try await req.application.metadataStripper.strip(bytes, contentType: file.contentType)
         } catch let failure as MetadataStripFailure {
             return try await page(
-                req, error: "No copy was made: \(failure.description).",
+                req, error: t("evidence.error.no-copy", ["problem": failure.description]),
                 status: .unprocessableEntity)
         }
         let name = file.filename.reveal()
@@ -120,19 +120,19 @@ struct EvidenceController: Sendable {
         let verifications = try await VerificationStore.forCase(caseFile.id, cipher: cipher, on: req.db)
         guard let verification = verifications.first(where: { $0.id == chosen }) else {
             return try await page(
-                req, error: "Choose one of this case's verification requests.",
+                req, error: t("evidence.error.choose"),
                 status: .unprocessableEntity)
         }
         guard verification.isOpen(at: now.seconds) else {
             return try await page(
-                req, error: "The partner's access to that request has ended: nothing was shared.",
+                req, error: t("evidence.error.ended"),
                 status: .unprocessableEntity)
         }
         let actor = try req.account.email
         let shared = try await req.db.write { tx in
             try await EvidenceStore.share(file, verification: verification, by: actor, now: now, on: tx)
         }
-        guard shared else { throw Abort(.notFound, reason: "There is no such verification request on this case.") }
+        guard shared else { throw Abort(.notFound, reason: t("evidence.error.no-request")) }
         return req.redirect(within: EvidenceRoute.record(case: caseFile.id, file: file.id) + "?notice=shared")
     }
 

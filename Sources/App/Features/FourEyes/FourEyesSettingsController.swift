@@ -23,18 +23,19 @@ struct FourEyesSettingsController: Sendable {
             \(t.label)</label></li>
             """
         }
-        return try await OfficeLayout(title: "Approvals", account: try req.account, csrf: csrf).render(
+        return try await OfficeLayout(
+            title: t("office.nav.approvals"), account: try req.account, csrf: csrf,
+            translated: true
+        ).render(
             """
-            <h1>Second approval before publication</h1>
-            \(req.query[String.self, at: "saved"] != nil ? "<p class=\"notice\" role=\"status\">Saved.</p>"
-              : .empty as HTML)
-            <p>Every publication needs the approval of a second person, who did not make its latest change. Types ticked
-            here
-            are published by one editor alone. Urgent interventions always go through their case.</p>
+            <h1>\(t("approvals.heading"))</h1>
+            \(req.query[String.self, at: "saved"] != nil
+                ? "<p class=\"notice\" role=\"status\">\(t("casefile.notice.saved"))</p>" : .empty as HTML)
+            <p>\(t("approvals.explanation"))</p>
             <form method="post" action="\(OfficeRoute.approvalSettings.path)" class="office-form">\(CSRF.field(csrf))
-            <fieldset><legend>Published without a second approval</legend><ul
+            <fieldset><legend>\(t("approvals.exempt"))</legend><ul
             id="exempt-types">\(rows.joined())</ul></fieldset>
-            <p class="actions"><button type="submit">Save</button></p></form>
+            <p class="actions"><button type="submit">\(t("users.save"))</button></p></form>
             """
         ).encodeResponse(for: req)
     }
@@ -43,7 +44,7 @@ struct FourEyesSettingsController: Sendable {
         let values = req.form.values("exempt"), viewer = try req.account, now = req.site.clock.now()
         let types = values.compactMap(PublicationType.init(rawValue:))
         guard types.count == values.count, !types.contains(.urgentIntervention) else {
-            throw Abort(.badRequest, reason: "Choose types from the list; urgent interventions cannot be exempt.")
+            throw Abort(.badRequest, reason: t("approvals.error"))
         }
         @Sendable func list(_ set: Set<PublicationType>) -> String {
             set.isEmpty ? "none" : set.map(\.rawValue).sorted().joined(separator: ", ")

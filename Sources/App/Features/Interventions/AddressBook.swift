@@ -44,21 +44,27 @@ struct AddressBookController: Sendable {
     func page(_ req: Request, errors e: [String: String], status: HTTPStatus) async throws -> Response {
         let entries = try await AddressBook.all(on: req.db)
         let rows: [HTML] = entries.map { a in
-            "<tr><td>\(CountryDirectory.shared.country(code: a.countryCode)?.name ?? a.countryCode)</td><td>\(a.label)</td><td>\(a.address)</td></tr>"
+            let country = CountryDirectory.shared.country(code: a.countryCode)?.localName ?? a.countryCode
+            return "<tr><td>\(country)</td><td>\(a.label)</td><td>\(a.address)</td></tr>"
         }
-        let html = OfficeLayout(title: "Authorities’ addresses", account: try req.account, csrf: CSRF.token(for: req))
-            .render(
-                """
-                <h1>Authorities’ addresses</h1>
-                <p>Offered in the “Addresses” section when an urgent appeal is drafted for the country.</p>
-                \(FormView.errorSummary(e))
-                <form method="post" action="\(OfficeRoute.addresses.path)" class="office-form">\(CSRF.field(CSRF.token(for: req)))
-                \(FormView.field("country", label: "Country", value: "", error: e["country"]))
-                \(FormView.field("label", label: "Authority", value: "", error: e["label"], hint: "e.g. President of the Republic"))
-                \(FormView.field("address", label: "Address, e-mail or fax", value: "", error: e["address"]))
-                <p class="actions"><button type="submit">Add</button></p></form>
-                <table class="office" id="addresses"><thead><tr><th>Country</th><th>Authority</th><th>Address</th></tr></thead><tbody>\(rows.joined())</tbody></table>
-                """)
+        let html = OfficeLayout(
+            title: t("office.dashboard.addresses"), account: try req.account,
+            csrf: CSRF.token(for: req), translated: true
+        ).render(
+            """
+            <h1>\(t("office.dashboard.addresses"))</h1>
+            <p>\(t("addresses.explanation"))</p>
+            \(FormView.errorSummary(e))
+            <form method="post" action="\(OfficeRoute.addresses.path)" class="office-form">\(CSRF.field(CSRF.token(for: req)))
+            \(FormView.field("country", label: t("cases.country"), value: "", error: e["country"]))
+            \(FormView.field("label", label: t("addresses.authority"), value: "", error: e["label"],
+                         hint: t("addresses.authority-hint")))
+            \(FormView.field("address", label: t("addresses.address"), value: "", error: e["address"]))
+            <p class="actions"><button type="submit">\(t("casefile.add"))</button></p></form>
+            <table class="office" id="addresses"><thead><tr><th>\(t("cases.country"))</th>\
+            <th>\(t("addresses.authority"))</th><th>\(t("audit.address"))</th></tr></thead>\
+            <tbody>\(rows.joined())</tbody></table>
+            """)
         return try await html.encodeResponse(status: status, for: req)
     }
 
@@ -66,13 +72,11 @@ struct AddressBookController: Sendable {
         let form = req.form
         var errors: [String: String] = [:]
         let country = CountryDirectory.shared.resolve(form["country"])
-        if country == nil { errors["country"] = "Unknown country: use a name or an ISO code." }
-        if form["label"].isEmpty || form["label"].count > 300 {
-            errors["label"] = "Name the authority (at most 300 characters)."
+        if country == nil {
+            errors["country"] = t("missions.error.country", ["country": String(form["country"].prefix(60))])
         }
-        if form["address"].isEmpty || form["address"].count > 1000 {
-            errors["address"] = "Give the address (at most 1,000 characters)."
-        }
+        if form["label"].isEmpty || form["label"].count > 300 { errors["label"] = t("addresses.error.label") }
+        if form["address"].isEmpty || form["address"].count > 1000 { errors["address"] = t("addresses.error.address") }
         guard errors.isEmpty, let country else {
             return try await page(req, errors: errors, status: .unprocessableEntity)
         }

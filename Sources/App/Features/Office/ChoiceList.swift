@@ -19,7 +19,8 @@ enum ChoiceList {
             <form method="get" action="\(action)#\(anchor)" class="office-form choice-search" role="search">\(hidden)
             <p class="field"><label for="\(param)">\(label)</label>
             <input id="\(param)" name="\(param)" type="search" value="\(String(query.prefix(ChoiceSearch.maxQueryLength)))"
-             maxlength="\(String(ChoiceSearch.maxQueryLength))"> <button type="submit">Search</button></p></form>
+             maxlength="\(String(ChoiceSearch.maxQueryLength))"> \
+            <button type="submit">\(t("nav.search"))</button></p></form>
             """
     }
 
@@ -40,14 +41,14 @@ enum ChoiceList {
                 """
         }
         let shown = String(query.prefix(ChoiceSearch.maxQueryLength))
-        let none = query.isEmpty ? "Nothing to choose yet." : "Nothing matches “\(shown)”."
+        let none = query.isEmpty ? t("links.nothing-yet") : t("links.nothing-matches", ["query": shown])
         let list: HTML =
             items.isEmpty
             ? "<p id=\"\(id)\" class=\"meta\">\(none)</p>"
             : "<ul class=\"plain choices\" id=\"\(id)\">\(items)</ul>"
         let narrower: HTML =
             more
-            ? "<p class=\"meta\">More match: add words to the search to narrow the list.</p>"
+            ? "<p class=\"meta\">\(t("links.more"))</p>"
             : .empty
         let problem: HTML = error.map { "<strong class=\"error\" id=\"\(id)-error\">\($0)</strong>" } ?? .empty
         return "<fieldset><legend>\(legend)</legend>\(problem)\(list)\(narrower)</fieldset>"

@@ -21,7 +21,7 @@ struct AnnualReportController: Sendable {
 
     func year(_ req: Request) throws -> Int {
         guard let year = Int(req.parameters.get("year") ?? ""), (1990...2200).contains(year) else {
-            throw Abort(.notFound, reason: "Give the report's year, e.g. /office/reports/annual/2025.")
+            throw Abort(.notFound, reason: t("annual.office.error.year"))
         }
         return year
     }
@@ -33,8 +33,9 @@ struct AnnualReportController: Sendable {
     @Sendable func show(req: Request) async throws -> Response {
         let year = try year(req)
         let report = try await AnnualReportStore.build(year, language: .en, on: req.db)
+        let saved = req.query[String.self, at: "saved"] != nil ? t("casefile.notice.saved") : nil
         return try await AnnualReportPages.show(
-            report, notice: req.query[String.self, at: "saved"] != nil ? "Saved." : nil,
+            report, notice: saved,
             viewer: try req.account, csrf: CSRF.token(for: req)
         ).encodeResponse(for: req)
     }
@@ -42,7 +43,7 @@ struct AnnualReportController: Sendable {
     @Sendable func save(req: Request) async throws -> Response {
         let year = try year(req), viewer = try req.account, now = req.site.clock.now()
         let text = req.form.raw("analysis").replacingOccurrences(of: "\r\n", with: "\n")
-        guard text.utf8.count <= 500_000 else { throw Abort(.badRequest, reason: "The analysis is limited to 500 KB.") }
+        guard text.utf8.count <= 500_000 else { throw Abort(.badRequest, reason: t("annual.office.error.long")) }
         try await req.db.write { tx in
             try await AnnualReportStore.saveAnalysis(year, text, by: viewer.email, now: now, on: tx)
             try await AuditLog.record(
@@ -59,7 +60,7 @@ struct AnnualReportController: Sendable {
         let year = try year(req), format = req.parameters.get("format") ?? ""
         let language = req.query[String.self, at: "language"].flatMap(Language.init(rawValue:)) ?? .en
         guard format == "report.html" || format == "report.pdf" else {
-            throw Abort(.notFound, reason: "Use report.html or report.pdf.")
+            throw Abort(.notFound, reason: t("annual.office.error.format"))
         }
         let report = try await AnnualReportStore.build(year, language: language, on: req.db)
         let html = Translations.$current.withValue(.of(language)) {
@@ -85,26 +86,32 @@ enum AnnualReportPages {
         let year = String(r.year), s = r.statistics
         let files: [HTML] = Language.allCases.map { l in
             """
-            <li>\(l.endonym): <a href="\(OfficeRoute.annualReportFile(year: year, format: "report.html").path)?language=\(l.rawValue)">web page</a> ·
+            <li>\(l.endonym): <a href="\(OfficeRoute.annualReportFile(year: year, format: "report.html").path)\
+            ?language=\(l.rawValue)">\(t("annual.office.web-page"))</a> ·
             <a href="\(OfficeRoute.annualReportFile(year: year, format: "report.pdf").path)?language=\(l.rawValue)">PDF</a></li>
             """
         }
-        return OfficeLayout(title: "Annual report \(year)", account: viewer, csrf: csrf).render(
+        let title = t("annual.title", ["year": year])
+        return OfficeLayout(title: title, account: viewer, csrf: csrf, translated: true).render(
             """
-            <h1>Annual report \(year)</h1>
+            <h1>\(title)</h1>
             <p><a href="\(OfficeRoute.annualReport(year: String(r.year - 1)).path)">\(String(r.year - 1))</a> ·
             <a href="\(OfficeRoute.annualReport(year: String(r.year + 1)).path)">\(String(r.year + 1))</a></p>
             \(notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" } ?? .empty)
-            <p id="report-figures">\(t("count.urgent-interventions", count: s.interventions)), \
-            \(t("count.follow-ups", count: s.followUps)), \(t("count.countries", count: s.countries)),
-            \(t("count.defenders", count: s.defenders)) and \(t("count.organisations", count: s.organisations)) \
-            in the case files.</p>
+            <p id="report-figures">\(t("annual.office.figures", [
+            "interventions": t("count.urgent-interventions", count: s.interventions),
+            "follow-ups": t("count.follow-ups", count: s.followUps),
+            "countries": t("count.countries", count: s.countries),
+            "defenders": t("count.defenders", count: s.defenders),
+            "organisations": t("count.organisations", count: s.organisations)]))</p>
             <ul>\(files.joined())</ul>
             <form method="post" action="\(OfficeRoute.annualReport(year: year).path)" class="office-form">\(CSRF.field(csrf))
-            \(EditorialPages.textarea("analysis", label: "Thematic analysis (Markdown)", value: r.analysis, rows: 20, error: nil,
-                                  hint: "## for headings. The interventions, follow-ups and statistics are added from the year’s publications and case files."))
-            <p class="actions"><button type="submit">Save the analysis</button></p></form>
-            <p>Also from the command line: <code>observatory report annual \(year) --output report.pdf</code></p>
+            \(EditorialPages.textarea("analysis", label: t("annual.office.analysis"), value: r.analysis, rows: 20,
+                                  error: nil,
+                                  hint: t("annual.office.analysis-hint")))
+            <p class="actions"><button type="submit">\(t("annual.office.save"))</button></p></form>
+            <p>\(t("annual.office.command")) \
+            <code dir="ltr">observatory report annual \(year) --output report.pdf</code></p>
             """)
     }
 }

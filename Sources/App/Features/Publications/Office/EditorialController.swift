@@ -59,7 +59,7 @@ struct EditorialController: Sendable {
         context.notice =
             req.query[
                 String.self,
-                at: "approved"] != nil ? "Approved: this exact version may now be published." : nil
+                at: "approved"] != nil ? t("publications.notice.approved") : nil
         return try await EditorialPages.form(context, viewer: viewer, csrf: CSRF.token(for: req)).encodeResponse(
             for: req)
     }
@@ -72,7 +72,7 @@ struct EditorialController: Sendable {
     func target(_ req: Request) async throws -> EditorialRecord {
         let id = req.parameters.get("id") ?? ""
         guard let record = try await EditorialStore.find(id, on: req.db) else {
-            throw Abort(.notFound, reason: "There is no publication “\(id.prefix(80))”.")
+            throw Abort(.notFound, reason: t("error.no-publication", ["id": String(id.prefix(80))]))
         }
         return record
     }
@@ -88,23 +88,15 @@ struct EditorialController: Sendable {
     ) async throws {
         let stored = current?.publication
         if (p.reference ?? "") != (stored?.reference ?? "") {
-            errors["reference"] =
-                "Reference codes are allocated by the case workflow when a case officer "
-                + "approves an intervention, "
-                + "never typed here: leave the code as it was."
+            errors["reference"] = t("publications.error.reference-typed")
         }
         if p.type == .urgentIntervention && (stored?.type != .urgentIntervention || stored?.reference == nil) {
-            errors["type"] =
-                "An urgent intervention is made from its case (drafted, approved by a second case "
-                + "officer, its code "
-                + "allocated), not from the back office."
+            errors["type"] = t("publications.error.urgent")
         }
         // The exemption belongs to what the publication was, not to what the form now declares: a statement
         // (approved, perhaps public) relabelled "event" by one editor would otherwise go out on her word alone.
         if let stored, !exempt.contains(stored.type), exempt.contains(p.type) {
-            errors["type"] =
-                "A \(stored.type.rawValue) does not become a type published without a second "
-                + "person's approval: make a new publication of that type instead."
+            errors["type"] = t("publications.error.exempt", ["type": stored.type.label])
         }
         let changed = stored.map { EditorialFourEyes.hash($0) != EditorialFourEyes.hash(p) } ?? true
         let isExempt =
@@ -113,9 +105,7 @@ struct EditorialController: Sendable {
         switch action {
         case "approve":
             if current == nil || changed {
-                errors["action"] =
-                    "Approve the saved version: this form differs from it. Save the changes "
-                    + "first (then another person approves)."
+                errors["action"] = t("publications.error.approve-saved")
             }
         case "publish", "schedule":
             // Only the date differs from an approved version: say so (scheduling for another day changes it).
@@ -132,12 +122,11 @@ struct EditorialController: Sendable {
                     EditorialFourEyes.subject(p.id),
                     hash: EditorialFourEyes.hash(stored!), fallback: nil, exempt: false, on: req.db) == nil : false
             if approvedDate, let stored {
-                errors[action == "schedule" ? "publish_at" : "date"] =
-                    "The date is part of what was approved ("
-                    + "\(stored.published.description)): publish it on that day, or change the date, save it and "
-                    + "have it approved again."
+                errors[action == "schedule" ? "publish_at" : "date"] = t(
+                    "publications.error.approved-date",
+                    ["date": stored.published.description])
             } else if changed && !isExempt {
-                errors["action"] = "Save this version first: a second person must approve exactly what goes public."
+                errors["action"] = t("publications.error.save-first")
             } else if let refused = try await FourEyesStore.check(
                 EditorialFourEyes.subject(p.id),
                 hash: EditorialFourEyes.hash(p),
@@ -147,10 +136,7 @@ struct EditorialController: Sendable {
             }
         case "save":
             if changed && !isExempt && current?.status == .published {
-                errors["action"] =
-                    "This publication is public: its text changes only after a second person "
-                    + "approves the new version. "
-                    + "Unpublish it, change it, have it approved, then publish it again."
+                errors["action"] = t("publications.error.public")
             }
             if changed && !isExempt && current?.status == .scheduled { target = .draft; publishAt = nil }
         default: break
@@ -158,10 +144,9 @@ struct EditorialController: Sendable {
         if ["approve", "publish", "schedule"].contains(action) {
             let leaks = try await EditorialFourEyes.leaks(in: p, cipher: req.site.cipher, on: req.db)
             if !leaks.isEmpty {
-                errors["body"] =
-                    "This text comes from a case and still contains "
-                    + "\(t("count.confidential-values", count: leaks.count)) "
-                    + "of it (a name of someone not agreeing to be named, a contact, a source): change it first."
+                errors["body"] = t(
+                    "publications.error.leaks",
+                    ["values": t("count.confidential-values", count: leaks.count)])
             }
         }
     }
@@ -176,7 +161,7 @@ struct EditorialController: Sendable {
             let step = EditorialTarget.of(
                 action, current: current, publishAtSeconds: form.publishAtSeconds,
                 now: now)
-        else { throw Abort(.badRequest, reason: "Unknown action “\(action.prefix(20))”.") }
+        else { throw Abort(.badRequest, reason: t("publications.error.action", ["action": String(action.prefix(20))])) }
         var target = step.status, publishAt = step.publishAt
         if let problem = step.problem { context.errors["publish_at"] = problem }
         if let date = step.date { form.date = date; context.form.date = date }

@@ -7,6 +7,8 @@ import SQLKit
 enum EditorialStatus: String, Sendable, CaseIterable {
     case draft, published, scheduled
     var label: String { self == .draft ? "Draft" : (self == .published ? "Published" : "Scheduled") }
+    /// The label in the reader's language (`label` stays English for the audit trail).
+    var localizedLabel: String { t("publications.status.\(rawValue)") }
 }
 
 /// A publication as editors see it: every status, with its schedule.

@@ -25,8 +25,8 @@ struct EditorialTarget: Equatable {
             } else {
                 target.problem =
                     publishAtSeconds == nil
-                    ? "Give the moment as date and time (UTC), e.g. 2026-11-24T09:00."
-                    : "Choose a moment in the future, or publish now."
+                    ? t("publications.error.moment")
+                    : t("publications.error.future")
             }
         case "save", "preview", "approve": break
         default: return nil

@@ -35,22 +35,22 @@ struct PublicationForm: Sendable {
     {
         var errors: [String: String] = [:]
         let type = PublicationType(rawValue: type)
-        if type == nil { errors["type"] = "Choose a type." }
+        if type == nil { errors["type"] = t("publications.error.type") }
         var kind: InterventionKind? = nil
         if !self.kind.isEmpty {
             kind = InterventionKind(rawValue: self.kind)
             if kind == nil {
-                errors["kind"] = "Choose a kind from the list."
+                errors["kind"] = t("publications.error.kind")
             } else if type != .urgentIntervention {
-                errors["kind"] = "Only urgent interventions have a kind; leave it empty."
+                errors["kind"] = t("publications.error.kind-only")
             }
         }
         let language = Language(rawValue: language)
-        if language == nil { errors["language"] = "Choose a language." }
-        if title.isEmpty && type != .event { errors["title"] = "Write a title (by convention “Country: headline”)." }
-        if title.count > 500 { errors["title"] = "Keep the title under 500 characters (it has \(title.count))." }
+        if language == nil { errors["language"] = t("publications.error.language") }
+        if title.isEmpty && type != .event { errors["title"] = t("publications.error.title") }
+        if title.count > 500 { errors["title"] = t("publications.error.title-long", ["n": String(title.count)]) }
         let published = CivilDate(date)
-        if published == nil { errors["date"] = "Give the date as YYYY-MM-DD, e.g. 2026-11-23." }
+        if published == nil { errors["date"] = t("publications.error.date") }
         var codes: [String] = []
         var unknown: [String] = []
         for name in countries.split(whereSeparator: { $0 == ";" || $0 == "\n" }).map({
@@ -63,31 +63,29 @@ struct PublicationForm: Sendable {
             }
         }
         if !unknown.isEmpty {
-            errors["countries"] =
-                "Unknown country: \(unknown.map { "“\($0)”" }.joined(separator: ", ")). Use names or ISO codes, separated by “;”."
+            let names = unknown.map { t("publications.quoted", ["name": $0]) }.joined(separator: ", ")
+            errors["countries"] = t("publications.error.countries", ["names": names])
         } else if codes.isEmpty {
-            errors["countries"] = "Name at least one country (or EU)."
+            errors["countries"] = t("publications.error.no-country")
         }
         let programmes = self.programmes.compactMap(Programme.init(rawValue:))
-        if programmes.count != self.programmes.count { errors["programmes"] = "Choose programmes from the list." }
+        if programmes.count != self.programmes.count { errors["programmes"] = t("publications.error.programmes") }
         if !reference.isEmpty && ReferenceCode(reference) == nil {
-            errors["reference"] = "A reference looks like “MEX 001 / 0916 / OBS 077” (a follow-up adds “.1”)."
+            errors["reference"] = t("publications.error.reference")
         }
         for (field, value) in [("follow_up_of", followUpOf), ("translation_of", translationOf)] where !value.isEmpty {
             if value == id {
-                errors[field] = "A publication cannot point to itself."
+                errors[field] = t("publications.error.itself")
             } else if try await !exists(value) {
-                errors[field] = "There is no publication with the id “\(value)”."
+                errors[field] = t("publications.error.no-publication", ["id": value])
             }
         }
         let eventDate = CivilDate(self.eventDate)
-        if !self.eventDate.isEmpty && eventDate == nil { errors["event_date"] = "Give the event’s date as YYYY-MM-DD." }
-        if summary.count > 1_000 {
-            errors["summary"] = "Keep the summary under 1,000 characters (it has \(summary.count))."
-        }
-        if body.utf8.count > 1_000_000 { errors["body"] = "The text is longer than 1 MB; split it." }
+        if !self.eventDate.isEmpty && eventDate == nil { errors["event_date"] = t("publications.error.event-date") }
+        if summary.count > 1_000 { errors["summary"] = t("publications.error.summary", ["n": String(summary.count)]) }
+        if body.utf8.count > 1_000_000 { errors["body"] = t("publications.error.body") }
         if title.contains(where: { $0.unicodeScalars.contains { $0.value < 0x20 } }) {
-            errors["title"] = "The title contains control characters."
+            errors["title"] = t("publications.error.control")
         }
         guard errors.isEmpty, let type, let language, let published else { return .failure(Invalid(errors: errors)) }
         return .success(
