@@ -84,6 +84,18 @@ import Testing
         return (name, mention, text)
     })
 
+    /// Whether `word` stands in `text` with no letter just before or after it.
+    static func containsAsWord(_ text: String, _ word: String) -> Bool {
+        var from = text.startIndex
+        while from < text.endIndex, let r = text.range(of: word, range: from..<text.endIndex) {
+            let before = r.lowerBound == text.startIndex ? nil : text[text.index(before: r.lowerBound)]
+            let after = r.upperBound == text.endIndex ? nil : text[r.upperBound]
+            if !(before?.isLetter ?? false) && !(after?.isLetter ?? false) { return true }
+            from = text.index(after: r.lowerBound)
+        }
+        return false
+    }
+
     @Test func everySpellingOfANameIsFoundAndReplaced() async {
         await propertyCheck(count: 500, input: Self.cases) { (name, mention, text) in
             let redactor = Redactor(
@@ -96,7 +108,10 @@ import Testing
             #expect(
                 !redactor.leaks(in: text).isEmpty,
                 "\(name): \(mention.debugDescription) in \(text.debugDescription)")
-            #expect(!redacted.contains(mention), "\(name): \(text.debugDescription) → \(redacted.debugDescription)")
+            // As a word: a short part ("as") may stand inside another word of the text ("was").
+            #expect(
+                !Self.containsAsWord(redacted, mention),
+                "\(name): \(text.debugDescription) → \(redacted.debugDescription)")
             #expect(redactor.leaks(in: redacted).isEmpty, "\(text.debugDescription) → \(redacted.debugDescription)")
         }
     }
