@@ -461,7 +461,8 @@ def material_assistance_approved_by_two_then_a_mission_report_made_public(browse
     browser.set_value("#starts", "2025-03-10")
     browser.set_value("#ends", "2025-03-12")
     browser.find("#security").type("Wq3CANARYsecurity: check-in every four hours")
-    browser.find("#report").type(report["id"])
+    # The report is chosen from the list of reports (issue 21), not typed as an id.
+    browser.find(f"#report-choices input[value='{report['id']}']").click()
     browser.find("form.office-form button[type=submit]").submit()
     # The case is chosen from a searched list (issue 21), not typed as an id.
     browser.find("section[aria-labelledby=concerned] #case_q").type("Elena")
