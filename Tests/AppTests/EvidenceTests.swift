@@ -336,7 +336,8 @@ import VaporTesting
     }
 
     /// The app's source: no statement rewrites a stored file outside the key's own walks (which re-seal the
-    /// same bytes, checked above).
+    /// same bytes, checked above), and none deletes one but retention's (issue 20): there a case officer decides,
+    /// with a reason, that a case is anonymised or deleted, and the destruction is audited (`RetentionTests`).
     @Test func noSourceUpdatesAStoredFile() throws {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources/App")
@@ -350,6 +351,10 @@ import VaporTesting
             ] {
                 #expect(!text.contains(pattern), "\(file) writes over a stored file: \(pattern)")
             }
+            let deletion = "delete(from: \"case_attachments\")"
+            let deletions = text.components(separatedBy: deletion).count - 1
+            #expect(deletions == (file == "Features/Retention/CaseErasure.swift" ? 1 : 0),
+                    "\(file) deletes stored files \(deletions) time(s): only a retention decision may, once")
         }
     }
 

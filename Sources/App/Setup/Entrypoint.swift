@@ -58,6 +58,7 @@ public enum Observatory {
                     )
                 }
                 startScheduler(app)
+                startRetentionCheck(app)
                 startMailWorker(app)
             }
             try await app.execute()

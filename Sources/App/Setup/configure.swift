@@ -59,6 +59,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     AccountController(registry: registry).boot(office)
     AccountLanguageController(registry: registry).boot(office)
     AlertSettingsController(registry: registry).boot(office)
+    RetentionController(registry: registry).boot(office)
     TokenController(registry: registry).boot(office)
     UserAdminController(registry: registry).boot(office)
     AuditController(registry: registry).boot(office)
@@ -123,6 +124,22 @@ func startScheduler(_ app: Application) {
             }
         } catch {
             app.logger.error("Scheduled publishing failed: \(String(describing: error))")
+        }
+    }
+}
+
+/// Retention (issue 20): every instance checks every 10 minutes for records coming due (a staff alert each, once
+/// per record and period) and purges sessions and sign-in attempts past their period.
+func startRetentionCheck(_ app: Application) {
+    BackgroundJob.start(app, name: "retention", initialDelay: .seconds(30), every: .minutes(10)) { _ in
+        do {
+            let result = try await RetentionActions.check(now: app.site.clock.now(), on: app.db)
+            if result.alerts + result.purged > 0 {
+                app.logger.notice(
+                    "Retention: \(result.alerts) record(s) coming due, \(result.purged) sign-in row(s) purged.")
+            }
+        } catch {
+            app.logger.error("Retention check failed: \(String(describing: error))")
         }
     }
 }

@@ -7,6 +7,7 @@ public enum AlertEvent: String, CaseIterable, Sendable, Codable {
     case verificationExpired = "verification.expired"
     case interventionApproval = "intervention.approval"
     case assistanceOverdue = "assistance.overdue"
+    case retentionDue = "retention.due"
 }
 
 /// How an alert reaches one person.

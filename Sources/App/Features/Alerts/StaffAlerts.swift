@@ -137,6 +137,11 @@ enum StaffAlerts {
         }
     }
 
+    /// The line naming the record: a case's number, or for retention the record's id (a case, an answer...).
+    static func caseLine(_ alert: Alert, _ event: AlertEvent) -> String {
+        t(event == .retentionDue ? "alert.record" : "alert.case", ["number": alert.caseId])
+    }
+
     struct Alert: Decodable { let id: String, event: String, caseId: String, link: String, userId: String }
 
     /// The message for one outbox row, or nil when it is no longer to be sent (the account disabled, no longer a
@@ -178,7 +183,7 @@ enum StaffAlerts {
                 lines = [t("alert.digest.text", ["date": Translations.current.day(seconds: day)]), ""]
                 for (alert, event) in known {
                     lines += [
-                        "- " + t("alert.\(event.rawValue)"), "  " + t("alert.case", ["number": alert.caseId]),
+                        "- " + t("alert.\(event.rawValue)"), "  " + caseLine(alert, event),
                         "  " + base + alert.link, ""
                     ]
                 }
@@ -186,7 +191,7 @@ enum StaffAlerts {
                 let (alert, event) = known[0]
                 subject = t("alert.subject", ["event": t("alert.short.\(event.rawValue)"), "number": alert.caseId])
                 lines = [
-                    t("alert.\(event.rawValue)"), "", t("alert.case", ["number": alert.caseId]), "",
+                    t("alert.\(event.rawValue)"), "", caseLine(alert, event), "",
                     base + alert.link, ""
                 ]
             }

@@ -18,6 +18,8 @@ struct CaseDashboard: Sendable {
     var fieldWork = FieldWork()
     /// Reports from a busy source, still received, waiting for bulk triage (see `IntakeBulk`).
     var bulk = BulkTriage()
+    /// Records whose retention period ends within its notice window or has ended (see `RetentionStore`).
+    var retentionDue = 0
 
     /// Grants awaiting approval, beneficiaries' reports overdue, missions under way or starting within 30 days.
     struct FieldWork: Sendable { var grantsAwaiting = 0, reportsOverdue = 0, missionsSoon = 0 }
@@ -84,6 +86,7 @@ struct CaseDashboard: Sendable {
             })
         dashboard.fieldWork = try await fieldWork(today: CivilDate(daysSinceEpoch: Int(now.seconds / 86_400)), on: db)
         dashboard.bulk = try await BulkTriage.load(cipher: cipher, on: db)
+        dashboard.retentionDue = try await RetentionStore.due(now: now, on: db).count
         return dashboard
     }
 }

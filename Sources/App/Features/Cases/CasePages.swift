@@ -58,7 +58,9 @@ enum CasePages {
             <li><a href="\(OfficeRoute.assistance.path)">\(t("cases.reports-overdue"))</a> \
             <strong>\(words.number(d.fieldWork.reportsOverdue))</strong></li>
             <li><a href="\(OfficeRoute.missions.path)">\(t("cases.missions-soon"))</a> \
-            <strong>\(words.number(d.fieldWork.missionsSoon))</strong></li></ul></section>
+            <strong>\(words.number(d.fieldWork.missionsSoon))</strong></li>
+            <li><a href="\(RetentionRoute.due.path)" id="retention-due-link">\(t("cases.retention-due"))</a> \
+            <strong>\(words.number(d.retentionDue))</strong></li></ul></section>
             <h2>\(status?.localizedLabel ?? t("cases.all"))</h2>
             <table class="office" id="cases"><thead><tr><th>\(t("cases.case"))</th><th>\(t("cases.country"))</th>\
             <th>\(t("cases.status"))</th><th>\(t("cases.risk"))</th><th>\(t("cases.opened"))</th>\

@@ -1,0 +1,141 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+
+/// What happens to a due record, always by a person's decision and always audited in the same transaction: the
+/// audit entry keeps the kind, the record's id, who decided and why, never the record's content. The background
+/// check only tells case officers (a staff alert per record and period) and purges sessions and sign-in attempts
+/// past their period, auditing the counts.
+enum RetentionActions {
+    enum Outcome: Equatable { case done, notDue }
+
+    static func extend(_ kind: RetainedKind, id: String, with ext: RetentionExtension, by actor: String, now: Date,
+                       on db: any Database) async throws -> Outcome {
+        try await db.write { tx in
+            guard try await RetentionStore.find(kind, id: id, now: now, on: tx) != nil else { return .notDue }
+            try await tx.sql.insert(into: "retention_decisions")
+                .columns("id", "decided_by", "decided_at", "kind", "record_id", "decision", "until")
+                .values("\(kind.rawValue):\(id)", actor, now.seconds, kind.rawValue, id,
+                        RetentionDecision.extend.rawValue, ext.seconds)
+                .onConflict(with: ["id"]) {
+                    $0.set(excludedValueOf: "decided_by").set(excludedValueOf: "decided_at")
+                        .set(excludedValueOf: "decision").set(excludedValueOf: "until")
+                }
+                .run()
+            try await audit(.extend, kind, id, "until \(ext.until): \(ext.reason)", actor, now, tx)
+            return .done
+        }
+    }
+
+    /// Anonymises or deletes one due record. A deletion on SQLite overwrites the freed pages (`secure_delete`) and
+    /// then empties the write-ahead log, so the sealed values are gone from the file too.
+    static func erase(_ kind: RetainedKind, id: String, decision: RetentionDecision, reason: String, by actor: String,
+                      now: Date, cipher: FieldCipher, on db: any Database) async throws -> Outcome {
+        precondition(decision != .extend)
+        guard decision == .delete || kind.anonymisable else { return .notDue }
+        let sqlite = db.sql.dialect.name == "sqlite"
+        let outcome: Outcome = try await db.write { tx in
+            guard try await RetentionStore.find(kind, id: id, now: now, on: tx) != nil else { return .notDue }
+            if sqlite { try await tx.sql.raw("PRAGMA secure_delete = ON").run() }
+            if decision == .delete {
+                try await delete(kind, id: id, on: tx)
+                try await tx.sql.delete(from: "retention_decisions").where("id", .equal, "\(kind.rawValue):\(id)").run()
+            } else {
+                try await anonymise(kind, id: id, cipher: cipher, on: tx)
+                try await tx.sql.insert(into: "retention_decisions")
+                    .columns("id", "decided_by", "decided_at", "kind", "record_id", "decision", "until")
+                    .values("\(kind.rawValue):\(id)", actor, now.seconds, kind.rawValue, id, decision.rawValue,
+                            Int64?.none)
+                    .onConflict(with: ["id"]) {
+                        $0.set(excludedValueOf: "decided_by").set(excludedValueOf: "decided_at")
+                            .set(excludedValueOf: "decision").set(excludedValueOf: "until")
+                    }
+                    .run()
+            }
+            try await audit(decision, kind, id, reason, actor, now, tx)
+            return .done
+        }
+        if outcome == .done, sqlite { try? await db.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
+        if outcome == .done { try await ContentVersion.bump(on: db, now: now) }
+        return outcome
+    }
+
+    private static func delete(_ kind: RetainedKind, id: String, on tx: any Database) async throws {
+        let sql = tx.sql
+        switch kind {
+        case .unverifiedReport, .closedCase: try await CaseErasure.delete(id, on: tx)
+        case .callAnswer: try await sql.delete(from: "call_answers").where("id", .equal, id).run()
+        case .inactiveSubscriber:
+            try await sql.delete(from: "outbox").where("subscriber_id", .equal, id).run()
+            try await sql.delete(from: "subscribers").where("id", .equal, id).run()
+        case .partnerNote:
+            try await sql.update("verifications").set("note_sealed", to: SQLLiteral.null).where("id", .equal, id).run()
+        case .signIn: break
+        }
+        try await sql.delete(from: "staff_alerts").where("case_id", .equal, id).run()
+    }
+
+    private static func anonymise(_ kind: RetainedKind, id: String, cipher: FieldCipher,
+                                  on tx: any Database) async throws {
+        switch kind {
+        case .unverifiedReport, .closedCase: try await CaseErasure.anonymise(id, cipher: cipher, on: tx)
+        case .callAnswer:
+            // The answer's country, language and date stay (how many answered, from where); its words go.
+            try await tx.sql.update("call_answers")
+                .set("answer_sealed", to: cipher.seal("", in: .callAnswer, row: id))
+                .set("who_sealed", to: cipher.seal(CaseAnonymisation.placeholder, in: .callWho, row: id))
+                .set("contact_sealed", to: cipher.seal("", in: .callContact, row: id))
+                .where("id", .equal, id).run()
+        case .inactiveSubscriber, .signIn, .partnerNote: break
+        }
+    }
+
+    private static func audit(_ decision: RetentionDecision, _ kind: RetainedKind, _ id: String, _ why: String,
+                              _ actor: String, _ now: Date, _ tx: any Database) async throws {
+        try await AuditLog.record(AuditEvent(actor: actor, action: "retention.\(decision.rawValue)",
+                                             recordType: kind.rawValue, recordID: id, detail: why),
+                                  now: now, on: tx)
+    }
+
+    /// The background check: purges sessions and sign-in attempts past their period (the counts audited), and
+    /// raises one staff alert per due record and expiry date. Keyed, so two instances at once raise it once.
+    @discardableResult
+    static func check(now: Date, on db: any Database) async throws -> (alerts: Int, purged: Int) {
+        let policy = try await RetentionStore.policy(on: db)
+        let cutoff = now.seconds - Int64(policy.period(.signIn)) * 86_400
+        struct N: Decodable { let n: Int }
+        let sessions = try await db.sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE last_seen_at < \(bind: cutoff)")
+            .first(decoding: N.self)?.n ?? 0
+        let attempts = try await db.sql.raw("SELECT COUNT(*) AS n FROM login_attempts WHERE at < \(bind: cutoff)")
+            .first(decoding: N.self)?.n ?? 0
+        if sessions + attempts > 0 {
+            try await db.write { tx in
+                try await tx.sql.delete(from: "sessions").where("last_seen_at", .lessThan, cutoff).run()
+                try await tx.sql.delete(from: "login_attempts").where("at", .lessThan, cutoff).run()
+                try await AuditLog.record(AuditEvent(actor: "system", action: "retention.purge",
+                                                     recordType: RetainedKind.signIn.rawValue,
+                                                     detail: "\(sessions) sessions, \(attempts) sign-in attempts"),
+                                          now: now, on: tx)
+            }
+        }
+        struct Raised: Decodable { let subjectId: String }
+        let raised = Set(try await db.sql.raw("""
+            SELECT subject_id FROM staff_alerts WHERE event = \(bind: AlertEvent.retentionDue.rawValue) AND user_id = ''
+            """).all(decoding: Raised.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.subjectId))
+        let fresh = try await RetentionStore.due(now: now, on: db).filter { !raised.contains(subject($0)) }
+        guard !fresh.isEmpty else { return (0, sessions + attempts) }
+        try await db.write { tx in
+            for due in fresh.prefix(200) {
+                try await StaffAlerts.raise(.retentionDue, case: due.id, subject: subject(due),
+                                            link: RetentionRoute.due.path, now: now, on: tx)
+                try await AuditLog.record(AuditEvent(actor: "system", action: "alert.raise",
+                                                     recordType: due.kind.rawValue, recordID: due.id,
+                                                     detail: AlertEvent.retentionDue.rawValue), now: now, on: tx)
+            }
+        }
+        return (min(fresh.count, 200), sessions + attempts)
+    }
+
+    static func subject(_ due: RetentionStore.Due) -> String { "\(due.kind.rawValue):\(due.id):\(due.expiresAt)" }
+}

@@ -1,0 +1,124 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+import Vapor
+
+/// Addresses of retention: the administrators' periods, the case officers' due records and their decisions.
+enum RetentionRoute {
+    case policies
+    case due
+    case decide
+
+    var pattern: [String] {
+        switch self {
+        case .policies: ["office", "retention", "periods"]
+        case .due: ["office", "retention"]
+        case .decide: ["office", "retention", "decide"]
+        }
+    }
+
+    var path: String { "/" + pattern.joined(separator: "/") }
+}
+
+/// Administrators set a period per kind of record; case officers see what is due and, for each record, extend
+/// it (a reason and a new date), anonymise it or delete it, with a reason. Bad input is refused by name and
+/// changes nothing; a record that is not due (already decided, forged id) is refused.
+struct RetentionController: Sendable {
+    let registry: RouteRegistry
+    static let access = Access.roles([.caseOfficer])
+    static let policyAccess = Access.roles([.administrator])
+
+    func boot(_ routes: any RoutesBuilder) {
+        routes.declare(.GET, RetentionRoute.policies.pattern, Self.policyAccess, registry: registry, use: policies)
+        routes.declare(.POST, RetentionRoute.policies.pattern, Self.policyAccess, registry: registry, use: setPolicies)
+        routes.declare(.GET, RetentionRoute.due.pattern, Self.access, registry: registry, use: due)
+        routes.declare(.POST, RetentionRoute.decide.pattern, Self.access, registry: registry, use: decide)
+    }
+
+    @Sendable func policies(req: Request) async throws -> Response {
+        try await policyPage(req, error: nil, status: .ok)
+    }
+
+    func policyPage(_ req: Request, error: String?, status: HTTPStatus) async throws -> Response {
+        let notice = req.query[String.self, at: "notice"] == "saved" ? t("retention.periods.saved") : nil
+        return try await RetentionPages.policies(try await RetentionStore.policy(on: req.db), viewer: try req.account,
+                                                 error: error, notice: error == nil ? notice : nil,
+                                                 csrf: CSRF.token(for: req))
+            .encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func setPolicies(req: Request) async throws -> Response {
+        let viewer = try req.account, now = req.site.clock.now()
+        var fields: [String: String] = [:]
+        for kind in RetainedKind.allCases where req.form.has(kind.rawValue) {
+            fields[kind.rawValue] = req.form.raw(kind.rawValue)
+        }
+        let current = try await RetentionStore.policy(on: req.db)
+        switch current.parse(fields) {
+        case .failure(let refusal):
+            return try await policyPage(req, error: t("retention.periods.refused", [
+                "kind": t("retention.kind.\(refusal.field)"), "value": refusal.value,
+            ]), status: .unprocessableEntity)
+        case .success(let next):
+            try await RetentionStore.save(next, by: viewer.email, now: now, on: req.db)
+            return req.redirect(within: RetentionRoute.policies.path + "?notice=saved")
+        }
+    }
+
+    @Sendable func due(req: Request) async throws -> Response {
+        try await duePage(req, error: nil, status: .ok)
+    }
+
+    func duePage(_ req: Request, error: String?, status: HTTPStatus) async throws -> Response {
+        let now = req.site.clock.now()
+        let notice = req.query[String.self, at: "notice"].flatMap(RetentionDecision.init(rawValue:))
+            .map { t("retention.done.\($0.rawValue)") }
+        return try await RetentionPages.due(try await RetentionStore.due(now: now, on: req.db), now: now,
+                                            viewer: try req.account, error: error,
+                                            notice: error == nil ? notice : nil, csrf: CSRF.token(for: req))
+            .encodeResponse(status: status, for: req)
+    }
+
+    @Sendable func decide(req: Request) async throws -> Response {
+        let viewer = try req.account, now = req.site.clock.now()
+        guard let kind = RetainedKind(rawValue: req.form["kind"]), kind.decided else {
+            let value = String(req.form["kind"].prefix(40))
+            return try await duePage(req, error: t("retention.refused.kind", ["value": value]),
+                                     status: .unprocessableEntity)
+        }
+        guard let decision = RetentionDecision(rawValue: req.form["decision"]) else {
+            return try await duePage(req, error: t("retention.refused.decision", [
+                "value": String(req.form["decision"].prefix(40)),
+            ]), status: .unprocessableEntity)
+        }
+        let id = req.form["id"], reason = req.form.raw("reason")
+        let outcome: RetentionActions.Outcome
+        switch decision {
+        case .extend:
+            let today = CivilDate(daysSinceEpoch: Int(now.seconds / 86_400))
+            switch RetentionExtension.parse(reason: reason, until: req.form["until"], today: today) {
+            case .failure(let refusal):
+                return try await duePage(req, error: t("retention.refused.\(refusal.field)", ["value": refusal.value]),
+                                         status: .unprocessableEntity)
+            case .success(let ext):
+                outcome = try await RetentionActions.extend(kind, id: id, with: ext, by: viewer.email, now: now,
+                                                            on: req.db)
+            }
+        case .anonymise, .delete:
+            let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !why.isEmpty, why.count <= RetentionExtension.maximumReason else {
+                return try await duePage(req, error: t("retention.refused.reason", ["value": String(why.prefix(40))]),
+                                         status: .unprocessableEntity)
+            }
+            outcome = try await RetentionActions.erase(kind, id: id, decision: decision, reason: why,
+                                                       by: viewer.email, now: now, cipher: req.site.cipher,
+                                                       on: req.db)
+        }
+        guard outcome == .done else {
+            return try await duePage(req, error: t("retention.refused.not-due"), status: .notFound)
+        }
+        if decision != .extend { req.site.contentWatcher.invalidate() }
+        return req.redirect(within: RetentionRoute.due.path + "?notice=\(decision.rawValue)")
+    }
+}

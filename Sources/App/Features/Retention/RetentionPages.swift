@@ -1,0 +1,86 @@
+import Foundation
+import ObservatoryCore
+
+/// The administrators' periods page and the case officers' due records. A due record is shown by its kind, its id,
+/// its last activity and its expiry only (a case links to its file): never a value of the record.
+enum RetentionPages {
+    static func policies(_ policy: RetentionPolicy, viewer: Account, error: String?, notice: String?,
+                         csrf: String) -> HTML {
+        let rows: [HTML] = RetainedKind.allCases.map { kind in
+            """
+            <p class="field"><label for="\(kind.rawValue)">\(t("retention.kind.\(kind.rawValue)"))</label>
+            <input id="\(kind.rawValue)" name="\(kind.rawValue)" type="number" min="\(RetainedKind.minimumDays)" \
+            max="\(RetainedKind.maximumDays)" value="\(policy.period(kind))" aria-describedby="\(kind.rawValue)-hint">
+            <small id="\(kind.rawValue)-hint">\(t("retention.periods.default", [
+                "days": t("count.days", count: kind.defaultDays),
+            ]))\(kind.decided ? "" : " " + t("retention.periods.purged"))</small></p>
+            """
+        }
+        return OfficeLayout(title: t("retention.periods.title"), account: viewer, csrf: csrf, translated: true)
+            .render("""
+            <h1>\(t("retention.periods.title"))</h1>
+            \(notice.map { "<p class=\"notice\" role=\"status\" id=\"notice\">\($0)</p>" } ?? .empty)
+            \(error.map { "<p class=\"error\" role=\"alert\" id=\"retention-error\">\($0)</p>" } ?? .empty)
+            <p>\(t("retention.periods.intro"))</p>
+            <form method="post" action="\(RetentionRoute.policies.path)" class="office-form" id="retention-periods">\
+            \(CSRF.field(csrf))
+            \(rows)
+            <p><button type="submit">\(t("retention.periods.save"))</button></p></form>
+            """)
+    }
+
+    static func due(_ records: [RetentionStore.Due], now: Date, viewer: Account, error: String?, notice: String?,
+                    csrf: String) -> HTML {
+        let words = Translations.current
+        let tomorrow = CivilDate(daysSinceEpoch: Int(now.seconds / 86_400) + 1).description
+        let rows: [HTML] = records.map { due in
+            let name: HTML
+            if let caseID = due.caseID {
+                name = "<a href=\"\(OfficeRoute.caseFile(id: caseID).path)\">\(caseID)</a>"
+            } else {
+                name = "<span dir=\"ltr\">\(due.id)</span>"
+            }
+            let state = due.expiresAt <= now.seconds ? t("retention.due.expired") : t("retention.due.soon")
+            let hidden: HTML = """
+                \(CSRF.field(csrf))<input type="hidden" name="kind" value="\(due.kind.rawValue)">\
+                <input type="hidden" name="id" value="\(due.id)">
+                """
+            let anonymise: HTML = due.kind.anonymisable ? """
+                <form method="post" action="\(RetentionRoute.decide.path)" class="inline">\(hidden)\
+                <input type="hidden" name="decision" value="anonymise">\
+                <label>\(t("retention.reason")) <input name="reason" required maxlength="500"></label> \
+                <button type="submit">\(t("retention.anonymise"))</button></form>
+                """ : .empty
+            return """
+            <tr id="due-\(due.kind.rawValue)-\(due.id)"><td>\(t("retention.kind.\(due.kind.rawValue)"))</td>\
+            <td>\(name)</td><td>\(words.day(seconds: due.lastActivity))</td>\
+            <td>\(words.day(seconds: due.expiresAt))\(due.extended ? " " + t("retention.due.extended") : "")</td>\
+            <td>\(state)</td><td>
+            <form method="post" action="\(RetentionRoute.decide.path)" class="inline">\(hidden)\
+            <input type="hidden" name="decision" value="extend">\
+            <label>\(t("retention.reason")) <input name="reason" required maxlength="500"></label> \
+            <label>\(t("retention.until")) <input name="until" type="date" min="\(tomorrow)" required></label> \
+            <button type="submit">\(t("retention.extend"))</button></form>
+            \(anonymise)
+            <form method="post" action="\(RetentionRoute.decide.path)" class="inline">\(hidden)\
+            <input type="hidden" name="decision" value="delete">\
+            <label>\(t("retention.reason")) <input name="reason" required maxlength="500"></label> \
+            <button type="submit">\(t("retention.delete"))</button></form></td></tr>
+            """
+        }
+        let table: HTML = records.isEmpty ? "<p id=\"retention-none\">\(t("retention.due.none"))</p>" : """
+            <table class="office" id="retention-due"><thead><tr><th>\(t("retention.col.kind"))</th>\
+            <th>\(t("retention.col.record"))</th><th>\(t("retention.col.last-activity"))</th>\
+            <th>\(t("retention.col.expires"))</th><th>\(t("retention.col.state"))</th><th></th></tr></thead>
+            <tbody>\(rows.joined(separator: "\n"))</tbody></table>
+            """
+        return OfficeLayout(title: t("retention.due.title"), account: viewer, csrf: csrf, translated: true).render("""
+        <h1>\(t("retention.due.title"))</h1>
+        \(notice.map { "<p class=\"notice\" role=\"status\" id=\"notice\">\($0)</p>" } ?? .empty)
+        \(error.map { "<p class=\"error\" role=\"alert\" id=\"retention-error\">\($0)</p>" } ?? .empty)
+        <p>\(t("retention.due.intro"))</p>
+        <p><a href="\(RetentionRoute.policies.path)">\(t("retention.periods.title"))</a></p>
+        \(table)
+        """)
+    }
+}
