@@ -37,7 +37,7 @@ import Vapor
             struct Sealed: Decodable { let nameSealed: String }
             let name = try #require(try await app.db.sql.raw("""
                 SELECT name_sealed FROM case_people WHERE id = \(bind: fixture.personID)
-                """).first(decoding: Sealed.self)).nameSealed
+                """).first(decoding: Sealed.self, keyDecodingStrategy: .convertFromSnakeCase)).nameSealed
 
             // act
             let done = try await team.drafter.post("/office/retention/decide", [
