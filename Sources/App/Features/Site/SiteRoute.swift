@@ -31,6 +31,14 @@ enum SiteRoute: Hashable {
     case unsubscribe(token: String)
     /// The work in figures (`StatisticsController`).
     case statistics(StatisticsFilter)
+    /// Portraits of defenders who agreed to be named, their series and their sponsors (`PortraitsController`);
+    /// the photograph has one address in every language.
+    case portraits
+    case portrait(id: String)
+    case portraitPhoto(id: String)
+    case portraitSeries(id: String)
+    /// The sponsorship campaign: the pairs of sponsors and defenders, and the "sponsor a defender" form.
+    case sponsorship
 
     enum FeedFormat: String, Hashable, CaseIterable {
         case rss, atom
@@ -60,12 +68,17 @@ enum SiteRoute: Hashable {
         static let subscriptionPreferences = ["subscription", ":token"]
         static let unsubscribe = ["unsubscribe", ":token"]
         static let statistics = ["statistics"]
+        static let portraits = ["portraits"]
+        static let portrait = ["portraits", ":id"]
+        static let portraitPhoto = ["portraits", ":id", "photo"]
+        static let portraitSeries = ["portraits", "series", ":id"]
+        static let sponsorship = ["sponsorship"]
     }
 
     /// The address in the current page's language (see `Translations.current`); the stylesheet has one address.
     var path: String {
         switch self {
-        case .stylesheet, .mapOutlines, .subscriptionConfirm, .subscriptionPreferences, .unsubscribe:
+        case .stylesheet, .mapOutlines, .subscriptionConfirm, .subscriptionPreferences, .unsubscribe, .portraitPhoto:
             return unprefixedPath
         default: break
         }
@@ -109,6 +122,11 @@ enum SiteRoute: Hashable {
         case .subscriptionPreferences(let token): return "/subscription/" + Self.escapeSegment(token)
         case .unsubscribe(let token): return "/unsubscribe/" + Self.escapeSegment(token)
         case .statistics(let filter): return "/statistics" + Self.query(filter.queryItems)
+        case .portraits: return "/portraits"
+        case .portrait(let id): return "/portraits/" + Self.escapeSegment(id)
+        case .portraitPhoto(let id): return "/portraits/" + Self.escapeSegment(id) + "/photo"
+        case .portraitSeries(let id): return "/portraits/series/" + Self.escapeSegment(id)
+        case .sponsorship: return "/sponsorship"
         }
     }
 
