@@ -549,6 +549,63 @@ def a_reader_opens_the_statistics_changes_the_year_and_downloads_the_csv(browser
     check(f"total-{year},interventions," in body, "the CSV holds the year's figures")
 
 
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "AppTests", "Fixtures")
+
+
+def a_series_of_portraits_with_their_sponsors(browser, site, records, shots):
+    """An editor writes a portrait (consent, a GPS-tagged photograph, an English text), a sponsor and a series; a
+    case officer puts each on the public site (four eyes); a reader opens the series, then the portrait."""
+    people = People(browser, site)
+    people.become("writer")
+    sign_in_as(browser, site, "writer@example.org")
+    browser.go(site + "/office/portraits")
+    browser.find("#id").type("maria-browser")
+    browser.find("#name").type("María Browser-Portrait")
+    browser.set_value("#consent_on", "2024-05-02")
+    browser.find("#photo").type(os.path.abspath(os.path.join(FIXTURES, "evidence-gps.jpg")))
+    browser.find("#text_en").type("María defends *water* for her village.")
+    browser.find("#portrait-form button[type=submit]").submit()
+    check("?edit=maria-browser" in browser.url, f"the portrait is saved: {browser.url}")
+    browser.find("#sponsor_name").type("Sponsor Browser-Figure")
+    browser.find("#sponsor_description").type("novelist")
+    browser.find("#statement").type("María must be free to speak.")
+    browser.find("form.sponsor-form button[type=submit]").submit()
+    sponsor = browser.find("#office-sponsors a").attribute("href")
+    browser.find("#series_id").type("ten-portraits-browser")
+    browser.find("#series_title").type("Ten portraits against torture and impunity")
+    browser.find("#series_text").type("Ten defenders who agreed to be named.")
+    browser.find("#series_portraits").type("maria-browser")
+    browser.find("#series-form button[type=submit]").submit()
+    # Four eyes: another person puts each on the public site.
+    people.become("approver")
+    sign_in_as(browser, site, "approver@example.org")
+    browser.go(site + "/office/portraits?edit=maria-browser")
+    browser.find("#portrait-form input[name=published]").click()
+    browser.find("#portrait-form button[type=submit]").submit()
+    check("— public" in browser.find("#office-portraits").text, "the portrait is public")
+    browser.go(site + sponsor if sponsor.startswith("/") else sponsor)
+    browser.find("form.sponsor-form input[name=published]").click()
+    browser.find("form.sponsor-form button[type=submit]").submit()
+    browser.go(site + "/office/portraits?series=ten-portraits-browser")
+    browser.find("#series-form input[name=published]").click()
+    browser.find("#series-form button[type=submit]").submit()
+    # A reader opens the series page, sees the defender and her sponsor, then the portrait and its photograph.
+    people.become("visitor")
+    browser.go(site + "/portraits/series/ten-portraits-browser")
+    shot(browser, shots, "portrait-series")
+    entry = browser.find("#series-portraits li").text
+    check("María Browser-Portrait" in entry and "Sponsor Browser-Figure" in entry, f"the series lists her: {entry}")
+    browser.find("#series-portraits a").click()
+    check(browser.url.endswith("/portraits/maria-browser"), f"the portrait: {browser.url}")
+    check("must be free to speak" in browser.find("#portrait-sponsors").text, "the sponsor's statement")
+    loaded = browser._s("/execute/sync", "POST", {"script": "const i = document.querySelector('img.portrait-photo');"
+                        " return i.complete && i.naturalWidth > 0 && new URL(i.src).host === location.host", "args": []})
+    check(loaded, "the photograph loads, from the site's own host")
+    shot(browser, shots, "portrait")
+    browser.go(site + "/fr/portraits/maria-browser")
+    check(browser.find("#portrait-no-text").text != "", "the French page says the text is not written in French")
+
+
 ALL = [
     ("browse, filter by country and year, read an article, follow a translation", browse_filter_read_and_follow_a_translation),
     ("from an article to its country page", country_page_from_an_article),
@@ -565,4 +622,6 @@ ALL = [
      a_partner_answers_in_french_and_a_case_officer_works_in_arabic),
     ("a reader opens the statistics, changes the year and downloads the CSV",
      a_reader_opens_the_statistics_changes_the_year_and_downloads_the_csv),
+    ("a series of portraits with their sponsors, put on the public site by a second person",
+     a_series_of_portraits_with_their_sponsors),
 ]

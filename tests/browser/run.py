@@ -5,7 +5,8 @@
 
 Generates an archive with the shared generator, imports it into a fresh SQLite file, serves it on
 loopback and walks the key reader flows. Prints 'N passed, N failed' and exits non-zero on failure.
-Set OBSERVATORY_SCREENSHOTS=DIR to keep a screenshot of each step.
+Set OBSERVATORY_SCREENSHOTS=DIR to keep a screenshot of each step, OBSERVATORY_FLOWS=words to run only the flows
+whose name contains them.
 """
 import json
 import os
@@ -65,7 +66,11 @@ def main():
         wait_for_http(site + "/", 60)
         browser = Browser()
         shots = os.environ.get("OBSERVATORY_SCREENSHOTS")
+        # OBSERVATORY_FLOWS=words runs only the flows whose name contains them (e.g. "portraits").
+        only = os.environ.get("OBSERVATORY_FLOWS", "")
         for name, flow in flows.ALL:
+            if only and only not in name:
+                continue
             try:
                 flow(browser, site, records, shots)
                 print(f"✔ {name}")

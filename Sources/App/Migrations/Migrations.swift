@@ -38,6 +38,7 @@ enum Migrations {
         CreatePersonLanguages(),        // 033
         AddListingIndexes(),            // 035
         AddEvidenceIntegrity(cipher: cipher), // 037
+        CreatePortraits(),              // 038
         CreateStaffAlerts(),            // 039
         CreateRetention(),              // 041
     ] }

@@ -82,6 +82,8 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     OrganisationOfficeController(registry: registry).boot(office)
     try app.register(collection: CampaignsController())
     CampaignsOfficeController(registry: registry).boot(office)
+    try app.register(collection: PortraitsController())
+    PortraitsOfficeController(registry: registry).boot(office)
     try app.register(collection: MissionReportsController())
     MissionController(registry: registry).boot(office)
     AssistanceController(registry: registry).boot(office)

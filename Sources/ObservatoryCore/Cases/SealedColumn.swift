@@ -118,6 +118,10 @@ extension SealedColumn {
     public static let attachmentSHA256 = SealedColumn("case_attachments", "sha256_sealed", before: .none)
     /// A campaign image as the editor sent it, with its metadata (037); the public copy has none.
     public static let campaignImageOriginal = SealedColumn("campaigns", "image_original", bytes: true, before: .none)
+    /// An offer to sponsor a defender, sent through the public form (038): who, how to reach them, what they say.
+    public static let sponsorOfferName = SealedColumn("sponsor_offers", "name_sealed", before: .none)
+    public static let sponsorOfferContact = SealedColumn("sponsor_offers", "contact_sealed", before: .none)
+    public static let sponsorOfferMessage = SealedColumn("sponsor_offers", "message_sealed", before: .none)
 
     /// Every sealed column. Add a new one here (with `before: .none`) and nowhere else.
     public static let all: [SealedColumn] = [
@@ -129,7 +133,8 @@ extension SealedColumn {
         assistanceReportNote, paymentReference, totpSecret, totpPendingSecret, outboxError,
         redactionExceptionValue, redactionExceptionReason,
         personLanguageDescription, personLanguageSpelling,
-        attachmentSHA256, campaignImageOriginal
+        attachmentSHA256, campaignImageOriginal,
+        sponsorOfferName, sponsorOfferContact, sponsorOfferMessage
     ]
 }
 

@@ -81,13 +81,23 @@ enum CampaignStore {
 
     /// What the campaign gathers, public parts only: its publications and the published interventions of its cases.
     static func gathered(_ c: Campaign, on db: any Database) async throws -> [PublicationSummary] {
+        try await gathered(publications: c.publicationList, cases: c.caseList, on: db)
+    }
+
+    /// Published publications among `publications`, and the published interventions (originals, in their public
+    /// version) of `cases`: a portrait's list is built the same way.
+    static func gathered(
+        publications: [String], cases: [String],
+        on db: any Database
+    ) async throws -> [PublicationSummary] {
         struct Row: Decodable { let publicationId: String }
-        var ids = c.publicationList
-        if !c.caseList.isEmpty {
+        var ids = publications
+        let caseList = cases
+        if !caseList.isEmpty {
             ids += try await db.sql.raw(
                 """
                 SELECT publication_id FROM interventions WHERE status = 'published' AND publication_id IS NOT NULL
-                  AND translation_of IS NULL AND case_id IN (\(binds: c.caseList))
+                  AND translation_of IS NULL AND case_id IN (\(binds: caseList))
                 """
             ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.publicationId)
         }

@@ -66,6 +66,11 @@ enum OfficeRoute: Hashable {
     case assistanceReject(id: String)
     case assistancePayments(id: String)
     case assistanceBeneficiaryReport(id: String)
+    case portraits
+    case portraitSeries
+    case portraitWithdraw(id: String)
+    case portraitSponsors(id: String)
+    case sponsorOffers
 
     var pattern: [String] {
         switch self {
@@ -130,6 +135,11 @@ enum OfficeRoute: Hashable {
         case .assistanceReject: ["office", "assistance", ":id", "reject"]
         case .assistancePayments: ["office", "assistance", ":id", "payments"]
         case .assistanceBeneficiaryReport: ["office", "assistance", ":id", "report"]
+        case .portraits: ["office", "portraits"]
+        case .portraitSeries: ["office", "portraits", "series"]
+        case .portraitWithdraw: ["office", "portraits", ":id", "withdraw"]
+        case .portraitSponsors: ["office", "portraits", ":id", "sponsors"]
+        case .sponsorOffers: ["office", "portraits", "sponsor-offers"]
         }
     }
 
@@ -154,6 +164,7 @@ enum OfficeRoute: Hashable {
             values = [id, file]
         case .annualReport(let year): values = [year]
         case .campaignPublications(let id), .caseCampaigns(let id): values = [id]
+        case .portraitWithdraw(let id), .portraitSponsors(let id): values = [id]
         default: break
         }
         let segments = pattern.map { segment -> String in

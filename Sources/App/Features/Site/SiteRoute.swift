@@ -36,6 +36,14 @@ enum SiteRoute: Hashable {
     case organisations(DirectoryFilter)
     case organisation(id: String)
     case organisationsExport(ListExport.Format, DirectoryFilter)
+    /// Portraits of defenders who agreed to be named, their series and their sponsors (`PortraitsController`);
+    /// the photograph has one address in every language.
+    case portraits
+    case portrait(id: String)
+    case portraitPhoto(id: String)
+    case portraitSeries(id: String)
+    /// The sponsorship campaign: the pairs of sponsors and defenders, and the "sponsor a defender" form.
+    case sponsorship
 
     enum FeedFormat: String, Hashable, CaseIterable {
         case rss, atom
@@ -70,12 +78,17 @@ enum SiteRoute: Hashable {
         static func organisationsExport(_ format: ListExport.Format) -> [String] {
             ["organisations.\(format.rawValue)"]
         }
+        static let portraits = ["portraits"]
+        static let portrait = ["portraits", ":id"]
+        static let portraitPhoto = ["portraits", ":id", "photo"]
+        static let portraitSeries = ["portraits", "series", ":id"]
+        static let sponsorship = ["sponsorship"]
     }
 
     /// The address in the current page's language (see `Translations.current`); the stylesheet has one address.
     var path: String {
         switch self {
-        case .stylesheet, .mapOutlines, .subscriptionConfirm, .subscriptionPreferences, .unsubscribe:
+        case .stylesheet, .mapOutlines, .subscriptionConfirm, .subscriptionPreferences, .unsubscribe, .portraitPhoto:
             return unprefixedPath
         default: break
         }
@@ -123,6 +136,11 @@ enum SiteRoute: Hashable {
         case .organisation(let id): return "/organisations/" + Self.escapeSegment(id)
         case .organisationsExport(let format, let filter):
             return "/organisations.\(format.rawValue)" + Self.query(filter.queryItems.filter { $0.0 != "page" })
+        case .portraits: return "/portraits"
+        case .portrait(let id): return "/portraits/" + Self.escapeSegment(id)
+        case .portraitPhoto(let id): return "/portraits/" + Self.escapeSegment(id) + "/photo"
+        case .portraitSeries(let id): return "/portraits/series/" + Self.escapeSegment(id)
+        case .sponsorship: return "/sponsorship"
         }
     }
 

@@ -23,7 +23,8 @@ enum Sitemap {
 
     static let listPaths = [
         "/", "/publications", "/countries", "/map", "/organisations", "/campaigns", "/calls",
-        "/missions", "/bulletins", "/report", "/subscribe"
+        "/missions", "/bulletins", "/report", "/subscribe", "/portraits",
+        "/sponsorship"
     ]
 
     private struct IDDate: Decodable { let id: String; let published_on: String }
@@ -57,6 +58,14 @@ enum Sitemap {
             Page(path: SiteRoute.publication(id: $0.id).unprefixedPath, lastmod: $0.published_on)
         }
         pages += organisations.map { Page(path: SiteRoute.organisation(id: $0.id).unprefixedPath, lastmod: newest) }
+        // Portraits public today and published series (a withdrawn consent leaves the sitemap at once).
+        let day = CivilDate(today) ?? CivilDate(daysSinceEpoch: 0)
+        pages += try await PortraitStore.publicPortraits(today: day, on: db).map {
+            Page(path: SiteRoute.portrait(id: $0.id).unprefixedPath, lastmod: newest)
+        }
+        pages += try await PortraitStore.allSeries(on: db).filter(\.published).map {
+            Page(path: SiteRoute.portraitSeries(id: $0.id).unprefixedPath, lastmod: newest)
+        }
         return pages
     }
 
