@@ -217,7 +217,7 @@ import VaporTesting
                 .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase))
             #expect(![row.nameSealed, row.contactSealed, row.messageSealed].contains { $0.contains("canary") })
             for path in ["/sponsorship", "/fr/sponsorship", "/portraits", "/sitemap.xml"] {
-                #expect(!(try await app.get(path).body.contains("canary-SPONSOR")), path)
+                #expect(!(try await app.get(path).body.contains("canary-SPONSOR")), "\(path)")
             }
             let (_, secret) = try await TestAccounts.create("officer@example.org", [.caseOfficer], in: app)
             let officer = TestBrowser(app)
