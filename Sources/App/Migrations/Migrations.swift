@@ -39,5 +39,6 @@ enum Migrations {
         AddListingIndexes(),            // 035
         AddEvidenceIntegrity(cipher: cipher), // 037
         CreateStaffAlerts(),            // 039
+        CreateAnnualReportEditions(),   // 040
     ] }
 }

@@ -23,7 +23,7 @@ enum Sitemap {
 
     static let listPaths = [
         "/", "/publications", "/countries", "/map", "/organisations", "/campaigns", "/calls",
-        "/missions", "/bulletins", "/report", "/subscribe"
+        "/missions", "/bulletins", "/report", "/subscribe", "/reports/annual"
     ]
 
     private struct IDDate: Decodable { let id: String; let published_on: String }
@@ -57,6 +57,10 @@ enum Sitemap {
             Page(path: SiteRoute.publication(id: $0.id).unprefixedPath, lastmod: $0.published_on)
         }
         pages += organisations.map { Page(path: SiteRoute.organisation(id: $0.id).unprefixedPath, lastmod: newest) }
+        // Each published annual report (its page in a language without the report says so and links the others).
+        pages += try await AnnualReportEditionStore.archive(on: db).map {
+            Page(path: SiteRoute.annualReport(year: $0.year).unprefixedPath, lastmod: newest)
+        }
         return pages
     }
 
