@@ -178,7 +178,9 @@ import Vapor
                 ])
             let editor = try await Self.signedIn("editor@example.org", [.editor], in: app)
             let html = try await editor.get("/office/reports/annual/2026/report.html?language=fr").body
-            #expect(html.contains("Évacuation et relocalisation") && html.contains("EUR 5,500.00"))
+            #expect(
+                html.contains("Évacuation et relocalisation") && html.contains("5\u{202F}500,00\u{00A0}EUR"),
+                "amounts as French writes them")
             for secret in [
                 "Wanjiru", "Flights for the family", "Transfer 77", "Cash through the partner",
                 "Receipts for the flights", "USD"

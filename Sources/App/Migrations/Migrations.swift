@@ -40,6 +40,7 @@ enum Migrations {
         AddEvidenceIntegrity(cipher: cipher), // 037
         CreatePortraits(),              // 038
         CreateStaffAlerts(),            // 039
+        CreateAnnualReportEditions(),   // 040
         CreateRetention(),              // 041
     ] }
 }

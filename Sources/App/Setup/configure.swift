@@ -75,6 +75,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     try app.register(collection: SubscriptionController())
     MailOfficeController(registry: registry).boot(office)
     try app.register(collection: BulletinController())
+    try app.register(collection: AnnualReportPublicController())
     try app.register(collection: DirectoryController())
     try app.register(collection: TakeActionController())
     try app.register(collection: CallsController())

@@ -25,24 +25,21 @@ struct AnnualReport: Sendable {
 }
 
 enum AnnualReportStore {
-    static func analysis(_ year: Int, on db: any Database) async throws -> String {
-        struct Row: Decodable { let analysis: String }
-        return try await db.sql.raw("SELECT analysis FROM annual_reports WHERE year = \(bind: year)").first(
-            decoding: Row.self)?.analysis ?? ""
+    /// The analysis written in `language` (`AnnualReportEditionStore`); empty when there is none.
+    static func analysis(_ year: Int, _ language: Language, on db: any Database) async throws -> String {
+        try await AnnualReportEditionStore.find(year, language, on: db).analysis
     }
 
-    static func saveAnalysis(_ year: Int, _ text: String, by actor: String, now: Date, on db: any Database) async throws
-    {
-        try await db.sql.insert(into: "annual_reports").columns("year", "analysis", "updated_by", "updated_at")
-            .values(year, text, actor, now.seconds)
-            .onConflict(with: ["year"]) {
-                $0.set(excludedValueOf: "analysis").set(excludedValueOf: "updated_by").set(
-                    excludedValueOf: "updated_at")
-            }
-            .run()
+    static func saveAnalysis(
+        _ year: Int, _ text: String, language: Language = .en, by actor: String, now: Date, on db: any Database
+    ) async throws {
+        try await AnnualReportEditionStore.saveAnalysis(year, language, text, by: actor, now: now, on: db)
     }
 
-    static func build(_ year: Int, language: Language, on db: any Database) async throws -> AnnualReport {
+    /// The year's published urgent interventions with their follow-ups, in `language` where translated.
+    typealias Entries = (originals: [PublicationSummary], entries: [AnnualReport.Entry])
+
+    static func entries(_ year: Int, language: Language, on db: any Database) async throws -> Entries {
         let sql = db.sql
         let originals = try await sql.raw(
             """
@@ -80,10 +77,15 @@ enum AnnualReportStore {
         let entries = originals.map {
             AnnualReport.Entry(original: local($0), followUps: (followUps[$0.id] ?? []).map(local))
         }
+        return (originals, entries)
+    }
 
+    static func build(_ year: Int, language: Language, on db: any Database) async throws -> AnnualReport {
+        let sql = db.sql
+        let (originals, entries) = try await Self.entries(year, language: language, on: db)
         var stats = AnnualReport.Statistics()
         stats.interventions = originals.count
-        stats.followUps = followUps.values.reduce(0) { $0 + $1.count }
+        stats.followUps = entries.reduce(0) { $0 + $1.followUps.count }
         stats.countries = Set(originals.flatMap { $0.countryCodes.split(separator: ",").map(String.init) }).count
         struct Count: Decodable { let kind: String, n: Int }
         if !originals.isEmpty {
@@ -108,7 +110,7 @@ enum AnnualReportStore {
             .sorted { $0.1 > $1.1 }
         stats.assistance = try await AssistanceTotals.year(year, on: db)
         return AnnualReport(
-            year: year, language: language, analysis: try await analysis(year, on: db), entries: entries,
+            year: year, language: language, analysis: try await analysis(year, language, on: db), entries: entries,
             statistics: stats)
     }
 }

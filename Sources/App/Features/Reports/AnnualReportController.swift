@@ -1,8 +1,10 @@
 import Fluent
+import Foundation
 import ObservatoryCore
 import Vapor
 
-/// Editors build the annual report: write the thematic analysis, then download it as HTML or PDF.
+/// Editors build the annual report: write the thematic analysis in each language, have a second person approve
+/// it (four eyes, as on the bulletin), publish it (the PDF is made then and stored), or download it as HTML or PDF.
 struct AnnualReportController: Sendable {
     let registry: RouteRegistry
     let pdf: any PDFRenderer
@@ -12,18 +14,27 @@ struct AnnualReportController: Sendable {
         routes.declare(.GET, OfficeRoute.annualReports.pattern, Self.access, registry: registry, use: index)
         routes.declare(.GET, OfficeRoute.annualReport(year: "").pattern, Self.access, registry: registry, use: show)
         routes.declare(
-            .POST, OfficeRoute.annualReport(year: "").pattern, Self.access, registry: registry, maxBody: "1mb",
-            use: save)
+            .POST, OfficeRoute.annualReport(year: "").pattern, Self.access, registry: registry,
+            maxBody: "1mb", use: save)
         routes.declare(
-            .GET, OfficeRoute.annualReportFile(year: "", format: "").pattern, Self.access, registry: registry, use: file
-        )
+            .GET, OfficeRoute.annualReportFile(year: "", format: "").pattern, Self.access,
+            registry: registry, use: file)
     }
 
     func year(_ req: Request) throws -> Int {
         guard let year = Int(req.parameters.get("year") ?? ""), (1990...2200).contains(year) else {
-            throw Abort(.notFound, reason: t("annual.office.error.year"))
+            throw Abort(.notFound, reason: "Give the report's year, e.g. /office/reports/annual/2025.")
         }
         return year
+    }
+
+    /// `?language=` on the page, the `language` field of the form; English when absent.
+    func language(_ raw: String?) throws -> Language {
+        guard let raw, !raw.isEmpty else { return .en }
+        guard let language = Language(rawValue: raw) else {
+            throw Abort(.badRequest, reason: "Unknown language “\(raw.prefix(10))”: use en, fr, es or ar.")
+        }
+        return language
     }
 
     @Sendable func index(req: Request) async throws -> Response {
@@ -31,36 +42,151 @@ struct AnnualReportController: Sendable {
     }
 
     @Sendable func show(req: Request) async throws -> Response {
-        let year = try year(req)
-        let report = try await AnnualReportStore.build(year, language: .en, on: req.db)
-        let saved = req.query[String.self, at: "saved"] != nil ? t("casefile.notice.saved") : nil
+        try await page(
+            req, try year(req), try language(req.query[String.self, at: "language"]), analysis: nil,
+            error: nil)
+    }
+
+    /// The year's page in one language; `analysis` is what was typed when it is shown again with `error`.
+    func page(
+        _ req: Request, _ year: Int, _ language: Language, analysis: String?,
+        error: String?
+    ) async throws -> Response {
+        let report = try await AnnualReportStore.build(year, language: language, on: req.db)
+        let editions = try await AnnualReportEditionStore.all(year, on: req.db)
+        let edition =
+            editions[language]
+            ?? AnnualReportEdition(
+                year: year, language: language, analysis: "",
+                status: "draft", publishedAt: nil)
+        let state = try await AnnualReportFourEyes.state(edition, on: req.db)
         return try await AnnualReportPages.show(
-            report, notice: saved,
-            viewer: try req.account, csrf: CSRF.token(for: req)
-        ).encodeResponse(for: req)
+            report, edition: edition, editions: editions,
+            typed: analysis, notice: req.query[String.self, at: "notice"],
+            viewer: try req.account, csrf: CSRF.token(for: req),
+            fourEyes: state, error: error
+        )
+        .encodeResponse(status: error == nil ? .ok : .unprocessableEntity, for: req)
     }
 
     @Sendable func save(req: Request) async throws -> Response {
         let year = try year(req), viewer = try req.account, now = req.site.clock.now()
+        let language = try language(req.form["language"])
         let text = req.form.raw("analysis").replacingOccurrences(of: "\r\n", with: "\n")
-        guard text.utf8.count <= 500_000 else { throw Abort(.badRequest, reason: t("annual.office.error.long")) }
-        try await req.db.write { tx in
-            try await AnnualReportStore.saveAnalysis(year, text, by: viewer.email, now: now, on: tx)
-            try await AuditLog.record(
-                AuditEvent(
-                    actor: viewer.email, action: "annual-report.save",
-                    recordType: "annual-report", recordID: String(year)),
-                now: now, on: tx)
+        guard text.utf8.count <= 500_000 else { throw Abort(.badRequest, reason: "The analysis is limited to 500 KB.") }
+        let action = req.form["action"].isEmpty ? "save" : req.form["action"]
+        guard ["save", "publish", "approve"].contains(action) else {
+            throw Abort(.badRequest, reason: "Unknown action “\(action.prefix(20))”.")
         }
-        return req.redirect(within: OfficeRoute.annualReport(year: String(year)).path + "?saved=1")
+        let stored = try await AnnualReportEditionStore.find(year, language, on: req.db)
+        let subject = AnnualReportFourEyes.subject(year, language)
+        let hash = AnnualReportFourEyes.hash(year, language, text)
+        let changed = stored.analysis != text, recordID = AnnualReportEditionStore.id(year, language)
+        func again(_ refusal: String) async throws -> Response {
+            try await page(req, year, language, analysis: text, error: refusal)
+        }
+        // Four eyes: a public report does not change; what is approved or published is exactly the saved text.
+        if changed && stored.isPublished {
+            return try await again("This report is public: its analysis no longer changes.")
+        }
+        if changed && action != "save" {
+            return try await again("Save this analysis first: a second person must approve exactly what is published.")
+        }
+        switch action {
+        case "approve":
+            let refused = try await req.db.write { tx in
+                let refused = try await FourEyesStore.approve(
+                    subject, revision: Int(req.form["revision"]) ?? -1,
+                    hash: hash, by: viewer.email, fallback: nil, now: now,
+                    on: tx)
+                if refused == nil {
+                    try await AuditLog.record(
+                        AuditEvent(
+                            actor: viewer.email, action: "annual-report.approve",
+                            recordType: "annual-report", recordID: recordID),
+                        now: now, on: tx)
+                }
+                return refused
+            }
+            if let refused { return try await again(refused.description) }
+            return redirect(req, year, language, notice: "approved")
+        case "publish" where !stored.isPublished:
+            return try await publish(req, stored, viewer: viewer, now: now, again: again)
+        default:
+            guard changed || stored.isPublished == false else { return redirect(req, year, language, notice: "saved") }
+            try await req.db.write { tx in
+                let revision = try await FourEyesStore.version(subject, fallback: nil, on: tx).revision
+                if changed || revision == 0 {
+                    _ = try await FourEyesStore.recordChange(subject, hash: hash, by: viewer.email, now: now, on: tx)
+                }
+                try await AnnualReportEditionStore.saveAnalysis(
+                    year, language, text, by: viewer.email, now: now,
+                    on: tx)
+                try await AuditLog.record(
+                    AuditEvent(
+                        actor: viewer.email, action: "annual-report.save",
+                        recordType: "annual-report", recordID: recordID),
+                    now: now, on: tx)
+            }
+            return redirect(req, year, language, notice: "saved")
+        }
     }
 
-    /// `report.html` or `report.pdf`, in `?language=` (English by default).
+    /// Publishing: the approval is checked, the PDF is made from the public report (public figures only), then
+    /// stored with the edition, audited and the page cache dropped, all in one write.
+    func publish(
+        _ req: Request, _ edition: AnnualReportEdition, viewer: Account, now: Date,
+        again: (String) async throws -> Response
+    ) async throws -> Response {
+        let subject = AnnualReportFourEyes.subject(edition.year, edition.language)
+        let hash = AnnualReportFourEyes.hash(edition.year, edition.language, edition.analysis)
+        if let refused = try await FourEyesStore.check(subject, hash: hash, fallback: nil, exempt: false, on: req.db) {
+            return try await again(refused.description)
+        }
+        guard let report = try await PublicAnnualReport.build(edition, on: req.db) else {
+            return try await again(
+                "Write the thematic analysis in \(edition.language.endonym) first: "
+                    + "a language without one is not published.")
+        }
+        let html = Translations.$current.withValue(.of(edition.language)) {
+            AnnualReportPublicView.document(report, baseURL: req.publicBaseURL).rendered
+        }
+        let document: Data
+        do { document = try await pdf.pdf(fromHTML: html) } catch {
+            return try await again("The PDF could not be made, so nothing was published: \(error)")
+        }
+        let refused = try await req.db.write { tx -> FourEyes.Refusal? in
+            if let refused = try await FourEyesStore.check(subject, hash: hash, fallback: nil, exempt: false, on: tx) {
+                return refused
+            }
+            try await AnnualReportEditionStore.publish(
+                edition.year, edition.language, pdf: document,
+                by: viewer.email, now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: viewer.email, action: "annual-report.publish",
+                    recordType: "annual-report",
+                    recordID: AnnualReportEditionStore.id(edition.year, edition.language)),
+                now: now, on: tx)
+            return nil
+        }
+        if let refused { return try await again(refused.description) }
+        req.site.contentWatcher.invalidate()
+        return redirect(req, edition.year, edition.language, notice: "published")
+    }
+
+    func redirect(_ req: Request, _ year: Int, _ language: Language, notice: String) -> Response {
+        req.redirect(
+            within: OfficeRoute.annualReport(year: String(year)).path
+                + "?language=\(language.rawValue)&notice=\(notice)")
+    }
+
+    /// `report.html` or `report.pdf`, in `?language=` (English by default): the office's version, exact figures.
     @Sendable func file(req: Request) async throws -> Response {
         let year = try year(req), format = req.parameters.get("format") ?? ""
         let language = req.query[String.self, at: "language"].flatMap(Language.init(rawValue:)) ?? .en
         guard format == "report.html" || format == "report.pdf" else {
-            throw Abort(.notFound, reason: t("annual.office.error.format"))
+            throw Abort(.notFound, reason: "Use report.html or report.pdf.")
         }
         let report = try await AnnualReportStore.build(year, language: language, on: req.db)
         let html = Translations.$current.withValue(.of(language)) {
@@ -78,40 +204,5 @@ struct AnnualReportController: Sendable {
             response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")
         }
         return response
-    }
-}
-
-enum AnnualReportPages {
-    static func show(_ r: AnnualReport, notice: String?, viewer: Account, csrf: String) -> HTML {
-        let year = String(r.year), s = r.statistics
-        let files: [HTML] = Language.allCases.map { l in
-            """
-            <li>\(l.endonym): <a href="\(OfficeRoute.annualReportFile(year: year, format: "report.html").path)\
-            ?language=\(l.rawValue)">\(t("annual.office.web-page"))</a> ·
-            <a href="\(OfficeRoute.annualReportFile(year: year, format: "report.pdf").path)?language=\(l.rawValue)">PDF</a></li>
-            """
-        }
-        let title = t("annual.title", ["year": year])
-        return OfficeLayout(title: title, account: viewer, csrf: csrf, translated: true).render(
-            """
-            <h1>\(title)</h1>
-            <p><a href="\(OfficeRoute.annualReport(year: String(r.year - 1)).path)">\(String(r.year - 1))</a> ·
-            <a href="\(OfficeRoute.annualReport(year: String(r.year + 1)).path)">\(String(r.year + 1))</a></p>
-            \(notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" } ?? .empty)
-            <p id="report-figures">\(t("annual.office.figures", [
-            "interventions": t("count.urgent-interventions", count: s.interventions),
-            "follow-ups": t("count.follow-ups", count: s.followUps),
-            "countries": t("count.countries", count: s.countries),
-            "defenders": t("count.defenders", count: s.defenders),
-            "organisations": t("count.organisations", count: s.organisations)]))</p>
-            <ul>\(files.joined())</ul>
-            <form method="post" action="\(OfficeRoute.annualReport(year: year).path)" class="office-form">\(CSRF.field(csrf))
-            \(EditorialPages.textarea("analysis", label: t("annual.office.analysis"), value: r.analysis, rows: 20,
-                                  error: nil,
-                                  hint: t("annual.office.analysis-hint")))
-            <p class="actions"><button type="submit">\(t("annual.office.save"))</button></p></form>
-            <p>\(t("annual.office.command")) \
-            <code dir="ltr">observatory report annual \(year) --output report.pdf</code></p>
-            """)
     }
 }

@@ -31,6 +31,10 @@ enum SiteRoute: Hashable {
     case unsubscribe(token: String)
     /// The work in figures (`StatisticsController`).
     case statistics(StatisticsFilter)
+    /// The published annual reports (`AnnualReportPublicController`): the archive, a year, its PDF.
+    case annualReports
+    case annualReport(year: Int)
+    case annualReportPDF(year: Int)
     /// The directory of member organisations, an organisation's page and the directory's downloads
     /// (`DirectoryController`, `ListExportController`).
     case organisations(DirectoryFilter)
@@ -73,6 +77,9 @@ enum SiteRoute: Hashable {
         static let subscriptionPreferences = ["subscription", ":token"]
         static let unsubscribe = ["unsubscribe", ":token"]
         static let statistics = ["statistics"]
+        static let annualReports = ["reports", "annual"]
+        static let annualReport = ["reports", "annual", ":year"]
+        static let annualReportPDF = ["reports", "annual", ":year", "report.pdf"]
         static let organisations = ["organisations"]
         static let organisation = ["organisations", ":id"]
         static func organisationsExport(_ format: ListExport.Format) -> [String] {
@@ -132,6 +139,9 @@ enum SiteRoute: Hashable {
         case .subscriptionPreferences(let token): return "/subscription/" + Self.escapeSegment(token)
         case .unsubscribe(let token): return "/unsubscribe/" + Self.escapeSegment(token)
         case .statistics(let filter): return "/statistics" + Self.query(filter.queryItems)
+        case .annualReports: return "/reports/annual"
+        case .annualReport(let year): return "/reports/annual/\(year)"
+        case .annualReportPDF(let year): return "/reports/annual/\(year)/report.pdf"
         case .organisations(let filter): return "/organisations" + Self.query(filter.queryItems)
         case .organisation(let id): return "/organisations/" + Self.escapeSegment(id)
         case .organisationsExport(let format, let filter):

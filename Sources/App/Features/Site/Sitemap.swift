@@ -24,7 +24,7 @@ enum Sitemap {
     static let listPaths = [
         "/", "/publications", "/countries", "/map", "/organisations", "/campaigns", "/calls",
         "/missions", "/bulletins", "/report", "/subscribe", "/portraits",
-        "/sponsorship"
+        "/sponsorship", "/reports/annual"
     ]
 
     private struct IDDate: Decodable { let id: String; let published_on: String }
@@ -65,6 +65,10 @@ enum Sitemap {
         }
         pages += try await PortraitStore.allSeries(on: db).filter(\.published).map {
             Page(path: SiteRoute.portraitSeries(id: $0.id).unprefixedPath, lastmod: newest)
+        }
+        // Each published annual report (its page in a language without the report says so and links the others).
+        pages += try await AnnualReportEditionStore.archive(on: db).map {
+            Page(path: SiteRoute.annualReport(year: $0.year).unprefixedPath, lastmod: newest)
         }
         return pages
     }

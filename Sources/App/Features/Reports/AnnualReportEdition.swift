@@ -1,0 +1,127 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+
+/// The annual report in one language: the analysis an editor wrote in it, and whether it is public.
+struct AnnualReportEdition: Sendable, Equatable {
+    let year: Int
+    let language: Language
+    var analysis: String
+    var status: String
+    var publishedAt: Int64?
+
+    var isPublished: Bool { status == "published" }
+}
+
+/// `annual_report_editions`: one row per year and language (`2025-fr`), the PDF made at publication beside it.
+enum AnnualReportEditionStore {
+    static func id(_ year: Int, _ language: Language) -> String { "\(year)-\(language.rawValue)" }
+
+    private struct Row: Decodable {
+        let year: Int, language: String, analysis: String, status: String, publishedAt: Int64?
+    }
+
+    private static let columns = "year, language, analysis, status, published_at"
+
+    /// The year's editions, by language; a language nobody wrote in has none.
+    static func all(_ year: Int, on db: any Database) async throws -> [Language: AnnualReportEdition] {
+        let rows = try await db.sql.raw(
+            """
+            SELECT \(unsafeRaw: columns) FROM annual_report_editions WHERE year = \(bind: year)
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        var result: [Language: AnnualReportEdition] = [:]
+        for row in rows {
+            guard let language = Language(rawValue: row.language) else { continue }
+            result[language] = AnnualReportEdition(
+                year: row.year, language: language, analysis: row.analysis,
+                status: row.status, publishedAt: row.publishedAt)
+        }
+        return result
+    }
+
+    static func find(_ year: Int, _ language: Language, on db: any Database) async throws -> AnnualReportEdition {
+        try await all(year, on: db)[language]
+            ?? AnnualReportEdition(year: year, language: language, analysis: "", status: "draft", publishedAt: nil)
+    }
+
+    static func saveAnalysis(
+        _ year: Int, _ language: Language, _ text: String, by actor: String, now: Date,
+        on db: any Database
+    ) async throws {
+        try await db.sql.insert(into: "annual_report_editions")
+            .columns("id", "updated_by", "updated_at", "year", "language", "analysis", "status")
+            .values(id(year, language), actor, now.seconds, year, language.rawValue, text, "draft")
+            .onConflict(with: ["id"]) {
+                $0.set(excludedValueOf: "analysis").set(excludedValueOf: "updated_by")
+                    .set(excludedValueOf: "updated_at")
+            }
+            .run()
+    }
+
+    /// Makes the edition public with its PDF; the public pages change (`ContentVersion`).
+    static func publish(
+        _ year: Int, _ language: Language, pdf: Data, by actor: String, now: Date,
+        on db: any Database
+    ) async throws {
+        try await db.sql.update("annual_report_editions")
+            .set("status", to: "published").set("published_at", to: now.seconds).set("published_by", to: actor)
+            .set("pdf", to: pdf).set("updated_by", to: actor).set("updated_at", to: now.seconds)
+            .where("id", .equal, id(year, language)).where("status", .equal, "draft")
+            .run()
+        try await ContentVersion.bump(on: db, now: now)
+    }
+
+    /// Every published year, newest first, with its languages.
+    static func archive(on db: any Database) async throws -> [(year: Int, languages: [Language])] {
+        struct Row: Decodable { let year: Int, language: String }
+        let rows = try await db.sql.raw(
+            """
+            SELECT year, language FROM annual_report_editions WHERE status = 'published' ORDER BY year DESC, language
+            """
+        ).all(decoding: Row.self)
+        var result: [(year: Int, languages: [Language])] = []
+        for row in rows {
+            guard let language = Language(rawValue: row.language) else { continue }
+            if result.last?.year == row.year {
+                result[result.count - 1].languages.append(language)
+            } else {
+                result.append((row.year, [language]))
+            }
+        }
+        return result.map { entry in (entry.year, Language.allCases.filter { entry.languages.contains($0) }) }
+    }
+
+    /// The PDF stored when the edition was published; nil for an edition that is not public.
+    static func pdf(_ year: Int, _ language: Language, on db: any Database) async throws -> Data? {
+        let row = try await db.sql.raw(
+            """
+            SELECT pdf FROM annual_report_editions
+            WHERE id = \(bind: id(year, language)) AND status = 'published' AND pdf IS NOT NULL
+            """
+        ).first()
+        return try row?.decode(column: "pdf", as: Data.self)
+    }
+}
+
+/// Four eyes on the annual report, as on the bulletin: the analysis is the text an editor writes; the interventions
+/// it lists are publications already approved on their own path. The hash names the year, language and analysis.
+enum AnnualReportFourEyes {
+    static func subject(_ year: Int, _ language: Language) -> String { "annual-report:\(year)-\(language.rawValue)" }
+
+    static func hash(_ year: Int, _ language: Language, _ analysis: String) -> String {
+        ContentHash.of([String(year), language.rawValue, analysis])
+    }
+
+    static func state(_ e: AnnualReportEdition, on db: any Database) async throws -> BulletinFourEyes.State {
+        let subject = subject(e.year, e.language), hash = hash(e.year, e.language, e.analysis)
+        let version = try await FourEyesStore.version(subject, fallback: nil, on: db)
+        let approvals = try await FourEyesStore.approvals(subject, on: db)
+            .filter {
+                $0.revision == version.revision && $0.hash == hash
+                    && $0.approver.lowercased() != version.changedBy?.lowercased()
+            }
+        return BulletinFourEyes.State(version: version, approvedBy: approvals.map(\.approver))
+    }
+}
