@@ -102,8 +102,8 @@ def search_from_the_page_and_follow_the_map(browser, site, records, shots):
     # The map: the darkest country links to its country page.
     browser.go(site + "/map")
     shot(browser, shots, "9-map")
-    check(len(browser.find_all("svg a use")) > 150, "the world's countries are drawn")
-    browser.find("svg a use.s5").submit()
+    check(len(browser.find_all(".world-map li a svg use")) > 150, "the world's countries are drawn")
+    browser.find(".world-map li.s5 a").submit()
     check("/countries/" in browser.url, f"a country on the map opens its page: {browser.url}")
     check("publications" in browser.find("main p.meta").text, "the country page lists its publications")
 

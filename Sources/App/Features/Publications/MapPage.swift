@@ -3,7 +3,9 @@ import ObservatoryCore
 
 /// `/map`: every country shaded by its number of publications under the list filters, drawn as SVG on the
 /// server (no script, no tiles), each linking to its country page; the EU as a marker. The outlines are one
-/// shared, long-cached SVG (`WorldMapOutlines`) that the page references, so the page holds only links and counts.
+/// shared, long-cached SVG (`WorldMapOutlines`) that the page references, so the page holds only links and counts:
+/// every country is one list item whose link holds its name, count and outline, the outlines laid over each other
+/// above the list by the stylesheet. Without images the list remains; at most 30 KB for any filter and language.
 enum MapPage {
     struct Context: Sendable {
         let filter: PublicationFilter
@@ -17,27 +19,32 @@ enum MapPage {
         let maximum = c.counts.values.max() ?? 0
         let map = WorldMap.shared
         let countries = CountryDirectory.shared
-        let shapes: [HTML] = map.outlines.compactMap { outline in
-            guard let country = countries.country(code: outline.code) else { return nil }
-            let count = c.counts[country.code] ?? 0
+        // One list item per country: a link holding its name, its count and its outline (the EU: its marker),
+        // so the map, the list readers without images see and a screen reader's link names are the same links.
+        // Countries with an outline are always listed (their outline is a link); others only when counted.
+        var entries = map.outlines.compactMap { countries.country(code: $0.code) }.map { ($0, true) }
+        entries += c.counts.filter { $0.value > 0 && !map.hasOutline($0.key) && $0.key != "EU" }
+            .compactMap { countries.country(code: $0.key) }.map { ($0, false) }
+        entries.append((countries.country(code: "EU")!, true))
+        let named = entries.map { (country: $0.0, drawn: $0.1, name: $0.0.localName) }
+            .sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
+        let items: [HTML] = named.map { entry in
+            let count = c.counts[entry.country.code] ?? 0
             let shade = WorldMap.shade(count, maximum: maximum)
+            let label = "\(entry.name) \(Translations.current.number(count))"
+            let classes: HTML =
+                entry.country.code == "EU"
+                ? "\"\(shade == 0 ? "z" : "s\(shade)") eu\""
+                : shade == 0 ? "z" : "s\(shade)"
+            let outline: HTML =
+                entry.drawn
+                ? "<svg><use href=\"\(WorldMapOutlines.reference(entry.country.code))\"/></svg>" : .empty
             return """
-                <a href="\(SiteRoute.country(country, filter).path)"><title>\(country.localName): \
-                \(Translations.current.number(count))</title><use href="\(WorldMapOutlines.reference(outline.code))"\
-                \(shade == 0 ? .empty : " class=\"s\(shade)\"" as HTML)/></a>
+                <li class=\(classes)><a href="\(SiteRoute.mapCountry(entry.country, filter).path)">\
+                \(shade == 0 ? "<span>\(label)</span>" as HTML : "\(label)")\(outline)</a>
                 """
         }
         let eu = countries.country(code: "EU")!
-        let euCount = c.counts["EU"] ?? 0
-        let marker: HTML = """
-            <a href="\(SiteRoute.country(eu, filter).path)"><circle class="eu s\(WorldMap.shade(euCount, maximum: maximum))" cx="\(String(WorldMap.europeanUnionMarker.x))" cy="\(String(WorldMap.europeanUnionMarker.y))" r="7"><title>\(eu.localName): \(Translations.current.number(euCount))</title></circle></a>
-            """
-        let offMap: [HTML] = c.counts.filter { $0.value > 0 && $0.key != "EU" && !map.hasOutline($0.key) }
-            .compactMap { code, count in countries.country(code: code).map { ($0, count) } }
-            .sorted { $0.0.localName.localizedStandardCompare($1.0.localName) == .orderedAscending }
-            .map { country, count in
-                "<li><a href=\"\(SiteRoute.country(country, filter).path)\">\(country.localName)</a> <span class=\"count\">\(Translations.current.number(count))</span></li>"
-            }
         let floors = WorldMap.classFloors(maximum: maximum)
         let legend: [HTML] =
             maximum == 0
@@ -55,13 +62,12 @@ enum MapPage {
             \(filter.isEmpty ? .empty : "<p class=\"meta\">\(FeedView.filterWords(filter)) · <a href=\"\(SiteRoute.map(PublicationFilter()).path)\">\(t("map.all"))</a></p>" as HTML)
             <p><a href="\(SiteRoute.publications(filter).path)">\(t("map.as-list"))</a></p>
             <figure class="world-map">
-            <svg viewBox="0 0 \(WorldMap.width) \(WorldMap.height)" role="img" aria-label="\(t("map.label"))">
-            \(shapes)\(marker)
-            </svg>
-            <figcaption><ul class="legend">\(legend)<li><span class="swatch s0"></span>0</li><li><span class="swatch eu-swatch"></span>\(eu.localName)</li></ul>
+            <ul aria-label="\(t("map.label"))">
+            \(items)</ul>
+            <figcaption><ul class="legend">\(legend)<li><span class="swatch s0"></span>0</li>\
+            <li><span class="swatch eu-swatch"></span>\(eu.localName)</li></ul>
             \(t("map.source"))</figcaption>
             </figure>
-            \(offMap.isEmpty ? .empty : "<h2>\(t("map.off-map"))</h2><ul class=\"off-map\">\(offMap)</ul>" as HTML)
             """)
     }
 }

@@ -39,6 +39,13 @@ struct PublicationController: RouteCollection {
         guard let country = CountryDirectory.shared.country(code: code) else {
             throw Abort(.notFound, reason: t("error.no-country", ["code": String(code.prefix(20))]))
         }
+        if let key = req.query[String.self, at: "m"] {
+            let filter: PublicationFilter
+            do { filter = try PublicationFilter(mapKey: key) } catch let invalid as PublicationFilter.Invalid {
+                throw Abort(.badRequest, reason: invalid.message)
+            }
+            return req.redirect(within: SiteRoute.country(country, filter).path)
+        }
         if code != country.slug {
             var filter = try req.publicationFilter()
             filter.country = nil

@@ -88,6 +88,48 @@ struct PublicationFilter: Hashable, Sendable {
     var firstPage: Self { with(page: 1) }
     var isEmpty: Bool { type == nil && programme == nil && country == nil && language == nil && year == nil }
 
+    /// The filter in a dozen characters (`t0p5lary2024`: type and programme by their place in the vocabulary,
+    /// language, year), the `m` parameter of the map's country links: a map page links every country with its
+    /// filter, and the full query 170 times would double the page. The country page redirects it to its one URL.
+    var mapKey: String {
+        var key = ""
+        if let type { key += "t" + String(PublicationType.allCases.firstIndex(of: type)!) }
+        if let programme { key += "p" + String(Programme.allCases.firstIndex(of: programme)!) }
+        if let language { key += "l" + language.rawValue }
+        if let year { key += "y" + String(year) }
+        return key
+    }
+
+    /// Reads a `mapKey`; anything else is refused, naming the parameter.
+    init(mapKey key: String) throws {
+        self.init()
+        let invalid = Invalid(parameter: "m", value: key, expected: t("error.expected-map-key"))
+        var rest = Substring(key)
+        func take(_ letter: Character, _ length: Int) -> Substring? {
+            guard rest.first == letter, rest.count > length else { return nil }
+            let value = rest.dropFirst().prefix(length)
+            rest = rest.dropFirst(length + 1)
+            return value
+        }
+        if let value = take("t", 1) {
+            guard let n = Int(value), PublicationType.allCases.indices.contains(n) else { throw invalid }
+            type = PublicationType.allCases[n]
+        }
+        if let value = take("p", 1) {
+            guard let n = Int(value), Programme.allCases.indices.contains(n) else { throw invalid }
+            programme = Programme.allCases[n]
+        }
+        if let value = take("l", 2) {
+            guard let found = Language(rawValue: String(value)) else { throw invalid }
+            language = found
+        }
+        if let value = take("y", 4) {
+            guard let n = Int(value), (1900...2100).contains(n) else { throw invalid }
+            year = n
+        }
+        guard rest.isEmpty, !key.isEmpty else { throw invalid }
+    }
+
     /// Query items in a fixed order, so every filter has one stable URL.
     func queryItems(includingCountry: Bool = true, includingPage: Bool = true) -> [(String, String)] {
         var items: [(String, String)] = []

@@ -9,6 +9,9 @@ enum SiteRoute: Hashable {
     case publication(id: String)
     case countries
     case country(Country, PublicationFilter)
+    /// A country page from the map: the filter as one short `m` parameter (`PublicationFilter.mapKey`), which the
+    /// country page redirects to its usual address; without a filter, the country page itself.
+    case mapCountry(Country, PublicationFilter)
     case feed(FeedFormat, PublicationFilter)
     case search(String, PublicationFilter)
     /// Where search forms send their words (`/search`, no query).
@@ -125,6 +128,9 @@ enum SiteRoute: Hashable {
             return "/search" + Self.query([("q", text)] + filter.queryItems())
         case .searchFeed(let format, let text, let filter):
             return "/search/feed.\(format.rawValue)" + Self.query([("q", text)] + filter.firstPage.queryItems())
+        case .mapCountry(let country, let filter):
+            let key = filter.mapKey
+            return "/countries/\(country.slug)" + (key.isEmpty ? "" : "?m=" + key)
         case .map(let filter):
             return "/map" + Self.query(filter.firstPage.queryItems(includingCountry: false))
         case .stylesheet:
