@@ -36,5 +36,6 @@ enum Migrations {
         CreateReferenceCodes(),         // 031
         AddAccountLanguage(),           // 032
         CreatePersonLanguages(),        // 033
+        OrderPostgresSearch(),          // 034
     ] }
 }
