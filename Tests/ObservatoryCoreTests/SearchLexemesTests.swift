@@ -25,13 +25,17 @@ import Testing
         let document = SearchLexemes.document(title: ["human", "rights"], summary: ["defenders", "at", "risk"],
                                               body: ["a", "b", "c", "d"], facets: ["xxftypestatement"])
         let all = Self.lexemes(document)
-        #expect(all.isSuperset(of: ["human", "^human", "|human rights", "^|human rights", "~|defenders at risk", "#xxftypestatement"]))
+        #expect(all.isSuperset(of: ["human", "^human", "|human rights", "^|human rights", "~|defenders at risk",
+                                    "#xxftypestatement"]))
         #expect(!all.contains("|rights defenders"), "no phrase across the title and the summary")
         #expect(!all.contains("^a") && !all.contains("#human"), "marks name the column")
-        #expect(document.contains("'|a b c':10") && document.contains("'|b c d':11"), "triples keep positions, one left out per column")
-        #expect(SearchLexemes.query(.init(tokens: ["human", "rights"], isPrefix: false), in: .title) == "'^|human rights'")
+        #expect(document.contains("'|a b c':10") && document.contains("'|b c d':11"),
+                "triples keep positions, one left out per column")
+        #expect(SearchLexemes.query(.init(tokens: ["human", "rights"], isPrefix: false), in: .title)
+                == "'^|human rights'")
         #expect(SearchLexemes.query(.init(tokens: ["tortur"], isPrefix: true), in: .anywhere) == "'tortur':*")
-        #expect(SearchLexemes.query(.init(tokens: ["a", "b", "c", "d"], isPrefix: true), in: .anywhere) == "('|a b c' <-> '|b c d':*)")
+        #expect(SearchLexemes.query(.init(tokens: ["a", "b", "c", "d"], isPrefix: true), in: .anywhere)
+                == "('|a b c' <-> '|b c d':*)")
         #expect(SearchLexemes.query(.init(tokens: [], isPrefix: false), in: .anywhere) == nil)
         #expect(SearchLexemes.all([.init(tokens: [], isPrefix: false)], in: .summary) == nil)
         #expect(SearchLexemes.quoted("it's \\ x") == "'it''s \\\\ x'")
@@ -41,7 +45,8 @@ import Testing
         let tokens = ["a", "b", "ça", "مدافع", "x'y"]
         let token = Gen.int(in: 0...4).map { tokens[$0] }
         let column = token.array(of: 0...12)
-        await propertyCheck(count: 300, input: column, column, Gen.int(in: 0...11), Gen.int(in: 1...3)) { title, body, start, length in
+        await propertyCheck(count: 300, input: column, column, Gen.int(in: 0...11), Gen.int(in: 1...3)) {
+            title, body, start, length in
             let all = Self.lexemes(SearchLexemes.document(title: title, summary: [], body: body, facets: []))
             if start + length <= title.count {
                 let run = Array(title[start..<(start + length)])
@@ -58,7 +63,9 @@ import Testing
                 }
                 #expect(all.contains(Self.lexemes(across).first!) == inOne, "\(title) | \(body)")
             }
-            #expect(all.allSatisfy { lexeme in !["^", "~", "#", "|"].contains(where: { lexeme.hasPrefix($0) }) || lexeme.count > 1 })
+            #expect(all.allSatisfy { lexeme in
+                !["^", "~", "#", "|"].contains(where: { lexeme.hasPrefix($0) }) || lexeme.count > 1
+            })
         }
     }
 }

@@ -31,7 +31,11 @@ public enum SearchLexemes {
     public static func document(title: [String], summary: [String], body: [String], facets: [String]) -> String {
         var lexemes: [String: [Int]] = [:]
         func add(_ lexeme: String, at position: Int? = nil) {
-            if let position { lexemes[lexeme, default: []].append(position) } else if lexemes[lexeme] == nil { lexemes[lexeme] = [] }
+            if let position {
+                lexemes[lexeme, default: []].append(position)
+            } else if lexemes[lexeme] == nil {
+                lexemes[lexeme] = []
+            }
         }
         var base = 0
         let columns: [([String], words: [String], grams: [String])] = [
@@ -68,7 +72,9 @@ public enum SearchLexemes {
         case 1: return quoted(marker + tokens[0]) + star
         case 2, 3: return quoted(marker + gram + tokens.joined(separator: " ")) + star
         default:
-            let triples = (0...(tokens.count - 3)).map { quoted(marker + gram + tokens[$0...($0 + 2)].joined(separator: " ")) }
+            let triples = (0...(tokens.count - 3)).map {
+                quoted(marker + gram + tokens[$0...($0 + 2)].joined(separator: " "))
+            }
             return "(" + triples.joined(separator: " <-> ") + star + ")"
         }
     }

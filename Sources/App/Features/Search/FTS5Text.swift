@@ -27,13 +27,19 @@ enum FTS5Text {
 
         func open() throws {
             guard handle == nil else { return }
-            guard sqlite_nio_sqlite3_open(":memory:", &handle) == SQLITE_OK else { throw Failure(description: "no memory database") }
-            try exec("CREATE VIRTUAL TABLE t USING fts5(title, summary, body, facets, tokenize = 'unicode61 remove_diacritics 2')")
+            guard sqlite_nio_sqlite3_open(":memory:", &handle) == SQLITE_OK else {
+                throw Failure(description: "no memory database")
+            }
+            try exec("""
+                CREATE VIRTUAL TABLE t USING fts5(title, summary, body, facets,
+                tokenize = 'unicode61 remove_diacritics 2')
+                """)
             try exec("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
         }
 
         /// Runs `statement` with text `binds` (an Int64 for "?1" when `rowid` is given), calling `row` per result.
-        func run(_ statement: String, rowid: Int64? = nil, _ binds: [String] = [], row: (OpaquePointer) -> Void = { _ in }) throws {
+        func run(_ statement: String, rowid: Int64? = nil, _ binds: [String] = [],
+                 row: (OpaquePointer) -> Void = { _ in }) throws {
             var prepared: OpaquePointer?
             guard sqlite_nio_sqlite3_prepare_v2(handle, statement, -1, &prepared, nil) == SQLITE_OK, let prepared else {
                 throw Failure(description: String(cString: sqlite_nio_sqlite3_errmsg(handle)))
@@ -49,7 +55,9 @@ enum FTS5Text {
             while true {
                 let status = sqlite_nio_sqlite3_step(prepared)
                 if status == SQLITE_DONE { return }
-                guard status == SQLITE_ROW else { throw Failure(description: String(cString: sqlite_nio_sqlite3_errmsg(handle))) }
+                guard status == SQLITE_ROW else {
+                    throw Failure(description: String(cString: sqlite_nio_sqlite3_errmsg(handle)))
+                }
                 row(prepared)
             }
         }
@@ -82,7 +90,8 @@ enum FTS5Text {
             let index = ["title": 0, "summary": 1, "body": 2, "facets": 3]
             var result = Array(repeating: Array(repeating: [String](), count: 4), count: documents.count)
             // One row per column (the pairs joined in C), not one per token.
-            try scratch.run("SELECT doc, col, group_concat(offset || ' ' || term, ' ') FROM v GROUP BY doc, col") { row in
+            let statement = "SELECT doc, col, group_concat(offset || ' ' || term, ' ') FROM v GROUP BY doc, col"
+            try scratch.run(statement) { row in
                 let doc = Int(sqlite_nio_sqlite3_column_int64(row, 0))
                 guard let column = index[text(row, 1)], doc >= 1, doc <= documents.count else { return }
                 let parts = text(row, 2).split(separator: " ", omittingEmptySubsequences: true)
@@ -108,7 +117,8 @@ enum FTS5Text {
         guard !documents.isEmpty else { return [] }
         return try withTable(documents) { scratch in
             var result = Array(repeating: "", count: documents.count)
-            try scratch.run("SELECT rowid, snippet(t, -1, char(2), char(3), '…', 24) FROM t WHERE t MATCH ?1", [match]) { row in
+            let statement = "SELECT rowid, snippet(t, -1, char(2), char(3), '…', 24) FROM t WHERE t MATCH ?1"
+            try scratch.run(statement, [match]) { row in
                 let rowid = Int(sqlite_nio_sqlite3_column_int64(row, 0))
                 if rowid >= 1 && rowid <= documents.count { result[rowid - 1] = text(row, 1) }
             }

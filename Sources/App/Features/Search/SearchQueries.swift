@@ -17,7 +17,8 @@ enum SearchQueries {
     /// The number of matches and the page `filter.page` of them.
     static func search(_ query: SearchQuery, _ filter: PublicationFilter, on db: any Database) async throws -> (total: Int, results: [SearchResult]) {
         guard !query.isEmpty else { return (0, []) }
-        return SearchIndex.isPostgres(db.sql) ? try await postgres(query, filter, on: db.sql) : try await sqlite(query, filter, on: db.sql)
+        if SearchIndex.isPostgres(db.sql) { return try await postgres(query, filter, on: db) }
+        return try await sqlite(query, filter, on: db.sql)
     }
 
     // MARK: SQLite: three ranked tiers, each read newest first straight from the index.
