@@ -1,2 +1,3 @@
 import App
+
 try await Observatory.main()

@@ -91,15 +91,18 @@ public struct ArchiveLineParser: Sendable {
         let followUpOf = f.identifier("follow_up_of", required: false)
         let translationOf = f.identifier("translation_of", required: false)
         if let reference, !reference.isEmpty, let published,
-           let problem = ReferenceCode.schemeProblem(reference, countries: codes, published: published,
-                                                     followUpOf: followUpOf, translationOf: translationOf,
-                                                     directory: countries) {
+            let problem = ReferenceCode.schemeProblem(
+                reference, countries: codes, published: published,
+                followUpOf: followUpOf, translationOf: translationOf,
+                directory: countries)
+        {
             f.problem("reference", problem)
         } else if let reference, !reference.isEmpty, ReferenceCode(reference) == nil {
             f.problem("reference", "\"\(reference)\" is not a reference code like MEX 001 / 0916 / OBS 077")
         }
         return ArchivePublication(
-            id: id, type: type ?? .news, kind: kind, language: language ?? .en, published: published ?? CivilDate(year: 2000, month: 1, day: 1)!,
+            id: id, type: type ?? .news, kind: kind, language: language ?? .en,
+            published: published ?? CivilDate(year: 2000, month: 1, day: 1)!,
             title: title, summary: summary, body: body, countries: codes, programmes: programmes,
             reference: reference.flatMap { $0.isEmpty ? nil : $0 },
             followUpOf: followUpOf, translationOf: translationOf,
@@ -125,7 +128,8 @@ public struct ArchiveLineParser: Sendable {
         if let website, !website.isEmpty, !(website.hasPrefix("https://") || website.hasPrefix("http://")) {
             f.problem("website", "must start with http:// or https://")
         }
-        return ArchiveOrganisation(id: id, name: name, type: type, country: country, workingLanguages: languages.map { $0.lowercased() },
-                                   networks: f.strings("networks"), founded: founded, website: website.flatMap { $0.isEmpty ? nil : $0 })
+        return ArchiveOrganisation(
+            id: id, name: name, type: type, country: country, workingLanguages: languages.map { $0.lowercased() },
+            networks: f.strings("networks"), founded: founded, website: website.flatMap { $0.isEmpty ? nil : $0 })
     }
 }

@@ -21,9 +21,11 @@ public struct ArchivePublication: Sendable, Equatable {
     public var translationOf: String?
     public var eventDate: CivilDate?
 
-    public init(id: String, type: PublicationType, kind: InterventionKind? = nil, language: Language, published: CivilDate,
-                title: String, summary: String = "", body: String = "", countries: [String] = [], programmes: [Programme] = [],
-                reference: String? = nil, followUpOf: String? = nil, translationOf: String? = nil, eventDate: CivilDate? = nil) {
+    public init(
+        id: String, type: PublicationType, kind: InterventionKind? = nil, language: Language, published: CivilDate,
+        title: String, summary: String = "", body: String = "", countries: [String] = [], programmes: [Programme] = [],
+        reference: String? = nil, followUpOf: String? = nil, translationOf: String? = nil, eventDate: CivilDate? = nil
+    ) {
         self.id = id; self.type = type; self.kind = kind; self.language = language; self.published = published
         self.title = title; self.summary = summary; self.body = body; self.countries = countries
         self.programmes = programmes; self.reference = reference; self.followUpOf = followUpOf
@@ -41,10 +43,14 @@ public struct ArchiveOrganisation: Sendable, Equatable {
     public var founded: Int?
     public var website: String?
 
-    public init(id: String, name: String, type: OrganisationType? = nil, country: String? = nil, workingLanguages: [String] = [],
-                networks: [String] = [], founded: Int? = nil, website: String? = nil) {
+    public init(
+        id: String, name: String, type: OrganisationType? = nil, country: String? = nil,
+        workingLanguages: [String] = [],
+        networks: [String] = [], founded: Int? = nil, website: String? = nil
+    ) {
         self.id = id; self.name = name; self.type = type; self.country = country
-        self.workingLanguages = workingLanguages; self.networks = networks; self.founded = founded; self.website = website
+        self.workingLanguages = workingLanguages; self.networks = networks; self.founded = founded;
+        self.website = website
     }
 }
 

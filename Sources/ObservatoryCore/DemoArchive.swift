@@ -4,6 +4,8 @@
 public struct DemoArchive: Sendable {
     public var publications: [ArchivePublication] = []
     public var organisations: [ArchiveOrganisation] = []
+    /// The newest original appeal's story as a case file of the office.
+    public var caseFile: DemoCaseFile?
 
     /// `count` publications spread over the 20 years ending on `endingOn`, and `organisations` organisations.
     public init(endingOn end: CivilDate, count: Int = 2_000, organisations orgCount: Int = 120, seed: UInt64 = 1) {
@@ -11,62 +13,95 @@ public struct DemoArchive: Sendable {
         let start = end.daysSinceEpoch - 20 * 365
         let days = (0..<count).map { _ in start + Int(rng.next(upTo: UInt64(end.daysSinceEpoch - start + 1))) }.sorted()
         var serials: [String: Int] = [:]
-        var appeals: [(id: String, ref: ReferenceCode, countries: [String], person: String, followUps: Int)] = []
+        var appeals:
+            [(
+                id: String, ref: ReferenceCode, countries: [String], item: DemoItem, published: CivilDate,
+                followUps: Int
+            )] = []
         let directory = CountryDirectory.shared
+        let countries = DemoCountry.all.map { ($0, $0.weight) }
         var n = 0
         while publications.count < count {
             let day = CivilDate(daysSinceEpoch: days[publications.count])
             n += 1
-            let text = DemoText(language: rng.pick(weighted: [(Language.en, 62), (.fr, 18), (.es, 16), (.ar, 4)]))
             let (type, kind) = rng.pick(weighted: DemoText.types)
-            var codes = [rng.pick(weighted: DemoText.countries)]
-            if rng.chance(0.06) { codes.append(rng.pick(weighted: DemoText.countries + [("EU", 3)])) }
+            let country = rng.pick(weighted: countries)
+            var codes = [country.code]
+            if rng.chance(0.06) { codes.append(rng.pick(weighted: countries.map { ($0.0.code, $0.1) } + [("EU", 3)])) }
             codes = codes.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
             var programmes = [rng.pick(weighted: DemoText.programmes)]
             if rng.chance(0.1) { programmes.append(rng.pick(Programme.allCases)) }
             programmes = Programme.allCases.filter(programmes.contains)
-            var person = rng.pick(DemoText.first) + " " + rng.pick(DemoText.last)
-            var pub = ArchivePublication(id: "demo-\(n)", type: type, kind: kind, language: text.language, published: day,
-                                         title: "", countries: codes, programmes: programmes)
-            if kind == .urgentAppeal, !appeals.isEmpty, rng.chance(0.25) {
-                let index = appeals.count - 1 - Int(rng.next(upTo: UInt64(min(appeals.count, 150))))
+            var item = DemoItem(type: type, kind: kind, story: DemoStory.random(in: country, before: day, rng: &rng))
+            var language = rng.pick(weighted: country.region.languages)
+            var pub = ArchivePublication(
+                id: "demo-\(n)", type: type, kind: kind, language: language, published: day,
+                title: "", countries: codes, programmes: programmes)
+            // A follow-up comes within two years of its original, as a case moves on, not six years later.
+            let recent =
+                appeals.count
+                - (appeals.firstIndex { $0.published.daysSinceEpoch >= day.daysSinceEpoch - 730 }
+                    ?? appeals.count)
+            if kind == .urgentAppeal, recent > 0, rng.chance(0.25),
+                case let index = appeals.count - 1 - Int(rng.next(upTo: UInt64(min(recent, 150)))),
+                appeals[index].followUps < appeals[index].item.story.act.outcomes.count
+            {
                 appeals[index].followUps += 1
                 let original = appeals[index]
                 pub.followUpOf = original.id
                 pub.countries = original.countries
                 pub.reference = original.ref.followUp(original.followUps).description
-                person = original.person
+                item.story = original.item.story
+                item.followUp = DemoFollowUp(
+                    outcome: item.story.act.outcomes[original.followUps - 1],
+                    on: day.adding(days: -1 - Int(rng.next(upTo: 5))),
+                    originalReference: original.ref.description,
+                    originalPublished: original.published)
+                language = rng.pick(weighted: item.story.country.region.languages)
+                pub.language = language
             } else if kind == .urgentAppeal {
                 let alpha3 = directory.country(code: codes[0])?.alpha3 ?? "INT"
                 serials["\(alpha3)\(day.year)", default: 0] += 1
                 serials["OBS\(day.year)", default: 0] += 1
-                let ref = ReferenceCode(alpha3: alpha3, countrySerial: serials["\(alpha3)\(day.year)"]!, month: day.month,
-                                        year: day.year, observatorySerial: serials["OBS\(day.year)"]!)
+                let ref = ReferenceCode(
+                    alpha3: alpha3, countrySerial: serials["\(alpha3)\(day.year)"]!,
+                    month: day.month,
+                    year: day.year, observatorySerial: serials["OBS\(day.year)"]!)
                 pub.reference = ref.description
-                appeals.append((pub.id, ref, codes, person, 0))
+                caseFile = DemoCaseFile(item.story)
+                if !item.story.act.outcomes.isEmpty { appeals.append((pub.id, ref, codes, item, day, 0)) }
             }
-            let countryName = directory.country(code: pub.countries[0])?.name ?? "the region"
-            text.fill(&pub, country: countryName, person: person, rng: &rng)
+            if type == .event {
+                item.eventDate = day.adding(days: 3 + Int(rng.next(upTo: 38)))
+                item.untitled = rng.chance(0.15)  // legacy events listed by date alone
+            }
+            DemoText(language: language).write(item, into: &pub)
             publications.append(pub)
             if publications.count < count, rng.chance(0.12) {
                 n += 1
-                let other = DemoText(language: rng.pick(Language.allCases.filter { $0 != text.language && $0 != .ar }))
+                let other = rng.pick(Language.allCases.filter { $0 != language && $0 != .ar })
                 var translation = pub
                 translation.id = "demo-\(n)"
-                translation.language = other.language
+                translation.language = other
                 translation.translationOf = pub.id
                 translation.followUpOf = nil
-                other.fill(&translation, country: countryName, person: person, rng: &rng)
+                DemoText(language: other).write(item, into: &translation)
                 publications.append(translation)
             }
         }
+        var names: Set<String> = []
         organisations = (1...max(1, orgCount)).map { i in
-            let code = rng.pick(weighted: DemoText.countries)
-            let name = rng.pick(DemoText.orgWords) + " for " + rng.pick(DemoText.orgTopics)
+            let country = rng.pick(weighted: countries)
+            var name = ""
+            for _ in 0..<20 where name.isEmpty || names.contains(name) {
+                name = DemoOrganisation.random(in: country, city: rng.pick(country.cities), rng: &rng).name
+            }
+            if names.contains(name) { name += " (\(country.title(in: .en)))" }
+            names.insert(name)
             return ArchiveOrganisation(
-                id: "demo-org-\(i)", name: "\(name) (\(directory.country(code: code)?.name ?? code))",
-                type: rng.pick(weighted: [(OrganisationType.ngo, 70), (.network, 8), (.lawyersAssociation, 10), (.victimsAssociation, 8), (.union, 4)]),
-                country: code, workingLanguages: Array(Set([rng.pick(["en", "fr", "es", "ar", "ru", "pt"]), "en"])).sorted(),
+                id: "demo-org-\(i)", name: name,
+                type: DemoOrganisation.type(named: name),
+                country: country.code, workingLanguages: country.region.workingLanguages,
                 networks: ["sos-torture"] + (rng.chance(0.2) ? ["observatory-partners"] : []),
                 founded: 1948 + Int(rng.next(upTo: 75)), website: "https://org\(i).example")
         }

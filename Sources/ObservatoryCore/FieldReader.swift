@@ -43,7 +43,9 @@ struct FieldReader {
             return nil
         }
         if let bad = string.unicodeScalars.first(where: { Self.isForbidden($0, singleLine: singleLine) }) {
-            let what = bad.value == 0 ? "a NUL character" : "a control character (U+\(String(bad.value, radix: 16, uppercase: true)))"
+            let what =
+                bad.value == 0
+                ? "a NUL character" : "a control character (U+\(String(bad.value, radix: 16, uppercase: true)))"
             problem(key, "contains \(what)")
             return nil
         }
@@ -62,14 +64,19 @@ struct FieldReader {
             if required { problem(key, "empty") }
             return nil
         }
-        guard id.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.:".unicodeScalars.contains($0)) }) else {
+        guard
+            id.unicodeScalars.allSatisfy({
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.:".unicodeScalars.contains($0))
+            })
+        else {
             problem(key, "\"\(id.prefix(40))\" may hold only letters, digits and - _ . :")
             return nil
         }
         return id
     }
 
-    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _: E.Type, required: Bool) -> E? where E.RawValue == String {
+    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _: E.Type, required: Bool) -> E?
+    where E.RawValue == String {
         guard let raw = text(key, required: required, max: 100, singleLine: true) else { return nil }
         if raw.isEmpty && !required { return nil }
         guard let value = E(rawValue: raw) else {
@@ -107,7 +114,8 @@ struct FieldReader {
         var out: [String] = []
         for (i, item) in array.enumerated() {
             guard let s = item as? String, !s.isEmpty, s.count <= 200,
-                  !s.unicodeScalars.contains(where: { Self.isForbidden($0, singleLine: true) }) else {
+                !s.unicodeScalars.contains(where: { Self.isForbidden($0, singleLine: true) })
+            else {
                 problem(key, "entry \(i + 1) is not a short, non-empty string of text")
                 continue
             }
@@ -119,7 +127,8 @@ struct FieldReader {
     mutating func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
         guard let value = dict[key], !(value is NSNull) else { return nil }
         guard let number = value as? NSNumber, !CFGetTypeIDIsBool(number),
-              let int = Int(exactly: number.doubleValue) else {
+            let int = Int(exactly: number.doubleValue)
+        else {
             problem(key, "expected a whole number, found \(Self.typeName(value))")
             return nil
         }

@@ -65,7 +65,9 @@ public enum Markdown {
     }
 
     static func bulletItem(_ line: Substring) -> Substring? {
-        guard let first = line.first, first == "-" || first == "*" || first == "+", line.dropFirst().first == " " else { return nil }
+        guard let first = line.first, first == "-" || first == "*" || first == "+", line.dropFirst().first == " " else {
+            return nil
+        }
         return line.dropFirst(2)
     }
 
@@ -97,7 +99,9 @@ public enum Markdown {
                 let double = i + 1 < chars.count && chars[i + 1] == c
                 let marker: [Character] = double ? [c, c] : [c]
                 let start = i + marker.count
-                if start < chars.count, chars[start] != " ", let end = find(marker, from: start + 1), chars[end - 1] != " " {
+                if start < chars.count, chars[start] != " ", let end = find(marker, from: start + 1),
+                    chars[end - 1] != " "
+                {
                     let tag = double ? "strong" : "em"
                     out += "<\(tag)>" + inline(String(chars[start..<end])) + "</\(tag)>"
                     i = end + marker.count
@@ -108,8 +112,9 @@ public enum Markdown {
                 i = end + 1
                 continue
             } else if c == "!", i + 1 < chars.count, chars[i + 1] == "[", let close = find(["]", "("], from: i + 2),
-                      let paren = find([")"], from: close + 2),
-                      isSafeLink(String(chars[(close + 2)..<paren]).trimmingSpaces) {
+                let paren = find([")"], from: close + 2),
+                isSafeLink(String(chars[(close + 2)..<paren]).trimmingSpaces)
+            {
                 // An image: shown when it is on this site; another site's is a link to it (pages load nothing
                 // from elsewhere).
                 let alt = String(chars[(i + 2)..<close])
@@ -117,7 +122,8 @@ public enum Markdown {
                 if target.hasPrefix("/") {
                     out += "<img src=\"" + HTML.escape(target) + "\" alt=\"" + HTML.escape(alt) + "\" loading=\"lazy\">"
                 } else {
-                    out += "<a href=\"" + HTML.escape(target) + "\" rel=\"nofollow noopener\">"
+                    out +=
+                        "<a href=\"" + HTML.escape(target) + "\" rel=\"nofollow noopener\">"
                         + HTML.escape(alt.isEmpty ? target : alt) + "</a>"
                 }
                 i = paren + 1
@@ -149,8 +155,14 @@ public enum Markdown {
                     inTag = false
                     let name = tag.drop(while: { $0 == "/" }).prefix(while: { $0.isLetter || $0.isNumber })
                     if !["strong", "em", "code", "a"].contains(String(name)) { out += "\n" }
-                } else { tag.append(c) }
-            } else if c == "<" { inTag = true; tag = "" } else { out.append(c) }
+                } else {
+                    tag.append(c)
+                }
+            } else if c == "<" {
+                inTag = true; tag = ""
+            } else {
+                out.append(c)
+            }
         }
         // Only the entities `HTML.escape` writes; "&amp;" last, so "&amp;lt;" stays "&lt;".
         for (entity, c) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")] {
@@ -161,7 +173,8 @@ public enum Markdown {
 
     /// Only web, mail and same-site targets; never `javascript:`, `data:` or protocol-relative `//host`.
     public static func isSafeLink(_ target: String) -> Bool {
-        guard !target.isEmpty, !target.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } ?? false }) else { return false }
+        guard !target.isEmpty, !target.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } ?? false })
+        else { return false }
         let lower = target.lowercased()
         if lower.hasPrefix("https://") || lower.hasPrefix("http://") || lower.hasPrefix("mailto:") { return true }
         if lower.hasPrefix("/") { return !lower.hasPrefix("//") && !lower.hasPrefix("/\\") }

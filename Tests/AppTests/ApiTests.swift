@@ -6,6 +6,7 @@ import SQLKit
 import Testing
 import Vapor
 import VaporTesting
+
 @testable import App
 
 /// One request to the API through the whole app (every middleware); the body parsed as JSON when it is.
@@ -19,13 +20,17 @@ struct ApiAnswer {
     }
 }
 
-func api(_ app: Application, _ path: String, token: String? = nil,
-         headers: HTTPHeaders = [:]) async throws -> ApiAnswer {
+func api(
+    _ app: Application, _ path: String, token: String? = nil,
+    headers: HTTPHeaders = [:]
+) async throws -> ApiAnswer {
     try await api(app, .GET, path, token: token, headers: headers)
 }
 
-func api(_ app: Application, _ method: HTTPMethod, _ path: String, token: String? = nil,
-         headers: HTTPHeaders = [:], json: String? = nil) async throws -> ApiAnswer {
+func api(
+    _ app: Application, _ method: HTTPMethod, _ path: String, token: String? = nil,
+    headers: HTTPHeaders = [:], json: String? = nil
+) async throws -> ApiAnswer {
     var headers = headers
     if let token { headers.replaceOrAdd(name: .authorization, value: "Bearer " + token) }
     if json != nil { headers.replaceOrAdd(name: .contentType, value: "application/json") }
@@ -38,16 +43,20 @@ func api(_ app: Application, _ method: HTTPMethod, _ path: String, token: String
 }
 
 /// A token made straight in the store for `email` (the pages' own flow is tested in `tokensThroughTheAccountPages`).
-func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor],
-               scopes: Set<AccessToken.Scope> = [.publicationsWrite, .publicationsRead],
-               days: Int = 30) async throws -> String {
+func makeToken(
+    _ app: Application, _ email: String, roles: Set<Role> = [.editor],
+    scopes: Set<AccessToken.Scope> = [.publicationsWrite, .publicationsRead],
+    days: Int = 30
+) async throws -> String {
     var account = try await AccountStore.find(email: email, on: app.db)
     if account == nil { account = try await TestAccounts.create(email, roles, in: app).account }
     let owner = account!
     let now = Int64(app.site.clock.now().timeIntervalSince1970)
     return try await app.db.write { tx in
-        try await AccessTokenStore.create(for: owner, name: "test", scopes: scopes,
-                                          expiresAt: AccessToken.expiry(days: days, from: now)!, now: now, on: tx).token
+        try await AccessTokenStore.create(
+            for: owner, name: "test", scopes: scopes,
+            expiresAt: AccessToken.expiry(days: days, from: now)!, now: now, on: tx
+        ).token
     }
 }
 
@@ -57,25 +66,30 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
     /// Published items of every kind, and a draft, a scheduled and a withdrawn (unpublished) publication carrying
     /// the canary in every text field, linked as translation and follow-up of public ones.
     static func seed(_ app: Application) async throws {
-        try await store([
-            publication("pub-1", .urgentIntervention, kind: .urgentAppeal, on: "2026-10-01",
-                        title: "Mexico: defender threatened",
-                        body: "Tortured in custody.", reference: "MEX 001 / 1026 / OBS 001"),
-            publication("pub-2", on: "2026-10-02", title: "Mexico: follow-up", followUpOf: "pub-1"),
-            publication("pub-3", language: .fr, on: "2026-10-03", title: "Mexique : suivi", translationOf: "pub-2"),
-            publication("pub-4", .report, on: "2026-09-01", title: "Colombia report", countries: ["CO"],
-                        programmes: [.urgentCampaigns]),
-        ], in: app)
+        try await store(
+            [
+                publication(
+                    "pub-1", .urgentIntervention, kind: .urgentAppeal, on: "2026-10-01",
+                    title: "Mexico: defender threatened",
+                    body: "Tortured in custody.", reference: "MEX 001 / 1026 / OBS 001"),
+                publication("pub-2", on: "2026-10-02", title: "Mexico: follow-up", followUpOf: "pub-1"),
+                publication("pub-3", language: .fr, on: "2026-10-03", title: "Mexique : suivi", translationOf: "pub-2"),
+                publication(
+                    "pub-4", .report, on: "2026-09-01", title: "Colombia report", countries: ["CO"],
+                    programmes: [.urgentCampaigns])
+            ], in: app)
         let secret = { (id: String) in
-            publication(id, on: "2026-10-05", title: "\(canary) title \(id)", body: "\(canary) body tortured",
-                        countries: ["CU"], followUpOf: "pub-1", translationOf: "pub-2")
+            publication(
+                id, on: "2026-10-05", title: "\(canary) title \(id)", body: "\(canary) body tortured",
+                countries: ["CU"], followUpOf: "pub-1", translationOf: "pub-2")
         }
         try await store([secret("draft-1")], status: "draft", in: app)
         try await store([secret("sched-1")], status: "scheduled", in: app)
         try await store([secret("gone-1")], in: app)
         try await EditorialStore.setStatus("gone-1", .draft, publishAt: nil, now: testClock.now(), on: app.db)
-        _ = try await PublicationStore.upsert([ArchiveOrganisation(id: "org-1", name: "Comité de Defensa Oaxaca")],
-                                              on: app.db)
+        _ = try await PublicationStore.upsert(
+            [ArchiveOrganisation(id: "org-1", name: "Comité de Defensa Oaxaca")],
+            on: app.db)
     }
 
     static let readPaths = [
@@ -84,7 +98,7 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
         "/api/v1/publications/pub-1", "/api/v1/publications/pub-2", "/api/v1/publications/pub-3",
         "/api/v1/publications/draft-1", "/api/v1/publications/sched-1", "/api/v1/publications/gone-1",
         "/api/v1/countries", "/api/v1/search?q=tortured", "/api/v1/search?q=CANARY", "/api/v1/search?q=canary*",
-        "/api/v1/organisations", "/api/v1/organisations/org-1", "/api/v1/missions",
+        "/api/v1/organisations", "/api/v1/organisations/org-1", "/api/v1/missions"
     ]
 
     @Test(arguments: Engine.all)
@@ -96,13 +110,18 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
                 let answer = try await api(app, path)
                 #expect(!answer.body.contains(Self.canary), "\(path)")
                 if answer.status == .ok {
-                    #expect(!answer.body.contains("draft-1") && !answer.body.contains("sched-1")
+                    #expect(
+                        !answer.body.contains("draft-1") && !answer.body.contains("sched-1")
                             && !answer.body.contains("gone-1"), "\(path)")
                 } else {
                     // Unpublished is answered exactly as never existed (the message repeats the asked id only).
                     let id = String(path.split(separator: "/").last ?? "")
-                    #expect(answer.status == .notFound && answer.body == absent.body.replacingOccurrences(
-                        of: "never-was", with: id), "\(path): \(answer.status)")
+                    #expect(
+                        answer.status == .notFound
+                            && answer.body
+                                == absent.body.replacingOccurrences(
+                                    of: "never-was", with: id),
+                        "\(path): \(answer.status)")
                 }
             }
             let list = try await api(app, "/api/v1/publications")
@@ -128,7 +147,8 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
     @Test(arguments: Engine.all)
     func cursorPagingIsStableUnderInserts(_ engine: Engine) async throws {
         try await withApp(engine) { app in
-            var seed = UInt64(ProcessInfo.processInfo.environment["API_TEST_SEED"] ?? "")
+            var seed =
+                UInt64(ProcessInfo.processInfo.environment["API_TEST_SEED"] ?? "")
                 ?? UInt64.random(in: 1...999_999)
             print("cursorPagingIsStableUnderInserts seed \(seed)")
             func next() -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return seed >> 33 }
@@ -140,8 +160,10 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             #expect(expected.count == 57)
             var seen: [String] = [], cursor: String? = nil, inserted = 0
             repeat {
-                let page = try await api(app, "/api/v1/publications?limit=\(1 + Int(next() % 9))"
-                                         + (cursor.map { "&cursor=" + $0 } ?? ""))
+                let page = try await api(
+                    app,
+                    "/api/v1/publications?limit=\(1 + Int(next() % 9))"
+                        + (cursor.map { "&cursor=" + $0 } ?? ""))
                 #expect(page.status == .ok)
                 seen += page.items.compactMap { $0["id"] as? String }
                 cursor = page.json["next_cursor"] as? String
@@ -164,26 +186,34 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
                 for replacement in ["A", "_", "=", "%", "."] where String(good[index]) != replacement {
                     var tampered = good
                     tampered.replaceSubrange(index...index, with: replacement)
-                    let answer = try await api(app, "/api/v1/publications?cursor="
-                                               + (tampered.addingPercentEncoding(
-                                                   withAllowedCharacters: .alphanumerics) ?? ""))
-                    #expect(answer.status == .ok || (answer.status == .badRequest && answer.isProblem
-                            && answer.json["parameter"] as? String == "cursor"), "\(tampered): \(answer.status)")
+                    let answer = try await api(
+                        app,
+                        "/api/v1/publications?cursor="
+                            + (tampered.addingPercentEncoding(
+                                withAllowedCharacters: .alphanumerics) ?? ""))
+                    #expect(
+                        answer.status == .ok
+                            || (answer.status == .badRequest && answer.isProblem
+                                && answer.json["parameter"] as? String == "cursor"),
+                        "\(tampered): \(answer.status)")
                 }
             }
-            for (path, parameter) in [("/api/v1/publications?colour=red", "colour"),
-                                      ("/api/v1/publications?type=x", "type"),
-                                      ("/api/v1/publications?type=report&type=event", "type"),
-                                      ("/api/v1/publications?limit=0", "limit"),
-                                      ("/api/v1/publications?limit=101", "limit"),
-                                      ("/api/v1/publications?year=1800", "year"), ("/api/v1/countries?x=1", "x"),
-                                      ("/api/v1/search?q=", "q"), ("/api/v1/search?q=a&page=0", "page"),
-                                      ("/api/v1/publications?page=2", "page"),
-                                      ("/api/v1/publications?country=zz", "country")] {
+            for (path, parameter) in [
+                ("/api/v1/publications?colour=red", "colour"),
+                ("/api/v1/publications?type=x", "type"),
+                ("/api/v1/publications?type=report&type=event", "type"),
+                ("/api/v1/publications?limit=0", "limit"),
+                ("/api/v1/publications?limit=101", "limit"),
+                ("/api/v1/publications?year=1800", "year"), ("/api/v1/countries?x=1", "x"),
+                ("/api/v1/search?q=", "q"), ("/api/v1/search?q=a&page=0", "page"),
+                ("/api/v1/publications?page=2", "page"),
+                ("/api/v1/publications?country=zz", "country")
+            ] {
                 let answer = try await api(app, path)
-                #expect(answer.status == .badRequest && answer.isProblem
+                #expect(
+                    answer.status == .badRequest && answer.isProblem
                         && answer.json["parameter"] as? String == parameter,
-                        "\(path): \(answer.status) \(answer.body)")
+                    "\(path): \(answer.status) \(answer.body)")
             }
             // Anything at all in names and values: never a 5xx, always JSON (a 200 or a problem).
             let endpoints = ["/api/v1/publications", "/api/v1/search", "/api/v1/organisations", "/api/v1/countries"]
@@ -191,14 +221,18 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
                 let path = endpoints[which] + "?" + encodedAll(name) + "=" + encodedAll(value)
                 let answer = try await api(app, path)
                 #expect(answer.status.code < 500, "\(path)")
-                #expect(answer.status == .ok ? answer.json["items"] != nil : answer.isProblem,
-                        "\(path): \(answer.body)")
+                #expect(
+                    answer.status == .ok ? answer.json["items"] != nil : answer.isProblem,
+                    "\(path): \(answer.body)")
                 #expect(answer.headers.first(name: "Content-Security-Policy") != nil)
             }
             await propertyCheck(count: 100, input: hostileText) { raw in
                 let answer = try await api(app, "/api/v1/publications?cursor=" + encodedAll(raw))
-                #expect(answer.status == .badRequest || (raw.trimmingCharacters(in: .whitespaces).isEmpty
-                        && answer.status == .ok), "\(raw.debugDescription): \(answer.status)")
+                #expect(
+                    answer.status == .badRequest
+                        || (raw.trimmingCharacters(in: .whitespaces).isEmpty
+                            && answer.status == .ok),
+                    "\(raw.debugDescription): \(answer.status)")
                 #expect(answer.status == .ok || answer.isProblem)
             }
         }
@@ -210,7 +244,8 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             let first = try await api(app, "/api/v1/publications/pub-1")
             let etag = try #require(first.headers.first(name: .eTag))
             #expect(first.headers.first(name: "Access-Control-Allow-Origin") == "*")
-            #expect(first.headers.first(name: "Content-Security-Policy")
+            #expect(
+                first.headers.first(name: "Content-Security-Policy")
                     == SecurityHeadersMiddleware.contentSecurityPolicy)
             #expect(first.headers.first(name: .contentType) == "application/json; charset=utf-8")
             for match in [etag, "W/\(etag)", "\"other\", \(etag)", "*"] {
@@ -220,32 +255,43 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             let stale = try await api(app, "/api/v1/publications/pub-1", headers: ["If-None-Match": "\"stale\""])
             #expect(stale.status == .ok)
             // A change makes a new ETag.
-            try await store([publication("pub-1", .urgentIntervention, kind: .urgentAppeal, on: "2026-10-01",
-                                         title: "Mexico: defender threatened again",
-                                         reference: "MEX 001 / 1026 / OBS 001")],
-                            in: app)
+            try await store(
+                [
+                    publication(
+                        "pub-1", .urgentIntervention, kind: .urgentAppeal, on: "2026-10-01",
+                        title: "Mexico: defender threatened again",
+                        reference: "MEX 001 / 1026 / OBS 001")
+                ],
+                in: app)
             #expect(try await api(app, "/api/v1/publications/pub-1", headers: ["If-None-Match": etag]).status == .ok)
             // Preflight from another site, for reads only.
-            let preflight = try await api(app, .OPTIONS, "/api/v1/publications",
-                                          headers: ["Origin": "https://news.example",
-                                                    "Access-Control-Request-Method": "GET"])
-            #expect(preflight.status == .noContent
+            let preflight = try await api(
+                app, .OPTIONS, "/api/v1/publications",
+                headers: [
+                    "Origin": "https://news.example",
+                    "Access-Control-Request-Method": "GET"
+                ])
+            #expect(
+                preflight.status == .noContent
                     && preflight.headers.first(name: "Access-Control-Allow-Origin") == "*")
             #expect(preflight.headers.first(name: "Access-Control-Allow-Methods") == "GET, HEAD, OPTIONS")
             #expect(try await api(app, .OPTIONS, "/api/v1/nothing").status == .notFound)
             let delete = try await api(app, .DELETE, "/api/v1/publications/pub-1")
-            #expect(delete.status == .methodNotAllowed && delete.isProblem
+            #expect(
+                delete.status == .methodNotAllowed && delete.isProblem
                     && delete.headers.first(name: "Allow") == "GET, HEAD, PATCH, OPTIONS")
             let html = try await api(app, "/api/v1/countries", headers: ["Accept": "text/html"])
             #expect(html.status == .notAcceptable && html.isProblem)
-            #expect(try await api(app, "/api/v1/countries", headers: ["Accept": "text/html, application/json;q=0.5"])
-                .status == .ok)
+            #expect(
+                try await api(app, "/api/v1/countries", headers: ["Accept": "text/html, application/json;q=0.5"])
+                    .status == .ok)
             let unknown = try await api(app, "/api/v1/nothing")
             #expect(unknown.status == .notFound && unknown.isProblem)
             // Writes from another site are refused before anything (same-origin rule), as problem+json.
             let token = try await makeToken(app, "editor@example.org")
-            let cross = try await api(app, .POST, "/api/v1/publications", token: token,
-                                      headers: ["Origin": "https://evil.example"], json: "{}")
+            let cross = try await api(
+                app, .POST, "/api/v1/publications", token: token,
+                headers: ["Origin": "https://evil.example"], json: "{}")
             #expect(cross.status == .forbidden && cross.isProblem)
         }
     }
@@ -261,28 +307,38 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             let fields = [("name", "newsroom importer"), ("scopes", "publications:write"), ("days", "30")]
             let wrong = try await browser.post("/account/tokens", fields + [("current", "not my password at all")])
             #expect(wrong.status == .unprocessableEntity && !wrong.body.contains(AccessToken.prefix))
-            let noExpiry = try await browser.post("/account/tokens", [("name", "x"), ("scopes", "publications:write"),
-                                                                        ("days", "9999"),
-                                                                        ("current", TestAccounts.password)])
+            let noExpiry = try await browser.post(
+                "/account/tokens",
+                [
+                    ("name", "x"), ("scopes", "publications:write"),
+                    ("days", "9999"),
+                    ("current", TestAccounts.password)
+                ])
             #expect(noExpiry.status == .unprocessableEntity && noExpiry.body.contains("at most a year"))
             let made = try await browser.post("/account/tokens", fields + [("current", TestAccounts.password)])
             #expect(made.status == .created)
-            let token = try #require(EditorialTests.matches("<code id=\"token-value\">([^<]+)</code>", in: made.body)
-                .first?.first)
+            let token = try #require(
+                EditorialTests.matches("<code id=\"token-value\">([^<]+)</code>", in: made.body)
+                    .first?.first)
             #expect(AccessToken.isWellFormed(token))
             let list = try await browser.get("/account/tokens")
-            #expect(!list.body.contains(token) && list.body.contains("newsroom importer")
+            #expect(
+                !list.body.contains(token) && list.body.contains("newsroom importer")
                     && list.body.contains("never"))
             struct Row: Decodable { let token_hash: String, scopes: String }
             let rows = try await app.db.sql.raw("SELECT token_hash, scopes FROM access_tokens").all(decoding: Row.self)
-            #expect(rows.count == 1 && rows[0].token_hash == AccessToken.hash(token)
+            #expect(
+                rows.count == 1 && rows[0].token_hash == AccessToken.hash(token)
                     && rows[0].scopes == "publications:write")
             let trail = try await app.db.sql.raw("SELECT action, detail FROM audit_log").all()
-                .map { try $0.decode(column: "action", as: String.self) + " "
-                    + $0.decode(column: "detail", as: String.self) }
+                .map {
+                    try $0.decode(column: "action", as: String.self) + " "
+                        + $0.decode(column: "detail", as: String.self)
+                }
             #expect(trail.contains { $0.hasPrefix("token.create") } && !trail.joined().contains(token))
             // Works, with the scope it has and no other.
-            let body = "{\"title\": \"Mexico: draft from the newsroom\", \"countries\": [\"MX\"], "
+            let body =
+                "{\"title\": \"Mexico: draft from the newsroom\", \"countries\": [\"MX\"], "
                 + "\"date\": \"2026-11-20\"}"
             let created = try await api(app, .POST, "/api/v1/publications", token: token, json: body)
             #expect(created.status == .created, "\(created.body)")
@@ -294,14 +350,18 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             tampered[tampered.count - 1] = tampered.last == "A" ? "B" : "A"
             for bad in [String(tampered), String(token.dropLast()), token + "A", token.uppercased()] {
                 let answer = try await api(app, .POST, "/api/v1/publications", token: bad, json: body)
-                #expect(answer.status == .unauthorized && answer.isProblem
+                #expect(
+                    answer.status == .unauthorized && answer.isProblem
                         && answer.headers.first(name: "WWW-Authenticate")?.hasPrefix("Bearer") == true)
             }
-            for path in ["/api/v1/publications?access_token=\(token)", "/api/v1/countries?x=\(token)",
-                         "/api/v1/countries?t=" + encodedAll(token)] {
+            for path in [
+                "/api/v1/publications?access_token=\(token)", "/api/v1/countries?x=\(token)",
+                "/api/v1/countries?t=" + encodedAll(token)
+            ] {
                 let answer = try await api(app, path)
-                #expect(answer.status == .badRequest && answer.isProblem && answer.body.contains("Authorization"),
-                        "\(path)")
+                #expect(
+                    answer.status == .badRequest && answer.isProblem && answer.body.contains("Authorization"),
+                    "\(path)")
             }
             let basic = try await api(app, "/api/v1/countries", headers: ["Authorization": "Basic \(token)"])
             #expect(basic.status == .unauthorized)
@@ -311,8 +371,9 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             try await other.signIn("other@example.org", clock: clock)
             try await other.get("/account/tokens")
             struct IDRow: Decodable { let id: String }
-            let id = try #require(try await app.db.sql.raw("SELECT id FROM access_tokens")
-                .first(decoding: IDRow.self)?.id)
+            let id = try #require(
+                try await app.db.sql.raw("SELECT id FROM access_tokens")
+                    .first(decoding: IDRow.self)?.id)
             #expect(try await other.post("/account/tokens/\(id)/revoke", []).status == .notFound)
             #expect(try await api(app, .POST, "/api/v1/publications", token: token, json: body).status == .created)
             #expect(try await browser.post("/account/tokens/\(id)/revoke", []).status == .seeOther)
@@ -334,11 +395,13 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             let c = try await makeToken(app, "c@example.org", roles: [.caseOfficer], scopes: [.publicationsWrite])
             for token in [a, b] { #expect(try await api(app, "/api/v1/countries", token: token).status == .ok) }
             let accountA = try #require(try await AccountStore.find(email: "a@example.org", on: app.db))
-            try await AccountStore.update(accountA.id, roles: [.editor, .caseOfficer], organisationID: nil,
-                                          disabled: false, on: app.db)
+            try await AccountStore.update(
+                accountA.id, roles: [.editor, .caseOfficer], organisationID: nil,
+                disabled: false, on: app.db)
             let accountB = try #require(try await AccountStore.find(email: "b@example.org", on: app.db))
-            try await AccountStore.update(accountB.id, roles: [.editor], organisationID: nil, disabled: true,
-                                          on: app.db)
+            try await AccountStore.update(
+                accountB.id, roles: [.editor], organisationID: nil, disabled: true,
+                on: app.db)
             #expect(try await api(app, "/api/v1/countries", token: a).body.contains("roles changed"))
             #expect(try await api(app, "/api/v1/countries", token: b).body.contains("disabled"))
             // A case officer's token (made straight in the store, past the page's rule) still cannot write
@@ -353,26 +416,32 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
     func fourEyesCannotBeBypassed(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             let token = try await makeToken(app, "editor@example.org")
-            let body = "{\"title\": \"Guatemala: statement\", \"countries\": [\"GT\"], \"date\": \"2026-11-20\", "
+            let body =
+                "{\"title\": \"Guatemala: statement\", \"countries\": [\"GT\"], \"date\": \"2026-11-20\", "
                 + "\"body\": \"Text.\", \"type\": \"statement\"}"
             // Straight to public on creation: refused, nothing stored.
-            let direct = try await api(app, .POST, "/api/v1/publications", token: token,
-                                       json: String(body.dropLast()) + ", \"status\": \"published\"}")
+            let direct = try await api(
+                app, .POST, "/api/v1/publications", token: token,
+                json: String(body.dropLast()) + ", \"status\": \"published\"}")
             #expect(direct.status == .forbidden && direct.isProblem)
-            let scheduled = try await api(app, .POST, "/api/v1/publications", token: token,
-                                          json: String(body.dropLast()) + ", \"status\": \"scheduled\", "
-                                            + "\"publish_at\": \"2026-12-01T09:00\"}")
+            let scheduled = try await api(
+                app, .POST, "/api/v1/publications", token: token,
+                json: String(body.dropLast()) + ", \"status\": \"scheduled\", "
+                    + "\"publish_at\": \"2026-12-01T09:00\"}")
             #expect(scheduled.status == .forbidden)
             struct Count: Decodable { let n: Int }
-            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM publications")
-                .first(decoding: Count.self)?.n == 0)
+            #expect(
+                try await app.db.sql.raw("SELECT COUNT(*) AS n FROM publications")
+                    .first(decoding: Count.self)?.n == 0)
             let created = try await api(app, .POST, "/api/v1/publications", token: token, json: body)
             let id = try #require(created.json["id"] as? String)
             #expect(created.status == .created && created.json["status"] as? String == "draft")
-            for attempt in ["{\"status\": \"published\"}",
-                            "{\"status\": \"scheduled\", \"publish_at\": \"2026-12-01T09:00\"}",
-                            "{\"reference\": \"GTM 001 / 1126 / OBS 001\"}", "{\"type\": \"urgent-intervention\"}",
-                            "{\"status\": \"published\", \"approved\": \"yes\"}"] {
+            for attempt in [
+                "{\"status\": \"published\"}",
+                "{\"status\": \"scheduled\", \"publish_at\": \"2026-12-01T09:00\"}",
+                "{\"reference\": \"GTM 001 / 1126 / OBS 001\"}", "{\"type\": \"urgent-intervention\"}",
+                "{\"status\": \"published\", \"approved\": \"yes\"}"
+            ] {
                 let answer = try await api(app, .PATCH, "/api/v1/publications/\(id)", token: token, json: attempt)
                 #expect(answer.status.code >= 400 && answer.isProblem, "\(attempt): \(answer.status)")
             }
@@ -381,28 +450,36 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             let author = TestBrowser(app)
             try await author.signIn("editor@example.org")
             _ = try await EditorialTests.approve(id, by: author)
-            #expect(try await api(app, .PATCH, "/api/v1/publications/\(id)", token: token,
-                                  json: "{\"status\": \"published\"}").status == .forbidden)
+            #expect(
+                try await api(
+                    app, .PATCH, "/api/v1/publications/\(id)", token: token,
+                    json: "{\"status\": \"published\"}"
+                ).status == .forbidden)
             // Another editor approves that exact version: now the token may publish it.
             let second = try await EditorialTests.secondEditor(app)
             _ = try await EditorialTests.approve(id, by: second)
-            let published = try await api(app, .PATCH, "/api/v1/publications/\(id)", token: token,
-                                          json: "{\"status\": \"published\"}")
+            let published = try await api(
+                app, .PATCH, "/api/v1/publications/\(id)", token: token,
+                json: "{\"status\": \"published\"}")
             #expect(published.status == .ok && published.json["status"] as? String == "published", "\(published.body)")
             #expect(try await api(app, "/api/v1/publications/\(id)").status == .ok)
             // A public text does not change on the token's word.
-            let edit = try await api(app, .PATCH, "/api/v1/publications/\(id)", token: token,
-                                     json: "{\"body\": \"Changed after approval.\"}")
+            let edit = try await api(
+                app, .PATCH, "/api/v1/publications/\(id)", token: token,
+                json: "{\"body\": \"Changed after approval.\"}")
             #expect(edit.status == .forbidden)
             #expect(try await api(app, "/api/v1/publications/\(id)").json["body"] as? String == "Text.")
             // Changed and re-published in one request: refused too.
             _ = try await api(app, .PATCH, "/api/v1/publications/\(id)", token: token, json: "{\"status\": \"draft\"}")
-            let sneaky = try await api(app, .PATCH, "/api/v1/publications/\(id)", token: token,
-                                       json: "{\"body\": \"Sneaky.\", \"status\": \"published\"}")
+            let sneaky = try await api(
+                app, .PATCH, "/api/v1/publications/\(id)", token: token,
+                json: "{\"body\": \"Sneaky.\", \"status\": \"published\"}")
             #expect(sneaky.status == .forbidden)
             let actions = try await app.db.sql.raw("SELECT action, detail FROM audit_log WHERE record_id = \(bind: id)")
-                .all().map { try $0.decode(column: "action", as: String.self) + " "
-                    + $0.decode(column: "detail", as: String.self) }
+                .all().map {
+                    try $0.decode(column: "action", as: String.self) + " "
+                        + $0.decode(column: "detail", as: String.self)
+                }
             #expect(actions.filter { $0.contains("API token") }.count == 3, "create, publish, unpublish: \(actions)")
             #expect(try await AuditLog.verify(on: app.db).summary.firstBreak == nil)
         }
@@ -412,14 +489,19 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
     func invalidWritesNameTheFieldAndStoreNothing(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             let token = try await makeToken(app, "editor@example.org")
-            for (json, field) in [("{\"title\": \"\", \"countries\": [\"MX\"]}", "title"),
-                                  ("{\"title\": \"A\", \"countries\": [\"Atlantis\"]}", "countries"),
-                                  ("{\"title\": \"A\", \"countries\": [\"MX\"], \"date\": \"yesterday\"}", "date"),
-                                  ("{\"title\": 5}", "title"), ("{\"colour\": \"red\"}", "colour"),
-                                  ("{\"title\": \"A\", \"countries\": [\"MX\"], \"follow_up_of\": \"nope\"}",
-                                   "follow_up_of")] {
+            for (json, field) in [
+                ("{\"title\": \"\", \"countries\": [\"MX\"]}", "title"),
+                ("{\"title\": \"A\", \"countries\": [\"Atlantis\"]}", "countries"),
+                ("{\"title\": \"A\", \"countries\": [\"MX\"], \"date\": \"yesterday\"}", "date"),
+                ("{\"title\": 5}", "title"), ("{\"colour\": \"red\"}", "colour"),
+                (
+                    "{\"title\": \"A\", \"countries\": [\"MX\"], \"follow_up_of\": \"nope\"}",
+                    "follow_up_of"
+                )
+            ] {
                 let answer = try await api(app, .POST, "/api/v1/publications", token: token, json: json)
-                #expect(answer.status == .unprocessableEntity && answer.isProblem
+                #expect(
+                    answer.status == .unprocessableEntity && answer.isProblem
                         && (answer.json["errors"] as? [String: String])?[field] != nil, "\(json): \(answer.body)")
             }
             #expect(try await api(app, .POST, "/api/v1/publications", token: token, json: "[1]").status == .badRequest)
@@ -428,8 +510,9 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             headers.replaceOrAdd(name: .contentType, value: "text/plain")
             #expect(try await api(app, .POST, "/api/v1/publications", headers: headers).status == .unsupportedMediaType)
             struct Count: Decodable { let n: Int }
-            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM publications")
-                .first(decoding: Count.self)?.n == 0)
+            #expect(
+                try await app.db.sql.raw("SELECT COUNT(*) AS n FROM publications")
+                    .first(decoding: Count.self)?.n == 0)
         }
     }
 
@@ -439,18 +522,29 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
     func simultaneousWrites(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             let token = try await makeToken(app, "editor@example.org")
-            let created = try await api(app, .POST, "/api/v1/publications", token: token,
-                                        json: "{\"title\": \"Start\", \"countries\": [\"MX\"]}")
+            let created = try await api(
+                app, .POST, "/api/v1/publications", token: token,
+                json: "{\"title\": \"Start\", \"countries\": [\"MX\"]}")
             let id = try #require(created.json["id"] as? String)
             let statuses = try await withThrowingTaskGroup(of: (Int, HTTPStatus).self) { group in
                 for n in 0..<30 {
                     group.addTask {
-                        (n, try await api(app, .PATCH, "/api/v1/publications/\(id)", token: token,
-                                          json: "{\"title\": \"Title \(n)\", \"summary\": \"Summary \(n)\"}").status)
+                        (
+                            n,
+                            try await api(
+                                app, .PATCH, "/api/v1/publications/\(id)", token: token,
+                                json: "{\"title\": \"Title \(n)\", \"summary\": \"Summary \(n)\"}"
+                            ).status
+                        )
                     }
                     group.addTask {
-                        (100 + n, try await api(app, .POST, "/api/v1/publications", token: token,
-                                                json: "{\"title\": \"New \(n)\", \"countries\": [\"MX\"]}").status)
+                        (
+                            100 + n,
+                            try await api(
+                                app, .POST, "/api/v1/publications", token: token,
+                                json: "{\"title\": \"New \(n)\", \"countries\": [\"MX\"]}"
+                            ).status
+                        )
                     }
                 }
                 return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
@@ -464,9 +558,11 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             let n = try #require(Int(title.dropFirst("Title ".count)))
             #expect(applied.contains(n) && final["summary"] as? String == "Summary \(n)", "one write whole")
             struct Count: Decodable { let n: Int }
-            let updates = try await app.db.sql.raw("""
+            let updates = try await app.db.sql.raw(
+                """
                 SELECT COUNT(*) AS n FROM audit_log WHERE record_id = \(bind: id) AND action = 'publication.update'
-                """).first(decoding: Count.self)?.n
+                """
+            ).first(decoding: Count.self)?.n
             #expect(updates == applied.count)
             #expect(try await AuditLog.verify(on: app.db).summary.firstBreak == nil)
         }
@@ -480,21 +576,27 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             let honest = try await makeToken(app, "editor@example.org")
             let from = { (address: String) -> HTTPHeaders in ["X-Forwarded-For": address] }
             for n in 0..<30 {
-                _ = try await api(app, "/api/v1/countries", token: n.isMultiple(of: 2) ? nil : AccessToken.make().token,
-                                  headers: from("203.0.113.9"))
+                _ = try await api(
+                    app, "/api/v1/countries", token: n.isMultiple(of: 2) ? nil : AccessToken.make().token,
+                    headers: from("203.0.113.9"))
             }
             let flooded = try await api(app, "/api/v1/countries", headers: from("203.0.113.9"))
-            #expect(flooded.status == .tooManyRequests && flooded.isProblem
+            #expect(
+                flooded.status == .tooManyRequests && flooded.isProblem
                     && flooded.headers.first(name: "Retry-After") != nil)
             #expect(try await api(app, "/api/v1/countries", token: honest, headers: from("203.0.113.9")).status == .ok)
             #expect(try await api(app, "/api/v1/countries", headers: from("198.51.100.7")).status == .ok)
             // A token's own budget is its own: spending it does not touch the address's.
             for _ in 0..<5 {
-                _ = try await api(app, .POST, "/api/v1/publications", token: honest, headers: from("198.51.100.8"),
-                                  json: "{\"title\": \"T\", \"countries\": [\"MX\"]}")
+                _ = try await api(
+                    app, .POST, "/api/v1/publications", token: honest, headers: from("198.51.100.8"),
+                    json: "{\"title\": \"T\", \"countries\": [\"MX\"]}")
             }
-            #expect(try await api(app, .POST, "/api/v1/publications", token: honest, headers: from("198.51.100.8"),
-                                  json: "{\"title\": \"T\", \"countries\": [\"MX\"]}").status == .tooManyRequests)
+            #expect(
+                try await api(
+                    app, .POST, "/api/v1/publications", token: honest, headers: from("198.51.100.8"),
+                    json: "{\"title\": \"T\", \"countries\": [\"MX\"]}"
+                ).status == .tooManyRequests)
             #expect(try await api(app, "/api/v1/countries", headers: from("198.51.100.8")).status == .ok)
         }
     }
@@ -516,10 +618,12 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
             }
             var registered: Set<String> = []
             for route in app.routes.all where route.path.first?.description == "api" {
-                let path = "/" + route.path.map { component -> String in
-                    if case .parameter(let name) = component { return "{\(name)}" }
-                    return component.description
-                }.joined(separator: "/")
+                let path =
+                    "/"
+                    + route.path.map { component -> String in
+                        if case .parameter(let name) = component { return "{\(name)}" }
+                        return component.description
+                    }.joined(separator: "/")
                 registered.insert(route.method.rawValue + " " + path)
             }
             #expect(registered == described)
@@ -535,25 +639,32 @@ func makeToken(_ app: Application, _ email: String, roles: Set<Role> = [.editor]
                 let response = responses[String(answer.status.code)] as? [String: Any]
                 #expect(response != nil, "\(method) \(path): \(answer.status) is not described")
                 let media = answer.isProblem ? "application/problem+json" : "application/json"
-                guard let schema = ((response?["content"] as? [String: Any])?[media] as? [String: Any])?["schema"]
-                    as? [String: Any] else { return }
+                guard
+                    let schema = ((response?["content"] as? [String: Any])?[media] as? [String: Any])?["schema"]
+                        as? [String: Any]
+                else { return }
                 let value = try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))
                 let problems = validator.validate(value ?? NSNull(), against: schema)
                 #expect(problems.isEmpty, "\(path): \(problems)")
             }
-            for path in Self.readPaths + ["/api/v1/publications?colour=1", "/api/v1/search?q=",
-                                          "/api/v1/publications?cursor=v1.xx"] {
+            for path in Self.readPaths + [
+                "/api/v1/publications?colour=1", "/api/v1/search?q=",
+                "/api/v1/publications?cursor=v1.xx"
+            ] {
                 check(try await api(app, path), path)
             }
             let token = try await makeToken(app, "editor@example.org")
-            let created = try await api(app, .POST, "/api/v1/publications", token: token,
-                                        json: "{\"title\": \"Draft\", \"countries\": [\"MX\"]}")
+            let created = try await api(
+                app, .POST, "/api/v1/publications", token: token,
+                json: "{\"title\": \"Draft\", \"countries\": [\"MX\"]}")
             check(created, "/api/v1/publications", "post")
             let id = created.json["id"] as? String ?? ""
-            check(try await api(app, .PATCH, "/api/v1/publications/\(id)", token: token, json: "{\"summary\": \"S\"}"),
-                  "/api/v1/publications/\(id)", "patch")
-            check(try await api(app, .PATCH, "/api/v1/publications/\(id)", token: token, json: "{\"title\": 1}"),
-                  "/api/v1/publications/\(id)", "patch")
+            check(
+                try await api(app, .PATCH, "/api/v1/publications/\(id)", token: token, json: "{\"summary\": \"S\"}"),
+                "/api/v1/publications/\(id)", "patch")
+            check(
+                try await api(app, .PATCH, "/api/v1/publications/\(id)", token: token, json: "{\"title\": 1}"),
+                "/api/v1/publications/\(id)", "patch")
             check(try await api(app, "/api/v1/drafts/\(id)", token: token), "/api/v1/drafts/\(id)")
         }
     }

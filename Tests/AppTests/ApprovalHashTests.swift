@@ -4,6 +4,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// The approval of a back-office publication covers everything the public reads of it: its date, type, countries,
@@ -24,9 +25,12 @@ import Vapor
         }
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz éß")
         // A letter first: a word of spaces alone is trimmed away and changes nothing.
-        let word = "x" + String((0..<Int.random(in: 0...11, using: &rng)).map { _ in
-            alphabet.randomElement(using: &rng)!
-        })
+        let word =
+            "x"
+            + String(
+                (0..<Int.random(in: 0...11, using: &rng)).map { _ in
+                    alphabet.randomElement(using: &rng)!
+                })
         switch field {
         case "date":
             let day = Int.random(in: 1...19, using: &rng), month = Int.random(in: 1...11, using: &rng)
@@ -56,25 +60,41 @@ import Vapor
             let id = String(try #require(saved.location).dropFirst("/office/publications/".count).prefix { $0 != "?" })
             #expect(try await EditorialTests.approve(id, by: second).location != nil)
             // Only the date first, then every other public field, several generated values each.
-            let fields = ["date", "date", "date", "type", "countries", "programmes", "language", "title", "summary",
-                          "body"]
+            let fields = [
+                "date", "date", "date", "type", "countries", "programmes", "language", "title", "summary",
+                "body"
+            ]
             for field in fields + fields.shuffled(using: &rng) {
                 let form = Self.changed(field, &rng)
                 for browser in [editor, second] {
                     for action in ["publish", "schedule"] {
                         // Scheduling sets the date to the day it goes out: another day than the approved one.
-                        let at = field == "date" ? "2026-12-0\(Int.random(in: 1...9, using: &rng))T09:30"
+                        let at =
+                            field == "date"
+                            ? "2026-12-0\(Int.random(in: 1...9, using: &rng))T09:30"
                             : "2026-11-20T09:30"
-                        let page = try await browser.post("/office/publications/\(id)", form + [("action", action),
-                            ("publish_at", at)])
+                        let page = try await browser.post(
+                            "/office/publications/\(id)",
+                            form + [
+                                ("action", action),
+                                ("publish_at", at)
+                            ])
                         #expect(page.status == .unprocessableEntity, "seed \(seed): \(field) changed, \(action)")
                     }
                 }
                 #expect(try await app.get("/publications/\(id)").status == .notFound, "seed \(seed): \(field)")
             }
             // The approved version itself goes out, with its approved date.
-            #expect(try await second.post("/office/publications/\(id)", EditorialTests.fields + [("action",
-                "publish")]).location != nil)
+            #expect(
+                try await second.post(
+                    "/office/publications/\(id)",
+                    EditorialTests.fields + [
+                        (
+                            "action",
+                            "publish"
+                        )
+                    ]
+                ).location != nil)
             let page = try await app.get("/publications/\(id)")
             #expect(page.status == .ok && page.body.contains("2026-11-20"))
         }
@@ -82,7 +102,8 @@ import Vapor
 
     /// The hash itself: changing any one field the public reads changes it.
     @Test func everyPublicFieldIsInsideTheHash() throws {
-        let p = ArchivePublication(id: "p1", type: .statement, kind: nil, language: .en,
+        let p = ArchivePublication(
+            id: "p1", type: .statement, kind: nil, language: .en,
             published: CivilDate("2026-11-20")!, title: "T", summary: "S", body: "B", countries: ["MX"],
             programmes: [.humanRightsDefenders],
             reference: nil, followUpOf: nil, translationOf: nil, eventDate: nil)

@@ -4,17 +4,23 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// A grant request above the ceiling is flagged from the moment it is entered, and still saved.
 @Suite struct AssistanceCeilingTests {
-    static func enter(_ officer: TestBrowser, _ caseID: String, _ person: String, currency: String,
-                      amount: String, reference: String = "",
-                      purpose: String = "Legal fees for the appeal") async throws -> TestBrowser.Page {
+    static func enter(
+        _ officer: TestBrowser, _ caseID: String, _ person: String, currency: String,
+        amount: String, reference: String = "",
+        purpose: String = "Legal fees for the appeal"
+    ) async throws -> TestBrowser.Page {
         try await officer.get("/office/assistance?case=\(caseID)")
-        return try await officer.post("/office/assistance", [
-            ("case", caseID), ("beneficiary", person), ("kind", "legal-fees"), ("currency", currency),
-            ("amount", amount), ("reference", reference), ("purpose", purpose)])
+        return try await officer.post(
+            "/office/assistance",
+            [
+                ("case", caseID), ("beneficiary", person), ("kind", "legal-fees"), ("currency", currency),
+                ("amount", amount), ("reference", reference), ("purpose", purpose)
+            ])
     }
 
     static func stored(_ app: Application) async throws -> Int {
@@ -35,18 +41,25 @@ import Vapor
             let entries: [(String, String, String, String, String?)] = [
                 ("at", "EUR", "5000", "", nil),
                 ("under", "EUR", "4 999,99", "", nil),
-                ("over", "eur", "5,000.01", "",
-                 "Above the ceiling: EUR 5,000.01 requested, EUR 0.01 more than the ceiling of EUR 5,000.00 a grant."),
-                ("usd-over", "USD", "6000", "5000.01",
-                 "Above the ceiling: USD 6,000.00 (EUR 5,000.01) requested, EUR 0.01 more"),
+                (
+                    "over", "eur", "5,000.01", "",
+                    "Above the ceiling: EUR 5,000.01 requested, EUR 0.01 more than the ceiling of EUR 5,000.00 a grant."
+                ),
+                (
+                    "usd-over", "USD", "6000", "5000.01",
+                    "Above the ceiling: USD 6,000.00 (EUR 5,000.01) requested, EUR 0.01 more"
+                ),
                 ("usd-at", "USD", "6000", "5000", nil),
-                ("jpy-over", "JPY", "900000", "5 600",
-                 "Above the ceiling: JPY 900,000 (EUR 5,600.00) requested, EUR 600.00 more"),
-                ("kwd-under", "KWD", "1500.125", "4999", nil),
+                (
+                    "jpy-over", "JPY", "900000", "5 600",
+                    "Above the ceiling: JPY 900,000 (EUR 5,600.00) requested, EUR 600.00 more"
+                ),
+                ("kwd-under", "KWD", "1500.125", "4999", nil)
             ]
             for (name, currency, amount, reference, flag) in entries {
-                let created = try await Self.enter(officer, caseID, person, currency: currency, amount: amount,
-                                                   reference: reference)
+                let created = try await Self.enter(
+                    officer, caseID, person, currency: currency, amount: amount,
+                    reference: reference)
                 let path = try #require(created.location, "\(name) is saved, flagged or not")
                 paths[name] = path
                 let page = try await officer.get(path)
@@ -63,8 +76,10 @@ import Vapor
             // The entry form, sent back for another mistake, flags the amount as typed and stores nothing.
             let mistaken = try await Self.enter(officer, caseID, person, currency: "EUR", amount: "7500", purpose: "")
             #expect(mistaken.status == .unprocessableEntity && mistaken.body.contains("Say what the grant is for"))
-            #expect(mistaken.body.contains("Above the ceiling: EUR 7,500.00 requested, EUR 2,500.00 more than the "
-                                           + "ceiling of EUR 5,000.00 a grant."))
+            #expect(
+                mistaken.body.contains(
+                    "Above the ceiling: EUR 7,500.00 requested, EUR 2,500.00 more than the "
+                        + "ceiling of EUR 5,000.00 a grant."))
             #expect(mistaken.body.contains("It can be entered, but not approved"))
             let within = try await Self.enter(officer, caseID, person, currency: "EUR", amount: "5000", purpose: "")
             #expect(within.status == .unprocessableEntity && !within.body.contains("ceiling-flag"))
@@ -90,8 +105,10 @@ import Vapor
             }
             try await setCeiling("4999.99")
             let at = try await officer.get(paths["at"]!)
-            #expect(at.body.contains("Above the ceiling: EUR 5,000.00 requested, EUR 0.01 more than the ceiling of "
-                                     + "EUR 4,999.99"))
+            #expect(
+                at.body.contains(
+                    "Above the ceiling: EUR 5,000.00 requested, EUR 0.01 more than the ceiling of "
+                        + "EUR 4,999.99"))
             let under = try await officer.get(paths["under"]!), kwd = try await officer.get(paths["kwd-under"]!)
             #expect(!under.body.contains("ceiling-flag"), "exactly at the new ceiling")
             #expect(!kwd.body.contains("ceiling-flag"), "EUR 4,999.00 in the reference currency")

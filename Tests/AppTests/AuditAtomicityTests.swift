@@ -4,6 +4,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// A write and its audit entry commit together or not at all. The audit append is made to fail inside the write's
@@ -16,29 +17,37 @@ import Vapor
         let sql = app.db.sql
         try await sql.raw("CREATE TABLE test_failing_audit (action TEXT NOT NULL, record_id TEXT NOT NULL)").run()
         if sql.dialect.name == "postgresql" {
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 CREATE FUNCTION test_failing_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
                 IF EXISTS (SELECT 1 FROM test_failing_audit WHERE action = NEW.action
                            AND (record_id = '' OR record_id = NEW.record_id)) THEN
                 RAISE EXCEPTION 'injected audit failure'; END IF; RETURN NEW; END $$
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 CREATE TRIGGER test_failing_audit BEFORE INSERT ON audit_log FOR EACH ROW
                 EXECUTE FUNCTION test_failing_audit()
-                """).run()
+                """
+            ).run()
         } else {
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 CREATE TRIGGER test_failing_audit BEFORE INSERT ON audit_log
                 WHEN EXISTS (SELECT 1 FROM test_failing_audit WHERE action = NEW.action
                              AND (record_id = '' OR record_id = NEW.record_id))
                 BEGIN SELECT RAISE(ABORT, 'injected audit failure'); END
-                """).run()
+                """
+            ).run()
         }
     }
 
     static func fail(_ action: String, record: String = "", _ app: Application) async throws {
-        try await app.db.sql.insert(into: "test_failing_audit").columns("action", "record_id").values(action,
-            record).run()
+        try await app.db.sql.insert(into: "test_failing_audit").columns("action", "record_id").values(
+            action,
+            record
+        ).run()
     }
 
     static func heal(_ app: Application) async throws {
@@ -52,13 +61,16 @@ import Vapor
     }
 
     /// Posts with the audit entry failing: the request fails, nothing of it is stored, and no entry is written.
-    static func refused(_ action: String, _ app: Application, _ post: () async throws -> TestBrowser.Page,
-                        sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    static func refused(
+        _ action: String, _ app: Application, _ post: () async throws -> TestBrowser.Page,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         try await fail(action, app)
         let before = try await entries(action, app)
         let page = try await post()
-        #expect(page.status.code >= 500, "\(action): the write fails with its entry (\(page.status))",
-                sourceLocation: sourceLocation)
+        #expect(
+            page.status.code >= 500, "\(action): the write fails with its entry (\(page.status))",
+            sourceLocation: sourceLocation)
         #expect(try await entries(action, app) == before, "\(action): no entry", sourceLocation: sourceLocation)
         try await heal(app)
     }
@@ -71,8 +83,9 @@ import Vapor
             let (_, editorSecret) = try await TestAccounts.create("editor@example.org", [.editor], in: app)
             let editor = TestBrowser(app)
             try await editor.signIn("editor@example.org", secret: editorSecret)
-            let (_, adminSecret) = try await TestAccounts.create("admin@example.org", [.administrator],
-                                                                 secondFactor: true, in: app)
+            let (_, adminSecret) = try await TestAccounts.create(
+                "admin@example.org", [.administrator],
+                secondFactor: true, in: app)
             let admin = TestBrowser(app)
             try await admin.signIn("admin@example.org", secret: adminSecret)
 
@@ -82,7 +95,8 @@ import Vapor
                 try await officer.post("/office/missions", MissionTests.missionFields(title: "Atomic mission"))
             }
             #expect(!(try await officer.get("/office/missions").body.contains("Atomic mission")))
-            let created = try await officer.post("/office/missions",
+            let created = try await officer.post(
+                "/office/missions",
                 MissionTests.missionFields(title: "Atomic mission"))
             let missionPath = try #require(created.location)
             try await Self.refused("mission.update", app) {
@@ -94,34 +108,56 @@ import Vapor
             // The address book.
             try await officer.get("/office/addresses")
             try await Self.refused("address.add", app) {
-                try await officer.post("/office/addresses", [("country", "Mexico"), ("label", "Atomic authority"),
-                                                             ("address", "Palacio Nacional")])
+                try await officer.post(
+                    "/office/addresses",
+                    [
+                        ("country", "Mexico"), ("label", "Atomic authority"),
+                        ("address", "Palacio Nacional")
+                    ])
             }
             #expect(!(try await officer.get("/office/addresses").body.contains("Atomic authority")))
 
             // A case record, and an intervention's text.
-            let receipt = try await TestBrowser(app).report(person: "Juana Pérez López", description: "a defender",
-                                                            account: "Threats")
+            let receipt = try await TestBrowser(app).report(
+                person: "Juana Pérez López", description: "a defender",
+                account: "Threats")
             #expect(receipt != nil)
-            let caseID = try #require(firstMatch("/office/cases/(case-[a-z0-9]{12})",
-                                                 in: try await officer.get("/office/cases").body))
+            let caseID = try #require(
+                firstMatch(
+                    "/office/cases/(case-[a-z0-9]{12})",
+                    in: try await officer.get("/office/cases").body))
             let casePath = "/office/cases/\(caseID)"
             try await officer.get(casePath)
             try await Self.refused("case.person.add", app) {
-                try await officer.post("\(casePath)/people", [("kind", "defender"), ("person", "Wei Atomic"),
-                                                              ("consents", "yes"), ("description", ""), ("contact",
-                                                                  "")])
+                try await officer.post(
+                    "\(casePath)/people",
+                    [
+                        ("kind", "defender"), ("person", "Wei Atomic"),
+                        ("consents", "yes"), ("description", ""),
+                        (
+                            "contact",
+                            ""
+                        )
+                    ])
             }
             #expect(!(try await officer.get(casePath).body.contains("Wei Atomic")))
             try await officer.get("\(casePath)/interventions/new?kind=urgent-appeal")
-            let draft = try #require(try await officer.post("\(casePath)/interventions/new", [
-                ("kind", "urgent-appeal"), ("language", "en"), ("follow_up_of", ""), ("translation_of", ""),
-                ("title", "Mexico: threats"), ("summary", "A defender was threatened."), ("body", "First text."),
-            ]).location)
+            let draft = try #require(
+                try await officer.post(
+                    "\(casePath)/interventions/new",
+                    [
+                        ("kind", "urgent-appeal"), ("language", "en"), ("follow_up_of", ""), ("translation_of", ""),
+                        ("title", "Mexico: threats"), ("summary", "A defender was threatened."), ("body", "First text.")
+                    ]
+                ).location)
             try await officer.get(draft)
             try await Self.refused("intervention.update", app) {
-                try await officer.post(draft, [("action", "save"), ("title", "Mexico: threats"),
-                                               ("summary", "A defender was threatened."), ("body", "Atomic text.")])
+                try await officer.post(
+                    draft,
+                    [
+                        ("action", "save"), ("title", "Mexico: threats"),
+                        ("summary", "A defender was threatened."), ("body", "Atomic text.")
+                    ])
             }
             let intervention = try await officer.get(draft).body
             #expect(intervention.contains("First text.") && !intervention.contains("Atomic text."))
@@ -129,9 +165,16 @@ import Vapor
             // A call for input.
             try await officer.get("/office/calls")
             try await Self.refused("call.save", app) {
-                try await officer.post("/office/calls", [("id", "atomic-call"), ("title", "Atomic call"),
-                                                         ("deadline", "2026-12-31"), ("text", "Tell us."), ("open",
-                                                             "no")])
+                try await officer.post(
+                    "/office/calls",
+                    [
+                        ("id", "atomic-call"), ("title", "Atomic call"),
+                        ("deadline", "2026-12-31"), ("text", "Tell us."),
+                        (
+                            "open",
+                            "no"
+                        )
+                    ])
             }
             #expect(!(try await officer.get("/office/calls").body.contains("Atomic call")))
             #expect(try await app.get("/calls/atomic-call").status == .notFound)
@@ -139,8 +182,12 @@ import Vapor
             // An organisation in the directory.
             try await officer.get("/office/organisations/org-1")
             try await Self.refused("organisation.update", app) {
-                try await officer.post("/office/organisations/org-1", [("name", "Atomic Renamed NGO"), ("website", ""),
-                                                                      ("description", "Changed."), ("contacts", "")])
+                try await officer.post(
+                    "/office/organisations/org-1",
+                    [
+                        ("name", "Atomic Renamed NGO"), ("website", ""),
+                        ("description", "Changed."), ("contacts", "")
+                    ])
             }
             #expect(!(try await app.get("/organisations/org-1").body.contains("Atomic Renamed NGO")))
 
@@ -152,15 +199,24 @@ import Vapor
             #expect(!(try await editor.get("/office/reports/annual/2025").body.contains("Atomic analysis.")))
             try await editor.get("/office/bulletins/2026-10/en")
             try await Self.refused("bulletin.save", app) {
-                try await editor.post("/office/bulletins/2026-10/en", [("action", "save"),
-                                                                       ("introduction", "Atomic introduction.")])
+                try await editor.post(
+                    "/office/bulletins/2026-10/en",
+                    [
+                        ("action", "save"),
+                        ("introduction", "Atomic introduction.")
+                    ])
             }
             #expect(!(try await editor.get("/office/bulletins/2026-10/en").body.contains("Atomic introduction.")))
 
             // Assistance rules.
             try await admin.get("/office/assistance/settings")
-            var rules: [(String, String)] = [("currency", "EUR"), ("ceiling", "6000"), ("new-criterion",
-                "Atomic criterion")]
+            var rules: [(String, String)] = [
+                ("currency", "EUR"), ("ceiling", "6000"),
+                (
+                    "new-criterion",
+                    "Atomic criterion"
+                )
+            ]
             for c in try await AssistanceSettings.load(on: app.db).criteria {
                 rules += [("criterion-\(c.id)", c.text), ("active-\(c.id)", "yes")]
             }
@@ -173,8 +229,12 @@ import Vapor
             let newPassword = "atomic-kestrel-lantern-42"
             try await editor.get("/account/password")
             try await Self.refused("account.password-change", app) {
-                try await editor.post("/account/password", [("current", TestAccounts.password), ("new", newPassword),
-                                                             ("confirm", newPassword)])
+                try await editor.post(
+                    "/account/password",
+                    [
+                        ("current", TestAccounts.password), ("new", newPassword),
+                        ("confirm", newPassword)
+                    ])
             }
             let again = TestBrowser(app)
             #expect(try await again.signIn("editor@example.org", password: newPassword).location != "/office")
@@ -193,8 +253,10 @@ import Vapor
         try await withApp(engine) { app in
             try await Self.installFailure(app)
             let team = try await CaseTeam.make(app)
-            let countries = ["MX", "CO", "GT", "HN", "BR", "PE", "FR", "DE", "ES", "IT", "PT", "BE",
-                             "NL", "PL", "RU", "TR", "EG", "KE", "NG", "ZA", "IN", "PK", "PH", "ID"]
+            let countries = [
+                "MX", "CO", "GT", "HN", "BR", "PE", "FR", "DE", "ES", "IT", "PT", "BE",
+                "NL", "PL", "RU", "TR", "EG", "KE", "NG", "ZA", "IN", "PK", "PH", "ID"
+            ]
             var generator = SystemRandomNumberGenerator()
             let seed = UInt64.random(in: 0...UInt64.max, using: &generator)
             print("AuditAtomicityTests seed \(seed)")
@@ -206,9 +268,13 @@ import Vapor
             let statuses = try await withThrowingTaskGroup(of: (String, UInt).self) { group in
                 for code in countries {
                     group.addTask {
-                        let page = try await browser.post("/office/addresses", [("country", code),
-                                                                                ("label", "Authority of \(code)"),
-                                                                                ("address", "Capital")])
+                        let page = try await browser.post(
+                            "/office/addresses",
+                            [
+                                ("country", code),
+                                ("label", "Authority of \(code)"),
+                                ("address", "Capital")
+                            ])
                         return (code, page.status.code)
                     }
                 }
@@ -218,13 +284,16 @@ import Vapor
             }
             let listed = try await team.drafter.get("/office/addresses").body
             struct Entry: Decodable { let recordId: String }
-            let audited = Set(try await app.db.sql.raw("SELECT record_id FROM audit_log WHERE action = 'address.add'")
-                .all(decoding: Entry.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.recordId))
+            let audited = Set(
+                try await app.db.sql.raw("SELECT record_id FROM audit_log WHERE action = 'address.add'")
+                    .all(decoding: Entry.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.recordId))
             for code in countries {
                 let stored = listed.contains("Authority of \(code)")
-                #expect(stored == !failing.contains(code),
+                #expect(
+                    stored == !failing.contains(code),
                     "\(code) stored \(stored), failing \(failing.contains(code))")
-                #expect(stored == audited.contains(code),
+                #expect(
+                    stored == audited.contains(code),
                     "\(code): stored \(stored), audited \(audited.contains(code))")
                 #expect(((statuses[code] ?? 0) >= 500) == failing.contains(code), "\(code): \(statuses[code] ?? 0)")
             }
@@ -239,9 +308,13 @@ import Vapor
             try await Self.installFailure(app)
             try await Self.fail("user.create", app)
             await #expect(throws: (any Error).self) {
-                try await Self.run(UserCommand(), ["user", "create", "--email", "atomic@example.org", "--role",
-                    "editor"],
-                                   app)
+                try await Self.run(
+                    UserCommand(),
+                    [
+                        "user", "create", "--email", "atomic@example.org", "--role",
+                        "editor"
+                    ],
+                    app)
             }
             #expect(try await AccountStore.find(email: "atomic@example.org", on: app.db) == nil)
             try await Self.heal(app)
@@ -260,8 +333,11 @@ import Vapor
 
     /// Runs a command as `observatory <arguments>` would, on the test's app.
     static func run(_ command: some AsyncCommand, _ arguments: [String], _ app: Application) async throws {
-        var context = CommandContext(console: Terminal(), input: CommandInput(arguments: ["observatory"]
-                                                                                + Array(arguments.dropFirst())))
+        var context = CommandContext(
+            console: Terminal(),
+            input: CommandInput(
+                arguments: ["observatory"]
+                    + Array(arguments.dropFirst())))
         context.application = app
         try await command.run(using: &context)
     }

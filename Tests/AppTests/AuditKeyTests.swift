@@ -4,14 +4,16 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// Issue 15.7 on both engines: the chain is keyed, a plain trail is re-chained once, `rekey` moves it to a new key.
 @Suite struct AuditKeyTests {
     static func entries(_ n: Int, on db: any Database) async throws {
         for k in 1...n {
-            try await AuditLog.record(AuditEvent(actor: "a@example.org", action: "test.event", detail: "event \(k)"),
-                                      now: testClock.now(), on: db)
+            try await AuditLog.record(
+                AuditEvent(actor: "a@example.org", action: "test.event", detail: "event \(k)"),
+                now: testClock.now(), on: db)
         }
     }
 
@@ -60,8 +62,9 @@ import Vapor
             let anchor = try #require(try await AuditLog.head(on: app.db))
             #expect(try await AuditLog.rekey(from: old, to: new, now: testClock.now(), on: app.db) == 5)
             #expect(try await AuditLog.verify(on: app.db, key: newKey).summary == (6, nil))
-            #expect(try await AuditLog.verify(on: app.db).firstBreak == .altered(sequence: 1),
-                    "the old key no longer verifies")
+            #expect(
+                try await AuditLog.verify(on: app.db).firstBreak == .altered(sequence: 1),
+                "the old key no longer verifies")
             let anchored = try await AuditLog.verify(on: app.db, key: newKey, anchor: anchor)
             #expect(anchored.firstBreak == nil && anchored.anchorRechainedAt == 6)
 

@@ -17,9 +17,10 @@ import Testing
         "user.view": "reading an account", "verification.view": "a partner reading a request",
         "publication.view": "reading a draft", "call.answers.view": "reading answers",
         "call.answers.export": "exporting answers", "backup.take": "the copy is a file, not a row",
-        "backup.restore": "the restore is checked before its entry", "archive.import": "the summary of a run whose "
+        "backup.restore": "the restore is checked before its entry",
+        "archive.import": "the summary of a run whose "
             + "batches are each audited in their own transaction (archive.import.batch)",
-        "event@LoginThrottle.swift": "a failed sign-in: the attempt was counted in its own write before the check",
+        "event@LoginThrottle.swift": "a failed sign-in: the attempt was counted in its own write before the check"
     ]
 
     struct Finding: CustomStringConvertible {
@@ -72,7 +73,8 @@ import Testing
                 try await AuditLog.record(AuditEvent(actor: a, action: "thing.save"), now: now, on: req.db)
             }
             """
-        #expect(Self.scan(wrongTransaction, file: "X.swift").findings.count == 2,
+        #expect(
+            Self.scan(wrongTransaction, file: "X.swift").findings.count == 2,
             "req.db inside the write, twice wrong")
         let helper = """
             static func audit(_ r: R, on tx: any Database) async throws {
@@ -91,13 +93,15 @@ import Testing
             let multi = start + 2 < b.count && b[start + 1] == 34 && b[start + 2] == 34
             var j = start + (multi ? 3 : 1)
             while j < b.count {
-                if b[j] == 92 {   // backslash
+                if b[j] == 92 {  // backslash
                     if j + 1 < b.count && b[j + 1] == 40 { j = skipCode(j + 2, closing: 41); continue }
                     j += 2; continue
                 }
                 if multi {
                     if j + 2 < b.count && b[j] == 34 && b[j + 1] == 34 && b[j + 2] == 34 { return j + 3 }
-                } else if b[j] == 34 || b[j] == 10 { return j + 1 }
+                } else if b[j] == 34 || b[j] == 10 {
+                    return j + 1
+                }
                 j += 1
             }
             return j
@@ -122,7 +126,9 @@ import Testing
             } else if b[i] == 34 {
                 let end = skipString(i)
                 blank(i + 1, end - 1); i = end
-            } else { i += 1 }
+            } else {
+                i += 1
+            }
         }
         return b
     }
@@ -150,11 +156,15 @@ import Testing
             Range(m.range(at: n), in: s).map { String(s[$0]) }
         }
         var i = 0
-        let callStarts = Set(matches(call, maskedText).map { maskedText.utf8.distance(from: maskedText.utf8.startIndex,
-            to: Range($0.range, in: maskedText)!.lowerBound.samePosition(in: maskedText.utf8)!) })
+        let callStarts = Set(
+            matches(call, maskedText).map {
+                maskedText.utf8.distance(
+                    from: maskedText.utf8.startIndex,
+                    to: Range($0.range, in: maskedText)!.lowerBound.samePosition(in: maskedText.utf8)!)
+            })
         while i < masked.count {
             let byte = masked[i]
-            if byte == 123 {   // {
+            if byte == 123 {  // {
                 let before = String(decoding: masked[max(0, i - 200)..<i], as: UTF8.self)
                 var transaction: String? = nil
                 if !matches(writeBefore, before).isEmpty {
@@ -162,14 +172,19 @@ import Testing
                     transaction = matches(parameter, after).first.flatMap { group($0, 2, after) } ?? "$0"
                 }
                 stack.append(Open(at: i, transaction: transaction))
-            } else if byte == 125 {   // }
+            } else if byte == 125 {  // }
                 if let open = stack.popLast(), open.transaction != nil {
                     let body = String(decoding: masked[open.at..<i], as: UTF8.self)
                     for m in matches(database, body) {
-                        let offset = open.at + body.utf8.distance(from: body.utf8.startIndex,
-                            to: Range(m.range, in: body)!.lowerBound.samePosition(in: body.utf8)!)
-                        result.findings.append(Finding(file: file, line: line(offset),
-                                                       what: "\(group(m, 0, body) ?? "") inside a write closure"))
+                        let offset =
+                            open.at
+                            + body.utf8.distance(
+                                from: body.utf8.startIndex,
+                                to: Range(m.range, in: body)!.lowerBound.samePosition(in: body.utf8)!)
+                        result.findings.append(
+                            Finding(
+                                file: file, line: line(offset),
+                                what: "\(group(m, 0, body) ?? "") inside a write closure"))
                     }
                 }
             } else if callStarts.contains(i) {
@@ -183,12 +198,14 @@ import Testing
                 let callCode = String(decoding: masked[i...min(j, masked.count - 1)], as: UTF8.self)
                 let callText = slice(i..<min(j + 1, original.count))
                 let on = matches(onArgument, callCode).first.flatMap { group($0, 1, callCode) } ?? "?"
-                let action = matches(actionLiteral, callText).first.flatMap { group($0, 1, callText) }
+                let action =
+                    matches(actionLiteral, callText).first.flatMap { group($0, 1, callText) }
                     ?? (callText.dropFirst("AuditLog.record(".count).prefix { $0.isLetter || $0.isNumber }
                         + "@" + file)
                 let inside = stack.last(where: { $0.transaction != nil })?.transaction
                 let functionStart = maskedText.utf8.index(maskedText.utf8.startIndex, offsetBy: i)
-                let lastFunc = maskedText[..<functionStart].range(of: "func ", options: .backwards)
+                let lastFunc =
+                    maskedText[..<functionStart].range(of: "func ", options: .backwards)
                     .map { String(maskedText[$0.lowerBound...].prefix(400)) } ?? ""
                 let helper = lastFunc.prefix(while: { $0 != "{" }).contains("\(on): any Database")
                 if let inside, inside == on {
@@ -198,8 +215,11 @@ import Testing
                 } else if inside == nil, Self.standalone[action] != nil {
                     result.standalone.insert(action)
                 } else {
-                    result.findings.append(Finding(file: file, line: line(i), what: "\(action) recorded on \(on)"
-                        + (inside.map { " inside a write on \($0)" } ?? " outside any write")))
+                    result.findings.append(
+                        Finding(
+                            file: file, line: line(i),
+                            what: "\(action) recorded on \(on)"
+                                + (inside.map { " inside a write on \($0)" } ?? " outside any write")))
                 }
                 i = j
                 continue

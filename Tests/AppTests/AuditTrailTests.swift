@@ -4,13 +4,15 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 @Suite struct AuditTrailTests {
     @Test(arguments: Engine.all)
     func signInsWritesAndViewsAreRecordedWithoutSecrets(_ engine: Engine) async throws {
         try await withApp(engine) { app in
-            let (_, secret) = try await TestAccounts.create("admin@example.org", [.administrator, .editor], secondFactor: true, in: app)
+            let (_, secret) = try await TestAccounts.create(
+                "admin@example.org", [.administrator, .editor], secondFactor: true, in: app)
             let editor = try await TestAccounts.create("editor@example.org", [.editor], in: app).account
             let browser = TestBrowser(app)
             try await browser.get("/login")
@@ -18,23 +20,35 @@ import Vapor
             try await browser.signIn("admin@example.org", secret: secret)
             try await browser.get("/office/users/\(editor.id)")
             try await browser.get("/office/publications/new")
-            let saved = try await browser.post("/office/publications/new", [("action", "save"), ("title", "Mexico: audited"), ("type", "statement"),
-                                                                          ("language", "en"), ("date", "2026-11-20"), ("countries", "MX")])
+            let saved = try await browser.post(
+                "/office/publications/new",
+                [
+                    ("action", "save"), ("title", "Mexico: audited"), ("type", "statement"),
+                    ("language", "en"), ("date", "2026-11-20"), ("countries", "MX")
+                ])
             #expect(saved.status == .seeOther)
 
-            let rows = try await app.db.sql.raw("SELECT \(unsafeRaw: AuditLog.columns) FROM audit_log ORDER BY sequence")
-                .all(decoding: AuditLog.Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let rows = try await app.db.sql.raw(
+                "SELECT \(unsafeRaw: AuditLog.columns) FROM audit_log ORDER BY sequence"
+            )
+            .all(decoding: AuditLog.Row.self, keyDecodingStrategy: .convertFromSnakeCase)
             let actions = rows.map { "\($0.actor) \($0.action)" }
             // The first sign-in also keeps the browser's language as the account's (`account.language`).
-            #expect(actions == ["admin@example.org login.failure", "admin@example.org login.password",
-                                "admin@example.org account.language", "admin@example.org login.success",
-                                "admin@example.org user.view", "admin@example.org publication.create"])
+            #expect(
+                actions == [
+                    "admin@example.org login.failure", "admin@example.org login.password",
+                    "admin@example.org account.language", "admin@example.org login.success",
+                    "admin@example.org user.view", "admin@example.org publication.create"
+                ])
             try #require(rows.count == 6)
             #expect(rows[4].recordId == editor.id && rows[0].address != "")
             let everything = rows.map { "\($0.detail) \($0.recordId) \($0.address)" }.joined()
-            #expect(!everything.contains("a-wrong-password-1") && !everything.contains(TestAccounts.password) && !everything.contains(secret!))
+            #expect(
+                !everything.contains("a-wrong-password-1") && !everything.contains(TestAccounts.password)
+                    && !everything.contains(secret!))
             let page = try await browser.get("/office/audit?actor=admin@example.org&action=login")
-            #expect(page.status == .ok && page.body.contains("login.failure") && !page.body.contains("publication.create"))
+            #expect(
+                page.status == .ok && page.body.contains("login.failure") && !page.body.contains("publication.create"))
             let verified = try await browser.get("/office/audit?verify=1")
             #expect(verified.body.contains("The audit trail is intact: 6 entries"))
         }
@@ -44,7 +58,9 @@ import Vapor
     func verificationFindsAnEditedOrDeletedEntry(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             for n in 1...6 {
-                try await AuditLog.record(AuditEvent(actor: "a@example.org", action: "test.event", detail: "event \(n)"), now: testClock.now(), on: app.db)
+                try await AuditLog.record(
+                    AuditEvent(actor: "a@example.org", action: "test.event", detail: "event \(n)"),
+                    now: testClock.now(), on: app.db)
             }
             #expect(try await AuditLog.verify(on: app.db).summary == (6, nil))
             let sql = app.db.sql
@@ -64,7 +80,11 @@ import Vapor
         try await withApp(engine) { app in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for n in 0..<40 {
-                    group.addTask { try await AuditLog.record(AuditEvent(actor: "system", action: "test.parallel", detail: "\(n)"), now: testClock.now(), on: app.db) }
+                    group.addTask {
+                        try await AuditLog.record(
+                            AuditEvent(actor: "system", action: "test.parallel", detail: "\(n)"), now: testClock.now(),
+                            on: app.db)
+                    }
                 }
                 try await group.waitForAll()
             }

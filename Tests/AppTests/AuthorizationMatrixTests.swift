@@ -3,6 +3,7 @@ import Foundation
 import ObservatoryCore
 import Testing
 import Vapor
+
 @testable import App
 
 /// Every internal route × every role (and anonymous): allowed or denied exactly as declared.
@@ -39,6 +40,10 @@ import Vapor
         "POST /account/two-factor/recovery-codes": ["administrator", "editor", "case-officer", "partner"],
         "POST /account/sessions/end": ["administrator", "editor", "case-officer", "partner"],
         "POST /account/language": ["administrator", "editor", "case-officer", "partner"],
+        "GET /account/alerts": ["case-officer"],
+        "POST /account/alerts": ["case-officer"],
+        "GET /office/on-call": ["administrator"],
+        "POST /office/on-call": ["administrator"],
         "GET /account/tokens": ["administrator", "editor", "case-officer", "partner"],
         "POST /account/tokens": ["administrator", "editor", "case-officer", "partner"],
         "POST /account/tokens/:id/revoke": ["administrator", "editor", "case-officer", "partner"],
@@ -97,6 +102,7 @@ import Vapor
         "GET /partner/verifications/:id": ["partner"],
         "POST /partner/verifications/:id": ["partner"],
         "GET /office/missions": ["case-officer"],
+        "GET /office/statistics": ["administrator", "editor", "case-officer"],
         "POST /office/missions": ["case-officer"],
         "GET /office/missions/:id": ["case-officer"],
         "POST /office/missions/:id": ["case-officer"],
@@ -116,6 +122,11 @@ import Vapor
         "POST /office/assistance/settings": ["administrator"],
         "GET /office/approvals": ["administrator"],
         "POST /office/approvals": ["administrator"],
+        // Issue 20: a file's evidence page, its copy without metadata, sharing, the partner's download.
+        "GET /office/cases/:id/attachments/:file/record": ["case-officer"],
+        "POST /office/cases/:id/attachments/:file/copies": ["case-officer"],
+        "POST /office/cases/:id/attachments/:file/shares": ["case-officer"],
+        "GET /partner/verifications/:id/files/:file": ["partner"]
     ]
 
     @Test(arguments: Engine.all)
@@ -126,14 +137,16 @@ import Vapor
             var browsers: [Visitor: TestBrowser] = [:]
             _ = try await PublicationStore.upsert([ArchiveOrganisation(id: "org-1", name: "Partner NGO")], on: app.db)
             // A real case, so allowed visitors reach its page and denied ones are refused before seeing it.
-            let caseID = try await CaseStore.open(NewCase(country: "MX", label: "Matrix case"), by: "test", now: testClock.now(),
-                                                  cipher: app.site.cipher, on: app.db)
+            let caseID = try await CaseStore.open(
+                NewCase(country: "MX", label: "Matrix case"), by: "test", now: testClock.now(),
+                cipher: app.site.cipher, on: app.db)
             for visitor in Visitor.allCases {
                 let browser = TestBrowser(app)
                 if let role = visitor.role {
                     let email = "\(role.rawValue)@example.org"
-                    let (_, secret) = try await TestAccounts.create(email, [role], secondFactor: role.requiresSecondFactor,
-                                                                    organisation: role == .partner ? "org-1" : nil, in: app)
+                    let (_, secret) = try await TestAccounts.create(
+                        email, [role], secondFactor: role.requiresSecondFactor,
+                        organisation: role == .partner ? "org-1" : nil, in: app)
                     let page = try await browser.signIn(email, secret: secret)
                     #expect(page.location == "/office", "\(visitor) signs in")
                 }
@@ -141,26 +154,37 @@ import Vapor
             }
             // Every internal route is declared, and the table above covers every declared route.
             let declared = app.site.routes.routes
-            let internalRoutes = app.routes.all.filter { ["login", "logout", "office", "account", "partner"].contains($0.path.first?.description ?? "") }
+            let internalRoutes = app.routes.all.filter {
+                ["login", "logout", "office", "account", "partner"].contains($0.path.first?.description ?? "")
+            }
             #expect(internalRoutes.count == declared.count, "an internal route was registered without `declare`")
             #expect(Set(declared.map { "\($0.method.rawValue) \($0.pathDescription)" }) == Set(Self.expected.keys))
 
             for route in declared {
                 let key = "\(route.method.rawValue) \(route.pathDescription)"
-                let path = "/" + route.path.map { segment in
-                    switch segment {
-                    case ":id" where route.path.contains("missions") || route.path.contains("assistance"): "no-such-record"
-                    case ":id": route.path.contains("users") ? target.id : (route.path.contains("cases") ? caseID : (route.path.contains("calls") ? "a-call" : (route.path.contains("organisations") ? "org-1" : "pub-1")))
-                    case ":token": "no-such-token"
-                    case ":file", ":person": "no-such-record"
-                    case ":month": "2026-10"
-                    case ":language": "fr"
-                    case ":year": "2025"
-                    case ":format": "report.html"
-                    default: segment
-                    }
-                }.joined(separator: "/")
-                guard let roles = Self.expected[key] else {   // a failure, not a crash of the whole run
+                let path =
+                    "/"
+                    + route.path.map { segment in
+                        switch segment {
+                        case ":id" where route.path.contains("missions") || route.path.contains("assistance"):
+                            "no-such-record"
+                        case ":id":
+                            route.path.contains("users")
+                                ? target.id
+                                : (route.path.contains("cases")
+                                    ? caseID
+                                    : (route.path.contains("calls")
+                                        ? "a-call" : (route.path.contains("organisations") ? "org-1" : "pub-1")))
+                        case ":token": "no-such-token"
+                        case ":file", ":person": "no-such-record"
+                        case ":month": "2026-10"
+                        case ":language": "fr"
+                        case ":year": "2025"
+                        case ":format": "report.html"
+                        default: segment
+                        }
+                    }.joined(separator: "/")
+                guard let roles = Self.expected[key] else {  // a failure, not a crash of the whole run
                     Issue.record("\(key) is declared but has no expected roles in the matrix")
                     continue
                 }
@@ -176,7 +200,9 @@ import Vapor
                         // one it denies is refused before.
                         let page = try await browser.post(path, [], csrf: "wrong")
                         #expect(page.status == .forbidden, "\(key) as \(visitor)")
-                        #expect(page.body.contains("did not come from this site") == allowed, "\(key) as \(visitor): \(page.body.prefix(0))")
+                        #expect(
+                            page.body.contains("did not come from this site") == allowed,
+                            "\(key) as \(visitor): \(page.body.prefix(0))")
                     }
                 }
             }

@@ -4,6 +4,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// Four eyes and the leak check on calls for input, tried as an insider would: one editor alone on every path
@@ -13,9 +14,11 @@ import Vapor
 @Suite struct CallsFourEyesTests {
     struct Count: Decodable { let n: Int }
 
-    static func fields(_ id: String, title: String = "Women defenders: your needs",
-                       text: String = "Tell us what **you** need.", deadline: String = "2026-12-31",
-                       open: Bool) -> [(String, String)] {
+    static func fields(
+        _ id: String, title: String = "Women defenders: your needs",
+        text: String = "Tell us what **you** need.", deadline: String = "2026-12-31",
+        open: Bool
+    ) -> [(String, String)] {
         [("id", id), ("title", title), ("deadline", deadline), ("text", text)] + (open ? [("open", "yes")] : [])
     }
 
@@ -23,7 +26,8 @@ import Vapor
     static func approvalFields(_ id: String, by browser: TestBrowser) async throws -> [(String, String)]? {
         let page = try await browser.get("/office/calls/\(id)")
         guard let revision = firstMatch("name=\"revision\" value=\"([0-9]+)\"", in: page.body),
-              let version = firstMatch("name=\"version\" value=\"([0-9a-f]{64})\"", in: page.body) else { return nil }
+            let version = firstMatch("name=\"version\" value=\"([0-9a-f]{64})\"", in: page.body)
+        else { return nil }
         return [("id", id), ("action", "approve"), ("revision", revision), ("version", version)]
     }
 
@@ -70,10 +74,17 @@ import Vapor
             #expect(try await !Self.isPublic("needs", app))
             // The second editor approves; the author edits afterwards: the approval is void, and replaying it too.
             #expect(try await second.post("/office/calls", forged).location == "/office/calls/needs?approved=1")
-            try await editor.post("/office/calls", Self.fields("needs", text: "Tell us what **Wei** needs.",
-                open: false))
-            let afterEdit = try await editor.post("/office/calls", Self.fields("needs", text: "Tell us what **Wei** "
-                + "needs.", open: true))
+            try await editor.post(
+                "/office/calls",
+                Self.fields(
+                    "needs", text: "Tell us what **Wei** needs.",
+                    open: false))
+            let afterEdit = try await editor.post(
+                "/office/calls",
+                Self.fields(
+                    "needs",
+                    text: "Tell us what **Wei** "
+                        + "needs.", open: true))
             #expect(afterEdit.status == .unprocessableEntity)
             let replayed = try await second.post("/office/calls", forged)
             #expect(replayed.status == .unprocessableEntity && replayed.body.contains("changed since you opened it"))
@@ -85,25 +96,42 @@ import Vapor
             let aOnB = approvedA.map { $0.0 == "id" ? ($0.0, "other") : $0 }
             #expect(try await second.post("/office/calls", aOnB).status == .unprocessableEntity)
             #expect(try await editor.post("/office/calls", aOnB).status == .unprocessableEntity)
-            #expect(try await editor.post("/office/calls", Self.fields("other", open: true))
-                .status == .unprocessableEntity)
+            #expect(
+                try await editor.post("/office/calls", Self.fields("other", open: true))
+                    .status == .unprocessableEntity)
             #expect(try await !Self.isPublic("other", app))
             // Only the deadline changes after approval: the approval is void all the same.
-            try await editor.post("/office/calls", Self.fields("needs", text: "Tell us what **Wei** needs.",
-                deadline: "2027-01-31", open: false))
-            #expect(try await editor.post("/office/calls", Self.fields("needs", text: "Tell us what **Wei** needs.",
-                deadline: "2027-01-31", open: true)).status == .unprocessableEntity)
+            try await editor.post(
+                "/office/calls",
+                Self.fields(
+                    "needs", text: "Tell us what **Wei** needs.",
+                    deadline: "2027-01-31", open: false))
+            #expect(
+                try await editor.post(
+                    "/office/calls",
+                    Self.fields(
+                        "needs", text: "Tell us what **Wei** needs.",
+                        deadline: "2027-01-31", open: true)
+                ).status == .unprocessableEntity)
             #expect(try await !Self.isPublic("needs", app))
             // The second person puts the saved text on the site; it is not then rewritten in place.
-            let opened = try await second.post("/office/calls", Self.fields("needs", text: "Tell us what **Wei** "
-                + "needs.", deadline: "2027-01-31", open: true))
+            let opened = try await second.post(
+                "/office/calls",
+                Self.fields(
+                    "needs",
+                    text: "Tell us what **Wei** "
+                        + "needs.", deadline: "2027-01-31", open: true))
             #expect(opened.status == .seeOther)
             #expect(try await app.get("/calls/needs").body.contains("Tell us what <strong>Wei</strong> needs."))
-            for changed in [Self.fields("needs", text: "Unapproved words.", deadline: "2027-01-31", open: true),
-                            Self.fields("needs", text: "Tell us what **Wei** needs.", deadline: "2027-03-31",
-                                open: true),
-                            Self.fields("needs", title: "Another title", text: "Tell us what **Wei** needs.",
-                                deadline: "2027-01-31", open: true)] {
+            for changed in [
+                Self.fields("needs", text: "Unapproved words.", deadline: "2027-01-31", open: true),
+                Self.fields(
+                    "needs", text: "Tell us what **Wei** needs.", deadline: "2027-03-31",
+                    open: true),
+                Self.fields(
+                    "needs", title: "Another title", text: "Tell us what **Wei** needs.",
+                    deadline: "2027-01-31", open: true)
+            ] {
                 let inPlace = try await editor.post("/office/calls", changed)
                 #expect(inPlace.status == .unprocessableEntity && inPlace.body.contains("is on the public site"))
             }
@@ -128,8 +156,10 @@ import Vapor
             let aloneOpened = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<30 {
                     let b = Self.clone(editor)
-                    group.addTask { try await b.post("/office/calls", Self.fields("alone", open: true)).status
-                        == .seeOther }
+                    group.addTask {
+                        try await b.post("/office/calls", Self.fields("alone", open: true)).status
+                            == .seeOther
+                    }
                 }
                 return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }
@@ -142,19 +172,35 @@ import Vapor
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for n in 0..<16 {
                         let e = Self.clone(editor), s = Self.clone(second), e2 = Self.clone(editor)
-                        group.addTask { try await e.post("/office/calls", Self.fields(id, text: "Edit \(n).",
-                            open: n % 2 == 0)) }
-                        group.addTask { try await s.post("/office/calls", Self.fields(id, text: "Approved words.",
-                            open: true)) }
-                        group.addTask { try await e2.post("/office/calls", Self.fields(id, text: "Approved words.",
-                            open: true)) }
+                        group.addTask {
+                            try await e.post(
+                                "/office/calls",
+                                Self.fields(
+                                    id, text: "Edit \(n).",
+                                    open: n % 2 == 0))
+                        }
+                        group.addTask {
+                            try await s.post(
+                                "/office/calls",
+                                Self.fields(
+                                    id, text: "Approved words.",
+                                    open: true))
+                        }
+                        group.addTask {
+                            try await e2.post(
+                                "/office/calls",
+                                Self.fields(
+                                    id, text: "Approved words.",
+                                    open: true))
+                        }
                     }
                     try await group.waitForAll()
                 }
                 let stored = try #require(try await CallStore.find(id, on: app.db))
                 if stored.open {
                     #expect(stored.text == "Approved words.", "round \(round): only the approved text is public")
-                    let refused = try await FourEyesStore.check(CallFourEyes.subject(id),
+                    let refused = try await FourEyesStore.check(
+                        CallFourEyes.subject(id),
                         hash: CallFourEyes.hash(stored), fallback: nil, exempt: false, on: app.db)
                     #expect(refused == nil, "round \(round): the public version is approved")
                     let approvals = try await FourEyesStore.approvals(CallFourEyes.subject(id), on: app.db)
@@ -174,31 +220,44 @@ import Vapor
             let author = team.drafter, other = team.approver
             try await author.get("/office/calls")
             try await other.get("/office/calls")
-            let leaking = ["Ms Wei tells her story.", "Write to wei.li@example.net.", "Li W e i is in hiding.",
-                           "Ask [her](https://example.org/%57ei) directly.", "Ms W&#101;i writes."]
+            let leaking = [
+                "Ms Wei tells her story.", "Write to wei.li@example.net.", "Li W e i is in hiding.",
+                "Ask [her](https://example.org/%57ei) directly.", "Ms W&#101;i writes."
+            ]
             for (n, text) in leaking.enumerated() {
                 let id = "leak-\(n)"
-                #expect(try await author.post("/office/calls", Self.fields(id, text: text, open: false))
-                    .status == .seeOther, "a draft may hold anything")
+                #expect(
+                    try await author.post("/office/calls", Self.fields(id, text: text, open: false))
+                        .status == .seeOther, "a draft may hold anything")
                 let approval = try #require(try await Self.approvalFields(id, by: other))
                 let refused = try await other.post("/office/calls", approval)
-                #expect(refused.status == .unprocessableEntity && refused.body.contains("confidential value"),
+                #expect(
+                    refused.status == .unprocessableEntity && refused.body.contains("confidential value"),
                     "\(text)")
                 let opened = try await other.post("/office/calls", Self.fields(id, text: text, open: true))
-                #expect(opened.status == .unprocessableEntity && opened.body.contains("confidential value"),
+                #expect(
+                    opened.status == .unprocessableEntity && opened.body.contains("confidential value"),
                     "\(text)")
                 #expect(try await !Self.isPublic(id, app), "\(text)")
             }
             // Approved while clean; then a case learns a name the text holds: opening checks again and refuses.
-            try await author.post("/office/calls", Self.fields("later", text: "Thanks to Amara Diallo.",
-                open: false))
+            try await author.post(
+                "/office/calls",
+                Self.fields(
+                    "later", text: "Thanks to Amara Diallo.",
+                    open: false))
             let approval = try #require(try await Self.approvalFields("later", by: other))
             #expect(try await other.post("/office/calls", approval).location != nil)
             let reporter = TestBrowser(app)
-            _ = try #require(try await reporter.report(person: "Amara Diallo", description: "a journalist in Dakar",
-                country: "SN", account: "Threatened."))
-            let late = try await other.post("/office/calls", Self.fields("later", text: "Thanks to Amara Diallo.",
-                open: true))
+            _ = try #require(
+                try await reporter.report(
+                    person: "Amara Diallo", description: "a journalist in Dakar",
+                    country: "SN", account: "Threatened."))
+            let late = try await other.post(
+                "/office/calls",
+                Self.fields(
+                    "later", text: "Thanks to Amara Diallo.",
+                    open: true))
             #expect(late.status == .unprocessableEntity && late.body.contains("confidential value"))
             #expect(try await !Self.isPublic("later", app))
             #expect(try await author.post("/office/calls", Self.fields("clean", open: false)).status == .seeOther)
@@ -220,21 +279,29 @@ import Vapor
             try await editor.get("/office/campaigns")
             try await second.get("/office/campaigns")
             for (n, text) in ["Portraits: Ms W e i.", "Write to wei.li@example.net", "[Li](https://x.org/%57ei)"]
-                .enumerated() {
-                let fields = [("id", "portraits-\(n)"), ("title", "Portraits"), ("text", text), ("publications", ""),
-                              ("cases", "")]
+                .enumerated()
+            {
+                let fields = [
+                    ("id", "portraits-\(n)"), ("title", "Portraits"), ("text", text), ("publications", ""),
+                    ("cases", "")
+                ]
                 #expect(try await editor.postMultipart("/office/campaigns", fields, files: []).status == .seeOther)
-                let refused = try await second.postMultipart("/office/campaigns", fields + [("published", "yes")],
+                let refused = try await second.postMultipart(
+                    "/office/campaigns", fields + [("published", "yes")],
                     files: [])
-                #expect(refused.status == .unprocessableEntity && refused.body.contains("confidential value"),
+                #expect(
+                    refused.status == .unprocessableEntity && refused.body.contains("confidential value"),
                     "\(text)")
                 #expect(try await app.get("/campaigns/portraits-\(n)").status == .notFound, "\(text)")
             }
-            let clean = [("id", "clean"), ("title", "Portraits"), ("text", "Ten portraits."), ("publications", ""),
-                         ("cases", "")]
+            let clean = [
+                ("id", "clean"), ("title", "Portraits"), ("text", "Ten portraits."), ("publications", ""),
+                ("cases", "")
+            ]
             try await editor.postMultipart("/office/campaigns", clean, files: [])
-            #expect(try await second.postMultipart("/office/campaigns", clean + [("published", "yes")], files: [])
-                .status == .seeOther)
+            #expect(
+                try await second.postMultipart("/office/campaigns", clean + [("published", "yes")], files: [])
+                    .status == .seeOther)
             #expect(try await app.get("/campaigns/clean").status == .ok)
         }
     }

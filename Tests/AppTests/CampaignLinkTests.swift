@@ -68,7 +68,7 @@ extension TestBrowser {
                     publication("portrait-1", .statement, title: "Portrait: a lawyer in Minsk", countries: ["BY"]),
                     publication(
                         "appeal-ref", .urgentIntervention, kind: .urgentAppeal, title: "Kenya: union leader",
-                        countries: ["KE"], reference: "KEN 002 / 1126 / OBS 014"),
+                        countries: ["KE"], reference: "KEN 002 / 1126 / OBS 014")
                 ], in: app)
             try await store([publication("draft-1", title: "Unpublished draft")], status: "draft", in: app)
             let caseID = try await Self.canaryCase(app)
@@ -81,7 +81,7 @@ extension TestBrowser {
                     "/office/campaigns",
                     [
                         ("id", "defend"), ("title", "Defend the defenders"),
-                        ("text", "Sponsors for defenders."),
+                        ("text", "Sponsors for defenders.")
                     ], files: []
                 ).status == .seeOther)
             // act: choose by title, reference code, country; nothing typed
@@ -89,7 +89,7 @@ extension TestBrowser {
             #expect(!page.body.contains("Publications (ids"), "no field for typing ids")
             for (query, id) in [
                 ("minsk", "portrait-1"), ("OBS 014", "appeal-ref"), ("kenya", "appeal-ref"), ("belarus", "portrait-1"),
-                ("PORTRAIT lawyer", "portrait-1"),
+                ("PORTRAIT lawyer", "portrait-1")
             ] {
                 let found = try await editor.get(
                     "/office/campaigns?edit=defend&pub_q=\(query.replacingOccurrences(of: " ", with: "+"))")
@@ -143,7 +143,7 @@ extension TestBrowser {
             try await editor.get("/office/campaigns?edit=defend")
             let fields = [
                 ("id", "defend"), ("title", "Defend the defenders"), ("text", "Sponsors for defenders."),
-                ("published", "yes"),
+                ("published", "yes")
             ]
             #expect(
                 try await editor.postMultipart("/office/campaigns", fields, files: []).status == .unprocessableEntity)
@@ -164,7 +164,7 @@ extension TestBrowser {
             // assert: the public campaign shows the published appeal, never the case file (canaries) or a draft.
             let outputs = [
                 "/campaigns/defend", "/fr/campaigns/defend", "/ar/campaigns/defend", "/campaigns", "/campaigns.csv",
-                "/campaigns.json", "/es/campaigns.json",
+                "/campaigns.json", "/es/campaigns.json"
             ]
             let publicPage = try await app.get("/campaigns/defend")
             #expect(
@@ -224,7 +224,7 @@ extension TestBrowser {
                 "/office/missions",
                 [
                     ("kind", "trial-observation"), ("title", "Trial in Nairobi"),
-                    ("country", "KE"), ("starts", "2026-12-01"), ("ends", "2026-12-03"),
+                    ("country", "KE"), ("starts", "2026-12-01"), ("ends", "2026-12-03")
                 ])
             let missionPath = try #require(created.location)
             // act + assert: the case is found by a person's name, its title, its country or reference code
@@ -264,7 +264,7 @@ extension TestBrowser {
                 "/office/assistance",
                 [
                     ("case", caseID), ("beneficiary", otherPerson),
-                    ("kind", "legal-fees"), ("currency", "EUR"), ("amount", "100"), ("purpose", "Fees"),
+                    ("kind", "legal-fees"), ("currency", "EUR"), ("amount", "100"), ("purpose", "Fees")
                 ])
             #expect(
                 foreign.status == .unprocessableEntity && foreign.body.contains("Choose the person or organisation"))
@@ -274,11 +274,11 @@ extension TestBrowser {
             // Fuzzed searches: every page answers, and what was typed comes back escaped.
             let fragments = [
                 "<script>alert(1)</script>", "\"", "'", "&amp;", "%00", "\u{202E}", "é", "OBS", " ", "\\", "{{x}}",
-                "<img src=x onerror=1>", "Ω",
+                "<img src=x onerror=1>", "Ω"
             ]
             let query = Gen<String?>.element(of: fragments).map { $0! }.array(of: 0...6).map { $0.joined() }
             let paths = [
-                "\(missionPath)?case_q=", "/office/assistance?case_q=", "/office/cases/\(caseID)/campaigns?q=",
+                "\(missionPath)?case_q=", "/office/assistance?case_q=", "/office/cases/\(caseID)/campaigns?q="
             ]
             _ = try await TestAccounts.create("fuzz-editor@example.org", [.editor], in: app)
             let editor = TestBrowser(app)

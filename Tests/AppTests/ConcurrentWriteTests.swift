@@ -6,19 +6,26 @@ import SQLKit
 import Testing
 import Vapor
 import VaporTesting
+
 @testable import App
 
 /// A clock that moves 10 seconds each time it is read, so the in-memory intake limit (500 reports an hour for
 /// everyone) never stands in the way of a load test; everything else sees time pass as it would.
 final class TickingClock: SiteClock, Sendable {
     private let box = NIOLockedValueBox(testClock.date)
-    func now() -> Date { box.withLockedValue { $0 = $0.addingTimeInterval(10); return $0 } }
+    func now() -> Date {
+        box.withLockedValue {
+            $0 = $0.addingTimeInterval(10); return $0
+        }
+    }
 }
 
 /// The app on a SQLite *file* (the production set-up: WAL, several pooled connections) or on PostgreSQL, behind a
 /// trusted proxy so each simulated client has its own address.
-func withLoadApp(_ engine: Engine, clock: any SiteClock = TickingClock(),
-                 _ body: (Application) async throws -> Void) async throws {
+func withLoadApp(
+    _ engine: Engine, clock: any SiteClock = TickingClock(),
+    _ body: (Application) async throws -> Void
+) async throws {
     let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("observatory-load-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -64,10 +71,16 @@ func count(_ sql: String, on db: any Database) async throws -> Int {
                         try await browser.get("/report")
                         for n in 0..<Self.reportsEach {
                             let address: HTTPHeaders = ["X-Forwarded-For": "10.\(reporter).\(n / 250).\(n % 250)"]
-                            let page = try await browser.post("/report", [
-                                ("person", "Defender \(reporter)-\(n)"), ("description", "a defender"), ("country",
-                                                                                                         "MX"),
-                                ("date", "2026-11-18"), ("place", "Oaxaca"), ("account", "Report \(reporter)-\(n)")],
+                            let page = try await browser.post(
+                                "/report",
+                                [
+                                    ("person", "Defender \(reporter)-\(n)"), ("description", "a defender"),
+                                    (
+                                        "country",
+                                        "MX"
+                                    ),
+                                    ("date", "2026-11-18"), ("place", "Oaxaca"), ("account", "Report \(reporter)-\(n)")
+                                ],
                                 headers: address)
                             tally.add(page)
                             if let code = firstMatch("id=\"receipt-code\">([0-9A-Z-]{29})<", in: page.body) {
@@ -80,13 +93,15 @@ func count(_ sql: String, on db: any Database) async throws -> Int {
             }
             let total = Self.reporters * Self.reportsEach, seconds = Date().timeIntervalSince(started)
             let elapsed = String(format: "%.1f", seconds)
-            print("[load] \(engine): \(total) reports by \(Self.reporters) reporters in \(elapsed) s "
-                  + "(\(Int(Double(total) / seconds))/s), statuses \(tally.statuses)")
+            print(
+                "[load] \(engine): \(total) reports by \(Self.reporters) reporters in \(elapsed) s "
+                    + "(\(Int(Double(total) / seconds))/s), statuses \(tally.statuses)")
             #expect(tally.serverErrors == 0, "\(tally.errors)")
             #expect(tally.count(200) == total)
             let cases = try await count("SELECT COUNT(*) AS n FROM cases", on: app.db)
-            let audited = try await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'case.report'",
-                                          on: app.db)
+            let audited = try await count(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'case.report'",
+                on: app.db)
             #expect(receipts.withLockedValue { $0.count } == total)
             #expect(cases == total && audited == total, "cases \(cases), audit entries \(audited), receipts \(total)")
             #expect(try await AuditLog.verify(on: app.db).summary == (total, nil))
@@ -98,9 +113,10 @@ func count(_ sql: String, on db: any Database) async throws -> Int {
         try await withLoadApp(engine, clock: MutableClock()) { app in
             let people = 30
             for n in 0..<people { _ = try await TestAccounts.create("editor\(n)@example.org", [.editor], in: app) }
-            try await CallStore.save(id: "needs", title: "Your needs", text: "Tell us.", deadline: "2026-12-31",
-                                     open: true,
-                                     by: "system", now: testClock.now(), on: app.db)
+            try await CallStore.save(
+                id: "needs", title: "Your needs", text: "Tell us.", deadline: "2026-12-31",
+                open: true,
+                by: "system", now: testClock.now(), on: app.db)
             let before = try await count("SELECT COUNT(*) AS n FROM audit_log", on: app.db)
             let tally = Tally()
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -109,16 +125,28 @@ func count(_ sql: String, on db: any Database) async throws -> Int {
                     group.addTask {
                         let browser = TestBrowser(app)
                         try await browser.get("/login")
-                        tally.add(try await browser.post("/login", [("email", "editor\(n)@example.org"),
-                                                                    ("password",
-                                                                     TestAccounts.password)], headers: address))
+                        tally.add(
+                            try await browser.post(
+                                "/login",
+                                [
+                                    ("email", "editor\(n)@example.org"),
+                                    (
+                                        "password",
+                                        TestAccounts.password
+                                    )
+                                ], headers: address))
                     }
                     group.addTask {
                         let browser = TestBrowser(app)
                         try await browser.get("/subscribe")
-                        tally.add(try await browser.post("/subscribe", [("email", "reader\(n)@example.org"),
-                                                                        ("languages", "en"),
-                                                                        ("scope", "all")], headers: address))
+                        tally.add(
+                            try await browser.post(
+                                "/subscribe",
+                                [
+                                    ("email", "reader\(n)@example.org"),
+                                    ("languages", "en"),
+                                    ("scope", "all")
+                                ], headers: address))
                     }
                     group.addTask {
                         let browser = TestBrowser(app)
@@ -128,9 +156,16 @@ func count(_ sql: String, on db: any Database) async throws -> Int {
                     group.addTask {
                         let browser = TestBrowser(app)
                         try await browser.get("/login")
-                        tally.add(try await browser.post("/login", [("email", "editor\(n)@example.org"),
-                                                                    ("password",
-                                                                     "not-the-password-\(n)")], headers: address))
+                        tally.add(
+                            try await browser.post(
+                                "/login",
+                                [
+                                    ("email", "editor\(n)@example.org"),
+                                    (
+                                        "password",
+                                        "not-the-password-\(n)"
+                                    )
+                                ], headers: address))
                     }
                 }
                 try await group.waitForAll()
@@ -142,7 +177,8 @@ func count(_ sql: String, on db: any Database) async throws -> Int {
             #expect(try await count("SELECT COUNT(*) AS n FROM subscribers", on: app.db) == people)
             #expect(try await count("SELECT COUNT(*) AS n FROM call_answers", on: app.db) == people)
             // Every sign-in, right or wrong, is in the trail, and the chain holds.
-            let audited = try await count("""
+            let audited = try await count(
+                """
                 SELECT COUNT(*) AS n FROM audit_log WHERE action IN ('login.success', 'login.failure')
                 """, on: app.db)
             #expect(audited == 2 * people)

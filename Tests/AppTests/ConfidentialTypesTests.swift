@@ -4,6 +4,7 @@ import ObservatoryCore
 import PropertyBased
 import Testing
 import Vapor
+
 @testable import App
 
 /// Missions, intervention drafts and subscribers' addresses hold `Confidential` once opened from the database.
@@ -13,8 +14,10 @@ import Vapor
 /// The tests open generated values through the real stores on both engines and try every way a value could
 /// show itself by accident: interpolation, `String(describing:)`, `dump`, JSON, `HTML`.
 @Suite struct ConfidentialTypesTests {
-    static let missionFields: [KeyPath<Mission, Confidential>] = [\.title, \.members, \.objectives, \.logistics,
-                                                                  \.securityPlan, \.findings]
+    static let missionFields: [KeyPath<Mission, Confidential>] = [
+        \.title, \.members, \.objectives, \.logistics,
+        \.securityPlan, \.findings
+    ]
     static let concernField: KeyPath<Mission.Concerned, Confidential> = \.concern
     static let interventionFields: [KeyPath<Intervention, Confidential>] = [\.title, \.summary, \.body]
     static let draftFields: [KeyPath<InterventionStore.Draft, Confidential>] = [\.title, \.summary, \.body]
@@ -25,14 +28,17 @@ import Vapor
     static let waitingLabel: KeyPath<CaseDashboard.Waiting, Confidential> = \.caseLabel
     static let quietLabel: KeyPath<CaseDashboard.Quiet, Confidential> = \.label
     static let bulkLabel: KeyPath<BulkTriage.Item, Confidential> = \.label
-    static let contacts: @Sendable (String, FieldCipher, any Database) async throws -> Confidential
-        = { try await OrganisationOfficeController.contacts($0, cipher: $1, on: $2) }
+    static let contacts: @Sendable (String, FieldCipher, any Database) async throws -> Confidential = {
+        try await OrganisationOfficeController.contacts($0, cipher: $1, on: $2)
+    }
 
     static let canary = Gen.letterOrNumber.string(of: 6...12)
 
     /// Every accidental way of showing `holder` (and its confidential values) must keep `secret` out.
-    static func expectHidden(_ holder: Any, _ values: [Confidential], secret: String, _ what: String,
-                             sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectHidden(
+        _ holder: Any, _ values: [Confidential], secret: String, _ what: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         var dumped = ""
         dump(holder, to: &dumped)
         var shown = [String(describing: holder), String(reflecting: holder), "\(holder)", dumped]
@@ -45,8 +51,9 @@ import Vapor
         }
         #expect(!(holder is any Encodable), "\(what) cannot be encoded", sourceLocation: sourceLocation)
         for output in shown {
-            #expect(!output.contains(secret), "\(what) showed its text: \(output.prefix(300))",
-                    sourceLocation: sourceLocation)
+            #expect(
+                !output.contains(secret), "\(what) showed its text: \(output.prefix(300))",
+                sourceLocation: sourceLocation)
         }
     }
 
@@ -54,38 +61,46 @@ import Vapor
     func openedMissionsDraftsAndAddressesNeverShowThemselves(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             let cipher = app.site.cipher, now = testClock.now()
-            let caseID = try await CaseStore.open(NewCase(country: "MX", label: "Case"), by: "drafter@example.org",
-                                                  now: now, cipher: cipher, on: app.db)
+            let caseID = try await CaseStore.open(
+                NewCase(country: "MX", label: "Case"), by: "drafter@example.org",
+                now: now, cipher: cipher, on: app.db)
             var n = 0
             await propertyCheck(count: 40, input: Self.canary) { word in
                 n += 1
                 let secret = "Zq" + word
                 // A mission, each field holding the secret.
                 let text = Confidential("Members: \(secret) (lawyer)")
-                let mission = Mission(id: "mission-\(n)", kind: .solidarity, country: "MX",
-                                      dates: MissionDates(starts: CivilDate("2026-12-01")!,
-                                          ends: CivilDate("2026-12-02")!),
-                                      title: text, members: text, objectives: text, logistics: text,
-                                      securityPlan: text, findings: text)
+                let mission = Mission(
+                    id: "mission-\(n)", kind: .solidarity, country: "MX",
+                    dates: MissionDates(
+                        starts: CivilDate("2026-12-01")!,
+                        ends: CivilDate("2026-12-02")!),
+                    title: text, members: text, objectives: text, logistics: text,
+                    securityPlan: text, findings: text)
                 try await MissionStore.save(mission, isNew: true, by: "t", now: now, cipher: cipher, on: app.db)
-                try await MissionStore.concern(caseID, "Trial of \(secret)", mission: mission.id, now: now,
-                                               cipher: cipher, on: app.db)
+                try await MissionStore.concern(
+                    caseID, "Trial of \(secret)", mission: mission.id, now: now,
+                    cipher: cipher, on: app.db)
                 let opened = try #require(try await MissionStore.find(mission.id, cipher: cipher, on: app.db))
-                let missionValues = Self.missionFields.map { opened[keyPath: $0] }
+                let missionValues =
+                    Self.missionFields.map { opened[keyPath: $0] }
                     + opened.concerned.map { $0[keyPath: Self.concernField] }
-                #expect(missionValues.count == 7 && missionValues.allSatisfy { $0.reveal().contains(secret) },
-                        "reveal() is the way to the text")
+                #expect(
+                    missionValues.count == 7 && missionValues.allSatisfy { $0.reveal().contains(secret) },
+                    "reveal() is the way to the text")
                 try Self.expectHidden(opened, missionValues, secret: secret, "a mission")
                 try Self.expectHidden(opened.concerned, missionValues, secret: secret, "a mission's cases")
 
                 // An intervention's draft, before redaction.
-                let draft = InterventionStore.Draft(kind: .urgentAppeal, language: .en, followUpOf: nil,
+                let draft = InterventionStore.Draft(
+                    kind: .urgentAppeal, language: .en, followUpOf: nil,
                     translationOf: nil,
-                                                    title: Confidential("Threats against \(secret)"),
-                                                    summary: Confidential(secret), body: Confidential("Ms \(secret)."))
+                    title: Confidential("Threats against \(secret)"),
+                    summary: Confidential(secret), body: Confidential("Ms \(secret)."))
                 try Self.expectHidden(draft, Self.draftFields.map { draft[keyPath: $0] }, secret: secret, "a draft")
-                let id = try await InterventionStore.create(draft, case: caseID, by: "drafter@example.org", now: now,
-                                                            cipher: cipher, on: app.db)
+                let id = try await InterventionStore.create(
+                    draft, case: caseID, by: "drafter@example.org", now: now,
+                    cipher: cipher, on: app.db)
                 let intervention = try #require(try await InterventionStore.find(id, cipher: cipher, on: app.db))
                 let draftValues = Self.interventionFields.map { intervention[keyPath: $0] }
                 #expect(draftValues.allSatisfy { $0.reveal().contains(secret) })

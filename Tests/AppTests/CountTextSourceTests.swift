@@ -14,27 +14,28 @@ import Testing
     /// backup reports (English by design, and their numbers are counts of rows, bytes or lines), and texts whose
     /// number is a fixed limit of two or more.
     static let exempt: [(file: String, fragment: String)] = [
-        ("Sources/App/Commands/", ""),                                   // command-line output
-        ("Sources/App/Setup/configure.swift", "app.logger"),             // a log line
-        ("Sources/App/Features/Backup/Backup.swift", "tables"),          // backup and restore reports
-        ("Sources/App/Features/Keys/KeyRotation.swift", "progress("),    // key rotation, on the command line
-        ("Sources/App/Features/Audit/AuditLog.swift", "entries re"),     // re-chaining, on the command line
+        ("Sources/App/Commands/", ""),  // command-line output
+        ("Sources/App/Setup/configure.swift", "app.logger"),  // a log line
+        ("Sources/App/Features/Backup/Backup.swift", "tables"),  // backup and restore reports
+        ("Sources/App/Features/Keys/KeyRotation.swift", "progress("),  // key rotation, on the command line
+        ("Sources/App/Features/Audit/AuditLog.swift", "entries re"),  // re-chaining, on the command line
         ("Sources/App/Features/Audit/AuditLog.swift", "entries read"),
-        ("Sources/App/Features/Publications/ArchiveImporter.swift", "bytes)"),   // import report, per line
+        ("Sources/App/Features/Publications/ArchiveImporter.swift", "bytes)"),  // import report, per line
         ("Sources/App/Features/Interchange/CSVImporter.swift", "fields, the header"),
-        ("Sources/App/Features/Mail/MailWorker.swift", "attempts"),      // the fixed number of attempts (5)
-        ("Sources/App/Features/Accounts/AccountPages.swift", "PasswordPolicy.minimumLength"),   // 12
-        ("Sources/ObservatoryCore/Accounts/PasswordPolicy.swift", "imum"),   // 12 characters, 72 bytes
-        ("Sources/ObservatoryCore/ArchiveLineParser.swift", "bytes"),    // import report, over the limit
-        ("Sources/ObservatoryCore/FieldReader.swift", "characters, at most"),   // always over the limit
-        ("Sources/ObservatoryCore/Search/SearchQuery.swift", "characters long"),   // over 500; pages use the lookup
-        ("Sources/ObservatoryCore/Interchange/", ""),                    // import reports and the mapping file
-        ("Sources/ObservatoryCore/Backup/BackupManifest.swift", ""),     // backup verification report
-        ("Sources/ObservatoryCore/Localization/Translations.swift", "1er"),   // a date, not a count
+        ("Sources/App/Features/Mail/MailWorker.swift", "attempts"),  // the fixed number of attempts (5)
+        ("Sources/App/Features/Accounts/AccountPages.swift", "PasswordPolicy.minimumLength"),  // 12
+        ("Sources/ObservatoryCore/Accounts/PasswordPolicy.swift", "imum"),  // 12 characters, 72 bytes
+        ("Sources/ObservatoryCore/ArchiveLineParser.swift", "bytes"),  // import report, over the limit
+        ("Sources/ObservatoryCore/FieldReader.swift", "characters, at most"),  // always over the limit
+        ("Sources/ObservatoryCore/Search/SearchQuery.swift", "characters long"),  // over 500; pages use the lookup
+        ("Sources/ObservatoryCore/Interchange/", ""),  // import reports and the mapping file
+        ("Sources/ObservatoryCore/Backup/BackupManifest.swift", ""),  // backup verification report
+        ("Sources/ObservatoryCore/Localization/Translations.swift", "1er")  // a date, not a count
     ]
 
     static let number = #"\\\((?:String\()?[\w.]*(?:[cC]ount|[tT]otal|[nN]umber)\)?\) [a-z]{3,}"#
-    static let nouns = "days|hours|minutes|seconds|items|people|persons|cases|publications|organisations|results"
+    static let nouns =
+        "days|hours|minutes|seconds|items|people|persons|cases|publications|organisations|results"
         + "|entries|actions|values|fields|devices|files|reports|countries|defenders|attempts|bytes|characters|rows"
         + "|tables|lines|answers|subscribers|messages|letters|grants|missions|campaigns|calls|interventions"
     static let patterns = [number, #"\\\([\w.]+\) (?:"# + nouns + #")\b"#, #"== 1 \? ""#]
@@ -63,8 +64,9 @@ import Testing
                 found += Self.findings(in: try String(contentsOf: url, encoding: .utf8), file: file)
             }
         }
-        #expect(found.isEmpty,
-                "use t(key, count:) with plural forms in the i18n files:\n\(found.joined(separator: "\n"))")
+        #expect(
+            found.isEmpty,
+            "use t(key, count:) with plural forms in the i18n files:\n\(found.joined(separator: "\n"))")
     }
 
     /// The scan itself: each way of writing a count beside a noun is caught, and a lookup is not.
@@ -73,7 +75,7 @@ import Testing
             #"<p>\(String(total)) publications</p>"#, #""\(count) people said they took action""#,
             #""Show \(c.total) organisations""#, #""\(results.count) results""#, #""\(days) days""#,
             #""\(n) value\(n == 1 ? "" : "s")""#, #""\(sessions == 1 ? "device" : "devices")""#,
-            #""\(items.count) actions this month""#,
+            #""\(items.count) actions this month""#
         ]
         for line in caught {
             #expect(!Self.findings(in: line, file: "Sources/App/Features/X.swift").isEmpty, "\(line)")
@@ -84,8 +86,10 @@ import Testing
     }
 
     /// Texts whose number is a fixed limit of two or more (12 characters, 72 bytes, 2,000 characters).
-    static let fixedLimits: Set<String> = ["password.too-short", "password.too-long", "office.password.hint",
-                                           "partner.error.note-too-long"]
+    static let fixedLimits: Set<String> = [
+        "password.too-short", "password.too-long", "office.password.hint",
+        "partner.error.note-too-long"
+    ]
 
     /// A plain text of an i18n file that puts a number before a word needs plural forms (only "{n} new", an
     /// adjective that no language of the site inflects for the number, is a plain text).

@@ -1,12 +1,14 @@
 import Fluent
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import ObservatoryCore
 import Testing
 import Vapor
+
 @testable import App
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Parses XML with Foundation's parser and keeps elements, their attributes and text, in document order.
 final class XMLOutline: NSObject, XMLParserDelegate, @unchecked Sendable {
@@ -23,7 +25,10 @@ final class XMLOutline: NSObject, XMLParserDelegate, @unchecked Sendable {
         if !parser.parse() { error = parser.parserError ?? NSError(domain: "xml", code: 1) }
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String]
+    ) {
         stack.append(name)
         elements.append(Element(path: stack.joined(separator: "/"), attributes: attributes, text: ""))
         open.append(elements.count - 1)
@@ -39,9 +44,11 @@ final class XMLOutline: NSObject, XMLParserDelegate, @unchecked Sendable {
 
 @Suite struct FeedTests {
     static let items = [
-        publication("a", .urgentIntervention, kind: .urgentAppeal, on: "2018-01-19", title: "Russian Federation: <b>\"harassment\"</b> & threats", countries: ["RU"]),
+        publication(
+            "a", .urgentIntervention, kind: .urgentAppeal, on: "2018-01-19",
+            title: "Russian Federation: <b>\"harassment\"</b> & threats", countries: ["RU"]),
         publication("b", .statement, language: .fr, on: "2018-01-20", title: "France : déclaration", countries: ["FR"]),
-        publication("c", .event, on: "2018-01-21", title: "", countries: []),
+        publication("c", .event, on: "2018-01-21", title: "", countries: [])
     ]
 
     @Test(arguments: Engine.all)
@@ -53,7 +60,9 @@ final class XMLOutline: NSObject, XMLParserDelegate, @unchecked Sendable {
             #expect(response.headers.first(name: .contentType) == "application/rss+xml; charset=utf-8")
             let xml = XMLOutline(response.body)
             #expect(xml.error == nil)
-            #expect(xml.all("rss/channel/atom:link").first?.attributes["href"] == "http://obs.example/publications/feed.rss?country=ru")
+            #expect(
+                xml.all("rss/channel/atom:link").first?.attributes["href"]
+                    == "http://obs.example/publications/feed.rss?country=ru")
             #expect(xml.all("rss/channel/atom:link").first?.attributes["rel"] == "self")
             let items = xml.all("rss/channel/item/title")
             #expect(items.map(\.text) == ["Russian Federation: <b>\"harassment\"</b> & threats"])
@@ -69,15 +78,25 @@ final class XMLOutline: NSObject, XMLParserDelegate, @unchecked Sendable {
             let response = try await app.get("/publications/feed.atom", headers: ["Host": "obs.example"])
             let xml = XMLOutline(response.body)
             #expect(xml.error == nil)
-            #expect(xml.all("feed/entry/title").map(\.text) == ["Event of January 21, 2018", "France : déclaration", "Russian Federation: <b>\"harassment\"</b> & threats"])
+            #expect(
+                xml.all("feed/entry/title").map(\.text) == [
+                    "Event of January 21, 2018", "France : déclaration",
+                    "Russian Federation: <b>\"harassment\"</b> & threats"
+                ])
             #expect(xml.all("feed/updated").first?.text == "2018-01-21T00:00:00Z")
             #expect(xml.all("feed/id").first?.text == "http://obs.example/publications/feed.atom")
             #expect(xml.all("feed/entry/id").count == 3)
             #expect(xml.all("feed/link").contains { $0.attributes["rel"] == "self" })
             let list = try await app.get("/publications?language=fr")
-            #expect(list.body.contains("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Atom\" href=\"/publications/feed.atom?language=fr\">"))
+            #expect(
+                list.body.contains(
+                    "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Atom\" href=\"/publications/feed.atom?language=fr\">"
+                ))
             let home = try await app.get("/")
-            #expect(home.body.contains("<link rel=\"alternate\" type=\"application/rss+xml\" title=\"RSS\" href=\"/publications/feed.rss\">"))
+            #expect(
+                home.body.contains(
+                    "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"RSS\" href=\"/publications/feed.rss\">"
+                ))
         }
     }
 
@@ -85,13 +104,20 @@ final class XMLOutline: NSObject, XMLParserDelegate, @unchecked Sendable {
     func draftsNeverReachFeedsListsOrCounts(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             try await store(Self.items, in: app)
-            try await store([publication("d", on: "2018-02-01", title: "Mexico: DRAFT-CANARY", countries: ["MX"])], status: "draft", in: app)
-            for path in ["/", "/publications", "/publications?country=mx", "/countries/mx", "/countries", "/publications/feed.rss",
-                         "/publications/feed.atom", "/publications/feed.rss?country=mx", "/publications/d"] {
+            try await store(
+                [publication("d", on: "2018-02-01", title: "Mexico: DRAFT-CANARY", countries: ["MX"])], status: "draft",
+                in: app)
+            for path in [
+                "/", "/publications", "/publications?country=mx", "/countries/mx", "/countries",
+                "/publications/feed.rss",
+                "/publications/feed.atom", "/publications/feed.rss?country=mx", "/publications/d"
+            ] {
                 let response = try await app.get(path)
                 #expect(!response.body.contains("DRAFT-CANARY"), "\(path)")
             }
-            #expect(!(try await app.get("/countries")).body.contains("/countries/mx"), "a country with only a draft is not listed")
+            #expect(
+                !(try await app.get("/countries")).body.contains("/countries/mx"),
+                "a country with only a draft is not listed")
         }
     }
 

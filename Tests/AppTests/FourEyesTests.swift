@@ -4,6 +4,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// Redaction and four eyes through the running app, on both engines, tried the way an insider would try to get
@@ -13,25 +14,35 @@ import Vapor
     /// A verified case about "Li Wei", who did not agree to be named; returns the case path.
     static func weiCase(_ app: Application, _ team: CaseTeam) async throws -> String {
         let reporter = TestBrowser(app)
-        _ = try #require(try await reporter.report(person: "Li Wei", description: "a labour activist in Guadalajara",
-                                                   account: "Threatened at the union office.",
-                                                       contact: "wei.li@example.net"))
+        _ = try #require(
+            try await reporter.report(
+                person: "Li Wei", description: "a labour activist in Guadalajara",
+                account: "Threatened at the union office.",
+                contact: "wei.li@example.net"))
         let dashboard = try await team.drafter.get("/office/cases")
         let caseID = try #require(firstMatch("/office/cases/(case-[a-z0-9]{12})", in: dashboard.body))
-        _ = try await CaseStore.changeStatus(caseID, from: .received, to: .verified, outcome: nil,
+        _ = try await CaseStore.changeStatus(
+            caseID, from: .received, to: .verified, outcome: nil,
             by: "drafter@example.org",
-                                             now: testClock.now(), on: app.db)
+            now: testClock.now(), on: app.db)
         return "/office/cases/\(caseID)"
     }
 
-    static func draft(_ browser: TestBrowser, _ casePath: String, title: String, body: String, language: String = "en",
-                      followUpOf: String = "", translationOf: String = "") async throws -> String {
+    static func draft(
+        _ browser: TestBrowser, _ casePath: String, title: String, body: String, language: String = "en",
+        followUpOf: String = "", translationOf: String = ""
+    ) async throws -> String {
         try await browser.get("\(casePath)/interventions/new")
-        let created = try await browser.post("\(casePath)/interventions/new", [
-            ("kind", "urgent-appeal"), ("language", language), ("follow_up_of", followUpOf), ("translation_of",
-                translationOf),
-            ("title", title), ("summary", ""), ("body", body),
-        ])
+        let created = try await browser.post(
+            "\(casePath)/interventions/new",
+            [
+                ("kind", "urgent-appeal"), ("language", language), ("follow_up_of", followUpOf),
+                (
+                    "translation_of",
+                    translationOf
+                ),
+                ("title", title), ("summary", ""), ("body", body)
+            ])
         return try #require(created.location, "drafted: \(created.body.prefix(200))")
     }
 
@@ -51,46 +62,67 @@ import Vapor
             let team = try await CaseTeam.make(app)
             let casePath = try await Self.weiCase(app, team)
             // With her contact in it, no version can be approved.
-            let leaking = try await Self.draft(team.drafter, casePath, title: "Mexico: threats against Ms Wei",
-                                               body: "Ms Wei's office was raided. Write to wei.li@example.net.")
+            let leaking = try await Self.draft(
+                team.drafter, casePath, title: "Mexico: threats against Ms Wei",
+                body: "Ms Wei's office was raided. Write to wei.li@example.net.")
             let refused = try await Self.approve(leaking, by: team.approver)
-            #expect(refused.status == .unprocessableEntity
-                && refused.body.contains("still contains 1 confidential value"))
+            #expect(
+                refused.status == .unprocessableEntity
+                    && refused.body.contains("still contains 1 confidential value"))
 
-            let original = try await Self.draft(team.drafter, casePath, title: "Mexico: threats against Ms Wei",
-                                                body: "Ms Wei’s office was raided. WEI was followed. Li "
-                                                    + "W\u{200B}ei is in hiding.")
+            let original = try await Self.draft(
+                team.drafter, casePath, title: "Mexico: threats against Ms Wei",
+                body: "Ms Wei’s office was raided. WEI was followed. Li "
+                    + "W\u{200B}ei is in hiding.")
             let review = try await team.approver.get(original)
             #expect(review.body.contains("Mexico: threats against Ms a labour activist in Guadalajara"))
             #expect(try await Self.approve(original, by: team.approver).location != nil)
             try await team.approver.post(original, [("action", "publish")])
-            let translation = try await Self.draft(team.drafter, casePath, title: "Mexique : menaces contre Mme Wei",
-                                                   body: "Le bureau de Wei a été perquisitionné.", language: "fr",
-                                                       translationOf: Self.id(original))
-            let followUp = try await Self.draft(team.drafter, casePath, title: "Mexico: new threats against Wei",
-                                                body: "## New information\n\nLi was threatened again.",
-                                                    followUpOf: Self.id(original))
+            let translation = try await Self.draft(
+                team.drafter, casePath, title: "Mexique : menaces contre Mme Wei",
+                body: "Le bureau de Wei a été perquisitionné.", language: "fr",
+                translationOf: Self.id(original))
+            let followUp = try await Self.draft(
+                team.drafter, casePath, title: "Mexico: new threats against Wei",
+                body: "## New information\n\nLi was threatened again.",
+                followUpOf: Self.id(original))
             // A translation naming her needs her description in French (issue 21).
-            let person = try #require(firstMatch("/people/(person-[a-z0-9]{12})/languages",
-                                                 in: try await team.drafter.get(casePath).body))
-            _ = try await TranslationWorkflowTests.describe(team.drafter, casePath, person,
-                                                            [("description_fr", "une militante syndicale")])
+            let person = try #require(
+                firstMatch(
+                    "/people/(person-[a-z0-9]{12})/languages",
+                    in: try await team.drafter.get(casePath).body))
+            _ = try await TranslationWorkflowTests.describe(
+                team.drafter, casePath, person,
+                [("description_fr", "une militante syndicale")])
             for path in [translation, followUp] {
                 // A contact in a translation or a follow-up is refused the same way.
-                try await team.drafter.post(path, [("action", "save"), ("title", "Contact wei.li@example.net"),
-                    ("summary", ""), ("body", "x")])
+                try await team.drafter.post(
+                    path,
+                    [
+                        ("action", "save"), ("title", "Contact wei.li@example.net"),
+                        ("summary", ""), ("body", "x")
+                    ])
                 #expect(try await Self.approve(path, by: team.approver).status == .unprocessableEntity)
-                try await team.drafter.post(path, [("action", "save"), ("title",
-                    path == translation ? "Mexique : menaces contre Mme Wei" : "Mexico: Wei"),
-                                                    ("summary", "Wei’s case"), ("body", "Ms Wei and Li.")])
+                try await team.drafter.post(
+                    path,
+                    [
+                        ("action", "save"),
+                        (
+                            "title",
+                            path == translation ? "Mexique : menaces contre Mme Wei" : "Mexico: Wei"
+                        ),
+                        ("summary", "Wei’s case"), ("body", "Ms Wei and Li.")
+                    ])
                 #expect(try await Self.approve(path, by: team.approver).location != nil)
                 try await team.approver.post(path, [("action", "publish")])
             }
             let published = try await team.approver.get(original)
             let publicPath = try #require(firstMatch("id=\"public-link\" href=\"([^\"]+)\"", in: published.body))
             #expect(!(try await app.get("/search?q=wei").body.contains(publicPath)), "no page found by the name")
-            for path in [publicPath, "/publications/feed.rss", "/search?q=labour", "/fr/publications",
-                "/search/feed.rss?q=labour"] {
+            for path in [
+                publicPath, "/publications/feed.rss", "/search?q=labour", "/fr/publications",
+                "/search/feed.rss?q=labour"
+            ] {
                 let page = try await app.get(path)
                 #expect(!page.body.localizedCaseInsensitiveContains("wei"), "no Wei in \(path)")
             }
@@ -103,37 +135,59 @@ import Vapor
         try await withApp(engine) { app in
             let team = try await CaseTeam.make(app)
             let casePath = try await Self.weiCase(app, team)
-            let path = try await Self.draft(team.drafter, casePath, title: "Mexico: threats against a unionist",
+            let path = try await Self.draft(
+                team.drafter, casePath, title: "Mexico: threats against a unionist",
                 body: "Threats.")
             #expect(try await Self.approve(path, by: team.drafter).body.contains("cannot approve it"))
             // The second officer rewrites the draft, then tries to approve her own text.
             try await team.approver.get(path)
-            try await team.approver.post(path, [("action", "save"), ("title", "Mexico: her words now"), ("summary",
-                ""), ("body", "Mine.")])
+            try await team.approver.post(
+                path,
+                [
+                    ("action", "save"), ("title", "Mexico: her words now"),
+                    (
+                        "summary",
+                        ""
+                    ), ("body", "Mine.")
+                ])
             let own = try await Self.approve(path, by: team.approver)
             #expect(own.status == .unprocessableEntity && own.body.contains("cannot approve it"))
             #expect(try await team.approver.get(path).body.contains("You made the latest change"))
             // A stale page (the revision read before another edit) approves nothing.
             let stale = try await team.drafter.get(path)
-            try await team.approver.post(path, [("action", "save"), ("title", "Mexico: changed again"), ("summary",
-                ""), ("body", "Again.")])
+            try await team.approver.post(
+                path,
+                [
+                    ("action", "save"), ("title", "Mexico: changed again"),
+                    (
+                        "summary",
+                        ""
+                    ), ("body", "Again.")
+                ])
             let staleRevision = try #require(firstMatch("name=\"revision\" value=\"([0-9]+)\"", in: stale.body))
             let late = try await team.drafter.post(path, [("action", "approve"), ("revision", staleRevision)])
             #expect(late.status == .unprocessableEntity && late.body.contains("changed since you opened it"))
             // The first author approves after the other's edit: allowed.
             #expect(try await Self.approve(path, by: team.drafter).location != nil)
             // An edit after approval sends it back: publishing is refused until a new approval.
-            try await team.approver.post(path, [("action", "save"), ("title", "Mexico: edited after approval"),
-                ("summary", ""), ("body", "Edit.")])
+            try await team.approver.post(
+                path,
+                [
+                    ("action", "save"), ("title", "Mexico: edited after approval"),
+                    ("summary", ""), ("body", "Edit.")
+                ])
             let publish = try await team.drafter.post(path, [("action", "publish")])
-            #expect(publish.status == .unprocessableEntity
-                && publish.body.contains("Only an approved intervention can be published"))
+            #expect(
+                publish.status == .unprocessableEntity
+                    && publish.body.contains("Only an approved intervention can be published"))
             #expect(try await Self.approve(path, by: team.approver).status == .unprocessableEntity)
             #expect(try await Self.approve(path, by: team.drafter).location != nil)
             #expect(try await team.drafter.post(path, [("action", "publish")]).location != nil)
-            let audit = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = "
-                + "'intervention.approve'")
-                .first(decoding: Count.self)
+            let audit = try await app.db.sql.raw(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action = "
+                    + "'intervention.approve'"
+            )
+            .first(decoding: Count.self)
             #expect(audit?.n == 2)
         }
     }
@@ -151,16 +205,20 @@ import Vapor
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for n in 0..<40 {
                     group.addTask {
-                        let current = try #require(try await InterventionStore.find(draftID, cipher: cipher,
-                            on: app.db))
+                        let current = try #require(
+                            try await InterventionStore.find(
+                                draftID, cipher: cipher,
+                                on: app.db))
                         if n % 2 == 0 {
-                            _ = try await InterventionWorkflow.approve(current, file: firstFile,
+                            _ = try await InterventionWorkflow.approve(
+                                current, file: firstFile,
                                 by: "approver@example.org", now: testClock.now(), on: app.db)
                         } else {
-                            try await InterventionStore.update(current, title: "Approver's text \(n)", summary: "",
+                            try await InterventionStore.update(
+                                current, title: "Approver's text \(n)", summary: "",
                                 body: "Rewritten \(n).",
-                                                               by: "approver@example.org", now: testClock.now(),
-                                                                   cipher: cipher, on: app.db)
+                                by: "approver@example.org", now: testClock.now(),
+                                cipher: cipher, on: app.db)
                         }
                     }
                 }
@@ -168,17 +226,20 @@ import Vapor
             }
             draft = try #require(try await InterventionStore.find(draft.id, cipher: cipher, on: app.db))
             file = try #require(try await CaseStore.find(file.id, cipher: cipher, on: app.db))
-            let published = try await InterventionWorkflow.publish(draft, file: file, by: "approver@example.org",
+            let published = try await InterventionWorkflow.publish(
+                draft, file: file, by: "approver@example.org",
                 now: testClock.now(), on: app.db)
             if case .success(let id) = published {
                 let page = try await app.get("/publications/\(id)")
-                #expect(page.body.contains(drafterTitle) && !page.body.contains("Approver's text"),
+                #expect(
+                    page.body.contains(drafterTitle) && !page.body.contains("Approver's text"),
                     "only the drafter's text, approved by the approver")
             }
             // Whatever happened, the approver cannot approve the text she wrote last.
             if draft.status == .draft {
                 #expect(draft.lastChangedBy == "approver@example.org")
-                let result = try await InterventionWorkflow.approve(draft, file: file, by: "approver@example.org",
+                let result = try await InterventionWorkflow.approve(
+                    draft, file: file, by: "approver@example.org",
                     now: testClock.now(), on: app.db)
                 #expect(result == .failure(.samePerson))
             }
@@ -196,13 +257,22 @@ import Vapor
             try await editor.get("/office/publications/new")
             var fields = EditorialTests.fields
             // An "urgent intervention" or a typed reference code cannot be made here.
-            let typed = try await editor.post("/office/publications/new", fields.map { $0.0 == "reference" ? ($0.0,
-                "GTM 001 / 1126 / OBS 101") : $0 }
-                                              + [("action", "save")])
+            let typed = try await editor.post(
+                "/office/publications/new",
+                fields.map {
+                    $0.0 == "reference"
+                        ? (
+                            $0.0,
+                            "GTM 001 / 1126 / OBS 101"
+                        ) : $0
+                }
+                    + [("action", "save")])
             #expect(typed.status == .unprocessableEntity && typed.body.contains("never typed here"))
-            let urgent = try await editor.post("/office/publications/new", fields.map {
-                $0.0 == "type" ? ($0.0, "urgent-intervention") : ($0.0 == "kind" ? ($0.0, "urgent-appeal") : $0)
-            } + [("action", "save")])
+            let urgent = try await editor.post(
+                "/office/publications/new",
+                fields.map {
+                    $0.0 == "type" ? ($0.0, "urgent-intervention") : ($0.0 == "kind" ? ($0.0, "urgent-appeal") : $0)
+                } + [("action", "save")])
             #expect(urgent.status == .unprocessableEntity && urgent.body.contains("is made from its case"))
             // The editor alone: publish, schedule and approve are all refused.
             for action in [[("action", "publish")], [("action", "schedule"), ("publish_at", "2026-11-25T09:00")]] {
@@ -212,10 +282,15 @@ import Vapor
             let saved = try await editor.post("/office/publications/new", fields + [("action", "save")])
             let id = String(try #require(saved.location).dropFirst("/office/publications/".count).prefix { $0 != "?" })
             for action in ["publish", "schedule"] {
-                let page = try await editor.post("/office/publications/\(id)", fields + [("action", action),
-                    ("publish_at", "2026-11-20T09:00")])
-                #expect(page.status == .unprocessableEntity
-                    && page.body.contains("has not been approved by a second person"), "\(action)")
+                let page = try await editor.post(
+                    "/office/publications/\(id)",
+                    fields + [
+                        ("action", action),
+                        ("publish_at", "2026-11-20T09:00")
+                    ])
+                #expect(
+                    page.status == .unprocessableEntity
+                        && page.body.contains("has not been approved by a second person"), "\(action)")
             }
             let own = try await EditorialTests.approve(id, by: editor)
             #expect(own.status == .unprocessableEntity && own.body.contains("You made the latest change"))
@@ -225,8 +300,16 @@ import Vapor
             try await second.post("/office/publications/\(id)", fields + [("action", "save")])
             #expect(try await EditorialTests.approve(id, by: second).status == .unprocessableEntity)
             #expect(try await EditorialTests.approve(id, by: editor).location != nil)
-            #expect(try await second.post("/office/publications/\(id)", fields + [("action",
-                "publish")]).location != nil)
+            #expect(
+                try await second.post(
+                    "/office/publications/\(id)",
+                    fields + [
+                        (
+                            "action",
+                            "publish"
+                        )
+                    ]
+                ).location != nil)
             #expect(try await app.get("/publications/\(id)").status == .ok)
             // Editing a public text in place is refused; unpublish, edit, and publishing needs a new approval.
             let edited = fields.map { $0.0 == "body" ? ($0.0, "Changed after approval.") : $0 }
@@ -240,20 +323,27 @@ import Vapor
             // Scheduled: an approved version is scheduled; an edit afterwards takes it back to draft, and a
             // scheduled row that lost its approval is not published when its time comes.
             #expect(try await EditorialTests.approve(id, by: second).location != nil)
-            let scheduled = try await editor.post("/office/publications/\(id)", edited + [("action", "schedule"),
-                ("publish_at", "2026-11-20T09:30")])
+            let scheduled = try await editor.post(
+                "/office/publications/\(id)",
+                edited + [
+                    ("action", "schedule"),
+                    ("publish_at", "2026-11-20T09:30")
+                ])
             #expect(scheduled.location != nil)
             try await second.post("/office/publications/\(id)", fields + [("action", "save")])
             #expect(try await EditorialStore.find(id, on: app.db)?.status == .draft)
-            try await EditorialStore.setStatus(id, .scheduled,
+            try await EditorialStore.setStatus(
+                id, .scheduled,
                 publishAt: Int64(clock.now().timeIntervalSince1970) + 60, now: clock.now(), on: app.db)
             clock.advance(seconds: 120)
             #expect(try await EditorialStore.publishDue(now: clock.now(), on: app.db).isEmpty)
             #expect(try await app.get("/publications/\(id)").status == .notFound)
             #expect(try await EditorialStore.find(id, on: app.db)?.status == .draft)
-            let unscheduled = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = "
-                + "'publication.unschedule'")
-                .first(decoding: Count.self)
+            let unscheduled = try await app.db.sql.raw(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action = "
+                    + "'publication.unschedule'"
+            )
+            .first(decoding: Count.self)
             #expect(unscheduled?.n == 1)
         }
     }
@@ -261,7 +351,8 @@ import Vapor
     @Test(arguments: Engine.all)
     func anAdministratorExemptsEventsAndTheChangeIsAudited(_ engine: Engine) async throws {
         try await withApp(engine) { app in
-            let (_, secret) = try await TestAccounts.create("admin@example.org", [.administrator], secondFactor: true,
+            let (_, secret) = try await TestAccounts.create(
+                "admin@example.org", [.administrator], secondFactor: true,
                 in: app)
             let admin = TestBrowser(app)
             try await admin.signIn("admin@example.org", secret: secret)
@@ -269,23 +360,52 @@ import Vapor
             let editor = TestBrowser(app)
             try await editor.signIn("editor@example.org")
             #expect(try await editor.get("/office/approvals").status == .forbidden)
-            let event = EditorialTests.fields.map { $0.0 == "type" ? ($0.0, "event") : $0 } + [("event_date",
-                "2026-12-01")]
+            let event =
+                EditorialTests.fields.map { $0.0 == "type" ? ($0.0, "event") : $0 } + [
+                    (
+                        "event_date",
+                        "2026-12-01"
+                    )
+                ]
             try await editor.get("/office/publications/new")
-            #expect(try await editor.post("/office/publications/new", event + [("action",
-                "publish")]).status == .unprocessableEntity)
+            #expect(
+                try await editor.post(
+                    "/office/publications/new",
+                    event + [
+                        (
+                            "action",
+                            "publish"
+                        )
+                    ]
+                ).status == .unprocessableEntity)
             try await admin.get("/office/approvals")
-            #expect(try await admin.post("/office/approvals", [("exempt",
-                "urgent-intervention")]).status == .badRequest)
+            #expect(
+                try await admin.post(
+                    "/office/approvals",
+                    [
+                        (
+                            "exempt",
+                            "urgent-intervention"
+                        )
+                    ]
+                ).status == .badRequest)
             try await admin.post("/office/approvals", [("exempt", "event")])
             let published = try await editor.post("/office/publications/new", event + [("action", "publish")])
             #expect(published.location != nil, "an exempt type goes out with one editor")
-            let press = try await editor.post("/office/publications/new", EditorialTests.fields + [("action",
-                "publish")])
+            let press = try await editor.post(
+                "/office/publications/new",
+                EditorialTests.fields + [
+                    (
+                        "action",
+                        "publish"
+                    )
+                ])
             #expect(press.status == .unprocessableEntity, "other types still need a second person")
-            let audit = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = "
-                + "'approvals.settings' AND actor = 'admin@example.org'")
-                .first(decoding: Count.self)
+            let audit = try await app.db.sql.raw(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action = "
+                    + "'approvals.settings' AND actor = 'admin@example.org'"
+            )
+            .first(decoding: Count.self)
             #expect(audit?.n == 1)
         }
     }
@@ -297,24 +417,30 @@ import Vapor
         try await withApp(engine) { app in
             let cipher = app.site.cipher
             let (draft, file) = try await ReferenceCodeTests.draft(1, country: "MX", in: app)
-            let approved = try await InterventionWorkflow.approve(draft, file: file, by: "approver@example.org",
+            let approved = try await InterventionWorkflow.approve(
+                draft, file: file, by: "approver@example.org",
                 now: testClock.now(), on: app.db)
             guard case .success(let code) = approved else { Issue.record("not approved: \(approved)"); return }
             let read = try #require(try await InterventionStore.find(draft.id, cipher: cipher, on: app.db))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<12 {
                     group.addTask {
-                        _ = try await InterventionWorkflow.publish(read, file: file, by: "approver@example.org",
+                        _ = try await InterventionWorkflow.publish(
+                            read, file: file, by: "approver@example.org",
                             now: testClock.now(), on: app.db)
                     }
                 }
                 try await group.waitForAll()
             }
-            let copies = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM publications WHERE reference = "
-                + "\(bind: code)").first(decoding: Count.self)
+            let copies = try await app.db.sql.raw(
+                "SELECT COUNT(*) AS n FROM publications WHERE reference = "
+                    + "\(bind: code)"
+            ).first(decoding: Count.self)
             #expect(copies?.n == 1, "one public appeal for one approval")
-            let audited = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = "
-                + "'intervention.publish'").first(decoding: Count.self)
+            let audited = try await app.db.sql.raw(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action = "
+                    + "'intervention.publish'"
+            ).first(decoding: Count.self)
             #expect(audited?.n == 1)
         }
     }
@@ -334,8 +460,14 @@ import Vapor
             let saved = try await editor.post("/office/publications/new", fields + [("action", "save")])
             let id = String(try #require(saved.location).dropFirst("/office/publications/".count).prefix { $0 != "?" })
             #expect(try await EditorialTests.approve(id, by: second).location != nil)
-            #expect(try await editor.post("/office/publications/\(id)", fields + [("action", "schedule"),
-                ("publish_at", "2026-11-20T09:00")]).location != nil)
+            #expect(
+                try await editor.post(
+                    "/office/publications/\(id)",
+                    fields + [
+                        ("action", "schedule"),
+                        ("publish_at", "2026-11-20T09:00")
+                    ]
+                ).location != nil)
             clock.advance(seconds: 30 * 86_400)
             let now = clock.now(), db = app.db
             await WriteGate.lock.acquire()
@@ -345,7 +477,8 @@ import Vapor
             changed.body = "Unapproved words."
             try await db.transaction { [changed] tx in
                 try await EditorialStore.save(changed, status: .draft, publishAt: nil, now: now, on: tx)
-                _ = try await FourEyesStore.recordChange(EditorialFourEyes.subject(id),
+                _ = try await FourEyesStore.recordChange(
+                    EditorialFourEyes.subject(id),
                     hash: EditorialFourEyes.hash(changed), by: "editor@example.org", now: now, on: tx)
             }
             WriteGate.lock.release()
@@ -360,7 +493,8 @@ import Vapor
     @Test(arguments: Engine.all)
     func relabellingAsAnExemptTypeIsNoWayAroundTheSecondPerson(_ engine: Engine) async throws {
         try await withApp(engine) { app in
-            let (_, secret) = try await TestAccounts.create("admin@example.org", [.administrator], secondFactor: true,
+            let (_, secret) = try await TestAccounts.create(
+                "admin@example.org", [.administrator], secondFactor: true,
                 in: app)
             let admin = TestBrowser(app)
             try await admin.signIn("admin@example.org", secret: secret)
@@ -375,10 +509,15 @@ import Vapor
             let saved = try await editor.post("/office/publications/new", fields + [("action", "save")])
             let id = String(try #require(saved.location).dropFirst("/office/publications/".count).prefix { $0 != "?" })
             #expect(try await EditorialTests.approve(id, by: second).location != nil)
-            #expect(try await editor.post("/office/publications/\(id)", fields + [("action", "publish")])
-                .location != nil)
-            let relabelled = fields.map { $0.0 == "type" ? ($0.0, "event")
-                : ($0.0 == "body" ? ($0.0, "Unapproved words about Wei.") : $0) } + [("event_date", "2026-12-01")]
+            #expect(
+                try await editor.post("/office/publications/\(id)", fields + [("action", "publish")])
+                    .location != nil)
+            let relabelled =
+                fields.map {
+                    $0.0 == "type"
+                        ? ($0.0, "event")
+                        : ($0.0 == "body" ? ($0.0, "Unapproved words about Wei.") : $0)
+                } + [("event_date", "2026-12-01")]
             let inPlace = try await editor.post("/office/publications/\(id)", relabelled + [("action", "save")])
             #expect(inPlace.status == .unprocessableEntity, "a public statement is not rewritten alone as an event")
             #expect(!(try await app.get("/publications/\(id)").body.contains("Unapproved words")))
@@ -396,35 +535,60 @@ import Vapor
         try await withApp(engine) { app in
             let team = try await CaseTeam.make(app)
             let reporter = TestBrowser(app)
-            _ = try await reporter.report(person: "Hope Mwangi", description: "a woman defender in Nairobi",
+            _ = try await reporter.report(
+                person: "Hope Mwangi", description: "a woman defender in Nairobi",
                 account: "Threats.")
             let dashboard = try await team.drafter.get("/office/cases")
             let caseID = try #require(firstMatch("/office/cases/(case-[a-z0-9]{12})", in: dashboard.body))
-            _ = try await CaseStore.changeStatus(caseID, from: .received, to: .verified, outcome: nil, by: "d",
+            _ = try await CaseStore.changeStatus(
+                caseID, from: .received, to: .verified, outcome: nil, by: "d",
                 now: testClock.now(), on: app.db)
-            let path = try await Self.draft(team.drafter, "/office/cases/\(caseID)",
+            let path = try await Self.draft(
+                team.drafter, "/office/cases/\(caseID)",
                 title: "Mexico: hope for a release", body: "Mwangi was freed.")
-            let own = try await team.drafter.post(path, [("action", "not-the-person"), ("occurrence", "hope"),
-                ("reason", "the word")])
+            let own = try await team.drafter.post(
+                path,
+                [
+                    ("action", "not-the-person"), ("occurrence", "hope"),
+                    ("reason", "the word")
+                ])
             #expect(own.status == .unprocessableEntity && own.body.contains("another case officer records"))
             try await team.approver.get(path)
-            let noReason = try await team.approver.post(path, [("action", "not-the-person"), ("occurrence", "hope"),
-                ("reason", " ")])
+            let noReason = try await team.approver.post(
+                path,
+                [
+                    ("action", "not-the-person"), ("occurrence", "hope"),
+                    ("reason", " ")
+                ])
             #expect(noReason.status == .unprocessableEntity && noReason.body.contains("Say why"))
             try await team.approver.get(path)
-            try await team.approver.post(path, [("action", "not-the-person"), ("occurrence", "hope"), ("reason",
-                "the word, not her name")])
+            try await team.approver.post(
+                path,
+                [
+                    ("action", "not-the-person"), ("occurrence", "hope"),
+                    (
+                        "reason",
+                        "the word, not her name"
+                    )
+                ])
             let page = try await team.approver.get(path)
             #expect(page.body.contains("Mexico: hope for a release") && page.body.contains("the word, not her name"))
             // An edit voids the record: the word is replaced again.
-            try await team.drafter.post(path, [("action", "save"), ("title", "Mexico: hope for a release"),
-                ("summary", ""), ("body", "Freed.")])
+            try await team.drafter.post(
+                path,
+                [
+                    ("action", "save"), ("title", "Mexico: hope for a release"),
+                    ("summary", ""), ("body", "Freed.")
+                ])
             let after = try await team.approver.get(path)
-            #expect(after.body.contains("Mexico: a woman defender in Nairobi for a release")
-                && !after.body.contains("the word, not her name"))
-            let audit = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action = "
-                + "'redaction.not-the-person'")
-                .first(decoding: Count.self)
+            #expect(
+                after.body.contains("Mexico: a woman defender in Nairobi for a release")
+                    && !after.body.contains("the word, not her name"))
+            let audit = try await app.db.sql.raw(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action = "
+                    + "'redaction.not-the-person'"
+            )
+            .first(decoding: Count.self)
             #expect(audit?.n == 1)
         }
     }

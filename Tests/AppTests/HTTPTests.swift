@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
-import SQLKit
 import ObservatoryCore
+import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 @Suite struct HTTPTests {
@@ -73,14 +74,21 @@ import Vapor
             let demo = DemoArchive(endingOn: testToday, count: 400, organisations: 5)
             _ = try await ArchiveImporter(db: app.db).importRecords(demo.publications, demo.organisations)
             try await DemoField.load(demo.publications, today: testToday, cipher: app.site.cipher, on: app.db)
-            #expect(try await app.get("/missions").body.contains("id=\"mission-reports\""), "the demo has a mission report")
+            #expect(
+                try await app.get("/missions").body.contains("id=\"mission-reports\""), "the demo has a mission report")
             let css = try await app.get(SiteRoute.stylesheet.path)
             #expect(css.headers.first(name: .cacheControl) == "public, max-age=31536000, immutable")
-            for path in ["/", "/publications", "/publications?language=fr", "/countries/mx", "/countries", "/publications/demo-5",
-                         "/missions", "/calls", "/calls/women-defenders-needs", "/campaigns", "/campaigns/humans-against-torture", "/organisations"] {
+            for path in [
+                "/", "/publications", "/publications?language=fr", "/countries/mx", "/countries",
+                "/publications/demo-5",
+                "/missions", "/calls", "/calls/women-defenders-needs", "/campaigns",
+                "/campaigns/humans-against-torture", "/organisations"
+            ] {
                 let page = try await app.get(path)
                 #expect(page.status == .ok, "\(path)")
-                #expect(page.body.utf8.count + css.body.utf8.count < 30_000, "\(path) weighs \(page.body.utf8.count) + \(css.body.utf8.count) bytes")
+                #expect(
+                    page.body.utf8.count + css.body.utf8.count < 30_000,
+                    "\(path) weighs \(page.body.utf8.count) + \(css.body.utf8.count) bytes")
                 // No request to any other host: every src/href is site-relative (links out would be <a>, not loaded).
                 for attribute in ["src=\"http", "src=\"//", "href=\"//"] {
                     #expect(!page.body.contains(attribute), "\(path) has \(attribute)")
@@ -97,7 +105,9 @@ import Vapor
 @Suite struct HTTPDateTests {
     @Test func formatsAsHTTPDates() {
         #expect(ContentVersion.Snapshot.httpDate(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 GMT")
-        #expect(ContentVersion.Snapshot.httpDate(Date(timeIntervalSince1970: 1_795_401_698)) == "Mon, 23 Nov 2026 02:41:38 GMT")
+        #expect(
+            ContentVersion.Snapshot.httpDate(Date(timeIntervalSince1970: 1_795_401_698))
+                == "Mon, 23 Nov 2026 02:41:38 GMT")
     }
 }
 
@@ -105,10 +115,17 @@ import Vapor
     @Test func linksAreStableAndEscaped() {
         #expect(SiteRoute.publication(id: "pub-1_2.3~x").path == "/publications/pub-1_2.3~x")
         #expect(SiteRoute.publication(id: "a b/é:?").path == "/publications/a%20b%2F%C3%A9%3A%3F")
-        let filter = PublicationFilter(type: .report, programme: .childrenRights, country: CountryDirectory.shared.country(code: "EU"),
-                                       language: .ar, year: 2020, page: 3)
-        #expect(SiteRoute.publications(filter).path == "/publications?type=report&programme=children-rights&country=eu&language=ar&year=2020&page=3")
-        #expect(SiteRoute.feed(.atom, filter).path == "/publications/feed.atom?type=report&programme=children-rights&country=eu&language=ar&year=2020")
-        #expect(SiteRoute.country(filter.country!, filter).path == "/countries/eu?type=report&programme=children-rights&language=ar&year=2020&page=3")
+        let filter = PublicationFilter(
+            type: .report, programme: .childrenRights, country: CountryDirectory.shared.country(code: "EU"),
+            language: .ar, year: 2020, page: 3)
+        #expect(
+            SiteRoute.publications(filter).path
+                == "/publications?type=report&programme=children-rights&country=eu&language=ar&year=2020&page=3")
+        #expect(
+            SiteRoute.feed(.atom, filter).path
+                == "/publications/feed.atom?type=report&programme=children-rights&country=eu&language=ar&year=2020")
+        #expect(
+            SiteRoute.country(filter.country!, filter).path
+                == "/countries/eu?type=report&programme=children-rights&language=ar&year=2020&page=3")
     }
 }

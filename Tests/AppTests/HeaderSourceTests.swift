@@ -4,6 +4,7 @@ import ObservatoryCore
 import PropertyBased
 import Testing
 import Vapor
+
 @testable import App
 
 /// Content-Disposition takes a file's name as typed by whoever uploaded it: generated hostile names never put a
@@ -28,8 +29,9 @@ import Vapor
             }
             let body = try await team.drafter.get(casePath).body
             let regex = try NSRegularExpression(pattern: "\(casePath)/attachments/([A-Za-z0-9_-]+)")
-            let ids = Set(regex.matches(in: body, range: NSRange(body.startIndex..., in: body))
-                .compactMap { Range($0.range(at: 1), in: body).map { String(body[$0]) } })
+            let ids = Set(
+                regex.matches(in: body, range: NSRange(body.startIndex..., in: body))
+                    .compactMap { Range($0.range(at: 1), in: body).map { String(body[$0]) } })
             #expect(ids.count >= 10, "most generated names were accepted (\(ids.count))")
             for id in ids {
                 let file = try await team.drafter.get("\(casePath)/attachments/\(id)")

@@ -3,6 +3,7 @@ import Foundation
 import ObservatoryCore
 import Testing
 import Vapor
+
 @testable import App
 
 @Suite struct ImporterTests {
@@ -20,7 +21,7 @@ import Vapor
         #"{"id": "huge", "type": "statement", "language": "en", "published": "2019-02-01", "title": "\#(String(repeating: "A", count: 5_000))"}"#,
         "",
         #"{"id": "ok-1", "type": "urgent-intervention", "kind": "urgent-appeal", "language": "en", "published": "2016-09-12", "title": "Mexico: duplicate id, second version wins", "countries": ["MX"], "reference": "MEX 001 / 0916 / OBS 077"}"#,
-        #"{"id": "org-1", "name": "Centre for Legal Aid (Iran)", "type": "ngo", "country": "IR", "working_languages": ["en"], "networks": ["sos-torture"], "founded": 1959, "website": "https://org.example"}"#,
+        #"{"id": "org-1", "name": "Centre for Legal Aid (Iran)", "type": "ngo", "country": "IR", "working_languages": ["en"], "networks": ["sos-torture"], "founded": 1959, "website": "https://org.example"}"#
     ].joined(separator: "\n")
 
     @Test(arguments: Engine.all)
@@ -59,12 +60,14 @@ import Vapor
     func importingAgainUpdatesAndNeverDuplicates(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             // setup
-            let first = try temporaryFile((1...1_200).map { i in
-                #"{"id": "p\#(i)", "type": "statement", "language": "fr", "published": "2020-01-01", "title": "France: v1 \#(i)", "countries": ["FR", "EU"], "programmes": ["urgent-campaigns"]}"#
-            }.joined(separator: "\n") + "\n")
-            let second = try temporaryFile((1_101...1_300).map { i in
-                #"{"id": "p\#(i)", "type": "statement", "language": "fr", "published": "2020-01-01", "title": "France: v2 \#(i)", "countries": ["FR"]}"#
-            }.joined(separator: "\n"))
+            let first = try temporaryFile(
+                (1...1_200).map { i in
+                    #"{"id": "p\#(i)", "type": "statement", "language": "fr", "published": "2020-01-01", "title": "France: v1 \#(i)", "countries": ["FR", "EU"], "programmes": ["urgent-campaigns"]}"#
+                }.joined(separator: "\n") + "\n")
+            let second = try temporaryFile(
+                (1_101...1_300).map { i in
+                    #"{"id": "p\#(i)", "type": "statement", "language": "fr", "published": "2020-01-01", "title": "France: v2 \#(i)", "countries": ["FR"]}"#
+                }.joined(separator: "\n"))
             // act
             let a = try await ArchiveImporter(db: app.db).importFile(at: first)
             let b = try await ArchiveImporter(db: app.db).importFile(at: second)
@@ -88,8 +91,10 @@ import Vapor
 
     @Test func skipsALineOfAbsurdSizeWithoutHoldingItInMemory() async throws {
         try await withApp(.sqlite) { app in
-            let giant = #"{"id": "g", "type": "statement", "language": "en", "published": "2019-02-01", "title": "\#(String(repeating: "B", count: 6 << 20))"}"#
-            let ok = #"{"id": "after", "type": "statement", "language": "en", "published": "2019-02-01", "title": "After the giant"}"#
+            let giant =
+                #"{"id": "g", "type": "statement", "language": "en", "published": "2019-02-01", "title": "\#(String(repeating: "B", count: 6 << 20))"}"#
+            let ok =
+                #"{"id": "after", "type": "statement", "language": "en", "published": "2019-02-01", "title": "After the giant"}"#
             let path = try temporaryFile(giant + "\n" + ok + "\n")
             let problems = ProblemLog()
             var importer = ArchiveImporter(db: app.db)

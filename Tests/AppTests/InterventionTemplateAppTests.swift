@@ -3,6 +3,7 @@ import Foundation
 import ObservatoryCore
 import Testing
 import Vapor
+
 @testable import App
 
 /// The draft offered on the intervention page asks for what fits the acts recorded on the case.
@@ -20,11 +21,17 @@ import Vapor
             let (caseID, _) = try await AssistanceTests.caseWithDefender(app)
             let casePath = "/office/cases/\(caseID)", officer = team.drafter
             try await officer.get(casePath)
-            try await officer.post("\(casePath)/acts", [("type", "threats"), ("date", "2026-05-02"),
-                                                      ("place", "Nairobi"), ("perpetrator", "unidentified")])
+            try await officer.post(
+                "\(casePath)/acts",
+                [
+                    ("type", "threats"), ("date", "2026-05-02"),
+                    ("place", "Nairobi"), ("perpetrator", "unidentified")
+                ])
             // act
-            let drafts = [("urgent-appeal", "en"), ("press-release", "en"), ("open-letter", "fr"),
-                          ("urgent-appeal", "ar")]
+            let drafts = [
+                ("urgent-appeal", "en"), ("press-release", "en"), ("open-letter", "fr"),
+                ("urgent-appeal", "ar")
+            ]
             for (kind, language) in drafts {
                 let page = try await officer.get("\(casePath)/interventions/new?kind=\(kind)&language=\(language)")
                 // assert
@@ -33,15 +40,21 @@ import Vapor
                 for release in ["Release", "release", "Libérer", "الإفراج"] {
                     #expect(!draft.contains(release), "\(kind) \(language)")
                 }
-                let protection = ["en": "Take, in agreement with Wanjiru K., the protection measures",
-                                  "fr": "Prendre, en accord avec Wanjiru K.",
-                                  "ar": "اتخاذ تدابير الحماية التي يراها Wanjiru K."][language]!
+                let protection = [
+                    "en": "Take, in agreement with Wanjiru K., the protection measures",
+                    "fr": "Prendre, en accord avec Wanjiru K.",
+                    "ar": "اتخاذ تدابير الحماية التي يراها Wanjiru K."
+                ][language]!
                 #expect(draft.contains(protection), "\(kind) \(language)")
             }
             // A detention recorded later: the next draft asks for the release, and keeps the protection.
             try await officer.get(casePath)
-            try await officer.post("\(casePath)/acts", [("type", "arbitrary-detention"), ("date", "2026-05-03"),
-                                                      ("place", "Nairobi"), ("perpetrator", "police"), ("detail", "")])
+            try await officer.post(
+                "\(casePath)/acts",
+                [
+                    ("type", "arbitrary-detention"), ("date", "2026-05-03"),
+                    ("place", "Nairobi"), ("perpetrator", "police"), ("detail", "")
+                ])
             let detained = try await officer.get("\(casePath)/interventions/new?kind=urgent-appeal&language=en")
             let asked = try #require(Self.draft(detained.body))
             #expect(asked.contains("2. Release Wanjiru K. immediately and unconditionally"))

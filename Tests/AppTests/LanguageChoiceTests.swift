@@ -2,6 +2,7 @@ import Foundation
 import ObservatoryCore
 import Testing
 import Vapor
+
 @testable import App
 
 /// The language a reader chose with the switcher is kept at every plain address, over the browser's
@@ -9,14 +10,17 @@ import Vapor
 /// language's copy of a plain address to a reader of another.
 @Suite struct LanguageChoiceTests {
     static let items = [
-        publication("mx-1", .urgentIntervention, kind: .urgentAppeal, on: "2026-11-20",
-                    title: "Mexico: defender threatened", countries: ["MX"]),
-        publication("eg-1", on: "2026-11-19", title: "Egypt: lawyer detained", countries: ["EG"]),
+        publication(
+            "mx-1", .urgentIntervention, kind: .urgentAppeal, on: "2026-11-20",
+            title: "Mexico: defender threatened", countries: ["MX"]),
+        publication("eg-1", on: "2026-11-19", title: "Egypt: lawyer detained", countries: ["EG"])
     ]
     /// Plain (English) addresses of pages and forms a reader opens.
-    static let plain = ["/", "/publications", "/publications?type=statement&year=2026", "/countries/mx", "/countries",
-                        "/map", "/search?q=defender", "/publications/mx-1", "/organisations", "/campaigns",
-                        "/bulletins", "/report", "/subscribe", "/calls", "/publications/mx-1/take-action"]
+    static let plain = [
+        "/", "/publications", "/publications?type=statement&year=2026", "/countries/mx", "/countries",
+        "/map", "/search?q=defender", "/publications/mx-1", "/organisations", "/campaigns",
+        "/bulletins", "/report", "/subscribe", "/calls", "/publications/mx-1/take-action"
+    ]
     static let english: HTTPHeaders = ["Accept-Language": "en-GB, en;q=0.9"]
 
     static func language(of body: String) -> String? {
@@ -65,8 +69,9 @@ import Vapor
             _ = try await other.get("/language/en?to=%2F")
             #expect(other.cookies["observatory_language"] == "en")
             for path in Self.plain {
-                let page = try await other.send(.GET, path, buffer: nil,
-                                                headers: ["Accept-Language": "es-ES, es;q=0.9"])
+                let page = try await other.send(
+                    .GET, path, buffer: nil,
+                    headers: ["Accept-Language": "es-ES, es;q=0.9"])
                 #expect(page.status == .ok && Self.language(of: page.body) == "en", "\(path)")
             }
         }
@@ -79,13 +84,22 @@ import Vapor
         try await withApp(engine, pageCache: true) { app in
             try await store(Self.items, in: app)
             for value in ["de", "", "ES", "es-MX", "xx", "../es", "e s", String(repeating: "e", count: 300)] {
-                let english = try await app.get("/publications", headers: ["Accept-Language": "en",
-                                                                            "Cookie": "observatory_language=\(value)"])
+                let english = try await app.get(
+                    "/publications",
+                    headers: [
+                        "Accept-Language": "en",
+                        "Cookie": "observatory_language=\(value)"
+                    ])
                 #expect(english.status == .ok && Self.language(of: english.body) == "en", "\(value)")
-                let french = try await app.get("/publications", headers: ["Accept-Language": "fr",
-                                                                           "Cookie": "observatory_language=\(value)"])
-                #expect(french.status == .seeOther && french.headers.first(name: .location) == "/fr/publications",
-                        "\(value)")
+                let french = try await app.get(
+                    "/publications",
+                    headers: [
+                        "Accept-Language": "fr",
+                        "Cookie": "observatory_language=\(value)"
+                    ])
+                #expect(
+                    french.status == .seeOther && french.headers.first(name: .location) == "/fr/publications",
+                    "\(value)")
             }
         }
     }
@@ -103,8 +117,10 @@ import Vapor
             let choices: [String?] = [nil, "en", "fr", "es", "ar"]
             let browsers: [String?] = [nil, "en", "fr-CH, fr;q=0.9", "es-MX", "ar-EG", "de"]
             let requests = (0..<64).map { _ in
-                (Self.plain.randomElement(using: &generator)!, choices.randomElement(using: &generator)!,
-                 browsers.randomElement(using: &generator)!)
+                (
+                    Self.plain.randomElement(using: &generator)!, choices.randomElement(using: &generator)!,
+                    browsers.randomElement(using: &generator)!
+                )
             }
             let answers = try await withThrowingTaskGroup(of: (Int, HTTPStatus, String?, String?).self) { group in
                 for (index, (path, choice, browser)) in requests.enumerated() {
@@ -128,8 +144,9 @@ import Vapor
                 if wanted == "en" {
                     #expect(status == .ok && language == "en", "seed \(seed): \(path) \(String(describing: choice))")
                 } else {
-                    #expect(status == .seeOther && location == "/\(wanted)" + path,
-                            "seed \(seed): \(path) \(String(describing: choice)) \(String(describing: browser))")
+                    #expect(
+                        status == .seeOther && location == "/\(wanted)" + path,
+                        "seed \(seed): \(path) \(String(describing: choice)) \(String(describing: browser))")
                 }
             }
         }

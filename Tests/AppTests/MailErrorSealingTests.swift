@@ -4,6 +4,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// Migration 024: error texts stored in clear before it are sealed; revert opens them again.
@@ -23,8 +24,10 @@ import Vapor
             let sealed = app.site.cipher.seal("451 try later", context: SealOutboxErrors.context)
             for (key, error) in [("a", clear), ("b", sealed), ("c", nil)] as [(String, String?)] {
                 try await app.db.sql.insert(into: "outbox")
-                    .columns("dedupe_key", "kind", "subscriber_id", "status", "attempts", "not_before", "last_error",
-                             "created_at")
+                    .columns(
+                        "dedupe_key", "kind", "subscriber_id", "status", "attempts", "not_before", "last_error",
+                        "created_at"
+                    )
                     .values(key, "confirm", "subscriber-1", "failed", 1, 0, error, 0).run()
             }
             // act

@@ -4,6 +4,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// Every link of every message the outbox sends is absolute on `OBSERVATORY_PUBLIC_URL`; the bulletin's text part is
@@ -38,24 +39,42 @@ import Vapor
         try await withApp(engine, publicURL: Self.base) { app in
             try await ReportsTests.october(app)
             // setup: a body and an introduction whose Markdown links are relative, as editors write them
-            let body = "See [the country](/countries/mx), [the list](publications?type=statement) and "
+            let body =
+                "See [the country](/countries/mx), [the list](publications?type=statement) and "
                 + "![a map](/map.svg). Also /fr/publications/ua-mx and [mail](mailto:desk@example.org)."
-            try await SubscriptionTests.publish(publication("ua-links", .urgentIntervention, kind: .urgentAppeal,
-                on: "2026-10-25", title: "Mexico: links", body: body), app)
-            try await BulletinStore.save(BulletinMonth("2026-10")!, language: .fr,
+            try await SubscriptionTests.publish(
+                publication(
+                    "ua-links", .urgentIntervention, kind: .urgentAppeal,
+                    on: "2026-10-25", title: "Mexico: links", body: body), app)
+            try await BulletinStore.save(
+                BulletinMonth("2026-10")!, language: .fr,
                 introduction: "Lire [le rapport](/fr/publications/st-world) et [la carte](/fr/map).", publish: false,
                 by: "editor@example.org", now: testClock.now(), on: app.db)
-            try await SubscriptionTests.activeSubscriber("all@example.org", .init(languages: [.fr], scope: .all,
-                bulletin: true), app)
+            try await SubscriptionTests.activeSubscriber(
+                "all@example.org",
+                .init(
+                    languages: [.fr], scope: .all,
+                    bulletin: true), app)
             // act: every kind the outbox knows: confirm, manage, publication, bulletin
-            let page = try await SubscriptionTests.subscribe(app, [("email", "new@example.org"), ("languages", "en"),
-                                                                   ("scope", "all")])
+            let page = try await SubscriptionTests.subscribe(
+                app,
+                [
+                    ("email", "new@example.org"), ("languages", "en"),
+                    ("scope", "all")
+                ])
             #expect(page.status == .ok)
-            _ = try await SubscriptionTests.subscribe(app, [("email", "all@example.org"), ("languages", "fr"),
-                                                            ("scope", "all")])
-            try await SubscriptionTests.publish(publication("ua-after", .urgentIntervention, kind: .urgentAppeal,
-                on: "2026-10-26", title: "Mexico: another appeal", body: body), app)
-            try await BulletinStore.save(BulletinMonth("2026-10")!, language: .fr,
+            _ = try await SubscriptionTests.subscribe(
+                app,
+                [
+                    ("email", "all@example.org"), ("languages", "fr"),
+                    ("scope", "all")
+                ])
+            try await SubscriptionTests.publish(
+                publication(
+                    "ua-after", .urgentIntervention, kind: .urgentAppeal,
+                    on: "2026-10-26", title: "Mexico: another appeal", body: body), app)
+            try await BulletinStore.save(
+                BulletinMonth("2026-10")!, language: .fr,
                 introduction: "Lire [le rapport](/fr/publications/st-world) et [la carte](/fr/map).", publish: true,
                 by: "editor@example.org", now: testClock.now(), on: app.db)
             let worker = SubscriptionTests.worker(app, server)
@@ -64,7 +83,8 @@ import Vapor
             // assert
             #expect(received.count == 4)
             for kind in ["/subscribe/confirm/", "/bulletins/2026-10/fr", "/publications/ua-after", "/subscription/"] {
-                #expect(received.contains { (decodedPart($0) ?? "").contains(Self.base + kind) },
+                #expect(
+                    received.contains { (decodedPart($0) ?? "").contains(Self.base + kind) },
                     "a message with \(kind)")
             }
             #expect(received.contains { $0.contains("Content-Language: fr") })
@@ -73,7 +93,8 @@ import Vapor
                 #expect(links.count >= 3, "links found: \(links)")
                 for link in links where !link.hasPrefix("mailto:") {
                     let host = URL(string: link)?.host
-                    #expect(link.hasPrefix(Self.base + "/") && host == "observatory.example",
+                    #expect(
+                        link.hasPrefix(Self.base + "/") && host == "observatory.example",
                         "\(link) in \(message.prefix(200))")
                 }
                 #expect(!message.contains("//localhost") && !message.contains("//127.0.0.1"))
@@ -87,9 +108,13 @@ import Vapor
         defer { server.stop() }
         try await withApp(engine, publicURL: Self.base) { app in
             try await ReportsTests.october(app)
-            try await SubscriptionTests.activeSubscriber("b@example.org", .init(languages: [.fr], scope: .none,
-                bulletin: true), app)
-            try await BulletinStore.save(BulletinMonth("2026-10")!, language: .fr,
+            try await SubscriptionTests.activeSubscriber(
+                "b@example.org",
+                .init(
+                    languages: [.fr], scope: .none,
+                    bulletin: true), app)
+            try await BulletinStore.save(
+                BulletinMonth("2026-10")!, language: .fr,
                 introduction: "Un mois **difficile**.",
                 publish: true, by: "editor@example.org", now: testClock.now(), on: app.db)
             try await SubscriptionTests.drain(SubscriptionTests.worker(app, server), app)
@@ -100,7 +125,8 @@ import Vapor
             let titles = Self.matches("<bdi>([^<]+)</bdi></a>", in: html)
             #expect(items.count == 3 && titles.count == 3, "\(html)")
             for (link, title) in zip(items, titles) {
-                let unescaped = title.replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&amp;",
+                let unescaped = title.replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(
+                    of: "&amp;",
                     with: "&")
                 #expect(text.contains("* " + unescaped), "title \(unescaped) in the text part:\n\(text)")
                 #expect(text.contains("  " + link + "\n") || text.hasSuffix("  " + link), "link \(link)")
@@ -117,14 +143,21 @@ import Vapor
 
     @Test func withoutThePublicAddressMailWaitsAndTheServerAndTheMailPageSaySo() async throws {
         CapturedLogs.start()
-        try await withApp(.sqlite, adjust: { $0.smtp = SMTPSettings(host: "127.0.0.1", port: 1, security: .none,
-                                                                     from: "o@example.org") }) { app in
+        try await withApp(
+            .sqlite,
+            adjust: {
+                $0.smtp = SMTPSettings(
+                    host: "127.0.0.1", port: 1, security: .none,
+                    from: "o@example.org")
+            }
+        ) { app in
             app.logger = Logger(label: "mail-links-test")
             startMailWorker(app)
             let logs = CapturedLogs.stop()
-            #expect(logs.split(separator: "\n").contains {
-                $0.hasPrefix("warning") && $0.contains("OBSERVATORY_PUBLIC_URL is not set") && $0.contains("outbox")
-            })
+            #expect(
+                logs.split(separator: "\n").contains {
+                    $0.hasPrefix("warning") && $0.contains("OBSERVATORY_PUBLIC_URL is not set") && $0.contains("outbox")
+                })
             let admin = try await AssistanceTests.signedIn("admin@example.org", [.administrator], in: app)
             let page = try await admin.get("/office/mail")
             #expect(page.body.contains("id=\"public-url-missing\"") && page.body.contains("OBSERVATORY_PUBLIC_URL"))

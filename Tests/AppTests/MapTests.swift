@@ -2,6 +2,7 @@ import Foundation
 import ObservatoryCore
 import Testing
 import Vapor
+
 @testable import App
 
 @Suite struct MapTests {
@@ -9,9 +10,12 @@ import Vapor
     func countriesAreShadedByCountUnderTheFiltersAndLinkToTheirPages(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             var items = (1...9).map { publication("mx\($0)", on: "2024-01-0\($0)", countries: ["MX"]) }
-            items += [publication("br", on: "2024-02-01", countries: ["BR"]), publication("eu", on: "2024-02-02", countries: ["EU"]),
-                      publication("bh", on: "2024-02-03", countries: ["BH"]),
-                      publication("mx-report", .report, on: "2023-02-03", countries: ["MX", "CO"])]
+            items += [
+                publication("br", on: "2024-02-01", countries: ["BR"]),
+                publication("eu", on: "2024-02-02", countries: ["EU"]),
+                publication("bh", on: "2024-02-03", countries: ["BH"]),
+                publication("mx-report", .report, on: "2023-02-03", countries: ["MX", "CO"])
+            ]
             try await store(items, in: app)
             let page = try await app.get("/map")
             #expect(page.status == .ok)
@@ -20,12 +24,18 @@ import Vapor
             #expect(page.body.contains(shape("fr", "FR", 0)), "no publication: no shade, still a link")
             #expect(page.body.contains("<title>Mexico: 10</title>"))
             #expect(page.body.contains("<a href=\"/countries/eu\"><circle class=\"eu s1\""), "the EU as a marker")
-            #expect(page.body.contains("<a href=\"/countries/bh\">Bahrain</a> <span class=\"count\">1</span>"), "too small for the map: listed")
+            #expect(
+                page.body.contains("<a href=\"/countries/bh\">Bahrain</a> <span class=\"count\">1</span>"),
+                "too small for the map: listed")
             #expect(page.body.utf8.count <= 30_000, "map page at most 30 KB: \(page.body.utf8.count)")
-            #expect(!page.body.contains("<script") && !page.body.contains("http://") && !page.body.contains("https://"), "nothing from another host")
+            #expect(
+                !page.body.contains("<script") && !page.body.contains("http://") && !page.body.contains("https://"),
+                "nothing from another host")
 
             let reports = try await app.get("/map?type=report")
-            #expect(reports.body.contains("<title>Mexico: 1</title>") && reports.body.contains("<title>Colombia: 1</title>"))
+            #expect(
+                reports.body.contains("<title>Mexico: 1</title>") && reports.body.contains("<title>Colombia: 1</title>")
+            )
             #expect(reports.body.contains("<a href=\"/countries/mx?type=report\">"), "country links keep the filters")
             #expect(reports.body.contains("<title>Brazil: 0</title>"))
             #expect(try await app.get("/publications?year=2024").body.contains("href=\"/map?year=2024\">Show map</a>"))
@@ -47,8 +57,10 @@ import Vapor
             var items: [ArchivePublication] = []
             for (n, code) in countries.enumerated() {
                 for m in 0...(n * 7) {
-                    items.append(publication("\(code)-\(m)", on: "202\(m % 5)-0\(1 + m % 9)-1\(m % 9)",
-                                             countries: [code]))
+                    items.append(
+                        publication(
+                            "\(code)-\(m)", on: "202\(m % 5)-0\(1 + m % 9)-1\(m % 9)",
+                            countries: [code]))
                 }
             }
             try await store(items, in: app)
@@ -58,9 +70,11 @@ import Vapor
             #expect(outlines.headers.first(name: .cacheControl)?.contains("immutable") == true)
             let ids = Set(outlines.body.matches(of: /<path id="([A-Z]{2})" d="[^"]+"\/>/).map { String($0.1) })
             #expect(ids.count == WorldMap.shared.outlines.count && ids.count > 150)
-            for path in ["/map", "/map?type=urgent-intervention&year=2023",
-                         "/ar/map?year=2024&type=urgent-intervention",
-                         "/fr/map?programme=violence-against-women", "/es/map?year=2021"] {
+            for path in [
+                "/map", "/map?type=urgent-intervention&year=2023",
+                "/ar/map?year=2024&type=urgent-intervention",
+                "/fr/map?programme=violence-against-women", "/es/map?year=2021"
+            ] {
                 let page = try await app.get(path)
                 #expect(page.status == .ok, "\(path)")
                 #expect(page.body.utf8.count <= 30_000, "\(path): \(page.body.utf8.count) bytes")

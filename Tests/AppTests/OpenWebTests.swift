@@ -1,56 +1,65 @@
 import Fluent
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import ObservatoryCore
 import PropertyBased
 import SQLKit
 import Testing
 import Vapor
 import VaporTesting
+
 @testable import App
 
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
 /// Fragments a hostile title or summary is made of: CSV structure, formula starts, script-closing markup.
-let openWebFragments = ["=", "+", "-", "@", "\t", "\r", "\n", "\r\n", ",", "\"", "'", ";", "=HYPERLINK(\"http://x\")",
+let openWebFragments = [
+    "=", "+", "-", "@", "\t", "\r", "\n", "\r\n", ",", "\"", "'", ";", "=HYPERLINK(\"http://x\")",
     "=1+2",
-                        "@SUM(A1)", "-2+3", "</script>", "</SCRIPT >", "<!--", "<script>", "-->", "]]>", "&", "&amp;",
-                            "<", ">",
-                        "\u{2028}", "\u{2029}", "\\", "\\u003c", "é", "ع", "\u{FEFF}", "title", " ", "💥"]
+    "@SUM(A1)", "-2+3", "</script>", "</SCRIPT >", "<!--", "<script>", "-->", "]]>", "&", "&amp;",
+    "<", ">",
+    "\u{2028}", "\u{2029}", "\\", "\\u003c", "é", "ع", "\u{FEFF}", "title", " ", "💥"
+]
 let openWebText = Gen<String?>.element(of: openWebFragments).map { $0! }.array(of: 0...12).map { $0.joined() }
 
 /// `withApp` with a configuration adjusted first (sitemap page size, onion address).
-func withOpenWebApp(_ engine: Engine, pageCache: Bool = true, _ adjust: (inout AppConfig) -> Void,
-                    _ body: (Application) async throws -> Void) async throws {
+func withOpenWebApp(
+    _ engine: Engine, pageCache: Bool = true, _ adjust: (inout AppConfig) -> Void,
+    _ body: (Application) async throws -> Void
+) async throws {
     try await withApp(engine, pageCache: pageCache, adjust: adjust, body)
 }
 
 /// The published archive and what must never leave it: drafts, scheduled ones, a withdrawn one.
 enum OpenWebFixture {
     static let published = [
-        publication("pub-ua", .urgentIntervention, kind: .urgentAppeal, on: "2026-03-01",
+        publication(
+            "pub-ua", .urgentIntervention, kind: .urgentAppeal, on: "2026-03-01",
             title: "Mexico: urgent appeal",
-                    countries: ["MX"], reference: "MEX 001 / 0326 / OBS 001"),
-        publication("pub-st", .statement, language: .fr, on: "2026-02-01",
+            countries: ["MX"], reference: "MEX 001 / 0326 / OBS 001"),
+        publication(
+            "pub-st", .statement, language: .fr, on: "2026-02-01",
             title: "=HYPERLINK(\"http://evil\"), \"quoted\"",
-                    countries: ["FR", "MX"]),
+            countries: ["FR", "MX"]),
         publication("pub-rep", .report, on: "2025-06-01", title: "Report, 2025: defenders", countries: ["CO"]),
         publication("pub-ev", .event, on: "2024-01-05", title: "Hearing in Geneva", countries: ["CH"]),
-        publication("pub-link", .link, on: "2023-01-05", title: "@link elsewhere", countries: ["MX"]),
+        publication("pub-link", .link, on: "2023-01-05", title: "@link elsewhere", countries: ["MX"])
     ]
     static let secret = "Zq9SECRETx"
     static let hidden = [
         publication("hidden-draft", on: "2026-04-01", title: "Mexico: \(secret) draft", countries: ["MX"]),
         publication("hidden-scheduled", on: "2026-04-02", title: "Mexico: \(secret) scheduled", countries: ["MX"]),
-        publication("hidden-withdrawn", on: "2026-04-03", title: "Mexico: \(secret) withdrawn", countries: ["MX"]),
+        publication("hidden-withdrawn", on: "2026-04-03", title: "Mexico: \(secret) withdrawn", countries: ["MX"])
     ]
 
     static func load(_ app: Application) async throws {
         try await store(published, in: app)
         try await store([hidden[0]], status: "draft", in: app)
         try await store([hidden[1]], status: "scheduled", in: app)
-        try await store([hidden[2]],
-            in: app)                    // published, then withdrawn (unpublished is a draft again)
+        try await store(
+            [hidden[2]],
+            in: app)  // published, then withdrawn (unpublished is a draft again)
         try await store([hidden[2]], status: "draft", in: app)
     }
 }
@@ -60,12 +69,14 @@ func jsonObject(_ text: String) throws -> [String: Any] {
 }
 
 @Suite struct ListExportTests {
-    static let exportPaths = ["/publications.csv", "/publications.json", "/fr/publications.csv?country=mx",
+    static let exportPaths = [
+        "/publications.csv", "/publications.json", "/fr/publications.csv?country=mx",
         "/ar/publications.json?type=statement",
-                              "/publications.json?country=mx&year=2026", "/search.csv?q=mexico",
-                                  "/search.json?q=mexico",
-                              "/es/search.json?q=\(OpenWebFixture.secret)", "/search.csv?q=\(OpenWebFixture.secret)",
-                              "/organisations.csv", "/organisations.json"]
+        "/publications.json?country=mx&year=2026", "/search.csv?q=mexico",
+        "/search.json?q=mexico",
+        "/es/search.json?q=\(OpenWebFixture.secret)", "/search.csv?q=\(OpenWebFixture.secret)",
+        "/organisations.csv", "/organisations.json"
+    ]
 
     /// Canary: drafts, scheduled and withdrawn publications reach no export, in any language or filter.
     @Test(arguments: Engine.all)
@@ -76,8 +87,9 @@ func jsonObject(_ text: String) throws -> [String: Any] {
                 let answer = try await app.get(path)
                 #expect(answer.status == .ok, "\(path)")
                 var body = answer.body
-                body = body.replacingOccurrences(of: "\"q\":\"\(OpenWebFixture.secret)\"",
-                    with: "")   // the search's own words
+                body = body.replacingOccurrences(
+                    of: "\"q\":\"\(OpenWebFixture.secret)\"",
+                    with: "")  // the search's own words
                 #expect(!body.contains(OpenWebFixture.secret), "\(path)")
                 #expect(!body.contains("hidden-"), "\(path)")
             }
@@ -107,8 +119,13 @@ func jsonObject(_ text: String) throws -> [String: Any] {
             #expect(byID["pub-st"]?[1] == "https://obs.example/publications/pub-st")
             #expect(byID["pub-st"]?[8] == "FR;MX")
             #expect(byID["pub-ua"]?[11] == "MEX 001 / 0326 / OBS 001")
-            for row in rows { for cell in row { #expect(!(cell.first.map { "=+-@\t\r".contains($0) } ?? false),
-                "\(cell)") } }
+            for row in rows {
+                for cell in row {
+                    #expect(
+                        !(cell.first.map { "=+-@\t\r".contains($0) } ?? false),
+                        "\(cell)")
+                }
+            }
             let french = try await app.get("/fr/publications.csv?country=mx")
             #expect(french.headers.first(name: .contentDisposition) == "attachment; filename=\"publications-mx.csv\"")
             #expect(CSVText.parse(french.body).dropFirst().map { $0[0] } == ["pub-ua", "pub-st", "pub-link"])
@@ -130,7 +147,8 @@ func jsonObject(_ text: String) throws -> [String: Any] {
                 let guarded = { (s: String) in
                     s.unicodeScalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } == true ? "'" + s : s
                 }
-                #expect(rows.count == 2 && rows[1][6] == guarded(p.title) && rows[1][7] == guarded(summary),
+                #expect(
+                    rows.count == 2 && rows[1][6] == guarded(p.title) && rows[1][7] == guarded(summary),
                     "\(title.debugDescription)")
                 let json = try jsonObject(try await app.get("/publications.json").body)
                 let item = (json["items"] as? [[String: Any]])?.first
@@ -154,11 +172,13 @@ func jsonObject(_ text: String) throws -> [String: Any] {
             let countries = ["MX", "RU", "CO", "FR", "EU"], types = PublicationType.allCases,
                 languages = Language.allCases
             for i in 0..<90 {
-                archive.append(publication("p\(i)", types[next(types.count)],
-                    language: languages[next(languages.count)],
-                                           on: "20\(20 + next(6))-0\(1 + next(9))-1\(next(9))",
-                                               countries: [countries[next(countries.count)]],
-                                           programmes: [Programme.allCases[next(Programme.allCases.count)]]))
+                archive.append(
+                    publication(
+                        "p\(i)", types[next(types.count)],
+                        language: languages[next(languages.count)],
+                        on: "20\(20 + next(6))-0\(1 + next(9))-1\(next(9))",
+                        countries: [countries[next(countries.count)]],
+                        programmes: [Programme.allCases[next(Programme.allCases.count)]]))
             }
             try await store(archive, in: app)
             for _ in 0..<40 {
@@ -167,8 +187,13 @@ func jsonObject(_ text: String) throws -> [String: Any] {
                 if next(2) == 0 { query.append(("country", countries[next(countries.count)].lowercased())) }
                 if next(2) == 0 { query.append(("language", languages[next(languages.count)].rawValue)) }
                 if next(3) == 0 { query.append(("year", String(2020 + next(6)))) }
-                if next(3) == 0 { query.append(("programme",
-                    Programme.allCases[next(Programme.allCases.count)].rawValue)) }
+                if next(3) == 0 {
+                    query.append(
+                        (
+                            "programme",
+                            Programme.allCases[next(Programme.allCases.count)].rawValue
+                        ))
+                }
                 let q = SiteRoute.query(query)
                 var listed: [String] = []
                 for page in 1...4 {
@@ -179,16 +204,20 @@ func jsonObject(_ text: String) throws -> [String: Any] {
                 let json = try jsonObject(try await app.get("/publications.json" + q).body)
                 let exported = (json["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
                 #expect(exported == listed, "\(q)")
-                #expect(CSVText.parse(try await app.get("/publications.csv" + q).body).dropFirst().map { $0[0] }
-                    == exported, "\(q)")
+                #expect(
+                    CSVText.parse(try await app.get("/publications.csv" + q).body).dropFirst().map { $0[0] }
+                        == exported, "\(q)")
                 let filters = json["filters"] as? [String: String]
                 #expect(filters == Dictionary(query, uniquingKeysWith: { a, _ in a }), "\(q)")
             }
-            for (name, value) in [("type", "secret"), ("country", "zz"), ("year", "1200"), ("language", "xx"),
-                ("programme", "<b>")] {
+            for (name, value) in [
+                ("type", "secret"), ("country", "zz"), ("year", "1200"), ("language", "xx"),
+                ("programme", "<b>")
+            ] {
                 for path in ["/publications.csv", "/fr/publications.json", "/search.csv?q=a&x=1"] {
-                    let answer = try await app.get(path + (path.contains("?") ? "&" : "?")
-                        + "\(name)=\(SiteRoute.escapeSegment(value))")
+                    let answer = try await app.get(
+                        path + (path.contains("?") ? "&" : "?")
+                            + "\(name)=\(SiteRoute.escapeSegment(value))")
                     #expect(answer.status == .badRequest && answer.body.contains(name), "\(path) \(name)")
                 }
             }
@@ -201,7 +230,8 @@ func jsonObject(_ text: String) throws -> [String: Any] {
         try await withApp(engine) { app in
             let count = ListExport.bufferedRows + 733
             let archive = (0..<count).map { i in
-                publication(String(format: "big-%05d", i), on: "20\(10 + i % 15)-0\(1 + i % 9)-1\(i % 10)",
+                publication(
+                    String(format: "big-%05d", i), on: "20\(10 + i % 15)-0\(1 + i % 9)-1\(i % 10)",
                     title: "Item, \"\(i)\"")
             }
             for start in stride(from: 0, to: archive.count, by: 500) {
@@ -212,8 +242,12 @@ func jsonObject(_ text: String) throws -> [String: Any] {
             let rows = CSVText.parse(csv.body).dropFirst()
             #expect(rows.count == count)
             #expect(Set(rows.map { $0[0] }).count == count, "no row twice")
-            let expected = archive.sorted { ($0.published.description, $0.id) > ($1.published.description,
-                $1.id) }.map(\.id)
+            let expected = archive.sorted {
+                ($0.published.description, $0.id) > (
+                    $1.published.description,
+                    $1.id
+                )
+            }.map(\.id)
             #expect(rows.map { $0[0] } == expected)
             let json = try jsonObject(try await app.get("/publications.json").body)
             #expect((json["items"] as? [[String: Any]])?.count == count)
@@ -241,11 +275,20 @@ func jsonObject(_ text: String) throws -> [String: Any] {
     func simultaneousDownloadsAreWhole(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             try await OpenWebFixture.load(app)
-            let paths = ["/publications.csv", "/publications.json", "/fr/publications.csv?country=mx",
-                "/search.json?q=mexico"]
+            let paths = [
+                "/publications.csv", "/publications.json", "/fr/publications.csv?country=mx",
+                "/search.json?q=mexico"
+            ]
             let answers = try await withThrowingTaskGroup(of: (String, String).self) { group in
-                for i in 0..<48 { let path = paths[i % paths.count]; group.addTask { (path,
-                    try await app.get(path).body) } }
+                for i in 0..<48 {
+                    let path = paths[i % paths.count];
+                    group.addTask {
+                        (
+                            path,
+                            try await app.get(path).body
+                        )
+                    }
+                }
                 return try await group.reduce(into: [String: Set<String>]()) { $0[$1.0, default: []].insert($1.1) }
             }
             for (path, bodies) in answers {
@@ -264,22 +307,43 @@ func jsonObject(_ text: String) throws -> [String: Any] {
         try await withApp(engine) { app in
             try await OpenWebFixture.load(app)
             let pages: [(String, [String])] = [
-                ("/publications?type=statement&page=1", ["/publications.csv?type=statement",
-                    "/publications.json?type=statement"]),
-                ("/fr/publications?country=mx", ["/fr/publications.csv?country=mx",
-                    "/fr/publications.json?country=mx"]),
-                ("/countries/mx?year=2026", ["/publications.csv?country=mx&amp;year=2026",
-                    "/publications.json?country=mx&amp;year=2026"]),
+                (
+                    "/publications?type=statement&page=1",
+                    [
+                        "/publications.csv?type=statement",
+                        "/publications.json?type=statement"
+                    ]
+                ),
+                (
+                    "/fr/publications?country=mx",
+                    [
+                        "/fr/publications.csv?country=mx",
+                        "/fr/publications.json?country=mx"
+                    ]
+                ),
+                (
+                    "/countries/mx?year=2026",
+                    [
+                        "/publications.csv?country=mx&amp;year=2026",
+                        "/publications.json?country=mx&amp;year=2026"
+                    ]
+                ),
                 ("/ar/countries/mx", ["/ar/publications.csv?country=mx"]),
-                ("/search?q=mexico&type=statement", ["/search.csv?q=mexico&amp;type=statement",
-                    "/search.json?q=mexico&amp;type=statement"]),
-                ("/es/organisations", ["/es/organisations.csv", "/es/organisations.json"]),
+                (
+                    "/search?q=mexico&type=statement",
+                    [
+                        "/search.csv?q=mexico&amp;type=statement",
+                        "/search.json?q=mexico&amp;type=statement"
+                    ]
+                ),
+                ("/es/organisations", ["/es/organisations.csv", "/es/organisations.json"])
             ]
             for (page, links) in pages {
                 let body = try await app.get(page).body
                 for link in links {
                     #expect(body.contains("href=\"\(link)\""), "\(page) links \(link)")
-                    #expect(try await app.get(link.replacingOccurrences(of: "&amp;", with: "&")).status == .ok,
+                    #expect(
+                        try await app.get(link.replacingOccurrences(of: "&amp;", with: "&")).status == .ok,
                         "\(link)")
                 }
             }

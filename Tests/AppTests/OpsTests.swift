@@ -5,6 +5,7 @@ import PropertyBased
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// Backup, verify and restore; the health endpoint.
@@ -34,8 +35,9 @@ struct OpsTests {
         }
     }
 
-    @Test("a backup taken while reports and publications are written restores into a fresh database, identical",
-          arguments: Engine.all)
+    @Test(
+        "a backup taken while reports and publications are written restores into a fresh database, identical",
+        arguments: Engine.all)
     func backupUnderLoad(engine: Engine) async throws {
         let dir = Self.scratch("load")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -43,8 +45,10 @@ struct OpsTests {
             try await tuneSQLite(app.db)
             try await store((1...50).map { publication("seed-\($0)") }, in: app)
             let reporter = TestBrowser(app)
-            #expect(try await reporter.report(person: "Ana Seed", description: "Threatened before the backup.",
-                                              account: "seed") != nil)
+            #expect(
+                try await reporter.report(
+                    person: "Ana Seed", description: "Threatened before the backup.",
+                    account: "seed") != nil)
             let before = try await Self.count("publications", on: app.db)
             let writing = ManagedAtomicFlag()
             // Writers: publications in batches, and reports through the public form, until the backup is done.
@@ -58,7 +62,7 @@ struct OpsTests {
                             do {
                                 try await store((0..<5).map { publication("w\(writer)-\(batch)-\($0)") }, in: app)
                                 batch += 1
-                            } catch where "\(error)".contains("locked") { try await Task.sleep(for: .milliseconds(5)) }
+                            } catch  where "\(error)".contains("locked") { try await Task.sleep(for: .milliseconds(5)) }
                         }
                     }
                 }
@@ -68,9 +72,10 @@ struct OpsTests {
                     let browser = TestBrowser(app)
                     var sent = 0
                     while writing.isSet && sent < 4 {
-                        _ = try await browser.report(person: "Writer \(sent)",
-                                                     description: "During the backup \(sent).",
-                                                     account: "during \(sent)")
+                        _ = try await browser.report(
+                            person: "Writer \(sent)",
+                            description: "During the backup \(sent).",
+                            account: "during \(sent)")
                         sent += 1
                     }
                 }
@@ -83,8 +88,9 @@ struct OpsTests {
             }
             let after = try await Self.count("publications", on: app.db)
             let inBackup = manifest.tables.first { $0.name == "publications" }!.rows
-            print("backup under load (\(engine)): \(before) publications before, \(inBackup) in the backup, "
-                  + "\(after) after")
+            print(
+                "backup under load (\(engine)): \(before) publications before, \(inBackup) in the backup, "
+                    + "\(after) after")
             #expect(before <= inBackup && inBackup <= after)
             #expect(manifest.keyFingerprint == app.site.cipher.fingerprint)
             #expect(manifest.tables.first { $0.name == "cases" }!.rows >= 1)
@@ -92,13 +98,15 @@ struct OpsTests {
             #expect(verified.problems.isEmpty && verified.signature == .valid)
 
             let target = try await Self.freshTarget(engine, like: app, in: dir)
-            let restored = try await Backup.restore(dir + "/backup", into: target, keyLocation: "the test key",
-                                                    cipher: app.site.cipher, force: false, app: app)
+            let restored = try await Backup.restore(
+                dir + "/backup", into: target, keyLocation: "the test key",
+                cipher: app.site.cipher, force: false, app: app)
             #expect(restored.tables == manifest.tables, "every table: the same count and checksum")
             // Restoring again into the now full database is refused, naming why, and changes nothing.
             await #expect {
-                try await Backup.restore(dir + "/backup", into: target, keyLocation: "the test key",
-                                         cipher: app.site.cipher, force: false, app: app)
+                try await Backup.restore(
+                    dir + "/backup", into: target, keyLocation: "the test key",
+                    cipher: app.site.cipher, force: false, app: app)
             } throws: { error in
                 "\(error)".contains("not empty") && "\(error)".contains("--force")
             }
@@ -117,8 +125,11 @@ struct OpsTests {
             let manifest = try await Backup.take(app, to: dir + "/backup")
             let other = try FieldCipher(keyText: FieldCipher.newKeyText())
             let target = AppConfig.Storage.sqlite(path: dir + "/target.sqlite")
-            await #expect { try await Backup.restore(dir + "/backup", into: target, keyLocation: "/etc/observatory.key",
-                                                     cipher: other, force: true, app: app) } throws: { error in
+            await #expect {
+                try await Backup.restore(
+                    dir + "/backup", into: target, keyLocation: "/etc/observatory.key",
+                    cipher: other, force: true, app: app)
+            } throws: { error in
                 let text = "\(error)"
                 return text.contains(manifest.keyFingerprint) && text.contains(other.fingerprint)
                     && text.contains("/etc/observatory.key") && text.contains("Nothing was restored")
@@ -144,12 +155,14 @@ struct OpsTests {
                 changed[offset] ^= UInt8(1 << bit)
                 try changed.write(to: URL(fileURLWithPath: file))
                 let problems = try Backup.verify(dir + "/backup", cipher: app.site.cipher).problems
-                #expect(problems.count == 1 && problems[0].hasPrefix("\(manifest.files[0].name): content differs"),
-                        "offset \(offset) bit \(bit): \(problems)")
+                #expect(
+                    problems.count == 1 && problems[0].hasPrefix("\(manifest.files[0].name): content differs"),
+                    "offset \(offset) bit \(bit): \(problems)")
             }
             try original.write(to: URL(fileURLWithPath: file))
             try Data("extra".utf8).write(to: URL(fileURLWithPath: dir + "/backup/notes.txt"))
-            #expect(try Backup.verify(dir + "/backup", cipher: app.site.cipher).problems
+            #expect(
+                try Backup.verify(dir + "/backup", cipher: app.site.cipher).problems
                     == ["notes.txt: not listed in the manifest"])
             try FileManager.default.removeItem(atPath: dir + "/backup/notes.txt")
             // An edited manifest (a count lowered to hide a deleted row) fails its signature.
@@ -160,14 +173,16 @@ struct OpsTests {
             #expect(checked.signature == .invalid)
             #expect(checked.problems.contains { $0.contains("signature does not match") })
             await #expect {
-                try await Backup.restore(dir + "/backup", into: .sqlite(path: dir + "/t.sqlite"), keyLocation: "k",
-                                         cipher: app.site.cipher, force: false, app: app)
+                try await Backup.restore(
+                    dir + "/backup", into: .sqlite(path: dir + "/t.sqlite"), keyLocation: "k",
+                    cipher: app.site.cipher, force: false, app: app)
             } throws: { error in
                 "\(error)".contains("not intact")
             }
             try manifest.encoded().write(to: URL(fileURLWithPath: dir + "/backup/manifest.json"))
             try FileManager.default.removeItem(atPath: file)
-            #expect(try Backup.verify(dir + "/backup", cipher: app.site.cipher).problems
+            #expect(
+                try Backup.verify(dir + "/backup", cipher: app.site.cipher).problems
                     == ["\(manifest.files[0].name): missing (the manifest lists it)"])
             // A manifest naming a file outside its directory is refused as unreadable.
             var escaping = manifest
@@ -183,17 +198,20 @@ struct OpsTests {
         }
     }
 
-    @Test("/health: ok per check, 503 when the key differs from the recorded one, and nothing else",
-          arguments: Engine.all)
+    @Test(
+        "/health: ok per check, 503 when the key differs from the recorded one, and nothing else",
+        arguments: Engine.all)
     func health(engine: Engine) async throws {
         try await withApp(engine) { app in
             try await store([publication("a")], in: app)
-            let shape = #"^\{"status":"(ok|failing)","checks":\{"database":"[a-z]+","key":"[a-z]+","#
+            let shape =
+                #"^\{"status":"(ok|failing)","checks":\{"database":"[a-z]+","key":"[a-z]+","#
                 + #""mail":"[a-z]+","writes":"[a-z]+"\}\}\n$"#
             var page = try await app.get("/health", headers: ["Accept-Language": "fr"])
             #expect(page.status == .ok)
             #expect(page.body.range(of: shape, options: .regularExpression) != nil, "\(page.body)")
-            #expect(page.body.contains(#""database":"ok""#) && page.body.contains(#""key":"ok""#)
+            #expect(
+                page.body.contains(#""database":"ok""#) && page.body.contains(#""key":"ok""#)
                     && page.body.contains(#""mail":"off""#), "the key recorded by migration 025 matches")
             #expect(!page.body.contains { $0.isNumber }, "no counts, versions or addresses")
             let zeros = String(repeating: "0", count: 32)
@@ -208,8 +226,9 @@ struct OpsTests {
         }
     }
 
-    @Test("/health: mail due for more than 15 minutes fails the mail check; retries not yet due do not",
-          arguments: Engine.all)
+    @Test(
+        "/health: mail due for more than 15 minutes fails the mail check; retries not yet due do not",
+        arguments: Engine.all)
     func healthMailLag(engine: Engine) async throws {
         let app = try await Application.make(.testing)
         var config = AppConfig(storage: .sqlite(path: ":memory:"), demo: false, pageCache: false, changePollSeconds: 0)
@@ -226,13 +245,17 @@ struct OpsTests {
             let now = Int64(testClock.now().timeIntervalSince1970)
             func queue(_ id: String, status: String, notBefore: Int64) async throws {
                 try await app.db.sql.insert(into: "outbox")
-                    .columns("dedupe_key", "kind", "subscriber_id", "subject_id", "status", "attempts", "not_before",
-                             "created_at")
-                    .values(SQLBind(id), SQLBind("publication"), SQLBind("s-1"), SQLBind("p-1"), SQLBind(status),
-                            SQLBind(0), SQLBind(notBefore), SQLBind(notBefore)).run()
+                    .columns(
+                        "dedupe_key", "kind", "subscriber_id", "subject_id", "status", "attempts", "not_before",
+                        "created_at"
+                    )
+                    .values(
+                        SQLBind(id), SQLBind("publication"), SQLBind("s-1"), SQLBind("p-1"), SQLBind(status),
+                        SQLBind(0), SQLBind(notBefore), SQLBind(notBefore)
+                    ).run()
             }
             #expect(try await app.get("/health").body.contains(#""mail":"ok""#), "an empty outbox")
-            try await queue("later", status: "queued", notBefore: now + 3_600)   // a retry, not due yet
+            try await queue("later", status: "queued", notBefore: now + 3_600)  // a retry, not due yet
             try await queue("recent", status: "queued", notBefore: now - 600)
             try await queue("sent", status: "sent", notBefore: now - 86_400)
             var page = try await app.get("/health")
@@ -250,16 +273,20 @@ struct OpsTests {
 
     @Test("help, unknown commands and every --help are detached from the configured database")
     func commandLineModes() {
-        let detached = [["observatory", "--help"], ["observatory", "-h"], ["observatory", "help"],
-                        ["observatory", "bogus"],
-                        ["observatory", "serve", "--help"], ["observatory", "import", "--help"],
-                        ["observatory", "backup", "verify", "/tmp/x"], ["observatory", "restore", "/tmp/x"]]
+        let detached = [
+            ["observatory", "--help"], ["observatory", "-h"], ["observatory", "help"],
+            ["observatory", "bogus"],
+            ["observatory", "serve", "--help"], ["observatory", "import", "--help"],
+            ["observatory", "backup", "verify", "/tmp/x"], ["observatory", "restore", "/tmp/x"]
+        ]
         for arguments in detached {
             #expect(CommandLineMode.of(CommandLineMode.rewrite(arguments)) == .detached, "\(arguments)")
         }
-        for arguments in [["observatory"], ["observatory", "serve", "--port", "80"],
-                          ["observatory", "backup", "--to", "/b"],
-                          ["observatory", "import", "a.jsonl"]] {
+        for arguments in [
+            ["observatory"], ["observatory", "serve", "--port", "80"],
+            ["observatory", "backup", "--to", "/b"],
+            ["observatory", "import", "a.jsonl"]
+        ] {
             #expect(CommandLineMode.of(arguments) == .attached, "\(arguments)")
         }
         #expect(CommandLineMode.rewrite(["o", "help", "backup"]) == ["o", "backup", "--help"])

@@ -6,12 +6,15 @@ import SQLKit
 import Testing
 import Vapor
 import VaporTesting
+
 @testable import App
 
 /// Runs `body` with `count` app instances on one database (a SQLite file, or one PostgreSQL schema), behind a
 /// trusted proxy so that each request's source is its `X-Forwarded-For`.
-func withSharedInstances(_ engine: Engine, count: Int, bulkAfter: Int = 20, sqliteFile: String? = nil,
-                   _ body: ([Application]) async throws -> Void) async throws {
+func withSharedInstances(
+    _ engine: Engine, count: Int, bulkAfter: Int = 20, sqliteFile: String? = nil,
+    _ body: ([Application]) async throws -> Void
+) async throws {
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
     let file = sqliteFile ?? NSTemporaryDirectory() + "observatory-limits-\(UUID().uuidString).sqlite"
     var config = AppConfig(storage: .sqlite(path: file), demo: false, pageCache: false, changePollSeconds: 0)
@@ -51,8 +54,10 @@ func withSharedInstances(_ engine: Engine, count: Int, bulkAfter: Int = 20, sqli
 }
 
 /// A public form sent from `source` (the proxy's `X-Forwarded-For`), with a pre-sign-in CSRF token.
-func postPublicForm(_ app: Application, _ path: String, from source: String, _ fields: [(String, String)],
-              files: [(String, String, [UInt8])] = []) async throws -> (status: HTTPStatus, body: String) {
+func postPublicForm(
+    _ app: Application, _ path: String, from source: String, _ fields: [(String, String)],
+    files: [(String, String, [UInt8])] = []
+) async throws -> (status: HTTPStatus, body: String) {
     // The cookie a browser holds, and the field the form carries: its HMAC (a field equal to the cookie is refused).
     let token = String(repeating: "c", count: 40), boundary = "limitsBoundary"
     let field = PreSessionToken.field(for: token, key: app.site.cipher.derivedKey(purpose: PreSessionToken.purpose))
@@ -61,8 +66,9 @@ func postPublicForm(_ app: Application, _ path: String, from source: String, _ f
         body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
     }
     for (name, filename, data) in files {
-        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; "
-                         + "filename=\"\(filename)\"\r\n\r\n")
+        body.writeString(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; "
+                + "filename=\"\(filename)\"\r\n\r\n")
         body.writeBytes(data)
         body.writeString("\r\n")
     }
@@ -92,7 +98,7 @@ struct SeededAddresses {
     mutating func next() -> UInt64 { generator.next() }
     mutating func address() -> String {
         let n = next()
-        if n % 3 == 0 {   // IPv6
+        if n % 3 == 0 {  // IPv6
             return (0..<8).map { _ in String(next() % 65_536, radix: 16) }.joined(separator: ":")
         }
         return (0..<4).map { shift in String((n >> (UInt64(shift) * 8 + 8)) % 256) }.joined(separator: ".")
@@ -100,8 +106,10 @@ struct SeededAddresses {
 }
 
 @Suite(.serialized) struct PublicFormLimitTests {
-    static let report: [(String, String)] = [("person", "A defender"), ("country", "MX"),
-                                             ("account", "Threatened at the courthouse.")]
+    static let report: [(String, String)] = [
+        ("person", "A defender"), ("country", "MX"),
+        ("account", "Threatened at the courthouse.")
+    ]
 
     @Test(arguments: Engine.all)
     func aFloodFromOneSourceCannotCloseTheFormAndInstancesShareTheCount(_ engine: Engine) async throws {
@@ -117,15 +125,22 @@ struct SeededAddresses {
                 for worker in 0..<workers {
                     group.addTask {
                         for n in stride(from: worker, to: flood, by: workers) {
-                            let app = apps[n % apps.count]   // alternate instances: the count is in the database
+                            let app = apps[n % apps.count]  // alternate instances: the count is in the database
                             let answer = try await postPublicForm(app, "/report", from: flooder, Self.report)
                             statuses.withLockedValue { $0[answer.status, default: 0] += 1 }
                             if n == flood / 2 {
-                                let real = try await postPublicForm(apps[apps.count - 1], "/report", from: honestSource,
-                                                              [("person", "Ana Real"), ("country", "CO"),
-                                                               ("account", "Followed home.")],
-                                                              files: [("files", "note.txt",
-                                                                       Array("What happened.".utf8))])
+                                let real = try await postPublicForm(
+                                    apps[apps.count - 1], "/report", from: honestSource,
+                                    [
+                                        ("person", "Ana Real"), ("country", "CO"),
+                                        ("account", "Followed home.")
+                                    ],
+                                    files: [
+                                        (
+                                            "files", "note.txt",
+                                            Array("What happened.".utf8)
+                                        )
+                                    ])
                                 honest.withLockedValue { $0 = (real.status, real.body) }
                             }
                         }
@@ -136,32 +151,42 @@ struct SeededAddresses {
             let seconds = Date().timeIntervalSince(start)
             let took = String(format: "%.1f", seconds)
             print("\(engine): \(flood) reports from one source over \(apps.count) instance(s) in \(took) s")
-            #expect(statuses.withLockedValue { $0 } == [.ok: flood],
-                    "every report of the flood is answered with a receipt, none refused")
+            #expect(
+                statuses.withLockedValue { $0 } == [.ok: flood],
+                "every report of the flood is answered with a receipt, none refused")
             let real = try #require(honest.withLockedValue { $0 })
-            #expect(real.0 == .ok && receiptCode(in: real.1) != nil,
-                    "the genuine report from another source gets its receipt")
+            #expect(
+                real.0 == .ok && receiptCode(in: real.1) != nil,
+                "the genuine report from another source gets its receipt")
             #expect(!real.1.contains(t("report.files-later")), "and its file is kept")
             let db = apps[0].db
-            #expect(try await rowCount("SELECT COUNT(*) AS n FROM cases", on: db) == flood + 1,
-                    "every report is stored")
-            #expect(try await rowCount("""
-                SELECT COUNT(*) AS n FROM audit_log WHERE action = 'case.report'
-                """, on: db) == flood + 1)
-            #expect(try await rowCount("SELECT COUNT(*) AS n FROM intake_bulk", on: db) == flood - 20,
-                    "past 20 an hour, the busy source's reports are flagged for bulk triage, counted across instances")
-            #expect(try await rowCount("""
-                SELECT COUNT(*) AS n FROM case_attachments a JOIN intake_bulk b ON b.case_id = a.case_id
-                """,
-                                    on: db) == 0, "no file kept from the busy source")
-            #expect(try await rowCount("SELECT COUNT(*) AS n FROM case_attachments", on: db) == 1,
-                    "the genuine report's file")
+            #expect(
+                try await rowCount("SELECT COUNT(*) AS n FROM cases", on: db) == flood + 1,
+                "every report is stored")
+            #expect(
+                try await rowCount(
+                    """
+                    SELECT COUNT(*) AS n FROM audit_log WHERE action = 'case.report'
+                    """, on: db) == flood + 1)
+            #expect(
+                try await rowCount("SELECT COUNT(*) AS n FROM intake_bulk", on: db) == flood - 20,
+                "past 20 an hour, the busy source's reports are flagged for bulk triage, counted across instances")
+            #expect(
+                try await rowCount(
+                    """
+                    SELECT COUNT(*) AS n FROM case_attachments a JOIN intake_bulk b ON b.case_id = a.case_id
+                    """,
+                    on: db) == 0, "no file kept from the busy source")
+            #expect(
+                try await rowCount("SELECT COUNT(*) AS n FROM case_attachments", on: db) == 1,
+                "the genuine report's file")
             struct Limit: Decodable { let bucket: String, source_hash: String, hits: Int }
             let limits = try await db.sql.raw("SELECT bucket, source_hash, hits FROM public_form_limits")
                 .all(decoding: Limit.self)
             #expect(limits.map(\.hits).sorted() == [1, flood], "one counter per source: \(limits.map(\.hits))")
-            #expect(limits.allSatisfy { !$0.source_hash.contains(flooder) && !$0.source_hash.contains(honestSource) },
-                    "no address is stored, only its keyed hash")
+            #expect(
+                limits.allSatisfy { !$0.source_hash.contains(flooder) && !$0.source_hash.contains(honestSource) },
+                "no address is stored, only its keyed hash")
         }
     }
 
@@ -170,9 +195,13 @@ struct SeededAddresses {
         try await withSharedInstances(engine, count: 2) { apps in
             let source = "192.0.2.44"
             func subscribe(_ n: Int) async throws -> HTTPStatus {
-                try await postPublicForm(apps[n % 2], "/subscribe", from: source,
-                                         [("email", "reader\(n)@example.org"), ("languages", "en"),
-                                          ("all", "yes")]).status
+                try await postPublicForm(
+                    apps[n % 2], "/subscribe", from: source,
+                    [
+                        ("email", "reader\(n)@example.org"), ("languages", "en"),
+                        ("all", "yes")
+                    ]
+                ).status
             }
             var statuses: [HTTPStatus] = []
             if engine == .postgres {
@@ -183,13 +212,15 @@ struct SeededAddresses {
                     return all
                 }
             } else {
-                for n in 0..<40 { statuses.append(try await subscribe(n)) }   // two instances on one file, in turn
+                for n in 0..<40 { statuses.append(try await subscribe(n)) }  // two instances on one file, in turn
             }
-            #expect(statuses.filter { $0 != .tooManyRequests }.count == 10,
-                    "ten an hour per source in all, not per instance: \(statuses)")
+            #expect(
+                statuses.filter { $0 != .tooManyRequests }.count == 10,
+                "ten an hour per source in all, not per instance: \(statuses)")
             #expect(!statuses.contains { $0.code >= 500 })
-            let other = try await postPublicForm(apps[1], "/subscribe", from: "192.0.2.45",
-                                           [("email", "someone@example.org"), ("languages", "en"), ("all", "yes")])
+            let other = try await postPublicForm(
+                apps[1], "/subscribe", from: "192.0.2.45",
+                [("email", "someone@example.org"), ("languages", "en"), ("all", "yes")])
             #expect(other.status != .tooManyRequests, "another source is not affected")
         }
     }
@@ -203,8 +234,9 @@ struct SeededAddresses {
                 let address = generator.address()
                 sent.append(address)
                 _ = try await postPublicForm(apps[0], "/report", from: address, Self.report)
-                _ = try await postPublicForm(apps[0], "/subscribe", from: address,
-                                             [("email", "x@example.org"), ("languages", "en")])
+                _ = try await postPublicForm(
+                    apps[0], "/subscribe", from: address,
+                    [("email", "x@example.org"), ("languages", "en")])
             }
             struct Row: Decodable { let bucket: String, source_hash: String }
             let rows = try await apps[0].db.sql.raw("SELECT bucket, source_hash FROM public_form_limits")
@@ -229,20 +261,26 @@ struct SeededAddresses {
         try await withSharedInstances(engine, count: 1, bulkAfter: 5) { apps in
             // One host holds a whole /64: a fresh address per request must not escape the count.
             for n in 1...8 {
-                let page = try await postPublicForm(apps[0], "/report", from: "2001:db8:7:1:\(String(n, radix: 16))::9",
-                                                    Self.report)
+                let page = try await postPublicForm(
+                    apps[0], "/report", from: "2001:db8:7:1:\(String(n, radix: 16))::9",
+                    Self.report)
                 #expect(page.status == .ok && receiptCode(in: page.body) != nil)
             }
-            #expect(try await rowCount("SELECT COUNT(*) AS n FROM intake_bulk", on: apps[0].db) == 3,
-                    "past 5 from one /64, whatever address in it, reports go to bulk triage")
+            #expect(
+                try await rowCount("SELECT COUNT(*) AS n FROM intake_bulk", on: apps[0].db) == 3,
+                "past 5 from one /64, whatever address in it, reports go to bulk triage")
             var statuses: [HTTPStatus] = []
             for n in 1...12 {
-                statuses.append(try await postPublicForm(apps[0], "/subscribe", from: "[2001:DB8:7:1::\(n)]",
-                                                         [("email", "r\(n)@example.org"), ("languages", "en")]).status)
+                statuses.append(
+                    try await postPublicForm(
+                        apps[0], "/subscribe", from: "[2001:DB8:7:1::\(n)]",
+                        [("email", "r\(n)@example.org"), ("languages", "en")]
+                    ).status)
             }
             #expect(statuses.filter { $0 != .tooManyRequests }.count == 10, "ten an hour per /64: \(statuses)")
-            let other = try await postPublicForm(apps[0], "/subscribe", from: "2001:db8:7:2::1",
-                                                 [("email", "o@example.org"), ("languages", "en")])
+            let other = try await postPublicForm(
+                apps[0], "/subscribe", from: "2001:db8:7:2::1",
+                [("email", "o@example.org"), ("languages", "en")])
             #expect(other.status != .tooManyRequests, "the next /64 is another source")
         }
     }
@@ -254,9 +292,10 @@ struct SeededAddresses {
                 let page = try await postPublicForm(app, "/report", from: "10.1.1.1", Self.report)
                 #expect(receiptCode(in: page.body) != nil, "\(n)")
             }
-            let third = try await postPublicForm(app, "/report", from: "10.1.1.1",
-                                           [("person", "Bulk Person"), ("country", "MX"), ("account", "A third one.")],
-                                           files: [("files", "a.txt", Array("file".utf8))])
+            let third = try await postPublicForm(
+                app, "/report", from: "10.1.1.1",
+                [("person", "Bulk Person"), ("country", "MX"), ("account", "A third one.")],
+                files: [("files", "a.txt", Array("file".utf8))])
             #expect(third.status == .ok && receiptCode(in: third.body) != nil, "a busy source still gets a receipt")
             #expect(third.body.contains(t("report.files-later")), "and is told its files were not kept")
             #expect(try await rowCount("SELECT COUNT(*) AS n FROM case_attachments", on: app.db) == 0)
@@ -272,17 +311,28 @@ struct SeededAddresses {
         try await withApp(.sqlite) { app in
             let limit = Upload.maxFiles * Upload.maxBytes + 256 * 1024
             for size in [limit + 1, limit + 4096, 50 * 1024 * 1024] {
-                let answer = try await postPublicForm(app, "/report", from: "x", Self.report,
-                                                files: [("files", "big.pdf",
-                                                         Array("%PDF-".utf8) + [UInt8](repeating: 0x30, count: size))])
+                let answer = try await postPublicForm(
+                    app, "/report", from: "x", Self.report,
+                    files: [
+                        (
+                            "files", "big.pdf",
+                            Array("%PDF-".utf8) + [UInt8](repeating: 0x30, count: size)
+                        )
+                    ])
                 #expect(answer.status == .payloadTooLarge)
-                #expect(answer.body.contains("This form accepts at most 15 MB: nothing was stored."),
-                        "the page names the limit")
+                #expect(
+                    answer.body.contains("This form accepts at most 15 MB: nothing was stored."),
+                    "the page names the limit")
             }
             #expect(try await rowCount("SELECT COUNT(*) AS n FROM cases", on: app.db) == 0)
-            let fine = try await postPublicForm(app, "/report", from: "x", Self.report,
-                                          files: [("files", "ok.pdf",
-                                                   Array("%PDF-".utf8) + [UInt8](repeating: 0x30, count: 4 << 20))])
+            let fine = try await postPublicForm(
+                app, "/report", from: "x", Self.report,
+                files: [
+                    (
+                        "files", "ok.pdf",
+                        Array("%PDF-".utf8) + [UInt8](repeating: 0x30, count: 4 << 20)
+                    )
+                ])
             #expect(fine.status == .ok && receiptCode(in: fine.body) != nil, "a report under the limit goes through")
         }
     }
@@ -315,14 +365,18 @@ struct SeededAddresses {
 
 @Suite struct EdgeConfigTests {
     @Test func timeoutsAndLimitsAreReadAndBadValuesNamed() throws {
-        let config = try AppConfig.fromEnvironment(["OBSERVATORY_IDLE_TIMEOUT_SECONDS": "12",
-                                                    "OBSERVATORY_UPLOAD_MEMORY_MB": "64",
-                                                    "OBSERVATORY_INTAKE_BULK_AFTER": "50"])
+        let config = try AppConfig.fromEnvironment([
+            "OBSERVATORY_IDLE_TIMEOUT_SECONDS": "12",
+            "OBSERVATORY_UPLOAD_MEMORY_MB": "64",
+            "OBSERVATORY_INTAKE_BULK_AFTER": "50"
+        ])
         #expect(config.idleTimeoutSeconds == 12 && config.uploadMemoryMB == 64 && config.intakeBulkAfter == 50)
         let defaults = try AppConfig.fromEnvironment([:])
         #expect(defaults.idleTimeoutSeconds == 30 && defaults.uploadMemoryMB == 24 && defaults.intakeBulkAfter == 20)
-        for (name, value) in [("OBSERVATORY_IDLE_TIMEOUT_SECONDS", "0"), ("OBSERVATORY_IDLE_TIMEOUT_SECONDS", "soon"),
-                              ("OBSERVATORY_UPLOAD_MEMORY_MB", "1"), ("OBSERVATORY_INTAKE_BULK_AFTER", "-3")] {
+        for (name, value) in [
+            ("OBSERVATORY_IDLE_TIMEOUT_SECONDS", "0"), ("OBSERVATORY_IDLE_TIMEOUT_SECONDS", "soon"),
+            ("OBSERVATORY_UPLOAD_MEMORY_MB", "1"), ("OBSERVATORY_INTAKE_BULK_AFTER", "-3")
+        ] {
             #expect(throws: AppConfig.Invalid.self) { try AppConfig.fromEnvironment([name: value]) }
             do { _ = try AppConfig.fromEnvironment([name: value]) } catch {
                 #expect("\(error)".contains("\(name): expected") && "\(error)".contains("\"\(value)\""))

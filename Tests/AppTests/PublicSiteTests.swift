@@ -2,6 +2,7 @@ import Foundation
 import ObservatoryCore
 import Testing
 import Vapor
+
 @testable import App
 
 @Suite struct PublicSiteTests {
@@ -10,10 +11,13 @@ import Vapor
         try await withApp(engine) { app in
             // setup: 40 old, 3 in the last 7 days (today 2026-11-20), 1 draft
             var items = (1...40).map { publication("old-\($0)", on: "2020-03-\(String(format: "%02d", $0 % 28 + 1))") }
-            items += ["2026-11-14", "2026-11-19", "2026-11-20"].enumerated().map { publication("new-\($0.offset)", on: $0.element) }
+            items += ["2026-11-14", "2026-11-19", "2026-11-20"].enumerated().map {
+                publication("new-\($0.offset)", on: $0.element)
+            }
             items.append(publication("border", on: "2026-11-13"))
             try await store(items, in: app)
-            try await store([publication("draft-1", on: "2026-11-20", title: "Mexico: secret draft")], status: "draft", in: app)
+            try await store(
+                [publication("draft-1", on: "2026-11-20", title: "Mexico: secret draft")], status: "draft", in: app)
             // act
             let home = try await app.get("/")
             let page2 = try await app.get("/?page=2")
@@ -24,7 +28,10 @@ import Vapor
             #expect(home.body.contains("Mexico: publication new-2"))
             #expect(!home.body.contains("secret draft"))
             #expect(home.body.contains("href=\"/?page=2\""))
-            #expect(home.body.contains(">November 20, 2026</time> | Human Rights Defenders | Statements | <a href=\"/countries/mx\">Mexico</a>"))
+            #expect(
+                home.body.contains(
+                    ">November 20, 2026</time> | Human Rights Defenders | Statements | <a href=\"/countries/mx\">Mexico</a>"
+                ))
             let first = try #require(home.body.range(of: "new-2"))
             let second = try #require(home.body.range(of: "new-1"))
             #expect(first.lowerBound < second.lowerBound, "newest first")
@@ -38,40 +45,61 @@ import Vapor
     @Test(arguments: Engine.all)
     func listFiltersCombineAndShowCounts(_ engine: Engine) async throws {
         try await withApp(engine) { app in
-            try await store([
-                publication("a", .urgentIntervention, kind: .urgentAppeal, language: .es, on: "2018-01-19", countries: ["MX", "GT"]),
-                publication("b", .statement, language: .en, on: "2018-05-01", countries: ["MX"], programmes: [.violenceAgainstWomen]),
-                publication("c", .report, language: .fr, on: "2019-05-01", countries: ["RU"]),
-                publication("d", .urgentIntervention, kind: .pressRelease, language: .es, on: "2019-06-01", countries: ["GT"]),
-            ], in: app)
+            try await store(
+                [
+                    publication(
+                        "a", .urgentIntervention, kind: .urgentAppeal, language: .es, on: "2018-01-19",
+                        countries: ["MX", "GT"]),
+                    publication(
+                        "b", .statement, language: .en, on: "2018-05-01", countries: ["MX"],
+                        programmes: [.violenceAgainstWomen]),
+                    publication("c", .report, language: .fr, on: "2019-05-01", countries: ["RU"]),
+                    publication(
+                        "d", .urgentIntervention, kind: .pressRelease, language: .es, on: "2019-06-01",
+                        countries: ["GT"])
+                ], in: app)
             // act
             let all = try await app.get("/publications")
             let mx2018 = try await app.get("/publications?country=MX&year=2018")
-            let esUI = try await app.get("/publications?type=urgent-intervention&language=es&programme=human-rights-defenders")
+            let esUI = try await app.get(
+                "/publications?type=urgent-intervention&language=es&programme=human-rights-defenders")
             // assert
             #expect(all.body.contains("4 publications"))
-            #expect(all.body.contains("<a href=\"/publications?type=urgent-intervention\">Urgent Interventions</a> <span class=\"count\">2</span>"))
-            #expect(all.body.contains("<a href=\"/publications?country=gt\">Guatemala</a> <span class=\"count\">2</span>"))
+            #expect(
+                all.body.contains(
+                    "<a href=\"/publications?type=urgent-intervention\">Urgent Interventions</a> <span class=\"count\">2</span>"
+                ))
+            #expect(
+                all.body.contains("<a href=\"/publications?country=gt\">Guatemala</a> <span class=\"count\">2</span>"))
             #expect(mx2018.body.contains("2 publications"))
             #expect(mx2018.body.contains("Mexico: publication a"))
             #expect(!mx2018.body.contains("Mexico: publication c"))
             // Counts of another facet follow the active filters: in Mexico 2018, one statement.
-            #expect(mx2018.body.contains("<a href=\"/publications?type=statement&amp;country=mx&amp;year=2018\">Statements</a> <span class=\"count\">1</span>"))
+            #expect(
+                mx2018.body.contains(
+                    "<a href=\"/publications?type=statement&amp;country=mx&amp;year=2018\">Statements</a> <span class=\"count\">1</span>"
+                ))
             #expect(esUI.body.contains("2 publications"))
             // Each filter in force is shown with a link that removes it alone.
-            #expect(mx2018.body.contains("<a href=\"/publications?year=2018\" title=\"Remove this filter\">Mexico ×</a>"))
-            #expect(mx2018.body.contains("<a href=\"/publications?country=mx\" title=\"Remove this filter\">2018 ×</a>"))
-            #expect(esUI.body.contains("href=\"/publications/feed.rss?type=urgent-intervention&amp;programme=human-rights-defenders&amp;language=es\""))
+            #expect(
+                mx2018.body.contains("<a href=\"/publications?year=2018\" title=\"Remove this filter\">Mexico ×</a>"))
+            #expect(
+                mx2018.body.contains("<a href=\"/publications?country=mx\" title=\"Remove this filter\">2018 ×</a>"))
+            #expect(
+                esUI.body.contains(
+                    "href=\"/publications/feed.rss?type=urgent-intervention&amp;programme=human-rights-defenders&amp;language=es\""
+                ))
         }
     }
 
     @Test(arguments: Engine.all)
     func countryPagesAcceptAnyCaseAndListEveryCountryOfAPublication(_ engine: Engine) async throws {
         try await withApp(engine) { app in
-            try await store([
-                publication("multi", title: "Azerbaijan, Belarus: joint statement", countries: ["AZ", "BY", "EU"]),
-                publication("solo", title: "Belarus: alone", countries: ["BY"]),
-            ], in: app)
+            try await store(
+                [
+                    publication("multi", title: "Azerbaijan, Belarus: joint statement", countries: ["AZ", "BY", "EU"]),
+                    publication("solo", title: "Belarus: alone", countries: ["BY"])
+                ], in: app)
             let az = try await app.get("/countries/az")
             let eu = try await app.get("/countries/eu")
             let upper = try await app.get("/countries/BY?type=statement")
@@ -93,16 +121,26 @@ import Vapor
     @Test(arguments: Engine.all)
     func articleShowsTranslationsTheFollowUpChainAndEscapedBody(_ engine: Engine) async throws {
         try await withApp(engine) { app in
-            try await store([
-                publication("ua", .urgentIntervention, kind: .urgentAppeal, on: "2016-09-12", title: "Mexico: arrest of a defender",
-                            body: "## Description of the situation\n\n<script>alert('x')</script> was arrested.\n\n1. release her",
-                            programmes: [.humanRightsDefenders, .urgentCampaigns], reference: "MEX 001 / 0916 / OBS 077"),
-                publication("ua-fr", .urgentIntervention, kind: .urgentAppeal, language: .fr, on: "2016-09-13", title: "Mexique : arrestation",
-                            reference: "MEX 001 / 0916 / OBS 077", translationOf: "ua"),
-                publication("ua-1", .urgentIntervention, kind: .urgentAppeal, on: "2016-10-01", title: "Mexico: release", reference: "MEX 001 / 0916 / OBS 077.1", followUpOf: "ua"),
-                publication("ua-2", .urgentIntervention, kind: .urgentAppeal, on: "2017-02-01", title: "Mexico: charges dropped", reference: "MEX 001 / 0916 / OBS 077.2", followUpOf: "ua"),
-                publication("ev", .event, on: "2019-03-01", title: "", countries: []),
-            ], in: app)
+            try await store(
+                [
+                    publication(
+                        "ua", .urgentIntervention, kind: .urgentAppeal, on: "2016-09-12",
+                        title: "Mexico: arrest of a defender",
+                        body:
+                            "## Description of the situation\n\n<script>alert('x')</script> was arrested.\n\n1. release her",
+                        programmes: [.humanRightsDefenders, .urgentCampaigns], reference: "MEX 001 / 0916 / OBS 077"),
+                    publication(
+                        "ua-fr", .urgentIntervention, kind: .urgentAppeal, language: .fr, on: "2016-09-13",
+                        title: "Mexique : arrestation",
+                        reference: "MEX 001 / 0916 / OBS 077", translationOf: "ua"),
+                    publication(
+                        "ua-1", .urgentIntervention, kind: .urgentAppeal, on: "2016-10-01", title: "Mexico: release",
+                        reference: "MEX 001 / 0916 / OBS 077.1", followUpOf: "ua"),
+                    publication(
+                        "ua-2", .urgentIntervention, kind: .urgentAppeal, on: "2017-02-01",
+                        title: "Mexico: charges dropped", reference: "MEX 001 / 0916 / OBS 077.2", followUpOf: "ua"),
+                    publication("ev", .event, on: "2019-03-01", title: "", countries: [])
+                ], in: app)
             // act
             let original = try await app.get("/publications/ua")
             let followUp = try await app.get("/publications/ua-2")
@@ -130,8 +168,12 @@ import Vapor
     @Test(arguments: Engine.all)
     func badParametersAndUnknownIdsGetPagesInTheSiteDesign(_ engine: Engine) async throws {
         try await withApp(engine) { app in
-            for path in ["/publications?type=poem", "/publications?year=abc", "/publications?page=-1", "/publications?country=zz",
-                         "/publications?language=de", "/publications/feed.rss?programme=x", "/?type=report", "/publications?page=99999999999999999999"] {
+            for path in [
+                "/publications?type=poem", "/publications?year=abc", "/publications?page=-1",
+                "/publications?country=zz",
+                "/publications?language=de", "/publications/feed.rss?programme=x", "/?type=report",
+                "/publications?page=99999999999999999999"
+            ] {
                 let response = try await app.get(path)
                 #expect(response.status == .badRequest, "\(path)")
                 #expect(response.body.contains("<h1>This address has a problem</h1>"), "\(path)")

@@ -4,6 +4,7 @@ import ObservatoryCore
 import PropertyBased
 import Testing
 import Vapor
+
 @testable import App
 
 /// What an attacker puts where a header comes from (`to=`, `next=`, a language code, a path): slashes and
@@ -13,7 +14,7 @@ let hostilePieces: [String] = [
     "%09", "%0a", "%0D", "%0d%0a", "%00", "%2f", "%2F", "%5c", "%252f", "%25", "%", "%zz", "%E2%80%A8",
     "evil.example", "@evil.example", "http:", "https://evil.example", "javascript:alert(1)", "//evil.example", ":",
     ".", "..", "?", "#", "&", "=", " ", "é", "／", "\u{2028}", "Set-Cookie: a=b", "Location: //evil.example",
-    "publications", "fr", "office", "search?q=a",
+    "publications", "fr", "office", "search?q=a"
 ]
 let hostileText = Gen<String?>.element(of: hostilePieces).map { $0! }.array(of: 0...8).map { $0.joined() }
 let hostileTarget = Gen.oneOf(hostileText, hostileText.map { "/" + $0 })
@@ -41,15 +42,17 @@ func browserLeavesSite(_ location: String) -> Bool {
 /// No control character in any header; a `Location` is a path on this site, however often it is decoded.
 func expectSafeHeaders(_ headers: HTTPHeaders, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
     for (name, value) in headers {
-        #expect(!HeaderText.hasControl(name) && !HeaderText.hasControl(value),
-                "control character in \(name) for \(what)", sourceLocation: sourceLocation)
+        #expect(
+            !HeaderText.hasControl(name) && !HeaderText.hasControl(value),
+            "control character in \(name) for \(what)", sourceLocation: sourceLocation)
     }
     guard let location = headers.first(name: .location) else { return }
     #expect(location.hasPrefix("/"), "Location \(location) for \(what)", sourceLocation: sourceLocation)
     var decoded = location
     for _ in 0..<4 {
-        #expect(!browserLeavesSite(decoded), "Location \(location) leaves the site for \(what)",
-                sourceLocation: sourceLocation)
+        #expect(
+            !browserLeavesSite(decoded), "Location \(location) leaves the site for \(what)",
+            sourceLocation: sourceLocation)
         decoded = decoded.removingPercentEncoding ?? decoded
     }
 }
@@ -57,10 +60,13 @@ func expectSafeHeaders(_ headers: HTTPHeaders, _ what: String, sourceLocation: S
 @Suite struct RedirectAndHeaderTests {
     @Test func theLanguageSwitcherSendsNobodyAnywhereElse() async throws {
         try await withApp(.sqlite) { app in
-            #expect(try await app.get("/language/fr?to=/publications%3Ftype%3Dstatement").headers.first(name: .location)
+            #expect(
+                try await app.get("/language/fr?to=/publications%3Ftype%3Dstatement").headers.first(name: .location)
                     == "/fr/publications?type=statement", "a page of this site opens in the chosen language")
-            for attack in ["/%0d%0aSet-Cookie:%20a=b", "/%09/evil.example", "%2F%2Fevil.example", "/%5Cevil.example",
-                           "/%252F%252Fevil.example", "https://evil.example"] {
+            for attack in [
+                "/%0d%0aSet-Cookie:%20a=b", "/%09/evil.example", "%2F%2Fevil.example", "/%5Cevil.example",
+                "/%252F%252Fevil.example", "https://evil.example"
+            ] {
                 let page = try await app.get("/language/fr?to=" + attack)
                 #expect(page.status == .seeOther && page.headers.first(name: .location) == "/fr/", "\(attack)")
                 #expect(page.headers[.setCookie].count == 1, "no forged cookie: \(attack)")
@@ -94,22 +100,31 @@ func expectSafeHeaders(_ headers: HTTPHeaders, _ what: String, sourceLocation: S
             try await TestAccounts.create("editor@example.org", [.editor], in: app)
             try await TestAccounts.create("officer@example.org", [.caseOfficer], secondFactor: true, in: app)
             let kept = TestBrowser(app)
-            #expect(try await kept.signInWithNext("editor@example.org", next: "/office/publications?q=a").location
+            #expect(
+                try await kept.signInWithNext("editor@example.org", next: "/office/publications?q=a").location
                     == "/office/publications?q=a", "a page of the office is reached after sign-in")
             await propertyCheck(count: 60, input: hostileTarget) { raw in
                 let browser = TestBrowser(app)
                 let form = try await browser.get("/login?next=" + encodedAll(raw))
                 #expect(form.status == .ok)
-                let after = try await browser.post("/login", [("email", "editor@example.org"),
-                                                              ("password", TestAccounts.password), ("next", raw)])
+                let after = try await browser.post(
+                    "/login",
+                    [
+                        ("email", "editor@example.org"),
+                        ("password", TestAccounts.password), ("next", raw)
+                    ])
                 #expect(after.status == .seeOther)
-                let typed = raw.trimmingCharacters(in: .whitespacesAndNewlines)   // as the form reads it
+                let typed = raw.trimmingCharacters(in: .whitespacesAndNewlines)  // as the form reads it
                 #expect(after.location == RedirectTarget.sameSite(typed, fallback: "/office"), "\(raw)")
                 expectSafeHeaders(after.headers, "next=\(raw.debugDescription)")
                 let officer = TestBrowser(app)
                 try await officer.get("/login")
-                let code = try await officer.post("/login", [("email", "officer@example.org"),
-                                                             ("password", TestAccounts.password), ("next", raw)])
+                let code = try await officer.post(
+                    "/login",
+                    [
+                        ("email", "officer@example.org"),
+                        ("password", TestAccounts.password), ("next", raw)
+                    ])
                 #expect(code.location?.hasPrefix("/login/code") == true)
                 expectSafeHeaders(code.headers, "next=\(raw.debugDescription) before the one-time code")
                 let signedOut = try await TestBrowser(app).get("/office/\(encodedAll(raw))?next=\(encodedAll(raw))")
@@ -137,15 +152,17 @@ func expectSafeHeaders(_ headers: HTTPHeaders, _ what: String, sourceLocation: S
                     #expect(page.headers.first(name: "Content-Security-Policy") != nil, "the security headers stay")
                 } else {
                     #expect(page.status == .ok)
-                    #expect(page.headers.first(name: "X-Echo")?.trimmingCharacters(in: .whitespaces)
+                    #expect(
+                        page.headers.first(name: "X-Echo")?.trimmingCharacters(in: .whitespaces)
                             == value.trimmingCharacters(in: .whitespaces))
                 }
             }
         }
         let refusals = CapturedLogs.stop().split(separator: "\n").filter { $0.contains("refused a response whose") }
         #expect(!refusals.isEmpty)
-        #expect(refusals.allSatisfy { $0.contains("X-Echo") && !$0.contains("Set-Cookie") && !$0.contains("evil") },
-                "the log names the header, never its value")
+        #expect(
+            refusals.allSatisfy { $0.contains("X-Echo") && !$0.contains("Set-Cookie") && !$0.contains("evil") },
+            "the log names the header, never its value")
     }
 
     /// Only `Request.redirect(within:)` may call Vapor's `redirect(to:)`: any other call would choose a target alone.

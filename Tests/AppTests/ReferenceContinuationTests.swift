@@ -5,6 +5,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// Codes continue the imported archive: approvals start after the highest code of the year and country, an
@@ -20,8 +21,10 @@ import Vapor
         FileManager.default.createFile(atPath: path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [generator, "--count", "900", "--seed", String(seed), "--from-year", "2025", "--to-year",
-            "2026"]
+        process.arguments = [
+            generator, "--count", "900", "--seed", String(seed), "--from-year", "2025", "--to-year",
+            "2026"
+        ]
         process.standardOutput = FileHandle(forWritingAtPath: path)
         try process.run()
         process.waitUntilExit()
@@ -36,8 +39,11 @@ import Vapor
         }
     }
 
-    static func importLines(_ lines: [String], in app: Application) async throws
-        -> (ArchiveImporter.Summary, [ArchiveProblem]) {
+    static func importLines(
+        _ lines: [String], in app: Application
+    ) async throws
+        -> (ArchiveImporter.Summary, [ArchiveProblem])
+    {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("clash-\(UUID().uuidString).jsonl").path
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
@@ -45,8 +51,12 @@ import Vapor
         return try await importFile(path, in: app)
     }
 
-    static func importFile(_ path: String, in app: Application) async throws -> (ArchiveImporter.Summary,
-        [ArchiveProblem]) {
+    static func importFile(
+        _ path: String, in app: Application
+    ) async throws -> (
+        ArchiveImporter.Summary,
+        [ArchiveProblem]
+    ) {
         let problems = NIOLockedValueBox<[ArchiveProblem]>([])
         var importer = ArchiveImporter(db: app.db)
         importer.report = { p in problems.withLockedValue { $0.append(p) } }
@@ -54,21 +64,29 @@ import Vapor
         return (summary, problems.withLockedValue { $0 })
     }
 
-    static func line(_ id: String, _ reference: String, countries: [String] = ["MX"], published: String = "2026-11-20",
-                     translationOf: String? = nil) -> String {
-        var record: [String: Any] = ["id": id, "type": "urgent-intervention", "kind": "urgent-appeal", "language": "en",
-                                     "published": published, "title": "Mexico: appeal \(id)", "countries": countries,
-                                     "reference": reference]
+    static func line(
+        _ id: String, _ reference: String, countries: [String] = ["MX"], published: String = "2026-11-20",
+        translationOf: String? = nil
+    ) -> String {
+        var record: [String: Any] = [
+            "id": id, "type": "urgent-intervention", "kind": "urgent-appeal", "language": "en",
+            "published": published, "title": "Mexico: appeal \(id)", "countries": countries,
+            "reference": reference
+        ]
         if let translationOf { record["translation_of"] = translationOf; record["language"] = "fr" }
         return String(decoding: try! JSONSerialization.data(withJSONObject: record), as: UTF8.self)
     }
 
-    static func approve(_ n: Int, countries: [String], from start: Int,
-        in app: Application) async throws -> [ReferenceCode] {
+    static func approve(
+        _ n: Int, countries: [String], from start: Int,
+        in app: Application
+    ) async throws -> [ReferenceCode] {
         var drafts: [(Intervention, CaseFile)] = []
         for i in 0..<n {
-            drafts.append(try await ReferenceCodeTests.draft(start + i, country: countries[i % countries.count],
-                in: app))
+            drafts.append(
+                try await ReferenceCodeTests.draft(
+                    start + i, country: countries[i % countries.count],
+                    in: app))
         }
         return try await approveAtOnce(drafts, in: app).compactMap(ReferenceCode.init)
     }
@@ -78,8 +96,10 @@ import Vapor
         try await withThrowingTaskGroup(of: String.self) { group in
             for (intervention, file) in drafts {
                 group.addTask {
-                    try await InterventionWorkflow.approve(intervention, file: file, by: "approver@example.org",
-                                                           now: testClock.now(), on: app.db).get()
+                    try await InterventionWorkflow.approve(
+                        intervention, file: file, by: "approver@example.org",
+                        now: testClock.now(), on: app.db
+                    ).get()
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -88,10 +108,12 @@ import Vapor
 
     static func holders(serial: Int, year: Int, on db: any Database) async throws -> Int {
         struct Count: Decodable { let n: Int }
-        return try await db.sql.raw("""
+        return try await db.sql.raw(
+            """
             SELECT COUNT(*) AS n FROM reference_codes WHERE year = \(bind: year)
             AND observatory_serial = \(bind: serial) AND follow_up = 0
-            """).first(decoding: Count.self)?.n ?? -1
+            """
+        ).first(decoding: Count.self)?.n ?? -1
     }
 
     @Test(arguments: Engine.all)
@@ -101,7 +123,8 @@ import Vapor
         try await withApp(engine) { app in
             // setup: the imported archive holds codes for 2026 (the year of the approvals, see testToday)
             let (summary, problems) = try await Self.importFile(archive, in: app)
-            #expect(summary.rejected == 0 && problems.isEmpty,
+            #expect(
+                summary.rejected == 0 && problems.isEmpty,
                 "the generator's codes follow the scheme: \(problems.prefix(3))")
             let imported = try Self.codes(in: archive).filter { $0.year == 26 && $0.followUp == nil }
             let highest = try #require(imported.map(\.observatorySerial).max())
@@ -124,20 +147,24 @@ import Vapor
             // An import after the allocation: clashing codes are named by line and stored nowhere; the rest goes in.
             let taken = try #require(codes.first { $0.alpha3 == "MEX" })
             let archived = try #require(imported.first)
-            let (second, refused) = try await Self.importLines([
-                Self.line("clash-same", taken.description),
-                Self.line("clash-serial", "COL 950 / 1026 / OBS \(String(format: "%03d", taken.observatorySerial))",
-                          countries: ["CO"]),
-                Self.line("clash-archive", archived.description,
-                          countries: [CountryDirectory.shared.all.first { $0.alpha3 == archived.alpha3 }!.code],
-                          published: "2026-12-31"),
-                Self.line("malformed", "MEX 1 / 1126 / OBS 5"),
-                Self.line("fresh", "MEX 900 / 1126 / OBS 900"),
-                Self.line("fresh-fr", "MEX 900 / 1126 / OBS 900", translationOf: "fresh"),
-            ], in: app)
+            let (second, refused) = try await Self.importLines(
+                [
+                    Self.line("clash-same", taken.description),
+                    Self.line(
+                        "clash-serial", "COL 950 / 1026 / OBS \(String(format: "%03d", taken.observatorySerial))",
+                        countries: ["CO"]),
+                    Self.line(
+                        "clash-archive", archived.description,
+                        countries: [CountryDirectory.shared.all.first { $0.alpha3 == archived.alpha3 }!.code],
+                        published: "2026-12-31"),
+                    Self.line("malformed", "MEX 1 / 1126 / OBS 5"),
+                    Self.line("fresh", "MEX 900 / 1126 / OBS 900"),
+                    Self.line("fresh-fr", "MEX 900 / 1126 / OBS 900", translationOf: "fresh")
+                ], in: app)
             #expect(second.read == 6 && second.stored == 2 && second.rejected == 4, "\(second)")
-            #expect(refused.map(\.line).sorted() == [1, 2, 3, 4] && refused.allSatisfy { $0.field == "reference" },
-                    "\(refused)")
+            #expect(
+                refused.map(\.line).sorted() == [1, 2, 3, 4] && refused.allSatisfy { $0.field == "reference" },
+                "\(refused)")
             #expect(refused.first { $0.line == 1 }?.reason.contains("an appeal approved in the office") == true)
             #expect(refused.first { $0.line == 3 }?.reason.contains("clashes with") == true)
             for id in ["clash-same", "clash-serial", "clash-archive", "malformed"] {
@@ -150,7 +177,8 @@ import Vapor
             let next = try await Self.approve(1, countries: ["MX"], from: 100, in: app)
             #expect(next.map(\.description) == ["MEX 901 / 1126 / OBS 901"])
             let (again, none) = try await Self.importFile(archive, in: app)
-            #expect(again.rejected == 0 && none.isEmpty && again.updated == summary.stored,
+            #expect(
+                again.rejected == 0 && none.isEmpty && again.updated == summary.stored,
                 "\(again) \(none.prefix(2))")
         }
     }

@@ -5,6 +5,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// Sealed values bound to their row (migration 025), the key guarded at start-up, and key rotation.
@@ -16,18 +17,25 @@ extension FieldCipher {
     /// A case with a value in every one of its sealed columns, and a subscriber.
     static func seed(_ app: Application, cipher: FieldCipher) async throws -> String {
         let upload = Upload(filename: "Qz7file.txt", contentType: "text/plain", data: Array("Qz7content".utf8))
-        let id = try await CaseStore.open(NewCase(country: "MX", label: "Qz7label", notes: "Qz7notes",
-            person: NewPerson(kind: .defender, name: "Qz7Nadia", consents: false, description: "Qz7description",
-                              contact: "Qz7contact"),
-            act: NewAct(type: .other, occurredOn: "2026-05-02", place: "Qz7place", perpetrator: .unidentified,
-                        detail: "Qz7detail"),
-            source: NewSource(description: "Qz7source", contact: "Qz7sourcecontact"), message: "Qz7message",
-            attachments: [upload]), by: "officer@example.org", now: testClock.now(), cipher: cipher, on: app.db)
-        try await CaseRecords.addPerson(NewPerson(kind: .defender, name: "Qz7Ilya", consents: true, description: "Qz7lawyer",
-                                                  contact: "Qz7other"), by: "officer@example.org", to: id,
-                                        now: testClock.now(), cipher: cipher, on: app.db)
-        _ = try await SubscriberStore.request(email: "Qz7reader@example.org", preferences: SubscriptionPreferences(languages: [.en], scope: .all),
-                                              now: testClock.now(), cipher: cipher, on: app.db)
+        let id = try await CaseStore.open(
+            NewCase(
+                country: "MX", label: "Qz7label", notes: "Qz7notes",
+                person: NewPerson(
+                    kind: .defender, name: "Qz7Nadia", consents: false, description: "Qz7description",
+                    contact: "Qz7contact"),
+                act: NewAct(
+                    type: .other, occurredOn: "2026-05-02", place: "Qz7place", perpetrator: .unidentified,
+                    detail: "Qz7detail"),
+                source: NewSource(description: "Qz7source", contact: "Qz7sourcecontact"), message: "Qz7message",
+                attachments: [upload]), by: "officer@example.org", now: testClock.now(), cipher: cipher, on: app.db)
+        try await CaseRecords.addPerson(
+            NewPerson(
+                kind: .defender, name: "Qz7Ilya", consents: true, description: "Qz7lawyer",
+                contact: "Qz7other"), by: "officer@example.org", to: id,
+            now: testClock.now(), cipher: cipher, on: app.db)
+        _ = try await SubscriberStore.request(
+            email: "Qz7reader@example.org", preferences: SubscriptionPreferences(languages: [.en], scope: .all),
+            now: testClock.now(), cipher: cipher, on: app.db)
         return id
     }
 
@@ -45,13 +53,19 @@ extension FieldCipher {
         return all
     }
 
-    static func expectAllOpen(_ app: Application, under cipher: FieldCipher, notUnder old: FieldCipher? = nil) async throws {
+    static func expectAllOpen(
+        _ app: Application, under cipher: FieldCipher, notUnder old: FieldCipher? = nil
+    ) async throws {
         let values = try await stored(app)
         #expect(values.count >= 15, "values stored: \(values.count)")
         for (column, row, value) in values {
             #expect(cipher.opens(value, in: column, row: row), "\(column) of \(row) opens under the key")
-            if let old { #expect(!old.opens(value, in: column, row: row), "\(column) of \(row) is no longer under the old key") }
-            if case .text(let text) = value { #expect(text.hasPrefix("v2:") && !text.contains("Qz7"), "\(column) is v2") }
+            if let old {
+                #expect(!old.opens(value, in: column, row: row), "\(column) of \(row) is no longer under the old key")
+            }
+            if case .text(let text) = value {
+                #expect(text.hasPrefix("v2:") && !text.contains("Qz7"), "\(column) is v2")
+            }
         }
     }
 
@@ -59,10 +73,15 @@ extension FieldCipher {
         let file = try #require(try await CaseStore.find(id, cipher: cipher, on: app.db))
         #expect(file.label.reveal() == "Qz7label" && file.notes.reveal() == "Qz7notes")
         #expect(file.people.map { $0.name.reveal() } == ["Qz7Nadia", "Qz7Ilya"])
-        #expect(file.people.first?.publicDescription == "Qz7description" && file.people.first?.contact.reveal() == "Qz7contact")
-        #expect(file.acts.first?.place.reveal() == "Qz7place" && file.acts.first?.perpetratorDetail.reveal() == "Qz7detail")
+        #expect(
+            file.people.first?.publicDescription == "Qz7description"
+                && file.people.first?.contact.reveal() == "Qz7contact")
+        #expect(
+            file.acts.first?.place.reveal() == "Qz7place" && file.acts.first?.perpetratorDetail.reveal() == "Qz7detail")
         #expect(file.acts.first?.occurredOn == "2026-05-02")
-        #expect(file.sources.first?.description.reveal() == "Qz7source" && file.messages.first?.body.reveal() == "Qz7message")
+        #expect(
+            file.sources.first?.description.reveal() == "Qz7source"
+                && file.messages.first?.body.reveal() == "Qz7message")
         let attachment = try #require(file.attachments.first)
         let upload = try await CaseRecords.attachment(attachment.id, case: id, cipher: cipher, on: app.db)
         #expect(upload?.filename == "Qz7file.txt" && upload?.data == Array("Qz7content".utf8))
@@ -76,9 +95,12 @@ extension FieldCipher {
             let id = try await Self.seed(app, cipher: cipher)
             try await SealBoundToRow(cipher: cipher).revert(on: app.db)
             struct Row: Decodable { let place: String; let nameSealed: String }
-            let old = try #require(try await app.db.sql.raw("SELECT p.name_sealed, a.place FROM case_people p, case_acts a")
-                .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase))
-            #expect(old.place == "Qz7place" && old.nameSealed.hasPrefix("v1:"), "the old storage: \(old.nameSealed.prefix(3))")
+            let old = try #require(
+                try await app.db.sql.raw("SELECT p.name_sealed, a.place FROM case_people p, case_acts a")
+                    .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase))
+            #expect(
+                old.place == "Qz7place" && old.nameSealed.hasPrefix("v1:"),
+                "the old storage: \(old.nameSealed.prefix(3))")
             // An interrupted run left one column bound to its row already, the others not.
             try await SealedStorage.rewrite(.personName, on: app.db) { value, row in
                 cipher.sealValue(try cipher.openAny(value, in: .personName, row: row), in: .personName, row: row)
@@ -100,14 +122,18 @@ extension FieldCipher {
                 .where("id", .equal, people[0].id).run()
             try await app.db.sql.update("case_people").set("name_sealed", to: people[0].nameSealed)
                 .where("id", .equal, people[1].id).run()
-            await #expect(throws: FieldCipher.Failure.self) { _ = try await CaseStore.find(id, cipher: cipher, on: app.db) }
+            await #expect(throws: FieldCipher.Failure.self) {
+                _ = try await CaseStore.find(id, cipher: cipher, on: app.db)
+            }
             try await app.db.sql.update("case_people").set("name_sealed", to: people[0].nameSealed)
                 .where("id", .equal, people[0].id).run()
             try await app.db.sql.update("case_people").set("name_sealed", to: people[1].nameSealed)
                 .where("id", .equal, people[1].id).run()
             try await Self.expectCaseReads(id, cipher, app)
             try await app.db.sql.raw("UPDATE case_people SET contact_sealed = name_sealed").run()
-            await #expect(throws: FieldCipher.Failure.self) { _ = try await CaseStore.find(id, cipher: cipher, on: app.db) }
+            await #expect(throws: FieldCipher.Failure.self) {
+                _ = try await CaseStore.find(id, cipher: cipher, on: app.db)
+            }
         }
     }
 
@@ -122,21 +148,31 @@ extension FieldCipher {
             // act: interrupted after the first columns
             let calls = NIOLockedValueBox(0)
             await #expect(throws: Interrupted.self) {
-                _ = try await KeyRotation.rotate(from: old, to: new, by: "system", now: testClock.now(), on: app.db) { _ in
-                    if calls.withLockedValue({ $0 += 1; return $0 }) == 3 { throw Interrupted() }
+                _ = try await KeyRotation.rotate(from: old, to: new, by: "system", now: testClock.now(), on: app.db) {
+                    _ in
+                    if calls.withLockedValue({
+                        $0 += 1; return $0
+                    }) == 3 {
+                        throw Interrupted()
+                    }
                 }
             }
             // assert: half done, the server refuses to start, another key is refused
             let mixed = try await Self.stored(app)
-            #expect(mixed.contains { new.opens($0.2, in: $0.0, row: $0.1) } && mixed.contains { old.opens($0.2, in: $0.0, row: $0.1) })
+            #expect(
+                mixed.contains { new.opens($0.2, in: $0.0, row: $0.1) }
+                    && mixed.contains { old.opens($0.2, in: $0.0, row: $0.1) })
             await #expect(throws: KeyGuard.Refusal.self) { try await KeyGuard.verify(old, source: "test", on: app.db) }
             await #expect(throws: KeyGuard.Refusal.self) { try await KeyGuard.verify(new, source: "test", on: app.db) }
             await #expect(throws: KeyRotation.Refused.self) {
-                _ = try await KeyRotation.rotate(from: old, to: FieldCipher.random(), by: "system",
-                                                 now: testClock.now(), on: app.db)
+                _ = try await KeyRotation.rotate(
+                    from: old, to: FieldCipher.random(), by: "system",
+                    now: testClock.now(), on: app.db)
             }
             // act: run again
-            #expect(try await KeyRotation.rotate(from: old, to: new, by: "system", now: testClock.now(), on: app.db) == .rotated)
+            #expect(
+                try await KeyRotation.rotate(from: old, to: new, by: "system", now: testClock.now(), on: app.db)
+                    == .rotated)
             // assert: everything under the new key, nothing under the old; lookups and fingerprint follow
             try await Self.expectAllOpen(app, under: new, notUnder: old)
             try await Self.expectCaseReads(id, new, app)
@@ -144,15 +180,21 @@ extension FieldCipher {
             try await KeyGuard.verify(new, source: "test", on: app.db)
             await #expect(throws: KeyGuard.Refusal.self) { try await KeyGuard.verify(old, source: "test", on: app.db) }
             struct Count: Decodable { let n: Int }
-            let known = try await app.db.sql.raw("""
+            let known = try await app.db.sql.raw(
+                """
                 SELECT COUNT(*) AS n FROM subscribers WHERE email_hash = \(bind: SubscriberStore.emailHash("qz7reader@example.org", new))
-                """).first(decoding: Count.self)?.n
+                """
+            ).first(decoding: Count.self)?.n
             #expect(known == 1, "the subscriber is found by the hash under the new key")
-            let audited = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM audit_log WHERE action IN ('key.rotate.start', 'key.rotate')")
-                .first(decoding: Count.self)?.n
+            let audited = try await app.db.sql.raw(
+                "SELECT COUNT(*) AS n FROM audit_log WHERE action IN ('key.rotate.start', 'key.rotate')"
+            )
+            .first(decoding: Count.self)?.n
             #expect(audited == 2, "start and end of the rotation are audited")
-            #expect(try await KeyRotation.rotate(from: FieldCipher.random(), to: new, by: "system",
-                                                 now: testClock.now(), on: app.db) == .alreadyDone)
+            #expect(
+                try await KeyRotation.rotate(
+                    from: FieldCipher.random(), to: new, by: "system",
+                    now: testClock.now(), on: app.db) == .alreadyDone)
         }
     }
 
@@ -172,7 +214,9 @@ extension FieldCipher {
 
     @Test func withSQLiteAKeyIsMadeOnlyForADatabaseWithNothingSealed() async throws {
         let path = NSTemporaryDirectory() + "observatory-key-\(UUID().uuidString).sqlite"
-        defer { for suffix in ["", "-wal", "-shm", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer {
+            for suffix in ["", "-wal", "-shm", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
         var config = AppConfig(storage: .sqlite(path: path), demo: false, pageCache: false, changePollSeconds: 0)
         config.passwordCost = 4
         // setup: first start makes the key; a case is sealed under it
@@ -224,9 +268,11 @@ extension FieldCipher {
         try await withApp(.postgres) { app in
             _ = try await Self.seed(app, cipher: app.site.cipher)
             struct Schema: Decodable { let name: String }
-            let schema = try #require(try await app.db.sql.raw("SELECT current_schema() AS name").first(decoding: Schema.self))
-            var config = AppConfig(storage: .postgres(url: url, searchPath: schema.name), demo: false, pageCache: false,
-                                   changePollSeconds: 0)
+            let schema = try #require(
+                try await app.db.sql.raw("SELECT current_schema() AS name").first(decoding: Schema.self))
+            var config = AppConfig(
+                storage: .postgres(url: url, searchPath: schema.name), demo: false, pageCache: false,
+                changePollSeconds: 0)
             config.key = .text(FieldCipher.newKeyText())
             await #expect(throws: KeyGuard.Refusal.self) { try await Self.started(config) }
             config.key = .text(testKey)

@@ -3,6 +3,7 @@ import ObservatoryCore
 import PropertyBased
 import Testing
 import Vapor
+
 @testable import App
 
 /// Search snippets are cut from the stored Markdown by the engine (SQLite's `snippet()`, PostgreSQL's
@@ -12,9 +13,11 @@ import Vapor
 @Suite struct SearchSnippetTests {
     typealias RNG = any SeededRandomNumberGenerator
     static func pick<T>(_ items: [T], _ rng: inout RNG) -> T { items[Int.random(in: 0..<items.count, using: &rng)] }
-    static let vocabulary = ["defender", "lawyer", "journalist", "court", "hearing", "released", "detained", "village",
-                             "union", "water", "land", "women", "rights", "threats", "police", "camp", "river",
-                             "school"]
+    static let vocabulary = [
+        "defender", "lawyer", "journalist", "court", "hearing", "released", "detained", "village",
+        "union", "water", "land", "women", "rights", "threats", "police", "camp", "river",
+        "school"
+    ]
 
     static func words(_ count: ClosedRange<Int>, _ rng: inout RNG) -> String {
         (0..<Int.random(in: count, using: &rng)).map { _ in pick(vocabulary, &rng) }.joined(separator: " ")
@@ -85,13 +88,17 @@ import Vapor
                     #expect(snippet.contains("<mark>\(word)</mark>"), "\(snippet) from \(body.debugDescription)")
                     let text = snippet.replacingOccurrences(of: "<mark>", with: "")
                         .replacingOccurrences(of: "</mark>", with: "")
-                    for syntax in ["#", "*", "`", "[", "]", "(", ")", "&gt;", "&lt;", "example.org", "https", " - ",
-                                   "__", "---", "\n", "1. ", "2. "] {
-                        #expect(!text.contains(syntax),
-                                "\(syntax.debugDescription) in \(snippet.debugDescription) from \(body)")
+                    for syntax in [
+                        "#", "*", "`", "[", "]", "(", ")", "&gt;", "&lt;", "example.org", "https", " - ",
+                        "__", "---", "\n", "1. ", "2. "
+                    ] {
+                        #expect(
+                            !text.contains(syntax),
+                            "\(syntax.debugDescription) in \(snippet.debugDescription) from \(body)")
                     }
-                    #expect(!text.hasPrefix("- ") && !text.hasPrefix("_") && !text.hasSuffix("_"),
-                            "\(snippet.debugDescription)")
+                    #expect(
+                        !text.hasPrefix("- ") && !text.hasPrefix("_") && !text.hasSuffix("_"),
+                        "\(snippet.debugDescription)")
                 } catch {
                     Issue.record(error)
                 }
@@ -117,7 +124,7 @@ import Vapor
             ("…org/news/257) school ⟨word⟩", "…school ⟨word⟩"),
             ("…jpg) ⟨word⟩", "…⟨word⟩"),
             ("/photo.jpg) ⟨word⟩ (see below)", "⟨word⟩ (see below)"),
-            ("Case [Update] ⟨word⟩", "Case [Update] ⟨word⟩"),
+            ("Case [Update] ⟨word⟩", "Case [Update] ⟨word⟩")
         ]
         for (fragment, expected) in cases {
             #expect(Snippet.withoutMarkdown(m(fragment)) == m(expected), "\(fragment.debugDescription)")

@@ -5,6 +5,7 @@ import PropertyBased
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// Security settings ask for the current password; a role that needs a second factor ends a session without one;
@@ -51,8 +52,9 @@ import Vapor
             #expect(wrongFactor.status == .unprocessableEntity)
             let stored = try await AccountStore.find(email: editor, on: app.db)
             #expect(stored?.secondFactorSecret(app.site.cipher) == secret, "the old second factor stays")
-            let moved = try await browser.post("/account/two-factor",
-                                               [("code", code), ("current", TestAccounts.password)])
+            let moved = try await browser.post(
+                "/account/two-factor",
+                [("code", code), ("current", TestAccounts.password)])
             #expect(moved.status == .ok)
             let account2 = try await AccountStore.find(email: editor, on: app.db)
             #expect(account2?.secondFactorSecret(app.site.cipher) == newSecret)
@@ -71,7 +73,7 @@ import Vapor
             #expect(try await Self.audit("login.blocked", app).count == 2)
             clock.advance(seconds: 16 * 60)
             try await browser.signIn(editor, secret: newSecret, clock: clock)
-            try await browser.get("/account/password")   // the new session's form token
+            try await browser.get("/account/password")  // the new session's form token
             let changed = try await browser.post("/account/password", right)
             #expect(changed.status == .seeOther)
             var confirmed: [String] = []
@@ -94,8 +96,9 @@ import Vapor
             try await other.signIn("other@example.org")
             #expect(try await open.get("/office/publications").status == .ok)
             try await admin.get("/office/users/\(editor.id)")
-            let update = try await admin.post("/office/users/\(editor.id)",
-                                              [("roles", "editor"), ("roles", "case-officer"), ("organisation", "")])
+            let update = try await admin.post(
+                "/office/users/\(editor.id)",
+                [("roles", "editor"), ("roles", "case-officer"), ("organisation", "")])
             #expect(update.status == .seeOther)
             // Its next requests, two dozen at once: every one refused, none served as before.
             let racing = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
@@ -139,7 +142,7 @@ import Vapor
                 ("/subscribe", [("email", "ana@example.org"), ("languages", "en"), ("scope", "all")]),
                 ("/report/receipt", [("code", "ABCD-EFGH-IJKL-MNOP")]),
                 ("/calls/needs", [("answer", "An answer"), ("who", "Ana"), ("contact", "")]),
-                ("/publications/appeal/take-action", []),
+                ("/publications/appeal/take-action", [])
             ]
             let planted = String(repeating: "k", count: 43)
             for form in forms {
@@ -169,8 +172,12 @@ import Vapor
             await propertyCheck(count: 100, input: Gen.letterOrNumber.string(of: 32...99)) { planted in
                 let attacker = TestBrowser(app)
                 attacker.cookies["observatory_csrf"] = planted
-                let page = try await attacker.post("/login", [("email", "editor@example.org"),
-                                                              ("password", TestAccounts.password)], csrf: planted)
+                let page = try await attacker.post(
+                    "/login",
+                    [
+                        ("email", "editor@example.org"),
+                        ("password", TestAccounts.password)
+                    ], csrf: planted)
                 #expect(page.status == .forbidden && attacker.cookies["observatory_session"] == nil, "\(planted)")
             }
         }
@@ -228,7 +235,7 @@ import Vapor
             ("https://obs.example", false, nil, true), ("http://obs.example", false, nil, false),
             (nil, false, "https", false),
             (nil, true, "https", true), (nil, true, "http", false), (nil, true, nil, false),
-            ("https://obs.example", true, "http", false), ("https://obs.example", true, nil, true),
+            ("https://obs.example", true, "http", false), ("https://obs.example", true, nil, true)
         ]
         for c in cases {
             try await withApp(.sqlite, publicURL: c.publicURL, trustProxy: c.proxy) { app in
@@ -236,8 +243,9 @@ import Vapor
                 if let forwarded = c.forwarded { headers.add(name: "X-Forwarded-Proto", value: forwarded) }
                 for path in ["/", "/login", "/no-such-page", "/publications/feed.rss", "/language/fr?to=/"] {
                     let page = try await app.get(path, headers: headers)
-                    #expect(page.headers.first(name: "Strict-Transport-Security") == (c.expected ? hsts : nil),
-                            "\(c.publicURL ?? "no address"), proxy \(c.proxy), \(c.forwarded ?? "-"): \(path)")
+                    #expect(
+                        page.headers.first(name: "Strict-Transport-Security") == (c.expected ? hsts : nil),
+                        "\(c.publicURL ?? "no address"), proxy \(c.proxy), \(c.forwarded ?? "-"): \(path)")
                 }
             }
         }

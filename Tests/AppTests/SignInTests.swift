@@ -4,6 +4,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 @Suite struct SignInTests {
@@ -11,16 +12,22 @@ import Vapor
     func passwordThenOneTimeCodeThenNoReplay(_ engine: Engine) async throws {
         let clock = MutableClock()
         try await withApp(engine, clock: clock) { app in
-            let (_, secret) = try await TestAccounts.create("officer@example.org", [.caseOfficer], secondFactor: true, in: app)
+            let (_, secret) = try await TestAccounts.create(
+                "officer@example.org", [.caseOfficer], secondFactor: true, in: app)
             let browser = TestBrowser(app)
             try await browser.get("/login")
-            let afterPassword = try await browser.post("/login", [("email", "Officer@Example.org "), ("password", TestAccounts.password)])
+            let afterPassword = try await browser.post(
+                "/login", [("email", "Officer@Example.org "), ("password", TestAccounts.password)])
             #expect(afterPassword.status == .seeOther)
             #expect(afterPassword.location == "/login/code")
-            #expect(try await browser.get("/office").location == "/login/code", "nothing but the code page before the second factor")
+            #expect(
+                try await browser.get("/office").location == "/login/code",
+                "nothing but the code page before the second factor")
             try await browser.get("/login/code")
             let code = TOTP(secret: Base32.decode(secret!)!).code(at: clock.now())
-            #expect(try await browser.post("/login/code", [("code", "000000" == code ? "111111" : "000000")]).status == .unauthorized)
+            #expect(
+                try await browser.post("/login/code", [("code", "000000" == code ? "111111" : "000000")]).status
+                    == .unauthorized)
             let signedIn = try await browser.post("/login/code", [("code", code)])
             #expect(signedIn.location == "/office")
             let office = try await browser.get("/office")
@@ -49,9 +56,12 @@ import Vapor
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("Secure"))
             var config = app.site.config
             config.publicURL = "https://observatory.example"
-            app.site = SiteServices(config: config, clock: testClock, pageCache: app.site.pageCache, contentWatcher: app.site.contentWatcher, cipher: app.site.cipher)
+            app.site = SiteServices(
+                config: config, clock: testClock, pageCache: app.site.pageCache,
+                contentWatcher: app.site.contentWatcher, cipher: app.site.cipher)
             let secure = try await TestBrowser(app).signIn("editor@example.org")
-            #expect(secure.headers[.setCookie].contains { $0.hasPrefix("observatory_session=") && $0.contains("Secure") })
+            #expect(
+                secure.headers[.setCookie].contains { $0.hasPrefix("observatory_session=") && $0.contains("Secure") })
         }
     }
 
@@ -61,16 +71,23 @@ import Vapor
             try await TestAccounts.create("editor@example.org", [.editor], in: app)
             let browser = TestBrowser(app)
             try await browser.get("/login")
-            let unknown = try await browser.post("/login", [("email", "nobody@example.org"), ("password", TestAccounts.password)])
-            let wrong = try await browser.post("/login", [("email", "editor@example.org"), ("password", "wrong-password-123")])
+            let unknown = try await browser.post(
+                "/login", [("email", "nobody@example.org"), ("password", TestAccounts.password)])
+            let wrong = try await browser.post(
+                "/login", [("email", "editor@example.org"), ("password", "wrong-password-123")])
             #expect(unknown.status == .unauthorized && wrong.status == .unauthorized)
             func message(_ page: TestBrowser.Page) -> String? {
                 page.body.range(of: "role=\"alert\">").map { String(page.body[$0.upperBound...].prefix { $0 != "<" }) }
             }
             #expect(message(unknown) != nil && message(unknown) == message(wrong))
-            for _ in 0..<4 { try await browser.post("/login", [("email", "editor@example.org"), ("password", "wrong-password-123")]) }
-            let blocked = try await browser.post("/login", [("email", "editor@example.org"), ("password", TestAccounts.password)])
-            #expect(blocked.status == .tooManyRequests, "five failures lock the account for 15 minutes, even with the right password")
+            for _ in 0..<4 {
+                try await browser.post("/login", [("email", "editor@example.org"), ("password", "wrong-password-123")])
+            }
+            let blocked = try await browser.post(
+                "/login", [("email", "editor@example.org"), ("password", TestAccounts.password)])
+            #expect(
+                blocked.status == .tooManyRequests,
+                "five failures lock the account for 15 minutes, even with the right password")
             #expect(blocked.body.contains("Wait 15 minutes"))
             // Another account from the same address still works (the address limit is higher).
             try await TestAccounts.create("other@example.org", [.editor], in: app)
@@ -85,9 +102,12 @@ import Vapor
             let browser = TestBrowser(app)
             try await browser.get("/login")
             for n in 0..<LoginThrottle.perAddress {
-                try await browser.post("/login", [("email", "guess\(n)@example.org"), ("password", "wrong-password-123")])
+                try await browser.post(
+                    "/login", [("email", "guess\(n)@example.org"), ("password", "wrong-password-123")])
             }
-            #expect(try await browser.post("/login", [("email", "editor@example.org"), ("password", TestAccounts.password)]).status == .tooManyRequests)
+            #expect(
+                try await browser.post("/login", [("email", "editor@example.org"), ("password", TestAccounts.password)])
+                    .status == .tooManyRequests)
         }
     }
 
@@ -97,23 +117,29 @@ import Vapor
             try await TestAccounts.create("editor@example.org", [.editor], in: app)
             let browser = TestBrowser(app)
             try await browser.get("/login")
-            let noToken = try await browser.post("/login", [("email", "editor@example.org"), ("password", TestAccounts.password)], csrf: "")
+            let noToken = try await browser.post(
+                "/login", [("email", "editor@example.org"), ("password", TestAccounts.password)], csrf: "")
             #expect(noToken.status == .forbidden && noToken.body.contains("did not come from this site"))
-            let crossSite = try await browser.post("/login", [("email", "editor@example.org"), ("password", TestAccounts.password)],
-                                                   headers: ["Origin": "https://evil.example"])
+            let crossSite = try await browser.post(
+                "/login", [("email", "editor@example.org"), ("password", TestAccounts.password)],
+                headers: ["Origin": "https://evil.example"])
             #expect(crossSite.status == .forbidden)
             #expect(try await browser.post("/login", [], headers: ["Origin": "null"]).status == .forbidden)
-            #expect(try await browser.post("/login", [], headers: ["Sec-Fetch-Site": "cross-site"]).status == .forbidden)
+            #expect(
+                try await browser.post("/login", [], headers: ["Sec-Fetch-Site": "cross-site"]).status == .forbidden)
             // After sign-in, only a path on this site may be the destination (no open redirect).
             let elsewhere = try await TestBrowser(app).signInWithNext("editor@example.org", next: "//evil.example/x")
             #expect(elsewhere.location == "/office")
-            let onSite = try await TestBrowser(app).signInWithNext("editor@example.org", next: "/office/publications?q=x")
+            let onSite = try await TestBrowser(app).signInWithNext(
+                "editor@example.org", next: "/office/publications?q=x")
             #expect(onSite.location == "/office/publications?q=x")
             #expect(try await browser.signIn("editor@example.org").location == "/office")
             // Signed in: the session's token, not the pre-sign-in cookie, protects forms.
-            let forged = try await browser.post("/office/publications/new", [("action", "save"), ("title", "X: y")], csrf: "forged-token")
+            let forged = try await browser.post(
+                "/office/publications/new", [("action", "save"), ("title", "X: y")], csrf: "forged-token")
             #expect(forged.status == .forbidden)
-            let count = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM publications").first(decoding: CountRow.self)?.n
+            let count = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM publications").first(
+                decoding: CountRow.self)?.n
             #expect(count == 0)
         }
     }
@@ -128,11 +154,13 @@ import Vapor
             clock.advance(seconds: 29 * 60)
             #expect(try await idle.get("/office").status == .ok)
             clock.advance(seconds: 31 * 60)
-            #expect(try await idle.get("/office").location?.hasPrefix("/login?next=") == true, "30 idle minutes end the session")
+            #expect(
+                try await idle.get("/office").location?.hasPrefix("/login?next=") == true,
+                "30 idle minutes end the session")
 
             let busy = TestBrowser(app)
             try await busy.signIn("editor@example.org")
-            for _ in 0..<35 {   // active every 20 minutes for almost 12 hours
+            for _ in 0..<35 {  // active every 20 minutes for almost 12 hours
                 clock.advance(seconds: 20 * 60)
                 #expect(try await busy.get("/office").status == .ok)
             }
@@ -160,9 +188,17 @@ import Vapor
             #expect(first.location == "/account/two-factor", "an administrator must set up a second factor first")
             #expect(try await browser.get("/office/users").location == "/account/two-factor")
             let enrol = try await browser.get("/account/two-factor")
-            let secret = try #require(enrol.body.range(of: "id=\"totp-secret\">").map { String(enrol.body[$0.upperBound...].prefix { $0 != "<" }) })
-            #expect(enrol.body.contains("otpauth://totp/Observatory:admin@example.org?secret=\(secret.replacingOccurrences(of: " ", with: ""))"))
-            #expect(enrol.body.contains("<p class=\"qr\"><svg xmlns=\"http://www.w3.org/2000/svg\""), "a QR code drawn on the server")
+            let secret = try #require(
+                enrol.body.range(of: "id=\"totp-secret\">").map {
+                    String(enrol.body[$0.upperBound...].prefix { $0 != "<" })
+                })
+            #expect(
+                enrol.body.contains(
+                    "otpauth://totp/Observatory:admin@example.org?secret=\(secret.replacingOccurrences(of: " ", with: ""))"
+                ))
+            #expect(
+                enrol.body.contains("<p class=\"qr\"><svg xmlns=\"http://www.w3.org/2000/svg\""),
+                "a QR code drawn on the server")
             #expect(try await browser.post("/account/two-factor", [("code", "123")]).status == .unprocessableEntity)
             let code = TOTP(secret: Base32.decode(secret)!).code(at: clock.now())
             let codesPage = try await browser.post("/account/two-factor", [("code", code)])
@@ -173,15 +209,19 @@ import Vapor
             struct Stored: Decodable { let totpSecret: String? }
             let stored = try await app.db.sql.raw("SELECT totp_secret FROM users WHERE email = 'admin@example.org'")
                 .first(decoding: Stored.self, keyDecodingStrategy: .convertFromSnakeCase)?.totpSecret
-            #expect(stored?.hasPrefix("v2:") == true && stored?.contains(secret.replacingOccurrences(of: " ", with: "")) == false,
-                    "the secret is sealed in the database")
+            #expect(
+                stored?.hasPrefix("v2:") == true
+                    && stored?.contains(secret.replacingOccurrences(of: " ", with: "")) == false,
+                "the secret is sealed in the database")
 
             let lost = TestBrowser(app)
             try await lost.enterPassword("admin@example.org")
             #expect(try await lost.post("/login/code", [("code", codes[3].uppercased())]).location == "/office")
             let again = TestBrowser(app)
             try await again.enterPassword("admin@example.org")
-            #expect(try await again.post("/login/code", [("code", codes[3])]).status == .unauthorized, "a recovery code works once")
+            #expect(
+                try await again.post("/login/code", [("code", codes[3])]).status == .unauthorized,
+                "a recovery code works once")
         }
     }
 }

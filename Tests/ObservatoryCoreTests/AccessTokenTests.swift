@@ -18,8 +18,10 @@ import Testing
         for bad in ["Basic \(token)", token, "Bearer", "Bearer \(token) extra", "Token \(token)"] {
             #expect(AccessToken.bearer(bad) == .failure(.notBearer), "\(bad)")
         }
-        for bad in [String(token.dropLast()), token + "x", token.replacingOccurrences(of: "obs_pat_", with: "obs_pot_"),
-                    String(token.dropLast()) + "!", String(token.dropLast()) + "é"] {
+        for bad in [
+            String(token.dropLast()), token + "x", token.replacingOccurrences(of: "obs_pat_", with: "obs_pot_"),
+            String(token.dropLast()) + "!", String(token.dropLast()) + "é"
+        ] {
             #expect(!AccessToken.isWellFormed(bad) && AccessToken.bearer("Bearer \(bad)") == .failure(.malformed))
         }
     }
@@ -54,9 +56,13 @@ import Testing
         await propertyCheck(count: 1_000, input: Gen.letterOrNumber.string(of: 0...60)) { text in
             if let cursor = PageCursor(text) { #expect(cursor.encoded == text, "only what the server makes") }
         }
-        for bad in ["", "v1.", "v2." + good.dropFirst(3), good + "=", good + "A", "v1." + Data("2026-13-01|x".utf8)
-                        .base64EncodedString(), "v1." + Data("2026-11-20|".utf8).base64EncodedString(),
-                    "v1." + Data("2026-11-20|a b".utf8).base64EncodedString(), String(repeating: "v1.A", count: 100)] {
+        for bad in [
+            "", "v1.", "v2." + good.dropFirst(3), good + "=", good + "A",
+            "v1."
+                + Data("2026-13-01|x".utf8)
+                .base64EncodedString(), "v1." + Data("2026-11-20|".utf8).base64EncodedString(),
+            "v1." + Data("2026-11-20|a b".utf8).base64EncodedString(), String(repeating: "v1.A", count: 100)
+        ] {
             #expect(PageCursor(bad) == nil, "\(bad)")
         }
     }

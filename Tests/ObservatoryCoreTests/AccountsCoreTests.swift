@@ -13,15 +13,19 @@ import Testing
         (1_111_111_111, "14050471", "67062674", "99943326"),
         (1_234_567_890, "89005924", "91819424", "93441116"),
         (2_000_000_000, "69279037", "90698825", "38618901"),
-        (20_000_000_000, "65353130", "77737706", "47863826"),
+        (20_000_000_000, "65353130", "77737706", "47863826")
     ]
 
     @Test func rfc6238TestVectors() {
         for (time, sha1Code, sha256Code, sha512Code) in Self.vectors {
             let date = Date(timeIntervalSince1970: TimeInterval(time))
             #expect(TOTP(secret: Self.sha1, digits: 8, algorithm: .sha1).code(at: date) == sha1Code, "SHA1 at \(time)")
-            #expect(TOTP(secret: Self.sha256, digits: 8, algorithm: .sha256).code(at: date) == sha256Code, "SHA256 at \(time)")
-            #expect(TOTP(secret: Self.sha512, digits: 8, algorithm: .sha512).code(at: date) == sha512Code, "SHA512 at \(time)")
+            #expect(
+                TOTP(secret: Self.sha256, digits: 8, algorithm: .sha256).code(at: date) == sha256Code,
+                "SHA256 at \(time)")
+            #expect(
+                TOTP(secret: Self.sha512, digits: 8, algorithm: .sha512).code(at: date) == sha512Code,
+                "SHA512 at \(time)")
         }
     }
 
@@ -30,18 +34,28 @@ import Testing
         let now = Date(timeIntervalSince1970: 1_111_111_111)
         let step = totp.step(at: now)
         #expect(totp.verify(totp.code(step: step), at: now, lastUsedStep: nil) == step)
-        #expect(totp.verify(totp.code(step: step - 1), at: now, lastUsedStep: nil) == step - 1, "a code from 30 s ago still works")
+        #expect(
+            totp.verify(totp.code(step: step - 1), at: now, lastUsedStep: nil) == step - 1,
+            "a code from 30 s ago still works")
         #expect(totp.verify(totp.code(step: step - 2), at: now, lastUsedStep: nil) == nil, "but not from a minute ago")
         #expect(totp.verify(totp.code(step: step), at: now, lastUsedStep: step) == nil, "replay refused")
-        #expect(totp.verify(totp.code(step: step - 1), at: now, lastUsedStep: step) == nil, "older than the last used: refused")
+        #expect(
+            totp.verify(totp.code(step: step - 1), at: now, lastUsedStep: step) == nil,
+            "older than the last used: refused")
         #expect(totp.verify("12345", at: now, lastUsedStep: nil) == nil)
         #expect(totp.verify("abcdef", at: now, lastUsedStep: nil) == nil)
-        #expect(totp.verify(" " + totp.code(step: step).prefix(3) + " " + totp.code(step: step).dropFirst(3), at: now, lastUsedStep: nil) == step,
-                "spaces typed inside the code do not matter")
+        #expect(
+            totp.verify(
+                " " + totp.code(step: step).prefix(3) + " " + totp.code(step: step).dropFirst(3), at: now,
+                lastUsedStep: nil) == step,
+            "spaces typed inside the code do not matter")
     }
 
     @Test func base32FollowsRFC4648AndAcceptsWhatPeopleType() {
-        let vectors = [("", ""), ("f", "MY"), ("fo", "MZXQ"), ("foo", "MZXW6"), ("foob", "MZXW6YQ"), ("fooba", "MZXW6YTB"), ("foobar", "MZXW6YTBOI")]
+        let vectors = [
+            ("", ""), ("f", "MY"), ("fo", "MZXQ"), ("foo", "MZXW6"), ("foob", "MZXW6YQ"), ("fooba", "MZXW6YTB"),
+            ("foobar", "MZXW6YTBOI")
+        ]
         for (plain, encoded) in vectors {
             #expect(Base32.encode(Array(plain.utf8)) == encoded)
             #expect(Base32.decode(encoded) == Array(plain.utf8))
@@ -55,7 +69,10 @@ import Testing
 
     @Test func otpauthURIEscapesTheAccount() {
         let uri = TOTP(secret: Array("foobar".utf8)).uri(issuer: "Observatory", account: "a b@example.org")
-        #expect(uri == "otpauth://totp/Observatory:a%20b@example.org?secret=MZXW6YTBOI&issuer=Observatory&algorithm=SHA1&digits=6&period=30")
+        #expect(
+            uri
+                == "otpauth://totp/Observatory:a%20b@example.org?secret=MZXW6YTBOI&issuer=Observatory&algorithm=SHA1&digits=6&period=30"
+        )
     }
 }
 
@@ -76,7 +93,9 @@ import Testing
         let codes = RecoveryCode.generate(count: 10)
         #expect(Set(codes).count == 10)
         #expect(codes.allSatisfy { $0.count == 14 && $0.split(separator: "-").count == 3 })
-        #expect(RecoveryCode.hash(codes[0]) == RecoveryCode.hash(" " + codes[0].uppercased().replacingOccurrences(of: "-", with: " ")))
+        #expect(
+            RecoveryCode.hash(codes[0])
+                == RecoveryCode.hash(" " + codes[0].uppercased().replacingOccurrences(of: "-", with: " ")))
         #expect(RecoveryCode.hash(codes[0]) != RecoveryCode.hash(codes[1]))
     }
 
@@ -91,8 +110,9 @@ import Testing
     static func chain(_ count: Int) -> [(AuditEntry, String)] {
         var previous = AuditChain.genesis
         return (1...count).map { n in
-            let entry = AuditEntry(sequence: Int64(n), at: iso8601(seconds: Int64(1_700_000_000 + n)), actor: "a@example.org",
-                                   action: "login.success", detail: "entry \(n)", previousHash: previous)
+            let entry = AuditEntry(
+                sequence: Int64(n), at: iso8601(seconds: Int64(1_700_000_000 + n)), actor: "a@example.org",
+                action: "login.success", detail: "entry \(n)", previousHash: previous)
             previous = entry.hash
             return (entry, entry.hash)
         }
@@ -118,7 +138,8 @@ import Testing
         var deleted = entries
         deleted.remove(at: 1)
         #expect(Self.verify(deleted, head: (5, entries[4].1)) == .unlinked(sequence: 3, after: 1))
-        #expect(Self.verify(Array(entries.prefix(3)), head: (5, entries[4].1)) == .truncated(lastStored: 3, expected: 5))
+        #expect(
+            Self.verify(Array(entries.prefix(3)), head: (5, entries[4].1)) == .truncated(lastStored: 3, expected: 5))
         // Rewriting an entry and its hash still breaks the link from the next one.
         var forged = entries
         forged[1].0.actor = "someone-else@example.org"

@@ -1,22 +1,26 @@
 import Foundation
-@testable import ObservatoryCore
 import PropertyBased
 import Testing
+
+@testable import ObservatoryCore
 
 /// The ceiling flag: raised exactly when the amount in the ceiling's currency is above it, naming both.
 @Suite struct CeilingFlagTests {
     @Test func atUnderAndJustOver() {
         let ceiling = Money(minorUnits: 750_000, currency: "EUR")
         func flag(_ units: Int64) -> String? {
-            AssistanceRules.ceilingFlag(amount: Money(minorUnits: units, currency: "EUR"),
-                                        referenceAmount: Money(minorUnits: units, currency: "EUR"), ceiling: ceiling)
+            AssistanceRules.ceilingFlag(
+                amount: Money(minorUnits: units, currency: "EUR"),
+                referenceAmount: Money(minorUnits: units, currency: "EUR"), ceiling: ceiling)
         }
         #expect(flag(750_000) == nil && flag(749_999) == nil)
-        #expect(flag(750_001) == "Above the ceiling: EUR 7,500.01 requested, EUR 0.01 more than the ceiling of "
-                                 + "EUR 7,500.00 a grant.")
-        let usd = AssistanceRules.ceilingFlag(amount: Money(minorUnits: 900_000, currency: "USD"),
-                                              referenceAmount: Money(minorUnits: 800_000, currency: "EUR"),
-                                              ceiling: ceiling)
+        #expect(
+            flag(750_001) == "Above the ceiling: EUR 7,500.01 requested, EUR 0.01 more than the ceiling of "
+                + "EUR 7,500.00 a grant.")
+        let usd = AssistanceRules.ceilingFlag(
+            amount: Money(minorUnits: 900_000, currency: "USD"),
+            referenceAmount: Money(minorUnits: 800_000, currency: "EUR"),
+            ceiling: ceiling)
         #expect(usd?.hasPrefix("Above the ceiling: USD 9,000.00 (EUR 8,000.00) requested, EUR 500.00 more") == true)
     }
 

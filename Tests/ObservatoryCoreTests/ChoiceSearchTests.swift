@@ -1,7 +1,8 @@
 import Foundation
-@testable import ObservatoryCore
 import PropertyBased
 import Testing
+
+@testable import ObservatoryCore
 
 /// Choice lists are found by words people know, ignoring case and accents; any query is safe.
 @Suite struct ChoiceSearchTests {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ObservatoryCore
 
 @Suite struct CivilDateTests {
@@ -38,8 +39,10 @@ import Testing
         #expect(ReferenceCode("MEX 001 / 0916 / OBS 077.2")?.original == code)
     }
 
-    @Test(arguments: ["", "MEX 001 / 1316 / OBS 077", "mex 001 / 0916 / OBS 077", "MEX 001 / 0916 / ABC 077",
-                      "MEX / 0916 / OBS 077", "MEX 001 / 0916 / OBS 077.", "MEX 001 / 0916 / OBS 077.0", "MEXICO 001 / 0916 / OBS 1"])
+    @Test(arguments: [
+        "", "MEX 001 / 1316 / OBS 077", "mex 001 / 0916 / OBS 077", "MEX 001 / 0916 / ABC 077",
+        "MEX / 0916 / OBS 077", "MEX 001 / 0916 / OBS 077.", "MEX 001 / 0916 / OBS 077.0", "MEXICO 001 / 0916 / OBS 1"
+    ])
     func rejectsMalformedCodes(_ text: String) {
         #expect(ReferenceCode(text) == nil)
     }
@@ -58,7 +61,7 @@ import Testing
     @Test(arguments: [
         ("Russian Federation", "RU"), ("Congo, Democratic Republic", "CD"), ("Lao People's Democ. Rep.", "LA"),
         ("Lao People's Democratic Republic", "LA"), ("European Union (EU)", "EU"), ("cote d'ivoire", "CI"),
-        ("Viet Nam", "VN"), ("Palestine, State of", "PS"), ("Tanzania, United Republic of", "TZ"), ("  Mexico ", "MX"),
+        ("Viet Nam", "VN"), ("Palestine, State of", "PS"), ("Tanzania, United Republic of", "TZ"), ("  Mexico ", "MX")
     ])
     func resolvesArchiveNamesAndLegacySpellings(_ name: String, _ code: String) {
         #expect(directory.resolve(name)?.code == code)
@@ -76,6 +79,9 @@ import Testing
         let name = "<script>alert('x')</script> & \"q\""
         let inner: HTML = "<b>ok</b>"
         let html: HTML = "<p title=\"\(name)\">\(name)\(inner)</p>"
-        #expect(html.rendered == "<p title=\"&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;<b>ok</b></p>")
+        #expect(
+            html.rendered
+                == "<p title=\"&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;<b>ok</b></p>"
+        )
     }
 }

@@ -11,7 +11,7 @@ let hostileFragments: [String] = [
     "%09", "%0a", "%0D", "%0d%0a", "%00", "%2f", "%2F", "%5c", "%5C", "%252f", "%25", "%", "%zz", "%c0%af", "%E2%80%A8",
     "evil.example", "@evil.example", "http:", "https://evil.example", "javascript:alert(1)", "//evil.example", ":",
     ".", "..", "?", "#", "&", "=", "to=", " ", "é", "／", "＼", "\u{2028}", "\u{FEFF}", "Set-Cookie: a=b", "x",
-    "publications", "fr", "search?q=a",
+    "publications", "fr", "search?q=a"
 ]
 
 /// Generated hostile strings: up to ten fragments, or the same after a leading slash (which passes naive checks).
@@ -34,20 +34,24 @@ func browserLeavesSite(_ location: String) -> Bool {
 
 @Suite struct RedirectTargetTests {
     @Test func sameSitePathsAreKeptAsTheyAre() {
-        for path in ["/", "/fr/publications?type=statement&page=2", "/search?q=caf%C3%A9",
-                     "/office/cases/c-1?notice=saved",
-                     "/countries/mx#map", "/a/b/../c"] {
+        for path in [
+            "/", "/fr/publications?type=statement&page=2", "/search?q=caf%C3%A9",
+            "/office/cases/c-1?notice=saved",
+            "/countries/mx#map", "/a/b/../c"
+        ] {
             #expect(RedirectTarget.sameSite(path) == path, "\(path)")
         }
     }
 
     @Test func everyKnownWayToAnotherSiteIsRefused() {
-        let refused = ["", "evil.example", "//evil.example", "/\\evil.example", "\\\\evil.example", "/\t/evil.example",
-                       "\t//evil.example", "/\r\n/evil.example", "/\n/evil.example", "https://evil.example",
-                       "javascript:alert(1)", "/%09/evil.example", "/%2F/evil.example", "/%2f%2fevil.example",
-                       "/%5Cevil.example", "/%252F/evil.example",
-                       "/%25252F/evil.example", "/\r\nSet-Cookie: a=b", "/%0d%0aSet-Cookie:%20a=b", "/x\\y", "/\u{0}",
-                       "/a\u{85}b", String(repeating: "/a", count: 1_001)]
+        let refused = [
+            "", "evil.example", "//evil.example", "/\\evil.example", "\\\\evil.example", "/\t/evil.example",
+            "\t//evil.example", "/\r\n/evil.example", "/\n/evil.example", "https://evil.example",
+            "javascript:alert(1)", "/%09/evil.example", "/%2F/evil.example", "/%2f%2fevil.example",
+            "/%5Cevil.example", "/%252F/evil.example",
+            "/%25252F/evil.example", "/\r\nSet-Cookie: a=b", "/%0d%0aSet-Cookie:%20a=b", "/x\\y", "/\u{0}",
+            "/a\u{85}b", String(repeating: "/a", count: 1_001)
+        ]
         for target in refused {
             #expect(RedirectTarget.sameSite(target) == nil, "\(target.debugDescription)")
             #expect(RedirectTarget.sameSite(target, fallback: "/office") == "/office")
@@ -121,8 +125,10 @@ func browserLeavesSite(_ location: String) -> Bool {
 @Suite struct ClientSourceTests {
     @Test func anIPv6AddressCountsAsItsSlash64AndIPv4AsItself() {
         let network = "2001:db8:0:1::/64"
-        for address in ["2001:db8:0:1::1", "2001:DB8:0:1:ffff:1:2:3", "[2001:db8:0:1::5]", "2001:db8:0:1::7%eth0",
-                        "2001:0db8:0000:0001:0000:0000:0000:0009"] {
+        for address in [
+            "2001:db8:0:1::1", "2001:DB8:0:1:ffff:1:2:3", "[2001:db8:0:1::5]", "2001:db8:0:1::7%eth0",
+            "2001:0db8:0000:0001:0000:0000:0000:0009"
+        ] {
             #expect(ClientSource.network(of: address) == network, "\(address)")
         }
         #expect(ClientSource.network(of: "2001:db8:0:2::1") != network)

@@ -1,7 +1,8 @@
 import Foundation
-@testable import ObservatoryCore
 import PropertyBased
 import Testing
+
+@testable import ObservatoryCore
 
 /// The urgent-appeal template asks for what fits the acts of the case: a release only when someone is detained.
 @Suite struct InterventionDemandTests {
@@ -12,8 +13,10 @@ import Testing
     }
 
     static func body(_ acts: Set<ActType>, _ language: Language, kind: InterventionKind = .urgentAppeal) -> String {
-        InterventionTemplate.draft(kind: kind, language: language, followUp: false, country: "Mexico",
-                                   people: ["Juana Pérez López"], addresses: [], acts: acts).body
+        InterventionTemplate.draft(
+            kind: kind, language: language, followUp: false, country: "Mexico",
+            people: ["Juana Pérez López"], addresses: [], acts: acts
+        ).body
     }
 
     @Test(arguments: ActType.allCases)
@@ -35,8 +38,10 @@ import Testing
 
     @Test func threatsAskForProtectionAgreedWithTheDefenderNotForARelease() {
         let body = Self.body([.threats], .en)
-        #expect(body.contains("Take, in agreement with Juana Pérez López, the protection measures they consider "
-                              + "appropriate;"))
+        #expect(
+            body.contains(
+                "Take, in agreement with Juana Pérez López, the protection measures they consider "
+                    + "appropriate;"))
         #expect(!body.contains("Release") && !body.contains("release"))
         #expect(Self.body([.judicialHarassment], .fr).contains("Abandonner toutes les charges retenues contre Juana"))
         #expect(Self.body([.killing], .es).contains("investigación pronta, exhaustiva, imparcial y transparente sobre"))
@@ -44,8 +49,10 @@ import Testing
         #expect(Self.body([.killing, .threats], .en).contains("integrity"))
         #expect(Self.body([.enforcedDisappearance], .ar).contains("الكشف فوراً عن مصير"))
         #expect(Self.body([.travelBan], .en).contains("Lift the travel ban imposed on Juana Pérez López"))
-        #expect(Self.body([.arbitraryDetention], .en).contains("2. Release Juana Pérez López immediately and "
-                                                               + "unconditionally"))
+        #expect(
+            Self.body([.arbitraryDetention], .en).contains(
+                "2. Release Juana Pérez López immediately and "
+                    + "unconditionally"))
     }
 
     @Test func anyCombinationAsksForEachOfItsActsOnceAndForARelease_OnlyWithDetention() async {

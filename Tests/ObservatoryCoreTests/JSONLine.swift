@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import ObservatoryCore
 
 /// Writes a publication as an interchange-format line, for round-trip tests.
@@ -6,7 +7,8 @@ enum JSONLine {
     static func encode(_ p: ArchivePublication) throws -> String {
         var object: [String: Any] = [
             "id": p.id, "type": p.type.rawValue, "language": p.language.rawValue, "published": p.published.description,
-            "title": p.title, "summary": p.summary, "body": p.body, "countries": p.countries, "programmes": p.programmes.map(\.rawValue),
+            "title": p.title, "summary": p.summary, "body": p.body, "countries": p.countries,
+            "programmes": p.programmes.map(\.rawValue)
         ]
         object["kind"] = p.kind?.rawValue
         object["reference"] = p.reference

@@ -11,18 +11,21 @@ import Testing
     static func chain(_ details: [String], key: SymmetricKey?) -> [(AuditEntry, String)] {
         var previous = AuditChain.genesis
         return details.enumerated().map { n, detail in
-            let entry = AuditEntry(sequence: Int64(n + 1), at: iso8601(seconds: Int64(1_700_000_000 + n)),
-                                   actor: "a@example.org",
-                                   action: "case.update", recordType: "case", recordID: "case-\(n)", detail: detail,
-                                   previousHash: previous)
+            let entry = AuditEntry(
+                sequence: Int64(n + 1), at: iso8601(seconds: Int64(1_700_000_000 + n)),
+                actor: "a@example.org",
+                action: "case.update", recordType: "case", recordID: "case-\(n)", detail: detail,
+                previousHash: previous)
             previous = entry.hash(key: key)
             return (entry, previous)
         }
     }
 
     /// What an attacker without the key does: recompute every hash from `from` on, with the function given.
-    static func rechained(_ entries: [(AuditEntry, String)], from: Int,
-                          _ hash: (AuditEntry) -> String) -> [(AuditEntry, String)] {
+    static func rechained(
+        _ entries: [(AuditEntry, String)], from: Int,
+        _ hash: (AuditEntry) -> String
+    ) -> [(AuditEntry, String)] {
         var result = entries, previous = from == 0 ? AuditChain.genesis : entries[from - 1].1
         for n in from..<result.count {
             result[n].0.previousHash = previous
@@ -32,8 +35,10 @@ import Testing
         return result
     }
 
-    static func verify(_ entries: [(AuditEntry, String)], key: SymmetricKey?,
-                       anchor: Anchor? = nil) -> AuditChain.Break? {
+    static func verify(
+        _ entries: [(AuditEntry, String)], key: SymmetricKey?,
+        anchor: Anchor? = nil
+    ) -> AuditChain.Break? {
         var verifier = AuditChain.Verifier(key: key, anchor: anchor)
         for (entry, hash) in entries { verifier.check(entry, storedHash: hash) }
         return verifier.finish(expectedHead: entries.last.map { ($0.0.sequence, $0.1) })
@@ -41,8 +46,10 @@ import Testing
 
     @Test func aRewrittenEntryWithRecomputedHashesIsNamed() async {
         let other = SymmetricKey(size: .bits256)
-        await propertyCheck(count: 200, input: Gen.latin1.string(of: 0...40).array(of: 2...30), Gen.int(in: 0...1_000),
-                            Gen.int(in: 0...3)) { details, pick, field in
+        await propertyCheck(
+            count: 200, input: Gen.latin1.string(of: 0...40).array(of: 2...30), Gen.int(in: 0...1_000),
+            Gen.int(in: 0...3)
+        ) { details, pick, field in
             let entries = Self.chain(details, key: Self.key)
             #expect(Self.verify(entries, key: Self.key) == nil)
             let victim = pick % entries.count
@@ -76,14 +83,20 @@ import Testing
             #expect(Self.verify(entries, key: Self.key, anchor: anchor) == nil)
             // Cut at or before the anchor: the head moves back, every remaining link is valid, the anchor is missing.
             let cut = Array(entries.prefix(at))
-            #expect(Self.verify(cut, key: Self.key, anchor: anchor) == .truncated(lastStored: cut.last?.0.sequence,
-                                                                                  expected: anchor.sequence))
+            #expect(
+                Self.verify(cut, key: Self.key, anchor: anchor)
+                    == .truncated(
+                        lastStored: cut.last?.0.sequence,
+                        expected: anchor.sequence))
             // The anchored entry deleted (later ones kept).
             var holed = entries
             holed.remove(at: at)
-            let expected: AuditChain.Break = at == count - 1 ? .truncated(lastStored: holed.last?.0.sequence,
-                                                                          expected: anchor.sequence)
-                                                             : .anchorMissing(sequence: anchor.sequence)
+            let expected: AuditChain.Break =
+                at == count - 1
+                ? .truncated(
+                    lastStored: holed.last?.0.sequence,
+                    expected: anchor.sequence)
+                : .anchorMissing(sequence: anchor.sequence)
             #expect(Self.verify(holed, key: Self.key, anchor: anchor) == expected)
             // Rewritten by someone with the key: the chain verifies, the anchor does not.
             var rewritten = entries
@@ -97,9 +110,11 @@ import Testing
     @Test func anchorsAreReadStrictly() {
         let hash = String(repeating: "ab", count: 32)
         #expect(Anchor("12:\(hash)") == Anchor(sequence: 12, hash: hash))
-        for bad in ["", "12", "12:", ":\(hash)", "0:\(hash)", "-1:\(hash)", "12:\(hash.uppercased())", "12:\(hash)0",
-                    "x:\(hash)",
-                    "12:\(hash.dropLast())g", "12:\(hash):1"] {
+        for bad in [
+            "", "12", "12:", ":\(hash)", "0:\(hash)", "-1:\(hash)", "12:\(hash.uppercased())", "12:\(hash)0",
+            "x:\(hash)",
+            "12:\(hash.dropLast())g", "12:\(hash):1"
+        ] {
             #expect(Anchor(bad) == nil, "\(bad)")
         }
     }

@@ -1,6 +1,7 @@
-@testable import ObservatoryCore
 import PropertyBased
 import Testing
+
+@testable import ObservatoryCore
 
 /// Links change only by records the person was offered; a forged id changes nothing.
 @Suite struct LinkChangeTests {
@@ -31,7 +32,8 @@ import Testing
                 #expect(add.allSatisfy(choosable.contains) && remove.allSatisfy(linked.contains))
                 #expect(remove.allSatisfy { !list.contains($0) })
             case .failure:
-                #expect(add.contains { !choosable.contains($0) } || remove.contains { !linked.contains($0) }
+                #expect(
+                    add.contains { !choosable.contains($0) } || remove.contains { !linked.contains($0) }
                         || (add.isEmpty && remove.isEmpty))
             }
         }

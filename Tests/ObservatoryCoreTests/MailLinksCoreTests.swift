@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import ObservatoryCore
 
 /// Generated messages: whatever mix of relative links, Markdown and HTML a body holds, no relative link survives
@@ -12,7 +13,7 @@ import Testing
         "<form action=\"/f\">", "<a href = \"/spaced\">", "<a\nhref=\"/newline\">", "[t](/md)", "[t](rel/md)",
         "![i](/img.png)", "/bare/path", " /fr/publications/ua-1 ", "https://ok.example/a", "mailto:desk@example.org",
         "<a href=\"//proto.example/x\">", "text ", "\n", "data-href=\"/not-a-link\"", "<a href=\"#top\">",
-        "<a href=\"\">", "](", ")", "\"", "'", "=", "é", "مرحبا", "<a href=\"?q=1\">", "[x](https://fine.example)",
+        "<a href=\"\">", "](", ")", "\"", "'", "=", "é", "مرحبا", "<a href=\"?q=1\">", "[x](https://fine.example)"
     ]
     static let bodies = Gen<String?>.element(of: fragments).map { $0! }.array(of: 0...14).map { $0.joined() }
 
@@ -47,11 +48,13 @@ import Testing
     }
 
     @Test func aMessageHasBothPartsAndItsUnsubscribeAddressMadeAbsolute() {
-        let m = MailMessage(from: "o@example.org", fromName: "O", to: "a@example.org", subject: "S",
-                            text: "Read [it](/publications/a) or /fr/map", html: "<a href=\"/publications/a\">a</a>",
-                            unsubscribeURL: "/unsubscribe/t", messageID: "m@x", date: Date(timeIntervalSince1970: 0))
+        let m = MailMessage(
+            from: "o@example.org", fromName: "O", to: "a@example.org", subject: "S",
+            text: "Read [it](/publications/a) or /fr/map", html: "<a href=\"/publications/a\">a</a>",
+            unsubscribeURL: "/unsubscribe/t", messageID: "m@x", date: Date(timeIntervalSince1970: 0))
         let out = AbsoluteLinks.message(m, base: Self.base)
-        #expect(out.text == "Read [it](https://observatory.example/publications/a) or "
+        #expect(
+            out.text == "Read [it](https://observatory.example/publications/a) or "
                 + "https://observatory.example/fr/map")
         #expect(out.html == "<a href=\"https://observatory.example/publications/a\">a</a>")
         #expect(out.unsubscribeURL == "https://observatory.example/unsubscribe/t")
@@ -62,10 +65,13 @@ import Testing
 @Suite struct ReferenceSchemeTests {
     static let day = CivilDate("2026-11-20")!
 
-    static func problem(_ code: String, countries: [String] = ["MX"], on date: CivilDate = day,
-                        followUpOf: String? = nil, translationOf: String? = nil) -> String? {
-        ReferenceCode.schemeProblem(code, countries: countries, published: date, followUpOf: followUpOf,
-                                    translationOf: translationOf)
+    static func problem(
+        _ code: String, countries: [String] = ["MX"], on date: CivilDate = day,
+        followUpOf: String? = nil, translationOf: String? = nil
+    ) -> String? {
+        ReferenceCode.schemeProblem(
+            code, countries: countries, published: date, followUpOf: followUpOf,
+            translationOf: translationOf)
     }
 
     @Test func goodCodesPass() {
@@ -88,7 +94,7 @@ import Testing
             ("MEX 001 / 1226 / OBS 001", ["MX"], nil, "after the publication"),
             ("MEX 001 / 1326 / OBS 001", ["MX"], nil, "is not a reference code"),
             ("MEX 001 / 1126 / OBS 001.1", ["MX"], nil, "follows up nothing"),
-            ("MEX 001 / 1126 / XYZ 001", ["MX"], nil, "is not a reference code"),
+            ("MEX 001 / 1126 / XYZ 001", ["MX"], nil, "is not a reference code")
         ]
         for (code, countries, followUp, expected) in cases {
             let problem = Self.problem(code, countries: countries, followUpOf: followUp)
@@ -97,10 +103,13 @@ import Testing
     }
 
     @Test func everyCodeTheAllocatorPrintsPassesAndEveryEditBreaksItOrParsesDifferently() async {
-        await propertyCheck(count: 500, input: Gen.int(in: 1...1_500), Gen.int(in: 1...12), Gen.int(in: 0...99),
-                            Gen.int(in: 1...1_500)) { country, month, year, serial in
-            let code = ReferenceCode(alpha3: "MEX", countrySerial: country, month: month, year: year,
-                                     observatorySerial: serial)
+        await propertyCheck(
+            count: 500, input: Gen.int(in: 1...1_500), Gen.int(in: 1...12), Gen.int(in: 0...99),
+            Gen.int(in: 1...1_500)
+        ) { country, month, year, serial in
+            let code = ReferenceCode(
+                alpha3: "MEX", countrySerial: country, month: month, year: year,
+                observatorySerial: serial)
             let published = CivilDate(year: 2000 + year, month: month, day: 28)!
             #expect(Self.problem(code.description, on: published) == nil, "\(code)")
             #expect(ReferenceCode(code.description) == code)

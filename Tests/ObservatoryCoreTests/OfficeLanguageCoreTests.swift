@@ -7,8 +7,10 @@ import Testing
 @Suite struct OfficeLanguageCoreTests {
     @Test func exactlyTheFourCodesAreAccepted() throws {
         for language in Language.allCases { #expect(try OfficeLanguage.choice(language.rawValue).get() == language) }
-        let nearMisses = ["", "EN", "Fr", " ar", "es ", "fr-FR", "fr_FR", "ar\u{0}", "es\n", "frr", "de", "english",
-                          "Français", "ﬀr", "ｆｒ", "e\u{301}s", "fr;", "en,fr", "../en", "<script>"]
+        let nearMisses = [
+            "", "EN", "Fr", " ar", "es ", "fr-FR", "fr_FR", "ar\u{0}", "es\n", "frr", "de", "english",
+            "Français", "ﬀr", "ｆｒ", "e\u{301}s", "fr;", "en,fr", "../en", "<script>"
+        ]
         for raw in nearMisses {
             guard case .failure(let refusal) = OfficeLanguage.choice(raw) else {
                 Issue.record("“\(raw.debugDescription)” was accepted"); continue
@@ -23,17 +25,23 @@ import Testing
     @Test func generatedValuesAreAcceptedOnlyWhenExact() async {
         let anyScalar = Gen<UInt32>.value(in: 0...0x10FFFF).map { Unicode.Scalar($0) ?? "\u{202E}" }
         let near = Gen.oneOf(Gen.letterOrNumber.string(of: 0...4), Gen.latin1.string(of: 0...6))
-        await propertyCheck(count: 1_000, input: Gen.oneOf(near, anyScalar.array(of: 0...80).map {
-            var text = String.UnicodeScalarView(); text.append(contentsOf: $0); return String(text)
-        })) { raw in
+        await propertyCheck(
+            count: 1_000,
+            input: Gen.oneOf(
+                near,
+                anyScalar.array(of: 0...80).map {
+                    var text = String.UnicodeScalarView(); text.append(contentsOf: $0); return String(text)
+                })
+        ) { raw in
             switch OfficeLanguage.choice(raw) {
             case .success(let language): #expect(language.rawValue == raw)
             case .failure(let refusal):
                 #expect(Language(rawValue: raw) == nil)
                 #expect(refusal.sent.unicodeScalars.count <= 40)
-                #expect(refusal.sent.unicodeScalars.allSatisfy {
-                    $0.properties.generalCategory != .control && $0.properties.generalCategory != .format
-                }, "\(raw.debugDescription)")
+                #expect(
+                    refusal.sent.unicodeScalars.allSatisfy {
+                        $0.properties.generalCategory != .control && $0.properties.generalCategory != .format
+                    }, "\(raw.debugDescription)")
             }
         }
     }
@@ -41,11 +49,14 @@ import Testing
     @Test func onlyThePersonOrAnAdministratorMayChangeIt() async {
         #expect(OfficeLanguage.mayChange(actorID: "a", actorRoles: [.partner], targetID: "a"))
         #expect(OfficeLanguage.mayChange(actorID: "a", actorRoles: [.administrator], targetID: "b"))
-        await propertyCheck(count: 200, input: Gen.letterOrNumber.string(of: 1...8),
+        await propertyCheck(
+            count: 200, input: Gen.letterOrNumber.string(of: 1...8),
             Gen.letterOrNumber.string(of: 1...8),
-                            Gen.int(in: 0...15)) { actor, target, mask in
+            Gen.int(in: 0...15)
+        ) { actor, target, mask in
             let roles = Set(Role.allCases.enumerated().filter { mask & (1 << $0.offset) != 0 }.map(\.element))
-            #expect(OfficeLanguage.mayChange(actorID: actor, actorRoles: roles, targetID: target)
+            #expect(
+                OfficeLanguage.mayChange(actorID: actor, actorRoles: roles, targetID: target)
                     == (actor == target || roles.contains(.administrator)))
         }
     }
@@ -75,10 +86,12 @@ import Testing
         }
         Translations.$current.withValue(.of(.ar)) {
             #expect(Translations.current.list(["أ", "ب"]) == "أ، ب")
-            #expect(PasswordPolicy.problem(with: "short")
+            #expect(
+                PasswordPolicy.problem(with: "short")
                     == "استخدم ١٢ حرفاً على الأقل (بضع كلمات لا رابط بينها تصنع كلمة مرور قوية يسهل تذكّرها).")
         }
-        #expect(VerificationAnswer.moreInformation.label == "More information needed",
+        #expect(
+            VerificationAnswer.moreInformation.label == "More information needed",
             "the timeline's words stay English")
     }
 }

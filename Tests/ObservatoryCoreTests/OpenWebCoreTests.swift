@@ -1,20 +1,24 @@
 import Foundation
 import PropertyBased
 import Testing
+
 @testable import ObservatoryCore
 
 /// Fragments a hostile title or summary is made of: CSV structure, formula starts, script-closing markup.
-let openWebFragments = ["=", "+", "-", "@", "\t", "\r", "\n", "\r\n", ",", "\"", "'", ";", "=HYPERLINK(\"http://x\")",
+let openWebFragments = [
+    "=", "+", "-", "@", "\t", "\r", "\n", "\r\n", ",", "\"", "'", ";", "=HYPERLINK(\"http://x\")",
     "=1+2",
-                        "@SUM(A1)", "-2+3", "</script>", "</SCRIPT >", "<!--", "<script>", "-->", "]]>", "&", "&amp;",
-                            "<", ">",
-                        "\u{2028}", "\u{2029}", "\\", "\\u003c", "é", "ع", "\u{0}", "\u{FEFF}", "title", " ", "💥"]
+    "@SUM(A1)", "-2+3", "</script>", "</SCRIPT >", "<!--", "<script>", "-->", "]]>", "&", "&amp;",
+    "<", ">",
+    "\u{2028}", "\u{2029}", "\\", "\\u003c", "é", "ع", "\u{0}", "\u{FEFF}", "title", " ", "💥"
+]
 let openWebText = Gen<String?>.element(of: openWebFragments).map { $0! }.array(of: 0...12).map { $0.joined() }
 
 @Suite struct CSVTextTests {
     @Test func formulaStartsArePrefixedAndStructureIsQuoted() {
         for start in ["=", "+", "-", "@", "\t", "\r"] {
-            #expect(CSVText.field(start + "1").hasPrefix("'") || CSVText.field(start + "1").hasPrefix("\"'"),
+            #expect(
+                CSVText.field(start + "1").hasPrefix("'") || CSVText.field(start + "1").hasPrefix("\"'"),
                 "\(start.debugDescription)")
         }
         #expect(CSVText.field("=SUM(A1)") == "'=SUM(A1)")
@@ -36,7 +40,8 @@ let openWebText = Gen<String?>.element(of: openWebFragments).map { $0! }.array(o
             for (got, want) in zip(parsed, rows) {
                 #expect(got.count == want.count)
                 for (cell, original) in zip(got, want) {
-                    let guarded = original.unicodeScalars.first.map { CSVText.formulaStarts.contains($0) } == true
+                    let guarded =
+                        original.unicodeScalars.first.map { CSVText.formulaStarts.contains($0) } == true
                         ? "'" + original : original
                     #expect(cell == guarded)
                     #expect(cell.unicodeScalars.first.map { CSVText.formulaStarts.contains($0) } != true)
@@ -77,8 +82,9 @@ let openWebText = Gen<String?>.element(of: openWebFragments).map { $0! }.array(o
         let onion = try OnionAddress("http://\(Self.valid).onion")
         #expect(onion.origin == "http://\(Self.valid).onion")
         #expect(try OnionAddress("HTTP://\(Self.valid.uppercased()).ONION/").origin == onion.origin)
-        #expect(onion.location(pathAndQuery: "/fr/publications?type=report")
-            == "http://\(Self.valid).onion/fr/publications?type=report")
+        #expect(
+            onion.location(pathAndQuery: "/fr/publications?type=report")
+                == "http://\(Self.valid).onion/fr/publications?type=report")
     }
 
     @Test func refusesEverythingElseSayingWhy() {
@@ -88,8 +94,11 @@ let openWebText = Gen<String?>.element(of: openWebFragments).map { $0! }.array(o
             ("http://\(v.dropLast()).onion", .length(55)), ("http://\(v)a.onion", .length(57)),
             ("http://\(v.dropLast(2))1d.onion", .alphabet("1")), ("http://\(v.dropLast())a.onion", .version),
             ("http://\(v).onion/path", .trailing), ("http://\(v).onion.evil.example", .trailing),
-            ("http://\(v).onion?x=1", .trailing), ("http://user@\(v).onion", .length(61)), ("http://.onion",
-                .length(0)),
+            ("http://\(v).onion?x=1", .trailing), ("http://user@\(v).onion", .length(61)),
+            (
+                "http://.onion",
+                .length(0)
+            )
         ]
         for (text, problem) in cases {
             #expect(throws: problem, "\(text)") { try OnionAddress(text) }
@@ -102,7 +111,8 @@ let openWebText = Gen<String?>.element(of: openWebFragments).map { $0! }.array(o
         await propertyCheck(count: 1_000, input: chars.string(of: 50...62)) { label in
             let text = "http://" + label + ".onion"
             let lower = label.lowercased()
-            let shouldPass = lower.count == 56
+            let shouldPass =
+                lower.count == 56
                 && lower.allSatisfy { ("a"..."z").contains($0) || ("2"..."7").contains($0) } && lower.last == "d"
             #expect(((try? OnionAddress(text)) != nil) == shouldPass, "\(text)")
         }

@@ -1,7 +1,8 @@
 import Foundation
-@testable import ObservatoryCore
 import PropertyBased
 import Testing
+
+@testable import ObservatoryCore
 
 /// CLDR's cardinal plural rules for the site's languages, checked against the `@integer` samples CLDR publishes with
 /// them (`common/supplemental/plurals.xml`, CLDR 46; unchanged since 42), and the counted texts of the i18n files
@@ -10,14 +11,20 @@ import Testing
     /// CLDR's integer samples ("~" ranges written out, "…" cut at the last number shown; "1c6" = 1000000).
     static let samples: [Language: [PluralCategory: [Int]]] = [
         .en: [.one: [1], .other: [0] + Array(2...16) + [100, 1000, 10000, 100000, 1000000]],
-        .fr: [.one: [0, 1], .many: [1000000, 2000000, 3000000, 4000000, 5000000, 6000000],
-              .other: Array(2...17) + [100, 1000, 10000, 100000]],
-        .es: [.one: [1], .many: [1000000, 2000000, 3000000, 4000000, 5000000, 6000000],
-              .other: [0] + Array(2...16) + [100, 1000, 10000, 100000]],
-        .ar: [.zero: [0], .one: [1], .two: [2], .few: Array(3...10) + Array(103...110) + [1003],
-              .many: Array(11...26) + Array(111...126) + [1011],
-              .other: Array(100...102) + Array(200...202) + Array(300...302) + Array(400...402) + Array(500...502)
-                + [600, 1000, 10000, 100000, 1000000]],
+        .fr: [
+            .one: [0, 1], .many: [1000000, 2000000, 3000000, 4000000, 5000000, 6000000],
+            .other: Array(2...17) + [100, 1000, 10000, 100000]
+        ],
+        .es: [
+            .one: [1], .many: [1000000, 2000000, 3000000, 4000000, 5000000, 6000000],
+            .other: [0] + Array(2...16) + [100, 1000, 10000, 100000]
+        ],
+        .ar: [
+            .zero: [0], .one: [1], .two: [2], .few: Array(3...10) + Array(103...110) + [1003],
+            .many: Array(11...26) + Array(111...126) + [1011],
+            .other: Array(100...102) + Array(200...202) + Array(300...302) + Array(400...402) + Array(500...502)
+                + [600, 1000, 10000, 100000, 1000000]
+        ]
     ]
 
     @Test(arguments: Language.allCases)
@@ -35,8 +42,14 @@ import Testing
             for language in Language.allCases {
                 #expect(PluralCategory.needed(by: language).contains(PluralCategory.of(n, in: language)))
             }
-            let arabic: PluralCategory = n == 0 ? .zero : n == 1 ? .one : n == 2 ? .two
-                : (3...10).contains(n % 100) ? .few : (11...99).contains(n % 100) ? .many : .other
+            let arabic: PluralCategory =
+                n == 0
+                ? .zero
+                : n == 1
+                    ? .one
+                    : n == 2
+                        ? .two
+                        : (3...10).contains(n % 100) ? .few : (11...99).contains(n % 100) ? .many : .other
             #expect(PluralCategory.of(n, in: .ar) == arabic, "\(n)")
             #expect((PluralCategory.of(n, in: .fr) == .one) == (n < 2), "\(n)")
             #expect((PluralCategory.of(n, in: .en) == .one) == (n == 1), "\(n)")
@@ -69,8 +82,9 @@ import Testing
             for category in forms {
                 let found = TranslationsTests.placeholders(own["\(base).\(category.rawValue)"]!)
                 let mayOmitNumber = [.zero, .one, .two].contains(category)
-                #expect(found == wanted || (mayOmitNumber && found == wanted.subtracting(["n"])),
-                        "\(language.rawValue): \(base).\(category.rawValue) has \(found.sorted()), not \(wanted)")
+                #expect(
+                    found == wanted || (mayOmitNumber && found == wanted.subtracting(["n"])),
+                    "\(language.rawValue): \(base).\(category.rawValue) has \(found.sorted()), not \(wanted)")
             }
         }
     }
@@ -83,7 +97,7 @@ import Testing
             (.es, 0, "0 publicaciones"), (.es, 1, "1 publicación"), (.es, 11, "11 publicaciones"),
             (.es, 2_000_000, "2000000 de publicaciones"),
             (.ar, 0, "لا منشورات"), (.ar, 1, "منشور واحد"), (.ar, 2, "منشوران"), (.ar, 3, "٣ منشورات"),
-            (.ar, 11, "١١ منشوراً"), (.ar, 100, "١٠٠ منشور"), (.ar, 103, "١٠٣ منشورات"), (.ar, 111, "١١١ منشوراً"),
+            (.ar, 11, "١١ منشوراً"), (.ar, 100, "١٠٠ منشور"), (.ar, 103, "١٠٣ منشورات"), (.ar, 111, "١١١ منشوراً")
         ]
         for (language, n, text) in expected {
             #expect(Translations.of(language).text("list.count", count: n) == text, "\(language.rawValue) \(n)")

@@ -1,6 +1,7 @@
 import Foundation
-@testable import ObservatoryCore
 import Testing
+
+@testable import ObservatoryCore
 
 /// The QR codes are read back by a real decoder (zbar's `zbarimg`, installed by scripts/test), so a symbol
 /// passes only if a phone could scan it.
@@ -34,7 +35,8 @@ import Testing
     }
 
     @Test func aPhoneCanReadTheAuthenticatorAddressWithEveryMask() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.decoder), "install zbar-tools (scripts/test does)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Self.decoder), "install zbar-tools (scripts/test does)")
         let uri = TOTP(secret: TOTP.newSecret()).uri(issuer: "Observatory", account: "case.officer@example.org")
         for mask in 0..<8 {
             let code = try QRCode(uri, mask: mask)
@@ -45,20 +47,23 @@ import Testing
     /// Versions 1 to 25 (up to 117 × 117 modules), beyond anything an authenticator address needs; the content is
     /// fixed (a simple generator), so a failure can be replayed.
     @Test func readableAtEverySizeFromVersion1To25() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.decoder), "install zbar-tools (scripts/test does)")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Self.decoder), "install zbar-tools (scripts/test does)")
         var seen: Set<Int> = []
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#@!$&'()*+,;=")
         // Each version filled to its last byte, the edge where a miscount would show.
         for length in (1...25).map({ (QRCode.dataCapacityBits($0) - 4 - ($0 < 10 ? 8 : 16)) / 8 }) {
-            let text = String((0..<length).map { _ in
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                return alphabet[Int(state >> 33) % alphabet.count]
-            })
+            let text = String(
+                (0..<length).map { _ in
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    return alphabet[Int(state >> 33) % alphabet.count]
+                })
             let code = try QRCode(text)
             seen.insert(code.version)
             #expect(code.size == code.version * 4 + 17)
-            #expect(try Self.decode(code) == text, "\(text.utf8.count) bytes, version \(code.version), mask \(code.mask)")
+            #expect(
+                try Self.decode(code) == text, "\(text.utf8.count) bytes, version \(code.version), mask \(code.mask)")
         }
         #expect(seen == Set(1...25), "each length lands in its own version: \(seen.sorted())")
     }

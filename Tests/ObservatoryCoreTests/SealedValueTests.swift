@@ -14,9 +14,11 @@ import Testing
             let value = Confidential("Nadia Q" + text)
             struct Holder { let name: Confidential }
             // act
-            let shown = ["\(value)", String(describing: value), String(reflecting: value), value.description,
-                         value.debugDescription, "\(Holder(name: value))", String(describing: [value]),
-                         String(describing: Optional(value))]
+            let shown = [
+                "\(value)", String(describing: value), String(reflecting: value), value.description,
+                value.debugDescription, "\(Holder(name: value))", String(describing: [value]),
+                String(describing: Optional(value))
+            ]
             var dumped = ""
             dump(Holder(name: value), to: &dumped)
             // assert
@@ -40,7 +42,8 @@ import Testing
     }
 
     @Test func aSealedValueOpensOnlyInItsOwnRowAndColumn() async throws {
-        let cipher = try FieldCipher(keyText: FieldCipher.newKeyText()), other = try FieldCipher(keyText: FieldCipher.newKeyText())
+        let cipher = try FieldCipher(keyText: FieldCipher.newKeyText()),
+            other = try FieldCipher(keyText: FieldCipher.newKeyText())
         await propertyCheck(count: 200, input: Self.text, Self.rowID, Self.rowID) { text, row, otherRow in
             // act
             let sealed = cipher.seal(text, in: .personName, row: row)
@@ -48,12 +51,18 @@ import Testing
             // A text of a few letters can appear by chance in base64 output; longer ones cannot.
             #expect(sealed.hasPrefix("v2:") && (text.count < 6 || !sealed.contains(text)))
             #expect((try? cipher.open(sealed, in: .personName, row: row).reveal()) == text)
-            if otherRow != row { #expect(throws: FieldCipher.Failure.self) { try cipher.open(sealed, in: .personName, row: otherRow) } }
+            if otherRow != row {
+                #expect(throws: FieldCipher.Failure.self) { try cipher.open(sealed, in: .personName, row: otherRow) }
+            }
             #expect(throws: FieldCipher.Failure.self) { try cipher.open(sealed, in: .personContact, row: row) }
             #expect(throws: FieldCipher.Failure.self) { try other.open(sealed, in: .personName, row: row) }
             let bytes = cipher.seal(bytes: Array(text.utf8), in: .attachmentData, row: row)
             #expect((try? cipher.open(bytes: bytes, in: .attachmentData, row: row)) == Data(text.utf8))
-            if otherRow != row { #expect(throws: FieldCipher.Failure.self) { try cipher.open(bytes: bytes, in: .attachmentData, row: otherRow) } }
+            if otherRow != row {
+                #expect(throws: FieldCipher.Failure.self) {
+                    try cipher.open(bytes: bytes, in: .attachmentData, row: otherRow)
+                }
+            }
         }
     }
 
@@ -72,13 +81,16 @@ import Testing
         }
         #expect(throws: FieldCipher.Failure.self) { try cipher.open("Nadia Qazi", in: .personName, row: "person-1") }
         // The old format still opens through the explicit legacy path the migration uses.
-        #expect(try cipher.openLegacy(cipher.seal("Nadia", context: "case_people.name"), in: .personName, row: "p") == "Nadia")
+        #expect(
+            try cipher.openLegacy(cipher.seal("Nadia", context: "case_people.name"), in: .personName, row: "p")
+                == "Nadia")
     }
 
     @Test func theRegistryNamesEachColumnOnce() {
         let names = SealedColumn.all.map(\.description)
         #expect(Set(names).count == names.count)
-        #expect(names.contains("case_acts.place") && names.contains("case_people.public_description")
+        #expect(
+            names.contains("case_acts.place") && names.contains("case_people.public_description")
                 && names.contains("case_acts.occurred_on") && names.contains("case_acts.perpetrator_detail"))
         for lookup in LookupColumn.all { #expect(SealedColumn.all.contains(lookup.source)) }
     }

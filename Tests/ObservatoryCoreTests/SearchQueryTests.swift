@@ -11,13 +11,20 @@ import Testing
     }
 
     @Test func engineSyntaxNeverPassesThrough() throws {
-        for hostile in ["NEAR(a b)", "a OR b", "title:x", "-x", "^x", "x'y", "a & b | !c", "'a':*", "a <-> b", "\"unbalanced", "*", "()"] {
+        for hostile in [
+            "NEAR(a b)", "a OR b", "title:x", "-x", "^x", "x'y", "a & b | !c", "'a':*", "a <-> b", "\"unbalanced", "*",
+            "()"
+        ] {
             let query = try SearchQuery(hostile)
-            for term in query.terms { #expect(term.words.allSatisfy { $0.allSatisfy { $0.isLetter || $0.isNumber } }, "\(hostile)") }
+            for term in query.terms {
+                #expect(term.words.allSatisfy { $0.allSatisfy { $0.isLetter || $0.isNumber } }, "\(hostile)")
+            }
         }
         #expect(try SearchQuery("!!! ??? ***").isEmpty)
         #expect(throws: SearchQuery.Problem.tooLong(501)) { try SearchQuery(String(repeating: "a", count: 501)) }
-        #expect(try SearchQuery(Array(repeating: "w", count: 40).joined(separator: " ")).terms.count == SearchQuery.maximumTerms)
+        #expect(
+            try SearchQuery(Array(repeating: "w", count: 40).joined(separator: " ")).terms.count
+                == SearchQuery.maximumTerms)
     }
 
     @Test func arabicWordsKeepTheirMarks() throws {

@@ -13,34 +13,48 @@ import Testing
     }
 
     static func checked(spellings: [String] = []) -> [TranslationCheck.Person] {
-        [TranslationCheck.Person(label: "person 1 (Defender) of the case", name: "Juana Pérez López",
-                                 consentsToBeNamed: false, spellings: spellings)]
+        [
+            TranslationCheck.Person(
+                label: "person 1 (Defender) of the case", name: "Juana Pérez López",
+                consentsToBeNamed: false, spellings: spellings)
+        ]
     }
 
     @Test func aPersonNamedWithoutADescriptionInTheLanguageIsNamedByNumberOnly() {
         // setup
         let redactor = Redactor(people: [Self.juana(description: "")], secrets: [])
         // act
-        let problems = TranslationCheck.problems(language: .fr, text: "Mme López a été menacée.", redactor: redactor,
-                                                 people: Self.checked())
+        let problems = TranslationCheck.problems(
+            language: .fr, text: "Mme López a été menacée.", redactor: redactor,
+            people: Self.checked())
         // assert
         #expect(problems == [.missingDescription(person: "person 1 (Defender) of the case", language: .fr)])
         #expect(problems[0].description.contains("in French") && !problems[0].description.contains("López"))
         let described = Redactor(people: [Self.juana(description: "une défenseuse à Oaxaca")], secrets: [])
-        #expect(TranslationCheck.problems(language: .fr, text: "Mme López", redactor: described,
-                                          people: Self.checked()).isEmpty)
+        #expect(
+            TranslationCheck.problems(
+                language: .fr, text: "Mme López", redactor: described,
+                people: Self.checked()
+            ).isEmpty)
         #expect(described.redact("Mme López a été menacée.") == "Mme une défenseuse à Oaxaca a été menacée.")
         // A translation that does not name her needs no description.
-        #expect(TranslationCheck.problems(language: .fr, text: "Une défenseuse a été menacée.", redactor: redactor,
-                                          people: Self.checked()).isEmpty)
+        #expect(
+            TranslationCheck.problems(
+                language: .fr, text: "Une défenseuse a été menacée.", redactor: redactor,
+                people: Self.checked()
+            ).isEmpty)
     }
 
     @Test func aLanguageOfAnotherScriptNeedsTheSpelling() {
         let redactor = Redactor(people: [Self.juana(description: "مدافعة")], secrets: [])
-        #expect(TranslationCheck.problems(language: .ar, text: "تهديدات", redactor: redactor, people: Self.checked())
-            == [.missingSpelling(person: "person 1 (Defender) of the case", language: .ar)])
-        #expect(TranslationCheck.problems(language: .ar, text: "تهديدات", redactor: redactor,
-                                          people: Self.checked(spellings: ["خوانا بيريث"])).isEmpty)
+        #expect(
+            TranslationCheck.problems(language: .ar, text: "تهديدات", redactor: redactor, people: Self.checked())
+                == [.missingSpelling(person: "person 1 (Defender) of the case", language: .ar)])
+        #expect(
+            TranslationCheck.problems(
+                language: .ar, text: "تهديدات", redactor: redactor,
+                people: Self.checked(spellings: ["خوانا بيريث"])
+            ).isEmpty)
         #expect(TranslationCheck.Script.of("خوانا") == .arabic && TranslationCheck.Script.of("Pérez") == .latin)
     }
 
@@ -49,8 +63,9 @@ import Testing
             .map { String(String.UnicodeScalarView($0.compactMap { Unicode.Scalar(UInt32($0)) })) }
         await propertyCheck(count: 300, input: word, word) { first, last in
             let spelling = "\(first) \(last)"
-            let redactor = Redactor(people: [Self.juana(description: "مدافعة عن حقوق الإنسان", spellings: [spelling])],
-                                    secrets: [])
+            let redactor = Redactor(
+                people: [Self.juana(description: "مدافعة عن حقوق الإنسان", spellings: [spelling])],
+                secrets: [])
             for text in ["تهديدات ضد \(spelling) اليوم", "و\(first) في خطر", "Juana and \(last)"] {
                 let redacted = redactor.redact(text)
                 #expect(!redacted.contains(spelling) && redactor.leaks(in: redacted).isEmpty, "\(text) → \(redacted)")

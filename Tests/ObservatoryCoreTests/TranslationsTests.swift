@@ -1,6 +1,7 @@
 import Foundation
-@testable import ObservatoryCore
 import Testing
+
+@testable import ObservatoryCore
 
 @Suite struct TranslationsTests {
     static func placeholders(_ text: String) -> Set<String> {
@@ -22,7 +23,10 @@ import Testing
         let own = Translations.parse(try String(contentsOf: url, encoding: .utf8))
             .filter { !PluralCategory.isForm($0.key, of: counted) }
         let english = Translations.english.texts.filter { !PluralCategory.isForm($0.key, of: counted) }
-        #expect(Set(own.keys) == Set(english.keys), "missing: \(Set(english.keys).subtracting(own.keys).sorted()); unknown: \(Set(own.keys).subtracting(english.keys).sorted())")
+        #expect(
+            Set(own.keys) == Set(english.keys),
+            "missing: \(Set(english.keys).subtracting(own.keys).sorted()); unknown: \(Set(own.keys).subtracting(english.keys).sorted())"
+        )
         for (key, text) in own {
             #expect(Self.placeholders(text) == Self.placeholders(english[key] ?? ""), "\(language.rawValue): \(key)")
             #expect(!text.isEmpty, "\(language.rawValue): \(key)")
@@ -30,9 +34,15 @@ import Testing
     }
 
     @Test func englishTextsMatchTheVocabulary() {
-        for type in PublicationType.allCases { #expect(Translations.english.text("type.\(type.rawValue)") == type.englishLabel) }
-        for programme in Programme.allCases { #expect(Translations.english.text("programme.\(programme.rawValue)") == programme.englishLabel) }
-        for kind in InterventionKind.allCases { #expect(Translations.english.text("kind.\(kind.rawValue)") == kind.englishLabel) }
+        for type in PublicationType.allCases {
+            #expect(Translations.english.text("type.\(type.rawValue)") == type.englishLabel)
+        }
+        for programme in Programme.allCases {
+            #expect(Translations.english.text("programme.\(programme.rawValue)") == programme.englishLabel)
+        }
+        for kind in InterventionKind.allCases {
+            #expect(Translations.english.text("kind.\(kind.rawValue)") == kind.englishLabel)
+        }
     }
 
     @Test func datesAndNumbersPerLanguage() {

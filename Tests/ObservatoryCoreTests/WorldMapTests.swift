@@ -7,7 +7,9 @@ import Testing
         #expect(map.outlines.count >= 170)
         for outline in map.outlines {
             #expect(CountryDirectory.shared.country(code: outline.code) != nil, "\(outline.code)")
-            #expect(outline.path.hasPrefix("M") && outline.path.allSatisfy { "Mlz0123456789.- ".contains($0) }, "\(outline.code)")
+            #expect(
+                outline.path.hasPrefix("M") && outline.path.allSatisfy { "Mlz0123456789.- ".contains($0) },
+                "\(outline.code)")
         }
         for code in ["MX", "FR", "CD", "RU", "CN", "BR", "AU", "EG"] { #expect(map.hasOutline(code), "\(code)") }
         #expect(!map.hasOutline("EU") && !map.hasOutline("AQ"))

@@ -521,6 +521,30 @@ def a_partner_answers_in_french_and_a_case_officer_works_in_arabic(browser, site
     choose_language(browser, site, "en")
 
 
+def a_reader_opens_the_statistics_changes_the_year_and_downloads_the_csv(browser, site, records, shots):
+    import urllib.request
+    browser.go(site + "/statistics")
+    shot(browser, shots, "stats-1")
+    check(len(browser.find_all("svg.chart rect")) > 0, "the charts are drawn")
+    check(len(browser.find_all("table#table-interventions tbody tr")) > 1, "a table of the series is under the chart")
+    years = sorted(r["published"][:4] for r in records if r["type"] == "urgent-intervention")
+    year = years[len(years) // 2]
+    select(browser, "#stats-from", year)
+    select(browser, "#stats-to", year)
+    browser.find("#stats-filter button[type=submit]").submit()
+    shot(browser, shots, "stats-2")
+    check(f"from={year}" in browser.url and f"to={year}" in browser.url, f"the year is chosen: {browser.url}")
+    check(year in browser.find("#stats-scope").text, "the page says which year it shows")
+    link = browser.find("span.downloads a[type='text/csv']")
+    href = link.attribute("href")
+    check(f"from={year}" in href, f"the download keeps the filters: {href}")
+    with urllib.request.urlopen(site + href if href.startswith("/") else href) as answer:
+        body = answer.read().decode("utf-8-sig")
+        check("attachment" in answer.headers.get("Content-Disposition", ""), "the CSV is a download")
+    check(body.startswith("period,figure,status,value,at_least"), "the CSV has its header row")
+    check(f"total-{year},interventions," in body, "the CSV holds the year's figures")
+
+
 ALL = [
     ("browse, filter by country and year, read an article, follow a translation", browse_filter_read_and_follow_a_translation),
     ("from an article to its country page", country_page_from_an_article),
@@ -535,4 +559,6 @@ ALL = [
      material_assistance_approved_by_two_then_a_mission_report_made_public),
     ("a partner chooses French and answers a request in French; a case officer works in Arabic, right to left",
      a_partner_answers_in_french_and_a_case_officer_works_in_arabic),
+    ("a reader opens the statistics, changes the year and downloads the CSV",
+     a_reader_opens_the_statistics_changes_the_year_and_downloads_the_csv),
 ]

@@ -301,6 +301,8 @@ import ops  # noqa: E402  backup / restore, start and stop
 TESTS += ops.TESTS
 import interchange  # noqa: E402  import wxr / csv, export
 TESTS += interchange.TESTS
+import evidence  # noqa: E402  evidence export and verify (issue 20)
+TESTS += evidence.TESTS
 
 if __name__ == "__main__":
     passed = failed = 0

@@ -29,23 +29,26 @@ struct AuditCommand: AsyncCommand {
             var anchor: Anchor? = nil
             if let text = signature.head {
                 guard let parsed = Anchor(text) else {
-                    throw UserCommand.Failure(description: "audit verify: --head “\(text)” is not SEQ:HASH (a sequence "
-                                              + "number, a colon and 64 lower-case hex digits, as `audit head` prints)")
+                    throw UserCommand.Failure(
+                        description: "audit verify: --head “\(text)” is not SEQ:HASH (a sequence "
+                            + "number, a colon and 64 lower-case hex digits, as `audit head` prints)")
                 }
                 anchor = parsed
             }
             try await app.autoMigrate()
             let result = try await AuditLog.verify(on: app.db, anchor: anchor)
             if let broken = result.firstBreak {
-                throw UserCommand.Failure(description: "The audit trail is broken: \(broken.description) "
-                                          + "(\(result.count) entries read).")
+                throw UserCommand.Failure(
+                    description: "The audit trail is broken: \(broken.description) "
+                        + "(\(result.count) entries read).")
             }
             context.console.print("The audit trail is intact: \(result.count) entries, each linked to the one before.")
             if let anchor {
                 let via = result.anchorRechainedAt.map { ", re-chained under a new key at entry #\($0)" } ?? ""
                 let last = result.last?.sequence ?? 0
-                context.console.print("The anchor \(anchor.sequence) is in the trail\(via): nothing up to it was "
-                                      + "cut or changed; \(result.afterAnchor) entries follow it, up to #\(last).")
+                context.console.print(
+                    "The anchor \(anchor.sequence) is in the trail\(via): nothing up to it was "
+                        + "cut or changed; \(result.afterAnchor) entries follow it, up to #\(last).")
             }
         default:
             throw UserCommand.Failure(description: "audit: unknown action “\(signature.action)”; use verify or head")

@@ -13,7 +13,8 @@ struct BackupCommand: AnyAsyncCommand {
     }
 
     func outputHelp(using context: inout CommandContext) {
-        context.console.print("""
+        context.console.print(
+            """
             Usage: observatory backup --to DIR     a consistent copy while the server keeps running
                    observatory backup verify DIR   checks DIR's files against its manifest
 
@@ -55,19 +56,23 @@ struct BackupTakeCommand: AsyncCommand {
         let manifest = try await Backup.take(app, to: directory)
         let rows = manifest.tables.reduce(0) { $0 + $1.rows }
         let bytes = manifest.files.reduce(Int64(0)) { $0 + $1.bytes }
-        context.console.print("Backup written to \(directory): \(manifest.tables.count) tables, \(rows) rows, "
-                              + "\(manifest.files.map(\.name).joined(separator: ", ")) (\(bytes / 1024) KB) "
-                              + "in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
-        context.console.print("""
+        context.console.print(
+            "Backup written to \(directory): \(manifest.tables.count) tables, \(rows) rows, "
+                + "\(manifest.files.map(\.name).joined(separator: ", ")) (\(bytes / 1024) KB) "
+                + "in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
+        context.console.print(
+            """
             The key is NOT in the backup (it was sealed with the key whose fingerprint is \(manifest.keyFingerprint)). \
             Keep a copy of \(keyLocation(target)) apart from the backups — in a password manager or on a USB stick \
             in a safe, never beside the backup copies: whoever holds both can read every confidential field, and \
             without the key a restored backup's confidential fields cannot be read.
             """)
-        try? await AuditLog.record(AuditEvent(actor: "system", action: "backup.take", recordType: "backup",
-                                              recordID: URL(fileURLWithPath: directory).lastPathComponent,
-                                              detail: "\(manifest.tables.count) tables, \(rows) rows (command line)"),
-                                   now: app.site.clock.now(), on: app.db)
+        try? await AuditLog.record(
+            AuditEvent(
+                actor: "system", action: "backup.take", recordType: "backup",
+                recordID: URL(fileURLWithPath: directory).lastPathComponent,
+                detail: "\(manifest.tables.count) tables, \(rows) rows (command line)"),
+            now: app.site.clock.now(), on: app.db)
     }
 }
 
@@ -82,19 +87,25 @@ struct BackupVerifyCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let checked = try Backup.verify(signature.directory, cipher: context.application.site.cipher)
         guard checked.problems.isEmpty else {
-            throw Backup.Refused(description: "the backup in \(signature.directory) does not match its manifest:\n"
-                                 + checked.problems.map { "  - \($0)" }.joined(separator: "\n"))
+            throw Backup.Refused(
+                description: "the backup in \(signature.directory) does not match its manifest:\n"
+                    + checked.problems.map { "  - \($0)" }.joined(separator: "\n"))
         }
         let rows = checked.manifest.tables.reduce(0) { $0 + $1.rows }
-        context.console.print("The backup in \(signature.directory) is intact: \(checked.manifest.files.count) file(s) "
-                              + "match the manifest (\(checked.manifest.engine), taken \(checked.manifest.created), "
-                              + "\(checked.manifest.tables.count) tables, \(rows) rows).")
+        context.console.print(
+            "The backup in \(signature.directory) is intact: \(checked.manifest.files.count) file(s) "
+                + "match the manifest (\(checked.manifest.engine), taken \(checked.manifest.created), "
+                + "\(checked.manifest.tables.count) tables, \(rows) rows).")
         switch checked.signature {
-        case .valid: context.console.print("Its manifest is signed by the configured key (fingerprint "
-                                           + "\(checked.manifest.keyFingerprint)).")
-        case .notChecked: context.console.print("The configured key is not this backup's (its fingerprint is "
-                                                + "\(checked.manifest.keyFingerprint)): the manifest's signature "
-                                                + "was not checked, and restoring needs that key.")
+        case .valid:
+            context.console.print(
+                "Its manifest is signed by the configured key (fingerprint "
+                    + "\(checked.manifest.keyFingerprint)).")
+        case .notChecked:
+            context.console.print(
+                "The configured key is not this backup's (its fingerprint is "
+                    + "\(checked.manifest.keyFingerprint)): the manifest's signature "
+                    + "was not checked, and restoring needs that key.")
         case .invalid: break
         }
     }
@@ -120,21 +131,25 @@ struct RestoreCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         if target.key == .beside, case .sqlite(let path) = target.storage,
-           !FileManager.default.fileExists(atPath: path + ".key") {
-            throw Backup.Refused(description: """
-                there is no key at \(path).key, and the backup's confidential fields were sealed with a key (its \
-                fingerprint is in \(signature.directory)/\(BackupManifest.fileName)). Nothing was restored. Copy the \
-                key you kept apart from the backups to \(path).key (or set OBSERVATORY_KEY_FILE to it), then run \
-                restore again.
-                """)
+            !FileManager.default.fileExists(atPath: path + ".key")
+        {
+            throw Backup.Refused(
+                description: """
+                    there is no key at \(path).key, and the backup's confidential fields were sealed with a key (its \
+                    fingerprint is in \(signature.directory)/\(BackupManifest.fileName)). Nothing was restored. Copy the \
+                    key you kept apart from the backups to \(path).key (or set OBSERVATORY_KEY_FILE to it), then run \
+                    restore again.
+                    """)
         }
-        let restored = try await Backup.restore(signature.directory, into: target.storage,
-                                                keyLocation: keyLocation(target),
-                                                cipher: app.site.cipher, force: signature.force, app: app)
+        let restored = try await Backup.restore(
+            signature.directory, into: target.storage,
+            keyLocation: keyLocation(target),
+            cipher: app.site.cipher, force: signature.force, app: app)
         let rows = restored.tables.reduce(0) { $0 + $1.rows }
-        context.console.print("Restored the backup taken \(restored.manifest.created) into \(restored.location): "
-                              + "\(restored.tables.count) tables and \(rows) rows, every count and checksum matching "
-                              + "the manifest. Start the server with the same key (fingerprint "
-                              + "\(restored.manifest.keyFingerprint)).")
+        context.console.print(
+            "Restored the backup taken \(restored.manifest.created) into \(restored.location): "
+                + "\(restored.tables.count) tables and \(rows) rows, every count and checksum matching "
+                + "the manifest. Start the server with the same key (fingerprint "
+                + "\(restored.manifest.keyFingerprint)).")
     }
 }

@@ -30,8 +30,9 @@ struct ExportCommand: AsyncCommand {
         let app = context.application
         // No migration here: its log lines would mix with the export on standard output.
         guard try await SealedStorage.tableExists("publications", on: app.db) else {
-            throw Invalid(description: "the database is empty (nothing was ever imported or written): "
-                          + "nothing to export")
+            throw Invalid(
+                description: "the database is empty (nothing was ever imported or written): "
+                    + "nothing to export")
         }
         let out: FileHandle
         var partial: String? = nil
@@ -41,7 +42,8 @@ struct ExportCommand: AsyncCommand {
             }
             let temporary = path + ".part"
             guard FileManager.default.createFile(atPath: temporary, contents: nil),
-                  let handle = FileHandle(forWritingAtPath: temporary) else {
+                let handle = FileHandle(forWritingAtPath: temporary)
+            else {
                 throw Invalid(description: "--to: cannot create \(path)")
             }
             out = handle

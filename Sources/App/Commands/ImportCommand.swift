@@ -12,12 +12,14 @@ struct ImportCommand: AsyncCommand {
         @Option(name: "batch", help: "Lines stored per transaction (default 500).")
         var batch: Int?
 
-        @Option(name: "mapping",
-                help: "WordPress: the file saying what each category and tag becomes (see --write-mapping).")
+        @Option(
+            name: "mapping",
+            help: "WordPress: the file saying what each category and tag becomes (see --write-mapping).")
         var mapping: String?
 
-        @Option(name: "write-mapping",
-                help: "WordPress: write every category and tag with a guessed mapping to this file, import nothing.")
+        @Option(
+            name: "write-mapping",
+            help: "WordPress: write every category and tag with a guessed mapping to this file, import nothing.")
         var writeMapping: String?
     }
 
@@ -36,8 +38,9 @@ struct ImportCommand: AsyncCommand {
         importer.report = { problem in standardError("\(problem)") }
         let file = URL(fileURLWithPath: signature.file).lastPathComponent
         importer.audit = { stored, updated in
-            AuditEvent(actor: "system", action: "archive.import.batch", recordType: "file", recordID: file,
-                       detail: "stored \(stored), updated \(updated) (command line)")
+            AuditEvent(
+                actor: "system", action: "archive.import.batch", recordType: "file", recordID: file,
+                detail: "stored \(stored), updated \(updated) (command line)")
         }
         importer.progress = { summary in
             standardError("… \(summary) (\(Int(Date().timeIntervalSince(started)))s)")
@@ -45,9 +48,11 @@ struct ImportCommand: AsyncCommand {
         let summary = try await importer.importFile(at: signature.file)
         try await PlannerStatistics.refresh(on: app.db)
         let seconds = Date().timeIntervalSince(started)
-        try await AuditLog.record(AuditEvent(actor: "system", action: "archive.import", recordType: "file",
-                                             recordID: URL(fileURLWithPath: signature.file).lastPathComponent,
-                                             detail: "\(summary) (command line)"), now: app.site.clock.now(), on: app.db)
+        try await AuditLog.record(
+            AuditEvent(
+                actor: "system", action: "archive.import", recordType: "file",
+                recordID: URL(fileURLWithPath: signature.file).lastPathComponent,
+                detail: "\(summary) (command line)"), now: app.site.clock.now(), on: app.db)
         context.console.print("Imported \(signature.file): \(summary) in \(String(format: "%.1f", seconds)) s")
         if summary.rejected > 0 { throw ImportRejected(count: summary.rejected) }
     }
@@ -56,7 +61,9 @@ struct ImportCommand: AsyncCommand {
 /// The import finished but skipped some lines: the exit status says so.
 struct ImportRejected: Error, CustomStringConvertible {
     let count: Int
-    var description: String { "\(count) line\(count == 1 ? " was" : "s were") rejected (see above); every other line was stored" }
+    var description: String {
+        "\(count) line\(count == 1 ? " was" : "s were") rejected (see above); every other line was stored"
+    }
 }
 
 func standardError(_ line: String) {

@@ -26,8 +26,10 @@ enum InterchangeImport {
     }
 
     /// Runs the import when the file is not JSON Lines; false leaves it to the JSON Lines importer.
-    static func run(_ signature: ImportCommand.Signature, on app: Application,
-        console: any Console) async throws -> Bool {
+    static func run(
+        _ signature: ImportCommand.Signature, on app: Application,
+        console: any Console
+    ) async throws -> Bool {
         let path = signature.file
         let kind = try kind(ofFile: path)
         if kind == .jsonl {
@@ -41,13 +43,15 @@ enum InterchangeImport {
         @Sendable func elapsed() -> String { String(format: "%.1f", Date().timeIntervalSince(started)) }
         if kind == .wxr, let target = signature.writeMapping {
             guard !FileManager.default.fileExists(atPath: target) else {
-                throw ExportCommand.Invalid(description: "--write-mapping: \(target) exists already "
-                                            + "(edit it, or name a new file)")
+                throw ExportCommand.Invalid(
+                    description: "--write-mapping: \(target) exists already "
+                        + "(edit it, or name a new file)")
             }
             let (terms, site) = try WXRImporter.terms(inFile: path)
             try Data(WXRMapping.file(terms: terms, site: site).utf8).write(to: URL(fileURLWithPath: target))
-            console.print("Wrote \(terms.count) categories and tags with guessed mappings to \(target): edit it, then "
-                          + "import with --mapping \(target)")
+            console.print(
+                "Wrote \(terms.count) categories and tags with guessed mappings to \(target): edit it, then "
+                    + "import with --mapping \(target)")
             return true
         }
         try await app.autoMigrate()
@@ -56,8 +60,11 @@ enum InterchangeImport {
         case .wxr:
             var importer = WXRImporter(db: app.db)
             if let file = signature.mapping {
-                guard let text = try? String(contentsOfFile: file,
-                    encoding: .utf8) else { throw ImportError.cannotOpen(file) }
+                guard
+                    let text = try? String(
+                        contentsOfFile: file,
+                        encoding: .utf8)
+                else { throw ImportError.cannotOpen(file) }
                 importer.mapping = try WXRMapping.parse(text)
             }
             importer.batchSize = batch

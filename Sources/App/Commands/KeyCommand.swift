@@ -42,8 +42,9 @@ struct KeyCommand: AsyncCommand {
             }
             try await rotate(app, to: path, console: context.console)
         default:
-            throw Failure(description: "key: unknown action \(signature.action.prefix(20)); use: key new, "
-                          + "key fingerprint, or key rotate --new-key-file FILE")
+            throw Failure(
+                description: "key: unknown action \(signature.action.prefix(20)); use: key new, "
+                    + "key fingerprint, or key rotate --new-key-file FILE")
         }
     }
 
@@ -53,10 +54,15 @@ struct KeyCommand: AsyncCommand {
         if made { console.print("Made a new key in \(path) (fingerprint \(new.fingerprint)).") }
         try await app.autoMigrate()
         let old = app.site.cipher
-        let outcome = try await KeyRotation.rotate(from: old, to: new, by: "system", now: app.site.clock.now(),
-                                                   on: app.db) { console.print($0) }
-        if outcome == .alreadyDone { console.print("The database is already sealed under the key in \(path).") }
-        else { console.print("Every sealed value is now under the key in \(path) (fingerprint \(new.fingerprint)).") }
+        let outcome = try await KeyRotation.rotate(
+            from: old, to: new, by: "system", now: app.site.clock.now(),
+            on: app.db
+        ) { console.print($0) }
+        if outcome == .alreadyDone {
+            console.print("The database is already sealed under the key in \(path).")
+        } else {
+            console.print("Every sealed value is now under the key in \(path) (fingerprint \(new.fingerprint)).")
+        }
         let config = app.site.config
         if config.key == .beside, case .sqlite(let database) = config.storage {
             let current = database + ".key"
@@ -71,7 +77,8 @@ struct KeyCommand: AsyncCommand {
         } else {
             console.print("Now set OBSERVATORY_KEY_FILE=\(path) on every instance (or put this file where it points).")
         }
-        console.print("Back up the new key apart from the database. Keep the old key only as long as the backups "
-                      + "made before today, which need it.")
+        console.print(
+            "Back up the new key apart from the database. Keep the old key only as long as the backups "
+                + "made before today, which need it.")
     }
 }

@@ -19,8 +19,12 @@ struct BulletinCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
-        guard let month = BulletinMonth(signature.month) else { throw CommandFailure("bulletin: month: expected YYYY-MM, e.g. 2026-10, got \(signature.month.prefix(20))") }
-        guard let language = Language(rawValue: signature.language ?? "en") else { throw CommandFailure("bulletin: --language: expected en, fr, es or ar") }
+        guard let month = BulletinMonth(signature.month) else {
+            throw CommandFailure("bulletin: month: expected YYYY-MM, e.g. 2026-10, got \(signature.month.prefix(20))")
+        }
+        guard let language = Language(rawValue: signature.language ?? "en") else {
+            throw CommandFailure("bulletin: --language: expected en, fr, es or ar")
+        }
         guard let output = signature.output else { throw CommandFailure("bulletin: --output FILE is required") }
         let bulletin = try await BulletinStore.find(month, language: language, on: app.db)
         let base = try exportBaseURL(app, "bulletin")
@@ -45,25 +49,37 @@ struct ReportCommand: AsyncCommand {
         var language: String?
     }
 
-    var help: String { "Writes the annual report (analysis, every urgent intervention with its follow-ups, statistics) as HTML or PDF." }
+    var help: String {
+        "Writes the annual report (analysis, every urgent intervention with its follow-ups, statistics) as HTML or PDF."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await app.autoMigrate()
-        guard signature.kind == "annual" else { throw CommandFailure("report: unknown report \(signature.kind.prefix(20)); use: report annual YEAR") }
-        guard let year = Int(signature.year), (1990...2200).contains(year) else { throw CommandFailure("report: year: expected a year like 2025") }
-        guard let language = Language(rawValue: signature.language ?? "en") else { throw CommandFailure("report: --language: expected en, fr, es or ar") }
+        guard signature.kind == "annual" else {
+            throw CommandFailure("report: unknown report \(signature.kind.prefix(20)); use: report annual YEAR")
+        }
+        guard let year = Int(signature.year), (1990...2200).contains(year) else {
+            throw CommandFailure("report: year: expected a year like 2025")
+        }
+        guard let language = Language(rawValue: signature.language ?? "en") else {
+            throw CommandFailure("report: --language: expected en, fr, es or ar")
+        }
         guard let output = signature.output, output.hasSuffix(".html") || output.hasSuffix(".pdf") else {
             throw CommandFailure("report: --output FILE ending in .html or .pdf is required")
         }
         let report = try await AnnualReportStore.build(year, language: language, on: app.db)
-        let html = Translations.$current.withValue(.of(language)) { AnnualReportView.document(report, baseURL: app.site.config.publicURL ?? "").rendered }
+        let html = Translations.$current.withValue(.of(language)) {
+            AnnualReportView.document(report, baseURL: app.site.config.publicURL ?? "").rendered
+        }
         if output.hasSuffix(".pdf") {
             try await WeasyPrint().pdf(fromHTML: html).write(to: URL(fileURLWithPath: output))
         } else {
             try html.write(toFile: output, atomically: true, encoding: .utf8)
         }
-        context.console.print("Wrote \(output): \(report.statistics.interventions) urgent interventions and \(report.statistics.followUps) follow-ups in \(year).")
+        context.console.print(
+            "Wrote \(output): \(report.statistics.interventions) urgent interventions and \(report.statistics.followUps) follow-ups in \(year)."
+        )
     }
 }
 
@@ -76,9 +92,10 @@ struct CommandFailure: Error, CustomStringConvertible {
 /// a relative link leads nowhere, so the command refuses without one.
 func exportBaseURL(_ app: Application, _ command: String) throws -> String {
     guard let base = app.site.config.publicURL else {
-        throw CommandFailure("\(command): OBSERVATORY_PUBLIC_URL is not set: the links of the document would "
-            + "lead nowhere; "
-            + "set it to the site's address, e.g. OBSERVATORY_PUBLIC_URL=https://observatory.example")
+        throw CommandFailure(
+            "\(command): OBSERVATORY_PUBLIC_URL is not set: the links of the document would "
+                + "lead nowhere; "
+                + "set it to the site's address, e.g. OBSERVATORY_PUBLIC_URL=https://observatory.example")
     }
     return base
 }

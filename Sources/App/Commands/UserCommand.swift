@@ -19,7 +19,8 @@ struct UserCommand: AsyncCommand {
         @Option(name: "organisation", help: "For partners: the id of their organisation in the directory.")
         var organisation: String?
 
-        @Flag(name: "password-stdin", help: "Read the password from standard input instead of printing a one-time link.")
+        @Flag(
+            name: "password-stdin", help: "Read the password from standard input instead of printing a one-time link.")
         var passwordStdin: Bool
     }
 
@@ -34,20 +35,28 @@ struct UserCommand: AsyncCommand {
         switch signature.action {
         case "list":
             for account in try await AccountStore.all(on: app.db) {
-                let status = account.disabled ? "disabled" : (account.passwordHash == nil ? "waiting for password" : "active")
-                context.console.print("\(account.email)\t\(Role.stored(account.roles))\t\(status)\tsecond factor \(account.hasSecondFactor ? "on" : "off")")
+                let status =
+                    account.disabled ? "disabled" : (account.passwordHash == nil ? "waiting for password" : "active")
+                context.console.print(
+                    "\(account.email)\t\(Role.stored(account.roles))\t\(status)\tsecond factor \(account.hasSecondFactor ? "on" : "off")"
+                )
             }
         case "create":
             guard let email = signature.email else { throw Failure(description: "user create: --email is required") }
             let names = (signature.role ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let unknown = names.filter { Role(rawValue: $0) == nil }
             guard !names.isEmpty, unknown.isEmpty else {
-                throw Failure(description: "user create: --role: \(unknown.isEmpty ? "required" : "unknown role \(unknown.joined(separator: ", "))"); use \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw Failure(
+                    description:
+                        "user create: --role: \(unknown.isEmpty ? "required" : "unknown role \(unknown.joined(separator: ", "))"); use \(Role.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             var hash: String? = nil
             if signature.passwordStdin {
                 let password = readLine(strippingNewline: true) ?? ""
-                if let problem = PasswordPolicy.problem(with: password, email: email) { throw Failure(description: "user create: password: \(problem)") }
+                if let problem = PasswordPolicy.problem(with: password, email: email) {
+                    throw Failure(description: "user create: password: \(problem)")
+                }
                 hash = try await app.password.async.hash(password)
             }
             let made: (account: Account, token: String?)
@@ -56,52 +65,67 @@ struct UserCommand: AsyncCommand {
             do {
                 // The account, its link and its entry commit together, or none of them.
                 made = try await app.db.write { tx in
-                    let account = try await AccountStore.create(email: email, roles: roles,
+                    let account = try await AccountStore.create(
+                        email: email, roles: roles,
                         organisationID: organisation,
-                                                                passwordHash: passwordHash, now: now, on: tx)
-                    let token = passwordHash == nil
+                        passwordHash: passwordHash, now: now, on: tx)
+                    let token =
+                        passwordHash == nil
                         ? try await AccountSecrets.newLink(for: account.id, purpose: .setup, now: now, on: tx) : nil
-                    try await AuditLog.record(AuditEvent(actor: "system", action: "user.create", recordType: "user",
-                                                         recordID: account.id,
-                                                         detail: "\(account.email) as \(Role.stored(account.roles))"
-                                                             + " (command line)"),
-                                              now: now, on: tx)
+                    try await AuditLog.record(
+                        AuditEvent(
+                            actor: "system", action: "user.create", recordType: "user",
+                            recordID: account.id,
+                            detail: "\(account.email) as \(Role.stored(account.roles))"
+                                + " (command line)"),
+                        now: now, on: tx)
                     return (account, token)
                 }
             } catch let invalid as AccountStore.Invalid {
                 throw Failure(description: "user create: \(invalid.description)")
             }
             let account = made.account
-            context.console.print("Created \(account.email) (\(account.roles.sorted().map(\.label).joined(separator: ", "))).")
+            context.console.print(
+                "Created \(account.email) (\(account.roles.sorted().map(\.label).joined(separator: ", "))).")
             if let token = made.token { printLink(token, for: account, context: context) }
         case "disable", "enable", "reset":
-            guard let email = signature.email, let account = try await AccountStore.find(email: email, on: app.db) else {
-                throw Failure(description: "user \(signature.action): no account for --email \(signature.email ?? "(missing)")")
+            guard let email = signature.email, let account = try await AccountStore.find(email: email, on: app.db)
+            else {
+                throw Failure(
+                    description: "user \(signature.action): no account for --email \(signature.email ?? "(missing)")")
             }
             if signature.action == "reset" {
                 let token = try await app.db.write { tx in
                     let token = try await AccountSecrets.newLink(for: account.id, purpose: .reset, now: now, on: tx)
-                    try await AuditLog.record(AuditEvent(actor: "system", action: "user.password-reset-link",
-                                                         recordType: "user", recordID: account.id), now: now, on: tx)
+                    try await AuditLog.record(
+                        AuditEvent(
+                            actor: "system", action: "user.password-reset-link",
+                            recordType: "user", recordID: account.id), now: now, on: tx)
                     return token
                 }
                 printLink(token, for: account, context: context)
             } else {
                 let disabled = signature.action == "disable"
                 try await app.db.write { tx in
-                    try await AccountStore.update(account.id, roles: account.roles,
+                    try await AccountStore.update(
+                        account.id, roles: account.roles,
                         organisationID: account.organisationID,
-                                                  disabled: disabled, on: tx)
-                    try await AuditLog.record(AuditEvent(actor: "system", action: "user.update", recordType: "user",
-                                                         recordID: account.id,
-                                                         detail: disabled ? "disabled (command line)"
-                                                             : "enabled (command line)"),
-                                              now: now, on: tx)
+                        disabled: disabled, on: tx)
+                    try await AuditLog.record(
+                        AuditEvent(
+                            actor: "system", action: "user.update", recordType: "user",
+                            recordID: account.id,
+                            detail: disabled
+                                ? "disabled (command line)"
+                                : "enabled (command line)"),
+                        now: now, on: tx)
                 }
-                context.console.print("\(account.email) is \(disabled ? "disabled and signed out everywhere" : "enabled").")
+                context.console.print(
+                    "\(account.email) is \(disabled ? "disabled and signed out everywhere" : "enabled").")
             }
         default:
-            throw Failure(description: "user: unknown action “\(signature.action)”; use create, list, disable, enable or reset")
+            throw Failure(
+                description: "user: unknown action “\(signature.action)”; use create, list, disable, enable or reset")
         }
     }
 

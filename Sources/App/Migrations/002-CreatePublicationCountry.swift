@@ -19,7 +19,9 @@ struct CreatePublicationCountry: AsyncMigration {
             .column("country_code").column("publication_id").run()
         // Covers facet counts under any filter.
         try await database.sql.create(index: "publication_countries_facets").on("publication_countries")
-            .column("status").column("country_code").column("type").column("language").column("year").column("publication_id").run()
+            .column("status").column("country_code").column("type").column("language").column("year").column(
+                "publication_id"
+            ).run()
     }
 
     func revert(on database: any Database) async throws {

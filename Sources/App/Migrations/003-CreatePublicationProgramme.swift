@@ -17,7 +17,9 @@ struct CreatePublicationProgramme: AsyncMigration {
             .column("programme").column("publication_id").run()
         // Covers facet counts under any filter.
         try await database.sql.create(index: "publication_programmes_facets").on("publication_programmes")
-            .column("status").column("programme").column("type").column("language").column("year").column("publication_id").run()
+            .column("status").column("programme").column("type").column("language").column("year").column(
+                "publication_id"
+            ).run()
     }
 
     func revert(on database: any Database) async throws {

@@ -13,8 +13,8 @@ struct CreateOrganisation: AsyncMigration {
             .field("name", .string, .required)
             .field("type", .string)
             .field("country_code", .string)
-            .field("working_languages", .string, .required)   // "en,fr"
-            .field("networks", .string, .required)            // "sos-torture,observatory-partners"
+            .field("working_languages", .string, .required)  // "en,fr"
+            .field("networks", .string, .required)  // "sos-torture,observatory-partners"
             .field("founded", .int)
             .field("website", .string)
             .create()

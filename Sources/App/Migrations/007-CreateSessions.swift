@@ -8,17 +8,18 @@ struct CreateSessions: AsyncMigration {
         try await database.schema("sessions")
             .field("id", .string, .identifier(auto: false))
             .field("user_id", .string, .required)
-            .field("stage", .string, .required)            // second-factor | enrol | signed-in
+            .field("stage", .string, .required)  // second-factor | enrol | signed-in
             .field("csrf_token", .string, .required)
             .field("created_at", .int64, .required)
             .field("last_seen_at", .int64, .required)
             .create()
         try await database.sql.create(index: "sessions_user").on("sessions").column("user_id").run()
         try await database.schema("login_attempts")
-            .field("key", .string, .required)              // "account:…" or "address:…"
+            .field("key", .string, .required)  // "account:…" or "address:…"
             .field("at", .int64, .required)
             .create()
-        try await database.sql.create(index: "login_attempts_key_at").on("login_attempts").column("key").column("at").run()
+        try await database.sql.create(index: "login_attempts_key_at").on("login_attempts").column("key").column("at")
+            .run()
     }
 
     func revert(on database: any Database) async throws {

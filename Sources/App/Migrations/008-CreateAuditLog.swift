@@ -18,7 +18,9 @@ struct CreateAuditLog: AsyncMigration {
             .field("hash", .string, .required)
             .create()
         try await database.sql.create(index: "audit_log_actor").on("audit_log").column("actor").column("sequence").run()
-        try await database.sql.create(index: "audit_log_record").on("audit_log").column("record_type").column("record_id").run()
+        try await database.sql.create(index: "audit_log_record").on("audit_log").column("record_type").column(
+            "record_id"
+        ).run()
         try await database.schema("audit_head")
             .field("id", .int, .identifier(auto: false))
             .field("sequence", .int64, .required)

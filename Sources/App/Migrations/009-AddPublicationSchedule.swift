@@ -6,7 +6,9 @@ struct AddPublicationSchedule: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("publications").field("publish_at", .int64).update()
         // Partial: only scheduled rows, so the planner never prefers it for the usual `status = 'published'`.
-        try await database.sql.raw("CREATE INDEX publications_scheduled ON publications (publish_at) WHERE status = 'scheduled'").run()
+        try await database.sql.raw(
+            "CREATE INDEX publications_scheduled ON publications (publish_at) WHERE status = 'scheduled'"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

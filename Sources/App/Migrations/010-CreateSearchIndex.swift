@@ -14,16 +14,23 @@ struct CreateSearchIndex: AsyncMigration {
                 try await tx.sql.raw("SELECT pg_advisory_xact_lock(74052002)").run()
                 try await tx.sql.raw("CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public").run()
             }
-            try await sql.raw("CREATE TABLE publication_search (publication_id TEXT PRIMARY KEY, document TSVECTOR NOT NULL)").run()
-            try await sql.raw("CREATE INDEX publication_search_document ON publication_search USING GIN (document)").run()
+            try await sql.raw(
+                "CREATE TABLE publication_search (publication_id TEXT PRIMARY KEY, document TSVECTOR NOT NULL)"
+            ).run()
+            try await sql.raw("CREATE INDEX publication_search_document ON publication_search USING GIN (document)")
+                .run()
         } else {
             // search_documents gives each publication a lasting integer that sorts by date (see SearchIndex.rowid),
             // the FTS row's rowid, so "newest first" is the index's own order. `facets` holds one token per filter
             // value (status, type, language, year, countries, programmes), so filters are index lookups too.
-            try await sql.raw("CREATE TABLE search_documents (rowid INTEGER PRIMARY KEY, publication_id TEXT NOT NULL UNIQUE)").run()
-            try await sql.raw("""
+            try await sql.raw(
+                "CREATE TABLE search_documents (rowid INTEGER PRIMARY KEY, publication_id TEXT NOT NULL UNIQUE)"
+            ).run()
+            try await sql.raw(
+                """
                 CREATE VIRTUAL TABLE publication_search USING fts5(title, summary, body, facets, tokenize = 'unicode61 remove_diacritics 2')
-                """).run()
+                """
+            ).run()
         }
         try await SearchIndex.rebuild(on: sql)
     }

@@ -12,24 +12,25 @@ struct CreateCases: AsyncMigration {
             .field("outcome", .string)
             .field("country_code", .string, .required)
             .field("risk_level", .string, .required)
-            .field("origin", .string, .required)            // report (public form) | office
-            .field("label_sealed", .string, .required)      // the officers' working title: may name people
+            .field("origin", .string, .required)  // report (public form) | office
+            .field("label_sealed", .string, .required)  // the officers' working title: may name people
             .field("notes_sealed", .string, .required)
-            .field("receipt_hash", .string)                 // the reporter's receipt code, hashed
+            .field("receipt_hash", .string)  // the reporter's receipt code, hashed
             .field("opened_at", .int64, .required)
             .field("status_changed_at", .int64, .required)
             .field("last_activity_at", .int64, .required)
             .unique(on: "receipt_hash")
             .create()
-        try await database.sql.create(index: "cases_status").on("cases").column("status").column("last_activity_at").run()
+        try await database.sql.create(index: "cases_status").on("cases").column("status").column("last_activity_at")
+            .run()
         try await database.schema("case_people")
             .field("id", .string, .identifier(auto: false))
             .field("case_id", .string, .required)
             .field("position", .int, .required)
-            .field("kind", .string, .required)               // defender | organisation
+            .field("kind", .string, .required)  // defender | organisation
             .field("name_sealed", .string, .required)
             .field("consents_to_be_named", .bool, .required)
-            .field("public_description", .string, .required) // how the public texts describe them when not named
+            .field("public_description", .string, .required)  // how the public texts describe them when not named
             .field("contact_sealed", .string, .required)
             .create()
         try await database.schema("case_acts")
@@ -62,7 +63,7 @@ struct CreateCases: AsyncMigration {
             .field("id", .string, .identifier(auto: false))
             .field("case_id", .string, .required)
             .field("at", .int64, .required)
-            .field("author", .string, .required)             // "reporter" or the officer's e-mail
+            .field("author", .string, .required)  // "reporter" or the officer's e-mail
             .field("from_reporter", .bool, .required)
             .field("body_sealed", .string, .required)
             .create()
@@ -71,13 +72,13 @@ struct CreateCases: AsyncMigration {
             .field("case_id", .string, .required)
             .field("at", .int64, .required)
             .field("actor", .string, .required)
-            .field("summary", .string, .required)            // written by the code, never holds a confidential value
+            .field("summary", .string, .required)  // written by the code, never holds a confidential value
             .create()
         try await database.schema("verifications")
             .field("id", .string, .identifier(auto: false))
             .field("case_id", .string, .required)
             .field("organisation_id", .string, .required)
-            .field("shared_sealed", .string, .required)      // exactly what the partner may read
+            .field("shared_sealed", .string, .required)  // exactly what the partner may read
             .field("asked_at", .int64, .required)
             .field("asked_by", .string, .required)
             .field("answer", .string)
@@ -85,16 +86,20 @@ struct CreateCases: AsyncMigration {
             .field("answered_at", .int64)
             .field("answered_by", .string)
             .create()
-        for (table, column) in [("case_people", "case_id"), ("case_acts", "case_id"), ("case_sources", "case_id"),
-                                ("case_attachments", "case_id"), ("case_messages", "case_id"), ("case_events", "case_id"),
-                                ("verifications", "case_id"), ("verifications", "organisation_id")] {
+        for (table, column) in [
+            ("case_people", "case_id"), ("case_acts", "case_id"), ("case_sources", "case_id"),
+            ("case_attachments", "case_id"), ("case_messages", "case_id"), ("case_events", "case_id"),
+            ("verifications", "case_id"), ("verifications", "organisation_id")
+        ] {
             try await database.sql.create(index: "\(table)_\(column)").on(table).column(column).run()
         }
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["verifications", "case_events", "case_messages", "case_attachments", "case_sources", "case_acts",
-                      "case_people", "cases"] {
+        for table in [
+            "verifications", "case_events", "case_messages", "case_attachments", "case_sources", "case_acts",
+            "case_people", "cases"
+        ] {
             try await database.schema(table).delete()
         }
     }

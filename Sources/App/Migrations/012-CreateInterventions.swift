@@ -10,18 +10,18 @@ struct CreateInterventions: AsyncMigration {
             .field("case_id", .string, .required)
             .field("kind", .string, .required)
             .field("language", .string, .required)
-            .field("follow_up_of", .string)                  // the original intervention of a follow-up
-            .field("translation_of", .string)                // the intervention this one translates
+            .field("follow_up_of", .string)  // the original intervention of a follow-up
+            .field("translation_of", .string)  // the intervention this one translates
             .field("title_sealed", .string, .required)
             .field("summary_sealed", .string, .required)
             .field("body_sealed", .string, .required)
-            .field("status", .string, .required)             // draft | approved | published
+            .field("status", .string, .required)  // draft | approved | published
             .field("drafted_by", .string, .required)
             .field("drafted_at", .int64, .required)
             .field("approved_by", .string)
             .field("approved_at", .int64)
             .field("reference", .string)
-            .field("public_title", .string)                  // the redacted version, fixed at approval
+            .field("public_title", .string)  // the redacted version, fixed at approval
             .field("public_summary", .string)
             .field("public_body", .string)
             .field("publication_id", .string)
@@ -30,7 +30,7 @@ struct CreateInterventions: AsyncMigration {
             .create()
         try await database.sql.create(index: "interventions_case_id").on("interventions").column("case_id").run()
         try await database.schema("reference_counters")
-            .field("name", .string, .identifier(auto: false))   // OBS-2026, MEX-2026, FU-<intervention id>
+            .field("name", .string, .identifier(auto: false))  // OBS-2026, MEX-2026, FU-<intervention id>
             .field("value", .int, .required)
             .create()
         try await database.schema("authority_addresses")
@@ -39,10 +39,14 @@ struct CreateInterventions: AsyncMigration {
             .field("label", .string, .required)
             .field("address", .string, .required)
             .create()
-        try await database.sql.create(index: "authority_addresses_country").on("authority_addresses").column("country_code").run()
+        try await database.sql.create(index: "authority_addresses_country").on("authority_addresses").column(
+            "country_code"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["authority_addresses", "reference_counters", "interventions"] { try await database.schema(table).delete() }
+        for table in ["authority_addresses", "reference_counters", "interventions"] {
+            try await database.schema(table).delete()
+        }
     }
 }

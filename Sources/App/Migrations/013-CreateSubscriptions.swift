@@ -6,13 +6,13 @@ struct CreateSubscriptions: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("subscribers")
             .field("id", .string, .identifier(auto: false))
-            .field("email_hash", .string, .required)      // HMAC of the lower-cased address: finds a subscriber without storing it in clear
+            .field("email_hash", .string, .required)  // HMAC of the lower-cased address: finds a subscriber without storing it in clear
             .field("email_sealed", .string, .required)
-            .field("token_hash", .string, .required)      // the secret in their links (confirm, preferences, unsubscribe)
-            .field("token_sealed", .string, .required)    // kept to write it into each message
-            .field("status", .string, .required)          // pending | active | unsubscribed | bounced
+            .field("token_hash", .string, .required)  // the secret in their links (confirm, preferences, unsubscribe)
+            .field("token_sealed", .string, .required)  // kept to write it into each message
+            .field("status", .string, .required)  // pending | active | unsubscribed | bounced
             .field("languages", .string, .required)
-            .field("scope", .string, .required)           // all | selected | none
+            .field("scope", .string, .required)  // all | selected | none
             .field("countries", .string, .required)
             .field("programmes", .string, .required)
             .field("types", .string, .required)
@@ -26,11 +26,11 @@ struct CreateSubscriptions: AsyncMigration {
         try await database.sql.create(index: "subscribers_status").on("subscribers").column("status").run()
         try await database.schema("outbox")
             .field("id", .int64, .identifier(auto: true))
-            .field("dedupe_key", .string, .required)      // one message per subscriber and publication (or bulletin, or confirmation)
-            .field("kind", .string, .required)            // confirm | manage | publication | bulletin
+            .field("dedupe_key", .string, .required)  // one message per subscriber and publication (or bulletin, or confirmation)
+            .field("kind", .string, .required)  // confirm | manage | publication | bulletin
             .field("subscriber_id", .string, .required)
-            .field("subject_id", .string)                 // the publication (its original) or the bulletin
-            .field("status", .string, .required)          // queued | sending | sent | failed | cancelled
+            .field("subject_id", .string)  // the publication (its original) or the bulletin
+            .field("status", .string, .required)  // queued | sending | sent | failed | cancelled
             .field("attempts", .int, .required)
             .field("not_before", .int64, .required)
             .field("claimed_by", .string)
@@ -40,7 +40,9 @@ struct CreateSubscriptions: AsyncMigration {
             .field("sent_at", .int64)
             .unique(on: "dedupe_key")
             .create()
-        try await database.sql.create(index: "outbox_due").on("outbox").column("status").column("not_before").column("id").run()
+        try await database.sql.create(index: "outbox_due").on("outbox").column("status").column("not_before").column(
+            "id"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

@@ -7,9 +7,9 @@ struct CreateCallsForInput: AsyncMigration {
         try await database.schema("calls")
             .field("id", .string, .identifier(auto: false))
             .field("title", .string, .required)
-            .field("text", .string, .required)              // Markdown
-            .field("deadline", .string, .required)          // YYYY-MM-DD, the last day answers are taken
-            .field("open", .bool, .required)                // published on the site
+            .field("text", .string, .required)  // Markdown
+            .field("deadline", .string, .required)  // YYYY-MM-DD, the last day answers are taken
+            .field("open", .bool, .required)  // published on the site
             .field("updated_by", .string, .required)
             .field("updated_at", .int64, .required)
             .create()
@@ -17,7 +17,7 @@ struct CreateCallsForInput: AsyncMigration {
             .field("id", .string, .identifier(auto: false))
             .field("call_id", .string, .required)
             .field("answer_sealed", .string, .required)
-            .field("who_sealed", .string, .required)        // name or organisation, as given
+            .field("who_sealed", .string, .required)  // name or organisation, as given
             .field("contact_sealed", .string, .required)
             .field("country_code", .string)
             .field("language", .string, .required)

@@ -6,12 +6,12 @@ import SQLKit
 struct CreateCampaigns: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("campaigns")
-            .field("id", .string, .identifier(auto: false))   // the address: /campaigns/{id}
+            .field("id", .string, .identifier(auto: false))  // the address: /campaigns/{id}
             .field("title", .string, .required)
-            .field("text", .string, .required)                // Markdown
+            .field("text", .string, .required)  // Markdown
             .field("image", .data)
             .field("image_type", .string)
-            .field("publication_ids", .string, .required)     // "obs-1,obs-2"
+            .field("publication_ids", .string, .required)  // "obs-1,obs-2"
             .field("case_ids", .string, .required)
             .field("published", .bool, .required)
             .field("updated_by", .string, .required)

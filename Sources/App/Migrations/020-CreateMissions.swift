@@ -9,16 +9,16 @@ struct CreateMissions: AsyncMigration {
             .field("id", .string, .identifier(auto: false))
             .field("kind", .string, .required)
             .field("country_code", .string, .required)
-            .field("starts_on", .string, .required)          // YYYY-MM-DD
+            .field("starts_on", .string, .required)  // YYYY-MM-DD
             .field("ends_on", .string, .required)
-            .field("title_sealed", .string, .required)       // the staff's working title
+            .field("title_sealed", .string, .required)  // the staff's working title
             .field("members_sealed", .string, .required)
             .field("objectives_sealed", .string, .required)
             .field("logistics_sealed", .string, .required)
             .field("security_plan_sealed", .string, .required)
             .field("findings_sealed", .string, .required)
-            .field("preliminary_publication_id", .string)    // published preliminary findings, if any
-            .field("report_publication_id", .string)         // the mission report (a publication of type report)
+            .field("preliminary_publication_id", .string)  // published preliminary findings, if any
+            .field("report_publication_id", .string)  // the mission report (a publication of type report)
             .field("created_by", .string, .required)
             .field("updated_at", .int64, .required)
             .create()
@@ -27,7 +27,7 @@ struct CreateMissions: AsyncMigration {
             .field("id", .string, .identifier(auto: false))
             .field("mission_id", .string, .required)
             .field("case_id", .string, .required)
-            .field("concern_sealed", .string, .required)     // the defender or the trial concerned (court, hearing)
+            .field("concern_sealed", .string, .required)  // the defender or the trial concerned (court, hearing)
             .field("added_at", .int64, .required)
             .unique(on: "mission_id", "case_id")
             .create()

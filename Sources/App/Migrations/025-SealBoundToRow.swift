@@ -12,22 +12,23 @@ struct SealBoundToRow: AsyncMigration {
 
     func prepare(on database: any Database) async throws {
         try await database.schema("site_key")
-            .field("id", .int, .identifier(auto: false))       // always 1
-            .field("fingerprint", .string, .required)          // FieldCipher.fingerprint of the key in use
+            .field("id", .int, .identifier(auto: false))  // always 1
+            .field("fingerprint", .string, .required)  // FieldCipher.fingerprint of the key in use
             .field("created_at", .int64, .required)
             .ignoreExisting().create()
         try await database.schema("key_rotation")
-            .field("id", .int, .identifier(auto: false))       // always 1, while a rotation is under way
+            .field("id", .int, .identifier(auto: false))  // always 1, while a rotation is under way
             .field("new_fingerprint", .string, .required)
-            .field("steps_done", .string, .required)           // names of finished steps, comma separated
+            .field("steps_done", .string, .required)  // names of finished steps, comma separated
             .field("started_at", .int64, .required)
             .ignoreExisting().create()
         let cipher = self.cipher
         for column in SealedColumn.all {
             try await SealedStorage.rewrite(column, on: database) { value, row in
                 if cipher.opens(value, in: column, row: row) { return nil }
-                do { return cipher.sealValue(try cipher.openAny(value, in: column, row: row), in: column, row: row) }
-                catch { throw KeyGuard.Refusal.keyDoesNotOpen(column: "\(column)") }
+                do {
+                    return cipher.sealValue(try cipher.openAny(value, in: column, row: row), in: column, row: row)
+                } catch { throw KeyGuard.Refusal.keyDoesNotOpen(column: "\(column)") }
             }
         }
         try await KeyGuard.record(cipher, on: database)

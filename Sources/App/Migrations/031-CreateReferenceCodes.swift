@@ -31,21 +31,26 @@ struct CreateReferenceCodes: AsyncMigration {
         let sql = database.sql
         let interventions = try await sql.raw(
             "SELECT id, reference, translation_of FROM interventions WHERE reference IS NOT NULL "
-                + "ORDER BY approved_at, id")
-            .all(decoding: Held.self, keyDecodingStrategy: .convertFromSnakeCase)
+                + "ORDER BY approved_at, id"
+        )
+        .all(decoding: Held.self, keyDecodingStrategy: .convertFromSnakeCase)
         for row in interventions {
             guard let code = ReferenceCode(row.reference) else { continue }
-            _ = try await ReferenceRegistry.claim(code, owner: "intervention:\(row.translationOf ?? row.id)",
-                                                  source: "allocated", on: sql)
+            _ = try await ReferenceRegistry.claim(
+                code, owner: "intervention:\(row.translationOf ?? row.id)",
+                source: "allocated", on: sql)
         }
-        let publications = try await sql.raw("""
+        let publications = try await sql.raw(
+            """
             SELECT id, reference, translation_of FROM publications WHERE reference IS NOT NULL
             ORDER BY published_on, id
-            """).all(decoding: Held.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: Held.self, keyDecodingStrategy: .convertFromSnakeCase)
         for row in publications {
             guard let code = ReferenceCode(row.reference) else { continue }
-            _ = try await ReferenceRegistry.claim(code, owner: "publication:\(row.translationOf ?? row.id)",
-                                                  source: "import", on: sql)
+            _ = try await ReferenceRegistry.claim(
+                code, owner: "publication:\(row.translationOf ?? row.id)",
+                source: "import", on: sql)
         }
     }
 

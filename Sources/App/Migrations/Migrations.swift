@@ -37,5 +37,8 @@ enum Migrations {
         AddAccountLanguage(),           // 032
         CreatePersonLanguages(),        // 033
         OrderPostgresSearch(),          // 034
+        AddListingIndexes(),            // 035
+        AddEvidenceIntegrity(cipher: cipher), // 037
+        CreateStaffAlerts(),            // 039
     ] }
 }

@@ -8,14 +8,16 @@ extension Application {
     func useStorage(_ storage: AppConfig.Storage) throws {
         switch storage {
         case .sqlite(let path):
-            let configuration: SQLiteConfiguration = path == ":memory:"
+            let configuration: SQLiteConfiguration =
+                path == ":memory:"
                 ? .init(storage: .memory, enableForeignKeys: true)
                 : .init(storage: .file(path: path), enableForeignKeys: true)
             databases.use(.sqlite(configuration, sqlLogLevel: .trace), as: .sqlite)
         case .postgres(let url, let searchPath):
             var configuration = try SQLPostgresConfiguration(url: url)
             if let searchPath { configuration.searchPath = [searchPath] }
-            databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+            databases.use(
+                .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
         }
     }
 }

@@ -27,13 +27,13 @@ public enum Observatory {
             arguments.remove(at: index)
             config.demo = false
         }
-        let target = config   // the configured database, which `restore` fills and `backup` copies
+        let target = config  // the configured database, which `restore` fills and `backup` copies
         if mode == .detached { config = CommandLineMode.detach(config) }
         var env = try Environment.detect(arguments: arguments)
         try LoggingSystem.bootstrap(from: &env)
         let app = try await Application.make(env)
         let command = arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
-        config.verifyKey = command != "key"   // `key rotate` resumes an interrupted rotation itself
+        config.verifyKey = command != "key"  // `key rotate` resumes an interrupted rotation itself
         do {
             try await configure(app, config)
             app.asyncCommands.use(ImportCommand(), as: "import")
@@ -44,6 +44,7 @@ public enum Observatory {
             app.asyncCommands.use(BulletinCommand(), as: "bulletin")
             app.asyncCommands.use(ReportCommand(), as: "report")
             app.asyncCommands.use(SubscribersCommand(), as: "subscribers")
+            app.asyncCommands.use(EvidenceCommand(), as: "evidence")
             app.asyncCommands.use(BackupCommand(target: target), as: "backup")
             app.asyncCommands.use(RestoreCommand(target: target), as: "restore")
             if command == "serve" && mode == .attached {
@@ -52,7 +53,9 @@ public enum Observatory {
                 try await withMigrationLock(app) { try await prepareStorage(app, loadDemo: demo) }
                 try await announceMissingAdministrator(app)
                 if config.key == .beside, case .sqlite(let path) = config.storage {
-                    app.logger.notice("Confidential case fields are encrypted with the key in \(path).key: back it up, apart from the database (without it they cannot be read).")
+                    app.logger.notice(
+                        "Confidential case fields are encrypted with the key in \(path).key: back it up, apart from the database (without it they cannot be read)."
+                    )
                 }
                 startScheduler(app)
                 startMailWorker(app)

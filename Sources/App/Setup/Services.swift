@@ -37,8 +37,10 @@ struct SiteServices: Sendable {
     var mailer: (any Mailer)?
     /// Writes subscribers' messages.
     var composer: MailComposer {
-        MailComposer(cipher: cipher, baseURL: config.publicURL ?? "http://localhost:8080", from: config.smtp?.from ?? "observatory@localhost",
-                     fromName: config.smtp?.fromName ?? "Observatory")
+        MailComposer(
+            cipher: cipher, baseURL: config.publicURL ?? "http://localhost:8080",
+            from: config.smtp?.from ?? "observatory@localhost",
+            fromName: config.smtp?.fromName ?? "Observatory")
     }
     /// Counts public reports and receipt look-ups per address, in memory only (no address is stored).
     let intakeLimiter = IntakeLimiter()
@@ -47,7 +49,8 @@ struct SiteServices: Sendable {
     let dummyHash = NIOLockedValueBox<String?>(nil)
 
     var sessionPolicy: SessionPolicy {
-        SessionPolicy(idleSeconds: Int64(config.sessionIdleMinutes) * 60, absoluteSeconds: Int64(config.sessionMaxHours) * 3600)
+        SessionPolicy(
+            idleSeconds: Int64(config.sessionIdleMinutes) * 60, absoluteSeconds: Int64(config.sessionMaxHours) * 3600)
     }
 
     /// A bcrypt hash of a random password, checked against when an account is unknown so that a wrong
@@ -70,7 +73,9 @@ extension Application {
 
     var site: SiteServices {
         get {
-            guard let services = storage[ServicesKey.self] else { fatalError("configure(_:_:) has not set up the services") }
+            guard let services = storage[ServicesKey.self] else {
+                fatalError("configure(_:_:) has not set up the services")
+            }
             return services
         }
         set { storage[ServicesKey.self] = newValue }

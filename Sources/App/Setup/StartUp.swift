@@ -13,9 +13,11 @@ enum CommandLineMode: Equatable {
     case attached
 
     /// Every command the program knows (Vapor's `serve`, `routes`, `migrate` and Observatory's own).
-    static let commands: Set<String> = ["serve", "routes", "migrate", "import", "export", "user", "audit", "key",
-                                        "bulletin",
-                                        "report", "subscribers", "backup", "restore"]
+    static let commands: Set<String> = [
+        "serve", "routes", "migrate", "import", "export", "user", "audit", "key",
+        "bulletin",
+        "report", "subscribers", "backup", "restore", "evidence"
+    ]
 
     /// `help` becomes `--help` (`help backup` → `backup --help`), so Vapor prints the usage.
     static func rewrite(_ arguments: [String]) -> [String] {
@@ -43,7 +45,7 @@ enum CommandLineMode: Equatable {
     static func of(_ arguments: [String]) -> CommandLineMode {
         let words = arguments.dropFirst().filter { !$0.hasPrefix("-") }
         if arguments.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) { return .detached }
-        guard let command = words.first else { return .attached }   // serve
+        guard let command = words.first else { return .attached }  // serve
         if !commands.contains(command) { return .detached }
         if command == "restore" || (command == "backup" && words.dropFirst().first == "verify") { return .detached }
         return .attached
@@ -58,10 +60,11 @@ enum CommandLineMode: Equatable {
         detached.smtp = nil
         if config.key == .beside {
             if case .sqlite(let path) = config.storage, path != ":memory:",
-               FileManager.default.fileExists(atPath: path + ".key") {
+                FileManager.default.fileExists(atPath: path + ".key")
+            {
                 detached.key = .file(path + ".key")
             } else {
-                detached.key = .text(FieldCipher.newKeyText())   // none yet: a throw-away one, never written
+                detached.key = .text(FieldCipher.newKeyText())  // none yet: a throw-away one, never written
             }
         }
         return detached
@@ -82,8 +85,11 @@ func keyLocation(_ config: AppConfig) -> String {
 /// Runs `body` while holding the migration lock, so that instances starting together on an empty database migrate
 /// (and load the demo) one after the other: a PostgreSQL advisory lock per schema, held on one connection; with
 /// SQLite an exclusive `flock` on `<database>.lock` beside the file.
-func withMigrationLock<T: Sendable>(_ app: Application, _ body: @escaping @Sendable () async throws -> T)
-    async throws -> T {
+func withMigrationLock<T: Sendable>(
+    _ app: Application, _ body: @escaping @Sendable () async throws -> T
+)
+    async throws -> T
+{
     switch app.site.config.storage {
     case .postgres:
         return try await app.db.withConnection { connection in
@@ -133,7 +139,8 @@ func storageProblems(_ storage: AppConfig.Storage) -> [String] {
     var problems: [String] = []
     let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
     let directory = (absolute as NSString).deletingLastPathComponent
-    let consequence = "pages are served, but nothing can be saved (reports, sign-ins, edits answer 503) "
+    let consequence =
+        "pages are served, but nothing can be saved (reports, sign-ins, edits answer 503) "
         + "until it is fixed"
     if access(directory, W_OK) != 0 {
         let why = String(cString: strerror(errno))
@@ -149,8 +156,9 @@ func storageProblems(_ storage: AppConfig.Storage) -> [String] {
         }
         let free = UInt64(fs.f_bavail) * UInt64(fs.f_frsize)
         if free < 64 << 20 {
-            problems.append("The file system holding \(directory) has only \(free >> 20) MB free: "
-                            + "when it is full, nothing can be saved until space is freed.")
+            problems.append(
+                "The file system holding \(directory) has only \(free >> 20) MB free: "
+                    + "when it is full, nothing can be saved until space is freed.")
         }
     }
     return problems

@@ -75,8 +75,10 @@ public enum AccessToken {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return "Give the token a name (what it is for, e.g. “newsroom importer”)." }
         if trimmed.count > 80 { return "Keep the name under 80 characters (it has \(trimmed.count))." }
-        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control
-            || $0.properties.generalCategory == .format }) {
+        if trimmed.unicodeScalars.contains(where: {
+            $0.properties.generalCategory == .control
+                || $0.properties.generalCategory == .format
+        }) {
             return "The name contains control characters."
         }
         return nil
@@ -105,13 +107,14 @@ public struct PageCursor: Equatable, Sendable {
         var body = String(text.dropFirst(3)).replacingOccurrences(of: "-", with: "+")
             .replacingOccurrences(of: "_", with: "/")
         guard !body.contains("="),
-              body.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "/") })
+            body.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "/") })
         else { return nil }
         while body.count % 4 != 0 { body += "=" }
         guard let data = Data(base64Encoded: body), let plain = String(data: data, encoding: .utf8) else { return nil }
         let parts = plain.split(separator: "|", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2, let date = CivilDate(String(parts[0])), date.description == parts[0],
-              Self.isID(String(parts[1])) else { return nil }
+            Self.isID(String(parts[1]))
+        else { return nil }
         self.date = date
         self.id = String(parts[1])
         guard encoded == text else { return nil }
@@ -120,7 +123,9 @@ public struct PageCursor: Equatable, Sendable {
     /// Publication ids as the archive allows them: 1 to 200 ASCII letters, digits, `-`, `_`, `.`, `:`.
     public static func isID(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.count <= 200
-            && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0)
-                || (0x61...0x7A).contains($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E || $0 == 0x3A }
+            && text.utf8.allSatisfy {
+                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0)
+                    || (0x61...0x7A).contains($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E || $0 == 0x3A
+            }
     }
 }

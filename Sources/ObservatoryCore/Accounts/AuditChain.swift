@@ -19,8 +19,10 @@ public struct AuditEntry: Sendable, Equatable {
     public var address: String
     public var previousHash: String
 
-    public init(sequence: Int64, at: String, actor: String, action: String, recordType: String = "", recordID: String = "",
-                detail: String = "", address: String = "", previousHash: String) {
+    public init(
+        sequence: Int64, at: String, actor: String, action: String, recordType: String = "", recordID: String = "",
+        detail: String = "", address: String = "", previousHash: String
+    ) {
         self.sequence = sequence; self.at = at; self.actor = actor; self.action = action; self.recordType = recordType
         self.recordID = recordID; self.detail = detail; self.address = address; self.previousHash = previousHash
     }
@@ -38,9 +40,12 @@ public struct AuditEntry: Sendable, Equatable {
     /// The keyed hash: HMAC-SHA256 of the fields under the audit-chain key, which lives outside the database,
     /// so a database writer without the key cannot make an edited entry verify.
     public func hash(key: SymmetricKey) -> String {
-        Data(HMAC<SHA256>.authenticationCode(for: Array(serialised.utf8), using: key)).map { String(format: "%02x",
-                                                                                                    $0) }
-            .joined()
+        Data(HMAC<SHA256>.authenticationCode(for: Array(serialised.utf8), using: key)).map {
+            String(
+                format: "%02x",
+                $0)
+        }
+        .joined()
     }
 
     /// The hash under a scheme: keyed when a key is given, the legacy SHA-256 otherwise.
@@ -71,8 +76,10 @@ public enum AuditChain {
             case .anchorMismatch(let n): "entry #\(n) does not hold the anchored hash: the trail up to it was rewritten"
             case .anchorMissing(let n): "entry #\(n), the anchor, is missing: it was deleted"
             case .altered(let n): "entry #\(n) was altered: its content no longer matches its hash"
-            case .unlinked(let n, let after): "entry #\(n) does not follow entry #\(after.map(String.init) ?? "none"): entries between were deleted or inserted"
-            case .truncated(let last, let expected): "the trail ends at entry #\(last.map(String.init) ?? "none") but entry #\(expected) was written: entries at the end were deleted"
+            case .unlinked(let n, let after):
+                "entry #\(n) does not follow entry #\(after.map(String.init) ?? "none"): entries between were deleted or inserted"
+            case .truncated(let last, let expected):
+                "the trail ends at entry #\(last.map(String.init) ?? "none") but entry #\(expected) was written: entries at the end were deleted"
             }
         }
     }
@@ -99,15 +106,21 @@ public enum AuditChain {
             defer { lastSequence = entry.sequence; lastHash = storedHash }
             guard firstBreak == nil else { return }
             if let anchor, entry.sequence == anchor.sequence {
-                if storedHash != anchor.hash { firstBreak = .anchorMismatch(sequence: anchor.sequence) }
-                else { anchorMet = true }
+                if storedHash != anchor.hash {
+                    firstBreak = .anchorMismatch(sequence: anchor.sequence)
+                } else {
+                    anchorMet = true
+                }
                 if firstBreak != nil { return }
             } else if let anchor, !anchorMet, entry.sequence > anchor.sequence {
                 firstBreak = .anchorMissing(sequence: anchor.sequence)
                 return
             }
-            if entry.hash(key: key) != storedHash { firstBreak = .altered(sequence: entry.sequence) }
-            else if entry.previousHash != lastHash { firstBreak = .unlinked(sequence: entry.sequence, after: lastSequence) }
+            if entry.hash(key: key) != storedHash {
+                firstBreak = .altered(sequence: entry.sequence)
+            } else if entry.previousHash != lastHash {
+                firstBreak = .unlinked(sequence: entry.sequence, after: lastSequence)
+            }
         }
 
         /// Call at the end with the head recorded apart from the trail (sequence and hash of the last entry written).
@@ -116,8 +129,10 @@ public enum AuditChain {
                 firstBreak = .truncated(lastStored: lastSequence, expected: anchor.sequence)
             }
             if firstBreak == nil, let head = expectedHead, head.sequence != lastSequence || head.hash != lastHash {
-                firstBreak = (lastSequence ?? 0) < head.sequence ? .truncated(lastStored: lastSequence, expected: head.sequence)
-                                                                : .unlinked(sequence: lastSequence ?? 0, after: head.sequence)
+                firstBreak =
+                    (lastSequence ?? 0) < head.sequence
+                    ? .truncated(lastStored: lastSequence, expected: head.sequence)
+                    : .unlinked(sequence: lastSequence ?? 0, after: head.sequence)
             }
             return firstBreak
         }
@@ -134,7 +149,8 @@ public struct Anchor: Sendable, Equatable, CustomStringConvertible {
     public init?(_ text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, let sequence = Int64(parts[0]), sequence > 0, parts[1].count == 64,
-              parts[1].allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+            parts[1].allSatisfy({ $0.isHexDigit && !$0.isUppercase })
+        else { return nil }
         self.sequence = sequence; self.hash = String(parts[1])
     }
 

@@ -27,7 +27,10 @@ public enum PasswordPolicy {
     }
 
     static func isKeyboardRun(_ text: String) -> Bool {
-        let rows = ["qwertyuiopasdfghjklzxcvbnm", "abcdefghijklmnopqrstuvwxyz", "azertyuiopqsdfghjklmwxcvbn", "qwertzuiopasdfghjklyxcvbnm"]
+        let rows = [
+            "qwertyuiopasdfghjklzxcvbnm", "abcdefghijklmnopqrstuvwxyz", "azertyuiopqsdfghjklmwxcvbn",
+            "qwertzuiopasdfghjklyxcvbnm"
+        ]
         return text.count >= 4 && rows.contains { $0.contains(text) }
     }
 

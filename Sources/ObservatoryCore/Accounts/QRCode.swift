@@ -17,18 +17,27 @@ public struct QRCode: Sendable {
         [(2, 67, 43)], [(4, 43, 27)], [(4, 49, 31)], [(2, 60, 38), (2, 61, 39)],
         [(3, 58, 36), (2, 59, 37)], [(4, 69, 43), (1, 70, 44)], [(1, 80, 50), (4, 81, 51)], [(6, 58, 36), (2, 59, 37)],
         [(8, 59, 37), (1, 60, 38)], [(4, 64, 40), (5, 65, 41)], [(5, 65, 41), (5, 66, 42)], [(7, 73, 45), (3, 74, 46)],
-        [(10, 74, 46), (1, 75, 47)], [(9, 69, 43), (4, 70, 44)], [(3, 70, 44), (11, 71, 45)], [(3, 67, 41), (13, 68, 42)],
+        [(10, 74, 46), (1, 75, 47)], [(9, 69, 43), (4, 70, 44)], [(3, 70, 44), (11, 71, 45)],
+        [(3, 67, 41), (13, 68, 42)],
         [(17, 68, 42)], [(17, 74, 46)], [(4, 75, 47), (14, 76, 48)], [(6, 73, 45), (14, 74, 46)],
-        [(8, 75, 47), (13, 76, 48)], [(19, 74, 46), (4, 75, 47)], [(22, 73, 45), (3, 74, 46)], [(3, 73, 45), (23, 74, 46)],
-        [(21, 73, 45), (7, 74, 46)], [(19, 75, 47), (10, 76, 48)], [(2, 74, 46), (29, 75, 47)], [(10, 74, 46), (23, 75, 47)],
-        [(14, 74, 46), (21, 75, 47)], [(14, 74, 46), (23, 75, 47)], [(12, 75, 47), (26, 76, 48)], [(6, 75, 47), (34, 76, 48)],
-        [(29, 74, 46), (14, 75, 47)], [(13, 74, 46), (32, 75, 47)], [(40, 75, 47), (7, 76, 48)], [(18, 75, 47), (31, 76, 48)]
+        [(8, 75, 47), (13, 76, 48)], [(19, 74, 46), (4, 75, 47)], [(22, 73, 45), (3, 74, 46)],
+        [(3, 73, 45), (23, 74, 46)],
+        [(21, 73, 45), (7, 74, 46)], [(19, 75, 47), (10, 76, 48)], [(2, 74, 46), (29, 75, 47)],
+        [(10, 74, 46), (23, 75, 47)],
+        [(14, 74, 46), (21, 75, 47)], [(14, 74, 46), (23, 75, 47)], [(12, 75, 47), (26, 76, 48)],
+        [(6, 75, 47), (34, 76, 48)],
+        [(29, 74, 46), (14, 75, 47)], [(13, 74, 46), (32, 75, 47)], [(40, 75, 47), (7, 76, 48)],
+        [(18, 75, 47), (31, 76, 48)]
     ]
 
     /// Encodes `text` (UTF-8) in the smallest version that holds it; `mask` nil picks the least penalised one.
     public init(_ text: String, mask forcedMask: Int? = nil) throws {
         let bytes = Array(text.utf8)
-        guard let version = (1...40).first(where: { Self.dataCapacityBits($0) >= 4 + ($0 < 10 ? 8 : 16) + 8 * bytes.count }) else {
+        guard
+            let version = (1...40).first(where: {
+                Self.dataCapacityBits($0) >= 4 + ($0 < 10 ? 8 : 16) + 8 * bytes.count
+            })
+        else {
             throw Failure.tooLong
         }
         var grid = Grid(version: version)
@@ -59,7 +68,9 @@ public struct QRCode: Sendable {
     /// Data codewords with their error correction, interleaved as the symbol stores them.
     static func codewords(_ bytes: [UInt8], version: Int) -> [UInt8] {
         var bits: [Bool] = []
-        func append(_ value: Int, _ count: Int) { for i in stride(from: count - 1, through: 0, by: -1) { bits.append((value >> i) & 1 == 1) } }
+        func append(_ value: Int, _ count: Int) {
+            for i in stride(from: count - 1, through: 0, by: -1) { bits.append((value >> i) & 1 == 1) }
+        }
         append(0b0100, 4)
         append(bytes.count, version < 10 ? 8 : 16)
         for byte in bytes { append(Int(byte), 8) }
@@ -83,7 +94,9 @@ public struct QRCode: Sendable {
             }
         }
         var result: [UInt8] = []
-        for i in 0..<(dataBlocks.map(\.count).max() ?? 0) { for block in dataBlocks where i < block.count { result.append(block[i]) } }
+        for i in 0..<(dataBlocks.map(\.count).max() ?? 0) {
+            for block in dataBlocks where i < block.count { result.append(block[i]) }
+        }
         for i in 0..<(eccBlocks.first?.count ?? 0) { for block in eccBlocks { result.append(block[i]) } }
         return result
     }
@@ -102,7 +115,8 @@ public struct QRCode: Sendable {
                 x += run
             }
         }
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(full) \(full)\" width=\"\(full * pixelsPerModule)\" "
+        return
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(full) \(full)\" width=\"\(full * pixelsPerModule)\" "
             + "height=\"\(full * pixelsPerModule)\" role=\"img\" aria-label=\"\(title)\" shape-rendering=\"crispEdges\">"
             + "<rect width=\"\(full)\" height=\"\(full)\" fill=\"#fff\"/><path fill=\"#000\" d=\"\(path)\"/></svg>"
     }

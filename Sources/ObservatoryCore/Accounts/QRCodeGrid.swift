@@ -21,17 +21,22 @@ struct Grid {
     mutating func drawFunctionPatterns() {
         for i in 0..<size { set(6, i, i % 2 == 0); set(i, 6, i % 2 == 0) }
         for (x, y) in [(3, 3), (size - 4, 3), (3, size - 4)] {
-            for dy in -4...4 { for dx in -4...4 where (0..<size).contains(x + dx) && (0..<size).contains(y + dy) {
-                let distance = max(abs(dx), abs(dy))
-                set(x + dx, y + dy, distance != 2 && distance != 4)
-            } }
+            for dy in -4...4 {
+                for dx in -4...4 where (0..<size).contains(x + dx) && (0..<size).contains(y + dy) {
+                    let distance = max(abs(dx), abs(dy))
+                    set(x + dx, y + dy, distance != 2 && distance != 4)
+                }
+            }
         }
         let positions = alignmentPositions
         let last = positions.count - 1
-        for (i, x) in positions.enumerated() { for (j, y) in positions.enumerated() where !((i == 0 && j == 0) || (i == 0 && j == last) || (i == last && j == 0)) {
-            for dy in -2...2 { for dx in -2...2 { set(x + dx, y + dy, max(abs(dx), abs(dy)) != 1) } }
-        } }
-        drawFormatBits(mask: 0)   // reserves the area; drawn again once the mask is known
+        for (i, x) in positions.enumerated() {
+            for (j, y) in positions.enumerated()
+            where !((i == 0 && j == 0) || (i == 0 && j == last) || (i == last && j == 0)) {
+                for dy in -2...2 { for dx in -2...2 { set(x + dx, y + dy, max(abs(dx), abs(dy)) != 1) } }
+            }
+        }
+        drawFormatBits(mask: 0)  // reserves the area; drawn again once the mask is known
         drawVersion()
     }
 
@@ -46,7 +51,7 @@ struct Grid {
 
     /// Format information: level M (00) and the mask, BCH-protected and XOR-ed with 101010000010010.
     mutating func drawFormatBits(mask: Int) {
-        let data = mask   // level M's two bits are 00
+        let data = mask  // level M's two bits are 00
         var remainder = data
         for _ in 0..<10 { remainder = (remainder << 1) ^ ((remainder >> 9) * 0x537) }
         let bits = (data << 10 | remainder) ^ 0x5412
@@ -56,7 +61,7 @@ struct Grid {
         for i in 9..<15 { set(14 - i, 8, bit(i)) }
         for i in 0..<8 { set(size - 1 - i, 8, bit(i)) }
         for i in 8..<15 { set(8, size - 15 + i, bit(i)) }
-        set(8, size - 8, true)   // the dark module
+        set(8, size - 8, true)  // the dark module
     }
 
     mutating func drawVersion() {
@@ -93,19 +98,22 @@ struct Grid {
     }
 
     mutating func applyMask(_ mask: Int) {
-        for y in 0..<size { for x in 0..<size where !isFunction[y][x] {
-            let invert: Bool = switch mask {
-            case 0: (x + y) % 2 == 0
-            case 1: y % 2 == 0
-            case 2: x % 3 == 0
-            case 3: (x + y) % 3 == 0
-            case 4: (x / 3 + y / 2) % 2 == 0
-            case 5: x * y % 2 + x * y % 3 == 0
-            case 6: (x * y % 2 + x * y % 3) % 2 == 0
-            default: ((x + y) % 2 + x * y % 3) % 2 == 0
+        for y in 0..<size {
+            for x in 0..<size where !isFunction[y][x] {
+                let invert: Bool =
+                    switch mask {
+                    case 0: (x + y) % 2 == 0
+                    case 1: y % 2 == 0
+                    case 2: x % 3 == 0
+                    case 3: (x + y) % 3 == 0
+                    case 4: (x / 3 + y / 2) % 2 == 0
+                    case 5: x * y % 2 + x * y % 3 == 0
+                    case 6: (x * y % 2 + x * y % 3) % 2 == 0
+                    default: ((x + y) % 2 + x * y % 3) % 2 == 0
+                    }
+                if invert { modules[y][x].toggle() }
             }
-            if invert { modules[y][x].toggle() }
-        } }
+        }
     }
 
     /// The standard's penalty: long runs, 2×2 blocks, finder-like patterns, and dark/light imbalance.
@@ -126,10 +134,12 @@ struct Grid {
                 if window == finderLike + light || window == light + finderLike { score += 40 }
             }
         }
-        for y in 0..<(size - 1) { for x in 0..<(size - 1) {
-            let c = modules[y][x]
-            if c == modules[y][x + 1] && c == modules[y + 1][x] && c == modules[y + 1][x + 1] { score += 3 }
-        } }
+        for y in 0..<(size - 1) {
+            for x in 0..<(size - 1) {
+                let c = modules[y][x]
+                if c == modules[y][x + 1] && c == modules[y + 1][x] && c == modules[y + 1][x + 1] { score += 3 }
+            }
+        }
         let dark = modules.reduce(0) { $0 + $1.filter { $0 }.count }, total = size * size
         score += ((abs(dark * 20 - total * 10) + total - 1) / total - 1) * 10
         return score

@@ -2,13 +2,14 @@ import Crypto
 
 /// One-time recovery codes, for a person who has lost their authenticator. Shown once, stored hashed.
 public enum RecoveryCode {
-    static let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")   // no 0/o, 1/l/i
+    static let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")  // no 0/o, 1/l/i
 
     /// `count` new codes like `k7rm-2xqp-9hvd` (about 74 bits each).
     public static func generate(count: Int = 10) -> [String] {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in
-            (0..<3).map { _ in String((0..<4).map { _ in alphabet.randomElement(using: &generator)! }) }.joined(separator: "-")
+            (0..<3).map { _ in String((0..<4).map { _ in alphabet.randomElement(using: &generator)! }) }.joined(
+                separator: "-")
         }
     }
 

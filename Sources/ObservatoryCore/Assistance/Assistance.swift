@@ -24,8 +24,8 @@ public enum AssistanceKind: String, CaseIterable, Sendable, Codable {
 /// Where a request for material assistance stands.
 public enum AssistanceStatus: String, CaseIterable, Sendable, Codable {
     case requested, approved, rejected
-    case paid                                   // payments reached the approved amount
-    case reportReceived = "report-received"     // the beneficiary's report arrived: the grant is closed
+    case paid  // payments reached the approved amount
+    case reportReceived = "report-received"  // the beneficiary's report arrived: the grant is closed
 
     public var label: String {
         switch self {
@@ -50,7 +50,9 @@ public enum AssistanceRules {
     }
 
     /// Why a request is not eligible, each reason a sentence; empty when it is.
-    public static func eligibilityProblems(amount: Money, ceiling: Money, criteria: [Criterion], met: Set<String>) -> [String] {
+    public static func eligibilityProblems(
+        amount: Money, ceiling: Money, criteria: [Criterion], met: Set<String>
+    ) -> [String] {
         var problems: [String] = []
         if amount.currency != ceiling.currency {
             problems.append("The amount must also be given in \(ceiling.currency), the currency of the ceiling.")
@@ -66,20 +68,26 @@ public enum AssistanceRules {
 
         public var description: String {
             switch self {
-            case .notAwaitingApproval(let status): "This request is \(status.label.lowercased()): it cannot be approved."
+            case .notAwaitingApproval(let status):
+                "This request is \(status.label.lowercased()): it cannot be approved."
             case .requesterCannotApprove: "The person who entered the request cannot approve it: two other people must."
-            case .alreadyApproved: "You have already approved this request: another person must give the second approval."
+            case .alreadyApproved:
+                "You have already approved this request: another person must give the second approval."
             case .notEligible(let problems): "Not eligible. " + problems.joined(separator: " ")
             }
         }
     }
 
     /// Records one approval: `.success(true)` when it is the last one needed and the grant is approved.
-    public static func approve(by approver: String, requester: String, status: AssistanceStatus, approvals: [String],
-                               eligibilityProblems: [String]) -> Result<Bool, ApprovalRefusal> {
+    public static func approve(
+        by approver: String, requester: String, status: AssistanceStatus, approvals: [String],
+        eligibilityProblems: [String]
+    ) -> Result<Bool, ApprovalRefusal> {
         guard status == .requested else { return .failure(.notAwaitingApproval(status)) }
         guard approver.lowercased() != requester.lowercased() else { return .failure(.requesterCannotApprove) }
-        guard !approvals.contains(where: { $0.lowercased() == approver.lowercased() }) else { return .failure(.alreadyApproved) }
+        guard !approvals.contains(where: { $0.lowercased() == approver.lowercased() }) else {
+            return .failure(.alreadyApproved)
+        }
         guard eligibilityProblems.isEmpty else { return .failure(.notEligible(eligibilityProblems)) }
         return .success(Set(approvals.map { $0.lowercased() } + [approver.lowercased()]).count >= approvalsNeeded)
     }
@@ -89,14 +97,18 @@ public enum AssistanceRules {
 
         public var description: String {
             switch self {
-            case .notApproved(let status): "Only an approved grant can be paid; this one is \(status.label.lowercased())."
-            case .aboveApproved(let remaining): "This payment is more than what remains to be paid (\(remaining.formatted))."
+            case .notApproved(let status):
+                "Only an approved grant can be paid; this one is \(status.label.lowercased())."
+            case .aboveApproved(let remaining):
+                "This payment is more than what remains to be paid (\(remaining.formatted))."
             }
         }
     }
 
     /// Checks a payment: `.success(true)` when it completes the grant.
-    public static func pay(_ payment: Money, approved: Money, alreadyPaid: Int64, status: AssistanceStatus) -> Result<Bool, PaymentRefusal> {
+    public static func pay(
+        _ payment: Money, approved: Money, alreadyPaid: Int64, status: AssistanceStatus
+    ) -> Result<Bool, PaymentRefusal> {
         guard status == .approved else { return .failure(.notApproved(status)) }
         let remaining = approved.minorUnits - alreadyPaid
         guard payment.currency == approved.currency, payment.minorUnits <= remaining else {

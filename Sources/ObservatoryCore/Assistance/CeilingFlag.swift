@@ -6,7 +6,9 @@ extension AssistanceRules {
         guard referenceAmount.currency == ceiling.currency, referenceAmount.minorUnits > ceiling.minorUnits else {
             return nil
         }
-        let asEntered = amount.currency == ceiling.currency ? amount.formatted
+        let asEntered =
+            amount.currency == ceiling.currency
+            ? amount.formatted
             : "\(amount.formatted) (\(referenceAmount.formatted))"
         let over = Money(minorUnits: referenceAmount.minorUnits - ceiling.minorUnits, currency: ceiling.currency)
         return "Above the ceiling: \(asEntered) requested, \(over.formatted) more than the ceiling of "

@@ -9,7 +9,12 @@ public struct Money: Sendable, Hashable {
 
     /// Digits after the decimal point in a currency (ISO 4217): most have 2, some none, a few 3.
     public static func exponent(of currency: String) -> Int {
-        if ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"].contains(currency) { return 0 }
+        if [
+            "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF",
+            "XPF"
+        ].contains(currency) {
+            return 0
+        }
         if ["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"].contains(currency) { return 3 }
         return 2
     }
@@ -42,8 +47,12 @@ public struct Money: Sendable, Hashable {
             fraction = String(s[s.index(after: index)...])
             guard !fraction.isEmpty, fraction.count <= places, fraction.allSatisfy(\.isNumber) else { return nil }
         }
-        let groups = whole.split(separator: ",", omittingEmptySubsequences: false).flatMap { $0.split(separator: ".", omittingEmptySubsequences: false) }
-        guard let first = groups.first, !first.isEmpty, first.count <= 13, groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
+        let groups = whole.split(separator: ",", omittingEmptySubsequences: false).flatMap {
+            $0.split(separator: ".", omittingEmptySubsequences: false)
+        }
+        guard let first = groups.first, !first.isEmpty, first.count <= 13,
+            groups.dropFirst().allSatisfy({ $0.count == 3 })
+        else { return nil }
         let digits = groups.joined()
         guard digits.count <= 13 else { return nil }
         fraction += String(repeating: "0", count: places - fraction.count)

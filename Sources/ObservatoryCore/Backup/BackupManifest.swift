@@ -76,16 +76,18 @@ public struct BackupManifest: Codable, Sendable, Equatable {
     public static func read(from directory: String) throws -> BackupManifest {
         let path = (directory as NSString).appendingPathComponent(fileName)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw Unreadable(description: "\(path): no manifest (is \(directory) a backup made by "
-                             + "`observatory backup`?)")
+            throw Unreadable(
+                description: "\(path): no manifest (is \(directory) a backup made by "
+                    + "`observatory backup`?)")
         }
         let manifest: BackupManifest
         do { manifest = try JSONDecoder().decode(BackupManifest.self, from: data) } catch {
             throw Unreadable(description: "\(path): not a readable manifest (\(error))")
         }
         guard manifest.format == currentFormat else {
-            throw Unreadable(description: "\(path): manifest format \(manifest.format), "
-                             + "this program reads \(currentFormat)")
+            throw Unreadable(
+                description: "\(path): manifest format \(manifest.format), "
+                    + "this program reads \(currentFormat)")
         }
         guard ["sqlite", "postgres"].contains(manifest.engine) else {
             throw Unreadable(description: "\(path): unknown engine \"\(manifest.engine.prefix(20))\"")
@@ -117,9 +119,10 @@ public struct BackupManifest: Codable, Sendable, Equatable {
             if summary.bytes != file.bytes {
                 problems.append("\(file.name): \(summary.bytes) bytes, the manifest says \(file.bytes)")
             } else if summary.sha256 != file.sha256 {
-                problems.append("\(file.name): content differs from the manifest "
-                                + "(SHA-256 \(summary.sha256.prefix(16))…, "
-                                + "expected \(file.sha256.prefix(16))…)")
+                problems.append(
+                    "\(file.name): content differs from the manifest "
+                        + "(SHA-256 \(summary.sha256.prefix(16))…, "
+                        + "expected \(file.sha256.prefix(16))…)")
             }
         }
         for name in present.sorted() where name != Self.fileName && !listed.contains(name) {

@@ -5,7 +5,8 @@
 /// interpolation refuses it at compile time. The one way to the text is `reveal()`, a greppable call that
 /// only office and partner views make.
 public struct Confidential: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
-                            CustomReflectable {
+    CustomReflectable
+{
     /// What every description of a confidential value shows.
     public static let mask = "[confidential]"
     private let text: String

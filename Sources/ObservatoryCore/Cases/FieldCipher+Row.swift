@@ -32,7 +32,8 @@ extension FieldCipher {
 
     public func open(bytes: Data, in column: SealedColumn, row: String) throws -> Data {
         guard bytes.starts(with: Self.bytesPrefix) else { throw Failure.cannotOpen(context: "\(column) of \(row)") }
-        return try openBox(bytes.dropFirst(Self.bytesPrefix.count), column.associatedData(row: row), "\(column) of \(row)")
+        return try openBox(
+            bytes.dropFirst(Self.bytesPrefix.count), column.associatedData(row: row), "\(column) of \(row)")
     }
 
     /// Opens a value sealed before migration 025 (`v1:` text, or bytes with a per-row context).
@@ -48,7 +49,9 @@ extension FieldCipher {
     }
 
     public func openLegacy(bytes: Data, in column: SealedColumn, row: String) throws -> Data {
-        guard case .sealedPerRow(let prefix) = column.before else { throw Failure.cannotOpen(context: "\(column) of \(row)") }
+        guard case .sealedPerRow(let prefix) = column.before else {
+            throw Failure.cannotOpen(context: "\(column) of \(row)")
+        }
         return try open(bytes: Data(bytes), context: prefix + row)
     }
 
@@ -59,7 +62,8 @@ extension FieldCipher {
     }
 
     private func openBox(_ bytes: Data, _ data: [UInt8], _ name: String) throws -> Data {
-        do { return try AES.GCM.open(try AES.GCM.SealedBox(combined: bytes), using: key, authenticating: data) }
-        catch { throw Failure.cannotOpen(context: name) }
+        do { return try AES.GCM.open(try AES.GCM.SealedBox(combined: bytes), using: key, authenticating: data) } catch {
+            throw Failure.cannotOpen(context: name)
+        }
     }
 }

@@ -12,7 +12,8 @@ public struct FieldCipher: Sendable {
         public var description: String {
             switch self {
             case .badKey(let why): "encryption key: \(why)"
-            case .cannotOpen(let context): "A confidential value (\(context)) cannot be decrypted: wrong key, or the stored value was altered."
+            case .cannotOpen(let context):
+                "A confidential value (\(context)) cannot be decrypted: wrong key, or the stored value was altered."
             }
         }
     }
@@ -24,7 +25,9 @@ public struct FieldCipher: Sendable {
     /// A key written as base64 of 32 bytes (what `FieldCipher.newKeyText()` makes).
     public init(keyText: String) throws {
         let trimmed = keyText.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let bytes = Data(base64Encoded: trimmed) else { throw Failure.badKey("expected base64 text (44 characters)") }
+        guard let bytes = Data(base64Encoded: trimmed) else {
+            throw Failure.badKey("expected base64 text (44 characters)")
+        }
         guard bytes.count == 32 else { throw Failure.badKey("expected 32 bytes, found \(bytes.count)") }
         key = SymmetricKey(data: bytes)
     }
@@ -42,7 +45,9 @@ public struct FieldCipher: Sendable {
         HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array("observatory:\(purpose)".utf8), outputByteCount: 32)
     }
 
-    public static func newKeyText() -> String { SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() } }
+    public static func newKeyText() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
+    }
 
     public func seal(_ text: String, context: String) -> String {
         "v1:" + seal(bytes: Array(text.utf8), context: context).base64EncodedString()
@@ -57,7 +62,8 @@ public struct FieldCipher: Sendable {
 
     /// A keyed hash (HMAC-SHA256 with a key derived from this one) to find a value without storing it in clear.
     public func lookupHash(_ text: String, context: String) -> String {
-        let derived = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array("lookup:\(context)".utf8), using: key))
+        let derived = SymmetricKey(
+            data: HMAC<SHA256>.authenticationCode(for: Array("lookup:\(context)".utf8), using: key))
         return Data(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: derived)).base64EncodedString()
     }
 
@@ -102,8 +108,9 @@ public struct KeyFile: KeyProvider {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FieldCipher.Failure.badKey("cannot read the key file \(path)")
         }
-        do { return try FieldCipher(keyText: String(decoding: data, as: UTF8.self)) }
-        catch let FieldCipher.Failure.badKey(why) { throw FieldCipher.Failure.badKey("\(path): \(why)") }
+        do { return try FieldCipher(keyText: String(decoding: data, as: UTF8.self)) } catch let FieldCipher.Failure
+            .badKey(why)
+        { throw FieldCipher.Failure.badKey("\(path): \(why)") }
     }
 
     /// Writes a new key to a file of its own, then links it in place: `link` fails when the key file exists, so

@@ -46,8 +46,10 @@ public enum FourEyes {
     }
 
     /// Whether `approver`, who read the text at revision `read` and hash `readHash`, may approve the current one.
-    public static func mayApprove(_ approver: String, current: Version, currentHash: String,
-                                  read: Int?, readHash: String?) -> Refusal? {
+    public static func mayApprove(
+        _ approver: String, current: Version, currentHash: String,
+        read: Int?, readHash: String?
+    ) -> Refusal? {
         if let read, read != current.revision { return .changedSinceRead }
         if let readHash, readHash != currentHash { return .changedSinceRead }
         if normalized(approver) == current.changedBy.map(normalized) { return .ownChange }

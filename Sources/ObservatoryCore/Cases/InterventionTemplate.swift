@@ -67,15 +67,18 @@ public enum InterventionTemplate {
 
     public static func words(_ language: Language) -> Words {
         let t = Translations.of(language)
-        return Words(newInformation: t.text("template.new-information"), description: t.text("template.description"),
-                     actions: t.text("template.actions"), addresses: t.text("template.addresses"),
-                     callOn: t.text("template.call-on"), writeTo: t.text("template.write-to"),
-                     signature: t.text("template.signature"))
+        return Words(
+            newInformation: t.text("template.new-information"), description: t.text("template.description"),
+            actions: t.text("template.actions"), addresses: t.text("template.addresses"),
+            callOn: t.text("template.call-on"), writeTo: t.text("template.write-to"),
+            signature: t.text("template.signature"))
     }
 
     /// The numbered requests as they appear in a draft ("1. Guarantee …;").
-    public static func requests(for acts: Set<ActType>, language: Language, country: String,
-                                people: String) -> [String] {
+    public static func requests(
+        for acts: Set<ActType>, language: Language, country: String,
+        people: String
+    ) -> [String] {
         let t = Translations.of(language)
         return demands(for: acts).enumerated().map { n, demand in
             "\(n + 1). " + t.text(demand.key, ["country": country, "people": people])
@@ -84,8 +87,10 @@ public enum InterventionTemplate {
 
     /// `people` are named as the case file names them; redaction later replaces whoever did not agree to be named.
     /// `acts` are the types of the case's acts: they choose the demands.
-    public static func draft(kind: InterventionKind, language: Language, followUp: Bool, country: String,
-                             people: [String], addresses: [String], acts: Set<ActType> = []) -> Draft {
+    public static func draft(
+        kind: InterventionKind, language: Language, followUp: Bool, country: String,
+        people: [String], addresses: [String], acts: Set<ActType> = []
+    ) -> Draft {
         let w = words(language)
         let who = people.isEmpty ? "…" : people.joined(separator: language == .ar ? "، " : ", ")
         func fill(_ text: String) -> String {
@@ -99,7 +104,9 @@ public enum InterventionTemplate {
         switch kind {
         case .urgentAppeal:
             sections.append("## \(w.actions)\n\n\(fill(w.writeTo))\n\n\(requests)")
-            let list = addresses.isEmpty ? "- …" : addresses.map { "- " + $0.replacingOccurrences(of: "\n", with: ", ") }.joined(separator: "\n")
+            let list =
+                addresses.isEmpty
+                ? "- …" : addresses.map { "- " + $0.replacingOccurrences(of: "\n", with: ", ") }.joined(separator: "\n")
             sections.append("## \(w.addresses)\n\n\(list)")
         case .pressRelease:
             sections.append("\(fill(w.callOn))\n\n\(requests)")

@@ -61,11 +61,18 @@ extension NameMatcher {
         var k = 0
         while k < bytes.count {
             let lead = bytes[k].0
-            let length = lead < 0x80 ? 1 : lead >> 5 == 0b110 ? 2 : lead >> 4 == 0b1110 ? 3
-                : lead >> 3 == 0b11110 ? 4 : 0
+            let length =
+                lead < 0x80
+                ? 1
+                : lead >> 5 == 0b110
+                    ? 2
+                    : lead >> 4 == 0b1110
+                        ? 3
+                        : lead >> 3 == 0b11110 ? 4 : 0
             guard length > 0, k + length <= bytes.count,
-                  let decoded = String(bytes: bytes[k..<k + length].map(\.0), encoding: .utf8),
-                  decoded.count == 1, let character = decoded.first else { break }
+                let decoded = String(bytes: bytes[k..<k + length].map(\.0), encoding: .utf8),
+                decoded.count == 1, let character = decoded.first
+            else { break }
             units.append(Unit(range: bytes[k].1..<bytes[k + length - 1].2, character: character))
             k += length
         }
@@ -76,13 +83,13 @@ extension NameMatcher {
     static let namedEntities: [String: Character] = [
         "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{00A0}", "shy": "\u{00AD}",
         "zwj": "\u{200D}", "zwnj": "\u{200C}", "szlig": "ß", "aelig": "æ", "oelig": "œ", "oslash": "ø",
-        "thorn": "þ", "eth": "ð", "hyphen": "‐", "dash": "‐", "period": ".", "lowbar": "_",
+        "thorn": "þ", "eth": "ð", "hyphen": "‐", "dash": "‐", "period": ".", "lowbar": "_"
     ]
 
     static let entityMarks: [String: String] = [
         "acute": "\u{0301}", "grave": "\u{0300}", "circ": "\u{0302}", "uml": "\u{0308}", "tilde": "\u{0303}",
         "cedil": "\u{0327}", "ring": "\u{030A}", "caron": "\u{030C}", "breve": "\u{0306}", "macr": "\u{0304}",
-        "ogon": "\u{0328}", "dot": "\u{0307}", "dblac": "\u{030B}",
+        "ogon": "\u{0328}", "dot": "\u{0307}", "dblac": "\u{030B}"
     ]
 
     /// An HTML character reference at `start`: `&#87;`, `&#x57;`, `&eacute;`, `&amp;`.
@@ -97,7 +104,9 @@ extension NameMatcher {
         let end = text.index(after: i)
         if name.hasPrefix("#") {
             let digits = name.dropFirst()
-            let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16)
+            let value =
+                digits.first == "x" || digits.first == "X"
+                ? UInt32(digits.dropFirst(), radix: 16)
                 : UInt32(digits, radix: 10)
             guard let value, let scalar = Unicode.Scalar(value) else { return nil }
             return (Character(scalar), end)
@@ -117,7 +126,7 @@ extension NameMatcher {
         "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x", "Ϲ": "c", "Ϳ": "j", "Ϝ": "f",
         "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p", "С": "c", "Т": "t",
         "Х": "x", "У": "y", "Ѕ": "s", "І": "i", "Ј": "j", "Ԛ": "q", "Ԝ": "w", "Һ": "h", "Ӏ": "l", "Ү": "y",
-        "Ԁ": "d", "Ꮃ": "w",
+        "Ԁ": "d", "Ꮃ": "w"
     ]
 
     /// A word folded as it looks: look-alike capitals as the Latin letter they imitate, then `fold`.

@@ -33,31 +33,31 @@ public struct NameMatcher: Sendable {
     public static let particles: Set<String> = [
         "de", "del", "della", "di", "da", "das", "do", "dos", "du", "la", "le", "y",
         "al", "el", "bin", "ben", "ibn", "bint", "abu", "van", "von", "der", "den", "ter", "ten", "zu",
-        "ال", "بن", "بنت", "ابن", "ابو", "عبد",
+        "ال", "بن", "بنت", "ابن", "ابو", "عبد"
     ]
 
     /// `names[i]` is the name of person `i` (as typed in the case file).
     public init(names: [String]) {
         entries = names.map { name in
-          // Each name is entered as read (`fold`) and as it looks (`visualFold`: a Greek capital Ν as N).
-          var entry = Entry(parts: [], initials: [], singles: [], label: name)
-          for fold in [Self.fold, Self.visualFold] {
-            let tokens = Self.tokens(of: name).map { fold(String(name[$0])) }.filter { !$0.isEmpty }
-            var parts = Set<String>()
-            for (n, token) in tokens.enumerated() where token.count >= 2 {
-                // A particle inside a name joins two parts ("bin" in "Mohamed bin Salman"); first or last, it is a part
-                // ("Ali Ben", "Lo Wen").
-                let joining = Self.particles.contains(token) && n > 0 && n < tokens.count - 1
-                if !joining { parts.insert(token) }
-                if !joining, let bare = Self.withoutArticle(token) { parts.insert(bare) }
+            // Each name is entered as read (`fold`) and as it looks (`visualFold`: a Greek capital Ν as N).
+            var entry = Entry(parts: [], initials: [], singles: [], label: name)
+            for fold in [Self.fold, Self.visualFold] {
+                let tokens = Self.tokens(of: name).map { fold(String(name[$0])) }.filter { !$0.isEmpty }
+                var parts = Set<String>()
+                for (n, token) in tokens.enumerated() where token.count >= 2 {
+                    // A particle inside a name joins two parts ("bin" in "Mohamed bin Salman"); first or last, it is a part
+                    // ("Ali Ben", "Lo Wen").
+                    let joining = Self.particles.contains(token) && n > 0 && n < tokens.count - 1
+                    if !joining { parts.insert(token) }
+                    if !joining, let bare = Self.withoutArticle(token) { parts.insert(bare) }
+                }
+                // The same name written as one word ("Abdallah" for "Abd Allah", "Jeanpierre", "عبدالله").
+                for (a, b) in zip(tokens, tokens.dropFirst()) { parts.insert(a + b) }
+                entry.parts.formUnion(parts)
+                entry.initials.formUnion(tokens.compactMap(\.first))
+                entry.singles.formUnion(tokens.filter { $0.count == 1 })
             }
-            // The same name written as one word ("Abdallah" for "Abd Allah", "Jeanpierre", "عبدالله").
-            for (a, b) in zip(tokens, tokens.dropFirst()) { parts.insert(a + b) }
-            entry.parts.formUnion(parts)
-            entry.initials.formUnion(tokens.compactMap(\.first))
-            entry.singles.formUnion(tokens.filter { $0.count == 1 })
-          }
-          return entry
+            return entry
         }
     }
 
@@ -89,26 +89,38 @@ public struct NameMatcher: Sendable {
     }
 
     /// The first and last word of the name around word `i`: other parts, particles between them, initials before.
-    func extent(of entry: Entry, at i: Int, ranges: [Range<String.Index>], folded: [Forms], in text: String) -> (Int,
-        Int) {
+    func extent(
+        of entry: Entry, at i: Int, ranges: [Range<String.Index>], folded: [Forms], in text: String
+    ) -> (
+        Int,
+        Int
+    ) {
         var first = i, last = i
         var j = i + 1
         while j < ranges.count, Self.joined(text, ranges[j - 1], ranges[j]) {
-            if entryMatches(entry, folded[j]) || folded[j].contains(where: entry.singles.contains) { last = j }
-            else if !folded[j].contains(where: Self.particles.contains) { break }
+            if entryMatches(entry, folded[j]) || folded[j].contains(where: entry.singles.contains) {
+                last = j
+            } else if !folded[j].contains(where: Self.particles.contains) {
+                break
+            }
             j += 1
         }
         var k = i - 1
         while k >= 0, Self.joined(text, ranges[k], ranges[k + 1]) {
             let token = folded[k]
-            if entryMatches(entry, token) || token.contains(where: Self.particles.contains) { first = k }
-            else if token.contains(where: { $0.count == 1 && entry.initials.contains($0.first!) }) { first = k }
-            else { break }
+            if entryMatches(entry, token) || token.contains(where: Self.particles.contains) {
+                first = k
+            } else if token.contains(where: { $0.count == 1 && entry.initials.contains($0.first!) }) {
+                first = k
+            } else {
+                break
+            }
             k -= 1
         }
         // Particles before the name stay ("la detención de López"), unless hyphenated to it ("al-Hassan").
         while first < i, folded[first].contains(where: Self.particles.contains), !entryMatches(entry, folded[first]),
-              !text[ranges[first].upperBound..<ranges[first + 1].lowerBound].contains("-") {
+            !text[ranges[first].upperBound..<ranges[first + 1].lowerBound].contains("-")
+        {
             first += 1
         }
         return (first, last)
@@ -135,8 +147,11 @@ public struct NameMatcher: Sendable {
     /// A character that belongs to a word: letters, digits, combining marks, and invisible format characters
     /// (a zero-width space or soft hyphen inside "W\u{200B}ei" does not split the word).
     static func isWordCharacter(_ c: Character) -> Bool {
-        c.isLetter || c.isNumber || c.unicodeScalars.allSatisfy { ignorable($0)
-            || $0.properties.generalCategory == .nonspacingMark }
+        c.isLetter || c.isNumber
+            || c.unicodeScalars.allSatisfy {
+                ignorable($0)
+                    || $0.properties.generalCategory == .nonspacingMark
+            }
     }
 
     static func ignorable(_ s: Unicode.Scalar) -> Bool {
@@ -170,7 +185,7 @@ public struct NameMatcher: Sendable {
         "ϲ": "c", "ς": "c", "σ": "c", "η": "n", "μ": "u", "γ": "y", "β": "b", "ү": "y", "ѵ": "v", "ѡ": "w",
         "ʏ": "y", "ʀ": "r", "ᴄ": "c", "ᴏ": "o", "ᴠ": "v", "ᴢ": "z", "ꜱ": "s", "ᴋ": "k", "ᴍ": "m", "ɴ": "n",
         "ʜ": "h", "ᴛ": "t", "ᴜ": "u", "ᴀ": "a", "ʙ": "b", "ᴅ": "d", "ᴇ": "e", "ɢ": "g", "ᴊ": "j", "ᴘ": "p",
-        "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "æ": "ae", "œ": "oe", "ß": "ss", "ŀ": "l",
+        "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "æ": "ae", "œ": "oe", "ß": "ss", "ŀ": "l"
     ]
 
     /// A word as the matcher compares it: compatibility forms, lower case, no accents, look-alikes as Latin,
@@ -184,11 +199,11 @@ public struct NameMatcher: Sendable {
             if ignorable(scalar) || scalar.properties.generalCategory == .nonspacingMark { continue }
             if v == 0x0640 { continue }
             switch v {
-            case 0x0622, 0x0623, 0x0625, 0x0671, 0x0672, 0x0673: out.append("\u{0627}")                 // alef forms
-            case 0x0649: out.append("\u{064A}")                                                          // alef maqsura
-            case 0x0629: out.append("\u{0647}")                                                          // teh marbuta
-            case 0x0624: out.append("\u{0648}")                                                          // waw hamza
-            case 0x0626: out.append("\u{064A}")                                                          // yeh hamza
+            case 0x0622, 0x0623, 0x0625, 0x0671, 0x0672, 0x0673: out.append("\u{0627}")  // alef forms
+            case 0x0649: out.append("\u{064A}")  // alef maqsura
+            case 0x0629: out.append("\u{0647}")  // teh marbuta
+            case 0x0624: out.append("\u{0648}")  // waw hamza
+            case 0x0626: out.append("\u{064A}")  // yeh hamza
             default: out.append(scalar)
             }
         }

@@ -3,7 +3,7 @@ import Foundation
 /// What a person who reported a threat keeps to come back: 25 characters in five groups (125 random bits),
 /// shown once and stored only as a hash. Typing is forgiving: case, spaces, dashes, O for 0, I/L for 1.
 public enum ReceiptCode {
-    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")   // Crockford's base 32
+    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")  // Crockford's base 32
 
     public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
@@ -12,14 +12,15 @@ public enum ReceiptCode {
     }
 
     public static func normalise(_ typed: String) -> String {
-        String(typed.uppercased().compactMap { c -> Character? in
-            switch c {
-            case "O": "0"
-            case "I", "L": "1"
-            case "-", " ", "\t", "\n", "\r": nil
-            default: c
-            }
-        })
+        String(
+            typed.uppercased().compactMap { c -> Character? in
+                switch c {
+                case "O": "0"
+                case "I", "L": "1"
+                case "-", " ", "\t", "\n", "\r": nil
+                default: c
+                }
+            })
     }
 
     /// Whether the text could be a receipt code at all (checked before touching the database).

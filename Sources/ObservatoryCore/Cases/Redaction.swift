@@ -33,8 +33,10 @@ public struct Redactor: Sendable {
 
     /// `secrets` are other confidential values: contacts, sources, notes, mission members' details.
     public init(people: [Person], secrets: [String], exceptions: Set<String> = []) {
-        let hidden = people.filter { !$0.consentsToBeNamed
-            && !$0.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let hidden = people.filter {
+            !$0.consentsToBeNamed
+                && !$0.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
         let named = hidden.flatMap { person in
             ([person.name] + person.spellings).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
                 .map { (name: $0, person: person) }
@@ -51,7 +53,8 @@ public struct Redactor: Sendable {
             guard trimmed.count >= 4 else { continue }
             values.append(trimmed)
             // A long text (a note, a source's account) leaks as well when one of its lines is copied.
-            for line in trimmed.split(whereSeparator: \.isNewline) where line.count >= 12 && line.count < trimmed.count {
+            for line in trimmed.split(whereSeparator: \.isNewline) where line.count >= 12 && line.count < trimmed.count
+            {
                 values.append(line.trimmingCharacters(in: .whitespaces))
             }
         }
@@ -81,7 +84,8 @@ public struct Redactor: Sendable {
         for match in nameMatches(in: text) {
             let person = owners[match.person]
             guard person.description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
-                  !found.contains(person.label) else { continue }
+                !found.contains(person.label)
+            else { continue }
             found.append(person.label)
         }
         return found
@@ -126,7 +130,8 @@ public struct Redactor: Sendable {
                 if residue.filter({ $0.isLetter || $0.isNumber }).count >= 4 { key = NameMatcher.fold(redacted) }
             }
             let keyDigits = key.filter(\.isASCIIDigit)
-            let hit = Self.containsWord(key, in: folded)
+            let hit =
+                Self.containsWord(key, in: folded)
                 || (keyDigits.count >= 7 && keyDigits.count * 2 >= key.count
                     && digits.contains { $0.contains(keyDigits) })
             if hit && !found.contains(where: { NameMatcher.fold($0).contains(key) }) { found.append(value) }
@@ -138,9 +143,13 @@ public struct Redactor: Sendable {
     static func digitRuns(_ text: String) -> [String] {
         var runs: [String] = [], current = ""
         for c in text {
-            if c.isASCIIDigit { current.append(c) }
-            else if " -./()+\u{00A0}".contains(c) { continue }
-            else if !current.isEmpty { runs.append(current); current = "" }
+            if c.isASCIIDigit {
+                current.append(c)
+            } else if " -./()+\u{00A0}".contains(c) {
+                continue
+            } else if !current.isEmpty {
+                runs.append(current); current = ""
+            }
         }
         if !current.isEmpty { runs.append(current) }
         return runs
@@ -154,8 +163,11 @@ public struct Redactor: Sendable {
             let after = range.upperBound < text.endIndex ? text[range.upperBound] : " "
             let edgeBefore = !(value.first?.isLetter ?? false || value.first?.isNumber ?? false)
             let edgeAfter = !(value.last?.isLetter ?? false || value.last?.isNumber ?? false)
-            if (edgeBefore || (!before.isLetter && !before.isNumber)) && (edgeAfter || (!after.isLetter
-                && !after.isNumber)) {
+            if (edgeBefore || (!before.isLetter && !before.isNumber))
+                && (edgeAfter
+                    || (!after.isLetter
+                        && !after.isNumber))
+            {
                 return true
             }
             from = text.index(after: range.lowerBound)

@@ -26,8 +26,10 @@ public struct SealedColumn: Sendable, Hashable, CustomStringConvertible {
     public let hasNumericID: Bool
     public let before: Before
 
-    public init(_ table: String, _ column: String, id idColumn: String = "id", bytes: Bool = false,
-                numericID: Bool = false, before: Before) {
+    public init(
+        _ table: String, _ column: String, id idColumn: String = "id", bytes: Bool = false,
+        numericID: Bool = false, before: Before
+    ) {
         self.table = table; self.column = column; self.idColumn = idColumn; isBytes = bytes
         hasNumericID = numericID; self.before = before
     }
@@ -70,8 +72,9 @@ extension SealedColumn {
     public static let sourceDescription = v1("case_sources", "description_sealed")
     public static let sourceContact = v1("case_sources", "contact_sealed")
     public static let attachmentName = v1("case_attachments", "filename_sealed")
-    public static let attachmentData = SealedColumn("case_attachments", "data_sealed", bytes: true,
-                                                    before: .sealedPerRow(prefix: "case_attachments.data:"))
+    public static let attachmentData = SealedColumn(
+        "case_attachments", "data_sealed", bytes: true,
+        before: .sealedPerRow(prefix: "case_attachments.data:"))
     public static let messageBody = v1("case_messages", "body_sealed")
     public static let verificationShared = v1("verifications", "shared_sealed")
     public static let verificationNote = v1("verifications", "note_sealed")
@@ -101,12 +104,20 @@ extension SealedColumn {
     public static let redactionExceptionValue = v1("redaction_exceptions", "value_sealed")
     public static let redactionExceptionReason = v1("redaction_exceptions", "reason_sealed")
     /// A person's public description and name as written in another language (migration 033).
-    public static let personLanguageDescription = SealedColumn("case_person_languages", "description_sealed",
-                                                               before: .none)
+    public static let personLanguageDescription = SealedColumn(
+        "case_person_languages", "description_sealed",
+        before: .none)
     public static let personLanguageSpelling = SealedColumn("case_person_languages", "spelling_sealed", before: .none)
     /// The mail server's words about a failed delivery: they repeat the subscriber's address (sealed by 024).
-    public static let outboxError = SealedColumn("outbox", "last_error", numericID: true,
-                                                 before: .sealed(context: "outbox.last_error"))
+    public static let outboxError = SealedColumn(
+        "outbox", "last_error", numericID: true,
+        before: .sealed(context: "outbox.last_error"))
+
+    /// The SHA-256 of an attachment taken when it arrived (migration 037): sealed, so a copy of the database
+    /// cannot confirm that a known photo or document is held.
+    public static let attachmentSHA256 = SealedColumn("case_attachments", "sha256_sealed", before: .none)
+    /// A campaign image as the editor sent it, with its metadata (037); the public copy has none.
+    public static let campaignImageOriginal = SealedColumn("campaigns", "image_original", bytes: true, before: .none)
 
     /// Every sealed column. Add a new one here (with `before: .none`) and nowhere else.
     public static let all: [SealedColumn] = [
@@ -118,12 +129,14 @@ extension SealedColumn {
         assistanceReportNote, paymentReference, totpSecret, totpPendingSecret, outboxError,
         redactionExceptionValue, redactionExceptionReason,
         personLanguageDescription, personLanguageSpelling,
+        attachmentSHA256, campaignImageOriginal
     ]
 }
 
 extension LookupColumn {
-    public static let subscriberEmail = LookupColumn(table: "subscribers", hashColumn: "email_hash",
-                                                     source: .subscriberEmail, context: "subscribers.email")
+    public static let subscriberEmail = LookupColumn(
+        table: "subscribers", hashColumn: "email_hash",
+        source: .subscriberEmail, context: "subscribers.email")
     /// Every lookup hash: key rotation recomputes each.
     public static let all: [LookupColumn] = [subscriberEmail]
 }

@@ -33,21 +33,29 @@ public enum TranslationCheck {
                     + "the name."
             case .missingSpelling(let person, let language):
                 "Write how the name of \(person) is spelt in \(language.englishName) on the case page: "
-                    + "the redaction cannot find it in this translation otherwise."
+                    + "the redaction cannot find it in this text otherwise."
             }
         }
     }
 
     /// The problems of a translation into `language` whose public version the redactor `redactor` (with the
     /// descriptions of `language`) makes from `text`.
-    public static func problems(language: Language, text: String, redactor: Redactor,
-                                people: [Person]) -> [Problem] {
-        var problems = redactor.undescribed(in: text).map { Problem.missingDescription(person: $0, language: language) }
-        for person in people where !person.consentsToBeNamed && !person.name.isEmpty {
-            let written = ([person.name] + person.spellings).contains { Script.of($0) == Script.of(language) }
-            if !written { problems.append(.missingSpelling(person: person.label, language: language)) }
-        }
-        return problems
+    public static func problems(
+        language: Language, text: String, redactor: Redactor,
+        people: [Person]
+    ) -> [Problem] {
+        redactor.undescribed(in: text).map { Problem.missingDescription(person: $0, language: language) }
+            + spellingProblems(language: language, people: people)
+    }
+
+    /// The people not agreeing to be named whose name has no spelling in `language`'s script: any public text in
+    /// that language (an original, a follow-up or a translation) may write the name in it, where the redaction,
+    /// which only replaces a spelling it knows, would not see it (an Arabic original naming "خوانا").
+    public static func spellingProblems(language: Language, people: [Person]) -> [Problem] {
+        people.filter { person in
+            !person.consentsToBeNamed && !person.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                && !([person.name] + person.spellings).contains { Script.of($0) == Script.of(language) }
+        }.map { .missingSpelling(person: $0.label, language: language) }
     }
 
     /// The writing systems the four languages use.

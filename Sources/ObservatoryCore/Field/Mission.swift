@@ -43,9 +43,9 @@ public struct MissionDates: Sendable, Equatable {
 
         public var description: String {
             switch self {
-            case .notADate(let field): "The \(field) date is not a date (YYYY-MM-DD)."
-            case .endsBeforeStart: "The mission ends before it starts."
-            case .tooLong: "A mission lasts at most a year: check the dates."
+            case .notADate(let field): Translations.current.text("missions.error.\(field)-not-a-date")
+            case .endsBeforeStart: Translations.current.text("missions.error.ends-before")
+            case .tooLong: Translations.current.text("missions.error.too-long")
             }
         }
     }

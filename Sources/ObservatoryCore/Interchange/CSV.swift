@@ -33,7 +33,9 @@ public struct CSVReader {
 
     public init(bytes: [UInt8]) {
         var given = false
-        self.init(read: { if given { return nil }; given = true; return bytes })
+        self.init(read: {
+            if given { return nil }; given = true; return bytes
+        })
     }
 
     private mutating func more() throws -> Bool {
@@ -125,7 +127,8 @@ public struct CSVReader {
     /// (`"\r\n"` is one Character in Swift, neither "\r" nor "\n": hence `isNewline`.)
     public static func field(_ text: String, separator: Character = ",") -> String {
         // Both separators are quoted: a reader that guesses the separator must not split a cell at the other one.
-        let needs = text.contains(where: { $0 == separator || $0 == "," || $0 == ";" || $0 == "\"" || $0.isNewline })
+        let needs =
+            text.contains(where: { $0 == separator || $0 == "," || $0 == ";" || $0 == "\"" || $0.isNewline })
             || text.first == " " || text.last == " "
         return needs ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }

@@ -55,13 +55,17 @@ public struct WXRMapping: Sendable, Equatable {
             let key = line[..<equals].trimmingCharacters(in: .whitespaces)
             let parts = key.split(separator: ":", maxSplits: 1)
             guard parts.count == 2, taxonomies.contains(String(parts[0])), !parts[1].isEmpty else {
-                problems.append(Problem(line: number,
-                    reason: "\"\(key.prefix(60))\" is not category:slug or post_tag:slug"))
+                problems.append(
+                    Problem(
+                        line: number,
+                        reason: "\"\(key.prefix(60))\" is not category:slug or post_tag:slug"))
                 continue
             }
             var targets: [Target] = []
-            for word in line[line.index(after: equals)...].split(whereSeparator: { $0 == " " || $0 == ","
-                || $0 == "\t" }) {
+            for word in line[line.index(after: equals)...].split(whereSeparator: {
+                $0 == " " || $0 == ","
+                    || $0 == "\t"
+            }) {
                 if word == "ignore" { continue }
                 let pair = word.split(separator: ":", maxSplits: 1).map(String.init)
                 guard pair.count == 2 else {
@@ -69,28 +73,42 @@ public struct WXRMapping: Sendable, Equatable {
                 }
                 switch pair[0] {
                 case "type":
-                    if let t = PublicationType(rawValue: pair[1]) { targets.append(.type(t)) } else {
-                        problems.append(Problem(line: number,
-                            reason: "unknown type \"\(pair[1].prefix(40))\" (expected one of "
-                            + PublicationType.allCases.map(\.rawValue).joined(separator: ", ") + ")"))
+                    if let t = PublicationType(rawValue: pair[1]) {
+                        targets.append(.type(t))
+                    } else {
+                        problems.append(
+                            Problem(
+                                line: number,
+                                reason: "unknown type \"\(pair[1].prefix(40))\" (expected one of "
+                                    + PublicationType.allCases.map(\.rawValue).joined(separator: ", ") + ")"))
                     }
                 case "kind":
-                    if let k = InterventionKind(rawValue: pair[1]) { targets.append(.kind(k)) } else {
-                        problems.append(Problem(line: number,
-                            reason: "unknown kind \"\(pair[1].prefix(40))\" (expected one of "
-                            + InterventionKind.allCases.map(\.rawValue).joined(separator: ", ") + ")"))
+                    if let k = InterventionKind(rawValue: pair[1]) {
+                        targets.append(.kind(k))
+                    } else {
+                        problems.append(
+                            Problem(
+                                line: number,
+                                reason: "unknown kind \"\(pair[1].prefix(40))\" (expected one of "
+                                    + InterventionKind.allCases.map(\.rawValue).joined(separator: ", ") + ")"))
                     }
                 case "programme":
-                    if let p = Programme(rawValue: pair[1]) { targets.append(.programme(p)) } else {
+                    if let p = Programme(rawValue: pair[1]) {
+                        targets.append(.programme(p))
+                    } else {
                         problems.append(Problem(line: number, reason: "unknown programme \"\(pair[1].prefix(40))\""))
                     }
                 case "country":
-                    if let c = countries.resolve(pair[1]) { targets.append(.country(c.code)) } else {
+                    if let c = countries.resolve(pair[1]) {
+                        targets.append(.country(c.code))
+                    } else {
                         problems.append(Problem(line: number, reason: "unknown country \"\(pair[1].prefix(40))\""))
                     }
                 default:
-                    problems.append(Problem(line: number,
-                        reason: "\"\(pair[0].prefix(40))\" is not type, kind, programme or country"))
+                    problems.append(
+                        Problem(
+                            line: number,
+                            reason: "\"\(pair[0].prefix(40))\" is not type, kind, programme or country"))
                 }
             }
             mapping.entries[key] = targets
@@ -121,13 +139,19 @@ public struct WXRMapping: Sendable, Equatable {
         } else if has("news", "actualite", "noticia") {
             targets.append(.type(.news))
         }
-        for programme in Programme.allCases where words.contains(programme.rawValue)
-            || words.contains(programme.englishLabel.lowercased()) {
+        for programme in Programme.allCases
+        where words.contains(programme.rawValue)
+            || words.contains(programme.englishLabel.lowercased())
+        {
             targets.append(.programme(programme))
         }
         if targets.isEmpty, term.domain != "category" || true {
-            if let country = countries.resolve(term.name) ?? countries.resolve(term.slug.replacingOccurrences(of: "-",
-                with: " ")) {
+            if let country = countries.resolve(term.name)
+                ?? countries.resolve(
+                    term.slug.replacingOccurrences(
+                        of: "-",
+                        with: " "))
+            {
                 targets.append(.country(country.code))
             }
         }
@@ -140,26 +164,33 @@ public struct WXRMapping: Sendable, Equatable {
     }
 
     /// The editable file: every category and tag with its guessed mapping, the most used first.
-    public static func file(terms: [(term: WXRTerm, posts: Int)], site: String,
-        countries: CountryDirectory = .shared) -> String {
+    public static func file(
+        terms: [(term: WXRTerm, posts: Int)], site: String,
+        countries: CountryDirectory = .shared
+    ) -> String {
         var out = """
-        # How the categories and tags of \(site) become Observatory fields.
-        # One term a line: `taxonomy:slug = targets`, where targets are any of
-        #   type:\(PublicationType.allCases.map(\.rawValue).joined(separator: "|"))
-        #   kind:\(InterventionKind.allCases.map(\.rawValue).joined(separator: "|"))   (urgent interventions only)
-        #   programme:\(Programme.allCases.map(\.rawValue).joined(separator: "|"))
-        #   country:CODE   (ISO 3166-1 alpha-2, EU, or a country's name)
-        # or `ignore`. The guesses below are only guesses: check every line. A post with no type is `news`.
-        # Then: observatory import SITE.wxr --mapping THIS-FILE
+            # How the categories and tags of \(site) become Observatory fields.
+            # One term a line: `taxonomy:slug = targets`, where targets are any of
+            #   type:\(PublicationType.allCases.map(\.rawValue).joined(separator: "|"))
+            #   kind:\(InterventionKind.allCases.map(\.rawValue).joined(separator: "|"))   (urgent interventions only)
+            #   programme:\(Programme.allCases.map(\.rawValue).joined(separator: "|"))
+            #   country:CODE   (ISO 3166-1 alpha-2, EU, or a country's name)
+            # or `ignore`. The guesses below are only guesses: check every line. A post with no type is `news`.
+            # Then: observatory import SITE.wxr --mapping THIS-FILE
 
-        """
-        let sorted = terms.sorted { ($0.term.domain, -$0.posts, $0.term.slug) < ($1.term.domain, -$1.posts,
-            $1.term.slug) }
+            """
+        let sorted = terms.sorted {
+            ($0.term.domain, -$0.posts, $0.term.slug) < (
+                $1.term.domain, -$1.posts,
+                $1.term.slug
+            )
+        }
         for (term, posts) in sorted where taxonomies.contains(term.domain) {
             let guess = Self.guess(term, countries: countries)
             let left = "\(key(term)) = \(guess.isEmpty ? "ignore" : guess.map(\.description).joined(separator: " "))"
             let name = term.name.split(whereSeparator: { $0.isNewline }).joined(separator: " ")
-            out += left.padding(toLength: max(left.count, 60), withPad: " ", startingAt: 0)
+            out +=
+                left.padding(toLength: max(left.count, 60), withPad: " ", startingAt: 0)
                 + "  # \(name) (\(posts) post\(posts == 1 ? "" : "s"))\n"
         }
         return out

@@ -35,8 +35,10 @@ public struct WXRPostMapper: Sendable {
     /// The site's address as an id: host and path, lower case, other characters as `-`.
     static func siteKey(_ site: String) -> String {
         var text = site.lowercased()
-        for scheme in ["https://",
-            "http://"] where text.hasPrefix(scheme) { text = String(text.dropFirst(scheme.count)) }
+        for scheme in [
+            "https://",
+            "http://"
+        ] where text.hasPrefix(scheme) { text = String(text.dropFirst(scheme.count)) }
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.-")
         var key = String(text.map { allowed.contains($0) ? $0 : "-" })
         while key.hasSuffix("-") { key.removeLast() }
@@ -85,7 +87,7 @@ public struct WXRPostMapper: Sendable {
             "summary": WordPressContent.plainText(item.excerpt),
             "body": WordPressContent.markdown(from: item.content),
             "countries": countryCodes,
-            "programmes": programmes,
+            "programmes": programmes
         ]
         if finalType == .urgentIntervention, let kind { record["kind"] = kind.rawValue }
         guard problems.isEmpty else { return .rejected(problems) }
@@ -104,7 +106,8 @@ public struct WXRPostMapper: Sendable {
 
     /// Polylang's `language` term, WPML's language, else the channel's `<language>`; the primary tag, lower case.
     func language(of item: WXRItem) -> String? {
-        let raw = item.terms.first { $0.domain == Self.languageTaxonomy }?.slug
+        let raw =
+            item.terms.first { $0.domain == Self.languageTaxonomy }?.slug
             ?? item.meta["_wpml_language"] ?? item.meta["wpml_language"]
             ?? item.terms.first { $0.domain == "wpml_language" || $0.domain == "translation_language" }?.slug
             ?? channel.language
@@ -132,7 +135,10 @@ public struct WXRPostMapper: Sendable {
         var keys: [String] = []
         for address in [item.link, item.guid, "\(basePath)/?p=\(postID)"] {
             if let key = LegacyPath.key(ofAddress: address), key != LegacyPath.key(ofAddress: basePath + "/"),
-               !keys.contains(key) { keys.append(key) }
+                !keys.contains(key)
+            {
+                keys.append(key)
+            }
         }
         return keys
     }
@@ -140,17 +146,21 @@ public struct WXRPostMapper: Sendable {
     /// The archive paths of a category or tag, and of their feeds (`/category/slug/`, `/tag/slug/feed/`).
     public func archivePaths(of term: WXRTerm) -> (list: [String], feed: [String]) {
         let base = term.domain == "category" ? "category" : "tag"
-        let list = ["\(basePath)/\(base)/\(term.slug)",
-            "\(basePath)/?\(term.domain == "category" ? "category_name" : "tag")=\(term.slug)"]
+        let list = [
+            "\(basePath)/\(base)/\(term.slug)",
+            "\(basePath)/?\(term.domain == "category" ? "category_name" : "tag")=\(term.slug)"
+        ]
         let feed = ["\(basePath)/\(base)/\(term.slug)/feed"]
         return (list.compactMap(LegacyPath.key(ofAddress:)), feed.compactMap(LegacyPath.key(ofAddress:)))
     }
 
     /// The site's own feeds.
     public var feedPaths: [String] {
-        ["\(basePath)/feed", "\(basePath)/feed/rss2", "\(basePath)/feed/atom", "\(basePath)/?feed=rss2",
-            "\(basePath)/?feed=atom"]
-            .compactMap(LegacyPath.key(ofAddress:))
+        [
+            "\(basePath)/feed", "\(basePath)/feed/rss2", "\(basePath)/feed/atom", "\(basePath)/?feed=rss2",
+            "\(basePath)/?feed=atom"
+        ]
+        .compactMap(LegacyPath.key(ofAddress:))
     }
 
     /// Polylang's translation groups declared in the channel: group → language → post id
@@ -176,8 +186,10 @@ public enum LegacyPath {
         var rest = Substring(address.trimmingCharacters(in: .whitespaces))
         if let scheme = rest.range(of: "://") {
             rest = rest[scheme.upperBound...]
-            rest = rest.firstIndex(of: "/").map { rest[$0...] } ?? (rest.firstIndex(of: "?").map { "/" + rest[$0...] }
-                ?? "/")
+            rest =
+                rest.firstIndex(of: "/").map { rest[$0...] }
+                ?? (rest.firstIndex(of: "?").map { "/" + rest[$0...] }
+                    ?? "/")
         }
         let path = rest.prefix { $0 != "?" && $0 != "#" }
         let query = rest.firstIndex(of: "?").map { rest[rest.index(after: $0)...].prefix { $0 != "#" } } ?? ""
@@ -195,7 +207,8 @@ public enum LegacyPath {
         for part in query.split(separator: "&") {
             let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
             guard kv.count == 2, let name = kv[0].removingPercentEncoding?.lowercased(),
-                pairs[name] == nil else { continue }
+                pairs[name] == nil
+            else { continue }
             let value = kv[1].replacingOccurrences(of: "+", with: " ")
             pairs[name] = (value.removingPercentEncoding ?? value).precomposedStringWithCanonicalMapping.lowercased()
         }
@@ -222,18 +235,21 @@ public enum PHPSerialized {
         guard chars.starts(with: Array("a:".utf8)) else { return [:] }
         i = 2
         guard readInt(until: UInt8(ascii: ":")) != nil, i < chars.count,
-            chars[i] == UInt8(ascii: "{") else { return [:] }
+            chars[i] == UInt8(ascii: "{")
+        else { return [:] }
         i += 1
         while i + 2 < chars.count, chars[i] == UInt8(ascii: "s"), chars[i + 1] == UInt8(ascii: ":") {
             i += 2
             guard let length = readInt(until: UInt8(ascii: ":")), length >= 0, i + length + 2 < chars.count,
-                  chars[i] == UInt8(ascii: "\"") else { return out }
+                chars[i] == UInt8(ascii: "\"")
+            else { return out }
             let key = String(decoding: chars[(i + 1)..<(i + 1 + length)], as: UTF8.self)
             i += length + 2
             guard i < chars.count, chars[i] == UInt8(ascii: ";") else { return out }
             i += 1
             guard i + 1 < chars.count, chars[i] == UInt8(ascii: "i"),
-                chars[i + 1] == UInt8(ascii: ":") else { return out }
+                chars[i + 1] == UInt8(ascii: ":")
+            else { return out }
             i += 2
             guard let value = readInt(until: UInt8(ascii: ";")) else { return out }
             out[key] = value

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// One term a WordPress item carries: `<category domain="post_tag" nicename="mexico">Mexico</category>`.
@@ -64,7 +65,8 @@ public struct WXRReader {
         self.handle = handle
         let header = try readUntilItem()
         if let start = Self.find(Array("<rss".utf8), in: header, from: 0),
-           let end = header[start...].firstIndex(of: UInt8(ascii: ">")) {
+            let end = header[start...].firstIndex(of: UInt8(ascii: ">"))
+        {
             rssOpen = Array(header[start...end])
         }
         var document = header
@@ -74,7 +76,8 @@ public struct WXRReader {
         parser.delegate = collector
         parser.shouldResolveExternalEntities = false
         guard parser.parse() else {
-            throw WXRError.badHeader(line: parser.lineNumber,
+            throw WXRError.badHeader(
+                line: parser.lineNumber,
                 reason: parser.parserError.map { "\($0.localizedDescription)" } ?? "not XML")
         }
         channel = collector.channel
@@ -131,7 +134,7 @@ public struct WXRReader {
 
     private mutating func matches(_ pattern: [UInt8], at index: Int) throws -> Bool {
         for (k, expected) in pattern.enumerated() {
-            guard let byte = try byteAt( index + k), byte == expected else { return false }
+            guard let byte = try byteAt(index + k), byte == expected else { return false }
         }
         return true
     }
@@ -144,7 +147,7 @@ public struct WXRReader {
     /// and comments, counting lines as it goes; nil at the end of the file.
     private mutating func scan(from: Int, forEnd: Bool) throws -> Int? {
         var i = from
-        while let byte = try byteAt( i) {
+        while let byte = try byteAt(i) {
             if byte == 0x0A { line += 1 }
             guard byte == UInt8(ascii: "<") else { i += 1; continue }
             if try matches(Self.cdataOpen, at: i) {
@@ -156,7 +159,8 @@ public struct WXRReader {
             } else if forEnd, try matches(Self.itemClose, at: i) {
                 return i
             } else if !forEnd, try matches(Self.itemOpen, at: i),
-                      let after = try byteAt( i + Self.itemOpen.count), [0x3E, 0x20, 0x09, 0x0A, 0x0D].contains(after) {
+                let after = try byteAt(i + Self.itemOpen.count), [0x3E, 0x20, 0x09, 0x0A, 0x0D].contains(after)
+            {
                 return i
             } else {
                 i += 1
@@ -167,7 +171,7 @@ public struct WXRReader {
 
     private mutating func skip(past close: [UInt8], from start: Int) throws -> Int? {
         var i = start
-        while let byte = try byteAt( i) {
+        while let byte = try byteAt(i) {
             if byte == 0x0A { line += 1 }
             if byte == close[0], try matches(close, at: i) { return i + close.count }
             i += 1
@@ -216,8 +220,10 @@ public enum WXRError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .cannotOpen(let path): "cannot open \(path): no such file or not readable"
-        case .badHeader(let line,
-            let reason): "line \(line): the WordPress export's header is not valid XML (\(reason))"
+        case .badHeader(
+            let line,
+            let reason):
+            "line \(line): the WordPress export's header is not valid XML (\(reason))"
         case .notWXR: "not a WordPress export (no wp:wxr_version or wp:base_site_url in its channel)"
         }
     }
@@ -231,13 +237,16 @@ private final class ChannelCollector: NSObject, XMLParserDelegate {
     private var text = ""
     private var term = WXRChannel.Term(taxonomy: "", slug: "", name: "", description: "")
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         stack.append(name)
         text = ""
         if ["wp:category", "wp:tag", "wp:term"].contains(name) {
-            term = WXRChannel.Term(taxonomy: name == "wp:category" ? "category" : name == "wp:tag" ? "post_tag" : "",
-                                   slug: "", name: "", description: "")
+            term = WXRChannel.Term(
+                taxonomy: name == "wp:category" ? "category" : name == "wp:tag" ? "post_tag" : "",
+                slug: "", name: "", description: "")
         }
     }
     func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
@@ -255,8 +264,12 @@ private final class ChannelCollector: NSObject, XMLParserDelegate {
         case (_, "wp:category_nicename"), (_, "wp:tag_slug"), (_, "wp:term_slug"): term.slug = value
         case (_, "wp:cat_name"), (_, "wp:tag_name"), (_, "wp:term_name"): term.name = value
         case (_, "wp:term_taxonomy"): term.taxonomy = value
-        case (_, "wp:category_description"), (_, "wp:tag_description"), (_,
-            "wp:term_description"): term.description = value
+        case (_, "wp:category_description"), (_, "wp:tag_description"),
+            (
+                _,
+                "wp:term_description"
+            ):
+            term.description = value
         case ("channel", "wp:category"), ("channel", "wp:tag"), ("channel", "wp:term"): channel.terms.append(term)
         default: break
         }
@@ -276,8 +289,10 @@ private final class ItemCollector: NSObject, XMLParserDelegate {
     private var termAttributes: [String: String] = [:]
     private var metaKey = "", metaValue = ""
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         stack.append(name)
         text = ""
         if name == "item" { current = WXRItem() }
@@ -304,8 +319,10 @@ private final class ItemCollector: NSObject, XMLParserDelegate {
             case "wp:post_type": current.postType = trimmed
             case "wp:post_password": current.password = trimmed
             case "category":
-                current.terms.append(WXRTerm(domain: termAttributes["domain"] ?? "category",
-                                             slug: termAttributes["nicename"] ?? "", name: trimmed))
+                current.terms.append(
+                    WXRTerm(
+                        domain: termAttributes["domain"] ?? "category",
+                        slug: termAttributes["nicename"] ?? "", name: trimmed))
             case "wp:postmeta": if !metaKey.isEmpty { current.meta[metaKey] = metaValue }
             default: break
             }

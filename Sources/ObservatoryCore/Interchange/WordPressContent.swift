@@ -23,13 +23,17 @@ public enum WordPressContent {
     // MARK: - Shortcodes
 
     /// Shortcodes whose content is dropped with them (media players, forms); `embed`-like ones keep their address.
-    static let droppedWithContent: Set<String> = ["gallery", "audio", "video", "playlist", "contact-form",
+    static let droppedWithContent: Set<String> = [
+        "gallery", "audio", "video", "playlist", "contact-form",
         "contact-form-7",
-                                                  "wpforms", "gravityform", "googlemaps", "code", "raw"]
+        "wpforms", "gravityform", "googlemaps", "code", "raw"
+    ]
     static let embeds: Set<String> = ["embed", "youtube", "vimeo", "soundcloud", "tweet", "instagram", "wpvideo"]
-    static let known: Set<String> = droppedWithContent.union(embeds).union(["caption", "wp_caption", "button", "column",
+    static let known: Set<String> = droppedWithContent.union(embeds).union([
+        "caption", "wp_caption", "button", "column",
         "columns", "row", "tabs", "tab", "accordion", "toggle", "spoiler", "quote", "pullquote", "pdf-embedder",
-            "iframe"])
+        "iframe"
+    ])
     static let knownPrefixes = ["vc_", "et_pb_", "fusion_", "av_", "su_", "mk_", "cs_", "ux_", "tm_", "elementor"]
 
     /// Removes shortcodes: those WordPress ships or popular builders use, and any bracketed name with attributes
@@ -54,7 +58,8 @@ public enum WordPressContent {
                 out.append(chars[i]); i += 1; continue
             }
             if !tag.closing, droppedWithContent.contains(tag.name) || embeds.contains(tag.name),
-               let close = findClose(tag.name, in: chars, from: tag.end) {
+                let close = findClose(tag.name, in: chars, from: tag.end)
+            {
                 if embeds.contains(tag.name) {
                     let address = String(chars[tag.end..<close.start]).trimmingCharacters(in: .whitespacesAndNewlines)
                     if Markdown.isSafeLink(address), address.lowercased().hasPrefix("http") {
@@ -90,8 +95,15 @@ public enum WordPressContent {
             var k = j
             while k < chars.count, k - j < 4_000 {
                 let c = chars[k]
-                if let q = quote { if c == q { quote = nil } } else if c == "\""
-                    || c == "'" { quote = c } else if c == "]" { break }
+                if let q = quote {
+                    if c == q { quote = nil }
+                } else if c == "\""
+                    || c == "'"
+                {
+                    quote = c
+                } else if c == "]" {
+                    break
+                }
                 if c == "=" { hasAttributes = true }
                 k += 1
             }
@@ -99,9 +111,10 @@ public enum WordPressContent {
             j = k
         }
         let end = j + 1
-        if end < chars.count, chars[end] == "(" { return nil }   // a Markdown link's label
+        if end < chars.count, chars[end] == "(" { return nil }  // a Markdown link's label
         let lower = name.lowercased()
-        let isShortcode = known.contains(lower) || knownPrefixes.contains { lower.hasPrefix($0) }
+        let isShortcode =
+            known.contains(lower) || knownPrefixes.contains { lower.hasPrefix($0) }
             || hasAttributes || closers.contains(lower)
         return isShortcode ? Shortcode(name: lower, closing: closing, end: end) : nil
     }
@@ -121,16 +134,20 @@ public enum WordPressContent {
     // MARK: - HTML
 
     /// Elements dropped with everything inside them.
-    static let dropped: Set<String> = ["script", "style", "noscript", "template", "object", "embed", "applet", "svg",
+    static let dropped: Set<String> = [
+        "script", "style", "noscript", "template", "object", "embed", "applet", "svg",
         "math",
-                                       "textarea", "select", "button", "form", "frameset", "frame", "head", "title",
-                                           "video",
-                                       "audio", "canvas", "map"]
-    static let blocks: Set<String> = ["p", "div", "section", "article", "header", "footer", "aside", "nav", "main",
+        "textarea", "select", "button", "form", "frameset", "frame", "head", "title",
+        "video",
+        "audio", "canvas", "map"
+    ]
+    static let blocks: Set<String> = [
+        "p", "div", "section", "article", "header", "footer", "aside", "nav", "main",
         "figure",
-                                      "figcaption", "table", "thead", "tbody", "tfoot", "tr", "pre", "address", "dl",
-                                          "dt",
-                                      "dd", "hr", "center", "details", "summary", "caption", "hgroup"]
+        "figcaption", "table", "thead", "tbody", "tfoot", "tr", "pre", "address", "dl",
+        "dt",
+        "dd", "hr", "center", "details", "summary", "caption", "hgroup"
+    ]
 
     struct Converter {
         var plain = false
@@ -202,7 +219,8 @@ public enum WordPressContent {
             var i = start
             while i < chars.count {
                 if chars[i] == "<", i + 1 < chars.count, chars[i + 1] == "/", let (tag, next) = Tag.parse(chars, at: i),
-                   tag.name == name {
+                    tag.name == name
+                {
                     return next
                 }
                 i += 1
@@ -213,7 +231,8 @@ public enum WordPressContent {
         mutating func frameLink(_ src: String) {
             let address = Entities.decode(src).trimmingCharacters(in: .whitespaces)
             guard !plain, address.lowercased().hasPrefix("https://") || address.lowercased().hasPrefix("http://"),
-                  Markdown.isSafeLink(address) else { return }
+                Markdown.isSafeLink(address)
+            else { return }
             endBlock()
             line = "[\(address)](\(Self.escapeTarget(address)))"
             endBlock()
@@ -302,8 +321,9 @@ public enum WordPressContent {
             case "img":
                 spaceBeforeMark()
                 let src = Entities.decode(tag.attributes["src"] ?? "").trimmingCharacters(in: .whitespaces)
-                let alt = Self.escapeLabel(Entities.decode(tag.attributes["alt"] ?? "")
-                    .trimmingCharacters(in: .whitespaces))
+                let alt = Self.escapeLabel(
+                    Entities.decode(tag.attributes["alt"] ?? "")
+                        .trimmingCharacters(in: .whitespaces))
                 guard Markdown.isSafeLink(src), !src.lowercased().hasPrefix("mailto:") else { return }
                 if linkLabel != nil { linkLabel! += alt } else { line += "![\(alt)](\(Self.escapeTarget(src)))" }
             default:
@@ -372,21 +392,28 @@ public enum WordPressContent {
             guard i < chars.count, chars[i].isASCII, chars[i].isLetter else { return nil }
             var name = ""
             while i < chars.count, chars[i].isASCII,
-                chars[i].isLetter || chars[i].isNumber || chars[i] == "-" || chars[i] == ":" {
+                chars[i].isLetter || chars[i].isNumber || chars[i] == "-" || chars[i] == ":"
+            {
                 name.append(chars[i]); i += 1
             }
             var attributes: [String: String] = [:]
             var selfClosing = false
             while i < chars.count {
                 let c = chars[i]
-                if c == ">" { return (Tag(name: name.lowercased(), closing: closing, selfClosing: selfClosing,
-                                          attributes: attributes), i + 1) }
+                if c == ">" {
+                    return (
+                        Tag(
+                            name: name.lowercased(), closing: closing, selfClosing: selfClosing,
+                            attributes: attributes), i + 1
+                    )
+                }
                 if c == "/" { selfClosing = true; i += 1; continue }
                 if c.isWhitespace { i += 1; continue }
                 selfClosing = false
                 var key = ""
                 while i < chars.count, !chars[i].isWhitespace, chars[i] != "=", chars[i] != ">",
-                    chars[i] != "/" || key.isEmpty {
+                    chars[i] != "/" || key.isEmpty
+                {
                     key.append(chars[i]); i += 1
                 }
                 while i < chars.count, chars[i].isWhitespace { i += 1 }
@@ -400,7 +427,8 @@ public enum WordPressContent {
                         i += 1
                     } else {
                         while i < chars.count, !chars[i].isWhitespace,
-                            chars[i] != ">" { value.append(chars[i]); i += 1 }
+                            chars[i] != ">"
+                        { value.append(chars[i]); i += 1 }
                     }
                 }
                 if !key.isEmpty, attributes[key.lowercased()] == nil { attributes[key.lowercased()] = value }
@@ -417,9 +445,9 @@ enum Entities {
         "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "hellip": "…", "laquo": "«", "raquo": "»", "copy": "©",
         "reg": "®", "trade": "™", "euro": "€", "eacute": "é", "egrave": "è", "agrave": "à", "ccedil": "ç", "ocirc": "ô",
         "uuml": "ü", "ouml": "ö", "auml": "ä", "ntilde": "ñ", "aacute": "á", "iacute": "í", "oacute": "ó",
-            "uacute": "ú",
+        "uacute": "ú",
         "ecirc": "ê", "acirc": "â", "icirc": "î", "ucirc": "û", "euml": "ë", "iuml": "ï", "szlig": "ß", "deg": "°",
-        "middot": "·", "bull": "•", "times": "×", "shy": "",
+        "middot": "·", "bull": "•", "times": "×", "shy": ""
     ]
 
     static func decode(_ text: String) -> String {
@@ -434,8 +462,11 @@ enum Entities {
                 var decoded: String? = named[name]
                 if decoded == nil, name.hasPrefix("#") {
                     let digits = name.dropFirst()
-                    let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(),
-                        radix: 16) : UInt32(digits)
+                    let value =
+                        digits.first == "x" || digits.first == "X"
+                        ? UInt32(
+                            digits.dropFirst(),
+                            radix: 16) : UInt32(digits)
                     if let value, value != 0, let scalar = Unicode.Scalar(value) { decoded = String(Character(scalar)) }
                 }
                 if let decoded {

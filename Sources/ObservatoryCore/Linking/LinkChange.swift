@@ -16,8 +16,10 @@ public enum LinkChange {
 
     /// The new list: `current` in its order without `remove`, then each new id of `add` once. Removing an id that is
     /// not linked is refused like any other id that was not offered.
-    public static func apply(current: [String], add: [String], remove: [String],
-                             choosable: Set<String>) -> Result<[String], Refusal> {
+    public static func apply(
+        current: [String], add: [String], remove: [String],
+        choosable: Set<String>
+    ) -> Result<[String], Refusal> {
         guard !add.isEmpty || !remove.isEmpty else { return .failure(.nothingChosen) }
         if let wrong = add.first(where: { !choosable.contains($0) }) { return .failure(.notChoosable(wrong)) }
         if let wrong = remove.first(where: { !current.contains($0) }) { return .failure(.notChoosable(wrong)) }

@@ -10,16 +10,20 @@ public enum CountryNames {
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard cells.count == 4 else { continue }
-            table[cells[0]] = [.fr: cells[1].split(separator: "|").map(String.init),
-                               .es: cells[2].split(separator: "|").map(String.init),
-                               .ar: cells[3].split(separator: "|").map(String.init)]
+            table[cells[0]] = [
+                .fr: cells[1].split(separator: "|").map(String.init),
+                .es: cells[2].split(separator: "|").map(String.init),
+                .ar: cells[3].split(separator: "|").map(String.init)
+            ]
         }
         return table
     }()
 
     /// The name to show in `language`; English falls back to the archive's name.
     public static func name(_ country: Country, in language: Language) -> String {
-        guard language != .en, let name = table[country.code]?[language]?.first, !name.isEmpty else { return country.name }
+        guard language != .en, let name = table[country.code]?[language]?.first, !name.isEmpty else {
+            return country.name
+        }
         return name
     }
 

@@ -12,8 +12,11 @@ public enum OfficeLanguage {
     /// The choice a form sent: exactly one of the interface languages' codes (`en`, `fr`, `es`, `ar`), nothing else.
     public static func choice(_ raw: String) -> Result<Language, Refusal> {
         if let language = Language(rawValue: raw) { return .success(language) }
-        let shown = String(raw.unicodeScalars.filter { !$0.properties.isDefaultIgnorableCodePoint
-            && $0.properties.generalCategory != .control && $0.properties.generalCategory != .format }.prefix(40))
+        let shown = String(
+            raw.unicodeScalars.filter {
+                !$0.properties.isDefaultIgnorableCodePoint
+                    && $0.properties.generalCategory != .control && $0.properties.generalCategory != .format
+            }.prefix(40))
         return .failure(Refusal(sent: shown))
     }
 
@@ -31,7 +34,8 @@ public enum OfficeLanguage {
         let ranked = header.split(separator: ",").compactMap { part -> (Language, Double)? in
             let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             guard let tag = pieces.first?.lowercased(), tag.count == 2 || tag.dropFirst(2).first == "-",
-                  let language = Language(rawValue: String(tag.prefix(2))) else { return nil }
+                let language = Language(rawValue: String(tag.prefix(2)))
+            else { return nil }
             let quality = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
             return quality > 0 && quality <= 1 ? (language, quality) : nil
         }

@@ -13,7 +13,7 @@ public enum PluralCategory: String, CaseIterable, Sendable {
     case zero, one, two, few, many, other
 
     public static func of(_ n: Int, in language: Language) -> PluralCategory {
-        let i = n.magnitude   // the sign never changes the form ("-1 °C": one)
+        let i = n.magnitude  // the sign never changes the form ("-1 °C": one)
         switch language {
         case .en: return i == 1 ? .one : .other
         case .fr: return i <= 1 ? .one : (i % 1_000_000 == 0 ? .many : .other)
@@ -42,9 +42,10 @@ public enum PluralCategory: String, CaseIterable, Sendable {
     /// The counted texts of a file: the keys with both a `.one` and an `.other` form ("untitled.other" alone is
     /// an ordinary text).
     public static func countedKeys(in texts: [String: String]) -> Set<String> {
-        Set(texts.keys.compactMap { key in
-            split(key: key).flatMap { $0.category == .other && texts["\($0.base).one"] != nil ? $0.base : nil }
-        })
+        Set(
+            texts.keys.compactMap { key in
+                split(key: key).flatMap { $0.category == .other && texts["\($0.base).one"] != nil ? $0.base : nil }
+            })
     }
 
     /// Whether `key` is one form of a counted text of `counted`.
@@ -55,7 +56,8 @@ public enum PluralCategory: String, CaseIterable, Sendable {
     /// `list.count.one` → ("list.count", .one); nil for a key whose last part names no category.
     public static func split(key: String) -> (base: String, category: PluralCategory)? {
         guard let dot = key.lastIndex(of: "."),
-              let category = PluralCategory(rawValue: String(key[key.index(after: dot)...])) else { return nil }
+            let category = PluralCategory(rawValue: String(key[key.index(after: dot)...]))
+        else { return nil }
         return (String(key[..<dot]), category)
     }
 }

@@ -13,9 +13,10 @@ public struct Translations: Sendable {
     @TaskLocal public static var current: Translations = english
 
     public static let english = load(.en, fallback: nil)
-    public static let all: [Language: Translations] = Dictionary(uniqueKeysWithValues: Language.allCases.map {
-        ($0, $0 == .en ? english : load($0, fallback: english))
-    })
+    public static let all: [Language: Translations] = Dictionary(
+        uniqueKeysWithValues: Language.allCases.map {
+            ($0, $0 == .en ? english : load($0, fallback: english))
+        })
     public static func of(_ language: Language) -> Translations { all[language]! }
 
     static func load(_ language: Language, fallback: Translations?) -> Translations {
@@ -42,10 +43,25 @@ public struct Translations: Sendable {
         fill(texts[key] ?? key, values)
     }
 
+    /// One pass over the template: a value is never read again, so a value holding `{n}` (a search typed as
+    /// "{n}", a name) stays as written instead of being filled in turn, whatever order the values come in.
     func fill(_ text: String, _ values: [String: String]) -> String {
-        var text = text
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+        guard !values.isEmpty, text.contains("{") else { return text }
+        var out = "", rest = text[...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let after = rest.index(after: open)
+            if let close = rest[after...].firstIndex(where: { $0 == "}" || $0 == "{" }), rest[close] == "}",
+                let value = values[String(rest[after..<close])]
+            {
+                out += value
+                rest = rest[rest.index(after: close)...]
+            } else {
+                out.append("{")
+                rest = rest[after...]
+            }
+        }
+        return out + rest
     }
 
     /// Whole numbers as each language writes them: 5158 (en, es), 5 158 (fr), ٥١٥٨ (ar).
@@ -56,13 +72,18 @@ public struct Translations: Sendable {
         case .fr:
             guard digits.count > 4 else { return digits }
             var out = ""
-            for (i, c) in digits.enumerated() { if i > 0 && (digits.count - i) % 3 == 0 { out += "\u{202F}" }; out.append(c) }
+            for (i, c) in digits.enumerated() {
+                if i > 0 && (digits.count - i) % 3 == 0 { out += "\u{202F}" }; out.append(c)
+            }
             return out
         case .ar:
-            return String(digits.unicodeScalars.map { scalar -> Character in
-                guard let d = scalar.properties.numericType != nil ? Int(String(scalar)) : nil else { return Character(scalar) }
-                return Character(Unicode.Scalar(0x0660 + UInt32(d))!)
-            })
+            return String(
+                digits.unicodeScalars.map { scalar -> Character in
+                    guard let d = scalar.properties.numericType != nil ? Int(String(scalar)) : nil else {
+                        return Character(scalar)
+                    }
+                    return Character(Unicode.Scalar(0x0660 + UInt32(d))!)
+                })
         }
     }
 

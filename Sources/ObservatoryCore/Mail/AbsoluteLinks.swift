@@ -16,7 +16,8 @@ public enum AbsoluteLinks {
         guard let colon = value.firstIndex(of: ":"), colon != value.startIndex else { return false }
         let scheme = value[..<colon]
         guard let first = scheme.unicodeScalars.first, first.isASCII,
-            first.properties.isAlphabetic else { return false }
+            first.properties.isAlphabetic
+        else { return false }
         return scheme.unicodeScalars.allSatisfy {
             $0.isASCII && ($0.properties.isAlphabetic || "0123456789+.-".unicodeScalars.contains($0))
         }
@@ -49,7 +50,8 @@ public enum AbsoluteLinks {
             guard let eq = text[search...].firstIndex(of: "=") else { return nil }
             var nameEnd = eq
             while nameEnd > text.startIndex,
-                text[text.index(before: nameEnd)] == " " { nameEnd = text.index(before: nameEnd) }
+                text[text.index(before: nameEnd)] == " "
+            { nameEnd = text.index(before: nameEnd) }
             var nameStart = nameEnd
             while nameStart > text.startIndex, text[text.index(before: nameStart)].isLetter {
                 nameStart = text.index(before: nameStart)
@@ -59,7 +61,8 @@ public enum AbsoluteLinks {
             var quote = text.index(after: eq)
             while quote < text.endIndex, text[quote] == " " { quote = text.index(after: quote) }
             if ["href", "src", "action"].contains(name), before.isWhitespace || before == "<",
-               quote < text.endIndex, text[quote] == "\"" || text[quote] == "'" {
+                quote < text.endIndex, text[quote] == "\"" || text[quote] == "'"
+            {
                 let start = text.index(after: quote)
                 let end = text[start...].firstIndex(of: text[quote]) ?? text.endIndex
                 return (start, end)
@@ -85,8 +88,10 @@ public enum AbsoluteLinks {
         out += rest
         return out.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             line.split(separator: " ", omittingEmptySubsequences: false).map { word in
-                word.hasPrefix("/") && !word.hasPrefix("//") && word.count > 1 ? absolute(String(word),
-                    base: base) : String(word)
+                word.hasPrefix("/") && !word.hasPrefix("//") && word.count > 1
+                    ? absolute(
+                        String(word),
+                        base: base) : String(word)
             }.joined(separator: " ")
         }.joined(separator: "\n")
     }

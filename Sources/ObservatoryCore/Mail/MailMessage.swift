@@ -14,9 +14,12 @@ public struct MailMessage: Sendable, Equatable {
     public var date: Date
     public var language: String
 
-    public init(from: String, fromName: String, to: String, subject: String, text: String, html: String? = nil,
-                unsubscribeURL: String? = nil, messageID: String, date: Date, language: String = "en") {
-        self.from = from; self.fromName = fromName; self.to = to; self.subject = subject; self.text = text; self.html = html
+    public init(
+        from: String, fromName: String, to: String, subject: String, text: String, html: String? = nil,
+        unsubscribeURL: String? = nil, messageID: String, date: Date, language: String = "en"
+    ) {
+        self.from = from; self.fromName = fromName; self.to = to; self.subject = subject; self.text = text;
+        self.html = html
         self.unsubscribeURL = unsubscribeURL; self.messageID = messageID; self.date = date; self.language = language
     }
 
@@ -31,7 +34,7 @@ public struct MailMessage: Sendable, Equatable {
             "Message-ID: <\(messageID)>",
             "MIME-Version: 1.0",
             "Content-Language: \(language)",
-            "Auto-Submitted: auto-generated",
+            "Auto-Submitted: auto-generated"
         ]
         if let url = unsubscribeURL {
             headers.append("List-Unsubscribe: <\(url)>")
@@ -40,9 +43,13 @@ public struct MailMessage: Sendable, Equatable {
         var lines: [String]
         if let html {
             headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
-            lines = headers + ["", "--\(boundary)"] + MIME.part("text/plain", text) + ["--\(boundary)"] + MIME.part("text/html", html) + ["--\(boundary)--"]
+            lines =
+                headers + ["", "--\(boundary)"] + MIME.part("text/plain", text) + ["--\(boundary)"]
+                + MIME.part("text/html", html) + ["--\(boundary)--"]
         } else {
-            lines = headers + ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", ""] + MIME.base64Lines(text)
+            lines =
+                headers + ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", ""]
+                + MIME.base64Lines(text)
         }
         return lines.map { $0.hasPrefix(".") ? "." + $0 : $0 }.joined(separator: "\r\n") + "\r\n"
     }
@@ -73,7 +80,8 @@ public enum MIME {
         let encoded = Data(text.utf8).base64EncodedString()
         return stride(from: 0, to: encoded.count, by: 76).map { start in
             let from = encoded.index(encoded.startIndex, offsetBy: start)
-            return String(encoded[from..<(encoded.index(from, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex)])
+            return String(
+                encoded[from..<(encoded.index(from, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex)])
         }
     }
 
@@ -89,7 +97,9 @@ public enum MIME {
     public static func isSafeAddress(_ address: String) -> Bool {
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && address.utf8.count <= 254
-            && address.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !"<>()[]\\,;:\"".unicodeScalars.contains($0) }
+            && address.unicodeScalars.allSatisfy {
+                $0.value > 0x20 && $0.value < 0x7F && !"<>()[]\\,;:\"".unicodeScalars.contains($0)
+            }
     }
 }
 
@@ -108,7 +118,9 @@ public struct SMTPReply: Sendable, Equatable {
         public init() {}
         public mutating func feed(_ line: String) throws -> SMTPReply? {
             let bytes = Array(line.utf8)
-            guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)), (200..<600).contains(code) else {
+            guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)),
+                (200..<600).contains(code)
+            else {
                 throw Malformed(line: String(line.prefix(100)))
             }
             lines.append(bytes.count > 4 ? String(decoding: bytes[4...], as: UTF8.self) : "")

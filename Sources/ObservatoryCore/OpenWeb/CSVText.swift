@@ -43,10 +43,17 @@ public enum CSVText {
             if quoted {
                 if c == "\"" {
                     if let n = next() {
-                        if n == "\"" { field.unicodeScalars.append("\"") }
-                        else { quoted = false; afterQuote = true; pending = n }
-                    } else { quoted = false }
-                } else { field.unicodeScalars.append(c) }
+                        if n == "\"" {
+                            field.unicodeScalars.append("\"")
+                        } else {
+                            quoted = false; afterQuote = true; pending = n
+                        }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.unicodeScalars.append(c)
+                }
                 continue
             }
             switch c {

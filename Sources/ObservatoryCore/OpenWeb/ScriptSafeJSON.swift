@@ -20,7 +20,7 @@ public enum ScriptSafeJSON {
             case "&": out.append(contentsOf: "\\u0026".unicodeScalars)
             case "\u{2028}": out.append(contentsOf: "\\u2028".unicodeScalars)
             case "\u{2029}": out.append(contentsOf: "\\u2029".unicodeScalars)
-            case "\u{FEFF}": out.append(contentsOf: "\\ufeff".unicodeScalars)   // invisible; some readers drop it
+            case "\u{FEFF}": out.append(contentsOf: "\\ufeff".unicodeScalars)  // invisible; some readers drop it
             default: out.append(scalar)
             }
         }

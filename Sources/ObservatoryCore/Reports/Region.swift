@@ -43,7 +43,9 @@ public struct Grouped<Item: Sendable>: Sendable {
         sections = Region.allCases.compactMap { region in
             guard let countries = byRegion[region] else { return nil }
             let list = countries.map { code, items -> Country in
-                let name = code.isEmpty ? Region.international.label : (CountryDirectory.shared.country(code: code)?.localName ?? code)
+                let name =
+                    code.isEmpty
+                    ? Region.international.label : (CountryDirectory.shared.country(code: code)?.localName ?? code)
                 return Country(code: code.isEmpty ? nil : code, name: name, items: items)
             }.sorted { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
             return Section(region: region, countries: list)

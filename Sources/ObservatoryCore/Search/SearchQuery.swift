@@ -42,13 +42,14 @@ public struct SearchQuery: Sendable, Equatable {
                 word += character.lowercased()
             } else if character == "*" && !inPhrase && !word.isEmpty {
                 endWord(prefix: true)
-            } else if character == "\"" || character == "“" || character == "”" || character == "«" || character == "»" {
+            } else if character == "\"" || character == "“" || character == "”" || character == "«" || character == "»"
+            {
                 endWord()
                 if inPhrase, !phrase.isEmpty { terms.append(Term(words: phrase, isPrefix: false)) }
                 inPhrase.toggle()
                 phrase = []
             } else if character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .nonspacingMark }) {
-                continue   // Arabic vowel marks and other combining marks belong to the word
+                continue  // Arabic vowel marks and other combining marks belong to the word
             } else {
                 endWord()
             }
@@ -60,7 +61,8 @@ public struct SearchQuery: Sendable, Equatable {
 
     /// SQLite FTS5: every term quoted (so nothing is an operator), prefixes with `*`, all required.
     public var fts5: String {
-        terms.map { term in "\"" + term.words.joined(separator: " ") + "\"" + (term.isPrefix ? "*" : "") }.joined(separator: " ")
+        terms.map { term in "\"" + term.words.joined(separator: " ") + "\"" + (term.isPrefix ? "*" : "") }.joined(
+            separator: " ")
     }
 
     /// PostgreSQL `to_tsquery('simple', …)`: lexemes quoted, prefixes `:*`, phrases with `<->`, all required;

@@ -26,10 +26,10 @@ extension Snippet {
         // A cut that starts inside a link's target ("…org/news/257) the text"): the rest of the target goes.
         text.replace(#/^(…)[^\s()\[\]]*\) */#) { String($0.output.1) }
         text.replace(#/^[^\s()\[\]]*[\/.:][^\s()\[\]]*\) */#, with: "")
-        text.replace(#/!?\[([^\]\n]*)\]\([^)\n]*\)/#) { String($0.output.1) }   // [label](target) → label
-        text.replace(#/\]\([^)\s]*\)?/#, with: "")            // the end of a link whose start was cut off
-        text.replace(#/!?\[([^\]]*)\]\([^)]*$/#) { String($0.output.1) }      // a link cut inside its target
-        text.replace(#/!?\[(?=[^\]]*$)/#, with: "")            // a link cut inside its label
+        text.replace(#/!?\[([^\]\n]*)\]\([^)\n]*\)/#) { String($0.output.1) }  // [label](target) → label
+        text.replace(#/\]\([^)\s]*\)?/#, with: "")  // the end of a link whose start was cut off
+        text.replace(#/!?\[([^\]]*)\]\([^)]*$/#) { String($0.output.1) }  // a link cut inside its target
+        text.replace(#/!?\[(?=[^\]]*$)/#, with: "")  // a link cut inside its label
         text = withoutEmphasis(text)
         text.replace(#/ {2,}/#, with: " ")
         return text
@@ -44,7 +44,8 @@ extension Snippet {
             case "*", "`": continue
             case "~" where (i > 0 && chars[i - 1] == "~") || (i + 1 < chars.count && chars[i + 1] == "~"): continue
             case "_":
-                let joins = i > 0 && i + 1 < chars.count && (chars[i - 1].isLetter || chars[i - 1].isNumber)
+                let joins =
+                    i > 0 && i + 1 < chars.count && (chars[i - 1].isLetter || chars[i - 1].isNumber)
                     && (chars[i + 1].isLetter || chars[i + 1].isNumber)
                 if !joins { continue }
             default: break

@@ -19,8 +19,10 @@ public struct SubscriptionPreferences: Sendable, Equatable {
     public var types: [PublicationType]
     public var bulletin: Bool
 
-    public init(languages: [Language], scope: Scope, countries: [String] = [], programmes: [Programme] = [],
-                types: [PublicationType] = [], bulletin: Bool = false) {
+    public init(
+        languages: [Language], scope: Scope, countries: [String] = [], programmes: [Programme] = [],
+        types: [PublicationType] = [], bulletin: Bool = false
+    ) {
         self.languages = languages; self.scope = scope; self.countries = countries; self.programmes = programmes
         self.types = types; self.bulletin = bulletin
     }
@@ -58,11 +60,15 @@ public struct SubscriptionPreferences: Sendable, Equatable {
     public var storedProgrammes: String { programmes.map(\.rawValue).joined(separator: ",") }
     public var storedTypes: String { types.map(\.rawValue).joined(separator: ",") }
 
-    public init(storedLanguages: String, scope: String, countries: String, programmes: String, types: String, bulletin: Bool) {
+    public init(
+        storedLanguages: String, scope: String, countries: String, programmes: String, types: String, bulletin: Bool
+    ) {
         func list(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
-        self.init(languages: list(storedLanguages).compactMap(Language.init(rawValue:)), scope: Scope(rawValue: scope) ?? .none,
-                  countries: list(countries), programmes: list(programmes).compactMap(Programme.init(rawValue:)),
-                  types: list(types).compactMap(PublicationType.init(rawValue:)), bulletin: bulletin)
+        self.init(
+            languages: list(storedLanguages).compactMap(Language.init(rawValue:)),
+            scope: Scope(rawValue: scope) ?? .none,
+            countries: list(countries), programmes: list(programmes).compactMap(Programme.init(rawValue:)),
+            types: list(types).compactMap(PublicationType.init(rawValue:)), bulletin: bulletin)
     }
 }
 

@@ -29,7 +29,7 @@ public enum RedirectTarget {
     }
 
     static func isSafe(_ text: String) -> Bool {
-        guard text.hasPrefix("/") else { return false }   // no scheme, no host, no relative path
+        guard text.hasPrefix("/") else { return false }  // no scheme, no host, no relative path
         let scalars = Array(text.unicodeScalars.prefix(2))
         if scalars.count > 1, scalars[1] == "/" || scalars[1] == "\\" { return false }
         return !text.unicodeScalars.contains { $0 == "\\" || HeaderText.isControl($0) }

@@ -6,8 +6,10 @@ import Foundation
 /// is itself reported, so the description cannot drift into what this checks without anyone noticing.
 struct JSONSchemaValidator {
     let document: [String: Any]
-    static let known: Set<String> = ["$ref", "type", "properties", "required", "additionalProperties", "items", "enum",
-                                     "minimum", "maximum", "minLength", "maxLength", "pattern", "format", "description"]
+    static let known: Set<String> = [
+        "$ref", "type", "properties", "required", "additionalProperties", "items", "enum",
+        "minimum", "maximum", "minLength", "maxLength", "pattern", "format", "description"
+    ]
 
     func schema(named name: String) -> [String: Any] {
         ((document["components"] as? [String: Any])?["schemas"] as? [String: Any])?[name] as? [String: Any] ?? [:]
@@ -17,19 +19,23 @@ struct JSONSchemaValidator {
         var problems: [String] = []
         for key in schema.keys where !Self.known.contains(key) { problems.append("\(path): unchecked keyword \(key)") }
         if let ref = schema["$ref"] as? String {
-            return problems + validate(value, against: self.schema(named: String(ref.split(separator: "/").last ?? "")),
-                                       at: path)
+            return problems
+                + validate(
+                    value, against: self.schema(named: String(ref.split(separator: "/").last ?? "")),
+                    at: path)
         }
         if let type = schema["type"] as? String {
-            let fits: Bool = switch type {
-            case "object": value is [String: Any]
-            case "array": value is [Any]
-            case "string": value is String
-            case "integer": (value as? NSNumber).map { !Self.isBool($0) && $0.doubleValue == $0.doubleValue.rounded() }
-                ?? false
-            case "boolean": (value as? NSNumber).map(Self.isBool) ?? false
-            default: false
-            }
+            let fits: Bool =
+                switch type {
+                case "object": value is [String: Any]
+                case "array": value is [Any]
+                case "string": value is String
+                case "integer":
+                    (value as? NSNumber).map { !Self.isBool($0) && $0.doubleValue == $0.doubleValue.rounded() }
+                        ?? false
+                case "boolean": (value as? NSNumber).map(Self.isBool) ?? false
+                default: false
+                }
             if !fits { return problems + ["\(path): expected \(type), got \(Swift.type(of: value))"] }
         }
         if let options = schema["enum"] as? [String], let text = value as? String, !options.contains(text) {
@@ -46,7 +52,8 @@ struct JSONSchemaValidator {
                 problems.append("\(path): “\(text.prefix(40))” does not match \(pattern)")
             }
             if schema["format"] as? String == "date",
-               text.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) == nil {
+                text.range(of: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", options: .regularExpression) == nil
+            {
                 problems.append("\(path): “\(text)” is not a date")
             }
         }

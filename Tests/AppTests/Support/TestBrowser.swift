@@ -5,6 +5,7 @@ import ObservatoryCore
 import Testing
 import Vapor
 import VaporTesting
+
 @testable import App
 
 /// A clock tests move forward (session expiry, schedules, one-time codes).
@@ -18,7 +19,8 @@ final class MutableClock: SiteClock, Sendable {
 /// One person's visit through the real app: keeps cookies between requests like a browser, and reads
 /// each page's CSRF token so forms can be sent back.
 final class TestBrowser: @unchecked Sendable {
-    struct Page { let status: HTTPStatus; let headers: HTTPHeaders; let body: String
+    struct Page {
+        let status: HTTPStatus; let headers: HTTPHeaders; let body: String
         var location: String? { headers.first(name: .location) }
         var csrf: String? {
             guard let range = body.range(of: "name=\"csrf\" value=\"") else { return nil }
@@ -39,9 +41,12 @@ final class TestBrowser: @unchecked Sendable {
 
     /// POSTs a form; the CSRF token of the last page seen is added unless `csrf` is given.
     @discardableResult
-    func post(_ path: String, _ fields: [(String, String)], csrf: String? = nil, headers: HTTPHeaders = [:]) async throws -> Page {
+    func post(
+        _ path: String, _ fields: [(String, String)], csrf: String? = nil, headers: HTTPHeaders = [:]
+    ) async throws -> Page {
         let all = [("csrf", csrf ?? lastCSRF)] + fields
-        let body = all.map { "\(SiteRoute.escapeSegment($0.0))=\(SiteRoute.escapeSegment($0.1))" }.joined(separator: "&")
+        let body = all.map { "\(SiteRoute.escapeSegment($0.0))=\(SiteRoute.escapeSegment($0.1))" }.joined(
+            separator: "&")
         var headers = headers
         headers.contentType = .urlEncodedForm
         return try await send(.POST, path, body: body, headers: headers)
@@ -49,14 +54,18 @@ final class TestBrowser: @unchecked Sendable {
 
     /// POSTs a `multipart/form-data` form with files, as a browser sends a form with `enctype="multipart/form-data"`.
     @discardableResult
-    func postMultipart(_ path: String, _ fields: [(String, String)], files: [(field: String, filename: String, data: [UInt8])]) async throws -> Page {
+    func postMultipart(
+        _ path: String, _ fields: [(String, String)], files: [(field: String, filename: String, data: [UInt8])]
+    ) async throws -> Page {
         let boundary = "----observatory\(UUID().uuidString)"
         var body = ByteBuffer()
         for (name, value) in [("csrf", lastCSRF)] + fields {
             body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n")
         }
         for file in files {
-            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            body.writeString(
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
             body.writeBytes(file.data)
             body.writeString("\r\n")
         }
@@ -72,7 +81,9 @@ final class TestBrowser: @unchecked Sendable {
 
     func send(_ method: HTTPMethod, _ path: String, buffer: ByteBuffer?, headers: HTTPHeaders) async throws -> Page {
         var headers = headers
-        if !cookies.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
+        if !cookies.isEmpty {
+            headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        }
         var page: Page? = nil
         try await app.testing().test(method, path, headers: headers, body: buffer) { res async in
             page = Page(status: res.status, headers: res.headers, body: res.body.string)
@@ -102,13 +113,16 @@ final class TestBrowser: @unchecked Sendable {
 
     /// Signs in with a password and, when given, a second-factor secret; returns the last page.
     @discardableResult
-    func signIn(_ email: String, password: String = TestAccounts.password, secret: String? = nil, clock: any SiteClock = testClock) async throws -> Page {
+    func signIn(
+        _ email: String, password: String = TestAccounts.password, secret: String? = nil,
+        clock: any SiteClock = testClock
+    ) async throws -> Page {
         try await get("/login")
         var page = try await post("/login", [("email", email), ("password", password)])
         if let secret, page.location?.hasPrefix("/login/code") == true {
             let code = TOTP(secret: Base32.decode(secret)!).code(at: clock.now())
             let location = page.location!
-            try await get(location)   // the session's own CSRF token replaces the pre-sign-in one
+            try await get(location)  // the session's own CSRF token replaces the pre-sign-in one
             page = try await post(location, [("code", code)])
         }
         return page
@@ -121,14 +135,18 @@ enum TestAccounts {
 
     /// Creates an account with the test password; with `secondFactor`, also a confirmed TOTP secret (returned).
     @discardableResult
-    static func create(_ email: String, _ roles: Set<Role>, secondFactor: Bool = false, organisation: String? = nil,
-                       in app: Application) async throws -> (account: Account, secret: String?) {
+    static func create(
+        _ email: String, _ roles: Set<Role>, secondFactor: Bool = false, organisation: String? = nil,
+        in app: Application
+    ) async throws -> (account: Account, secret: String?) {
         let hash = try await app.password.async.hash(password)
-        let account = try await AccountStore.create(email: email, roles: roles, organisationID: organisation, passwordHash: hash,
-                                                    now: testClock.now(), on: app.db)
+        let account = try await AccountStore.create(
+            email: email, roles: roles, organisationID: organisation, passwordHash: hash,
+            now: testClock.now(), on: app.db)
         guard secondFactor else { return (account, nil) }
         let secret = Base32.encode(TOTP.newSecret())
-        try await AccountStore.confirmSecondFactor(account.id, secret: secret, step: 0, cipher: app.site.cipher, on: app.db)
+        try await AccountStore.confirmSecondFactor(
+            account.id, secret: secret, step: 0, cipher: app.site.cipher, on: app.db)
         return (account, secret)
     }
 }

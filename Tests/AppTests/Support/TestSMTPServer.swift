@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import App
 
 /// A real SMTP server for a test: `tests/smtp/server.py` (aiosmtpd) on a free loopback port, writing each message
@@ -18,13 +19,17 @@ final class TestSMTPServer: @unchecked Sendable {
         directory = NSTemporaryDirectory() + "observatory-smtp-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // Port 0: the server takes a free port itself and says which ("ready PORT"); a port picked here could be taken.
-        var arguments = [Self.root.appendingPathComponent("tests/smtp/server.py").path, "--port", "0", "--dir", directory + "/mail"]
+        var arguments = [
+            Self.root.appendingPathComponent("tests/smtp/server.py").path, "--port", "0", "--dir", directory + "/mail"
+        ]
         if tls {
             let cert = directory + "/cert.pem", key = directory + "/key.pem"
             let openssl = Process()
             openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
-                                 "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
+            openssl.arguments = [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"
+            ]
             openssl.standardOutput = FileHandle.nullDevice
             openssl.standardError = FileHandle.nullDevice
             try openssl.run()
@@ -41,18 +46,22 @@ final class TestSMTPServer: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        let ready = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        let ready = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).split(
+            whereSeparator: \.isWhitespace)
         guard ready.count == 2, ready[0] == "ready", let chosen = Int(ready[1]) else {
-            throw Failure(description: "tests/smtp/server.py did not start (is aiosmtpd installed? pip install aiosmtpd)")
+            throw Failure(
+                description: "tests/smtp/server.py did not start (is aiosmtpd installed? pip install aiosmtpd)")
         }
         port = chosen
     }
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    func settings(security: SMTPSettings.Security = .none, user: String? = nil, password: String? = nil) -> SMTPSettings {
-        var s = SMTPSettings(host: security == .none ? "127.0.0.1" : "localhost", port: port, security: security,
-                            username: user, password: password, from: "observatory@example.org")
+    func settings(security: SMTPSettings.Security = .none, user: String? = nil, password: String? = nil) -> SMTPSettings
+    {
+        var s = SMTPSettings(
+            host: security == .none ? "127.0.0.1" : "localhost", port: port, security: security,
+            username: user, password: password, from: "observatory@example.org")
         s.caFile = certificate
         return s
     }
@@ -60,7 +69,9 @@ final class TestSMTPServer: @unchecked Sendable {
     /// The messages received so far, oldest first, as text.
     func messages() -> [String] {
         let folder = directory + "/mail"
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+            $0.hasSuffix(".eml")
+        }.sorted()
         return names.compactMap { try? String(contentsOfFile: folder + "/" + $0, encoding: .utf8) }
     }
 
@@ -81,7 +92,10 @@ final class TestSMTPServer: @unchecked Sendable {
 
 /// The text of a message's first base64 part of type `type`, decoded.
 func decodedPart(_ message: String, type: String = "text/plain") -> String? {
-    guard let range = message.range(of: "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n") else { return nil }
+    guard
+        let range = message.range(
+            of: "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+    else { return nil }
     let lines = message[range.upperBound...].components(separatedBy: "\r\n")
     let encoded = lines.prefix { !$0.isEmpty && !$0.hasPrefix("--") }.joined()
     return Data(base64Encoded: String(encoded)).map { String(decoding: $0, as: UTF8.self) }

@@ -15,7 +15,7 @@ actor TestSlots {
             used += 1
             return
         }
-        await withCheckedContinuation { waiting.append($0) }   // the slot is handed over by `release`
+        await withCheckedContinuation { waiting.append($0) }  // the slot is handed over by `release`
     }
 
     func release() {

@@ -27,56 +27,71 @@ enum AccessTokenStore {
         let id: String, userId: String, name: String, scopes: String, roles: String, createdAt: Int64, expiresAt: Int64
         let lastUsedAt: Int64?, revokedAt: Int64?
         var token: StoredToken {
-            StoredToken(id: id, userID: userId, name: name, scopes: AccessToken.Scope.set(from: scopes), roles: roles,
-                        createdAt: createdAt, expiresAt: expiresAt, lastUsedAt: lastUsedAt, revokedAt: revokedAt)
+            StoredToken(
+                id: id, userID: userId, name: name, scopes: AccessToken.Scope.set(from: scopes), roles: roles,
+                createdAt: createdAt, expiresAt: expiresAt, lastUsedAt: lastUsedAt, revokedAt: revokedAt)
         }
     }
     static let columns = "id, user_id, name, scopes, roles, created_at, expires_at, last_used_at, revoked_at"
 
     /// Stores a new token for `account`; returns its id and the token, to show once. `db` is inside a write.
-    static func create(for account: Account, name: String, scopes: Set<AccessToken.Scope>, expiresAt: Int64,
-                       now: Int64, on db: any Database) async throws -> (id: String, token: String) {
+    static func create(
+        for account: Account, name: String, scopes: Set<AccessToken.Scope>, expiresAt: Int64,
+        now: Int64, on db: any Database
+    ) async throws -> (id: String, token: String) {
         let (token, hash) = AccessToken.make()
         let id = RandomID.make("tok")
         try await db.sql.insert(into: "access_tokens")
             .columns("id", "user_id", "name", "token_hash", "scopes", "roles", "created_at", "expires_at")
-            .values(id, account.id, name, hash, AccessToken.Scope.stored(scopes), Role.stored(account.roles), now,
-                    expiresAt)
+            .values(
+                id, account.id, name, hash, AccessToken.Scope.stored(scopes), Role.stored(account.roles), now,
+                expiresAt
+            )
             .run()
         return (id, token)
     }
 
     static func list(userID: String, on db: any Database) async throws -> [StoredToken] {
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             SELECT \(unsafeRaw: columns) FROM access_tokens WHERE user_id = \(bind: userID)
             ORDER BY created_at DESC, id DESC
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.token)
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.token)
     }
 
     /// The token with this id, only when it belongs to `userID`.
     static func find(id: String, userID: String, on db: any Database) async throws -> StoredToken? {
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             SELECT \(unsafeRaw: columns) FROM access_tokens WHERE id = \(bind: id) AND user_id = \(bind: userID)
-            """).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)?.token
+            """
+        ).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)?.token
     }
 
     /// Revokes the token (once); true when it was active. `db` is inside a write.
     static func revoke(id: String, userID: String, now: Int64, on db: any Database) async throws -> Bool {
         struct Revoked: Decodable { let id: String }
-        let rows = try await db.sql.raw("""
+        let rows = try await db.sql.raw(
+            """
             UPDATE access_tokens SET revoked_at = \(bind: now)
             WHERE id = \(bind: id) AND user_id = \(bind: userID) AND revoked_at IS NULL RETURNING id
-            """).all(decoding: Revoked.self)
+            """
+        ).all(decoding: Revoked.self)
         return !rows.isEmpty
     }
 
     /// The token a presented secret names, with its account, whatever its state.
     static func lookup(_ token: String, on db: any Database) async throws -> (StoredToken, Account)? {
         guard AccessToken.isWellFormed(token) else { return nil }
-        guard let stored = try await db.sql.raw("""
-            SELECT \(unsafeRaw: columns) FROM access_tokens WHERE token_hash = \(bind: AccessToken.hash(token))
-            """).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)?.token,
-              let account = try await AccountStore.find(id: stored.userID, on: db) else { return nil }
+        guard
+            let stored = try await db.sql.raw(
+                """
+                SELECT \(unsafeRaw: columns) FROM access_tokens WHERE token_hash = \(bind: AccessToken.hash(token))
+                """
+            ).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)?.token,
+            let account = try await AccountStore.find(id: stored.userID, on: db)
+        else { return nil }
         return (stored, account)
     }
 

@@ -19,16 +19,20 @@ struct ApiController: Sendable {
         register(app, ApiRoutes.organisation, organisation)
         register(app, ApiRoutes.search, search)
         register(app, ApiRoutes.missions, missions)
+        register(app, ApiRoutes.statistics, statistics)
         register(app, ApiRoutes.createPublication, maxBody: "2mb", writes.create)
         register(app, ApiRoutes.updatePublication, maxBody: "2mb", writes.update)
         register(app, ApiRoutes.draft, writes.draft)
     }
 
-    func register(_ app: Application, _ endpoint: ApiRoutes.Endpoint, maxBody: ByteCount = "64kb",
-                  _ handler: @escaping @Sendable (Request) async throws -> Response) {
+    func register(
+        _ app: Application, _ endpoint: ApiRoutes.Endpoint, maxBody: ByteCount = "64kb",
+        _ handler: @escaping @Sendable (Request) async throws -> Response
+    ) {
         let writes = endpoint.method == .POST || endpoint.method == .PATCH
-        let route = app.on(endpoint.method, endpoint.path.map(PathComponent.init),
-                           body: writes ? .collect(maxSize: maxBody) : .collect, use: handler)
+        let route = app.on(
+            endpoint.method, endpoint.path.map(PathComponent.init),
+            body: writes ? .collect(maxSize: maxBody) : .collect, use: handler)
         if writes { route.maxBody = maxBody.value }
     }
 
@@ -40,7 +44,8 @@ struct ApiController: Sendable {
 
     static let description: Data = {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "Resources/API"),
-              let data = try? Data(contentsOf: url) else {
+            let data = try? Data(contentsOf: url)
+        else {
             fatalError("Resources/API/openapi.json is missing from the bundle")
         }
         return data
@@ -61,30 +66,39 @@ struct ApiController: Sendable {
         var after: PageCursor? = nil
         if let raw = query["cursor"] {
             guard let cursor = PageCursor(raw) else {
-                throw ApiProblem.badParameter("cursor", "This cursor was not made by this server (or was changed): "
-                                              + "use the next_cursor of a previous answer, or none.")
+                throw ApiProblem.badParameter(
+                    "cursor",
+                    "This cursor was not made by this server (or was changed): "
+                        + "use the next_cursor of a previous answer, or none.")
             }
             after = cursor
         }
         let items = try await Self.page(filter, after: after, limit: limit + 1, on: req.db)
         let counts = try await req.filterCounts(filter)
         let shown = Array(items.prefix(limit))
-        let next = items.count > limit ? shown.last.flatMap { last in
-            CivilDate(last.publishedOn).map { PageCursor(date: $0, id: last.id).encoded }
-        } : nil
+        let next =
+            items.count > limit
+            ? shown.last.flatMap { last in
+                CivilDate(last.publishedOn).map { PageCursor(date: $0, id: last.id).encoded }
+            } : nil
         var facets: [String: [String: Int]] = [:]
         for (facet, values) in counts.facets { facets[String(describing: facet)] = values }
-        return try Self.json(ApiModel.PublicationPage(items: shown.map(ApiModel.Publication.init), total: counts.total,
-                                                      nextCursor: next, facets: facets))
+        return try Self.json(
+            ApiModel.PublicationPage(
+                items: shown.map(ApiModel.Publication.init), total: counts.total,
+                nextCursor: next, facets: facets))
     }
 
     /// One page after `cursor` in the list's order (`published_on DESC, id DESC`), published only.
-    static func page(_ filter: PublicationFilter, after cursor: PageCursor?, limit: Int,
-                     on db: any Database) async throws -> [PublicationSummary] {
-        let position: SQLQueryString = cursor.map { c in
-            "AND (p.published_on < \(bind: c.date.description) OR (p.published_on = \(bind: c.date.description) "
-                + "AND p.id < \(bind: c.id)))"
-        } ?? ""
+    static func page(
+        _ filter: PublicationFilter, after cursor: PageCursor?, limit: Int,
+        on db: any Database
+    ) async throws -> [PublicationSummary] {
+        let position: SQLQueryString =
+            cursor.map { c in
+                "AND (p.published_on < \(bind: c.date.description) OR (p.published_on = \(bind: c.date.description) "
+                    + "AND p.id < \(bind: c.id)))"
+            } ?? ""
         let sql: SQLQueryString = """
             SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p
             WHERE \(PublicationQueries.conditions(filter)) \(position)
@@ -96,8 +110,11 @@ struct ApiController: Sendable {
     @Sendable func publication(req: Request) async throws -> Response {
         _ = try ApiQuery(req, allowed: [])
         let id = req.parameters.get("id") ?? ""
-        guard PageCursor.isID(id), let context = try await PublicationShowPage.context(id: id,
-            facts: Layout.Facts(articles: 0, new: 0), on: req.db) else {
+        guard PageCursor.isID(id),
+            let context = try await PublicationShowPage.context(
+                id: id,
+                facts: Layout.Facts(articles: 0, new: 0), on: req.db)
+        else {
             throw ApiProblem(status: .notFound, detail: "There is no published publication “\(id.prefix(80))”.")
         }
         return try Self.json(ApiModel.PublicationDetail(context))
@@ -106,10 +123,13 @@ struct ApiController: Sendable {
     @Sendable func countries(req: Request) async throws -> Response {
         _ = try ApiQuery(req, allowed: [])
         let counts = try await PublicationQueries.counts(of: .country, PublicationFilter(), on: req.db)
-        let items = counts.compactMap { code, n in CountryDirectory.shared.country(code: code).map { country in
-            ApiModel.Country(code: country.code, slug: country.slug, name: country.name, count: n,
-                             url: SiteRoute.country(country, PublicationFilter()).path)
-        } }.sorted { $0.code < $1.code }
+        let items = counts.compactMap { code, n in
+            CountryDirectory.shared.country(code: code).map { country in
+                ApiModel.Country(
+                    code: country.code, slug: country.slug, name: country.name, count: n,
+                    url: SiteRoute.country(country, PublicationFilter()).path)
+            }
+        }.sorted { $0.code < $1.code }
         return try Self.json(ApiModel.CountryList(items: items))
     }
 
@@ -122,9 +142,10 @@ struct ApiController: Sendable {
         let counts = DirectoryQueries.counts(all, filter).mapValues { pairs in
             Dictionary(pairs.map { ($0.0, $0.1) }, uniquingKeysWith: +)
         }
-        return try Self.json(ApiModel.OrganisationPage(
-            items: matching.dropFirst(start).prefix(DirectoryFilter.pageSize).map(ApiModel.Organisation.init),
-            total: matching.count, page: filter.page, pageSize: DirectoryFilter.pageSize, facets: counts))
+        return try Self.json(
+            ApiModel.OrganisationPage(
+                items: matching.dropFirst(start).prefix(DirectoryFilter.pageSize).map(ApiModel.Organisation.init),
+                total: matching.count, page: filter.page, pageSize: DirectoryFilter.pageSize, facets: counts))
     }
 
     @Sendable func organisation(req: Request) async throws -> Response {
@@ -150,14 +171,18 @@ struct ApiController: Sendable {
             throw ApiProblem.badParameter("q", problem.description)
         }
         let found = try await SearchQueries.search(search, filter, on: req.db)
-        return try Self.json(ApiModel.SearchPage(query: text, total: found.total, page: filter.page,
-                                                 pageSize: PublicationFilter.pageSize,
-                                                 items: found.results.map(ApiModel.SearchHit.init)))
+        return try Self.json(
+            ApiModel.SearchPage(
+                query: text, total: found.total, page: filter.page,
+                pageSize: PublicationFilter.pageSize,
+                items: found.results.map(ApiModel.SearchHit.init)))
     }
 
     @Sendable func missions(req: Request) async throws -> Response {
         _ = try ApiQuery(req, allowed: [])
-        return try Self.json(ApiModel.MissionList(items: try await MissionStore.published(on: req.db)
-            .map(ApiModel.Mission.init)))
+        return try Self.json(
+            ApiModel.MissionList(
+                items: try await MissionStore.published(on: req.db)
+                    .map(ApiModel.Mission.init)))
     }
 }

@@ -26,12 +26,15 @@ enum ApiRoutes {
     static let organisation = Endpoint(method: .GET, path: prefix + ["organisations", ":id"])
     static let search = Endpoint(method: .GET, path: prefix + ["search"])
     static let missions = Endpoint(method: .GET, path: prefix + ["missions"])
+    static let statistics = Endpoint(method: .GET, path: prefix + ["statistics"])
     static let createPublication = Endpoint(method: .POST, path: prefix + ["publications"])
     static let updatePublication = Endpoint(method: .PATCH, path: prefix + ["publications", ":id"])
     static let draft = Endpoint(method: .GET, path: prefix + ["drafts", ":id"])
 
-    static let all = [openAPI, publications, publication, countries, organisations, organisation, search, missions,
-                      createPublication, updatePublication, draft]
+    static let all = [
+        openAPI, publications, publication, countries, organisations, organisation, search, missions,
+        createPublication, updatePublication, draft, statistics
+    ]
 
     /// The methods any endpoint allows at `path` (segments), for 405 and preflight answers.
     static func methods(at path: [String]) -> [HTTPMethod] {
@@ -56,13 +59,18 @@ final class ApiRateLimiter: Sendable {
     init(limits: Limits = Limits()) { self.limits = limits }
 
     /// `OBSERVATORY_API_LIMITS=ANON,READS,WRITES` (requests a minute) replaces the defaults of 300, 1200, 120.
-    static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws
-        -> ApiRateLimiter {
+    static func fromEnvironment(
+        _ env: [String: String] = ProcessInfo.processInfo.environment
+    ) throws
+        -> ApiRateLimiter
+    {
         guard let raw = env["OBSERVATORY_API_LIMITS"], !raw.isEmpty else { return ApiRateLimiter() }
         let numbers = raw.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard numbers.count == 3, numbers.allSatisfy({ (1...1_000_000).contains($0) }) else {
-            throw AppConfig.Invalid(problems: ["OBSERVATORY_API_LIMITS: give three numbers of requests a minute, "
-                                               + "ANON,READS,WRITES (e.g. 300,1200,120), not “\(raw.prefix(40))”"])
+            throw AppConfig.Invalid(problems: [
+                "OBSERVATORY_API_LIMITS: give three numbers of requests a minute, "
+                    + "ANON,READS,WRITES (e.g. 300,1200,120), not “\(raw.prefix(40))”"
+            ])
         }
         return ApiRateLimiter(limits: Limits(anonymous: numbers[0], tokenReads: numbers[1], tokenWrites: numbers[2]))
     }
@@ -72,7 +80,8 @@ final class ApiRateLimiter: Sendable {
         let seconds = Int64(now.timeIntervalSince1970), minute = seconds / 60
         return buckets.withLockedValue { buckets in
             if buckets.count > 50_000 { buckets = buckets.filter { $0.value.minute == minute } }
-            var entry: (minute: Int64, hits: Int) = buckets[bucket].flatMap { $0.minute == minute ? $0 : nil }
+            var entry: (minute: Int64, hits: Int) =
+                buckets[bucket].flatMap { $0.minute == minute ? $0 : nil }
                 ?? (minute, 0)
             entry.hits += 1
             buckets[bucket] = entry
@@ -110,9 +119,12 @@ struct ApiMiddleware: AsyncMiddleware {
             response = ApiProblem.response(for: error, on: req)
         }
         if response.status.code >= 400,
-           response.headers.contentType?.subType != "problem+json" {
+            response.headers.contentType?.subType != "problem+json"
+        {
             // Answers made below as pages (storage failures, body limits) become problem documents too.
-            let reason = response.status.code < 500 ? response.status.reasonPhrase
+            let reason =
+                response.status.code < 500
+                ? response.status.reasonPhrase
                 : "The service cannot answer right now; nothing was changed by this request."
             let problem = ApiProblem(status: response.status, detail: reason, headers: response.headers).response()
             return finish(req, problem)
@@ -125,9 +137,12 @@ struct ApiMiddleware: AsyncMiddleware {
         // A token in an address ends up in logs, histories and Referer headers: refused, whatever else is asked.
         let query = req.url.query ?? ""
         if AccessToken.containsToken(query.removingPercentEncoding ?? query) || AccessToken.containsToken(query)
-            || AccessToken.containsToken(req.url.path.removingPercentEncoding ?? req.url.path) {
-            throw ApiProblem(status: .badRequest, detail: "Tokens are accepted only in the “Authorization: Bearer” "
-                             + "header, never in the address. Revoke this token at /account/tokens and make a new one.")
+            || AccessToken.containsToken(req.url.path.removingPercentEncoding ?? req.url.path)
+        {
+            throw ApiProblem(
+                status: .badRequest,
+                detail: "Tokens are accepted only in the “Authorization: Bearer” "
+                    + "header, never in the address. Revoke this token at /account/tokens and make a new one.")
         }
         let methods = ApiRoutes.methods(at: segments)
         if req.method == .OPTIONS {
@@ -144,12 +159,15 @@ struct ApiMiddleware: AsyncMiddleware {
         guard !methods.isEmpty else { throw ApiProblem(status: .notFound, detail: "There is no such API endpoint.") }
         let effective: HTTPMethod = req.method == .HEAD ? .GET : req.method
         guard methods.contains(effective) else {
-            throw ApiProblem(status: .methodNotAllowed, detail: "\(req.method.rawValue) is not allowed here.",
-                             headers: ["Allow": allow(methods)])
+            throw ApiProblem(
+                status: .methodNotAllowed, detail: "\(req.method.rawValue) is not allowed here.",
+                headers: ["Allow": allow(methods)])
         }
         if let accept = req.headers.first(name: .accept), !Self.acceptsJSON(accept) {
-            throw ApiProblem(status: .notAcceptable, detail: "This endpoint answers only application/json "
-                             + "(and application/problem+json for errors).")
+            throw ApiProblem(
+                status: .notAcceptable,
+                detail: "This endpoint answers only application/json "
+                    + "(and application/problem+json for errors).")
         }
         try await authenticate(req)
         try limit(req, write: effective != .GET)
@@ -175,8 +193,10 @@ struct ApiMiddleware: AsyncMiddleware {
         if trimmed.isEmpty { return true }
         return trimmed.split(separator: ",").contains { range in
             let parts = range.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            guard let type = parts.first, ["*/*", "application/*", "application/json", "application/problem+json"]
-                .contains(type) else { return false }
+            guard let type = parts.first,
+                ["*/*", "application/*", "application/json", "application/problem+json"]
+                    .contains(type)
+            else { return false }
             let q = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
             return q > 0
         }
@@ -188,20 +208,27 @@ struct ApiMiddleware: AsyncMiddleware {
         let headers = req.headers[.authorization]
         guard !headers.isEmpty else { return }
         let unauthorized = { (detail: String) in
-            ApiProblem(status: .unauthorized, detail: detail,
-                       headers: ["WWW-Authenticate": "Bearer realm=\"observatory\", error=\"invalid_token\""])
+            ApiProblem(
+                status: .unauthorized, detail: detail,
+                headers: ["WWW-Authenticate": "Bearer realm=\"observatory\", error=\"invalid_token\""])
         }
         guard headers.count == 1, case .success(let token) = AccessToken.bearer(headers[0]) else {
-            if let refused = req.application.apiLimiter.hit("a:" + source(req), limit: req.application.apiLimiter
-                .limits.anonymous, now: req.site.clock.now()) {
+            if let refused = req.application.apiLimiter.hit(
+                "a:" + source(req),
+                limit: req.application.apiLimiter
+                    .limits.anonymous, now: req.site.clock.now())
+            {
                 throw tooMany(refused)
             }
             throw unauthorized("Send one header “Authorization: Bearer obs_pat_…” with a whole token.")
         }
         let now = req.site.clock.now(), seconds = Int64(now.timeIntervalSince1970)
         guard let (stored, account) = try await AccessTokenStore.lookup(token, on: req.db) else {
-            if let refused = req.application.apiLimiter.hit("a:" + source(req), limit: req.application.apiLimiter
-                .limits.anonymous, now: now) {
+            if let refused = req.application.apiLimiter.hit(
+                "a:" + source(req),
+                limit: req.application.apiLimiter
+                    .limits.anonymous, now: now)
+            {
                 throw tooMany(refused)
             }
             throw unauthorized("This token is not known.")
@@ -221,18 +248,22 @@ struct ApiMiddleware: AsyncMiddleware {
 
     func limit(_ req: Request, write: Bool) throws {
         let limiter = req.application.apiLimiter, now = req.site.clock.now()
-        let refused: Int? = if let caller = req.apiCaller {
-            write ? limiter.hit("w:" + caller.token.id, limit: limiter.limits.tokenWrites, now: now)
-                : limiter.hit("t:" + caller.token.id, limit: limiter.limits.tokenReads, now: now)
-        } else {
-            limiter.hit("a:" + source(req), limit: limiter.limits.anonymous, now: now)
-        }
+        let refused: Int? =
+            if let caller = req.apiCaller {
+                write
+                    ? limiter.hit("w:" + caller.token.id, limit: limiter.limits.tokenWrites, now: now)
+                    : limiter.hit("t:" + caller.token.id, limit: limiter.limits.tokenReads, now: now)
+            } else {
+                limiter.hit("a:" + source(req), limit: limiter.limits.anonymous, now: now)
+            }
         if let refused { throw tooMany(refused) }
     }
 
     func tooMany(_ seconds: Int) -> ApiProblem {
-        ApiProblem(status: .tooManyRequests, detail: "Too many requests from this source or token this minute; "
-                   + "try again in \(t("count.seconds", count: seconds)).", headers: ["Retry-After": String(seconds)])
+        ApiProblem(
+            status: .tooManyRequests,
+            detail: "Too many requests from this source or token this minute; "
+                + "try again in \(t("count.seconds", count: seconds)).", headers: ["Retry-After": String(seconds)])
     }
 
     /// The client address as a keyed hash: the limiter's memory holds no address.
@@ -245,8 +276,9 @@ struct ApiMiddleware: AsyncMiddleware {
         let etag = "\"" + digest.prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
         response.headers.replaceOrAdd(name: .eTag, value: etag)
         if response.headers.first(name: .cacheControl) == nil {
-            response.headers.replaceOrAdd(name: .cacheControl,
-                                          value: req.apiCaller == nil ? "no-cache" : "private, no-cache")
+            response.headers.replaceOrAdd(
+                name: .cacheControl,
+                value: req.apiCaller == nil ? "no-cache" : "private, no-cache")
         }
         let candidates = req.headers[.ifNoneMatch].flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }

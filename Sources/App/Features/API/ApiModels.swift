@@ -76,7 +76,8 @@ enum ApiModel {
 
         init(_ o: DirectoryEntry) {
             id = o.id; name = o.name; type = o.type; country = o.countryCode; workingLanguages = o.languages
-            networks = o.networkSlugs; founded = o.founded; website = o.website; url = "/organisations/" + o.id
+            networks = o.networkSlugs; founded = o.founded; website = o.website
+            url = SiteRoute.organisation(id: o.id).unprefixedPath
         }
     }
 

@@ -29,14 +29,19 @@ struct ApiProblem: AbortError, Sendable {
         if let own = error as? ApiProblem {
             problem = own
         } else if let abort = error as? any AbortError {
-            problem = ApiProblem(status: abort.status, detail: abort.status.code < 500 ? abort.reason
-                : "The server could not answer; nothing was changed by this request.", headers: abort.headers)
+            problem = ApiProblem(
+                status: abort.status,
+                detail: abort.status.code < 500
+                    ? abort.reason
+                    : "The server could not answer; nothing was changed by this request.", headers: abort.headers)
         } else {
-            problem = ApiProblem(status: .internalServerError,
-                                 detail: "The server could not answer; nothing was changed by this request.")
+            problem = ApiProblem(
+                status: .internalServerError,
+                detail: "The server could not answer; nothing was changed by this request.")
         }
         if problem.status.code >= 500 {
-            let route = req.route.map { "\($0.method) /" + $0.path.map(\.description).joined(separator: "/") }
+            let route =
+                req.route.map { "\($0.method) /" + $0.path.map(\.description).joined(separator: "/") }
                 ?? "\(req.method) (no route)"
             req.logger.error("\(route) failed: \(type(of: error)): \(String(describing: error))")
         }
@@ -45,8 +50,9 @@ struct ApiProblem: AbortError, Sendable {
 
     func response() -> Response {
         let title = status.code == 404 ? "Not Found" : status.reasonPhrase
-        let body = Body(type: "about:blank", title: title, status: Int(status.code), detail: detail,
-                        parameter: parameter, errors: errors?.isEmpty == true ? nil : errors)
+        let body = Body(
+            type: "about:blank", title: title, status: Int(status.code), detail: detail,
+            parameter: parameter, errors: errors?.isEmpty == true ? nil : errors)
         let data = (try? ApiModel.encoder.encode(body)) ?? Data("{}".utf8)
         var headers = self.headers
         headers.remove(name: .contentType)

@@ -19,7 +19,9 @@ struct ApiQuery: Sendable {
                 throw ApiProblem.badParameter(String(parts[0].prefix(60)), "The query is not valid percent-encoding.")
             }
             guard allowed.contains(name) else {
-                let known = allowed.isEmpty ? "this endpoint takes no parameters"
+                let known =
+                    allowed.isEmpty
+                    ? "this endpoint takes no parameters"
                     : "known parameters: " + allowed.sorted().joined(separator: ", ")
                 throw ApiProblem.badParameter(name, "Unknown parameter “\(name.prefix(60))” (\(known)).")
             }
@@ -27,7 +29,8 @@ struct ApiQuery: Sendable {
                 throw ApiProblem.badParameter(name, "The parameter “\(name)” is given more than once.")
             }
             guard value.utf8.count <= 1_000,
-                  !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+            else {
                 throw ApiProblem.badParameter(name, "The value of “\(name)” is too long or holds control characters.")
             }
             values[name] = value
@@ -52,8 +55,10 @@ struct ApiQuery: Sendable {
     func integer(_ name: String, in range: ClosedRange<Int>, default value: Int) throws -> Int {
         guard let raw = self[name] else { return value }
         guard let number = Int(raw), range.contains(number) else {
-            throw ApiProblem.badParameter(name, "“\(name)” must be a whole number from \(range.lowerBound) to "
-                                          + "\(range.upperBound), not “\(raw.prefix(40))”.")
+            throw ApiProblem.badParameter(
+                name,
+                "“\(name)” must be a whole number from \(range.lowerBound) to "
+                    + "\(range.upperBound), not “\(raw.prefix(40))”.")
         }
         return number
     }
@@ -73,15 +78,20 @@ extension Request {
     /// The caller, who must hold a token with `scope` and a role of `roles`.
     func apiCaller(scope: AccessToken.Scope, roles: Set<Role>) throws -> ApiCaller {
         guard let caller = apiCaller else {
-            throw ApiProblem(status: .unauthorized, detail: "Send a personal access token: "
-                             + "“Authorization: Bearer obs_pat_…” (make one at /account/tokens).",
-                             headers: ["WWW-Authenticate": "Bearer realm=\"observatory\""])
+            throw ApiProblem(
+                status: .unauthorized,
+                detail: "Send a personal access token: "
+                    + "“Authorization: Bearer obs_pat_…” (make one at /account/tokens).",
+                headers: ["WWW-Authenticate": "Bearer realm=\"observatory\""])
         }
         guard caller.token.scopes.contains(scope) else {
-            throw ApiProblem(status: .forbidden, detail: "This token lacks the scope “\(scope.rawValue)”.",
-                             headers: ["WWW-Authenticate":
-                                "Bearer realm=\"observatory\", error=\"insufficient_scope\", "
-                                + "scope=\"\(scope.rawValue)\""])
+            throw ApiProblem(
+                status: .forbidden, detail: "This token lacks the scope “\(scope.rawValue)”.",
+                headers: [
+                    "WWW-Authenticate":
+                        "Bearer realm=\"observatory\", error=\"insufficient_scope\", "
+                        + "scope=\"\(scope.rawValue)\""
+                ])
         }
         guard !caller.account.roles.isDisjoint(with: roles) else {
             throw ApiProblem(status: .forbidden, detail: "The token’s account has no role that allows this.")

@@ -11,9 +11,11 @@ import Vapor
 /// wrote goes public only once another person approved that exact version in the office.
 struct ApiWrites: Sendable {
     static let roles: Set<Role> = [.editor, .administrator]
-    static let fields: Set<String> = ["title", "type", "kind", "language", "date", "countries", "programmes",
-                                      "summary", "body", "reference", "follow_up_of", "translation_of", "event_date",
-                                      "status", "publish_at"]
+    static let fields: Set<String> = [
+        "title", "type", "kind", "language", "date", "countries", "programmes",
+        "summary", "body", "reference", "follow_up_of", "translation_of", "event_date",
+        "status", "publish_at"
+    ]
 
     /// The JSON body as an object of known fields, each a string (or, for countries and programmes, strings).
     static func body(_ req: Request) throws -> [String: Any] {
@@ -22,22 +24,27 @@ struct ApiWrites: Sendable {
             throw ApiProblem(status: .unsupportedMediaType, detail: "Send the publication as application/json.")
         }
         guard let buffer = req.body.data, buffer.readableBytes > 0,
-              let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any]
+            let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any]
         else {
             throw ApiProblem(status: .badRequest, detail: "The body is not a JSON object.")
         }
         for (key, value) in object {
             guard fields.contains(key) else {
-                throw ApiProblem(status: .unprocessableEntity, detail: "Unknown field “\(key.prefix(60))”.",
-                                 errors: [String(key.prefix(60)): "unknown field; known: "
-                                    + fields.sorted().joined(separator: ", ")])
+                throw ApiProblem(
+                    status: .unprocessableEntity, detail: "Unknown field “\(key.prefix(60))”.",
+                    errors: [
+                        String(key.prefix(60)): "unknown field; known: "
+                            + fields.sorted().joined(separator: ", ")
+                    ])
             }
             let list = key == "countries" || key == "programmes"
             let fine = list ? (value as? [Any])?.allSatisfy { $0 is String } == true : value is String
             guard fine else {
-                throw ApiProblem(status: .unprocessableEntity, detail: "“\(key)” must be "
-                                 + (list ? "an array of strings." : "a string."),
-                                 errors: [key: list ? "an array of strings" : "a string"])
+                throw ApiProblem(
+                    status: .unprocessableEntity,
+                    detail: "“\(key)” must be "
+                        + (list ? "an array of strings." : "a string."),
+                    errors: [key: list ? "an array of strings" : "a string"])
             }
         }
         return object
@@ -78,10 +85,13 @@ struct ApiWrites: Sendable {
         }
         let object = try Self.body(req)
         if let match = req.headers.first(name: .ifMatch),
-           !match.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
-            .contains(where: { $0 == "*" || $0 == Self.etag(current) }) {
-            throw ApiProblem(status: .conflict, detail: "The publication changed since you read it (If-Match): "
-                             + "read it again, then send your change.")
+            !match.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+                .contains(where: { $0 == "*" || $0 == Self.etag(current) })
+        {
+            throw ApiProblem(
+                status: .conflict,
+                detail: "The publication changed since you read it (If-Match): "
+                    + "read it again, then send your change.")
         }
         return try await write(req, caller, object, id: id, current: current)
     }
@@ -96,9 +106,11 @@ struct ApiWrites: Sendable {
         }
         let now = req.site.clock.now()
         try await req.db.write { tx in
-            try await AuditLog.record(AuditEvent(actor: caller.account.email, action: "publication.view",
-                                                 recordType: "publication", recordID: id,
-                                                 detail: "API token \(caller.token.id)"), now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: caller.account.email, action: "publication.view",
+                    recordType: "publication", recordID: id,
+                    detail: "API token \(caller.token.id)"), now: now, on: tx)
         }
         let response = try await Self.answer(record, status: .ok, on: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
@@ -112,17 +124,23 @@ struct ApiWrites: Sendable {
     static func answer(_ record: EditorialRecord, status: HTTPStatus, on req: Request) async throws -> Response {
         let exempt = try await FourEyesStore.exemptTypes(on: req.db)
         let state = try await EditorialFourEyes.state(of: record, exempt: exempt, on: req.db)
-        let response = try ApiController.json(ApiModel.Draft(record, revision: state.version.revision,
-                                                             approved: !state.approvedBy.isEmpty), status: status)
+        let response = try ApiController.json(
+            ApiModel.Draft(
+                record, revision: state.version.revision,
+                approved: !state.approvedBy.isEmpty), status: status)
         response.headers.replaceOrAdd(name: .eTag, value: etag(record))
         return response
     }
 
-    func write(_ req: Request, _ caller: ApiCaller, _ object: [String: Any], id: String,
-               current: EditorialRecord?) async throws -> Response {
+    func write(
+        _ req: Request, _ caller: ApiCaller, _ object: [String: Any], id: String,
+        current: EditorialRecord?
+    ) async throws -> Response {
         let now = req.site.clock.now(), viewer = caller.account
-        var form = Self.form(object, over: current.map { PublicationForm($0.publication, publishAt: $0.publishAt) }
-                             ?? PublicationForm(today: req.site.clock.today))
+        var form = Self.form(
+            object,
+            over: current.map { PublicationForm($0.publication, publishAt: $0.publishAt) }
+                ?? PublicationForm(today: req.site.clock.today))
         // The same buttons as the office's form: save (the default), publish, schedule, unpublish.
         let action: String
         switch object["status"] as? String {
@@ -131,12 +149,15 @@ struct ApiWrites: Sendable {
         case "published": action = "publish"
         case "scheduled": action = "schedule"
         case let other?:
-            throw ApiProblem(status: .unprocessableEntity, detail: "Unknown status “\(other.prefix(20))”.",
-                             errors: ["status": "draft, published or scheduled"])
+            throw ApiProblem(
+                status: .unprocessableEntity, detail: "Unknown status “\(other.prefix(20))”.",
+                errors: ["status": "draft, published or scheduled"])
         }
         var errors: [String: String] = [:]
-        guard let step = EditorialTarget.of(action, current: current, publishAtSeconds: form.publishAtSeconds,
-                                            now: now)
+        guard
+            let step = EditorialTarget.of(
+                action, current: current, publishAtSeconds: form.publishAtSeconds,
+                now: now)
         else { throw ApiProblem(status: .unprocessableEntity, detail: "Unknown status.") }
         var target = step.status, publishAt = step.publishAt
         if let problem = step.problem { errors["publish_at"] = problem }
@@ -152,16 +173,24 @@ struct ApiWrites: Sendable {
         guard errors.isEmpty, case .success(let publication) = result else {
             // Four eyes and the leak check refuse by rule (403); anything else is a field to correct (422).
             let rule = errors["action"] != nil || (errors["body"]?.contains("confidential") ?? false)
-            throw ApiProblem(status: rule ? .forbidden : .unprocessableEntity,
-                             detail: rule ? (errors["action"] ?? errors["body"]!)
-                                : "Correct the fields named in “errors”; nothing was stored.", errors: errors)
+            throw ApiProblem(
+                status: rule ? .forbidden : .unprocessableEntity,
+                detail: rule
+                    ? (errors["action"] ?? errors["body"]!)
+                    : "Correct the fields named in “errors”; nothing was stored.", errors: errors)
         }
-        let changed = current.map { EditorialFourEyes.hash($0.publication) != EditorialFourEyes.hash(publication) }
+        let changed =
+            current.map { EditorialFourEyes.hash($0.publication) != EditorialFourEyes.hash(publication) }
             ?? true
-        let verb = current == nil ? "create" : (target != current!.status
-            ? (target == .published ? "publish" : (target == .draft ? "unpublish" : "schedule")) : "update")
-        let detail = (target == .scheduled ? "scheduled for \(iso8601(seconds: publishAt!))"
-            : target.label.lowercased()) + "; API token \(caller.token.id)"
+        let verb =
+            current == nil
+            ? "create"
+            : (target != current!.status
+                ? (target == .published ? "publish" : (target == .draft ? "unpublish" : "schedule")) : "update")
+        let detail =
+            (target == .scheduled
+                ? "scheduled for \(iso8601(seconds: publishAt!))"
+                : target.label.lowercased()) + "; API token \(caller.token.id)"
         let status = target, at = target == .scheduled ? publishAt : nil
         let seconds = Int64(now.timeIntervalSince1970)
         let expected = current.map { Self.etag($0) }
@@ -172,19 +201,24 @@ struct ApiWrites: Sendable {
             }
             let stored = try await EditorialStore.find(id, on: tx)
             guard stored.map(Self.etag) == expected else {
-                throw ApiProblem(status: .conflict, detail: "The publication changed while this request was "
-                                 + "checked; read it again, then send your change.")
+                throw ApiProblem(
+                    status: .conflict,
+                    detail: "The publication changed while this request was "
+                        + "checked; read it again, then send your change.")
             }
             try await EditorialStore.save(publication, status: status, publishAt: at, now: now, on: tx)
             if changed {
-                try await FourEyesStore.recordChange(EditorialFourEyes.subject(id),
-                                                     hash: EditorialFourEyes.hash(publication), by: viewer.email,
-                                                     now: now, on: tx)
+                try await FourEyesStore.recordChange(
+                    EditorialFourEyes.subject(id),
+                    hash: EditorialFourEyes.hash(publication), by: viewer.email,
+                    now: now, on: tx)
             }
             try await AccessTokenStore.touch(caller.token, now: seconds, on: tx)
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "publication.\(verb)",
-                                                 recordType: "publication", recordID: id, detail: detail),
-                                      now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: viewer.email, action: "publication.\(verb)",
+                    recordType: "publication", recordID: id, detail: detail),
+                now: now, on: tx)
         }
         req.site.contentWatcher.invalidate()
         guard let saved = try await EditorialStore.find(id, on: req.db) else {

@@ -21,8 +21,10 @@ struct TokenController: Sendable {
     @Sendable func index(req: Request) async throws -> Response {
         let account = try req.account
         let tokens = try await AccessTokenStore.list(userID: account.id, on: req.db)
-        return try await TokenPages.index(account: account, tokens: tokens, now: Self.seconds(req), form: [:],
-                                          errors: [:], csrf: CSRF.token(for: req)).encodeResponse(for: req)
+        return try await TokenPages.index(
+            account: account, tokens: tokens, now: Self.seconds(req), form: [:],
+            errors: [:], csrf: CSRF.token(for: req)
+        ).encodeResponse(for: req)
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -33,22 +35,27 @@ struct TokenController: Sendable {
         var errors: [String: String] = [:]
         if let problem = AccessToken.nameProblem(name) { errors["name"] = problem }
         if scopes.isEmpty || scopes.count != Set(requested).count {
-            errors["scopes"] = "Choose what the token may do: "
+            errors["scopes"] =
+                "Choose what the token may do: "
                 + AccessToken.Scope.allCases.map(\.rawValue).joined(separator: ", ") + "."
         }
         let days = Int(req.form["days"]) ?? 0
         let expiresAt = AccessToken.lifetimes.contains(days) ? AccessToken.expiry(days: days, from: at) : nil
         if expiresAt == nil {
-            errors["days"] = "Choose when the token expires: "
+            errors["days"] =
+                "Choose when the token expires: "
                 + AccessToken.lifetimes.map { t("count.days", count: $0) }.joined(separator: ", ")
                 + " (at most a year)."
         }
         if scopes.contains(.publicationsWrite) || scopes.contains(.publicationsRead),
-           account.roles.isDisjoint(with: ApiWrites.roles) {
+            account.roles.isDisjoint(with: ApiWrites.roles)
+        {
             errors["scopes"] = "Only editors and administrators work on publications: your roles do not allow it."
         }
-        if errors.isEmpty, let refusal = try await Reauthentication.check(req, account, to: "make an access token")
-            .refusal {
+        if errors.isEmpty,
+            let refusal = try await Reauthentication.check(req, account, to: "make an access token")
+                .refusal
+        {
             errors[Reauthentication.field] = refusal.message
             return try await page(req, account, form: req.form, errors: errors, status: refusal.status)
         }
@@ -56,18 +63,23 @@ struct TokenController: Sendable {
             return try await page(req, account, form: req.form, errors: errors, status: .unprocessableEntity)
         }
         let made = try await req.db.write { tx in
-            let made = try await AccessTokenStore.create(for: account, name: name, scopes: scopes, expiresAt: expiresAt,
-                                                         now: at, on: tx)
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "token.create", recordType: "token",
-                                                 recordID: made.id,
-                                                 detail: "\(AccessToken.Scope.stored(scopes)); expires "
-                                                     + iso8601(seconds: expiresAt)), now: now, on: tx)
+            let made = try await AccessTokenStore.create(
+                for: account, name: name, scopes: scopes, expiresAt: expiresAt,
+                now: at, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: account.email, action: "token.create", recordType: "token",
+                    recordID: made.id,
+                    detail: "\(AccessToken.Scope.stored(scopes)); expires "
+                        + iso8601(seconds: expiresAt)), now: now, on: tx)
             return made
         }
         let tokens = try await AccessTokenStore.list(userID: account.id, on: req.db)
-        let response = try await TokenPages.index(account: account, tokens: tokens, now: at, form: [:], errors: [:],
-                                                  csrf: CSRF.token(for: req), created: (made.id, made.token))
-            .encodeResponse(status: .created, for: req)
+        let response = try await TokenPages.index(
+            account: account, tokens: tokens, now: at, form: [:], errors: [:],
+            csrf: CSRF.token(for: req), created: (made.id, made.token)
+        )
+        .encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }
@@ -78,92 +90,110 @@ struct TokenController: Sendable {
             throw Abort(.notFound, reason: "You have no access token “\(id.prefix(40))”.")
         }
         try await req.db.write { tx in
-            if try await AccessTokenStore.revoke(id: id, userID: account.id, now: Int64(now.timeIntervalSince1970),
-                                                 on: tx) {
-                try await AuditLog.record(AuditEvent(actor: account.email, action: "token.revoke",
-                                                     recordType: "token", recordID: id), now: now, on: tx)
+            if try await AccessTokenStore.revoke(
+                id: id, userID: account.id, now: Int64(now.timeIntervalSince1970),
+                on: tx)
+            {
+                try await AuditLog.record(
+                    AuditEvent(
+                        actor: account.email, action: "token.revoke",
+                        recordType: "token", recordID: id), now: now, on: tx)
             }
         }
         return req.redirect(within: Self.path + "?revoked=1")
     }
 
-    func page(_ req: Request, _ account: Account, form: FormData, errors: [String: String],
-              status: HTTPStatus) async throws -> Response {
+    func page(
+        _ req: Request, _ account: Account, form: FormData, errors: [String: String],
+        status: HTTPStatus
+    ) async throws -> Response {
         let tokens = try await AccessTokenStore.list(userID: account.id, on: req.db)
         let kept = ["name": form["name"], "days": form["days"], "scopes": form.values("scopes").joined(separator: " ")]
-        return try await TokenPages.index(account: account, tokens: tokens, now: Self.seconds(req), form: kept,
-                                          errors: errors, csrf: CSRF.token(for: req))
-            .encodeResponse(status: status, for: req)
+        return try await TokenPages.index(
+            account: account, tokens: tokens, now: Self.seconds(req), form: kept,
+            errors: errors, csrf: CSRF.token(for: req)
+        )
+        .encodeResponse(status: status, for: req)
     }
 
     static func seconds(_ req: Request) -> Int64 { Int64(req.site.clock.now().timeIntervalSince1970) }
 }
 
 enum TokenPages {
-    static func index(account: Account, tokens: [StoredToken], now: Int64, form: [String: String],
-                      errors: [String: String], csrf: String, created: (id: String, token: String)? = nil) -> HTML {
-        let shown: HTML = created.map { made in
-            """
-            <div class="notice" role="status" id="new-token"><p>Your new token — copy it now: it is shown only once,
-            and only its hash is kept.</p><p><code id="token-value">\(made.token)</code></p>
-            <p>Send it in the <code>Authorization: Bearer …</code> header, never in an address.</p></div>
-            """
-        } ?? .empty
+    static func index(
+        account: Account, tokens: [StoredToken], now: Int64, form: [String: String],
+        errors: [String: String], csrf: String, created: (id: String, token: String)? = nil
+    ) -> HTML {
+        let shown: HTML =
+            created.map { made in
+                """
+                <div class="notice" role="status" id="new-token"><p>Your new token — copy it now: it is shown only once,
+                and only its hash is kept.</p><p><code id="token-value">\(made.token)</code></p>
+                <p>Send it in the <code>Authorization: Bearer …</code> header, never in an address.</p></div>
+                """
+            } ?? .empty
         let rows: [HTML] = tokens.map { token in
-            let state: String = switch token.state(for: account, now: now) {
-            case .active: "active until \(iso8601(seconds: token.expiresAt).prefix(16)) UTC"
-            case .expired: "expired"
-            case .revoked: "revoked"
-            case .rolesChanged: "ended: your roles changed"
-            case .accountDisabled: "ended: account disabled"
-            }
+            let state: String =
+                switch token.state(for: account, now: now) {
+                case .active: "active until \(iso8601(seconds: token.expiresAt).prefix(16)) UTC"
+                case .expired: "expired"
+                case .revoked: "revoked"
+                case .rolesChanged: "ended: your roles changed"
+                case .accountDisabled: "ended: account disabled"
+                }
             let used = token.lastUsedAt.map { String(iso8601(seconds: $0).prefix(16)) + " UTC" } ?? "never"
-            let button: HTML = token.state(for: account, now: now) == .active ? """
+            let button: HTML =
+                token.state(for: account, now: now) == .active
+                ? """
                 <form method="post" action="\(revokePathHTML(token.id))">\(CSRF.field(csrf))\
                 <button type="submit">Revoke</button></form>
                 """ : .empty
             return """
-            <tr id="token-\(token.id)"><td>\(token.name)</td><td>\(AccessToken.Scope.stored(token.scopes))</td>\
-            <td>\(state)</td><td>\(used)</td><td>\(button)</td></tr>
-            """
+                <tr id="token-\(token.id)"><td>\(token.name)</td><td>\(AccessToken.Scope.stored(token.scopes))</td>\
+                <td>\(state)</td><td>\(used)</td><td>\(button)</td></tr>
+                """
         }
         let scopeBoxes: [HTML] = AccessToken.Scope.allCases.map { scope in
             let checked = (form["scopes"] ?? "").split(separator: " ").contains(Substring(scope.rawValue))
             return """
-            <label><input type="checkbox" name="scopes" value="\(scope.rawValue)"\(checked ? " checked" : "")> \
-            \(scope.rawValue)</label>
-            """
+                <label><input type="checkbox" name="scopes" value="\(scope.rawValue)"\(checked ? " checked" : "")> \
+                \(scope.rawValue)</label>
+                """
         }
         let options: [HTML] = AccessToken.lifetimes.map { days in
             let selected: HTML = form["days"] == String(days) ? " selected" : ""
             return "<option value=\"\(String(days))\"\(selected)>\(t("count.days", count: days))</option>"
         }
-        let table: HTML = rows.isEmpty ? "<p>You have no access tokens.</p>" : """
+        let table: HTML =
+            rows.isEmpty
+            ? "<p>You have no access tokens.</p>"
+            : """
             <table class="tokens"><thead><tr><th>Name</th><th>Scopes</th><th>State</th><th>Last used</th><th></th></tr>
             </thead><tbody>\(rows.joined())</tbody></table>
             """
-        return OfficeLayout(title: "Access tokens", account: account, csrf: csrf).render("""
-        <h1>Access tokens</h1>
-        <p>Tokens let a tool (a newsroom's importer, a script) use the API at <code>/api/v1</code> as you, within the
-        scopes you choose. A token cannot publish: what it writes is a draft that another person approves, as here.
-        A token ends when it expires, when you revoke it, and when your roles change or your account is disabled.</p>
-        \(shown)
-        \(table)
-        <h2>Make a token</h2>
-        \(FormView.errorSummary(errors))
-        <form method="post" action="\(TokenController.path)" class="office-form">\(CSRF.field(csrf))
-        \(FormView.field("name", label: "Name", value: form["name"] ?? "", error: errors["name"],
+        return OfficeLayout(title: "Access tokens", account: account, csrf: csrf).render(
+            """
+            <h1>Access tokens</h1>
+            <p>Tokens let a tool (a newsroom's importer, a script) use the API at <code>/api/v1</code> as you, within the
+            scopes you choose. A token cannot publish: what it writes is a draft that another person approves, as here.
+            A token ends when it expires, when you revoke it, and when your roles change or your account is disabled.</p>
+            \(shown)
+            \(table)
+            <h2>Make a token</h2>
+            \(FormView.errorSummary(errors))
+            <form method="post" action="\(TokenController.path)" class="office-form">\(CSRF.field(csrf))
+            \(FormView.field("name", label: "Name", value: form["name"] ?? "", error: errors["name"],
                          attributes: "required maxlength=\"80\""))
-        <fieldset class="field\(errors["scopes"] != nil ? " invalid" : "")"><legend>Scopes</legend>\
-        \(scopeBoxes.joined())\
-        \(errors["scopes"].map { "<strong class=\"error\" id=\"scopes-error\">\($0)</strong>" } ?? .empty)</fieldset>
-        <p class="field\(errors["days"] != nil ? " invalid" : "")"><label for="days">Expires after</label>
-        <select id="days" name="days">\(options.joined())</select>\
-        \(errors["days"].map { "<strong class=\"error\" id=\"days-error\">\($0)</strong>" } ?? .empty)</p>
-        \(AccountPages.currentPasswordField(errors[Reauthentication.field]))
-        <p><button type="submit">Make token</button></p>
-        </form>
-        """)
+            <fieldset class="field\(errors["scopes"] != nil ? " invalid" : "")"><legend>Scopes</legend>\
+            \(scopeBoxes.joined())\
+            \(errors["scopes"].map { "<strong class=\"error\" id=\"scopes-error\">\($0)</strong>" } ?? .empty)</fieldset>
+            <p class="field\(errors["days"] != nil ? " invalid" : "")"><label for="days">Expires after</label>
+            <select id="days" name="days">\(options.joined())</select>\
+            \(errors["days"].map { "<strong class=\"error\" id=\"days-error\">\($0)</strong>" } ?? .empty)</p>
+            \(AccountPages.currentPasswordField(errors[Reauthentication.field]))
+            <p><button type="submit">Make token</button></p>
+            </form>
+            """)
     }
 
     static func revokePathHTML(_ id: String) -> String { TokenController.revokePath(id) }

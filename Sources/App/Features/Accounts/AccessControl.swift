@@ -23,7 +23,8 @@ enum Access: Sendable, Equatable {
         case .signedIn: return signedIn?.session.stage == .signedIn
         case .secondFactorPending: return signedIn?.session.stage == .secondFactor
         case .enrolling: return signedIn?.session.stage == .enrol || signedIn?.session.stage == .signedIn
-        case .roles(let roles): return signedIn?.session.stage == .signedIn && !(signedIn!.account.roles.isDisjoint(with: roles))
+        case .roles(let roles):
+            return signedIn?.session.stage == .signedIn && !(signedIn!.account.roles.isDisjoint(with: roles))
         }
     }
 }
@@ -73,8 +74,10 @@ extension RoutesBuilder {
     /// Registers an internal route with the access it allows. POST routes also get their form read and
     /// their CSRF token checked before the handler runs.
     @discardableResult
-    func declare(_ method: HTTPMethod, _ path: [String], _ access: Access, registry: RouteRegistry, maxBody: ByteCount = "64kb",
-                 use handler: @escaping @Sendable (Request) async throws -> Response) -> Route {
+    func declare(
+        _ method: HTTPMethod, _ path: [String], _ access: Access, registry: RouteRegistry, maxBody: ByteCount = "64kb",
+        use handler: @escaping @Sendable (Request) async throws -> Response
+    ) -> Route {
         registry.add(DeclaredRoute(method: method, path: path, access: access))
         let body: HTTPBodyStreamStrategy = method == .POST ? .collect(maxSize: maxBody) : .collect
         let route = on(method, path.map(PathComponent.init), body: body) { req async throws -> Response in

@@ -35,7 +35,8 @@ struct Account: Sendable, Equatable {
     /// Whether this person's roles oblige them to use a second factor.
     var needsSecondFactor: Bool { roles.contains { $0.requiresSecondFactor } }
 
-    static let columns = "id, email, password_hash, roles, organisation_id, disabled, totp_secret, "
+    static let columns =
+        "id, email, password_hash, roles, organisation_id, disabled, totp_secret, "
         + "totp_pending_secret, totp_last_step, created_at, language"
 
     struct Row: Decodable {
@@ -57,11 +58,14 @@ enum AccountStore {
     struct Invalid: Error, CustomStringConvertible { let description: String }
 
     /// E-mail addresses are compared in lower case, without surrounding spaces.
-    static func normalise(email: String) -> String { email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+    static func normalise(email: String) -> String {
+        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
 
     static func isPlausible(email: String) -> Bool {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
+            && !parts[1].hasSuffix(".")
             && email.count <= 254 && !email.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "\"" })
     }
 
@@ -71,8 +75,10 @@ enum AccountStore {
     }
 
     static func find(email: String, on db: any Database) async throws -> Account? {
-        try await db.sql.raw("SELECT \(unsafeRaw: Account.columns) FROM users WHERE email = \(bind: normalise(email: email))")
-            .first(decoding: Account.Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(Account.init(row:))
+        try await db.sql.raw(
+            "SELECT \(unsafeRaw: Account.columns) FROM users WHERE email = \(bind: normalise(email: email))"
+        )
+        .first(decoding: Account.Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(Account.init(row:))
     }
 
     static func all(on db: any Database) async throws -> [Account] {
@@ -86,39 +92,56 @@ enum AccountStore {
     }
 
     /// Creates an account with no password yet (or the given bcrypt hash). Refuses a duplicate e-mail.
-    static func create(email: String, roles: Set<Role>, organisationID: String? = nil, passwordHash: String? = nil,
-                       now: Date, on db: any Database) async throws -> Account {
+    static func create(
+        email: String, roles: Set<Role>, organisationID: String? = nil, passwordHash: String? = nil,
+        now: Date, on db: any Database
+    ) async throws -> Account {
         let email = normalise(email: email)
         guard isPlausible(email: email) else { throw Invalid(description: "“\(email)” is not an e-mail address") }
         guard !roles.isEmpty else { throw Invalid(description: "give the account at least one role") }
-        if roles.contains(.partner) && organisationID == nil { throw Invalid(description: "a partner belongs to an organisation of the directory: give its id") }
+        if roles.contains(.partner) && organisationID == nil {
+            throw Invalid(description: "a partner belongs to an organisation of the directory: give its id")
+        }
         if let organisationID, try await !organisationExists(organisationID, on: db) {
             throw Invalid(description: "there is no organisation “\(organisationID)” in the directory")
         }
-        if try await find(email: email, on: db) != nil { throw Invalid(description: "an account for \(email) already exists") }
+        if try await find(email: email, on: db) != nil {
+            throw Invalid(description: "an account for \(email) already exists")
+        }
         let id = UUID().uuidString.lowercased()
         let seconds = Int64(now.timeIntervalSince1970)
         try await db.sql.insert(into: "users")
-            .columns("id", "email", "password_hash", "roles", "organisation_id", "disabled", "created_at", "password_changed_at")
-            .values(id, email, passwordHash, Role.stored(roles), organisationID, false, seconds, passwordHash == nil ? nil : seconds)
+            .columns(
+                "id", "email", "password_hash", "roles", "organisation_id", "disabled", "created_at",
+                "password_changed_at"
+            )
+            .values(
+                id, email, passwordHash, Role.stored(roles), organisationID, false, seconds,
+                passwordHash == nil ? nil : seconds
+            )
             .run()
         return try await find(id: id, on: db)!
     }
 
     static func organisationExists(_ id: String, on db: any Database) async throws -> Bool {
         struct Row: Decodable { let id: String }
-        return try await db.sql.select().column("id").from("organisations").where("id", .equal, id).first(decoding: Row.self) != nil
+        return try await db.sql.select().column("id").from("organisations").where("id", .equal, id).first(
+            decoding: Row.self) != nil
     }
 
-    static func update(_ id: String, roles: Set<Role>, organisationID: String?, disabled: Bool, on db: any Database) async throws {
+    static func update(
+        _ id: String, roles: Set<Role>, organisationID: String?, disabled: Bool, on db: any Database
+    ) async throws {
         try await db.sql.update("users").set("roles", to: Role.stored(roles)).set("organisation_id", to: organisationID)
             .set("disabled", to: disabled).where("id", .equal, id).run()
         if disabled { try await SessionStore.endAll(userID: id, on: db) }
     }
 
     static func setPassword(_ id: String, hash: String, now: Date, on db: any Database) async throws {
-        try await db.sql.update("users").set("password_hash", to: hash).set("password_changed_at", to: Int64(now.timeIntervalSince1970))
-            .where("id", .equal, id).run()
+        try await db.sql.update("users").set("password_hash", to: hash).set(
+            "password_changed_at", to: Int64(now.timeIntervalSince1970)
+        )
+        .where("id", .equal, id).run()
     }
 
     /// Stores the language of a person's pages and e-mails (the caller audits it in the same transaction).
@@ -129,29 +152,36 @@ enum AccountStore {
     /// Sets the language only when none is stored yet (the first sign-in); true when it was set by this call.
     static func setLanguageIfUnset(_ id: String, _ language: Language, on db: any Database) async throws -> Bool {
         struct Row: Decodable { let id: String }
-        return try await !db.sql.raw("""
+        return try await !db.sql.raw(
+            """
             UPDATE users SET language = \(bind: language.rawValue)
             WHERE id = \(bind: id) AND language IS NULL RETURNING id
-            """).all(decoding: Row.self).isEmpty
+            """
+        ).all(decoding: Row.self).isEmpty
     }
 
     /// Second-factor secrets are sealed like confidential case fields: a copy of the database alone cannot make codes.
-    static func setPendingSecret(_ id: String, _ secret: String?, cipher: FieldCipher, on db: any Database) async throws {
+    static func setPendingSecret(_ id: String, _ secret: String?, cipher: FieldCipher, on db: any Database) async throws
+    {
         try await db.sql.update("users")
             .set("totp_pending_secret", to: secret.map { cipher.seal($0, in: .totpPendingSecret, row: id) })
             .where("id", .equal, id).run()
     }
 
     /// Makes the pending secret the account's second factor, with the step of the code that confirmed it.
-    static func confirmSecondFactor(_ id: String, secret: String, step: Int64, cipher: FieldCipher, on db: any Database) async throws {
+    static func confirmSecondFactor(
+        _ id: String, secret: String, step: Int64, cipher: FieldCipher, on db: any Database
+    ) async throws {
         try await db.sql.update("users").set("totp_secret", to: cipher.seal(secret, in: .totpSecret, row: id))
             .set("totp_pending_secret", to: SQLLiteral.null)
             .set("totp_last_step", to: step).where("id", .equal, id).run()
     }
 
     static func removeSecondFactor(_ id: String, on db: any Database) async throws {
-        try await db.sql.update("users").set("totp_secret", to: SQLLiteral.null).set("totp_pending_secret", to: SQLLiteral.null)
-            .set("totp_last_step", to: SQLLiteral.null).where("id", .equal, id).run()
+        try await db.sql.update("users").set("totp_secret", to: SQLLiteral.null).set(
+            "totp_pending_secret", to: SQLLiteral.null
+        )
+        .set("totp_last_step", to: SQLLiteral.null).where("id", .equal, id).run()
         try await db.sql.delete(from: "recovery_codes").where("user_id", .equal, id).run()
     }
 
@@ -159,10 +189,12 @@ enum AccountStore {
     /// (also by a concurrent request, since the check and the write are one statement).
     static func useStep(_ id: String, step: Int64, on db: any Database) async throws -> Bool {
         struct Row: Decodable { let id: String }
-        let rows = try await db.sql.raw("""
+        let rows = try await db.sql.raw(
+            """
             UPDATE users SET totp_last_step = \(bind: step)
             WHERE id = \(bind: id) AND (totp_last_step IS NULL OR totp_last_step < \(bind: step)) RETURNING id
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         return !rows.isEmpty
     }
 }

@@ -29,13 +29,16 @@ struct AccountController: Sendable {
         let codes = try await AccountSecrets.unusedRecoveryCodes(for: account.id, on: req.db)
         let sessions = try await SessionStore.count(userID: account.id, on: req.db)
         let notice = req.query[String.self, at: "notice"] == "language" ? t("office.language.saved") : nil
-        return try await AccountPages.overview(account: account, recoveryCodes: codes, sessions: sessions,
-                                               csrf: CSRF.token(for: req), notice: notice)
-            .encodeResponse(for: req)
+        return try await AccountPages.overview(
+            account: account, recoveryCodes: codes, sessions: sessions,
+            csrf: CSRF.token(for: req), notice: notice
+        )
+        .encodeResponse(for: req)
     }
 
     @Sendable func passwordForm(req: Request) async throws -> Response {
-        try await AccountPages.password(account: try req.account, errors: [:], csrf: CSRF.token(for: req)).encodeResponse(for: req)
+        try await AccountPages.password(account: try req.account, errors: [:], csrf: CSRF.token(for: req))
+            .encodeResponse(for: req)
     }
 
     @Sendable func changePassword(req: Request) async throws -> Response {
@@ -52,10 +55,12 @@ struct AccountController: Sendable {
         try await req.db.write { tx in
             try await AccountStore.setPassword(account.id, hash: hash, now: now, on: tx)
             try await SessionStore.endAll(userID: account.id, on: tx)
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "account.password-change",
-                                                 recordType: "user", recordID: account.id,
-                                                 detail: "current password confirmed"),
-                                      now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: account.email, action: "account.password-change",
+                    recordType: "user", recordID: account.id,
+                    detail: "current password confirmed"),
+                now: now, on: tx)
         }
         let token = try await SessionStore.start(userID: account.id, stage: .signedIn, now: now, on: req.db)
         let response = req.redirect(within: OfficeRoute.account.path)
@@ -76,14 +81,16 @@ struct AccountController: Sendable {
             pending = Base32.encode(TOTP.newSecret())
             try await AccountStore.setPendingSecret(account.id, pending, cipher: req.site.cipher, on: req.db)
         }
-        let page = AccountPages.twoFactor(account: account, secret: pending!, error: nil, csrf: CSRF.token(for: req),
-                                          askPassword: req.signedIn?.session.stage == .signedIn)
+        let page = AccountPages.twoFactor(
+            account: account, secret: pending!, error: nil, csrf: CSRF.token(for: req),
+            askPassword: req.signedIn?.session.stage == .signedIn)
         return try await page.encodeResponse(for: req)
     }
 
     @Sendable func enrolTwoFactor(req: Request) async throws -> Response {
         let signedIn = req.signedIn!, account = signedIn.account, now = req.site.clock.now()
-        guard let pending = account.pendingSecondFactorSecret(req.site.cipher), let secret = Base32.decode(pending) else {
+        guard let pending = account.pendingSecondFactorSecret(req.site.cipher), let secret = Base32.decode(pending)
+        else {
             return req.redirect(within: OfficeRoute.twoFactor.path)
         }
         // Fully signed in, this changes (or adds) the second factor: the password first. Right after the password at
@@ -91,34 +98,42 @@ struct AccountController: Sendable {
         let reauthenticate = signedIn.session.stage == .signedIn
         if reauthenticate {
             if let refusal = try await Reauthentication.check(req, account, to: "change the second factor").refusal {
-                let page = AccountPages.twoFactor(account: account, secret: pending, error: nil,
-                                                  csrf: CSRF.token(for: req), askPassword: true,
-                                                  passwordError: refusal.message)
+                let page = AccountPages.twoFactor(
+                    account: account, secret: pending, error: nil,
+                    csrf: CSRF.token(for: req), askPassword: true,
+                    passwordError: refusal.message)
                 return try await page.encodeResponse(status: refusal.status, for: req)
             }
         }
         guard let step = TOTP(secret: secret).verify(req.form["code"], at: now, lastUsedStep: nil) else {
-            return try await AccountPages.twoFactor(account: account, secret: pending,
-                                                    error: t("office.two-factor.wrong"),
-                                                    csrf: CSRF.token(for: req), askPassword: reauthenticate)
-                .encodeResponse(status: .unprocessableEntity, for: req)
+            return try await AccountPages.twoFactor(
+                account: account, secret: pending,
+                error: t("office.two-factor.wrong"),
+                csrf: CSRF.token(for: req), askPassword: reauthenticate
+            )
+            .encodeResponse(status: .unprocessableEntity, for: req)
         }
         let cipher = req.site.cipher
         let codes = try await req.db.write { tx in
             try await AccountStore.confirmSecondFactor(account.id, secret: pending, step: step, cipher: cipher, on: tx)
             let codes = try await AccountSecrets.newRecoveryCodes(for: account.id, on: tx)
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "account.two-factor-enrol",
-                                                 recordType: "user", recordID: account.id,
-                                                 detail: reauthenticate ? "current password confirmed" : "at sign-in"),
-                                      now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: account.email, action: "account.two-factor-enrol",
+                    recordType: "user", recordID: account.id,
+                    detail: reauthenticate ? "current password confirmed" : "at sign-in"),
+                now: now, on: tx)
             return codes
         }
         var csrf = signedIn.session.csrfToken, newToken: String? = nil
         if signedIn.session.stage == .enrol {
             newToken = try await SessionStore.advance(signedIn.session, to: .signedIn, now: now, on: req.db)
-            csrf = try await SessionStore.find(token: newToken!, policy: req.site.sessionPolicy, now: now, on: req.db)?.csrfToken ?? ""
+            csrf =
+                try await SessionStore.find(token: newToken!, policy: req.site.sessionPolicy, now: now, on: req.db)?
+                .csrfToken ?? ""
         }
-        let response = try await AccountPages.recoveryCodes(account: account, codes: codes, csrf: csrf).encodeResponse(for: req)
+        let response = try await AccountPages.recoveryCodes(account: account, codes: codes, csrf: csrf).encodeResponse(
+            for: req)
         if let newToken { req.setSessionCookie(newToken, on: response) }
         return response
     }
@@ -129,20 +144,24 @@ struct AccountController: Sendable {
         if let refusal = try await Reauthentication.check(req, account, to: "make new recovery codes").refusal {
             let codes = try await AccountSecrets.unusedRecoveryCodes(for: account.id, on: req.db)
             let sessions = try await SessionStore.count(userID: account.id, on: req.db)
-            let page = AccountPages.overview(account: account, recoveryCodes: codes, sessions: sessions,
-                                             csrf: CSRF.token(for: req), recoveryError: refusal.message)
+            let page = AccountPages.overview(
+                account: account, recoveryCodes: codes, sessions: sessions,
+                csrf: CSRF.token(for: req), recoveryError: refusal.message)
             return try await page.encodeResponse(status: refusal.status, for: req)
         }
         let now = req.site.clock.now()
         let codes = try await req.db.write { tx in
             let codes = try await AccountSecrets.newRecoveryCodes(for: account.id, on: tx)
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "account.recovery-codes",
-                                                 recordType: "user", recordID: account.id,
-                                                 detail: "current password confirmed"),
-                                      now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: account.email, action: "account.recovery-codes",
+                    recordType: "user", recordID: account.id,
+                    detail: "current password confirmed"),
+                now: now, on: tx)
             return codes
         }
-        return try await AccountPages.recoveryCodes(account: account, codes: codes, csrf: CSRF.token(for: req)).encodeResponse(for: req)
+        return try await AccountPages.recoveryCodes(account: account, codes: codes, csrf: CSRF.token(for: req))
+            .encodeResponse(for: req)
     }
 
     @Sendable func endSessions(req: Request) async throws -> Response {
@@ -150,8 +169,10 @@ struct AccountController: Sendable {
         let now = req.site.clock.now()
         try await req.db.write { tx in
             try await SessionStore.endAll(userID: account.id, on: tx)
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "logout.everywhere", recordType: "user",
-                                                 recordID: account.id), now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: account.email, action: "logout.everywhere", recordType: "user",
+                    recordID: account.id), now: now, on: tx)
         }
         let response = req.redirect(within: OfficeRoute.login(next: nil).path)
         req.clearSessionCookie(on: response)
@@ -160,27 +181,35 @@ struct AccountController: Sendable {
 
     @Sendable func setupForm(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
-        guard let account = try await AccountSecrets.account(forLink: token, now: req.site.clock.now(), on: req.db) else { throw Self.deadLink }
-        return try await AccountPages.setup(email: account.email, token: token, errors: [:], csrf: CSRF.token(for: req)).encodeResponse(for: req)
+        guard let account = try await AccountSecrets.account(forLink: token, now: req.site.clock.now(), on: req.db)
+        else { throw Self.deadLink }
+        return try await AccountPages.setup(email: account.email, token: token, errors: [:], csrf: CSRF.token(for: req))
+            .encodeResponse(for: req)
     }
 
     @Sendable func setup(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? "", now = req.site.clock.now()
-        guard let account = try await AccountSecrets.account(forLink: token, now: now, on: req.db) else { throw Self.deadLink }
+        guard let account = try await AccountSecrets.account(forLink: token, now: now, on: req.db) else {
+            throw Self.deadLink
+        }
         let errors = Self.newPasswordProblems(req.form, email: account.email)
         guard errors.isEmpty else {
-            return try await AccountPages.setup(email: account.email, token: token, errors: errors, csrf: CSRF.token(for: req))
-                .encodeResponse(status: .unprocessableEntity, for: req)
+            return try await AccountPages.setup(
+                email: account.email, token: token, errors: errors, csrf: CSRF.token(for: req)
+            )
+            .encodeResponse(status: .unprocessableEntity, for: req)
         }
         let hash = try await req.password.async.hash(req.form.raw("new"))
         try await req.db.write { tx in
             try await AccountStore.setPassword(account.id, hash: hash, now: now, on: tx)
             try await AccountSecrets.useLink(token, now: now, on: tx)
             try await SessionStore.endAll(userID: account.id, on: tx)
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "account.password-set",
-                recordType: "user",
-                                                 recordID: account.id, detail: "from a one-time link"), now: now,
-                                                     on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: account.email, action: "account.password-set",
+                    recordType: "user",
+                    recordID: account.id, detail: "from a one-time link"), now: now,
+                on: tx)
         }
         return req.redirect(within: OfficeRoute.login(next: nil).path)
     }

@@ -10,9 +10,10 @@ extension Request {
     /// The signed-in person's chosen language; before sign-in (or before they chose), the public site's remembered
     /// choice or the browser's; else English.
     var officeLanguage: Language {
-        OfficeLanguage.resolve(account: signedIn?.account.language?.rawValue,
-                               siteCookie: cookies[LanguageNegotiationMiddleware.cookieName]?.string,
-                               acceptLanguage: headers.first(name: .acceptLanguage))
+        OfficeLanguage.resolve(
+            account: signedIn?.account.language?.rawValue,
+            siteCookie: cookies[LanguageNegotiationMiddleware.cookieName]?.string,
+            acceptLanguage: headers.first(name: .acceptLanguage))
     }
 }
 
@@ -44,8 +45,9 @@ struct AccountLanguageController: Sendable {
 
     func boot(_ routes: any RoutesBuilder) {
         routes.declare(.POST, LanguageRoute.own.pattern, .signedIn, registry: registry, use: changeOwn)
-        routes.declare(.POST, LanguageRoute.user(id: "").pattern, UserAdminController.access, registry: registry,
-                       use: changeOther)
+        routes.declare(
+            .POST, LanguageRoute.user(id: "").pattern, UserAdminController.access, registry: registry,
+            use: changeOther)
     }
 
     @Sendable func changeOwn(req: Request) async throws -> Response {
@@ -56,9 +58,11 @@ struct AccountLanguageController: Sendable {
         }
         let codes = try await AccountSecrets.unusedRecoveryCodes(for: viewer.id, on: req.db)
         let sessions = try await SessionStore.count(userID: viewer.id, on: req.db)
-        return try await AccountPages.overview(account: viewer, recoveryCodes: codes, sessions: sessions,
-                                               csrf: CSRF.token(for: req), languageError: refusal.description)
-            .encodeResponse(status: .unprocessableEntity, for: req)
+        return try await AccountPages.overview(
+            account: viewer, recoveryCodes: codes, sessions: sessions,
+            csrf: CSRF.token(for: req), languageError: refusal.description
+        )
+        .encodeResponse(status: .unprocessableEntity, for: req)
     }
 
     @Sendable func changeOther(req: Request) async throws -> Response {
@@ -70,13 +74,17 @@ struct AccountLanguageController: Sendable {
         guard case .failure(let refusal) = outcome else {
             return req.redirect(within: OfficeRoute.user(id: target.id).path)
         }
-        return try await UserPages.show(viewer: viewer, account: target, error: refusal.description,
-                                        csrf: CSRF.token(for: req))
-            .encodeResponse(status: .unprocessableEntity, for: req)
+        return try await UserPages.show(
+            viewer: viewer, account: target, error: refusal.description,
+            csrf: CSRF.token(for: req)
+        )
+        .encodeResponse(status: .unprocessableEntity, for: req)
     }
 
-    func change(_ target: Account, by actor: Account,
-                req: Request) async throws -> Result<Language, OfficeLanguage.Refusal> {
+    func change(
+        _ target: Account, by actor: Account,
+        req: Request
+    ) async throws -> Result<Language, OfficeLanguage.Refusal> {
         guard OfficeLanguage.mayChange(actorID: actor.id, actorRoles: actor.roles, targetID: target.id) else {
             throw Abort(.forbidden, reason: t("office.error.not-allowed"))
         }
@@ -87,9 +95,11 @@ struct AccountLanguageController: Sendable {
         let detail = "\(target.language?.rawValue ?? "none") → \(language.rawValue)"
         try await req.db.write { tx in
             try await AccountStore.setLanguage(target.id, language, on: tx)
-            try await AuditLog.record(AuditEvent(actor: actor.email, action: own ? "account.language" : "user.language",
-                                                 recordType: "user", recordID: target.id, detail: detail),
-                                      now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: actor.email, action: own ? "account.language" : "user.language",
+                    recordType: "user", recordID: target.id, detail: detail),
+                now: now, on: tx)
         }
         return .success(language)
     }
@@ -100,10 +110,12 @@ struct AccountLanguageController: Sendable {
         guard account.language == nil else { return }
         let language = OfficeLanguage.preferred(acceptLanguage: req.headers.first(name: .acceptLanguage)) ?? .en
         guard try await AccountStore.setLanguageIfUnset(account.id, language, on: tx) else { return }
-        try await AuditLog.record(AuditEvent(actor: account.email, action: "account.language", recordType: "user",
-                                             recordID: account.id,
-                                             detail: "none → \(language.rawValue) (from the browser at first sign-in)"),
-                                  now: now, on: tx)
+        try await AuditLog.record(
+            AuditEvent(
+                actor: account.email, action: "account.language", recordType: "user",
+                recordID: account.id,
+                detail: "none → \(language.rawValue) (from the browser at first sign-in)"),
+            now: now, on: tx)
     }
 }
 
@@ -115,15 +127,17 @@ enum AccountLanguagePages {
             let code = language.rawValue
             return "<option value=\"\(code)\" lang=\"\(code)\"\(selected)>\(language.endonym)</option>"
         }
-        let invalid: HTML = error == nil ? .empty
+        let invalid: HTML =
+            error == nil
+            ? .empty
             : HTML(trusted: " aria-invalid=\"true\" aria-describedby=\"language-error\"")
         return """
-        <form method="post" action="\(action)" class="office-form" id="language-form">\(CSRF.field(csrf))
-        <p class="field\(error != nil ? " invalid" : "")"><label for="language">\(t("office.language.label"))</label>
-        <select id="language" name="language"\(invalid)>\(options.joined())</select>
-        <small>\(t("office.language.hint"))</small>
-        \(error.map { "<strong class=\"error\" id=\"language-error\" role=\"alert\">\($0)</strong>" } ?? .empty)</p>
-        <p><button type="submit">\(t("office.language.save"))</button></p></form>
-        """
+            <form method="post" action="\(action)" class="office-form" id="language-form">\(CSRF.field(csrf))
+            <p class="field\(error != nil ? " invalid" : "")"><label for="language">\(t("office.language.label"))</label>
+            <select id="language" name="language"\(invalid)>\(options.joined())</select>
+            <small>\(t("office.language.hint"))</small>
+            \(error.map { "<strong class=\"error\" id=\"language-error\" role=\"alert\">\($0)</strong>" } ?? .empty)</p>
+            <p><button type="submit">\(t("office.language.save"))</button></p></form>
+            """
     }
 }

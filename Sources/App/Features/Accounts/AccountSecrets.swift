@@ -18,32 +18,44 @@ enum AccountSecrets {
     }
 
     /// Uses a recovery code: true once per code, false for an unknown or already used one.
-    static func useRecoveryCode(_ typed: String, for userID: String, now: Date, on db: any Database) async throws -> Bool {
+    static func useRecoveryCode(
+        _ typed: String, for userID: String, now: Date, on db: any Database
+    ) async throws -> Bool {
         struct Row: Decodable { let codeHash: String }
-        let rows = try await db.sql.raw("""
+        let rows = try await db.sql.raw(
+            """
             UPDATE recovery_codes SET used_at = \(bind: Int64(now.timeIntervalSince1970))
             WHERE user_id = \(bind: userID) AND code_hash = \(bind: RecoveryCode.hash(typed)) AND used_at IS NULL RETURNING code_hash
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         return !rows.isEmpty
     }
 
     static func unusedRecoveryCodes(for userID: String, on db: any Database) async throws -> Int {
         struct Row: Decodable { let n: Int }
-        return try await db.sql.raw("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = \(bind: userID) AND used_at IS NULL")
-            .first(decoding: Row.self)?.n ?? 0
+        return try await db.sql.raw(
+            "SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = \(bind: userID) AND used_at IS NULL"
+        )
+        .first(decoding: Row.self)?.n ?? 0
     }
 
     enum LinkPurpose: String, Sendable { case setup, reset }
 
     /// A one-time link token for choosing a password; earlier unused links of the account stop working.
-    static func newLink(for userID: String, purpose: LinkPurpose, now: Date, validFor seconds: Int64 = 72 * 3600,
-                        on db: any Database) async throws -> String {
+    static func newLink(
+        for userID: String, purpose: LinkPurpose, now: Date, validFor seconds: Int64 = 72 * 3600,
+        on db: any Database
+    ) async throws -> String {
         let token = randomToken()
         let at = Int64(now.timeIntervalSince1970)
         try await db.write { tx in
-            try await tx.sql.update("account_links").set("used_at", to: at).where("user_id", .equal, userID).where("used_at", .is, SQLLiteral.null).run()
-            try await tx.sql.insert(into: "account_links").columns("token_hash", "user_id", "purpose", "expires_at", "used_at")
-                .values(sha256Hex(token), userID, purpose.rawValue, at + seconds, nil as Int64?).run()
+            try await tx.sql.update("account_links").set("used_at", to: at).where("user_id", .equal, userID).where(
+                "used_at", .is, SQLLiteral.null
+            ).run()
+            try await tx.sql.insert(into: "account_links").columns(
+                "token_hash", "user_id", "purpose", "expires_at", "used_at"
+            )
+            .values(sha256Hex(token), userID, purpose.rawValue, at + seconds, nil as Int64?).run()
         }
         return token
     }
@@ -51,10 +63,14 @@ enum AccountSecrets {
     /// The account a link opens, if the link is known, unused and not expired.
     static func account(forLink token: String, now: Date, on db: any Database) async throws -> Account? {
         struct Row: Decodable { let userId: String }
-        guard let row = try await db.sql.raw("""
-            SELECT user_id FROM account_links WHERE token_hash = \(bind: sha256Hex(token)) AND used_at IS NULL
-            AND expires_at > \(bind: Int64(now.timeIntervalSince1970))
-            """).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
+        guard
+            let row = try await db.sql.raw(
+                """
+                SELECT user_id FROM account_links WHERE token_hash = \(bind: sha256Hex(token)) AND used_at IS NULL
+                AND expires_at > \(bind: Int64(now.timeIntervalSince1970))
+                """
+            ).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        else { return nil }
         return try await AccountStore.find(id: row.userId, on: db)
     }
 

@@ -48,7 +48,8 @@ enum CSRF {
     }
 
     static func verify(_ req: Request) throws {
-        let expected: String? = req.signedIn?.session.csrfToken
+        let expected: String? =
+            req.signedIn?.session.csrfToken
             ?? preSessionCookie(req).map { preSessionToken($0, req) }
         guard let expected, !expected.isEmpty, constantTimeEqual(req.form.raw(fieldName), expected) else {
             throw Abort(.forbidden, reason: t("office.error.form-expired"))
@@ -64,13 +65,14 @@ enum CSRF {
 struct SameOriginMiddleware: Middleware {
     func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard req.method != .GET && req.method != .HEAD, Self.isCrossSite(req) else { return next.respond(to: req) }
-        return req.eventLoop.makeFailedFuture(Abort(.forbidden, reason: "This form was sent from another site, so it was refused."))
+        return req.eventLoop.makeFailedFuture(
+            Abort(.forbidden, reason: "This form was sent from another site, so it was refused."))
     }
 
     static func isCrossSite(_ req: Request) -> Bool {
         func authority(_ url: URL) -> String? { url.host.map { host in url.port.map { "\(host):\($0)" } ?? host } }
         if let origin = req.headers.first(name: .origin) {
-            guard let originAuthority = URL(string: origin).flatMap(authority) else { return true }   // "null" and junk
+            guard let originAuthority = URL(string: origin).flatMap(authority) else { return true }  // "null" and junk
             let publicAuthority = req.site.config.publicURL.flatMap { URL(string: $0) }.flatMap(authority)
             return originAuthority != req.headers.first(name: .host) && originAuthority != publicAuthority
         }

@@ -41,9 +41,11 @@ extension Request {
         var form = FormData(fields: [])
         if method == .POST, headers.contentType == .urlEncodedForm, let buffer = body.data {
             form = FormData(encoded: String(buffer: buffer))
-        } else if method == .POST, let type = headers.contentType, type.type == "multipart", type.subType == "form-data",
-                  let boundary = type.parameters["boundary"], let buffer = body.data,
-                  let (fields, files) = try? FormData.multipart(buffer, boundary: boundary) {
+        } else if method == .POST, let type = headers.contentType, type.type == "multipart",
+            type.subType == "form-data",
+            let boundary = type.parameters["boundary"], let buffer = body.data,
+            let (fields, files) = try? FormData.multipart(buffer, boundary: boundary)
+        {
             form = fields
             storage[FilesKey.self] = files
         }

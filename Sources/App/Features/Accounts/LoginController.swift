@@ -26,11 +26,16 @@ struct LoginController: Sendable {
         let email = AccountStore.normalise(email: form["email"])
         let actor = AccountStore.isPlausible(email: email) ? email : "anonymous"
         // Counted and reserved in one step before the password is checked (see `LoginThrottle`).
-        let blocked = AuditEvent(actor: actor, action: "login.blocked", detail: "too many failed attempts",
-                                 address: address)
-        guard let attempt = try await LoginThrottle.reserve(email: email, address: address, now: now, blocked: blocked,
-                                                            on: req.db) else {
-            let page = try await LoginPages.login(email: email, next: form["next"],
+        let blocked = AuditEvent(
+            actor: actor, action: "login.blocked", detail: "too many failed attempts",
+            address: address)
+        guard
+            let attempt = try await LoginThrottle.reserve(
+                email: email, address: address, now: now, blocked: blocked,
+                on: req.db)
+        else {
+            let page = try await LoginPages.login(
+                email: email, next: form["next"],
                 error: t("office.login.too-many"), req: req)
             return try await page.encodeResponse(status: .tooManyRequests, for: req)
         }
@@ -39,23 +44,30 @@ struct LoginController: Sendable {
         let matches = try await req.password.async.verify(form.raw("password"), created: hash)
         guard let account, matches, account.passwordHash != nil, !account.disabled else {
             let why = account == nil ? "unknown account" : (account!.disabled ? "account disabled" : "wrong password")
-            try await LoginThrottle.failed(attempt, AuditEvent(actor: actor, action: "login.failure", detail: why,
-                                                               address: address),
-                                           now: now, on: req.db)
-            let page = try await LoginPages.login(email: email, next: form["next"], error: t("office.login.wrong"),
-                                                  req: req)
+            try await LoginThrottle.failed(
+                attempt,
+                AuditEvent(
+                    actor: actor, action: "login.failure", detail: why,
+                    address: address),
+                now: now, on: req.db)
+            let page = try await LoginPages.login(
+                email: email, next: form["next"], error: t("office.login.wrong"),
+                req: req)
             return try await page.encodeResponse(status: .unauthorized, for: req)
         }
-        let stage: SignInSession.Stage = account.hasSecondFactor ? .secondFactor : (account.needsSecondFactor ? .enrol : .signedIn)
+        let stage: SignInSession.Stage =
+            account.hasSecondFactor ? .secondFactor : (account.needsSecondFactor ? .enrol : .signedIn)
         let old = req.signedIn?.session
         let event: AuditEvent
         switch stage {
         case .secondFactor:
-            event = AuditEvent(actor: account.email, action: "login.password",
-                               detail: "password accepted; waiting for the one-time code", address: address)
+            event = AuditEvent(
+                actor: account.email, action: "login.password",
+                detail: "password accepted; waiting for the one-time code", address: address)
         case .enrol:
-            event = AuditEvent(actor: account.email, action: "login.success", detail: "must set up a second factor",
-                               address: address)
+            event = AuditEvent(
+                actor: account.email, action: "login.success", detail: "must set up a second factor",
+                address: address)
         case .signedIn:
             event = AuditEvent(actor: account.email, action: "login.success", detail: "password", address: address)
         }
@@ -91,26 +103,35 @@ struct LoginController: Sendable {
     @Sendable func code(req: Request) async throws -> Response {
         let signedIn = req.signedIn!, account = signedIn.account
         let now = req.site.clock.now(), address = req.clientAddress, typed = req.form["code"]
-        let blocked = AuditEvent(actor: account.email, action: "login.blocked", detail: "too many failed codes",
-                                 address: address)
-        guard let attempt = try await LoginThrottle.reserve(email: account.email, address: address, now: now,
-                                                            blocked: blocked,
-                                                            on: req.db) else {
+        let blocked = AuditEvent(
+            actor: account.email, action: "login.blocked", detail: "too many failed codes",
+            address: address)
+        guard
+            let attempt = try await LoginThrottle.reserve(
+                email: account.email, address: address, now: now,
+                blocked: blocked,
+                on: req.db)
+        else {
             return try await LoginPages.code(error: t("office.code.too-many"), req: req)
                 .encodeResponse(status: .tooManyRequests, for: req)
         }
         var how: String? = nil
         if let secret = account.secondFactorSecret(req.site.cipher).flatMap(Base32.decode),
-           let step = TOTP(secret: secret).verify(typed, at: now, lastUsedStep: account.totpLastStep),
-           try await AccountStore.useStep(account.id, step: step, on: req.db) {
+            let step = TOTP(secret: secret).verify(typed, at: now, lastUsedStep: account.totpLastStep),
+            try await AccountStore.useStep(account.id, step: step, on: req.db)
+        {
             how = "password and one-time code"
-        } else if typed.count >= 12, try await AccountSecrets.useRecoveryCode(typed, for: account.id, now: now, on: req.db) {
-            how = "password and recovery code (\(try await AccountSecrets.unusedRecoveryCodes(for: account.id, on: req.db)) left)"
+        } else if typed.count >= 12,
+            try await AccountSecrets.useRecoveryCode(typed, for: account.id, now: now, on: req.db)
+        {
+            how =
+                "password and recovery code (\(try await AccountSecrets.unusedRecoveryCodes(for: account.id, on: req.db)) left)"
         }
         guard let how else {
-            let failure = AuditEvent(actor: account.email, action: "login.failure",
-                                     detail: "wrong or reused one-time code",
-                                     address: address)
+            let failure = AuditEvent(
+                actor: account.email, action: "login.failure",
+                detail: "wrong or reused one-time code",
+                address: address)
             try await LoginThrottle.failed(attempt, failure, now: now, on: req.db)
             return try await LoginPages.code(error: t("office.code.wrong"), req: req)
                 .encodeResponse(status: .unauthorized, for: req)
@@ -118,8 +139,10 @@ struct LoginController: Sendable {
         let token = try await req.db.write { tx in
             try await LoginThrottle.release(attempt, on: tx)
             try await LoginThrottle.recordSuccess(email: account.email, on: tx)
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "login.success", detail: how,
-                                                 address: address), now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: account.email, action: "login.success", detail: how,
+                    address: address), now: now, on: tx)
             return try await SessionStore.advance(signedIn.session, to: .signedIn, now: now, on: tx)
         }
         let next = req.query[String.self, at: "next"] ?? ""

@@ -6,38 +6,40 @@ import Vapor
 enum LoginPages {
     static func login(email: String, next: String, error: String?, req: Request) async throws -> HTML {
         let csrf = CSRF.token(for: req)
-        return OfficeLayout(title: t("office.login.title"), account: nil, csrf: csrf, translated: true).render("""
-        <h1>\(t("office.login.title"))</h1>
-        \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
-        <form method="post" action="\(OfficeRoute.login(next: nil).path)" class="office-form">
-        \(CSRF.field(csrf))
-        <input type="hidden" name="next" value="\(RedirectTarget.sameSite(next) ?? "")">
-        \(FormView.field("email", label: t("office.login.email"), value: email, type: "email",
+        return OfficeLayout(title: t("office.login.title"), account: nil, csrf: csrf, translated: true).render(
+            """
+            <h1>\(t("office.login.title"))</h1>
+            \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
+            <form method="post" action="\(OfficeRoute.login(next: nil).path)" class="office-form">
+            \(CSRF.field(csrf))
+            <input type="hidden" name="next" value="\(RedirectTarget.sameSite(next) ?? "")">
+            \(FormView.field("email", label: t("office.login.email"), value: email, type: "email",
                          attributes: "dir=\"ltr\" autocomplete=\"username\" required autofocus"))
-        \(FormView.field("password", label: t("office.login.password"), value: "", type: "password",
+            \(FormView.field("password", label: t("office.login.password"), value: "", type: "password",
                          attributes: "dir=\"ltr\" autocomplete=\"current-password\" required"))
-        <p><button type="submit">\(t("office.login.submit"))</button></p>
-        </form>
-        <p class="hint">\(t("office.login.forgotten"))</p>
-        """)
+            <p><button type="submit">\(t("office.login.submit"))</button></p>
+            </form>
+            <p class="hint">\(t("office.login.forgotten"))</p>
+            """)
     }
 
     static func code(error: String?, req: Request) async throws -> HTML {
         let csrf = CSRF.token(for: req)
-        return OfficeLayout(title: t("office.code.title"), account: nil, csrf: csrf, translated: true).render("""
-        <h1>\(t("office.code.title"))</h1>
-        <p>\(t("office.code.intro"))</p>
-        \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
-        <form method="post" action="\(req.url.string)" class="office-form">
-        \(CSRF.field(csrf))
-        \(FormView.field("code", label: t("office.code.label"), value: "",
+        return OfficeLayout(title: t("office.code.title"), account: nil, csrf: csrf, translated: true).render(
+            """
+            <h1>\(t("office.code.title"))</h1>
+            <p>\(t("office.code.intro"))</p>
+            \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
+            <form method="post" action="\(req.url.string)" class="office-form">
+            \(CSRF.field(csrf))
+            \(FormView.field("code", label: t("office.code.label"), value: "",
                          attributes: "dir=\"ltr\" autocomplete=\"one-time-code\" inputmode=\"numeric\" required "
                                      + "autofocus"))
-        <p><button type="submit">\(t("office.continue"))</button></p>
-        </form>
-        <form method="post" action="\(OfficeRoute.logout.path)" class="inline">\(CSRF.field(csrf))\
-        <button type="submit">\(t("office.cancel"))</button></form>
-        """)
+            <p><button type="submit">\(t("office.continue"))</button></p>
+            </form>
+            <form method="post" action="\(OfficeRoute.logout.path)" class="inline">\(CSRF.field(csrf))\
+            <button type="submit">\(t("office.cancel"))</button></form>
+            """)
     }
 }
 

@@ -29,14 +29,18 @@ enum LoginThrottle {
     static func failures(_ key: String, now: Date, on db: any Database) async throws -> Int {
         struct Row: Decodable { let n: Int }
         let since = Int64(now.timeIntervalSince1970) - window
-        return try await db.sql.raw("SELECT COUNT(*) AS n FROM login_attempts WHERE key = \(bind: key) AND at > \(bind: since)")
-            .first(decoding: Row.self)?.n ?? 0
+        return try await db.sql.raw(
+            "SELECT COUNT(*) AS n FROM login_attempts WHERE key = \(bind: key) AND at > \(bind: since)"
+        )
+        .first(decoding: Row.self)?.n ?? 0
     }
 
     /// Counts and reserves in one step: the attempt's id when it may be checked, or nil when the account or the
     /// address is locked — then `blocked` is audited in the same transaction.
-    static func reserve(email: String, address: String, now: Date, blocked: AuditEvent,
-                        on db: any Database) async throws -> String? {
+    static func reserve(
+        email: String, address: String, now: Date, blocked: AuditEvent,
+        on db: any Database
+    ) async throws -> String? {
         try await db.write { tx in
             if tx.sql.dialect.name == "postgresql" {
                 try await tx.sql.raw("SELECT pg_advisory_xact_lock(74052002)").run()

@@ -31,10 +31,14 @@ enum Reauthentication {
     static func check(_ req: Request, _ account: Account, to what: String) async throws -> Outcome {
         let now = req.site.clock.now(), address = req.clientAddress
         // Counted before the password is checked, in one step with the lock test (as at sign-in).
-        let blocked = AuditEvent(actor: account.email, action: "login.blocked", recordType: "user",
-                                 recordID: account.id, detail: "too many failed attempts; to \(what)", address: address)
-        guard let attempt = try await LoginThrottle.reserve(email: account.email, address: address, now: now,
-                                                            blocked: blocked, on: req.db) else {
+        let blocked = AuditEvent(
+            actor: account.email, action: "login.blocked", recordType: "user",
+            recordID: account.id, detail: "too many failed attempts; to \(what)", address: address)
+        guard
+            let attempt = try await LoginThrottle.reserve(
+                email: account.email, address: address, now: now,
+                blocked: blocked, on: req.db)
+        else {
             return .blocked(t("office.login.too-many"))
         }
         let hash = try await req.site.storedOrDummyHash(account.passwordHash, req)
@@ -42,10 +46,13 @@ enum Reauthentication {
             try await LoginThrottle.release(attempt, on: req.db)
             return .confirmed
         }
-        try await LoginThrottle.failed(attempt, AuditEvent(actor: account.email, action: "login.failure",
-                                                           recordType: "user", recordID: account.id,
-                                                           detail: "wrong password to \(what)", address: address),
-                                       now: now, on: req.db)
+        try await LoginThrottle.failed(
+            attempt,
+            AuditEvent(
+                actor: account.email, action: "login.failure",
+                recordType: "user", recordID: account.id,
+                detail: "wrong password to \(what)", address: address),
+            now: now, on: req.db)
         return .wrong(t("office.password.not-current"))
     }
 }

@@ -23,38 +23,53 @@ struct SignInSession: Sendable, Equatable {
 
 /// Sessions in the database, shared by every app instance. Only the SHA-256 of a cookie token is stored.
 enum SessionStore {
-    struct Row: Decodable { let id: String, userId: String, stage: String, csrfToken: String, createdAt: Int64, lastSeenAt: Int64 }
+    struct Row: Decodable {
+        let id: String, userId: String, stage: String, csrfToken: String, createdAt: Int64, lastSeenAt: Int64
+    }
 
     /// Starts a session and returns the cookie token.
-    static func start(userID: String, stage: SignInSession.Stage, now: Date, on db: any Database) async throws -> String {
+    static func start(userID: String, stage: SignInSession.Stage, now: Date, on db: any Database) async throws -> String
+    {
         let token = AccountSecrets.randomToken()
         let at = Int64(now.timeIntervalSince1970)
-        try await db.sql.insert(into: "sessions").columns("id", "user_id", "stage", "csrf_token", "created_at", "last_seen_at")
-            .values(sha256Hex(token), userID, stage.rawValue, AccountSecrets.randomToken(), at, at).run()
+        try await db.sql.insert(into: "sessions").columns(
+            "id", "user_id", "stage", "csrf_token", "created_at", "last_seen_at"
+        )
+        .values(sha256Hex(token), userID, stage.rawValue, AccountSecrets.randomToken(), at, at).run()
         return token
     }
 
     /// The live session a cookie token opens, or nil (unknown, idle too long or too old; an expired one is deleted).
-    static func find(token: String, policy: SessionPolicy, now: Date, on db: any Database) async throws -> SignInSession? {
+    static func find(
+        token: String, policy: SessionPolicy, now: Date, on db: any Database
+    ) async throws -> SignInSession? {
         guard !token.isEmpty, token.count < 100 else { return nil }
-        guard let row = try await db.sql.raw("""
-            SELECT id, user_id, stage, csrf_token, created_at, last_seen_at FROM sessions WHERE id = \(bind: sha256Hex(token))
-            """).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
-              let stage = SignInSession.Stage(rawValue: row.stage) else { return nil }
+        guard
+            let row = try await db.sql.raw(
+                """
+                SELECT id, user_id, stage, csrf_token, created_at, last_seen_at FROM sessions WHERE id = \(bind: sha256Hex(token))
+                """
+            ).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
+            let stage = SignInSession.Stage(rawValue: row.stage)
+        else { return nil }
         let seconds = Int64(now.timeIntervalSince1970)
         let idleLimit = stage == .signedIn ? policy.idleSeconds : min(policy.idleSeconds, 600)
         if seconds - row.lastSeenAt > idleLimit || seconds - row.createdAt > policy.absoluteSeconds {
             try await db.sql.delete(from: "sessions").where("id", .equal, row.id).run()
             return nil
         }
-        if seconds - row.lastSeenAt >= 60 {   // at most one write a minute per session
+        if seconds - row.lastSeenAt >= 60 {  // at most one write a minute per session
             try await db.sql.update("sessions").set("last_seen_at", to: seconds).where("id", .equal, row.id).run()
         }
-        return SignInSession(id: row.id, userID: row.userId, stage: stage, csrfToken: row.csrfToken, createdAt: row.createdAt, lastSeenAt: seconds)
+        return SignInSession(
+            id: row.id, userID: row.userId, stage: stage, csrfToken: row.csrfToken, createdAt: row.createdAt,
+            lastSeenAt: seconds)
     }
 
     /// Moves a session to the next stage under a new id (so a token seen before sign-in is worthless after it).
-    static func advance(_ session: SignInSession, to stage: SignInSession.Stage, now: Date, on db: any Database) async throws -> String {
+    static func advance(
+        _ session: SignInSession, to stage: SignInSession.Stage, now: Date, on db: any Database
+    ) async throws -> String {
         try await end(session.id, on: db)
         return try await start(userID: session.userID, stage: stage, now: now, on: db)
     }
@@ -70,7 +85,8 @@ enum SessionStore {
 
     static func count(userID: String, on db: any Database) async throws -> Int {
         struct Row: Decodable { let n: Int }
-        return try await db.sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE user_id = \(bind: userID)").first(decoding: Row.self)?.n ?? 0
+        return try await db.sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE user_id = \(bind: userID)").first(
+            decoding: Row.self)?.n ?? 0
     }
 }
 

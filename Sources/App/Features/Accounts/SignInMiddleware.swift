@@ -11,7 +11,9 @@ struct SignInMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let now = req.site.clock.now()
         if let token = req.cookies[Self.cookieName]?.string,
-           let session = try await SessionStore.find(token: token, policy: req.site.sessionPolicy, now: now, on: req.db) {
+            let session = try await SessionStore.find(
+                token: token, policy: req.site.sessionPolicy, now: now, on: req.db)
+        {
             if let account = try await AccountStore.find(id: session.userID, on: req.db), !account.disabled {
                 if try await SecondFactorRequirement.endsSession(session, of: account, now: now, on: req.db) {
                     // Signed out: a page asks to sign in again, and sign-in leads to setting up the second factor.
@@ -38,8 +40,9 @@ struct SignInMiddleware: AsyncMiddleware {
 
     /// A cookie that scripts cannot read, sent only to this site, and only over HTTPS when the site uses it.
     static func cookie(_ value: String, for req: Request, maxAge: Int?) -> HTTPCookies.Value {
-        HTTPCookies.Value(string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/",
-                          isSecure: req.isSecure, isHTTPOnly: true, sameSite: .strict)
+        HTTPCookies.Value(
+            string: value, expires: nil, maxAge: maxAge, domain: nil, path: "/",
+            isSecure: req.isSecure, isHTTPOnly: true, sameSite: .strict)
     }
 }
 
@@ -73,15 +76,19 @@ extension Request {
 /// its next request, whatever the change came through (the people page, the command line, an import); signing in
 /// again leads to setting up the second factor before anything else.
 enum SecondFactorRequirement {
-    static func endsSession(_ session: SignInSession, of account: Account, now: Date,
-                            on db: any Database) async throws -> Bool {
+    static func endsSession(
+        _ session: SignInSession, of account: Account, now: Date,
+        on db: any Database
+    ) async throws -> Bool {
         guard session.stage == .signedIn, account.needsSecondFactor, !account.hasSecondFactor else { return false }
         try await db.write { tx in
             try await SessionStore.end(session.id, on: tx)
-            try await AuditLog.record(AuditEvent(actor: account.email, action: "logout.second-factor-required",
-                                                 recordType: "user", recordID: account.id,
-                                                 detail: "a role now requires a second factor; session ended"),
-                                      now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: account.email, action: "logout.second-factor-required",
+                    recordType: "user", recordID: account.id,
+                    detail: "a role now requires a second factor; session ended"),
+                now: now, on: tx)
         }
         return true
     }

@@ -13,15 +13,16 @@ enum UserPages {
             </td></tr>
             """
         }
-        return OfficeLayout(title: t("office.nav.people"), account: viewer, csrf: csrf, translated: true).render("""
-        <h1>\(t("office.nav.people"))</h1>
-        <p><a href="\(OfficeRoute.newUser.path)">\(t("users.add"))</a></p>
-        <table class="office"><thead><tr><th>\(t("office.account.email"))</th><th>\(t("office.account.roles"))</th>\
-        <th>\(t("office.account.organisation"))</th><th>\(t("office.account.two-factor"))</th>\
-        <th>\(t("cases.status"))</th>\
-        </tr></thead>
-        <tbody>\(rows.joined(separator: "\n"))</tbody></table>
-        """)
+        return OfficeLayout(title: t("office.nav.people"), account: viewer, csrf: csrf, translated: true).render(
+            """
+            <h1>\(t("office.nav.people"))</h1>
+            <p><a href="\(OfficeRoute.newUser.path)">\(t("users.add"))</a></p>
+            <table class="office"><thead><tr><th>\(t("office.account.email"))</th><th>\(t("office.account.roles"))</th>\
+            <th>\(t("office.account.organisation"))</th><th>\(t("office.account.two-factor"))</th>\
+            <th>\(t("cases.status"))</th>\
+            </tr></thead>
+            <tbody>\(rows.joined(separator: "\n"))</tbody></table>
+            """)
     }
 
     static func roleChoices(_ chosen: Set<Role>, error: String?) -> HTML {
@@ -33,62 +34,69 @@ enum UserPages {
                 """
         }
         return """
-        <fieldset class="field\(error != nil ? " invalid" : "")" id="roles">\
-        <legend>\(t("office.account.roles"))</legend>\
-        \(boxes.joined(separator: "\n"))
-        \(error.map { "<strong class=\"error\">\($0)</strong>" } ?? .empty)</fieldset>
-        """
+            <fieldset class="field\(error != nil ? " invalid" : "")" id="roles">\
+            <legend>\(t("office.account.roles"))</legend>\
+            \(boxes.joined(separator: "\n"))
+            \(error.map { "<strong class=\"error\">\($0)</strong>" } ?? .empty)</fieldset>
+            """
     }
 
     static func new(viewer: Account, form: FormData, errors: [String: String], csrf: String) -> HTML {
-        OfficeLayout(title: t("users.add"), account: viewer, csrf: csrf, translated: true).render("""
-        <h1>\(t("users.add"))</h1>
-        \(FormView.errorSummary(errors))
-        <form method="post" action="\(OfficeRoute.newUser.path)" class="office-form">\(CSRF.field(csrf))
-        \(FormView.field("email", label: t("office.login.email"), value: form["email"], type: "email",
+        OfficeLayout(title: t("users.add"), account: viewer, csrf: csrf, translated: true).render(
+            """
+            <h1>\(t("users.add"))</h1>
+            \(FormView.errorSummary(errors))
+            <form method="post" action="\(OfficeRoute.newUser.path)" class="office-form">\(CSRF.field(csrf))
+            \(FormView.field("email", label: t("office.login.email"), value: form["email"], type: "email",
                          error: errors["email"],
                          attributes: "dir=\"ltr\" required"))
-        \(roleChoices(Set(form.values("roles").compactMap(Role.init(rawValue:))), error: errors["roles"]))
-        \(FormView.field("organisation", label: t("users.organisation"), value: form["organisation"],
+            \(roleChoices(Set(form.values("roles").compactMap(Role.init(rawValue:))), error: errors["roles"]))
+            \(FormView.field("organisation", label: t("users.organisation"), value: form["organisation"],
                          error: errors["organisation"], hint: t("users.organisation-hint")))
-        <p><button type="submit">\(t("users.create"))</button></p>
-        </form>
-        """)
+            <p><button type="submit">\(t("users.create"))</button></p>
+            </form>
+            """)
     }
 
     static func show(viewer: Account, account: Account, error: String?, csrf: String) -> HTML {
-        let state = t("users.state", ["two-factor": account.hasSecondFactor ? t("users.on") : t("users.off"),
-                                      "password": account.passwordHash == nil ? t("users.not-chosen") : t("users.set")])
-        return OfficeLayout(title: account.email, account: viewer, csrf: csrf, translated: true).render("""
-        <h1 dir="ltr">\(account.email)</h1>
-        \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
-        <p>\(state)</p>
-        <form method="post" action="\(OfficeRoute.user(id: account.id).path)" class="office-form">\(CSRF.field(csrf))
-        \(roleChoices(account.roles, error: nil))
-        \(FormView.field("organisation", label: t("users.organisation"), value: account.organisationID ?? ""))
-        <p><label><input type="checkbox" name="disabled" value="1"\
-        \(HTML(trusted: account.disabled ? " checked" : ""))> \
-        \(t("users.disabled-label"))</label></p>
-        <p><button type="submit">\(t("users.save"))</button></p>
-        </form>
-        \(AccountLanguagePages.form(current: account.language, action: LanguageRoute.user(id: account.id).path,
+        let state = t(
+            "users.state",
+            [
+                "two-factor": account.hasSecondFactor ? t("users.on") : t("users.off"),
+                "password": account.passwordHash == nil ? t("users.not-chosen") : t("users.set")
+            ])
+        return OfficeLayout(title: account.email, account: viewer, csrf: csrf, translated: true).render(
+            """
+            <h1 dir="ltr">\(account.email)</h1>
+            \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
+            <p>\(state)</p>
+            <form method="post" action="\(OfficeRoute.user(id: account.id).path)" class="office-form">\(CSRF.field(csrf))
+            \(roleChoices(account.roles, error: nil))
+            \(FormView.field("organisation", label: t("users.organisation"), value: account.organisationID ?? ""))
+            <p><label><input type="checkbox" name="disabled" value="1"\
+            \(HTML(trusted: account.disabled ? " checked" : ""))> \
+            \(t("users.disabled-label"))</label></p>
+            <p><button type="submit">\(t("users.save"))</button></p>
+            </form>
+            \(AccountLanguagePages.form(current: account.language, action: LanguageRoute.user(id: account.id).path,
                                     error: nil, csrf: csrf))
-        <form method="post" action="\(OfficeRoute.userReset(id: account.id).path)">\(CSRF.field(csrf))\
-        <button type="submit">\(t("users.reset-link"))</button></form>
-        <form method="post" action="\(OfficeRoute.userResetTwoFactor(id: account.id).path)">\(CSRF.field(csrf))\
-        <button type="submit">\(t("users.remove-two-factor"))</button></form>
-        <p><a href="\(OfficeRoute.audit(query: "actor=" + SiteRoute.escapeSegment(account.email)).path)">\
-        \(t("users.audit"))</a></p>
-        """)
+            <form method="post" action="\(OfficeRoute.userReset(id: account.id).path)">\(CSRF.field(csrf))\
+            <button type="submit">\(t("users.reset-link"))</button></form>
+            <form method="post" action="\(OfficeRoute.userResetTwoFactor(id: account.id).path)">\(CSRF.field(csrf))\
+            <button type="submit">\(t("users.remove-two-factor"))</button></form>
+            <p><a href="\(OfficeRoute.audit(query: "actor=" + SiteRoute.escapeSegment(account.email)).path)">\
+            \(t("users.audit"))</a></p>
+            """)
     }
 
     static func link(viewer: Account, account: Account, url: String, purpose: String, csrf: String) -> HTML {
-        OfficeLayout(title: "One-time link", account: viewer, csrf: csrf).render("""
-        <h1>One-time link for \(account.email)</h1>
-        <p>Give this link to the person through a channel you trust (not ordinary e-mail if you can avoid it). It lets them
-        \(purpose), works once, and expires in 72 hours.</p>
-        <p class="secret"><code id="one-time-link">\(url)</code></p>
-        <p><a href="\(OfficeRoute.user(id: account.id).path)">Back to \(account.email)</a></p>
-        """)
+        OfficeLayout(title: "One-time link", account: viewer, csrf: csrf).render(
+            """
+            <h1>One-time link for \(account.email)</h1>
+            <p>Give this link to the person through a channel you trust (not ordinary e-mail if you can avoid it). It lets them
+            \(purpose), works once, and expires in 72 hours.</p>
+            <p class="secret"><code id="one-time-link">\(url)</code></p>
+            <p><a href="\(OfficeRoute.user(id: account.id).path)">Back to \(account.email)</a></p>
+            """)
     }
 }

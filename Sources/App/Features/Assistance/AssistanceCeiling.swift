@@ -10,8 +10,9 @@ enum AssistanceCeiling {
     }
 
     static func flag(_ r: AssistanceRequest, settings: AssistanceSettings) -> HTML {
-        let text = AssistanceRules.ceilingFlag(amount: r.amount, referenceAmount: r.referenceAmount,
-                                               ceiling: settings.ceiling)
+        let text = AssistanceRules.ceilingFlag(
+            amount: r.amount, referenceAmount: r.referenceAmount,
+            ceiling: settings.ceiling)
         let then = " The request is saved; it cannot be approved above the ceiling."
         return flag(text, then: r.status == .requested ? then : "")
     }
@@ -19,9 +20,10 @@ enum AssistanceCeiling {
     /// The flag for what is typed in the form, when the amount (and, in another currency, the reference) reads.
     static func flag(_ f: AssistanceForm, settings: AssistanceSettings) -> HTML {
         guard let code = Money.currency(f.currency), let amount = Money.parse(f.amount, currency: code),
-              let reference = code == settings.currency ? amount : Money.parse(f.reference, currency: settings.currency)
+            let reference = code == settings.currency ? amount : Money.parse(f.reference, currency: settings.currency)
         else { return .empty }
-        return flag(AssistanceRules.ceilingFlag(amount: amount, referenceAmount: reference, ceiling: settings.ceiling),
-                    then: " It can be entered, but not approved above the ceiling.")
+        return flag(
+            AssistanceRules.ceilingFlag(amount: amount, referenceAmount: reference, ceiling: settings.ceiling),
+            then: " It can be entered, but not approved above the ceiling.")
     }
 }

@@ -26,11 +26,14 @@ enum AuditLog {
     /// The chain keys this process knows, by the fingerprint of the field key they derive from (`configure` adds
     /// the configured key; one in production, several in a test process running apps side by side), and the last
     /// one added, for a database that records no fingerprint yet.
-    private static let keys = NIOLockedValueBox<(byFingerprint: [String: SymmetricKey], last: SymmetricKey?)>(([:], nil))
+    private static let keys = NIOLockedValueBox<(byFingerprint: [String: SymmetricKey], last: SymmetricKey?)>(
+        ([:], nil))
 
     static func use(_ cipher: FieldCipher) {
         let key = cipher.derivedKey(purpose: AuditChain.keyPurpose)
-        keys.withLockedValue { $0.byFingerprint[cipher.fingerprint] = key; $0.last = key }
+        keys.withLockedValue {
+            $0.byFingerprint[cipher.fingerprint] = key; $0.last = key
+        }
     }
 
     /// The chain key for the work of one task (key rotation, once the trail is re-chained under the new key).
@@ -52,7 +55,8 @@ enum AuditLog {
         if let keyForTask { return keyForTask }
         struct Row: Decodable { let fingerprint: String }
         // (A failed statement would end a PostgreSQL transaction: look for the table first.)
-        let recorded = try await SealedStorage.tableExists("site_key", on: db)
+        let recorded =
+            try await SealedStorage.tableExists("site_key", on: db)
             ? try await db.sql.raw("SELECT fingerprint FROM site_key WHERE id = 1").first(decoding: Row.self) : nil
         if let fingerprint = recorded?.fingerprint, let key = keys.withLockedValue({ $0.byFingerprint[fingerprint] }) {
             return key
@@ -71,19 +75,24 @@ enum AuditLog {
         let sql = db.sql
         if sql.dialect.name == "postgresql" { try await sql.raw("SELECT pg_advisory_xact_lock(74052001)").run() }
         let head = try await sql.raw("SELECT sequence, hash FROM audit_head WHERE id = 1").first(decoding: Head.self)
-        let entry = AuditEntry(sequence: (head?.sequence ?? 0) + 1,
-                               at: iso8601(seconds: Int64(now.timeIntervalSince1970)),
-                               actor: String(event.actor.prefix(254)), action: event.action,
-                               recordType: event.recordType,
-                               recordID: String(event.recordID.prefix(200)),
-                               detail: String(event.detail.prefix(500)),
-                               address: event.address, previousHash: head?.hash ?? AuditChain.genesis)
+        let entry = AuditEntry(
+            sequence: (head?.sequence ?? 0) + 1,
+            at: iso8601(seconds: Int64(now.timeIntervalSince1970)),
+            actor: String(event.actor.prefix(254)), action: event.action,
+            recordType: event.recordType,
+            recordID: String(event.recordID.prefix(200)),
+            detail: String(event.detail.prefix(500)),
+            address: event.address, previousHash: head?.hash ?? AuditChain.genesis)
         let hash = entry.hash(key: key)
         try await sql.insert(into: "audit_log")
-            .columns("sequence", "at", "actor", "action", "record_type", "record_id", "detail", "address",
-                     "previous_hash", "hash")
-            .values(entry.sequence, entry.at, entry.actor, entry.action, entry.recordType, entry.recordID, entry.detail,
-                    entry.address, entry.previousHash, hash)
+            .columns(
+                "sequence", "at", "actor", "action", "record_type", "record_id", "detail", "address",
+                "previous_hash", "hash"
+            )
+            .values(
+                entry.sequence, entry.at, entry.actor, entry.action, entry.recordType, entry.recordID, entry.detail,
+                entry.address, entry.previousHash, hash
+            )
             .run()
         try await setHead(entry.sequence, hash, on: db)
     }
@@ -97,8 +106,9 @@ enum AuditLog {
         let sequence: Int64, at: String, actor: String, action: String, recordType: String, recordId: String
         let detail: String, address: String, previousHash: String, hash: String
         var entry: AuditEntry {
-            AuditEntry(sequence: sequence, at: at, actor: actor, action: action, recordType: recordType, recordID: recordId,
-                       detail: detail, address: address, previousHash: previousHash)
+            AuditEntry(
+                sequence: sequence, at: at, actor: actor, action: action, recordType: recordType, recordID: recordId,
+                detail: detail, address: address, previousHash: previousHash)
         }
     }
 
@@ -125,21 +135,26 @@ enum AuditLog {
 
     /// Walks the whole trail in order under this process's key (or `key`; nil: the legacy SHA-256 chain);
     /// with an anchor, also proves the entry at it still holds the anchored hash.
-    static func verify(on db: any Database, key: SymmetricKey? = nil, legacy: Bool = false,
-                       anchor: Anchor? = nil) async throws -> Verification {
+    static func verify(
+        on db: any Database, key: SymmetricKey? = nil, legacy: Bool = false,
+        anchor: Anchor? = nil
+    ) async throws -> Verification {
         // An anchor taken before a re-chaining is the head that re-chaining recorded (after verifying it).
         var rechainedAt: Int64? = nil
         if let anchor {
             struct Found: Decodable { let sequence: Int64 }
-            rechainedAt = try await db.sql.raw("""
+            rechainedAt = try await db.sql.raw(
+                """
                 SELECT sequence FROM audit_log WHERE action = 'audit.rechain' AND detail LIKE \(bind: "% was \(anchor)")
                 AND sequence > \(bind: anchor.sequence) ORDER BY sequence LIMIT 1
-                """).first(decoding: Found.self)?.sequence
+                """
+            ).first(decoding: Found.self)?.sequence
         }
         var chain: SymmetricKey? = nil
         if !legacy { chain = if let key { key } else { try await chainKey(on: db) } }
-        var verifier = AuditChain.Verifier(key: chain,
-                                           anchor: rechainedAt == nil ? anchor : nil)
+        var verifier = AuditChain.Verifier(
+            key: chain,
+            anchor: rechainedAt == nil ? anchor : nil)
         var after: Int64 = Int64.min, afterAnchor = 0
         while true {
             let rows = try await page(after: after, on: db)
@@ -152,16 +167,19 @@ enum AuditLog {
         }
         let head = try await self.head(on: db)
         let broken = verifier.finish(expectedHead: head.map { ($0.sequence, $0.hash) })
-        return Verification(count: verifier.count, firstBreak: broken,
-                            last: verifier.lastSequence.map { Anchor(sequence: $0, hash: verifier.lastHash) },
-                            afterAnchor: afterAnchor, anchorRechainedAt: rechainedAt)
+        return Verification(
+            count: verifier.count, firstBreak: broken,
+            last: verifier.lastSequence.map { Anchor(sequence: $0, hash: verifier.lastHash) },
+            afterAnchor: afterAnchor, anchorRechainedAt: rechainedAt)
     }
 
     static func page(after: Int64, limit: Int = 1000, on db: any Database) async throws -> [Row] {
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             SELECT \(unsafeRaw: columns) FROM audit_log WHERE sequence > \(bind: after) ORDER BY sequence \
             LIMIT \(unsafeRaw: String(limit))
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     /// Re-chains the whole trail from one key to another (nil: the legacy SHA-256 chain), in one write transaction:
@@ -169,11 +187,14 @@ enum AuditLog {
     /// changed — then recomputes every hash under the new key, and appends an `audit.rechain` entry naming the head
     /// under the old key, so an anchor taken before still means something. `key rotate` calls it.
     @discardableResult
-    static func rekey(from old: FieldCipher, to new: FieldCipher, now: Date = Date(),
-                      on db: any Database) async throws -> Int {
-        try await rechain(from: old.derivedKey(purpose: AuditChain.keyPurpose),
-                          to: new.derivedKey(purpose: AuditChain.keyPurpose),
-                          now: now, on: db)
+    static func rekey(
+        from old: FieldCipher, to new: FieldCipher, now: Date = Date(),
+        on db: any Database
+    ) async throws -> Int {
+        try await rechain(
+            from: old.derivedKey(purpose: AuditChain.keyPurpose),
+            to: new.derivedKey(purpose: AuditChain.keyPurpose),
+            now: now, on: db)
     }
 
     struct BrokenTrail: Error, CustomStringConvertible {
@@ -185,8 +206,10 @@ enum AuditLog {
     }
 
     @discardableResult
-    static func rechain(from old: SymmetricKey?, to new: SymmetricKey?, now: Date,
-                        on db: any Database) async throws -> Int {
+    static func rechain(
+        from old: SymmetricKey?, to new: SymmetricKey?, now: Date,
+        on db: any Database
+    ) async throws -> Int {
         try await db.write { tx in
             if tx.sql.dialect.name == "postgresql" {
                 try await tx.sql.raw("SELECT pg_advisory_xact_lock(74052001)").run()
@@ -211,36 +234,13 @@ enum AuditLog {
             guard let oldHead = checked.last else { return 0 }
             try await setHead(oldHead.sequence, previous, on: tx)
             let scheme = old == nil ? "the unkeyed SHA-256 chain" : "the previous key"
-            guard new != nil else { return count }   // back to the legacy chain (reverting migration 026): no entry
-            try await append(AuditEvent(actor: "system", action: "audit.rechain", recordType: "audit", recordID: "",
-                                        detail: "\(count) entries re-chained; head under \(scheme) was \(oldHead)"),
-                             now: now, key: new, on: tx)
+            guard new != nil else { return count }  // back to the legacy chain (reverting migration 026): no entry
+            try await append(
+                AuditEvent(
+                    actor: "system", action: "audit.rechain", recordType: "audit", recordID: "",
+                    detail: "\(count) entries re-chained; head under \(scheme) was \(oldHead)"),
+                now: now, key: new, on: tx)
             return count
         }
-    }
-}
-
-/// A lock that async code can wait on without blocking a thread.
-final class AsyncLock: Sendable {
-    private struct State { var locked = false; var waiters: [CheckedContinuation<Void, Never>] = [] }
-    private let state = NIOLockedValueBox(State())
-
-    func acquire() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLockedValue { state -> Bool in
-                if state.locked { state.waiters.append(continuation); return false }
-                state.locked = true
-                return true
-            }
-            if resumeNow { continuation.resume() }
-        }
-    }
-
-    func release() {
-        let next = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
-            if state.waiters.isEmpty { state.locked = false; return nil }
-            return state.waiters.removeFirst()
-        }
-        next?.resume()
     }
 }

@@ -25,9 +25,11 @@ enum DatabaseCopy {
         var result: [BackupManifest.Table] = []
         if sql.dialect.name == "sqlite" {
             struct Master: Decodable { let name: String; let sql: String? }
-            let names = try await sql.raw("""
+            let names = try await sql.raw(
+                """
                 SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name
-                """).all(decoding: Master.self)
+                """
+            ).all(decoding: Master.self)
                 .filter { !($0.sql ?? "").uppercased().hasPrefix("CREATE VIRTUAL TABLE") }
             for table in names {
                 let columns = try await sql.raw("SELECT name FROM pragma_table_info(\(bind: table.name))")
@@ -36,10 +38,12 @@ enum DatabaseCopy {
                 result.append(try await checksum(table.name, "SELECT \(text) AS r FROM \(quoted(table.name))", on: sql))
             }
         } else {
-            let names = try await sql.raw("""
+            let names = try await sql.raw(
+                """
                 SELECT table_name::text AS name FROM information_schema.tables
                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name
-                """).all(decoding: Name.self)
+                """
+            ).all(decoding: Name.self)
             for table in names {
                 let query = "SELECT t::text AS r FROM \(quoted(table.name)) AS t"
                 result.append(try await checksum(table.name, query, on: sql))
@@ -48,8 +52,11 @@ enum DatabaseCopy {
         return result
     }
 
-    private static func checksum(_ name: String, _ query: String, on sql: any SQLDatabase) async throws
-        -> BackupManifest.Table {
+    private static func checksum(
+        _ name: String, _ query: String, on sql: any SQLDatabase
+    ) async throws
+        -> BackupManifest.Table
+    {
         let box = NIOLockedValueBox(TableChecksum())
         let failure = NIOLockedValueBox<(any Error)?>(nil)
         try await sql.execute(sql: SQLRaw(query)) { row in
@@ -65,8 +72,10 @@ enum DatabaseCopy {
 
     /// Text settings that make PostgreSQL's row text the same in every session (inside a transaction).
     static func pinPostgresText(_ sql: any SQLDatabase) async throws {
-        for setting in ["TimeZone = 'UTC'", "DateStyle = 'ISO, YMD'", "IntervalStyle = 'postgres'",
-                        "extra_float_digits = 1", "bytea_output = 'hex'"] {
+        for setting in [
+            "TimeZone = 'UTC'", "DateStyle = 'ISO, YMD'", "IntervalStyle = 'postgres'",
+            "extra_float_digits = 1", "bytea_output = 'hex'"
+        ] {
             try await sql.raw(SQLQueryString("SET LOCAL " + setting)).run()
         }
     }
@@ -74,8 +83,11 @@ enum DatabaseCopy {
     // MARK: SQLite
 
     /// `VACUUM INTO` a file of `directory` (a consistent copy while the server keeps writing), then checks the copy.
-    static func copySQLite(_ db: any Database, into directory: String, app: Application) async throws
-        -> [BackupManifest.Table] {
+    static func copySQLite(
+        _ db: any Database, into directory: String, app: Application
+    ) async throws
+        -> [BackupManifest.Table]
+    {
         let copy = (directory as NSString).appendingPathComponent(sqliteFile)
         try await db.sql.raw("VACUUM INTO \(bind: copy)").run()
         return try await withSQLite(copy, readOnly: true, app: app) { try await tables(on: $0) }
@@ -83,13 +95,16 @@ enum DatabaseCopy {
 
     /// Opens an SQLite file on a connection of its own (read-only and immutable for a backup's copy, so opening it
     /// writes nothing beside it).
-    static func withSQLite<T: Sendable>(_ path: String, readOnly: Bool, app: Application,
-                                        _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    static func withSQLite<T: Sendable>(
+        _ path: String, readOnly: Bool, app: Application,
+        _ body: @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         let escaped = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? absolute
         let location = readOnly ? "file:" + escaped + "?mode=ro&immutable=1" : absolute
-        let connection = try await SQLiteConnection.open(storage: .file(path: location), threadPool: app.threadPool,
-                                                         logger: app.logger, on: app.eventLoopGroup.any())
+        let connection = try await SQLiteConnection.open(
+            storage: .file(path: location), threadPool: app.threadPool,
+            logger: app.logger, on: app.eventLoopGroup.any())
         do {
             let result = try await body(connection.sql())
             try await connection.close()
@@ -135,30 +150,37 @@ enum DatabaseCopy {
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do { try process.run() } catch {
                 process.terminationHandler = nil
-                continuation.resume(throwing: Failure(description: "\(program): cannot run it (\(error)); "
-                                                      + "install postgresql-client"))
+                continuation.resume(
+                    throwing: Failure(
+                        description: "\(program): cannot run it (\(error)); "
+                            + "install postgresql-client"))
             }
         }
         try? handle.close()
         guard status == 0 else {
             let text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-            throw Failure(description: "\(program) failed (status \(status)): "
-                          + text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(2_000))
+            throw Failure(
+                description: "\(program) failed (status \(status)): "
+                    + text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(2_000))
         }
     }
 
     /// `pg_dump` (custom format) of the same snapshot the checksums are computed in: a repeatable-read transaction
     /// exports its snapshot, pg_dump reads it, and the tables are checked in that transaction.
-    static func dumpPostgres(_ db: any Database, url: String, schema: String?, into directory: String)
-        async throws -> [BackupManifest.Table] {
+    static func dumpPostgres(
+        _ db: any Database, url: String, schema: String?, into directory: String
+    )
+        async throws -> [BackupManifest.Table]
+    {
         let (env, _) = try libpqEnvironment(url)
         let file = (directory as NSString).appendingPathComponent(postgresFile)
         return try await db.transaction { tx in
             try await tx.sql.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run()
             try await pinPostgresText(tx.sql)
             struct Snapshot: Decodable { let id: String }
-            guard let snapshot = try await tx.sql.raw("SELECT pg_export_snapshot() AS id")
-                .first(decoding: Snapshot.self)
+            guard
+                let snapshot = try await tx.sql.raw("SELECT pg_export_snapshot() AS id")
+                    .first(decoding: Snapshot.self)
             else { throw Failure(description: "PostgreSQL exported no snapshot") }
             var arguments = ["--format=custom", "--snapshot=\(snapshot.id)", "--file=\(file)", "--no-password"]
             if let schema { arguments.append("--schema=\(schema)") }
@@ -170,7 +192,11 @@ enum DatabaseCopy {
     /// `pg_restore` into the database `url` names, in one transaction (a failure leaves nothing).
     static func restorePostgres(_ file: String, url: String) async throws {
         let (env, database) = try libpqEnvironment(url)
-        try await run("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-                                     "--no-password", "--dbname=\(database)", file], env: env)
+        try await run(
+            "pg_restore",
+            [
+                "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+                "--no-password", "--dbname=\(database)", file
+            ], env: env)
     }
 }

@@ -35,16 +35,21 @@ enum CallFourEyes {
     /// Whether the call's current public text (hash `hash`) may be opened now, checked on the version row locked
     /// by a conditional update (a change committed in between, on either engine, makes this refuse). Run it in
     /// the write that opens the call.
-    static func checkLocked(_ subject: String, hash: String, fallback: String?, now: Date,
-                            on tx: any Database) async throws -> FourEyes.Refusal? {
+    static func checkLocked(
+        _ subject: String, hash: String, fallback: String?, now: Date,
+        on tx: any Database
+    ) async throws -> FourEyes.Refusal? {
         struct Revision: Decodable { let revision: Int }
         let version = try await FourEyesStore.version(subject, fallback: fallback, on: tx)
-        let locked = try await tx.sql.raw("""
+        let locked = try await tx.sql.raw(
+            """
             UPDATE four_eyes_versions SET changed_at = changed_at WHERE subject = \(bind: subject)
             AND revision = \(bind: version.revision) RETURNING revision
-            """).first(decoding: Revision.self)
+            """
+        ).first(decoding: Revision.self)
         guard locked != nil else { return .notApproved }
-        return FourEyes.mayPublish(hash: hash, current: version,
+        return FourEyes.mayPublish(
+            hash: hash, current: version,
             approvals: try await FourEyesStore.approvals(subject, on: tx), exempt: false)
     }
 
@@ -59,8 +64,10 @@ enum CallFourEyes {
         let subject = subject(c.id), hash = hash(c)
         let version = try await FourEyesStore.version(subject, fallback: try await lastEditor(c.id, on: db), on: db)
         let approvals = try await FourEyesStore.approvals(subject, on: db)
-            .filter { $0.revision == version.revision && $0.hash == hash
-                && $0.approver.lowercased() != version.changedBy?.lowercased() }
+            .filter {
+                $0.revision == version.revision && $0.hash == hash
+                    && $0.approver.lowercased() != version.changedBy?.lowercased()
+            }
         return State(version: version, hash: hash, approvedBy: approvals.map(\.approver))
     }
 
@@ -68,12 +75,17 @@ enum CallFourEyes {
     static func section(_ c: CallForInput, state: State, viewer: Account, csrf: String) -> HTML {
         let approved = !state.approvedBy.isEmpty
         let own = state.version.changedBy?.lowercased() == viewer.email.lowercased()
-        let status: String = approved
+        let status: String =
+            approved
             ? "Approved by \(state.approvedBy.joined(separator: ", ")) for this version: it may be put on the "
                 + "public site."
-            : own ? "You made the latest change to this text: another person must approve it before it goes public."
-            : "This version needs the approval of a second person before it goes public."
-        let button: HTML = approved || own ? .empty : """
+            : own
+                ? "You made the latest change to this text: another person must approve it before it goes public."
+                : "This version needs the approval of a second person before it goes public."
+        let button: HTML =
+            approved || own
+            ? .empty
+            : """
             <form method="post" action="\(OfficeRoute.calls.path)" class="office-form">\(CSRF.field(csrf))
             <input type="hidden" name="id" value="\(c.id)"><input type="hidden" name="action" value="approve">
             <input type="hidden" name="revision" value="\(String(state.version.revision))">
@@ -93,8 +105,10 @@ extension CallFourEyes {
     /// someone other than its latest editor (approving it at that moment) or once a second person approved that
     /// exact version; the leak check runs on it again. The save, the new revision and the audit entry commit in
     /// one write.
-    static func save(id: String, title: String, text: String, deadline: String, open: Bool, by actor: String,
-                     now: Date, cipher: FieldCipher, on db: any Database) async throws -> String? {
+    static func save(
+        id: String, title: String, text: String, deadline: String, open: Bool, by actor: String,
+        now: Date, cipher: FieldCipher, on db: any Database
+    ) async throws -> String? {
         let subject = subject(id), hash = hash(title: title, text: text, deadline: deadline)
         return try await db.write { tx in
             let stored = try await CallStore.find(id, on: tx)
@@ -115,44 +129,57 @@ extension CallFourEyes {
                 if try await checkLocked(subject, hash: hash, fallback: fallback, now: now, on: tx) != nil {
                     // Not approved yet: the person opening it approves it now, if she did not write it.
                     let version = try await FourEyesStore.version(subject, fallback: fallback, on: tx)
-                    if let refusal = try await FourEyesStore.approve(subject, revision: version.revision, hash: hash,
-                        by: actor, fallback: fallback, now: now, on: tx) {
+                    if let refusal = try await FourEyesStore.approve(
+                        subject, revision: version.revision, hash: hash,
+                        by: actor, fallback: fallback, now: now, on: tx)
+                    {
                         return refusal.description
                     }
                     approvedNow = true
                 }
             }
-            try await CallStore.save(id: id, title: title, text: text, deadline: deadline, open: open, by: actor,
+            try await CallStore.save(
+                id: id, title: title, text: text, deadline: deadline, open: open, by: actor,
                 now: now, on: tx)
             if changed {
                 try await FourEyesStore.recordChange(subject, hash: hash, by: actor, now: now, on: tx)
             }
             if approvedNow {
-                try await AuditLog.record(AuditEvent(actor: actor, action: "call.approve", recordType: "call",
-                    recordID: id, detail: "on opening"), now: now, on: tx)
+                try await AuditLog.record(
+                    AuditEvent(
+                        actor: actor, action: "call.approve", recordType: "call",
+                        recordID: id, detail: "on opening"), now: now, on: tx)
             }
-            try await AuditLog.record(AuditEvent(actor: actor, action: "call.save", recordType: "call", recordID: id,
-                detail: open ? "public" : "not public"), now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: actor, action: "call.save", recordType: "call", recordID: id,
+                    detail: open ? "public" : "not public"), now: now, on: tx)
             return nil
         }
     }
 
     /// `actor` approves the version of the call she read (`revision`, `version` from the page): refused when it
     /// changed since, when she made its latest change, or when it holds a confidential value of a case.
-    static func approve(id: String, revision: Int, version: String, by actor: String, now: Date, cipher: FieldCipher,
-                        on db: any Database) async throws -> String? {
+    static func approve(
+        id: String, revision: Int, version: String, by actor: String, now: Date, cipher: FieldCipher,
+        on db: any Database
+    ) async throws -> String? {
         try await db.write { tx in
             guard let stored = try await CallStore.find(id, on: tx) else { return "There is no such call for input." }
             let hash = Self.hash(stored)
             guard version == hash else { return FourEyes.Refusal.changedSinceRead.description }
             let leaks = try await CaseLeaks.find(in: [stored.title, stored.text], cipher: cipher, on: tx)
             if !leaks.isEmpty { return leakMessage(leaks.count) }
-            if let refusal = try await FourEyesStore.approve(subject(id), revision: revision, hash: hash, by: actor,
-                fallback: try await lastEditor(id, on: tx), now: now, on: tx) {
+            if let refusal = try await FourEyesStore.approve(
+                subject(id), revision: revision, hash: hash, by: actor,
+                fallback: try await lastEditor(id, on: tx), now: now, on: tx)
+            {
                 return refusal.description
             }
-            try await AuditLog.record(AuditEvent(actor: actor, action: "call.approve", recordType: "call",
-                recordID: id, detail: "revision \(revision)"), now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: actor, action: "call.approve", recordType: "call",
+                    recordID: id, detail: "revision \(revision)"), now: now, on: tx)
             return nil
         }
     }
@@ -164,11 +191,15 @@ extension CallsOfficeController {
         guard try await CallStore.find(id, on: req.db) != nil else {
             throw Abort(.notFound, reason: "There is no such call for input.")
         }
-        if let refused = try await CallFourEyes.approve(id: id, revision: Int(form["revision"]) ?? -1,
+        if let refused = try await CallFourEyes.approve(
+            id: id, revision: Int(form["revision"]) ?? -1,
             version: form["version"], by: viewer.email, now: req.site.clock.now(), cipher: req.site.cipher,
-            on: req.db) {
-            return try await CallPages.index(try await CallStore.all(on: req.db), error: refused, viewer: viewer,
-                csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
+            on: req.db)
+        {
+            return try await CallPages.index(
+                try await CallStore.all(on: req.db), error: refused, viewer: viewer,
+                csrf: CSRF.token(for: req)
+            ).encodeResponse(status: .unprocessableEntity, for: req)
         }
         return req.redirect(within: OfficeRoute.call(id: id).path + "?approved=1")
     }

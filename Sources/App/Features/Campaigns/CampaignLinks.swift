@@ -12,12 +12,15 @@ struct CampaignLinks: Sendable {
     static let caseAccess = CaseController.access
 
     func boot(_ routes: any RoutesBuilder) {
-        routes.declare(.POST, OfficeRoute.campaignPublications(id: "").pattern, CampaignsOfficeController.access,
-                       registry: registry, use: linkPublications)
-        routes.declare(.GET, OfficeRoute.caseCampaigns(id: "").pattern, Self.caseAccess, registry: registry,
-                       use: caseCampaigns)
-        routes.declare(.POST, OfficeRoute.caseCampaigns(id: "").pattern, Self.caseAccess, registry: registry,
-                       use: linkCase)
+        routes.declare(
+            .POST, OfficeRoute.campaignPublications(id: "").pattern, CampaignsOfficeController.access,
+            registry: registry, use: linkPublications)
+        routes.declare(
+            .GET, OfficeRoute.caseCampaigns(id: "").pattern, Self.caseAccess, registry: registry,
+            use: caseCampaigns)
+        routes.declare(
+            .POST, OfficeRoute.caseCampaigns(id: "").pattern, Self.caseAccess, registry: registry,
+            use: linkCase)
     }
 
     static func refusedPublic(_ c: Campaign) -> String {
@@ -26,8 +29,10 @@ struct CampaignLinks: Sendable {
     }
 
     /// Writes a campaign's new links in `tx`: a new four-eyes revision (its text's author stays its author).
-    static func store(_ c: Campaign, publications: [String], cases: [String], now: Date,
-                      on tx: any Database) async throws {
+    static func store(
+        _ c: Campaign, publications: [String], cases: [String], now: Date,
+        on tx: any Database
+    ) async throws {
         try await tx.sql.update("campaigns").set("publication_ids", to: publications.joined(separator: ","))
             .set("case_ids", to: cases.joined(separator: ",")).where("id", .equal, c.id).run()
         let subject = "campaign:\(c.id)"
@@ -50,7 +55,9 @@ struct CampaignLinks: Sendable {
         let id = req.parameters.get("id") ?? "", form = req.form, viewer = try req.account, now = req.site.clock.now()
         let add = form.values("add"), remove = form.values("remove")
         struct Row: Decodable { let id: String }
-        let existing = add.isEmpty ? []
+        let existing =
+            add.isEmpty
+            ? []
             : try await req.db.sql.raw("SELECT id FROM publications WHERE id IN (\(binds: add))")
                 .all(decoding: Row.self).map(\.id)
         let outcome: Outcome = try await req.db.write { tx in
@@ -60,8 +67,10 @@ struct CampaignLinks: Sendable {
             case .failure(let refusal): return .refused(refusal.description)
             case .success(let list):
                 try await Self.store(c, publications: list, cases: c.caseList, now: now, on: tx)
-                try await AuditLog.record(AuditEvent(actor: viewer.email, action: "campaign.link",
-                    recordType: "campaign", recordID: c.id, detail: "publications +\(add.count) -\(remove.count)"),
+                try await AuditLog.record(
+                    AuditEvent(
+                        actor: viewer.email, action: "campaign.link",
+                        recordType: "campaign", recordID: c.id, detail: "publications +\(add.count) -\(remove.count)"),
                     now: now, on: tx)
                 return .done
             }
@@ -78,8 +87,10 @@ struct CampaignLinks: Sendable {
     /// `/office/cases/{id}/campaigns`: the campaigns this case is in, and others to choose by title.
     @Sendable func caseCampaigns(req: Request) async throws -> Response {
         let file = try await CaseController.target(req), viewer = try req.account
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "case.view", recordType: "case",
-                                             recordID: file.id), now: req.site.clock.now(), on: req.db)
+        try await AuditLog.record(
+            AuditEvent(
+                actor: viewer.email, action: "case.view", recordType: "case",
+                recordID: file.id), now: req.site.clock.now(), on: req.db)
         return try await page(req, file, error: nil, status: .ok)
     }
 
@@ -90,27 +101,30 @@ struct CampaignLinks: Sendable {
         let (found, more) = try await LinkChoices.campaigns(query: query, on: req.db)
         let offered = found.filter { !$0.caseList.contains(file.id) }
         func choice(_ c: Campaign) -> Choice {
-            Choice(id: c.id, label: c.title,
-                   detail: c.published ? "on the public site: cannot be changed" : "not public")
+            Choice(
+                id: c.id, label: c.title,
+                detail: c.published ? "on the public site: cannot be changed" : "not public")
         }
         let locked = Set(all.filter(\.published).map(\.id)), path = OfficeRoute.caseCampaigns(id: file.id).path
-        return try await OfficeLayout(title: "Campaigns of the case", account: try req.account, csrf: csrf).render("""
-        <p><a href="\(OfficeRoute.caseFile(id: file.id).path)">\(file.label.reveal())</a></p>
-        <h1>Campaigns of the case</h1>
-        <p class="meta">A campaign shows only the published interventions of its cases, never the case file.</p>
-        \(error.map { "<p class=\"notice error\" role=\"alert\" id=\"link-error\">\($0)</p>" } ?? .empty)
-        \(Self.saved(req))
-        <section aria-labelledby="links"><h2 id="links">Choose campaigns</h2>
-        \(ChoiceList.search(action: path, param: "q", query: query, label: "Find a campaign by title or address",
+        return try await OfficeLayout(title: "Campaigns of the case", account: try req.account, csrf: csrf).render(
+            """
+            <p><a href="\(OfficeRoute.caseFile(id: file.id).path)">\(file.label.reveal())</a></p>
+            <h1>Campaigns of the case</h1>
+            <p class="meta">A campaign shows only the published interventions of its cases, never the case file.</p>
+            \(error.map { "<p class=\"notice error\" role=\"alert\" id=\"link-error\">\($0)</p>" } ?? .empty)
+            \(Self.saved(req))
+            <section aria-labelledby="links"><h2 id="links">Choose campaigns</h2>
+            \(ChoiceList.search(action: path, param: "q", query: query, label: "Find a campaign by title or address",
                             anchor: "links"))
-        <form method="post" action="\(path)" class="office-form">\(CSRF.field(csrf))
-        \(ChoiceList.options(linked.map(choice), name: "remove", multiple: true,
+            <form method="post" action="\(path)" class="office-form">\(CSRF.field(csrf))
+            \(ChoiceList.options(linked.map(choice), name: "remove", multiple: true,
                              legend: "In these campaigns (tick to unlink)", id: "case-campaigns", query: "",
                              more: false, disabled: locked))
-        \(ChoiceList.options(offered.map(choice), name: "add", multiple: true, legend: "Add to these campaigns",
+            \(ChoiceList.options(offered.map(choice), name: "add", multiple: true, legend: "Add to these campaigns",
                              id: "campaign-choices", query: query, more: more, disabled: locked))
-        <p class="actions"><button type="submit">Save the links</button></p></form></section>
-        """).encodeResponse(status: status, for: req)
+            <p class="actions"><button type="submit">Save the links</button></p></form></section>
+            """
+        ).encodeResponse(status: status, for: req)
     }
 
     /// Links the case to the chosen campaigns and unlinks it from others; each must exist and be off the site.
@@ -139,10 +153,13 @@ struct CampaignLinks: Sendable {
                     changed.append(c.title)
                 }
             }
-            try await Timeline.add("Campaigns changed: \(changed.joined(separator: ", "))", actor: viewer.email,
-                                   case: caseID, now: now, on: tx)
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "case.campaigns", recordType: "case",
-                recordID: caseID, detail: "+\(add.count) -\(remove.count)"), now: now, on: tx)
+            try await Timeline.add(
+                "Campaigns changed: \(changed.joined(separator: ", "))", actor: viewer.email,
+                case: caseID, now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: viewer.email, action: "case.campaigns", recordType: "case",
+                    recordID: caseID, detail: "+\(add.count) -\(remove.count)"), now: now, on: tx)
             return .done
         }
         switch outcome {
@@ -166,7 +183,8 @@ extension CampaignLinks {
         let (found, more) = try await LinkChoices.publications(query: query, on: req.db)
         let offered = found.filter { !c.publicationList.contains($0.id) }
         let path = OfficeRoute.campaignPublications(id: c.id).path
-        let form: HTML = c.published
+        let form: HTML =
+            c.published
             ? "<p class=\"meta\" id=\"links-locked\">\(refusedPublic(c))</p>"
             : """
             \(ChoiceList.search(action: OfficeRoute.campaigns.path, param: "pub_q", query: query,
@@ -181,12 +199,12 @@ extension CampaignLinks {
             """
         let cases = Translations.$current.withValue(.of(.en)) { t("count.cases", count: c.caseList.count) }
         return """
-        <section aria-labelledby="links"><h2 id="links">What the campaign gathers</h2>
-        \(saved(req))
-        \(form)
-        <p class="meta" id="campaign-cases">\(cases) linked: case officers
-         choose them from the case file (Campaigns of the case); only their published interventions appear.</p>
-        </section>
-        """
+            <section aria-labelledby="links"><h2 id="links">What the campaign gathers</h2>
+            \(saved(req))
+            \(form)
+            <p class="meta" id="campaign-cases">\(cases) linked: case officers
+             choose them from the case file (Campaigns of the case); only their published interventions appear.</p>
+            </section>
+            """
     }
 }

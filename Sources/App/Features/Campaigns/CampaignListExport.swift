@@ -33,8 +33,10 @@ extension ListExport {
             let url = base + prefix + "/campaigns/" + SiteRoute.escapeSegment(c.id)
             switch format {
             case .json:
-                return try json(CampaignItem(id: c.id, url: url, title: c.title, text: c.text,
-                                             publications: c.publicationList))
+                return try json(
+                    CampaignItem(
+                        id: c.id, url: url, title: c.title, text: c.text,
+                        publications: c.publicationList))
             case .csv: return CSVText.row([c.id, url, c.title, c.text, c.publicationList.joined(separator: ";")])
             }
         }

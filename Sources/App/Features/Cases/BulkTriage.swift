@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import ObservatoryCore
+import SQLKit
 
 /// The dashboard's list of reports that came from a busy source (past `OBSERVATORY_INTAKE_BULK_AFTER` an hour):
 /// stored rather than refused, so a flood cannot close the form, and kept apart here for triage.
@@ -31,11 +31,11 @@ struct BulkTriage: Sendable {
             return "<li><a href=\"\(link)\">\(item.label.reveal())</a>: \(day(item.flaggedAt))</li>"
         }
         return """
-        <section aria-labelledby="bulk"><h2 id="bulk">Bulk triage: reports from a busy source</h2>
-        <p id="bulk-count">\(t("count.received", count: bulk.total)) \
-        while one source sent more than the hourly threshold; \
-        genuine reports may be among them (many people share a Tor exit or the onion service).</p>
-        <ul id="bulk-cases">\(items.joined())</ul></section>
-        """
+            <section aria-labelledby="bulk"><h2 id="bulk">Bulk triage: reports from a busy source</h2>
+            <p id="bulk-count">\(t("count.received", count: bulk.total)) \
+            while one source sent more than the hourly threshold; \
+            genuine reports may be among them (many people share a Tor exit or the onion service).</p>
+            <ul id="bulk-cases">\(items.joined())</ul></section>
+            """
     }
 }

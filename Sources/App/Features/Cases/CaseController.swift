@@ -22,12 +22,15 @@ struct CaseController: Sendable {
         let now = req.site.clock.now(), cipher = req.site.cipher
         let dashboard = try await CaseDashboard.load(now: now, cipher: cipher, on: req.db)
         let cases = try await CaseStore.list(status: status, cipher: cipher, on: req.db)
-        return try await CasePages.index(dashboard: dashboard, cases: cases, status: status, viewer: try req.account,
-                                         csrf: CSRF.token(for: req)).encodeResponse(for: req)
+        return try await CasePages.index(
+            dashboard: dashboard, cases: cases, status: status, viewer: try req.account,
+            csrf: CSRF.token(for: req)
+        ).encodeResponse(for: req)
     }
 
     @Sendable func newForm(req: Request) async throws -> Response {
-        try await CasePages.new(CaseForm(), errors: [:], viewer: try req.account, csrf: CSRF.token(for: req)).encodeResponse(for: req)
+        try await CasePages.new(CaseForm(), errors: [:], viewer: try req.account, csrf: CSRF.token(for: req))
+            .encodeResponse(for: req)
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -40,9 +43,11 @@ struct CaseController: Sendable {
         let cipher = req.site.cipher
         let id = try await req.db.write { tx in
             let id = try await CaseStore.open(new, by: viewer.email, now: now, cipher: cipher, on: tx)
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "case.open", recordType: "case",
-                                                 recordID: id),
-                                      now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: viewer.email, action: "case.open", recordType: "case",
+                    recordID: id),
+                now: now, on: tx)
             return id
         }
         return req.redirect(within: OfficeRoute.caseFile(id: id).path)
@@ -50,41 +55,56 @@ struct CaseController: Sendable {
 
     @Sendable func show(req: Request) async throws -> Response {
         let file = try await Self.target(req), viewer = try req.account
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "case.view", recordType: "case", recordID: file.id),
-                                  now: req.site.clock.now(), on: req.db)
+        try await AuditLog.record(
+            AuditEvent(actor: viewer.email, action: "case.view", recordType: "case", recordID: file.id),
+            now: req.site.clock.now(), on: req.db)
         let organisations = try await VerificationStore.partnerOrganisations(on: req.db)
         let notice = req.query[String.self, at: "notice"].flatMap { CaseFilePage.notices[$0] }
-        return try await CaseFilePage.render(file, organisations: organisations, notice: notice, errors: [:], viewer: viewer,
-                                             csrf: CSRF.token(for: req)).encodeResponse(for: req)
+        return try await CaseFilePage.render(
+            file, organisations: organisations, notice: notice, errors: [:], viewer: viewer,
+            csrf: CSRF.token(for: req)
+        ).encodeResponse(for: req)
     }
 
     @Sendable func update(req: Request) async throws -> Response {
         let file = try await Self.target(req), form = req.form
-        guard let risk = RiskLevel(rawValue: form["risk"]) else { throw Abort(.badRequest, reason: "Choose a risk level from the list.") }
+        guard let risk = RiskLevel(rawValue: form["risk"]) else {
+            throw Abort(.badRequest, reason: "Choose a risk level from the list.")
+        }
         let label = form["label"]
         guard !label.isEmpty, label.count <= 300 else {
-            return try await Self.again(file, req, errors: ["label": "Give the case a working title of at most 300 characters."])
+            return try await Self.again(file, req, errors: ["label": t("casefile.error.label")])
         }
         let actor = try req.account.email, now = req.site.clock.now()
         let notes = String(form.raw("notes").prefix(100_000)), cipher = req.site.cipher
         try await req.db.write { tx in
-            try await CaseStore.update(file.id, label: label, risk: risk, notes: notes, by: actor, now: now,
-                                       cipher: cipher, on: tx)
-            try await AuditLog.record(AuditEvent(actor: actor, action: "case.update", recordType: "case",
-                                                 recordID: file.id),
-                                      now: now, on: tx)
+            try await CaseStore.update(
+                file.id, label: label, risk: risk, notes: notes, by: actor, now: now,
+                cipher: cipher, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: actor, action: "case.update", recordType: "case",
+                    recordID: file.id),
+                now: now, on: tx)
         }
         return req.redirect(within: OfficeRoute.caseFile(id: file.id).path + "?notice=saved")
     }
 
     @Sendable func status(req: Request) async throws -> Response {
         let file = try await Self.target(req), form = req.form
-        guard let target = CaseStatus(rawValue: form["status"]) else { throw Abort(.badRequest, reason: "Choose a status from the list.") }
+        guard let target = CaseStatus(rawValue: form["status"]) else {
+            throw Abort(.badRequest, reason: "Choose a status from the list.")
+        }
         let outcome = form["outcome"].isEmpty ? nil : Outcome(rawValue: form["outcome"])
-        if !form["outcome"].isEmpty && outcome == nil { throw Abort(.badRequest, reason: "Choose an outcome from the list.") }
-        let result = try await CaseStore.changeStatus(file.id, from: file.status, to: target, outcome: outcome, by: try req.account.email,
-                                                      now: req.site.clock.now(), on: req.db)
-        if case .failure(let refusal) = result { return try await Self.again(file, req, errors: ["status": refusal.description]) }
+        if !form["outcome"].isEmpty && outcome == nil {
+            throw Abort(.badRequest, reason: "Choose an outcome from the list.")
+        }
+        let result = try await CaseStore.changeStatus(
+            file.id, from: file.status, to: target, outcome: outcome, by: try req.account.email,
+            now: req.site.clock.now(), on: req.db)
+        if case .failure(let refusal) = result {
+            return try await Self.again(file, req, errors: ["status": refusal.description])
+        }
         return req.redirect(within: OfficeRoute.caseFile(id: file.id).path + "?notice=status")
     }
 
@@ -100,7 +120,9 @@ struct CaseController: Sendable {
     /// The case file again, with the problems of the form just sent.
     static func again(_ file: CaseFile, _ req: Request, errors: [String: String]) async throws -> Response {
         let organisations = try await VerificationStore.partnerOrganisations(on: req.db)
-        return try await CaseFilePage.render(file, organisations: organisations, notice: nil, errors: errors, viewer: try req.account,
-                                             csrf: CSRF.token(for: req)).encodeResponse(status: .unprocessableEntity, for: req)
+        return try await CaseFilePage.render(
+            file, organisations: organisations, notice: nil, errors: errors, viewer: try req.account,
+            csrf: CSRF.token(for: req)
+        ).encodeResponse(status: .unprocessableEntity, for: req)
     }
 }

@@ -24,14 +24,18 @@ struct CaseDashboard: Sendable {
 
     static func fieldWork(today: CivilDate, on db: any Database) async throws -> FieldWork {
         struct N: Decodable { let n: Int }
-        func count(_ query: SQLQueryString) async throws -> Int { try await db.sql.raw(query).first(decoding: N.self)?.n ?? 0 }
+        func count(_ query: SQLQueryString) async throws -> Int {
+            try await db.sql.raw(query).first(decoding: N.self)?.n ?? 0
+        }
         return FieldWork(
             grantsAwaiting: try await count("SELECT COUNT(*) AS n FROM assistance_requests WHERE status = 'requested'"),
-            reportsOverdue: try await count("""
+            reportsOverdue: try await count(
+                """
                 SELECT COUNT(*) AS n FROM assistance_requests WHERE status IN ('approved', 'paid') AND report_received_on IS NULL
                 AND report_due_on < \(bind: today.description)
                 """),
-            missionsSoon: try await count("""
+            missionsSoon: try await count(
+                """
                 SELECT COUNT(*) AS n FROM missions WHERE ends_on >= \(bind: today.description) AND starts_on <= \(bind: today.adding(days: 30).description)
                 """))
     }
@@ -39,29 +43,44 @@ struct CaseDashboard: Sendable {
     static func load(now: Date, cipher: FieldCipher, on db: any Database) async throws -> CaseDashboard {
         let sql = db.sql
         struct Count: Decodable { let status: String, n: Int }
-        let counts = try await sql.raw("SELECT status, COUNT(*) AS n FROM cases GROUP BY status").all(decoding: Count.self)
-        struct WaitingRow: Decodable { let caseId: String, labelSealed: String, name: String?, organisationId: String, askedAt: Int64 }
-        let waiting = try await sql.raw("""
+        let counts = try await sql.raw("SELECT status, COUNT(*) AS n FROM cases GROUP BY status").all(
+            decoding: Count.self)
+        struct WaitingRow: Decodable {
+            let caseId: String, labelSealed: String, name: String?, organisationId: String, askedAt: Int64
+        }
+        let waiting = try await sql.raw(
+            """
             SELECT v.case_id, c.label_sealed, o.name, v.organisation_id, v.asked_at FROM verifications v
             JOIN cases c ON c.id = v.case_id LEFT JOIN organisations o ON o.id = v.organisation_id
             WHERE v.answer IS NULL AND v.asked_at < \(bind: now.seconds - verificationWaitDays * 86_400) ORDER BY v.asked_at LIMIT 100
-            """).all(decoding: WaitingRow.self, keyDecodingStrategy: .convertFromSnakeCase)
-        struct QuietRow: Decodable { let id: String, labelSealed: String, lastPublished: Int64?, statusChangedAt: Int64 }
-        let quiet = try await sql.raw("""
+            """
+        ).all(decoding: WaitingRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        struct QuietRow: Decodable {
+            let id: String, labelSealed: String, lastPublished: Int64?, statusChangedAt: Int64
+        }
+        let quiet = try await sql.raw(
+            """
             SELECT c.id, c.label_sealed, c.status_changed_at,
               (SELECT MAX(i.published_at) FROM interventions i WHERE i.case_id = c.id) AS last_published
             FROM cases c WHERE c.status IN ('action-launched', 'follow-up') ORDER BY c.last_activity_at LIMIT 500
-            """).all(decoding: QuietRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: QuietRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         let cutoff = now.seconds - quietDays * 86_400
         var dashboard = CaseDashboard(
-            counts: Dictionary(uniqueKeysWithValues: counts.compactMap { row in CaseStatus(rawValue: row.status).map { ($0, row.n) } }),
-            waiting: try waiting.map { Waiting(caseID: $0.caseId,
-                                               caseLabel: try cipher.open($0.labelSealed, in: .caseLabel,
-                                                   row: $0.caseId),
-                                               organisation: $0.name ?? $0.organisationId, askedAt: $0.askedAt) },
+            counts: Dictionary(
+                uniqueKeysWithValues: counts.compactMap { row in CaseStatus(rawValue: row.status).map { ($0, row.n) } }),
+            waiting: try waiting.map {
+                Waiting(
+                    caseID: $0.caseId,
+                    caseLabel: try cipher.open(
+                        $0.labelSealed, in: .caseLabel,
+                        row: $0.caseId),
+                    organisation: $0.name ?? $0.organisationId, askedAt: $0.askedAt)
+            },
             quiet: try quiet.filter { ($0.lastPublished ?? $0.statusChangedAt) < cutoff }.map {
-                Quiet(caseID: $0.id, label: try cipher.open($0.labelSealed, in: .caseLabel, row: $0.id),
-                      lastPublished: $0.lastPublished)
+                Quiet(
+                    caseID: $0.id, label: try cipher.open($0.labelSealed, in: .caseLabel, row: $0.id),
+                    lastPublished: $0.lastPublished)
             })
         dashboard.fieldWork = try await fieldWork(today: CivilDate(daysSinceEpoch: Int(now.seconds / 86_400)), on: db)
         dashboard.bulk = try await BulkTriage.load(cipher: cipher, on: db)

@@ -40,13 +40,21 @@ struct CaseFile: Sendable {
         secrets += attachments.map(\.filename)
         secrets += assistance.flatMap { [$0.purpose, $0.rejection ?? .empty, $0.reportNote ?? .empty] }
         var clear = secrets.map { $0.reveal() }
-        clear += missions.flatMap { m in ([m.title, m.members, m.objectives, m.logistics, m.securityPlan,
-            m.findings] + m.concerned.map(\.concern)).map { $0.reveal() } }
-        var persons = people.enumerated().map { PersonLanguages.redacted($0.element, number: $0.offset + 1,
-                                                                        in: language, strict: strict) }
+        clear += missions.flatMap { m in
+            ([
+                m.title, m.members, m.objectives, m.logistics, m.securityPlan,
+                m.findings
+            ] + m.concerned.map(\.concern)).map { $0.reveal() }
+        }
+        var persons = people.enumerated().map {
+            PersonLanguages.redacted(
+                $0.element, number: $0.offset + 1,
+                in: language, strict: strict)
+        }
         persons += missions.flatMap { CaseFile.members(of: $0) }.map {
-            Redactor.Person(name: $0, consentsToBeNamed: false,
-                            description: PersonLanguages.missionMember(in: language ?? .en))
+            Redactor.Person(
+                name: $0, consentsToBeNamed: false,
+                description: PersonLanguages.missionMember(in: language ?? .en))
         }
         return Redactor(people: persons, secrets: clear)
     }
@@ -141,17 +149,4 @@ struct TimelineEvent: Sendable {
     var at: Int64
     var actor: String
     var summary: String
-}
-
-/// New random ids: a prefix and 12 letters and digits.
-enum RandomID {
-    static func make(_ prefix: String) -> String {
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
-        var generator = SystemRandomNumberGenerator()
-        return prefix + "-" + String((0..<12).map { _ in alphabet.randomElement(using: &generator)! })
-    }
-}
-
-extension Date {
-    var seconds: Int64 { Int64(timeIntervalSince1970) }
 }

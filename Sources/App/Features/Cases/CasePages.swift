@@ -4,7 +4,9 @@ import ObservatoryCore
 enum CasePages {
     static func day(_ seconds: Int64) -> String { String(iso8601(seconds: seconds).prefix(10)) }
 
-    static func index(dashboard d: CaseDashboard, cases: [CaseFile], status: CaseStatus?, viewer: Account, csrf: String) -> HTML {
+    static func index(
+        dashboard d: CaseDashboard, cases: [CaseFile], status: CaseStatus?, viewer: Account, csrf: String
+    ) -> HTML {
         let words = Translations.current
         let counts: [HTML] = CaseStatus.allCases.map { s in
             let current = HTML(trusted: s == status ? " aria-current=\"true\"" : "")
@@ -20,7 +22,8 @@ enum CasePages {
             """
         }
         let quiet: [HTML] = d.quiet.map { q in
-            let last = q.lastPublished.map { t("cases.last-published", ["date": words.day(seconds: $0)]) }
+            let last =
+                q.lastPublished.map { t("cases.last-published", ["date": words.day(seconds: $0)]) }
                 ?? t("cases.nothing-published")
             return "<li><a href=\"\(OfficeRoute.caseFile(id: q.caseID).path)\">\(q.label.reveal())</a>: \(last)</li>"
         }
@@ -34,53 +37,55 @@ enum CasePages {
             """
         }
         let none: HTML = "<p>\(t("cases.none"))</p>"
-        return OfficeLayout(title: t("office.nav.cases"), account: viewer, csrf: csrf, translated: true).render("""
-        <h1>\(t("office.nav.cases"))</h1>
-        <p><a class="button" href="\(OfficeRoute.newCase.path)">\(t("cases.open"))</a> \
-        <a href="\(OfficeRoute.addresses.path)">\(t("office.dashboard.addresses"))</a></p>
-        <section aria-labelledby="by-status"><h2 id="by-status">\(t("cases.by-status"))</h2>\
-        <ul class="counts" id="status-counts">\(counts.joined())</ul>
-        <p><a href="\(OfficeRoute.cases(status: "").path)">\(t("cases.all"))</a></p></section>
-        <section aria-labelledby="waiting"><h2 id="waiting">\
-        \(t("cases.waiting", ["days": t("count.days", count: Int(CaseDashboard.verificationWaitDays))]))</h2>
-        \(waiting.isEmpty ? none : "<ul id=\"waiting-verifications\">\(waiting.joined())</ul>")</section>
-        <section aria-labelledby="quiet"><h2 id="quiet">\
-        \(t("cases.quiet", ["days": t("count.days", count: Int(CaseDashboard.quietDays))]))</h2>
-        \(quiet.isEmpty ? none : "<ul id=\"quiet-cases\">\(quiet.joined())</ul>")</section>
-        <div lang="en" dir="ltr">\(BulkTriage.section(d.bulk, day: day))</div>
-        <section aria-labelledby="field"><h2 id="field">\(t("cases.field"))</h2><ul id="field-work">
-        <li><a href="\(OfficeRoute.assistance.path)">\(t("cases.grants-awaiting"))</a> \
-        <strong>\(words.number(d.fieldWork.grantsAwaiting))</strong></li>
-        <li><a href="\(OfficeRoute.assistance.path)">\(t("cases.reports-overdue"))</a> \
-        <strong>\(words.number(d.fieldWork.reportsOverdue))</strong></li>
-        <li><a href="\(OfficeRoute.missions.path)">\(t("cases.missions-soon"))</a> \
-        <strong>\(words.number(d.fieldWork.missionsSoon))</strong></li></ul></section>
-        <h2>\(status?.localizedLabel ?? t("cases.all"))</h2>
-        <table class="office" id="cases"><thead><tr><th>\(t("cases.case"))</th><th>\(t("cases.country"))</th>\
-        <th>\(t("cases.status"))</th><th>\(t("cases.risk"))</th><th>\(t("cases.opened"))</th>\
-        <th>\(t("cases.last-activity"))</th></tr></thead>
-        <tbody>\(rows.joined(separator: "\n"))</tbody></table>
-        """)
+        return OfficeLayout(title: t("office.nav.cases"), account: viewer, csrf: csrf, translated: true).render(
+            """
+            <h1>\(t("office.nav.cases"))</h1>
+            <p><a class="button" href="\(OfficeRoute.newCase.path)">\(t("cases.open"))</a> \
+            <a href="\(OfficeRoute.addresses.path)">\(t("office.dashboard.addresses"))</a></p>
+            <section aria-labelledby="by-status"><h2 id="by-status">\(t("cases.by-status"))</h2>\
+            <ul class="counts" id="status-counts">\(counts.joined())</ul>
+            <p><a href="\(OfficeRoute.cases(status: "").path)">\(t("cases.all"))</a></p></section>
+            <section aria-labelledby="waiting"><h2 id="waiting">\
+            \(t("cases.waiting", ["days": t("count.days", count: Int(CaseDashboard.verificationWaitDays))]))</h2>
+            \(waiting.isEmpty ? none : "<ul id=\"waiting-verifications\">\(waiting.joined())</ul>")</section>
+            <section aria-labelledby="quiet"><h2 id="quiet">\
+            \(t("cases.quiet", ["days": t("count.days", count: Int(CaseDashboard.quietDays))]))</h2>
+            \(quiet.isEmpty ? none : "<ul id=\"quiet-cases\">\(quiet.joined())</ul>")</section>
+            <div lang="en" dir="ltr">\(BulkTriage.section(d.bulk, day: day))</div>
+            <section aria-labelledby="field"><h2 id="field">\(t("cases.field"))</h2><ul id="field-work">
+            <li><a href="\(OfficeRoute.assistance.path)">\(t("cases.grants-awaiting"))</a> \
+            <strong>\(words.number(d.fieldWork.grantsAwaiting))</strong></li>
+            <li><a href="\(OfficeRoute.assistance.path)">\(t("cases.reports-overdue"))</a> \
+            <strong>\(words.number(d.fieldWork.reportsOverdue))</strong></li>
+            <li><a href="\(OfficeRoute.missions.path)">\(t("cases.missions-soon"))</a> \
+            <strong>\(words.number(d.fieldWork.missionsSoon))</strong></li></ul></section>
+            <h2>\(status?.localizedLabel ?? t("cases.all"))</h2>
+            <table class="office" id="cases"><thead><tr><th>\(t("cases.case"))</th><th>\(t("cases.country"))</th>\
+            <th>\(t("cases.status"))</th><th>\(t("cases.risk"))</th><th>\(t("cases.opened"))</th>\
+            <th>\(t("cases.last-activity"))</th></tr></thead>
+            <tbody>\(rows.joined(separator: "\n"))</tbody></table>
+            """)
     }
 
     static func new(_ f: CaseForm, errors e: [String: String], viewer: Account, csrf: String) -> HTML {
-        OfficeLayout(title: "Open a case", account: viewer, csrf: csrf).render("""
-        <h1>Open a case</h1>
-        \(FormView.errorSummary(e))
-        <form method="post" action="\(OfficeRoute.newCase.path)" class="office-form">\(CSRF.field(csrf))
-        \(FormView.field("label", label: "Working title (internal)", value: f.label, error: e["label"], hint: "Confidential: may name people."))
-        \(FormView.field("country", label: "Country", value: f.country, error: e["country"], hint: "A name or ISO code, e.g. Mexico or MX."))
-        \(EditorialPages.select("risk", label: "Risk", value: f.risk, options: RiskLevel.allCases.map { ($0.rawValue, $0.label) }, error: e["risk"]))
-        <fieldset><legend>First person or organisation at risk (optional)</legend>
-        \(EditorialPages.select("kind", label: "Kind", value: f.kind, options: AtRiskKind.allCases.map { ($0.rawValue, $0.label) }, error: e["kind"]))
-        \(FormView.field("person", label: "Name", value: f.person, error: e["person"]))
-        <p class="field"><label><input type="checkbox" name="consents" value="yes"\(HTML(trusted: f.consents ? " checked" : ""))> Agrees to be named in public</label></p>
-        \(FormView.field("description", label: "Public description when not named", value: f.description, error: e["description"], hint: "e.g. “a woman human rights defender in Oaxaca”"))
-        \(FormView.field("contact", label: "Contact (confidential)", value: f.contact, error: e["contact"]))
-        </fieldset>
-        \(EditorialPages.textarea("notes", label: "Internal notes (confidential)", value: f.notes, rows: 6, error: e["notes"]))
-        <p class="actions"><button type="submit">Open the case</button></p>
-        </form>
-        """)
+        OfficeLayout(title: "Open a case", account: viewer, csrf: csrf).render(
+            """
+            <h1>Open a case</h1>
+            \(FormView.errorSummary(e))
+            <form method="post" action="\(OfficeRoute.newCase.path)" class="office-form">\(CSRF.field(csrf))
+            \(FormView.field("label", label: "Working title (internal)", value: f.label, error: e["label"], hint: "Confidential: may name people."))
+            \(FormView.field("country", label: "Country", value: f.country, error: e["country"], hint: "A name or ISO code, e.g. Mexico or MX."))
+            \(EditorialPages.select("risk", label: "Risk", value: f.risk, options: RiskLevel.allCases.map { ($0.rawValue, $0.label) }, error: e["risk"]))
+            <fieldset><legend>First person or organisation at risk (optional)</legend>
+            \(EditorialPages.select("kind", label: "Kind", value: f.kind, options: AtRiskKind.allCases.map { ($0.rawValue, $0.label) }, error: e["kind"]))
+            \(FormView.field("person", label: "Name", value: f.person, error: e["person"]))
+            <p class="field"><label><input type="checkbox" name="consents" value="yes"\(HTML(trusted: f.consents ? " checked" : ""))> Agrees to be named in public</label></p>
+            \(FormView.field("description", label: "Public description when not named", value: f.description, error: e["description"], hint: "e.g. “a woman human rights defender in Oaxaca”"))
+            \(FormView.field("contact", label: "Contact (confidential)", value: f.contact, error: e["contact"]))
+            </fieldset>
+            \(EditorialPages.textarea("notes", label: "Internal notes (confidential)", value: f.notes, rows: 6, error: e["notes"]))
+            <p class="actions"><button type="submit">Open the case</button></p>
+            </form>
+            """)
     }
 }

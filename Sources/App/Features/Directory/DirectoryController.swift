@@ -5,8 +5,8 @@ import Vapor
 /// The public directory: every language, page cache.
 struct DirectoryController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.localizedGet(["organisations"], use: index)
-        routes.localizedGet(["organisations", ":id"], use: show)
+        routes.localizedGet(SiteRoute.Pattern.organisations, use: index)
+        routes.localizedGet(SiteRoute.Pattern.organisation, use: show)
     }
 
     @Sendable func index(req: Request) async throws -> Response {
@@ -14,10 +14,13 @@ struct DirectoryController: RouteCollection {
         let all = try await DirectoryQueries.all(on: req.db)
         let matching = all.filter { filter.matches($0) }
         let start = (filter.page - 1) * DirectoryFilter.pageSize
-        guard start < max(matching.count, 1) else { throw Abort(.notFound, reason: t("error.no-page", ["n": String(filter.page)])) }
-        let context = DirectoryPages.Context(filter: filter, total: matching.count,
-                                             items: Array(matching.dropFirst(start).prefix(DirectoryFilter.pageSize)),
-                                             counts: DirectoryQueries.counts(all, filter))
+        guard start < max(matching.count, 1) else {
+            throw Abort(.notFound, reason: t("error.no-page", ["n": String(filter.page)]))
+        }
+        let context = DirectoryPages.Context(
+            filter: filter, total: matching.count,
+            items: Array(matching.dropFirst(start).prefix(DirectoryFilter.pageSize)),
+            counts: DirectoryQueries.counts(all, filter))
         return .publicPage(DirectoryPages.index(context))
     }
 
@@ -31,7 +34,9 @@ struct DirectoryController: RouteCollection {
         let mentions = (try? SearchQuery(String(phrase.prefix(SearchQuery.maximumLength)))).map { query in
             { try await SearchQueries.search(query, PublicationFilter(), on: req.db).results.map(\.publication) }
         }
-        return .publicPage(DirectoryPages.show(organisation, affiliated: try await DirectoryQueries.affiliations(of: organisation, on: req.db),
-                                               mentions: try await mentions?() ?? []))
+        return .publicPage(
+            DirectoryPages.show(
+                organisation, affiliated: try await DirectoryQueries.affiliations(of: organisation, on: req.db),
+                mentions: try await mentions?() ?? []))
     }
 }

@@ -23,18 +23,20 @@ struct FourEyesSettingsController: Sendable {
             \(t.label)</label></li>
             """
         }
-        return try await OfficeLayout(title: "Approvals", account: try req.account, csrf: csrf).render("""
-        <h1>Second approval before publication</h1>
-        \(req.query[String.self, at: "saved"] != nil ? "<p class=\"notice\" role=\"status\">Saved.</p>"
-          : .empty as HTML)
-        <p>Every publication needs the approval of a second person, who did not make its latest change. Types ticked
-        here
-        are published by one editor alone. Urgent interventions always go through their case.</p>
-        <form method="post" action="\(OfficeRoute.approvalSettings.path)" class="office-form">\(CSRF.field(csrf))
-        <fieldset><legend>Published without a second approval</legend><ul
-        id="exempt-types">\(rows.joined())</ul></fieldset>
-        <p class="actions"><button type="submit">Save</button></p></form>
-        """).encodeResponse(for: req)
+        return try await OfficeLayout(title: "Approvals", account: try req.account, csrf: csrf).render(
+            """
+            <h1>Second approval before publication</h1>
+            \(req.query[String.self, at: "saved"] != nil ? "<p class=\"notice\" role=\"status\">Saved.</p>"
+              : .empty as HTML)
+            <p>Every publication needs the approval of a second person, who did not make its latest change. Types ticked
+            here
+            are published by one editor alone. Urgent interventions always go through their case.</p>
+            <form method="post" action="\(OfficeRoute.approvalSettings.path)" class="office-form">\(CSRF.field(csrf))
+            <fieldset><legend>Published without a second approval</legend><ul
+            id="exempt-types">\(rows.joined())</ul></fieldset>
+            <p class="actions"><button type="submit">Save</button></p></form>
+            """
+        ).encodeResponse(for: req)
     }
 
     @Sendable func save(req: Request) async throws -> Response {
@@ -50,9 +52,11 @@ struct FourEyesSettingsController: Sendable {
             let before = try await FourEyesStore.exemptTypes(on: tx)
             try await FourEyesStore.setExemptTypes(Set(types), by: viewer.email, now: now, on: tx)
             let detail = "exempt: \(list(Set(types))) (before: \(list(before)))"
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "approvals.settings",
-                recordType: "settings",
-                                                 recordID: "four-eyes", detail: detail), now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: viewer.email, action: "approvals.settings",
+                    recordType: "settings",
+                    recordID: "four-eyes", detail: detail), now: now, on: tx)
         }
         return req.redirect(within: OfficeRoute.approvalSettings.path + "?saved=1")
     }

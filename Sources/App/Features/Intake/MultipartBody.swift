@@ -15,22 +15,32 @@ enum MultipartBody {
         let delimiter = crlf + dashBoundary
         // The first boundary opens the body, or follows a preamble ending with CRLF.
         var position: Int
-        if starts(bytes, with: dashBoundary, at: 0) { position = dashBoundary.count }
-        else if let found = find(delimiter, in: bytes, from: 0) { position = found + delimiter.count }
-        else { return nil }
+        if starts(bytes, with: dashBoundary, at: 0) {
+            position = dashBoundary.count
+        } else if let found = find(delimiter, in: bytes, from: 0) {
+            position = found + delimiter.count
+        } else {
+            return nil
+        }
         var parts: [Part] = []
         while true {
-            if starts(bytes, with: [45, 45], at: position) { return parts }          // "--": the closing boundary
-            while position < bytes.count, bytes[position] == 32 || bytes[position] == 9 { position += 1 }   // transport padding
+            if starts(bytes, with: [45, 45], at: position) { return parts }  // "--": the closing boundary
+            while position < bytes.count, bytes[position] == 32 || bytes[position] == 9 { position += 1 }  // transport padding
             guard starts(bytes, with: crlf, at: position), parts.count < maxParts else { return nil }
             position += 2
             let headerEnd: Int
-            if starts(bytes, with: crlf, at: position) { headerEnd = position }       // a part without headers
-            else if let end = find(crlf + crlf, in: bytes, from: position) { headerEnd = end + 2 }
-            else { return nil }
+            if starts(bytes, with: crlf, at: position) {
+                headerEnd = position
+            }  // a part without headers
+            else if let end = find(crlf + crlf, in: bytes, from: position) {
+                headerEnd = end + 2
+            } else {
+                return nil
+            }
             let contentStart = headerEnd + 2
             guard let contentEnd = find(delimiter, in: bytes, from: contentStart) else { return nil }
-            parts.append(Part(headers: headers(bytes[position..<headerEnd]), body: Array(bytes[contentStart..<contentEnd])))
+            parts.append(
+                Part(headers: headers(bytes[position..<headerEnd]), body: Array(bytes[contentStart..<contentEnd])))
             position = contentEnd + delimiter.count
         }
     }

@@ -17,7 +17,10 @@ struct Upload: Sendable {
         if starts([0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
         if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
         if String(validating: data.prefix(64 * 1024), as: UTF8.self) != nil,
-           !data.prefix(64 * 1024).contains(where: { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20) }) { return "text/plain" }
+            !data.prefix(64 * 1024).contains(where: { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20) })
+        {
+            return "text/plain"
+        }
         return nil
     }
 
@@ -35,7 +38,9 @@ struct Upload: Sendable {
     struct FileProblem: Error { let message: String }
 
     /// Checks every file sent (at most `maxFiles` are read): the accepted ones, and the last problem found, if any.
-    static func checkAll(_ files: [(field: String, filename: String, data: [UInt8])]) -> (uploads: [Upload], problem: String?) {
+    static func checkAll(
+        _ files: [(field: String, filename: String, data: [UInt8])]
+    ) -> (uploads: [Upload], problem: String?) {
         var uploads: [Upload] = [], problem: String? = nil
         for file in files.prefix(maxFiles) {
             switch check(filename: file.filename, data: file.data) {
@@ -51,8 +56,12 @@ extension FormData {
     /// Reads a `multipart/form-data` body (RFC 7578): text fields into the form, files into the list.
     /// Written here rather than with MultipartKit, whose parser (4.7) traps on a non-ASCII byte in a header name,
     /// which would let one request stop the server. Nil when the body is not well formed.
-    static func multipart(_ buffer: ByteBuffer, boundary: String) throws -> (FormData, [(field: String, filename: String, data: [UInt8])]) {
-        guard let parts = MultipartBody.parts(Array(buffer.readableBytesView), boundary: boundary) else { return (FormData(fields: []), []) }
+    static func multipart(
+        _ buffer: ByteBuffer, boundary: String
+    ) throws -> (FormData, [(field: String, filename: String, data: [UInt8])]) {
+        guard let parts = MultipartBody.parts(Array(buffer.readableBytesView), boundary: boundary) else {
+            return (FormData(fields: []), [])
+        }
         var fields: [(String, String)] = []
         var files: [(field: String, filename: String, data: [UInt8])] = []
         for part in parts {
@@ -74,7 +83,9 @@ extension FormData {
             let pair = item.split(separator: "=", maxSplits: 1)
             guard pair.count == 2 else { continue }
             var value = pair[1].trimmingCharacters(in: .whitespaces)
-            if value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            if value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 {
+                value = String(value.dropFirst().dropLast())
+            }
             result[pair[0].trimmingCharacters(in: .whitespaces).lowercased()] = value
         }
         return result

@@ -42,8 +42,11 @@ struct ArchiveExporter {
     func export(_ what: What, as format: Format, write: (String) throws -> Void) async throws -> Int {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func json(_ value: some Encodable) throws -> String { String(decoding: try encoder.encode(value),
-            as: UTF8.self) + "\n" }
+        func json(_ value: some Encodable) throws -> String {
+            String(
+                decoding: try encoder.encode(value),
+                as: UTF8.self) + "\n"
+        }
         func list(_ text: String?) -> [String] { (text ?? "").split(separator: ",").map(String.init) }
         var count = 0
         var after = ""
@@ -51,7 +54,8 @@ struct ArchiveExporter {
         case .publications:
             if format == .csv { try write(CSVReader.line(CSVImporter.publicationColumns)) }
             while true {
-                let rows = try await db.sql.raw("""
+                let rows = try await db.sql.raw(
+                    """
                     SELECT p.id, p.type, p.kind, p.language, p.published_on, p.title, p.summary, p.body,
                            p.country_codes,                           p.programme_slugs, p.reference, p.event_date,
                            CASE WHEN EXISTS (SELECT 1 FROM publications f
@@ -62,22 +66,30 @@ struct ArchiveExporter {
                                 THEN p.translation_of END AS translation_of
                     FROM publications p WHERE p.status = 'published' AND p.id > \(bind: after)
                     ORDER BY p.id LIMIT \(unsafeRaw: String(pageSize))
-                    """).all(decoding: PublicationRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+                    """
+                ).all(decoding: PublicationRow.self, keyDecodingStrategy: .convertFromSnakeCase)
                 for r in rows {
-                    let line = PublicationLine(id: r.id, type: r.type, kind: r.kind, language: r.language,
+                    let line = PublicationLine(
+                        id: r.id, type: r.type, kind: r.kind, language: r.language,
                         published: r.publishedOn,
-                                               title: r.title, summary: r.summary ?? "", body: r.body ?? "",
-                                               countries: list(r.countryCodes), programmes: list(r.programmeSlugs),
-                                               reference: r.reference, follow_up_of: r.followUpOf,
-                                                   translation_of: r.translationOf,
-                                               event_date: r.eventDate)
-                    if format == .jsonl { try write(try json(line)) } else {
-                        try write(CSVReader.line([line.id, line.type, line.kind ?? "", line.language, line.published,
-                            line.title,
-                                                  line.summary, line.body, line.countries.joined(separator: "|"),
-                                                  line.programmes.joined(separator: "|"), line.reference ?? "",
-                                                  line.follow_up_of ?? "", line.translation_of ?? "",
-                                                      line.event_date ?? ""], guardFormulas: true))
+                        title: r.title, summary: r.summary ?? "", body: r.body ?? "",
+                        countries: list(r.countryCodes), programmes: list(r.programmeSlugs),
+                        reference: r.reference, follow_up_of: r.followUpOf,
+                        translation_of: r.translationOf,
+                        event_date: r.eventDate)
+                    if format == .jsonl {
+                        try write(try json(line))
+                    } else {
+                        try write(
+                            CSVReader.line(
+                                [
+                                    line.id, line.type, line.kind ?? "", line.language, line.published,
+                                    line.title,
+                                    line.summary, line.body, line.countries.joined(separator: "|"),
+                                    line.programmes.joined(separator: "|"), line.reference ?? "",
+                                    line.follow_up_of ?? "", line.translation_of ?? "",
+                                    line.event_date ?? ""
+                                ], guardFormulas: true))
                     }
                 }
                 count += rows.count
@@ -87,20 +99,29 @@ struct ArchiveExporter {
         case .organisations:
             if format == .csv { try write(CSVReader.line(CSVImporter.organisationColumns)) }
             while true {
-                let rows = try await db.sql.raw("""
+                let rows = try await db.sql.raw(
+                    """
                     SELECT id, name, type, country_code, working_languages, networks, founded, website
                     FROM organisations WHERE id > \(bind: after) ORDER BY id LIMIT \(unsafeRaw: String(pageSize))
-                    """).all(decoding: OrganisationRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+                    """
+                ).all(decoding: OrganisationRow.self, keyDecodingStrategy: .convertFromSnakeCase)
                 for r in rows {
-                    let line = OrganisationLine(id: r.id, name: r.name, type: r.type, country: r.countryCode,
-                                                working_languages: list(r.workingLanguages), networks: list(r.networks),
-                                                founded: r.founded, website: r.website)
-                    if format == .jsonl { try write(try json(line)) } else {
-                        try write(CSVReader.line([line.id, line.name, line.type ?? "", line.country ?? "",
-                                                  line.working_languages.joined(separator: "|"),
-                                                      line.networks.joined(separator: "|"),
-                                                  line.founded.map(String.init) ?? "", line.website ?? ""],
-                                                 guardFormulas: true))
+                    let line = OrganisationLine(
+                        id: r.id, name: r.name, type: r.type, country: r.countryCode,
+                        working_languages: list(r.workingLanguages), networks: list(r.networks),
+                        founded: r.founded, website: r.website)
+                    if format == .jsonl {
+                        try write(try json(line))
+                    } else {
+                        try write(
+                            CSVReader.line(
+                                [
+                                    line.id, line.name, line.type ?? "", line.country ?? "",
+                                    line.working_languages.joined(separator: "|"),
+                                    line.networks.joined(separator: "|"),
+                                    line.founded.map(String.init) ?? "", line.website ?? ""
+                                ],
+                                guardFormulas: true))
                     }
                 }
                 count += rows.count

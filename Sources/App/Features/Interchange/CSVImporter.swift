@@ -9,11 +9,15 @@ import ObservatoryCore
 struct CSVImporter {
     typealias Summary = ArchiveImporter.Summary
 
-    static let publicationColumns = ["id", "type", "kind", "language", "published", "title", "summary", "body",
+    static let publicationColumns = [
+        "id", "type", "kind", "language", "published", "title", "summary", "body",
         "countries",
-                                     "programmes", "reference", "follow_up_of", "translation_of", "event_date"]
-    static let organisationColumns = ["id", "name", "type", "country", "working_languages", "networks", "founded",
-        "website"]
+        "programmes", "reference", "follow_up_of", "translation_of", "event_date"
+    ]
+    static let organisationColumns = [
+        "id", "name", "type", "country", "working_languages", "networks", "founded",
+        "website"
+    ]
     static let listColumns: Set<String> = ["countries", "programmes", "working_languages", "networks"]
 
     /// A file that cannot be read as a whole (nothing of it is stored).
@@ -46,8 +50,9 @@ struct CSVImporter {
         let organisations = header.contains("name") && !header.contains("published")
         let known = organisations ? Self.organisationColumns : Self.publicationColumns
         for (index, column) in header.enumerated() where !known.contains(column) {
-            throw Refused(reason: "row 1, column \(index + 1): unknown column \"\(column.prefix(40))\" (expected "
-                          + known.joined(separator: ", ") + ")")
+            throw Refused(
+                reason: "row 1, column \(index + 1): unknown column \"\(column.prefix(40))\" (expected "
+                    + known.joined(separator: ", ") + ")")
         }
         if Set(header).count != header.count { throw Refused(reason: "row 1: a column is named twice") }
         var summary = Summary()
@@ -104,7 +109,8 @@ struct CSVImporter {
             case .rejected(let problems):
                 summary.rejected += 1
                 for problem in problems {
-                    let column = header.firstIndex(of: problem.field).map { ", column \($0 + 1) (\(problem.field))" }
+                    let column =
+                        header.firstIndex(of: problem.field).map { ", column \($0 + 1) (\(problem.field))" }
                         ?? ""
                     report("row \(row)\(column): \(problem.reason)")
                 }
@@ -123,8 +129,9 @@ struct CSVImporter {
         let (p, o) = (publications, orgs)
         let at = now()
         let event: @Sendable (Summary) -> AuditEvent = { [actor, detail] (s: Summary) in
-            AuditEvent(actor: actor, action: "archive.import.csv", recordType: "file", recordID: name,
-                       detail: "\(organisations ? "organisations" : "publications"): \(s) \(detail)")
+            AuditEvent(
+                actor: actor, action: "archive.import.csv", recordType: "file", recordID: name,
+                detail: "\(organisations ? "organisations" : "publications"): \(s) \(detail)")
         }
         return try await db.write { [summary, rows, report] tx in
             var done = summary
@@ -138,11 +145,14 @@ struct CSVImporter {
         }
     }
 
-    private static func store(_ p: [ArchivePublication], _ o: [ArchiveOrganisation],
-                              on db: any Database) async throws -> PublicationStore.BatchResult {
+    private static func store(
+        _ p: [ArchivePublication], _ o: [ArchiveOrganisation],
+        on db: any Database
+    ) async throws -> PublicationStore.BatchResult {
         let a = try await PublicationStore.upsert(p, imported: true, on: db)
         let b = try await PublicationStore.upsert(o, on: db)
-        return PublicationStore.BatchResult(stored: a.stored + b.stored, updated: a.updated + b.updated,
-                                            held: a.held, refused: a.refused)
+        return PublicationStore.BatchResult(
+            stored: a.stored + b.stored, updated: a.updated + b.updated,
+            held: a.held, refused: a.refused)
     }
 }

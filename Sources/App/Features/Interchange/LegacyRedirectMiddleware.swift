@@ -12,7 +12,8 @@ struct LegacyRedirectMiddleware: AsyncMiddleware {
         let path = req.url.path
         let query = req.url.query ?? ""
         if path == "/" || path.hasSuffix("/index.php"), !query.isEmpty, Self.hasWordPressQuery(query),
-           let target = try await LegacyPaths.target(path: path, query: query, on: req.db) {
+            let target = try await LegacyPaths.target(path: path, query: query, on: req.db)
+        {
             return req.redirect(within: target, permanent: true)
         }
         do {

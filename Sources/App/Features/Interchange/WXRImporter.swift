@@ -52,7 +52,7 @@ struct WXRImporter {
             batch = []; paths = []
             let result = try await db.write { tx in try await Self.store(publications, redirects, on: tx) }
             summary.stored += result.stored; summary.updated += result.updated; summary.held += result.held
-            summary.redirects += redirects.count   // the exact count of rows is taken at the end
+            summary.redirects += redirects.count  // the exact count of rows is taken at the end
         }
         while let piece = try reader.next() {
             summary.read += 1
@@ -76,8 +76,12 @@ struct WXRImporter {
                     batch.append(publication)
                     let target = SiteRoute.publication(id: publication.id).path(in: publication.language)
                     paths += oldPaths.map { ($0, target, publication.id) }
-                    if let group, let postID = item.postID { groups[group, default: []].append(Member(postID: postID,
-                        id: publication.id)) }
+                    if let group, let postID = item.postID {
+                        groups[group, default: []].append(
+                            Member(
+                                postID: postID,
+                                id: publication.id))
+                    }
                 }
             }
             if batch.count >= batchSize { try await flush() }
@@ -91,14 +95,22 @@ struct WXRImporter {
             archive += list.map { ($0, SiteRoute.publications(filter).path(in: .en), key) }
             archive += feed.map { ($0, SiteRoute.feed(.rss, filter).path(in: .en), key) }
         }
-        archive += mapper.feedPaths.map { ($0, SiteRoute.feed($0.hasSuffix("atom") ? .atom : .rss,
-            PublicationFilter()).path(in: .en), "feed") }
+        archive += mapper.feedPaths.map {
+            (
+                $0,
+                SiteRoute.feed(
+                    $0.hasSuffix("atom") ? .atom : .rss,
+                    PublicationFilter()
+                ).path(in: .en), "feed"
+            )
+        }
         let links = Self.translationLinks(groups: groups)
         let (publications, redirects) = (batch, paths + archive)
         var final = summary
         let event: @Sendable (Summary) -> AuditEvent = { [actor, detail] (s: Summary) in
-            AuditEvent(actor: actor, action: "archive.import.wxr", recordType: "file",
-                       recordID: URL(fileURLWithPath: path).lastPathComponent, detail: "\(s) \(detail)")
+            AuditEvent(
+                actor: actor, action: "archive.import.wxr", recordType: "file",
+                recordID: URL(fileURLWithPath: path).lastPathComponent, detail: "\(s) \(detail)")
         }
         let at = now()
         final = try await db.write { [final] tx in
@@ -137,16 +149,20 @@ struct WXRImporter {
         }
     }
 
-    private static func link(_ links: [(original: String, translations: [String])],
-        on db: any Database) async throws -> Int {
+    private static func link(
+        _ links: [(original: String, translations: [String])],
+        on db: any Database
+    ) async throws -> Int {
         let sql = db.sql
         var count = 0
         for link in links {
             // What the office holds keeps its links: `translation_of` is part of what four eyes approved.
             let held = try await PublicationStore.heldByOffice([link.original] + link.translations, on: sql)
             if !held.contains(link.original) {
-                try await sql.update("publications").set("translation_of", to: SQLLiteral.null).where("id", .equal,
-                    link.original).run()
+                try await sql.update("publications").set("translation_of", to: SQLLiteral.null).where(
+                    "id", .equal,
+                    link.original
+                ).run()
             }
             let free = link.translations.filter { !held.contains($0) }
             guard !free.isEmpty else { continue }
@@ -157,8 +173,10 @@ struct WXRImporter {
         return count
     }
 
-    private static func store(_ publications: [ArchivePublication], _ redirects: [(String, String, String)],
-                              on db: any Database) async throws -> PublicationStore.BatchResult {
+    private static func store(
+        _ publications: [ArchivePublication], _ redirects: [(String, String, String)],
+        on db: any Database
+    ) async throws -> PublicationStore.BatchResult {
         let result = try await PublicationStore.upsert(publications, imported: true, on: db)
         try await LegacyPaths.store(redirects, on: db)
         return result
@@ -175,8 +193,11 @@ struct WXRImporter {
         defer { reader.close() }
         var counts: [String: (WXRTerm, Int)] = [:]
         for term in reader.channel.terms where WXRMapping.taxonomies.contains(term.taxonomy) {
-            counts[term.taxonomy + ":" + term.slug] = (WXRTerm(domain: term.taxonomy, slug: term.slug,
-                name: term.name), 0)
+            counts[term.taxonomy + ":" + term.slug] = (
+                WXRTerm(
+                    domain: term.taxonomy, slug: term.slug,
+                    name: term.name), 0
+            )
         }
         while let piece = try reader.next() {
             guard case .item(let item) = piece, item.postType == "post", item.status == "publish" else { continue }

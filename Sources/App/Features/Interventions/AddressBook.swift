@@ -10,13 +10,17 @@ enum AddressBook {
     struct Entry: Sendable, Decodable { let id: String, countryCode: String, label: String, address: String }
 
     static func addresses(country: String, on db: any Database) async throws -> [Entry] {
-        try await db.sql.raw("SELECT id, country_code, label, address FROM authority_addresses WHERE country_code = \(bind: country) ORDER BY label, id")
-            .all(decoding: Entry.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await db.sql.raw(
+            "SELECT id, country_code, label, address FROM authority_addresses WHERE country_code = \(bind: country) ORDER BY label, id"
+        )
+        .all(decoding: Entry.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     static func all(on db: any Database) async throws -> [Entry] {
-        try await db.sql.raw("SELECT id, country_code, label, address FROM authority_addresses ORDER BY country_code, label, id LIMIT 5000")
-            .all(decoding: Entry.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await db.sql.raw(
+            "SELECT id, country_code, label, address FROM authority_addresses ORDER BY country_code, label, id LIMIT 5000"
+        )
+        .all(decoding: Entry.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     static func add(country: String, label: String, address: String, on db: any Database) async throws {
@@ -42,17 +46,19 @@ struct AddressBookController: Sendable {
         let rows: [HTML] = entries.map { a in
             "<tr><td>\(CountryDirectory.shared.country(code: a.countryCode)?.name ?? a.countryCode)</td><td>\(a.label)</td><td>\(a.address)</td></tr>"
         }
-        let html = OfficeLayout(title: "Authorities’ addresses", account: try req.account, csrf: CSRF.token(for: req)).render("""
-        <h1>Authorities’ addresses</h1>
-        <p>Offered in the “Addresses” section when an urgent appeal is drafted for the country.</p>
-        \(FormView.errorSummary(e))
-        <form method="post" action="\(OfficeRoute.addresses.path)" class="office-form">\(CSRF.field(CSRF.token(for: req)))
-        \(FormView.field("country", label: "Country", value: "", error: e["country"]))
-        \(FormView.field("label", label: "Authority", value: "", error: e["label"], hint: "e.g. President of the Republic"))
-        \(FormView.field("address", label: "Address, e-mail or fax", value: "", error: e["address"]))
-        <p class="actions"><button type="submit">Add</button></p></form>
-        <table class="office" id="addresses"><thead><tr><th>Country</th><th>Authority</th><th>Address</th></tr></thead><tbody>\(rows.joined())</tbody></table>
-        """)
+        let html = OfficeLayout(title: "Authorities’ addresses", account: try req.account, csrf: CSRF.token(for: req))
+            .render(
+                """
+                <h1>Authorities’ addresses</h1>
+                <p>Offered in the “Addresses” section when an urgent appeal is drafted for the country.</p>
+                \(FormView.errorSummary(e))
+                <form method="post" action="\(OfficeRoute.addresses.path)" class="office-form">\(CSRF.field(CSRF.token(for: req)))
+                \(FormView.field("country", label: "Country", value: "", error: e["country"]))
+                \(FormView.field("label", label: "Authority", value: "", error: e["label"], hint: "e.g. President of the Republic"))
+                \(FormView.field("address", label: "Address, e-mail or fax", value: "", error: e["address"]))
+                <p class="actions"><button type="submit">Add</button></p></form>
+                <table class="office" id="addresses"><thead><tr><th>Country</th><th>Authority</th><th>Address</th></tr></thead><tbody>\(rows.joined())</tbody></table>
+                """)
         return try await html.encodeResponse(status: status, for: req)
     }
 
@@ -61,16 +67,24 @@ struct AddressBookController: Sendable {
         var errors: [String: String] = [:]
         let country = CountryDirectory.shared.resolve(form["country"])
         if country == nil { errors["country"] = "Unknown country: use a name or an ISO code." }
-        if form["label"].isEmpty || form["label"].count > 300 { errors["label"] = "Name the authority (at most 300 characters)." }
-        if form["address"].isEmpty || form["address"].count > 1000 { errors["address"] = "Give the address (at most 1,000 characters)." }
-        guard errors.isEmpty, let country else { return try await page(req, errors: errors, status: .unprocessableEntity) }
+        if form["label"].isEmpty || form["label"].count > 300 {
+            errors["label"] = "Name the authority (at most 300 characters)."
+        }
+        if form["address"].isEmpty || form["address"].count > 1000 {
+            errors["address"] = "Give the address (at most 1,000 characters)."
+        }
+        guard errors.isEmpty, let country else {
+            return try await page(req, errors: errors, status: .unprocessableEntity)
+        }
         let (label, address) = (form["label"], form["address"]), actor = try req.account.email
         let now = req.site.clock.now()
         try await req.db.write { tx in
             try await AddressBook.add(country: country.code, label: label, address: address, on: tx)
-            try await AuditLog.record(AuditEvent(actor: actor, action: "address.add", recordType: "address",
-                                                 recordID: country.code),
-                                      now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: actor, action: "address.add", recordType: "address",
+                    recordID: country.code),
+                now: now, on: tx)
         }
         return req.redirect(within: OfficeRoute.addresses.path)
     }

@@ -39,7 +39,8 @@ enum KeyGuard {
     static func recorded(on db: any Database) async throws -> String? {
         guard try await SealedStorage.tableExists("site_key", on: db) else { return nil }
         struct Row: Decodable { let fingerprint: String }
-        return try await db.sql.raw("SELECT fingerprint FROM site_key WHERE id = 1").first(decoding: Row.self)?.fingerprint
+        return try await db.sql.raw("SELECT fingerprint FROM site_key WHERE id = 1").first(decoding: Row.self)?
+            .fingerprint
     }
 
     /// Records the key's fingerprint unless one is recorded.

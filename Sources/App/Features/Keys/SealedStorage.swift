@@ -15,10 +15,12 @@ enum SealedStorage {
     /// Rewrites each value `transform` returns a new one for (into `target`, another column of the row, when
     /// given); returns how many were rewritten.
     @discardableResult
-    static func rewrite(_ column: SealedColumn, into target: String? = nil, batch: Int = 200, on db: any Database,
-                        _ transform: @Sendable (_ value: Value, _ row: String) throws -> Value?) async throws -> Int {
+    static func rewrite(
+        _ column: SealedColumn, into target: String? = nil, batch: Int = 200, on db: any Database,
+        _ transform: @Sendable (_ value: Value, _ row: String) throws -> Value?
+    ) async throws -> Int {
         // A column added after the migration that walks it (025 walks every column, 033's table comes later).
-        guard try await tableExists(column.table, on: db) else { return 0 }
+        guard try await columnExists(column, on: db) else { return 0 }
         var after = "", changed = 0
         while true {
             let rows = try await page(column, after: after, limit: batch, on: db)
@@ -44,26 +46,43 @@ enum SealedStorage {
 
     /// Whether any value of the column is stored (sealed or, before migration 025, clear).
     static func hasValues(_ column: SealedColumn, on db: any Database) async throws -> Bool {
-        guard try await tableExists(column.table, on: db) else { return false }
+        guard try await columnExists(column, on: db) else { return false }
         return try await !page(column, after: "", limit: 1, on: db).isEmpty
     }
 
     /// One stored value of the column, to check a key against before anything is written.
     static func sample(_ column: SealedColumn, on db: any Database) async throws -> (id: String, value: Value)? {
-        guard try await tableExists(column.table, on: db) else { return nil }
+        guard try await columnExists(column, on: db) else { return nil }
         return try await page(column, after: "", limit: 1, on: db).first
     }
 
     static func tableExists(_ table: String, on db: any Database) async throws -> Bool {
         struct Found: Decodable { let n: Int }
-        let query: SQLQueryString = db.sql.dialect.name == "sqlite"
+        let query: SQLQueryString =
+            db.sql.dialect.name == "sqlite"
             ? "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = \(bind: table)"
             : "SELECT COUNT(*)::int AS n FROM pg_tables WHERE schemaname = current_schema() AND tablename = \(bind: table)"
         return try await db.sql.raw(query).first(decoding: Found.self)?.n ?? 0 > 0
     }
 
-    private static func page(_ column: SealedColumn, after: String, limit: Int,
-                             on db: any Database) async throws -> [(id: String, value: Value)] {
+    /// Whether the column's table has the column yet (037 adds columns to tables that 025 already walked).
+    static func columnExists(_ column: SealedColumn, on db: any Database) async throws -> Bool {
+        guard try await tableExists(column.table, on: db) else { return false }
+        struct Found: Decodable { let n: Int }
+        let query: SQLQueryString =
+            db.sql.dialect.name == "sqlite"
+            ? "SELECT COUNT(*) AS n FROM pragma_table_info(\(bind: column.table)) WHERE name = \(bind: column.column)"
+            : """
+            SELECT COUNT(*)::int AS n FROM information_schema.columns WHERE table_schema = current_schema()
+              AND table_name = \(bind: column.table) AND column_name = \(bind: column.column)
+            """
+        return try await db.sql.raw(query).first(decoding: Found.self)?.n ?? 0 > 0
+    }
+
+    private static func page(
+        _ column: SealedColumn, after: String, limit: Int,
+        on db: any Database
+    ) async throws -> [(id: String, value: Value)] {
         let select = db.sql.select().column(SQLIdentifier(column.idColumn), as: "id")
             .column(SQLIdentifier(column.column), as: "value").from(column.table)
             .where(SQLIdentifier(column.column), .isNot, SQLLiteral.null)
@@ -98,7 +117,9 @@ extension FieldCipher {
         case .text(let text):
             if let opened = try? open(text, in: column, row: row) { return .text(opened.reveal()) }
             // A clear column never held a `v2:` value before it was sealed: one that does not open is another key's.
-            if case .clear = column.before, Self.looksSealed(text) { throw Failure.cannotOpen(context: "\(column) of \(row)") }
+            if case .clear = column.before, Self.looksSealed(text) {
+                throw Failure.cannotOpen(context: "\(column) of \(row)")
+            }
             return .text(try openLegacy(text, in: column, row: row))
         case .bytes(let data):
             if let opened = try? open(bytes: data, in: column, row: row) { return .bytes(opened) }

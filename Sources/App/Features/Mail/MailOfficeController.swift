@@ -19,32 +19,58 @@ struct MailOfficeController: Sendable {
         let failures = try await MailQueue.recent(status: ["failed"], limit: 50, cipher: cipher, on: req.db)
         let sent = try await MailQueue.recent(status: ["sent"], limit: 50, cipher: cipher, on: req.db)
         let waiting = try await MailQueue.recent(status: ["queued", "sending"], limit: 50, cipher: cipher, on: req.db)
-        let server: HTML = req.site.config.smtp.map { "Mail server: \($0.host):\(String($0.port)) (\($0.security.rawValue)), sender \($0.from)." }
-            ?? "No mail server is configured (OBSERVATORY_SMTP_HOST): messages wait in the outbox."
+        let server: HTML =
+            req.site.config.smtp.map {
+                let address = "\($0.host):\(String($0.port)) (\($0.security.rawValue))"
+                return "\(t("mail.server", ["server": address, "from": $0.from]))"
+            } ?? "\(t("mail.no-server"))"
         func table(_ id: String, _ lines: [MailQueue.Line]) -> HTML {
             let rows: [HTML] = lines.map { l in
-                """
-                <tr><td>\(String(l.id))</td><td>\(l.kind)</td><td>\(l.subjectId ?? "")</td><td>\(l.status)</td><td>\(String(l.attempts))</td>
-                <td>\(l.sentAt.map { iso8601(seconds: $0) } ?? "next try \(iso8601(seconds: l.notBefore))")</td><td>\(l.lastError ?? "")</td></tr>
-                """
+                let when =
+                    l.sentAt.map { iso8601(seconds: $0) }
+                    ?? t("mail.next-try", ["when": iso8601(seconds: l.notBefore)])
+                return """
+                    <tr><td>\(String(l.id))</td><td>\(l.kind)</td><td>\(l.subjectId ?? "")</td>\
+                    <td>\(Translations.current.texts["mail.status.\(l.status)"] ?? l.status)</td>\
+                    <td>\(String(l.attempts))</td>
+                    <td>\(when)</td><td>\(l.lastError ?? "")</td></tr>
+                    """
             }
-            return "<table class=\"office\" id=\"\(id)\"><thead><tr><th>#</th><th>Kind</th><th>Subject</th><th>Status</th><th>Attempts</th><th>When</th><th>Last error</th></tr></thead><tbody>\(rows.joined())</tbody></table>"
+            return """
+                <table class="office" id="\(id)"><thead><tr><th>#</th><th>\(t("casefile.kind"))</th>\
+                <th>\(t("mail.subject"))</th><th>\(t("cases.status"))</th><th>\(t("mail.attempts"))</th>\
+                <th>\(t("mail.when"))</th><th>\(t("mail.last-error"))</th></tr></thead>\
+                <tbody>\(rows.joined())</tbody></table>
+                """
         }
-        let outbox: [HTML] = ["queued", "sending", "sent", "failed", "cancelled"].map { "<li>\($0): <strong>\(String(counts.byStatus[$0] ?? 0))</strong></li>" }
-        let subscribers: [HTML] = ["active", "pending", "unsubscribed", "bounced"].map { "<li>\($0): <strong>\(String(counts.subscribers[$0] ?? 0))</strong></li>" }
-        let notice: HTML = req.site.config.publicURL != nil ? .empty : """
-            <p class="warning" id="public-url-missing"><strong>\(Self.missingPublicURL)</strong> Messages wait in the \
-            outbox until the server is started with it, e.g. OBSERVATORY_PUBLIC_URL=https://observatory.example.</p>
+        let words = Translations.current
+        let outbox: [HTML] = ["queued", "sending", "sent", "failed", "cancelled"].map {
+            "<li>\(t("mail.status.\($0)")): <strong>\(words.number(counts.byStatus[$0] ?? 0))</strong></li>"
+        }
+        let subscribers: [HTML] = ["active", "pending", "unsubscribed", "bounced"].map {
+            "<li>\(t("mail.subscriber.\($0)")): <strong>\(words.number(counts.subscribers[$0] ?? 0))</strong></li>"
+        }
+        let notice: HTML =
+            req.site.config.publicURL != nil
+            ? .empty
+            : """
+            <p class="warning" id="public-url-missing"><strong>\(t("mail.missing-url"))</strong> \
+            \(t("mail.missing-url-rest"))</p>
             """
-        return try await OfficeLayout(title: "Mail", account: try req.account, csrf: CSRF.token(for: req)).render("""
-        <h1>Mail</h1>
-        \(notice)
-        <p>\(server)</p>
-        <h2>Outbox</h2><ul class="counts" id="outbox-counts">\(outbox.joined())</ul>
-        <h2>Subscribers</h2><ul class="counts" id="subscriber-counts">\(subscribers.joined())</ul>
-        <h2>Failures</h2>\(table("failures", failures))
-        <h2>Waiting</h2>\(table("waiting", waiting))
-        <h2>Sent lately</h2>\(table("sent", sent))
-        """).encodeResponse(for: req)
+        return try await OfficeLayout(
+            title: t("office.nav.mail"), account: try req.account, csrf: CSRF.token(for: req),
+            translated: true
+        ).render(
+            """
+            <h1>\(t("office.nav.mail"))</h1>
+            \(notice)
+            <p>\(server)</p>
+            <h2>\(t("mail.outbox"))</h2><ul class="counts" id="outbox-counts">\(outbox.joined())</ul>
+            <h2>\(t("mail.subscribers"))</h2><ul class="counts" id="subscriber-counts">\(subscribers.joined())</ul>
+            <h2>\(t("mail.failures"))</h2>\(table("failures", failures))
+            <h2>\(t("mail.waiting"))</h2>\(table("waiting", waiting))
+            <h2>\(t("mail.sent"))</h2>\(table("sent", sent))
+            """
+        ).encodeResponse(for: req)
     }
 }

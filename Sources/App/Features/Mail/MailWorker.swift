@@ -20,23 +20,42 @@ struct MailWorker: Sendable {
     @discardableResult
     func runOnce(now: Date, on db: any Database) async throws -> Int {
         try await PartnerMail.queueReminders(now: now, on: db)
+        try await StaffAlerts.queueDue(now: now, on: db)
         let claimed = try await claim(now: now, on: db)
         guard !claimed.isEmpty else { return 0 }
         var ready: [(Claimed, MailMessage)] = []
         for row in claimed {
-            if PartnerMail.handles(row.kind) {   // to a partner's account (the row's subscriber id is the account's)
-                if let message = try await PartnerMail.message(kind: row.kind, accountID: row.subscriberId,
-                                                               verificationID: row.subjectId, composer: composer,
-                                                               now: now, on: db) {
+            if PartnerMail.handles(row.kind) {  // to a partner's account (the row's subscriber id is the account's)
+                if let message = try await PartnerMail.message(
+                    kind: row.kind, accountID: row.subscriberId,
+                    verificationID: row.subjectId, composer: composer,
+                    now: now, on: db)
+                {
                     ready.append((row, message))
                 } else {
                     try await finish(row.id, status: "cancelled", error: "no longer to be sent", now: now, on: db)
                 }
                 continue
             }
-            guard let subscriber = try await SubscriberStore.find(id: row.subscriberId, cipher: composer.cipher, on: db),
-                  row.kind == "confirm" || row.kind == "manage" ? subscriber.status != .bounced : subscriber.status == .active,
-                  let message = try await composer.message(kind: row.kind, subjectID: row.subjectId, for: subscriber, now: now, on: db) else {
+            if StaffAlerts.handles(row.kind) {  // to a case officer's account
+                if let message = try await StaffAlerts.message(
+                    kind: row.kind, accountID: row.subscriberId,
+                    subjectID: row.subjectId, composer: composer,
+                    now: now, on: db)
+                {
+                    ready.append((row, message))
+                } else {
+                    try await finish(row.id, status: "cancelled", error: "no longer to be sent", now: now, on: db)
+                }
+                continue
+            }
+            guard
+                let subscriber = try await SubscriberStore.find(id: row.subscriberId, cipher: composer.cipher, on: db),
+                row.kind == "confirm" || row.kind == "manage"
+                    ? subscriber.status != .bounced : subscriber.status == .active,
+                let message = try await composer.message(
+                    kind: row.kind, subjectID: row.subjectId, for: subscriber, now: now, on: db)
+            else {
                 try await finish(row.id, status: "cancelled", error: "no longer to be sent", now: now, on: db)
                 continue
             }
@@ -50,11 +69,15 @@ struct MailWorker: Sendable {
                 try await finish(row.id, status: "sent", error: nil, now: now, on: db)
             case .temporary(let why):
                 if let delay = RetrySchedule.delay(afterAttempt: row.attempts) {
-                    try await db.sql.update("outbox").set("status", to: "queued").set("not_before", to: now.seconds + delay)
-                        .set("last_error", to: sealedError(why, row: row.id)).set("claimed_by", to: String?.none)
-                        .where("id", .equal, row.id).run()
+                    try await db.sql.update("outbox").set("status", to: "queued").set(
+                        "not_before", to: now.seconds + delay
+                    )
+                    .set("last_error", to: sealedError(why, row: row.id)).set("claimed_by", to: String?.none)
+                    .where("id", .equal, row.id).run()
                 } else {
-                    try await finish(row.id, status: "failed", error: "gave up after \(row.attempts) attempts: \(why)", now: now, on: db)
+                    try await finish(
+                        row.id, status: "failed", error: "gave up after \(row.attempts) attempts: \(why)", now: now,
+                        on: db)
                 }
             case .permanent(let why):
                 try await finish(row.id, status: "failed", error: why, now: now, on: db)
@@ -70,7 +93,8 @@ struct MailWorker: Sendable {
     func claim(now: Date, on db: any Database) async throws -> [Claimed] {
         let sql = db.sql
         let lock = sql.dialect.name == "postgresql" ? "FOR UPDATE SKIP LOCKED" : ""
-        return try await sql.raw("""
+        return try await sql.raw(
+            """
             UPDATE outbox SET status = 'sending', claimed_by = \(bind: instance), claimed_until = \(bind: now.seconds + 600),
               attempts = attempts + 1
             WHERE id IN (SELECT id FROM outbox WHERE (status = 'queued' AND not_before <= \(bind: now.seconds)
@@ -78,12 +102,15 @@ struct MailWorker: Sendable {
                          OR (status = 'sending' AND claimed_until < \(bind: now.seconds))
                          ORDER BY id LIMIT \(unsafeRaw: String(batchSize)) \(unsafeRaw: lock))
             RETURNING id, kind, subscriber_id, subject_id, attempts
-            """).all(decoding: Claimed.self, keyDecodingStrategy: .convertFromSnakeCase).sorted { $0.id < $1.id }
+            """
+        ).all(decoding: Claimed.self, keyDecodingStrategy: .convertFromSnakeCase).sorted { $0.id < $1.id }
     }
 
     func finish(_ id: Int64, status: String, error: String?, now: Date, on db: any Database) async throws {
-        try await db.sql.update("outbox").set("status", to: status).set("last_error", to: error.map { sealedError($0, row: id) })
-            .set("sent_at", to: status == "sent" ? now.seconds : nil).where("id", .equal, id).run()
+        try await db.sql.update("outbox").set("status", to: status).set(
+            "last_error", to: error.map { sealedError($0, row: id) }
+        )
+        .set("sent_at", to: status == "sent" ? now.seconds : nil).where("id", .equal, id).run()
     }
 
     /// The mail server's words repeat the subscriber's address: sealed like other confidential values, opened only on

@@ -17,8 +17,11 @@ public struct SMTPSettings: Sendable, Equatable {
     public var fromName: String = "Observatory"
     /// A PEM file of certificates to trust besides the system's (a private mail relay).
     public var caFile: String? = nil
-    public init(host: String, port: Int, security: Security, username: String? = nil, password: String? = nil, from: String) {
-        self.host = host; self.port = port; self.security = security; self.username = username; self.password = password; self.from = from
+    public init(
+        host: String, port: Int, security: Security, username: String? = nil, password: String? = nil, from: String
+    ) {
+        self.host = host; self.port = port; self.security = security; self.username = username;
+        self.password = password; self.from = from
     }
 }
 
@@ -89,7 +92,8 @@ final class SMTPSession: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if s.security == .tls, let tls {
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: Self.sniName(s.host)))
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tls, serverHostname: Self.sniName(s.host)))
                     }
                     try channel.pipeline.syncOperations.addHandler(SMTPLineHandler(replies: replies))
                 }
@@ -106,7 +110,9 @@ final class SMTPSession: Sendable {
                 }
                 try await session.expect("STARTTLS", "STARTTLS")
                 let handler = try NIOSSLClientHandler(context: tls!, serverHostname: Self.sniName(s.host))
-                try await channel.eventLoop.submit { try channel.pipeline.syncOperations.addHandler(handler, position: .first) }.get()
+                try await channel.eventLoop.submit {
+                    try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+                }.get()
                 features = try await session.expect("EHLO after STARTTLS", "EHLO \(host)")
             }
             if let user = s.username, let password = s.password {
@@ -148,17 +154,22 @@ final class SMTPSession: Sendable {
 
     func deliver(_ message: MailMessage, from: String) async throws -> Delivery {
         guard MIME.isSafeAddress(message.to), MIME.isSafeAddress(from) else { return .permanent("not a valid address") }
-        for (step, command) in [("MAIL FROM", "MAIL FROM:<\(from)>"), ("RCPT TO", "RCPT TO:<\(message.to)>"), ("DATA", "DATA")] {
+        for (step, command) in [
+            ("MAIL FROM", "MAIL FROM:<\(from)>"), ("RCPT TO", "RCPT TO:<\(message.to)>"), ("DATA", "DATA")
+        ] {
             let reply = try await exchange(command)
             guard reply.isPositive else {
                 _ = try await exchange("RSET")
-                return reply.isTemporary ? .temporary("\(step): \(reply.code) \(reply.text)") : .permanent("\(step): \(reply.code) \(reply.text)")
+                return reply.isTemporary
+                    ? .temporary("\(step): \(reply.code) \(reply.text)")
+                    : .permanent("\(step): \(reply.code) \(reply.text)")
             }
         }
         let boundary = "=_observatory_" + UUID().uuidString
         let reply = try await exchange(message.rendered(boundary: boundary) + ".")
         if reply.isPositive { return .sent }
-        return reply.isTemporary ? .temporary("DATA: \(reply.code) \(reply.text)") : .permanent("DATA: \(reply.code) \(reply.text)")
+        return reply.isTemporary
+            ? .temporary("DATA: \(reply.code) \(reply.text)") : .permanent("DATA: \(reply.code) \(reply.text)")
     }
 
     func close() async {

@@ -4,7 +4,10 @@ import ObservatoryCore
 
 /// Replies read from the connection, handed to the one waiting for them.
 final class SMTPReplies: Sendable {
-    private struct State { var ready: [Result<SMTPReply, any Error>] = []; var waiter: CheckedContinuation<SMTPReply, any Error>? = nil; var reader = SMTPReply.Reader() }
+    private struct State {
+        var ready: [Result<SMTPReply, any Error>] = []; var waiter: CheckedContinuation<SMTPReply, any Error>? = nil;
+        var reader = SMTPReply.Reader()
+    }
     private let state = NIOLockedValueBox(State())
 
     func line(_ line: String) {
@@ -44,8 +47,12 @@ final class SMTPReplies: Sendable {
         }
     }
 
-    struct TimedOut: Error, CustomStringConvertible { var description: String { "the mail server did not answer in time" } }
-    struct Closed: Error, CustomStringConvertible { var description: String { "the mail server closed the connection" } }
+    struct TimedOut: Error, CustomStringConvertible {
+        var description: String { "the mail server did not answer in time" }
+    }
+    struct Closed: Error, CustomStringConvertible {
+        var description: String { "the mail server closed the connection" }
+    }
 }
 
 /// Splits what the server sends into lines.

@@ -10,9 +10,11 @@ struct MissionController: Sendable {
 
     func boot(_ routes: any RoutesBuilder) {
         routes.declare(.GET, OfficeRoute.missions.pattern, Self.access, registry: registry, use: index)
-        routes.declare(.POST, OfficeRoute.missions.pattern, Self.access, registry: registry, maxBody: "1mb", use: create)
+        routes.declare(
+            .POST, OfficeRoute.missions.pattern, Self.access, registry: registry, maxBody: "1mb", use: create)
         routes.declare(.GET, OfficeRoute.mission(id: "").pattern, Self.access, registry: registry, use: show)
-        routes.declare(.POST, OfficeRoute.mission(id: "").pattern, Self.access, registry: registry, maxBody: "1mb", use: update)
+        routes.declare(
+            .POST, OfficeRoute.mission(id: "").pattern, Self.access, registry: registry, maxBody: "1mb", use: update)
         routes.declare(.POST, OfficeRoute.missionCases(id: "").pattern, Self.access, registry: registry, use: concern)
     }
 
@@ -20,10 +22,17 @@ struct MissionController: Sendable {
         try await list(req, form: MissionForm(), errors: [:], status: .ok)
     }
 
-    func list(_ req: Request, form: MissionForm, errors: [String: String], status: HTTPStatus) async throws -> Response {
+    func list(_ req: Request, form: MissionForm, errors: [String: String], status: HTTPStatus) async throws -> Response
+    {
         let missions = try await MissionStore.all(cipher: req.site.cipher, on: req.db)
-        return try await MissionPages.index(missions, today: req.site.clock.today, form: form, errors: errors, viewer: try req.account, csrf: CSRF.token(for: req))
-            .encodeResponse(status: status, for: req)
+        let choices = try await MissionPublicationChoices.load(
+            query: Self.publicationQuery(req), chosen: form,
+            on: req.db)
+        return try await MissionPages.index(
+            missions, today: req.site.clock.today, form: form, errors: errors,
+            viewer: try req.account, csrf: CSRF.token(for: req), choices: choices
+        )
+        .encodeResponse(status: status, for: req)
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -34,9 +43,11 @@ struct MissionController: Sendable {
             let cipher = req.site.cipher
             try await req.db.write { tx in
                 try await MissionStore.save(mission, isNew: true, by: viewer.email, now: now, cipher: cipher, on: tx)
-                try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.create",
-                    recordType: "mission",
-                                                     recordID: mission.id), now: now, on: tx)
+                try await AuditLog.record(
+                    AuditEvent(
+                        actor: viewer.email, action: "mission.create",
+                        recordType: "mission",
+                        recordID: mission.id), now: now, on: tx)
             }
             req.site.contentWatcher.invalidate()
             return req.redirect(within: OfficeRoute.mission(id: mission.id).path)
@@ -44,38 +55,60 @@ struct MissionController: Sendable {
     }
 
     func target(_ req: Request) async throws -> Mission {
-        guard let m = try await MissionStore.find(req.parameters.get("id") ?? "", cipher: req.site.cipher, on: req.db) else {
+        guard let m = try await MissionStore.find(req.parameters.get("id") ?? "", cipher: req.site.cipher, on: req.db)
+        else {
             throw Abort(.notFound, reason: "There is no such mission.")
         }
         return m
     }
 
-    func page(_ req: Request, _ m: Mission, form: MissionForm? = nil, errors: [String: String] = [:], status: HTTPStatus = .ok) async throws -> Response {
+    func page(
+        _ req: Request, _ m: Mission, form: MissionForm? = nil, errors: [String: String] = [:], status: HTTPStatus = .ok
+    ) async throws -> Response {
         let cases = try await CaseStore.headers(m.concerned.map(\.caseID), cipher: req.site.cipher, on: req.db)
         let caseQuery = req.query[String.self, at: "case_q"] ?? ""
         let choices = try await LinkChoices.cases(query: caseQuery, cipher: req.site.cipher, on: req.db)
-        return try await MissionPages.show(m, caseLabels: cases.mapValues { $0.label.reveal() }, today: req.site.clock.today, form: form ?? MissionForm(m), errors: errors,
-                                           viewer: try req.account, csrf: CSRF.token(for: req), caseQuery: caseQuery,
-                                           caseChoices: choices).encodeResponse(status: status, for: req)
+        let shown = form ?? MissionForm(m)
+        let publications = try await MissionPublicationChoices.load(
+            query: Self.publicationQuery(req), chosen: shown,
+            on: req.db)
+        return try await MissionPages.show(
+            m, caseLabels: cases.mapValues { $0.label.reveal() },
+            today: req.site.clock.today, form: shown, errors: errors,
+            viewer: try req.account, csrf: CSRF.token(for: req), caseQuery: caseQuery,
+            caseChoices: choices, publicationChoices: publications
+        )
+        .encodeResponse(status: status, for: req)
+    }
+
+    /// The publication search typed on the page, at most `ChoiceSearch.maxQueryLength` characters.
+    static func publicationQuery(_ req: Request) -> String {
+        String((req.query[String.self, at: MissionPublicationChoices.param] ?? "").prefix(ChoiceSearch.maxQueryLength))
     }
 
     @Sendable func show(req: Request) async throws -> Response {
         let m = try await target(req), viewer = try req.account
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.view", recordType: "mission", recordID: m.id), now: req.site.clock.now(), on: req.db)
+        try await AuditLog.record(
+            AuditEvent(actor: viewer.email, action: "mission.view", recordType: "mission", recordID: m.id),
+            now: req.site.clock.now(), on: req.db)
         return try await page(req, m)
     }
 
     @Sendable func update(req: Request) async throws -> Response {
-        let existing = try await target(req), form = MissionForm(req.form), viewer = try req.account, now = req.site.clock.now()
+        let existing = try await target(req), form = MissionForm(req.form), viewer = try req.account,
+            now = req.site.clock.now()
         switch try await form.mission(id: existing.id, on: req.db) {
-        case .failure(let e): return try await page(req, existing, form: form, errors: e.fields, status: .unprocessableEntity)
+        case .failure(let e):
+            return try await page(req, existing, form: form, errors: e.fields, status: .unprocessableEntity)
         case .success(let mission):
             let cipher = req.site.cipher
             try await req.db.write { tx in
                 try await MissionStore.save(mission, isNew: false, by: viewer.email, now: now, cipher: cipher, on: tx)
-                try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.update",
-                    recordType: "mission",
-                                                     recordID: mission.id), now: now, on: tx)
+                try await AuditLog.record(
+                    AuditEvent(
+                        actor: viewer.email, action: "mission.update",
+                        recordType: "mission",
+                        recordID: mission.id), now: now, on: tx)
             }
             req.site.contentWatcher.invalidate()
             return req.redirect(within: OfficeRoute.mission(id: mission.id).path)
@@ -88,18 +121,20 @@ struct MissionController: Sendable {
         let caseID = form["case"], concern = form.raw("concern").trimmingCharacters(in: .whitespacesAndNewlines)
         var errors: [String: String] = [:]
         if caseID.isEmpty {
-            errors["case"] = "Choose the case from the list (search by a name, a reference code, its title or country)."
+            errors["case"] = t("missions.error.choose-case")
         } else if try await CaseStore.headers([caseID], cipher: req.site.cipher, on: req.db).isEmpty {
-            errors["case"] = "There is no case “\(caseID.prefix(60))”."
+            errors["case"] = t("missions.error.no-case", ["id": String(caseID.prefix(60))])
         }
-        if concern.isEmpty || concern.count > 2_000 { errors["concern"] = "Say which defender or trial the mission concerns (at most 2,000 characters)." }
+        if concern.isEmpty || concern.count > 2_000 { errors["concern"] = t("missions.error.concern") }
         guard errors.isEmpty else { return try await page(req, m, errors: errors, status: .unprocessableEntity) }
         let cipher = req.site.cipher, line = "Concerned by a mission (\(m.kind.label.lowercased()), \(m.dates.starts))"
         try await req.db.write { tx in
             try await MissionStore.concern(caseID, concern, mission: m.id, now: now, cipher: cipher, on: tx)
             try await Timeline.add(line, actor: viewer.email, case: caseID, now: now, on: tx)
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "mission.concern", recordType: "case",
-                                                 recordID: caseID), now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: viewer.email, action: "mission.concern", recordType: "case",
+                    recordID: caseID), now: now, on: tx)
         }
         return req.redirect(within: OfficeRoute.mission(id: m.id).path)
     }

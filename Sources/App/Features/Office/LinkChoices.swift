@@ -8,35 +8,43 @@ import SQLKit
 enum LinkChoices {
     /// Cases found by working title, the names of their people, their interventions' reference codes, their
     /// country or id; the most recently active first (the 500 most recent are searched).
-    static func cases(query: String, cipher: FieldCipher,
-                      on db: any Database) async throws -> (found: [Choice], more: Bool) {
+    static func cases(
+        query: String, cipher: FieldCipher,
+        on db: any Database
+    ) async throws -> (found: [Choice], more: Bool) {
         let files = try await CaseStore.list(status: nil, cipher: cipher, on: db)
         guard !files.isEmpty else { return ([], false) }
         let ids = files.map(\.id)
         struct PersonRow: Decodable { let id: String, caseId: String, nameSealed: String }
         var names: [String: [String]] = [:]
-        let people = try await db.sql.raw("""
+        let people = try await db.sql.raw(
+            """
             SELECT id, case_id, name_sealed FROM case_people WHERE case_id IN (\(binds: ids)) ORDER BY position, id
-            """).all(decoding: PersonRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: PersonRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         for row in people {
             let name = try cipher.open(row.nameSealed, in: .personName, row: row.id).reveal()
             names[row.caseId, default: []].append(name)
         }
         struct CodeRow: Decodable { let caseId: String, reference: String }
         var codes: [String: [String]] = [:]
-        for row in try await db.sql.raw("""
+        for row in try await db.sql.raw(
+            """
             SELECT case_id, reference FROM interventions WHERE reference IS NOT NULL AND case_id IN (\(binds: ids))
-            """).all(decoding: CodeRow.self, keyDecodingStrategy: .convertFromSnakeCase) {
+            """
+        ).all(decoding: CodeRow.self, keyDecodingStrategy: .convertFromSnakeCase) {
             codes[row.caseId, default: []].append(row.reference)
         }
         let (found, more) = ChoiceSearch.filter(files, query: query) { f in
             [f.label.reveal(), f.countryName, f.country, f.id] + (names[f.id] ?? []) + (codes[f.id] ?? [])
         }
-        return (found.map { f in
-            let detail = ([f.countryName, f.status.label] + (names[f.id] ?? []) + (codes[f.id] ?? []))
-                .joined(separator: " · ")
-            return Choice(id: f.id, label: f.label.reveal(), detail: detail)
-        }, more)
+        return (
+            found.map { f in
+                let detail = ([f.countryName, f.status.label] + (names[f.id] ?? []) + (codes[f.id] ?? []))
+                    .joined(separator: " · ")
+                return Choice(id: f.id, label: f.label.reveal(), detail: detail)
+            }, more
+        )
     }
 
     /// Publications found by title, reference code, country or id; newest first (the 5,000 newest are searched, and
@@ -48,13 +56,17 @@ enum LinkChoices {
         }
         let columns = "id, title, reference, country_codes, published_on, status"
         let exact = query.trimmingCharacters(in: .whitespaces)
-        var rows = try await db.sql.raw("""
+        var rows = try await db.sql.raw(
+            """
             SELECT \(unsafeRaw: columns) FROM publications WHERE id = \(bind: exact) OR reference = \(bind: exact)
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         let known = Set(rows.map(\.id))
-        rows += try await db.sql.raw("""
+        rows += try await db.sql.raw(
+            """
             SELECT \(unsafeRaw: columns) FROM publications ORDER BY published_on DESC, id LIMIT 5000
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).filter { !known.contains($0.id) }
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).filter { !known.contains($0.id) }
         func countries(_ r: Row) -> [String] {
             r.countryCodes.split(separator: ",").map {
                 CountryDirectory.shared.country(code: String($0))?.name ?? String($0)
@@ -63,20 +75,25 @@ enum LinkChoices {
         let (found, more) = ChoiceSearch.filter(rows, query: query) { r in
             [r.title ?? "", r.reference ?? "", r.id, r.countryCodes] + countries(r)
         }
-        return (found.map { r in
-            let detail = ([r.publishedOn] + countries(r) + [r.reference ?? "", r.status == "published" ? "" : r.status])
-                .filter { !$0.isEmpty }.joined(separator: " · ")
-            return Choice(id: r.id, label: r.title.flatMap { $0.isEmpty ? nil : $0 } ?? r.id, detail: detail)
-        }, more)
+        return (
+            found.map { r in
+                let detail =
+                    ([r.publishedOn] + countries(r) + [r.reference ?? "", r.status == "published" ? "" : r.status])
+                    .filter { !$0.isEmpty }.joined(separator: " · ")
+                return Choice(id: r.id, label: r.title.flatMap { $0.isEmpty ? nil : $0 } ?? r.id, detail: detail)
+            }, more
+        )
     }
 
     /// These publications, in this order, as choices (an id no longer stored is shown as itself).
     static func publications(ids: [String], on db: any Database) async throws -> [Choice] {
         guard !ids.isEmpty else { return [] }
         struct Row: Decodable { let id: String, title: String?, publishedOn: String, status: String }
-        let rows = try await db.sql.raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT id, title, published_on, status FROM publications WHERE id IN (\(binds: ids))
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         return ids.map { id in
             guard let r = rows.first(where: { $0.id == id }) else {
                 return Choice(id: id, label: id, detail: "not found")

@@ -16,28 +16,28 @@ struct OfficeLayout {
         let language = Translations.current.language
         let mainLanguage: HTML = translated || language == .en ? .empty : HTML(trusted: " lang=\"en\" dir=\"ltr\"")
         return """
-        <!DOCTYPE html>
-        <html lang="\(language.rawValue)" dir="\(language.isRightToLeft ? "rtl" : "ltr")">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="robots" content="noindex, nofollow">
-        <title>\(t("office.page-title", ["title": title]))</title>
-        <link rel="stylesheet" href="\(SiteRoute.stylesheet.path)">
-        </head>
-        <body class="office">
-        <a class="skip" href="#main">\(t("site.skip"))</a>
-        <header class="site"><nav aria-label="\(t("office.nav.label"))">
-        <a class="brand" href="\(OfficeRoute.dashboard.path)">\(t("office.brand"))</a>
-        \(navigation)
-        </nav></header>
-        <main id="main"\(mainLanguage)>
-        \(main)
-        </main>
-        <footer class="site"><a href="\(SiteRoute.home(page: 1).path)">\(t("office.public-site"))</a></footer>
-        </body>
-        </html>
-        """
+            <!DOCTYPE html>
+            <html lang="\(language.rawValue)" dir="\(language.isRightToLeft ? "rtl" : "ltr")">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="robots" content="noindex, nofollow">
+            <title>\(t("office.page-title", ["title": title]))</title>
+            <link rel="stylesheet" href="\(SiteRoute.stylesheet.path)">
+            </head>
+            <body class="office">
+            <a class="skip" href="#main">\(t("site.skip"))</a>
+            <header class="site"><nav aria-label="\(t("office.nav.label"))">
+            <a class="brand" href="\(OfficeRoute.dashboard.path)">\(t("office.brand"))</a>
+            \(navigation)
+            </nav></header>
+            <main id="main"\(mainLanguage)>
+            \(main)
+            </main>
+            <footer class="site"><a href="\(SiteRoute.home(page: 1).path)">\(t("office.public-site"))</a></footer>
+            </body>
+            </html>
+            """
     }
 
     private var navigation: HTML {
@@ -69,26 +69,28 @@ struct OfficeLayout {
         }
         links.append("<a href=\"\(OfficeRoute.account.path)\">\(account.email)</a>")
         return """
-        \(links.joined(separator: "\n"))
-        <form class="inline" method="post" action="\(OfficeRoute.logout.path)">\(CSRF.field(csrf))\
-        <button type="submit">\(t("office.sign-out"))</button></form>
-        """
+            \(links.joined(separator: "\n"))
+            <form class="inline" method="post" action="\(OfficeRoute.logout.path)">\(CSRF.field(csrf))\
+            <button type="submit">\(t("office.sign-out"))</button></form>
+            """
     }
 }
 
 /// Pieces of forms shared by internal pages: a labelled field with its error next to it.
 enum FormView {
-    static func field(_ name: String, label: String, value: String, type: String = "text", error: String? = nil,
-                      hint: String? = nil, attributes: String = "") -> HTML {
+    static func field(
+        _ name: String, label: String, value: String, type: String = "text", error: String? = nil,
+        hint: String? = nil, attributes: String = ""
+    ) -> HTML {
         let describedBy = error != nil ? "\(name)-error" : (hint != nil ? "\(name)-hint" : "")
         let invalid: HTML = error != nil ? HTML(trusted: " aria-invalid=\"true\"") : .empty
         let described: HTML = describedBy.isEmpty ? .empty : " aria-describedby=\"\(describedBy)\""
-        let extra = HTML(trusted: attributes.isEmpty ? "" : " " + attributes)   // fixed attribute text written in code, never user input
+        let extra = HTML(trusted: attributes.isEmpty ? "" : " " + attributes)  // fixed attribute text written in code, never user input
         return """
-        <p class="field\(error != nil ? " invalid" : "")"><label for="\(name)">\(label)</label>
-        <input id="\(name)" name="\(name)" type="\(type)" value="\(value)"\(invalid)\(described)\(extra)>
-        \(hint.map { "<small id=\"\(name)-hint\">\($0)</small>" } ?? .empty)\(error.map { "<strong class=\"error\" id=\"\(name)-error\">\($0)</strong>" } ?? .empty)</p>
-        """
+            <p class="field\(error != nil ? " invalid" : "")"><label for="\(name)">\(label)</label>
+            <input id="\(name)" name="\(name)" type="\(type)" value="\(value)"\(invalid)\(described)\(extra)>
+            \(hint.map { "<small id=\"\(name)-hint\">\($0)</small>" } ?? .empty)\(error.map { "<strong class=\"error\" id=\"\(name)-error\">\($0)</strong>" } ?? .empty)</p>
+            """
     }
 
     static func errorSummary(_ errors: [String: String]) -> HTML {

@@ -136,15 +136,21 @@ enum OfficeRoute: Hashable {
     var path: String {
         var values: [String] = []
         switch self {
-        case .setup(let value), .user(let value), .userReset(let value), .userResetTwoFactor(let value), .publication(let value),
-             .caseFile(let value), .caseStatus(let value), .casePeople(let value), .caseActs(let value), .caseSources(let value),
-             .caseMessages(let value), .caseAttachments(let value), .caseVerifications(let value), .intervention(let value),
-             .partnerRequest(let value), .newIntervention(let value, _), .call(let value), .callAnswers(let value), .organisation(let value),
-             .mission(let value), .missionCases(let value), .assistanceRequest(let value),
-             .assistanceApprove(let value), .assistanceReject(let value), .assistancePayments(let value), .assistanceBeneficiaryReport(let value):
+        case .setup(let value), .user(let value), .userReset(let value), .userResetTwoFactor(let value),
+            .publication(let value),
+            .caseFile(let value), .caseStatus(let value), .casePeople(let value), .caseActs(let value),
+            .caseSources(let value),
+            .caseMessages(let value), .caseAttachments(let value), .caseVerifications(let value),
+            .intervention(let value),
+            .partnerRequest(let value), .newIntervention(let value, _), .call(let value), .callAnswers(let value),
+            .organisation(let value),
+            .mission(let value), .missionCases(let value), .assistanceRequest(let value),
+            .assistanceApprove(let value), .assistanceReject(let value), .assistancePayments(let value),
+            .assistanceBeneficiaryReport(let value):
             values = [value]
         case .casePersonLanguages(let id, let file): values = [id, file]
-        case .caseAttachment(let id, let file), .casePerson(let id, let file), .bulletin(let id, let file), .annualReportFile(let id, let file):
+        case .caseAttachment(let id, let file), .casePerson(let id, let file), .bulletin(let id, let file),
+            .annualReportFile(let id, let file):
             values = [id, file]
         case .annualReport(let year): values = [year]
         case .campaignPublications(let id), .caseCampaigns(let id): values = [id]

@@ -76,17 +76,21 @@ struct ArchiveImporter {
     }
 
     /// Stores records already in memory (the demo archive), in the same batches.
-    func importRecords(_ publications: [ArchivePublication], _ organisations: [ArchiveOrganisation]) async throws -> Summary {
+    func importRecords(
+        _ publications: [ArchivePublication], _ organisations: [ArchiveOrganisation]
+    ) async throws -> Summary {
         var summary = Summary(read: publications.count + organisations.count)
         for chunk in stride(from: 0, to: publications.count, by: batchSize) {
             let slice = Array(publications[chunk..<min(chunk + batchSize, publications.count)])
-            let result = try await PublicationStore.upsert(slice,
-                                                           imported: true, on: db)
+            let result = try await PublicationStore.upsert(
+                slice,
+                imported: true, on: db)
             summary.stored += result.stored; summary.updated += result.updated; summary.held += result.held
             summary.rejected += result.refused.count
         }
         for chunk in stride(from: 0, to: organisations.count, by: batchSize) {
-            let result = try await PublicationStore.upsert(Array(organisations[chunk..<min(chunk + batchSize, organisations.count)]), on: db)
+            let result = try await PublicationStore.upsert(
+                Array(organisations[chunk..<min(chunk + batchSize, organisations.count)]), on: db)
             summary.stored += result.stored; summary.updated += result.updated
         }
         try await ContentVersion.bump(on: db)
@@ -109,7 +113,8 @@ struct ArchiveImporter {
             let pubs = try await PublicationStore.upsert(publications, imported: true, on: tx)
             let orgs = try await PublicationStore.upsert(organisations, on: tx)
             if let audit, pubs.stored + orgs.stored + pubs.updated + orgs.updated > 0 {
-                try await AuditLog.record(audit(pubs.stored + orgs.stored, pubs.updated + orgs.updated), now: Date(),
+                try await AuditLog.record(
+                    audit(pubs.stored + orgs.stored, pubs.updated + orgs.updated), now: Date(),
                     on: tx)
             }
             return (pubs, orgs)

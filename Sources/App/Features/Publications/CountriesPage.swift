@@ -19,9 +19,10 @@ enum CountriesPage {
         let items: [HTML] = c.countries.map {
             "<li><a href=\"\(SiteRoute.country($0.country, PublicationFilter()).path)\">\($0.country.localName)</a> <span class=\"count\">\(Translations.current.number($0.count))</span></li>"
         }
-        return Layout(title: t("countries.title"), facts: c.facts, canonical: SiteRoute.countries.path).render("""
-        <h1>\(t("countries.title"))</h1>
-        <ul class="countries-index">\(items)</ul>
-        """)
+        return Layout(title: t("countries.title"), facts: c.facts, canonical: SiteRoute.countries.path).render(
+            """
+            <h1>\(t("countries.title"))</h1>
+            <ul class="countries-index">\(items)</ul>
+            """)
     }
 }

@@ -11,10 +11,13 @@ enum FeedView {
         var search: String? = nil
 
         func selfURL(_ format: SiteRoute.FeedFormat) -> String {
-            baseURL + (search.map { SiteRoute.searchFeed(format, $0, filter).path } ?? SiteRoute.feed(format, filter).path)
+            baseURL
+                + (search.map { SiteRoute.searchFeed(format, $0, filter).path } ?? SiteRoute.feed(format, filter).path)
         }
         var listURL: String {
-            baseURL + (search.map { SiteRoute.search($0, filter.firstPage).path } ?? SiteRoute.publications(filter.firstPage).path)
+            baseURL
+                + (search.map { SiteRoute.search($0, filter.firstPage).path }
+                    ?? SiteRoute.publications(filter.firstPage).path)
         }
     }
 
@@ -30,7 +33,9 @@ enum FeedView {
     }
 
     static func title(for filter: PublicationFilter, search: String? = nil) -> String {
-        let words = [search.map { t("feed.search", ["q": $0]) }, filterWords(filter)].compactMap { $0 }.filter { !$0.isEmpty }
+        let words = [search.map { t("feed.search", ["q": $0]) }, filterWords(filter)].compactMap { $0 }.filter {
+            !$0.isEmpty
+        }
         return words.isEmpty ? t("feed.latest") : t("feed.prefix", ["filters": words.joined(separator: " · ")])
     }
 
@@ -43,25 +48,26 @@ enum FeedView {
     static func rss(_ c: Context) -> HTML {
         let items: [HTML] = c.items.map { item in
             let link = c.baseURL + SiteRoute.publication(id: item.id).path
-            let categories: [HTML] = ([item.publicationType?.label ?? item.type] + item.countries.map(\.localName)).map { "<category>\($0)</category>" }
+            let categories: [HTML] = ([item.publicationType?.label ?? item.type] + item.countries.map(\.localName)).map
+            { "<category>\($0)</category>" }
             return """
-            <item><title>\(item.displayTitle)</title><link>\(link)</link><guid isPermaLink="true">\(link)</guid>\
-            <pubDate>\(item.date.map(rfc822) ?? "")</pubDate><description>\(item.summary)</description>\(categories)</item>
+                <item><title>\(item.displayTitle)</title><link>\(link)</link><guid isPermaLink="true">\(link)</guid>\
+                <pubDate>\(item.date.map(rfc822) ?? "")</pubDate><description>\(item.summary)</description>\(categories)</item>
 
-            """
+                """
         }
         let selfURL = c.selfURL(.rss), listURL = c.listURL
         return """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
-        <channel><title>\(c.title)</title><link>\(listURL)</link>\
-        <description>\(t("feed.description"))</description>\
-        <language>\(Translations.current.language.rawValue)</language><atom:link href="\(selfURL)" rel="self" type="application/rss+xml"/>\
-        <lastBuildDate>\(c.items.first?.date.map(rfc822) ?? rfc822(CivilDate(daysSinceEpoch: 0)))</lastBuildDate>
-        \(items)</channel>
-        </rss>
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
+            <channel><title>\(c.title)</title><link>\(listURL)</link>\
+            <description>\(t("feed.description"))</description>\
+            <language>\(Translations.current.language.rawValue)</language><atom:link href="\(selfURL)" rel="self" type="application/rss+xml"/>\
+            <lastBuildDate>\(c.items.first?.date.map(rfc822) ?? rfc822(CivilDate(daysSinceEpoch: 0)))</lastBuildDate>
+            \(items)</channel>
+            </rss>
 
-        """
+            """
     }
 
     static func atom(_ c: Context) -> HTML {
@@ -69,28 +75,28 @@ enum FeedView {
             let link = c.baseURL + SiteRoute.publication(id: item.id).path
             let date = item.date.map(rfc3339) ?? rfc3339(CivilDate(daysSinceEpoch: 0))
             return """
-            <entry><title>\(item.displayTitle)</title><link rel="alternate" type="text/html" href="\(link)"/><id>\(link)</id>\
-            <updated>\(date)</updated><published>\(date)</published><summary>\(item.summary)</summary>\
-            <category term="\(item.type)" label="\(item.publicationType?.label ?? item.type)"/></entry>
+                <entry><title>\(item.displayTitle)</title><link rel="alternate" type="text/html" href="\(link)"/><id>\(link)</id>\
+                <updated>\(date)</updated><published>\(date)</published><summary>\(item.summary)</summary>\
+                <category term="\(item.type)" label="\(item.publicationType?.label ?? item.type)"/></entry>
 
-            """
+                """
         }
         let selfURL = c.selfURL(.atom), listURL = c.listURL
         return """
-        <?xml version="1.0" encoding="UTF-8"?>
-        <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
-        <title>\(c.title)</title><id>\(selfURL)</id>\
-        <link rel="self" type="application/atom+xml" href="\(selfURL)"/><link rel="alternate" type="text/html" href="\(listURL)"/>\
-        <updated>\(c.items.first?.date.map(rfc3339) ?? rfc3339(CivilDate(daysSinceEpoch: 0)))</updated>\
-        <author><name>Observatory for the Protection of Human Rights Defenders</name></author>
-        \(entries)</feed>
+            <?xml version="1.0" encoding="UTF-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+            <title>\(c.title)</title><id>\(selfURL)</id>\
+            <link rel="self" type="application/atom+xml" href="\(selfURL)"/><link rel="alternate" type="text/html" href="\(listURL)"/>\
+            <updated>\(c.items.first?.date.map(rfc3339) ?? rfc3339(CivilDate(daysSinceEpoch: 0)))</updated>\
+            <author><name>Observatory for the Protection of Human Rights Defenders</name></author>
+            \(entries)</feed>
 
-        """
+            """
     }
 
     /// RFC 822 as RSS 2.0 requires: `Fri, 19 Jan 2018 00:00:00 +0000`.
     static func rfc822(_ date: CivilDate) -> String {
-        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]   // 1970-01-01 was a Thursday
+        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let weekday = weekdays[((date.daysSinceEpoch % 7) + 7) % 7]
         let day = date.day < 10 ? "0\(date.day)" : "\(date.day)"

@@ -10,14 +10,16 @@ struct LineReader {
     private var buffer: [UInt8] = []
     private var start = 0
     private var atEnd = false
-    private var skipped = 0   // bytes of an oversized line dropped so far
+    private var skipped = 0  // bytes of an oversized line dropped so far
 
     init(handle: FileHandle) { self.handle = handle }
 
     mutating func next() throws -> Line? {
         while true {
             let found = buffer.withUnsafeBytes { raw -> Int? in
-                guard start < raw.count, let hit = memchr(raw.baseAddress! + start, 0x0A, raw.count - start) else { return nil }
+                guard start < raw.count, let hit = memchr(raw.baseAddress! + start, 0x0A, raw.count - start) else {
+                    return nil
+                }
                 return raw.baseAddress!.distance(to: UnsafeRawPointer(hit))
             }
             if let newline = found {

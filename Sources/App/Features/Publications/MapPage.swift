@@ -22,10 +22,10 @@ enum MapPage {
             let count = c.counts[country.code] ?? 0
             let shade = WorldMap.shade(count, maximum: maximum)
             return """
-            <a href="\(SiteRoute.country(country, filter).path)"><title>\(country.localName): \
-            \(Translations.current.number(count))</title><use href="\(WorldMapOutlines.reference(outline.code))"\
-            \(shade == 0 ? .empty : " class=\"s\(shade)\"" as HTML)/></a>
-            """
+                <a href="\(SiteRoute.country(country, filter).path)"><title>\(country.localName): \
+                \(Translations.current.number(count))</title><use href="\(WorldMapOutlines.reference(outline.code))"\
+                \(shade == 0 ? .empty : " class=\"s\(shade)\"" as HTML)/></a>
+                """
         }
         let eu = countries.country(code: "EU")!
         let euCount = c.counts["EU"] ?? 0
@@ -35,27 +35,33 @@ enum MapPage {
         let offMap: [HTML] = c.counts.filter { $0.value > 0 && $0.key != "EU" && !map.hasOutline($0.key) }
             .compactMap { code, count in countries.country(code: code).map { ($0, count) } }
             .sorted { $0.0.localName.localizedStandardCompare($1.0.localName) == .orderedAscending }
-            .map { country, count in "<li><a href=\"\(SiteRoute.country(country, filter).path)\">\(country.localName)</a> <span class=\"count\">\(Translations.current.number(count))</span></li>" }
+            .map { country, count in
+                "<li><a href=\"\(SiteRoute.country(country, filter).path)\">\(country.localName)</a> <span class=\"count\">\(Translations.current.number(count))</span></li>"
+            }
         let floors = WorldMap.classFloors(maximum: maximum)
-        let legend: [HTML] = maximum == 0 ? [] : (1...5).map { level in
-            let upper = level < 5 ? floors[level] - 1 : maximum
-            let number = Translations.current.number
-            let range = floors[level - 1] >= upper ? number(upper) : "\(number(floors[level - 1]))–\(number(upper))"
-            return "<li><span class=\"swatch s\(level)\"></span>\(range)</li>"
-        }
+        let legend: [HTML] =
+            maximum == 0
+            ? []
+            : (1...5).map { level in
+                let upper = level < 5 ? floors[level] - 1 : maximum
+                let number = Translations.current.number
+                let range = floors[level - 1] >= upper ? number(upper) : "\(number(floors[level - 1]))–\(number(upper))"
+                return "<li><span class=\"swatch s\(level)\"></span>\(range)</li>"
+            }
         let layout = Layout(title: t("map.title"), facts: c.facts, canonical: SiteRoute.map(filter).path, feeds: filter)
-        return layout.render("""
-        <h1>\(t("map.heading"))</h1>
-        \(filter.isEmpty ? .empty : "<p class=\"meta\">\(FeedView.filterWords(filter)) · <a href=\"\(SiteRoute.map(PublicationFilter()).path)\">\(t("map.all"))</a></p>" as HTML)
-        <p><a href="\(SiteRoute.publications(filter).path)">\(t("map.as-list"))</a></p>
-        <figure class="world-map">
-        <svg viewBox="0 0 \(WorldMap.width) \(WorldMap.height)" role="img" aria-label="\(t("map.label"))">
-        \(shapes)\(marker)
-        </svg>
-        <figcaption><ul class="legend">\(legend)<li><span class="swatch s0"></span>0</li><li><span class="swatch eu-swatch"></span>\(eu.localName)</li></ul>
-        \(t("map.source"))</figcaption>
-        </figure>
-        \(offMap.isEmpty ? .empty : "<h2>\(t("map.off-map"))</h2><ul class=\"off-map\">\(offMap)</ul>" as HTML)
-        """)
+        return layout.render(
+            """
+            <h1>\(t("map.heading"))</h1>
+            \(filter.isEmpty ? .empty : "<p class=\"meta\">\(FeedView.filterWords(filter)) · <a href=\"\(SiteRoute.map(PublicationFilter()).path)\">\(t("map.all"))</a></p>" as HTML)
+            <p><a href="\(SiteRoute.publications(filter).path)">\(t("map.as-list"))</a></p>
+            <figure class="world-map">
+            <svg viewBox="0 0 \(WorldMap.width) \(WorldMap.height)" role="img" aria-label="\(t("map.label"))">
+            \(shapes)\(marker)
+            </svg>
+            <figcaption><ul class="legend">\(legend)<li><span class="swatch s0"></span>0</li><li><span class="swatch eu-swatch"></span>\(eu.localName)</li></ul>
+            \(t("map.source"))</figcaption>
+            </figure>
+            \(offMap.isEmpty ? .empty : "<h2>\(t("map.off-map"))</h2><ul class=\"off-map\">\(offMap)</ul>" as HTML)
+            """)
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Fluent
+import Foundation
 import ObservatoryCore
 import Vapor
 
@@ -20,14 +20,17 @@ struct PublicationController: RouteCollection {
         let filter = try req.publicationFilter()
         guard filter.isEmpty else { throw Abort(.badRequest, reason: t("error.home-filter")) }
         let context = try await HomePage.context(page: filter.page, facts: try await req.siteFacts(), on: req.db)
-        guard filter.page == 1 || !context.items.isEmpty else { throw Abort(.notFound, reason: t("error.no-page", ["n": String(filter.page)])) }
+        guard filter.page == 1 || !context.items.isEmpty else {
+            throw Abort(.notFound, reason: t("error.no-page", ["n": String(filter.page)]))
+        }
         return .publicPage(HomePage.render(context))
     }
 
     @Sendable func index(req: Request) async throws -> Response {
         let filter = try req.publicationFilter()
-        let context = try await PublicationIndexPage.context(filter, countryPage: false, facts: try await req.siteFacts(),
-                                                             counts: try await req.filterCounts(filter), on: req.db)
+        let context = try await PublicationIndexPage.context(
+            filter, countryPage: false, facts: try await req.siteFacts(),
+            counts: try await req.filterCounts(filter), on: req.db)
         return .publicPage(PublicationIndexPage.render(context))
     }
 
@@ -43,8 +46,9 @@ struct PublicationController: RouteCollection {
         }
         var filter = try req.publicationFilter()
         filter.country = country
-        let context = try await PublicationIndexPage.context(filter, countryPage: true, facts: try await req.siteFacts(),
-                                                             counts: try await req.filterCounts(filter), on: req.db)
+        let context = try await PublicationIndexPage.context(
+            filter, countryPage: true, facts: try await req.siteFacts(),
+            counts: try await req.filterCounts(filter), on: req.db)
         return .publicPage(PublicationIndexPage.render(context))
     }
 
@@ -52,7 +56,8 @@ struct PublicationController: RouteCollection {
         var filter = try req.publicationFilter().firstPage
         filter.country = nil
         let counts = try await req.filterCounts(filter).facets[.country] ?? [:]
-        return .publicPage(MapPage.render(MapPage.Context(filter: filter, facts: try await req.siteFacts(), counts: counts)))
+        return .publicPage(
+            MapPage.render(MapPage.Context(filter: filter, facts: try await req.siteFacts(), counts: counts)))
     }
 
     @Sendable func countries(req: Request) async throws -> Response {
@@ -62,7 +67,8 @@ struct PublicationController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> Response {
         let id = req.parameters.get("id") ?? ""
-        guard let context = try await PublicationShowPage.context(id: id, facts: try await req.siteFacts(), on: req.db) else {
+        guard let context = try await PublicationShowPage.context(id: id, facts: try await req.siteFacts(), on: req.db)
+        else {
             throw Abort(.notFound, reason: t("error.no-publication", ["id": String(id.prefix(80))]))
         }
         var page = context
@@ -73,7 +79,8 @@ struct PublicationController: RouteCollection {
     func feed(_ req: Request, _ format: SiteRoute.FeedFormat) async throws -> Response {
         let filter = try req.publicationFilter().firstPage
         let items = try await PublicationQueries.list(filter, on: req.db)
-        let context = FeedView.Context(title: FeedView.title(for: filter), baseURL: req.publicBaseURL, filter: filter, items: items)
+        let context = FeedView.Context(
+            title: FeedView.title(for: filter), baseURL: req.publicBaseURL, filter: filter, items: items)
         return .publicPage(FeedView.render(format, context), contentType: format.mediaType + "; charset=utf-8")
     }
 }
@@ -95,7 +102,9 @@ extension Request {
     var publicBaseURL: String {
         if let configured = site.config.publicURL { return configured }
         let host = headers.first(name: .host) ?? "localhost"
-        let safe = !host.isEmpty && host.count < 256 && host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) }
+        let safe =
+            !host.isEmpty && host.count < 256
+            && host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]".contains($0)) }
         return "http://" + (safe ? host : "localhost")
     }
 }

@@ -18,7 +18,9 @@ struct PublicationFilter: Hashable, Sendable {
         let parameter: String
         let value: String
         let expected: String
-        var message: String { t("error.unknown-value", ["parameter": parameter, "value": String(value.prefix(60)), "expected": expected]) }
+        var message: String {
+            t("error.unknown-value", ["parameter": parameter, "value": String(value.prefix(60)), "expected": expected])
+        }
     }
 
     /// Parses query parameters; an empty value means "no filter".
@@ -29,13 +31,21 @@ struct PublicationFilter: Hashable, Sendable {
         }
         if let raw = value("type") {
             guard let type = PublicationType(rawValue: raw.lowercased()) else {
-                throw Invalid(parameter: "type", value: raw, expected: t("error.expected-one-of", ["values": PublicationType.allCases.map(\.rawValue).joined(separator: ", ")]))
+                throw Invalid(
+                    parameter: "type", value: raw,
+                    expected: t(
+                        "error.expected-one-of",
+                        ["values": PublicationType.allCases.map(\.rawValue).joined(separator: ", ")]))
             }
             self.type = type
         }
         if let raw = value("programme") {
             guard let programme = Programme(rawValue: raw.lowercased()) else {
-                throw Invalid(parameter: "programme", value: raw, expected: t("error.expected-one-of", ["values": Programme.allCases.map(\.rawValue).joined(separator: ", ")]))
+                throw Invalid(
+                    parameter: "programme", value: raw,
+                    expected: t(
+                        "error.expected-one-of", ["values": Programme.allCases.map(\.rawValue).joined(separator: ", ")])
+                )
             }
             self.programme = programme
         }
@@ -65,8 +75,10 @@ struct PublicationFilter: Hashable, Sendable {
         }
     }
 
-    init(type: PublicationType? = nil, programme: Programme? = nil, country: Country? = nil,
-         language: Language? = nil, year: Int? = nil, page: Int = 1) {
+    init(
+        type: PublicationType? = nil, programme: Programme? = nil, country: Country? = nil,
+        language: Language? = nil, year: Int? = nil, page: Int = 1
+    ) {
         self.type = type; self.programme = programme; self.country = country
         self.language = language; self.year = year; self.page = page
     }

@@ -45,13 +45,15 @@ enum PublicationJSONLD {
     static func thing(_ p: PublicationSummary, baseURL: String) -> Thing? {
         guard let type = p.publicationType.flatMap(SchemaOrgType.init) else { return nil }
         let countries = p.countries.map { ["@type": "Country", "name": $0.name, "identifier": $0.code] }
-        return Thing(type: type.rawValue, name: p.displayTitle, description: p.summary.isEmpty ? nil : p.summary,
-                     datePublished: p.publishedOn, inLanguage: p.language,
-                     url: baseURL + SiteRoute.publication(id: p.id).path, identifier: p.reference,
-                     startDate: type == .event ? (p.eventDate ?? p.publishedOn) : nil,
-                     location: type == .event ? countries.first.map { ["@type": "Place", "name": $0["name"] ?? ""] }
-                                              : nil,
-                     about: countries, publisherName: t("site.full-name"))
+        return Thing(
+            type: type.rawValue, name: p.displayTitle, description: p.summary.isEmpty ? nil : p.summary,
+            datePublished: p.publishedOn, inLanguage: p.language,
+            url: baseURL + SiteRoute.publication(id: p.id).path, identifier: p.reference,
+            startDate: type == .event ? (p.eventDate ?? p.publishedOn) : nil,
+            location: type == .event
+                ? countries.first.map { ["@type": "Place", "name": $0["name"] ?? ""] }
+                : nil,
+            about: countries, publisherName: t("site.full-name"))
     }
 
     /// The `<script type="application/ld+json">` element, or nothing for a type with no schema.org counterpart.

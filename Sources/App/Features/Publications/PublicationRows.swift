@@ -4,7 +4,8 @@ import SQLKit
 
 /// A publication as lists and feeds show it.
 struct PublicationSummary: Decodable, Sendable, Equatable {
-    static let columns = "p.id, p.type, p.kind, p.language, p.published_on, p.title, p.summary, p.country_codes, p.programme_slugs, p.reference, p.event_date"
+    static let columns =
+        "p.id, p.type, p.kind, p.language, p.published_on, p.title, p.summary, p.country_codes, p.programme_slugs, p.reference, p.event_date"
 
     let id: String
     let type: String
@@ -20,7 +21,8 @@ struct PublicationSummary: Decodable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case id, type, kind, language, title, summary, reference
-        case publishedOn = "published_on", countryCodes = "country_codes", programmeSlugs = "programme_slugs", eventDate = "event_date"
+        case publishedOn = "published_on", countryCodes = "country_codes", programmeSlugs = "programme_slugs",
+            eventDate = "event_date"
     }
 
     /// Reads the columns straight from the row: lists decode 30 of these per page, and Codable costs twice as much.
@@ -43,20 +45,23 @@ struct PublicationSummary: Decodable, Sendable, Equatable {
     var lang: Language { Language(rawValue: language) ?? .en }
     var date: CivilDate? { CivilDate(publishedOn) }
     var countries: [Country] {
-        countryCodes.isEmpty ? [] : countryCodes.split(separator: ",").compactMap { CountryDirectory.shared.country(code: String($0)) }
+        countryCodes.isEmpty
+            ? [] : countryCodes.split(separator: ",").compactMap { CountryDirectory.shared.country(code: String($0)) }
     }
     var programmes: [Programme] {
         programmeSlugs.isEmpty ? [] : programmeSlugs.split(separator: ",").compactMap { Self.programmeBySlug[$0] }
     }
 
     /// Faster than `Programme(rawValue:)`, which compares against every case's raw value.
-    private static let programmeBySlug: [Substring: Programme] = Dictionary(uniqueKeysWithValues: Programme.allCases.map { (Substring($0.rawValue), $0) })
+    private static let programmeBySlug: [Substring: Programme] = Dictionary(
+        uniqueKeysWithValues: Programme.allCases.map { (Substring($0.rawValue), $0) })
 
     /// The title, or for an event listed by date alone, "Event of March 12, 2019".
     var displayTitle: String {
         if title.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 }) { return title }
         let when = (eventDate.flatMap(CivilDate.init) ?? date)?.long ?? publishedOn
-        return type == PublicationType.event.rawValue ? t("untitled.event", ["date": when]) : t("untitled.other", ["date": when])
+        return type == PublicationType.event.rawValue
+            ? t("untitled.event", ["date": when]) : t("untitled.other", ["date": when])
     }
 }
 

@@ -19,41 +19,54 @@ struct AnnualReport: Sendable {
     let entries: [Entry]
     let statistics: Statistics
 
-    var grouped: Grouped<Entry> { Grouped(entries) { $0.original.countryCodes.split(separator: ",").first.map(String.init) } }
+    var grouped: Grouped<Entry> {
+        Grouped(entries) { $0.original.countryCodes.split(separator: ",").first.map(String.init) }
+    }
 }
 
 enum AnnualReportStore {
     static func analysis(_ year: Int, on db: any Database) async throws -> String {
         struct Row: Decodable { let analysis: String }
-        return try await db.sql.raw("SELECT analysis FROM annual_reports WHERE year = \(bind: year)").first(decoding: Row.self)?.analysis ?? ""
+        return try await db.sql.raw("SELECT analysis FROM annual_reports WHERE year = \(bind: year)").first(
+            decoding: Row.self)?.analysis ?? ""
     }
 
-    static func saveAnalysis(_ year: Int, _ text: String, by actor: String, now: Date, on db: any Database) async throws {
+    static func saveAnalysis(_ year: Int, _ text: String, by actor: String, now: Date, on db: any Database) async throws
+    {
         try await db.sql.insert(into: "annual_reports").columns("year", "analysis", "updated_by", "updated_at")
             .values(year, text, actor, now.seconds)
-            .onConflict(with: ["year"]) { $0.set(excludedValueOf: "analysis").set(excludedValueOf: "updated_by").set(excludedValueOf: "updated_at") }
+            .onConflict(with: ["year"]) {
+                $0.set(excludedValueOf: "analysis").set(excludedValueOf: "updated_by").set(
+                    excludedValueOf: "updated_at")
+            }
             .run()
     }
 
     static func build(_ year: Int, language: Language, on db: any Database) async throws -> AnnualReport {
         let sql = db.sql
-        let originals = try await sql.raw("""
+        let originals = try await sql.raw(
+            """
             SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p
             WHERE p.status = 'published' AND p.type = 'urgent-intervention' AND p.year = \(bind: year)
               AND p.translation_of IS NULL AND p.follow_up_of IS NULL
             ORDER BY p.published_on, p.id
-            """).all().map(PublicationSummary.init(row:))
+            """
+        ).all().map(PublicationSummary.init(row:))
         // Follow-ups of follow-ups too, whenever they were published.
-        var followUps: [String: [PublicationSummary]] = [:], rootOf: [String: String] = Dictionary(uniqueKeysWithValues: originals.map { ($0.id, $0.id) })
+        var followUps: [String: [PublicationSummary]] = [:],
+            rootOf: [String: String] = Dictionary(uniqueKeysWithValues: originals.map { ($0.id, $0.id) })
         var frontier = originals.map(\.id)
         for _ in 0..<10 where !frontier.isEmpty {
-            let rows = try await sql.raw("""
+            let rows = try await sql.raw(
+                """
                 SELECT \(unsafeRaw: PublicationSummary.columns), p.follow_up_of FROM publications p
                 WHERE p.status = 'published' AND p.translation_of IS NULL AND p.follow_up_of IN (\(binds: frontier)) ORDER BY p.published_on, p.id
-                """).all()
+                """
+            ).all()
             frontier = []
             for row in rows {
-                let parent = try row.decode(column: "follow_up_of", as: String.self), summary = try PublicationSummary(row: row)
+                let parent = try row.decode(column: "follow_up_of", as: String.self),
+                    summary = try PublicationSummary(row: row)
                 guard let root = rootOf[parent], rootOf[summary.id] == nil else { continue }
                 rootOf[summary.id] = root
                 followUps[root, default: []].append(summary)
@@ -61,8 +74,12 @@ enum AnnualReportStore {
             }
         }
         let translations = try await PublicationQueries.translations(of: Array(rootOf.keys), into: language, on: db)
-        func local(_ p: PublicationSummary) -> PublicationSummary { p.language == language.rawValue ? p : (translations[p.id] ?? p) }
-        let entries = originals.map { AnnualReport.Entry(original: local($0), followUps: (followUps[$0.id] ?? []).map(local)) }
+        func local(_ p: PublicationSummary) -> PublicationSummary {
+            p.language == language.rawValue ? p : (translations[p.id] ?? p)
+        }
+        let entries = originals.map {
+            AnnualReport.Entry(original: local($0), followUps: (followUps[$0.id] ?? []).map(local))
+        }
 
         var stats = AnnualReport.Statistics()
         stats.interventions = originals.count
@@ -70,23 +87,29 @@ enum AnnualReportStore {
         stats.countries = Set(originals.flatMap { $0.countryCodes.split(separator: ",").map(String.init) }).count
         struct Count: Decodable { let kind: String, n: Int }
         if !originals.isEmpty {
-            let people = try await sql.raw("""
+            let people = try await sql.raw(
+                """
                 SELECT cp.kind, COUNT(DISTINCT cp.id) AS n FROM case_people cp JOIN interventions i ON i.case_id = cp.case_id
                 WHERE i.publication_id IN (\(binds: originals.map(\.id))) GROUP BY cp.kind
-                """).all(decoding: Count.self)
+                """
+            ).all(decoding: Count.self)
             stats.defenders = people.first { $0.kind == AtRiskKind.defender.rawValue }?.n ?? 0
             stats.organisations = people.first { $0.kind == AtRiskKind.organisation.rawValue }?.n ?? 0
         }
         let start = Int64(CivilDate(year: year, month: 1, day: 1)!.daysSinceEpoch) * 86_400
         let end = Int64(CivilDate(year: year + 1, month: 1, day: 1)!.daysSinceEpoch) * 86_400
         struct OutcomeRow: Decodable { let outcome: String, n: Int }
-        stats.outcomes = try await sql.raw("""
+        stats.outcomes = try await sql.raw(
+            """
             SELECT outcome, COUNT(*) AS n FROM cases WHERE status = 'closed' AND outcome IS NOT NULL
               AND status_changed_at >= \(bind: start) AND status_changed_at < \(bind: end) GROUP BY outcome
-            """).all(decoding: OutcomeRow.self).compactMap { row in Outcome(rawValue: row.outcome).map { ($0, row.n) } }
+            """
+        ).all(decoding: OutcomeRow.self).compactMap { row in Outcome(rawValue: row.outcome).map { ($0, row.n) } }
             .sorted { $0.1 > $1.1 }
         stats.assistance = try await AssistanceTotals.year(year, on: db)
-        return AnnualReport(year: year, language: language, analysis: try await analysis(year, on: db), entries: entries, statistics: stats)
+        return AnnualReport(
+            year: year, language: language, analysis: try await analysis(year, on: db), entries: entries,
+            statistics: stats)
     }
 }
 
@@ -106,7 +129,10 @@ struct WeasyPrint: PDFRenderer {
             throw Failure(description: "weasyprint is not installed (apt-get install weasyprint): cannot make the PDF")
         }
         let base = NSTemporaryDirectory() + "observatory-report-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: base + ".html"); try? FileManager.default.removeItem(atPath: base + ".pdf") }
+        defer {
+            try? FileManager.default.removeItem(atPath: base + ".html");
+            try? FileManager.default.removeItem(atPath: base + ".pdf")
+        }
         try html.write(toFile: base + ".html", atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)

@@ -21,7 +21,10 @@ enum AnnualReportView {
         """
 
     static func slug(_ text: String) -> String {
-        String(text.lowercased().unicodeScalars.map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-" })
+        String(
+            text.lowercased().unicodeScalars.map {
+                CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-"
+            })
     }
 
     static func item(_ p: PublicationSummary, baseURL: String) -> HTML {
@@ -34,46 +37,57 @@ enum AnnualReportView {
     static func document(_ r: AnnualReport, baseURL: String) -> HTML {
         let groups = r.grouped.sections
         let toc: [HTML] = groups.map { section in
-            let countries: [HTML] = section.countries.map { "<li><a href=\"#c-\(slug($0.code ?? "intl"))\">\($0.name)</a></li>" }
-            return "<li><a href=\"#r-\(section.region.rawValue)\">\(section.region.label)</a><ol>\(countries.joined())</ol></li>"
+            let countries: [HTML] = section.countries.map {
+                "<li><a href=\"#c-\(slug($0.code ?? "intl"))\">\($0.name)</a></li>"
+            }
+            return
+                "<li><a href=\"#r-\(section.region.rawValue)\">\(section.region.label)</a><ol>\(countries.joined())</ol></li>"
         }
         let regions: [HTML] = groups.map { section in
             let countries: [HTML] = section.countries.map { country in
                 let entries: [HTML] = country.items.map { entry in
                     let followUps: [HTML] = entry.followUps.map { "<li>\(item($0, baseURL: baseURL))</li>" }
-                    return "<li>\(item(entry.original, baseURL: baseURL))\(followUps.isEmpty ? .empty : "<ul class=\"follow-ups\">\(followUps.joined())</ul>" as HTML)</li>"
+                    return
+                        "<li>\(item(entry.original, baseURL: baseURL))\(followUps.isEmpty ? .empty : "<ul class=\"follow-ups\">\(followUps.joined())</ul>" as HTML)</li>"
                 }
                 return "<h3 id=\"c-\(slug(country.code ?? "intl"))\">\(country.name)</h3><ul>\(entries.joined())</ul>"
             }
-            return "<section class=\"region\"><h2 id=\"r-\(section.region.rawValue)\">\(section.region.label)</h2>\(countries.joined())</section>"
+            return
+                "<section class=\"region\"><h2 id=\"r-\(section.region.rawValue)\">\(section.region.label)</h2>\(countries.joined())</section>"
         }
         let s = r.statistics, n = Translations.current.number
-        var stats: [(String, Int)] = [(t("annual.interventions"), s.interventions), (t("annual.follow-ups"), s.followUps),
-                                      (t("annual.countries"), s.countries), (t("annual.defenders"), s.defenders), (t("annual.organisations"), s.organisations)]
+        var stats: [(String, Int)] = [
+            (t("annual.interventions"), s.interventions), (t("annual.follow-ups"), s.followUps),
+            (t("annual.countries"), s.countries), (t("annual.defenders"), s.defenders),
+            (t("annual.organisations"), s.organisations)
+        ]
         stats += s.outcomes.map { ("\(t("annual.outcomes")): \($0.0.label)", $0.1) }
         let rows: [HTML] = stats.map { "<tr><td>\($0.0)</td><td class=\"n\">\(n($0.1))</td></tr>" }
         let title = t("annual.title", ["year": String(r.year)])
         let assistance: [HTML] = s.assistance.lines.map {
             "<tr><td>\(t("assistance.kind.\($0.kind.rawValue)"))</td><td class=\"n\">\(n($0.grants))</td><td class=\"n\">\($0.paid.formatted)</td></tr>"
         }
-        let assistanceTable: HTML = assistance.isEmpty ? .empty : """
+        let assistanceTable: HTML =
+            assistance.isEmpty
+            ? .empty
+            : """
             <h3>\(t("annual.assistance"))</h3><table class="stats" id="assistance-totals"><thead><tr><th>\(t("annual.assistance.kind"))</th>\
             <th>\(t("annual.assistance.grants"))</th><th>\(t("annual.assistance.amount"))</th></tr></thead><tbody>\(assistance.joined())</tbody></table>
             """
         return """
-        <!DOCTYPE html>
-        <html lang="\(r.language.rawValue)" dir="\(r.language.isRightToLeft ? "rtl" : "ltr")">
-        <head><meta charset="utf-8"><title>\(title)</title><style>\(HTML(trusted: printStyle))</style></head>
-        <body>
-        <div class="cover"><h1>\(title)</h1><p>\(t("site.full-name"))</p></div>
-        <nav class="toc"><h2>\(t("annual.contents"))</h2><ol>
-        <li><a href="#analysis">\(t("annual.analysis"))</a></li><li><a href="#statistics">\(t("annual.statistics"))</a></li>
-        <li><a href="#by-region">\(t("annual.by-region"))</a><ol>\(toc.joined())</ol></li></ol></nav>
-        <section><h2 id="analysis">\(t("annual.analysis"))</h2>\(Markdown.render(r.analysis))</section>
-        <section><h2 id="statistics">\(t("annual.statistics"))</h2><table class="stats">\(rows.joined())</table>\(assistanceTable)</section>
-        <h2 id="by-region">\(t("annual.by-region"))</h2>
-        \(HTML(trusted: regions.map(\.rendered).joined(separator: "\n")))
-        </body></html>
-        """
+            <!DOCTYPE html>
+            <html lang="\(r.language.rawValue)" dir="\(r.language.isRightToLeft ? "rtl" : "ltr")">
+            <head><meta charset="utf-8"><title>\(title)</title><style>\(HTML(trusted: printStyle))</style></head>
+            <body>
+            <div class="cover"><h1>\(title)</h1><p>\(t("site.full-name"))</p></div>
+            <nav class="toc"><h2>\(t("annual.contents"))</h2><ol>
+            <li><a href="#analysis">\(t("annual.analysis"))</a></li><li><a href="#statistics">\(t("annual.statistics"))</a></li>
+            <li><a href="#by-region">\(t("annual.by-region"))</a><ol>\(toc.joined())</ol></li></ol></nav>
+            <section><h2 id="analysis">\(t("annual.analysis"))</h2>\(Markdown.render(r.analysis))</section>
+            <section><h2 id="statistics">\(t("annual.statistics"))</h2><table class="stats">\(rows.joined())</table>\(assistanceTable)</section>
+            <h2 id="by-region">\(t("annual.by-region"))</h2>
+            \(HTML(trusted: regions.map(\.rendered).joined(separator: "\n")))
+            </body></html>
+            """
     }
 }

@@ -5,8 +5,10 @@ import ObservatoryCore
 /// Four eyes on the bulletin: its introduction is the text an editor writes; the actions it lists are publications
 /// already approved on their own path. The hash names the month, the language and the introduction.
 enum BulletinFourEyes {
-    static func subject(_ month: BulletinMonth,
-        _ language: Language) -> String { "bulletin:\(month)-\(language.rawValue)" }
+    static func subject(
+        _ month: BulletinMonth,
+        _ language: Language
+    ) -> String { "bulletin:\(month)-\(language.rawValue)" }
 
     static func hash(_ month: BulletinMonth, _ language: Language, _ introduction: String) -> String {
         ContentHash.of([month.description, language.rawValue, introduction])
@@ -18,8 +20,10 @@ enum BulletinFourEyes {
         let subject = subject(b.month, b.language), hash = hash(b.month, b.language, b.introduction)
         let version = try await FourEyesStore.version(subject, fallback: nil, on: db)
         let approvals = try await FourEyesStore.approvals(subject, on: db)
-            .filter { $0.revision == version.revision && $0.hash == hash
-                && $0.approver.lowercased() != version.changedBy?.lowercased() }
+            .filter {
+                $0.revision == version.revision && $0.hash == hash
+                    && $0.approver.lowercased() != version.changedBy?.lowercased()
+            }
         return State(version: version, approvedBy: approvals.map(\.approver))
     }
 }

@@ -9,20 +9,20 @@ enum BulletinView {
                 let items: [HTML] = country.items.map { p in
                     let line = oneLine(p.summary)
                     return """
-                    <li><a href="\(baseURL)\(SiteRoute.publication(id: p.id).path(in: p.lang))" hreflang="\(p.language)"><bdi>\(p.displayTitle)</bdi></a>\
-                    \(p.reference.map { " <span class=\"reference\">(\($0))</span>" as HTML } ?? .empty)\
-                    \(line.isEmpty ? .empty : " — \(line)" as HTML)</li>
-                    """
+                        <li><a href="\(baseURL)\(SiteRoute.publication(id: p.id).path(in: p.lang))" hreflang="\(p.language)"><bdi>\(p.displayTitle)</bdi></a>\
+                        \(p.reference.map { " <span class=\"reference\">(\($0))</span>" as HTML } ?? .empty)\
+                        \(line.isEmpty ? .empty : " — \(line)" as HTML)</li>
+                        """
                 }
                 return "<h3>\(country.name)</h3><ul>\(items.joined())</ul>"
             }
             return "<section><h2>\(section.region.label)</h2>\(countries.joined())</section>"
         }
         return """
-        \(b.introduction.isEmpty ? .empty : "<div class=\"introduction\">\(Markdown.render(b.introduction))</div>" as HTML)
-        <p>\(t("bulletin.intro", ["month": b.month.label]))</p>
-        \(b.items.isEmpty ? "<p>\(t("bulletin.none"))</p>" as HTML : HTML(trusted: sections.map(\.rendered).joined(separator: "\n")))
-        """
+            \(b.introduction.isEmpty ? .empty : "<div class=\"introduction\">\(Markdown.render(b.introduction))</div>" as HTML)
+            <p>\(t("bulletin.intro", ["month": b.month.label]))</p>
+            \(b.items.isEmpty ? "<p>\(t("bulletin.none"))</p>" as HTML : HTML(trusted: sections.map(\.rendered).joined(separator: "\n")))
+            """
     }
 
     /// The first sentence of a summary, at most 200 characters.
@@ -46,23 +46,27 @@ enum BulletinView {
     }
 
     static func page(_ b: Bulletin) -> HTML {
-        Layout(title: t("bulletin.title", ["month": b.month.label]), facts: nil).render("""
-        <article class="bulletin" lang="\(b.language.rawValue)">
-        <h1>\(t("bulletin.title", ["month": b.month.label]))</h1>
-        \(content(b, baseURL: ""))
-        </article>
-        """)
+        Layout(title: t("bulletin.title", ["month": b.month.label]), facts: nil).render(
+            """
+            <article class="bulletin" lang="\(b.language.rawValue)">
+            <h1>\(t("bulletin.title", ["month": b.month.label]))</h1>
+            \(content(b, baseURL: ""))
+            </article>
+            """)
     }
 
     static func archive(_ list: [(month: BulletinMonth, languages: [Language])]) -> HTML {
         let rows: [HTML] = list.map { entry in
-            let links: [HTML] = entry.languages.map { "<a href=\"/bulletins/\(entry.month.description)/\($0.rawValue)\" hreflang=\"\($0.rawValue)\">\($0.endonym)</a>" }
+            let links: [HTML] = entry.languages.map {
+                "<a href=\"/bulletins/\(entry.month.description)/\($0.rawValue)\" hreflang=\"\($0.rawValue)\">\($0.endonym)</a>"
+            }
             return "<li>\(entry.month.label): \(HTML(trusted: links.map(\.rendered).joined(separator: " · ")))</li>"
         }
-        return Layout(title: t("bulletin.archive"), facts: nil).render("""
-        <h1>\(t("bulletin.archive"))</h1>
-        <ul class="bulletins" id="bulletins">\(rows.joined())</ul>
-        <p><a href="\(SiteRoute.subscribe.path)">\(t("sub.link"))</a></p>
-        """)
+        return Layout(title: t("bulletin.archive"), facts: nil).render(
+            """
+            <h1>\(t("bulletin.archive"))</h1>
+            <ul class="bulletins" id="bulletins">\(rows.joined())</ul>
+            <p><a href="\(SiteRoute.subscribe.path)">\(t("sub.link"))</a></p>
+            """)
     }
 }

@@ -19,8 +19,9 @@ struct SearchController: RouteCollection {
     func feed(_ req: Request, _ format: SiteRoute.FeedFormat) async throws -> Response {
         let (query, filter) = try req.searchQuery()
         let items = try await SearchQueries.search(query, filter.firstPage, on: req.db).results.map(\.publication)
-        let context = FeedView.Context(title: FeedView.title(for: filter, search: query.text), baseURL: req.publicBaseURL,
-                                       filter: filter.firstPage, items: items, search: query.text)
+        let context = FeedView.Context(
+            title: FeedView.title(for: filter, search: query.text), baseURL: req.publicBaseURL,
+            filter: filter.firstPage, items: items, search: query.text)
         return .publicPage(FeedView.render(format, context), contentType: format.mediaType + "; charset=utf-8")
     }
 }
@@ -34,8 +35,11 @@ extension Request {
             return (try SearchQuery(text), filter)
         } catch let problem as SearchQuery.Problem {
             guard case .tooLong(let length) = problem else { throw Abort(.badRequest, reason: problem.description) }
-            throw Abort(.badRequest, reason: t("search.too-long", count: length,
-                                               ["max": Translations.current.number(SearchQuery.maximumLength)]))
+            throw Abort(
+                .badRequest,
+                reason: t(
+                    "search.too-long", count: length,
+                    ["max": Translations.current.number(SearchQuery.maximumLength)]))
         }
     }
 }

@@ -5,14 +5,14 @@ import SQLKit
 /// Keeps the full-text index in step with the publications: called in the same transaction as every write of
 /// publication text or status (import, editor), so a search never sees a stale document.
 ///
-/// SQLite (FTS5): the row of a publication has a rowid that grows with its date, so the index returns the newest
-/// matches first without sorting, and a `facets` column of tokens (`xxfcountrymx`, `xxfstatusdraft`, …) so
-/// every list filter is a lookup in the same index. PostgreSQL: a weighted `tsvector` (title A, summary B, body D)
-/// joined with the publications for filters.
+/// Both engines: the row of a publication has a rowid that grows with its date (`search_documents`), so the index
+/// returns the newest matches first, and facet tokens (`xxfcountrymx`, `xxfstatusdraft`, …) so every list filter
+/// is a lookup in the same index. SQLite: FTS5 (`updateSQLite`). PostgreSQL: a `tsvector` of FTS5's tokens under
+/// a GIN index (`PostgresSearch.swift`, migration 034).
 enum SearchIndex {
     static func isPostgres(_ sql: any SQLDatabase) -> Bool { sql.dialect.name == "postgresql" }
 
-    /// The PostgreSQL document before migration 034 (its revert): title weighted A, summary B, body D, accents removed.
+    /// PostgreSQL's document before migration 034 (its revert): title weighted A, summary B, body D, no accents.
     static let postgresDocument = """
         setweight(to_tsvector('simple', public.unaccent('public.unaccent', p.title)), 'A') ||
         setweight(to_tsvector('simple', public.unaccent('public.unaccent', p.summary)), 'B') ||
@@ -65,8 +65,9 @@ enum SearchIndex {
             SELECT id, published_on, status, type, language, year, country_codes, programme_slugs, title, summary, body
             FROM publications WHERE id IN (\(binds: ids))
             """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).sorted { $0.id < $1.id }
-        let existing = try await sql.raw("SELECT rowid, publication_id FROM search_documents WHERE publication_id IN (\(binds: ids))")
-            .all(decoding: Mapping.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let existing = try await sql.raw("""
+            SELECT rowid, publication_id FROM search_documents WHERE publication_id IN (\(binds: ids))
+            """).all(decoding: Mapping.self, keyDecodingStrategy: .convertFromSnakeCase)
         if !existing.isEmpty {
             try await sql.raw("DELETE FROM publication_search WHERE rowid IN (\(binds: existing.map(\.rowid)))").run()
         }
@@ -81,22 +82,14 @@ enum SearchIndex {
 
     /// Each row's lasting rowid in `search_documents` (both engines): kept while its date stays, else the next free
     /// one of its day, given in the order of ids so that the same writes give the same order on either engine.
-    static func assignRowids(_ rows: [Row], existing: [Mapping], on sql: any SQLDatabase) async throws -> [String: Int64] {
-        struct MaxRow: Decodable { let base: Int64; let m: Int64? }
+    static func assignRowids(_ rows: [Row], existing: [Mapping],
+                             on sql: any SQLDatabase) async throws -> [String: Int64] {
         let known = Dictionary(existing.map { ($0.publicationId, $0.rowid) }, uniquingKeysWith: { a, _ in a })
         func keeps(_ row: Row) -> Bool {
             guard let rowid = known[row.id] else { return false }
             return rowid >= dayBase(row.publishedOn) && rowid < dayBase(row.publishedOn) + 1_000_000
         }
-        var next: [Int64: Int64] = [:]   // day base → next free rowid
-        let bases = Array(Set(rows.filter { !keeps($0) }.map { dayBase($0.publishedOn) })).sorted()
-        for start in stride(from: 0, to: bases.count, by: 500) {   // the top of every day concerned, in one query
-            let values = SQLList(bases[start..<min(start + 500, bases.count)].map { SQLGroupExpression(SQLBind($0)) })
-            for top in try await sql.raw("""
-                SELECT d.column1 AS base, (SELECT MAX(rowid) FROM search_documents
-                WHERE rowid >= d.column1 AND rowid < d.column1 + 1000000) AS m FROM (VALUES \(values)) d
-                """).all(decoding: MaxRow.self) { next[top.base] = (top.m ?? top.base) + 1 }
-        }
+        var next = try await nextFreeRowids(rows.filter { !keeps($0) }.map { dayBase($0.publishedOn) }, on: sql)
         var assigned: [(String, Int64)] = []
         for row in rows {
             let base = dayBase(row.publishedOn)

@@ -2,8 +2,9 @@ import Foundation
 import NIOConcurrencyHelpers
 import ObservatoryCore
 import Vapor
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Bodies are bounded before any byte of them is read: a body longer than its route allows is refused at once
@@ -26,15 +27,17 @@ struct BodyLimitMiddleware: AsyncMiddleware {
         let collected = req.body.data?.readableBytes
         if let size = declared ?? collected, size > limit {
             // Refused before reading: the connection is closed after the answer, so the rest is never collected.
-            throw Abort(.payloadTooLarge, headers: ["Connection": "close"],
-                        reason: t("upload.too-large", ["max": BodyBudget.describe(limit)]))
+            throw Abort(
+                .payloadTooLarge, headers: ["Connection": "close"],
+                reason: t("upload.too-large", ["max": BodyBudget.describe(limit)]))
         }
         let size = declared ?? limit
         guard collected == nil, size > Self.smallBody else { return try await next.respond(to: req) }
         let reserved = min(size, budget.capacity)
         guard await budget.reserve(reserved, waitingUpTo: waitSeconds) else {
-            throw Abort(.tooManyRequests, headers: ["Retry-After": "60", "Connection": "close"],
-                        reason: t("upload.busy"))
+            throw Abort(
+                .tooManyRequests, headers: ["Retry-After": "60", "Connection": "close"],
+                reason: t("upload.busy"))
         }
         do {
             // Read here, within the reservation; the route then finds the body collected.
@@ -77,19 +80,21 @@ final class BodyBudget: Sendable {
     }
 
     func release(_ bytes: Int) {
-        let idle = used.withLockedValue { used in used -= bytes; return used == 0 }
+        let idle = used.withLockedValue { used in
+            used -= bytes; return used == 0
+        }
         #if canImport(Glibc)
-        // Large bodies leave freed pages in malloc's arenas; give them back once no body is held.
-        if idle && bytes > 1024 * 1024, let trim = Self.mallocTrim { _ = trim(0) }
+            // Large bodies leave freed pages in malloc's arenas; give them back once no body is held.
+            if idle && bytes > 1024 * 1024, let trim = Self.mallocTrim { _ = trim(0) }
         #endif
     }
 
     #if canImport(Glibc)
-    /// glibc's `malloc_trim`, which Swift's Glibc module does not export.
-    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
-        guard let symbol = dlsym(nil, "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
-    }()
+        /// glibc's `malloc_trim`, which Swift's Glibc module does not export.
+        private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
+            guard let symbol = dlsym(nil, "malloc_trim") else { return nil }
+            return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+        }()
     #endif
 
     static func describe(_ bytes: Int) -> String {

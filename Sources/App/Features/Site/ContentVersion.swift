@@ -26,8 +26,10 @@ enum ContentVersion {
             let rest = seconds - days * 86_400
             func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
             let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
-            let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][day.month - 1]
-            return "\(weekday), \(two(day.day)) \(month) \(day.year) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60)) GMT"
+            let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][
+                day.month - 1]
+            return
+                "\(weekday), \(two(day.day)) \(month) \(day.year) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60)) GMT"
         }
     }
 
@@ -46,7 +48,11 @@ enum ContentVersion {
         let sql = db.sql
         let seconds = Int64(now.timeIntervalSince1970)
         try await sql.insert(into: "site_state").columns("key", "value").values("content_version", Int64(1))
-            .onConflict(with: ["key"]) { $0.set("value", to: SQLBinaryExpression(SQLColumn("value", table: "site_state"), .add, SQLLiteral.numeric("1"))) }
+            .onConflict(with: ["key"]) {
+                $0.set(
+                    "value",
+                    to: SQLBinaryExpression(SQLColumn("value", table: "site_state"), .add, SQLLiteral.numeric("1")))
+            }
             .run()
         try await sql.insert(into: "site_state").columns("key", "value").values("content_changed_at", seconds)
             .onConflict(with: ["key"]) { $0.set(excludedValueOf: "value") }

@@ -13,7 +13,9 @@ final class ContentWatcher: Sendable {
 
     /// The version read less than `pollSeconds` ago, without touching the database; nil when it is time to read again.
     func recent(now: Date = Date()) -> ContentVersion.Snapshot? {
-        state.withLockedValue { $0.snapshot != nil && now.timeIntervalSince($0.checkedAt) < pollSeconds ? $0.snapshot : nil }
+        state.withLockedValue {
+            $0.snapshot != nil && now.timeIntervalSince($0.checkedAt) < pollSeconds ? $0.snapshot : nil
+        }
     }
 
     func current(on db: @autoclosure () -> any Database) async throws -> ContentVersion.Snapshot {

@@ -20,29 +20,34 @@ struct ErrorPageMiddleware: Middleware {
             if status.code >= 500 {
                 // The route's pattern, not the path (it may hold a one-time token), and the error's short description
                 // (never `String(reflecting:)`, which can print a query's bound values).
-                let route = req.route.map { "\($0.method) /" + $0.path.map(\.description).joined(separator: "/") } ?? "\(req.method) (no route)"
+                let route =
+                    req.route.map { "\($0.method) /" + $0.path.map(\.description).joined(separator: "/") }
+                    ?? "\(req.method) (no route)"
                 req.logger.error("\(route) failed: \(type(of: error)): \(String(describing: error))")
             }
             // An office or partner page's error is in the person's language (set by `SignInMiddleware`).
             let language = req.storage[OfficeLanguageKey.self] ?? Language.of(path: req.url.path)
             return Translations.$current.withValue(.of(language)) {
-                Self.page(status: status, message: message.isEmpty ? t("error.server-message") : message, headers: headers)
+                Self.page(
+                    status: status, message: message.isEmpty ? t("error.server-message") : message, headers: headers)
             }
         }
     }
 
     static func page(status: HTTPResponseStatus, message: String, headers: HTTPHeaders = [:]) -> Response {
-        let title = switch status.code {
-        case 404: t("error.not-found")
-        case 400: t("error.bad-request")
-        case 405: t("error.not-allowed")
-        default: status.code < 500 ? status.reasonPhrase : t("error.server")
-        }
-        let html = Layout(title: title, facts: nil).render("""
-        <h1>\(title)</h1>
-        <p class="notice">\(message)</p>
-        <p><a href="\(SiteRoute.home(page: 1).path)">\(t("error.latest"))</a> · <a href="\(SiteRoute.publications(PublicationFilter()).path)">\(t("error.browse"))</a></p>
-        """)
+        let title =
+            switch status.code {
+            case 404: t("error.not-found")
+            case 400: t("error.bad-request")
+            case 405: t("error.not-allowed")
+            default: status.code < 500 ? status.reasonPhrase : t("error.server")
+            }
+        let html = Layout(title: title, facts: nil).render(
+            """
+            <h1>\(title)</h1>
+            <p class="notice">\(message)</p>
+            <p><a href="\(SiteRoute.home(page: 1).path)">\(t("error.latest"))</a> · <a href="\(SiteRoute.publications(PublicationFilter()).path)">\(t("error.browse"))</a></p>
+            """)
         let response = Response(status: status, headers: headers, body: .init(string: html.rendered))
         response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

@@ -1,7 +1,7 @@
 import Fluent
 import Foundation
-import SQLKit
 import ObservatoryCore
+import SQLKit
 import Vapor
 
 /// `GET /health` for monitors: each check `ok` or `failing` (or `unknown` / `off` when it cannot apply), and 200 when
@@ -44,7 +44,8 @@ struct HealthController: RouteCollection {
         }
         struct Recorded: Decodable { let fingerprint: String }
         if let recorded = try? await db.sql.raw("SELECT fingerprint FROM site_key WHERE id = 1")
-            .first(decoding: Recorded.self) {
+            .first(decoding: Recorded.self)
+        {
             report["key"] = recorded.fingerprint == app.site.cipher.fingerprint ? "ok" : "failing"
         } else {
             report["key"] = "unknown"
@@ -54,11 +55,13 @@ struct HealthController: RouteCollection {
         } else {
             struct Oldest: Decodable { let due: Int64? }
             let now = Int64(app.site.clock.now().timeIntervalSince1970)
-            let oldest = try? await db.sql.raw("""
+            let oldest = try? await db.sql.raw(
+                """
                 SELECT MIN(CASE WHEN status = 'queued' THEN not_before ELSE claimed_until END) AS due FROM outbox
                 WHERE (status = 'queued' AND not_before <= \(bind: now))
                    OR (status = 'sending' AND claimed_until < \(bind: now))
-                """).first(decoding: Oldest.self)
+                """
+            ).first(decoding: Oldest.self)
             if let oldest {
                 report["mail"] = (oldest.due.map { now - $0 } ?? 0) > mailLagLimit ? "failing" : "ok"
             } else {

@@ -27,10 +27,14 @@ enum ListExport {
     static let bufferedRows = 2_000
     static let batch = 500
 
-    static let publicationHeader = ["id", "url", "type", "kind", "language", "published_on", "title", "summary",
-                                    "countries", "country_names", "programmes", "reference", "event_date"]
-    static let organisationHeader = ["id", "url", "name", "type", "country", "country_name", "working_languages",
-                                     "networks", "founded", "website"]
+    static let publicationHeader = [
+        "id", "url", "type", "kind", "language", "published_on", "title", "summary",
+        "countries", "country_names", "programmes", "reference", "event_date"
+    ]
+    static let organisationHeader = [
+        "id", "url", "name", "type", "country", "country_name", "working_languages",
+        "networks", "founded", "website"
+    ]
 
     // MARK: Addresses
 
@@ -45,8 +49,7 @@ enum ListExport {
     }
 
     static func organisations(_ format: Format, _ filter: DirectoryFilter) -> String {
-        Translations.current.language.pathPrefix + "/organisations.\(format.rawValue)"
-            + SiteRoute.query(filter.queryItems.filter { $0.0 != "page" })
+        SiteRoute.organisationsExport(format, filter).path
     }
 
     /// The download links a list page shows (plain links: no script needed).
@@ -58,11 +61,13 @@ enum ListExport {
     // MARK: Rows
 
     static func csvRow(_ p: PublicationSummary, baseURL: String) -> String {
-        let cells = [p.id, baseURL + SiteRoute.publication(id: p.id).path, p.type, p.kind ?? "", p.language,
-                     p.publishedOn,
-                     p.title, p.summary, p.countryCodes.replacingOccurrences(of: ",", with: ";"),
-                     p.countries.map(\.localName).joined(separator: "; "),
-                     p.programmeSlugs.replacingOccurrences(of: ",", with: ";"), p.reference ?? "", p.eventDate ?? ""]
+        let cells = [
+            p.id, baseURL + SiteRoute.publication(id: p.id).path, p.type, p.kind ?? "", p.language,
+            p.publishedOn,
+            p.title, p.summary, p.countryCodes.replacingOccurrences(of: ",", with: ";"),
+            p.countries.map(\.localName).joined(separator: "; "),
+            p.programmeSlugs.replacingOccurrences(of: ",", with: ";"), p.reference ?? "", p.eventDate ?? ""
+        ]
         return CSVText.row(cells)
     }
 
@@ -104,7 +109,7 @@ enum ListExport {
 
         init(_ o: DirectoryEntry, baseURL: String) {
             id = o.id
-            url = baseURL + Translations.current.language.pathPrefix + "/organisations/" + SiteRoute.escapeSegment(o.id)
+            url = baseURL + SiteRoute.organisation(id: o.id).path
             name = o.name; type = o.type; country = o.countryCode; working_languages = o.languages
             networks = o.networkSlugs; founded = o.founded; website = o.website
         }
@@ -123,8 +128,8 @@ enum ListExport {
 
     static func json(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]   // the same bytes every time
-        return ScriptSafeJSON.escape(String(decoding: try encoder.encode(value), as: UTF8.self))   // no markup, no BOM
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]  // the same bytes every time
+        return ScriptSafeJSON.escape(String(decoding: try encoder.encode(value), as: UTF8.self))  // no markup, no BOM
     }
 
     static func filtersJSON(_ items: [(String, String)]) throws -> String {
@@ -169,7 +174,7 @@ struct ListExportController: RouteCollection {
                 try await publications($0, format)
             }
             routes.localizedGet(["search.\(format.rawValue)"], negotiate: false) { try await search($0, format) }
-            routes.localizedGet(["organisations.\(format.rawValue)"], negotiate: false) {
+            routes.localizedGet(SiteRoute.Pattern.organisationsExport(format), negotiate: false) {
                 try await organisations($0, format)
             }
             routes.localizedGet(["campaigns.\(format.rawValue)"], negotiate: false) {
@@ -191,48 +196,54 @@ struct ListExportController: RouteCollection {
         if total <= ListExport.bufferedRows {
             let rows = try await PublicationQueries.list(filter, limit: ListExport.bufferedRows, on: req.db)
                 .map { try ListExport.encode($0, format, baseURL: base) }
-            let document = ListExport.document(format, header: ListExport.publicationHeader, rows: rows,
-                                               prefixJSON: prefix)
+            let document = ListExport.document(
+                format, header: ListExport.publicationHeader, rows: rows,
+                prefixJSON: prefix)
             return ListExport.answer(document, format, filename: name)
         }
         // Streamed in batches, newest first, each batch after the last row of the one before (keyset paging).
         let language = Translations.current.language
         let db = req.db
-        let response = Response(status: .ok, body: .init(asyncStream: { writer in
-            try await Translations.$current.withValue(.of(language)) {
-                let allocator = ByteBufferAllocator()
-                func send(_ text: String) async throws {
-                    try await writer.write(.buffer(allocator.buffer(string: text)))
-                }
-                do {
-                    try await send(format == .csv ? CSVText.byteOrderMark + CSVText.row(ListExport.publicationHeader)
-                                                  : prefix + "\"items\":[")
-                    var after: (String, String)? = nil
-                    var first = true
-                    while true {
-                        let page = try await PublicationQueries.exportBatch(filter, after: after,
-                                                                            limit: ListExport.batch, on: db)
-                        guard let last = page.last else { break }
-                        var chunk = ""
-                        for p in page {
-                            if format == .json && !first { chunk += "," }
-                            chunk += try ListExport.encode(p, format, baseURL: base)
-                            first = false
-                        }
-                        try await send(chunk)
-                        after = (last.publishedOn, last.id)
-                        if page.count < ListExport.batch { break }
+        let response = Response(
+            status: .ok,
+            body: .init(asyncStream: { writer in
+                try await Translations.$current.withValue(.of(language)) {
+                    let allocator = ByteBufferAllocator()
+                    func send(_ text: String) async throws {
+                        try await writer.write(.buffer(allocator.buffer(string: text)))
                     }
-                    if format == .json { try await send("]}") }
-                    try await writer.write(.end)
-                } catch {
-                    try? await writer.write(.error(error))
+                    do {
+                        try await send(
+                            format == .csv
+                                ? CSVText.byteOrderMark + CSVText.row(ListExport.publicationHeader)
+                                : prefix + "\"items\":[")
+                        var after: (String, String)? = nil
+                        var first = true
+                        while true {
+                            let page = try await PublicationQueries.exportBatch(
+                                filter, after: after,
+                                limit: ListExport.batch, on: db)
+                            guard let last = page.last else { break }
+                            var chunk = ""
+                            for p in page {
+                                if format == .json && !first { chunk += "," }
+                                chunk += try ListExport.encode(p, format, baseURL: base)
+                                first = false
+                            }
+                            try await send(chunk)
+                            after = (last.publishedOn, last.id)
+                            if page.count < ListExport.batch { break }
+                        }
+                        if format == .json { try await send("]}") }
+                        try await writer.write(.end)
+                    } catch {
+                        try? await writer.write(.error(error))
+                    }
                 }
-            }
-        }))
+            }))
         response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
         ListExport.setDownloadHeaders(response, filename: name)
-        response.storage[CacheableKey.self] = true   // validators and cache headers; too large to keep in memory
+        response.storage[CacheableKey.self] = true  // validators and cache headers; too large to keep in memory
         return response
     }
 
@@ -252,7 +263,8 @@ struct ListExportController: RouteCollection {
         found = Array(found.prefix(ListExport.searchLimit))
         let items = filter.queryItems(includingPage: false)
         let rows = try found.map { try ListExport.encode($0, format, baseURL: base) }
-        let prefix = "{\"q\":" + (try ListExport.json(query.text))
+        let prefix =
+            "{\"q\":" + (try ListExport.json(query.text))
             + ",\"filters\":" + (try ListExport.filtersJSON(items))
             + ",\"truncated\":" + (total > found.count ? "true" : "false") + ","
         let document = ListExport.document(format, header: ListExport.publicationHeader, rows: rows, prefixJSON: prefix)
@@ -268,28 +280,33 @@ struct ListExportController: RouteCollection {
             switch format {
             case .json: return try ListExport.json(ListExport.OrganisationItem(o, baseURL: base))
             case .csv:
-                let url = base + Translations.current.language.pathPrefix + "/organisations/"
-                    + SiteRoute.escapeSegment(o.id)
-                return CSVText.row([o.id, url, o.name, o.type ?? "", o.countryCode ?? "", o.country?.localName ?? "",
-                                    o.languages.joined(separator: ";"), o.networkSlugs.joined(separator: ";"),
-                                    o.founded.map(String.init) ?? "", o.website ?? ""])
+                let url = base + SiteRoute.organisation(id: o.id).path
+                return CSVText.row([
+                    o.id, url, o.name, o.type ?? "", o.countryCode ?? "", o.country?.localName ?? "",
+                    o.languages.joined(separator: ";"), o.networkSlugs.joined(separator: ";"),
+                    o.founded.map(String.init) ?? "", o.website ?? ""
+                ])
             }
         }
         let items = filter.queryItems
         let prefix = "{\"filters\":" + (try ListExport.filtersJSON(items)) + ","
-        let document = ListExport.document(format, header: ListExport.organisationHeader, rows: rows,
-                                           prefixJSON: prefix)
+        let document = ListExport.document(
+            format, header: ListExport.organisationHeader, rows: rows,
+            prefixJSON: prefix)
         return ListExport.answer(document, format, filename: ListExport.filename("organisations", items, format))
     }
 }
 
 extension PublicationQueries {
     /// Published publications of a filter, newest first, after a `(published_on, id)` position: the export's batches.
-    static func exportBatch(_ filter: PublicationFilter, after: (String, String)?, limit: Int,
-                            on db: any Database) async throws -> [PublicationSummary] {
-        let position: SQLQueryString = after.map { date, id in
-            " AND (p.published_on < \(bind: date) OR (p.published_on = \(bind: date) AND p.id < \(bind: id)))"
-        } ?? ""
+    static func exportBatch(
+        _ filter: PublicationFilter, after: (String, String)?, limit: Int,
+        on db: any Database
+    ) async throws -> [PublicationSummary] {
+        let position: SQLQueryString =
+            after.map { date, id in
+                " AND (p.published_on < \(bind: date) OR (p.published_on = \(bind: date) AND p.id < \(bind: id)))"
+            } ?? ""
         let query: SQLQueryString = """
             SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p
             WHERE \(conditions(filter.firstPage))\(position)

@@ -16,10 +16,10 @@ enum ListItemView {
         meta.append("\(type)")
         if !countries.isEmpty { meta.append(countries.joined(separator: ", ")) }
         return """
-        <li lang="\(item.language)"><a class="title" href="\(SiteRoute.publication(id: item.id).path)"><bdi>\(item.displayTitle)</bdi></a>
-        <div class="meta">\(meta.joined(separator: " | "))</div>\(extra)</li>
+            <li lang="\(item.language)"><a class="title" href="\(SiteRoute.publication(id: item.id).path)"><bdi>\(item.displayTitle)</bdi></a>
+            <div class="meta">\(meta.joined(separator: " | "))</div>\(extra)</li>
 
-        """
+            """
     }
 
     static func list(_ items: [PublicationSummary]) -> HTML {
@@ -31,8 +31,11 @@ enum ListItemView {
     static func pager(page: Int, total: Int, link: (Int) -> String) -> HTML {
         let pages = max(1, (total + PublicationFilter.pageSize - 1) / PublicationFilter.pageSize)
         guard pages > 1 else { return .empty }
-        let previous: HTML = page > 1 ? "<a rel=\"prev\" href=\"\(link(page - 1))\">\(t("pager.newer"))</a>" : "<span></span>"
-        let next: HTML = page < pages ? "<a rel=\"next\" href=\"\(link(page + 1))\">\(t("pager.older"))</a>" : "<span></span>"
-        return "<nav class=\"pager\" aria-label=\"\(t("pager.label"))\">\(previous)<span>\(t("pager.position", ["page": Translations.current.number(page), "pages": Translations.current.number(pages)]))</span>\(next)</nav>"
+        let previous: HTML =
+            page > 1 ? "<a rel=\"prev\" href=\"\(link(page - 1))\">\(t("pager.newer"))</a>" : "<span></span>"
+        let next: HTML =
+            page < pages ? "<a rel=\"next\" href=\"\(link(page + 1))\">\(t("pager.older"))</a>" : "<span></span>"
+        return
+            "<nav class=\"pager\" aria-label=\"\(t("pager.label"))\">\(previous)<span>\(t("pager.position", ["page": Translations.current.number(page), "pages": Translations.current.number(pages)]))</span>\(next)</nav>"
     }
 }

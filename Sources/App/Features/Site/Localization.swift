@@ -25,10 +25,13 @@ enum PageAddress {
 extension RoutesBuilder {
     /// Registers a public page for every language, behind the page cache. The English (unprefixed) address also
     /// sends a first-time visitor whose browser prefers French, Spanish or Arabic to that language (`negotiate`).
-    func localizedGet(_ pattern: [String], negotiate: Bool = true, use handler: @escaping @Sendable (Request) async throws -> Response) {
+    func localizedGet(
+        _ pattern: [String], negotiate: Bool = true, use handler: @escaping @Sendable (Request) async throws -> Response
+    ) {
         for language in Language.allCases {
             let prefix = language == .en ? [] : [language.rawValue]
-            let group = language == .en && negotiate
+            let group =
+                language == .en && negotiate
                 ? grouped(LanguageNegotiationMiddleware(), PublicPageMiddleware()) : grouped(PublicPageMiddleware())
             group.get((prefix + pattern).map(PathComponent.init)) { req in
                 try await req.localized(language) { try await handler(req) }
@@ -90,11 +93,15 @@ struct LanguageNegotiationMiddleware: Middleware {
         guard let header else { return nil }
         let ranked = header.split(separator: ",").compactMap { part -> (Language, Double)? in
             let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let tag = pieces.first?.lowercased(), let language = Language(rawValue: String(tag.prefix(2))) else { return nil }
+            guard let tag = pieces.first?.lowercased(), let language = Language(rawValue: String(tag.prefix(2))) else {
+                return nil
+            }
             let quality = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
             return quality > 0 ? (language, quality) : nil
         }
-        return ranked.enumerated().max { a, b in a.element.1 < b.element.1 || (a.element.1 == b.element.1 && a.offset > b.offset) }?.element.0
+        return ranked.enumerated().max { a, b in
+            a.element.1 < b.element.1 || (a.element.1 == b.element.1 && a.offset > b.offset)
+        }?.element.0
     }
 }
 
@@ -108,7 +115,8 @@ struct LanguageController: RouteCollection {
             let to = RedirectTarget.sameSite(req.query[String.self, at: "to"] ?? "/", fallback: "/")
             let response = req.redirect(within: language.pathPrefix + to)
             response.cookies[LanguageNegotiationMiddleware.cookieName] = HTTPCookies.Value(
-                string: language.rawValue, maxAge: 365 * 86_400, path: "/", isSecure: req.isSecure, isHTTPOnly: true, sameSite: .lax)
+                string: language.rawValue, maxAge: 365 * 86_400, path: "/", isSecure: req.isSecure, isHTTPOnly: true,
+                sameSite: .lax)
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
             return response
         }

@@ -1,6 +1,6 @@
-import ObservatoryCore
-import Foundation
 import Fluent
+import Foundation
+import ObservatoryCore
 import Vapor
 
 /// Serves anonymous public pages from rendered copies (see `PageCache`), answers `If-None-Match` with 304,
@@ -16,16 +16,20 @@ struct PublicPageMiddleware: Middleware {
             .flatMap { respond(to: req, at: $0, chainingTo: next) }
     }
 
-    func respond(to req: Request, at snapshot: ContentVersion.Snapshot, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+    func respond(
+        to req: Request, at snapshot: ContentVersion.Snapshot, chainingTo next: any Responder
+    ) -> EventLoopFuture<Response> {
         let site = req.site
         let day = site.clock.today.daysSinceEpoch
         req.storage[ContentSnapshotKey.self] = snapshot
         let key = "\(day)|\(req.headers.first(name: .host) ?? "")|\(req.url.string)"
         let etag = "\"\(snapshot.version)-\(day)-\(Self.hash(key))\""
 
-        if let match = req.headers.first(name: .ifNoneMatch), match.split(separator: ",").contains(where: {
-            $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == etag
-        }) {
+        if let match = req.headers.first(name: .ifNoneMatch),
+            match.split(separator: ",").contains(where: {
+                $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == etag
+            })
+        {
             let response = Response(status: .notModified)
             Self.setValidators(response, etag: etag, snapshot: snapshot)
             return req.eventLoop.makeSucceededFuture(response)
@@ -73,7 +77,8 @@ extension Request {
         if let facts = services.pageCache.facts(version: snapshot.version, day: today.daysSinceEpoch) { return facts }
         let facts = Layout.Facts(
             articles: try await PublicationQueries.count(PublicationFilter(), on: db),
-            new: try await PublicationQueries.count(publishedSince: today.adding(days: 1 - services.config.newDays), on: db))
+            new: try await PublicationQueries.count(
+                publishedSince: today.adding(days: 1 - services.config.newDays), on: db))
         services.pageCache.storeFacts(facts, version: snapshot.version, day: today.daysSinceEpoch)
         return facts
     }
@@ -89,7 +94,7 @@ extension Request {
     /// A filter's counts, computed once per content version.
     func filterCounts(_ filter: PublicationFilter) async throws -> PageCache.FilterCounts {
         let snapshot = try await contentSnapshot()
-        let key = SiteRoute.publications(filter.firstPage).unprefixedPath   // the same counts in every language
+        let key = SiteRoute.publications(filter.firstPage).unprefixedPath  // the same counts in every language
         if let counts = site.pageCache.counts(key, version: snapshot.version) { return counts }
         let counts = try await PublicationIndexPage.counts(filter, on: db)
         site.pageCache.storeCounts(counts, for: key, version: snapshot.version)
@@ -99,7 +104,9 @@ extension Request {
 
 extension Response {
     /// A public page, the same for every anonymous reader.
-    static func publicPage(_ html: some CustomStringConvertible, contentType: String = "text/html; charset=utf-8") -> Response {
+    static func publicPage(
+        _ html: some CustomStringConvertible, contentType: String = "text/html; charset=utf-8"
+    ) -> Response {
         let response = Response(status: .ok, body: .init(string: html.description))
         response.headers.replaceOrAdd(name: .contentType, value: contentType)
         response.storage[CacheableKey.self] = true
@@ -110,7 +117,9 @@ extension Response {
 extension Response {
     /// A public page with a form (its own CSRF token): never cached, and it sets the form's CSRF cookie when the
     /// request made one. The report form, subscriptions, calls for input, taking action.
-    static func privatePage(_ html: some CustomStringConvertible, for req: Request, status: HTTPStatus = .ok) -> Response {
+    static func privatePage(
+        _ html: some CustomStringConvertible, for req: Request, status: HTTPStatus = .ok
+    ) -> Response {
         let response = Response(status: status, body: .init(string: html.description))
         response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")

@@ -18,7 +18,8 @@ struct HeaderGuardMiddleware: Middleware {
     func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         next.respond(to: req).map { response in
             guard let bad = Self.firstUnsafeHeader(response.headers) else { return response }
-            let route = req.route.map { "\($0.method) /" + $0.path.map(\.description).joined(separator: "/") }
+            let route =
+                req.route.map { "\($0.method) /" + $0.path.map(\.description).joined(separator: "/") }
                 ?? "\(req.method) (no route)"
             req.logger.error("\(route): refused a response whose \(bad) header holds a control character")
             return Self.refusal()
@@ -38,7 +39,8 @@ struct HeaderGuardMiddleware: Middleware {
         for (name, value) in SecurityHeadersMiddleware.headers { headers.replaceOrAdd(name: name, value: value) }
         headers.replaceOrAdd(name: .contentType, value: "text/plain; charset=utf-8")
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return Response(status: .internalServerError, headers: headers,
-                        body: .init(string: "The server could not answer this request.\n"))
+        return Response(
+            status: .internalServerError, headers: headers,
+            body: .init(string: "The server could not answer this request.\n"))
     }
 }

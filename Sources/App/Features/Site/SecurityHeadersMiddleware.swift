@@ -4,7 +4,8 @@ import Vapor
 /// Security headers on every response: a strict Content Security Policy (no inline code, nothing from
 /// another host, no framing), no MIME sniffing, no referrer leaking to other sites; HSTS over HTTPS.
 struct SecurityHeadersMiddleware: Middleware {
-    static let contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    static let contentSecurityPolicy =
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
     static let headers = [
@@ -13,7 +14,7 @@ struct SecurityHeadersMiddleware: Middleware {
         ("Referrer-Policy", "same-origin"),
         ("X-Frame-Options", "DENY"),
         ("Cross-Origin-Opener-Policy", "same-origin"),
-        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
     ]
 
     /// Two years, subdomains included: browsers then refuse plain HTTP to the site (no downgrade on a hostile network).

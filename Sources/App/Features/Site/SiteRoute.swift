@@ -24,6 +24,18 @@ enum SiteRoute: Hashable {
     case receiptAdd
     /// The e-mail subscription form.
     case subscribe
+    /// The links of every message to a subscriber, one address in every language (the token names the subscriber,
+    /// whose languages the page follows): confirming, changing preferences, unsubscribing.
+    case subscriptionConfirm(token: String)
+    case subscriptionPreferences(token: String)
+    case unsubscribe(token: String)
+    /// The work in figures (`StatisticsController`).
+    case statistics(StatisticsFilter)
+    /// The directory of member organisations, an organisation's page and the directory's downloads
+    /// (`DirectoryController`, `ListExportController`).
+    case organisations(DirectoryFilter)
+    case organisation(id: String)
+    case organisationsExport(ListExport.Format, DirectoryFilter)
 
     enum FeedFormat: String, Hashable, CaseIterable {
         case rss, atom
@@ -49,11 +61,24 @@ enum SiteRoute: Hashable {
         static let receipt = ["report", "receipt"]
         static let receiptAdd = ["report", "receipt", "add"]
         static let subscribe = ["subscribe"]
+        static let subscriptionConfirm = ["subscribe", "confirm", ":token"]
+        static let subscriptionPreferences = ["subscription", ":token"]
+        static let unsubscribe = ["unsubscribe", ":token"]
+        static let statistics = ["statistics"]
+        static let organisations = ["organisations"]
+        static let organisation = ["organisations", ":id"]
+        static func organisationsExport(_ format: ListExport.Format) -> [String] {
+            ["organisations.\(format.rawValue)"]
+        }
     }
 
     /// The address in the current page's language (see `Translations.current`); the stylesheet has one address.
     var path: String {
-        if self == .stylesheet || self == .mapOutlines { return unprefixedPath }
+        switch self {
+        case .stylesheet, .mapOutlines, .subscriptionConfirm, .subscriptionPreferences, .unsubscribe:
+            return unprefixedPath
+        default: break
+        }
         return Translations.current.language.pathPrefix + unprefixedPath
     }
 
@@ -90,6 +115,14 @@ enum SiteRoute: Hashable {
         case .receipt: return "/report/receipt"
         case .receiptAdd: return "/report/receipt/add"
         case .subscribe: return "/subscribe"
+        case .subscriptionConfirm(let token): return "/subscribe/confirm/" + Self.escapeSegment(token)
+        case .subscriptionPreferences(let token): return "/subscription/" + Self.escapeSegment(token)
+        case .unsubscribe(let token): return "/unsubscribe/" + Self.escapeSegment(token)
+        case .statistics(let filter): return "/statistics" + Self.query(filter.queryItems)
+        case .organisations(let filter): return "/organisations" + Self.query(filter.queryItems)
+        case .organisation(let id): return "/organisations/" + Self.escapeSegment(id)
+        case .organisationsExport(let format, let filter):
+            return "/organisations.\(format.rawValue)" + Self.query(filter.queryItems.filter { $0.0 != "page" })
         }
     }
 
@@ -101,7 +134,8 @@ enum SiteRoute: Hashable {
     /// Percent-encodes all but RFC 3986's unreserved characters (ASCII letters, digits, `-._~`).
     static func escapeSegment(_ text: String) -> String {
         func unreserved(_ b: UInt8) -> Bool {
-            (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x2D || b == 0x2E || b == 0x5F || b == 0x7E
+            (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x2D
+                || b == 0x2E || b == 0x5F || b == 0x7E
         }
         if text.utf8.allSatisfy(unreserved) { return text }
         let hex = Array("0123456789ABCDEF".utf8)

@@ -21,8 +21,10 @@ enum Sitemap {
     /// How many numbered sitemaps are routed (with the default page size, 25 million addresses).
     static let maxFiles = 500
 
-    static let listPaths = ["/", "/publications", "/countries", "/map", "/organisations", "/campaigns", "/calls",
-                            "/missions", "/bulletins", "/report", "/subscribe"]
+    static let listPaths = [
+        "/", "/publications", "/countries", "/map", "/organisations", "/campaigns", "/calls",
+        "/missions", "/bulletins", "/report", "/subscribe"
+    ]
 
     private struct IDDate: Decodable { let id: String; let published_on: String }
     private struct CodeDate: Decodable { let code: String; let newest: String }
@@ -30,16 +32,20 @@ enum Sitemap {
 
     /// Every public page, in a fixed order (list pages, countries, publications by id, organisations by id).
     static func pages(on db: any Database, today: String) async throws -> [Page] {
-        let publications = try await db.sql.raw("""
+        let publications = try await db.sql.raw(
+            """
             SELECT p.id, p.published_on FROM publications p
             WHERE \(PublicationQueries.conditions(PublicationFilter())) ORDER BY p.id
-            """).all(decoding: IDDate.self)
+            """
+        ).all(decoding: IDDate.self)
         let newest = publications.map(\.published_on).max() ?? today
-        let countries = try await db.sql.raw("""
+        let countries = try await db.sql.raw(
+            """
             SELECT c.country_code AS code, MAX(p.published_on) AS newest FROM publication_countries c
             JOIN publications p ON p.id = c.publication_id
             WHERE c.status = 'published' AND p.status = 'published' GROUP BY c.country_code ORDER BY c.country_code
-            """).all(decoding: CodeDate.self)
+            """
+        ).all(decoding: CodeDate.self)
         let organisations = try await db.sql.raw("SELECT id FROM organisations ORDER BY id").all(decoding: ID.self)
         var pages = listPaths.map { Page(path: $0, lastmod: newest) }
         pages += countries.compactMap { row in
@@ -50,7 +56,7 @@ enum Sitemap {
         pages += publications.map {
             Page(path: SiteRoute.publication(id: $0.id).unprefixedPath, lastmod: $0.published_on)
         }
-        pages += organisations.map { Page(path: "/organisations/" + SiteRoute.escapeSegment($0.id), lastmod: newest) }
+        pages += organisations.map { Page(path: SiteRoute.organisation(id: $0.id).unprefixedPath, lastmod: newest) }
         return pages
     }
 
@@ -66,13 +72,16 @@ enum Sitemap {
             """
         for index in range {
             let page = pages[index / languages.count], language = languages[index % languages.count]
-            out += "<url><loc>\(HTML.escape(base + language.pathPrefix + page.path))</loc>"
+            out +=
+                "<url><loc>\(HTML.escape(base + language.pathPrefix + page.path))</loc>"
                 + "<lastmod>\(page.lastmod)</lastmod>"
             for other in languages {
-                out += "<xhtml:link rel=\"alternate\" hreflang=\"\(other.rawValue)\" "
+                out +=
+                    "<xhtml:link rel=\"alternate\" hreflang=\"\(other.rawValue)\" "
                     + "href=\"\(HTML.escape(base + other.pathPrefix + page.path))\"/>"
             }
-            out += "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" "
+            out +=
+                "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" "
                 + "href=\"\(HTML.escape(base + page.path))\"/></url>\n"
         }
         return out + "</urlset>\n"
@@ -95,7 +104,11 @@ enum Sitemap {
     /// from a mail, in every language.
     static func disallowed(declared: [DeclaredRoute]) -> [String] {
         let officePaths = Set(declared.compactMap { $0.path.first }).sorted().map { "/" + $0 }
-        let unprefixed = ["/subscribe/confirm/", "/subscription/", "/unsubscribe/", "/language/"]
+        let tokenLinks: [SiteRoute] = [
+            .subscriptionConfirm(token: ""), .subscriptionPreferences(token: ""),
+            .unsubscribe(token: "")
+        ]
+        let unprefixed = tokenLinks.map(\.path) + ["/language/"]
         let localized = ["/report/receipt", "/publications/*/take-action"]
         var rules = officePaths + unprefixed
         for language in Language.allCases { rules += localized.map { language.pathPrefix + $0 } }
@@ -117,8 +130,9 @@ struct SitemapController: RouteCollection {
             cached.get(PathComponent(stringLiteral: "sitemap-\(n).xml")) { req in try await sitemap(req, file: n) }
         }
         cached.get("robots.txt") { req -> Response in
-            .publicPage(Sitemap.robots(declared: req.site.routes.routes, base: req.publicBaseURL),
-                        contentType: "text/plain; charset=utf-8")
+            .publicPage(
+                Sitemap.robots(declared: req.site.routes.routes, base: req.publicBaseURL),
+                contentType: "text/plain; charset=utf-8")
         }
     }
 
@@ -138,8 +152,9 @@ struct SitemapController: RouteCollection {
         case let n? where n <= files && total > size:
             xml = Sitemap.urlset(pages, base: base, range: (n - 1) * size..<min(n * size, total))
         default:
-            throw Abort(.notFound,
-                        reason: "There is no sitemap \(file ?? 0): the site has \(files) (see /sitemap.xml).")
+            throw Abort(
+                .notFound,
+                reason: "There is no sitemap \(file ?? 0): the site has \(files) (see /sitemap.xml).")
         }
         return .publicPage(xml, contentType: "application/xml; charset=utf-8")
     }

@@ -47,13 +47,14 @@ struct StorageFailureMiddleware: AsyncMiddleware {
         do {
             let response = try await next.respond(to: request)
             if request.method != .GET && request.method != .HEAD && response.status.code < 500 {
-                request.application.storageHealth.succeeded()   // a write went through: the storage is back
+                request.application.storageHealth.succeeded()  // a write went through: the storage is back
             }
             return response
         } catch {
             guard let failure = StorageUnavailable.of(error) else { throw error }
             let app = request.application
-            let route = request.route.map { "\($0.method) /" + $0.path.map(\.description).joined(separator: "/") }
+            let route =
+                request.route.map { "\($0.method) /" + $0.path.map(\.description).joined(separator: "/") }
                 ?? "\(request.method) (no route)"
             let storage = storageName(app.site.config.storage)
             let line = "\(route): the service cannot save right now — \(storage) refused it (\(failure.cause))."
@@ -115,9 +116,10 @@ final class StorageHealth: Sendable {
         }
         let closed = pools.map { pool in pool.withConnection { connection in connection.close() } }
         _ = EventLoopFuture.andAllComplete(closed, on: app.eventLoopGroup.any()).flatMap { _ in
-            EventLoopFuture.andAllComplete(pools.map { pool in
-                pool.withConnection { connection in connection.query("PRAGMA busy_timeout=10000", []).map { _ in } }
-            }, on: app.eventLoopGroup.any())
+            EventLoopFuture.andAllComplete(
+                pools.map { pool in
+                    pool.withConnection { connection in connection.query("PRAGMA busy_timeout=10000", []).map { _ in } }
+                }, on: app.eventLoopGroup.any())
         }
     }
 }

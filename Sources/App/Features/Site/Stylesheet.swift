@@ -4,7 +4,8 @@ import Foundation
 enum Stylesheet {
     static let text: String = {
         guard let url = Bundle.module.url(forResource: "site", withExtension: "css", subdirectory: "Resources/Public"),
-              let css = try? String(contentsOf: url, encoding: .utf8) else {
+            let css = try? String(contentsOf: url, encoding: .utf8)
+        else {
             fatalError("Resources/Public/site.css is missing from the App bundle")
         }
         return css

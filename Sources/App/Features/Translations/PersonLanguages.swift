@@ -25,8 +25,9 @@ enum PersonLanguages {
             let own = p.languages[language]?.description.reveal().trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             if !own.isEmpty || strict { description = own }
         }
-        var person = Redactor.Person(name: p.name.reveal(), consentsToBeNamed: p.consentsToBeNamed,
-                                     description: description)
+        var person = Redactor.Person(
+            name: p.name.reveal(), consentsToBeNamed: p.consentsToBeNamed,
+            description: description)
         person.spellings = p.languages.values.map { $0.spelling.reveal() }.filter { !$0.isEmpty }.sorted()
         person.label = label(p, number: number)
         return person
@@ -35,9 +36,10 @@ enum PersonLanguages {
     /// The people of `file` as `TranslationCheck` reads them.
     static func checked(_ file: CaseFile) -> [TranslationCheck.Person] {
         file.people.enumerated().map { n, p in
-            TranslationCheck.Person(label: label(p, number: n + 1), name: p.name.reveal(),
-                                    consentsToBeNamed: p.consentsToBeNamed,
-                                    spellings: p.languages.values.map { $0.spelling.reveal() }.filter { !$0.isEmpty })
+            TranslationCheck.Person(
+                label: label(p, number: n + 1), name: p.name.reveal(),
+                consentsToBeNamed: p.consentsToBeNamed,
+                spellings: p.languages.values.map { $0.spelling.reveal() }.filter { !$0.isEmpty })
         }
     }
 
@@ -54,13 +56,16 @@ enum PersonLanguages {
         struct Row: Decodable {
             let id: String, personId: String, language: String, descriptionSealed: String, spellingSealed: String
         }
-        let rows = try await db.sql.raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT id, person_id, language, description_sealed, spelling_sealed FROM case_person_languages
             WHERE case_id = \(bind: file.id)
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         for row in rows {
             guard let language = Language(rawValue: row.language),
-                  let n = file.people.firstIndex(where: { $0.id == row.personId }) else { continue }
+                let n = file.people.firstIndex(where: { $0.id == row.personId })
+            else { continue }
             file.people[n].languages[language] = Entry(
                 description: try cipher.open(row.descriptionSealed, in: .personLanguageDescription, row: row.id),
                 spelling: try cipher.open(row.spellingSealed, in: .personLanguageSpelling, row: row.id))
@@ -83,8 +88,10 @@ enum PersonLanguages {
         var result: [Language: (String, String)] = [:]
         for language in languages {
             let code = language.rawValue
-            result[language] = (form("description_\(code)").trimmingCharacters(in: .whitespacesAndNewlines),
-                                form("spelling_\(code)").trimmingCharacters(in: .whitespacesAndNewlines))
+            result[language] = (
+                form("description_\(code)").trimmingCharacters(in: .whitespacesAndNewlines),
+                form("spelling_\(code)").trimmingCharacters(in: .whitespacesAndNewlines)
+            )
         }
         return result
     }
@@ -99,26 +106,38 @@ enum PersonLanguages {
 
     /// Replaces the person's descriptions and spellings in the other languages (an empty pair removes the
     /// language), in the caller's transaction.
-    static func save(_ entries: [Language: (String, String)], person personID: String, of caseID: String,
-                     now: Date, cipher: FieldCipher, on tx: any Database) async throws -> Bool {
+    static func save(
+        _ entries: [Language: (String, String)], person personID: String, of caseID: String,
+        now: Date, cipher: FieldCipher, on tx: any Database
+    ) async throws -> Bool {
         struct Found: Decodable { let id: String }
-        guard try await tx.sql.raw("""
-            SELECT id FROM case_people WHERE id = \(bind: personID) AND case_id = \(bind: caseID)
-            """).first(decoding: Found.self) != nil else { return false }
+        guard
+            try await tx.sql.raw(
+                """
+                SELECT id FROM case_people WHERE id = \(bind: personID) AND case_id = \(bind: caseID)
+                """
+            ).first(decoding: Found.self) != nil
+        else { return false }
         for language in languages {
             guard let (description, spelling) = entries[language] else { continue }
-            try await tx.sql.raw("""
+            try await tx.sql.raw(
+                """
                 DELETE FROM case_person_languages WHERE person_id = \(bind: personID)
                 AND language = \(bind: language.rawValue)
-                """).run()
+                """
+            ).run()
             guard !description.isEmpty || !spelling.isEmpty else { continue }
             let id = RandomID.make("personlang")
             try await tx.sql.insert(into: "case_person_languages")
-                .columns("id", "person_id", "case_id", "language", "description_sealed", "spelling_sealed",
-                         "changed_at")
-                .values(id, personID, caseID, language.rawValue,
-                        cipher.seal(description, in: .personLanguageDescription, row: id),
-                        cipher.seal(spelling, in: .personLanguageSpelling, row: id), now.seconds)
+                .columns(
+                    "id", "person_id", "case_id", "language", "description_sealed", "spelling_sealed",
+                    "changed_at"
+                )
+                .values(
+                    id, personID, caseID, language.rawValue,
+                    cipher.seal(description, in: .personLanguageDescription, row: id),
+                    cipher.seal(spelling, in: .personLanguageSpelling, row: id), now.seconds
+                )
                 .run()
         }
         return true

@@ -10,8 +10,9 @@ struct PersonLanguagesController: Sendable {
     static let access = CaseController.access
 
     func boot(_ routes: any RoutesBuilder) {
-        routes.declare(.POST, OfficeRoute.casePersonLanguages(id: "", person: "").pattern, Self.access,
-                       registry: registry, use: save)
+        routes.declare(
+            .POST, OfficeRoute.casePersonLanguages(id: "", person: "").pattern, Self.access,
+            registry: registry, use: save)
     }
 
     @Sendable func save(req: Request) async throws -> Response {
@@ -27,14 +28,20 @@ struct PersonLanguagesController: Sendable {
         let actor = try req.account.email, now = req.site.clock.now(), cipher = req.site.cipher
         let label = PersonLanguages.label(file.people[number], number: number + 1)
         try await req.db.write { tx in
-            guard try await PersonLanguages.save(entries, person: person, of: file.id, now: now, cipher: cipher,
-                                                 on: tx) else {
+            guard
+                try await PersonLanguages.save(
+                    entries, person: person, of: file.id, now: now, cipher: cipher,
+                    on: tx)
+            else {
                 throw Abort(.notFound, reason: PersonLanguages.Problem.noPerson.description)
             }
-            try await Timeline.add("Descriptions in other languages of \(label) changed", actor: actor,
-                                   case: file.id, now: now, on: tx)
-            try await AuditLog.record(AuditEvent(actor: actor, action: "case.person.languages", recordType: "case",
-                                                 recordID: file.id, detail: person), now: now, on: tx)
+            try await Timeline.add(
+                "Descriptions in other languages of \(label) changed", actor: actor,
+                case: file.id, now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: actor, action: "case.person.languages", recordType: "case",
+                    recordID: file.id, detail: person), now: now, on: tx)
         }
         return req.redirect(within: OfficeRoute.caseFile(id: file.id).path + "?notice=saved")
     }

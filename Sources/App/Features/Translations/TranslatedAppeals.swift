@@ -14,10 +14,14 @@ extension TakeActionView {
 extension PublicationQueries {
     /// The follow-up chain as a publication's page shows it. A translation shows its original's whole chain, each
     /// step in the translation's language when it is translated, the translation itself in the original's place.
-    static func followUpChain(seenFrom publication: PublicationDetail, on db: any Database)
-        async throws -> [PublicationSummary] {
+    static func followUpChain(
+        seenFrom publication: PublicationDetail, on db: any Database
+    )
+        async throws -> [PublicationSummary]
+    {
         guard let originalID = publication.translationOf,
-              let original = try await find(id: originalID, on: db) else {
+            let original = try await find(id: originalID, on: db)
+        else {
             return try await followUpChain(of: publication, on: db)
         }
         let chain = try await followUpChain(of: original, on: db)

@@ -23,7 +23,8 @@ struct EditorialTarget: Equatable {
             if let at = publishAtSeconds, at > Int64(now.timeIntervalSince1970) {
                 target.date = String(iso8601(seconds: at).prefix(10))
             } else {
-                target.problem = publishAtSeconds == nil
+                target.problem =
+                    publishAtSeconds == nil
                     ? "Give the moment as date and time (UTC), e.g. 2026-11-24T09:00."
                     : "Choose a moment in the future, or publish now."
             }
