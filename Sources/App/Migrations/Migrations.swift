@@ -36,6 +36,7 @@ enum Migrations {
         CreateReferenceCodes(),         // 031
         AddAccountLanguage(),           // 032
         CreatePersonLanguages(),        // 033
+        OrderPostgresSearch(),          // 034
         AddListingIndexes(),            // 035
         AddEvidenceIntegrity(cipher: cipher), // 037
         CreatePortraits(),              // 038

@@ -2,7 +2,7 @@ import SQLKit
 
 extension SearchIndex {
     /// The next free rowid of each day base (see `dayBase`), for every day of a batch in one query: one query per
-    /// day made an import of 100,000 lines send nearly as many (issue 22). SQLite only, like the rowids.
+    /// day made an import of 100,000 lines send nearly as many (issue 22). Both engines, like the rowids.
     static func nextFreeRowids(_ bases: [Int64], on sql: any SQLDatabase) async throws -> [Int64: Int64] {
         struct Row: Decodable { let base: Int64; let m: Int64? }
         let unique = Array(Set(bases)).sorted()

@@ -5,14 +5,14 @@ import SQLKit
 /// Keeps the full-text index in step with the publications: called in the same transaction as every write of
 /// publication text or status (import, editor), so a search never sees a stale document.
 ///
-/// SQLite (FTS5): the row of a publication has a rowid that grows with its date, so the index returns the newest
-/// matches first without sorting, and a `facets` column of tokens (`xxfcountrymx`, `xxfstatusdraft`, …) so
-/// every list filter is a lookup in the same index. PostgreSQL: a weighted `tsvector` (title A, summary B, body D)
-/// joined with the publications for filters.
+/// Both engines: the row of a publication has a rowid that grows with its date (`search_documents`), so the index
+/// returns the newest matches first, and facet tokens (`xxfcountrymx`, `xxfstatusdraft`, …) so every list filter
+/// is a lookup in the same index. SQLite: FTS5 (`updateSQLite`). PostgreSQL: a `tsvector` of FTS5's tokens under
+/// a GIN index (`PostgresSearch.swift`, migration 034).
 enum SearchIndex {
     static func isPostgres(_ sql: any SQLDatabase) -> Bool { sql.dialect.name == "postgresql" }
 
-    /// The PostgreSQL document: title weighted A, summary B, body D, accents removed.
+    /// PostgreSQL's document before migration 034 (its revert): title weighted A, summary B, body D, no accents.
     static let postgresDocument = """
         setweight(to_tsvector('simple', public.unaccent('public.unaccent', p.title)), 'A') ||
         setweight(to_tsvector('simple', public.unaccent('public.unaccent', p.summary)), 'B') ||
@@ -29,11 +29,7 @@ enum SearchIndex {
     static func update(ids: [String], on sql: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
         if isPostgres(sql) {
-            try await sql.raw("""
-                INSERT INTO publication_search (publication_id, document)
-                SELECT p.id, \(unsafeRaw: postgresDocument) FROM publications p WHERE p.id IN (\(binds: ids))
-                ON CONFLICT (publication_id) DO UPDATE SET document = excluded.document
-                """).run()
+            try await updatePostgres(ids: ids, on: sql)
         } else {
             try await updateSQLite(ids: ids, on: sql)
         }
@@ -42,6 +38,8 @@ enum SearchIndex {
     /// Indexes every publication again, 500 at a time (after the index is created).
     static func rebuild(on sql: any SQLDatabase) async throws {
         struct IDRow: Decodable { let id: String }
+        // PostgreSQL's index takes its present form in migration 034, which builds it; before, there is none to fill.
+        if isPostgres(sql), try await !hasOrderedLayout(sql) { return }
         var after = ""
         while true {
             let ids = try await sql.raw("SELECT id FROM publications WHERE id > \(bind: after) ORDER BY id LIMIT 500")
@@ -63,31 +61,39 @@ enum SearchIndex {
     }
 
     static func updateSQLite(ids: [String], on sql: any SQLDatabase) async throws {
-        struct Mapping: Decodable { let rowid: Int64; let publicationId: String }
-        struct MaxRow: Decodable { let m: Int64? }
         let rows = try await sql.raw("""
             SELECT id, published_on, status, type, language, year, country_codes, programme_slugs, title, summary, body
             FROM publications WHERE id IN (\(binds: ids))
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
-        let existing = try await sql.raw("SELECT rowid, publication_id FROM search_documents WHERE publication_id IN (\(binds: ids))")
-            .all(decoding: Mapping.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).sorted { $0.id < $1.id }
+        let existing = try await sql.raw("""
+            SELECT rowid, publication_id FROM search_documents WHERE publication_id IN (\(binds: ids))
+            """).all(decoding: Mapping.self, keyDecodingStrategy: .convertFromSnakeCase)
         if !existing.isEmpty {
             try await sql.raw("DELETE FROM publication_search WHERE rowid IN (\(binds: existing.map(\.rowid)))").run()
         }
+        guard !rows.isEmpty else { return }
+        let rowids = try await assignRowids(rows, existing: existing, on: sql)
+        let insert = sql.insert(into: "publication_search").columns("rowid", "title", "summary", "body", "facets")
+        for row in rows { insert.values(rowids[row.id]!, row.title, row.summary, row.body, facets(of: row)) }
+        try await insert.run()
+    }
+
+    struct Mapping: Decodable { let rowid: Int64; let publicationId: String }
+
+    /// Each row's lasting rowid in `search_documents` (both engines): kept while its date stays, else the next free
+    /// one of its day, given in the order of ids so that the same writes give the same order on either engine.
+    static func assignRowids(_ rows: [Row], existing: [Mapping],
+                             on sql: any SQLDatabase) async throws -> [String: Int64] {
         let known = Dictionary(existing.map { ($0.publicationId, $0.rowid) }, uniquingKeysWith: { a, _ in a })
-        var next = try await nextFreeRowids(rows.compactMap { row in   // day base → next free rowid
-            let base = dayBase(row.publishedOn), rowid = known[row.id] ?? 0
-            return rowid >= base && rowid < base + 1_000_000 ? nil : base
-        }, on: sql)
+        func keeps(_ row: Row) -> Bool {
+            guard let rowid = known[row.id] else { return false }
+            return rowid >= dayBase(row.publishedOn) && rowid < dayBase(row.publishedOn) + 1_000_000
+        }
+        var next = try await nextFreeRowids(rows.filter { !keeps($0) }.map { dayBase($0.publishedOn) }, on: sql)
         var assigned: [(String, Int64)] = []
         for row in rows {
             let base = dayBase(row.publishedOn)
-            if let rowid = known[row.id], rowid >= base, rowid < base + 1_000_000 { assigned.append((row.id, rowid)); continue }
-            if next[base] == nil {
-                let top = try await sql.raw("SELECT MAX(rowid) AS m FROM search_documents WHERE rowid >= \(bind: base) AND rowid < \(bind: base + 1_000_000)")
-                    .first(decoding: MaxRow.self)?.m
-                next[base] = (top ?? base) + 1
-            }
+            if keeps(row) { assigned.append((row.id, known[row.id]!)); continue }
             assigned.append((row.id, next[base]!))
             next[base]! += 1
         }
@@ -98,11 +104,7 @@ enum SearchIndex {
             for (id, rowid) in moved { insert.values(rowid, id) }
             try await insert.run()
         }
-        guard !rows.isEmpty else { return }
-        let rowids = Dictionary(assigned, uniquingKeysWith: { a, _ in a })
-        let insert = sql.insert(into: "publication_search").columns("rowid", "title", "summary", "body", "facets")
-        for row in rows { insert.values(rowids[row.id]!, row.title, row.summary, row.body, facets(of: row)) }
-        try await insert.run()
+        return Dictionary(assigned, uniquingKeysWith: { a, _ in a })
     }
 
     static func facets(of row: Row) -> String {

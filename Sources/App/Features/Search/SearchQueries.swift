@@ -17,20 +17,27 @@ enum SearchQueries {
     /// The number of matches and the page `filter.page` of them.
     static func search(_ query: SearchQuery, _ filter: PublicationFilter, on db: any Database) async throws -> (total: Int, results: [SearchResult]) {
         guard !query.isEmpty else { return (0, []) }
-        return SearchIndex.isPostgres(db.sql) ? try await postgres(query, filter, on: db.sql) : try await sqlite(query, filter, on: db.sql)
+        if SearchIndex.isPostgres(db.sql) { return try await postgres(query, filter, on: db) }
+        return try await sqlite(query, filter, on: db.sql)
     }
 
     // MARK: SQLite: three ranked tiers, each read newest first straight from the index.
 
     /// The FTS5 expression of the active list filters, or nil.
     static func facetExpression(_ filter: PublicationFilter) -> String? {
+        let tokens = facetTokens(filter)
+        return tokens.isEmpty ? nil : "{facets} : (" + tokens.joined(separator: " ") + ")"
+    }
+
+    /// The facet tokens of the active list filters (both engines).
+    static func facetTokens(_ filter: PublicationFilter) -> [String] {
         var tokens: [String] = []
         if let type = filter.type { tokens.append(SearchIndex.facet("type", type.rawValue)) }
         if let language = filter.language { tokens.append(SearchIndex.facet("language", language.rawValue)) }
         if let year = filter.year { tokens.append(SearchIndex.facet("year", String(year))) }
         if let country = filter.country { tokens.append(SearchIndex.facet("country", country.code)) }
         if let programme = filter.programme { tokens.append(SearchIndex.facet("programme", programme.rawValue)) }
-        return tokens.isEmpty ? nil : "{facets} : (" + tokens.joined(separator: " ") + ")"
+        return tokens
     }
 
     /// Drafts and scheduled publications are never found.
@@ -58,20 +65,7 @@ enum SearchQueries {
                 """).all(decoding: RowID.self).map(\.rowid)
         }
         let total = try await count(all)
-        var skip = filter.offset, wanted = PublicationFilter.pageSize
-        var rowids: [Int64] = []
-        // Walk the tiers in order. A tier is counted only when the page may start beyond it (page 2 on), so the
-        // first page costs one count and a read of at most 30 rows per tier.
-        for (index, tier) in tiers.enumerated() where wanted > 0 && skip < total {
-            if skip > 0, index < tiers.count - 1 {
-                let size = try await count(tier)
-                if skip >= size { skip -= size; continue }
-            }
-            let found = try await page(tier, limit: wanted, offset: skip)
-            rowids += found
-            wanted -= found.count
-            skip = 0
-        }
+        let rowids = try await walkTiers(tiers, total: total, offset: filter.offset, count: count, page: page)
         guard !rowids.isEmpty else { return (total, []) }
         let rows = try await sql.raw("""
             SELECT \(unsafeRaw: PublicationSummary.columns), s.rowid AS search_rowid,
@@ -88,29 +82,22 @@ enum SearchQueries {
         return (total, rowids.compactMap { byRowID[$0] })
     }
 
-    // MARK: PostgreSQL: the same tiers as a sort key.
-
-    static func postgres(_ query: SearchQuery, _ filter: PublicationFilter, on sql: any SQLDatabase) async throws -> (total: Int, results: [SearchResult]) {
-        let match: SQLQueryString = "to_tsquery('simple', public.unaccent('public.unaccent', \(bind: query.tsquery)))"
-        struct CountRow: Decodable { let n: Int }
-        let total = try await sql.raw("""
-            SELECT COUNT(*) AS n FROM publication_search s JOIN publications p ON p.id = s.publication_id
-            WHERE s.document @@ \(match) AND \(PublicationQueries.conditions(filter))
-            """).first(decoding: CountRow.self)?.n ?? 0
-        guard total > filter.offset else { return (total, []) }
-        let rows = try await sql.raw("""
-            SELECT \(unsafeRaw: PublicationSummary.columns),
-            ts_headline('simple', CASE WHEN p.body = '' THEN p.summary ELSE p.body END, q.query, \(bind: postgresHeadline)) AS snippet
-            FROM publication_search s JOIN publications p ON p.id = s.publication_id,
-            (SELECT \(match) AS query,
-                    to_tsquery('simple', public.unaccent('public.unaccent', \(bind: query.tsquery(weights: "A")))) AS title,
-                    to_tsquery('simple', public.unaccent('public.unaccent', \(bind: query.tsquery(weights: "B")))) AS summary) q
-            WHERE s.document @@ q.query AND \(PublicationQueries.conditions(filter))
-            ORDER BY CASE WHEN s.document @@ q.title THEN 0 WHEN s.document @@ q.summary THEN 1 ELSE 2 END, p.published_on DESC, p.id DESC
-            LIMIT \(literal: PublicationFilter.pageSize) OFFSET \(literal: filter.offset)
-            """).all()
-        return (total, try rows.map { row in
-            SearchResult(publication: try PublicationSummary(row: row), snippet: Snippet.html(try row.decode(column: "snippet", as: String.self)))
-        })
+    /// The keys of one page: walks the tiers in order (both engines). A tier is counted only when the page may
+    /// start beyond it (page 2 on), so the first page costs one count and a read of at most 30 rows per tier.
+    static func walkTiers<Key>(_ tiers: [String], total: Int, offset: Int, count: (String) async throws -> Int,
+                               page: (String, Int, Int) async throws -> [Key]) async throws -> [Key] {
+        var skip = offset, wanted = PublicationFilter.pageSize
+        var keys: [Key] = []
+        for (index, tier) in tiers.enumerated() where wanted > 0 && skip < total {
+            if skip > 0, index < tiers.count - 1 {
+                let size = try await count(tier)
+                if skip >= size { skip -= size; continue }
+            }
+            let found = try await page(tier, wanted, skip)
+            keys += found
+            wanted -= found.count
+            skip = 0
+        }
+        return keys
     }
 }
