@@ -118,8 +118,11 @@ extension PortraitsOfficeController {
     /// The offers sent through the "sponsor a defender" form, opened for the reader and audited.
     @Sendable func offers(req: Request) async throws -> Response {
         let viewer = try req.account, csrf = CSRF.token(for: req)
-        try await AuditLog.record(AuditEvent(actor: viewer.email, action: "sponsor-offers.view",
-                                             recordType: "sponsor-offers"), now: req.site.clock.now(), on: req.db)
+        try await req.db.write { tx in
+            try await AuditLog.record(
+                AuditEvent(actor: viewer.email, action: "sponsor-offers.view", recordType: "sponsor-offers"),
+                now: req.site.clock.now(), on: tx)
+        }
         let offers = try await SponsorOfferStore.all(cipher: req.site.cipher, on: req.db)
         return try await OfficeLayout(title: "Offers to sponsor a defender", account: viewer, csrf: csrf)
             .render(PortraitOfficePages.offers(offers)).encodeResponse(for: req)

@@ -155,7 +155,7 @@ struct AnnualReportController: Sendable {
         do { document = try await pdf.pdf(fromHTML: html) } catch {
             return try await again("The PDF could not be made, so nothing was published: \(error)")
         }
-        let refused = try await req.db.write { tx -> FourEyes.Refusal? in
+        let refused: FourEyes.Refusal? = try await req.db.write { tx in
             if let refused = try await FourEyesStore.check(subject, hash: hash, fallback: nil, exempt: false, on: tx) {
                 return refused
             }

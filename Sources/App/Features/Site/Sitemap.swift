@@ -23,9 +23,8 @@ enum Sitemap {
 
     static let listPaths = [
         "/", "/publications", "/countries", "/map", "/organisations", "/campaigns", "/calls",
-        "/missions", "/bulletins", "/report", "/subscribe", "/portraits",
-        "/sponsorship", "/reports/annual"
-    ]
+        "/missions", "/bulletins", "/report", "/subscribe",
+    ] + [SiteRoute.portraits, .sponsorship, .annualReports].map(\.unprefixedPath)
 
     private struct IDDate: Decodable { let id: String; let published_on: String }
     private struct CodeDate: Decodable { let code: String; let newest: String }
