@@ -125,6 +125,11 @@ final class TestBrowser: @unchecked Sendable {
             try await get(location)  // the session's own CSRF token replaces the pre-sign-in one
             page = try await post(location, [("code", code)])
         }
+        // As a browser does, the page signed in to is opened: its forms carry the session's own token (the session
+        // and its token are new once the sign-in is complete).
+        if page.status == .seeOther, let landing = page.location, landing.hasPrefix("/") {
+            _ = try await get(landing)
+        }
         return page
     }
 }

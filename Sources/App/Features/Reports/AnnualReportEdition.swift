@@ -115,13 +115,7 @@ enum AnnualReportFourEyes {
     }
 
     static func state(_ e: AnnualReportEdition, on db: any Database) async throws -> BulletinFourEyes.State {
-        let subject = subject(e.year, e.language), hash = hash(e.year, e.language, e.analysis)
-        let version = try await FourEyesStore.version(subject, fallback: nil, on: db)
-        let approvals = try await FourEyesStore.approvals(subject, on: db)
-            .filter {
-                $0.revision == version.revision && $0.hash == hash
-                    && $0.approver.lowercased() != version.changedBy?.lowercased()
-            }
-        return BulletinFourEyes.State(version: version, approvedBy: approvals.map(\.approver))
+        try await BulletinFourEyes.state(
+            subject(e.year, e.language), hash: hash(e.year, e.language, e.analysis), on: db)
     }
 }

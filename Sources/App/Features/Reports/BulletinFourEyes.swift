@@ -17,7 +17,12 @@ enum BulletinFourEyes {
     struct State: Sendable { var version: FourEyes.Version, approvedBy: [String] }
 
     static func state(_ b: Bulletin, on db: any Database) async throws -> State {
-        let subject = subject(b.month, b.language), hash = hash(b.month, b.language, b.introduction)
+        try await state(subject(b.month, b.language), hash: hash(b.month, b.language, b.introduction), on: db)
+    }
+
+    /// The text's version and who approved exactly that text (never its last editor): the bulletin's and the
+    /// annual report's rule alike.
+    static func state(_ subject: String, hash: String, on db: any Database) async throws -> State {
         let version = try await FourEyesStore.version(subject, fallback: nil, on: db)
         let approvals = try await FourEyesStore.approvals(subject, on: db)
             .filter {
