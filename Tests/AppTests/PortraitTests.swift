@@ -150,7 +150,8 @@ import VaporTesting
         try await withApp(engine) { app in
             // setup: a case full of canaries, one published appeal and one draft
             let caseID = try await CampaignLinkTests.canaryCase(app)
-            let (_, secret) = try await TestAccounts.create("officer@example.org", [.caseOfficer], in: app)
+            let (_, secret) = try await TestAccounts.create(
+                "officer@example.org", [.caseOfficer], secondFactor: true, in: app)
             let officer = TestBrowser(app)
             try await officer.signIn("officer@example.org", secret: secret)
             let (editor, second) = try await Self.editors(app)
@@ -219,7 +220,8 @@ import VaporTesting
             for path in ["/sponsorship", "/fr/sponsorship", "/portraits", "/sitemap.xml"] {
                 #expect(!(try await app.get(path).body.contains("canary-SPONSOR")), "\(path)")
             }
-            let (_, secret) = try await TestAccounts.create("officer@example.org", [.caseOfficer], in: app)
+            let (_, secret) = try await TestAccounts.create(
+                "officer@example.org", [.caseOfficer], secondFactor: true, in: app)
             let officer = TestBrowser(app)
             try await officer.signIn("officer@example.org", secret: secret)
             let office = try await officer.get("/office/portraits/sponsor-offers")

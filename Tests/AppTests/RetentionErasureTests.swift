@@ -43,7 +43,7 @@ import Vapor
             let done = try await team.drafter.post("/office/retention/decide", [
                 ("kind", "report.unverified"), ("id", fixture.caseID), ("decision", "delete"),
                 ("reason", "Never verified within the period")])
-            #expect(done.status == .seeOther, "\(done.body.prefix(3000))")
+            #expect(done.status == .seeOther)
 
             // assert
             #expect(try await RetentionFixture.tables(holding: fixture.caseID, app) == ["audit_log"])
