@@ -409,4 +409,93 @@ import Vapor
             #expect(!all.contains { $0.to == "other-partner@example.org" || $0.to.hasPrefix("drafter") })
         }
     }
+    /// English sentences of the portraits, sponsor offers, annual report and retention pages (office19), and their
+    /// refusals: none is shown to a reader in another language.
+    static let newPagesEnglish = [
+        "Offers to sponsor a defender", "New portrait", "Save the portrait", "Withdraw consent",
+        "Name the defender agreed to", "New sponsor", "New series", "Save the series", "On the public site",
+        "Confidential: who wrote", "Give an address (3", "Not approved yet.", "Latest change:", "Save the analysis",
+        "Thematic analysis in", "Publishing needs a second", "Also from the command line", "in the case files",
+        "Save this analysis first", "Retention periods", "Save the periods", "Records at the end of their retention",
+        "No record is at the end", "Nothing was changed", "web page"
+    ]
+
+    /// What the same pages say instead, per language.
+    static let newPagesWords: [Language: [String]] = [
+        .fr: [
+            "<h1>Portraits</h1>", "<h2>Retirer le consentement</h2>", "<h3>Nouvelle série</h3>",
+            "<h1>Propositions de parrainage d’un·e défenseur·e</h1>", "Indiquez une adresse (3 à 60 lettres",
+            "Pas encore approuvé.", "Enregistrer l’analyse", "Enregistrez d’abord cette analyse",
+            "<h1>Durées de conservation</h1>", "<h1>Enregistrements au terme de leur durée de conservation</h1>",
+            "la durée pour « Dossiers clos »"
+        ],
+        .ar: [
+            "<h1>الصور الشخصية</h1>", "<h2>سحب الموافقة</h2>", "<h3>سلسلة جديدة</h3>",
+            "<h1>عروض رعاية مدافع عن حقوق الإنسان</h1>", "أدخل مساراً (من 3 إلى 60 حرفاً",
+            "لم تتم الموافقة بعد.", "حفظ التحليل", "احفظ هذا التحليل أولاً", "<h1>مدد الاحتفاظ</h1>",
+            "<h1>سجلات بلغت نهاية مدة الاحتفاظ بها</h1>", "نوع سجل غير معروف «forged»"
+        ]
+    ]
+
+    /// An editor who is also a case officer and an administrator opens the portraits, the sponsor offers, the annual
+    /// report and the retention pages in Arabic, then in French, and is refused once on each: every page is in her
+    /// language, right to left in Arabic, and holds none of its English sentences; nothing refused is stored.
+    @Test(arguments: Engine.all)
+    func portraitsAnnualReportAndRetentionPagesFollowHerLanguage(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            let her = try await AssistanceTests.signedIn(
+                "polyglot@example.org", [.editor, .administrator, .caseOfficer], in: app)
+            try await her.get("/office/portraits")
+            let saved = try await her.postMultipart("/office/portraits", PortraitTests.fields(), files: [])
+            #expect(saved.status == .seeOther, "\(saved.body.prefix(300))")
+            for language in [Language.ar, .fr] {
+                let words = try #require(Self.newPagesWords[language])
+                try await her.get("/account")
+                try await her.post("/account/language", [("language", language.rawValue)])
+                var bodies: [(String, String)] = []
+                for path in [
+                    "/office/portraits?edit=ana-lopez", "/office/portraits/sponsor-offers",
+                    "/office/reports/annual/2025", "/office/retention", "/office/retention/periods"
+                ] {
+                    let page = try await her.get(path)
+                    #expect(page.status == .ok, "\(path)")
+                    bodies.append((path, page.body))
+                }
+                try await her.get("/office/portraits")
+                let portrait = try await her.postMultipart("/office/portraits", [("id", "X"), ("name", "")], files: [])
+                #expect(portrait.status == .unprocessableEntity)
+                try await her.get("/office/reports/annual/2025")
+                let annual = try await her.post(
+                    "/office/reports/annual/2025",
+                    [("language", "en"), ("analysis", "Never saved."), ("action", "publish")])
+                #expect(annual.status == .unprocessableEntity)
+                try await her.get("/office/retention")
+                let decision = try await her.post(
+                    "/office/retention/decide",
+                    [("kind", "forged"), ("decision", "delete"), ("id", "x"), ("reason", "a reason")])
+                #expect(decision.status == .unprocessableEntity)
+                try await her.get("/office/retention/periods")
+                let period = try await her.post("/office/retention/periods", [("case.closed", "0")])
+                #expect(period.status == .unprocessableEntity)
+                bodies += [
+                    ("portrait refused", portrait.body), ("annual refused", annual.body),
+                    ("decision refused", decision.body), ("period refused", period.body)
+                ]
+                for (name, body) in bodies {
+                    #expect(body.contains("<html lang=\"\(language.rawValue)\""), "\(name)")
+                    #expect(body.contains("dir=\"rtl\"") == (language == .ar), "\(name)")
+                    for phrase in Self.newPagesEnglish {
+                        #expect(!body.contains(phrase), "\(language.rawValue) \(name) still says “\(phrase)”")
+                    }
+                }
+                let all = bodies.map(\.1).joined()
+                for word in words { #expect(all.contains(word), "\(language.rawValue): \(word)") }
+            }
+            struct Count: Decodable { let n: Int }
+            let stored = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM portraits").first(decoding: Count.self)
+            #expect(stored?.n == 1, "the refused portrait is not stored")
+            let analysis = try await AnnualReportEditionStore.find(2025, .en, on: app.db)
+            #expect(analysis.analysis.isEmpty, "the refused analysis is not stored")
+        }
+    }
 }

@@ -30,8 +30,12 @@ import Testing
         "FourEyesSettingsController.swift: t(\"office.nav.approvals\")",
         "AddressBook.swift: t(\"office.dashboard.addresses\")", "TokenController.swift: t(\"office.account.tokens\")",
         "UserPages.swift: t(\"users.link.title\")", "CasePages.swift: t(\"cases.open\")",
-        "AssistanceSettingsController.swift: title", "AnnualReportController.swift: title",
-        "EvidencePages.swift: t(\"evidence.file\")"
+        "AssistanceSettingsController.swift: title", "AnnualReportPages.swift: title",
+        "EvidencePages.swift: t(\"evidence.file\")",
+        // office19: portraits, the sponsor offers, the annual report's four eyes, retention.
+        "PortraitsOfficeController.swift: t(\"portraits.office.title\")",
+        "PortraitsOfficeController+Series.swift: t(\"portraits.office.offers\")",
+        "RetentionPages.swift: t(\"retention.periods.title\")", "RetentionPages.swift: t(\"retention.due.title\")"
     ]
 
     struct Page { let name: String; let translated: Bool }
@@ -115,8 +119,32 @@ import Testing
             ],
             "Reports/AnnualReportController.swift": [
                 "\"Annual report", "Save the analysis", "Thematic analysis (",
-                "in the case files"
+                "in the case files", "This report is public", "Save this analysis first", "Unknown action",
+                "Write the thematic analysis", "The PDF could not be made"
             ],
+            "Reports/AnnualReportPages.swift": [
+                "\"Annual report", "Save the analysis", "Thematic analysis in", "in the case files", "\"Saved.\"",
+                "Not approved yet", "Approved by", "Latest change", "Approve this analysis", "Publish in",
+                "Publishing needs a second", "Also from the command line", "public page<", "no analysis"
+            ],
+            "Portraits/PortraitOfficePages.swift": [
+                "<h1>Portraits", "On the public site", "(not public)", "Offers to sponsor", "<h2>Series",
+                "New portrait", "Name the defender agreed to", "Save the portrait", "Sponsor's name",
+                "Add the sponsor", "Withdraw consent", "kept in the audit trail", "New series", "Save the series",
+                "Confidential: who wrote", "no consent recorded"
+            ],
+            "Portraits/PortraitsOfficeController.swift": [
+                "title: \"Portraits\"", "Give an address (3", "There is no publication at",
+                "must be a JPEG or PNG", "was not saved", "withdrew consent", "only with the defender's consent",
+                "Give the reason consent", "There is no such portrait"
+            ],
+            "Portraits/PortraitsOfficeController+Series.swift": [
+                "Save it first, not on", "This text contains", "Give the series an address",
+                "There is no portrait at", "Give the sponsor's name", "has no such sponsor",
+                "\"Offers to sponsor a defender\""
+            ],
+            "Retention/RetentionPages.swift": ["Retention periods", "Records at the end", "Delete for good"],
+            "Retention/RetentionController.swift": ["Nothing was changed", "The periods are saved"],
             "Evidence/EvidencePages.swift": [
                 "\"File\"", "Back to the case", "Custody history", "Shared with partners",
                 "Make a copy without metadata"

@@ -42,7 +42,7 @@ public enum PortraitRules {
 
     /// Why a consent date is refused, or nil: a real `YYYY-MM-DD` day, not in the future.
     public static func consentProblem(_ text: String, today: CivilDate) -> String? {
-        guard let day = CivilDate(text) else { return "Give the day consent was given as YYYY-MM-DD." }
-        return day > today ? "The day consent was given cannot be later than today." : nil
+        guard let day = CivilDate(text) else { return t("portraits.office.error.consent-day") }
+        return day > today ? t("portraits.office.error.consent-future") : nil
     }
 }

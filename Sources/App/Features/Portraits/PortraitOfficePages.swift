@@ -6,17 +6,17 @@ import ObservatoryCore
 enum PortraitOfficePages {
     static func standing(_ p: Portrait, today: CivilDate) -> String {
         switch p.standing(today: today) {
-        case .noConsent: "no consent recorded"
-        case .withdrawn: "consent withdrawn, off the public site"
-        case .notPublished: "consent given on \(p.consentOn ?? ""), not public"
-        case .public: "public"
+        case .noConsent: t("portraits.office.standing.no-consent")
+        case .withdrawn: t("portraits.office.standing.withdrawn")
+        case .notPublished: t("portraits.office.standing.not-public", ["date": p.consentOn ?? ""])
+        case .public: t("portraits.office.standing.public")
         }
     }
 
     static func checkbox(_ checked: Bool) -> HTML {
         """
         <p class="field"><label><input type="checkbox" name="published" value="yes"\
-        \(HTML(trusted: checked ? " checked" : ""))> On the public site</label></p>
+        \(HTML(trusted: checked ? " checked" : ""))> \(t("portraits.office.on-public-site"))</label></p>
         """
     }
 
@@ -30,17 +30,17 @@ enum PortraitOfficePages {
         }
         let seriesRows: [HTML] = series.map {
             "<li><a href=\"\(OfficeRoute.portraits.path)?series=\($0.id)\">\($0.title)</a>"
-                + "\($0.published ? "" : " (not public)")</li>" as HTML
+                + "\($0.published ? "" : " " + t("portraits.office.not-public"))</li>" as HTML
         }
         return """
-        <h1>Portraits</h1>
+        <h1>\(t("portraits.office.title"))</h1>
         \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
-        <p><a href="\(OfficeRoute.sponsorOffers.path)">Offers to sponsor a defender (confidential)</a></p>
+        <p><a href="\(OfficeRoute.sponsorOffers.path)">\(t("portraits.office.offers-link"))</a></p>
         <ul id="office-portraits">\(rows.joined())</ul>
         \(portraitForm(p, cases: cases, csrf: csrf))
         \(p.map { sponsorsSection($0, sponsors: sponsors, chosen: chosenSponsor, csrf: csrf) } ?? .empty)
         \(p.map { withdrawal($0, csrf: csrf) } ?? .empty)
-        <h2>Series</h2>
+        <h2>\(t("portraits.office.series"))</h2>
         <ul id="office-portrait-series">\(seriesRows.joined())</ul>
         \(seriesForm(s, csrf: csrf))
         """
@@ -48,8 +48,8 @@ enum PortraitOfficePages {
 
     static func portraitForm(_ p: Portrait?, cases: [(id: String, label: String)]?, csrf: String) -> HTML {
         let texts: [HTML] = Language.allCases.map { l in
-            EditorialPages.textarea("text_\(l.rawValue)", label: "Text in \(l.endonym) (Markdown; empty: the page "
-                                    + "says it is not written in that language)", value: p?.texts[l] ?? "", rows: 6,
+            EditorialPages.textarea("text_\(l.rawValue)", label: t("portraits.office.text", ["language": l.endonym]),
+                                    value: p?.texts[l] ?? "", rows: 6,
                                     error: nil)
         }
         let caseChoice: HTML = cases.map { (cases) -> HTML in
@@ -59,27 +59,27 @@ enum PortraitOfficePages {
                     + "(\(c.id))</option>" as HTML
             }
             return """
-                <p class="field"><label for="cases">Cases (their published interventions only are shown)</label>
+                <p class="field"><label for="cases">\(t("portraits.office.cases"))</label>
                 <select id="cases" name="cases" multiple size="6">\(options.joined())</select></p>
                 """
-        } ?? "<p class=\"meta\">Cases linked: \(String(p?.caseList.count ?? 0)) (a case officer chooses them).</p>"
+        } ?? "<p class=\"meta\">\(t("portraits.office.cases-linked", ["n": String(p?.caseList.count ?? 0)]))</p>"
         return """
-        <h2>\(p == nil ? "New portrait" : "Edit portrait")</h2>
+        <h2>\(t(p == nil ? "portraits.office.new" : "portraits.office.edit"))</h2>
         <form method="post" action="\(OfficeRoute.portraits.path)" enctype="multipart/form-data" class="office-form" \
         id="portrait-form">\(CSRF.field(csrf))
-        \(FormView.field("id", label: "Address (/portraits/…)", value: p?.id ?? "",
+        \(FormView.field("id", label: t("portraits.office.address"), value: p?.id ?? "",
                          attributes: p == nil ? "" : "readonly"))
-        \(FormView.field("name", label: "Name the defender agreed to", value: p?.name ?? ""))
-        \(FormView.field("consent_on", label: "Day the defender gave consent to be named", value: p?.consentOn ?? "",
-                         type: "date", hint: "Empty: no consent recorded, and the portrait cannot go public."))
-        \(FormView.field("photo", label: "Photograph (JPEG or PNG, 5 MB; its metadata is removed)", value: "",
+        \(FormView.field("name", label: t("portraits.office.name"), value: p?.name ?? ""))
+        \(FormView.field("consent_on", label: t("portraits.office.consent-on"), value: p?.consentOn ?? "",
+                         type: "date", hint: t("portraits.office.consent-hint")))
+        \(FormView.field("photo", label: t("portraits.office.photo"), value: "",
                          type: "file"))
         \(texts.joined())
-        \(FormView.field("publications", label: "Publications (addresses, separated by spaces)",
+        \(FormView.field("publications", label: t("portraits.office.publications"),
                          value: p?.publicationList.joined(separator: " ") ?? ""))
         \(caseChoice)
         \(checkbox(p?.published == true))
-        <p class="actions"><button type="submit">Save the portrait</button></p></form>
+        <p class="actions"><button type="submit">\(t("portraits.office.save"))</button></p></form>
         """
     }
 
@@ -88,55 +88,59 @@ enum PortraitOfficePages {
         let s = chosen.flatMap { id in sponsors.first { $0.id == id } }
         let items: [HTML] = sponsors.map {
             "<li><a href=\"\(OfficeRoute.portraits.path)?edit=\(p.id)&amp;sponsor=\($0.id)\">\($0.name)</a>"
-                + "\($0.published ? "" : " (not public)")</li>" as HTML
+                + "\($0.published ? "" : " " + t("portraits.office.not-public"))</li>" as HTML
         }
         return """
-            <section id="portrait-sponsors-office"><h2>Sponsors</h2><ul id="office-sponsors">\(items.joined())</ul>
-            <h3>\(s == nil ? "New sponsor" : "Edit sponsor")</h3>
+            <section id="portrait-sponsors-office"><h2>\(t("portraits.office.sponsors"))</h2>\
+            <ul id="office-sponsors">\(items.joined())</ul>
+            <h3>\(t(s == nil ? "portraits.office.sponsor.new" : "portraits.office.sponsor.edit"))</h3>
             <form method="post" action="\(OfficeRoute.portraitSponsors(id: p.id).path)" \
             class="office-form sponsor-form">\
             \(CSRF.field(csrf))<input type="hidden" name="sponsor" value="\(s?.id ?? "")">
-            \(FormView.field("sponsor_name", label: "Sponsor's name", value: s?.name ?? ""))
-            \(FormView.field("sponsor_description", label: "Who they are", value: s?.description ?? ""))
-            \(EditorialPages.textarea("statement", label: "Their statement", value: s?.statement ?? "", rows: 4,
+            \(FormView.field("sponsor_name", label: t("portraits.office.sponsor.name"), value: s?.name ?? ""))
+            \(FormView.field("sponsor_description", label: t("portraits.office.sponsor.who"),
+                             value: s?.description ?? ""))
+            \(EditorialPages.textarea("statement", label: t("portraits.office.sponsor.statement"),
+                                      value: s?.statement ?? "", rows: 4,
                                       error: nil))
             \(checkbox(s?.published == true))
-            <p class="actions"><button type="submit">\(s == nil ? "Add the sponsor" : "Save the sponsor")</button></p>
+            <p class="actions"><button type="submit">\
+            \(t(s == nil ? "portraits.office.sponsor.add" : "portraits.office.sponsor.save"))</button></p>
             </form></section>
             """
     }
 
     static func withdrawal(_ p: Portrait, csrf: String) -> HTML {
         guard p.withdrawnAt == nil else {
-            return "<p class=\"notice\" id=\"portrait-withdrawn\">Consent withdrawn (recorded by "
-                + "\(p.withdrawnBy ?? "")): the portrait is off the public site for good; the reason is in the "
-                + "audit trail.</p>" as HTML
+            return "<p class=\"notice\" id=\"portrait-withdrawn\">"
+                + "\(t("portraits.office.withdrawn", ["person": p.withdrawnBy ?? ""]))</p>" as HTML
         }
         return """
-        <section id="portrait-withdrawal"><h2>Withdraw consent</h2>
-        <p>The portrait leaves every public page at once and its photograph is deleted.</p>
+        <section id="portrait-withdrawal"><h2>\(t("portraits.office.withdraw"))</h2>
+        <p>\(t("portraits.office.withdraw.intro"))</p>
         <form method="post" action="\(OfficeRoute.portraitWithdraw(id: p.id).path)" class="office-form">\
         \(CSRF.field(csrf))
-        \(FormView.field("reason", label: "Reason (kept in the audit trail)", value: ""))
-        <p class="actions"><button type="submit">Withdraw consent and take the portrait down</button></p></form>
+        \(FormView.field("reason", label: t("portraits.office.withdraw.reason"), value: ""))
+        <p class="actions"><button type="submit">\(t("portraits.office.withdraw.button"))</button></p></form>
         </section>
         """
     }
 
     static func seriesForm(_ s: PortraitSeries?, csrf: String) -> HTML {
         """
-        <h3>\(s == nil ? "New series" : "Edit series")</h3>
+        <h3>\(t(s == nil ? "portraits.office.series.new" : "portraits.office.series.edit"))</h3>
         <form method="post" action="\(OfficeRoute.portraitSeries.path)" class="office-form" id="series-form">\
         \(CSRF.field(csrf))
-        \(FormView.field("series_id", label: "Address (/portraits/series/…)", value: s?.id ?? "",
+        \(FormView.field("series_id", label: t("portraits.office.series.address"), value: s?.id ?? "",
                          attributes: s == nil ? "" : "readonly"))
-        \(FormView.field("series_title", label: "Title", value: s?.title ?? ""))
-        \(EditorialPages.textarea("series_text", label: "Text (Markdown)", value: s?.text ?? "", rows: 5,
+        \(FormView.field("series_title", label: t("portraits.office.series.title"), value: s?.title ?? ""))
+        \(EditorialPages.textarea("series_text", label: t("portraits.office.series.text"), value: s?.text ?? "",
+                                  rows: 5,
                                   error: nil))
-        \(EditorialPages.textarea("series_portraits", label: "Portraits, one address per line, in their order",
+        \(EditorialPages.textarea("series_portraits", label: t("portraits.office.series.portraits"),
                                   value: s?.portraitList.joined(separator: "\n") ?? "", rows: 5, error: nil))
         \(checkbox(s?.published == true))
-        <p class="actions"><button type="submit">Save the series</button></p></form>
+        <p class="actions"><button type="submit">\(t("portraits.office.series.save"))</button></p></form>
         """
     }
 
@@ -148,9 +152,9 @@ enum PortraitOfficePages {
             """
         }
         return """
-        <p><a href="\(OfficeRoute.portraits.path)">Portraits</a></p>
-        <h1>Offers to sponsor a defender</h1>
-        <p>Confidential: who wrote and how to reach them are never shown on the public site.</p>
+        <p><a href="\(OfficeRoute.portraits.path)">\(t("portraits.office.title"))</a></p>
+        <h1>\(t("portraits.office.offers"))</h1>
+        <p>\(t("portraits.office.offers.intro"))</p>
         <ol class="messages" id="sponsor-offers">\(items.joined())</ol>
         """
     }

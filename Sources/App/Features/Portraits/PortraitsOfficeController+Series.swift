@@ -13,13 +13,12 @@ enum PortraitApproval {
                         on tx: any Database) async throws -> String? {
         guard wantsPublic else { return nil }
         if changed {
-            return "Save it first, not on the public site: another person then puts that exact text there."
+            return t("portraits.office.error.save-first")
         }
         if wasPublic { return nil }
         let leaks = try await CaseLeaks.find(in: texts, cipher: cipher, on: tx)
         if !leaks.isEmpty {
-            return "This text contains \(t("count.confidential-values", count: leaks.count)) of a case (a name of "
-                + "someone not agreeing to be named, a contact, a source): change it first."
+            return t("portraits.office.error.leaks", ["values": t("count.confidential-values", count: leaks.count)])
         }
         let version = try await FourEyesStore.version(subject, fallback: nil, on: tx)
         return try await FourEyesStore.approve(subject, revision: version.revision, hash: hash, by: actor,
@@ -32,8 +31,7 @@ extension PortraitsOfficeController {
         let form = req.form, viewer = try req.account, now = req.site.clock.now()
         let id = form["series_id"], title = form["series_title"]
         guard PortraitRules.isValidID(id), !title.isEmpty, title.count <= 300 else {
-            return try await refuse(req, "Give the series an address (3–60 lower-case letters, digits or -) and a "
-                                    + "title (at most 300 characters).")
+            return try await refuse(req, t("portraits.office.error.series"))
         }
         let text = form.raw("series_text").replacingOccurrences(of: "\r\n", with: "\n")
         let known = Set(try await PortraitStore.all(on: req.db).map(\.id))
@@ -45,8 +43,9 @@ extension PortraitsOfficeController {
         let members = listed
         let unknown = members.filter { !known.contains($0) }
         guard unknown.isEmpty else {
-            return try await refuse(req, "There is no portrait at \(unknown.joined(separator: ", ")): give one "
-                                    + "portrait address per line.")
+            return try await refuse(req, t("portraits.office.error.series-portraits", [
+                "addresses": unknown.joined(separator: ", ")
+            ]))
         }
         let wantsPublic = form["published"] == "yes"
         let refused: String? = try await req.db.write { tx in
@@ -81,17 +80,18 @@ extension PortraitsOfficeController {
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 300, description.count <= 300, !statement.isEmpty,
               statement.count <= 5_000 else {
-            return try await refuse(req, "Give the sponsor's name (at most 300 characters) and their statement "
-                                    + "(at most 5,000 characters).", editing: portraitID)
+            return try await refuse(req, t("portraits.office.error.sponsor"), editing: portraitID)
         }
         let wantsPublic = form["published"] == "yes", given = form["sponsor"]
         let refused: String? = try await req.db.write { tx in
-            guard try await PortraitStore.find(portraitID, on: tx) != nil else { return "There is no such portrait." }
+            guard try await PortraitStore.find(portraitID, on: tx) != nil else {
+                return t("portraits.office.error.no-portrait")
+            }
             var stored: PortraitSponsor? = nil
             if !given.isEmpty {
                 stored = try await PortraitStore.sponsors(of: [portraitID], on: tx).first { $0.id == given }
             }
-            if !given.isEmpty && stored == nil { return "This portrait has no such sponsor." }
+            if !given.isEmpty && stored == nil { return t("portraits.office.error.no-sponsor") }
             let sponsor = PortraitSponsor(id: stored?.id ?? RandomID.make("sponsor"), portraitId: portraitID,
                 name: name, description: description, statement: statement, published: wantsPublic,
                 updatedBy: viewer.email)
@@ -124,7 +124,8 @@ extension PortraitsOfficeController {
                 now: req.site.clock.now(), on: tx)
         }
         let offers = try await SponsorOfferStore.all(cipher: req.site.cipher, on: req.db)
-        return try await OfficeLayout(title: "Offers to sponsor a defender", account: viewer, csrf: csrf)
+        return try await OfficeLayout(title: t("portraits.office.offers"), account: viewer, csrf: csrf,
+                                      translated: true)
             .render(PortraitOfficePages.offers(offers)).encodeResponse(for: req)
     }
 }

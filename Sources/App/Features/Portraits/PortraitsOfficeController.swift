@@ -43,7 +43,8 @@ struct PortraitsOfficeController: Sendable {
             editingSeries: shownSeries, sponsors: sponsors, chosenSponsor: req.query[String.self, at: "sponsor"],
             cases: cases, today: req.site.clock.today, error: error,
             csrf: csrf)
-        return try await OfficeLayout(title: "Portraits", account: viewer, csrf: csrf).render(body)
+        return try await OfficeLayout(title: t("portraits.office.title"), account: viewer, csrf: csrf,
+                                      translated: true).render(body)
             .encodeResponse(status: status, for: req)
     }
 
@@ -69,8 +70,7 @@ struct PortraitsOfficeController: Sendable {
         let form = req.form, viewer = try req.account, now = req.site.clock.now(), today = req.site.clock.today
         let id = form["id"], name = form["name"]
         guard PortraitRules.isValidID(id), !name.isEmpty, name.count <= 300 else {
-            return try await refuse(req, "Give an address (3–60 lower-case letters, digits or -, not series, new or "
-                                    + "photo) and the name the defender agreed to (at most 300 characters).")
+            return try await refuse(req, t("portraits.office.error.address"))
         }
         let consent = form["consent_on"]
         if !consent.isEmpty, let problem = PortraitRules.consentProblem(consent, today: today) {
@@ -78,8 +78,9 @@ struct PortraitsOfficeController: Sendable {
         }
         let (publications, unknown) = try await Self.publications(form.raw("publications"), on: req.db)
         guard unknown.isEmpty else {
-            return try await refuse(req, "There is no publication at \(unknown.joined(separator: ", ")): give the "
-                                    + "addresses of stored publications.", editing: id)
+            return try await refuse(req, t("portraits.office.error.publications", [
+                "addresses": unknown.joined(separator: ", ")
+            ]), editing: id)
         }
         var typed: [Language: String] = [:]
         for language in Language.allCases {
@@ -89,7 +90,7 @@ struct PortraitsOfficeController: Sendable {
         if let file = req.files.first(where: { $0.field == "photo" }), !file.data.isEmpty {
             guard case .success(let upload) = Upload.check(filename: file.filename, data: file.data),
                   ["image/jpeg", "image/png"].contains(upload.contentType) else {
-                return try await refuse(req, "The photograph must be a JPEG or PNG file of at most 5 MB.", editing: id)
+                return try await refuse(req, t("portraits.office.error.photo"), editing: id)
             }
             // The photograph as sent (GPS position, camera serial, XMP …) is never stored: only mat2's copy.
             do {
@@ -97,7 +98,8 @@ struct PortraitsOfficeController: Sendable {
                                                                             contentType: upload.contentType),
                            upload.contentType)
             } catch let failure as MetadataStripFailure {
-                return try await refuse(req, "The portrait was not saved: \(failure.description).", editing: id)
+                return try await refuse(req, t("portraits.office.error.not-saved", ["problem": failure.description]),
+                                        editing: id)
             }
         }
         let photo = cleaned, isCaseOfficer = viewer.roles.contains(.caseOfficer), texts = typed
@@ -106,8 +108,7 @@ struct PortraitsOfficeController: Sendable {
         let refused: String? = try await req.db.write { tx in
             let stored = try await PortraitStore.find(id, on: tx)
             if stored?.withdrawnAt != nil {
-                return "The defender withdrew consent: this portrait stays off the public site. A new consent is "
-                    + "recorded on a new portrait."
+                return t("portraits.office.error.withdrawn")
             }
             var cases = stored?.caseList ?? []
             if isCaseOfficer {
@@ -122,7 +123,7 @@ struct PortraitsOfficeController: Sendable {
             let hash = Portrait.hash(fields, photoSha256: photoSha256)
             let changed = stored.map { $0.hash != hash } ?? true
             if wantsPublic && consentOn == nil {
-                return "A portrait goes on the public site only with the defender's consent, recorded with its date."
+                return t("portraits.office.error.no-consent")
             }
             if let refusal = try await PortraitApproval.refusal(subject: Portrait.subject(id), hash: hash,
                 changed: changed, wasPublic: stored?.published == true, wantsPublic: wantsPublic,
@@ -151,8 +152,7 @@ struct PortraitsOfficeController: Sendable {
         let id = req.parameters.get("id") ?? "", viewer = try req.account, now = req.site.clock.now()
         let reason = req.form["reason"]
         guard !reason.isEmpty, reason.count <= 400 else {
-            return try await refuse(req, "Give the reason consent was withdrawn (at most 400 characters).",
-                                    editing: id)
+            return try await refuse(req, t("portraits.office.error.reason"), editing: id)
         }
         let done: Bool = try await req.db.write { tx in
             guard let stored = try await PortraitStore.find(id, on: tx), stored.withdrawnAt == nil else { return false }
@@ -161,7 +161,7 @@ struct PortraitsOfficeController: Sendable {
                 recordType: "portrait", recordID: id, detail: "reason: " + reason), now: now, on: tx)
             return true
         }
-        guard done else { return try await refuse(req, "There is no such portrait with consent to withdraw.") }
+        guard done else { return try await refuse(req, t("portraits.office.error.no-withdrawal")) }
         req.site.contentWatcher.invalidate()
         return req.redirect(within: OfficeRoute.portraits.path + "?edit=" + id)
     }

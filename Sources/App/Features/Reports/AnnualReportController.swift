@@ -23,7 +23,7 @@ struct AnnualReportController: Sendable {
 
     func year(_ req: Request) throws -> Int {
         guard let year = Int(req.parameters.get("year") ?? ""), (1990...2200).contains(year) else {
-            throw Abort(.notFound, reason: "Give the report's year, e.g. /office/reports/annual/2025.")
+            throw Abort(.notFound, reason: t("annual.office.error.year"))
         }
         return year
     }
@@ -32,7 +32,7 @@ struct AnnualReportController: Sendable {
     func language(_ raw: String?) throws -> Language {
         guard let raw, !raw.isEmpty else { return .en }
         guard let language = Language(rawValue: raw) else {
-            throw Abort(.badRequest, reason: "Unknown language “\(raw.prefix(10))”: use en, fr, es or ar.")
+            throw Abort(.badRequest, reason: t("annual.office.error.language", ["value": String(raw.prefix(10))]))
         }
         return language
     }
@@ -73,10 +73,10 @@ struct AnnualReportController: Sendable {
         let year = try year(req), viewer = try req.account, now = req.site.clock.now()
         let language = try language(req.form["language"])
         let text = req.form.raw("analysis").replacingOccurrences(of: "\r\n", with: "\n")
-        guard text.utf8.count <= 500_000 else { throw Abort(.badRequest, reason: "The analysis is limited to 500 KB.") }
+        guard text.utf8.count <= 500_000 else { throw Abort(.badRequest, reason: t("annual.office.error.long")) }
         let action = req.form["action"].isEmpty ? "save" : req.form["action"]
         guard ["save", "publish", "approve"].contains(action) else {
-            throw Abort(.badRequest, reason: "Unknown action “\(action.prefix(20))”.")
+            throw Abort(.badRequest, reason: t("annual.office.error.action", ["value": String(action.prefix(20))]))
         }
         let stored = try await AnnualReportEditionStore.find(year, language, on: req.db)
         let subject = AnnualReportFourEyes.subject(year, language)
@@ -87,10 +87,10 @@ struct AnnualReportController: Sendable {
         }
         // Four eyes: a public report does not change; what is approved or published is exactly the saved text.
         if changed && stored.isPublished {
-            return try await again("This report is public: its analysis no longer changes.")
+            return try await again(t("annual.office.error.public"))
         }
         if changed && action != "save" {
-            return try await again("Save this analysis first: a second person must approve exactly what is published.")
+            return try await again(t("annual.office.error.save-first"))
         }
         switch action {
         case "approve":
@@ -144,16 +144,14 @@ struct AnnualReportController: Sendable {
             return try await again(refused.description)
         }
         guard let report = try await PublicAnnualReport.build(edition, on: req.db) else {
-            return try await again(
-                "Write the thematic analysis in \(edition.language.endonym) first: "
-                    + "a language without one is not published.")
+            return try await again(t("annual.office.error.no-analysis", ["language": edition.language.endonym]))
         }
         let html = Translations.$current.withValue(.of(edition.language)) {
             AnnualReportPublicView.document(report, baseURL: req.publicBaseURL).rendered
         }
         let document: Data
         do { document = try await pdf.pdf(fromHTML: html) } catch {
-            return try await again("The PDF could not be made, so nothing was published: \(error)")
+            return try await again(t("annual.office.error.pdf", ["problem": "\(error)"]))
         }
         let refused: FourEyes.Refusal? = try await req.db.write { tx in
             if let refused = try await FourEyesStore.check(subject, hash: hash, fallback: nil, exempt: false, on: tx) {
@@ -186,7 +184,7 @@ struct AnnualReportController: Sendable {
         let year = try year(req), format = req.parameters.get("format") ?? ""
         let language = req.query[String.self, at: "language"].flatMap(Language.init(rawValue:)) ?? .en
         guard format == "report.html" || format == "report.pdf" else {
-            throw Abort(.notFound, reason: "Use report.html or report.pdf.")
+            throw Abort(.notFound, reason: t("annual.office.error.format"))
         }
         let report = try await AnnualReportStore.build(year, language: language, on: req.db)
         let html = Translations.$current.withValue(.of(language)) {
