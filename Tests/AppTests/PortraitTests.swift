@@ -11,8 +11,10 @@ import VaporTesting
 /// metadata, four eyes, a text per language, consent withdrawn (gone from every public output at once, the
 /// reason audited), case data limited to published interventions, and the sealed "sponsor a defender" form.
 @Suite struct PortraitTests {
-    static let name = "Ana Portrait-Canary López"
-    static let text = "Ana defends land rights. PORTRAIT-TEXT-CANARY-7731."
+    /// Public markers: no word of theirs is a word of a case's canaries ("canary" would be, and the leak check
+    /// rightly refuses a text holding a word of a confidential name).
+    static let name = "Ana Portrait-Marker López"
+    static let text = "Ana defends land rights. PORTRAIT-TEXT-MARKER-7731."
     static let consent = CivilDate(daysSinceEpoch: testToday.daysSinceEpoch - 30).description
 
     static func fields(_ extra: [(String, String)] = []) -> [(String, String)] {
@@ -90,11 +92,11 @@ import VaporTesting
             #expect(stored.photo.range(of: Data("CANARY-SN-4471".utf8)) == nil, "the original is never stored")
             // The public pages, in every language; a language without its text says so.
             let page = try await app.get("/portraits/ana-lopez")
-            #expect(page.status == .ok && page.body.contains(Self.name) && page.body.contains("PORTRAIT-TEXT-CANARY"))
+            #expect(page.status == .ok && page.body.contains(Self.name) && page.body.contains("PORTRAIT-TEXT-MARKER"))
             #expect(page.body.contains("Sponsor Figure") && page.body.contains("I stand with Ana."))
             #expect(page.body.contains("src=\"/portraits/ana-lopez/photo\""))
             let french = try await app.get("/fr/portraits/ana-lopez")
-            #expect(french.body.contains("id=\"portrait-no-text\"") && !french.body.contains("PORTRAIT-TEXT-CANARY"),
+            #expect(french.body.contains("id=\"portrait-no-text\"") && !french.body.contains("PORTRAIT-TEXT-MARKER"),
                     "a French page never shows the English text in its place")
             let seriesPage = try await app.get("/es/portraits/series/ten-portraits")
             #expect(seriesPage.status == .ok && seriesPage.body.contains(Self.name)
@@ -125,7 +127,7 @@ import VaporTesting
             }
             for path in outputs {
                 let body = try await app.get(path).body
-                #expect(!body.contains("Portrait-Canary") && !body.contains("PORTRAIT-TEXT-CANARY")
+                #expect(!body.contains("Portrait-Marker") && !body.contains("PORTRAIT-TEXT-MARKER")
                     && !body.contains("Sponsor Figure"), "\(path) still shows the portrait")
             }
             struct Row: Decodable { let detail: String, actor: String }
@@ -184,8 +186,11 @@ import VaporTesting
             #expect(!(try await editor.get("/office/portraits?edit=ana-lopez").body.contains("canary-LBL-31")),
                     "an editor does not see case labels")
             try await second.get("/office/portraits?edit=ana-lopez")
-            #expect(try await second.postMultipart("/office/portraits", Self.fields([("published", "yes")]), files: [])
-                .status == .seeOther)
+            let published = try await second.postMultipart(
+                "/office/portraits", Self.fields([("published", "yes")]), files: [])
+            #expect(
+                published.status == .seeOther,
+                "\(published.body.split(separator: "\n").filter { $0.contains("role=\"alert\"") })")
             // assert
             for path in ["/portraits/ana-lopez", "/fr/portraits/ana-lopez", "/sponsorship", "/portraits"] {
                 let body = try await app.get(path).body
