@@ -33,7 +33,7 @@ def kit_export_open_and_wipe():
     server = subprocess.Popen([BIN, "serve", "--port", str(port)], env=dict(os.environ, DATABASE_URL=db),
                               stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_for_http(f"http://127.0.0.1:{port}/", timeout=240)
+        wait_for_http(f"http://127.0.0.1:{port}/")
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -68,7 +68,7 @@ def kit_export_open_and_wipe():
                               env=dict(os.environ, OBSERVATORY_KIT_PASSPHRASE=passphrase.lower()),
                               stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_for_http(f"http://127.0.0.1:{port}/login", timeout=240)
+        wait_for_http(f"http://127.0.0.1:{port}/login")
         log.seek(0)
         output = log.read()
         check("served on http://127.0.0.1:%d only" % port in output, output)
