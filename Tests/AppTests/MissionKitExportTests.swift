@@ -33,6 +33,7 @@ import Vapor
         }
         let other = try await CaseStore.open(NewCase(country: "MX", label: unlinked, notes: unlinked),
                                              by: "drafter@example.org", now: now, cipher: cipher, on: app.db)
+        try await team.drafter.get("/office/missions")   // the form's CSRF token
         let created = try await team.drafter.post("/office/missions", MissionTests.missionFields())
         let path = try #require(created.location)
         for caseID in cases {
