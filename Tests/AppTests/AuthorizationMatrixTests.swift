@@ -117,6 +117,8 @@ import Vapor
         "GET /office/missions/:id": ["case-officer"],
         "POST /office/missions/:id": ["case-officer"],
         "POST /office/missions/:id/cases": ["case-officer"],
+        "POST /office/missions/:id/kit": ["case-officer"],
+        "GET /office/missions/:id/kit/:token": ["case-officer"],
         "POST /office/campaigns/:id/publications": ["administrator", "editor"],
         "GET /office/cases/:id/campaigns": ["case-officer"],
         "POST /office/cases/:id/campaigns": ["case-officer"],

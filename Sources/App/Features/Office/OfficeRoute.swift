@@ -58,6 +58,8 @@ enum OfficeRoute: Hashable {
     case missions
     case mission(id: String)
     case missionCases(id: String)
+    case missionKit(id: String)
+    case missionKitDownload(id: String, token: String)
     case assistance
     case assistanceSettings
     case approvalSettings
@@ -127,6 +129,8 @@ enum OfficeRoute: Hashable {
         case .missions: ["office", "missions"]
         case .mission: ["office", "missions", ":id"]
         case .missionCases: ["office", "missions", ":id", "cases"]
+        case .missionKit: ["office", "missions", ":id", "kit"]
+        case .missionKitDownload: ["office", "missions", ":id", "kit", ":token"]
         case .assistance: ["office", "assistance"]
         case .assistanceSettings: ["office", "assistance", "settings"]
         case .approvalSettings: ["office", "approvals"]
@@ -154,11 +158,11 @@ enum OfficeRoute: Hashable {
             .intervention(let value),
             .partnerRequest(let value), .newIntervention(let value, _), .call(let value), .callAnswers(let value),
             .organisation(let value),
-            .mission(let value), .missionCases(let value), .assistanceRequest(let value),
+            .mission(let value), .missionCases(let value), .missionKit(let value), .assistanceRequest(let value),
             .assistanceApprove(let value), .assistanceReject(let value), .assistancePayments(let value),
             .assistanceBeneficiaryReport(let value):
             values = [value]
-        case .casePersonLanguages(let id, let file): values = [id, file]
+        case .casePersonLanguages(let id, let file), .missionKitDownload(let id, let file): values = [id, file]
         case .caseAttachment(let id, let file), .casePerson(let id, let file), .bulletin(let id, let file),
             .annualReportFile(let id, let file):
             values = [id, file]
