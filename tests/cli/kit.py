@@ -93,4 +93,88 @@ def kit_export_open_and_wipe():
     check(wiped.returncode == 0 and not os.path.exists(place), wiped.stderr + wiped.stdout)
 
 
-TESTS = [kit_export_open_and_wipe]
+
+def office_with_demo(name):
+    """An office database holding the demo archive (loaded by a first serve)."""
+    db = os.path.join(WORK, name)
+    port = free_port()
+    log = open(os.path.join(WORK, name + ".log"), "w+")
+    server = subprocess.Popen([BIN, "serve", "--port", str(port)], env=dict(os.environ, DATABASE_URL=db),
+                              stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/")
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    return db
+
+
+def count(db, query, *args):
+    with sqlite3.connect(db) as connection:
+        return connection.execute(query, args).fetchone()[0]
+
+
+def kit_trip_merges_back_both_sides_once():
+    """export → open → change on both sides → return → merge, twice; the returned kit reveals nothing."""
+    db = office_with_demo("trip.sqlite")
+    kit = os.path.join(WORK, "trip.obskit")
+    made = run(["kit", "export", "--mission", "mission-demo", "--to", kit, "--days", "3"], DATABASE_URL=db)
+    check(made.returncode == 0, made.stderr + made.stdout)
+    passphrase = re.search(r"Passphrase \(shown once[^:]*\): ([0-9A-Z-]{29})", made.stdout).group(1)
+    place = os.path.join(WORK, "trip-laptop")
+    port = free_port()
+    log = open(os.path.join(WORK, "trip-kit.log"), "w+")
+    laptop = subprocess.Popen([BIN, "kit", "open", kit, "--dir", place, "--port", str(port)],
+                              env=dict(os.environ, OBSERVATORY_KIT_PASSPHRASE=passphrase),
+                              stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/login")
+    finally:
+        laptop.terminate()
+        laptop.wait(timeout=60)
+    local = os.path.join(place, "kit.sqlite")
+    # The demo mission links no case: its own record is changed on both sides (the Swift tests change cases).
+    with sqlite3.connect(local) as connection:  # offline: the triggers log each write
+        connection.execute("UPDATE missions SET country_code = 'GT', ends_on = '2099-01-02' WHERE id = 'mission-demo'")
+    with sqlite3.connect(db) as connection:  # meanwhile at the office
+        connection.execute("UPDATE missions SET country_code = 'HN' WHERE id = 'mission-demo'")
+    back = os.path.join(WORK, "trip-back.obskit")
+    returned = run(["kit", "return", kit, "--dir", place, "--to", back], OBSERVATORY_KIT_PASSPHRASE=passphrase)
+    check(returned.returncode == 0 and os.path.exists(back), returned.stderr + returned.stdout)
+    check(oct(os.stat(back).st_mode & 0o777) == "0o600", "the returned kit is its owner's only")
+    data = open(back, "rb").read()
+    for clear in [b"Fact-finding mission", b"Two lawyers of partner", b"mission-demo", b"2099-01-02", b"country_code"]:
+        check(clear not in data, f"{clear} is in clear in the returned kit")
+    audits = count(db, "SELECT COUNT(*) FROM audit_log")
+    wrong = run(["kit", "merge", back], DATABASE_URL=db, OBSERVATORY_KIT_PASSPHRASE="WRONG-WRONG")
+    check(wrong.returncode != 0 and "nothing was merged" in wrong.stderr, wrong.stderr)
+    fresh = run(["kit", "merge", kit], DATABASE_URL=db, OBSERVATORY_KIT_PASSPHRASE=passphrase)
+    check(fresh.returncode != 0 and "kit return" in fresh.stderr, "the kit as exported is refused: " + fresh.stderr)
+    check(count(db, "SELECT COUNT(*) FROM audit_log") == audits, "a refused merge writes nothing")
+    report = os.path.join(WORK, "trip-report.txt")
+    merged = run(["kit", "merge", back, "--report", report], DATABASE_URL=db, OBSERVATORY_KIT_PASSPHRASE=passphrase)
+    check(merged.returncode == 0, merged.stderr + merged.stdout)
+    text = open(report).read()
+    check("[both-changed] missions mission-demo: field country_code" in text and "1 changed" in text, text)
+    check("GT" not in text and "HN" not in text, "the report names fields, never values")
+    with sqlite3.connect(db) as connection:
+        country, ends = connection.execute(
+            "SELECT country_code, ends_on FROM missions WHERE id = 'mission-demo'").fetchone()
+        conflicts = connection.execute(
+            "SELECT kind, column_name, actor, kit_value_sealed FROM kit_conflicts").fetchall()
+        actors = {row[0] for row in connection.execute("SELECT actor FROM audit_log WHERE action LIKE '%kit-merge%' "
+                                                       "OR action LIKE 'kit.merge%'")}
+    check(country == "HN" and ends == "2099-01-02", f"the office's value stays, the kit's only change is in: {country}")
+    check([c[:3] for c in conflicts] == [("both-changed", "country_code", "officer@kit.local")], f"{conflicts}")
+    check(conflicts[0][3].startswith("v2:") and "GT" not in conflicts[0][3], "the kit's value is kept sealed")
+    check(actors == {"officer@kit.local"}, f"audited under the mission member's name: {actors}")
+    state = [count(db, f"SELECT COUNT(*) FROM {table}") for table in ["audit_log", "kit_conflicts", "missions"]]
+    again = run(["kit", "merge", back, "--report", report], DATABASE_URL=db, OBSERVATORY_KIT_PASSPHRASE=passphrase)
+    check(again.returncode == 0 and "nothing changed" in again.stdout, again.stderr + again.stdout)
+    check([count(db, f"SELECT COUNT(*) FROM {table}") for table in ["audit_log", "kit_conflicts", "missions"]]
+          == state, "merging the same kit twice changes nothing")
+    wiped = run(["kit", "wipe", "--dir", place])
+    check(wiped.returncode == 0, wiped.stderr)
+
+
+TESTS = [kit_export_open_and_wipe, kit_trip_merges_back_both_sides_once]

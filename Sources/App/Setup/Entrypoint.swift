@@ -38,6 +38,18 @@ public enum Observatory {
                 exit(1)
             }
         }
+        // `kit return FILE` works on the kit's local copy, with the kit as exported (the passphrase asked).
+        arguments = KitOffline.fileAsOption(arguments)
+        var returning: KitOffline.Returning? = nil
+        if KitOffline.isReturn(arguments) {
+            do {
+                (config, returning) = try await KitOffline.prepareReturn(
+                    arguments, config: config, now: Int64(Date().timeIntervalSince1970))
+            } catch {
+                standardError("error: \(error)")
+                exit(1)
+            }
+        }
         let target = config  // the configured database, which `restore` fills and `backup` copies
         if mode == .detached { config = CommandLineMode.detach(config) }
         var env = try Environment.detect(arguments: arguments)
@@ -56,7 +68,7 @@ public enum Observatory {
             app.asyncCommands.use(ReportCommand(), as: "report")
             app.asyncCommands.use(SubscribersCommand(), as: "subscribers")
             app.asyncCommands.use(EvidenceCommand(), as: "evidence")
-            app.asyncCommands.use(KitCommand(), as: "kit")
+            app.asyncCommands.use(KitCommand(returning: returning), as: "kit")
             app.asyncCommands.use(BackupCommand(target: target), as: "backup")
             app.asyncCommands.use(RestoreCommand(target: target), as: "restore")
             if command == "serve" && mode == .attached {

@@ -12,11 +12,22 @@ public struct KitContents: Sendable, Equatable {
     public var tables: [Table]
     /// Every write made while the kit was open offline, in order (empty in a kit fresh from the office).
     public var changes: [KitChange]
+    /// The kit's own id, given at the export, kept by the kit returned from the mission.
+    public var kitID: String?
+    /// The fingerprint of the key of the database the kit was exported from (a kit merges into that one only).
+    public var origin: String?
+    /// In a kit returned by `kit return`: the local account that worked offline; nil in a kit from the office.
+    public var returnedBy: String?
+    /// In a returned kit: each changed row as it was exported (`tables` then holds the changed rows as they are
+    /// now), so that a merge tells a change made offline from one made at the office.
+    public var base: [Table]
 
     public init(missionID: String, exportedBy: String, exportedAt: Int64, tables: [Table],
-                changes: [KitChange] = []) {
+                changes: [KitChange] = [], kitID: String? = nil, origin: String? = nil,
+                returnedBy: String? = nil, base: [Table] = []) {
         self.missionID = missionID; self.exportedBy = exportedBy; self.exportedAt = exportedAt
         self.tables = tables; self.changes = changes
+        self.kitID = kitID; self.origin = origin; self.returnedBy = returnedBy; self.base = base
     }
 
     public struct Table: Sendable, Equatable {
@@ -37,12 +48,13 @@ public struct KitContents: Sendable, Equatable {
     }
 
     public func table(_ name: String) -> Table? { tables.first { $0.name == name } }
+    public func baseTable(_ name: String) -> Table? { base.first { $0.name == name } }
 
     static let magic: [UInt8] = Array("KITP".utf8)
 
     public func encoded() throws -> [UInt8] {
         var blobs: [Data] = []
-        let tables = tables.map { table in
+        func storedTable(_ table: Table) -> Stored.StoredTable {
             Stored.StoredTable(name: table.name, columns: table.columns, rows: table.rows.map { row in
                 row.map { value -> [String] in
                     switch value {
@@ -57,8 +69,10 @@ public struct KitContents: Sendable, Equatable {
                 }
             })
         }
+        let tables = tables.map(storedTable), base = base.map(storedTable)
         let stored = Stored(missionID: missionID, exportedBy: exportedBy, exportedAt: exportedAt, tables: tables,
-                            changes: changes)
+                            changes: changes, kitID: kitID, origin: origin, returnedBy: returnedBy,
+                            base: base.isEmpty ? nil : base)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(stored)
@@ -86,13 +100,17 @@ public struct KitContents: Sendable, Equatable {
         }
         let tables = try stored.tables.map { try $0.table(blobs: blobs) }
         return KitContents(missionID: stored.missionID, exportedBy: stored.exportedBy,
-                           exportedAt: stored.exportedAt, tables: tables, changes: stored.changes)
+                           exportedAt: stored.exportedAt, tables: tables, changes: stored.changes,
+                           kitID: stored.kitID, origin: stored.origin, returnedBy: stored.returnedBy,
+                           base: try (stored.base ?? []).map { try $0.table(blobs: blobs) })
     }
 
     private struct Stored: Codable {
         let missionID: String, exportedBy: String, exportedAt: Int64
         let tables: [StoredTable]
         let changes: [KitChange]
+        let kitID: String?, origin: String?, returnedBy: String?
+        let base: [StoredTable]?
 
         struct StoredTable: Codable {
             let name: String, columns: [String]

@@ -36,8 +36,11 @@ enum KitExport {
             .first(decoding: Found.self) != nil else {
             throw Failure(description: "kit export: there is no mission “\(mission.prefix(80))” (nothing was written)")
         }
-        let contents = try await KitTables.contents(mission: mission, by: actor, now: now.seconds, cipher: cipher,
+        var contents = try await KitTables.contents(mission: mission, by: actor, now: now.seconds, cipher: cipher,
                                                     on: db)
+        // What a merge checks: which kit it is, and that it goes back into this database (its key's fingerprint).
+        contents.kitID = RandomID.make("kit")
+        contents.origin = cipher.fingerprint
         let passphrase = MissionKit.newPassphrase(), expires = now.seconds + Int64(days) * 86_400
         let file = try MissionKit.seal(try contents.encoded(), passphrase: passphrase, createdAt: now.seconds,
                                        expiresAt: expires, cost: cost)

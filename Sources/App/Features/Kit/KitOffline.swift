@@ -142,6 +142,14 @@ enum KitOffline {
             // A copy whose loading never finished is started again.
             for suffix in ["", ".key", "-wal", "-shm", ".lock"] { try? manager.removeItem(atPath: place.database + suffix) }
         }
+        let local = localConfig(config, place)
+        let serve = [arguments[0], "serve", "--hostname", "127.0.0.1", "--port", String(port)]
+        return (local, serve, Prepared(place: place, header: header, contents: fresh ? contents : nil,
+                                       missionID: contents.missionID, port: port))
+    }
+
+    /// The configuration that works on the local copy in `place`: its own key, no mail, no public address.
+    static func localConfig(_ config: AppConfig, _ place: Place) -> AppConfig {
         var local = config
         local.storage = .sqlite(path: place.database)
         local.key = .beside
@@ -150,9 +158,7 @@ enum KitOffline {
         local.publicURL = nil
         local.trustProxy = false
         local.onion = nil
-        let serve = [arguments[0], "serve", "--hostname", "127.0.0.1", "--port", String(port)]
-        return (local, serve, Prepared(place: place, header: header, contents: fresh ? contents : nil,
-                                       missionID: contents.missionID, port: port))
+        return local
     }
 
     /// The passphrase from `OBSERVATORY_KIT_PASSPHRASE`, or typed without echo.

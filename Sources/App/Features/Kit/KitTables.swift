@@ -18,6 +18,10 @@ enum KitTables {
 
     enum Link { case mission(String), cases(String) }
 
+    /// The carried table whose ids are numbers given by each database (a timeline entry made offline gets a new
+    /// id when merged).
+    static let numbered = "case_events"
+
     enum Kind { case integer, bool, real, bytes, text }
 
     /// The columns of a table and the kind of each, in their order.
@@ -43,13 +47,14 @@ enum KitTables {
 
     /// The rows of `table` whose `column` is one of `ids`, every sealed value opened with `cipher`.
     static func read(_ table: String, where column: String, in ids: [String], cipher: FieldCipher,
-                     on db: any Database) async throws -> KitContents.Table {
+                     numeric: Bool = false, on db: any Database) async throws -> KitContents.Table {
         let columns = try await columns(table, on: db)
         guard !ids.isEmpty, !columns.isEmpty else {
             return KitContents.Table(name: table, columns: columns.map(\.name), rows: [])
         }
         let rows = try await db.sql.select().columns(columns.map { SQLIdentifier($0.name) as any SQLExpression }).from(table)
-            .where(SQLIdentifier(column), .in, SQLBind.group(ids))
+            .where(SQLIdentifier(column), .in,
+                   numeric ? SQLBind.group(ids.compactMap { Int64($0) }) : SQLBind.group(ids))
             .orderBy(SQLIdentifier(columns[0].name)).all()
         let sealed = Dictionary(SealedColumn.all.filter { $0.table == table }.map { ($0.column, $0) },
                                 uniquingKeysWith: { a, _ in a })

@@ -28,6 +28,7 @@ enum OfficeRoute: Hashable {
     case newCase
     case caseFile(id: String)
     case caseStatus(id: String)
+    case caseKitConflict(id: String, conflict: String)
     case casePeople(id: String)
     case casePerson(id: String, person: String)
     case casePersonLanguages(id: String, person: String)
@@ -99,6 +100,7 @@ enum OfficeRoute: Hashable {
         case .newCase: ["office", "cases", "new"]
         case .caseFile: ["office", "cases", ":id"]
         case .caseStatus: ["office", "cases", ":id", "status"]
+        case .caseKitConflict: ["office", "cases", ":id", "kit-conflicts", ":conflict"]
         case .casePeople: ["office", "cases", ":id", "people"]
         case .casePerson: ["office", "cases", ":id", "people", ":person"]
         case .casePersonLanguages: ["office", "cases", ":id", "people", ":person", "languages"]
@@ -162,7 +164,9 @@ enum OfficeRoute: Hashable {
             .assistanceApprove(let value), .assistanceReject(let value), .assistancePayments(let value),
             .assistanceBeneficiaryReport(let value):
             values = [value]
-        case .casePersonLanguages(let id, let file), .missionKitDownload(let id, let file): values = [id, file]
+        case .casePersonLanguages(let id, let file), .missionKitDownload(let id, let file),
+            .caseKitConflict(let id, let file):
+            values = [id, file]
         case .caseAttachment(let id, let file), .casePerson(let id, let file), .bulletin(let id, let file),
             .annualReportFile(let id, let file):
             values = [id, file]
