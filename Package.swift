@@ -48,7 +48,10 @@ let package = Package(
         // The domain: no Vapor, no Fluent.
         .target(
             name: "ObservatoryCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),

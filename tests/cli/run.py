@@ -303,6 +303,8 @@ import interchange  # noqa: E402  import wxr / csv, export
 TESTS += interchange.TESTS
 import evidence  # noqa: E402  evidence export and verify (issue 20)
 TESTS += evidence.TESTS
+import kit  # noqa: E402  the offline mission kit (issue 20)
+TESTS += kit.TESTS
 
 if __name__ == "__main__":
     passed = failed = 0

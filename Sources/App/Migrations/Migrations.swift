@@ -43,5 +43,6 @@ enum Migrations {
         CreateStaffAlerts(),            // 039
         CreateAnnualReportEditions(),   // 040
         CreateRetention(),              // 041
+        CreateKitConflicts(),           // 042
     ] }
 }

@@ -27,6 +27,29 @@ public enum Observatory {
             arguments.remove(at: index)
             config.demo = false
         }
+        // `kit open FILE` serves the kit's local copy on 127.0.0.1: prepared (the passphrase asked) before the app.
+        var offline: KitOffline.Prepared? = nil
+        if KitOffline.isOpen(arguments) {
+            do {
+                (config, arguments, offline) = try await KitOffline.prepare(
+                    arguments, config: config, now: Int64(Date().timeIntervalSince1970))
+            } catch {
+                standardError("error: \(error)")
+                exit(1)
+            }
+        }
+        // `kit return FILE` works on the kit's local copy, with the kit as exported (the passphrase asked).
+        arguments = KitOffline.fileAsOption(arguments)
+        var returning: KitOffline.Returning? = nil
+        if KitOffline.isReturn(arguments) {
+            do {
+                (config, returning) = try await KitOffline.prepareReturn(
+                    arguments, config: config, now: Int64(Date().timeIntervalSince1970))
+            } catch {
+                standardError("error: \(error)")
+                exit(1)
+            }
+        }
         let target = config  // the configured database, which `restore` fills and `backup` copies
         if mode == .detached { config = CommandLineMode.detach(config) }
         var env = try Environment.detect(arguments: arguments)
@@ -45,12 +68,17 @@ public enum Observatory {
             app.asyncCommands.use(ReportCommand(), as: "report")
             app.asyncCommands.use(SubscribersCommand(), as: "subscribers")
             app.asyncCommands.use(EvidenceCommand(), as: "evidence")
+            app.asyncCommands.use(KitCommand(returning: returning), as: "kit")
             app.asyncCommands.use(BackupCommand(target: target), as: "backup")
             app.asyncCommands.use(RestoreCommand(target: target), as: "restore")
             if command == "serve" && mode == .attached {
                 warnAboutStorage(app)
                 let demo = config.demo
                 try await withMigrationLock(app) { try await prepareStorage(app, loadDemo: demo) }
+                if let offline {
+                    app.http.server.configuration.hostname = "127.0.0.1"
+                    try await KitOffline.install(offline, app: app)
+                }
                 try await announceMissingAdministrator(app)
                 if config.key == .beside, case .sqlite(let path) = config.storage {
                     app.logger.notice(

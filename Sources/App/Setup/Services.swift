@@ -44,6 +44,8 @@ struct SiteServices: Sendable {
     }
     /// Counts public reports and receipt look-ups per address, in memory only (no address is stored).
     let intakeLimiter = IntakeLimiter()
+    /// Mission kits made from the mission page, until downloaded (in memory only).
+    let kitDownloads = KitDownloads()
     /// Every internal route with the access it allows (read by the authorisation tests).
     let routes = RouteRegistry()
     let dummyHash = NIOLockedValueBox<String?>(nil)

@@ -16,7 +16,7 @@ enum CommandLineMode: Equatable {
     static let commands: Set<String> = [
         "serve", "routes", "migrate", "import", "export", "user", "audit", "key",
         "bulletin",
-        "report", "subscribers", "backup", "restore", "evidence"
+        "report", "subscribers", "backup", "restore", "evidence", "kit"
     ]
 
     /// `help` becomes `--help` (`help backup` → `backup --help`), so Vapor prints the usage.
@@ -48,6 +48,8 @@ enum CommandLineMode: Equatable {
         guard let command = words.first else { return .attached }  // serve
         if !commands.contains(command) { return .detached }
         if command == "restore" || (command == "backup" && words.dropFirst().first == "verify") { return .detached }
+        // `kit wipe` touches only the kit's local copy (a laptop has no office database to open).
+        if command == "kit" && words.dropFirst().first == "wipe" { return .detached }
         return .attached
     }
 

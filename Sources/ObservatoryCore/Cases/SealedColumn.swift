@@ -122,6 +122,8 @@ extension SealedColumn {
     public static let sponsorOfferName = SealedColumn("sponsor_offers", "name_sealed", before: .none)
     public static let sponsorOfferContact = SealedColumn("sponsor_offers", "contact_sealed", before: .none)
     public static let sponsorOfferMessage = SealedColumn("sponsor_offers", "message_sealed", before: .none)
+    /// A value a returned mission kit brought for a field also changed at the office (decided on the case page).
+    public static let kitConflictValue = SealedColumn("kit_conflicts", "kit_value_sealed", before: .none)
 
     /// Every sealed column. Add a new one here (with `before: .none`) and nowhere else.
     public static let all: [SealedColumn] = [
@@ -134,7 +136,8 @@ extension SealedColumn {
         redactionExceptionValue, redactionExceptionReason,
         personLanguageDescription, personLanguageSpelling,
         attachmentSHA256, campaignImageOriginal,
-        sponsorOfferName, sponsorOfferContact, sponsorOfferMessage
+        sponsorOfferName, sponsorOfferContact, sponsorOfferMessage,
+        kitConflictValue
     ]
 }
 

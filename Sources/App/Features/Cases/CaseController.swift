@@ -15,6 +15,8 @@ struct CaseController: Sendable {
         routes.declare(.GET, OfficeRoute.caseFile(id: "").pattern, Self.access, registry: registry, use: show)
         routes.declare(.POST, OfficeRoute.caseFile(id: "").pattern, Self.access, registry: registry, use: update)
         routes.declare(.POST, OfficeRoute.caseStatus(id: "").pattern, Self.access, registry: registry, use: status)
+        routes.declare(.POST, OfficeRoute.caseKitConflict(id: "", conflict: "").pattern, Self.access,
+                       registry: registry, use: decideKitConflict)
     }
 
     @Sendable func index(req: Request) async throws -> Response {
@@ -60,10 +62,25 @@ struct CaseController: Sendable {
             now: req.site.clock.now(), on: req.db)
         let organisations = try await VerificationStore.partnerOrganisations(on: req.db)
         let notice = req.query[String.self, at: "notice"].flatMap { CaseFilePage.notices[$0] }
+        let conflicts = try await KitConflicts.shown(case: file.id, cipher: req.site.cipher, on: req.db)
         return try await CaseFilePage.render(
             file, organisations: organisations, notice: notice, errors: [:], viewer: viewer,
-            csrf: CSRF.token(for: req)
+            csrf: CSRF.token(for: req), kitConflicts: conflicts
         ).encodeResponse(for: req)
+    }
+
+    /// A conflict a merged mission kit left on this case: keep the office's value, or take the kit's.
+    @Sendable func decideKitConflict(req: Request) async throws -> Response {
+        let file = try await Self.target(req), viewer = try req.account
+        let conflict = req.parameters.get("conflict") ?? ""
+        let decided = try await KitConflicts.decide(conflict, case: file.id, keep: req.form["keep"], by: viewer.email,
+                                                    now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
+        switch decided {
+        case .done: return req.redirect(within: OfficeRoute.caseFile(id: file.id).path)
+        case .unknown:
+            throw Abort(.notFound, reason: "There is no kit conflict “\(conflict.prefix(80))” to decide on this case.")
+        case .badChoice: throw Abort(.badRequest, reason: "Choose to keep the office's value or to take the kit's.")
+        }
     }
 
     @Sendable func update(req: Request) async throws -> Response {

@@ -13,7 +13,7 @@ enum CaseFilePage {
 
     static func render(
         _ c: CaseFile, organisations: [(id: String, name: String)], notice: String?, errors e: [String: String],
-        viewer: Account, csrf: String
+        viewer: Account, csrf: String, kitConflicts: [KitConflicts.Shown] = []
     ) -> HTML {
         let day = CasePages.day
         let statusOptions = c.status.next.map { ($0.rawValue, $0.localizedLabel) }
@@ -39,7 +39,8 @@ enum CaseFilePage {
             \(EditorialPages.select("status", label: t("casefile.move-to"), value: "", options: statusOptions,
                                 error: e["status"]))
             \(EditorialPages.select("outcome", label: t("casefile.outcome"), value: "", options: outcomes, error: nil))
-            <p class="actions"><button type="submit">\(t("casefile.change-status"))</button></p></form>
+            <p class="actions"><button type="submit">\(t("casefile.change-status"))</button></p></form>\
+            \(KitConflicts.section(kitConflicts, caseID: c.id, csrf: csrf))
             \(CaseFileSections.people(c, errors: e, csrf: csrf))
             \(CaseFileSections.acts(c, errors: e, csrf: csrf))
             \(CaseFileSections.sources(c, errors: e, csrf: csrf))

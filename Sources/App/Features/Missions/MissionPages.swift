@@ -76,8 +76,8 @@ enum MissionPages {
             \(c.concern.reveal())</li>
             """
         }
-        let caseErrors = errors.filter { ["case", "concern"].contains($0.key) },
-            missionErrors = errors.filter { !["case", "concern"].contains($0.key) }
+        let caseErrors = errors.filter { ["case", "concern"].contains($0.key) }
+        let missionErrors = errors.filter { !["case", "concern", "days"].contains($0.key) }
         let noCase: HTML = "<p>\(t("missions.no-case"))</p>"
         return OfficeLayout(title: m.title.reveal(), account: viewer, csrf: csrf, translated: true).render(
             """
@@ -96,11 +96,38 @@ enum MissionPages {
                              id: "case-choices", query: caseQuery, more: caseChoices.more, error: caseErrors["case"]))
             \(FormView.field("concern", label: t("missions.concern"), value: "", error: caseErrors["concern"]))
             <p class="actions"><button type="submit">\(t("missions.link-case"))</button></p></form></section>
+            \(kitForm(m, csrf: csrf, error: errors["days"]))
             <section aria-labelledby="edit"><h2 id="edit">\(t("missions.the-mission"))</h2>
             \(publicationChoices.search(action: OfficeRoute.mission(id: m.id).path, anchor: "edit"))
             <form method="post" action="\(OfficeRoute.mission(id: m.id).path)" class="office-form">\(CSRF.field(csrf))\
             \(fields(form, missionErrors, choices: publicationChoices))
             <p class="actions"><button type="submit">\(t("users.save"))</button></p></form></section>
             """)
+    }
+
+    /// The button that makes the offline kit (issue 20).
+    static func kitForm(_ m: Mission, csrf: String, error: String?) -> HTML {
+        """
+        <section aria-labelledby="kit"><h2 id="kit">\(t("missions.kit"))</h2><p>\(t("missions.kit-intro"))</p>
+        <form method="post" action="\(OfficeRoute.missionKit(id: m.id).path)" class="office-form">\(CSRF.field(csrf))\
+        \(FormView.field("days", label: t("missions.kit-days"), value: String(KitExport.defaultDays), type: "number",
+                         error: error, attributes: "min=\"1\" max=\"\(KitExport.maxDays)\""))
+        <p class="actions"><button type="submit">\(t("missions.kit-make"))</button></p></form></section>
+        """
+    }
+
+    /// The kit just made: its passphrase, shown this once, and the link that downloads it once.
+    static func kitMade(_ m: Mission, passphrase: String, made: KitExport.Made, download: String,
+                        viewer: Account, csrf: String) -> HTML {
+        let expiry = CivilDate(daysSinceEpoch: Int(made.expiresAt / 86_400)).description
+        return OfficeLayout(title: t("missions.kit-made"), account: viewer, csrf: csrf, translated: true).render("""
+        <p><a href="\(OfficeRoute.mission(id: m.id).path)">\(m.title.reveal())</a></p>
+        <h1>\(t("missions.kit-made"))</h1>
+        <p>\(t("missions.kit-passphrase"))</p>
+        <p><code id="kit-passphrase" dir="ltr">\(passphrase)</code></p>
+        <p>\(t("missions.kit-summary", ["cases": String(made.cases), "files": String(made.attachments),
+                                         "bytes": String(made.file.count), "date": expiry]))</p>
+        <p><a id="kit-download" href="\(download)" download>\(t("missions.kit-download"))</a></p>
+        """)
     }
 }

@@ -28,6 +28,7 @@ enum OfficeRoute: Hashable {
     case newCase
     case caseFile(id: String)
     case caseStatus(id: String)
+    case caseKitConflict(id: String, conflict: String)
     case casePeople(id: String)
     case casePerson(id: String, person: String)
     case casePersonLanguages(id: String, person: String)
@@ -58,6 +59,8 @@ enum OfficeRoute: Hashable {
     case missions
     case mission(id: String)
     case missionCases(id: String)
+    case missionKit(id: String)
+    case missionKitDownload(id: String, token: String)
     case assistance
     case assistanceSettings
     case approvalSettings
@@ -97,6 +100,7 @@ enum OfficeRoute: Hashable {
         case .newCase: ["office", "cases", "new"]
         case .caseFile: ["office", "cases", ":id"]
         case .caseStatus: ["office", "cases", ":id", "status"]
+        case .caseKitConflict: ["office", "cases", ":id", "kit-conflicts", ":conflict"]
         case .casePeople: ["office", "cases", ":id", "people"]
         case .casePerson: ["office", "cases", ":id", "people", ":person"]
         case .casePersonLanguages: ["office", "cases", ":id", "people", ":person", "languages"]
@@ -127,6 +131,8 @@ enum OfficeRoute: Hashable {
         case .missions: ["office", "missions"]
         case .mission: ["office", "missions", ":id"]
         case .missionCases: ["office", "missions", ":id", "cases"]
+        case .missionKit: ["office", "missions", ":id", "kit"]
+        case .missionKitDownload: ["office", "missions", ":id", "kit", ":token"]
         case .assistance: ["office", "assistance"]
         case .assistanceSettings: ["office", "assistance", "settings"]
         case .approvalSettings: ["office", "approvals"]
@@ -154,11 +160,13 @@ enum OfficeRoute: Hashable {
             .intervention(let value),
             .partnerRequest(let value), .newIntervention(let value, _), .call(let value), .callAnswers(let value),
             .organisation(let value),
-            .mission(let value), .missionCases(let value), .assistanceRequest(let value),
+            .mission(let value), .missionCases(let value), .missionKit(let value), .assistanceRequest(let value),
             .assistanceApprove(let value), .assistanceReject(let value), .assistancePayments(let value),
             .assistanceBeneficiaryReport(let value):
             values = [value]
-        case .casePersonLanguages(let id, let file): values = [id, file]
+        case .casePersonLanguages(let id, let file), .missionKitDownload(let id, let file),
+            .caseKitConflict(let id, let file):
+            values = [id, file]
         case .caseAttachment(let id, let file), .casePerson(let id, let file), .bulletin(let id, let file),
             .annualReportFile(let id, let file):
             values = [id, file]

@@ -1,0 +1,110 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import ObservatoryCore
+import SQLKit
+import Testing
+import Vapor
+@testable import App
+
+/// Working offline on a kit (issue 20): guesses are counted, slowed and stopped; the local copy is sealed under a
+/// key of its own, served through the usual office pages, and every write to its records is in the change log.
+@Suite struct MissionKitOfflineTests {
+    /// A kit of a mission with two canary cases, made on `engine`, and its passphrase.
+    static func kit(_ engine: Engine) async throws -> (file: [UInt8], passphrase: String, mission: String) {
+        var result: ([UInt8], String, String)? = nil
+        try await withApp(engine) { app in
+            let team = try await CaseTeam.make(app)
+            let (mission, _, _) = try await MissionKitExportTests.mission(app, team: team)
+            let made = try await KitExport.make(mission: mission, days: 5, by: "drafter@example.org",
+                                                now: testClock.now(), cipher: app.site.cipher, cost: .fast,
+                                                on: app.db)
+            result = (made.file, made.passphrase, mission)
+        }
+        return try #require(result)
+    }
+
+    @Test(arguments: Engine.all)
+    func wrongPassphrasesAreCountedSlowedAndStopped(_ engine: Engine) async throws {
+        // setup
+        let (file, passphrase, _) = try await Self.kit(engine)
+        let place = KitOffline.Place(dir: MissionKitExportTests.scratch().path + "/laptop")
+        let waits = NIOLockedValueBox<[Int]>([])
+        let now = testClock.now().seconds
+        // act: four wrong guesses, each waiting longer than the last.
+        for left in [4, 3, 2, 1] {
+            do {
+                _ = try await KitOffline.unlock(file, passphrase: "GUESS-\(left)", place: place, now: now) { seconds in
+                    waits.withLockedValue { $0.append(seconds) }
+                }
+                Issue.record("a wrong passphrase opened the kit")
+            } catch let failure as UserCommand.Failure {
+                #expect(failure.description.contains("passphrase is wrong") && failure.description
+                    .contains("\(left) tr"), "\(failure)")
+            }
+        }
+        // The right one still opens, and clears the count.
+        let (_, contents) = try await KitOffline.unlock(file, passphrase: passphrase, place: place, now: now) { _ in }
+        #expect(!contents.tables.isEmpty)
+        #expect(waits.withLockedValue { $0 } == [0, 2, 4, 8], "the right one was given its own wait (16)")
+        // Five wrong ones in a row lock the kit here, even against the right passphrase.
+        for n in 0..<KitAttempts.allowed {
+            _ = try? await KitOffline.unlock(file, passphrase: "GUESS-\(n)", place: place, now: now) { _ in }
+        }
+        await #expect(throws: UserCommand.Failure.self) {
+            _ = try await KitOffline.unlock(file, passphrase: passphrase, place: place, now: now) { _ in }
+        }
+        // The private directory is its owner's only.
+        let mode = try FileManager.default.attributesOfItem(atPath: place.dir)[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+        // Killing the program during a try does not reset the count: it is written before the try.
+        let counted = try JSONDecoder().decode([String: KitAttempts].self,
+                                               from: Data(contentsOf: URL(fileURLWithPath: place.attempts)))
+        #expect(counted.values.first?.failures == KitAttempts.allowed)
+    }
+
+    @Test(arguments: Engine.all)
+    func theLocalCopyIsSealedServedAsTheOfficeAndLogsEveryWrite(_ engine: Engine) async throws {
+        // setup: a kit made on `engine`, opened into an SQLite file with a key of its own.
+        let (file, passphrase, mission) = try await Self.kit(engine)
+        let place = KitOffline.Place(dir: MissionKitExportTests.scratch().path + "/laptop")
+        let (_, contents) = try await KitOffline.unlock(file, passphrase: passphrase, place: place,
+                                                        now: testClock.now().seconds) { _ in }
+        try place.create()
+        try await withApp(.sqlite, sqliteFile: place.database, adjust: { $0.key = .text(FieldCipher.newKeyText()) }) {
+            app in
+            try await app.db.write { tx in
+                try await KitTables.load(contents, cipher: app.site.cipher, on: tx)
+                try await KitOffline.installChangeLog(on: tx)
+            }
+            // act: the officer reads the mission and a case through the usual pages, and changes the mission.
+            let (_, secret) = try await TestAccounts.create("drafter@example.org", [.caseOfficer], secondFactor: true,
+                                                             in: app)
+            let officer = TestBrowser(app)
+            _ = try await officer.signIn("drafter@example.org", secret: secret)
+            let page = try await officer.get("/office/missions/\(mission)")
+            let caseID = try #require(KitTables.ids(contents.table("cases")).first)
+            let casePage = try await officer.get("/office/cases/\(caseID)")
+            let saved = try await officer.post("/office/missions/\(mission)",
+                                               MissionTests.missionFields(title: "Renamed offline"))
+            // assert
+            #expect(page.status == .ok && page.body.contains("KITCANARY-concern-hearing"))
+            #expect(casePage.status == .ok && casePage.body.contains("KITCANARY-label-Ines"))
+            #expect(saved.status == .seeOther)
+            let changes = try await KitOffline.changes(on: app.db)
+            #expect(changes.contains { $0.tableName == "missions" && $0.rowId == mission && $0.operation == "update" })
+            #expect(!changes.contains { $0.operation == "insert" }, "loading the kit is not an offline change")
+        }
+        // The local file holds no canary in clear: it is sealed under the local key.
+        var raw = Data()
+        for name in try FileManager.default.contentsOfDirectory(atPath: place.dir) {
+            raw += try Data(contentsOf: URL(fileURLWithPath: place.dir + "/" + name))
+        }
+        for canary in MissionKitExportTests.linked {
+            #expect(raw.range(of: Data(canary.utf8)) == nil, "\(canary) is in clear in the local copy")
+        }
+        // Wiping removes the local copy.
+        #expect(try KitOffline.wipe(place) >= 2)
+        #expect(!FileManager.default.fileExists(atPath: place.dir))
+    }
+}
