@@ -16,6 +16,9 @@ final class AsyncLock: Sendable {
         }
     }
 
+    /// How many tasks wait for the lock now (a test orders a race with it).
+    var waiting: Int { state.withLockedValue { $0.waiters.count } }
+
     func release() {
         let next = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
             if state.waiters.isEmpty { state.locked = false; return nil }

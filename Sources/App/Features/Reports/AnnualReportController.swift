@@ -114,20 +114,27 @@ struct AnnualReportController: Sendable {
             return try await publish(req, stored, viewer: viewer, now: now, again: again)
         default:
             guard changed || stored.isPublished == false else { return redirect(req, year, language, notice: "saved") }
-            try await req.db.write { tx in
+            // Read again in the transaction, and written only while a draft: a publish committed since the read
+            // above leaves its analysis as it was approved and printed.
+            let saved = try await req.db.write { tx -> Bool in
+                let current = try await AnnualReportEditionStore.find(year, language, on: tx)
+                guard
+                    try await AnnualReportEditionStore.saveAnalysis(
+                        year, language, text, by: viewer.email, now: now,
+                        on: tx)
+                else { return false }
                 let revision = try await FourEyesStore.version(subject, fallback: nil, on: tx).revision
-                if changed || revision == 0 {
+                if current.analysis != text || revision == 0 {
                     _ = try await FourEyesStore.recordChange(subject, hash: hash, by: viewer.email, now: now, on: tx)
                 }
-                try await AnnualReportEditionStore.saveAnalysis(
-                    year, language, text, by: viewer.email, now: now,
-                    on: tx)
                 try await AuditLog.record(
                     AuditEvent(
                         actor: viewer.email, action: "annual-report.save",
                         recordType: "annual-report", recordID: recordID),
                     now: now, on: tx)
+                return true
             }
+            guard saved else { return try await again("This report is public: its analysis no longer changes.") }
             return redirect(req, year, language, notice: "saved")
         }
     }
@@ -153,22 +160,34 @@ struct AnnualReportController: Sendable {
         do { document = try await pdf.pdf(fromHTML: html) } catch {
             return try await again(t("annual.office.error.pdf", ["problem": "\(error)"]))
         }
-        let refused: FourEyes.Refusal? = try await req.db.write { tx in
+        // The write publishes only the draft whose analysis was approved and printed: a save or another publish
+        // committed since the check above makes it refuse, or say the report is already public, writing nothing.
+        let outcome: PublishOutcome = try await req.db.write { tx in
             if let refused = try await FourEyesStore.check(subject, hash: hash, fallback: nil, exempt: false, on: tx) {
-                return refused
+                return .refused(refused)
             }
-            try await AnnualReportEditionStore.publish(
-                edition.year, edition.language, pdf: document,
-                by: viewer.email, now: now, on: tx)
+            guard
+                try await AnnualReportEditionStore.publish(
+                    edition.year, edition.language, analysis: edition.analysis, pdf: document,
+                    by: viewer.email, now: now, on: tx)
+            else {
+                let current = try await AnnualReportEditionStore.find(edition.year, edition.language, on: tx)
+                return current.isPublished && current.analysis == edition.analysis
+                    ? .alreadyPublished : .refused(.changedSinceRead)
+            }
             try await AuditLog.record(
                 AuditEvent(
                     actor: viewer.email, action: "annual-report.publish",
                     recordType: "annual-report",
                     recordID: AnnualReportEditionStore.id(edition.year, edition.language)),
                 now: now, on: tx)
-            return nil
+            return .published
         }
-        if let refused { return try await again(refused.description) }
+        switch outcome {
+        case .refused(let refused): return try await again(refused.description)
+        case .alreadyPublished: return redirect(req, edition.year, edition.language, notice: "published")
+        case .published: break
+        }
         req.site.contentWatcher.invalidate()
         return redirect(req, edition.year, edition.language, notice: "published")
     }
@@ -203,4 +222,10 @@ struct AnnualReportController: Sendable {
         }
         return response
     }
+}
+
+/// What a publish's write did: published, found the same text already published, or refused.
+private enum PublishOutcome: Sendable {
+    case published, alreadyPublished
+    case refused(FourEyes.Refusal)
 }

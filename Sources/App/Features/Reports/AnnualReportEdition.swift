@@ -46,31 +46,44 @@ enum AnnualReportEditionStore {
             ?? AnnualReportEdition(year: year, language: language, analysis: "", status: "draft", publishedAt: nil)
     }
 
+    /// Writes the analysis of a draft; false, writing nothing, when the edition is public. The test of its status
+    /// is the write itself, so a save that read a draft does not change an edition published in between.
+    @discardableResult
     static func saveAnalysis(
         _ year: Int, _ language: Language, _ text: String, by actor: String, now: Date,
         on db: any Database
-    ) async throws {
-        try await db.sql.insert(into: "annual_report_editions")
-            .columns("id", "updated_by", "updated_at", "year", "language", "analysis", "status")
-            .values(id(year, language), actor, now.seconds, year, language.rawValue, text, "draft")
-            .onConflict(with: ["id"]) {
-                $0.set(excludedValueOf: "analysis").set(excludedValueOf: "updated_by")
-                    .set(excludedValueOf: "updated_at")
-            }
-            .run()
+    ) async throws -> Bool {
+        struct Saved: Decodable { let id: String }
+        let saved = try await db.sql.raw(
+            """
+            INSERT INTO annual_report_editions (id, updated_by, updated_at, year, language, analysis, status)
+            VALUES (\(bind: id(year, language)), \(bind: actor), \(bind: now.seconds), \(bind: year),
+            \(bind: language.rawValue), \(bind: text), 'draft')
+            ON CONFLICT (id) DO UPDATE SET analysis = EXCLUDED.analysis, updated_by = EXCLUDED.updated_by,
+            updated_at = EXCLUDED.updated_at WHERE annual_report_editions.status = 'draft' RETURNING id
+            """
+        ).first(decoding: Saved.self)
+        return saved != nil
     }
 
-    /// Makes the edition public with its PDF; the public pages change (`ContentVersion`).
+    /// Makes the edition public with its PDF, if it is still the draft whose analysis is `analysis` (the text that
+    /// was approved and printed); false, writing nothing, otherwise. The public pages change (`ContentVersion`).
     static func publish(
-        _ year: Int, _ language: Language, pdf: Data, by actor: String, now: Date,
+        _ year: Int, _ language: Language, analysis: String, pdf: Data, by actor: String, now: Date,
         on db: any Database
-    ) async throws {
-        try await db.sql.update("annual_report_editions")
-            .set("status", to: "published").set("published_at", to: now.seconds).set("published_by", to: actor)
-            .set("pdf", to: pdf).set("updated_by", to: actor).set("updated_at", to: now.seconds)
-            .where("id", .equal, id(year, language)).where("status", .equal, "draft")
-            .run()
+    ) async throws -> Bool {
+        struct Published: Decodable { let id: String }
+        let published = try await db.sql.raw(
+            """
+            UPDATE annual_report_editions SET status = 'published', published_at = \(bind: now.seconds),
+            published_by = \(bind: actor), pdf = \(bind: pdf), updated_by = \(bind: actor),
+            updated_at = \(bind: now.seconds)
+            WHERE id = \(bind: id(year, language)) AND status = 'draft' AND analysis = \(bind: analysis) RETURNING id
+            """
+        ).first(decoding: Published.self)
+        guard published != nil else { return false }
         try await ContentVersion.bump(on: db, now: now)
+        return true
     }
 
     /// Every published year, newest first, with its languages.
