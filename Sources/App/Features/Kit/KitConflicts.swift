@@ -98,7 +98,7 @@ enum KitConflicts {
     static func decide(_ conflictID: String, case caseID: String, keep: String, by actor: String, now: Date,
                        cipher: FieldCipher, on db: any Database) async throws -> Decided {
         guard keep == "office" || keep == "kit" else { return .badChoice }
-        return try await db.write { tx -> Decided in
+        let decided: Decided = try await db.write { tx in
             guard let stored = try await undecided(case: caseID, on: tx).first(where: { $0.id == conflictID }) else {
                 return .unknown
             }
@@ -123,5 +123,6 @@ enum KitConflicts {
                     + (keep == "kit" ? "kit's value" : "office's")), now: now, on: tx)
             return .done
         }
+        return decided
     }
 }

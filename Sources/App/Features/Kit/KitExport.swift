@@ -50,23 +50,23 @@ enum KitExport {
 
     /// Audits the export of `made`: the mission, each case it carries, and each file (in its custody history).
     static func audit(_ made: Made, mission: String, to name: String, by actor: String,
-                      now: Date, on db: any Database) async throws {
+                      now: Date, on tx: any Database) async throws {
         let expiry = CivilDate(daysSinceEpoch: Int(made.expiresAt / 86_400)).description
         try await AuditLog.record(AuditEvent(actor: actor, action: "mission.kit-export", recordType: "mission",
                                              recordID: mission,
                                              detail: "\(made.cases) cases, \(made.attachments) files, "
                                                  + "\(made.file.count) bytes, expires \(expiry), to \(name)"),
-                                  now: now, on: db)
+                                  now: now, on: tx)
         for caseID in made.caseIDs {
             try await AuditLog.record(AuditEvent(actor: actor, action: "case.kit-export", recordType: "case",
                                                  recordID: caseID, detail: "in the kit of \(mission)"),
-                                      now: now, on: db)
+                                      now: now, on: tx)
         }
         for fileID in made.attachmentIDs {
             try await AuditLog.record(AuditEvent(actor: actor, action: CustodyEvent.includedInKit.rawValue,
                                                  recordType: "attachment", recordID: fileID,
                                                  detail: "in the offline kit of \(mission), to \(name)"),
-                                      now: now, on: db)
+                                      now: now, on: tx)
         }
     }
 

@@ -63,13 +63,12 @@ enum KitMerge {
     }
 
     /// Applies `kit` (read by `read`) in the caller's transaction.
-    static func merge(_ kit: KitContents, cipher: FieldCipher, now: Date, on db: any Database) async throws
-        -> Outcome {
+    static func merge(_ kit: KitContents, cipher: FieldCipher, now: Date, on tx: any Database) async throws -> Outcome {
         guard let kitID = kit.kitID, let member = kit.returnedBy else {
             throw Failure(description: "kit merge: this kit holds no offline work; nothing was merged")
         }
         struct Found: Decodable { let id: String }
-        guard try await db.sql.raw("SELECT id FROM missions WHERE id = \(bind: kit.missionID)")
+        guard try await tx.sql.raw("SELECT id FROM missions WHERE id = \(bind: kit.missionID)")
             .first(decoding: Found.self) != nil else {
             throw Failure(description: "kit merge: there is no mission \(kit.missionID.prefix(80)) in this "
                           + "database; nothing was merged")
@@ -83,24 +82,24 @@ enum KitMerge {
         func audit(_ action: String, _ table: String, _ id: String, _ detail: String) async throws {
             try await AuditLog.record(AuditEvent(actor: member, action: action, recordType: table, recordID: id,
                                                  detail: detail + " (from the kit of \(kit.missionID))"),
-                                      now: now, on: db)
+                                      now: now, on: tx)
         }
         for (table, _) in KitTables.carried {
             let ids = changed[table] ?? []
             guard !ids.isEmpty else { continue }
-            let columns = try await KitTables.columns(table, on: db)
+            let columns = try await KitTables.columns(table, on: tx)
             let kinds = Dictionary(columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
             let numbered = table == KitTables.numbered
             let base = rows(kit.baseTable(table)), local = rows(kit.table(table))
             let office = rows(try await KitTables.read(table, where: "id", in: ids, cipher: cipher, numeric: numbered,
-                                                       on: db))
+                                                       on: tx))
             for id in ids {
                 let b = base[id], l = local[id], o = office[id]
                 let caseID = caseOf(table, id, l ?? b ?? o)
                 func flag(_ column: String, _ kind: String, _ value: KitContents.Value?) async throws {
                     let isNew = try await record(kitID: kitID, mission: kit.missionID, caseID: caseID, table: table,
                                                  row: id, column: column, kind: kind, value: value, actor: member,
-                                                 cipher: cipher, now: now, on: db)
+                                                 cipher: cipher, now: now, on: tx)
                     if isNew { try await audit("kit.merge-conflict", table, id, "\(kind) \(column)") }
                     outcome.flags.append(Flag(table: table, row: id, column: column, kind: kind, caseID: caseID,
                                               isNew: isNew))
@@ -110,7 +109,7 @@ enum KitMerge {
                     continue  // made and deleted offline
                 case (nil, let l?) where numbered:
                     // A timeline entry made offline: its id is the laptop's; merged once, by its contents.
-                    if try await insertEntry(table, l, kinds: kinds, on: db) {
+                    if try await insertEntry(table, l, kinds: kinds, on: tx) {
                         outcome.inserted += 1
                         try await audit("kit.merge-insert", table, caseID ?? id, "a timeline entry")
                     }
@@ -121,7 +120,7 @@ enum KitMerge {
                             try await flag(column, "both-changed", l[column])
                         }
                     } else {
-                        try await insert(table, l, id: id, kinds: kinds, cipher: cipher, on: db)
+                        try await insert(table, l, id: id, kinds: kinds, cipher: cipher, on: tx)
                         outcome.inserted += 1
                         try await audit("kit.merge-insert", table, id, "made offline")
                     }
@@ -134,7 +133,7 @@ enum KitMerge {
                     }
                 case (let b?, let l?):
                     guard let o else {
-                        try await insert(table, l, id: id, kinds: kinds, cipher: cipher, on: db)
+                        try await insert(table, l, id: id, kinds: kinds, cipher: cipher, on: tx)
                         outcome.restored += 1
                         try await audit("kit.merge-restore", table, id, "deleted at the office, changed offline")
                         try await flag("", "deleted-at-office", nil)
@@ -147,7 +146,7 @@ enum KitMerge {
                         if ov == bv { sets.append((column, lv)) } else { try await flag(column, "both-changed", lv) }
                     }
                     guard !sets.isEmpty else { continue }
-                    try await update(table, id: id, sets, kinds: kinds, numbered: numbered, cipher: cipher, on: db)
+                    try await update(table, id: id, sets, kinds: kinds, numbered: numbered, cipher: cipher, on: tx)
                     outcome.updated += 1
                     try await audit("kit.merge-update", table, id, "changed offline: "
                                     + sets.map(\.0).joined(separator: ", "))
@@ -156,7 +155,7 @@ enum KitMerge {
         }
         // Children before their parents.
         for (table, id) in deletions.reversed() {
-            try await db.sql.delete(from: table)
+            try await tx.sql.delete(from: table)
                 .where(SQLIdentifier("id"), .equal, idBind(id, numbered: table == KitTables.numbered)).run()
             outcome.deleted += 1
             try await audit("kit.merge-delete", table, id, "deleted offline")
@@ -166,7 +165,7 @@ enum KitMerge {
                 actor: member, action: "mission.kit-merge", recordType: "mission", recordID: kit.missionID,
                 detail: "\(outcome.inserted) new, \(outcome.updated) changed, \(outcome.deleted) deleted, "
                     + "\(outcome.restored) restored, \(outcome.flags.filter(\.isNew).count) to decide (\(kitID))"),
-                now: now, on: db)
+                now: now, on: tx)
         }
         return outcome
     }

@@ -116,7 +116,7 @@ struct AnnualReportController: Sendable {
             guard changed || stored.isPublished == false else { return redirect(req, year, language, notice: "saved") }
             // Read again in the transaction, and written only while a draft: a publish committed since the read
             // above leaves its analysis as it was approved and printed.
-            let saved = try await req.db.write { tx -> Bool in
+            let saved: Bool = try await req.db.write { tx in
                 let current = try await AnnualReportEditionStore.find(year, language, on: tx)
                 guard
                     try await AnnualReportEditionStore.saveAnalysis(
@@ -134,7 +134,7 @@ struct AnnualReportController: Sendable {
                     now: now, on: tx)
                 return true
             }
-            guard saved else { return try await again("This report is public: its analysis no longer changes.") }
+            guard saved else { return try await again(t("annual.office.error.public")) }
             return redirect(req, year, language, notice: "saved")
         }
     }
