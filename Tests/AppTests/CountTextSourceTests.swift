@@ -30,7 +30,13 @@ import Testing
         ("Sources/ObservatoryCore/Search/SearchQuery.swift", "characters long"),  // over 500; pages use the lookup
         ("Sources/ObservatoryCore/Interchange/", ""),  // import reports and the mapping file
         ("Sources/ObservatoryCore/Backup/BackupManifest.swift", ""),  // backup verification report
-        ("Sources/ObservatoryCore/Localization/Translations.swift", "1er")  // a date, not a count
+        ("Sources/ObservatoryCore/Localization/Translations.swift", "1er"),  // a date, not a count
+        // The offline kit: `kit open` and `kit return` speak on the command line; the export's audit detail is
+        // the audit trail's English; a binary value in a conflict is shown by its size.
+        ("Sources/App/Features/Kit/KitOffline.swift", ""), ("Sources/App/Features/Kit/KitReturn.swift", ""),
+        ("Sources/App/Features/Kit/KitExport.swift", "kit export:"),
+        ("Sources/App/Features/Kit/KitExport.swift", "detail:"), ("Sources/App/Features/Kit/KitExport.swift", "bytes, expires"),
+        ("Sources/App/Features/Kit/KitConflicts.swift", "bytes)")
     ]
 
     static let number = #"\\\((?:String\()?[\w.]*(?:[cC]ount|[tT]otal|[nN]umber)\)?\) [a-z]{3,}"#

@@ -89,6 +89,13 @@ struct RetentionFixture {
             INSERT INTO campaigns (id, title, text, publication_ids, case_ids, published, updated_by, updated_at)
             VALUES (\(bind: "camp-" + UUID().uuidString), 't', 't', '', \(bind: "case-other," + caseID), false, 'e', 1)
             """).run()
+        // A value of the case brought back by an offline kit and not yet decided (issue 20): erased with the case.
+        try await sql.raw("""
+            INSERT INTO kit_conflicts (id, created_at, kit_id, mission_id, case_id, table_name, row_id, column_name,
+            kind, kit_value_sealed, actor)
+            VALUES (\(bind: "kc-" + UUID().uuidString), 1, 'kit-1', 'mission-1', \(bind: caseID), 'cases', \(bind: caseID),
+            'label_sealed', 'both-changed', 'sealed', 'member@x.org')
+            """).run()
         if closed {
             let status = try #require(try await CaseStore.find(caseID, cipher: cipher, on: db)).status
             let result = try await CaseStore.changeStatus(caseID, from: status, to: .closed, outcome: .released,

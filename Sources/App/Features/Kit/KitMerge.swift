@@ -80,9 +80,9 @@ enum KitMerge {
         var outcome = Outcome()
         var deletions: [(table: String, id: String)] = []
         func audit(_ action: String, _ table: String, _ id: String, _ detail: String) async throws {
-            try await AuditLog.record(AuditEvent(actor: member, action: action, recordType: table, recordID: id,
-                                                 detail: detail + " (from the kit of \(kit.missionID))"),
-                                      now: now, on: tx)
+            try await auditEntry(
+                AuditEvent(actor: member, action: action, recordType: table, recordID: id,
+                           detail: detail + " (from the kit of \(kit.missionID))"), now: now, on: tx)
         }
         for (table, _) in KitTables.carried {
             let ids = changed[table] ?? []
@@ -161,13 +161,18 @@ enum KitMerge {
             try await audit("kit.merge-delete", table, id, "deleted offline")
         }
         if outcome.changedAnything {
-            try await AuditLog.record(AuditEvent(
+            try await auditEntry(AuditEvent(
                 actor: member, action: "mission.kit-merge", recordType: "mission", recordID: kit.missionID,
                 detail: "\(outcome.inserted) new, \(outcome.updated) changed, \(outcome.deleted) deleted, "
                     + "\(outcome.restored) restored, \(outcome.flags.filter(\.isNew).count) to decide (\(kitID))"),
                 now: now, on: tx)
         }
         return outcome
+    }
+
+    /// An entry of the merge, appended on the merge's own transaction.
+    static func auditEntry(_ event: AuditEvent, now: Date, on tx: any Database) async throws {
+        try await AuditLog.record(event, now: now, on: tx)
     }
 
     static func idBind(_ id: String, numbered: Bool) -> SQLBind {

@@ -62,7 +62,9 @@ enum CaseErasure {
                 .where("id", .equal, id).run()
         }
         try await removeAttachments(caseID, on: tx)
-        for table in ["case_person_languages", "case_sources", "case_messages", "verifications", "intake_bulk"] {
+        // The offline kit's values in conflict are the case's values too (sealed, but not kept past the decision).
+        for table in ["case_person_languages", "case_sources", "case_messages", "verifications", "intake_bulk",
+                      "kit_conflicts"] {
             try await sql.delete(from: table).where("case_id", .equal, caseID).run()
         }
         try await removeAlerts(caseID, on: tx)
@@ -90,7 +92,7 @@ enum CaseErasure {
         try await removeAlerts(caseID, on: tx)
         for table in ["case_person_languages", "case_people", "case_acts", "case_sources", "case_messages",
                       "case_events", "verifications", "interventions", "mission_cases", "assistance_requests",
-                      "intake_bulk"] {
+                      "intake_bulk", "kit_conflicts"] {
             try await sql.delete(from: table).where("case_id", .equal, caseID).run()
         }
         struct Listed: Decodable { let id: String, caseIds: String }
