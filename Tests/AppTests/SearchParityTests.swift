@@ -149,7 +149,12 @@ struct SearchParityTests {
                 }
                 #expect(nonEmpty > 100 && multiPage > 10,
                         "the searches find things (\(nonEmpty), \(multiPage) with pages)")
-                // What a reader sees: the same page, word for word, through the running app.
+                // What a reader sees: the same page, word for word, through the running app. One publication
+                // that each path finds, whatever the seed drew.
+                let known = AppTests.publication("pub-known", .statement, language: .en, on: "2024-02-02",
+                                                 title: "Jean Claude speaks for human rights",
+                                                 body: "défenseurs المدافعين harassment", countries: ["MX"])
+                for app in [sqlite, postgres] { try await store([known], in: app) }
                 let paths = ["/search?q=d%C3%A9fenseurs", "/search?q=%22human+rights%22&country=mx",
                              "/search?q=harass*&page=2", "/search?q=" + SiteRoute.escapeSegment("المدافعين"),
                              "/search?q=Jean+Claude&type=statement"]
