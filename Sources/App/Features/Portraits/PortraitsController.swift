@@ -48,13 +48,15 @@ struct PortraitsController: RouteCollection {
         let seriesItems: [HTML] = series.map {
             "<li><a href=\"\(SiteRoute.portraitSeries(id: $0.id).path)\">\($0.title)</a></li>"
         }
+        let seriesList: HTML = seriesItems.isEmpty ? .empty
+            : "<h2>\(t("portrait.series"))</h2><ul id=\"portrait-series\">\(seriesItems.joined())</ul>"
+        let portraitList: HTML = portraits.isEmpty ? "<p>\(t("portrait.none"))</p>"
+            : "<ul id=\"portraits\" class=\"portraits\">\(Self.items(portraits, sponsors))</ul>"
         return .publicPage(Layout(title: t("portrait.list"), facts: nil).render("""
         <h1>\(t("portrait.list"))</h1>
-        \(seriesItems.isEmpty ? .empty
-            : "<h2>\(t("portrait.series"))</h2><ul id=\"portrait-series\">\(seriesItems.joined())</ul>" as HTML)
+        \(seriesList)
         <h2>\(t("portrait.portraits"))</h2>
-        \(portraits.isEmpty ? "<p>\(t("portrait.none"))</p>" as HTML
-            : "<ul id=\"portraits\" class=\"portraits\">\(Self.items(portraits, sponsors))</ul>")
+        \(portraitList)
         <p><a href="\(SiteRoute.sponsorship.path)">\(t("sponsorship.title"))</a></p>
         """))
     }
@@ -68,11 +70,12 @@ struct PortraitsController: RouteCollection {
             .map { ($0.id, $0) })
         let members = s.portraitList.compactMap { byID[$0] }
         let sponsors = try await Self.sponsors(of: members, on: req.db)
+        let memberList: HTML = members.isEmpty ? "<p>\(t("portrait.none"))</p>"
+            : "<ol id=\"series-portraits\" class=\"portraits\">\(Self.items(members, sponsors))</ol>"
         return .publicPage(Layout(title: s.title, facts: nil).render("""
         <article class="portrait-series"><h1>\(s.title)</h1>
         <div class="body">\(Markdown.render(s.text))</div>
-        \(members.isEmpty ? "<p>\(t("portrait.none"))</p>" as HTML
-            : "<ol id=\"series-portraits\" class=\"portraits\">\(Self.items(members, sponsors))</ol>")
+        \(memberList)
         <p><a href="\(SiteRoute.sponsorship.path)">\(t("sponsorship.title"))</a></p></article>
         """))
     }
@@ -102,16 +105,18 @@ struct PortraitsController: RouteCollection {
         let seriesItems: [HTML] = series.map {
             "<li><a href=\"\(SiteRoute.portraitSeries(id: $0.id).path)\">\($0.title)</a></li>"
         }
+        let sponsorList: HTML = sponsorItems.isEmpty ? .empty : """
+            <section aria-labelledby="sponsors"><h2 id="sponsors">\(t("portrait.sponsors"))</h2>
+            <ul id="portrait-sponsors">\(sponsorItems.joined())</ul></section>
+            """
+        let seriesList: HTML = seriesItems.isEmpty ? .empty
+            : "<p>\(t("portrait.in-series"))</p><ul id=\"portrait-in-series\">\(seriesItems.joined())</ul>"
         return .publicPage(Layout(title: p.name, facts: nil).render("""
         <article class="portrait"><h1>\(p.name)</h1>
         <p class="meta" id="portrait-consent">\(t("portrait.consent"))</p>
         \(photo)\(text)
-        \(sponsorItems.isEmpty ? .empty : """
-            <section aria-labelledby="sponsors"><h2 id="sponsors">\(t("portrait.sponsors"))</h2>
-            <ul id="portrait-sponsors">\(sponsorItems.joined())</ul></section>
-            """ as HTML)
-        \(seriesItems.isEmpty ? .empty
-            : "<p>\(t("portrait.in-series"))</p><ul id=\"portrait-in-series\">\(seriesItems.joined())</ul>" as HTML)
+        \(sponsorList)
+        \(seriesList)
         <section aria-labelledby="gathered"><h2 id="gathered">\(t("portrait.gathered"))</h2>
         \(ListItemView.list(gathered))</section>
         </article>

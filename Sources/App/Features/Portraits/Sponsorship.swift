@@ -62,22 +62,24 @@ struct SponsorshipController: RouteCollection {
             PortraitsController.item($0, sponsors: sponsors[$0.id])
         }
         let csrf = CSRF.token(for: req), f = form ?? FormData(fields: [])
+        let contactField = ReportPages.field("contact", t("sponsorship.contact"), f["contact"], errors,
+                                             attributes: "maxlength=\"300\" autocomplete=\"off\"")
         let formHTML: HTML = thanks
             ? "<p class=\"notice\" role=\"status\" id=\"sponsorship-thanks\">\(t("sponsorship.thanks"))</p>"
             : """
               <form method="post" action="\(SiteRoute.sponsorship.path)" class="office-form sponsorship-form">\
               \(CSRF.field(csrf))
               \(ReportPages.field("name", t("sponsorship.name"), f["name"], errors, attributes: "maxlength=\"300\""))
-              \(ReportPages.field("contact", t("sponsorship.contact"), f["contact"], errors,
-                                  attributes: "maxlength=\"300\" autocomplete=\"off\""))
+              \(contactField)
               \(ReportPages.textarea("message", t("sponsorship.message"), f.raw("message"), errors, rows: 6))
               <p class="actions"><button type="submit">\(t("sponsorship.send"))</button></p></form>
               """
+        let pairList: HTML = pairs.isEmpty ? "<p>\(t("sponsorship.none"))</p>"
+            : "<ul id=\"sponsorship-pairs\" class=\"portraits\">\(pairs.joined())</ul>"
         return .privatePage(Layout(title: t("sponsorship.title"), facts: nil).render("""
         <article class="sponsorship"><h1>\(t("sponsorship.title"))</h1>
         <h2>\(t("sponsorship.pairs"))</h2>
-        \(pairs.isEmpty ? "<p>\(t("sponsorship.none"))</p>" as HTML
-            : "<ul id=\"sponsorship-pairs\" class=\"portraits\">\(pairs.joined())</ul>")
+        \(pairList)
         <p>\(t("sponsorship.call"))</p><p>\(t("sponsorship.private"))</p>
         \(formHTML)</article>
         """), for: req, status: errors.isEmpty ? .ok : .unprocessableEntity)
