@@ -172,6 +172,40 @@ import Vapor
     }
 
     @Test(arguments: Engine.all)
+    func aCaseMadeOfflineIsMergedOnceWithItsRecords(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup: the laptop made a case with a person (as its change log and rows would carry them).
+            let trip = try await MissionKitMergeTests.trip(app, kitValue: "kit", officeValue: "office")
+            let exported = try Self.exported(trip)
+            let (newCase, newPerson) = ("case-made-offline", "person-made-offline")
+            let forged = try Self.forge(trip) { contents in
+                var made = try #require(Self.row(exported.table("cases"), trip.cases[1]))
+                made["id"] = .text(newCase)
+                made["receipt_hash"] = .null
+                made["notes_sealed"] = .text("KITCANARY-offline-case")
+                Self.put(&contents, "cases", made)
+                Self.logged(&contents, "cases", newCase, "insert")
+                let personID = try #require(Self.first(exported, "case_people", where: "case_id", is: trip.cases[1]))
+                var person = try #require(Self.row(exported.table("case_people"), personID))
+                person["id"] = .text(newPerson)
+                person["case_id"] = .text(newCase)
+                Self.put(&contents, "case_people", person)
+                Self.logged(&contents, "case_people", newPerson, "insert")
+            }
+            // act
+            let first = try await MissionKitMergeTests.merge(forged, app)
+            let after = try await MissionKitMergeTests.everything(app.db)
+            let second = try await MissionKitMergeTests.merge(forged, app)
+            // assert
+            #expect(try await MissionKitMergeTests.notes(newCase, app) == "KITCANARY-offline-case")
+            let file = try #require(try await CaseStore.find(newCase, cipher: app.site.cipher, on: app.db))
+            #expect(file.people.count == 1, "\(first)")
+            #expect(!second.changedAnything && second.applied == 0, "\(second)")
+            #expect(try await MissionKitMergeTests.everything(app.db) == after)
+        }
+    }
+
+    @Test(arguments: Engine.all)
     func aKitNeverDeletesACaseMissionLinkOrFileAndLeavesEvidenceAsItWas(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             // setup
