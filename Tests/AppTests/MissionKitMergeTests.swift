@@ -50,8 +50,14 @@ import Vapor
     static func trip(_ app: Application, kitValue: String, officeValue: String) async throws -> Trip {
         let team = try await CaseTeam.make(app)
         let (mission, cases, _) = try await MissionKitExportTests.mission(app, team: team)
-        let made = try await KitExport.make(mission: mission, days: 5, by: member, now: testClock.now(),
-                                            cipher: app.site.cipher, cost: .fast, on: app.db)
+        let cipher0 = app.site.cipher
+        let made = try await app.db.write { tx in
+            let made = try await KitExport.make(mission: mission, days: 5, by: member, now: testClock.now(),
+                                                cipher: cipher0, cost: .fast, on: tx)
+            try await KitExport.audit(made, mission: mission, to: "test.obskit", by: member, now: testClock.now(),
+                                      on: tx)
+            return made
+        }
         let place = KitOffline.Place(dir: MissionKitExportTests.scratch().path + "/laptop")
         let (header, contents) = try await KitOffline.unlock(made.file, passphrase: made.passphrase, place: place,
                                                              now: testClock.now().seconds) { _ in }
@@ -97,12 +103,15 @@ import Vapor
                     sourceID: sourceID, exported: made.file)
     }
 
+    static let merger = "command line (operator)"
+
     static func merge(_ trip: Trip, _ app: Application, now: Int64? = nil) async throws -> KitMerge.Outcome {
         let kit = try KitMerge.read(trip.returned, passphrase: trip.passphrase, now: now ?? testClock.now().seconds,
                                     cipher: app.site.cipher)
         let cipher = app.site.cipher
+        let at = now.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? testClock.now()
         return try await app.db.write { tx in
-            try await KitMerge.merge(kit, cipher: cipher, now: testClock.now(), on: tx)
+            try await KitMerge.merge(kit, by: merger, cipher: cipher, now: at, on: tx)
         }
     }
 
@@ -133,11 +142,13 @@ import Vapor
                 contacts += file.people.map { $0.contact.reveal() }
             }
             #expect(sources.contains("changed at the office") && contacts.contains("KITCANARY-new-contact"))
-            // Audited under the mission member's name.
-            struct Entry: Decodable { let actor: String, action: String }
-            let entries = try await app.db.sql.raw("SELECT actor, action FROM audit_log WHERE action LIKE 'kit.%'")
-                .all(decoding: Entry.self)
-            #expect(!entries.isEmpty && entries.allSatisfy { $0.actor == Self.member })
+            // Audited under the office's operator, the mission member named as the kit's claim only.
+            struct Entry: Decodable { let actor: String, action: String, detail: String }
+            let entries = try await app.db.sql.raw("""
+                SELECT actor, action, detail FROM audit_log WHERE action LIKE 'kit.%' OR action = 'mission.kit-merge'
+                """).all(decoding: Entry.self)
+            #expect(!entries.isEmpty && entries.allSatisfy { $0.actor == Self.merger
+                && $0.detail.contains("worked offline by \(Self.member), as the kit says") }, "\(entries)")
             // The second merge: nothing written, not even an audit entry.
             #expect(!second.changedAnything && second.applied == 0, "\(second)")
             #expect(try await Self.everything(app.db) == after)

@@ -162,12 +162,16 @@ def kit_trip_merges_back_both_sides_once():
             "SELECT country_code, ends_on FROM missions WHERE id = 'mission-demo'").fetchone()
         conflicts = connection.execute(
             "SELECT kind, column_name, actor, kit_value_sealed FROM kit_conflicts").fetchall()
-        actors = {row[0] for row in connection.execute("SELECT actor FROM audit_log WHERE action LIKE '%kit-merge%' "
-                                                       "OR action LIKE 'kit.merge%'")}
+        merges = connection.execute("SELECT actor, detail FROM audit_log WHERE action LIKE '%kit-merge%' "
+                                    "OR action LIKE 'kit.merge%'").fetchall()
+        actors = {row[0] for row in merges}
     check(country == "HN" and ends == "2099-01-02", f"the office's value stays, the kit's only change is in: {country}")
     check([c[:3] for c in conflicts] == [("both-changed", "country_code", "officer@kit.local")], f"{conflicts}")
     check(conflicts[0][3].startswith("v2:") and "GT" not in conflicts[0][3], "the kit's value is kept sealed")
-    check(actors == {"officer@kit.local"}, f"audited under the mission member's name: {actors}")
+    check(len(actors) == 1 and next(iter(actors)).startswith("command line ("),
+          f"audited under the operator who merged: {actors}")
+    check(all("worked offline by officer@kit.local, as the kit says" in row[1] for row in merges),
+          f"the mission member is named as the kit's claim: {merges}")
     state = [count(db, f"SELECT COUNT(*) FROM {table}") for table in ["audit_log", "kit_conflicts", "missions"]]
     again = run(["kit", "merge", back, "--report", report], DATABASE_URL=db, OBSERVATORY_KIT_PASSPHRASE=passphrase)
     check(again.returncode == 0 and "nothing changed" in again.stdout, again.stderr + again.stdout)

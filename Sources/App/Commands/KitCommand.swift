@@ -92,8 +92,10 @@ struct KitCommand: AsyncCommand {
             catch { throw Failure(description: "kit merge: give the kit's passphrase (typed, or in "
                                   + "OBSERVATORY_KIT_PASSPHRASE); nothing was merged") }
             let kit = try KitMerge.read(Array(data), passphrase: passphrase, now: now.seconds, cipher: cipher)
+            // The operator who merges is the actor; the mission member the kit names is only its claim.
+            let actor = "command line (\(ProcessInfo.processInfo.environment["USER"] ?? "unknown user"))"
             let outcome = try await app.db.write { tx in
-                try await KitMerge.merge(kit, cipher: cipher, now: now, on: tx)
+                try await KitMerge.merge(kit, by: actor, cipher: cipher, now: now, on: tx)
             }
             let reportPath = signature.report ?? (file + ".merge-report.txt")
             let report = KitMerge.report(kit, outcome, file: (file as NSString).lastPathComponent)

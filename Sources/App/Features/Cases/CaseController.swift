@@ -80,6 +80,9 @@ struct CaseController: Sendable {
         case .unknown:
             throw Abort(.notFound, reason: "There is no kit conflict “\(conflict.prefix(80))” to decide on this case.")
         case .badChoice: throw Abort(.badRequest, reason: "Choose to keep the office's value or to take the kit's.")
+        case .anonymised:
+            throw Abort(.conflict, reason: "This case was anonymised at the office: a kit's value is not written "
+                        + "back into it. Keep the office's value.")
         }
     }
 

@@ -72,6 +72,7 @@ enum KitConflicts {
                     <dt>\(t("casefile.kit.kit", ["member": item.actor]))</dt><dd class="kit-kit">\(item.kit)</dd></dl>
                     """
             case "deleted-in-kit": what = "\(t("casefile.kit.deleted-in-kit", ["record": record]))"
+            case "not-deleted": what = "\(t("casefile.kit.not-deleted", ["record": record]))"
             default: what = "\(t("casefile.kit.deleted-at-office", ["record": record]))"
             }
             let buttons: HTML = item.kind == "both-changed"
@@ -92,7 +93,7 @@ enum KitConflicts {
             """
     }
 
-    enum Decided: Equatable { case done, unknown, badChoice }
+    enum Decided: Equatable { case done, unknown, badChoice, anonymised }
 
     /// Decides a conflict of `caseID`: "office" keeps the record as it is, "kit" writes the kit's value into it.
     static func decide(_ conflictID: String, case caseID: String, keep: String, by actor: String, now: Date,
@@ -108,7 +109,10 @@ enum KitConflicts {
                       let value = kitValue(stored, cipher: cipher) else { return .badChoice }
                 let kinds = Dictionary(try await KitTables.columns(stored.tableName, on: tx).map { ($0.name, $0.kind) },
                                        uniquingKeysWith: { a, _ in a })
-                guard kinds[stored.columnName] != nil else { return .badChoice }
+                guard kinds[stored.columnName] != nil,
+                      KitRecord.changeable(stored.tableName, stored.columnName) else { return .badChoice }
+                // A case anonymised at the office never gets a value back from a kit (review finding 3).
+                guard !(try await KitRecord.isAnonymised(caseID, on: tx)) else { return .anonymised }
                 try await KitMerge.update(stored.tableName, id: stored.rowId, [(stored.columnName, value)],
                                           kinds: kinds, numbered: stored.tableName == KitTables.numbered,
                                           cipher: cipher, on: tx)

@@ -20,6 +20,9 @@ enum KitExport {
         let caseIDs: [String]
         let attachmentIDs: [String]
         let expiresAt: Int64
+        /// What the office records of the kit (`kit_exports`, written by `audit`): its id, when it was made, and
+        /// the digest of each row it holds.
+        var kitID = "", createdAt: Int64 = 0, digests = ""
         var cases: Int { caseIDs.count }
         var attachments: Int { attachmentIDs.count }
     }
@@ -44,13 +47,21 @@ enum KitExport {
         let passphrase = MissionKit.newPassphrase(), expires = now.seconds + Int64(days) * 86_400
         let file = try MissionKit.seal(try contents.encoded(), passphrase: passphrase, createdAt: now.seconds,
                                        expiresAt: expires, cost: cost)
-        return Made(passphrase: passphrase, file: file, caseIDs: KitTables.ids(contents.table("cases")),
-                    attachmentIDs: KitTables.ids(contents.table("case_attachments")), expiresAt: expires)
+        var made = Made(passphrase: passphrase, file: file, caseIDs: KitTables.ids(contents.table("cases")),
+                        attachmentIDs: KitTables.ids(contents.table("case_attachments")), expiresAt: expires)
+        made.kitID = contents.kitID ?? ""
+        made.createdAt = now.seconds
+        made.digests = KitRecord.digests(of: contents, cipher: cipher)
+        return made
     }
 
-    /// Audits the export of `made`: the mission, each case it carries, and each file (in its custody history).
+    /// Records the kit at the office (`kit_exports`, what a merge checks it against) and audits its export: the
+    /// mission, each case it carries, and each file (in its custody history).
     static func audit(_ made: Made, mission: String, to name: String, by actor: String,
                       now: Date, on tx: any Database) async throws {
+        try await KitRecord.insert(kitID: made.kitID, mission: mission, by: actor, createdAt: made.createdAt,
+                                   expiresAt: made.expiresAt, caseIDs: made.caseIDs,
+                                   attachmentIDs: made.attachmentIDs, digests: made.digests, on: tx)
         let expiry = CivilDate(daysSinceEpoch: Int(made.expiresAt / 86_400)).description
         try await AuditLog.record(AuditEvent(actor: actor, action: "mission.kit-export", recordType: "mission",
                                              recordID: mission,

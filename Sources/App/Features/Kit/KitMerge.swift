@@ -11,7 +11,11 @@ import Vapor
 /// in its record and the kit's in `kit_conflicts`, for a case officer to decide on the case page; a record deleted
 /// on one side and changed on the other is kept (restored from the kit when the office deleted it) and flagged.
 /// Merging the same kit again finds every field equal or already flagged, and writes nothing. Every write is
-/// audited under the mission member's name, in the one transaction of the merge.
+/// audited under the office account or operator that merged, the mission member named as the kit's claim, in the
+/// one transaction of the merge. The kit is checked first against the office's record of its export (`KitRecord`):
+/// a kit never reaches a case it did not carry, never changes an id, a link or a hash, never deletes a case, a
+/// mission, a link, a file or a timeline entry (flagged instead), and never brings back a case erased or anonymised
+/// at the office since the export.
 enum KitMerge {
     typealias Failure = UserCommand.Failure
     typealias Row = [String: KitContents.Value]
@@ -20,9 +24,13 @@ enum KitMerge {
         let table: String, row: String, column: String, kind: String, caseID: String?, isNew: Bool
     }
 
+    /// A row of a case the office erased or anonymised since the export: nothing of it is written.
+    struct Skip: Sendable { let table: String, row: String, caseID: String, reason: String }
+
     struct Outcome: Sendable {
         var inserted = 0, updated = 0, deleted = 0, restored = 0
         var flags: [Flag] = []
+        var skipped: [Skip] = []
         var applied: Int { inserted + updated + deleted + restored }
         var changedAnything: Bool { applied > 0 || flags.contains(where: \.isNew) }
     }
@@ -62,10 +70,28 @@ enum KitMerge {
         return KitTables.text(value)
     }
 
-    /// Applies `kit` (read by `read`) in the caller's transaction.
-    static func merge(_ kit: KitContents, cipher: FieldCipher, now: Date, on tx: any Database) async throws -> Outcome {
-        guard let kitID = kit.kitID, let member = kit.returnedBy else {
+    static func refused(_ why: String) -> Failure {
+        Failure(description: "kit merge: \(why); nothing was merged")
+    }
+
+    /// Applies `kit` (read by `read`) in the caller's transaction, for the office account or operator `actor`,
+    /// once it is checked against the office's record of its export (`KitRecord`): its id, expiry, mission and
+    /// base, the cases it may touch and the columns it may change. Anything else refuses the whole merge.
+    static func merge(_ kit: KitContents, by actor: String, cipher: FieldCipher, now: Date,
+                      on tx: any Database) async throws -> Outcome {
+        guard let kitID = kit.kitID, let claimed = kit.returnedBy else {
             throw Failure(description: "kit merge: this kit holds no offline work; nothing was merged")
+        }
+        guard let export = try await KitRecord.find(kitID, on: tx) else {
+            throw refused("this database never exported a kit with the id \(kitID.prefix(60))")
+        }
+        guard now.seconds <= export.expiresAt else {
+            let day = CivilDate(daysSinceEpoch: Int(export.expiresAt / 86_400))
+            throw refused("this kit expired on \(day), by the office's record of its export")
+        }
+        guard kit.missionID == export.missionID else {
+            throw refused("this kit names the mission \(kit.missionID.prefix(80)), but it was exported for "
+                          + export.missionID)
         }
         struct Found: Decodable { let id: String }
         guard try await tx.sql.raw("SELECT id FROM missions WHERE id = \(bind: kit.missionID)")
@@ -73,16 +99,46 @@ enum KitMerge {
             throw Failure(description: "kit merge: there is no mission \(kit.missionID.prefix(80)) in this "
                           + "database; nothing was merged")
         }
+        // The base: every row as the office exported it, or the merge is refused.
+        var bases: [String: [String: Row]] = [:]
+        for table in kit.base {
+            guard KitTables.carried.contains(where: { $0.table == table.name }) else {
+                throw refused("the kit holds a table \(table.name.prefix(40)) that no kit carries")
+            }
+            let tableRows = rows(table)
+            for (id, row) in tableRows where export.digests["\(table.name) \(id)"]
+                != KitRecord.digest(table.name, row, cipher: cipher) {
+                throw refused("\(table.name) \(id.prefix(60)) in the kit is not as the office exported it")
+            }
+            bases[table.name] = tableRows
+        }
         var changed: [String: [String]] = [:]
         for change in kit.changes where !(changed[change.table] ?? []).contains(change.row) {
             changed[change.table, default: []].append(change.row)
         }
+        let gone = try await KitRecord.gone(export.caseIDs.union(export.mergedCaseIDs), on: tx)
+        // Cases made offline: new to the office, or written by an earlier merge of this very kit.
+        var newCases: [String] = []
+        let localCases = rows(kit.table("cases"))
+        for id in changed["cases"] ?? [] where bases["cases"]?[id] == nil && localCases[id] != nil {
+            guard !export.caseIDs.contains(id) else {
+                throw refused("the kit leaves out case \(id.prefix(60)) as it was exported")
+            }
+            if export.mergedCaseIDs.contains(id) { continue }
+            guard try await tx.sql.raw("SELECT id FROM cases WHERE id = \(bind: id)")
+                .first(decoding: Found.self) == nil else {
+                throw refused("the kit gives as made offline the case \(id.prefix(60)), which this kit did not carry")
+            }
+            newCases.append(id)
+        }
+        let allowed = export.caseIDs.union(export.mergedCaseIDs).union(newCases)
         var outcome = Outcome()
         var deletions: [(table: String, id: String)] = []
+        let origin = " (from the kit of \(kit.missionID), worked offline by \(claimed), as the kit says)"
         func audit(_ action: String, _ table: String, _ id: String, _ detail: String) async throws {
             try await auditEntry(
-                AuditEvent(actor: member, action: action, recordType: table, recordID: id,
-                           detail: detail + " (from the kit of \(kit.missionID))"), now: now, on: tx)
+                AuditEvent(actor: actor, action: action, recordType: table, recordID: id, detail: detail + origin),
+                now: now, on: tx)
         }
         for (table, _) in KitTables.carried {
             let ids = changed[table] ?? []
@@ -90,15 +146,49 @@ enum KitMerge {
             let columns = try await KitTables.columns(table, on: tx)
             let kinds = Dictionary(columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
             let numbered = table == KitTables.numbered
-            let base = rows(kit.baseTable(table)), local = rows(kit.table(table))
+            let base = bases[table] ?? [:], local = rows(kit.table(table))
             let office = rows(try await KitTables.read(table, where: "id", in: ids, cipher: cipher, numeric: numbered,
                                                        on: tx))
             for id in ids {
                 let b = base[id], l = local[id], o = office[id]
-                let caseID = caseOf(table, id, l ?? b ?? o)
+                if b == nil, export.digests["\(table) \(id)"] != nil {
+                    throw refused("the kit leaves out \(table) \(id.prefix(60)) as it was exported")
+                }
+                // Which case (and mission) each version of the row belongs to: one the kit carried, or refused.
+                var caseID: String? = nil
+                for row in [b, l].compactMap({ $0 }) {
+                    if table == "missions" || table == "mission_cases" {
+                        let mission = table == "missions" ? id : row["mission_id"].map(KitTables.text) ?? ""
+                        guard mission == export.missionID else {
+                            throw refused("\(table) \(id.prefix(60)) belongs to another mission than the kit's")
+                        }
+                        if table == "missions" { continue }
+                    }
+                    let owner = caseOf(table, id, row) ?? ""
+                    guard allowed.contains(owner) else {
+                        throw refused("\(table) \(id.prefix(60)) belongs to the case \(owner.prefix(60)), "
+                                      + "which this kit did not carry")
+                    }
+                    if let caseID, caseID != owner {
+                        throw refused("\(table) \(id.prefix(60)) is moved to another case in the kit")
+                    }
+                    caseID = owner
+                }
+                if let caseID, let why = gone[caseID] {
+                    outcome.skipped.append(Skip(table: table, row: id, caseID: caseID, reason: why))
+                    continue
+                }
+                // A change to a column a kit may not change refuses the merge (ids, links, hashes, dates).
+                if let b, let l {
+                    for column in Set(b.keys).union(l.keys).sorted() where kinds[column] != nil
+                        && (l[column] ?? .null) != (b[column] ?? .null) && !KitRecord.changeable(table, column) {
+                        throw refused("the kit changes \(column) of \(table) \(id.prefix(60)), which a kit may not "
+                                      + "change")
+                    }
+                }
                 func flag(_ column: String, _ kind: String, _ value: KitContents.Value?) async throws {
                     let isNew = try await record(kitID: kitID, mission: kit.missionID, caseID: caseID, table: table,
-                                                 row: id, column: column, kind: kind, value: value, actor: member,
+                                                 row: id, column: column, kind: kind, value: value, actor: claimed,
                                                  cipher: cipher, now: now, on: tx)
                     if isNew { try await audit("kit.merge-conflict", table, id, "\(kind) \(column)") }
                     outcome.flags.append(Flag(table: table, row: id, column: column, kind: kind, caseID: caseID,
@@ -107,31 +197,60 @@ enum KitMerge {
                 switch (b, l) {
                 case (nil, nil):
                     continue  // made and deleted offline
+                case (nil, _?) where table == "missions":
+                    throw refused("the kit makes a mission (\(id.prefix(60))); a kit holds one mission")
                 case (nil, let l?) where numbered:
-                    // A timeline entry made offline: its id is the laptop's; merged once, by its contents.
-                    if try await insertEntry(table, l, kinds: kinds, on: tx) {
+                    // A timeline entry made offline: its id is the laptop's; merged once, by its contents, under
+                    // the office's account, the mission member named as the kit's claim.
+                    var entry = l
+                    entry["actor"] = .text(actor)
+                    let claimedActor = KitTables.text(l["actor"] ?? .null)
+                    entry["summary"] = .text(KitTables.text(l["summary"] ?? .null)
+                                             + " — offline, by \(claimedActor) (as the kit says)")
+                    if try await insertEntry(table, entry, kinds: kinds, on: tx) {
                         outcome.inserted += 1
                         try await audit("kit.merge-insert", table, caseID ?? id, "a timeline entry")
                     }
                 case (nil, let l?):
+                    if table == "case_attachments" {
+                        guard case .bytes(let data)? = l["data_sealed"],
+                              case .text(let hash)? = l["sha256_sealed"], hash == Evidence.sha256(data) else {
+                            throw refused("the file \(id.prefix(60)) made offline has no hash, or not its content's")
+                        }
+                    }
                     if let o {
+                        // Written by an earlier merge of this kit: only a changeable field may differ.
                         for column in l.keys.sorted() where column != "id" && kinds[column] != nil
                             && l[column] != o[column] {
+                            guard KitRecord.changeable(table, column) else {
+                                throw refused("the kit gives as made offline \(table) \(id.prefix(60)), which the "
+                                              + "office holds otherwise")
+                            }
                             try await flag(column, "both-changed", l[column])
                         }
                     } else {
                         try await insert(table, l, id: id, kinds: kinds, cipher: cipher, on: tx)
                         outcome.inserted += 1
                         try await audit("kit.merge-insert", table, id, "made offline")
+                        if table == "case_attachments" {
+                            try await auditEntry(AuditEvent(
+                                actor: actor, action: CustodyEvent.received.rawValue, recordType: "attachment",
+                                recordID: id, detail: "case \(caseID ?? ""), added offline" + origin),
+                                now: now, on: tx)
+                        }
                     }
                 case (let b?, nil):
                     guard let o else { continue }  // deleted on both sides
-                    if b.keys.allSatisfy({ kinds[$0] == nil || b[$0] == o[$0] }) {
+                    if KitRecord.neverDeleted.contains(table) {
+                        try await flag("", "not-deleted", nil)  // a kit never deletes these: the officer decides
+                    } else if b.keys.allSatisfy({ kinds[$0] == nil || b[$0] == o[$0] }) {
                         deletions.append((table, id))
                     } else {
                         try await flag("", "deleted-in-kit", nil)
                     }
                 case (let b?, let l?):
+                    let differs = l.keys.contains { kinds[$0] != nil && (l[$0] ?? .null) != (b[$0] ?? .null) }
+                    guard differs else { continue }
                     guard let o else {
                         try await insert(table, l, id: id, kinds: kinds, cipher: cipher, on: tx)
                         outcome.restored += 1
@@ -140,7 +259,8 @@ enum KitMerge {
                         continue
                     }
                     var sets: [(String, KitContents.Value)] = []
-                    for column in l.keys.sorted() where column != "id" && kinds[column] != nil {
+                    for column in l.keys.sorted() where column != "id" && kinds[column] != nil
+                        && KitRecord.changeable(table, column) {
                         let lv = l[column] ?? .null, bv = b[column] ?? lv, ov = o[column] ?? .null
                         if lv == bv || ov == lv { continue }
                         if ov == bv { sets.append((column, lv)) } else { try await flag(column, "both-changed", lv) }
@@ -160,11 +280,13 @@ enum KitMerge {
             outcome.deleted += 1
             try await audit("kit.merge-delete", table, id, "deleted offline")
         }
+        try await KitRecord.addMerged(newCases, to: export, on: tx)
         if outcome.changedAnything {
             try await auditEntry(AuditEvent(
-                actor: member, action: "mission.kit-merge", recordType: "mission", recordID: kit.missionID,
+                actor: actor, action: "mission.kit-merge", recordType: "mission", recordID: kit.missionID,
                 detail: "\(outcome.inserted) new, \(outcome.updated) changed, \(outcome.deleted) deleted, "
-                    + "\(outcome.restored) restored, \(outcome.flags.filter(\.isNew).count) to decide (\(kitID))"),
+                    + "\(outcome.restored) restored, \(outcome.flags.filter(\.isNew).count) to decide; "
+                    + "skipped as erased or anonymised at the office: \(outcome.skipped.count) (\(kitID))" + origin),
                 now: now, on: tx)
         }
         return outcome
@@ -200,12 +322,13 @@ enum KitMerge {
             .values(names.map { stored(table, row, $0, kinds: kinds, cipher: cipher) }).run()
     }
 
-    /// A row without its id, unless one with the same values is there already: whether it was written.
+    /// A row without its id, unless one with the same values (but the account that merged it) is there already:
+    /// whether it was written.
     static func insertEntry(_ table: String, _ row: Row, kinds: [String: KitTables.Kind],
                             on db: any Database) async throws -> Bool {
         let names = row.keys.sorted().filter { kinds[$0] != nil && $0 != "id" }
         let query = db.sql.select().column(SQLLiteral.numeric("1")).from(table).limit(1)
-        for name in names {
+        for name in names where name != "actor" {
             if row[name] == .null { query.where(SQLIdentifier(name), .is, SQLLiteral.null) }
             else { query.where(SQLIdentifier(name), .equal, KitTables.bind(row[name]!, kinds[name] ?? .text)) }
         }
@@ -276,7 +399,7 @@ enum KitMerge {
     static func report(_ kit: KitContents, _ outcome: Outcome, file: String) -> String {
         var lines = [
             "Merge of \(file): the kit of \(kit.missionID) (\(kit.kitID ?? "")), worked offline by "
-                + "\(kit.returnedBy ?? "").",
+                + "\(kit.returnedBy ?? "") (as the kit says).",
             "Applied: \(outcome.inserted) new records, \(outcome.updated) changed, \(outcome.deleted) deleted, "
                 + "\(outcome.restored) restored.",
             outcome.changedAnything ? "" : "This kit was merged before: nothing changed.",
@@ -287,10 +410,17 @@ enum KitMerge {
             switch flag.kind {
             case "both-changed": what = "field \(flag.column) changed in the kit and at the office: both values kept"
             case "deleted-in-kit": what = "deleted in the kit, changed at the office: kept"
+            case "not-deleted": what = "deleted in the kit: kept (a kit never deletes it), for the officer to decide"
             default: what = "deleted at the office, changed in the kit: restored from the kit"
             }
             let place = flag.caseID.map { " — " + OfficeRoute.caseFile(id: $0).path } ?? ""
             lines.append("- [\(flag.kind)] \(flag.table) \(flag.row): \(what)\(place)")
+        }
+        if !outcome.skipped.isEmpty {
+            lines.append("Skipped, nothing of them written (\(outcome.skipped.count)):")
+            for skip in outcome.skipped {
+                lines.append("- \(skip.table) \(skip.row) of \(skip.caseID): \(skip.reason)")
+            }
         }
         return lines.filter { !$0.isEmpty }.joined(separator: "\n") + "\n"
     }
