@@ -44,5 +44,6 @@ enum Migrations {
         CreateAnnualReportEditions(),   // 040
         CreateRetention(),              // 041
         CreateKitConflicts(),           // 042
+        AddRetentionSafeguards(),       // 044
     ] }
 }
