@@ -55,7 +55,8 @@ enum KitOffline {
             var isDirectory: ObjCBool = false
             if manager.fileExists(atPath: dir, isDirectory: &isDirectory) {
                 guard isDirectory.boolValue else {
-                    throw Failure(description: "kit: \(dir) is a file, not a directory; give a new directory with --dir")
+                    throw Failure(description: "kit: \(dir) is a file, not a directory; give a new directory "
+                                  + "with --dir")
                 }
                 if !isKits, !(try manager.contentsOfDirectory(atPath: dir)).isEmpty {
                     throw Failure(description: "kit: \(dir) is not empty and was not made by the kit (no "

@@ -53,10 +53,12 @@ enum RetentionStore {
                             .set(excludedValueOf: "effective_from")
                     }
                     .run()
-                let from = waiting.map { ", no record expires before \(CivilDate(daysSinceEpoch: Int($0.from / 86_400)))" } ?? ""
+                let from = waiting.map {
+                    ", no record expires before \(CivilDate(daysSinceEpoch: Int($0.from / 86_400)))"
+                }
+                let change = "\(before.period(kind)) → \(next.period(kind)) days"
                 try await AuditLog.record(AuditEvent(actor: actor, action: "retention.policy", recordType: "retention",
-                                                     recordID: kind.rawValue,
-                                                     detail: "\(before.period(kind)) → \(next.period(kind)) days\(from)"),
+                                                     recordID: kind.rawValue, detail: change + (from ?? "")),
                                           now: now, on: tx)
             }
         }
