@@ -28,7 +28,8 @@ import Vapor
     func wrongPassphrasesAreCountedSlowedAndStopped(_ engine: Engine) async throws {
         // setup
         let (file, passphrase, _) = try await Self.kit(engine)
-        let place = KitOffline.Place(dir: MissionKitExportTests.scratch().path + "/laptop")
+        let scratch = MissionKitExportTests.scratch().path
+        let place = KitOffline.Place(dir: scratch + "/laptop", state: scratch + "/attempts-of-the-user.json")
         let waits = NIOLockedValueBox<[Int]>([])
         let now = testClock.now().seconds
         // act: four wrong guesses, each waiting longer than the last.
@@ -61,6 +62,44 @@ import Vapor
         let counted = try JSONDecoder().decode([String: KitAttempts].self,
                                                from: Data(contentsOf: URL(fileURLWithPath: place.attempts)))
         #expect(counted.values.first?.failures == KitAttempts.allowed)
+        // Neither another --dir nor deleting the directory's count resets it: the user's count is bound to the kit.
+        try FileManager.default.removeItem(atPath: place.attempts)
+        for other in [place, KitOffline.Place(dir: scratch + "/elsewhere", state: place.state)] {
+            await #expect(throws: UserCommand.Failure.self, "\(other.dir)") {
+                _ = try await KitOffline.unlock(file, passphrase: passphrase, place: other, now: now) { _ in }
+            }
+        }
+    }
+
+    /// Finding 8: `--dir` on a folder that is not empty and not the kit's is refused, and `kit wipe` there removes
+    /// nothing; in the kit's own directory it removes only the files the kit wrote, and follows no planted link.
+    @Test func onlyTheKitsOwnDirectoryIsUsedAndWipedAndOnlyItsFiles() async throws {
+        let (file, passphrase, _) = try await Self.kit(.sqlite)
+        let scratch = MissionKitExportTests.scratch().path, manager = FileManager.default
+        let home = KitOffline.Place(dir: scratch + "/home", state: scratch + "/state.json")
+        try manager.createDirectory(atPath: home.dir, withIntermediateDirectories: true,
+                                    attributes: [.posixPermissions: 0o755])
+        let thesis = home.dir + "/thesis.txt"
+        try Data("my own work".utf8).write(to: URL(fileURLWithPath: thesis))
+        await #expect(throws: UserCommand.Failure.self) {
+            _ = try await KitOffline.unlock(file, passphrase: passphrase, place: home, now: testClock.now().seconds)
+            { _ in }
+        }
+        #expect(throws: UserCommand.Failure.self) { _ = try KitOffline.wipe(home) }
+        #expect(try String(contentsOfFile: thesis, encoding: .utf8) == "my own work")
+        #expect(try manager.attributesOfItem(atPath: home.dir)[.posixPermissions] as? Int == 0o755)
+        #expect(!manager.fileExists(atPath: home.marker))
+        // The kit's own directory: its files go, a stranger's file and the file a planted link points to stay.
+        let place = KitOffline.Place(dir: scratch + "/laptop", state: home.state)
+        _ = try await KitOffline.unlock(file, passphrase: passphrase, place: place, now: testClock.now().seconds)
+        { _ in }
+        try Data("kit data".utf8).write(to: URL(fileURLWithPath: place.database))
+        try manager.createSymbolicLink(atPath: place.database + "-wal", withDestinationPath: thesis)
+        try Data("stranger".utf8).write(to: URL(fileURLWithPath: place.dir + "/stranger.txt"))
+        let wiped = try KitOffline.wipe(place)
+        #expect(wiped >= 4)
+        #expect(try manager.contentsOfDirectory(atPath: place.dir) == ["stranger.txt"])
+        #expect(try String(contentsOfFile: thesis, encoding: .utf8) == "my own work", "the link was not followed")
     }
 
     @Test(arguments: Engine.all)
@@ -71,7 +110,18 @@ import Vapor
         let (_, contents) = try await KitOffline.unlock(file, passphrase: passphrase, place: place,
                                                         now: testClock.now().seconds) { _ in }
         try place.create()
-        try await withApp(.sqlite, sqliteFile: place.database, adjust: { $0.key = .text(FieldCipher.newKeyText()) }) {
+        // Finding 7: the local key is beside the copy only sealed under the passphrase.
+        let header = try MissionKit.Header.read(file)
+        let sealed = try #require(FileManager.default.contents(atPath: place.sealedKey))
+        #expect(!FileManager.default.fileExists(atPath: place.database + ".key"), "no key in clear")
+        #expect(throws: KitLocalKey.Failure.self) {
+            _ = try KitLocalKey.unwrap(Array(sealed), passphrase: "GUESS", header: header)
+        }
+        let local = KitOffline.localConfig(AppConfig(storage: .sqlite(path: ":memory:"), demo: false), place)
+        let keyText = try KitLocalKey.unwrap(Array(sealed), passphrase: passphrase, header: header)
+        #expect(local.key == .text(keyText))
+        #expect(sealed.range(of: Data(keyText.utf8)) == nil)
+        try await withApp(.sqlite, sqliteFile: place.database, adjust: { $0.key = local.key }) {
             app in
             try await app.db.write { tx in
                 try await KitTables.load(contents, cipher: app.site.cipher, on: tx)
@@ -103,6 +153,7 @@ import Vapor
         for canary in MissionKitExportTests.linked {
             #expect(raw.range(of: Data(canary.utf8)) == nil, "\(canary) is in clear in the local copy")
         }
+        #expect(raw.range(of: Data(keyText.utf8)) == nil, "the local key is nowhere in clear")
         // Wiping removes the local copy.
         #expect(try KitOffline.wipe(place) >= 2)
         #expect(!FileManager.default.fileExists(atPath: place.dir))

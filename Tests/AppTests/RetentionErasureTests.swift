@@ -26,7 +26,8 @@ import Vapor
             let fixture = try await RetentionFixture.make(app, now: RetentionTests.fortyDaysAgo, closed: false,
                                                           origin: "report")
             let team = try await CaseTeam.make(app)
-            try await RetentionStore.save(RetentionPolicy(days: [.unverifiedReport: 30]), by: "a", now: Self.now,
+            try await RetentionStore.save(RetentionPolicy(days: [.unverifiedReport: 30]), by: "a",
+                                          now: RetentionTests.policySaved,
                                           on: app.db)
             #expect(try await RetentionActions.check(now: Self.now, on: app.db).alerts == 1)
             let holding = try await RetentionFixture.tables(holding: fixture.caseID, app)
@@ -42,7 +43,7 @@ import Vapor
             // act
             let done = try await team.drafter.post("/office/retention/decide", [
                 ("kind", "report.unverified"), ("id", fixture.caseID), ("decision", "delete"),
-                ("reason", "Never verified within the period")])
+                ("reason", "never-verified")])
             #expect(done.status == .seeOther)
 
             // assert
@@ -60,7 +61,7 @@ import Vapor
             #expect(try await team.drafter.get("/office/cases/\(fixture.caseID)").status == .notFound)
             let audited = try await RetentionTests.audit("retention.delete", app)
             #expect(audited.count == 1 && audited.first?.id == fixture.caseID
-                    && audited.first?.detail == "Never verified within the period")
+                    && audited.first?.detail == "never-verified")
             if let file {
                 for suffix in ["", "-wal"] {
                     let bytes = FileManager.default.contents(atPath: file + suffix) ?? Data()
@@ -76,7 +77,8 @@ import Vapor
         let clock = MutableClock(RetentionTests.now)
         try await withApp(engine, clock: clock) { app in
             let fixture = try await RetentionFixture.make(app, now: RetentionTests.fortyDaysAgo, closed: true)
-            try await RetentionStore.save(RetentionPolicy(days: [.closedCase: 30]), by: "a", now: Self.now, on: app.db)
+            try await RetentionStore.save(RetentionPolicy(days: [.closedCase: 30]), by: "a",
+                                          now: RetentionTests.policySaved, on: app.db)
             let officer = try await StaffAlertTests.person("drafter@example.org", [.caseOfficer], app, clock: clock)
             try await officer.get("/office/retention")
             func decide(_ fields: [(String, String)], csrf: String? = nil) async throws -> TestBrowser.Page {
@@ -84,41 +86,46 @@ import Vapor
             }
             let id = fixture.caseID
             for (fields, status) in [
-                ([("kind", "sign-in"), ("id", id), ("decision", "delete"), ("reason", "r")],
+                ([("kind", "sign-in"), ("id", id), ("decision", "delete"), ("reason", "period-over")],
                  HTTPStatus.unprocessableEntity),
-                ([("kind", "nope"), ("id", id), ("decision", "delete"), ("reason", "r")], .unprocessableEntity),
-                ([("kind", "case.closed"), ("id", id), ("decision", "burn"), ("reason", "r")], .unprocessableEntity),
-                ([("kind", "case.closed"), ("id", "case-forged"), ("decision", "delete"), ("reason", "r")], .notFound),
-                ([("kind", "report.unverified"), ("id", id), ("decision", "delete"), ("reason", "r")], .notFound),
-                ([("kind", "case.closed"), ("id", id), ("decision", "extend"), ("reason", "r"),
+                ([("kind", "nope"), ("id", id), ("decision", "delete"), ("reason", "period-over")], .unprocessableEntity),
+                ([("kind", "case.closed"), ("id", id), ("decision", "burn"), ("reason", "period-over")], .unprocessableEntity),
+                ([("kind", "case.closed"), ("id", "case-forged"), ("decision", "delete"), ("reason", "period-over")], .notFound),
+                ([("kind", "report.unverified"), ("id", id), ("decision", "delete"), ("reason", "period-over")], .notFound),
+                ([("kind", "case.closed"), ("id", id), ("decision", "extend"), ("reason", "proceedings"),
                   ("until", "2026-11-20")],
                  .unprocessableEntity),
                 ([("kind", "case.closed"), ("id", id), ("decision", "extend"), ("reason", ""), ("until", "2027-01-01")],
                  .unprocessableEntity),
+                ([("kind", "case.closed"), ("id", id), ("decision", "extend"), ("reason", "Appeal pending"),
+                  ("until", "2027-01-01")], .unprocessableEntity),
+                ([("kind", "case.closed"), ("id", id), ("decision", "delete"), ("reason", "period-over"),
+                  ("note", "a deletion keeps no note")], .unprocessableEntity),
             ] {
                 #expect(try await decide(fields).status == status, "\(fields)")
             }
-            #expect(try await decide([("kind", "case.closed"), ("id", id), ("decision", "delete"), ("reason", "r")],
+            #expect(try await decide([("kind", "case.closed"), ("id", id), ("decision", "delete"), ("reason", "period-over")],
                                      csrf: "forged").status == .forbidden)
             #expect(try await CaseStore.find(id, cipher: app.site.cipher, on: app.db) != nil, "nothing was deleted")
             #expect(try await RetentionActions.check(now: clock.now(), on: app.db).alerts == 1)
 
             // An extension: a reason and a date; the record leaves the list until its new notice window.
             let extended = try await decide([("kind", "case.closed"), ("id", id), ("decision", "extend"),
-                                             ("reason", "Appeal pending"), ("until", "2027-01-19")])
+                                             ("reason", "proceedings"), ("until", "2027-01-19")])
             #expect(extended.status == .seeOther)
             #expect(try await officer.get("/office/retention").body.contains("retention-none"))
             #expect(try await RetentionStore.due(now: clock.now(), on: app.db).isEmpty)
             let audit = try await RetentionTests.audit("retention.extend", app)
-            #expect(audit.map(\.detail) == ["until 2027-01-19: Appeal pending"])
+            #expect(audit.map(\.detail) == ["until 2027-01-19: proceedings"])
             clock.advance(seconds: 58 * 86_400)
             #expect(try await RetentionActions.check(now: clock.now(), on: app.db).alerts == 1, "the new period alerts")
+            clock.advance(seconds: 3 * 86_400)  // past 2027-01-19: only an expired record is deleted
 
             // Eight officers' clicks at once: one deletion, one audit entry.
             let outcomes = try await withThrowingTaskGroup(of: RetentionActions.Outcome.self) { group in
                 for n in 0..<8 {
                     group.addTask {
-                        try await RetentionActions.erase(.closedCase, id: id, decision: .delete, reason: "race \(n)",
+                        try await RetentionActions.erase(.closedCase, id: id, decision: .delete, reason: .periodOver,
                                                          by: "drafter@example.org", now: clock.now(),
                                                          cipher: app.site.cipher, on: app.db)
                     }

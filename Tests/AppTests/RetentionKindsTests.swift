@@ -78,7 +78,7 @@ import Vapor
             // act
             func decide(_ kind: String, _ id: String, _ decision: String) async throws -> HTTPStatus {
                 try await officer.post("/office/retention/decide", [("kind", kind), ("id", id),
-                                                                    ("decision", decision), ("reason", "Period over")])
+                                                                    ("decision", decision), ("reason", "period-over")])
                     .status
             }
             #expect(try await decide("subscriber.inactive", "sub-1", "anonymise") == .notFound,
@@ -103,7 +103,7 @@ import Vapor
             #expect(try await RetentionFixture.tables(holding: canary, app).isEmpty)
             #expect(try await officer.get("/office/retention").body.contains("retention-none"))
             for action in ["retention.delete", "retention.anonymise"] {
-                #expect(try await RetentionTests.audit(action, app).allSatisfy { $0.detail == "Period over" })
+                #expect(try await RetentionTests.audit(action, app).allSatisfy { $0.detail == "period-over" })
             }
             #expect(try await RetentionTests.audit("retention.delete", app).map(\.id).sorted() == ["sub-1", "ver-1"])
         }

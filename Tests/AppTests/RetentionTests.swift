@@ -12,6 +12,9 @@ import Vapor
 @Suite struct RetentionTests {
     static let now = testClock.date
     static let fortyDaysAgo = now.addingTimeInterval(-40 * 86_400)
+    /// A shortened period takes effect after the old one's notice window (30 days): saved this long ago, it is in
+    /// force now.
+    static let policySaved = now.addingTimeInterval(-31 * 86_400)
 
     static func tables(_ html: String) -> [String] {
         html.components(separatedBy: "<table").dropFirst().map { $0.components(separatedBy: "</table>")[0] }
@@ -77,7 +80,7 @@ import Vapor
             #expect(try await team.drafter.get("/office/retention").body.contains("retention-none"),
                     "not due with the default ten years")
             try await RetentionStore.save(RetentionPolicy(days: [.closedCase: 30]), by: "admin@example.org",
-                                          now: Self.now, on: app.db)
+                                          now: Self.policySaved, on: app.db)
 
             // Told: the dashboard, the due page and one alert per officer, raised once.
             let first = try await RetentionActions.check(now: Self.now, on: app.db)
@@ -117,7 +120,7 @@ import Vapor
             #expect(noReason.status == .unprocessableEntity)
             let done = try await team.drafter.post("/office/retention/decide", [
                 ("kind", "case.closed"), ("id", fixture.caseID), ("decision", "anonymise"),
-                ("reason", "Period over; figures kept")])
+                ("reason", "period-over")])
             #expect(done.status == .seeOther)
 
             // assert
@@ -133,7 +136,7 @@ import Vapor
             #expect(try await team.drafter.get("/office/retention").body.contains("retention-none"), "decided")
             let audited = try await Self.audit("retention.anonymise", app)
             #expect(audited.count == 1 && audited.first?.id == fixture.caseID
-                    && audited.first?.detail == "Period over; figures kept"
+                    && audited.first?.detail == "period-over"
                     && audited.first?.actor == "drafter@example.org")
         }
     }

@@ -14,6 +14,8 @@ from webdriver import free_port, wait_for_http  # noqa: E402
 
 BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/observatory")
 WORK = tempfile.mkdtemp(prefix="observatory-kit-")
+# The per-user count of wrong passphrases (normally ~/.observatory-kit-attempts.json), here in the scratch folder.
+os.environ["OBSERVATORY_KIT_STATE"] = os.path.join(WORK, "kit-state.json")
 
 
 def run(args, timeout=300, **env):
@@ -61,6 +63,27 @@ def kit_export_open_and_wipe():
     again = run(["kit", "open", kit, "--dir", place, "--port", str(free_port())],
                 OBSERVATORY_KIT_PASSPHRASE="WRONG-AGAIN")
     check(time.time() - started >= 2 and "3 tries left" in again.stderr, "the second try waited: " + again.stderr)
+    # Another --dir does not reset the count: it is kept per user, keyed by the kit.
+    elsewhere = run(["kit", "open", kit, "--dir", os.path.join(WORK, "elsewhere"), "--port", str(free_port())],
+                    OBSERVATORY_KIT_PASSPHRASE="WRONG-THIRD")
+    check("2 tries left" in elsewhere.stderr, "the count follows the kit: " + elsewhere.stderr)
+    os.remove(os.path.join(place, "attempts.json"))
+    fourth = run(["kit", "open", kit, "--dir", place, "--port", str(free_port())],
+                 OBSERVATORY_KIT_PASSPHRASE="WRONG-FOURTH")
+    check("1 try left" in fourth.stderr, "deleting the directory's count does not reset it: " + fourth.stderr)
+    # A directory that is not empty and not the kit's is refused, untouched (kit open and kit wipe alike).
+    home = os.path.join(WORK, "home")
+    os.makedirs(home)
+    os.chmod(home, 0o755)
+    mine = os.path.join(home, "thesis.txt")
+    open(mine, "w").write("my own file")
+    refused = run(["kit", "open", kit, "--dir", home, "--port", str(free_port())],
+                  OBSERVATORY_KIT_PASSPHRASE=passphrase)
+    check(refused.returncode != 0 and "not empty" in refused.stderr, refused.stderr)
+    wipe_home = run(["kit", "wipe", "--dir", home])
+    check(wipe_home.returncode != 0 and "not a kit's directory" in wipe_home.stderr, wipe_home.stderr)
+    check(open(mine).read() == "my own file" and oct(os.stat(home).st_mode & 0o777) == "0o755",
+          "the unrelated folder is intact")
 
     port = free_port()
     log = open(os.path.join(WORK, "kit.log"), "w+")
@@ -82,6 +105,8 @@ def kit_export_open_and_wipe():
         laptop.terminate()
         laptop.wait(timeout=60)
     check(oct(os.stat(place).st_mode & 0o777) == "0o700", "the local copy is private")
+    check(not os.path.exists(os.path.join(place, "kit.sqlite.key")), "no key in clear beside the local copy")
+    check(os.path.exists(os.path.join(place, "kit.sqlite.key.sealed")), "the local key is sealed")
     with sqlite3.connect(os.path.join(place, "kit.sqlite")) as connection:
         missions = connection.execute("SELECT id, title_sealed FROM missions").fetchall()
         triggers = connection.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0]
@@ -89,8 +114,11 @@ def kit_export_open_and_wipe():
     check(triggers >= 27, f"the change log's triggers: {triggers}")
     raw = open(os.path.join(place, "kit.sqlite"), "rb").read()
     check(b"Fact-finding mission" not in raw, "the local copy is sealed too")
+    stranger = os.path.join(place, "left-by-someone.txt")
+    open(stranger, "w").write("not the kit's")
     wiped = run(["kit", "wipe", "--dir", place])
-    check(wiped.returncode == 0 and not os.path.exists(place), wiped.stderr + wiped.stdout)
+    check(wiped.returncode == 0 and sorted(os.listdir(place)) == ["left-by-someone.txt"], wiped.stderr + wiped.stdout)
+    check(open(stranger).read() == "not the kit's" and "were not the kit's" in wiped.stdout, wiped.stdout)
 
 
 

@@ -107,8 +107,10 @@ struct KitCommand: AsyncCommand {
         case "wipe":
             let place = KitOffline.Place.standard(signature.dir)
             let files = try KitOffline.wipe(place)
-            context.console.print("Wiped the local copy in \(place.dir) (\(files) files overwritten and removed). "
-                                  + "On a flash disk old blocks may remain: keep the laptop's disk encrypted.")
+            let kept = FileManager.default.fileExists(atPath: place.dir)
+                ? " Other files in \(place.dir) were not the kit's and are left as they were." : ""
+            context.console.print("Wiped the local copy in \(place.dir) (\(files) files overwritten and removed)."
+                                  + "\(kept) On a flash disk old blocks may remain: keep the laptop's disk encrypted.")
         default:
             throw Failure(description: "kit: unknown action “\(signature.action.prefix(40))”; use export, open, "
                           + "return, merge or wipe")

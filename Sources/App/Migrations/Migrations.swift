@@ -45,5 +45,6 @@ enum Migrations {
         CreateRetention(),              // 041
         CreateKitConflicts(),           // 042
         CreateKitExports(),             // 043
+        AddRetentionSafeguards(),       // 044
     ] }
 }

@@ -43,6 +43,10 @@ public struct AppConfig: Sendable {
     /// Addresses per sitemap file before `/sitemap.xml` becomes an index of `/sitemap-N.xml` (the protocol's 50,000).
     public var sitemapPageSize: Int = 50_000
 
+    /// Retention (issue 20): the periods, the due records and their decisions, and the background check. Off in a
+    /// mission kit's local copy on a laptop: the office decides what is kept, a kit copy never erases anything.
+    public var retention: Bool = true
+
     /// Where the key that encrypts confidential case fields comes from (never the database).
     public var key: KeySource = .beside
     public enum KeySource: Sendable, Equatable {

@@ -37,3 +37,14 @@ func tuneSQLite(_ db: any Database) async throws {
     try await db.sql.raw("PRAGMA synchronous=FULL").run()
     try await db.sql.raw("PRAGMA busy_timeout=10000").run()
 }
+
+/// Deleted and overwritten values are overwritten with zeros in the file (`secure_delete`), on every connection
+/// of every event loop: SQLite (as sqlite-nio builds it, `SQLITE_SECURE_DELETE`) has it on by default, and this
+/// sets it again at start and after connections are recycled, so no connection depends on the build alone.
+func secureDeleteEverywhere(_ app: Application) async throws {
+    guard case .sqlite = app.site.config.storage else { return }
+    for loop in app.eventLoopGroup.makeIterator() {
+        guard let db = app.databases.database(.sqlite, logger: app.logger, on: loop) else { continue }
+        try await db.sql.raw("PRAGMA secure_delete = ON").run()
+    }
+}

@@ -86,7 +86,7 @@ public enum Observatory {
                     )
                 }
                 startScheduler(app)
-                startRetentionCheck(app)
+                if config.retention { startRetentionCheck(app) }
                 startMailWorker(app)
             }
             try await app.execute()

@@ -59,7 +59,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     AccountController(registry: registry).boot(office)
     AccountLanguageController(registry: registry).boot(office)
     AlertSettingsController(registry: registry).boot(office)
-    RetentionController(registry: registry).boot(office)
+    if config.retention { RetentionController(registry: registry).boot(office) }
     TokenController(registry: registry).boot(office)
     UserAdminController(registry: registry).boot(office)
     AuditController(registry: registry).boot(office)
@@ -96,6 +96,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
     StatisticsController().bootOffice(office, registry: registry)
 
     try await tuneSQLite(app.db)
+    try await secureDeleteEverywhere(app)
 }
 
 /// Migrates, and on `serve` loads the demo archive into an empty database.

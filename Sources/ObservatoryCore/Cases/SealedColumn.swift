@@ -124,6 +124,8 @@ extension SealedColumn {
     public static let sponsorOfferMessage = SealedColumn("sponsor_offers", "message_sealed", before: .none)
     /// A value a returned mission kit brought for a field also changed at the office (decided on the case page).
     public static let kitConflictValue = SealedColumn("kit_conflicts", "kit_value_sealed", before: .none)
+    /// A case officer's note on a retention decision (044): free text stays out of the audit trail, sealed here.
+    public static let retentionNote = SealedColumn("retention_decisions", "note_sealed", before: .none)
 
     /// Every sealed column. Add a new one here (with `before: .none`) and nowhere else.
     public static let all: [SealedColumn] = [
@@ -137,7 +139,8 @@ extension SealedColumn {
         personLanguageDescription, personLanguageSpelling,
         attachmentSHA256, campaignImageOriginal,
         sponsorOfferName, sponsorOfferContact, sponsorOfferMessage,
-        kitConflictValue
+        kitConflictValue,
+        retentionNote
     ]
 }
 

@@ -47,11 +47,27 @@ public enum RetentionState: Equatable, Sendable {
 }
 
 /// The periods in force and the rule that computes a record's state from them.
+///
+/// A shortened period does not take effect at once (review of issue 20, finding 15): until the notice window of
+/// the period it replaces has passed, no record expires under it (`Pending.from` is a floor on every expiry of the
+/// kind) and records are shown as due soon over that whole window. So one administrator and one case officer
+/// cannot delete every closed case on the day the period is shortened: everyone is told first.
 public struct RetentionPolicy: Equatable, Sendable {
     public var days: [RetainedKind: Int]
+    /// Shortened periods still within the old period's notice window.
+    public var pending: [RetainedKind: Pending]
 
-    public init(days: [RetainedKind: Int] = [:]) {
+    public struct Pending: Equatable, Sendable {
+        /// The longer period it replaced (its notice window applies until `from`).
+        public let previousDays: Int
+        /// No record of the kind expires before this time (seconds).
+        public let from: Int64
+        public init(previousDays: Int, from: Int64) { self.previousDays = previousDays; self.from = from }
+    }
+
+    public init(days: [RetainedKind: Int] = [:], pending: [RetainedKind: Pending] = [:]) {
         self.days = Dictionary(uniqueKeysWithValues: RetainedKind.allCases.map { ($0, days[$0] ?? $0.defaultDays) })
+        self.pending = pending
     }
 
     /// How long before expiry case officers are told: a tenth of the period, at least a day, at most 30 days.
@@ -59,26 +75,50 @@ public struct RetentionPolicy: Equatable, Sendable {
 
     public func period(_ kind: RetainedKind) -> Int { days[kind] ?? kind.defaultDays }
 
+    /// The notice window at `now`: the period's, or while a shortening is pending the longer of the old and new.
+    public func noticeDays(_ kind: RetainedKind, now: Int64) -> Int {
+        let own = Self.noticeDays(period: period(kind))
+        guard let waiting = pending[kind], now < waiting.from else { return own }
+        return max(own, Self.noticeDays(period: waiting.previousDays))
+    }
+
+    /// The policy that replaces this one with `next`'s periods at `now`: a shortened period waits for the notice
+    /// window of the period in force (or of a longer one still pending); a longer period applies at once.
+    public func scheduling(_ next: RetentionPolicy, now: Int64) -> RetentionPolicy {
+        var result = RetentionPolicy(days: next.days, pending: pending.filter { now < $0.value.from })
+        for kind in RetainedKind.allCases where next.period(kind) < period(kind) {
+            let waiting = result.pending[kind]
+            let previous = max(period(kind), waiting?.previousDays ?? 0)
+            let from = max(waiting?.from ?? 0, now + Int64(Self.noticeDays(period: previous)) * 86_400)
+            result.pending[kind] = Pending(previousDays: previous, from: from)
+        }
+        return result
+    }
+
     /// When a record last active at `lastActivity` expires: its period after that, or the date it was extended
-    /// to, whichever is later.
+    /// to, whichever is later, and never before a pending shortening takes effect.
     public func expiry(_ kind: RetainedKind, lastActivity: Int64, extendedUntil: Int64? = nil) -> Int64 {
         let natural = lastActivity + Int64(period(kind)) * 86_400
-        return max(natural, extendedUntil ?? natural)
+        return max(natural, extendedUntil ?? natural, pending[kind]?.from ?? natural)
     }
 
     public func state(_ kind: RetainedKind, lastActivity: Int64, extendedUntil: Int64? = nil,
                       now: Int64) -> RetentionState {
         let expires = expiry(kind, lastActivity: lastActivity, extendedUntil: extendedUntil)
         if expires <= now { return .expired(expiresAt: expires) }
-        let notice = Int64(Self.noticeDays(period: period(kind))) * 86_400
+        let notice = Int64(noticeDays(kind, now: now)) * 86_400
         if expires - notice <= now { return .dueSoon(expiresAt: expires) }
         return .kept
     }
 
     /// The latest activity time that is already due for notice at `now` (for a query: `last_activity <= cutoff`).
     public func noticeCutoff(_ kind: RetainedKind, now: Int64) -> Int64 {
-        let p = period(kind)
-        return now - Int64(p - Self.noticeDays(period: p)) * 86_400
+        now - Int64(period(kind) - noticeDays(kind, now: now)) * 86_400
+    }
+
+    /// The latest extension end that is due for notice at `now` (an extension ending later keeps the record).
+    public func extensionCutoff(_ kind: RetainedKind, now: Int64) -> Int64 {
+        now + Int64(noticeDays(kind, now: now)) * 86_400
     }
 
     public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
@@ -129,6 +169,20 @@ public struct RetentionExtension: Equatable, Sendable {
 
     /// The end of the chosen day, in seconds since 1970.
     public var seconds: Int64 { Int64(until.daysSinceEpoch + 1) * 86_400 - 1 }
+}
+
+/// Why a case officer decides: one of a fixed list, so the audit trail (kept for ever, hash-linked) never holds
+/// free text that could name someone (review of issue 20, finding 5). Anything more goes in the decision's note,
+/// which is sealed and goes with the record.
+public enum RetentionReason: String, CaseIterable, Sendable {
+    case periodOver = "period-over"
+    case purposeMet = "purpose-met"
+    case neverVerified = "never-verified"
+    case personAsked = "person-asked"
+    case proceedings = "proceedings"
+    case stillFollowed = "still-followed"
+
+    public static let maximumNote = 500
 }
 
 /// What a case officer decides for a due record.

@@ -22,7 +22,8 @@ struct CaseController: Sendable {
     @Sendable func index(req: Request) async throws -> Response {
         let status = req.query[String.self, at: "status"].flatMap(CaseStatus.init(rawValue:))
         let now = req.site.clock.now(), cipher = req.site.cipher
-        let dashboard = try await CaseDashboard.load(now: now, cipher: cipher, on: req.db)
+        let dashboard = try await CaseDashboard.load(now: now, cipher: cipher,
+                                                      retention: req.site.config.retention, on: req.db)
         let cases = try await CaseStore.list(status: status, cipher: cipher, on: req.db)
         return try await CasePages.index(
             dashboard: dashboard, cases: cases, status: status, viewer: try req.account,

@@ -19,7 +19,8 @@ struct CaseDashboard: Sendable {
     /// Reports from a busy source, still received, waiting for bulk triage (see `IntakeBulk`).
     var bulk = BulkTriage()
     /// Records whose retention period ends within its notice window or has ended (see `RetentionStore`).
-    var retentionDue = 0
+    /// nil where retention is off (a mission kit's local copy).
+    var retentionDue: Int? = 0
 
     /// Grants awaiting approval, beneficiaries' reports overdue, missions under way or starting within 30 days.
     struct FieldWork: Sendable { var grantsAwaiting = 0, reportsOverdue = 0, missionsSoon = 0 }
@@ -42,7 +43,8 @@ struct CaseDashboard: Sendable {
                 """))
     }
 
-    static func load(now: Date, cipher: FieldCipher, on db: any Database) async throws -> CaseDashboard {
+    static func load(now: Date, cipher: FieldCipher, retention: Bool = true,
+                     on db: any Database) async throws -> CaseDashboard {
         let sql = db.sql
         struct Count: Decodable { let status: String, n: Int }
         let counts = try await sql.raw("SELECT status, COUNT(*) AS n FROM cases GROUP BY status").all(
@@ -86,7 +88,7 @@ struct CaseDashboard: Sendable {
             })
         dashboard.fieldWork = try await fieldWork(today: CivilDate(daysSinceEpoch: Int(now.seconds / 86_400)), on: db)
         dashboard.bulk = try await BulkTriage.load(cipher: cipher, on: db)
-        dashboard.retentionDue = try await RetentionStore.due(now: now, on: db).count
+        dashboard.retentionDue = retention ? try await RetentionStore.dueCount(now: now, on: db) : nil
         return dashboard
     }
 }

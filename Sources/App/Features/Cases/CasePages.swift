@@ -37,6 +37,11 @@ enum CasePages {
             """
         }
         let none: HTML = "<p>\(t("cases.none"))</p>"
+        // Retention is off in a mission kit's local copy: no line, no link.
+        let retentionLine: HTML = d.retentionDue.map { due -> HTML in
+            "\n<li><a href=\"\(RetentionRoute.due.path)\" id=\"retention-due-link\">\(t("cases.retention-due"))</a> "
+                + "<strong>\(words.number(due))</strong></li>"
+        } ?? .empty
         return OfficeLayout(title: t("office.nav.cases"), account: viewer, csrf: csrf, translated: true).render(
             """
             <h1>\(t("office.nav.cases"))</h1>
@@ -58,9 +63,7 @@ enum CasePages {
             <li><a href="\(OfficeRoute.assistance.path)">\(t("cases.reports-overdue"))</a> \
             <strong>\(words.number(d.fieldWork.reportsOverdue))</strong></li>
             <li><a href="\(OfficeRoute.missions.path)">\(t("cases.missions-soon"))</a> \
-            <strong>\(words.number(d.fieldWork.missionsSoon))</strong></li>
-            <li><a href="\(RetentionRoute.due.path)" id="retention-due-link">\(t("cases.retention-due"))</a> \
-            <strong>\(words.number(d.retentionDue))</strong></li></ul></section>
+            <strong>\(words.number(d.fieldWork.missionsSoon))</strong></li>\(retentionLine)</ul></section>
             <h2>\(status?.localizedLabel ?? t("cases.all"))</h2>
             <table class="office" id="cases"><thead><tr><th>\(t("cases.case"))</th><th>\(t("cases.country"))</th>\
             <th>\(t("cases.status"))</th><th>\(t("cases.risk"))</th><th>\(t("cases.opened"))</th>\

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import ObservatoryCore
 import SQLKit
 import Vapor
@@ -13,22 +14,67 @@ import Glibc
 enum KitOffline {
     typealias Failure = UserCommand.Failure
 
-    /// The private directory (0700) a kit is opened into.
+    /// The private directory (0700) a kit is opened into: a new or empty one, or one the kit made before (its
+    /// marker file says so). Any other directory is refused, so `--dir ~` never has its mode changed or its
+    /// files wiped (review of issue 20, finding 8).
     struct Place: Sendable {
         let dir: String
+        /// The per-user count of wrong passphrases, keyed by each kit's salt (finding 9): another `--dir`, or
+        /// deleting the directory's `attempts.json`, does not reset it.
+        var state: String = Place.defaultState
         var database: String { dir + "/kit.sqlite" }
         var attempts: String { dir + "/attempts.json" }
         var opened: String { dir + "/kit.json" }
+        var marker: String { dir + "/" + Self.markerName }
+        /// The local copy's key, sealed under the passphrase (finding 7); never the key in clear.
+        var sealedKey: String { database + ".key.sealed" }
+
+        static let markerName = ".observatory-kit"
+
+        /// Every file the kit writes in its directory: `kit wipe` removes these and nothing else.
+        var files: [String] {
+            ["", "-wal", "-shm", "-journal", ".key", ".key.sealed", ".lock"].map { database + $0 }
+                + [attempts, opened, marker]
+        }
+
+        static var defaultState: String {
+            ProcessInfo.processInfo.environment["OBSERVATORY_KIT_STATE"]
+                ?? (NSHomeDirectory() + "/.observatory-kit-attempts.json")
+        }
 
         static func standard(_ given: String?) -> Place {
             let env = ProcessInfo.processInfo.environment
             return Place(dir: given ?? env["OBSERVATORY_KIT_DIR"] ?? (NSHomeDirectory() + "/.observatory-kit"))
         }
 
+        /// Whether the directory is one the kit made (its marker file is there).
+        var isKits: Bool { FileManager.default.fileExists(atPath: marker) }
+
         func create() throws {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir)
+            let manager = FileManager.default
+            var isDirectory: ObjCBool = false
+            if manager.fileExists(atPath: dir, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else {
+                    throw Failure(description: "kit: \(dir) is a file, not a directory; give a new directory "
+                                  + "with --dir")
+                }
+                if !isKits, !(try manager.contentsOfDirectory(atPath: dir)).isEmpty {
+                    throw Failure(description: "kit: \(dir) is not empty and was not made by the kit (no "
+                                  + "\(Self.markerName) file): nothing was changed; give a new or empty directory "
+                                  + "with --dir")
+                }
+            } else {
+                try manager.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                            attributes: [.posixPermissions: 0o700])
+            }
+            try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir)
+            if !isKits {
+                let text = "A mission kit's local copy (Observatory). `observatory kit wipe` removes it.\n"
+                guard manager.createFile(atPath: marker, contents: Data(text.utf8),
+                                         attributes: [.posixPermissions: 0o600]) else {
+                    throw Failure(description: "kit: cannot write \(marker)")
+                }
+            }
         }
     }
 
@@ -43,9 +89,13 @@ enum KitOffline {
                        wait: @Sendable (Int) async throws -> Void) async throws -> (MissionKit.Header, KitContents) {
         let header = try MissionKit.Header.read(file), key = hex(header.salt)
         try place.create()
-        var all = (try? JSONDecoder().decode([String: KitAttempts].self,
-                                            from: Data(contentsOf: URL(fileURLWithPath: place.attempts)))) ?? [:]
-        var attempts = all[key] ?? KitAttempts()
+        func read(_ path: String) -> [String: KitAttempts] {
+            (try? JSONDecoder().decode([String: KitAttempts].self, from: Data(contentsOf: URL(fileURLWithPath: path))))
+                ?? [:]
+        }
+        // The larger of the two counts: the directory's and the user's (another --dir shares the latter).
+        var all = read(place.attempts), user = read(place.state)
+        var attempts = [all[key], user[key]].compactMap { $0 }.max { $0.failures < $1.failures } ?? KitAttempts()
         guard !attempts.isLocked else {
             throw Failure(description: "kit open: \(KitAttempts.allowed) wrong passphrases were given for this kit; "
                           + "it will not be tried again here. Ask the office for a new kit.")
@@ -53,10 +103,14 @@ enum KitOffline {
         try await wait(attempts.wait)
         func save() throws {
             all[key] = attempts
-            let data = try JSONEncoder().encode(all)
-            guard FileManager.default.createFile(atPath: place.attempts, contents: data,
-                                                 attributes: [.posixPermissions: 0o600]) else {
-                throw Failure(description: "kit open: cannot write \(place.attempts)")
+            user = read(place.state)  // another kit's count written meanwhile is kept
+            user[key] = attempts
+            for (path, counts) in [(place.attempts, all), (place.state, user)] {
+                let data = try JSONEncoder().encode(counts)
+                guard (try? data.write(to: URL(fileURLWithPath: path), options: .atomic)) != nil else {
+                    throw Failure(description: "kit open: cannot write \(path)")
+                }
+                try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
             }
         }
         attempts.failures += 1
@@ -77,8 +131,41 @@ enum KitOffline {
         }
         attempts = KitAttempts()
         try save()
+        try unlockLocalKey(place, passphrase: passphrase, header: header)
         do { return (header, try KitContents.decode(payload)) }
         catch { throw Failure(description: "kit open: \(error)") }
+    }
+
+    /// The local copies' keys opened in this process, by directory (for `localConfig`).
+    static let unlockedKeys = NIOLockedValueBox<[String: String]>([:])
+
+    /// Opens (or, for a new copy, makes) the local copy's key, sealed beside it under the passphrase. A copy
+    /// opened before keys were sealed has its key in clear in `kit.sqlite.key`: it is sealed, and the clear file
+    /// overwritten and removed.
+    static func unlockLocalKey(_ place: Place, passphrase: String, header: MissionKit.Header) throws {
+        let manager = FileManager.default, clearPath = place.database + ".key"
+        if let known = manager.contents(atPath: place.opened),
+           let opened = try? JSONDecoder().decode(Opened.self, from: known), opened.salt != hex(header.salt) {
+            return  // another kit's copy is there: `prepare` refuses it by name
+        }
+        let keyText: String
+        if let sealed = manager.contents(atPath: place.sealedKey),
+           let opened = try? KitLocalKey.unwrap(Array(sealed), passphrase: passphrase, header: header) {
+            keyText = opened
+        } else if manager.fileExists(atPath: place.sealedKey), manager.fileExists(atPath: place.database) {
+            throw Failure(description: "kit open: \(KitLocalKey.Failure.wrongPassphraseOrAltered)")
+        } else {
+            let clear = manager.contents(atPath: clearPath).map { String(decoding: $0, as: UTF8.self) }?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            keyText = clear.flatMap { $0.isEmpty ? nil : $0 } ?? FieldCipher.newKeyText()
+            let sealed = try KitLocalKey.wrap(keyText, passphrase: passphrase, header: header)
+            guard manager.createFile(atPath: place.sealedKey, contents: Data(sealed),
+                                     attributes: [.posixPermissions: 0o600]) else {
+                throw Failure(description: "kit open: cannot write \(place.sealedKey)")
+            }
+            if manager.fileExists(atPath: clearPath) { try overwriteAndRemove(clearPath) }
+        }
+        unlockedKeys.withLockedValue { $0[place.dir] = keyText }
     }
 
     /// What `kit open` prepared before the app was configured.
@@ -152,12 +239,15 @@ enum KitOffline {
     static func localConfig(_ config: AppConfig, _ place: Place) -> AppConfig {
         var local = config
         local.storage = .sqlite(path: place.database)
-        local.key = .beside
+        // The key opened with the passphrase (`unlock`), never a key file in clear beside the copy.
+        local.key = unlockedKeys.withLockedValue { $0[place.dir] }.map { .text($0) } ?? .beside
         local.demo = false
         local.smtp = nil
         local.publicURL = nil
         local.trustProxy = false
         local.onion = nil
+        // The kit copy never erases: retention's pages, due list and background check are the office's only.
+        local.retention = false
         return local
     }
 
@@ -234,35 +324,51 @@ enum KitOffline {
             .all(decoding: Change.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
-    /// `kit wipe`: every file of the local copy overwritten with zeros, synced, and removed, then the directory.
-    /// On flash storage the old blocks may survive the overwrite: full-disk encryption is what protects them.
+    /// `kit wipe`: every file the kit wrote in its directory (and only those) overwritten with zeros, synced and
+    /// removed, then the directory if nothing else is left in it. A directory without the kit's marker file is
+    /// refused and nothing in it is touched (finding 8). On flash storage the old blocks may survive the
+    /// overwrite: full-disk encryption is what protects them.
     static func wipe(_ place: Place) throws -> Int {
         let manager = FileManager.default
         guard manager.fileExists(atPath: place.dir) else {
             throw Failure(description: "kit wipe: there is no local copy in \(place.dir)")
         }
+        guard place.isKits else {
+            throw Failure(description: "kit wipe: \(place.dir) is not a kit's directory (no \(Place.markerName) "
+                          + "file): nothing was removed")
+        }
         var wiped = 0
-        let files = (manager.enumerator(atPath: place.dir)?.allObjects as? [String]) ?? []
-        for name in files {
-            let path = place.dir + "/" + name
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            let size = (try? manager.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            if let handle = FileHandle(forWritingAtPath: path) {
-                var left = size
-                let zeros = Data(count: 1 << 20)
-                while left > 0 {
-                    let chunk = min(left, zeros.count)
-                    handle.write(zeros.prefix(chunk))
-                    left -= chunk
-                }
-                try? handle.synchronize()
-                try? handle.close()
+        for path in place.files where path != place.marker {
+            // Only a regular file: a symbolic link planted under a kit's name is removed, never followed.
+            guard let type = (try? manager.attributesOfItem(atPath: path))?[.type] as? FileAttributeType else {
+                continue
             }
-            try manager.removeItem(atPath: path)
+            if type == .typeRegular { try overwriteAndRemove(path) } else { try manager.removeItem(atPath: path) }
             wiped += 1
         }
-        try manager.removeItem(atPath: place.dir)
+        try manager.removeItem(atPath: place.marker)
+        wiped += 1
+        if (try? manager.contentsOfDirectory(atPath: place.dir))?.isEmpty ?? false {
+            try manager.removeItem(atPath: place.dir)
+        }
         return wiped
+    }
+
+    /// Overwrites a file with zeros, syncs it and removes it.
+    static func overwriteAndRemove(_ path: String) throws {
+        let manager = FileManager.default
+        let size = (try? manager.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if let handle = FileHandle(forWritingAtPath: path) {
+            var left = size
+            let zeros = Data(count: 1 << 20)
+            while left > 0 {
+                let chunk = min(left, zeros.count)
+                handle.write(zeros.prefix(chunk))
+                left -= chunk
+            }
+            try? handle.synchronize()
+            try? handle.close()
+        }
+        try manager.removeItem(atPath: path)
     }
 }

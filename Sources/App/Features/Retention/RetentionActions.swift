@@ -2,63 +2,101 @@ import Fluent
 import Foundation
 import ObservatoryCore
 import SQLKit
+import Vapor
 
 /// What happens to a due record, always by a person's decision and always audited in the same transaction: the
 /// audit entry keeps the kind, the record's id, who decided and why, never the record's content. The background
 /// check only tells case officers (a staff alert per record and period) and purges sessions and sign-in attempts
 /// past their period, auditing the counts.
 enum RetentionActions {
-    enum Outcome: Equatable { case done, notDue }
+    enum Outcome: Equatable { case done, notDue, notYetExpired }
 
-    static func extend(_ kind: RetainedKind, id: String, with ext: RetentionExtension, by actor: String, now: Date,
+    /// The audit entry's words: the reason's code from the fixed list, and whether a sealed note was kept. Never
+    /// free text (the audit trail is kept for ever and hash-linked).
+    static func detail(_ reason: RetentionReason, note: String?, until: CivilDate? = nil) -> String {
+        (until.map { "until \($0): " } ?? "") + reason.rawValue + (note == nil ? "" : " (note sealed)")
+    }
+
+    static func extend(_ kind: RetainedKind, id: String, with ext: RetentionExtension, reason: RetentionReason,
+                       note: String?, by actor: String, now: Date, cipher: FieldCipher,
                        on db: any Database) async throws -> Outcome {
         try await db.write { tx in
             guard try await RetentionStore.find(kind, id: id, now: now, on: tx) != nil else { return .notDue }
+            let row = "\(kind.rawValue):\(id)"
             try await tx.sql.insert(into: "retention_decisions")
-                .columns("id", "decided_by", "decided_at", "kind", "record_id", "decision", "until")
-                .values("\(kind.rawValue):\(id)", actor, now.seconds, kind.rawValue, id,
-                        RetentionDecision.extend.rawValue, ext.seconds)
+                .columns("id", "decided_by", "decided_at", "kind", "record_id", "decision", "until", "note_sealed")
+                .values(row, actor, now.seconds, kind.rawValue, id, RetentionDecision.extend.rawValue, ext.seconds,
+                        note.map { cipher.seal($0, in: .retentionNote, row: row) })
                 .onConflict(with: ["id"]) {
                     $0.set(excludedValueOf: "decided_by").set(excludedValueOf: "decided_at")
                         .set(excludedValueOf: "decision").set(excludedValueOf: "until")
+                        .set(excludedValueOf: "note_sealed")
                 }
                 .run()
-            try await audit(.extend, kind, id, "until \(ext.until): \(ext.reason)", actor, now, tx)
+            try await audit(.extend, kind, id, detail(reason, note: note, until: ext.until), actor, now, tx)
             return .done
         }
     }
 
     /// Anonymises or deletes one due record. A deletion on SQLite overwrites the freed pages (`secure_delete`) and
     /// then empties the write-ahead log, so the sealed values are gone from the file too.
-    static func erase(_ kind: RetainedKind, id: String, decision: RetentionDecision, reason: String, by actor: String,
-                      now: Date, cipher: FieldCipher, on db: any Database) async throws -> Outcome {
+    static func erase(_ kind: RetainedKind, id: String, decision: RetentionDecision, reason: RetentionReason,
+                      note: String? = nil, by actor: String, now: Date, cipher: FieldCipher,
+                      logger: Logger? = nil, on db: any Database) async throws -> Outcome {
         precondition(decision != .extend)
         guard decision == .delete || kind.anonymisable else { return .notDue }
         let sqlite = db.sql.dialect.name == "sqlite"
+        let note = decision == .delete ? nil : note
         let outcome: Outcome = try await db.write { tx in
-            guard try await RetentionStore.find(kind, id: id, now: now, on: tx) != nil else { return .notDue }
+            guard let due = try await RetentionStore.find(kind, id: id, now: now, on: tx) else { return .notDue }
+            guard due.erasable(now: now) else { return .notYetExpired }
             if sqlite { try await tx.sql.raw("PRAGMA secure_delete = ON").run() }
             if decision == .delete {
                 try await delete(kind, id: id, on: tx)
                 try await tx.sql.delete(from: "retention_decisions").where("id", .equal, "\(kind.rawValue):\(id)").run()
             } else {
                 try await anonymise(kind, id: id, cipher: cipher, on: tx)
+                let row = "\(kind.rawValue):\(id)"
+                // When it was anonymised: a case reopened after that counts afresh from its new activity.
                 try await tx.sql.insert(into: "retention_decisions")
-                    .columns("id", "decided_by", "decided_at", "kind", "record_id", "decision", "until")
-                    .values("\(kind.rawValue):\(id)", actor, now.seconds, kind.rawValue, id, decision.rawValue,
-                            Int64?.none)
+                    .columns("id", "decided_by", "decided_at", "kind", "record_id", "decision", "until",
+                             "anonymised_at", "note_sealed")
+                    .values(row, actor, now.seconds, kind.rawValue, id, decision.rawValue, Int64?.none, now.seconds,
+                            note.map { cipher.seal($0, in: .retentionNote, row: row) })
                     .onConflict(with: ["id"]) {
                         $0.set(excludedValueOf: "decided_by").set(excludedValueOf: "decided_at")
                             .set(excludedValueOf: "decision").set(excludedValueOf: "until")
+                            .set(excludedValueOf: "anonymised_at").set(excludedValueOf: "note_sealed")
                     }
                     .run()
             }
-            try await audit(decision, kind, id, reason, actor, now, tx)
+            try await audit(decision, kind, id, detail(reason, note: note), actor, now, tx)
             return .done
         }
-        if outcome == .done, sqlite { try? await db.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
+        if outcome == .done, sqlite {
+            let emptied = try await checkpoint(db)
+            if !emptied {
+                logger?.warning("""
+                    Retention: the write-ahead log is still in use by a reader after an erasure; the erased pages \
+                    leave it at the next checkpoint.
+                    """)
+            }
+        }
         if outcome == .done { try await ContentVersion.bump(on: db, now: now) }
         return outcome
+    }
+
+    /// Copies the write-ahead log into the database file and empties it (`wal_checkpoint(TRUNCATE)`), so erased
+    /// values are in neither file. A reader holding an old snapshot keeps it busy: tried again for about two
+    /// seconds; false if it stayed busy (finding 6).
+    static func checkpoint(_ db: any Database, tries: Int = 20) async throws -> Bool {
+        struct Result: Decodable { let busy: Int }
+        for attempt in 0..<tries {
+            let result = try await db.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").first(decoding: Result.self)
+            if result?.busy == 0 { return true }
+            if attempt + 1 < tries { try await Task.sleep(nanoseconds: 100_000_000) }
+        }
+        return false
     }
 
     private static func delete(_ kind: RetainedKind, id: String, on tx: any Database) async throws {

@@ -92,28 +92,39 @@ struct RetentionController: Sendable {
                 "value": String(req.form["decision"].prefix(40)),
             ]), status: .unprocessableEntity)
         }
-        let id = req.form["id"], reason = req.form.raw("reason")
+        let id = req.form["id"]
+        guard let reason = RetentionReason(rawValue: req.form["reason"]) else {
+            return try await duePage(req, error: t("retention.refused.reason", [
+                "value": String(req.form["reason"].prefix(40)),
+            ]), status: .unprocessableEntity)
+        }
+        // The note is the one free text: sealed on the decision, never in the audit trail; a deletion keeps none.
+        let note = req.form.raw("note").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard note.count <= RetentionReason.maximumNote, decision != .delete || note.isEmpty else {
+            return try await duePage(req, error: t(decision == .delete ? "retention.refused.note-delete"
+                                                   : "retention.refused.note"),
+                                     status: .unprocessableEntity)
+        }
         let outcome: RetentionActions.Outcome
         switch decision {
         case .extend:
             let today = CivilDate(daysSinceEpoch: Int(now.seconds / 86_400))
-            switch RetentionExtension.parse(reason: reason, until: req.form["until"], today: today) {
+            switch RetentionExtension.parse(reason: reason.rawValue, until: req.form["until"], today: today) {
             case .failure(let refusal):
                 return try await duePage(req, error: t("retention.refused.\(refusal.field)", ["value": refusal.value]),
                                          status: .unprocessableEntity)
             case .success(let ext):
-                outcome = try await RetentionActions.extend(kind, id: id, with: ext, by: viewer.email, now: now,
-                                                            on: req.db)
+                outcome = try await RetentionActions.extend(kind, id: id, with: ext, reason: reason,
+                                                            note: note.isEmpty ? nil : note, by: viewer.email,
+                                                            now: now, cipher: req.site.cipher, on: req.db)
             }
         case .anonymise, .delete:
-            let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !why.isEmpty, why.count <= RetentionExtension.maximumReason else {
-                return try await duePage(req, error: t("retention.refused.reason", ["value": String(why.prefix(40))]),
-                                         status: .unprocessableEntity)
-            }
-            outcome = try await RetentionActions.erase(kind, id: id, decision: decision, reason: why,
-                                                       by: viewer.email, now: now, cipher: req.site.cipher,
-                                                       on: req.db)
+            outcome = try await RetentionActions.erase(kind, id: id, decision: decision, reason: reason,
+                                                       note: note.isEmpty ? nil : note, by: viewer.email, now: now,
+                                                       cipher: req.site.cipher, logger: req.logger, on: req.db)
+        }
+        if outcome == .notYetExpired {
+            return try await duePage(req, error: t("retention.refused.not-expired"), status: .conflict)
         }
         guard outcome == .done else {
             return try await duePage(req, error: t("retention.refused.not-due"), status: .notFound)

@@ -13,7 +13,7 @@ enum RetentionPages {
             max="\(RetainedKind.maximumDays)" value="\(policy.period(kind))" aria-describedby="\(kind.rawValue)-hint">
             <small id="\(kind.rawValue)-hint">\(t("retention.periods.default", [
                 "days": t("count.days", count: kind.defaultDays),
-            ]))\(kind.decided ? "" : " " + t("retention.periods.purged"))</small></p>
+            ]))\(kind.decided ? "" : " " + t("retention.periods.purged"))\(pending(policy, kind))</small></p>
             """
         }
         return OfficeLayout(title: t("retention.periods.title"), account: viewer, csrf: csrf, translated: true)
@@ -27,6 +27,26 @@ enum RetentionPages {
             \(rows)
             <p><button type="submit">\(t("retention.periods.save"))</button></p></form>
             """)
+    }
+
+    /// A shortened period not yet in force: from when records may expire under it.
+    static func pending(_ policy: RetentionPolicy, _ kind: RetainedKind) -> String {
+        guard kind.decided, let waiting = policy.pending[kind] else { return "" }
+        return " " + t("retention.periods.pending", ["date": Translations.current.day(seconds: waiting.from)])
+    }
+
+    /// The fixed reasons (the audit trail keeps only the chosen one) and the optional sealed note.
+    static func reasonFields(note: Bool) -> HTML {
+        let options: [HTML] = RetentionReason.allCases.map {
+            "<option value=\"\($0.rawValue)\">\(t("retention.why.\($0.rawValue)"))</option>"
+        }
+        let noteField: HTML = note ? """
+             <label>\(t("retention.note")) <input name="note" maxlength="\(RetentionReason.maximumNote)"></label>
+            """ : .empty
+        return """
+            <label>\(t("retention.reason")) <select name="reason" required>\(options.joined())</select></label>\
+            \(noteField)
+            """
     }
 
     static func due(_ records: [RetentionStore.Due], now: Date, viewer: Account, error: String?, notice: String?,
@@ -48,7 +68,7 @@ enum RetentionPages {
             let anonymise: HTML = due.kind.anonymisable ? """
                 <form method="post" action="\(RetentionRoute.decide.path)" class="inline">\(hidden)\
                 <input type="hidden" name="decision" value="anonymise">\
-                <label>\(t("retention.reason")) <input name="reason" required maxlength="500"></label> \
+                \(reasonFields(note: true)) \
                 <button type="submit">\(t("retention.anonymise"))</button></form>
                 """ : .empty
             return """
@@ -58,13 +78,13 @@ enum RetentionPages {
             <td>\(state)</td><td>
             <form method="post" action="\(RetentionRoute.decide.path)" class="inline">\(hidden)\
             <input type="hidden" name="decision" value="extend">\
-            <label>\(t("retention.reason")) <input name="reason" required maxlength="500"></label> \
+            \(reasonFields(note: true)) \
             <label>\(t("retention.until")) <input name="until" type="date" min="\(tomorrow)" required></label> \
             <button type="submit">\(t("retention.extend"))</button></form>
             \(anonymise)
             <form method="post" action="\(RetentionRoute.decide.path)" class="inline">\(hidden)\
             <input type="hidden" name="decision" value="delete">\
-            <label>\(t("retention.reason")) <input name="reason" required maxlength="500"></label> \
+            \(reasonFields(note: false)) \
             <button type="submit">\(t("retention.delete"))</button></form></td></tr>
             """
         }

@@ -15,69 +15,106 @@ enum RetentionStore {
         let extended: Bool
         /// The case file a case officer opens to judge (cases only).
         var caseID: String? { kind == .unverifiedReport || kind == .closedCase ? id : nil }
+        /// Only an expired record may be anonymised or deleted; one due soon may only be extended (finding 15).
+        func erasable(now: Date) -> Bool { expiresAt <= now.seconds }
     }
 
     static func policy(on db: any Database) async throws -> RetentionPolicy {
-        struct Row: Decodable { let kind: String, days: Int }
-        let rows = try await db.sql.raw("SELECT kind, days FROM retention_policies").all(decoding: Row.self)
-        return RetentionPolicy(days: Dictionary(rows.compactMap { row in
-            RetainedKind(rawValue: row.kind).map { ($0, row.days) }
-        }, uniquingKeysWith: { first, _ in first }))
+        struct Row: Decodable { let kind: String, days: Int, previousDays: Int?, effectiveFrom: Int64? }
+        let rows = try await db.sql.raw("""
+            SELECT kind, days, previous_days, effective_from FROM retention_policies
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        var days: [RetainedKind: Int] = [:], pending: [RetainedKind: RetentionPolicy.Pending] = [:]
+        for row in rows {
+            guard let kind = RetainedKind(rawValue: row.kind) else { continue }
+            days[kind] = row.days
+            if let previous = row.previousDays, let from = row.effectiveFrom {
+                pending[kind] = .init(previousDays: previous, from: from)
+            }
+        }
+        return RetentionPolicy(days: days, pending: pending)
     }
 
+    /// Saves the administrators' periods: a longer one applies at once, a shorter one only once the notice window
+    /// of the period it replaces has passed (`RetentionPolicy.scheduling`); the audit entry says from when.
     static func save(_ policy: RetentionPolicy, by actor: String, now: Date, on db: any Database) async throws {
-        let before = try await self.policy(on: db)
         try await db.write { tx in
-            for kind in RetainedKind.allCases where before.period(kind) != policy.period(kind) {
-                try await tx.sql.insert(into: "retention_policies").columns("kind", "changed_by", "changed_at", "days")
-                    .values(kind.rawValue, actor, now.seconds, policy.period(kind))
+            let before = try await self.policy(on: tx)
+            let next = before.scheduling(policy, now: now.seconds)
+            for kind in RetainedKind.allCases where before.period(kind) != next.period(kind) {
+                let waiting = next.pending[kind]
+                try await tx.sql.insert(into: "retention_policies")
+                    .columns("kind", "changed_by", "changed_at", "days", "previous_days", "effective_from")
+                    .values(kind.rawValue, actor, now.seconds, next.period(kind), waiting?.previousDays,
+                            waiting?.from)
                     .onConflict(with: ["kind"]) {
                         $0.set(excludedValueOf: "days").set(excludedValueOf: "changed_by")
-                            .set(excludedValueOf: "changed_at")
+                            .set(excludedValueOf: "changed_at").set(excludedValueOf: "previous_days")
+                            .set(excludedValueOf: "effective_from")
                     }
                     .run()
+                let from = waiting.map {
+                    ", no record expires before \(CivilDate(daysSinceEpoch: Int($0.from / 86_400)))"
+                }
+                let change = "\(before.period(kind)) → \(next.period(kind)) days"
                 try await AuditLog.record(AuditEvent(actor: actor, action: "retention.policy", recordType: "retention",
-                                                     recordID: kind.rawValue,
-                                                     detail: "\(before.period(kind)) → \(policy.period(kind)) days"),
+                                                     recordID: kind.rawValue, detail: change + (from ?? "")),
                                           now: now, on: tx)
             }
         }
     }
 
-    /// The candidates of one kind: id and last activity, oldest first.
-    static func candidates(_ kind: RetainedKind, before cutoff: Int64, on db: any Database) async throws
-        -> [(id: String, at: Int64)] {
-        struct Row: Decodable { let id: String, at: Int64 }
-        let query: SQLQueryString
+    /// One page of the records of `kind` due for notice at `now` (oldest first, after the key `after`), filtered
+    /// in SQL: last activity before the cutoff, not anonymised since that activity, not extended past the notice
+    /// window. Every row returned is due, so a page is never filled by records that are not (finding 4).
+    static func candidates(_ kind: RetainedKind, policy: RetentionPolicy, now: Int64, id: String? = nil,
+                           after: (at: Int64, id: String)? = nil, limit: Int = pageSize,
+                           on db: any Database) async throws -> [(id: String, at: Int64, until: Int64?)] {
+        struct Row: Decodable { let id: String, at: Int64, until: Int64? }
+        let cutoff = policy.noticeCutoff(kind, now: now)
+        let inner: SQLQueryString
         switch kind {
         case .unverifiedReport:
-            query = """
+            inner = """
                 SELECT id, last_activity_at AS at FROM cases WHERE origin = 'report'
                 AND status IN ('received', 'under-verification') AND last_activity_at <= \(bind: cutoff)
                 """
         case .closedCase:
-            query = """
+            inner = """
                 SELECT id, CASE WHEN status_changed_at > last_activity_at THEN status_changed_at
                 ELSE last_activity_at END AS at FROM cases WHERE status = 'closed'
                 AND last_activity_at <= \(bind: cutoff) AND status_changed_at <= \(bind: cutoff)
                 """
         case .callAnswer:
-            query = "SELECT id, created_at AS at FROM call_answers WHERE created_at <= \(bind: cutoff)"
+            inner = "SELECT id, created_at AS at FROM call_answers WHERE created_at <= \(bind: cutoff)"
         case .inactiveSubscriber:
-            query = """
+            inner = """
                 SELECT id, updated_at AS at FROM subscribers WHERE status IN ('bounced', 'unsubscribed')
                 AND updated_at <= \(bind: cutoff)
                 """
         case .partnerNote:
-            query = """
+            inner = """
                 SELECT id, answered_at AS at FROM verifications WHERE note_sealed IS NOT NULL
                 AND answered_at IS NOT NULL AND answered_at <= \(bind: cutoff)
                 """
         case .signIn:
             return []
         }
-        return try await db.sql.raw("\(query) ORDER BY at, id LIMIT 500").all(decoding: Row.self).map { ($0.id, $0.at) }
+        var query: SQLQueryString = """
+            SELECT r.id, r.at, d.until FROM (\(inner)) r LEFT JOIN retention_decisions d
+            ON d.kind = \(bind: kind.rawValue) AND d.record_id = r.id
+            WHERE (d.anonymised_at IS NULL OR d.anonymised_at < r.at)
+            AND (d.until IS NULL OR d.until <= \(bind: policy.extensionCutoff(kind, now: now)))
+            """
+        if let id { query = query + " AND r.id = \(bind: id)" }
+        if let after {
+            query = query + " AND (r.at > \(bind: after.at) OR (r.at = \(bind: after.at) AND r.id > \(bind: after.id)))"
+        }
+        query = query + " ORDER BY r.at, r.id LIMIT \(literal: limit)"
+        return try await db.sql.raw(query).all(decoding: Row.self).map { ($0.id, $0.at, $0.until) }
     }
+
+    static let pageSize = 500
 
     struct Decision: Decodable { let recordId: String, decision: String, until: Int64? }
 
@@ -88,29 +125,44 @@ enum RetentionStore {
         return Dictionary(rows.map { ($0.recordId, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Every record due for a decision at `now`: expiring within its notice window or expired, not anonymised.
-    static func due(now: Date, on db: any Database) async throws -> [Due] {
+    /// The records due for a decision at `now` (expiring within their notice window or expired), at most `limit`
+    /// of them, read page by page.
+    static func due(now: Date, limit: Int = .max, on db: any Database) async throws -> [Due] {
         let policy = try await policy(on: db)
         var result: [Due] = []
         for kind in RetainedKind.allCases where kind.decided {
-            let decided = try await decisions(kind, on: db)
-            for row in try await candidates(kind, before: policy.noticeCutoff(kind, now: now.seconds), on: db) {
-                let decision = decided[row.id]
-                if decision?.decision == RetentionDecision.anonymise.rawValue { continue }
-                let until = decision?.until
-                switch policy.state(kind, lastActivity: row.at, extendedUntil: until, now: now.seconds) {
-                case .kept: continue
-                case .dueSoon(let expires), .expired(let expires):
-                    result.append(Due(kind: kind, id: row.id, lastActivity: row.at, expiresAt: expires,
-                                      extended: until != nil))
-                }
+            var after: (at: Int64, id: String)? = nil
+            while result.count < limit {
+                let page = try await candidates(kind, policy: policy, now: now.seconds, after: after, on: db)
+                result += page.compactMap { due(kind, $0, policy: policy, now: now) }
+                guard page.count == pageSize, let last = page.last else { break }
+                after = (last.at, last.id)
             }
         }
-        return result.sorted { ($0.expiresAt, $0.kind.rawValue, $0.id) < ($1.expiresAt, $1.kind.rawValue, $1.id) }
+        return Array(result.sorted {
+            ($0.expiresAt, $0.kind.rawValue, $0.id) < ($1.expiresAt, $1.kind.rawValue, $1.id)
+        }.prefix(limit))
+    }
+
+    /// How many records are due (for the dashboard), counted page by page.
+    static func dueCount(now: Date, on db: any Database) async throws -> Int {
+        try await due(now: now, on: db).count
+    }
+
+    private static func due(_ kind: RetainedKind, _ row: (id: String, at: Int64, until: Int64?),
+                            policy: RetentionPolicy, now: Date) -> Due? {
+        switch policy.state(kind, lastActivity: row.at, extendedUntil: row.until, now: now.seconds) {
+        case .kept: nil
+        case .dueSoon(let expires), .expired(let expires):
+            Due(kind: kind, id: row.id, lastActivity: row.at, expiresAt: expires, extended: row.until != nil)
+        }
     }
 
     /// The one record `id` of `kind` if it is due now (a decision is taken only on a due record).
     static func find(_ kind: RetainedKind, id: String, now: Date, on db: any Database) async throws -> Due? {
-        try await due(now: now, on: db).first { $0.kind == kind && $0.id == id }
+        guard kind.decided else { return nil }
+        let policy = try await policy(on: db)
+        return try await candidates(kind, policy: policy, now: now.seconds, id: id, limit: 1, on: db).first
+            .flatMap { due(kind, $0, policy: policy, now: now) }
     }
 }

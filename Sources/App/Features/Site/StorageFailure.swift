@@ -118,7 +118,11 @@ final class StorageHealth: Sendable {
         _ = EventLoopFuture.andAllComplete(closed, on: app.eventLoopGroup.any()).flatMap { _ in
             EventLoopFuture.andAllComplete(
                 pools.map { pool in
-                    pool.withConnection { connection in connection.query("PRAGMA busy_timeout=10000", []).map { _ in } }
+                    pool.withConnection { connection in
+                        connection.query("PRAGMA busy_timeout=10000", []).flatMap { _ in
+                            connection.query("PRAGMA secure_delete=ON", []).map { _ in }
+                        }
+                    }
                 }, on: app.eventLoopGroup.any())
         }
     }
