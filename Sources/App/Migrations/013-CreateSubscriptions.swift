@@ -6,7 +6,8 @@ struct CreateSubscriptions: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("subscribers")
             .field("id", .string, .identifier(auto: false))
-            .field("email_hash", .string, .required)  // HMAC of the lower-cased address: finds a subscriber without storing it in clear
+            // HMAC of the lower-cased address: finds a subscriber without storing it in clear
+            .field("email_hash", .string, .required)
             .field("email_sealed", .string, .required)
             .field("token_hash", .string, .required)  // the secret in their links (confirm, preferences, unsubscribe)
             .field("token_sealed", .string, .required)  // kept to write it into each message
@@ -26,7 +27,8 @@ struct CreateSubscriptions: AsyncMigration {
         try await database.sql.create(index: "subscribers_status").on("subscribers").column("status").run()
         try await database.schema("outbox")
             .field("id", .int64, .identifier(auto: true))
-            .field("dedupe_key", .string, .required)  // one message per subscriber and publication (or bulletin, or confirmation)
+            // one message per subscriber and publication (or bulletin, or confirmation)
+            .field("dedupe_key", .string, .required)
             .field("kind", .string, .required)  // confirm | manage | publication | bulletin
             .field("subscriber_id", .string, .required)
             .field("subject_id", .string)  // the publication (its original) or the bulletin

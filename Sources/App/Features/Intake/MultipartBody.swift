@@ -25,7 +25,8 @@ enum MultipartBody {
         var parts: [Part] = []
         while true {
             if starts(bytes, with: [45, 45], at: position) { return parts }  // "--": the closing boundary
-            while position < bytes.count, bytes[position] == 32 || bytes[position] == 9 { position += 1 }  // transport padding
+            // transport padding
+            while position < bytes.count, bytes[position] == 32 || bytes[position] == 9 { position += 1 }
             guard starts(bytes, with: crlf, at: position), parts.count < maxParts else { return nil }
             position += 2
             let headerEnd: Int

@@ -85,7 +85,8 @@ enum FormView {
         let describedBy = error != nil ? "\(name)-error" : (hint != nil ? "\(name)-hint" : "")
         let invalid: HTML = error != nil ? HTML(trusted: " aria-invalid=\"true\"") : .empty
         let described: HTML = describedBy.isEmpty ? .empty : " aria-describedby=\"\(describedBy)\""
-        let extra = HTML(trusted: attributes.isEmpty ? "" : " " + attributes)  // fixed attribute text written in code, never user input
+        // fixed attribute text written in code, never user input
+        let extra = HTML(trusted: attributes.isEmpty ? "" : " " + attributes)
         return """
             <p class="field\(error != nil ? " invalid" : "")"><label for="\(name)">\(label)</label>
             <input id="\(name)" name="\(name)" type="\(type)" value="\(value)"\(invalid)\(described)\(extra)>
