@@ -35,7 +35,8 @@ import Testing
         // the audit trail's English; a binary value in a conflict is shown by its size.
         ("Sources/App/Features/Kit/KitOffline.swift", ""), ("Sources/App/Features/Kit/KitReturn.swift", ""),
         ("Sources/App/Features/Kit/KitExport.swift", "kit export:"),
-        ("Sources/App/Features/Kit/KitExport.swift", "detail:"), ("Sources/App/Features/Kit/KitExport.swift", "bytes, expires"),
+        ("Sources/App/Features/Kit/KitExport.swift", "detail:"),
+        ("Sources/App/Features/Kit/KitExport.swift", "bytes, expires"),
         ("Sources/App/Features/Kit/KitConflicts.swift", "bytes)")
     ]
 

@@ -4,6 +4,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// An adversary against the evidence store who has the database but not the key: a byte of a stored file, or of
@@ -20,29 +21,42 @@ import Vapor
             let first = Array("CANARY first statement".utf8), second = Array("CANARY second statement".utf8)
             let (caseID, files) = try await EvidenceTests.caseWithFiles(team, [("one.txt", first), ("two.txt", second)])
             try await team.drafter.get("/office/cases/\(caseID)")
-            try await team.drafter.post("/office/cases/\(caseID)/verifications",
-                                        [("organisation", "org-1"), ("shared", "Please confirm."), ("days", "14")])
+            try await team.drafter.post(
+                "/office/cases/\(caseID)/verifications",
+                [("organisation", "org-1"), ("shared", "Please confirm."), ("days", "14")])
             struct V: Decodable { let id: String }
-            let verification = try #require(try await app.db.sql.raw("SELECT id FROM verifications")
-                .first(decoding: V.self)).id
+            let verification = try #require(
+                try await app.db.sql.raw("SELECT id FROM verifications")
+                    .first(decoding: V.self)
+            ).id
             for file in files {
                 try await EvidenceTests.record(team.drafter, caseID, file)
-                try await team.drafter.post("/office/cases/\(caseID)/attachments/\(file)/shares",
-                                            [("verification", verification)])
+                try await team.drafter.post(
+                    "/office/cases/\(caseID)/attachments/\(file)/shares",
+                    [("verification", verification)])
             }
             // One byte of the first file's sealed bytes, and one character of the second file's sealed hash.
             struct Bytes: Decodable { let dataSealed: Data }
-            var sealed = try #require(try await app.db.sql.raw("""
-                SELECT data_sealed FROM case_attachments WHERE id = \(bind: files[0])
-                """).first(decoding: Bytes.self, keyDecodingStrategy: .convertFromSnakeCase)).dataSealed
+            var sealed = try #require(
+                try await app.db.sql.raw(
+                    """
+                    SELECT data_sealed FROM case_attachments WHERE id = \(bind: files[0])
+                    """
+                ).first(decoding: Bytes.self, keyDecodingStrategy: .convertFromSnakeCase)
+            ).dataSealed
             let at = Int.random(in: 0..<sealed.count, using: &rng)
             sealed[sealed.startIndex + at] ^= UInt8.random(in: 1...255, using: &rng)
             try await app.db.sql.update("case_attachments").set("data_sealed", to: sealed)
                 .where("id", .equal, files[0]).run()
             struct Hash: Decodable { let sha256Sealed: String }
-            var hash = Array(try #require(try await app.db.sql.raw("""
-                SELECT sha256_sealed FROM case_attachments WHERE id = \(bind: files[1])
-                """).first(decoding: Hash.self, keyDecodingStrategy: .convertFromSnakeCase)).sha256Sealed)
+            var hash = Array(
+                try #require(
+                    try await app.db.sql.raw(
+                        """
+                        SELECT sha256_sealed FROM case_attachments WHERE id = \(bind: files[1])
+                        """
+                    ).first(decoding: Hash.self, keyDecodingStrategy: .convertFromSnakeCase)
+                ).sha256Sealed)
             // Past "v1:" and far from the end (base64's last character may carry bits that are not decoded).
             let position = Int.random(in: 4..<(hash.count / 2), using: &rng)
             hash[position] = hash[position] == "A" ? "B" : "A"
@@ -52,16 +66,20 @@ import Vapor
             let casePage = try await team.drafter.get("/office/cases/\(caseID)")
             #expect(casePage.status == .ok, "the case still opens: \(casePage.status) (seed \(seed))")
             for file in files {
-                let office = try await EvidenceTests.download(team.drafter,
-                                                              "/office/cases/\(caseID)/attachments/\(file)")
-                #expect(office.status == .conflict && !office.body.contains("CANARY"),
-                        "\(file): \(office.status) \(office.body.prefix(200)) (seed \(seed))")
+                let office = try await EvidenceTests.download(
+                    team.drafter,
+                    "/office/cases/\(caseID)/attachments/\(file)")
+                #expect(
+                    office.status == .conflict && !office.body.contains("CANARY"),
+                    "\(file): \(office.status) \(office.body.prefix(200)) (seed \(seed))")
                 let page = try await EvidenceTests.record(team.drafter, caseID, file)
                 #expect(page.status == .ok && page.body.contains("Altered:"), "\(file): \(page.status) (seed \(seed))")
-                let partner = try await EvidenceTests.download(team.partner,
-                                                               "/partner/verifications/\(verification)/files/\(file)")
-                #expect(partner.status == .conflict && !partner.body.contains("CANARY"),
-                        "\(file): \(partner.status) (seed \(seed))")
+                let partner = try await EvidenceTests.download(
+                    team.partner,
+                    "/partner/verifications/\(verification)/files/\(file)")
+                #expect(
+                    partner.status == .conflict && !partner.body.contains("CANARY"),
+                    "\(file): \(partner.status) (seed \(seed))")
                 let copy = try await team.drafter.post("/office/cases/\(caseID)/attachments/\(file)/copies", [])
                 #expect(copy.status == .conflict, "no copy of \(file): \(copy.status) (seed \(seed))")
             }
@@ -74,13 +92,15 @@ import Vapor
                 _ = try await EvidenceExport.run(case: caseID, to: directory.path, by: "test", app: app)
                 Issue.record("an export of altered files was written (seed \(seed))")
             } catch let failure as UserCommand.Failure {
-                #expect(failure.description.contains(files[0]) && failure.description.contains(files[1]),
-                        "the refusal names both files: \(failure.description)")
+                #expect(
+                    failure.description.contains(files[0]) && failure.description.contains(files[1]),
+                    "the refusal names both files: \(failure.description)")
             }
             #expect(!FileManager.default.fileExists(atPath: directory.path), "nothing is written")
             struct Count: Decodable { let n: Int }
-            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM case_attachments")
-                .first(decoding: Count.self)?.n == 2, "no copy was stored")
+            #expect(
+                try await app.db.sql.raw("SELECT COUNT(*) AS n FROM case_attachments")
+                    .first(decoding: Count.self)?.n == 2, "no copy was stored")
         }
     }
 }

@@ -353,8 +353,9 @@ import VaporTesting
             }
             let deletion = "delete(from: \"case_attachments\")"
             let deletions = text.components(separatedBy: deletion).count - 1
-            #expect(deletions == (file == "Features/Retention/CaseErasure.swift" ? 1 : 0),
-                    "\(file) deletes stored files \(deletions) time(s): only a retention decision may, once")
+            #expect(
+                deletions == (file == "Features/Retention/CaseErasure.swift" ? 1 : 0),
+                "\(file) deletes stored files \(deletions) time(s): only a retention decision may, once")
         }
     }
 

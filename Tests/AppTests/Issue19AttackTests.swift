@@ -68,8 +68,11 @@ import VaporTesting
 
     /// A save that read the draft before the publish committed, and wrote after it: the published edition's analysis
     /// must stay the text that was approved and printed in the PDF.
-    @Test(arguments: Engine.all) func aSaveRacingThePublishLeavesThePublicAnalysisAsApproved(_ engine: Engine)
-        async throws {
+    @Test(arguments: Engine.all) func aSaveRacingThePublishLeavesThePublicAnalysisAsApproved(
+        _ engine: Engine
+    )
+        async throws
+    {
         guard Self.hasWeasyPrint else { Issue.record("weasyprint is needed (scripts/test installs it)"); return }
         try await withApp(engine) { app in
             let approved = "Approved analysis: defenders under attack."
@@ -80,15 +83,25 @@ import VaporTesting
             let before = WriteGate.lock.waiting
             let results = try await withThrowingTaskGroup(of: (String, HTTPStatus).self) { group in
                 group.addTask {
-                    ("publish", try await Self.post(app, session,
-                        [("language", "en"), ("action", "publish"), ("analysis", approved)]).status)
+                    (
+                        "publish",
+                        try await Self.post(
+                            app, session,
+                            [("language", "en"), ("action", "publish"), ("analysis", approved)]
+                        ).status
+                    )
                 }
                 // The publish has made its PDF and waits to write; the saves read the draft and queue behind it.
                 try await Self.waitUntilWaiting(before + 1)
                 for n in 0..<saves {
                     group.addTask {
-                        ("save", try await Self.post(app, session,
-                            [("language", "en"), ("action", "save"), ("analysis", "CANARY-UNAPPROVED-\(n)")]).status)
+                        (
+                            "save",
+                            try await Self.post(
+                                app, session,
+                                [("language", "en"), ("action", "save"), ("analysis", "CANARY-UNAPPROVED-\(n)")]
+                            ).status
+                        )
                     }
                 }
                 try await Self.waitUntilWaiting(before + 1 + saves)
@@ -130,8 +143,10 @@ import VaporTesting
             let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
                 for _ in 0..<publishes {
                     group.addTask {
-                        try await Self.post(app, session,
-                            [("language", "en"), ("action", "publish"), ("analysis", approved)]).status
+                        try await Self.post(
+                            app, session,
+                            [("language", "en"), ("action", "publish"), ("analysis", approved)]
+                        ).status
                     }
                 }
                 try await Self.waitUntilWaiting(before + publishes)
@@ -142,7 +157,8 @@ import VaporTesting
             }
             #expect(statuses.allSatisfy { $0 == .seeOther || $0 == .found }, "each is told it is public: \(statuses)")
             let trail = try await app.db.sql.raw(
-                "SELECT action FROM audit_log WHERE action = 'annual-report.publish'").all()
+                "SELECT action FROM audit_log WHERE action = 'annual-report.publish'"
+            ).all()
             #expect(trail.count == 1, "one publication, one audit entry (\(trail.count))")
             #expect(try await app.get("/reports/annual/2025/report.pdf").status == .ok)
         }
@@ -156,8 +172,10 @@ import VaporTesting
             let (editor, second) = try await Self.approvedDraft(app, approved)
             // Changed after the approval, then published: refused, the approval is void.
             let changed = "CANARY-CHANGED analysis"
-            #expect(try await editor.post(
-                Self.path, [("language", "en"), ("action", "save"), ("analysis", changed)]).location != nil)
+            #expect(
+                try await editor.post(
+                    Self.path, [("language", "en"), ("action", "save"), ("analysis", changed)]
+                ).location != nil)
             let afterChange = try await editor.post(
                 Self.path, [("language", "en"), ("action", "publish"), ("analysis", changed)])
             #expect(afterChange.status == .unprocessableEntity, "\(afterChange.body.prefix(200))")
@@ -201,7 +219,8 @@ import VaporTesting
                 #expect(empty.status == .unprocessableEntity)
             }
             let trail = try await app.db.sql.raw(
-                "SELECT action FROM audit_log WHERE action = 'annual-report.publish'").all()
+                "SELECT action FROM audit_log WHERE action = 'annual-report.publish'"
+            ).all()
             #expect(trail.isEmpty)
             #expect(try await AnnualReportEditionStore.archive(on: app.db).isEmpty)
         }
@@ -225,28 +244,38 @@ import VaporTesting
                 for _ in 0..<cases {
                     number += 1
                     let publicationID = "ui-\(number)"
-                    try await store([publication(publicationID, .urgentIntervention, kind: .urgentAppeal,
-                                                 on: "2025-03-\(String(format: "%02d", number % 28 + 1))",
-                                                 countries: [country])], in: app)
+                    try await store(
+                        [
+                            publication(
+                                publicationID, .urgentIntervention, kind: .urgentAppeal,
+                                on: "2025-03-\(String(format: "%02d", number % 28 + 1))",
+                                countries: [country])
+                        ], in: app)
                     let caseID = try await CaseStore.open(
-                        NewCase(country: country, label: "CANARY-LABEL-\(number)",
-                                person: NewPerson(kind: .defender, name: "CANARY-NAME-\(number)", consents: false,
-                                                  description: "", contact: "")),
+                        NewCase(
+                            country: country, label: "CANARY-LABEL-\(number)",
+                            person: NewPerson(
+                                kind: .defender, name: "CANARY-NAME-\(number)", consents: false,
+                                description: "", contact: "")),
                         by: "t", now: june, cipher: cipher, on: app.db)
                     let more = country == "MX" ? 0 : Int.random(in: 0...2, using: &rng)
                     for i in 0..<more {
                         try await CaseRecords.addPerson(
-                            NewPerson(kind: i == 0 ? .defender : .organisation, name: "CANARY-NAME-\(number)-\(i)",
-                                      consents: false, description: "", contact: ""),
+                            NewPerson(
+                                kind: i == 0 ? .defender : .organisation, name: "CANARY-NAME-\(number)-\(i)",
+                                consents: false, description: "", contact: ""),
                             by: "t", to: caseID, now: june, cipher: cipher, on: app.db)
                     }
-                    let intervention = try await InterventionStore.create(.init(kind: .urgentAppeal, language: .en,
-                        followUpOf: nil, translationOf: nil, title: "t", summary: "", body: "b"), case: caseID,
+                    let intervention = try await InterventionStore.create(
+                        .init(
+                            kind: .urgentAppeal, language: .en,
+                            followUpOf: nil, translationOf: nil, title: "t", summary: "", body: "b"), case: caseID,
                         by: "t", now: june, cipher: cipher, on: app.db)
                     try await app.db.sql.update("interventions").set("publication_id", to: publicationID)
                         .set("status", to: "published").where("id", .equal, intervention).run()
                     if country == "MX" || Bool.random(using: &rng) {
-                        _ = try await CaseStore.changeStatus(caseID, from: .received, to: .closed,
+                        _ = try await CaseStore.changeStatus(
+                            caseID, from: .received, to: .closed,
                             outcome: country == "MX" ? .released : [.released, .acquitted].randomElement(using: &rng)!,
                             by: "t", now: june, on: app.db)
                     }
@@ -271,13 +300,18 @@ import VaporTesting
             for country in countries { byCountry[country] = try await statuses("&country=\(country.lowercased())") }
             #expect(byCountry["MX"]?["defenders"]?.status == "fewer-than-3", "the country of one case")
             for measure in [StatisticsMeasure.defenders, .organisations, .closed] {
-                let shown = try #require(firstMatch("<td>\(measure.label)</td><td class=\"n\">([^<]+)<", in: report),
-                                         "\(measure.key) in the report")
+                let shown = try #require(
+                    firstMatch("<td>\(measure.label)</td><td class=\"n\">([^<]+)<", in: report),
+                    "\(measure.key) in the report")
                 let whole = try #require(world[measure.key])
-                let expected = whole.status == "exact" ? whole.value ?? "" : whole.status == "fewer-than-3"
-                    ? "fewer than 3" : whole.status
-                #expect(shown == expected || (whole.status == "at-least" && shown.hasPrefix("at least")),
-                        "\(measure.key): the report says \(shown), /statistics \(whole)")
+                let expected =
+                    whole.status == "exact"
+                    ? whole.value ?? ""
+                    : whole.status == "fewer-than-3"
+                        ? "fewer than 3" : whole.status
+                #expect(
+                    shown == expected || (whole.status == "at-least" && shown.hasPrefix("at least")),
+                    "\(measure.key): the report says \(shown), /statistics \(whole)")
                 let parts = countries.compactMap { byCountry[$0]?[measure.key] }
                 let exactParts = parts.compactMap { $0.status == "exact" ? Int($0.value ?? "") : nil }
                 if let total = Int(shown) {
@@ -292,8 +326,11 @@ import VaporTesting
 
     /// Whatever file is sent as a portrait's photograph, the public gets only a re-encoded JPEG or PNG without any
     /// metadata or trailing payload, and only once the portrait is public; a forged address reaches nothing.
-    @Test(arguments: Engine.all) func aPhotographCarriesNothingButItsPixelsAndOnlyWhenPublic(_ engine: Engine)
-        async throws {
+    @Test(arguments: Engine.all) func aPhotographCarriesNothingButItsPixelsAndOnlyWhenPublic(
+        _ engine: Engine
+    )
+        async throws
+    {
         try await withApp(engine) { app in
             app.metadataStripper = Mat2Stripper()
             let (editor, second) = try await PortraitTests.editors(app)

@@ -4,6 +4,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// A returned kit forged by whoever holds it and its passphrase (review of issue 20, findings 1, 2, 3, 10-13): its
@@ -14,23 +15,31 @@ import Vapor
     typealias Trip = MissionKitMergeTests.Trip
 
     /// The returned kit of `trip`, decoded, changed by `change`, and sealed again under its passphrase.
-    static func forge(_ trip: Trip, expiresAt: Int64? = nil, cost: MissionKit.Cost? = nil,
-                      _ change: (inout KitContents) throws -> Void) throws -> Trip {
-        let (header, payload) = try MissionKit.open(trip.returned, passphrase: trip.passphrase,
-                                                    now: testClock.now().seconds)
+    static func forge(
+        _ trip: Trip, expiresAt: Int64? = nil, cost: MissionKit.Cost? = nil,
+        _ change: (inout KitContents) throws -> Void
+    ) throws -> Trip {
+        let (header, payload) = try MissionKit.open(
+            trip.returned, passphrase: trip.passphrase,
+            now: testClock.now().seconds)
         var contents = try KitContents.decode(payload)
         try change(&contents)
-        let file = try MissionKit.seal(try contents.encoded(), passphrase: trip.passphrase,
-                                       createdAt: header.createdAt, expiresAt: expiresAt ?? header.expiresAt,
-                                       cost: cost ?? header.cost)
-        return Trip(mission: trip.mission, cases: trip.cases, passphrase: trip.passphrase, returned: file,
-                    sourceID: trip.sourceID, exported: trip.exported)
+        let file = try MissionKit.seal(
+            try contents.encoded(), passphrase: trip.passphrase,
+            createdAt: header.createdAt, expiresAt: expiresAt ?? header.expiresAt,
+            cost: cost ?? header.cost)
+        return Trip(
+            mission: trip.mission, cases: trip.cases, passphrase: trip.passphrase, returned: file,
+            sourceID: trip.sourceID, exported: trip.exported)
     }
 
     /// The kit as the office exported it.
     static func exported(_ trip: Trip) throws -> KitContents {
-        try KitContents.decode(MissionKit.open(trip.exported, passphrase: trip.passphrase,
-                                               now: testClock.now().seconds).1)
+        try KitContents.decode(
+            MissionKit.open(
+                trip.exported, passphrase: trip.passphrase,
+                now: testClock.now().seconds
+            ).1)
     }
 
     static func row(_ table: KitContents.Table?, _ id: String) -> [String: Value]? { KitMerge.rows(table)[id] }
@@ -40,8 +49,10 @@ import Vapor
     }
 
     static func logged(_ contents: inout KitContents, _ table: String, _ id: String, _ operation: String) {
-        contents.changes.append(KitChange(at: testClock.now().seconds, actor: "mallory@example.org", table: table,
-                                          row: id, column: nil, before: nil, after: operation))
+        contents.changes.append(
+            KitChange(
+                at: testClock.now().seconds, actor: "mallory@example.org", table: table,
+                row: id, column: nil, before: nil, after: operation))
     }
 
     /// Puts `row` in the kit's rows (or its base), replacing the one with its id.
@@ -61,13 +72,16 @@ import Vapor
 
     static func remove(_ contents: inout KitContents, _ table: String, _ id: String) {
         guard let index = contents.tables.firstIndex(where: { $0.name == table }),
-              let idIndex = contents.tables[index].columns.firstIndex(of: "id") else { return }
+            let idIndex = contents.tables[index].columns.firstIndex(of: "id")
+        else { return }
         contents.tables[index].rows.removeAll { KitTables.text($0[idIndex]) == id }
     }
 
     /// `trip`'s kit with `table` `id` as exported in its base and as `edit` makes it in its rows, logged.
-    static func changing(_ trip: Trip, _ table: String, _ id: String,
-                         _ edit: (inout [String: Value]) -> Void) throws -> Trip {
+    static func changing(
+        _ trip: Trip, _ table: String, _ id: String,
+        _ edit: (inout [String: Value]) -> Void
+    ) throws -> Trip {
         let exported = try exported(trip)
         let original = try #require(row(exported.table(table), id), "\(table) \(id) was exported")
         return try forge(trip) { contents in
@@ -84,8 +98,9 @@ import Vapor
             let outcome = try await MissionKitMergeTests.merge(trip, app, now: now)
             Issue.record("merged (\(outcome)), but should be refused: \(says)")
         } catch let failure as UserCommand.Failure {
-            #expect(failure.description.contains(says) && failure.description.contains("nothing was merged"),
-                    "\(failure)")
+            #expect(
+                failure.description.contains(says) && failure.description.contains("nothing was merged"),
+                "\(failure)")
         }
     }
 
@@ -94,9 +109,10 @@ import Vapor
         try await withApp(engine) { app in
             // setup: a kit returned from the mission, and a case of the office that it never carried.
             let trip = try await MissionKitMergeTests.trip(app, kitValue: "kit", officeValue: "office")
-            let outside = try await CaseStore.open(NewCase(country: "MX", label: "OUTSIDE", notes: "OUTSIDE"),
-                                                   by: "drafter@example.org", now: testClock.now(),
-                                                   cipher: app.site.cipher, on: app.db)
+            let outside = try await CaseStore.open(
+                NewCase(country: "MX", label: "OUTSIDE", notes: "OUTSIDE"),
+                by: "drafter@example.org", now: testClock.now(),
+                cipher: app.site.cipher, on: app.db)
             let exported = try Self.exported(trip)
             let caseID = trip.cases[1]
             let personID = try #require(Self.first(exported, "case_people", where: "case_id", is: caseID))
@@ -107,63 +123,85 @@ import Vapor
             try await Self.refused(try Self.forge(trip) { $0.kitID = "kit-forged" }, app, "never exported")
             // The header's expiry is pushed back: the office's record of the expiry still holds.
             let late = testClock.now().seconds + 6 * 86_400
-            try await Self.refused(try Self.forge(trip, expiresAt: late + 86_400 * 60) { _ in }, app, now: late,
-                                   "by the office's record of its export")
+            try await Self.refused(
+                try Self.forge(trip, expiresAt: late + 86_400 * 60) { _ in }, app, now: late,
+                "by the office's record of its export")
             try await Self.refused(try Self.forge(trip) { $0.missionID = "mission-forged" }, app, "names the mission")
             // The base says the office had other notes than it had: refused.
-            try await Self.refused(try Self.forge(trip) { contents in
-                var base = try #require(Self.row(exported.table("cases"), caseID))
-                base["notes_sealed"] = .text("forged base")
-                Self.put(&contents, "cases", base: true, base)
-                Self.logged(&contents, "cases", caseID, "update")
-            }, app, "not as the office exported it")
+            try await Self.refused(
+                try Self.forge(trip) { contents in
+                    var base = try #require(Self.row(exported.table("cases"), caseID))
+                    base["notes_sealed"] = .text("forged base")
+                    Self.put(&contents, "cases", base: true, base)
+                    Self.logged(&contents, "cases", caseID, "update")
+                }, app, "not as the office exported it")
             // A record slipped into a case the kit never carried, or moved to it, or a link re-pointed to it.
-            try await Self.refused(try Self.forge(trip) { contents in
-                Self.put(&contents, "case_sources", ["id": .text("source-forged"), "case_id": .text(outside),
-                                                     "description_sealed": .text("planted"),
-                                                     "contact_sealed": .text("—"), "added_at": .integer(0)])
-                Self.logged(&contents, "case_sources", "source-forged", "insert")
-            }, app, "which this kit did not carry")
-            try await Self.refused(try Self.changing(trip, "case_people", personID) {
-                $0["case_id"] = .text(outside) }, app, "which this kit did not carry")
-            try await Self.refused(try Self.changing(trip, "mission_cases", linkID) {
-                $0["case_id"] = .text(outside) }, app, "which this kit did not carry")
+            try await Self.refused(
+                try Self.forge(trip) { contents in
+                    Self.put(
+                        &contents, "case_sources",
+                        [
+                            "id": .text("source-forged"), "case_id": .text(outside),
+                            "description_sealed": .text("planted"),
+                            "contact_sealed": .text("—"), "added_at": .integer(0)
+                        ])
+                    Self.logged(&contents, "case_sources", "source-forged", "insert")
+                }, app, "which this kit did not carry")
+            try await Self.refused(
+                try Self.changing(trip, "case_people", personID) {
+                    $0["case_id"] = .text(outside)
+                }, app, "which this kit did not carry")
+            try await Self.refused(
+                try Self.changing(trip, "mission_cases", linkID) {
+                    $0["case_id"] = .text(outside)
+                }, app, "which this kit did not carry")
             // The office's case given as one made offline.
-            try await Self.refused(try Self.forge(trip) { contents in
-                var fake = try #require(Self.row(exported.table("cases"), caseID))
-                fake["id"] = .text(outside)
-                Self.put(&contents, "cases", fake)
-                Self.logged(&contents, "cases", outside, "insert")
-            }, app, "which this kit did not carry")
+            try await Self.refused(
+                try Self.forge(trip) { contents in
+                    var fake = try #require(Self.row(exported.table("cases"), caseID))
+                    fake["id"] = .text(outside)
+                    Self.put(&contents, "cases", fake)
+                    Self.logged(&contents, "cases", outside, "insert")
+                }, app, "which this kit did not carry")
             // Columns a kit may not change: the receipt's hash, the origin, the opening date, a file's content.
-            for (column, value) in [("receipt_hash", Value.text("forged")), ("origin", .text("report")),
-                                    ("opened_at", .integer(1))] {
-                try await Self.refused(try Self.changing(trip, "cases", caseID) { $0[column] = value }, app,
-                                       "changes \(column) of cases")
+            for (column, value) in [
+                ("receipt_hash", Value.text("forged")), ("origin", .text("report")),
+                ("opened_at", .integer(1))
+            ] {
+                try await Self.refused(
+                    try Self.changing(trip, "cases", caseID) { $0[column] = value }, app,
+                    "changes \(column) of cases")
             }
-            try await Self.refused(try Self.changing(trip, "case_attachments", fileID) {
-                $0["data_sealed"] = .bytes(Data("forged".utf8))
-                $0["sha256_sealed"] = .text(Evidence.sha256(Array("forged".utf8)))
-            }, app, "which a kit may not change")
-            try await Self.refused(try Self.changing(trip, "mission_cases", linkID) {
-                $0["mission_id"] = .text("mission-other") }, app, "another mission")
+            try await Self.refused(
+                try Self.changing(trip, "case_attachments", fileID) {
+                    $0["data_sealed"] = .bytes(Data("forged".utf8))
+                    $0["sha256_sealed"] = .text(Evidence.sha256(Array("forged".utf8)))
+                }, app, "which a kit may not change")
+            try await Self.refused(
+                try Self.changing(trip, "mission_cases", linkID) {
+                    $0["mission_id"] = .text("mission-other")
+                }, app, "another mission")
             // A file made offline whose hash is not its content's.
-            try await Self.refused(try Self.forge(trip) { contents in
-                var file = try #require(Self.row(exported.table("case_attachments"), fileID))
-                file["id"] = .text("file-forged")
-                file["sha256_sealed"] = .text(Evidence.sha256(Array("something else".utf8)))
-                Self.put(&contents, "case_attachments", file)
-                Self.logged(&contents, "case_attachments", "file-forged", "insert")
-            }, app, "not its content's")
+            try await Self.refused(
+                try Self.forge(trip) { contents in
+                    var file = try #require(Self.row(exported.table("case_attachments"), fileID))
+                    file["id"] = .text("file-forged")
+                    file["sha256_sealed"] = .text(Evidence.sha256(Array("something else".utf8)))
+                    Self.put(&contents, "case_attachments", file)
+                    Self.logged(&contents, "case_attachments", "file-forged", "insert")
+                }, app, "not its content's")
             #expect(try await MissionKitMergeTests.everything(app.db) == before)
             // A header asking for a costlier scrypt than the office writes is not even tried (finding 11).
             var costly = trip.returned
             costly[8] = 20
-            try await Self.refused(Trip(mission: trip.mission, cases: trip.cases, passphrase: trip.passphrase,
-                                        returned: costly, sourceID: trip.sourceID), app, "not an Observatory")
+            try await Self.refused(
+                Trip(
+                    mission: trip.mission, cases: trip.cases, passphrase: trip.passphrase,
+                    returned: costly, sourceID: trip.sourceID), app, "not an Observatory")
             #expect(throws: MissionKit.Failure.notAKit) {
-                try MissionKit.Header.read(try Self.forge(trip, cost: MissionKit.Cost(log2N: 12, r: 8, p: 1)) { _ in }
-                    .returned)
+                try MissionKit.Header.read(
+                    try Self.forge(trip, cost: MissionKit.Cost(log2N: 12, r: 8, p: 1)) { _ in }
+                        .returned)
             }
             // The honest kit still merges.
             let outcome = try await MissionKitMergeTests.merge(trip, app)
@@ -215,8 +253,11 @@ import Vapor
             let linkID = try #require(Self.first(exported, "mission_cases", where: "case_id", is: caseID))
             let fileID = try #require(Self.first(exported, "case_attachments", where: "case_id", is: caseID))
             let events = KitTables.ids(exported.table("case_events"))
-            let deleted = [("cases", caseID), ("missions", trip.mission), ("mission_cases", linkID),
-                           ("case_attachments", fileID)] + events.prefix(1).map { ("case_events", $0) }
+            let deleted =
+                [
+                    ("cases", caseID), ("missions", trip.mission), ("mission_cases", linkID),
+                    ("case_attachments", fileID)
+                ] + events.prefix(1).map { ("case_events", $0) }
             let forged = try Self.forge(trip) { contents in
                 for (table, id) in deleted {
                     Self.put(&contents, table, base: true, try #require(Self.row(exported.table(table), id)))
@@ -224,16 +265,22 @@ import Vapor
                     Self.logged(&contents, table, id, "delete")
                 }
                 // A timeline entry made offline, claiming another actor.
-                Self.put(&contents, "case_events", ["id": .integer(999_999), "case_id": .text(caseID),
-                                                    "at": .integer(testClock.now().seconds),
-                                                    "actor": .text("mallory@example.org"),
-                                                    "summary": .text("note made offline")])
+                Self.put(
+                    &contents, "case_events",
+                    [
+                        "id": .integer(999_999), "case_id": .text(caseID),
+                        "at": .integer(testClock.now().seconds),
+                        "actor": .text("mallory@example.org"),
+                        "summary": .text("note made offline")
+                    ])
                 Self.logged(&contents, "case_events", "999999", "insert")
             }
             let cipher = app.site.cipher
             func evidence() async throws -> (file: String, bytes: [UInt8], integrity: String, custody: [String]) {
-                let stored = try #require(try await EvidenceStore.find(fileID, case: caseID, cipher: cipher,
-                                                                       on: app.db))
+                let stored = try #require(
+                    try await EvidenceStore.find(
+                        fileID, case: caseID, cipher: cipher,
+                        on: app.db))
                 let (bytes, integrity) = try await EvidenceStore.contents(stored, cipher: cipher, on: app.db)
                 let custody = try await EvidenceStore.custody(stored, on: app.db)
                     .map { "\($0.sequence) \($0.at) \($0.event) \($0.actor) \($0.detail)" }
@@ -245,10 +292,12 @@ import Vapor
             let again = try await MissionKitMergeTests.merge(forged, app)
             // assert: nothing deleted, each deletion flagged for the officer.
             for (table, id) in deleted {
-                #expect(outcome.flags.contains { $0.table == table && $0.row == id && $0.kind == "not-deleted" },
-                        "\(table) \(id): \(outcome.flags)")
-                let left = try await KitTables.read(table, where: "id", in: [id], cipher: app.site.cipher,
-                                                    numeric: table == KitTables.numbered, on: app.db)
+                #expect(
+                    outcome.flags.contains { $0.table == table && $0.row == id && $0.kind == "not-deleted" },
+                    "\(table) \(id): \(outcome.flags)")
+                let left = try await KitTables.read(
+                    table, where: "id", in: [id], cipher: app.site.cipher,
+                    numeric: table == KitTables.numbered, on: app.db)
                 #expect(left.rows.count == 1, "\(table) \(id) was deleted")
             }
             #expect(outcome.deleted == 0 && !again.changedAnything, "\(outcome) \(again)")
@@ -258,15 +307,22 @@ import Vapor
             #expect(after.custody == before.custody && !before.custody.isEmpty)
             // The offline timeline entry: under the account that merged, the kit's member as its claim.
             struct Event: Decodable { let actor: String, summary: String }
-            let entries = try await app.db.sql.raw("""
+            let entries = try await app.db.sql.raw(
+                """
                 SELECT actor, summary FROM case_events WHERE case_id = \(bind: caseID)
                 AND summary LIKE \(bind: "note made offline%")
-                """).all(decoding: Event.self)
-            #expect(entries.count == 1 && entries.allSatisfy { $0.actor == MissionKitMergeTests.merger
-                && $0.summary.contains("by mallory@example.org (as the kit says)") }, "\(entries)")
+                """
+            ).all(decoding: Event.self)
+            #expect(
+                entries.count == 1
+                    && entries.allSatisfy {
+                        $0.actor == MissionKitMergeTests.merger
+                            && $0.summary.contains("by mallory@example.org (as the kit says)")
+                    }, "\(entries)")
             // The officer sees the kept case on its page.
-            let (_, secret) = try await TestAccounts.create("decider@example.org", [.caseOfficer],
-                                                            secondFactor: true, in: app)
+            let (_, secret) = try await TestAccounts.create(
+                "decider@example.org", [.caseOfficer],
+                secondFactor: true, in: app)
             let officer = TestBrowser(app)
             _ = try await officer.signIn("decider@example.org", secret: secret)
             let page = try await officer.get("/office/cases/\(caseID)")
@@ -285,9 +341,11 @@ import Vapor
                 try await CaseErasure.anonymise(anonymised, cipher: cipher, on: tx)
                 try await tx.sql.insert(into: "retention_decisions")
                     .columns("id", "decided_by", "decided_at", "kind", "record_id", "decision")
-                    .values(SQLBind("\(RetainedKind.closedCase.rawValue):\(anonymised)"), SQLBind("admin"),
-                            SQLBind(testClock.now().seconds), SQLBind(RetainedKind.closedCase.rawValue),
-                            SQLBind(anonymised), SQLBind("anonymise"))
+                    .values(
+                        SQLBind("\(RetainedKind.closedCase.rawValue):\(anonymised)"), SQLBind("admin"),
+                        SQLBind(testClock.now().seconds), SQLBind(RetainedKind.closedCase.rawValue),
+                        SQLBind(anonymised), SQLBind("anonymise")
+                    )
                     .run()
                 try await CaseErasure.delete(erased, on: tx)
             }
@@ -296,9 +354,12 @@ import Vapor
                 var total = 0
                 for table in KitTables.carried.map(\.table) where table != "missions" {
                     let column = table == "cases" ? "id" : "case_id"
-                    total += try await app.db.sql.raw("""
-                        SELECT COUNT(*) AS n FROM \(unsafeRaw: table) WHERE \(unsafeRaw: column) = \(bind: caseID)
-                        """).first(decoding: Count.self)?.n ?? 0
+                    total +=
+                        try await app.db.sql.raw(
+                            """
+                            SELECT COUNT(*) AS n FROM \(unsafeRaw: table) WHERE \(unsafeRaw: column) = \(bind: caseID)
+                            """
+                        ).first(decoding: Count.self)?.n ?? 0
                 }
                 return total
             }
@@ -311,13 +372,17 @@ import Vapor
             #expect(try await MissionKitMergeTests.notes(anonymised, app) == "")
             #expect(outcome.skipped.contains { $0.caseID == erased && $0.reason.contains("erased at the office") })
             #expect(outcome.skipped.contains { $0.caseID == anonymised && $0.reason.contains("anonymised") })
-            let report = KitMerge.report(try KitMerge.read(trip.returned, passphrase: trip.passphrase,
-                                                           now: testClock.now().seconds, cipher: cipher),
-                                         outcome, file: "kit.obskit")
+            let report = KitMerge.report(
+                try KitMerge.read(
+                    trip.returned, passphrase: trip.passphrase,
+                    now: testClock.now().seconds, cipher: cipher),
+                outcome, file: "kit.obskit")
             #expect(report.contains("erased at the office since the export"), "\(report)")
-            let conflicts = try await app.db.sql.raw("""
+            let conflicts = try await app.db.sql.raw(
+                """
                 SELECT COUNT(*) AS n FROM kit_conflicts WHERE case_id IN (\(binds: [anonymised, erased]))
-                """).first(decoding: Count.self)?.n
+                """
+            ).first(decoding: Count.self)?.n
             #expect(conflicts == 0)
             let dump = try await MissionKitMergeTests.everything(app.db).joined(separator: "\n")
             #expect(!dump.contains("KITCANARY-stale"))
@@ -331,33 +396,40 @@ import Vapor
             let trip = try await MissionKitMergeTests.trip(app, kitValue: "KITCANARY-late", officeValue: "office")
             _ = try await MissionKitMergeTests.merge(trip, app)
             let caseID = trip.cases[0], cipher = app.site.cipher
-            let conflict = try #require(try await KitConflicts.shown(case: caseID, cipher: cipher, on: app.db)
-                .first { $0.column == "notes_sealed" })
+            let conflict = try #require(
+                try await KitConflicts.shown(case: caseID, cipher: cipher, on: app.db)
+                    .first { $0.column == "notes_sealed" })
             try await app.db.write { tx in
                 try await CaseErasure.anonymise(caseID, cipher: cipher, on: tx)
                 try await tx.sql.insert(into: "retention_decisions")
                     .columns("id", "decided_by", "decided_at", "kind", "record_id", "decision")
-                    .values(SQLBind("\(RetainedKind.closedCase.rawValue):\(caseID)"), SQLBind("admin"),
-                            SQLBind(testClock.now().seconds), SQLBind(RetainedKind.closedCase.rawValue),
-                            SQLBind(caseID), SQLBind("anonymise"))
+                    .values(
+                        SQLBind("\(RetainedKind.closedCase.rawValue):\(caseID)"), SQLBind("admin"),
+                        SQLBind(testClock.now().seconds), SQLBind(RetainedKind.closedCase.rawValue),
+                        SQLBind(caseID), SQLBind("anonymise")
+                    )
                     .run()
                 // As if the conflict had survived the anonymisation: the decision must still refuse.
-                try await tx.sql.raw("""
+                try await tx.sql.raw(
+                    """
                     INSERT INTO kit_conflicts (id, created_at, kit_id, mission_id, case_id, table_name, row_id,
                     column_name, kind, kit_value_sealed, actor) VALUES (\(bind: conflict.id + "-kept"), 0, 'kit-x',
                     \(bind: trip.mission), \(bind: caseID), 'cases', \(bind: caseID), 'notes_sealed', 'both-changed',
                     \(bind: cipher.seal("t:KITCANARY-late", in: .kitConflictValue, row: conflict.id + "-kept")),
                     'drafter@example.org')
-                    """).run()
+                    """
+                ).run()
             }
-            let (_, secret) = try await TestAccounts.create("decider@example.org", [.caseOfficer],
-                                                            secondFactor: true, in: app)
+            let (_, secret) = try await TestAccounts.create(
+                "decider@example.org", [.caseOfficer],
+                secondFactor: true, in: app)
             let officer = TestBrowser(app)
             _ = try await officer.signIn("decider@example.org", secret: secret)
             _ = try await officer.get("/office/cases/\(caseID)")
             // act
-            let taken = try await officer.post("/office/cases/\(caseID)/kit-conflicts/\(conflict.id)-kept",
-                                               [("keep", "kit")])
+            let taken = try await officer.post(
+                "/office/cases/\(caseID)/kit-conflicts/\(conflict.id)-kept",
+                [("keep", "kit")])
             // assert
             #expect(taken.status == .conflict, "\(taken.status)")
             #expect(try await MissionKitMergeTests.notes(caseID, app) == "")

@@ -4,6 +4,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// Merging a kit back (issue 20): changes made offline are applied, a field changed on both sides keeps both
@@ -14,12 +15,16 @@ import Vapor
     static let member = "drafter@example.org"
 
     /// Seals `text` as the value of `column` of `row` and writes it there.
-    static func set(_ table: String, _ column: SealedColumn?, _ name: String, _ row: String, _ text: String,
-                    cipher: FieldCipher, on db: any Database) async throws {
+    static func set(
+        _ table: String, _ column: SealedColumn?, _ name: String, _ row: String, _ text: String,
+        cipher: FieldCipher, on db: any Database
+    ) async throws {
         let value = column.map { cipher.seal(text, in: $0, row: row) } ?? text
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             UPDATE \(unsafeRaw: table) SET \(unsafeRaw: name) = \(bind: value) WHERE id = \(bind: row)
-            """).run()
+            """
+        ).run()
     }
 
     static func notes(_ caseID: String, _ app: Application) async throws -> String {
@@ -34,8 +39,9 @@ import Vapor
             let rows = try await db.sql.select().columns(columns.map { SQLIdentifier($0.name) as any SQLExpression })
                 .from(table).all()
             out += try rows.map { row in
-                table + ": " + (try columns.map { "\(try KitTables.value(of: row, $0.name, $0.kind))" }
-                    .joined(separator: "|"))
+                table + ": "
+                    + (try columns.map { "\(try KitTables.value(of: row, $0.name, $0.kind))" }
+                        .joined(separator: "|"))
             }.sorted()
         }
         return out
@@ -52,15 +58,19 @@ import Vapor
         let (mission, cases, _) = try await MissionKitExportTests.mission(app, team: team)
         let cipher0 = app.site.cipher
         let made = try await app.db.write { tx in
-            let made = try await KitExport.make(mission: mission, days: 5, by: member, now: testClock.now(),
-                                                cipher: cipher0, cost: .fast, on: tx)
-            try await KitExport.audit(made, mission: mission, to: "test.obskit", by: member, now: testClock.now(),
-                                      on: tx)
+            let made = try await KitExport.make(
+                mission: mission, days: 5, by: member, now: testClock.now(),
+                cipher: cipher0, cost: .fast, on: tx)
+            try await KitExport.audit(
+                made, mission: mission, to: "test.obskit", by: member, now: testClock.now(),
+                on: tx)
             return made
         }
         let place = KitOffline.Place(dir: MissionKitExportTests.scratch().path + "/laptop")
-        let (header, contents) = try await KitOffline.unlock(made.file, passphrase: made.passphrase, place: place,
-                                                             now: testClock.now().seconds) { _ in }
+        let (header, contents) = try await KitOffline.unlock(
+            made.file, passphrase: made.passphrase, place: place,
+            now: testClock.now().seconds
+        ) { _ in }
         let sourceID = try #require(KitTables.ids(contents.table("case_sources")).first)
         let personID = try #require(KitTables.ids(contents.table("case_people")).first)
         try place.create()
@@ -76,38 +86,47 @@ import Vapor
             let officer = TestBrowser(laptop)
             _ = try await officer.signIn(member, secret: secret)
             _ = try await officer.get("/office/missions/\(mission)")
-            let renamed = try await officer.post("/office/missions/\(mission)",
-                                                 MissionTests.missionFields(title: "KITCANARY-renamed-offline"))
+            let renamed = try await officer.post(
+                "/office/missions/\(mission)",
+                MissionTests.missionFields(title: "KITCANARY-renamed-offline"))
             #expect(renamed.status == .seeOther)
             // Offline: both cases' notes (the first is also changed at the office), a source deleted (and changed
             // at the office), a person changed (and deleted at the office).
             try await set("cases", .caseNotes, "notes_sealed", cases[0], kitValue, cipher: cipher, on: laptop.db)
-            try await set("cases", .caseNotes, "notes_sealed", cases[1], "KITCANARY-kit-only", cipher: cipher,
-                          on: laptop.db)
+            try await set(
+                "cases", .caseNotes, "notes_sealed", cases[1], "KITCANARY-kit-only", cipher: cipher,
+                on: laptop.db)
             try await laptop.db.sql.raw("DELETE FROM case_sources WHERE id = \(bind: sourceID)").run()
-            try await set("case_people", .personContact, "contact_sealed", personID, "KITCANARY-new-contact",
-                          cipher: cipher, on: laptop.db)
-            let returning = KitOffline.Returning(place: place, header: header, exported: contents,
-                                                 passphrase: made.passphrase)
-            returned = try await KitOffline.returned(returning, cipher: cipher, now: testClock.now().seconds,
-                                                     on: laptop.db).file
+            try await set(
+                "case_people", .personContact, "contact_sealed", personID, "KITCANARY-new-contact",
+                cipher: cipher, on: laptop.db)
+            let returning = KitOffline.Returning(
+                place: place, header: header, exported: contents,
+                passphrase: made.passphrase)
+            returned = try await KitOffline.returned(
+                returning, cipher: cipher, now: testClock.now().seconds,
+                on: laptop.db
+            ).file
         }
         // At the office meanwhile.
         let cipher = app.site.cipher
         try await set("cases", .caseNotes, "notes_sealed", cases[0], officeValue, cipher: cipher, on: app.db)
-        try await set("case_sources", .sourceDescription, "description_sealed", sourceID, "changed at the office",
-                      cipher: cipher, on: app.db)
+        try await set(
+            "case_sources", .sourceDescription, "description_sealed", sourceID, "changed at the office",
+            cipher: cipher, on: app.db)
         try await app.db.sql.raw("DELETE FROM case_people WHERE id = \(bind: personID)").run()
         _ = try? KitOffline.wipe(place)
-        return Trip(mission: mission, cases: cases, passphrase: made.passphrase, returned: returned,
-                    sourceID: sourceID, exported: made.file)
+        return Trip(
+            mission: mission, cases: cases, passphrase: made.passphrase, returned: returned,
+            sourceID: sourceID, exported: made.file)
     }
 
     static let merger = "command line (operator)"
 
     static func merge(_ trip: Trip, _ app: Application, now: Int64? = nil) async throws -> KitMerge.Outcome {
-        let kit = try KitMerge.read(trip.returned, passphrase: trip.passphrase, now: now ?? testClock.now().seconds,
-                                    cipher: app.site.cipher)
+        let kit = try KitMerge.read(
+            trip.returned, passphrase: trip.passphrase, now: now ?? testClock.now().seconds,
+            cipher: app.site.cipher)
         let cipher = app.site.cipher
         let at = now.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? testClock.now()
         return try await app.db.write { tx in
@@ -128,10 +147,14 @@ import Vapor
             #expect(try await Self.notes(trip.cases[1], app) == "KITCANARY-kit-only")
             #expect(try await Self.notes(trip.cases[0], app) == "office notes")
             let conflicts = try await KitConflicts.shown(case: trip.cases[0], cipher: app.site.cipher, on: app.db)
-            #expect(conflicts.contains { $0.column == "notes_sealed" && $0.office == "office notes"
-                && $0.kit == "KITCANARY-kit-notes" && $0.actor == Self.member }, "\(conflicts)")
-            #expect(first.flags.map(\.kind).sorted() == ["both-changed", "deleted-at-office", "deleted-in-kit"],
-                    "\(first.flags)")
+            #expect(
+                conflicts.contains {
+                    $0.column == "notes_sealed" && $0.office == "office notes"
+                        && $0.kit == "KITCANARY-kit-notes" && $0.actor == Self.member
+                }, "\(conflicts)")
+            #expect(
+                first.flags.map(\.kind).sorted() == ["both-changed", "deleted-at-office", "deleted-in-kit"],
+                "\(first.flags)")
             #expect(first.updated >= 2 && first.restored == 1 && first.deleted == 0, "\(first)")
             // The source deleted offline and changed at the office is kept; the person deleted at the office and
             // changed offline is back.
@@ -144,28 +167,37 @@ import Vapor
             #expect(sources.contains("changed at the office") && contacts.contains("KITCANARY-new-contact"))
             // Audited under the office's operator, the mission member named as the kit's claim only.
             struct Entry: Decodable { let actor: String, action: String, detail: String }
-            let entries = try await app.db.sql.raw("""
+            let entries = try await app.db.sql.raw(
+                """
                 SELECT actor, action, detail FROM audit_log WHERE action LIKE 'kit.%' OR action = 'mission.kit-merge'
-                """).all(decoding: Entry.self)
-            #expect(!entries.isEmpty && entries.allSatisfy { $0.actor == Self.merger
-                && $0.detail.contains("worked offline by \(Self.member), as the kit says") }, "\(entries)")
+                """
+            ).all(decoding: Entry.self)
+            #expect(
+                !entries.isEmpty
+                    && entries.allSatisfy {
+                        $0.actor == Self.merger
+                            && $0.detail.contains("worked offline by \(Self.member), as the kit says")
+                    }, "\(entries)")
             // The second merge: nothing written, not even an audit entry.
             #expect(!second.changedAnything && second.applied == 0, "\(second)")
             #expect(try await Self.everything(app.db) == after)
             // The officer sees both values on the case page and decides.
-            let team = try await TestAccounts.create("decider@example.org", [.caseOfficer], secondFactor: true,
-                                                     in: app)
+            let team = try await TestAccounts.create(
+                "decider@example.org", [.caseOfficer], secondFactor: true,
+                in: app)
             let officer = TestBrowser(app)
             _ = try await officer.signIn("decider@example.org", secret: team.1)
             let page = try await officer.get("/office/cases/\(trip.cases[0])")
             #expect(page.body.contains("KITCANARY-kit-notes") && page.body.contains("office notes"))
             let conflict = try #require(conflicts.first { $0.column == "notes_sealed" })
-            let decided = try await officer.post("/office/cases/\(trip.cases[0])/kit-conflicts/\(conflict.id)",
-                                                 [("keep", "kit")])
+            let decided = try await officer.post(
+                "/office/cases/\(trip.cases[0])/kit-conflicts/\(conflict.id)",
+                [("keep", "kit")])
             #expect(decided.status == .seeOther)
             #expect(try await Self.notes(trip.cases[0], app) == "KITCANARY-kit-notes")
-            let forged = try await officer.post("/office/cases/\(trip.cases[1])/kit-conflicts/\(conflict.id)",
-                                                [("keep", "kit")])
+            let forged = try await officer.post(
+                "/office/cases/\(trip.cases[1])/kit-conflicts/\(conflict.id)",
+                [("keep", "kit")])
             #expect(forged.status == .notFound, "a conflict is decided on its own case only")
         }
     }
@@ -176,14 +208,16 @@ import Vapor
             let trip = try await Self.trip(app, kitValue: "kit", officeValue: "office")
             let before = try await Self.everything(app.db)
             func refused(_ file: [UInt8], now: Int64? = nil, _ says: String) async throws {
-                let copy = Trip(mission: trip.mission, cases: trip.cases, passphrase: trip.passphrase,
-                                returned: file, sourceID: trip.sourceID)
+                let copy = Trip(
+                    mission: trip.mission, cases: trip.cases, passphrase: trip.passphrase,
+                    returned: file, sourceID: trip.sourceID)
                 do {
                     _ = try await Self.merge(copy, app, now: now)
                     Issue.record("merged: \(says)")
                 } catch let failure as UserCommand.Failure {
-                    #expect(failure.description.contains(says) && failure.description.contains("nothing was merged"),
-                            "\(failure)")
+                    #expect(
+                        failure.description.contains(says) && failure.description.contains("nothing was merged"),
+                        "\(failure)")
                 }
             }
             try await refused(trip.returned, now: testClock.now().seconds + 6 * 86_400, "expired")

@@ -5,6 +5,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// Working offline on a kit (issue 20): guesses are counted, slowed and stopped; the local copy is sealed under a
@@ -16,9 +17,10 @@ import Vapor
         try await withApp(engine) { app in
             let team = try await CaseTeam.make(app)
             let (mission, _, _) = try await MissionKitExportTests.mission(app, team: team)
-            let made = try await KitExport.make(mission: mission, days: 5, by: "drafter@example.org",
-                                                now: testClock.now(), cipher: app.site.cipher, cost: .fast,
-                                                on: app.db)
+            let made = try await KitExport.make(
+                mission: mission, days: 5, by: "drafter@example.org",
+                now: testClock.now(), cipher: app.site.cipher, cost: .fast,
+                on: app.db)
             result = (made.file, made.passphrase, mission)
         }
         return try #require(result)
@@ -40,8 +42,11 @@ import Vapor
                 }
                 Issue.record("a wrong passphrase opened the kit")
             } catch let failure as UserCommand.Failure {
-                #expect(failure.description.contains("passphrase is wrong") && failure.description
-                    .contains("\(left) tr"), "\(failure)")
+                #expect(
+                    failure.description.contains("passphrase is wrong")
+                        && failure.description
+                            .contains("\(left) tr"),
+                    "\(failure)")
             }
         }
         // The right one still opens, and clears the count.
@@ -59,8 +64,9 @@ import Vapor
         let mode = try FileManager.default.attributesOfItem(atPath: place.dir)[.posixPermissions] as? Int
         #expect(mode == 0o700)
         // Killing the program during a try does not reset the count: it is written before the try.
-        let counted = try JSONDecoder().decode([String: KitAttempts].self,
-                                               from: Data(contentsOf: URL(fileURLWithPath: place.attempts)))
+        let counted = try JSONDecoder().decode(
+            [String: KitAttempts].self,
+            from: Data(contentsOf: URL(fileURLWithPath: place.attempts)))
         #expect(counted.values.first?.failures == KitAttempts.allowed)
         // Neither another --dir nor deleting the directory's count resets it: the user's count is bound to the kit.
         try FileManager.default.removeItem(atPath: place.attempts)
@@ -77,13 +83,15 @@ import Vapor
         let (file, passphrase, _) = try await Self.kit(.sqlite)
         let scratch = MissionKitExportTests.scratch().path, manager = FileManager.default
         let home = KitOffline.Place(dir: scratch + "/home", state: scratch + "/state.json")
-        try manager.createDirectory(atPath: home.dir, withIntermediateDirectories: true,
-                                    attributes: [.posixPermissions: 0o755])
+        try manager.createDirectory(
+            atPath: home.dir, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o755])
         let thesis = home.dir + "/thesis.txt"
         try Data("my own work".utf8).write(to: URL(fileURLWithPath: thesis))
         await #expect(throws: UserCommand.Failure.self) {
-            _ = try await KitOffline.unlock(file, passphrase: passphrase, place: home, now: testClock.now().seconds)
-            { _ in }
+            _ = try await KitOffline.unlock(file, passphrase: passphrase, place: home, now: testClock.now().seconds) {
+                _ in
+            }
         }
         #expect(throws: UserCommand.Failure.self) { _ = try KitOffline.wipe(home) }
         #expect(try String(contentsOfFile: thesis, encoding: .utf8) == "my own work")
@@ -91,8 +99,8 @@ import Vapor
         #expect(!manager.fileExists(atPath: home.marker))
         // The kit's own directory: its files go, a stranger's file and the file a planted link points to stay.
         let place = KitOffline.Place(dir: scratch + "/laptop", state: home.state)
-        _ = try await KitOffline.unlock(file, passphrase: passphrase, place: place, now: testClock.now().seconds)
-        { _ in }
+        _ = try await KitOffline.unlock(file, passphrase: passphrase, place: place, now: testClock.now().seconds) { _ in
+        }
         try Data("kit data".utf8).write(to: URL(fileURLWithPath: place.database))
         try manager.createSymbolicLink(atPath: place.database + "-wal", withDestinationPath: thesis)
         try Data("stranger".utf8).write(to: URL(fileURLWithPath: place.dir + "/stranger.txt"))
@@ -107,8 +115,10 @@ import Vapor
         // setup: a kit made on `engine`, opened into an SQLite file with a key of its own.
         let (file, passphrase, mission) = try await Self.kit(engine)
         let place = KitOffline.Place(dir: MissionKitExportTests.scratch().path + "/laptop")
-        let (_, contents) = try await KitOffline.unlock(file, passphrase: passphrase, place: place,
-                                                        now: testClock.now().seconds) { _ in }
+        let (_, contents) = try await KitOffline.unlock(
+            file, passphrase: passphrase, place: place,
+            now: testClock.now().seconds
+        ) { _ in }
         try place.create()
         // Finding 7: the local key is beside the copy only sealed under the passphrase.
         let header = try MissionKit.Header.read(file)
@@ -128,15 +138,17 @@ import Vapor
                 try await KitOffline.installChangeLog(on: tx)
             }
             // act: the officer reads the mission and a case through the usual pages, and changes the mission.
-            let (_, secret) = try await TestAccounts.create("drafter@example.org", [.caseOfficer], secondFactor: true,
-                                                             in: app)
+            let (_, secret) = try await TestAccounts.create(
+                "drafter@example.org", [.caseOfficer], secondFactor: true,
+                in: app)
             let officer = TestBrowser(app)
             _ = try await officer.signIn("drafter@example.org", secret: secret)
             let page = try await officer.get("/office/missions/\(mission)")
             let caseID = try #require(KitTables.ids(contents.table("cases")).first)
             let casePage = try await officer.get("/office/cases/\(caseID)")
-            let saved = try await officer.post("/office/missions/\(mission)",
-                                               MissionTests.missionFields(title: "Renamed offline"))
+            let saved = try await officer.post(
+                "/office/missions/\(mission)",
+                MissionTests.missionFields(title: "Renamed offline"))
             // assert
             #expect(page.status == .ok && page.body.contains("KITCANARY-concern-hearing"))
             #expect(casePage.status == .ok && casePage.body.contains("KITCANARY-label-Ines"))

@@ -4,6 +4,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// The kinds that are not case files, on both engines: sessions and sign-in attempts purged with their counts
@@ -18,10 +19,12 @@ import Vapor
         try await withApp(engine) { app in
             let sql = app.db.sql
             for (id, seen) in [("old-session", Self.ago(31)), ("new-session", Self.ago(1))] {
-                try await sql.raw("""
+                try await sql.raw(
+                    """
                     INSERT INTO sessions (id, user_id, stage, csrf_token, created_at, last_seen_at)
                     VALUES (\(bind: id), 'u', 'signed-in', 't', \(bind: seen), \(bind: seen))
-                    """).run()
+                    """
+                ).run()
             }
             for at in [Self.ago(40), Self.ago(31), Self.ago(2)] {
                 try await sql.raw("INSERT INTO login_attempts (key, at) VALUES ('account:x', \(bind: at))").run()
@@ -44,30 +47,40 @@ import Vapor
         try await withApp(engine) { app in
             // setup
             let sql = app.db.sql, cipher = app.site.cipher, canary = "CANARY\(UUID().uuidString.prefix(8))"
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 INSERT INTO subscribers (id, email_hash, email_sealed, token_hash, token_sealed, status, languages,
                 scope, countries, programmes, types, bulletin, created_at, updated_at)
                 VALUES ('sub-1', 'h', \(bind: cipher.seal("\(canary)@example.org", in: .subscriberEmail, row: "sub-1")),
                 'th', 'ts', 'bounced', 'en', 'all', '', '', '', false, \(bind: Self.ago(200)), \(bind: Self.ago(100)))
-                """).run()
-            try await MailQueue.add([MailQueue.Item(dedupe: "d-1", kind: "publication", subscriberID: "sub-1",
-                                                    subjectID: "p-1", notBefore: Self.ago(100))],
-                                    now: Date(timeIntervalSince1970: TimeInterval(Self.ago(100))), on: app.db)
-            try await sql.raw("""
+                """
+            ).run()
+            try await MailQueue.add(
+                [
+                    MailQueue.Item(
+                        dedupe: "d-1", kind: "publication", subscriberID: "sub-1",
+                        subjectID: "p-1", notBefore: Self.ago(100))
+                ],
+                now: Date(timeIntervalSince1970: TimeInterval(Self.ago(100))), on: app.db)
+            try await sql.raw(
+                """
                 INSERT INTO call_answers (id, call_id, answer_sealed, who_sealed, contact_sealed, country_code,
                 language, created_at) VALUES ('answer-1', 'call-1',
                 \(bind: cipher.seal("Answer \(canary)", in: .callAnswer, row: "answer-1")),
                 \(bind: cipher.seal("Who \(canary)", in: .callWho, row: "answer-1")),
                 \(bind: cipher.seal("Contact \(canary)", in: .callContact, row: "answer-1")), 'KE', 'en',
                 \(bind: Self.ago(800)))
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 INSERT INTO verifications (id, case_id, organisation_id, shared_sealed, asked_at, asked_by, answer,
                 note_sealed, answered_at, answered_by) VALUES ('ver-1', 'case-x', 'org-1',
                 \(bind: cipher.seal("", in: .verificationShared, row: "ver-1")), 1, 'a', 'confirmed',
                 \(bind: cipher.seal("Note \(canary)", in: .verificationNote, row: "ver-1")),
                 \(bind: Self.ago(2_000)), 'p')
-                """).run()
+                """
+            ).run()
             let officer = try await AssistanceTests.signedIn("officer@example.org", [.caseOfficer], in: app)
             let due = try await officer.get("/office/retention").body
             for row in ["subscriber.inactive-sub-1", "call.answer-answer-1", "partner.note-ver-1"] {
@@ -77,12 +90,18 @@ import Vapor
 
             // act
             func decide(_ kind: String, _ id: String, _ decision: String) async throws -> HTTPStatus {
-                try await officer.post("/office/retention/decide", [("kind", kind), ("id", id),
-                                                                    ("decision", decision), ("reason", "period-over")])
-                    .status
+                try await officer.post(
+                    "/office/retention/decide",
+                    [
+                        ("kind", kind), ("id", id),
+                        ("decision", decision), ("reason", "period-over")
+                    ]
+                )
+                .status
             }
-            #expect(try await decide("subscriber.inactive", "sub-1", "anonymise") == .notFound,
-                    "a subscriber is only deleted")
+            #expect(
+                try await decide("subscriber.inactive", "sub-1", "anonymise") == .notFound,
+                "a subscriber is only deleted")
             #expect(try await decide("subscriber.inactive", "sub-1", "delete") == .seeOther)
             #expect(try await decide("call.answer", "answer-1", "anonymise") == .seeOther)
             #expect(try await decide("partner.note", "ver-1", "delete") == .seeOther)

@@ -4,6 +4,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// Retention through the running app, on both engines: administrators set the periods; a due record reaches the
@@ -27,12 +28,16 @@ import Vapor
             + s.outcomes.map { "\($0.0.rawValue)=\($0.1)" }.joined(separator: ",") + " \(s.assistance)"
     }
 
-    static func audit(_ action: String,
-                      _ app: Application) async throws -> [(actor: String, id: String, detail: String)] {
+    static func audit(
+        _ action: String,
+        _ app: Application
+    ) async throws -> [(actor: String, id: String, detail: String)] {
         struct Row: Decodable { let actor: String, recordId: String, detail: String }
-        return try await app.db.sql.raw("""
+        return try await app.db.sql.raw(
+            """
             SELECT actor, record_id, detail FROM audit_log WHERE action = \(bind: action) ORDER BY sequence
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
             .map { ($0.actor, $0.recordId, $0.detail) }
     }
 
@@ -44,8 +49,12 @@ import Vapor
             #expect(page.status == .ok)
             #expect(page.body.contains("value=\"3650\""), "the default for closed cases")
             for bad in ["thirty", "0", "36501", "-5", "1e3", ""] {
-                let refused = try await admin.post("/office/retention/periods", [("case.closed", bad),
-                                                                                  ("sign-in", "7")])
+                let refused = try await admin.post(
+                    "/office/retention/periods",
+                    [
+                        ("case.closed", bad),
+                        ("sign-in", "7")
+                    ])
                 #expect(refused.status == .unprocessableEntity, "\(bad) refused")
                 #expect(refused.body.contains("Closed cases"), "the refusal names the kind")
             }
@@ -72,38 +81,50 @@ import Vapor
         // No page cache: /statistics is computed afresh after the decision, not served from before it.
         try await withApp(engine, pageCache: false) { app in
             // setup
-            try await store([publication("ui-1", .urgentIntervention, kind: .urgentAppeal, on: "2026-10-01")],
-                            in: app)
-            let fixture = try await RetentionFixture.make(app, now: Self.fortyDaysAgo, closed: true,
-                                                          publication: "ui-1")
+            try await store(
+                [publication("ui-1", .urgentIntervention, kind: .urgentAppeal, on: "2026-10-01")],
+                in: app)
+            let fixture = try await RetentionFixture.make(
+                app, now: Self.fortyDaysAgo, closed: true,
+                publication: "ui-1")
             let team = try await CaseTeam.make(app)
-            #expect(try await team.drafter.get("/office/retention").body.contains("retention-none"),
-                    "not due with the default ten years")
-            try await RetentionStore.save(RetentionPolicy(days: [.closedCase: 30]), by: "admin@example.org",
-                                          now: Self.policySaved, on: app.db)
+            #expect(
+                try await team.drafter.get("/office/retention").body.contains("retention-none"),
+                "not due with the default ten years")
+            try await RetentionStore.save(
+                RetentionPolicy(days: [.closedCase: 30]), by: "admin@example.org",
+                now: Self.policySaved, on: app.db)
 
             // Told: the dashboard, the due page and one alert per officer, raised once.
             let first = try await RetentionActions.check(now: Self.now, on: app.db)
             #expect(first.alerts == 1)
             #expect(try await RetentionActions.check(now: Self.now, on: app.db).alerts == 0, "once per period")
             struct N: Decodable { let n: Int }
-            let alerts = try await app.db.sql.raw("""
+            let alerts = try await app.db.sql.raw(
+                """
                 SELECT COUNT(*) AS n FROM staff_alerts WHERE event = 'retention.due' AND user_id <> ''
-                """).first(decoding: N.self)?.n
+                """
+            ).first(decoding: N.self)?.n
             #expect(alerts == 2, "both case officers, nobody else")
             struct Alert: Decodable { let id: String, userId: String }
-            let alert = try #require(try await app.db.sql.raw("""
-                SELECT id, user_id FROM staff_alerts WHERE event = 'retention.due' AND user_id <> '' LIMIT 1
-                """).first(decoding: Alert.self, keyDecodingStrategy: .convertFromSnakeCase))
-            let message = try #require(try await StaffAlerts.message(kind: StaffAlerts.kind, accountID: alert.userId,
-                                                                     subjectID: alert.id, composer: app.site.composer,
-                                                                     now: Self.now, on: app.db))
+            let alert = try #require(
+                try await app.db.sql.raw(
+                    """
+                    SELECT id, user_id FROM staff_alerts WHERE event = 'retention.due' AND user_id <> '' LIMIT 1
+                    """
+                ).first(decoding: Alert.self, keyDecodingStrategy: .convertFromSnakeCase))
+            let message = try #require(
+                try await StaffAlerts.message(
+                    kind: StaffAlerts.kind, accountID: alert.userId,
+                    subjectID: alert.id, composer: app.site.composer,
+                    now: Self.now, on: app.db))
             #expect(message.text.contains("Record: \(fixture.caseID)") && message.text.contains("/office/retention"))
             #expect(message.subject.contains("Retention period ending"))
             #expect(!(message.subject + message.text).contains(fixture.canary), "nothing of the record in the alert")
             let dashboard = try await team.drafter.get("/office/cases").body
-            #expect(dashboard.contains(
-                "id=\"retention-due-link\">Records at the end of their retention period</a> <strong>1"))
+            #expect(
+                dashboard.contains(
+                    "id=\"retention-due-link\">Records at the end of their retention period</a> <strong>1"))
             let due = try await team.drafter.get("/office/retention").body
             #expect(due.contains("id=\"due-case.closed-\(fixture.caseID)\""))
             #expect(!due.contains(fixture.canary), "the due page shows no value of the record")
@@ -115,12 +136,18 @@ import Vapor
             #expect(officeBefore.joined().contains(">4</td>"), "four defenders counted before")
 
             // act
-            let noReason = try await team.drafter.post("/office/retention/decide", [
-                ("kind", "case.closed"), ("id", fixture.caseID), ("decision", "anonymise"), ("reason", "  ")])
+            let noReason = try await team.drafter.post(
+                "/office/retention/decide",
+                [
+                    ("kind", "case.closed"), ("id", fixture.caseID), ("decision", "anonymise"), ("reason", "  ")
+                ])
             #expect(noReason.status == .unprocessableEntity)
-            let done = try await team.drafter.post("/office/retention/decide", [
-                ("kind", "case.closed"), ("id", fixture.caseID), ("decision", "anonymise"),
-                ("reason", "period-over")])
+            let done = try await team.drafter.post(
+                "/office/retention/decide",
+                [
+                    ("kind", "case.closed"), ("id", fixture.caseID), ("decision", "anonymise"),
+                    ("reason", "period-over")
+                ])
             #expect(done.status == .seeOther)
 
             // assert
@@ -135,7 +162,8 @@ import Vapor
             #expect(try await RetentionFixture.tables(holding: fixture.canary, app).isEmpty)
             #expect(try await team.drafter.get("/office/retention").body.contains("retention-none"), "decided")
             let audited = try await Self.audit("retention.anonymise", app)
-            #expect(audited.count == 1 && audited.first?.id == fixture.caseID
+            #expect(
+                audited.count == 1 && audited.first?.id == fixture.caseID
                     && audited.first?.detail == "period-over"
                     && audited.first?.actor == "drafter@example.org")
         }

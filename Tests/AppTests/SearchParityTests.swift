@@ -4,6 +4,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// Search finds the same publications in the same order, with the same count and snippets, on SQLite (FTS5) and
@@ -22,7 +23,7 @@ struct SearchParityTests {
         "Jean-Claude", "Al-Khawaja", "omar.caceres@gov.example", "l'homme", "3.5", "2019", "<b>bold</b>",
         "x_y", "rights-based", "co-operation", "ﬁle", "Ｍｅｘｉｃｏ", "mexico", "xxftypereport", "ｘ",
         "l’homme", "**urgent**", "[appel](https://example.org/defenders-at-risk)", "_emphase_", "# Titre",
-        "<a href=\"https://example.org/torture\">lien</a>", "<span class=\"rights\">", "`code`", "&amp;", "3e",
+        "<a href=\"https://example.org/torture\">lien</a>", "<span class=\"rights\">", "`code`", "&amp;", "3e"
     ]
     static let countries = ["MX", "FR", "EG", "CO"]
 
@@ -36,12 +37,13 @@ struct SearchParityTests {
         }
 
         mutating func publication(_ n: Int) -> ArchivePublication {
-            let date = "2024-0\(int(1...3))-0\(int(1...4))"   // few days: many publications share one
+            let date = "2024-0\(int(1...3))-0\(int(1...4))"  // few days: many publications share one
             let type = pick(PublicationType.allCases), language = pick(Language.allCases)
             let title = words(2...8), body = words(0...60), country = pick(SearchParityTests.countries)
             let programme = pick(Programme.allCases)
-            var p = AppTests.publication(String(format: "pub-%03d", n), type, language: language, on: date,
-                                         title: title, body: body, countries: [country], programmes: [programme])
+            var p = AppTests.publication(
+                String(format: "pub-%03d", n), type, language: language, on: date,
+                title: title, body: body, countries: [country], programmes: [programme])
             p.summary = int(0...3) == 0 ? "" : words(1...15)
             return p
         }
@@ -103,8 +105,9 @@ struct SearchParityTests {
         for app in apps {
             try await store(Array(edits.filter { $0.id < "pub-201" }), in: app)
             for (index, id) in flips.enumerated() {
-                try await EditorialStore.setStatus(id, index % 3 == 0 ? .published : .draft, publishAt: nil,
-                                                   now: testClock.now(), on: app.db)
+                try await EditorialStore.setStatus(
+                    id, index % 3 == 0 ? .published : .draft, publishAt: nil,
+                    now: testClock.now(), on: app.db)
             }
         }
         return texts
@@ -117,14 +120,16 @@ struct SearchParityTests {
 
     static func outcome(_ query: SearchQuery, _ filter: PublicationFilter, _ app: Application) async throws -> Outcome {
         let (total, results) = try await SearchQueries.search(query, filter, on: app.db)
-        return Outcome(total: total, ids: results.map(\.publication.id),
-                       snippets: results.map { String(describing: $0.snippet) })
+        return Outcome(
+            total: total, ids: results.map(\.publication.id),
+            snippets: results.map { String(describing: $0.snippet) })
     }
 
     /// The count, the results and their snippets as the page shows them.
     static func results(_ page: String) -> String {
         guard let start = page.range(of: "<p class=\"meta\">"),
-              let end = page.range(of: "</ol>", range: start.upperBound..<page.endIndex) else { return "" }
+            let end = page.range(of: "</ol>", range: start.upperBound..<page.endIndex)
+        else { return "" }
         return String(page[start.lowerBound..<end.upperBound])
     }
 
@@ -141,23 +146,28 @@ struct SearchParityTests {
                     let query = try SearchQuery(text)
                     let expected = try await Self.outcome(query, filter, sqlite)
                     let found = try await Self.outcome(query, filter, postgres)
-                    #expect(found.total == expected.total && found.ids == expected.ids,
-                            "seed \(seed): \(text) \(filter)")
+                    #expect(
+                        found.total == expected.total && found.ids == expected.ids,
+                        "seed \(seed): \(text) \(filter)")
                     #expect(found.snippets == expected.snippets, "seed \(seed): snippets of \(text)")
                     if expected.total > 0 { nonEmpty += 1 }
                     if expected.total > 30 { multiPage += 1 }
                 }
-                #expect(nonEmpty > 100 && multiPage > 10,
-                        "the searches find things (\(nonEmpty), \(multiPage) with pages)")
+                #expect(
+                    nonEmpty > 100 && multiPage > 10,
+                    "the searches find things (\(nonEmpty), \(multiPage) with pages)")
                 // What a reader sees: the same page, word for word, through the running app. One publication
                 // that each path finds, whatever the seed drew.
-                let known = AppTests.publication("pub-known", .statement, language: .en, on: "2024-02-02",
-                                                 title: "Jean Claude speaks for human rights",
-                                                 body: "défenseurs المدافعين harassment", countries: ["MX"])
+                let known = AppTests.publication(
+                    "pub-known", .statement, language: .en, on: "2024-02-02",
+                    title: "Jean Claude speaks for human rights",
+                    body: "défenseurs المدافعين harassment", countries: ["MX"])
                 for app in [sqlite, postgres] { try await store([known], in: app) }
-                let paths = ["/search?q=d%C3%A9fenseurs", "/search?q=%22human+rights%22&country=mx",
-                             "/search?q=harass*&page=2", "/search?q=" + SiteRoute.escapeSegment("المدافعين"),
-                             "/search?q=Jean+Claude&type=statement"]
+                let paths = [
+                    "/search?q=d%C3%A9fenseurs", "/search?q=%22human+rights%22&country=mx",
+                    "/search?q=harass*&page=2", "/search?q=" + SiteRoute.escapeSegment("المدافعين"),
+                    "/search?q=Jean+Claude&type=statement"
+                ]
                 for path in paths {
                     let (a, b) = (try await sqlite.get(path), try await postgres.get(path))
                     #expect(a.status == .ok && b.status == .ok, "\(path)")
@@ -182,15 +192,18 @@ struct SearchParityTests {
                 }
                 // Back to 010's index, stored texts kept; then 034 again, as an upgrade runs it.
                 try await OrderPostgresSearch().revert(on: postgres.db)
-                #expect(try await postgres.db.sql.raw("SELECT COUNT(*) AS n FROM publication_search").first()?
-                    .decode(column: "n", as: Int.self) == 121)
+                #expect(
+                    try await postgres.db.sql.raw("SELECT COUNT(*) AS n FROM publication_search").first()?
+                        .decode(column: "n", as: Int.self) == 121)
                 try await OrderPostgresSearch().prepare(on: postgres.db)
                 let texts = all.flatMap { [$0.title, $0.body] }
                 for _ in 0..<100 {
                     let text = g.query(from: texts), filter = try g.filter()
                     let query = try SearchQuery(text)
-                    let (found, expected) = (try await Self.outcome(query, filter, postgres),
-                                             try await Self.outcome(query, filter, sqlite))
+                    let (found, expected) = (
+                        try await Self.outcome(query, filter, postgres),
+                        try await Self.outcome(query, filter, sqlite)
+                    )
                     #expect(found == expected, "seed \(seed): \(text)")
                 }
                 #expect(try await Self.outcome(try SearchQuery("draft"), PublicationFilter(), postgres).total == 0)
@@ -213,8 +226,9 @@ struct SearchParityTests {
                 }
                 try await group.waitForAll()
             }
-            let (total, _) = try await SearchQueries.search(try SearchQuery("strike lima"), PublicationFilter(),
-                                                            on: app.db)
+            let (total, _) = try await SearchQueries.search(
+                try SearchQuery("strike lima"), PublicationFilter(),
+                on: app.db)
             #expect(total == 40)
             let distinct = try await app.db.sql.raw("SELECT COUNT(DISTINCT rowid) AS n FROM search_documents").first()?
                 .decode(column: "n", as: Int.self)

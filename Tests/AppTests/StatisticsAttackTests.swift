@@ -4,6 +4,7 @@ import ObservatoryCore
 import SQLKit
 import Testing
 import Vapor
+
 @testable import App
 
 /// An adversary against `/statistics`: generated case files under publications of one, two or no programmes, read
@@ -33,7 +34,8 @@ import Vapor
         }
     }
 
-    static let figures = ["defenders", "organisations", "acts", "acts-state", "acts-non-state"]
+    static let figures =
+        ["defenders", "organisations", "acts", "acts-state", "acts-non-state"]
         + ActType.allCases.map { "act-" + $0.rawValue }
 
     /// The country's cases: two fixed ones that the old page gave away (4 cases in A and 1 in none: all minus A is
@@ -41,21 +43,31 @@ import Vapor
     static func cases(seed: UInt64) -> [String: [GeneratedCase]] {
         var rng = SeededGenerator(seed: seed)
         var out: [String: [GeneratedCase]] = [:]
-        out["MX"] = (0..<4).map { _ in GeneratedCase(programmes: [programmeA], defenders: 1, organisations: 0,
-                                                      acts: []) }
+        out["MX"] =
+            (0..<4).map { _ in
+                GeneratedCase(
+                    programmes: [programmeA], defenders: 1, organisations: 0,
+                    acts: [])
+            }
             + [GeneratedCase(programmes: [], defenders: 1, organisations: 0, acts: [])]
-        out["GT"] = (0..<3).map { _ in GeneratedCase(programmes: [programmeA], defenders: 1, organisations: 0,
-                                                      acts: []) }
+        out["GT"] = (0..<3).map { _ in
+            GeneratedCase(
+                programmes: [programmeA], defenders: 1, organisations: 0,
+                acts: [])
+        }
         let subsets: [Set<Programme>] = [[], [programmeA], [programmeB], [programmeA, programmeB]]
         for country in countries.dropFirst(2) {
             out[country] = (0..<Int.random(in: 1...7, using: &rng)).map { _ in
-                GeneratedCase(programmes: subsets.randomElement(using: &rng)!,
-                              defenders: Int.random(in: 1...3, using: &rng),
-                              organisations: Int.random(in: 0...2, using: &rng),
-                              acts: (0..<Int.random(in: 0...3, using: &rng)).map { _ in
-                                  ([ActType.arbitraryArrest, .threats].randomElement(using: &rng)!,
-                                   [PerpetratorType.police, .paramilitary].randomElement(using: &rng)!)
-                              })
+                GeneratedCase(
+                    programmes: subsets.randomElement(using: &rng)!,
+                    defenders: Int.random(in: 1...3, using: &rng),
+                    organisations: Int.random(in: 0...2, using: &rng),
+                    acts: (0..<Int.random(in: 0...3, using: &rng)).map { _ in
+                        (
+                            [ActType.arbitraryArrest, .threats].randomElement(using: &rng)!,
+                            [PerpetratorType.police, .paramilitary].randomElement(using: &rng)!
+                        )
+                    })
             }
         }
         return out
@@ -68,8 +80,10 @@ import Vapor
         let total = try #require(periods.first { $0["period"] as? String == "total-2024" })
         let figures = try #require(total["figures"] as? [String: [String: Any]])
         return figures.mapValues { f in
-            (f["status"] as? String ?? "", (f["value"] as? String).flatMap { Int($0) },
-             Int(f["at_least"] as? String ?? "") ?? -1)
+            (
+                f["status"] as? String ?? "", (f["value"] as? String).flatMap { Int($0) },
+                Int(f["at_least"] as? String ?? "") ?? -1
+            )
         }
     }
 
@@ -85,26 +99,39 @@ import Vapor
                 for c in generated[country] ?? [] {
                     number += 1
                     let publicationID = "ui-attack-\(number)"
-                    try await store([publication(publicationID, .urgentIntervention, kind: .urgentAppeal,
-                                                 on: "2024-03-\(String(format: "%02d", number % 28 + 1))",
-                                                 countries: [country], programmes: Array(c.programmes))], in: app)
-                    let caseID = try await CaseStore.open(NewCase(country: country, label: "CANARY-LABEL-\(number)",
-                        person: NewPerson(kind: .defender, name: "CANARY-NAME-\(number)", consents: false,
-                                          description: "", contact: "")),
+                    try await store(
+                        [
+                            publication(
+                                publicationID, .urgentIntervention, kind: .urgentAppeal,
+                                on: "2024-03-\(String(format: "%02d", number % 28 + 1))",
+                                countries: [country], programmes: Array(c.programmes))
+                        ], in: app)
+                    let caseID = try await CaseStore.open(
+                        NewCase(
+                            country: country, label: "CANARY-LABEL-\(number)",
+                            person: NewPerson(
+                                kind: .defender, name: "CANARY-NAME-\(number)", consents: false,
+                                description: "", contact: "")),
                         by: "t", now: now, cipher: cipher, on: app.db)
                     for i in 0..<(c.defenders - 1 + c.organisations) {
                         let kind: AtRiskKind = i < c.defenders - 1 ? .defender : .organisation
-                        try await CaseRecords.addPerson(NewPerson(kind: kind, name: "CANARY-NAME-\(number)-\(i)",
-                                                                  consents: false, description: "", contact: ""),
-                                                        by: "t", to: caseID, now: now, cipher: cipher, on: app.db)
+                        try await CaseRecords.addPerson(
+                            NewPerson(
+                                kind: kind, name: "CANARY-NAME-\(number)-\(i)",
+                                consents: false, description: "", contact: ""),
+                            by: "t", to: caseID, now: now, cipher: cipher, on: app.db)
                     }
                     for (type, perpetrator) in c.acts {
-                        try await CaseRecords.addAct(NewAct(type: type, occurredOn: nil, place: "CANARY-PLACE",
-                                                            perpetrator: perpetrator, detail: "CANARY-DETAIL"),
-                                                     to: caseID, cipher: cipher, on: app.db)
+                        try await CaseRecords.addAct(
+                            NewAct(
+                                type: type, occurredOn: nil, place: "CANARY-PLACE",
+                                perpetrator: perpetrator, detail: "CANARY-DETAIL"),
+                            to: caseID, cipher: cipher, on: app.db)
                     }
-                    let intervention = try await InterventionStore.create(.init(kind: .urgentAppeal, language: .en,
-                        followUpOf: nil, translationOf: nil, title: "t", summary: "", body: "b"), case: caseID,
+                    let intervention = try await InterventionStore.create(
+                        .init(
+                            kind: .urgentAppeal, language: .en,
+                            followUpOf: nil, translationOf: nil, title: "t", summary: "", body: "b"), case: caseID,
                         by: "t", now: now, cipher: cipher, on: app.db)
                     try await app.db.sql.update("interventions").set("publication_id", to: publicationID)
                         .set("status", to: "published").where("id", .equal, intervention).run()
@@ -120,7 +147,8 @@ import Vapor
                 }
                 var seen: [Programme?: [String: (status: String, value: Int?, atLeast: Int)]] = [:]
                 for view in views {
-                    let query = "country=\(country.lowercased())&from=2024&to=2024"
+                    let query =
+                        "country=\(country.lowercased())&from=2024&to=2024"
                         + (view.map { "&programme=\($0.rawValue)" } ?? "")
                     let json = try await app.get("/statistics.json?" + query)
                     #expect(json.status == .ok)
@@ -141,16 +169,20 @@ import Vapor
                         if let value = shown.value {
                             #expect(value == truth, "\(country) \(figure) \(String(describing: view)) (seed \(seed))")
                         }
-                        #expect(shown.atLeast <= truth && (truth == 0) == (shown.status == "exact" && shown.value == 0),
-                                "\(country) \(figure) \(String(describing: view)): \(shown) for \(truth) (seed \(seed))")
+                        #expect(
+                            shown.atLeast <= truth && (truth == 0) == (shown.status == "exact" && shown.value == 0),
+                            "\(country) \(figure) \(String(describing: view)): \(shown) for \(truth) (seed \(seed))")
                     }
                     // Differencing: a page covering the cases of another and more, minus it.
                     for wide in views {
                         for narrow in views where narrow != wide {
                             let w = Set(covered(wide)), n = Set(covered(narrow))
                             guard n.isSubset(of: w), let a = seen[wide]?[figure]?.value,
-                                  let b = seen[narrow]?[figure]?.value else { continue }
-                            #expect(!(1...2).contains(a - b), """
+                                let b = seen[narrow]?[figure]?.value
+                            else { continue }
+                            #expect(
+                                !(1...2).contains(a - b),
+                                """
                                 \(country) \(figure): \(String(describing: wide)) \(a) minus \
                                 \(String(describing: narrow)) \(b) (seed \(seed))
                                 """)
@@ -159,7 +191,8 @@ import Vapor
                     // All minus A minus B, when no case is in both.
                     let a = Set(covered(Self.programmeA)), b = Set(covered(Self.programmeB))
                     if a.isDisjoint(with: b), let all = seen[nil]?[figure]?.value,
-                       let x = seen[Self.programmeA]?[figure]?.value, let y = seen[Self.programmeB]?[figure]?.value {
+                        let x = seen[Self.programmeA]?[figure]?.value, let y = seen[Self.programmeB]?[figure]?.value
+                    {
                         #expect(!(1...2).contains(all - x - y), "\(country) \(figure): all − A − B (seed \(seed))")
                     }
                 }

@@ -9,22 +9,33 @@ import Testing
     static let now: Int64 = 1_800_000_000
 
     static func contents() -> KitContents {
-        KitContents(missionID: "mission-1", exportedBy: "officer@example.org", exportedAt: now, tables: [
-            .init(name: "cases", columns: ["id", "label_sealed", "opened_at", "score"],
-                  rows: [[.text("case-1"), .text(canary), .integer(now), .real(0.5)],
-                         [.text("case-2"), .null, .integer(-1), .real(-2.25)]]),
-            .init(name: "case_attachments", columns: ["id", "data_sealed"],
-                  rows: [[.text("att-1"), .bytes(Data((canary + " photo").utf8))], [.text("att-2"), .bytes(Data())]]),
-        ], changes: [KitChange(at: now, actor: "local", table: "cases", row: "case-1", column: "label_sealed",
-                               before: "a", after: canary)])
+        KitContents(
+            missionID: "mission-1", exportedBy: "officer@example.org", exportedAt: now,
+            tables: [
+                .init(
+                    name: "cases", columns: ["id", "label_sealed", "opened_at", "score"],
+                    rows: [
+                        [.text("case-1"), .text(canary), .integer(now), .real(0.5)],
+                        [.text("case-2"), .null, .integer(-1), .real(-2.25)]
+                    ]),
+                .init(
+                    name: "case_attachments", columns: ["id", "data_sealed"],
+                    rows: [[.text("att-1"), .bytes(Data((canary + " photo").utf8))], [.text("att-2"), .bytes(Data())]])
+            ],
+            changes: [
+                KitChange(
+                    at: now, actor: "local", table: "cases", row: "case-1", column: "label_sealed",
+                    before: "a", after: canary)
+            ])
     }
 
     @Test func aKitOpensWithItsPassphraseAndGivesBackItsContents() throws {
         // setup
         let passphrase = MissionKit.newPassphrase()
         // act
-        let file = try MissionKit.seal(try Self.contents().encoded(), passphrase: passphrase, createdAt: Self.now,
-                                       expiresAt: Self.now + 86_400, cost: .fast)
+        let file = try MissionKit.seal(
+            try Self.contents().encoded(), passphrase: passphrase, createdAt: Self.now,
+            expiresAt: Self.now + 86_400, cost: .fast)
         let (header, payload) = try MissionKit.open(file, passphrase: passphrase.lowercased(), now: Self.now + 10)
         // assert
         #expect(try KitContents.decode(payload) == Self.contents())
@@ -34,8 +45,9 @@ import Testing
 
     @Test func aWrongPassphraseIsRefused() async throws {
         let passphrase = MissionKit.newPassphrase()
-        let file = try MissionKit.seal(try Self.contents().encoded(), passphrase: passphrase, createdAt: Self.now,
-                                       expiresAt: Self.now + 86_400, cost: .fast)
+        let file = try MissionKit.seal(
+            try Self.contents().encoded(), passphrase: passphrase, createdAt: Self.now,
+            expiresAt: Self.now + 86_400, cost: .fast)
         let symbols = Gen.character(in: "A"..."Z").string(of: 1...30)
         await propertyCheck(count: 20, input: symbols) { guess in
             #expect(throws: MissionKit.Failure.wrongPassphraseOrAltered) {
@@ -53,12 +65,14 @@ import Testing
     @Test func anyAlteredByteIsRefused() throws {
         // setup
         let passphrase = MissionKit.newPassphrase()
-        let file = try MissionKit.seal(try Self.contents().encoded(), passphrase: passphrase, createdAt: Self.now,
-                                       expiresAt: Self.now + 86_400, cost: .fast)
+        let file = try MissionKit.seal(
+            try Self.contents().encoded(), passphrase: passphrase, createdAt: Self.now,
+            expiresAt: Self.now + 86_400, cost: .fast)
         var generator = SeededRandom(seed: UInt64(Date().timeIntervalSince1970))
         print("MissionKitTests.anyAlteredByteIsRefused seed \(generator.seed)")
         // act / assert: every header byte, and a sample of the ciphertext's.
-        let positions = Array(0..<MissionKit.headerSize)
+        let positions =
+            Array(0..<MissionKit.headerSize)
             + (0..<60).map { _ in Int.random(in: MissionKit.headerSize..<file.count, using: &generator) }
         for position in positions {
             var altered = file
@@ -76,8 +90,9 @@ import Testing
     @Test func anExpiredKitIsRefusedAndItsExpiryCannotBeMovedOn() throws {
         // setup
         let passphrase = MissionKit.newPassphrase()
-        let file = try MissionKit.seal(try Self.contents().encoded(), passphrase: passphrase, createdAt: Self.now,
-                                       expiresAt: Self.now + 3_600, cost: .fast)
+        let file = try MissionKit.seal(
+            try Self.contents().encoded(), passphrase: passphrase, createdAt: Self.now,
+            expiresAt: Self.now + 3_600, cost: .fast)
         // assert
         #expect(throws: MissionKit.Failure.expired(at: Self.now + 3_600)) {
             try MissionKit.open(file, passphrase: passphrase, now: Self.now + 3_600)
@@ -95,24 +110,31 @@ import Testing
         // setup
         let passphrase = MissionKit.newPassphrase()
         // act
-        let file = Data(try MissionKit.seal(try Self.contents().encoded(), passphrase: passphrase,
-                                            createdAt: Self.now, expiresAt: Self.now + 86_400, cost: .fast))
+        let file = Data(
+            try MissionKit.seal(
+                try Self.contents().encoded(), passphrase: passphrase,
+                createdAt: Self.now, expiresAt: Self.now + 86_400, cost: .fast))
         // assert
-        for needle in [Self.canary, "CANARY", "case-1", "mission-1", "officer@example.org", "label_sealed",
-                       passphrase, MissionKit.normalized(passphrase)] {
+        for needle in [
+            Self.canary, "CANARY", "case-1", "mission-1", "officer@example.org", "label_sealed",
+            passphrase, MissionKit.normalized(passphrase)
+        ] {
             #expect(file.range(of: Data(needle.utf8)) == nil, "\(needle) is in the file")
         }
         // Two kits of the same contents and passphrase share no salt and no ciphertext.
-        let again = Data(try MissionKit.seal(try Self.contents().encoded(), passphrase: passphrase,
-                                             createdAt: Self.now, expiresAt: Self.now + 86_400, cost: .fast))
+        let again = Data(
+            try MissionKit.seal(
+                try Self.contents().encoded(), passphrase: passphrase,
+                createdAt: Self.now, expiresAt: Self.now + 86_400, cost: .fast))
         #expect(file[17..<33] != again[17..<33])
         #expect(file[MissionKit.headerSize...] != again[MissionKit.headerSize...])
     }
 
     @Test func aCraftedHeaderCannotAskForUnboundedWork() throws {
-        var file = try MissionKit.seal(try Self.contents().encoded(), passphrase: "x", createdAt: 0, expiresAt: 1,
-                                       cost: .fast)
-        file[8] = 40   // 2^40 rounds
+        var file = try MissionKit.seal(
+            try Self.contents().encoded(), passphrase: "x", createdAt: 0, expiresAt: 1,
+            cost: .fast)
+        file[8] = 40  // 2^40 rounds
         #expect(throws: MissionKit.Failure.notAKit) { try MissionKit.open(file, passphrase: "x", now: 0) }
         file[8] = 10
         file[6] = 9

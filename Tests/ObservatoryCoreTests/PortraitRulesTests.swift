@@ -1,7 +1,8 @@
 import Foundation
-@testable import ObservatoryCore
 import PropertyBased
 import Testing
+
+@testable import ObservatoryCore
 
 /// Issue 19: a portrait shows only a person who consents, and a page shows only its own language's text.
 @Suite struct PortraitRulesTests {
@@ -9,17 +10,22 @@ import Testing
 
     @Test func onlyARecordedPastConsentNotWithdrawnAndPublishedIsPublic() {
         // act, assert
-        #expect(PortraitRules.standing(consentOn: "2026-11-30", withdrawn: false, published: true, today: today)
-            == .public)
+        #expect(
+            PortraitRules.standing(consentOn: "2026-11-30", withdrawn: false, published: true, today: today)
+                == .public)
         #expect(PortraitRules.standing(consentOn: nil, withdrawn: false, published: true, today: today) == .noConsent)
-        #expect(PortraitRules.standing(consentOn: "2026-12-02", withdrawn: false, published: true, today: today)
-            == .noConsent, "a consent dated tomorrow is not a consent")
-        #expect(PortraitRules.standing(consentOn: "2026-02-30", withdrawn: false, published: true, today: today)
-            == .noConsent)
-        #expect(PortraitRules.standing(consentOn: "2026-11-30", withdrawn: true, published: true, today: today)
-            == .withdrawn, "a withdrawal wins over everything")
-        #expect(PortraitRules.standing(consentOn: "2026-11-30", withdrawn: false, published: false, today: today)
-            == .notPublished)
+        #expect(
+            PortraitRules.standing(consentOn: "2026-12-02", withdrawn: false, published: true, today: today)
+                == .noConsent, "a consent dated tomorrow is not a consent")
+        #expect(
+            PortraitRules.standing(consentOn: "2026-02-30", withdrawn: false, published: true, today: today)
+                == .noConsent)
+        #expect(
+            PortraitRules.standing(consentOn: "2026-11-30", withdrawn: true, published: true, today: today)
+                == .withdrawn, "a withdrawal wins over everything")
+        #expect(
+            PortraitRules.standing(consentOn: "2026-11-30", withdrawn: false, published: false, today: today)
+                == .notPublished)
         #expect(PortraitRules.consentProblem("2026-12-01", today: today) == nil)
         #expect(PortraitRules.consentProblem("1/12/2026", today: today) != nil)
         #expect(PortraitRules.consentProblem("2027-01-01", today: today) != nil)
@@ -29,16 +35,18 @@ import Testing
         let day = Gen.int(in: 0...40_000).map { CivilDate(daysSinceEpoch: $0).description }
         await propertyCheck(count: 500, input: day, Gen.bool) { consent, published in
             // act
-            let standing = PortraitRules.standing(consentOn: consent, withdrawn: true, published: published,
-                                                  today: today)
+            let standing = PortraitRules.standing(
+                consentOn: consent, withdrawn: true, published: published,
+                today: today)
             // assert
             #expect(standing == .withdrawn)
         }
     }
 
     @Test func aPageShowsItsOwnLanguagesTextOrNothingNeverAnothers() async {
-        let text = Gen.oneOf(Gen.always(""), Gen.always("  \n"),
-                             Gen.character(in: " "..."\u{6FF}").string(of: 0...30))
+        let text = Gen.oneOf(
+            Gen.always(""), Gen.always("  \n"),
+            Gen.character(in: " "..."\u{6FF}").string(of: 0...30))
         await propertyCheck(count: 1_000, input: text, text, text, text) { en, fr, es, ar in
             // setup
             let texts: [Language: String] = [.en: "EN:" + en, .fr: fr, .es: es, .ar: ar]

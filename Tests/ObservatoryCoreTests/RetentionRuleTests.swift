@@ -10,8 +10,10 @@ import Testing
     /// Whatever the period, the last activity and the extension: a record is never due before its notice window,
     /// always expired at its expiry, and an extension only ever moves the expiry later.
     @Test func aRecordIsDueOnlyWithinItsWindowAndAnExtensionNeverShortensIt() async {
-        await propertyCheck(count: 1_000, input: Gen.int(in: 1...36_500), Gen.int(in: 0...40_000),
-                            Gen.int(in: -500...50_000), Gen.int(in: 0...2)) { days, last, offset, extended in
+        await propertyCheck(
+            count: 1_000, input: Gen.int(in: 1...36_500), Gen.int(in: 0...40_000),
+            Gen.int(in: -500...50_000), Gen.int(in: 0...2)
+        ) { days, last, offset, extended in
             // setup
             let policy = RetentionPolicy(days: [.closedCase: days])
             let lastActivity = Int64(last) * Self.day, now = lastActivity + Int64(offset) * Self.day
@@ -28,8 +30,9 @@ import Testing
             case .expired(let at): #expect(at == expiry && now >= expiry)
             }
             if state != .kept {
-                #expect(lastActivity <= policy.noticeCutoff(.closedCase, now: now),
-                        "the query's cutoff never leaves out a due record")
+                #expect(
+                    lastActivity <= policy.noticeCutoff(.closedCase, now: now),
+                    "the query's cutoff never leaves out a due record")
             }
         }
     }
@@ -66,12 +69,15 @@ import Testing
 
     @Test func anExtensionNeedsAReasonAndADateAfterTodayWithinTenYears() async {
         let today = CivilDate("2026-12-01")!
-        #expect(RetentionExtension.parse(reason: "trial in appeal", until: "2027-06-30", today: today)
-            == .success(RetentionExtension(reason: "trial in appeal", until: CivilDate("2027-06-30")!)))
-        for (reason, until, field) in [("", "2027-01-01", "reason"), ("  \n", "2027-01-01", "reason"),
-                                       (String(repeating: "x", count: 501), "2027-01-01", "reason"),
-                                       ("r", "2026-12-01", "until"), ("r", "2026-11-30", "until"),
-                                       ("r", "2037-01-01", "until"), ("r", "tomorrow", "until"), ("r", "", "until")] {
+        #expect(
+            RetentionExtension.parse(reason: "trial in appeal", until: "2027-06-30", today: today)
+                == .success(RetentionExtension(reason: "trial in appeal", until: CivilDate("2027-06-30")!)))
+        for (reason, until, field) in [
+            ("", "2027-01-01", "reason"), ("  \n", "2027-01-01", "reason"),
+            (String(repeating: "x", count: 501), "2027-01-01", "reason"),
+            ("r", "2026-12-01", "until"), ("r", "2026-11-30", "until"),
+            ("r", "2037-01-01", "until"), ("r", "tomorrow", "until"), ("r", "", "until")
+        ] {
             guard case .failure(let refusal) = RetentionExtension.parse(reason: reason, until: until, today: today)
             else { Issue.record("accepted \(reason.prefix(10)) / \(until)"); continue }
             #expect(refusal.field == field)

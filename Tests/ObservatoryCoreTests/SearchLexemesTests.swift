@@ -1,6 +1,7 @@
-@testable import ObservatoryCore
 import PropertyBased
 import Testing
+
+@testable import ObservatoryCore
 
 /// PostgreSQL's lexemes answer FTS5's questions: a phrase of up to three tokens of one column is one lexeme of
 /// the document, a phrase across two columns is none, and no reader's prefix reaches a marked lexeme.
@@ -22,19 +23,26 @@ import Testing
     }
 
     @Test func documentsAndQueriesSpellTheSameLexemes() {
-        let document = SearchLexemes.document(title: ["human", "rights"], summary: ["defenders", "at", "risk"],
-                                              body: ["a", "b", "c", "d"], facets: ["xxftypestatement"])
+        let document = SearchLexemes.document(
+            title: ["human", "rights"], summary: ["defenders", "at", "risk"],
+            body: ["a", "b", "c", "d"], facets: ["xxftypestatement"])
         let all = Self.lexemes(document)
-        #expect(all.isSuperset(of: ["human", "^human", "|human rights", "^|human rights", "~|defenders at risk",
-                                    "#xxftypestatement"]))
+        #expect(
+            all.isSuperset(of: [
+                "human", "^human", "|human rights", "^|human rights", "~|defenders at risk",
+                "#xxftypestatement"
+            ]))
         #expect(!all.contains("|rights defenders"), "no phrase across the title and the summary")
         #expect(!all.contains("^a") && !all.contains("#human"), "marks name the column")
-        #expect(document.contains("'|a b c':8") && document.contains("'|b c d':9"),
-                "triples keep positions, one left out per column")
-        #expect(SearchLexemes.query(.init(tokens: ["human", "rights"], isPrefix: false), in: .title)
+        #expect(
+            document.contains("'|a b c':8") && document.contains("'|b c d':9"),
+            "triples keep positions, one left out per column")
+        #expect(
+            SearchLexemes.query(.init(tokens: ["human", "rights"], isPrefix: false), in: .title)
                 == "'^|human rights'")
         #expect(SearchLexemes.query(.init(tokens: ["tortur"], isPrefix: true), in: .anywhere) == "'tortur':*")
-        #expect(SearchLexemes.query(.init(tokens: ["a", "b", "c", "d"], isPrefix: true), in: .anywhere)
+        #expect(
+            SearchLexemes.query(.init(tokens: ["a", "b", "c", "d"], isPrefix: true), in: .anywhere)
                 == "('|a b c' <-> '|b c d':*)")
         #expect(SearchLexemes.query(.init(tokens: [], isPrefix: false), in: .anywhere) == nil)
         #expect(SearchLexemes.all([.init(tokens: [], isPrefix: false)], in: .summary) == nil)
@@ -63,9 +71,10 @@ import Testing
                 }
                 #expect(all.contains(Self.lexemes(across).first!) == inOne, "\(title) | \(body)")
             }
-            #expect(all.allSatisfy { lexeme in
-                !["^", "~", "#", "|"].contains(where: { lexeme.hasPrefix($0) }) || lexeme.count > 1
-            })
+            #expect(
+                all.allSatisfy { lexeme in
+                    !["^", "~", "#", "|"].contains(where: { lexeme.hasPrefix($0) }) || lexeme.count > 1
+                })
         }
     }
 }

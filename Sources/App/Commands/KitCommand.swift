@@ -53,11 +53,13 @@ struct KitCommand: AsyncCommand {
             }
             try await app.autoMigrate()
             let actor = "command line (\(ProcessInfo.processInfo.environment["USER"] ?? "unknown user"))"
-            let made = try await KitExport.run(mission: mission, to: to, days: signature.days ?? KitExport.defaultDays,
-                                               by: actor, app: app)
+            let made = try await KitExport.run(
+                mission: mission, to: to, days: signature.days ?? KitExport.defaultDays,
+                by: actor, app: app)
             let expiry = CivilDate(daysSinceEpoch: Int(made.expiresAt / 86_400))
-            context.console.print("Wrote the kit of \(mission) to \(to): \(made.cases) cases, \(made.attachments) "
-                                  + "files, \(made.file.count) bytes; it cannot be opened after \(expiry).")
+            context.console.print(
+                "Wrote the kit of \(mission) to \(to): \(made.cases) cases, \(made.attachments) "
+                    + "files, \(made.file.count) bytes; it cannot be opened after \(expiry).")
             context.console.print("Passphrase (shown once; give it apart from the file): \(made.passphrase)")
         case "return":
             guard let returning else {
@@ -69,15 +71,20 @@ struct KitCommand: AsyncCommand {
             guard !FileManager.default.fileExists(atPath: to) else {
                 throw Failure(description: "kit return: \(to) exists already (nothing was written)")
             }
-            let made = try await KitOffline.returned(returning, cipher: app.site.cipher,
-                                                     now: app.site.clock.now().seconds, on: app.db)
-            guard FileManager.default.createFile(atPath: to, contents: Data(made.file),
-                                                 attributes: [.posixPermissions: 0o600]) else {
+            let made = try await KitOffline.returned(
+                returning, cipher: app.site.cipher,
+                now: app.site.clock.now().seconds, on: app.db)
+            guard
+                FileManager.default.createFile(
+                    atPath: to, contents: Data(made.file),
+                    attributes: [.posixPermissions: 0o600])
+            else {
                 throw Failure(description: "kit return: cannot write \(to)")
             }
-            context.console.print("Wrote the offline work on \(returning.exported.missionID) to \(to): "
-                                  + "\(made.changes) changes to \(made.rows) records, \(made.file.count) bytes, "
-                                  + "sealed under the kit's passphrase. Take it to the office for kit merge.")
+            context.console.print(
+                "Wrote the offline work on \(returning.exported.missionID) to \(to): "
+                    + "\(made.changes) changes to \(made.rows) records, \(made.file.count) bytes, "
+                    + "sealed under the kit's passphrase. Take it to the office for kit merge.")
         case "merge":
             guard let file = signature.file, !file.isEmpty else {
                 throw Failure(description: "kit merge: give the kit returned from the mission: kit merge FILE")
@@ -88,9 +95,11 @@ struct KitCommand: AsyncCommand {
             try await app.autoMigrate()
             let cipher = app.site.cipher, now = app.site.clock.now()
             let passphrase: String
-            do { passphrase = try KitOffline.readPassphrase() }
-            catch { throw Failure(description: "kit merge: give the kit's passphrase (typed, or in "
-                                  + "OBSERVATORY_KIT_PASSPHRASE); nothing was merged") }
+            do { passphrase = try KitOffline.readPassphrase() } catch {
+                throw Failure(
+                    description: "kit merge: give the kit's passphrase (typed, or in "
+                        + "OBSERVATORY_KIT_PASSPHRASE); nothing was merged")
+            }
             let kit = try KitMerge.read(Array(data), passphrase: passphrase, now: now.seconds, cipher: cipher)
             // The operator who merges is the actor; the mission member the kit names is only its claim.
             let actor = "command line (\(ProcessInfo.processInfo.environment["USER"] ?? "unknown user"))"
@@ -99,21 +108,27 @@ struct KitCommand: AsyncCommand {
             }
             let reportPath = signature.report ?? (file + ".merge-report.txt")
             let report = KitMerge.report(kit, outcome, file: (file as NSString).lastPathComponent)
-            guard FileManager.default.createFile(atPath: reportPath, contents: Data(report.utf8),
-                                                 attributes: [.posixPermissions: 0o600]) else {
+            guard
+                FileManager.default.createFile(
+                    atPath: reportPath, contents: Data(report.utf8),
+                    attributes: [.posixPermissions: 0o600])
+            else {
                 throw Failure(description: "kit merge: merged, but cannot write the report to \(reportPath)")
             }
             context.console.print(report + "The report is in \(reportPath).")
         case "wipe":
             let place = KitOffline.Place.standard(signature.dir)
             let files = try KitOffline.wipe(place)
-            let kept = FileManager.default.fileExists(atPath: place.dir)
+            let kept =
+                FileManager.default.fileExists(atPath: place.dir)
                 ? " Other files in \(place.dir) were not the kit's and are left as they were." : ""
-            context.console.print("Wiped the local copy in \(place.dir) (\(files) files overwritten and removed)."
-                                  + "\(kept) On a flash disk old blocks may remain: keep the laptop's disk encrypted.")
+            context.console.print(
+                "Wiped the local copy in \(place.dir) (\(files) files overwritten and removed)."
+                    + "\(kept) On a flash disk old blocks may remain: keep the laptop's disk encrypted.")
         default:
-            throw Failure(description: "kit: unknown action “\(signature.action.prefix(40))”; use export, open, "
-                          + "return, merge or wipe")
+            throw Failure(
+                description: "kit: unknown action “\(signature.action.prefix(40))”; use export, open, "
+                    + "return, merge or wipe")
         }
     }
 }

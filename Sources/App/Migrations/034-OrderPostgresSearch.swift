@@ -10,13 +10,17 @@ struct OrderPostgresSearch: AsyncMigration {
         try await database.transaction { tx in
             let sql = tx.sql
             try await sql.raw("DROP TABLE publication_search").run()
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 CREATE TABLE search_documents (rowid BIGINT PRIMARY KEY, publication_id TEXT NOT NULL UNIQUE)
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 CREATE TABLE publication_search (publication_id TEXT PRIMARY KEY, rowid BIGINT NOT NULL UNIQUE,
                 document TSVECTOR NOT NULL)
-                """).run()
+                """
+            ).run()
             try await SearchIndex.rebuild(on: sql)
             // Built once the rows are in (faster than row by row), then statistics, so the first plans are good.
             try await sql.raw("CREATE INDEX publication_search_document ON publication_search USING GIN (document)")
@@ -32,13 +36,17 @@ struct OrderPostgresSearch: AsyncMigration {
             let sql = tx.sql
             try await sql.raw("DROP TABLE publication_search").run()
             try await sql.raw("DROP TABLE search_documents").run()
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 CREATE TABLE publication_search (publication_id TEXT PRIMARY KEY, document TSVECTOR NOT NULL)
-                """).run()
-            try await sql.raw("""
+                """
+            ).run()
+            try await sql.raw(
+                """
                 INSERT INTO publication_search (publication_id, document)
                 SELECT p.id, \(unsafeRaw: SearchIndex.postgresDocument) FROM publications p
-                """).run()
+                """
+            ).run()
             try await sql.raw("CREATE INDEX publication_search_document ON publication_search USING GIN (document)")
                 .run()
         }

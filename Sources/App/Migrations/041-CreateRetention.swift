@@ -16,14 +16,14 @@ struct CreateRetention: AsyncMigration {
             .create()
         try await database.schema("retention_decisions")
             // managed fields
-            .field("id", .string, .identifier(auto: false))     // <kind>:<record id>
+            .field("id", .string, .identifier(auto: false))  // <kind>:<record id>
             .field("decided_by", .string, .required)
             .field("decided_at", .int64, .required)
             // data fields
             .field("kind", .string, .required)
             .field("record_id", .string, .required)
-            .field("decision", .string, .required)              // extend | anonymise
-            .field("until", .int64)                             // an extension's end (seconds)
+            .field("decision", .string, .required)  // extend | anonymise
+            .field("until", .int64)  // an extension's end (seconds)
             .create()
         try await database.sql.create(index: "retention_decisions_record").on("retention_decisions")
             .column("kind").column("record_id").run()

@@ -15,14 +15,14 @@ struct CreateKitConflicts: AsyncMigration {
             // data fields
             .field("kit_id", .string, .required)
             .field("mission_id", .string, .required)
-            .field("case_id", .string)                          // nil for the mission's own records
+            .field("case_id", .string)  // nil for the mission's own records
             .field("table_name", .string, .required)
             .field("row_id", .string, .required)
-            .field("column_name", .string, .required)           // "" for a whole record
-            .field("kind", .string, .required)                  // both-changed | deleted-in-kit | deleted-at-office
-            .field("kit_value_sealed", .string)                 // both-changed: the kit's value, sealed
-            .field("actor", .string, .required)                 // the mission member who worked offline
-            .field("decision", .string)                         // office | kit
+            .field("column_name", .string, .required)  // "" for a whole record
+            .field("kind", .string, .required)  // both-changed | deleted-in-kit | deleted-at-office
+            .field("kit_value_sealed", .string)  // both-changed: the kit's value, sealed
+            .field("actor", .string, .required)  // the mission member who worked offline
+            .field("decision", .string)  // office | kit
             .unique(on: "kit_id", "table_name", "row_id", "column_name")
             .create()
         try await database.sql.create(index: "kit_conflicts_case").on("kit_conflicts").column("case_id").run()

@@ -9,16 +9,16 @@ struct CreateKitExports: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("kit_exports")
             // managed fields
-            .field("id", .string, .identifier(auto: false))     // the kit's id (kit-…)
+            .field("id", .string, .identifier(auto: false))  // the kit's id (kit-…)
             .field("created_at", .int64, .required)
             .field("exported_by", .string, .required)
             // data fields
             .field("mission_id", .string, .required)
             .field("expires_at", .int64, .required)
-            .field("case_ids", .string, .required)              // comma-separated
-            .field("attachment_ids", .string, .required)        // comma-separated
-            .field("row_digests", .string, .required)           // one "table id digest" a line
-            .field("merged_case_ids", .string, .required)       // cases made offline, once merged (comma-separated)
+            .field("case_ids", .string, .required)  // comma-separated
+            .field("attachment_ids", .string, .required)  // comma-separated
+            .field("row_digests", .string, .required)  // one "table id digest" a line
+            .field("merged_case_ids", .string, .required)  // cases made offline, once merged (comma-separated)
             .create()
     }
 

@@ -12,19 +12,23 @@ struct AddRetentionSafeguards: AsyncMigration {
             "ALTER TABLE retention_decisions ADD COLUMN anonymised_at BIGINT",
             "ALTER TABLE retention_decisions ADD COLUMN note_sealed TEXT",
             "ALTER TABLE retention_policies ADD COLUMN previous_days INTEGER",
-            "ALTER TABLE retention_policies ADD COLUMN effective_from BIGINT",
+            "ALTER TABLE retention_policies ADD COLUMN effective_from BIGINT"
         ] {
             try await sql.raw("\(unsafeRaw: statement)").run()
         }
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE retention_decisions SET anonymised_at = decided_at WHERE decision = 'anonymise'
-            """).run()
+            """
+        ).run()
     }
 
     func revert(on database: any Database) async throws {
         let sql = database.sql
-        for (table, column) in [("retention_decisions", "anonymised_at"), ("retention_decisions", "note_sealed"),
-                                ("retention_policies", "previous_days"), ("retention_policies", "effective_from")] {
+        for (table, column) in [
+            ("retention_decisions", "anonymised_at"), ("retention_decisions", "note_sealed"),
+            ("retention_policies", "previous_days"), ("retention_policies", "effective_from")
+        ] {
             try await sql.raw("ALTER TABLE \(unsafeRaw: table) DROP COLUMN \(unsafeRaw: column)").run()
         }
     }

@@ -22,9 +22,11 @@ public struct KitContents: Sendable, Equatable {
     /// now), so that a merge tells a change made offline from one made at the office.
     public var base: [Table]
 
-    public init(missionID: String, exportedBy: String, exportedAt: Int64, tables: [Table],
-                changes: [KitChange] = [], kitID: String? = nil, origin: String? = nil,
-                returnedBy: String? = nil, base: [Table] = []) {
+    public init(
+        missionID: String, exportedBy: String, exportedAt: Int64, tables: [Table],
+        changes: [KitChange] = [], kitID: String? = nil, origin: String? = nil,
+        returnedBy: String? = nil, base: [Table] = []
+    ) {
         self.missionID = missionID; self.exportedBy = exportedBy; self.exportedAt = exportedAt
         self.tables = tables; self.changes = changes
         self.kitID = kitID; self.origin = origin; self.returnedBy = returnedBy; self.base = base
@@ -55,24 +57,27 @@ public struct KitContents: Sendable, Equatable {
     public func encoded() throws -> [UInt8] {
         var blobs: [Data] = []
         func storedTable(_ table: Table) -> Stored.StoredTable {
-            Stored.StoredTable(name: table.name, columns: table.columns, rows: table.rows.map { row in
-                row.map { value -> [String] in
-                    switch value {
-                    case .null: return ["n"]
-                    case .integer(let i): return ["i", String(i)]
-                    case .real(let r): return ["r", String(r)]
-                    case .text(let t): return ["t", t]
-                    case .bytes(let data):
-                        blobs.append(data)
-                        return ["b", String(blobs.count - 1)]
+            Stored.StoredTable(
+                name: table.name, columns: table.columns,
+                rows: table.rows.map { row in
+                    row.map { value -> [String] in
+                        switch value {
+                        case .null: return ["n"]
+                        case .integer(let i): return ["i", String(i)]
+                        case .real(let r): return ["r", String(r)]
+                        case .text(let t): return ["t", t]
+                        case .bytes(let data):
+                            blobs.append(data)
+                            return ["b", String(blobs.count - 1)]
+                        }
                     }
-                }
-            })
+                })
         }
         let tables = tables.map(storedTable), base = base.map(storedTable)
-        let stored = Stored(missionID: missionID, exportedBy: exportedBy, exportedAt: exportedAt, tables: tables,
-                            changes: changes, kitID: kitID, origin: origin, returnedBy: returnedBy,
-                            base: base.isEmpty ? nil : base)
+        let stored = Stored(
+            missionID: missionID, exportedBy: exportedBy, exportedAt: exportedAt, tables: tables,
+            changes: changes, kitID: kitID, origin: origin, returnedBy: returnedBy,
+            base: base.isEmpty ? nil : base)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(stored)
@@ -88,8 +93,9 @@ public struct KitContents: Sendable, Equatable {
         let length = Int(clamping: read(data, 4))
         guard length <= data.count - 12 else { throw Failure.malformedContents("truncated") }
         let stored: Stored
-        do { stored = try JSONDecoder().decode(Stored.self, from: Data(data[12..<12 + length])) }
-        catch { throw Failure.malformedContents("\(error)") }
+        do { stored = try JSONDecoder().decode(Stored.self, from: Data(data[12..<12 + length])) } catch {
+            throw Failure.malformedContents("\(error)")
+        }
         var blobs: [Data] = [], at = 12 + length
         while at < data.count {
             guard at + 8 <= data.count else { throw Failure.malformedContents("truncated blob") }
@@ -99,10 +105,11 @@ public struct KitContents: Sendable, Equatable {
             at += 8 + count
         }
         let tables = try stored.tables.map { try $0.table(blobs: blobs) }
-        return KitContents(missionID: stored.missionID, exportedBy: stored.exportedBy,
-                           exportedAt: stored.exportedAt, tables: tables, changes: stored.changes,
-                           kitID: stored.kitID, origin: stored.origin, returnedBy: stored.returnedBy,
-                           base: try (stored.base ?? []).map { try $0.table(blobs: blobs) })
+        return KitContents(
+            missionID: stored.missionID, exportedBy: stored.exportedBy,
+            exportedAt: stored.exportedAt, tables: tables, changes: stored.changes,
+            kitID: stored.kitID, origin: stored.origin, returnedBy: stored.returnedBy,
+            base: try (stored.base ?? []).map { try $0.table(blobs: blobs) })
     }
 
     private struct Stored: Codable {
@@ -118,20 +125,23 @@ public struct KitContents: Sendable, Equatable {
             let rows: [[[String]]]
 
             func table(blobs: [Data]) throws -> Table {
-                try Table(name: name, columns: columns, rows: rows.map { row in
-                    guard row.count == columns.count else { throw MissionKit.Failure.malformedContents(name) }
-                    return try row.map { cell in
-                        switch (cell.first ?? "", cell.count) {
-                        case ("n", 1): return .null
-                        case ("i", 2): if let i = Int64(cell[1]) { return .integer(i) }
-                        case ("r", 2): if let r = Double(cell[1]) { return .real(r) }
-                        case ("t", 2): return .text(cell[1])
-                        case ("b", 2): if let i = Int(cell[1]), blobs.indices.contains(i) { return .bytes(blobs[i]) }
-                        default: break
+                try Table(
+                    name: name, columns: columns,
+                    rows: rows.map { row in
+                        guard row.count == columns.count else { throw MissionKit.Failure.malformedContents(name) }
+                        return try row.map { cell in
+                            switch (cell.first ?? "", cell.count) {
+                            case ("n", 1): return .null
+                            case ("i", 2): if let i = Int64(cell[1]) { return .integer(i) }
+                            case ("r", 2): if let r = Double(cell[1]) { return .real(r) }
+                            case ("t", 2): return .text(cell[1])
+                            case ("b", 2):
+                                if let i = Int(cell[1]), blobs.indices.contains(i) { return .bytes(blobs[i]) }
+                            default: break
+                            }
+                            throw MissionKit.Failure.malformedContents("a value of \(name)")
                         }
-                        throw MissionKit.Failure.malformedContents("a value of \(name)")
-                    }
-                })
+                    })
             }
         }
     }
@@ -147,8 +157,10 @@ public struct KitChange: Sendable, Equatable, Codable {
     public var column: String?
     public var before: String?
     public var after: String?
-    public init(at: Int64, actor: String, table: String, row: String, column: String?, before: String?,
-                after: String?) {
+    public init(
+        at: Int64, actor: String, table: String, row: String, column: String?, before: String?,
+        after: String?
+    ) {
         self.at = at; self.actor = actor; self.table = table; self.row = row; self.column = column
         self.before = before; self.after = after
     }

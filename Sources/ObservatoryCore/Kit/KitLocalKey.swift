@@ -15,22 +15,25 @@ public enum KitLocalKey {
     }
 
     static func wrappingKey(passphrase: String, header: MissionKit.Header) throws -> SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: try MissionKit.key(passphrase: passphrase, header: header),
-                               salt: header.salt, info: info, outputByteCount: 32)
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: try MissionKit.key(passphrase: passphrase, header: header),
+            salt: header.salt, info: info, outputByteCount: 32)
     }
 
     /// `keyText` sealed under the passphrase; the header's bytes are authenticated with it.
     public static func wrap(_ keyText: String, passphrase: String, header: MissionKit.Header) throws -> [UInt8] {
-        let box = try AES.GCM.seal(Array(keyText.utf8), using: try wrappingKey(passphrase: passphrase, header: header),
-                                   nonce: AES.GCM.Nonce(), authenticating: header.bytes)
+        let box = try AES.GCM.seal(
+            Array(keyText.utf8), using: try wrappingKey(passphrase: passphrase, header: header),
+            nonce: AES.GCM.Nonce(), authenticating: header.bytes)
         return Array(box.combined!)
     }
 
     public static func unwrap(_ sealed: [UInt8], passphrase: String, header: MissionKit.Header) throws -> String {
         do {
             let box = try AES.GCM.SealedBox(combined: sealed)
-            let clear = try AES.GCM.open(box, using: try wrappingKey(passphrase: passphrase, header: header),
-                                         authenticating: header.bytes)
+            let clear = try AES.GCM.open(
+                box, using: try wrappingKey(passphrase: passphrase, header: header),
+                authenticating: header.bytes)
             return String(decoding: clear, as: UTF8.self)
         } catch {
             throw Failure.wrongPassphraseOrAltered

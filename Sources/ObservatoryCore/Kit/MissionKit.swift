@@ -55,9 +55,10 @@ public enum MissionKit {
             }
             let cost = Cost(log2N: file[8], r: UInt32(readUInt(file, 9, 4)), p: UInt32(readUInt(file, 13, 4)))
             guard cost.isAcceptable else { throw Failure.notAKit }
-            return Header(cost: cost, salt: Array(file[17..<33]),
-                          createdAt: Int64(bitPattern: readUInt(file, 33, 8)),
-                          expiresAt: Int64(bitPattern: readUInt(file, 41, 8)))
+            return Header(
+                cost: cost, salt: Array(file[17..<33]),
+                createdAt: Int64(bitPattern: readUInt(file, 33, 8)),
+                expiresAt: Int64(bitPattern: readUInt(file, 41, 8)))
         }
     }
 
@@ -74,8 +75,9 @@ public enum MissionKit {
             case .notAKit: "this file is not an Observatory mission kit"
             case .unsupportedVersion(let v): "this kit has format version \(v), which this program cannot read"
             case .wrongPassphraseOrAltered: "the passphrase is wrong, or the kit file was altered"
-            case .expired(let at): "this kit expired on \(Date(timeIntervalSince1970: TimeInterval(at))) "
-                + "and can no longer be opened; export a new one"
+            case .expired(let at):
+                "this kit expired on \(Date(timeIntervalSince1970: TimeInterval(at))) "
+                    + "and can no longer be opened; export a new one"
             case .malformedContents(let what): "the kit's contents cannot be read (\(what))"
             }
         }
@@ -83,20 +85,24 @@ public enum MissionKit {
 
     /// The key for a passphrase and a header's salt and cost.
     static func key(passphrase: String, header: Header) throws -> SymmetricKey {
-        try KDF.Scrypt.deriveKey(from: Array(normalized(passphrase).utf8), salt: header.salt, outputByteCount: 32,
-                                 rounds: 1 << Int(header.cost.log2N), blockSize: Int(header.cost.r),
-                                 parallelism: Int(header.cost.p))
+        try KDF.Scrypt.deriveKey(
+            from: Array(normalized(passphrase).utf8), salt: header.salt, outputByteCount: 32,
+            rounds: 1 << Int(header.cost.log2N), blockSize: Int(header.cost.r),
+            parallelism: Int(header.cost.p))
     }
 
     /// Seals `payload` into a kit file.
-    public static func seal(_ payload: [UInt8], passphrase: String, createdAt: Int64, expiresAt: Int64,
-                            cost: Cost = .standard) throws -> [UInt8] {
+    public static func seal(
+        _ payload: [UInt8], passphrase: String, createdAt: Int64, expiresAt: Int64,
+        cost: Cost = .standard
+    ) throws -> [UInt8] {
         var salt = [UInt8](repeating: 0, count: 16)
         var generator = SystemRandomNumberGenerator()
         for i in salt.indices { salt[i] = UInt8.random(in: .min ... .max, using: &generator) }
         let header = Header(cost: cost, salt: salt, createdAt: createdAt, expiresAt: expiresAt)
-        let box = try AES.GCM.seal(payload, using: try key(passphrase: passphrase, header: header),
-                                   nonce: AES.GCM.Nonce(), authenticating: header.bytes)
+        let box = try AES.GCM.seal(
+            payload, using: try key(passphrase: passphrase, header: header),
+            nonce: AES.GCM.Nonce(), authenticating: header.bytes)
         return header.bytes + Array(box.combined!)
     }
 
@@ -106,8 +112,9 @@ public enum MissionKit {
         let opened: Data
         do {
             let box = try AES.GCM.SealedBox(combined: file[headerSize...])
-            opened = try AES.GCM.open(box, using: try key(passphrase: passphrase, header: header),
-                                      authenticating: header.bytes)
+            opened = try AES.GCM.open(
+                box, using: try key(passphrase: passphrase, header: header),
+                authenticating: header.bytes)
         } catch {
             throw Failure.wrongPassphraseOrAltered
         }

@@ -15,8 +15,10 @@ public enum PortraitRules {
 
     /// A portrait is public only when its consent is recorded (with a valid date no later than today), has not
     /// been withdrawn, and the portrait was put on the public site.
-    public static func standing(consentOn: String?, withdrawn: Bool, published: Bool,
-                                today: CivilDate) -> Standing {
+    public static func standing(
+        consentOn: String?, withdrawn: Bool, published: Bool,
+        today: CivilDate
+    ) -> Standing {
         if withdrawn { return .withdrawn }
         guard let text = consentOn, let day = CivilDate(text), day <= today else { return .noConsent }
         return published ? .public : .notPublished

@@ -102,8 +102,10 @@ public struct RetentionPolicy: Equatable, Sendable {
         return max(natural, extendedUntil ?? natural, pending[kind]?.from ?? natural)
     }
 
-    public func state(_ kind: RetainedKind, lastActivity: Int64, extendedUntil: Int64? = nil,
-                      now: Int64) -> RetentionState {
+    public func state(
+        _ kind: RetainedKind, lastActivity: Int64, extendedUntil: Int64? = nil,
+        now: Int64
+    ) -> RetentionState {
         let expires = expiry(kind, lastActivity: lastActivity, extendedUntil: extendedUntil)
         if expires <= now { return .expired(expiresAt: expires) }
         let notice = Int64(noticeDays(kind, now: now)) * 86_400
@@ -161,7 +163,8 @@ public struct RetentionExtension: Equatable, Sendable {
             return .failure(.init(field: "reason", value: String(reason.prefix(40))))
         }
         guard let date = CivilDate(until.trimmingCharacters(in: .whitespaces)),
-              date.daysSinceEpoch > today.daysSinceEpoch, date.daysSinceEpoch <= today.daysSinceEpoch + 3_653 else {
+            date.daysSinceEpoch > today.daysSinceEpoch, date.daysSinceEpoch <= today.daysSinceEpoch + 3_653
+        else {
             return .failure(.init(field: "until", value: String(until.prefix(40))))
         }
         return .success(Self(reason: reason, until: date))
@@ -196,8 +199,10 @@ public enum RetentionDecision: String, CaseIterable, Sendable {
 /// dates; each person's kind; each act's type and perpetrator's kind). Every other value is removed for good.
 public enum CaseAnonymisation {
     public static let placeholder = "—"
-    public static let keptCaseColumns = ["id", "status", "outcome", "country_code", "risk_level", "origin",
-                                         "opened_at", "status_changed_at", "last_activity_at"]
+    public static let keptCaseColumns = [
+        "id", "status", "outcome", "country_code", "risk_level", "origin",
+        "opened_at", "status_changed_at", "last_activity_at"
+    ]
     public static let keptPersonColumns = ["id", "case_id", "position", "kind"]
     public static let keptActColumns = ["id", "case_id", "type", "perpetrator"]
 }

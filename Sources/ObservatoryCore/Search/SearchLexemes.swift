@@ -42,7 +42,7 @@ public enum SearchLexemes {
             (title, ["", Scope.title.rawValue], ["", Scope.title.rawValue]),
             (summary, ["", Scope.summary.rawValue], ["", Scope.summary.rawValue]),
             (body, [""], [""]),
-            (facets, ["", Scope.facets.rawValue], [""]),
+            (facets, ["", Scope.facets.rawValue], [""])
         ]
         for (tokens, words, grams) in columns {
             for (i, token) in tokens.enumerated() {
@@ -51,12 +51,13 @@ public enum SearchLexemes {
                 for marker in grams {
                     add(marker + gram + token + " " + tokens[i + 1])
                     if i + 2 < tokens.count {
-                        add(marker + gram + tokens[i...(i + 2)].joined(separator: " "),
+                        add(
+                            marker + gram + tokens[i...(i + 2)].joined(separator: " "),
                             at: min(base + i + 1, maximumPosition))
                     }
                 }
             }
-            base += tokens.count + 1   // a position left out between columns: no phrase runs across two
+            base += tokens.count + 1  // a position left out between columns: no phrase runs across two
         }
         return lexemes.keys.sorted().map { lexeme in
             let positions = Array(Set(lexemes[lexeme]!)).sorted().prefix(maximumPositions)

@@ -15,15 +15,17 @@ struct CaseController: Sendable {
         routes.declare(.GET, OfficeRoute.caseFile(id: "").pattern, Self.access, registry: registry, use: show)
         routes.declare(.POST, OfficeRoute.caseFile(id: "").pattern, Self.access, registry: registry, use: update)
         routes.declare(.POST, OfficeRoute.caseStatus(id: "").pattern, Self.access, registry: registry, use: status)
-        routes.declare(.POST, OfficeRoute.caseKitConflict(id: "", conflict: "").pattern, Self.access,
-                       registry: registry, use: decideKitConflict)
+        routes.declare(
+            .POST, OfficeRoute.caseKitConflict(id: "", conflict: "").pattern, Self.access,
+            registry: registry, use: decideKitConflict)
     }
 
     @Sendable func index(req: Request) async throws -> Response {
         let status = req.query[String.self, at: "status"].flatMap(CaseStatus.init(rawValue:))
         let now = req.site.clock.now(), cipher = req.site.cipher
-        let dashboard = try await CaseDashboard.load(now: now, cipher: cipher,
-                                                      retention: req.site.config.retention, on: req.db)
+        let dashboard = try await CaseDashboard.load(
+            now: now, cipher: cipher,
+            retention: req.site.config.retention, on: req.db)
         let cases = try await CaseStore.list(status: status, cipher: cipher, on: req.db)
         return try await CasePages.index(
             dashboard: dashboard, cases: cases, status: status, viewer: try req.account,
@@ -74,16 +76,19 @@ struct CaseController: Sendable {
     @Sendable func decideKitConflict(req: Request) async throws -> Response {
         let file = try await Self.target(req), viewer = try req.account
         let conflict = req.parameters.get("conflict") ?? ""
-        let decided = try await KitConflicts.decide(conflict, case: file.id, keep: req.form["keep"], by: viewer.email,
-                                                    now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
+        let decided = try await KitConflicts.decide(
+            conflict, case: file.id, keep: req.form["keep"], by: viewer.email,
+            now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
         switch decided {
         case .done: return req.redirect(within: OfficeRoute.caseFile(id: file.id).path)
         case .unknown:
             throw Abort(.notFound, reason: "There is no kit conflict “\(conflict.prefix(80))” to decide on this case.")
         case .badChoice: throw Abort(.badRequest, reason: "Choose to keep the office's value or to take the kit's.")
         case .anonymised:
-            throw Abort(.conflict, reason: "This case was anonymised at the office: a kit's value is not written "
-                        + "back into it. Keep the office's value.")
+            throw Abort(
+                .conflict,
+                reason: "This case was anonymised at the office: a kit's value is not written "
+                    + "back into it. Keep the office's value.")
         }
     }
 

@@ -43,8 +43,10 @@ struct CaseDashboard: Sendable {
                 """))
     }
 
-    static func load(now: Date, cipher: FieldCipher, retention: Bool = true,
-                     on db: any Database) async throws -> CaseDashboard {
+    static func load(
+        now: Date, cipher: FieldCipher, retention: Bool = true,
+        on db: any Database
+    ) async throws -> CaseDashboard {
         let sql = db.sql
         struct Count: Decodable { let status: String, n: Int }
         let counts = try await sql.raw("SELECT status, COUNT(*) AS n FROM cases GROUP BY status").all(

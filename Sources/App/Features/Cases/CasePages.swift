@@ -38,10 +38,11 @@ enum CasePages {
         }
         let none: HTML = "<p>\(t("cases.none"))</p>"
         // Retention is off in a mission kit's local copy: no line, no link.
-        let retentionLine: HTML = d.retentionDue.map { due -> HTML in
-            "\n<li><a href=\"\(RetentionRoute.due.path)\" id=\"retention-due-link\">\(t("cases.retention-due"))</a> "
-                + "<strong>\(words.number(due))</strong></li>"
-        } ?? .empty
+        let retentionLine: HTML =
+            d.retentionDue.map { due -> HTML in
+                "\n<li><a href=\"\(RetentionRoute.due.path)\" id=\"retention-due-link\">\(t("cases.retention-due"))</a> "
+                    + "<strong>\(words.number(due))</strong></li>"
+            } ?? .empty
         return OfficeLayout(title: t("office.nav.cases"), account: viewer, csrf: csrf, translated: true).render(
             """
             <h1>\(t("office.nav.cases"))</h1>

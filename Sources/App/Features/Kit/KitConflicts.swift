@@ -19,10 +19,12 @@ enum KitConflicts {
     }
 
     static func undecided(case caseID: String, on db: any Database) async throws -> [Stored] {
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             SELECT id, case_id, table_name, row_id, column_name, kind, kit_value_sealed, actor FROM kit_conflicts
             WHERE case_id = \(bind: caseID) AND decided_at IS NULL ORDER BY created_at, id
-            """).all(decoding: Stored.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: Stored.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     static func describe(_ value: KitContents.Value?) -> String {
@@ -37,7 +39,8 @@ enum KitConflicts {
 
     static func kitValue(_ stored: Stored, cipher: FieldCipher) -> KitContents.Value? {
         guard let sealed = stored.kitValueSealed,
-              let text = try? cipher.open(sealed, in: .kitConflictValue, row: stored.id).reveal() else { return nil }
+            let text = try? cipher.open(sealed, in: .kitConflictValue, row: stored.id).reveal()
+        else { return nil }
         return KitMerge.decode(text)
     }
 
@@ -47,14 +50,17 @@ enum KitConflicts {
         for stored in try await undecided(case: caseID, on: db) {
             var office = "—"
             if !stored.columnName.isEmpty, KitTables.carried.contains(where: { $0.table == stored.tableName }) {
-                let rows = KitMerge.rows(try await KitTables.read(
-                    stored.tableName, where: "id", in: [stored.rowId], cipher: cipher,
-                    numeric: stored.tableName == KitTables.numbered, on: db))
+                let rows = KitMerge.rows(
+                    try await KitTables.read(
+                        stored.tableName, where: "id", in: [stored.rowId], cipher: cipher,
+                        numeric: stored.tableName == KitTables.numbered, on: db))
                 office = describe(rows[stored.rowId]?[stored.columnName])
             }
-            out.append(Shown(id: stored.id, table: stored.tableName, row: stored.rowId, column: stored.columnName,
-                             kind: stored.kind, actor: stored.actor, office: office,
-                             kit: describe(kitValue(stored, cipher: cipher))))
+            out.append(
+                Shown(
+                    id: stored.id, table: stored.tableName, row: stored.rowId, column: stored.columnName,
+                    kind: stored.kind, actor: stored.actor, office: office,
+                    kit: describe(kitValue(stored, cipher: cipher))))
         }
         return out
     }
@@ -75,11 +81,12 @@ enum KitConflicts {
             case "not-deleted": what = "\(t("casefile.kit.not-deleted", ["record": record]))"
             default: what = "\(t("casefile.kit.deleted-at-office", ["record": record]))"
             }
-            let buttons: HTML = item.kind == "both-changed"
+            let buttons: HTML =
+                item.kind == "both-changed"
                 ? """
-                  <button type="submit" name="keep" value="office">\(t("casefile.kit.keep-office"))</button> \
-                  <button type="submit" name="keep" value="kit">\(t("casefile.kit.take-kit"))</button>
-                  """
+                <button type="submit" name="keep" value="office">\(t("casefile.kit.keep-office"))</button> \
+                <button type="submit" name="keep" value="kit">\(t("casefile.kit.take-kit"))</button>
+                """
                 : "<button type=\"submit\" name=\"keep\" value=\"office\">\(t("casefile.kit.seen"))</button>"
             return """
                 <li id="\(item.id)">\(what)<form method="post" \
@@ -96,8 +103,10 @@ enum KitConflicts {
     enum Decided: Equatable { case done, unknown, badChoice, anonymised }
 
     /// Decides a conflict of `caseID`: "office" keeps the record as it is, "kit" writes the kit's value into it.
-    static func decide(_ conflictID: String, case caseID: String, keep: String, by actor: String, now: Date,
-                       cipher: FieldCipher, on db: any Database) async throws -> Decided {
+    static func decide(
+        _ conflictID: String, case caseID: String, keep: String, by actor: String, now: Date,
+        cipher: FieldCipher, on db: any Database
+    ) async throws -> Decided {
         guard keep == "office" || keep == "kit" else { return .badChoice }
         let decided: Decided = try await db.write { tx in
             guard let stored = try await undecided(case: caseID, on: tx).first(where: { $0.id == conflictID }) else {
@@ -105,26 +114,33 @@ enum KitConflicts {
             }
             if keep == "kit" {
                 guard stored.kind == "both-changed", !stored.columnName.isEmpty,
-                      KitTables.carried.contains(where: { $0.table == stored.tableName }),
-                      let value = kitValue(stored, cipher: cipher) else { return .badChoice }
-                let kinds = Dictionary(try await KitTables.columns(stored.tableName, on: tx).map { ($0.name, $0.kind) },
-                                       uniquingKeysWith: { a, _ in a })
+                    KitTables.carried.contains(where: { $0.table == stored.tableName }),
+                    let value = kitValue(stored, cipher: cipher)
+                else { return .badChoice }
+                let kinds = Dictionary(
+                    try await KitTables.columns(stored.tableName, on: tx).map { ($0.name, $0.kind) },
+                    uniquingKeysWith: { a, _ in a })
                 guard kinds[stored.columnName] != nil,
-                      KitRecord.changeable(stored.tableName, stored.columnName) else { return .badChoice }
+                    KitRecord.changeable(stored.tableName, stored.columnName)
+                else { return .badChoice }
                 // A case anonymised at the office never gets a value back from a kit (review finding 3).
                 guard !(try await KitRecord.isAnonymised(caseID, on: tx)) else { return .anonymised }
-                try await KitMerge.update(stored.tableName, id: stored.rowId, [(stored.columnName, value)],
-                                          kinds: kinds, numbered: stored.tableName == KitTables.numbered,
-                                          cipher: cipher, on: tx)
+                try await KitMerge.update(
+                    stored.tableName, id: stored.rowId, [(stored.columnName, value)],
+                    kinds: kinds, numbered: stored.tableName == KitTables.numbered,
+                    cipher: cipher, on: tx)
             }
-            try await tx.sql.raw("""
+            try await tx.sql.raw(
+                """
                 UPDATE kit_conflicts SET decided_at = \(bind: now.seconds), decided_by = \(bind: actor),
                 decision = \(bind: keep) WHERE id = \(bind: conflictID)
-                """).run()
-            try await AuditLog.record(AuditEvent(
-                actor: actor, action: "case.kit-conflict", recordType: "case", recordID: caseID,
-                detail: "\(stored.tableName) \(stored.rowId) \(stored.columnName): kept the "
-                    + (keep == "kit" ? "kit's value" : "office's")), now: now, on: tx)
+                """
+            ).run()
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: actor, action: "case.kit-conflict", recordType: "case", recordID: caseID,
+                    detail: "\(stored.tableName) \(stored.rowId) \(stored.columnName): kept the "
+                        + (keep == "kit" ? "kit's value" : "office's")), now: now, on: tx)
             return .done
         }
         return decided

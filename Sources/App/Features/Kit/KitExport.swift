@@ -29,26 +29,33 @@ enum KitExport {
 
     /// The sealed kit of `mission`, with the audit entries written through `record` (in the caller's
     /// transaction). Throws a failure naming the problem when the mission does not exist or `days` is out of range.
-    static func make(mission: String, days: Int, by actor: String, now: Date, cipher: FieldCipher,
-                     cost: MissionKit.Cost = .standard, on db: any Database) async throws -> Made {
+    static func make(
+        mission: String, days: Int, by actor: String, now: Date, cipher: FieldCipher,
+        cost: MissionKit.Cost = .standard, on db: any Database
+    ) async throws -> Made {
         guard (1...maxDays).contains(days) else {
             throw Failure(description: "kit export: the kit must expire within 1 to \(maxDays) days (not \(days))")
         }
         struct Found: Decodable { let id: String }
-        guard try await db.sql.raw("SELECT id FROM missions WHERE id = \(bind: mission)")
-            .first(decoding: Found.self) != nil else {
+        guard
+            try await db.sql.raw("SELECT id FROM missions WHERE id = \(bind: mission)")
+                .first(decoding: Found.self) != nil
+        else {
             throw Failure(description: "kit export: there is no mission “\(mission.prefix(80))” (nothing was written)")
         }
-        var contents = try await KitTables.contents(mission: mission, by: actor, now: now.seconds, cipher: cipher,
-                                                    on: db)
+        var contents = try await KitTables.contents(
+            mission: mission, by: actor, now: now.seconds, cipher: cipher,
+            on: db)
         // What a merge checks: which kit it is, and that it goes back into this database (its key's fingerprint).
         contents.kitID = RandomID.make("kit")
         contents.origin = cipher.fingerprint
         let passphrase = MissionKit.newPassphrase(), expires = now.seconds + Int64(days) * 86_400
-        let file = try MissionKit.seal(try contents.encoded(), passphrase: passphrase, createdAt: now.seconds,
-                                       expiresAt: expires, cost: cost)
-        var made = Made(passphrase: passphrase, file: file, caseIDs: KitTables.ids(contents.table("cases")),
-                        attachmentIDs: KitTables.ids(contents.table("case_attachments")), expiresAt: expires)
+        let file = try MissionKit.seal(
+            try contents.encoded(), passphrase: passphrase, createdAt: now.seconds,
+            expiresAt: expires, cost: cost)
+        var made = Made(
+            passphrase: passphrase, file: file, caseIDs: KitTables.ids(contents.table("cases")),
+            attachmentIDs: KitTables.ids(contents.table("case_attachments")), expiresAt: expires)
         made.kitID = contents.kitID ?? ""
         made.createdAt = now.seconds
         made.digests = KitRecord.digests(of: contents, cipher: cipher)
@@ -57,34 +64,45 @@ enum KitExport {
 
     /// Records the kit at the office (`kit_exports`, what a merge checks it against) and audits its export: the
     /// mission, each case it carries, and each file (in its custody history).
-    static func audit(_ made: Made, mission: String, to name: String, by actor: String,
-                      now: Date, on tx: any Database) async throws {
-        try await KitRecord.insert(kitID: made.kitID, mission: mission, by: actor, createdAt: made.createdAt,
-                                   expiresAt: made.expiresAt, caseIDs: made.caseIDs,
-                                   attachmentIDs: made.attachmentIDs, digests: made.digests, on: tx)
+    static func audit(
+        _ made: Made, mission: String, to name: String, by actor: String,
+        now: Date, on tx: any Database
+    ) async throws {
+        try await KitRecord.insert(
+            kitID: made.kitID, mission: mission, by: actor, createdAt: made.createdAt,
+            expiresAt: made.expiresAt, caseIDs: made.caseIDs,
+            attachmentIDs: made.attachmentIDs, digests: made.digests, on: tx)
         let expiry = CivilDate(daysSinceEpoch: Int(made.expiresAt / 86_400)).description
-        try await AuditLog.record(AuditEvent(actor: actor, action: "mission.kit-export", recordType: "mission",
-                                             recordID: mission,
-                                             detail: "\(made.cases) cases, \(made.attachments) files, "
-                                                 + "\(made.file.count) bytes, expires \(expiry), to \(name)"),
-                                  now: now, on: tx)
+        try await AuditLog.record(
+            AuditEvent(
+                actor: actor, action: "mission.kit-export", recordType: "mission",
+                recordID: mission,
+                detail: "\(made.cases) cases, \(made.attachments) files, "
+                    + "\(made.file.count) bytes, expires \(expiry), to \(name)"),
+            now: now, on: tx)
         for caseID in made.caseIDs {
-            try await AuditLog.record(AuditEvent(actor: actor, action: "case.kit-export", recordType: "case",
-                                                 recordID: caseID, detail: "in the kit of \(mission)"),
-                                      now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: actor, action: "case.kit-export", recordType: "case",
+                    recordID: caseID, detail: "in the kit of \(mission)"),
+                now: now, on: tx)
         }
         for fileID in made.attachmentIDs {
-            try await AuditLog.record(AuditEvent(actor: actor, action: CustodyEvent.includedInKit.rawValue,
-                                                 recordType: "attachment", recordID: fileID,
-                                                 detail: "in the offline kit of \(mission), to \(name)"),
-                                      now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: actor, action: CustodyEvent.includedInKit.rawValue,
+                    recordType: "attachment", recordID: fileID,
+                    detail: "in the offline kit of \(mission), to \(name)"),
+                now: now, on: tx)
         }
     }
 
     /// `observatory kit export`: writes the kit to a new file (readable by its owner only), renamed into place
     /// once the audit entries are committed.
-    static func run(mission: String, to destination: String, days: Int, by actor: String, app: Application,
-                    cost: MissionKit.Cost = .standard) async throws -> Made {
+    static func run(
+        mission: String, to destination: String, days: Int, by actor: String, app: Application,
+        cost: MissionKit.Cost = .standard
+    ) async throws -> Made {
         let manager = FileManager.default
         guard !manager.fileExists(atPath: destination) else {
             throw Failure(description: "kit export: \(destination) exists already (nothing was written)")
@@ -94,11 +112,15 @@ enum KitExport {
         let name = (destination as NSString).lastPathComponent
         do {
             let made: Made = try await app.db.write { tx in
-                let made = try await make(mission: mission, days: days, by: actor, now: now, cipher: cipher,
-                                          cost: cost, on: tx)
+                let made = try await make(
+                    mission: mission, days: days, by: actor, now: now, cipher: cipher,
+                    cost: cost, on: tx)
                 try await audit(made, mission: mission, to: name, by: actor, now: now, on: tx)
-                guard FileManager.default.createFile(atPath: staging, contents: Data(made.file),
-                                         attributes: [.posixPermissions: 0o600]) else {
+                guard
+                    FileManager.default.createFile(
+                        atPath: staging, contents: Data(made.file),
+                        attributes: [.posixPermissions: 0o600])
+                else {
                     throw Failure(description: "kit export: cannot write \(staging) (nothing was exported)")
                 }
                 return made

@@ -38,19 +38,23 @@ enum KitMerge {
     /// The contents of a returned kit, or why it is refused (nothing is merged then).
     static func read(_ file: [UInt8], passphrase: String, now: Int64, cipher: FieldCipher) throws -> KitContents {
         let payload: [UInt8]
-        do { payload = try MissionKit.open(file, passphrase: passphrase, now: now).1 }
-        catch { throw Failure(description: "kit merge: \(error); nothing was merged") }
+        do { payload = try MissionKit.open(file, passphrase: passphrase, now: now).1 } catch {
+            throw Failure(description: "kit merge: \(error); nothing was merged")
+        }
         let contents: KitContents
-        do { contents = try KitContents.decode(payload) }
-        catch { throw Failure(description: "kit merge: \(error); nothing was merged") }
+        do { contents = try KitContents.decode(payload) } catch {
+            throw Failure(description: "kit merge: \(error); nothing was merged")
+        }
         guard contents.kitID != nil, contents.returnedBy != nil else {
-            throw Failure(description: "kit merge: this kit is the one exported from the office, without the "
-                          + "offline work: on the laptop run observatory kit return FILE --to NEW-FILE, and merge "
-                          + "the new file; nothing was merged")
+            throw Failure(
+                description: "kit merge: this kit is the one exported from the office, without the "
+                    + "offline work: on the laptop run observatory kit return FILE --to NEW-FILE, and merge "
+                    + "the new file; nothing was merged")
         }
         guard contents.origin == cipher.fingerprint else {
-            throw Failure(description: "kit merge: this kit was exported from another database (its key is not "
-                          + "this database's key); nothing was merged")
+            throw Failure(
+                description: "kit merge: this kit was exported from another database (its key is not "
+                    + "this database's key); nothing was merged")
         }
         return contents
     }
@@ -77,8 +81,10 @@ enum KitMerge {
     /// Applies `kit` (read by `read`) in the caller's transaction, for the office account or operator `actor`,
     /// once it is checked against the office's record of its export (`KitRecord`): its id, expiry, mission and
     /// base, the cases it may touch and the columns it may change. Anything else refuses the whole merge.
-    static func merge(_ kit: KitContents, by actor: String, cipher: FieldCipher, now: Date,
-                      on tx: any Database) async throws -> Outcome {
+    static func merge(
+        _ kit: KitContents, by actor: String, cipher: FieldCipher, now: Date,
+        on tx: any Database
+    ) async throws -> Outcome {
         guard let kitID = kit.kitID, let claimed = kit.returnedBy else {
             throw Failure(description: "kit merge: this kit holds no offline work; nothing was merged")
         }
@@ -90,14 +96,18 @@ enum KitMerge {
             throw refused("this kit expired on \(day), by the office's record of its export")
         }
         guard kit.missionID == export.missionID else {
-            throw refused("this kit names the mission \(kit.missionID.prefix(80)), but it was exported for "
-                          + export.missionID)
+            throw refused(
+                "this kit names the mission \(kit.missionID.prefix(80)), but it was exported for "
+                    + export.missionID)
         }
         struct Found: Decodable { let id: String }
-        guard try await tx.sql.raw("SELECT id FROM missions WHERE id = \(bind: kit.missionID)")
-            .first(decoding: Found.self) != nil else {
-            throw Failure(description: "kit merge: there is no mission \(kit.missionID.prefix(80)) in this "
-                          + "database; nothing was merged")
+        guard
+            try await tx.sql.raw("SELECT id FROM missions WHERE id = \(bind: kit.missionID)")
+                .first(decoding: Found.self) != nil
+        else {
+            throw Failure(
+                description: "kit merge: there is no mission \(kit.missionID.prefix(80)) in this "
+                    + "database; nothing was merged")
         }
         // The base: every row as the office exported it, or the merge is refused.
         var bases: [String: [String: Row]] = [:]
@@ -106,8 +116,10 @@ enum KitMerge {
                 throw refused("the kit holds a table \(table.name.prefix(40)) that no kit carries")
             }
             let tableRows = rows(table)
-            for (id, row) in tableRows where export.digests["\(table.name) \(id)"]
-                != KitRecord.digest(table.name, row, cipher: cipher) {
+            for (id, row) in tableRows
+            where export.digests["\(table.name) \(id)"]
+                != KitRecord.digest(table.name, row, cipher: cipher)
+            {
                 throw refused("\(table.name) \(id.prefix(60)) in the kit is not as the office exported it")
             }
             bases[table.name] = tableRows
@@ -125,8 +137,10 @@ enum KitMerge {
                 throw refused("the kit leaves out case \(id.prefix(60)) as it was exported")
             }
             if export.mergedCaseIDs.contains(id) { continue }
-            guard try await tx.sql.raw("SELECT id FROM cases WHERE id = \(bind: id)")
-                .first(decoding: Found.self) == nil else {
+            guard
+                try await tx.sql.raw("SELECT id FROM cases WHERE id = \(bind: id)")
+                    .first(decoding: Found.self) == nil
+            else {
                 throw refused("the kit gives as made offline the case \(id.prefix(60)), which this kit did not carry")
             }
             newCases.append(id)
@@ -147,8 +161,10 @@ enum KitMerge {
             let kinds = Dictionary(columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
             let numbered = table == KitTables.numbered
             let base = bases[table] ?? [:], local = rows(kit.table(table))
-            let office = rows(try await KitTables.read(table, where: "id", in: ids, cipher: cipher, numeric: numbered,
-                                                       on: tx))
+            let office = rows(
+                try await KitTables.read(
+                    table, where: "id", in: ids, cipher: cipher, numeric: numbered,
+                    on: tx))
             for id in ids {
                 let b = base[id], l = local[id], o = office[id]
                 if b == nil, export.digests["\(table) \(id)"] != nil {
@@ -166,8 +182,9 @@ enum KitMerge {
                     }
                     let owner = caseOf(table, id, row) ?? ""
                     guard allowed.contains(owner) else {
-                        throw refused("\(table) \(id.prefix(60)) belongs to the case \(owner.prefix(60)), "
-                                      + "which this kit did not carry")
+                        throw refused(
+                            "\(table) \(id.prefix(60)) belongs to the case \(owner.prefix(60)), "
+                                + "which this kit did not carry")
                     }
                     if let caseID, caseID != owner {
                         throw refused("\(table) \(id.prefix(60)) is moved to another case in the kit")
@@ -180,19 +197,25 @@ enum KitMerge {
                 }
                 // A change to a column a kit may not change refuses the merge (ids, links, hashes, dates).
                 if let b, let l {
-                    for column in Set(b.keys).union(l.keys).sorted() where kinds[column] != nil
-                        && (l[column] ?? .null) != (b[column] ?? .null) && !KitRecord.changeable(table, column) {
-                        throw refused("the kit changes \(column) of \(table) \(id.prefix(60)), which a kit may not "
-                                      + "change")
+                    for column in Set(b.keys).union(l.keys).sorted()
+                    where kinds[column] != nil
+                        && (l[column] ?? .null) != (b[column] ?? .null) && !KitRecord.changeable(table, column)
+                    {
+                        throw refused(
+                            "the kit changes \(column) of \(table) \(id.prefix(60)), which a kit may not "
+                                + "change")
                     }
                 }
                 func flag(_ column: String, _ kind: String, _ value: KitContents.Value?) async throws {
-                    let isNew = try await record(kitID: kitID, mission: kit.missionID, caseID: caseID, table: table,
-                                                 row: id, column: column, kind: kind, value: value, actor: claimed,
-                                                 cipher: cipher, now: now, on: tx)
+                    let isNew = try await record(
+                        kitID: kitID, mission: kit.missionID, caseID: caseID, table: table,
+                        row: id, column: column, kind: kind, value: value, actor: claimed,
+                        cipher: cipher, now: now, on: tx)
                     if isNew { try await audit("kit.merge-conflict", table, id, "\(kind) \(column)") }
-                    outcome.flags.append(Flag(table: table, row: id, column: column, kind: kind, caseID: caseID,
-                                              isNew: isNew))
+                    outcome.flags.append(
+                        Flag(
+                            table: table, row: id, column: column, kind: kind, caseID: caseID,
+                            isNew: isNew))
                 }
                 switch (b, l) {
                 case (nil, nil):
@@ -205,8 +228,9 @@ enum KitMerge {
                     var entry = l
                     entry["actor"] = .text(actor)
                     let claimedActor = KitTables.text(l["actor"] ?? .null)
-                    entry["summary"] = .text(KitTables.text(l["summary"] ?? .null)
-                                             + " — offline, by \(claimedActor) (as the kit says)")
+                    entry["summary"] = .text(
+                        KitTables.text(l["summary"] ?? .null)
+                            + " — offline, by \(claimedActor) (as the kit says)")
                     if try await insertEntry(table, entry, kinds: kinds, on: tx) {
                         outcome.inserted += 1
                         try await audit("kit.merge-insert", table, caseID ?? id, "a timeline entry")
@@ -214,17 +238,21 @@ enum KitMerge {
                 case (nil, let l?):
                     if table == "case_attachments" {
                         guard case .bytes(let data)? = l["data_sealed"],
-                              case .text(let hash)? = l["sha256_sealed"], hash == Evidence.sha256(data) else {
+                            case .text(let hash)? = l["sha256_sealed"], hash == Evidence.sha256(data)
+                        else {
                             throw refused("the file \(id.prefix(60)) made offline has no hash, or not its content's")
                         }
                     }
                     if let o {
                         // Written by an earlier merge of this kit: only a changeable field may differ.
-                        for column in l.keys.sorted() where column != "id" && kinds[column] != nil
-                            && l[column] != o[column] {
+                        for column in l.keys.sorted()
+                        where column != "id" && kinds[column] != nil
+                            && l[column] != o[column]
+                        {
                             guard KitRecord.changeable(table, column) else {
-                                throw refused("the kit gives as made offline \(table) \(id.prefix(60)), which the "
-                                              + "office holds otherwise")
+                                throw refused(
+                                    "the kit gives as made offline \(table) \(id.prefix(60)), which the "
+                                        + "office holds otherwise")
                             }
                             try await flag(column, "both-changed", l[column])
                         }
@@ -233,9 +261,10 @@ enum KitMerge {
                         outcome.inserted += 1
                         try await audit("kit.merge-insert", table, id, "made offline")
                         if table == "case_attachments" {
-                            try await auditEntry(AuditEvent(
-                                actor: actor, action: CustodyEvent.received.rawValue, recordType: "attachment",
-                                recordID: id, detail: "case \(caseID ?? ""), added offline" + origin),
+                            try await auditEntry(
+                                AuditEvent(
+                                    actor: actor, action: CustodyEvent.received.rawValue, recordType: "attachment",
+                                    recordID: id, detail: "case \(caseID ?? ""), added offline" + origin),
                                 now: now, on: tx)
                         }
                     }
@@ -259,8 +288,10 @@ enum KitMerge {
                         continue
                     }
                     var sets: [(String, KitContents.Value)] = []
-                    for column in l.keys.sorted() where column != "id" && kinds[column] != nil
-                        && KitRecord.changeable(table, column) {
+                    for column in l.keys.sorted()
+                    where column != "id" && kinds[column] != nil
+                        && KitRecord.changeable(table, column)
+                    {
                         let lv = l[column] ?? .null, bv = b[column] ?? lv, ov = o[column] ?? .null
                         if lv == bv || ov == lv { continue }
                         if ov == bv { sets.append((column, lv)) } else { try await flag(column, "both-changed", lv) }
@@ -268,8 +299,10 @@ enum KitMerge {
                     guard !sets.isEmpty else { continue }
                     try await update(table, id: id, sets, kinds: kinds, numbered: numbered, cipher: cipher, on: tx)
                     outcome.updated += 1
-                    try await audit("kit.merge-update", table, id, "changed offline: "
-                                    + sets.map(\.0).joined(separator: ", "))
+                    try await audit(
+                        "kit.merge-update", table, id,
+                        "changed offline: "
+                            + sets.map(\.0).joined(separator: ", "))
                 }
             }
         }
@@ -282,11 +315,12 @@ enum KitMerge {
         }
         try await KitRecord.addMerged(newCases, to: export, on: tx)
         if outcome.changedAnything {
-            try await auditEntry(AuditEvent(
-                actor: actor, action: "mission.kit-merge", recordType: "mission", recordID: kit.missionID,
-                detail: "\(outcome.inserted) new, \(outcome.updated) changed, \(outcome.deleted) deleted, "
-                    + "\(outcome.restored) restored, \(outcome.flags.filter(\.isNew).count) to decide; "
-                    + "skipped as erased or anonymised at the office: \(outcome.skipped.count) (\(kitID))" + origin),
+            try await auditEntry(
+                AuditEvent(
+                    actor: actor, action: "mission.kit-merge", recordType: "mission", recordID: kit.missionID,
+                    detail: "\(outcome.inserted) new, \(outcome.updated) changed, \(outcome.deleted) deleted, "
+                        + "\(outcome.restored) restored, \(outcome.flags.filter(\.isNew).count) to decide; "
+                        + "skipped as erased or anonymised at the office: \(outcome.skipped.count) (\(kitID))" + origin),
                 now: now, on: tx)
         }
         return outcome
@@ -302,12 +336,15 @@ enum KitMerge {
     }
 
     static func sealedColumns(_ table: String) -> [String: SealedColumn] {
-        Dictionary(SealedColumn.all.filter { $0.table == table }.map { ($0.column, $0) },
-                   uniquingKeysWith: { a, _ in a })
+        Dictionary(
+            SealedColumn.all.filter { $0.table == table }.map { ($0.column, $0) },
+            uniquingKeysWith: { a, _ in a })
     }
 
-    static func stored(_ table: String, _ row: Row, _ name: String, kinds: [String: KitTables.Kind],
-                       cipher: FieldCipher) -> any SQLExpression {
+    static func stored(
+        _ table: String, _ row: Row, _ name: String, kinds: [String: KitTables.Kind],
+        cipher: FieldCipher
+    ) -> any SQLExpression {
         var value = row[name] ?? .null
         if let column = sealedColumns(table)[name] {
             value = KitTables.reseal(value, column, KitTables.text(row[column.idColumn] ?? .null), cipher)
@@ -315,8 +352,10 @@ enum KitMerge {
         return KitTables.bind(value, kinds[name] ?? .text)
     }
 
-    static func insert(_ table: String, _ row: Row, id: String, kinds: [String: KitTables.Kind],
-                       cipher: FieldCipher, on db: any Database) async throws {
+    static func insert(
+        _ table: String, _ row: Row, id: String, kinds: [String: KitTables.Kind],
+        cipher: FieldCipher, on db: any Database
+    ) async throws {
         let names = row.keys.sorted().filter { kinds[$0] != nil }
         try await db.sql.insert(into: table).columns(names)
             .values(names.map { stored(table, row, $0, kinds: kinds, cipher: cipher) }).run()
@@ -324,13 +363,18 @@ enum KitMerge {
 
     /// A row without its id, unless one with the same values (but the account that merged it) is there already:
     /// whether it was written.
-    static func insertEntry(_ table: String, _ row: Row, kinds: [String: KitTables.Kind],
-                            on db: any Database) async throws -> Bool {
+    static func insertEntry(
+        _ table: String, _ row: Row, kinds: [String: KitTables.Kind],
+        on db: any Database
+    ) async throws -> Bool {
         let names = row.keys.sorted().filter { kinds[$0] != nil && $0 != "id" }
         let query = db.sql.select().column(SQLLiteral.numeric("1")).from(table).limit(1)
         for name in names where name != "actor" {
-            if row[name] == .null { query.where(SQLIdentifier(name), .is, SQLLiteral.null) }
-            else { query.where(SQLIdentifier(name), .equal, KitTables.bind(row[name]!, kinds[name] ?? .text)) }
+            if row[name] == .null {
+                query.where(SQLIdentifier(name), .is, SQLLiteral.null)
+            } else {
+                query.where(SQLIdentifier(name), .equal, KitTables.bind(row[name]!, kinds[name] ?? .text))
+            }
         }
         guard try await query.first() == nil else { return false }
         try await db.sql.insert(into: table).columns(names)
@@ -338,9 +382,11 @@ enum KitMerge {
         return true
     }
 
-    static func update(_ table: String, id: String, _ sets: [(String, KitContents.Value)],
-                       kinds: [String: KitTables.Kind], numbered: Bool, cipher: FieldCipher,
-                       on db: any Database) async throws {
+    static func update(
+        _ table: String, id: String, _ sets: [(String, KitContents.Value)],
+        kinds: [String: KitTables.Kind], numbered: Bool, cipher: FieldCipher,
+        on db: any Database
+    ) async throws {
         var row: Row = ["id": numbered ? .integer(Int64(id) ?? -1) : .text(id)]
         for (name, value) in sets { row[name] = value }
         let update = db.sql.update(table)
@@ -374,23 +420,33 @@ enum KitMerge {
     }
 
     /// Flags a record or a field, once per kit: whether the flag is new.
-    static func record(kitID: String, mission: String, caseID: String?, table: String, row: String, column: String,
-                       kind: String, value: KitContents.Value?, actor: String, cipher: FieldCipher, now: Date,
-                       on db: any Database) async throws -> Bool {
+    static func record(
+        kitID: String, mission: String, caseID: String?, table: String, row: String, column: String,
+        kind: String, value: KitContents.Value?, actor: String, cipher: FieldCipher, now: Date,
+        on db: any Database
+    ) async throws -> Bool {
         struct Known: Decodable { let id: String }
-        guard try await db.sql.raw("""
-            SELECT id FROM kit_conflicts WHERE kit_id = \(bind: kitID) AND table_name = \(bind: table)
-            AND row_id = \(bind: row) AND column_name = \(bind: column)
-            """).first(decoding: Known.self) == nil else { return false }
+        guard
+            try await db.sql.raw(
+                """
+                SELECT id FROM kit_conflicts WHERE kit_id = \(bind: kitID) AND table_name = \(bind: table)
+                AND row_id = \(bind: row) AND column_name = \(bind: column)
+                """
+            ).first(decoding: Known.self) == nil
+        else { return false }
         let id = RandomID.make("conflict")
         let sealed = encode(value).map { cipher.seal($0, in: .kitConflictValue, row: id) }
         try await db.sql.insert(into: "kit_conflicts")
-            .columns("id", "created_at", "kit_id", "mission_id", "case_id", "table_name", "row_id", "column_name",
-                     "kind", "kit_value_sealed", "actor")
-            .values(SQLBind(id), SQLBind(now.seconds), SQLBind(kitID), SQLBind(mission),
-                    caseID.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null, SQLBind(table), SQLBind(row),
-                    SQLBind(column), SQLBind(kind),
-                    sealed.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null, SQLBind(actor))
+            .columns(
+                "id", "created_at", "kit_id", "mission_id", "case_id", "table_name", "row_id", "column_name",
+                "kind", "kit_value_sealed", "actor"
+            )
+            .values(
+                SQLBind(id), SQLBind(now.seconds), SQLBind(kitID), SQLBind(mission),
+                caseID.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null, SQLBind(table), SQLBind(row),
+                SQLBind(column), SQLBind(kind),
+                sealed.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null, SQLBind(actor)
+            )
             .run()
         return true
     }
@@ -403,7 +459,7 @@ enum KitMerge {
             "Applied: \(outcome.inserted) new records, \(outcome.updated) changed, \(outcome.deleted) deleted, "
                 + "\(outcome.restored) restored.",
             outcome.changedAnything ? "" : "This kit was merged before: nothing changed.",
-            "To decide on the case page (\(outcome.flags.count)):",
+            "To decide on the case page (\(outcome.flags.count)):"
         ]
         for flag in outcome.flags {
             let what: String

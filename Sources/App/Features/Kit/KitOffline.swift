@@ -4,8 +4,9 @@ import NIOConcurrencyHelpers
 import ObservatoryCore
 import SQLKit
 import Vapor
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `observatory kit open FILE`: the kit decrypted into a private directory as a local SQLite database (sealed
@@ -55,23 +56,29 @@ enum KitOffline {
             var isDirectory: ObjCBool = false
             if manager.fileExists(atPath: dir, isDirectory: &isDirectory) {
                 guard isDirectory.boolValue else {
-                    throw Failure(description: "kit: \(dir) is a file, not a directory; give a new directory "
-                                  + "with --dir")
+                    throw Failure(
+                        description: "kit: \(dir) is a file, not a directory; give a new directory "
+                            + "with --dir")
                 }
                 if !isKits, !(try manager.contentsOfDirectory(atPath: dir)).isEmpty {
-                    throw Failure(description: "kit: \(dir) is not empty and was not made by the kit (no "
-                                  + "\(Self.markerName) file): nothing was changed; give a new or empty directory "
-                                  + "with --dir")
+                    throw Failure(
+                        description: "kit: \(dir) is not empty and was not made by the kit (no "
+                            + "\(Self.markerName) file): nothing was changed; give a new or empty directory "
+                            + "with --dir")
                 }
             } else {
-                try manager.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                            attributes: [.posixPermissions: 0o700])
+                try manager.createDirectory(
+                    atPath: dir, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700])
             }
             try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir)
             if !isKits {
                 let text = "A mission kit's local copy (Observatory). `observatory kit wipe` removes it.\n"
-                guard manager.createFile(atPath: marker, contents: Data(text.utf8),
-                                         attributes: [.posixPermissions: 0o600]) else {
+                guard
+                    manager.createFile(
+                        atPath: marker, contents: Data(text.utf8),
+                        attributes: [.posixPermissions: 0o600])
+                else {
                     throw Failure(description: "kit: cannot write \(marker)")
                 }
             }
@@ -85,8 +92,10 @@ enum KitOffline {
 
     /// Opens a kit: refused once `KitAttempts.allowed` wrong passphrases were given for it here; each try after a
     /// wrong one waits longer, and is counted before it is made.
-    static func unlock(_ file: [UInt8], passphrase: String, place: Place, now: Int64,
-                       wait: @Sendable (Int) async throws -> Void) async throws -> (MissionKit.Header, KitContents) {
+    static func unlock(
+        _ file: [UInt8], passphrase: String, place: Place, now: Int64,
+        wait: @Sendable (Int) async throws -> Void
+    ) async throws -> (MissionKit.Header, KitContents) {
         let header = try MissionKit.Header.read(file), key = hex(header.salt)
         try place.create()
         func read(_ path: String) -> [String: KitAttempts] {
@@ -97,8 +106,9 @@ enum KitOffline {
         var all = read(place.attempts), user = read(place.state)
         var attempts = [all[key], user[key]].compactMap { $0 }.max { $0.failures < $1.failures } ?? KitAttempts()
         guard !attempts.isLocked else {
-            throw Failure(description: "kit open: \(KitAttempts.allowed) wrong passphrases were given for this kit; "
-                          + "it will not be tried again here. Ask the office for a new kit.")
+            throw Failure(
+                description: "kit open: \(KitAttempts.allowed) wrong passphrases were given for this kit; "
+                    + "it will not be tried again here. Ask the office for a new kit.")
         }
         try await wait(attempts.wait)
         func save() throws {
@@ -121,8 +131,9 @@ enum KitOffline {
             payload = try MissionKit.open(file, passphrase: passphrase, now: now).1
         } catch MissionKit.Failure.wrongPassphraseOrAltered {
             let left = KitAttempts.allowed - attempts.failures
-            throw Failure(description: "kit open: \(MissionKit.Failure.wrongPassphraseOrAltered) "
-                          + "(\(left) \(left == 1 ? "try" : "tries") left)")
+            throw Failure(
+                description: "kit open: \(MissionKit.Failure.wrongPassphraseOrAltered) "
+                    + "(\(left) \(left == 1 ? "try" : "tries") left)")
         } catch {
             // Past the authentication (an expired kit): the passphrase was right.
             attempts = KitAttempts()
@@ -132,8 +143,9 @@ enum KitOffline {
         attempts = KitAttempts()
         try save()
         try unlockLocalKey(place, passphrase: passphrase, header: header)
-        do { return (header, try KitContents.decode(payload)) }
-        catch { throw Failure(description: "kit open: \(error)") }
+        do { return (header, try KitContents.decode(payload)) } catch {
+            throw Failure(description: "kit open: \(error)")
+        }
     }
 
     /// The local copies' keys opened in this process, by directory (for `localConfig`).
@@ -145,12 +157,14 @@ enum KitOffline {
     static func unlockLocalKey(_ place: Place, passphrase: String, header: MissionKit.Header) throws {
         let manager = FileManager.default, clearPath = place.database + ".key"
         if let known = manager.contents(atPath: place.opened),
-           let opened = try? JSONDecoder().decode(Opened.self, from: known), opened.salt != hex(header.salt) {
+            let opened = try? JSONDecoder().decode(Opened.self, from: known), opened.salt != hex(header.salt)
+        {
             return  // another kit's copy is there: `prepare` refuses it by name
         }
         let keyText: String
         if let sealed = manager.contents(atPath: place.sealedKey),
-           let opened = try? KitLocalKey.unwrap(Array(sealed), passphrase: passphrase, header: header) {
+            let opened = try? KitLocalKey.unwrap(Array(sealed), passphrase: passphrase, header: header)
+        {
             keyText = opened
         } else if manager.fileExists(atPath: place.sealedKey), manager.fileExists(atPath: place.database) {
             throw Failure(description: "kit open: \(KitLocalKey.Failure.wrongPassphraseOrAltered)")
@@ -159,8 +173,11 @@ enum KitOffline {
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             keyText = clear.flatMap { $0.isEmpty ? nil : $0 } ?? FieldCipher.newKeyText()
             let sealed = try KitLocalKey.wrap(keyText, passphrase: passphrase, header: header)
-            guard manager.createFile(atPath: place.sealedKey, contents: Data(sealed),
-                                     attributes: [.posixPermissions: 0o600]) else {
+            guard
+                manager.createFile(
+                    atPath: place.sealedKey, contents: Data(sealed),
+                    attributes: [.posixPermissions: 0o600])
+            else {
                 throw Failure(description: "kit open: cannot write \(place.sealedKey)")
             }
             if manager.fileExists(atPath: clearPath) { try overwriteAndRemove(clearPath) }
@@ -191,11 +208,16 @@ enum KitOffline {
 
     /// For `kit open FILE [--dir DIR] [--port N]`: the configuration of the local copy and the arguments that
     /// serve it on 127.0.0.1.
-    static func prepare(_ arguments: [String], config: AppConfig, now: Int64) async throws
-        -> (AppConfig, [String], Prepared) {
+    static func prepare(
+        _ arguments: [String], config: AppConfig, now: Int64
+    ) async throws
+        -> (AppConfig, [String], Prepared)
+    {
         var rest = Array(arguments.dropFirst())
         for name in ["dir", "port"] {
-            if let index = rest.firstIndex(of: "--" + name) { rest.removeSubrange(index...min(index + 1, rest.count - 1)) }
+            if let index = rest.firstIndex(of: "--" + name) {
+                rest.removeSubrange(index...min(index + 1, rest.count - 1))
+            }
         }
         let words = rest.filter { !$0.hasPrefix("-") }
         guard words.count >= 3 else { throw Failure(description: "kit open: give the kit file: kit open FILE") }
@@ -218,21 +240,29 @@ enum KitOffline {
         let manager = FileManager.default
         var fresh = true
         if let known = manager.contents(atPath: place.opened),
-           let opened = try? JSONDecoder().decode(Opened.self, from: known) {
+            let opened = try? JSONDecoder().decode(Opened.self, from: known)
+        {
             guard opened.salt == hex(header.salt) else {
-                throw Failure(description: "kit open: the kit of another mission (\(opened.missionID)) is open in "
-                              + "\(place.dir); run observatory kit wipe --dir \(place.dir) first")
+                throw Failure(
+                    description: "kit open: the kit of another mission (\(opened.missionID)) is open in "
+                        + "\(place.dir); run observatory kit wipe --dir \(place.dir) first")
             }
             fresh = !manager.fileExists(atPath: place.database)
         }
         if fresh {
             // A copy whose loading never finished is started again.
-            for suffix in ["", ".key", "-wal", "-shm", ".lock"] { try? manager.removeItem(atPath: place.database + suffix) }
+            for suffix in ["", ".key", "-wal", "-shm", ".lock"] {
+                try? manager.removeItem(atPath: place.database + suffix)
+            }
         }
         let local = localConfig(config, place)
         let serve = [arguments[0], "serve", "--hostname", "127.0.0.1", "--port", String(port)]
-        return (local, serve, Prepared(place: place, header: header, contents: fresh ? contents : nil,
-                                       missionID: contents.missionID, port: port))
+        return (
+            local, serve,
+            Prepared(
+                place: place, header: header, contents: fresh ? contents : nil,
+                missionID: contents.missionID, port: port)
+        )
     }
 
     /// The configuration that works on the local copy in `place`: its own key, no mail, no public address.
@@ -257,7 +287,7 @@ enum KitOffline {
             return given
         }
         #if canImport(Glibc)
-        if isatty(0) != 0, let typed = getpass("Kit passphrase: ") { return String(cString: typed) }
+            if isatty(0) != 0, let typed = getpass("Kit passphrase: ") { return String(cString: typed) }
         #endif
         guard let line = readLine(strippingNewline: true), !line.isEmpty else {
             throw Failure(description: "kit open: give the passphrase (typed, or in OBSERVATORY_KIT_PASSPHRASE)")
@@ -278,50 +308,66 @@ enum KitOffline {
         let token: String = try await app.db.write { tx in
             try await KitTables.load(contents, cipher: cipher, on: tx)
             try await installChangeLog(on: tx)
-            let account = try await AccountStore.create(email: email, roles: [.caseOfficer], organisationID: nil,
-                                                        passwordHash: nil, now: now, on: tx)
+            let account = try await AccountStore.create(
+                email: email, roles: [.caseOfficer], organisationID: nil,
+                passwordHash: nil, now: now, on: tx)
             let token = try await AccountSecrets.newLink(for: account.id, purpose: .setup, now: now, on: tx)
-            try await AuditLog.record(AuditEvent(actor: "system", action: "kit.open", recordType: "mission",
-                                                 recordID: contents.missionID,
-                                                 detail: "offline copy for \(email)"), now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: "system", action: "kit.open", recordType: "mission",
+                    recordID: contents.missionID,
+                    detail: "offline copy for \(email)"), now: now, on: tx)
             return token
         }
-        let opened = Opened(salt: hex(prepared.header.salt), missionID: contents.missionID,
-                            expiresAt: prepared.header.expiresAt, openedAt: now.seconds)
-        guard FileManager.default.createFile(atPath: prepared.place.opened, contents: try JSONEncoder().encode(opened),
-                                             attributes: [.posixPermissions: 0o600]) else {
+        let opened = Opened(
+            salt: hex(prepared.header.salt), missionID: contents.missionID,
+            expiresAt: prepared.header.expiresAt, openedAt: now.seconds)
+        guard
+            FileManager.default.createFile(
+                atPath: prepared.place.opened, contents: try JSONEncoder().encode(opened),
+                attributes: [.posixPermissions: 0o600])
+        else {
             throw Failure(description: "kit open: cannot write \(prepared.place.opened)")
         }
         let cases = contents.table("cases")?.rows.count ?? 0
-        print("Opened the kit of \(contents.missionID) (\(cases) cases) in \(prepared.place.dir), served on \(base) "
-              + "only.\nSet up the local account \(email) once at \(base)\(OfficeRoute.setup(token: token).path)")
+        print(
+            "Opened the kit of \(contents.missionID) (\(cases) cases) in \(prepared.place.dir), served on \(base) "
+                + "only.\nSet up the local account \(email) once at \(base)\(OfficeRoute.setup(token: token).path)")
     }
 
     /// The local table of offline writes, and a trigger per carried table and operation that fills it.
     static func installChangeLog(on db: any Database) async throws {
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             CREATE TABLE IF NOT EXISTS kit_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,
               table_name TEXT NOT NULL, row_id TEXT NOT NULL, operation TEXT NOT NULL)
-            """).run()
+            """
+        ).run()
         for (table, _) in KitTables.carried {
             for (operation, row) in [("insert", "NEW"), ("update", "NEW"), ("delete", "OLD")] {
                 // The table names are the fixed list above, never input.
-                try await db.sql.raw("""
+                try await db.sql.raw(
+                    """
                     CREATE TRIGGER IF NOT EXISTS kit_log_\(unsafeRaw: table)_\(unsafeRaw: operation)
                     AFTER \(unsafeRaw: operation.uppercased()) ON \(unsafeRaw: table) BEGIN
                     INSERT INTO kit_changes (at, table_name, row_id, operation)
                     VALUES (CAST(strftime('%s', 'now') AS INTEGER), '\(unsafeRaw: table)', \(unsafeRaw: row).id,
                             '\(unsafeRaw: operation)'); END
-                    """).run()
+                    """
+                ).run()
             }
         }
     }
 
-    struct Change: Decodable, Sendable { let seq: Int64, at: Int64, tableName: String, rowId: String, operation: String }
+    struct Change: Decodable, Sendable {
+        let seq: Int64, at: Int64, tableName: String, rowId: String, operation: String
+    }
 
     static func changes(on db: any Database) async throws -> [Change] {
-        try await db.sql.raw("SELECT seq, at, table_name, CAST(row_id AS TEXT) AS row_id, operation FROM kit_changes ORDER BY seq")
-            .all(decoding: Change.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await db.sql.raw(
+            "SELECT seq, at, table_name, CAST(row_id AS TEXT) AS row_id, operation FROM kit_changes ORDER BY seq"
+        )
+        .all(decoding: Change.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     /// `kit wipe`: every file the kit wrote in its directory (and only those) overwritten with zeros, synced and
@@ -334,8 +380,9 @@ enum KitOffline {
             throw Failure(description: "kit wipe: there is no local copy in \(place.dir)")
         }
         guard place.isKits else {
-            throw Failure(description: "kit wipe: \(place.dir) is not a kit's directory (no \(Place.markerName) "
-                          + "file): nothing was removed")
+            throw Failure(
+                description: "kit wipe: \(place.dir) is not a kit's directory (no \(Place.markerName) "
+                    + "file): nothing was removed")
         }
         var wiped = 0
         for path in place.files where path != place.marker {

@@ -19,19 +19,25 @@ struct KitRecord: Sendable {
     /// Attachments travel back unchanged (their content and hash never change), and a timeline entry is only
     /// ever added.
     static let changeable: [String: Set<String>] = [
-        "missions": ["kind", "country_code", "starts_on", "ends_on", "title_sealed", "members_sealed",
-                     "objectives_sealed", "logistics_sealed", "security_plan_sealed", "findings_sealed",
-                     "updated_at"],
+        "missions": [
+            "kind", "country_code", "starts_on", "ends_on", "title_sealed", "members_sealed",
+            "objectives_sealed", "logistics_sealed", "security_plan_sealed", "findings_sealed",
+            "updated_at"
+        ],
         "mission_cases": ["concern_sealed"],
-        "cases": ["status", "outcome", "country_code", "risk_level", "label_sealed", "notes_sealed",
-                  "status_changed_at", "last_activity_at"],
-        "case_people": ["position", "kind", "name_sealed", "consents_to_be_named", "public_description",
-                        "contact_sealed"],
+        "cases": [
+            "status", "outcome", "country_code", "risk_level", "label_sealed", "notes_sealed",
+            "status_changed_at", "last_activity_at"
+        ],
+        "case_people": [
+            "position", "kind", "name_sealed", "consents_to_be_named", "public_description",
+            "contact_sealed"
+        ],
         "case_person_languages": ["language", "description_sealed", "spelling_sealed", "changed_at"],
         "case_acts": ["type", "occurred_on", "place", "perpetrator", "perpetrator_detail"],
         "case_sources": ["description_sealed", "contact_sealed"],
         "case_attachments": [],
-        "case_events": [],
+        "case_events": []
     ]
 
     /// Records a kit never deletes: a deletion made offline is flagged for the officer instead (finding 2).
@@ -66,15 +72,21 @@ struct KitRecord: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    static func insert(kitID: String, mission: String, by actor: String, createdAt: Int64, expiresAt: Int64,
-                       caseIDs: [String], attachmentIDs: [String], digests: String,
-                       on db: any Database) async throws {
+    static func insert(
+        kitID: String, mission: String, by actor: String, createdAt: Int64, expiresAt: Int64,
+        caseIDs: [String], attachmentIDs: [String], digests: String,
+        on db: any Database
+    ) async throws {
         try await db.sql.insert(into: "kit_exports")
-            .columns("id", "created_at", "exported_by", "mission_id", "expires_at", "case_ids", "attachment_ids",
-                     "row_digests", "merged_case_ids")
-            .values(SQLBind(kitID), SQLBind(createdAt), SQLBind(actor), SQLBind(mission), SQLBind(expiresAt),
-                    SQLBind(caseIDs.joined(separator: ",")), SQLBind(attachmentIDs.joined(separator: ",")),
-                    SQLBind(digests), SQLBind(""))
+            .columns(
+                "id", "created_at", "exported_by", "mission_id", "expires_at", "case_ids", "attachment_ids",
+                "row_digests", "merged_case_ids"
+            )
+            .values(
+                SQLBind(kitID), SQLBind(createdAt), SQLBind(actor), SQLBind(mission), SQLBind(expiresAt),
+                SQLBind(caseIDs.joined(separator: ",")), SQLBind(attachmentIDs.joined(separator: ",")),
+                SQLBind(digests), SQLBind("")
+            )
             .run()
     }
 
@@ -83,20 +95,25 @@ struct KitRecord: Sendable {
             let id: String, createdAt: Int64, exportedBy: String, missionId: String, expiresAt: Int64
             let caseIds: String, attachmentIds: String, rowDigests: String, mergedCaseIds: String
         }
-        guard let stored = try await db.sql.raw("""
-            SELECT id, created_at, exported_by, mission_id, expires_at, case_ids, attachment_ids, row_digests,
-            merged_case_ids FROM kit_exports WHERE id = \(bind: kitID)
-            """).first(decoding: Stored.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
+        guard
+            let stored = try await db.sql.raw(
+                """
+                SELECT id, created_at, exported_by, mission_id, expires_at, case_ids, attachment_ids, row_digests,
+                merged_case_ids FROM kit_exports WHERE id = \(bind: kitID)
+                """
+            ).first(decoding: Stored.self, keyDecodingStrategy: .convertFromSnakeCase)
+        else { return nil }
         func set(_ text: String) -> Set<String> { Set(text.split(separator: ",").map(String.init)) }
         var digests: [String: String] = [:]
         for line in stored.rowDigests.split(separator: "\n") {
             let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
             if parts.count == 3 { digests[parts[0] + " " + parts[1]] = parts[2] }
         }
-        return KitRecord(kitID: stored.id, missionID: stored.missionId, exportedBy: stored.exportedBy,
-                         createdAt: stored.createdAt, expiresAt: stored.expiresAt, caseIDs: set(stored.caseIds),
-                         attachmentIDs: set(stored.attachmentIds), digests: digests,
-                         mergedCaseIDs: set(stored.mergedCaseIds))
+        return KitRecord(
+            kitID: stored.id, missionID: stored.missionId, exportedBy: stored.exportedBy,
+            createdAt: stored.createdAt, expiresAt: stored.expiresAt, caseIDs: set(stored.caseIds),
+            attachmentIDs: set(stored.attachmentIds), digests: digests,
+            mergedCaseIDs: set(stored.mergedCaseIds))
     }
 
     static func addMerged(_ caseIDs: [String], to record: KitRecord, on db: any Database) async throws {
@@ -111,12 +128,16 @@ struct KitRecord: Sendable {
         guard !caseIDs.isEmpty else { return [:] }
         struct Found: Decodable { let id: String }
         let ids = Array(caseIDs)
-        let present = Set(try await db.sql.raw("SELECT id FROM cases WHERE id IN (\(binds: ids))")
-            .all(decoding: Found.self).map(\.id))
-        let anonymised = Set(try await db.sql.raw("""
-            SELECT record_id AS id FROM retention_decisions WHERE decision = 'anonymise'
-            AND record_id IN (\(binds: ids))
-            """).all(decoding: Found.self).map(\.id))
+        let present = Set(
+            try await db.sql.raw("SELECT id FROM cases WHERE id IN (\(binds: ids))")
+                .all(decoding: Found.self).map(\.id))
+        let anonymised = Set(
+            try await db.sql.raw(
+                """
+                SELECT record_id AS id FROM retention_decisions WHERE decision = 'anonymise'
+                AND record_id IN (\(binds: ids))
+                """
+            ).all(decoding: Found.self).map(\.id))
         var out: [String: String] = [:]
         for id in caseIDs where !present.contains(id) { out[id] = "erased at the office since the export" }
         for id in caseIDs where present.contains(id) && anonymised.contains(id) {

@@ -33,8 +33,11 @@ extension KitOffline {
         return out + rest
     }
 
-    static func prepareReturn(_ arguments: [String], config: AppConfig, now: Int64) async throws
-        -> (AppConfig, Returning) {
+    static func prepareReturn(
+        _ arguments: [String], config: AppConfig, now: Int64
+    ) async throws
+        -> (AppConfig, Returning)
+    {
         guard let path = option("file", in: arguments) else {
             throw Failure(description: "kit return: give the kit you opened: kit return FILE --to NEW-FILE")
         }
@@ -43,16 +46,19 @@ extension KitOffline {
         }
         let place = Place.standard(option("dir", in: arguments))
         guard let known = FileManager.default.contents(atPath: place.opened),
-              let opened = try? JSONDecoder().decode(Opened.self, from: known),
-              FileManager.default.fileExists(atPath: place.database) else {
+            let opened = try? JSONDecoder().decode(Opened.self, from: known),
+            FileManager.default.fileExists(atPath: place.database)
+        else {
             throw Failure(description: "kit return: no kit was opened in \(place.dir) (see kit open FILE)")
         }
         let header: MissionKit.Header
-        do { header = try MissionKit.Header.read(Array(data)) }
-        catch { throw Failure(description: "kit return: \(error)") }
+        do { header = try MissionKit.Header.read(Array(data)) } catch {
+            throw Failure(description: "kit return: \(error)")
+        }
         guard opened.salt == hex(header.salt) else {
-            throw Failure(description: "kit return: \(path) is not the kit opened in \(place.dir) (that one is the "
-                          + "kit of \(opened.missionID))")
+            throw Failure(
+                description: "kit return: \(path) is not the kit opened in \(place.dir) (that one is the "
+                    + "kit of \(opened.missionID))")
         }
         let passphrase = try readPassphrase()
         let (_, exported) = try await unlock(Array(data), passphrase: passphrase, place: place, now: now) {
@@ -61,8 +67,10 @@ extension KitOffline {
             standardError("kit return: waiting \(seconds) seconds after a wrong passphrase…")
             try await Task.sleep(nanoseconds: UInt64(seconds) * 1_000_000_000)
         }
-        return (localConfig(config, place),
-                Returning(place: place, header: header, exported: exported, passphrase: passphrase))
+        return (
+            localConfig(config, place),
+            Returning(place: place, header: header, exported: exported, passphrase: passphrase)
+        )
     }
 
     /// The local account that worked offline, as `install` made it.
@@ -73,8 +81,10 @@ extension KitOffline {
     struct Returned: Sendable { let file: [UInt8], changes: Int, rows: Int }
 
     /// The returned kit of the local copy (`db`, its sealed values opened with `cipher`).
-    static func returned(_ returning: Returning, cipher: FieldCipher, now: Int64,
-                         on db: any Database) async throws -> Returned {
+    static func returned(
+        _ returning: Returning, cipher: FieldCipher, now: Int64,
+        on db: any Database
+    ) async throws -> Returned {
         let log = try await changes(on: db)
         var changed: [String: [String]] = [:]
         for change in log where !(changed[change.tableName] ?? []).contains(change.rowId) {
@@ -83,27 +93,36 @@ extension KitOffline {
         var tables: [KitContents.Table] = [], base: [KitContents.Table] = []
         for (table, _) in KitTables.carried {
             let ids = changed[table] ?? []
-            tables.append(try await KitTables.read(table, where: "id", in: ids, cipher: cipher,
-                                                   numeric: table == KitTables.numbered, on: db))
+            tables.append(
+                try await KitTables.read(
+                    table, where: "id", in: ids, cipher: cipher,
+                    numeric: table == KitTables.numbered, on: db))
             guard let exported = returning.exported.table(table),
-                  let idIndex = exported.columns.firstIndex(of: "id") else { continue }
+                let idIndex = exported.columns.firstIndex(of: "id")
+            else { continue }
             let wanted = Set(ids)
-            base.append(KitContents.Table(name: table, columns: exported.columns, rows: exported.rows.filter {
-                wanted.contains(KitTables.text($0[idIndex]))
-            }))
+            base.append(
+                KitContents.Table(
+                    name: table, columns: exported.columns,
+                    rows: exported.rows.filter {
+                        wanted.contains(KitTables.text($0[idIndex]))
+                    }))
         }
         let member = Self.member(of: returning.exported)
         let exported = returning.exported
         // Row by row: `after` names the operation (insert, update, delete); the rows carry the values.
         let entries = log.map {
-            KitChange(at: $0.at, actor: member, table: $0.tableName, row: $0.rowId, column: nil, before: nil,
-                      after: $0.operation)
+            KitChange(
+                at: $0.at, actor: member, table: $0.tableName, row: $0.rowId, column: nil, before: nil,
+                after: $0.operation)
         }
-        let contents = KitContents(missionID: exported.missionID, exportedBy: exported.exportedBy,
-                                   exportedAt: exported.exportedAt, tables: tables, changes: entries,
-                                   kitID: exported.kitID, origin: exported.origin, returnedBy: member, base: base)
-        let file = try MissionKit.seal(try contents.encoded(), passphrase: returning.passphrase, createdAt: now,
-                                       expiresAt: returning.header.expiresAt, cost: returning.header.cost)
+        let contents = KitContents(
+            missionID: exported.missionID, exportedBy: exported.exportedBy,
+            exportedAt: exported.exportedAt, tables: tables, changes: entries,
+            kitID: exported.kitID, origin: exported.origin, returnedBy: member, base: base)
+        let file = try MissionKit.seal(
+            try contents.encoded(), passphrase: returning.passphrase, createdAt: now,
+            expiresAt: returning.header.expiresAt, cost: returning.header.cost)
         return Returned(file: file, changes: log.count, rows: tables.reduce(0) { $0 + $1.rows.count })
     }
 }

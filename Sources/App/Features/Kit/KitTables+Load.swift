@@ -12,8 +12,9 @@ extension KitTables {
             let kinds = Dictionary(local.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
             let kept = table.columns.enumerated().filter { kinds[$0.element] != nil }
             guard let idIndex = table.columns.firstIndex(of: "id") else { continue }
-            let sealed = Dictionary(SealedColumn.all.filter { $0.table == table.name }.map { ($0.column, $0) },
-                                    uniquingKeysWith: { a, _ in a })
+            let sealed = Dictionary(
+                SealedColumn.all.filter { $0.table == table.name }.map { ($0.column, $0) },
+                uniquingKeysWith: { a, _ in a })
             for row in table.rows {
                 let id = text(row[idIndex])
                 let values: [any SQLExpression] = kept.map { index, name in
@@ -26,8 +27,10 @@ extension KitTables {
         }
     }
 
-    static func reseal(_ value: KitContents.Value, _ column: SealedColumn, _ row: String,
-                       _ cipher: FieldCipher) -> KitContents.Value {
+    static func reseal(
+        _ value: KitContents.Value, _ column: SealedColumn, _ row: String,
+        _ cipher: FieldCipher
+    ) -> KitContents.Value {
         switch value {
         case .text(let text): .text(cipher.seal(text, in: column, row: row))
         case .bytes(let data): .bytes(cipher.seal(bytes: Array(data), in: column, row: row))

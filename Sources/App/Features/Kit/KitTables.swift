@@ -13,7 +13,7 @@ enum KitTables {
         ("missions", .mission("id")), ("mission_cases", .mission("mission_id")), ("cases", .cases("id")),
         ("case_people", .cases("case_id")), ("case_person_languages", .cases("case_id")),
         ("case_acts", .cases("case_id")), ("case_sources", .cases("case_id")),
-        ("case_attachments", .cases("case_id")), ("case_events", .cases("case_id")),
+        ("case_attachments", .cases("case_id")), ("case_events", .cases("case_id"))
     ]
 
     enum Link { case mission(String), cases(String) }
@@ -27,60 +27,80 @@ enum KitTables {
     /// The columns of a table and the kind of each, in their order.
     static func columns(_ table: String, on db: any Database) async throws -> [(name: String, kind: Kind)] {
         struct Column: Decodable { let name: String, type: String }
-        let query: SQLQueryString = db.sql.dialect.name == "sqlite"
+        let query: SQLQueryString =
+            db.sql.dialect.name == "sqlite"
             ? "SELECT name, type FROM pragma_table_info(\(bind: table)) ORDER BY cid"
             : """
-              SELECT column_name::text AS name, data_type::text AS type FROM information_schema.columns
-              WHERE table_schema = current_schema() AND table_name = \(bind: table) ORDER BY ordinal_position
-              """
+            SELECT column_name::text AS name, data_type::text AS type FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = \(bind: table) ORDER BY ordinal_position
+            """
         return try await db.sql.raw(query).all(decoding: Column.self).map { column in
             let type = column.type.lowercased()
-            let kind: Kind = type.contains("bool") ? .bool
-                : type.contains("int") ? .integer
-                : (type.contains("blob") || type.contains("bytea")) ? .bytes
-                : (type.contains("real") || type.contains("double") || type.contains("float")
-                   || type.contains("numeric")) ? .real
-                : .text
+            let kind: Kind =
+                type.contains("bool")
+                ? .bool
+                : type.contains("int")
+                    ? .integer
+                    : (type.contains("blob") || type.contains("bytea"))
+                        ? .bytes
+                        : (type.contains("real") || type.contains("double") || type.contains("float")
+                            || type.contains("numeric"))
+                            ? .real
+                            : .text
             return (column.name, kind)
         }
     }
 
     /// The rows of `table` whose `column` is one of `ids`, every sealed value opened with `cipher`.
-    static func read(_ table: String, where column: String, in ids: [String], cipher: FieldCipher,
-                     numeric: Bool = false, on db: any Database) async throws -> KitContents.Table {
+    static func read(
+        _ table: String, where column: String, in ids: [String], cipher: FieldCipher,
+        numeric: Bool = false, on db: any Database
+    ) async throws -> KitContents.Table {
         let columns = try await columns(table, on: db)
         guard !ids.isEmpty, !columns.isEmpty else {
             return KitContents.Table(name: table, columns: columns.map(\.name), rows: [])
         }
-        let rows = try await db.sql.select().columns(columns.map { SQLIdentifier($0.name) as any SQLExpression }).from(table)
-            .where(SQLIdentifier(column), .in,
-                   numeric ? SQLBind.group(ids.compactMap { Int64($0) }) : SQLBind.group(ids))
-            .orderBy(SQLIdentifier(columns[0].name)).all()
-        let sealed = Dictionary(SealedColumn.all.filter { $0.table == table }.map { ($0.column, $0) },
-                                uniquingKeysWith: { a, _ in a })
-        return KitContents.Table(name: table, columns: columns.map(\.name), rows: try rows.map { row in
-            var values = try columns.map { try value(of: row, $0.name, $0.kind) }
-            for (index, name) in columns.map(\.name).enumerated() {
-                guard let column = sealed[name], let idIndex = columns.firstIndex(where: { $0.name == column.idColumn })
-                else { continue }
-                let id: String
-                switch values[idIndex] {
-                case .text(let text): id = text
-                case .integer(let number): id = String(number)
-                default: continue
+        let rows = try await db.sql.select().columns(columns.map { SQLIdentifier($0.name) as any SQLExpression }).from(
+            table
+        )
+        .where(
+            SQLIdentifier(column), .in,
+            numeric ? SQLBind.group(ids.compactMap { Int64($0) }) : SQLBind.group(ids)
+        )
+        .orderBy(SQLIdentifier(columns[0].name)).all()
+        let sealed = Dictionary(
+            SealedColumn.all.filter { $0.table == table }.map { ($0.column, $0) },
+            uniquingKeysWith: { a, _ in a })
+        return KitContents.Table(
+            name: table, columns: columns.map(\.name),
+            rows: try rows.map { row in
+                var values = try columns.map { try value(of: row, $0.name, $0.kind) }
+                for (index, name) in columns.map(\.name).enumerated() {
+                    guard let column = sealed[name],
+                        let idIndex = columns.firstIndex(where: { $0.name == column.idColumn })
+                    else { continue }
+                    let id: String
+                    switch values[idIndex] {
+                    case .text(let text): id = text
+                    case .integer(let number): id = String(number)
+                    default: continue
+                    }
+                    switch values[index] {
+                    case .text(let text):
+                        guard case .text(let clear) = try cipher.openAny(.text(text), in: column, row: id) else {
+                            continue
+                        }
+                        values[index] = .text(clear)
+                    case .bytes(let data):
+                        guard case .bytes(let clear) = try cipher.openAny(.bytes(data), in: column, row: id) else {
+                            continue
+                        }
+                        values[index] = .bytes(clear)
+                    default: continue
+                    }
                 }
-                switch values[index] {
-                case .text(let text):
-                    guard case .text(let clear) = try cipher.openAny(.text(text), in: column, row: id) else { continue }
-                    values[index] = .text(clear)
-                case .bytes(let data):
-                    guard case .bytes(let clear) = try cipher.openAny(.bytes(data), in: column, row: id) else { continue }
-                    values[index] = .bytes(clear)
-                default: continue
-                }
-            }
-            return values
-        })
+                return values
+            })
     }
 
     static func value(of row: any SQLRow, _ column: String, _ kind: Kind) throws -> KitContents.Value {
@@ -95,12 +115,16 @@ enum KitTables {
     }
 
     /// Everything a kit holds of `mission`, in clear (sealed again as a whole by `MissionKit`).
-    static func contents(mission: String, by actor: String, now: Int64, cipher: FieldCipher,
-                         on db: any Database) async throws -> KitContents {
+    static func contents(
+        mission: String, by actor: String, now: Int64, cipher: FieldCipher,
+        on db: any Database
+    ) async throws -> KitContents {
         struct Linked: Decodable { let caseId: String }
-        let caseIDs = try await db.sql.raw("""
+        let caseIDs = try await db.sql.raw(
+            """
             SELECT case_id FROM mission_cases WHERE mission_id = \(bind: mission) ORDER BY case_id
-            """).all(decoding: Linked.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.caseId)
+            """
+        ).all(decoding: Linked.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.caseId)
         var tables: [KitContents.Table] = []
         for (table, link) in carried {
             switch link {

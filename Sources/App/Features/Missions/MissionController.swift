@@ -17,8 +17,9 @@ struct MissionController: Sendable {
             .POST, OfficeRoute.mission(id: "").pattern, Self.access, registry: registry, maxBody: "1mb", use: update)
         routes.declare(.POST, OfficeRoute.missionCases(id: "").pattern, Self.access, registry: registry, use: concern)
         routes.declare(.POST, OfficeRoute.missionKit(id: "").pattern, Self.access, registry: registry, use: makeKit)
-        routes.declare(.GET, OfficeRoute.missionKitDownload(id: "", token: "").pattern, Self.access,
-                       registry: registry, use: downloadKit)
+        routes.declare(
+            .GET, OfficeRoute.missionKitDownload(id: "", token: "").pattern, Self.access,
+            registry: registry, use: downloadKit)
     }
 
     @Sendable func index(req: Request) async throws -> Response {
@@ -148,22 +149,27 @@ struct MissionController: Sendable {
         let m = try await target(req), viewer = try req.account, now = req.site.clock.now()
         let typed = req.form["days"].trimmingCharacters(in: .whitespaces)
         guard let days = Int(typed.isEmpty ? String(KitExport.defaultDays) : typed),
-              (1...KitExport.maxDays).contains(days) else {
+            (1...KitExport.maxDays).contains(days)
+        else {
             return try await page(req, m, errors: ["days": t("missions.error.kit-days")], status: .unprocessableEntity)
         }
         let cipher = req.site.cipher, name = "\(m.id).obskit"
         let made: KitExport.Made = try await req.db.write { tx in
-            let made = try await KitExport.make(mission: m.id, days: days, by: viewer.email, now: now, cipher: cipher,
-                                                on: tx)
-            try await KitExport.audit(made, mission: m.id, to: "a download from the mission page (\(name))",
-                                      by: viewer.email, now: now, on: tx)
+            let made = try await KitExport.make(
+                mission: m.id, days: days, by: viewer.email, now: now, cipher: cipher,
+                on: tx)
+            try await KitExport.audit(
+                made, mission: m.id, to: "a download from the mission page (\(name))",
+                by: viewer.email, now: now, on: tx)
             return made
         }
         let token = req.site.kitDownloads.hold(made.file, mission: m.id, account: viewer.email, now: now.seconds)
-        let response = try await MissionPages.kitMade(m, passphrase: made.passphrase, made: made,
-                                                      download: OfficeRoute.missionKitDownload(id: m.id, token: token).path,
-                                                      viewer: viewer, csrf: CSRF.token(for: req))
-            .encodeResponse(status: .ok, for: req)
+        let response = try await MissionPages.kitMade(
+            m, passphrase: made.passphrase, made: made,
+            download: OfficeRoute.missionKitDownload(id: m.id, token: token).path,
+            viewer: viewer, csrf: CSRF.token(for: req)
+        )
+        .encodeResponse(status: .ok, for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }
@@ -171,8 +177,11 @@ struct MissionController: Sendable {
     /// The kit made a moment ago, once.
     @Sendable func downloadKit(req: Request) async throws -> Response {
         let m = try await target(req), viewer = try req.account, now = req.site.clock.now().seconds
-        guard let file = req.site.kitDownloads.take(req.parameters.get("token") ?? "", mission: m.id,
-                                                    account: viewer.email, now: now) else {
+        guard
+            let file = req.site.kitDownloads.take(
+                req.parameters.get("token") ?? "", mission: m.id,
+                account: viewer.email, now: now)
+        else {
             throw Abort(.gone, reason: t("missions.kit-gone"))
         }
         let response = Response(status: .ok, body: .init(data: Data(file)))

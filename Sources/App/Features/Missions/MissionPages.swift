@@ -117,17 +117,20 @@ enum MissionPages {
     }
 
     /// The kit just made: its passphrase, shown this once, and the link that downloads it once.
-    static func kitMade(_ m: Mission, passphrase: String, made: KitExport.Made, download: String,
-                        viewer: Account, csrf: String) -> HTML {
+    static func kitMade(
+        _ m: Mission, passphrase: String, made: KitExport.Made, download: String,
+        viewer: Account, csrf: String
+    ) -> HTML {
         let expiry = CivilDate(daysSinceEpoch: Int(made.expiresAt / 86_400)).description
-        return OfficeLayout(title: t("missions.kit-made"), account: viewer, csrf: csrf, translated: true).render("""
-        <p><a href="\(OfficeRoute.mission(id: m.id).path)">\(m.title.reveal())</a></p>
-        <h1>\(t("missions.kit-made"))</h1>
-        <p>\(t("missions.kit-passphrase"))</p>
-        <p><code id="kit-passphrase" dir="ltr">\(passphrase)</code></p>
-        <p>\(t("missions.kit-summary", ["cases": String(made.cases), "files": String(made.attachments),
+        return OfficeLayout(title: t("missions.kit-made"), account: viewer, csrf: csrf, translated: true).render(
+            """
+            <p><a href="\(OfficeRoute.mission(id: m.id).path)">\(m.title.reveal())</a></p>
+            <h1>\(t("missions.kit-made"))</h1>
+            <p>\(t("missions.kit-passphrase"))</p>
+            <p><code id="kit-passphrase" dir="ltr">\(passphrase)</code></p>
+            <p>\(t("missions.kit-summary", ["cases": String(made.cases), "files": String(made.attachments),
                                          "bytes": String(made.file.count), "date": expiry]))</p>
-        <p><a id="kit-download" href="\(download)" download>\(t("missions.kit-download"))</a></p>
-        """)
+            <p><a id="kit-download" href="\(download)" download>\(t("missions.kit-download"))</a></p>
+            """)
     }
 }

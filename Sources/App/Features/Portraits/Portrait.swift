@@ -22,14 +22,19 @@ struct Portrait: Sendable, Decodable {
 
     /// Everything the public reads of a portrait, for four eyes (the id is in the subject).
     var hash: String {
-        Self.hash(PortraitStore.Fields(name: name, texts: texts, consentOn: consentOn, consentBy: consentBy,
-                                       publications: publicationList, cases: caseList), photoSha256: photoSha256)
+        Self.hash(
+            PortraitStore.Fields(
+                name: name, texts: texts, consentOn: consentOn, consentBy: consentBy,
+                publications: publicationList, cases: caseList), photoSha256: photoSha256)
     }
 
     static func hash(_ f: PortraitStore.Fields, photoSha256: String?) -> String {
-        ContentHash.of(["portrait", f.name] + Language.allCases.map { f.texts[$0] ?? "" }
-            + [f.consentOn ?? "", photoSha256 ?? "", f.publications.joined(separator: ","),
-               f.cases.joined(separator: ",")])
+        ContentHash.of(
+            ["portrait", f.name] + Language.allCases.map { f.texts[$0] ?? "" }
+                + [
+                    f.consentOn ?? "", photoSha256 ?? "", f.publications.joined(separator: ","),
+                    f.cases.joined(separator: ",")
+                ])
     }
     static func subject(_ id: String) -> String { "portrait:\(id)" }
 }
@@ -78,10 +83,12 @@ enum PortraitStore {
 
     /// The portraits public today, by name.
     static func publicPortraits(today: CivilDate, on db: any Database) async throws -> [PublicPortrait] {
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             SELECT \(unsafeRaw: columns) FROM portraits WHERE published = \(bind: true) AND withdrawn_at IS NULL
             AND consent_on IS NOT NULL ORDER BY name, id
-            """).all(decoding: Portrait.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: Portrait.self, keyDecodingStrategy: .convertFromSnakeCase)
             .compactMap { PublicPortrait($0, today: today) }
     }
 
@@ -93,9 +100,11 @@ enum PortraitStore {
     static func photo(_ id: String, today: CivilDate, on db: any Database) async throws -> (Data, String)? {
         guard try await publicPortrait(id, today: today, on: db)?.hasPhoto == true else { return nil }
         struct Row: Decodable { let photo: Data?, photoType: String? }
-        guard let row = try await db.sql.raw("SELECT photo, photo_type FROM portraits WHERE id = \(bind: id)")
-            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
-              let data = row.photo, let type = row.photoType else { return nil }
+        guard
+            let row = try await db.sql.raw("SELECT photo, photo_type FROM portraits WHERE id = \(bind: id)")
+                .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
+            let data = row.photo, let type = row.photoType
+        else { return nil }
         return (data, type)
     }
 
@@ -104,15 +113,21 @@ enum PortraitStore {
         var publications: [String], cases: [String]
     }
 
-    static func save(_ id: String, _ f: Fields, published: Bool, by actor: String, now: Date,
-                     on db: any Database) async throws {
+    static func save(
+        _ id: String, _ f: Fields, published: Bool, by actor: String, now: Date,
+        on db: any Database
+    ) async throws {
         func text(_ l: Language) -> String { f.texts[l] ?? "" }
         try await db.sql.insert(into: "portraits")
-            .columns("id", "name", "text_en", "text_fr", "text_es", "text_ar", "consent_on", "consent_by",
-                     "publication_ids", "case_ids", "published", "updated_by", "updated_at")
-            .values(id, f.name, text(.en), text(.fr), text(.es), text(.ar), f.consentOn,
-                    f.consentBy, f.publications.joined(separator: ","),
-                    f.cases.joined(separator: ","), published, actor, now.seconds)
+            .columns(
+                "id", "name", "text_en", "text_fr", "text_es", "text_ar", "consent_on", "consent_by",
+                "publication_ids", "case_ids", "published", "updated_by", "updated_at"
+            )
+            .values(
+                id, f.name, text(.en), text(.fr), text(.es), text(.ar), f.consentOn,
+                f.consentBy, f.publications.joined(separator: ","),
+                f.cases.joined(separator: ","), published, actor, now.seconds
+            )
             .onConflict(with: ["id"]) {
                 $0.set(excludedValueOf: "name").set(excludedValueOf: "text_en").set(excludedValueOf: "text_fr")
                     .set(excludedValueOf: "text_es").set(excludedValueOf: "text_ar")
@@ -144,17 +159,21 @@ enum PortraitStore {
     // MARK: series and sponsors
 
     static func allSeries(on db: any Database) async throws -> [PortraitSeries] {
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             SELECT id, title, text, portrait_ids, published, updated_by FROM portrait_series ORDER BY title, id
-            """).all(decoding: PortraitSeries.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: PortraitSeries.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     static func series(_ id: String, on db: any Database) async throws -> PortraitSeries? {
         try await allSeries(on: db).first { $0.id == id }
     }
 
-    static func saveSeries(_ id: String, title: String, text: String, portraits: [String], published: Bool,
-                           by actor: String, now: Date, on db: any Database) async throws {
+    static func saveSeries(
+        _ id: String, title: String, text: String, portraits: [String], published: Bool,
+        by actor: String, now: Date, on db: any Database
+    ) async throws {
         try await db.sql.insert(into: "portrait_series")
             .columns("id", "title", "text", "portrait_ids", "published", "updated_by", "updated_at")
             .values(id, title, text, portraits.joined(separator: ","), published, actor, now.seconds)
@@ -168,18 +187,23 @@ enum PortraitStore {
     }
 
     static func sponsors(of portraitIDs: [String]? = nil, on db: any Database) async throws -> [PortraitSponsor] {
-        let filter: SQLQueryString = portraitIDs.map { "WHERE portrait_id IN (\(binds: $0.isEmpty ? [""] : $0))" }
+        let filter: SQLQueryString =
+            portraitIDs.map { "WHERE portrait_id IN (\(binds: $0.isEmpty ? [""] : $0))" }
             ?? ""
-        return try await db.sql.raw("""
+        return try await db.sql.raw(
+            """
             SELECT id, portrait_id, name, description, statement, published, updated_by FROM portrait_sponsors
             \(filter) ORDER BY name, id
-            """).all(decoding: PortraitSponsor.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: PortraitSponsor.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     static func saveSponsor(_ s: PortraitSponsor, by actor: String, now: Date, on db: any Database) async throws {
         try await db.sql.insert(into: "portrait_sponsors")
-            .columns("id", "portrait_id", "name", "description", "statement", "published", "updated_by",
-                     "updated_at")
+            .columns(
+                "id", "portrait_id", "name", "description", "statement", "published", "updated_by",
+                "updated_at"
+            )
             .values(s.id, s.portraitId, s.name, s.description, s.statement, s.published, actor, now.seconds)
             .onConflict(with: ["id"]) {
                 $0.set(excludedValueOf: "name").set(excludedValueOf: "description")

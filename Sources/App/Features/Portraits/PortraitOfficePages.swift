@@ -20,10 +20,12 @@ enum PortraitOfficePages {
         """
     }
 
-    static func index(portraits: [Portrait], series: [PortraitSeries], editing p: Portrait?,
-                      editingSeries s: PortraitSeries?, sponsors: [PortraitSponsor], chosenSponsor: String?,
-                      cases: [(id: String, label: String)]?,
-                      today: CivilDate, error: String?, csrf: String) -> HTML {
+    static func index(
+        portraits: [Portrait], series: [PortraitSeries], editing p: Portrait?,
+        editingSeries s: PortraitSeries?, sponsors: [PortraitSponsor], chosenSponsor: String?,
+        cases: [(id: String, label: String)]?,
+        today: CivilDate, error: String?, csrf: String
+    ) -> HTML {
         let rows: [HTML] = portraits.map {
             "<li><a href=\"\(OfficeRoute.portraits.path)?edit=\($0.id)\">\($0.name)</a> — "
                 + "\(standing($0, today: today))</li>" as HTML
@@ -33,54 +35,56 @@ enum PortraitOfficePages {
                 + "\($0.published ? "" : " " + t("portraits.office.not-public"))</li>" as HTML
         }
         return """
-        <h1>\(t("portraits.office.title"))</h1>
-        \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
-        <p><a href="\(OfficeRoute.sponsorOffers.path)">\(t("portraits.office.offers-link"))</a></p>
-        <ul id="office-portraits">\(rows.joined())</ul>
-        \(portraitForm(p, cases: cases, csrf: csrf))
-        \(p.map { sponsorsSection($0, sponsors: sponsors, chosen: chosenSponsor, csrf: csrf) } ?? .empty)
-        \(p.map { withdrawal($0, csrf: csrf) } ?? .empty)
-        <h2>\(t("portraits.office.series"))</h2>
-        <ul id="office-portrait-series">\(seriesRows.joined())</ul>
-        \(seriesForm(s, csrf: csrf))
-        """
+            <h1>\(t("portraits.office.title"))</h1>
+            \(error.map { "<p class=\"notice error\" role=\"alert\">\($0)</p>" } ?? .empty)
+            <p><a href="\(OfficeRoute.sponsorOffers.path)">\(t("portraits.office.offers-link"))</a></p>
+            <ul id="office-portraits">\(rows.joined())</ul>
+            \(portraitForm(p, cases: cases, csrf: csrf))
+            \(p.map { sponsorsSection($0, sponsors: sponsors, chosen: chosenSponsor, csrf: csrf) } ?? .empty)
+            \(p.map { withdrawal($0, csrf: csrf) } ?? .empty)
+            <h2>\(t("portraits.office.series"))</h2>
+            <ul id="office-portrait-series">\(seriesRows.joined())</ul>
+            \(seriesForm(s, csrf: csrf))
+            """
     }
 
     static func portraitForm(_ p: Portrait?, cases: [(id: String, label: String)]?, csrf: String) -> HTML {
         let texts: [HTML] = Language.allCases.map { l in
-            EditorialPages.textarea("text_\(l.rawValue)", label: t("portraits.office.text", ["language": l.endonym]),
-                                    value: p?.texts[l] ?? "", rows: 6,
-                                    error: nil)
+            EditorialPages.textarea(
+                "text_\(l.rawValue)", label: t("portraits.office.text", ["language": l.endonym]),
+                value: p?.texts[l] ?? "", rows: 6,
+                error: nil)
         }
-        let caseChoice: HTML = cases.map { (cases) -> HTML in
-            let options: [HTML] = cases.map { (c) -> HTML in
-                let chosen = p?.caseList.contains(c.id) == true
-                return "<option value=\"\(c.id)\"\(HTML(trusted: chosen ? " selected" : ""))>\(c.label) "
-                    + "(\(c.id))</option>" as HTML
-            }
-            return """
-                <p class="field"><label for="cases">\(t("portraits.office.cases"))</label>
-                <select id="cases" name="cases" multiple size="6">\(options.joined())</select></p>
-                """
-        } ?? "<p class=\"meta\">\(t("portraits.office.cases-linked", ["n": String(p?.caseList.count ?? 0)]))</p>"
+        let caseChoice: HTML =
+            cases.map { (cases) -> HTML in
+                let options: [HTML] = cases.map { (c) -> HTML in
+                    let chosen = p?.caseList.contains(c.id) == true
+                    return "<option value=\"\(c.id)\"\(HTML(trusted: chosen ? " selected" : ""))>\(c.label) "
+                        + "(\(c.id))</option>" as HTML
+                }
+                return """
+                    <p class="field"><label for="cases">\(t("portraits.office.cases"))</label>
+                    <select id="cases" name="cases" multiple size="6">\(options.joined())</select></p>
+                    """
+            } ?? "<p class=\"meta\">\(t("portraits.office.cases-linked", ["n": String(p?.caseList.count ?? 0)]))</p>"
         return """
-        <h2>\(t(p == nil ? "portraits.office.new" : "portraits.office.edit"))</h2>
-        <form method="post" action="\(OfficeRoute.portraits.path)" enctype="multipart/form-data" class="office-form" \
-        id="portrait-form">\(CSRF.field(csrf))
-        \(FormView.field("id", label: t("portraits.office.address"), value: p?.id ?? "",
+            <h2>\(t(p == nil ? "portraits.office.new" : "portraits.office.edit"))</h2>
+            <form method="post" action="\(OfficeRoute.portraits.path)" enctype="multipart/form-data" class="office-form" \
+            id="portrait-form">\(CSRF.field(csrf))
+            \(FormView.field("id", label: t("portraits.office.address"), value: p?.id ?? "",
                          attributes: p == nil ? "" : "readonly"))
-        \(FormView.field("name", label: t("portraits.office.name"), value: p?.name ?? ""))
-        \(FormView.field("consent_on", label: t("portraits.office.consent-on"), value: p?.consentOn ?? "",
+            \(FormView.field("name", label: t("portraits.office.name"), value: p?.name ?? ""))
+            \(FormView.field("consent_on", label: t("portraits.office.consent-on"), value: p?.consentOn ?? "",
                          type: "date", hint: t("portraits.office.consent-hint")))
-        \(FormView.field("photo", label: t("portraits.office.photo"), value: "",
+            \(FormView.field("photo", label: t("portraits.office.photo"), value: "",
                          type: "file"))
-        \(texts.joined())
-        \(FormView.field("publications", label: t("portraits.office.publications"),
+            \(texts.joined())
+            \(FormView.field("publications", label: t("portraits.office.publications"),
                          value: p?.publicationList.joined(separator: " ") ?? ""))
-        \(caseChoice)
-        \(checkbox(p?.published == true))
-        <p class="actions"><button type="submit">\(t("portraits.office.save"))</button></p></form>
-        """
+            \(caseChoice)
+            \(checkbox(p?.published == true))
+            <p class="actions"><button type="submit">\(t("portraits.office.save"))</button></p></form>
+            """
     }
 
     /// The sponsors of the portrait being edited, and one form: for the sponsor chosen (`?sponsor=`) or a new one.
@@ -116,14 +120,14 @@ enum PortraitOfficePages {
                 + "\(t("portraits.office.withdrawn", ["person": p.withdrawnBy ?? ""]))</p>" as HTML
         }
         return """
-        <section id="portrait-withdrawal"><h2>\(t("portraits.office.withdraw"))</h2>
-        <p>\(t("portraits.office.withdraw.intro"))</p>
-        <form method="post" action="\(OfficeRoute.portraitWithdraw(id: p.id).path)" class="office-form">\
-        \(CSRF.field(csrf))
-        \(FormView.field("reason", label: t("portraits.office.withdraw.reason"), value: ""))
-        <p class="actions"><button type="submit">\(t("portraits.office.withdraw.button"))</button></p></form>
-        </section>
-        """
+            <section id="portrait-withdrawal"><h2>\(t("portraits.office.withdraw"))</h2>
+            <p>\(t("portraits.office.withdraw.intro"))</p>
+            <form method="post" action="\(OfficeRoute.portraitWithdraw(id: p.id).path)" class="office-form">\
+            \(CSRF.field(csrf))
+            \(FormView.field("reason", label: t("portraits.office.withdraw.reason"), value: ""))
+            <p class="actions"><button type="submit">\(t("portraits.office.withdraw.button"))</button></p></form>
+            </section>
+            """
     }
 
     static func seriesForm(_ s: PortraitSeries?, csrf: String) -> HTML {
@@ -152,10 +156,10 @@ enum PortraitOfficePages {
             """
         }
         return """
-        <p><a href="\(OfficeRoute.portraits.path)">\(t("portraits.office.title"))</a></p>
-        <h1>\(t("portraits.office.offers"))</h1>
-        <p>\(t("portraits.office.offers.intro"))</p>
-        <ol class="messages" id="sponsor-offers">\(items.joined())</ol>
-        """
+            <p><a href="\(OfficeRoute.portraits.path)">\(t("portraits.office.title"))</a></p>
+            <h1>\(t("portraits.office.offers"))</h1>
+            <p>\(t("portraits.office.offers.intro"))</p>
+            <ol class="messages" id="sponsor-offers">\(items.joined())</ol>
+            """
     }
 }

@@ -16,10 +16,14 @@ struct PortraitsController: RouteCollection {
     }
 
     /// Published sponsors of public portraits, by portrait.
-    static func sponsors(of portraits: [PublicPortrait], on db: any Database) async throws
-        -> [String: [PortraitSponsor]] {
-        Dictionary(grouping: try await PortraitStore.sponsors(of: portraits.map(\.id), on: db).filter(\.published),
-                   by: \.portraitId)
+    static func sponsors(
+        of portraits: [PublicPortrait], on db: any Database
+    ) async throws
+        -> [String: [PortraitSponsor]]
+    {
+        Dictionary(
+            grouping: try await PortraitStore.sponsors(of: portraits.map(\.id), on: db).filter(\.published),
+            by: \.portraitId)
     }
 
     static func sponsoredBy(_ sponsors: [PortraitSponsor]?) -> HTML {
@@ -33,7 +37,9 @@ struct PortraitsController: RouteCollection {
     }
 
     static func item(_ p: PublicPortrait, sponsors: [PortraitSponsor]?) -> HTML {
-        let photo: HTML = p.hasPhoto ? """
+        let photo: HTML =
+            p.hasPhoto
+            ? """
             <img src="\(SiteRoute.portraitPhoto(id: p.id).path)" alt="" class="portrait-thumb" width="96">
             """ : .empty
         return "<li>\(photo)<a href=\"\(SiteRoute.portrait(id: p.id).path)\">\(p.name)</a>"
@@ -48,17 +54,23 @@ struct PortraitsController: RouteCollection {
         let seriesItems: [HTML] = series.map {
             "<li><a href=\"\(SiteRoute.portraitSeries(id: $0.id).path)\">\($0.title)</a></li>"
         }
-        let seriesList: HTML = seriesItems.isEmpty ? .empty
+        let seriesList: HTML =
+            seriesItems.isEmpty
+            ? .empty
             : "<h2>\(t("portrait.series"))</h2><ul id=\"portrait-series\">\(seriesItems.joined())</ul>"
-        let portraitList: HTML = portraits.isEmpty ? "<p>\(t("portrait.none"))</p>"
+        let portraitList: HTML =
+            portraits.isEmpty
+            ? "<p>\(t("portrait.none"))</p>"
             : "<ul id=\"portraits\" class=\"portraits\">\(Self.items(portraits, sponsors))</ul>"
-        return .publicPage(Layout(title: t("portrait.list"), facts: nil).render("""
-        <h1>\(t("portrait.list"))</h1>
-        \(seriesList)
-        <h2>\(t("portrait.portraits"))</h2>
-        \(portraitList)
-        <p><a href="\(SiteRoute.sponsorship.path)">\(t("sponsorship.title"))</a></p>
-        """))
+        return .publicPage(
+            Layout(title: t("portrait.list"), facts: nil).render(
+                """
+                <h1>\(t("portrait.list"))</h1>
+                \(seriesList)
+                <h2>\(t("portrait.portraits"))</h2>
+                \(portraitList)
+                <p><a href="\(SiteRoute.sponsorship.path)">\(t("sponsorship.title"))</a></p>
+                """))
     }
 
     func series(_ req: Request) async throws -> Response {
@@ -66,33 +78,44 @@ struct PortraitsController: RouteCollection {
             throw Abort(.notFound)
         }
         let today = req.site.clock.today
-        let byID = Dictionary(uniqueKeysWithValues: try await PortraitStore.publicPortraits(today: today, on: req.db)
-            .map { ($0.id, $0) })
+        let byID = Dictionary(
+            uniqueKeysWithValues: try await PortraitStore.publicPortraits(today: today, on: req.db)
+                .map { ($0.id, $0) })
         let members = s.portraitList.compactMap { byID[$0] }
         let sponsors = try await Self.sponsors(of: members, on: req.db)
-        let memberList: HTML = members.isEmpty ? "<p>\(t("portrait.none"))</p>"
+        let memberList: HTML =
+            members.isEmpty
+            ? "<p>\(t("portrait.none"))</p>"
             : "<ol id=\"series-portraits\" class=\"portraits\">\(Self.items(members, sponsors))</ol>"
-        return .publicPage(Layout(title: s.title, facts: nil).render("""
-        <article class="portrait-series"><h1>\(s.title)</h1>
-        <div class="body">\(Markdown.render(s.text))</div>
-        \(memberList)
-        <p><a href="\(SiteRoute.sponsorship.path)">\(t("sponsorship.title"))</a></p></article>
-        """))
+        return .publicPage(
+            Layout(title: s.title, facts: nil).render(
+                """
+                <article class="portrait-series"><h1>\(s.title)</h1>
+                <div class="body">\(Markdown.render(s.text))</div>
+                \(memberList)
+                <p><a href="\(SiteRoute.sponsorship.path)">\(t("sponsorship.title"))</a></p></article>
+                """))
     }
 
     func show(_ req: Request) async throws -> Response {
         let today = req.site.clock.today
-        guard let p = try await PortraitStore.publicPortrait(req.parameters.get("id") ?? "", today: today,
-                                                              on: req.db) else { throw Abort(.notFound) }
+        guard
+            let p = try await PortraitStore.publicPortrait(
+                req.parameters.get("id") ?? "", today: today,
+                on: req.db)
+        else { throw Abort(.notFound) }
         let sponsors = try await Self.sponsors(of: [p], on: req.db)[p.id] ?? []
         let series = try await PortraitStore.allSeries(on: req.db)
             .filter { $0.published && $0.portraitList.contains(p.id) }
         let gathered = try await CampaignStore.gathered(publications: p.publicationIds, cases: p.caseIds, on: req.db)
         let language = Translations.current.language
-        let text: HTML = PortraitRules.text(in: language, texts: p.texts).map { (own: String) -> HTML in
-            "<div class=\"body\" id=\"portrait-text\">\(Markdown.render(own))</div>"
-        } ?? "<p class=\"notice\" id=\"portrait-no-text\">\(t("portrait.no-text"))</p>"
-        let photo: HTML = p.hasPhoto ? """
+        let text: HTML =
+            PortraitRules.text(in: language, texts: p.texts).map { (own: String) -> HTML in
+                "<div class=\"body\" id=\"portrait-text\">\(Markdown.render(own))</div>"
+            } ?? "<p class=\"notice\" id=\"portrait-no-text\">\(t("portrait.no-text"))</p>"
+        let photo: HTML =
+            p.hasPhoto
+            ? """
             <p><img src="\(SiteRoute.portraitPhoto(id: p.id).path)" alt="\(t("portrait.photo-alt", ["name": p.name]))" \
             class="portrait-photo"></p>
             """ : .empty
@@ -105,27 +128,37 @@ struct PortraitsController: RouteCollection {
         let seriesItems: [HTML] = series.map {
             "<li><a href=\"\(SiteRoute.portraitSeries(id: $0.id).path)\">\($0.title)</a></li>"
         }
-        let sponsorList: HTML = sponsorItems.isEmpty ? .empty : """
+        let sponsorList: HTML =
+            sponsorItems.isEmpty
+            ? .empty
+            : """
             <section aria-labelledby="sponsors"><h2 id="sponsors">\(t("portrait.sponsors"))</h2>
             <ul id="portrait-sponsors">\(sponsorItems.joined())</ul></section>
             """
-        let seriesList: HTML = seriesItems.isEmpty ? .empty
+        let seriesList: HTML =
+            seriesItems.isEmpty
+            ? .empty
             : "<p>\(t("portrait.in-series"))</p><ul id=\"portrait-in-series\">\(seriesItems.joined())</ul>"
-        return .publicPage(Layout(title: p.name, facts: nil).render("""
-        <article class="portrait"><h1>\(p.name)</h1>
-        <p class="meta" id="portrait-consent">\(t("portrait.consent"))</p>
-        \(photo)\(text)
-        \(sponsorList)
-        \(seriesList)
-        <section aria-labelledby="gathered"><h2 id="gathered">\(t("portrait.gathered"))</h2>
-        \(ListItemView.list(gathered))</section>
-        </article>
-        """))
+        return .publicPage(
+            Layout(title: p.name, facts: nil).render(
+                """
+                <article class="portrait"><h1>\(p.name)</h1>
+                <p class="meta" id="portrait-consent">\(t("portrait.consent"))</p>
+                \(photo)\(text)
+                \(sponsorList)
+                \(seriesList)
+                <section aria-labelledby="gathered"><h2 id="gathered">\(t("portrait.gathered"))</h2>
+                \(ListItemView.list(gathered))</section>
+                </article>
+                """))
     }
 
     func photo(_ req: Request) async throws -> Response {
-        guard let (data, type) = try await PortraitStore.photo(req.parameters.get("id") ?? "",
-                                                               today: req.site.clock.today, on: req.db) else {
+        guard
+            let (data, type) = try await PortraitStore.photo(
+                req.parameters.get("id") ?? "",
+                today: req.site.clock.today, on: req.db)
+        else {
             throw Abort(.notFound)
         }
         let response = Response(status: .ok, body: .init(data: data))

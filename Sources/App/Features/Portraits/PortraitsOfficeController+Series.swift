@@ -8,9 +8,11 @@ import Vapor
 /// someone other than its latest author ticks "On the public site" on the saved text, and a public one is not
 /// changed in place. The leak check (every case's confidential values) runs before it goes public.
 enum PortraitApproval {
-    static func refusal(subject: String, hash: String, changed: Bool, wasPublic: Bool, wantsPublic: Bool,
-                        texts: [String], actor: String, now: Date, cipher: FieldCipher,
-                        on tx: any Database) async throws -> String? {
+    static func refusal(
+        subject: String, hash: String, changed: Bool, wasPublic: Bool, wantsPublic: Bool,
+        texts: [String], actor: String, now: Date, cipher: FieldCipher,
+        on tx: any Database
+    ) async throws -> String? {
         guard wantsPublic else { return nil }
         if changed {
             return t("portraits.office.error.save-first")
@@ -21,8 +23,9 @@ enum PortraitApproval {
             return t("portraits.office.error.leaks", ["values": t("count.confidential-values", count: leaks.count)])
         }
         let version = try await FourEyesStore.version(subject, fallback: nil, on: tx)
-        return try await FourEyesStore.approve(subject, revision: version.revision, hash: hash, by: actor,
-                                               fallback: nil, now: now, on: tx)?.description
+        return try await FourEyesStore.approve(
+            subject, revision: version.revision, hash: hash, by: actor,
+            fallback: nil, now: now, on: tx)?.description
     }
 }
 
@@ -43,26 +46,38 @@ extension PortraitsOfficeController {
         let members = listed
         let unknown = members.filter { !known.contains($0) }
         guard unknown.isEmpty else {
-            return try await refuse(req, t("portraits.office.error.series-portraits", [
-                "addresses": unknown.joined(separator: ", ")
-            ]))
+            return try await refuse(
+                req,
+                t(
+                    "portraits.office.error.series-portraits",
+                    [
+                        "addresses": unknown.joined(separator: ", ")
+                    ]))
         }
         let wantsPublic = form["published"] == "yes"
         let refused: String? = try await req.db.write { tx in
             let stored = try await PortraitStore.series(id, on: tx)
             let hash = ContentHash.of(["portrait-series", title, text, members.joined(separator: ",")])
             let changed = stored.map { $0.hash != hash } ?? true
-            if let refusal = try await PortraitApproval.refusal(subject: PortraitSeries.subject(id), hash: hash,
+            if let refusal = try await PortraitApproval.refusal(
+                subject: PortraitSeries.subject(id), hash: hash,
                 changed: changed, wasPublic: stored?.published == true, wantsPublic: wantsPublic,
-                texts: [title, text], actor: viewer.email, now: now, cipher: req.site.cipher, on: tx) {
+                texts: [title, text], actor: viewer.email, now: now, cipher: req.site.cipher, on: tx)
+            {
                 return refusal
             }
-            try await PortraitStore.saveSeries(id, title: title, text: text, portraits: members,
-                                               published: wantsPublic, by: viewer.email, now: now, on: tx)
-            if changed { try await FourEyesStore.recordChange(PortraitSeries.subject(id), hash: hash,
-                                                              by: viewer.email, now: now, on: tx) }
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "portrait-series.save",
-                recordType: "portrait-series", recordID: id, detail: wantsPublic ? "public" : "not public"),
+            try await PortraitStore.saveSeries(
+                id, title: title, text: text, portraits: members,
+                published: wantsPublic, by: viewer.email, now: now, on: tx)
+            if changed {
+                try await FourEyesStore.recordChange(
+                    PortraitSeries.subject(id), hash: hash,
+                    by: viewer.email, now: now, on: tx)
+            }
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: viewer.email, action: "portrait-series.save",
+                    recordType: "portrait-series", recordID: id, detail: wantsPublic ? "public" : "not public"),
                 now: now, on: tx)
             return nil
         }
@@ -79,7 +94,8 @@ extension PortraitsOfficeController {
         let statement = form.raw("statement").replacingOccurrences(of: "\r\n", with: "\n")
             .trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 300, description.count <= 300, !statement.isEmpty,
-              statement.count <= 5_000 else {
+            statement.count <= 5_000
+        else {
             return try await refuse(req, t("portraits.office.error.sponsor"), editing: portraitID)
         }
         let wantsPublic = form["published"] == "yes", given = form["sponsor"]
@@ -92,22 +108,30 @@ extension PortraitsOfficeController {
                 stored = try await PortraitStore.sponsors(of: [portraitID], on: tx).first { $0.id == given }
             }
             if !given.isEmpty && stored == nil { return t("portraits.office.error.no-sponsor") }
-            let sponsor = PortraitSponsor(id: stored?.id ?? RandomID.make("sponsor"), portraitId: portraitID,
+            let sponsor = PortraitSponsor(
+                id: stored?.id ?? RandomID.make("sponsor"), portraitId: portraitID,
                 name: name, description: description, statement: statement, published: wantsPublic,
                 updatedBy: viewer.email)
             let changed = stored.map { $0.hash != sponsor.hash } ?? true
-            if let refusal = try await PortraitApproval.refusal(subject: PortraitSponsor.subject(sponsor.id),
+            if let refusal = try await PortraitApproval.refusal(
+                subject: PortraitSponsor.subject(sponsor.id),
                 hash: sponsor.hash, changed: changed, wasPublic: stored?.published == true, wantsPublic: wantsPublic,
                 texts: [name, description, statement], actor: viewer.email, now: now, cipher: req.site.cipher,
-                on: tx) {
+                on: tx)
+            {
                 return refusal
             }
             try await PortraitStore.saveSponsor(sponsor, by: viewer.email, now: now, on: tx)
-            if changed { try await FourEyesStore.recordChange(PortraitSponsor.subject(sponsor.id), hash: sponsor.hash,
-                                                              by: viewer.email, now: now, on: tx) }
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "portrait.sponsor.save",
-                recordType: "portrait", recordID: portraitID,
-                detail: "\(sponsor.id): " + (wantsPublic ? "public" : "not public")), now: now, on: tx)
+            if changed {
+                try await FourEyesStore.recordChange(
+                    PortraitSponsor.subject(sponsor.id), hash: sponsor.hash,
+                    by: viewer.email, now: now, on: tx)
+            }
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: viewer.email, action: "portrait.sponsor.save",
+                    recordType: "portrait", recordID: portraitID,
+                    detail: "\(sponsor.id): " + (wantsPublic ? "public" : "not public")), now: now, on: tx)
             return nil
         }
         if let refused { return try await refuse(req, refused, editing: portraitID) }
@@ -124,8 +148,10 @@ extension PortraitsOfficeController {
                 now: req.site.clock.now(), on: tx)
         }
         let offers = try await SponsorOfferStore.all(cipher: req.site.cipher, on: req.db)
-        return try await OfficeLayout(title: t("portraits.office.offers"), account: viewer, csrf: csrf,
-                                      translated: true)
-            .render(PortraitOfficePages.offers(offers)).encodeResponse(for: req)
+        return try await OfficeLayout(
+            title: t("portraits.office.offers"), account: viewer, csrf: csrf,
+            translated: true
+        )
+        .render(PortraitOfficePages.offers(offers)).encodeResponse(for: req)
     }
 }

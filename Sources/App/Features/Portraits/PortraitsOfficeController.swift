@@ -13,13 +13,16 @@ struct PortraitsOfficeController: Sendable {
 
     func boot(_ routes: any RoutesBuilder) {
         routes.declare(.GET, OfficeRoute.portraits.pattern, Self.access, registry: registry, use: index)
-        routes.declare(.POST, OfficeRoute.portraits.pattern, Self.access, registry: registry,
-                       maxBody: ByteCount(value: Upload.maxBytes + 256 * 1024), use: save)
+        routes.declare(
+            .POST, OfficeRoute.portraits.pattern, Self.access, registry: registry,
+            maxBody: ByteCount(value: Upload.maxBytes + 256 * 1024), use: save)
         routes.declare(.POST, OfficeRoute.portraitSeries.pattern, Self.access, registry: registry, use: saveSeries)
-        routes.declare(.POST, OfficeRoute.portraitWithdraw(id: "").pattern, Self.access, registry: registry,
-                       use: withdraw)
-        routes.declare(.POST, OfficeRoute.portraitSponsors(id: "").pattern, Self.access, registry: registry,
-                       use: saveSponsor)
+        routes.declare(
+            .POST, OfficeRoute.portraitWithdraw(id: "").pattern, Self.access, registry: registry,
+            use: withdraw)
+        routes.declare(
+            .POST, OfficeRoute.portraitSponsors(id: "").pattern, Self.access, registry: registry,
+            use: saveSponsor)
         routes.declare(.GET, OfficeRoute.sponsorOffers.pattern, Self.access, registry: registry, use: offers)
     }
 
@@ -39,12 +42,15 @@ struct PortraitsOfficeController: Sendable {
         }
         let sponsors = try await portrait.asyncMap { try await PortraitStore.sponsors(of: [$0.id], on: req.db) } ?? []
         let shownSeries = req.query[String.self, at: "series"].flatMap { id in series.first { $0.id == id } }
-        let body = PortraitOfficePages.index(portraits: portraits, series: series, editing: portrait,
+        let body = PortraitOfficePages.index(
+            portraits: portraits, series: series, editing: portrait,
             editingSeries: shownSeries, sponsors: sponsors, chosenSponsor: req.query[String.self, at: "sponsor"],
             cases: cases, today: req.site.clock.today, error: error,
             csrf: csrf)
-        return try await OfficeLayout(title: t("portraits.office.title"), account: viewer, csrf: csrf,
-                                      translated: true).render(body)
+        return try await OfficeLayout(
+            title: t("portraits.office.title"), account: viewer, csrf: csrf,
+            translated: true
+        ).render(body)
             .encodeResponse(status: status, for: req)
     }
 
@@ -61,8 +67,9 @@ struct PortraitsOfficeController: Sendable {
         }
         guard !ids.isEmpty else { return ([], []) }
         struct Row: Decodable { let id: String }
-        let known = Set(try await db.sql.raw("SELECT id FROM publications WHERE id IN (\(binds: ids))")
-            .all(decoding: Row.self).map(\.id))
+        let known = Set(
+            try await db.sql.raw("SELECT id FROM publications WHERE id IN (\(binds: ids))")
+                .all(decoding: Row.self).map(\.id))
         return (ids.filter(known.contains), ids.filter { !known.contains($0) })
     }
 
@@ -78,9 +85,13 @@ struct PortraitsOfficeController: Sendable {
         }
         let (publications, unknown) = try await Self.publications(form.raw("publications"), on: req.db)
         guard unknown.isEmpty else {
-            return try await refuse(req, t("portraits.office.error.publications", [
-                "addresses": unknown.joined(separator: ", ")
-            ]), editing: id)
+            return try await refuse(
+                req,
+                t(
+                    "portraits.office.error.publications",
+                    [
+                        "addresses": unknown.joined(separator: ", ")
+                    ]), editing: id)
         }
         var typed: [Language: String] = [:]
         for language in Language.allCases {
@@ -89,17 +100,22 @@ struct PortraitsOfficeController: Sendable {
         var cleaned: (bytes: [UInt8], type: String)? = nil
         if let file = req.files.first(where: { $0.field == "photo" }), !file.data.isEmpty {
             guard case .success(let upload) = Upload.check(filename: file.filename, data: file.data),
-                  ["image/jpeg", "image/png"].contains(upload.contentType) else {
+                ["image/jpeg", "image/png"].contains(upload.contentType)
+            else {
                 return try await refuse(req, t("portraits.office.error.photo"), editing: id)
             }
             // The photograph as sent (GPS position, camera serial, XMP …) is never stored: only mat2's copy.
             do {
-                cleaned = (try await req.application.metadataStripper.strip(upload.data,
-                                                                            contentType: upload.contentType),
-                           upload.contentType)
+                cleaned = (
+                    try await req.application.metadataStripper.strip(
+                        upload.data,
+                        contentType: upload.contentType),
+                    upload.contentType
+                )
             } catch let failure as MetadataStripFailure {
-                return try await refuse(req, t("portraits.office.error.not-saved", ["problem": failure.description]),
-                                        editing: id)
+                return try await refuse(
+                    req, t("portraits.office.error.not-saved", ["problem": failure.description]),
+                    editing: id)
             }
         }
         let photo = cleaned, isCaseOfficer = viewer.roles.contains(.caseOfficer), texts = typed
@@ -116,7 +132,8 @@ struct PortraitsOfficeController: Sendable {
                 cases = chosenCases.filter(open.contains)
             }
             let consentOn = consent.isEmpty ? nil : consent
-            let fields = PortraitStore.Fields(name: name, texts: texts, consentOn: consentOn,
+            let fields = PortraitStore.Fields(
+                name: name, texts: texts, consentOn: consentOn,
                 consentBy: stored?.consentOn == consentOn ? stored?.consentBy : consentOn.map { _ in viewer.email },
                 publications: publications, cases: cases)
             let photoSha256 = photo.map { Evidence.sha256($0.bytes) } ?? stored?.photoSha256
@@ -125,20 +142,31 @@ struct PortraitsOfficeController: Sendable {
             if wantsPublic && consentOn == nil {
                 return t("portraits.office.error.no-consent")
             }
-            if let refusal = try await PortraitApproval.refusal(subject: Portrait.subject(id), hash: hash,
+            if let refusal = try await PortraitApproval.refusal(
+                subject: Portrait.subject(id), hash: hash,
                 changed: changed, wasPublic: stored?.published == true, wantsPublic: wantsPublic,
                 texts: [name] + Language.allCases.map { texts[$0] ?? "" }, actor: viewer.email, now: now,
-                cipher: req.site.cipher, on: tx) {
+                cipher: req.site.cipher, on: tx)
+            {
                 return refusal
             }
             try await PortraitStore.save(id, fields, published: wantsPublic, by: viewer.email, now: now, on: tx)
             if let photo { try await PortraitStore.setPhoto(id, cleaned: photo.bytes, type: photo.type, on: tx) }
-            if changed { try await FourEyesStore.recordChange(Portrait.subject(id), hash: hash, by: viewer.email,
-                                                              now: now, on: tx) }
-            let consentNote = stored?.consentOn == consentOn ? "" : "; consent " + (consentOn.map { "given on \($0)" }
-                ?? "not recorded")
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "portrait.save", recordType: "portrait",
-                recordID: id, detail: (wantsPublic ? "public" : "not public") + consentNote), now: now, on: tx)
+            if changed {
+                try await FourEyesStore.recordChange(
+                    Portrait.subject(id), hash: hash, by: viewer.email,
+                    now: now, on: tx)
+            }
+            let consentNote =
+                stored?.consentOn == consentOn
+                ? ""
+                : "; consent "
+                    + (consentOn.map { "given on \($0)" }
+                        ?? "not recorded")
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: viewer.email, action: "portrait.save", recordType: "portrait",
+                    recordID: id, detail: (wantsPublic ? "public" : "not public") + consentNote), now: now, on: tx)
             return nil
         }
         if let refused { return try await refuse(req, refused, editing: id) }
@@ -157,8 +185,10 @@ struct PortraitsOfficeController: Sendable {
         let done: Bool = try await req.db.write { tx in
             guard let stored = try await PortraitStore.find(id, on: tx), stored.withdrawnAt == nil else { return false }
             try await PortraitStore.withdraw(id, by: viewer.email, now: now, on: tx)
-            try await AuditLog.record(AuditEvent(actor: viewer.email, action: "portrait.consent.withdraw",
-                recordType: "portrait", recordID: id, detail: "reason: " + reason), now: now, on: tx)
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: viewer.email, action: "portrait.consent.withdraw",
+                    recordType: "portrait", recordID: id, detail: "reason: " + reason), now: now, on: tx)
             return true
         }
         guard done else { return try await refuse(req, t("portraits.office.error.no-withdrawal")) }

@@ -11,14 +11,18 @@ struct SponsorOffer: Sendable {
 }
 
 enum SponsorOfferStore {
-    static func add(name: String, contact: String, message: String, language: Language, now: Date,
-                    cipher: FieldCipher, on db: any Database) async throws {
+    static func add(
+        name: String, contact: String, message: String, language: Language, now: Date,
+        cipher: FieldCipher, on db: any Database
+    ) async throws {
         let id = RandomID.make("offer")
         try await db.sql.insert(into: "sponsor_offers")
             .columns("id", "name_sealed", "contact_sealed", "message_sealed", "language", "created_at")
-            .values(id, cipher.seal(name, in: .sponsorOfferName, row: id),
-                    cipher.seal(contact, in: .sponsorOfferContact, row: id),
-                    cipher.seal(message, in: .sponsorOfferMessage, row: id), language.rawValue, now.seconds)
+            .values(
+                id, cipher.seal(name, in: .sponsorOfferName, row: id),
+                cipher.seal(contact, in: .sponsorOfferContact, row: id),
+                cipher.seal(message, in: .sponsorOfferMessage, row: id), language.rawValue, now.seconds
+            )
             .run()
     }
 
@@ -27,15 +31,18 @@ enum SponsorOfferStore {
             let id: String, nameSealed: String, contactSealed: String, messageSealed: String
             let language: String, createdAt: Int64
         }
-        return try await db.sql.raw("""
+        return try await db.sql.raw(
+            """
             SELECT id, name_sealed, contact_sealed, message_sealed, language, created_at FROM sponsor_offers
             ORDER BY created_at DESC, id
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
-                SponsorOffer(id: $0.id, name: try cipher.open($0.nameSealed, in: .sponsorOfferName, row: $0.id),
-                             contact: try cipher.open($0.contactSealed, in: .sponsorOfferContact, row: $0.id),
-                             message: try cipher.open($0.messageSealed, in: .sponsorOfferMessage, row: $0.id),
-                             language: $0.language, createdAt: $0.createdAt)
-            }
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+            SponsorOffer(
+                id: $0.id, name: try cipher.open($0.nameSealed, in: .sponsorOfferName, row: $0.id),
+                contact: try cipher.open($0.contactSealed, in: .sponsorOfferContact, row: $0.id),
+                message: try cipher.open($0.messageSealed, in: .sponsorOfferMessage, row: $0.id),
+                language: $0.language, createdAt: $0.createdAt)
+        }
     }
 }
 
@@ -62,34 +69,43 @@ struct SponsorshipController: RouteCollection {
             PortraitsController.item($0, sponsors: sponsors[$0.id])
         }
         let csrf = CSRF.token(for: req), f = form ?? FormData(fields: [])
-        let contactField = ReportPages.field("contact", t("sponsorship.contact"), f["contact"], errors,
-                                             attributes: "maxlength=\"300\" autocomplete=\"off\"")
-        let formHTML: HTML = thanks
+        let contactField = ReportPages.field(
+            "contact", t("sponsorship.contact"), f["contact"], errors,
+            attributes: "maxlength=\"300\" autocomplete=\"off\"")
+        let formHTML: HTML =
+            thanks
             ? "<p class=\"notice\" role=\"status\" id=\"sponsorship-thanks\">\(t("sponsorship.thanks"))</p>"
             : """
-              <form method="post" action="\(SiteRoute.sponsorship.path)" class="office-form sponsorship-form">\
-              \(CSRF.field(csrf))
-              \(ReportPages.field("name", t("sponsorship.name"), f["name"], errors, attributes: "maxlength=\"300\""))
-              \(contactField)
-              \(ReportPages.textarea("message", t("sponsorship.message"), f.raw("message"), errors, rows: 6))
-              <p class="actions"><button type="submit">\(t("sponsorship.send"))</button></p></form>
-              """
-        let pairList: HTML = pairs.isEmpty ? "<p>\(t("sponsorship.none"))</p>"
+            <form method="post" action="\(SiteRoute.sponsorship.path)" class="office-form sponsorship-form">\
+            \(CSRF.field(csrf))
+            \(ReportPages.field("name", t("sponsorship.name"), f["name"], errors, attributes: "maxlength=\"300\""))
+            \(contactField)
+            \(ReportPages.textarea("message", t("sponsorship.message"), f.raw("message"), errors, rows: 6))
+            <p class="actions"><button type="submit">\(t("sponsorship.send"))</button></p></form>
+            """
+        let pairList: HTML =
+            pairs.isEmpty
+            ? "<p>\(t("sponsorship.none"))</p>"
             : "<ul id=\"sponsorship-pairs\" class=\"portraits\">\(pairs.joined())</ul>"
-        return .privatePage(Layout(title: t("sponsorship.title"), facts: nil).render("""
-        <article class="sponsorship"><h1>\(t("sponsorship.title"))</h1>
-        <h2>\(t("sponsorship.pairs"))</h2>
-        \(pairList)
-        <p>\(t("sponsorship.call"))</p><p>\(t("sponsorship.private"))</p>
-        \(formHTML)</article>
-        """), for: req, status: errors.isEmpty ? .ok : .unprocessableEntity)
+        return .privatePage(
+            Layout(title: t("sponsorship.title"), facts: nil).render(
+                """
+                <article class="sponsorship"><h1>\(t("sponsorship.title"))</h1>
+                <h2>\(t("sponsorship.pairs"))</h2>
+                \(pairList)
+                <p>\(t("sponsorship.call"))</p><p>\(t("sponsorship.private"))</p>
+                \(formHTML)</article>
+                """), for: req, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
     func offer(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
-        guard try await PublicFormLimits.allow("sponsor", from: req.clientAddress, limit: Self.perHour,
-                                               windowSeconds: 3600, now: req.site.clock.now(),
-                                               cipher: req.site.cipher, on: req.db) else {
+        guard
+            try await PublicFormLimits.allow(
+                "sponsor", from: req.clientAddress, limit: Self.perHour,
+                windowSeconds: 3600, now: req.site.clock.now(),
+                cipher: req.site.cipher, on: req.db)
+        else {
             throw Abort(.tooManyRequests, reason: t("report.too-many"))
         }
         let form = req.form
@@ -102,9 +118,10 @@ struct SponsorshipController: RouteCollection {
         }
         if message.count > 5_000 { errors["message"] = t("sponsorship.error.message") }
         guard errors.isEmpty else { return try await page(req, form: form, errors: errors, thanks: false) }
-        try await SponsorOfferStore.add(name: name, contact: contact, message: message,
-                                        language: Translations.current.language, now: req.site.clock.now(),
-                                        cipher: req.site.cipher, on: req.db)
+        try await SponsorOfferStore.add(
+            name: name, contact: contact, message: message,
+            language: Translations.current.language, now: req.site.clock.now(),
+            cipher: req.site.cipher, on: req.db)
         return try await page(req, form: nil, errors: [:], thanks: true)
     }
 }

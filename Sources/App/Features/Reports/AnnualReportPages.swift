@@ -54,17 +54,19 @@ enum AnnualReportPages {
             edition.isPublished
             ? .empty
             : """
-                <button type="submit" name="action" value="publish">\
-                \(t("annual.office.publish", ["language": edition.language.endonym]))</button>
-                """
+            <button type="submit" name="action" value="publish">\
+            \(t("annual.office.publish", ["language": edition.language.endonym]))</button>
+            """
         let language = edition.language, title = t("annual.title", ["year": year])
-        let figures = t("annual.office.figures", [
-            "interventions": t("count.urgent-interventions", count: s.interventions),
-            "follow-ups": t("count.follow-ups", count: s.followUps),
-            "countries": t("count.countries", count: s.countries),
-            "defenders": t("count.defenders", count: s.defenders),
-            "organisations": t("count.organisations", count: s.organisations)
-        ])
+        let figures = t(
+            "annual.office.figures",
+            [
+                "interventions": t("count.urgent-interventions", count: s.interventions),
+                "follow-ups": t("count.follow-ups", count: s.followUps),
+                "countries": t("count.countries", count: s.countries),
+                "defenders": t("count.defenders", count: s.defenders),
+                "organisations": t("count.organisations", count: s.organisations)
+            ])
         let address = SiteRoute.annualReport(year: r.year).path(in: language)
         return OfficeLayout(title: title, account: viewer, csrf: csrf, translated: true).render(
             """

@@ -34,17 +34,23 @@ enum CaseErasure {
                 .where("id", .equal, id).run()
         }
         for id in try await ids("interventions", caseID, on: tx) {
-            try await sql.update("interventions").set("title_sealed", to: cipher.seal(blank, in: .interventionTitle,
-                                                                                       row: id))
-                .set("summary_sealed", to: cipher.seal("", in: .interventionSummary, row: id))
-                .set("body_sealed", to: cipher.seal("", in: .interventionBody, row: id))
-                .where("id", .equal, id).run()
+            try await sql.update("interventions").set(
+                "title_sealed",
+                to: cipher.seal(
+                    blank, in: .interventionTitle,
+                    row: id)
+            )
+            .set("summary_sealed", to: cipher.seal("", in: .interventionSummary, row: id))
+            .set("body_sealed", to: cipher.seal("", in: .interventionBody, row: id))
+            .where("id", .equal, id).run()
             try await sql.delete(from: "redaction_exceptions").where("intervention_id", .equal, id).run()
         }
-        try await sql.raw("""
+        try await sql.raw(
+            """
             UPDATE interventions SET public_title = NULL, public_summary = NULL, public_body = NULL
             WHERE case_id = \(bind: caseID) AND status <> 'published'
-            """).run()
+            """
+        ).run()
         for id in try await ids("assistance_requests", caseID, on: tx) {
             try await sql.update("assistance_requests")
                 .set("purpose_sealed", to: cipher.seal("", in: .assistancePurpose, row: id))
@@ -57,14 +63,20 @@ enum CaseErasure {
             }
         }
         for id in try await ids("mission_cases", caseID, on: tx) {
-            try await sql.update("mission_cases").set("concern_sealed", to: cipher.seal("", in: .missionConcern,
-                                                                                         row: id))
-                .where("id", .equal, id).run()
+            try await sql.update("mission_cases").set(
+                "concern_sealed",
+                to: cipher.seal(
+                    "", in: .missionConcern,
+                    row: id)
+            )
+            .where("id", .equal, id).run()
         }
         try await removeAttachments(caseID, on: tx)
         // The offline kit's values in conflict are the case's values too (sealed, but not kept past the decision).
-        for table in ["case_person_languages", "case_sources", "case_messages", "verifications", "intake_bulk",
-                      "kit_conflicts"] {
+        for table in [
+            "case_person_languages", "case_sources", "case_messages", "verifications", "intake_bulk",
+            "kit_conflicts"
+        ] {
             try await sql.delete(from: table).where("case_id", .equal, caseID).run()
         }
         try await removeAlerts(caseID, on: tx)
@@ -90,15 +102,19 @@ enum CaseErasure {
         }
         try await removeAttachments(caseID, on: tx)
         try await removeAlerts(caseID, on: tx)
-        for table in ["case_person_languages", "case_people", "case_acts", "case_sources", "case_messages",
-                      "case_events", "verifications", "interventions", "mission_cases", "assistance_requests",
-                      "intake_bulk", "kit_conflicts"] {
+        for table in [
+            "case_person_languages", "case_people", "case_acts", "case_sources", "case_messages",
+            "case_events", "verifications", "interventions", "mission_cases", "assistance_requests",
+            "intake_bulk", "kit_conflicts"
+        ] {
             try await sql.delete(from: table).where("case_id", .equal, caseID).run()
         }
         struct Listed: Decodable { let id: String, caseIds: String }
-        let campaigns = try await sql.raw("""
+        let campaigns = try await sql.raw(
+            """
             SELECT id, case_ids FROM campaigns WHERE case_ids LIKE \(bind: "%" + caseID + "%")
-            """).all(decoding: Listed.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: Listed.self, keyDecodingStrategy: .convertFromSnakeCase)
         for campaign in campaigns {
             let kept = campaign.caseIds.split(separator: ",").filter { $0 != caseID }.joined(separator: ",")
             try await sql.update("campaigns").set("case_ids", to: kept).where("id", .equal, campaign.id).run()
@@ -122,8 +138,10 @@ enum CaseErasure {
         try await tx.sql.delete(from: "staff_alerts").where("case_id", .equal, caseID).run()
     }
 
-    static func ids(_ table: String, _ value: String, column: String = "case_id",
-                    on db: any Database) async throws -> [String] {
+    static func ids(
+        _ table: String, _ value: String, column: String = "case_id",
+        on db: any Database
+    ) async throws -> [String] {
         struct Row: Decodable { let id: String }
         return try await db.sql.select().column("id").from(table).where(SQLColumn(column), .equal, SQLBind(value))
             .all(decoding: Row.self).map(\.id)

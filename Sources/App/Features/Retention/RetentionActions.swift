@@ -17,16 +17,20 @@ enum RetentionActions {
         (until.map { "until \($0): " } ?? "") + reason.rawValue + (note == nil ? "" : " (note sealed)")
     }
 
-    static func extend(_ kind: RetainedKind, id: String, with ext: RetentionExtension, reason: RetentionReason,
-                       note: String?, by actor: String, now: Date, cipher: FieldCipher,
-                       on db: any Database) async throws -> Outcome {
+    static func extend(
+        _ kind: RetainedKind, id: String, with ext: RetentionExtension, reason: RetentionReason,
+        note: String?, by actor: String, now: Date, cipher: FieldCipher,
+        on db: any Database
+    ) async throws -> Outcome {
         try await db.write { tx in
             guard try await RetentionStore.find(kind, id: id, now: now, on: tx) != nil else { return .notDue }
             let row = "\(kind.rawValue):\(id)"
             try await tx.sql.insert(into: "retention_decisions")
                 .columns("id", "decided_by", "decided_at", "kind", "record_id", "decision", "until", "note_sealed")
-                .values(row, actor, now.seconds, kind.rawValue, id, RetentionDecision.extend.rawValue, ext.seconds,
-                        note.map { cipher.seal($0, in: .retentionNote, row: row) })
+                .values(
+                    row, actor, now.seconds, kind.rawValue, id, RetentionDecision.extend.rawValue, ext.seconds,
+                    note.map { cipher.seal($0, in: .retentionNote, row: row) }
+                )
                 .onConflict(with: ["id"]) {
                     $0.set(excludedValueOf: "decided_by").set(excludedValueOf: "decided_at")
                         .set(excludedValueOf: "decision").set(excludedValueOf: "until")
@@ -40,9 +44,11 @@ enum RetentionActions {
 
     /// Anonymises or deletes one due record. A deletion on SQLite overwrites the freed pages (`secure_delete`) and
     /// then empties the write-ahead log, so the sealed values are gone from the file too.
-    static func erase(_ kind: RetainedKind, id: String, decision: RetentionDecision, reason: RetentionReason,
-                      note: String? = nil, by actor: String, now: Date, cipher: FieldCipher,
-                      logger: Logger? = nil, on db: any Database) async throws -> Outcome {
+    static func erase(
+        _ kind: RetainedKind, id: String, decision: RetentionDecision, reason: RetentionReason,
+        note: String? = nil, by actor: String, now: Date, cipher: FieldCipher,
+        logger: Logger? = nil, on db: any Database
+    ) async throws -> Outcome {
         precondition(decision != .extend)
         guard decision == .delete || kind.anonymisable else { return .notDue }
         let sqlite = db.sql.dialect.name == "sqlite"
@@ -59,10 +65,14 @@ enum RetentionActions {
                 let row = "\(kind.rawValue):\(id)"
                 // When it was anonymised: a case reopened after that counts afresh from its new activity.
                 try await tx.sql.insert(into: "retention_decisions")
-                    .columns("id", "decided_by", "decided_at", "kind", "record_id", "decision", "until",
-                             "anonymised_at", "note_sealed")
-                    .values(row, actor, now.seconds, kind.rawValue, id, decision.rawValue, Int64?.none, now.seconds,
-                            note.map { cipher.seal($0, in: .retentionNote, row: row) })
+                    .columns(
+                        "id", "decided_by", "decided_at", "kind", "record_id", "decision", "until",
+                        "anonymised_at", "note_sealed"
+                    )
+                    .values(
+                        row, actor, now.seconds, kind.rawValue, id, decision.rawValue, Int64?.none, now.seconds,
+                        note.map { cipher.seal($0, in: .retentionNote, row: row) }
+                    )
                     .onConflict(with: ["id"]) {
                         $0.set(excludedValueOf: "decided_by").set(excludedValueOf: "decided_at")
                             .set(excludedValueOf: "decision").set(excludedValueOf: "until")
@@ -76,7 +86,8 @@ enum RetentionActions {
         if outcome == .done, sqlite {
             let emptied = try await checkpoint(db)
             if !emptied {
-                logger?.warning("""
+                logger?.warning(
+                    """
                     Retention: the write-ahead log is still in use by a reader after an erasure; the erased pages \
                     leave it at the next checkpoint.
                     """)
@@ -114,8 +125,10 @@ enum RetentionActions {
         try await sql.delete(from: "staff_alerts").where("case_id", .equal, id).run()
     }
 
-    private static func anonymise(_ kind: RetainedKind, id: String, cipher: FieldCipher,
-                                  on tx: any Database) async throws {
+    private static func anonymise(
+        _ kind: RetainedKind, id: String, cipher: FieldCipher,
+        on tx: any Database
+    ) async throws {
         switch kind {
         case .unverifiedReport, .closedCase: try await CaseErasure.anonymise(id, cipher: cipher, on: tx)
         case .callAnswer:
@@ -129,11 +142,15 @@ enum RetentionActions {
         }
     }
 
-    private static func audit(_ decision: RetentionDecision, _ kind: RetainedKind, _ id: String, _ why: String,
-                              _ actor: String, _ now: Date, _ tx: any Database) async throws {
-        try await AuditLog.record(AuditEvent(actor: actor, action: "retention.\(decision.rawValue)",
-                                             recordType: kind.rawValue, recordID: id, detail: why),
-                                  now: now, on: tx)
+    private static func audit(
+        _ decision: RetentionDecision, _ kind: RetainedKind, _ id: String, _ why: String,
+        _ actor: String, _ now: Date, _ tx: any Database
+    ) async throws {
+        try await AuditLog.record(
+            AuditEvent(
+                actor: actor, action: "retention.\(decision.rawValue)",
+                recordType: kind.rawValue, recordID: id, detail: why),
+            now: now, on: tx)
     }
 
     /// The background check: purges sessions and sign-in attempts past their period (the counts audited), and
@@ -143,33 +160,43 @@ enum RetentionActions {
         let policy = try await RetentionStore.policy(on: db)
         let cutoff = now.seconds - Int64(policy.period(.signIn)) * 86_400
         struct N: Decodable { let n: Int }
-        let sessions = try await db.sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE last_seen_at < \(bind: cutoff)")
+        let sessions =
+            try await db.sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE last_seen_at < \(bind: cutoff)")
             .first(decoding: N.self)?.n ?? 0
-        let attempts = try await db.sql.raw("SELECT COUNT(*) AS n FROM login_attempts WHERE at < \(bind: cutoff)")
+        let attempts =
+            try await db.sql.raw("SELECT COUNT(*) AS n FROM login_attempts WHERE at < \(bind: cutoff)")
             .first(decoding: N.self)?.n ?? 0
         if sessions + attempts > 0 {
             try await db.write { tx in
                 try await tx.sql.delete(from: "sessions").where("last_seen_at", .lessThan, cutoff).run()
                 try await tx.sql.delete(from: "login_attempts").where("at", .lessThan, cutoff).run()
-                try await AuditLog.record(AuditEvent(actor: "system", action: "retention.purge",
-                                                     recordType: RetainedKind.signIn.rawValue,
-                                                     detail: "\(sessions) sessions, \(attempts) sign-in attempts"),
-                                          now: now, on: tx)
+                try await AuditLog.record(
+                    AuditEvent(
+                        actor: "system", action: "retention.purge",
+                        recordType: RetainedKind.signIn.rawValue,
+                        detail: "\(sessions) sessions, \(attempts) sign-in attempts"),
+                    now: now, on: tx)
             }
         }
         struct Raised: Decodable { let subjectId: String }
-        let raised = Set(try await db.sql.raw("""
-            SELECT subject_id FROM staff_alerts WHERE event = \(bind: AlertEvent.retentionDue.rawValue) AND user_id = ''
-            """).all(decoding: Raised.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.subjectId))
+        let raised = Set(
+            try await db.sql.raw(
+                """
+                SELECT subject_id FROM staff_alerts WHERE event = \(bind: AlertEvent.retentionDue.rawValue) AND user_id = ''
+                """
+            ).all(decoding: Raised.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.subjectId))
         let fresh = try await RetentionStore.due(now: now, on: db).filter { !raised.contains(subject($0)) }
         guard !fresh.isEmpty else { return (0, sessions + attempts) }
         try await db.write { tx in
             for due in fresh.prefix(200) {
-                try await StaffAlerts.raise(.retentionDue, case: due.id, subject: subject(due),
-                                            link: RetentionRoute.due.path, now: now, on: tx)
-                try await AuditLog.record(AuditEvent(actor: "system", action: "alert.raise",
-                                                     recordType: due.kind.rawValue, recordID: due.id,
-                                                     detail: AlertEvent.retentionDue.rawValue), now: now, on: tx)
+                try await StaffAlerts.raise(
+                    .retentionDue, case: due.id, subject: subject(due),
+                    link: RetentionRoute.due.path, now: now, on: tx)
+                try await AuditLog.record(
+                    AuditEvent(
+                        actor: "system", action: "alert.raise",
+                        recordType: due.kind.rawValue, recordID: due.id,
+                        detail: AlertEvent.retentionDue.rawValue), now: now, on: tx)
             }
         }
         return (min(fresh.count, 200), sessions + attempts)

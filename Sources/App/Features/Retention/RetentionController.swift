@@ -42,10 +42,12 @@ struct RetentionController: Sendable {
 
     func policyPage(_ req: Request, error: String?, status: HTTPStatus) async throws -> Response {
         let notice = req.query[String.self, at: "notice"] == "saved" ? t("retention.periods.saved") : nil
-        return try await RetentionPages.policies(try await RetentionStore.policy(on: req.db), viewer: try req.account,
-                                                 error: error, notice: error == nil ? notice : nil,
-                                                 csrf: CSRF.token(for: req))
-            .encodeResponse(status: status, for: req)
+        return try await RetentionPages.policies(
+            try await RetentionStore.policy(on: req.db), viewer: try req.account,
+            error: error, notice: error == nil ? notice : nil,
+            csrf: CSRF.token(for: req)
+        )
+        .encodeResponse(status: status, for: req)
     }
 
     @Sendable func setPolicies(req: Request) async throws -> Response {
@@ -57,9 +59,13 @@ struct RetentionController: Sendable {
         let current = try await RetentionStore.policy(on: req.db)
         switch current.parse(fields) {
         case .failure(let refusal):
-            return try await policyPage(req, error: t("retention.periods.refused", [
-                "kind": t("retention.kind.\(refusal.field)"), "value": refusal.value,
-            ]), status: .unprocessableEntity)
+            return try await policyPage(
+                req,
+                error: t(
+                    "retention.periods.refused",
+                    [
+                        "kind": t("retention.kind.\(refusal.field)"), "value": refusal.value
+                    ]), status: .unprocessableEntity)
         case .success(let next):
             try await RetentionStore.save(next, by: viewer.email, now: now, on: req.db)
             return req.redirect(within: RetentionRoute.policies.path + "?notice=saved")
@@ -74,36 +80,51 @@ struct RetentionController: Sendable {
         let now = req.site.clock.now()
         let notice = req.query[String.self, at: "notice"].flatMap(RetentionDecision.init(rawValue:))
             .map { t("retention.done.\($0.rawValue)") }
-        return try await RetentionPages.due(try await RetentionStore.due(now: now, on: req.db), now: now,
-                                            viewer: try req.account, error: error,
-                                            notice: error == nil ? notice : nil, csrf: CSRF.token(for: req))
-            .encodeResponse(status: status, for: req)
+        return try await RetentionPages.due(
+            try await RetentionStore.due(now: now, on: req.db), now: now,
+            viewer: try req.account, error: error,
+            notice: error == nil ? notice : nil, csrf: CSRF.token(for: req)
+        )
+        .encodeResponse(status: status, for: req)
     }
 
     @Sendable func decide(req: Request) async throws -> Response {
         let viewer = try req.account, now = req.site.clock.now()
         guard let kind = RetainedKind(rawValue: req.form["kind"]), kind.decided else {
             let value = String(req.form["kind"].prefix(40))
-            return try await duePage(req, error: t("retention.refused.kind", ["value": value]),
-                                     status: .unprocessableEntity)
+            return try await duePage(
+                req, error: t("retention.refused.kind", ["value": value]),
+                status: .unprocessableEntity)
         }
         guard let decision = RetentionDecision(rawValue: req.form["decision"]) else {
-            return try await duePage(req, error: t("retention.refused.decision", [
-                "value": String(req.form["decision"].prefix(40)),
-            ]), status: .unprocessableEntity)
+            return try await duePage(
+                req,
+                error: t(
+                    "retention.refused.decision",
+                    [
+                        "value": String(req.form["decision"].prefix(40))
+                    ]), status: .unprocessableEntity)
         }
         let id = req.form["id"]
         guard let reason = RetentionReason(rawValue: req.form["reason"]) else {
-            return try await duePage(req, error: t("retention.refused.reason", [
-                "value": String(req.form["reason"].prefix(40)),
-            ]), status: .unprocessableEntity)
+            return try await duePage(
+                req,
+                error: t(
+                    "retention.refused.reason",
+                    [
+                        "value": String(req.form["reason"].prefix(40))
+                    ]), status: .unprocessableEntity)
         }
         // The note is the one free text: sealed on the decision, never in the audit trail; a deletion keeps none.
         let note = req.form.raw("note").trimmingCharacters(in: .whitespacesAndNewlines)
         guard note.count <= RetentionReason.maximumNote, decision != .delete || note.isEmpty else {
-            return try await duePage(req, error: t(decision == .delete ? "retention.refused.note-delete"
-                                                   : "retention.refused.note"),
-                                     status: .unprocessableEntity)
+            return try await duePage(
+                req,
+                error: t(
+                    decision == .delete
+                        ? "retention.refused.note-delete"
+                        : "retention.refused.note"),
+                status: .unprocessableEntity)
         }
         let outcome: RetentionActions.Outcome
         switch decision {
@@ -111,17 +132,20 @@ struct RetentionController: Sendable {
             let today = CivilDate(daysSinceEpoch: Int(now.seconds / 86_400))
             switch RetentionExtension.parse(reason: reason.rawValue, until: req.form["until"], today: today) {
             case .failure(let refusal):
-                return try await duePage(req, error: t("retention.refused.\(refusal.field)", ["value": refusal.value]),
-                                         status: .unprocessableEntity)
+                return try await duePage(
+                    req, error: t("retention.refused.\(refusal.field)", ["value": refusal.value]),
+                    status: .unprocessableEntity)
             case .success(let ext):
-                outcome = try await RetentionActions.extend(kind, id: id, with: ext, reason: reason,
-                                                            note: note.isEmpty ? nil : note, by: viewer.email,
-                                                            now: now, cipher: req.site.cipher, on: req.db)
+                outcome = try await RetentionActions.extend(
+                    kind, id: id, with: ext, reason: reason,
+                    note: note.isEmpty ? nil : note, by: viewer.email,
+                    now: now, cipher: req.site.cipher, on: req.db)
             }
         case .anonymise, .delete:
-            outcome = try await RetentionActions.erase(kind, id: id, decision: decision, reason: reason,
-                                                       note: note.isEmpty ? nil : note, by: viewer.email, now: now,
-                                                       cipher: req.site.cipher, logger: req.logger, on: req.db)
+            outcome = try await RetentionActions.erase(
+                kind, id: id, decision: decision, reason: reason,
+                note: note.isEmpty ? nil : note, by: viewer.email, now: now,
+                cipher: req.site.cipher, logger: req.logger, on: req.db)
         }
         if outcome == .notYetExpired {
             return try await duePage(req, error: t("retention.refused.not-expired"), status: .conflict)

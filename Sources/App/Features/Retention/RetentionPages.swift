@@ -4,8 +4,10 @@ import ObservatoryCore
 /// The administrators' periods page and the case officers' due records. A due record is shown by its kind, its id,
 /// its last activity and its expiry only (a case links to its file): never a value of the record.
 enum RetentionPages {
-    static func policies(_ policy: RetentionPolicy, viewer: Account, error: String?, notice: String?,
-                         csrf: String) -> HTML {
+    static func policies(
+        _ policy: RetentionPolicy, viewer: Account, error: String?, notice: String?,
+        csrf: String
+    ) -> HTML {
         let rows: [HTML] = RetainedKind.allCases.map { kind in
             """
             <p class="field"><label for="\(kind.rawValue)">\(t("retention.kind.\(kind.rawValue)"))</label>
@@ -17,16 +19,17 @@ enum RetentionPages {
             """
         }
         return OfficeLayout(title: t("retention.periods.title"), account: viewer, csrf: csrf, translated: true)
-            .render("""
-            <h1>\(t("retention.periods.title"))</h1>
-            \(notice.map { "<p class=\"notice\" role=\"status\" id=\"notice\">\($0)</p>" } ?? .empty)
-            \(error.map { "<p class=\"error\" role=\"alert\" id=\"retention-error\">\($0)</p>" } ?? .empty)
-            <p>\(t("retention.periods.intro"))</p>
-            <form method="post" action="\(RetentionRoute.policies.path)" class="office-form" id="retention-periods">\
-            \(CSRF.field(csrf))
-            \(rows)
-            <p><button type="submit">\(t("retention.periods.save"))</button></p></form>
-            """)
+            .render(
+                """
+                <h1>\(t("retention.periods.title"))</h1>
+                \(notice.map { "<p class=\"notice\" role=\"status\" id=\"notice\">\($0)</p>" } ?? .empty)
+                \(error.map { "<p class=\"error\" role=\"alert\" id=\"retention-error\">\($0)</p>" } ?? .empty)
+                <p>\(t("retention.periods.intro"))</p>
+                <form method="post" action="\(RetentionRoute.policies.path)" class="office-form" id="retention-periods">\
+                \(CSRF.field(csrf))
+                \(rows)
+                <p><button type="submit">\(t("retention.periods.save"))</button></p></form>
+                """)
     }
 
     /// A shortened period not yet in force: from when records may expire under it.
@@ -40,7 +43,9 @@ enum RetentionPages {
         let options: [HTML] = RetentionReason.allCases.map {
             "<option value=\"\($0.rawValue)\">\(t("retention.why.\($0.rawValue)"))</option>"
         }
-        let noteField: HTML = note ? """
+        let noteField: HTML =
+            note
+            ? """
              <label>\(t("retention.note")) <input name="note" maxlength="\(RetentionReason.maximumNote)"></label>
             """ : .empty
         return """
@@ -49,8 +54,10 @@ enum RetentionPages {
             """
     }
 
-    static func due(_ records: [RetentionStore.Due], now: Date, viewer: Account, error: String?, notice: String?,
-                    csrf: String) -> HTML {
+    static func due(
+        _ records: [RetentionStore.Due], now: Date, viewer: Account, error: String?, notice: String?,
+        csrf: String
+    ) -> HTML {
         let words = Translations.current
         let tomorrow = CivilDate(daysSinceEpoch: Int(now.seconds / 86_400) + 1).description
         let rows: [HTML] = records.map { due in
@@ -65,42 +72,48 @@ enum RetentionPages {
                 \(CSRF.field(csrf))<input type="hidden" name="kind" value="\(due.kind.rawValue)">\
                 <input type="hidden" name="id" value="\(due.id)">
                 """
-            let anonymise: HTML = due.kind.anonymisable ? """
+            let anonymise: HTML =
+                due.kind.anonymisable
+                ? """
                 <form method="post" action="\(RetentionRoute.decide.path)" class="inline">\(hidden)\
                 <input type="hidden" name="decision" value="anonymise">\
                 \(reasonFields(note: true)) \
                 <button type="submit">\(t("retention.anonymise"))</button></form>
                 """ : .empty
             return """
-            <tr id="due-\(due.kind.rawValue)-\(due.id)"><td>\(t("retention.kind.\(due.kind.rawValue)"))</td>\
-            <td>\(name)</td><td>\(words.day(seconds: due.lastActivity))</td>\
-            <td>\(words.day(seconds: due.expiresAt))\(due.extended ? " " + t("retention.due.extended") : "")</td>\
-            <td>\(state)</td><td>
-            <form method="post" action="\(RetentionRoute.decide.path)" class="inline">\(hidden)\
-            <input type="hidden" name="decision" value="extend">\
-            \(reasonFields(note: true)) \
-            <label>\(t("retention.until")) <input name="until" type="date" min="\(tomorrow)" required></label> \
-            <button type="submit">\(t("retention.extend"))</button></form>
-            \(anonymise)
-            <form method="post" action="\(RetentionRoute.decide.path)" class="inline">\(hidden)\
-            <input type="hidden" name="decision" value="delete">\
-            \(reasonFields(note: false)) \
-            <button type="submit">\(t("retention.delete"))</button></form></td></tr>
-            """
+                <tr id="due-\(due.kind.rawValue)-\(due.id)"><td>\(t("retention.kind.\(due.kind.rawValue)"))</td>\
+                <td>\(name)</td><td>\(words.day(seconds: due.lastActivity))</td>\
+                <td>\(words.day(seconds: due.expiresAt))\(due.extended ? " " + t("retention.due.extended") : "")</td>\
+                <td>\(state)</td><td>
+                <form method="post" action="\(RetentionRoute.decide.path)" class="inline">\(hidden)\
+                <input type="hidden" name="decision" value="extend">\
+                \(reasonFields(note: true)) \
+                <label>\(t("retention.until")) <input name="until" type="date" min="\(tomorrow)" required></label> \
+                <button type="submit">\(t("retention.extend"))</button></form>
+                \(anonymise)
+                <form method="post" action="\(RetentionRoute.decide.path)" class="inline">\(hidden)\
+                <input type="hidden" name="decision" value="delete">\
+                \(reasonFields(note: false)) \
+                <button type="submit">\(t("retention.delete"))</button></form></td></tr>
+                """
         }
-        let table: HTML = records.isEmpty ? "<p id=\"retention-none\">\(t("retention.due.none"))</p>" : """
+        let table: HTML =
+            records.isEmpty
+            ? "<p id=\"retention-none\">\(t("retention.due.none"))</p>"
+            : """
             <table class="office" id="retention-due"><thead><tr><th>\(t("retention.col.kind"))</th>\
             <th>\(t("retention.col.record"))</th><th>\(t("retention.col.last-activity"))</th>\
             <th>\(t("retention.col.expires"))</th><th>\(t("retention.col.state"))</th><th></th></tr></thead>
             <tbody>\(rows.joined(separator: "\n"))</tbody></table>
             """
-        return OfficeLayout(title: t("retention.due.title"), account: viewer, csrf: csrf, translated: true).render("""
-        <h1>\(t("retention.due.title"))</h1>
-        \(notice.map { "<p class=\"notice\" role=\"status\" id=\"notice\">\($0)</p>" } ?? .empty)
-        \(error.map { "<p class=\"error\" role=\"alert\" id=\"retention-error\">\($0)</p>" } ?? .empty)
-        <p>\(t("retention.due.intro"))</p>
-        <p><a href="\(RetentionRoute.policies.path)">\(t("retention.periods.title"))</a></p>
-        \(table)
-        """)
+        return OfficeLayout(title: t("retention.due.title"), account: viewer, csrf: csrf, translated: true).render(
+            """
+            <h1>\(t("retention.due.title"))</h1>
+            \(notice.map { "<p class=\"notice\" role=\"status\" id=\"notice\">\($0)</p>" } ?? .empty)
+            \(error.map { "<p class=\"error\" role=\"alert\" id=\"retention-error\">\($0)</p>" } ?? .empty)
+            <p>\(t("retention.due.intro"))</p>
+            <p><a href="\(RetentionRoute.policies.path)">\(t("retention.periods.title"))</a></p>
+            \(table)
+            """)
     }
 }

@@ -21,9 +21,11 @@ enum RetentionStore {
 
     static func policy(on db: any Database) async throws -> RetentionPolicy {
         struct Row: Decodable { let kind: String, days: Int, previousDays: Int?, effectiveFrom: Int64? }
-        let rows = try await db.sql.raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT kind, days, previous_days, effective_from FROM retention_policies
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         var days: [RetainedKind: Int] = [:], pending: [RetainedKind: RetentionPolicy.Pending] = [:]
         for row in rows {
             guard let kind = RetainedKind(rawValue: row.kind) else { continue }
@@ -45,8 +47,10 @@ enum RetentionStore {
                 let waiting = next.pending[kind]
                 try await tx.sql.insert(into: "retention_policies")
                     .columns("kind", "changed_by", "changed_at", "days", "previous_days", "effective_from")
-                    .values(kind.rawValue, actor, now.seconds, next.period(kind), waiting?.previousDays,
-                            waiting?.from)
+                    .values(
+                        kind.rawValue, actor, now.seconds, next.period(kind), waiting?.previousDays,
+                        waiting?.from
+                    )
                     .onConflict(with: ["kind"]) {
                         $0.set(excludedValueOf: "days").set(excludedValueOf: "changed_by")
                             .set(excludedValueOf: "changed_at").set(excludedValueOf: "previous_days")
@@ -57,9 +61,11 @@ enum RetentionStore {
                     ", no record expires before \(CivilDate(daysSinceEpoch: Int($0.from / 86_400)))"
                 }
                 let change = "\(before.period(kind)) → \(next.period(kind)) days"
-                try await AuditLog.record(AuditEvent(actor: actor, action: "retention.policy", recordType: "retention",
-                                                     recordID: kind.rawValue, detail: change + (from ?? "")),
-                                          now: now, on: tx)
+                try await AuditLog.record(
+                    AuditEvent(
+                        actor: actor, action: "retention.policy", recordType: "retention",
+                        recordID: kind.rawValue, detail: change + (from ?? "")),
+                    now: now, on: tx)
             }
         }
     }
@@ -67,9 +73,11 @@ enum RetentionStore {
     /// One page of the records of `kind` due for notice at `now` (oldest first, after the key `after`), filtered
     /// in SQL: last activity before the cutoff, not anonymised since that activity, not extended past the notice
     /// window. Every row returned is due, so a page is never filled by records that are not (finding 4).
-    static func candidates(_ kind: RetainedKind, policy: RetentionPolicy, now: Int64, id: String? = nil,
-                           after: (at: Int64, id: String)? = nil, limit: Int = pageSize,
-                           on db: any Database) async throws -> [(id: String, at: Int64, until: Int64?)] {
+    static func candidates(
+        _ kind: RetainedKind, policy: RetentionPolicy, now: Int64, id: String? = nil,
+        after: (at: Int64, id: String)? = nil, limit: Int = pageSize,
+        on db: any Database
+    ) async throws -> [(id: String, at: Int64, until: Int64?)] {
         struct Row: Decodable { let id: String, at: Int64, until: Int64? }
         let cutoff = policy.noticeCutoff(kind, now: now)
         let inner: SQLQueryString
@@ -119,9 +127,11 @@ enum RetentionStore {
     struct Decision: Decodable { let recordId: String, decision: String, until: Int64? }
 
     static func decisions(_ kind: RetainedKind, on db: any Database) async throws -> [String: Decision] {
-        let rows = try await db.sql.raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT record_id, decision, until FROM retention_decisions WHERE kind = \(bind: kind.rawValue)
-            """).all(decoding: Decision.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: Decision.self, keyDecodingStrategy: .convertFromSnakeCase)
         return Dictionary(rows.map { ($0.recordId, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -139,9 +149,10 @@ enum RetentionStore {
                 after = (last.at, last.id)
             }
         }
-        return Array(result.sorted {
-            ($0.expiresAt, $0.kind.rawValue, $0.id) < ($1.expiresAt, $1.kind.rawValue, $1.id)
-        }.prefix(limit))
+        return Array(
+            result.sorted {
+                ($0.expiresAt, $0.kind.rawValue, $0.id) < ($1.expiresAt, $1.kind.rawValue, $1.id)
+            }.prefix(limit))
     }
 
     /// How many records are due (for the dashboard), counted page by page.
@@ -149,8 +160,10 @@ enum RetentionStore {
         try await due(now: now, on: db).count
     }
 
-    private static func due(_ kind: RetainedKind, _ row: (id: String, at: Int64, until: Int64?),
-                            policy: RetentionPolicy, now: Date) -> Due? {
+    private static func due(
+        _ kind: RetainedKind, _ row: (id: String, at: Int64, until: Int64?),
+        policy: RetentionPolicy, now: Date
+    ) -> Due? {
         switch policy.state(kind, lastActivity: row.at, extendedUntil: row.until, now: now.seconds) {
         case .kept: nil
         case .dueSoon(let expires), .expired(let expires):

@@ -30,7 +30,8 @@ enum FTS5Text {
             guard sqlite_nio_sqlite3_open(":memory:", &handle) == SQLITE_OK else {
                 throw Failure(description: "no memory database")
             }
-            try exec("""
+            try exec(
+                """
                 CREATE VIRTUAL TABLE t USING fts5(title, summary, body, facets,
                 tokenize = 'unicode61 remove_diacritics 2')
                 """)
@@ -38,8 +39,10 @@ enum FTS5Text {
         }
 
         /// Runs `statement` with text `binds` (an Int64 for "?1" when `rowid` is given), calling `row` per result.
-        func run(_ statement: String, rowid: Int64? = nil, _ binds: [String] = [],
-                 row: (OpaquePointer) -> Void = { _ in }) throws {
+        func run(
+            _ statement: String, rowid: Int64? = nil, _ binds: [String] = [],
+            row: (OpaquePointer) -> Void = { _ in }
+        ) throws {
             var prepared: OpaquePointer?
             guard sqlite_nio_sqlite3_prepare_v2(handle, statement, -1, &prepared, nil) == SQLITE_OK, let prepared else {
                 throw Failure(description: String(cString: sqlite_nio_sqlite3_errmsg(handle)))
@@ -76,8 +79,9 @@ enum FTS5Text {
             try scratch.open()
             defer { try? scratch.exec("DELETE FROM t") }
             for (offset, columns) in documents.enumerated() {
-                try scratch.run("INSERT INTO t (rowid, title, summary, body, facets) VALUES (?1, ?2, ?3, ?4, ?5)",
-                                rowid: Int64(offset + 1), columns)
+                try scratch.run(
+                    "INSERT INTO t (rowid, title, summary, body, facets) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    rowid: Int64(offset + 1), columns)
             }
             return try body(scratch)
         }

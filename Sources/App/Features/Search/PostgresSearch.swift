@@ -17,13 +17,17 @@ extension SearchIndex {
     static func updatePostgres(ids: [String], on sql: any SQLDatabase) async throws {
         // Rowids are the next free of their day: one writer at a time across instances (held to the commit).
         try await sql.raw("SELECT pg_advisory_xact_lock(74052034)").run()
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT id, published_on, status, type, language, year, country_codes, programme_slugs, title, summary, body
             FROM publications WHERE id IN (\(binds: ids))
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).sorted { $0.id < $1.id }
-        let existing = try await sql.raw("""
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).sorted { $0.id < $1.id }
+        let existing = try await sql.raw(
+            """
             SELECT rowid, publication_id FROM search_documents WHERE publication_id IN (\(binds: ids))
-            """).all(decoding: Mapping.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: Mapping.self, keyDecodingStrategy: .convertFromSnakeCase)
         try await sql.raw("DELETE FROM publication_search WHERE publication_id IN (\(binds: ids))").run()
         guard !rows.isEmpty else { return }
         let rowids = try await assignRowids(rows, existing: existing, on: sql)
@@ -34,12 +38,14 @@ extension SearchIndex {
         let documents = tokens.map {
             SearchLexemes.document(title: $0[0], summary: $0[1], body: $0[2], facets: $0[3])
         }
-        try await sql.raw("""
+        try await sql.raw(
+            """
             INSERT INTO publication_search (publication_id, rowid, document)
             SELECT i, r, CAST(d AS tsvector)
             FROM unnest(\(bind: published.map(\.id)), \(bind: published.map { rowids[$0.id]! }), \(bind: documents))
             AS x(i, r, d)
-            """).run()
+            """
+        ).run()
     }
 }
 
@@ -47,8 +53,10 @@ extension SearchQueries {
     /// The search on PostgreSQL, in a transaction that keeps the planner on the GIN index: the documents are
     /// TOASTed, so a sequential scan (or a walk of the rowid index) that reads them costs far more than the planner
     /// counts (10,000 publications: 500 ms against 2 ms), and the index answers every tier without reading any.
-    static func postgres(_ query: SearchQuery, _ filter: PublicationFilter,
-                         on db: any Database) async throws -> (total: Int, results: [SearchResult]) {
+    static func postgres(
+        _ query: SearchQuery, _ filter: PublicationFilter,
+        on db: any Database
+    ) async throws -> (total: Int, results: [SearchResult]) {
         try await db.transaction { tx in
             try await tx.sql.raw("SET LOCAL enable_seqscan = off").run()
             try await tx.sql.raw("SET LOCAL enable_indexscan = off").run()
@@ -56,12 +64,15 @@ extension SearchQueries {
         }
     }
 
-    static func postgres(_ query: SearchQuery, _ filter: PublicationFilter,
-                         on sql: any SQLDatabase) async throws -> (total: Int, results: [SearchResult]) {
+    static func postgres(
+        _ query: SearchQuery, _ filter: PublicationFilter,
+        on sql: any SQLDatabase
+    ) async throws -> (total: Int, results: [SearchResult]) {
         let terms = try FTS5Text.terms(query)
         guard let anywhere = SearchLexemes.all(terms, in: .anywhere),
-              let title = SearchLexemes.all(terms, in: .title),
-              let summary = SearchLexemes.all(terms, in: .summary) else { return (0, []) }
+            let title = SearchLexemes.all(terms, in: .title),
+            let summary = SearchLexemes.all(terms, in: .summary)
+        else { return (0, []) }
         let facets = facetTokens(filter).compactMap {
             SearchLexemes.query(.init(tokens: [$0], isPrefix: false), in: .facets)
         }
@@ -70,23 +81,29 @@ extension SearchQueries {
         struct CountRow: Decodable { let n: Int }
         struct Found: Decodable { let publicationId: String }
         func count(_ expression: String) async throws -> Int {
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT COUNT(*) AS n FROM publication_search WHERE document @@ CAST(\(bind: expression) AS tsquery)
-                """).first(decoding: CountRow.self)?.n ?? 0
+                """
+            ).first(decoding: CountRow.self)?.n ?? 0
         }
         func page(_ expression: String, limit: Int, offset: Int) async throws -> [String] {
-            try await sql.raw("""
+            try await sql.raw(
+                """
                 SELECT publication_id FROM publication_search WHERE document @@ CAST(\(bind: expression) AS tsquery)
                 ORDER BY rowid DESC LIMIT \(literal: limit) OFFSET \(literal: offset)
-                """).all(decoding: Found.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.publicationId)
+                """
+            ).all(decoding: Found.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.publicationId)
         }
         let total = try await count(all)
         let ids = try await walkTiers(tiers, total: total, offset: filter.offset, count: count, page: page)
         guard !ids.isEmpty else { return (total, []) }
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT \(unsafeRaw: PublicationSummary.columns), p.status, p.year, p.body
             FROM publications p WHERE p.id IN (\(binds: ids))
-            """).all()
+            """
+        ).all()
         var byID: [String: (PublicationSummary, SearchIndex.Row)] = [:]
         for row in rows {
             let summary = try PublicationSummary(row: row)

@@ -61,13 +61,17 @@ enum SearchIndex {
     }
 
     static func updateSQLite(ids: [String], on sql: any SQLDatabase) async throws {
-        let rows = try await sql.raw("""
+        let rows = try await sql.raw(
+            """
             SELECT id, published_on, status, type, language, year, country_codes, programme_slugs, title, summary, body
             FROM publications WHERE id IN (\(binds: ids))
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).sorted { $0.id < $1.id }
-        let existing = try await sql.raw("""
+            """
+        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).sorted { $0.id < $1.id }
+        let existing = try await sql.raw(
+            """
             SELECT rowid, publication_id FROM search_documents WHERE publication_id IN (\(binds: ids))
-            """).all(decoding: Mapping.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """
+        ).all(decoding: Mapping.self, keyDecodingStrategy: .convertFromSnakeCase)
         if !existing.isEmpty {
             try await sql.raw("DELETE FROM publication_search WHERE rowid IN (\(binds: existing.map(\.rowid)))").run()
         }
@@ -82,8 +86,10 @@ enum SearchIndex {
 
     /// Each row's lasting rowid in `search_documents` (both engines): kept while its date stays, else the next free
     /// one of its day, given in the order of ids so that the same writes give the same order on either engine.
-    static func assignRowids(_ rows: [Row], existing: [Mapping],
-                             on sql: any SQLDatabase) async throws -> [String: Int64] {
+    static func assignRowids(
+        _ rows: [Row], existing: [Mapping],
+        on sql: any SQLDatabase
+    ) async throws -> [String: Int64] {
         let known = Dictionary(existing.map { ($0.publicationId, $0.rowid) }, uniquingKeysWith: { a, _ in a })
         func keeps(_ row: Row) -> Bool {
             guard let rowid = known[row.id] else { return false }
