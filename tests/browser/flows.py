@@ -118,7 +118,7 @@ def switch_to_arabic_then_map_and_search(browser, site, records, shots):
     check(browser.find("header nav a[href='/ar/publications']").text == "المنشورات", "navigation in Arabic")
     browser.find("header nav a[href='/ar/map']").submit()
     check(browser.find("main h1").text == "خريطة المنشورات", "the map in Arabic")
-    browser.find("svg a use.s5").submit()
+    browser.find(".world-map li.s5 a").submit()
     check("/ar/countries/" in browser.url, f"a country page in Arabic: {browser.url}")
     browser.find("form.search input[name=q]").type("defenders")
     browser.find("form.search button").submit()
