@@ -188,7 +188,7 @@ enum EvidenceExport {
             caseID.map {
                 "SELECT id, case_id FROM case_attachments WHERE case_id = \(bind: $0) ORDER BY id"
             } ?? "SELECT id, case_id FROM case_attachments ORDER BY id"
-        let rows = try await app.db.sql.raw(query).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let rows = try await app.db.rows(query, as: Row.self)
         if let caseID, rows.isEmpty {
             struct Found: Decodable { let id: String }
             guard

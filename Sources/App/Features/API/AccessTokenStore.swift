@@ -52,21 +52,21 @@ enum AccessTokenStore {
     }
 
     static func list(userID: String, on db: any Database) async throws -> [StoredToken] {
-        try await db.sql.raw(
+        try await db.rows(
             """
             SELECT \(unsafeRaw: columns) FROM access_tokens WHERE user_id = \(bind: userID)
             ORDER BY created_at DESC, id DESC
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.token)
+            """, as: Row.self
+        ).map(\.token)
     }
 
     /// The token with this id, only when it belongs to `userID`.
     static func find(id: String, userID: String, on db: any Database) async throws -> StoredToken? {
-        try await db.sql.raw(
+        try await db.row(
             """
             SELECT \(unsafeRaw: columns) FROM access_tokens WHERE id = \(bind: id) AND user_id = \(bind: userID)
-            """
-        ).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)?.token
+            """, as: Row.self
+        )?.token
     }
 
     /// Revokes the token (once); true when it was active. `db` is inside a write.
@@ -85,11 +85,11 @@ enum AccessTokenStore {
     static func lookup(_ token: String, on db: any Database) async throws -> (StoredToken, Account)? {
         guard AccessToken.isWellFormed(token) else { return nil }
         guard
-            let stored = try await db.sql.raw(
+            let stored = try await db.row(
                 """
                 SELECT \(unsafeRaw: columns) FROM access_tokens WHERE token_hash = \(bind: AccessToken.hash(token))
-                """
-            ).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)?.token,
+                """, as: Row.self
+            )?.token,
             let account = try await AccountStore.find(id: stored.userID, on: db)
         else { return nil }
         return (stored, account)

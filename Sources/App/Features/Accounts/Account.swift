@@ -70,20 +70,20 @@ enum AccountStore {
     }
 
     static func find(id: String, on db: any Database) async throws -> Account? {
-        try await db.sql.raw("SELECT \(unsafeRaw: Account.columns) FROM users WHERE id = \(bind: id)")
-            .first(decoding: Account.Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(Account.init(row:))
+        try await db.row("SELECT \(unsafeRaw: Account.columns) FROM users WHERE id = \(bind: id)", as: Account.Row.self)
+            .map(Account.init(row:))
     }
 
     static func find(email: String, on db: any Database) async throws -> Account? {
-        try await db.sql.raw(
-            "SELECT \(unsafeRaw: Account.columns) FROM users WHERE email = \(bind: normalise(email: email))"
-        )
-        .first(decoding: Account.Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(Account.init(row:))
+        try await db.row(
+            "SELECT \(unsafeRaw: Account.columns) FROM users WHERE email = \(bind: normalise(email: email))",
+            as: Account.Row.self
+        ).map(Account.init(row:))
     }
 
     static func all(on db: any Database) async throws -> [Account] {
-        try await db.sql.raw("SELECT \(unsafeRaw: Account.columns) FROM users ORDER BY email")
-            .all(decoding: Account.Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(Account.init(row:))
+        try await db.rows("SELECT \(unsafeRaw: Account.columns) FROM users ORDER BY email", as: Account.Row.self).map(
+            Account.init(row:))
     }
 
     /// Whether an enabled administrator exists (`serve` says how to create the first one otherwise).

@@ -22,12 +22,12 @@ enum AccountSecrets {
         _ typed: String, for userID: String, now: Date, on db: any Database
     ) async throws -> Bool {
         struct Row: Decodable { let codeHash: String }
-        let rows = try await db.sql.raw(
+        let rows = try await db.rows(
             """
             UPDATE recovery_codes SET used_at = \(bind: Int64(now.timeIntervalSince1970))
             WHERE user_id = \(bind: userID) AND code_hash = \(bind: RecoveryCode.hash(typed)) AND used_at IS NULL RETURNING code_hash
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Row.self
+        )
         return !rows.isEmpty
     }
 
@@ -64,12 +64,12 @@ enum AccountSecrets {
     static func account(forLink token: String, now: Date, on db: any Database) async throws -> Account? {
         struct Row: Decodable { let userId: String }
         guard
-            let row = try await db.sql.raw(
+            let row = try await db.row(
                 """
                 SELECT user_id FROM account_links WHERE token_hash = \(bind: sha256Hex(token)) AND used_at IS NULL
                 AND expires_at > \(bind: Int64(now.timeIntervalSince1970))
-                """
-            ).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+                """, as: Row.self
+            )
         else { return nil }
         return try await AccountStore.find(id: row.userId, on: db)
     }

@@ -45,11 +45,11 @@ enum SessionStore {
     ) async throws -> SignInSession? {
         guard !token.isEmpty, token.count < 100 else { return nil }
         guard
-            let row = try await db.sql.raw(
+            let row = try await db.row(
                 """
                 SELECT id, user_id, stage, csrf_token, created_at, last_seen_at FROM sessions WHERE id = \(bind: sha256Hex(token))
-                """
-            ).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
+                """, as: Row.self
+            ),
             let stage = SignInSession.Stage(rawValue: row.stage)
         else { return nil }
         let seconds = Int64(now.timeIntervalSince1970)

@@ -18,8 +18,7 @@ enum StaffAlerts {
     struct Setting: Decodable { let userId: String, events: String, digest: Bool, onCall: Bool }
 
     static func preferences(on db: any Database) async throws -> [String: AlertPreferences] {
-        let rows = try await db.sql.raw("SELECT user_id, events, digest, on_call FROM alert_settings")
-            .all(decoding: Setting.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let rows = try await db.rows("SELECT user_id, events, digest, on_call FROM alert_settings", as: Setting.self)
         return Dictionary(
             rows.map {
                 (
@@ -75,7 +74,7 @@ enum StaffAlerts {
     static func queueDue(now: Date, on db: any Database) async throws {
         struct Due: Decodable { let id: String, caseId: String }
         let week = now.seconds - 7 * 86_400
-        let expired = try await db.sql.raw(
+        let expired = try await db.rows(
             """
             SELECT id, case_id FROM verifications WHERE answer IS NULL AND expires_at IS NOT NULL
             AND expires_at <= \(bind: now.seconds) AND expires_at > \(bind: week)
@@ -83,27 +82,27 @@ enum StaffAlerts {
                             WHERE a.event = \(bind: AlertEvent.verificationExpired.rawValue)
                             AND a.subject_id = verifications.id)
             LIMIT 100
-            """
-        ).all(decoding: Due.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Due.self
+        )
         let today = CivilDate(daysSinceEpoch: Int(AlertPreferences.day(seconds: now.seconds))).description
-        let overdue = try await db.sql.raw(
+        let overdue = try await db.rows(
             """
             SELECT id, case_id FROM assistance_requests WHERE status IN ('approved', 'paid')
             AND report_received_on IS NULL AND report_due_on IS NOT NULL AND report_due_on < \(bind: today)
             AND NOT EXISTS (SELECT 1 FROM staff_alerts a WHERE a.event = \(bind: AlertEvent.assistanceOverdue.rawValue)
                             AND a.subject_id = assistance_requests.id)
             LIMIT 100
-            """
-        ).all(decoding: Due.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Due.self
+        )
         struct Digest: Decodable { let userId: String, day: Int64, digestKey: String }
-        let digests = try await db.sql.raw(
+        let digests = try await db.rows(
             """
             SELECT DISTINCT user_id, day, digest_key FROM staff_alerts WHERE digest = \(bind: true)
             AND day < \(bind: AlertPreferences.day(seconds: now.seconds)) AND created_at > \(bind: week)
             AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = staff_alerts.digest_key)
             LIMIT 500
-            """
-        ).all(decoding: Digest.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Digest.self
+        )
         guard !expired.isEmpty || !overdue.isEmpty || !digests.isEmpty else { return }
         try await db.write { tx in
             for due in expired {
@@ -156,19 +155,19 @@ enum StaffAlerts {
         let alerts: [Alert]
         if kind == digestKind {
             guard let day = Int64(subjectID) else { return nil }
-            alerts = try await db.sql.raw(
+            alerts = try await db.rows(
                 """
                 SELECT id, event, case_id, link, user_id FROM staff_alerts WHERE user_id = \(bind: account.id)
                 AND day = \(bind: day) AND digest = \(bind: true) ORDER BY created_at, id LIMIT 1000
-                """
-            ).all(decoding: Alert.self, keyDecodingStrategy: .convertFromSnakeCase)
+                """, as: Alert.self
+            )
         } else {
-            alerts = try await db.sql.raw(
+            alerts = try await db.rows(
                 """
                 SELECT id, event, case_id, link, user_id FROM staff_alerts WHERE id = \(bind: subjectID)
-                """
-            ).all(decoding: Alert.self, keyDecodingStrategy: .convertFromSnakeCase)
-                .filter { $0.userId == account.id }
+                """, as: Alert.self
+            )
+            .filter { $0.userId == account.id }
         }
         let known = alerts.compactMap { alert in AlertEvent(rawValue: alert.event).map { (alert, $0) } }
         guard !known.isEmpty else { return nil }

@@ -38,10 +38,10 @@ enum AssistanceStore {
         case caseID: String? = nil, referenceCurrency: String, cipher: FieldCipher, on db: any Database
     ) async throws -> [AssistanceRequest] {
         let filter: SQLQueryString = caseID.map { "WHERE case_id = \(bind: $0)" } ?? ""
-        return try await db.sql.raw(
-            "SELECT \(unsafeRaw: columns) FROM assistance_requests \(filter) ORDER BY requested_at DESC, id LIMIT 1000"
-        )
-        .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+        return try await db.rows(
+            "SELECT \(unsafeRaw: columns) FROM assistance_requests \(filter) ORDER BY requested_at DESC, id LIMIT 1000",
+            as: Row.self
+        ).map {
             try request($0, referenceCurrency: referenceCurrency, cipher: cipher)
         }
     }
@@ -50,10 +50,9 @@ enum AssistanceStore {
         _ id: String, referenceCurrency: String, cipher: FieldCipher, on db: any Database
     ) async throws -> AssistanceRequest? {
         guard
-            let row = try await db.sql.raw(
-                "SELECT \(unsafeRaw: columns) FROM assistance_requests WHERE id = \(bind: id)"
+            let row = try await db.row(
+                "SELECT \(unsafeRaw: columns) FROM assistance_requests WHERE id = \(bind: id)", as: Row.self
             )
-            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         else { return nil }
         var r = try request(row, referenceCurrency: referenceCurrency, cipher: cipher)
         struct A: Decodable { let approver: String, at: Int64 }
@@ -64,10 +63,10 @@ enum AssistanceStore {
         struct P: Decodable {
             let id: String, amount: Int64, paidOn: String, referenceSealed: String, recordedBy: String
         }
-        r.payments = try await db.sql.raw(
-            "SELECT id, amount, paid_on, reference_sealed, recorded_by FROM assistance_payments WHERE request_id = \(bind: id) ORDER BY paid_on, recorded_at"
+        r.payments = try await db.rows(
+            "SELECT id, amount, paid_on, reference_sealed, recorded_by FROM assistance_payments WHERE request_id = \(bind: id) ORDER BY paid_on, recorded_at",
+            as: P.self
         )
-        .all(decoding: P.self, keyDecodingStrategy: .convertFromSnakeCase)
         .map {
             .init(
                 id: $0.id, amount: Money(minorUnits: $0.amount, currency: r.amount.currency), paidOn: $0.paidOn,

@@ -17,12 +17,12 @@ struct AssistanceTotals: Sendable {
     static func year(_ year: Int, on db: any Database) async throws -> AssistanceTotals {
         let currency = try await AssistanceSettings.load(on: db).currency
         struct Row: Decodable { let id: String, kind: String, amount: Int64, referenceAmount: Int64, paid: Int64 }
-        let rows = try await db.sql.raw(
+        let rows = try await db.rows(
             """
             SELECT r.id, r.kind, r.amount, r.reference_amount, p.amount AS paid FROM assistance_payments p JOIN assistance_requests r ON r.id = p.request_id
             WHERE p.paid_on >= \(bind: "\(year)-01-01") AND p.paid_on <= \(bind: "\(year)-12-31")
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Row.self
+        )
         var grants: [AssistanceKind: Set<String>] = [:], sums: [AssistanceKind: Int64] = [:]
         for row in rows {
             let kind = AssistanceKind(rawValue: row.kind) ?? .other

@@ -54,7 +54,7 @@ struct AuditController: Sendable {
             SELECT \(unsafeRaw: AuditLog.columns) FROM audit_log WHERE \(conditions.joined(separator: " AND "))
             ORDER BY sequence DESC LIMIT \(unsafeRaw: String(pageSize + 1)) OFFSET \(unsafeRaw: String((filter.page - 1) * pageSize))
             """
-        return try await db.sql.raw(query).all(decoding: AuditLog.Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return try await db.rows(query, as: AuditLog.Row.self)
     }
 }
 

@@ -174,12 +174,12 @@ enum AuditLog {
     }
 
     static func page(after: Int64, limit: Int = 1000, on db: any Database) async throws -> [Row] {
-        try await db.sql.raw(
+        try await db.rows(
             """
             SELECT \(unsafeRaw: columns) FROM audit_log WHERE sequence > \(bind: after) ORDER BY sequence \
             LIMIT \(unsafeRaw: String(limit))
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Row.self
+        )
     }
 
     /// Re-chains the whole trail from one key to another (nil: the legacy SHA-256 chain), in one write transaction:

@@ -68,12 +68,12 @@ enum CallStore {
             let id: String, answerSealed: String, whoSealed: String, contactSealed: String, countryCode: String?,
                 language: String, createdAt: Int64
         }
-        return try await db.sql.raw(
+        return try await db.rows(
             """
             SELECT id, answer_sealed, who_sealed, contact_sealed, country_code, language, created_at FROM call_answers
             WHERE call_id = \(bind: callID) ORDER BY created_at, id
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+            """, as: Row.self
+        ).map {
             CallAnswer(
                 id: $0.id, answer: try cipher.open($0.answerSealed, in: .callAnswer, row: $0.id),
                 who: try cipher.open($0.whoSealed, in: .callWho, row: $0.id),

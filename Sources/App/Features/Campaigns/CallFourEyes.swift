@@ -23,8 +23,7 @@ enum CallFourEyes {
     /// Who last saved the call (the author of texts saved before four eyes covered calls).
     static func lastEditor(_ id: String, on db: any Database) async throws -> String? {
         struct Row: Decodable { let updatedBy: String }
-        return try await db.sql.raw("SELECT updated_by FROM calls WHERE id = \(bind: id)")
-            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)?.updatedBy
+        return try await db.row("SELECT updated_by FROM calls WHERE id = \(bind: id)", as: Row.self)?.updatedBy
     }
 
     static func leakMessage(_ count: Int) -> String {

@@ -17,25 +17,22 @@ enum CampaignStore {
     static let columns = "id, title, text, image_type, publication_ids, case_ids, published, image_clean"
 
     static func all(on db: any Database) async throws -> [Campaign] {
-        try await db.sql.raw("SELECT \(unsafeRaw: columns) FROM campaigns ORDER BY updated_at DESC, id").all(
-            decoding: Campaign.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await db.rows("SELECT \(unsafeRaw: columns) FROM campaigns ORDER BY updated_at DESC, id", as: Campaign.self)
     }
 
     static func find(_ id: String, on db: any Database) async throws -> Campaign? {
-        try await db.sql.raw("SELECT \(unsafeRaw: columns) FROM campaigns WHERE id = \(bind: id)").first(
-            decoding: Campaign.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await db.row("SELECT \(unsafeRaw: columns) FROM campaigns WHERE id = \(bind: id)", as: Campaign.self)
     }
 
     static func image(_ id: String, on db: any Database) async throws -> (Data, String)? {
         struct Row: Decodable { let image: Data?, imageType: String? }
         guard
-            let row = try await db.sql.raw(
+            let row = try await db.row(
                 """
                 SELECT image, image_type FROM campaigns WHERE id = \(bind: id) AND published = \(bind: true)
                   AND image_clean = \(bind: true)
-                """
-            )
-            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase), let data = row.image,
+                """, as: Row.self
+            ), let data = row.image,
             let type = row.imageType
         else { return nil }
         return (data, type)
@@ -94,12 +91,12 @@ enum CampaignStore {
         var ids = publications
         let caseList = cases
         if !caseList.isEmpty {
-            ids += try await db.sql.raw(
+            ids += try await db.rows(
                 """
                 SELECT publication_id FROM interventions WHERE status = 'published' AND publication_id IS NOT NULL
                   AND translation_of IS NULL AND case_id IN (\(binds: caseList))
-                """
-            ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.publicationId)
+                """, as: Row.self
+            ).map(\.publicationId)
         }
         guard !ids.isEmpty else { return [] }
         return try await db.sql.raw(

@@ -54,23 +54,23 @@ struct CaseDashboard: Sendable {
         struct WaitingRow: Decodable {
             let caseId: String, labelSealed: String, name: String?, organisationId: String, askedAt: Int64
         }
-        let waiting = try await sql.raw(
+        let waiting = try await sql.rows(
             """
             SELECT v.case_id, c.label_sealed, o.name, v.organisation_id, v.asked_at FROM verifications v
             JOIN cases c ON c.id = v.case_id LEFT JOIN organisations o ON o.id = v.organisation_id
             WHERE v.answer IS NULL AND v.asked_at < \(bind: now.seconds - verificationWaitDays * 86_400) ORDER BY v.asked_at LIMIT 100
-            """
-        ).all(decoding: WaitingRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: WaitingRow.self
+        )
         struct QuietRow: Decodable {
             let id: String, labelSealed: String, lastPublished: Int64?, statusChangedAt: Int64
         }
-        let quiet = try await sql.raw(
+        let quiet = try await sql.rows(
             """
             SELECT c.id, c.label_sealed, c.status_changed_at,
               (SELECT MAX(i.published_at) FROM interventions i WHERE i.case_id = c.id) AS last_published
             FROM cases c WHERE c.status IN ('action-launched', 'follow-up') ORDER BY c.last_activity_at LIMIT 500
-            """
-        ).all(decoding: QuietRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: QuietRow.self
+        )
         let cutoff = now.seconds - quietDays * 86_400
         var dashboard = CaseDashboard(
             counts: Dictionary(

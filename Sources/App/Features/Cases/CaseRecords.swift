@@ -113,11 +113,11 @@ enum CaseRecords {
     ) async throws -> Upload? {
         struct Row: Decodable { let filenameSealed: String, contentType: String, dataSealed: Data }
         guard
-            let row = try await db.sql.raw(
+            let row = try await db.row(
                 """
                 SELECT filename_sealed, content_type, data_sealed FROM case_attachments WHERE id = \(bind: id) AND case_id = \(bind: caseID)
-                """
-            ).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+                """, as: Row.self
+            )
         else { return nil }
         return Upload(
             filename: try cipher.open(row.filenameSealed, in: .attachmentName, row: id).reveal(),
@@ -131,10 +131,10 @@ enum CaseRecords {
             let id: String, kind: String, nameSealed: String, consentsToBeNamed: Bool, publicDescription: String,
                 contactSealed: String
         }
-        file.people = try await sql.raw(
-            "SELECT id, kind, name_sealed, consents_to_be_named, public_description, contact_sealed FROM case_people WHERE case_id = \(bind: id) ORDER BY position"
-        )
-        .all(decoding: PersonRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+        file.people = try await sql.rows(
+            "SELECT id, kind, name_sealed, consents_to_be_named, public_description, contact_sealed FROM case_people WHERE case_id = \(bind: id) ORDER BY position",
+            as: PersonRow.self
+        ).map {
             AtRisk(
                 id: $0.id, kind: AtRiskKind(rawValue: $0.kind) ?? .defender,
                 name: try cipher.open($0.nameSealed, in: .personName, row: $0.id),
@@ -150,10 +150,10 @@ enum CaseRecords {
             let id: String, type: String, occurredOn: String?, place: String, perpetrator: String,
                 perpetratorDetail: String
         }
-        file.acts = try await sql.raw(
-            "SELECT id, type, occurred_on, place, perpetrator, perpetrator_detail FROM case_acts WHERE case_id = \(bind: id)"
-        )
-        .all(decoding: ActRow.self, keyDecodingStrategy: .convertFromSnakeCase).map { row in
+        file.acts = try await sql.rows(
+            "SELECT id, type, occurred_on, place, perpetrator, perpetrator_detail FROM case_acts WHERE case_id = \(bind: id)",
+            as: ActRow.self
+        ).map { row in
             Act(
                 id: row.id, type: ActType(rawValue: row.type) ?? .other,
                 occurredOn: try row.occurredOn.map { try cipher.open($0, in: .actDate, row: row.id).reveal() },
@@ -164,10 +164,10 @@ enum CaseRecords {
         // Dates are sealed, so acts are put in order once opened: by date (none first), then id.
         .sorted { ($0.occurredOn ?? "", $0.id) < ($1.occurredOn ?? "", $1.id) }
         struct SourceRow: Decodable { let id: String, descriptionSealed: String, contactSealed: String, addedAt: Int64 }
-        file.sources = try await sql.raw(
-            "SELECT id, description_sealed, contact_sealed, added_at FROM case_sources WHERE case_id = \(bind: id) ORDER BY added_at, id"
-        )
-        .all(decoding: SourceRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+        file.sources = try await sql.rows(
+            "SELECT id, description_sealed, contact_sealed, added_at FROM case_sources WHERE case_id = \(bind: id) ORDER BY added_at, id",
+            as: SourceRow.self
+        ).map {
             Source(
                 id: $0.id,
                 description: try cipher.open($0.descriptionSealed, in: .sourceDescription, row: $0.id),
@@ -176,10 +176,10 @@ enum CaseRecords {
         struct FileRow: Decodable {
             let id: String, filenameSealed: String, contentType: String, size: Int, addedAt: Int64, addedBy: String
         }
-        file.attachments = try await sql.raw(
-            "SELECT id, filename_sealed, content_type, size, added_at, added_by FROM case_attachments WHERE case_id = \(bind: id) ORDER BY added_at, id"
-        )
-        .all(decoding: FileRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+        file.attachments = try await sql.rows(
+            "SELECT id, filename_sealed, content_type, size, added_at, added_by FROM case_attachments WHERE case_id = \(bind: id) ORDER BY added_at, id",
+            as: FileRow.self
+        ).map {
             AttachmentInfo(
                 id: $0.id, filename: try cipher.open($0.filenameSealed, in: .attachmentName, row: $0.id),
                 contentType: $0.contentType, size: $0.size, addedAt: $0.addedAt, addedBy: $0.addedBy)
@@ -187,10 +187,10 @@ enum CaseRecords {
         struct MessageRow: Decodable {
             let id: String, at: Int64, author: String, fromReporter: Bool, bodySealed: String
         }
-        file.messages = try await sql.raw(
-            "SELECT id, at, author, from_reporter, body_sealed FROM case_messages WHERE case_id = \(bind: id) ORDER BY at, id"
-        )
-        .all(decoding: MessageRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+        file.messages = try await sql.rows(
+            "SELECT id, at, author, from_reporter, body_sealed FROM case_messages WHERE case_id = \(bind: id) ORDER BY at, id",
+            as: MessageRow.self
+        ).map {
             Message(
                 id: $0.id, at: $0.at, author: $0.author, fromReporter: $0.fromReporter,
                 body: try cipher.open($0.bodySealed, in: .messageBody, row: $0.id))

@@ -87,8 +87,7 @@ enum CaseStore {
     /// The whole case file, or nil.
     static func find(_ id: String, cipher: FieldCipher, on db: any Database) async throws -> CaseFile? {
         guard
-            let row = try await db.sql.raw("SELECT \(unsafeRaw: columns) FROM cases WHERE id = \(bind: id)")
-                .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let row = try await db.row("SELECT \(unsafeRaw: columns) FROM cases WHERE id = \(bind: id)", as: Row.self)
         else { return nil }
         var file = try file(row, cipher: cipher)
         try await CaseRecords.load(into: &file, cipher: cipher, on: db)
@@ -113,17 +112,18 @@ enum CaseStore {
     /// Cases in a status (all when nil), the most recently active first.
     static func list(status: CaseStatus?, cipher: FieldCipher, on db: any Database) async throws -> [CaseFile] {
         let filter: SQLQueryString = status.map { "WHERE status = \(bind: $0.rawValue)" } ?? ""
-        return try await db.sql.raw(
-            "SELECT \(unsafeRaw: columns) FROM cases \(filter) ORDER BY last_activity_at DESC, id LIMIT 500"
-        )
-        .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { try file($0, cipher: cipher) }
+        return try await db.rows(
+            "SELECT \(unsafeRaw: columns) FROM cases \(filter) ORDER BY last_activity_at DESC, id LIMIT 500",
+            as: Row.self
+        ).map { try file($0, cipher: cipher) }
     }
 
     /// Cases by id without their records (status, country, working title): for pages that list linked cases.
     static func headers(_ ids: [String], cipher: FieldCipher, on db: any Database) async throws -> [String: CaseFile] {
         guard !ids.isEmpty else { return [:] }
-        let files = try await db.sql.raw("SELECT \(unsafeRaw: columns) FROM cases WHERE id IN (\(binds: ids))")
-            .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { try file($0, cipher: cipher) }
+        let files = try await db.rows(
+            "SELECT \(unsafeRaw: columns) FROM cases WHERE id IN (\(binds: ids))", as: Row.self
+        ).map { try file($0, cipher: cipher) }
         return Dictionary(files.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 

@@ -42,7 +42,7 @@ enum PartnerMail {
     static func queueReminders(now: Date, on db: any Database) async throws {
         struct Due: Decodable { let id: String, organisationId: String }
         let partner = "%,\(Role.partner.rawValue),%"
-        let due = try await db.sql.raw(
+        let due = try await db.rows(
             """
             SELECT id, organisation_id FROM verifications WHERE answer IS NULL
             AND asked_at <= \(bind: now.seconds - reminderAfter) AND expires_at > \(bind: now.seconds)
@@ -50,8 +50,8 @@ enum PartnerMail {
             AND EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = verifications.organisation_id
                 AND u.disabled = \(bind: false) AND (',' || u.roles || ',') LIKE \(bind: partner))
             ORDER BY asked_at, id LIMIT 100
-            """
-        ).all(decoding: Due.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Due.self
+        )
         for request in due {
             let items = try await recipients(organisationID: request.organisationId, on: db).map {
                 MailQueue.Item(
@@ -71,11 +71,11 @@ enum PartnerMail {
         struct Facts: Decodable { let organisationId: String, answer: String?, expiresAt: Int64? }
         guard let verificationID, let account = try await AccountStore.find(id: accountID, on: db),
             !account.disabled, account.roles.contains(.partner),
-            let facts = try await db.sql.raw(
+            let facts = try await db.row(
                 """
                 SELECT organisation_id, answer, expires_at FROM verifications WHERE id = \(bind: verificationID)
-                """
-            ).first(decoding: Facts.self, keyDecodingStrategy: .convertFromSnakeCase),
+                """, as: Facts.self
+            ),
             facts.organisationId == account.organisationID, facts.expiresAt.map({ $0 > now.seconds }) ?? true,
             kind == request || facts.answer == nil
         else { return nil }

@@ -55,22 +55,23 @@ enum VerificationStore {
     }
 
     static func forCase(_ caseID: String, cipher: FieldCipher, on db: any Database) async throws -> [Verification] {
-        try await db.sql.raw("\(unsafeRaw: select) WHERE v.case_id = \(bind: caseID) ORDER BY v.asked_at, v.id")
-            .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
-                try verification($0, cipher: cipher)
-            }
+        try await db.rows(
+            "\(unsafeRaw: select) WHERE v.case_id = \(bind: caseID) ORDER BY v.asked_at, v.id", as: Row.self
+        ).map {
+            try verification($0, cipher: cipher)
+        }
     }
 
     /// The requests addressed to one organisation, unanswered first.
     static func forOrganisation(
         _ organisationID: String, cipher: FieldCipher, on db: any Database
     ) async throws -> [Verification] {
-        try await db.sql.raw(
+        try await db.rows(
             """
             \(unsafeRaw: select) WHERE v.organisation_id = \(bind: organisationID)
             ORDER BY CASE WHEN v.answer IS NULL THEN 0 ELSE 1 END, v.asked_at DESC LIMIT 500
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+            """, as: Row.self
+        ).map {
             try verification($0, cipher: cipher)
         }
     }
@@ -79,10 +80,10 @@ enum VerificationStore {
     static func find(
         _ id: String, organisationID: String, cipher: FieldCipher, on db: any Database
     ) async throws -> Verification? {
-        try await db.sql.raw(
-            "\(unsafeRaw: select) WHERE v.id = \(bind: id) AND v.organisation_id = \(bind: organisationID)"
-        )
-        .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+        try await db.row(
+            "\(unsafeRaw: select) WHERE v.id = \(bind: id) AND v.organisation_id = \(bind: organisationID)",
+            as: Row.self
+        ).map {
             try verification($0, cipher: cipher)
         }
     }

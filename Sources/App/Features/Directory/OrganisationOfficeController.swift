@@ -29,8 +29,7 @@ struct OrganisationOfficeController: Sendable {
 
     static func contacts(_ id: String, cipher: FieldCipher, on db: any Database) async throws -> Confidential {
         struct Row: Decodable { let contactsSealed: String? }
-        let row = try await db.sql.raw("SELECT contacts_sealed FROM organisations WHERE id = \(bind: id)").first(
-            decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let row = try await db.row("SELECT contacts_sealed FROM organisations WHERE id = \(bind: id)", as: Row.self)
         return try row?.contactsSealed.map { try cipher.open($0, in: .organisationContacts, row: id) } ?? .empty
     }
 

@@ -89,21 +89,21 @@ enum EvidenceStore {
     ) async throws
         -> EvidenceFile?
     {
-        try await db.sql.raw(
+        try await db.row(
             """
             SELECT \(unsafeRaw: columns) FROM case_attachments WHERE id = \(bind: id) AND case_id = \(bind: caseID)
-            """
-        ).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
-            .map { try file($0, cipher: cipher) }
+            """, as: Row.self
+        )
+        .map { try file($0, cipher: cipher) }
     }
 
     static func files(case caseID: String, cipher: FieldCipher, on db: any Database) async throws -> [EvidenceFile] {
-        try await db.sql.raw(
+        try await db.rows(
             """
             SELECT \(unsafeRaw: columns) FROM case_attachments WHERE case_id = \(bind: caseID) ORDER BY added_at, id
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
-            .map { try file($0, cipher: cipher) }
+            """, as: Row.self
+        )
+        .map { try file($0, cipher: cipher) }
     }
 
     /// The stored bytes and whether they still hash to what was recorded on arrival.
@@ -114,8 +114,8 @@ enum EvidenceStore {
     {
         struct Data_: Decodable { let dataSealed: Data }
         guard
-            let row = try await db.sql.raw("SELECT data_sealed FROM case_attachments WHERE id = \(bind: file.id)")
-                .first(decoding: Data_.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let row = try await db.row(
+                "SELECT data_sealed FROM case_attachments WHERE id = \(bind: file.id)", as: Data_.self)
         else {
             return ([], .altered(expected: file.sha256 ?? "", found: "(no bytes stored)"))
         }
@@ -180,22 +180,22 @@ enum EvidenceStore {
     static func shared(with verificationID: String, on db: any Database) async throws -> Set<String> {
         struct Found: Decodable { let attachmentId: String }
         return Set(
-            try await db.sql.raw(
+            try await db.rows(
                 """
                 SELECT attachment_id FROM attachment_shares WHERE verification_id = \(bind: verificationID)
-                """
-            ).all(decoding: Found.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.attachmentId))
+                """, as: Found.self
+            ).map(\.attachmentId))
     }
 
     /// The verification requests each file of the case is shared under.
     static func shares(case caseID: String, on db: any Database) async throws -> [String: [String]] {
         struct Found: Decodable { let attachmentId: String, verificationId: String }
-        return try await db.sql.raw(
+        return try await db.rows(
             """
             SELECT attachment_id, verification_id FROM attachment_shares WHERE case_id = \(bind: caseID)
             ORDER BY shared_at, id
-            """
-        ).all(decoding: Found.self, keyDecodingStrategy: .convertFromSnakeCase)
-            .reduce(into: [:]) { $0[$1.attachmentId, default: []].append($1.verificationId) }
+            """, as: Found.self
+        )
+        .reduce(into: [:]) { $0[$1.attachmentId, default: []].append($1.verificationId) }
     }
 }

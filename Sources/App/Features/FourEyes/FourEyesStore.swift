@@ -11,11 +11,10 @@ enum FourEyesStore {
     /// The latest change of `subject`; `fallback` names the author when nothing is recorded (texts older than
     /// this table: the drafter of an intervention, nobody for an imported publication).
     static func version(_ subject: String, fallback: String?, on db: any Database) async throws -> FourEyes.Version {
-        let row = try await db.sql.raw(
+        let row = try await db.row(
             "SELECT revision, changed_by FROM four_eyes_versions WHERE subject = "
-                + "\(bind: subject)"
+                + "\(bind: subject)", as: VersionRow.self
         )
-        .first(decoding: VersionRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         return row.map { FourEyes.Version(revision: $0.revision, changedBy: $0.changedBy) }
             ?? FourEyes.Version(revision: 0, changedBy: fallback)
     }
@@ -45,13 +44,13 @@ enum FourEyesStore {
 
     static func approvals(_ subject: String, on db: any Database) async throws -> [FourEyes.Approval] {
         struct Row: Decodable { let revision: Int, hash: String, approvedBy: String }
-        return try await db.sql.raw(
+        return try await db.rows(
             """
             SELECT revision, hash, approved_by FROM four_eyes_approvals WHERE subject = \(bind: subject) ORDER BY
             approved_at, id
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
-            .map { FourEyes.Approval(revision: $0.revision, hash: $0.hash, approver: $0.approvedBy) }
+            """, as: Row.self
+        )
+        .map { FourEyes.Approval(revision: $0.revision, hash: $0.hash, approver: $0.approvedBy) }
     }
 
     /// Records `approver`'s approval of the version at `revision` whose public text has `hash`, if the rule allows

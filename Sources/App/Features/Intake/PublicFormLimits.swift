@@ -83,12 +83,12 @@ enum IntakeBulk {
                 SELECT COUNT(*) AS n FROM intake_bulk b JOIN cases c ON c.id = b.case_id WHERE c.status = 'received'
                 """
             ).first(decoding: Count.self)?.n ?? 0
-        let rows = try await db.sql.raw(
+        let rows = try await db.rows(
             """
             SELECT b.case_id, b.flagged_at FROM intake_bulk b JOIN cases c ON c.id = b.case_id
             WHERE c.status = 'received' ORDER BY b.flagged_at DESC, b.case_id LIMIT \(unsafeRaw: String(limit))
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Row.self
+        )
         return (total, rows.map { ($0.caseId, $0.flaggedAt) })
     }
 }

@@ -54,7 +54,7 @@ struct ArchiveExporter {
         case .publications:
             if format == .csv { try write(CSVReader.line(CSVImporter.publicationColumns)) }
             while true {
-                let rows = try await db.sql.raw(
+                let rows = try await db.rows(
                     """
                     SELECT p.id, p.type, p.kind, p.language, p.published_on, p.title, p.summary, p.body,
                            p.country_codes,                           p.programme_slugs, p.reference, p.event_date,
@@ -66,8 +66,8 @@ struct ArchiveExporter {
                                 THEN p.translation_of END AS translation_of
                     FROM publications p WHERE p.status = 'published' AND p.id > \(bind: after)
                     ORDER BY p.id LIMIT \(unsafeRaw: String(pageSize))
-                    """
-                ).all(decoding: PublicationRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+                    """, as: PublicationRow.self
+                )
                 for r in rows {
                     let line = PublicationLine(
                         id: r.id, type: r.type, kind: r.kind, language: r.language,
@@ -99,12 +99,12 @@ struct ArchiveExporter {
         case .organisations:
             if format == .csv { try write(CSVReader.line(CSVImporter.organisationColumns)) }
             while true {
-                let rows = try await db.sql.raw(
+                let rows = try await db.rows(
                     """
                     SELECT id, name, type, country_code, working_languages, networks, founded, website
                     FROM organisations WHERE id > \(bind: after) ORDER BY id LIMIT \(unsafeRaw: String(pageSize))
-                    """
-                ).all(decoding: OrganisationRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+                    """, as: OrganisationRow.self
+                )
                 for r in rows {
                     let line = OrganisationLine(
                         id: r.id, name: r.name, type: r.type, country: r.countryCode,

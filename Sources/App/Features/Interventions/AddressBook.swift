@@ -10,17 +10,17 @@ enum AddressBook {
     struct Entry: Sendable, Decodable { let id: String, countryCode: String, label: String, address: String }
 
     static func addresses(country: String, on db: any Database) async throws -> [Entry] {
-        try await db.sql.raw(
-            "SELECT id, country_code, label, address FROM authority_addresses WHERE country_code = \(bind: country) ORDER BY label, id"
+        try await db.rows(
+            "SELECT id, country_code, label, address FROM authority_addresses WHERE country_code = \(bind: country) ORDER BY label, id",
+            as: Entry.self
         )
-        .all(decoding: Entry.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     static func all(on db: any Database) async throws -> [Entry] {
-        try await db.sql.raw(
-            "SELECT id, country_code, label, address FROM authority_addresses ORDER BY country_code, label, id LIMIT 5000"
+        try await db.rows(
+            "SELECT id, country_code, label, address FROM authority_addresses ORDER BY country_code, label, id LIMIT 5000",
+            as: Entry.self
         )
-        .all(decoding: Entry.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     static func add(country: String, label: String, address: String, on db: any Database) async throws {

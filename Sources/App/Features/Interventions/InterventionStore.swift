@@ -64,8 +64,7 @@ enum InterventionStore {
 
     static func find(_ id: String, cipher: FieldCipher, on db: any Database) async throws -> Intervention? {
         guard
-            let r = try await db.sql.raw("SELECT * FROM interventions WHERE id = \(bind: id)")
-                .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let r = try await db.row("SELECT * FROM interventions WHERE id = \(bind: id)", as: Row.self)
         else { return nil }
         let version = try await FourEyesStore.version("intervention:\(r.id)", fallback: r.draftedBy, on: db)
         var found = Intervention(
@@ -84,12 +83,12 @@ enum InterventionStore {
     }
 
     static func summaries(case caseID: String, on db: any Database) async throws -> [InterventionSummary] {
-        try await db.sql.raw(
+        try await db.rows(
             """
             SELECT id, kind, language, status, reference, follow_up_of, translation_of, drafted_by, drafted_at, publication_id, published_at
             FROM interventions WHERE case_id = \(bind: caseID) ORDER BY drafted_at, id
-            """
-        ).all(decoding: InterventionSummary.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: InterventionSummary.self
+        )
     }
 
     /// Saves a new text. A change after approval sends the intervention back to draft: it must be approved
@@ -127,8 +126,8 @@ enum InterventionStore {
     static func publicationID(of interventionID: String?, on db: any Database) async throws -> String? {
         guard let interventionID else { return nil }
         struct Row: Decodable { let publicationId: String? }
-        return try await db.sql.raw("SELECT publication_id FROM interventions WHERE id = \(bind: interventionID)")
-            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)?.publicationId
+        return try await db.row(
+            "SELECT publication_id FROM interventions WHERE id = \(bind: interventionID)", as: Row.self)?.publicationId
     }
 
     static func reference(

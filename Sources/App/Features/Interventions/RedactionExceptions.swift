@@ -14,12 +14,12 @@ enum RedactionExceptions {
         struct Row: Decodable {
             let id: String, valueSealed: String, reasonSealed: String, recordedBy: String, recordedAt: Int64
         }
-        return try await db.sql.raw(
+        return try await db.rows(
             """
             SELECT id, value_sealed, reason_sealed, recorded_by, recorded_at FROM redaction_exceptions
             WHERE intervention_id = \(bind: i.id) AND revision = \(bind: i.revision) ORDER BY recorded_at, id
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+            """, as: Row.self
+        ).map {
             Record(
                 value: try cipher.open($0.valueSealed, in: .redactionExceptionValue, row: $0.id),
                 reason: try cipher.open($0.reasonSealed, in: .redactionExceptionReason, row: $0.id),

@@ -63,8 +63,8 @@ enum KeyRotation {
         guard try await SealedStorage.tableExists("key_rotation", on: db) else { return nil }
         struct Row: Decodable { let newFingerprint: String; let stepsDone: String }
         guard
-            let row = try await db.sql.raw("SELECT new_fingerprint, steps_done FROM key_rotation WHERE id = 1")
-                .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let row = try await db.row(
+                "SELECT new_fingerprint, steps_done FROM key_rotation WHERE id = 1", as: Row.self)
         else { return nil }
         return Pending(
             newFingerprint: row.newFingerprint, stepsDone: row.stepsDone.split(separator: ",").map(String.init))

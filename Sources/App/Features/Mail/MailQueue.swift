@@ -55,10 +55,10 @@ enum MailQueue {
                 status: String
         }
         func facts(_ id: String) async throws -> Facts? {
-            try await db.sql.raw(
-                "SELECT id, type, country_codes, programme_slugs, translation_of, status FROM publications WHERE id = \(bind: id)"
+            try await db.row(
+                "SELECT id, type, country_codes, programme_slugs, translation_of, status FROM publications WHERE id = \(bind: id)",
+                as: Facts.self
             )
-            .first(decoding: Facts.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
         guard var publication = try await facts(id), publication.status == "published" else { return }
         if let original = publication.translationOf, let root = try await facts(original) { publication = root }
@@ -105,11 +105,11 @@ enum MailQueue {
 
     /// The newest messages in these states, their error texts opened (administrators' mail page only).
     static func recent(status: [String], limit: Int, cipher: FieldCipher, on db: any Database) async throws -> [Line] {
-        try await db.sql.raw(
+        try await db.rows(
             """
             SELECT id, kind, subject_id, status, attempts, last_error, sent_at, not_before FROM outbox
             WHERE status IN (\(unsafeRaw: status.map { "'\($0)'" }.joined(separator: ","))) ORDER BY id DESC LIMIT \(unsafeRaw: String(limit))
-            """
-        ).all(decoding: Line.self, keyDecodingStrategy: .convertFromSnakeCase).map { $0.opened(cipher) }
+            """, as: Line.self
+        ).map { $0.opened(cipher) }
     }
 }

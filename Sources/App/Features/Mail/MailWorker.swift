@@ -93,7 +93,7 @@ struct MailWorker: Sendable {
     func claim(now: Date, on db: any Database) async throws -> [Claimed] {
         let sql = db.sql
         let lock = sql.dialect.name == "postgresql" ? "FOR UPDATE SKIP LOCKED" : ""
-        return try await sql.raw(
+        return try await sql.rows(
             """
             UPDATE outbox SET status = 'sending', claimed_by = \(bind: instance), claimed_until = \(bind: now.seconds + 600),
               attempts = attempts + 1
@@ -102,8 +102,8 @@ struct MailWorker: Sendable {
                          OR (status = 'sending' AND claimed_until < \(bind: now.seconds))
                          ORDER BY id LIMIT \(unsafeRaw: String(batchSize)) \(unsafeRaw: lock))
             RETURNING id, kind, subscriber_id, subject_id, attempts
-            """
-        ).all(decoding: Claimed.self, keyDecodingStrategy: .convertFromSnakeCase).sorted { $0.id < $1.id }
+            """, as: Claimed.self
+        ).sorted { $0.id < $1.id }
     }
 
     func finish(_ id: Int64, status: String, error: String?, now: Date, on db: any Database) async throws {

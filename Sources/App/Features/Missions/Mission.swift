@@ -72,21 +72,22 @@ enum MissionStore {
     }
 
     static func all(cipher: FieldCipher, on db: any Database) async throws -> [Mission] {
-        try await db.sql.raw("SELECT \(unsafeRaw: columns) FROM missions ORDER BY starts_on DESC, id")
-            .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { try mission($0, cipher: cipher) }
+        try await db.rows("SELECT \(unsafeRaw: columns) FROM missions ORDER BY starts_on DESC, id", as: Row.self).map {
+            try mission($0, cipher: cipher)
+        }
     }
 
     static func find(_ id: String, cipher: FieldCipher, on db: any Database) async throws -> Mission? {
         guard
-            let row = try await db.sql.raw("SELECT \(unsafeRaw: columns) FROM missions WHERE id = \(bind: id)")
-                .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let row = try await db.row(
+                "SELECT \(unsafeRaw: columns) FROM missions WHERE id = \(bind: id)", as: Row.self)
         else { return nil }
         var m = try mission(row, cipher: cipher)
         struct C: Decodable { let id: String, caseId: String, concernSealed: String }
-        m.concerned = try await db.sql.raw(
-            "SELECT id, case_id, concern_sealed FROM mission_cases WHERE mission_id = \(bind: id) ORDER BY added_at, id"
+        m.concerned = try await db.rows(
+            "SELECT id, case_id, concern_sealed FROM mission_cases WHERE mission_id = \(bind: id) ORDER BY added_at, id",
+            as: C.self
         )
-        .all(decoding: C.self, keyDecodingStrategy: .convertFromSnakeCase)
         .map {
             Mission.Concerned(
                 id: $0.id, caseID: $0.caseId,
@@ -147,10 +148,10 @@ enum MissionStore {
 
     /// The missions concerning a case, for its file.
     static func forCase(_ caseID: String, cipher: FieldCipher, on db: any Database) async throws -> [Mission] {
-        try await db.sql.raw(
+        try await db.rows(
             """
             SELECT \(unsafeRaw: columns) FROM missions WHERE id IN (SELECT mission_id FROM mission_cases WHERE case_id = \(bind: caseID)) ORDER BY starts_on DESC
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { try mission($0, cipher: cipher) }
+            """, as: Row.self
+        ).map { try mission($0, cipher: cipher) }
     }
 }

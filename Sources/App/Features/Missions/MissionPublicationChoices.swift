@@ -37,12 +37,12 @@ struct MissionPublicationChoices: Sendable {
             let id: String, title: String?, reference: String?, countryCodes: String
             let publishedOn: String, status: String
         }
-        let rows = try await db.sql.raw(
+        let rows = try await db.rows(
             """
             SELECT id, title, reference, country_codes, published_on, status FROM publications
             WHERE type = 'report' ORDER BY published_on DESC, id LIMIT 5000
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Row.self
+        )
         func countries(_ r: Row) -> [String] {
             r.countryCodes.split(separator: ",").map {
                 CountryDirectory.shared.country(code: String($0))?.name ?? String($0)

@@ -26,12 +26,12 @@ extension MissionStore {
             let kind: String, countryCode: String, startsOn: String, endsOn: String, preliminaryPublicationId: String?,
                 reportPublicationId: String?
         }
-        let rows = try await db.sql.raw(
+        let rows = try await db.rows(
             """
             SELECT kind, country_code, starts_on, ends_on, preliminary_publication_id, report_publication_id FROM missions
             WHERE \(condition) ORDER BY ends_on DESC, id
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Row.self
+        )
         let ids = rows.flatMap { [$0.preliminaryPublicationId, $0.reportPublicationId].compactMap { $0 } }
         guard !ids.isEmpty else { return [] }
         let publications = try await db.sql.raw(

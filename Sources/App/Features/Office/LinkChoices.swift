@@ -17,22 +17,22 @@ enum LinkChoices {
         let ids = files.map(\.id)
         struct PersonRow: Decodable { let id: String, caseId: String, nameSealed: String }
         var names: [String: [String]] = [:]
-        let people = try await db.sql.raw(
+        let people = try await db.rows(
             """
             SELECT id, case_id, name_sealed FROM case_people WHERE case_id IN (\(binds: ids)) ORDER BY position, id
-            """
-        ).all(decoding: PersonRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: PersonRow.self
+        )
         for row in people {
             let name = try cipher.open(row.nameSealed, in: .personName, row: row.id).reveal()
             names[row.caseId, default: []].append(name)
         }
         struct CodeRow: Decodable { let caseId: String, reference: String }
         var codes: [String: [String]] = [:]
-        for row in try await db.sql.raw(
+        for row in try await db.rows(
             """
             SELECT case_id, reference FROM interventions WHERE reference IS NOT NULL AND case_id IN (\(binds: ids))
-            """
-        ).all(decoding: CodeRow.self, keyDecodingStrategy: .convertFromSnakeCase) {
+            """, as: CodeRow.self
+        ) {
             codes[row.caseId, default: []].append(row.reference)
         }
         let (found, more) = ChoiceSearch.filter(files, query: query) { f in
@@ -56,17 +56,17 @@ enum LinkChoices {
         }
         let columns = "id, title, reference, country_codes, published_on, status"
         let exact = query.trimmingCharacters(in: .whitespaces)
-        var rows = try await db.sql.raw(
+        var rows = try await db.rows(
             """
             SELECT \(unsafeRaw: columns) FROM publications WHERE id = \(bind: exact) OR reference = \(bind: exact)
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Row.self
+        )
         let known = Set(rows.map(\.id))
-        rows += try await db.sql.raw(
+        rows += try await db.rows(
             """
             SELECT \(unsafeRaw: columns) FROM publications ORDER BY published_on DESC, id LIMIT 5000
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).filter { !known.contains($0.id) }
+            """, as: Row.self
+        ).filter { !known.contains($0.id) }
         func countries(_ r: Row) -> [String] {
             r.countryCodes.split(separator: ",").map {
                 CountryDirectory.shared.country(code: String($0))?.name ?? String($0)
@@ -89,11 +89,11 @@ enum LinkChoices {
     static func publications(ids: [String], on db: any Database) async throws -> [Choice] {
         guard !ids.isEmpty else { return [] }
         struct Row: Decodable { let id: String, title: String?, publishedOn: String, status: String }
-        let rows = try await db.sql.raw(
+        let rows = try await db.rows(
             """
             SELECT id, title, published_on, status FROM publications WHERE id IN (\(binds: ids))
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Row.self
+        )
         return ids.map { id in
             guard let r = rows.first(where: { $0.id == id }) else {
                 return Choice(id: id, label: id, detail: "not found")

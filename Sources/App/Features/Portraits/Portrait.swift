@@ -72,24 +72,22 @@ enum PortraitStore {
         """
 
     static func all(on db: any Database) async throws -> [Portrait] {
-        try await db.sql.raw("SELECT \(unsafeRaw: columns) FROM portraits ORDER BY name, id")
-            .all(decoding: Portrait.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await db.rows("SELECT \(unsafeRaw: columns) FROM portraits ORDER BY name, id", as: Portrait.self)
     }
 
     static func find(_ id: String, on db: any Database) async throws -> Portrait? {
-        try await db.sql.raw("SELECT \(unsafeRaw: columns) FROM portraits WHERE id = \(bind: id)")
-            .first(decoding: Portrait.self, keyDecodingStrategy: .convertFromSnakeCase)
+        try await db.row("SELECT \(unsafeRaw: columns) FROM portraits WHERE id = \(bind: id)", as: Portrait.self)
     }
 
     /// The portraits public today, by name.
     static func publicPortraits(today: CivilDate, on db: any Database) async throws -> [PublicPortrait] {
-        try await db.sql.raw(
+        try await db.rows(
             """
             SELECT \(unsafeRaw: columns) FROM portraits WHERE published = \(bind: true) AND withdrawn_at IS NULL
             AND consent_on IS NOT NULL ORDER BY name, id
-            """
-        ).all(decoding: Portrait.self, keyDecodingStrategy: .convertFromSnakeCase)
-            .compactMap { PublicPortrait($0, today: today) }
+            """, as: Portrait.self
+        )
+        .compactMap { PublicPortrait($0, today: today) }
     }
 
     static func publicPortrait(_ id: String, today: CivilDate, on db: any Database) async throws -> PublicPortrait? {
@@ -101,8 +99,7 @@ enum PortraitStore {
         guard try await publicPortrait(id, today: today, on: db)?.hasPhoto == true else { return nil }
         struct Row: Decodable { let photo: Data?, photoType: String? }
         guard
-            let row = try await db.sql.raw("SELECT photo, photo_type FROM portraits WHERE id = \(bind: id)")
-                .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
+            let row = try await db.row("SELECT photo, photo_type FROM portraits WHERE id = \(bind: id)", as: Row.self),
             let data = row.photo, let type = row.photoType
         else { return nil }
         return (data, type)
@@ -159,11 +156,11 @@ enum PortraitStore {
     // MARK: series and sponsors
 
     static func allSeries(on db: any Database) async throws -> [PortraitSeries] {
-        try await db.sql.raw(
+        try await db.rows(
             """
             SELECT id, title, text, portrait_ids, published, updated_by FROM portrait_series ORDER BY title, id
-            """
-        ).all(decoding: PortraitSeries.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: PortraitSeries.self
+        )
     }
 
     static func series(_ id: String, on db: any Database) async throws -> PortraitSeries? {
@@ -190,12 +187,12 @@ enum PortraitStore {
         let filter: SQLQueryString =
             portraitIDs.map { "WHERE portrait_id IN (\(binds: $0.isEmpty ? [""] : $0))" }
             ?? ""
-        return try await db.sql.raw(
+        return try await db.rows(
             """
             SELECT id, portrait_id, name, description, statement, published, updated_by FROM portrait_sponsors
             \(filter) ORDER BY name, id
-            """
-        ).all(decoding: PortraitSponsor.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: PortraitSponsor.self
+        )
     }
 
     static func saveSponsor(_ s: PortraitSponsor, by actor: String, now: Date, on db: any Database) async throws {

@@ -31,12 +31,12 @@ enum SponsorOfferStore {
             let id: String, nameSealed: String, contactSealed: String, messageSealed: String
             let language: String, createdAt: Int64
         }
-        return try await db.sql.raw(
+        return try await db.rows(
             """
             SELECT id, name_sealed, contact_sealed, message_sealed, language, created_at FROM sponsor_offers
             ORDER BY created_at DESC, id
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+            """, as: Row.self
+        ).map {
             SponsorOffer(
                 id: $0.id, name: try cipher.open($0.nameSealed, in: .sponsorOfferName, row: $0.id),
                 contact: try cipher.open($0.contactSealed, in: .sponsorOfferContact, row: $0.id),

@@ -26,11 +26,11 @@ enum AnnualReportEditionStore {
 
     /// The year's editions, by language; a language nobody wrote in has none.
     static func all(_ year: Int, on db: any Database) async throws -> [Language: AnnualReportEdition] {
-        let rows = try await db.sql.raw(
+        let rows = try await db.rows(
             """
             SELECT \(unsafeRaw: columns) FROM annual_report_editions WHERE year = \(bind: year)
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Row.self
+        )
         var result: [Language: AnnualReportEdition] = [:]
         for row in rows {
             guard let language = Language(rawValue: row.language) else { continue }

@@ -63,10 +63,10 @@ enum BulletinStore {
     struct Row: Decodable { let introduction: String, status: String, publishedAt: Int64? }
 
     static func find(_ month: BulletinMonth, language: Language, on db: any Database) async throws -> Bulletin {
-        let row = try await db.sql.raw(
-            "SELECT introduction, status, published_at FROM bulletins WHERE id = \(bind: "\(month)-\(language.rawValue)")"
+        let row = try await db.row(
+            "SELECT introduction, status, published_at FROM bulletins WHERE id = \(bind: "\(month)-\(language.rawValue)")",
+            as: Row.self
         )
-        .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         return Bulletin(
             month: month, language: language, introduction: row?.introduction ?? "", status: row?.status ?? "draft",
             publishedAt: row?.publishedAt, items: try await items(month, language: language, on: db))
@@ -76,10 +76,10 @@ enum BulletinStore {
         _ month: BulletinMonth, language: Language, introduction: String, publish: Bool, by actor: String, now: Date,
         on db: any Database
     ) async throws {
-        let existing = try await db.sql.raw(
-            "SELECT introduction, status, published_at FROM bulletins WHERE id = \(bind: "\(month)-\(language.rawValue)")"
+        let existing = try await db.row(
+            "SELECT introduction, status, published_at FROM bulletins WHERE id = \(bind: "\(month)-\(language.rawValue)")",
+            as: Row.self
         )
-        .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         let status = publish || existing?.status == "published" ? "published" : "draft"
         let publishedAt = existing?.publishedAt ?? (publish ? now.seconds : nil)
         try await db.sql.insert(into: "bulletins")

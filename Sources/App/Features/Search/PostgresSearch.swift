@@ -17,17 +17,17 @@ extension SearchIndex {
     static func updatePostgres(ids: [String], on sql: any SQLDatabase) async throws {
         // Rowids are the next free of their day: one writer at a time across instances (held to the commit).
         try await sql.raw("SELECT pg_advisory_xact_lock(74052034)").run()
-        let rows = try await sql.raw(
+        let rows = try await sql.rows(
             """
             SELECT id, published_on, status, type, language, year, country_codes, programme_slugs, title, summary, body
             FROM publications WHERE id IN (\(binds: ids))
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).sorted { $0.id < $1.id }
-        let existing = try await sql.raw(
+            """, as: Row.self
+        ).sorted { $0.id < $1.id }
+        let existing = try await sql.rows(
             """
             SELECT rowid, publication_id FROM search_documents WHERE publication_id IN (\(binds: ids))
-            """
-        ).all(decoding: Mapping.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Mapping.self
+        )
         try await sql.raw("DELETE FROM publication_search WHERE publication_id IN (\(binds: ids))").run()
         guard !rows.isEmpty else { return }
         let rowids = try await assignRowids(rows, existing: existing, on: sql)
@@ -88,12 +88,12 @@ extension SearchQueries {
             ).first(decoding: CountRow.self)?.n ?? 0
         }
         func page(_ expression: String, limit: Int, offset: Int) async throws -> [String] {
-            try await sql.raw(
+            try await sql.rows(
                 """
                 SELECT publication_id FROM publication_search WHERE document @@ CAST(\(bind: expression) AS tsquery)
                 ORDER BY rowid DESC LIMIT \(literal: limit) OFFSET \(literal: offset)
-                """
-            ).all(decoding: Found.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.publicationId)
+                """, as: Found.self
+            ).map(\.publicationId)
         }
         let total = try await count(all)
         let ids = try await walkTiers(tiers, total: total, offset: filter.offset, count: count, page: page)

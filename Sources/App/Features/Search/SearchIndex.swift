@@ -61,17 +61,17 @@ enum SearchIndex {
     }
 
     static func updateSQLite(ids: [String], on sql: any SQLDatabase) async throws {
-        let rows = try await sql.raw(
+        let rows = try await sql.rows(
             """
             SELECT id, published_on, status, type, language, year, country_codes, programme_slugs, title, summary, body
             FROM publications WHERE id IN (\(binds: ids))
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).sorted { $0.id < $1.id }
-        let existing = try await sql.raw(
+            """, as: Row.self
+        ).sorted { $0.id < $1.id }
+        let existing = try await sql.rows(
             """
             SELECT rowid, publication_id FROM search_documents WHERE publication_id IN (\(binds: ids))
-            """
-        ).all(decoding: Mapping.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Mapping.self
+        )
         if !existing.isEmpty {
             try await sql.raw("DELETE FROM publication_search WHERE rowid IN (\(binds: existing.map(\.rowid)))").run()
         }

@@ -38,15 +38,15 @@ enum StatisticsQueries {
                 " AND \(unsafeRaw: column) IN (SELECT publication_id FROM publication_programmes WHERE programme = \(bind: programme.rawValue))"
         }
         struct PublicationRow: Decodable { let country: String?, year: Int, followUp: Int, n: Int }
-        let publications = try await sql.raw(
+        let publications = try await sql.rows(
             """
             SELECT pc.country_code AS country, p.year AS year,
                    CASE WHEN p.follow_up_of IS NULL THEN 0 ELSE 1 END AS follow_up, COUNT(*) AS n
             FROM publications p LEFT JOIN publication_countries pc ON pc.publication_id = p.id AND pc.position = 0
             WHERE p.status = 'published' AND p.type = 'urgent-intervention' AND p.translation_of IS NULL\(inProgramme("p.id"))
             GROUP BY pc.country_code, p.year, CASE WHEN p.follow_up_of IS NULL THEN 0 ELSE 1 END
-            """
-        ).all(decoding: PublicationRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: PublicationRow.self
+        )
         for row in publications {
             let key = StatisticsCellKey(country: row.country, year: row.year)
             if row.followUp == 0 {
@@ -60,14 +60,14 @@ enum StatisticsQueries {
         struct CaseRow: Decodable {
             let caseId: String, publicationId: String, publishedOn: String, year: Int, country: String?
         }
-        let caseRows = try await sql.raw(
+        let caseRows = try await sql.rows(
             """
             SELECT i.case_id, p.id AS publication_id, p.published_on, p.year, pc.country_code AS country
             FROM interventions i JOIN publications p ON p.id = i.publication_id
             LEFT JOIN publication_countries pc ON pc.publication_id = p.id AND pc.position = 0
             WHERE i.status = 'published' AND p.status = 'published'
-            """
-        ).all(decoding: CaseRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: CaseRow.self
+        )
         var first: [String: CaseRow] = [:]
         for row in caseRows {
             if let known = first[row.caseId],
@@ -82,11 +82,11 @@ enum StatisticsQueries {
         struct ProgrammeRow: Decodable { let publicationId: String, programme: String }
         var programmes: [String: [String]] = [:]
         for chunk in Array(Set(first.values.map(\.publicationId))).statisticsChunks(500) {
-            for row in try await sql.raw(
+            for row in try await sql.rows(
                 """
                 SELECT publication_id, programme FROM publication_programmes WHERE publication_id IN (\(binds: chunk))
-                """
-            ).all(decoding: ProgrammeRow.self, keyDecodingStrategy: .convertFromSnakeCase) {
+                """, as: ProgrammeRow.self
+            ) {
                 programmes[row.publicationId, default: []].append(row.programme)
             }
         }
@@ -102,8 +102,8 @@ enum StatisticsQueries {
         }
 
         struct PeopleRow: Decodable { let caseId: String, kind: String, n: Int }
-        for row in try await sql.raw("SELECT case_id, kind, COUNT(*) AS n FROM case_people GROUP BY case_id, kind")
-            .all(decoding: PeopleRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        for row in try await sql.rows(
+            "SELECT case_id, kind, COUNT(*) AS n FROM case_people GROUP BY case_id, kind", as: PeopleRow.self)
         {
             guard let k = key(row.caseId) else { continue }
             if row.kind == AtRiskKind.defender.rawValue {
@@ -113,11 +113,11 @@ enum StatisticsQueries {
             }
         }
         struct ActRow: Decodable { let caseId: String, type: String, perpetrator: String, n: Int }
-        for row in try await sql.raw(
+        for row in try await sql.rows(
             """
             SELECT case_id, type, perpetrator, COUNT(*) AS n FROM case_acts GROUP BY case_id, type, perpetrator
-            """
-        ).all(decoding: ActRow.self, keyDecodingStrategy: .convertFromSnakeCase) {
+            """, as: ActRow.self
+        ) {
             guard let k = key(row.caseId) else { continue }
             let type = ActType(rawValue: row.type) ?? .other
             cells[k, default: .init()].acts[type, default: 0] += row.n
@@ -128,11 +128,11 @@ enum StatisticsQueries {
             }
         }
         struct OutcomeRow: Decodable { let id: String, outcome: String, statusChangedAt: Int64 }
-        for row in try await sql.raw(
+        for row in try await sql.rows(
             """
             SELECT id, outcome, status_changed_at FROM cases WHERE status = 'closed' AND outcome IS NOT NULL
-            """
-        ).all(decoding: OutcomeRow.self, keyDecodingStrategy: .convertFromSnakeCase) {
+            """, as: OutcomeRow.self
+        ) {
             let year = CivilDate(daysSinceEpoch: Int((Double(row.statusChangedAt) / 86_400).rounded(.down))).year
             guard let k = key(row.id, year: year) else { continue }
             cells[k, default: .init()].outcomes[Outcome(rawValue: row.outcome) ?? .other, default: 0] += 1
@@ -141,12 +141,12 @@ enum StatisticsQueries {
             let caseId: String, id: String, amount: Int64, referenceAmount: Int64, paid: Int64, paidOn: String
         }
         var grants: [StatisticsCellKey: Set<String>] = [:]
-        for row in try await sql.raw(
+        for row in try await sql.rows(
             """
             SELECT r.case_id, r.id, r.amount, r.reference_amount, p.amount AS paid, p.paid_on
             FROM assistance_payments p JOIN assistance_requests r ON r.id = p.request_id
-            """
-        ).all(decoding: PaymentRow.self, keyDecodingStrategy: .convertFromSnakeCase) {
+            """, as: PaymentRow.self
+        ) {
             guard let year = Int(row.paidOn.prefix(4)), let k = key(row.caseId, year: year) else { continue }
             grants[k, default: []].insert(row.id)
             cells[k, default: .init()].paid += AssistanceRules.inReference(
@@ -156,13 +156,13 @@ enum StatisticsQueries {
         for (k, ids) in grants { cells[k, default: .init()].grants = ids.count }
 
         struct MissionRow: Decodable { let countryCode: String, startsOn: String }
-        for row in try await sql.raw(
+        for row in try await sql.rows(
             """
             SELECT m.country_code, m.starts_on FROM missions m WHERE EXISTS (SELECT 1 FROM publications p
               WHERE p.status = 'published' AND (p.id = m.preliminary_publication_id OR p.id = m.report_publication_id)\
             \(inProgramme("p.id")))
-            """
-        ).all(decoding: MissionRow.self, keyDecodingStrategy: .convertFromSnakeCase) {
+            """, as: MissionRow.self
+        ) {
             guard let year = Int(row.startsOn.prefix(4)) else { continue }
             cells[StatisticsCellKey(country: row.countryCode, year: year), default: .init()].missions += 1
         }

@@ -39,18 +39,16 @@ enum SubscriberStore {
     }
 
     static func find(id: String, cipher: FieldCipher, on db: any Database) async throws -> Subscriber? {
-        try await db.sql.raw("SELECT \(unsafeRaw: columns) FROM subscribers WHERE id = \(bind: id)")
-            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
-                try subscriber($0, cipher: cipher)
-            }
+        try await db.row("SELECT \(unsafeRaw: columns) FROM subscribers WHERE id = \(bind: id)", as: Row.self).map {
+            try subscriber($0, cipher: cipher)
+        }
     }
 
     static func find(token: String, cipher: FieldCipher, on db: any Database) async throws -> Subscriber? {
         guard token.count >= 20, token.count <= 100 else { return nil }
-        return try await db.sql.raw(
-            "SELECT \(unsafeRaw: columns) FROM subscribers WHERE token_hash = \(bind: sha256Hex(token))"
-        )
-        .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+        return try await db.row(
+            "SELECT \(unsafeRaw: columns) FROM subscribers WHERE token_hash = \(bind: sha256Hex(token))", as: Row.self
+        ).map {
             try subscriber($0, cipher: cipher)
         }
     }

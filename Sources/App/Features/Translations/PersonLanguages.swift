@@ -56,12 +56,12 @@ enum PersonLanguages {
         struct Row: Decodable {
             let id: String, personId: String, language: String, descriptionSealed: String, spellingSealed: String
         }
-        let rows = try await db.sql.raw(
+        let rows = try await db.rows(
             """
             SELECT id, person_id, language, description_sealed, spelling_sealed FROM case_person_languages
             WHERE case_id = \(bind: file.id)
-            """
-        ).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: Row.self
+        )
         for row in rows {
             guard let language = Language(rawValue: row.language),
                 let n = file.people.firstIndex(where: { $0.id == row.personId })

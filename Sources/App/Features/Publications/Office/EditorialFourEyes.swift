@@ -23,11 +23,10 @@ enum EditorialFourEyes {
     /// The confidential values of the case behind `p` (when an intervention published it) still in its text.
     static func leaks(in p: ArchivePublication, cipher: FieldCipher, on db: any Database) async throws -> [String] {
         struct Row: Decodable { let caseId: String }
-        let cases = try await db.sql.raw(
+        let cases = try await db.rows(
             "SELECT DISTINCT case_id FROM interventions WHERE publication_id = "
-                + "\(bind: p.id)"
+                + "\(bind: p.id)", as: Row.self
         )
-        .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         var found: [String] = []
         for row in cases {
             guard let file = try await CaseStore.find(row.caseId, cipher: cipher, on: db) else { continue }

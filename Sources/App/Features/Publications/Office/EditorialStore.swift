@@ -49,8 +49,7 @@ enum EditorialStore {
         """
 
     static func find(_ id: String, on db: any Database) async throws -> EditorialRecord? {
-        try await db.sql.raw("SELECT \(unsafeRaw: columns) FROM publications WHERE id = \(bind: id)")
-            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)?.record
+        try await db.row("SELECT \(unsafeRaw: columns) FROM publications WHERE id = \(bind: id)", as: Row.self)?.record
     }
 
     static func exists(_ id: String, on db: any Database) async throws -> Bool {
@@ -74,13 +73,13 @@ enum EditorialStore {
             conditions.append(
                 "LOWER(title) LIKE \(bind: "%" + text.lowercased().replacingOccurrences(of: "%", with: "") + "%")")
         }
-        return try await db.sql.raw(
+        return try await db.rows(
             """
             SELECT id, status, type, language, published_on, title, publish_at FROM publications WHERE \(conditions.joined(separator: " AND "))
             ORDER BY CASE status WHEN 'published' THEN 1 ELSE 0 END, published_on DESC, id DESC
             LIMIT \(unsafeRaw: String(pageSize + 1)) OFFSET \(unsafeRaw: String((page - 1) * pageSize))
-            """
-        ).all(decoding: ListItem.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """, as: ListItem.self
+        )
     }
 
     /// Stores the publication with its status and schedule, then records the change for public pages.
