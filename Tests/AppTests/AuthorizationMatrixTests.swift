@@ -46,6 +46,8 @@ import Vapor
         "POST /office/on-call": ["administrator"],
         "GET /office/retention/periods": ["administrator"],
         "POST /office/retention/periods": ["administrator"],
+        "POST /office/retention/periods/confirm": ["administrator"],
+        "POST /office/retention/periods/withdraw": ["administrator"],
         "GET /office/retention": ["case-officer"],
         "POST /office/retention/decide": ["case-officer"],
         "GET /account/tokens": ["administrator", "editor", "case-officer", "partner"],

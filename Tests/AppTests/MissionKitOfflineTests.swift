@@ -8,6 +8,10 @@ import Vapor
 
 @testable import App
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Working offline on a kit (issue 20): guesses are counted, slowed and stopped; the local copy is sealed under a
 /// key of its own, served through the usual office pages, and every write to its records is in the change log.
 @Suite struct MissionKitOfflineTests {
@@ -169,5 +173,91 @@ import Vapor
         // Wiping removes the local copy.
         #expect(try KitOffline.wipe(place) >= 2)
         #expect(!FileManager.default.fileExists(atPath: place.dir))
+    }
+
+    /// Retsafe findings 5 and 6: only a marker that is a regular file with the kit's exact text counts; the home
+    /// directory and / are refused after resolving; another user's directory is refused before its mode changes;
+    /// a link swapped in is never followed and a hard link's other name is never zeroed.
+    @Test func theKitsDirectoryIsItsOwnAndItsFilesAreNeverFollowed() throws {
+        let scratch = MissionKitExportTests.scratch().path, manager = FileManager.default
+        // The old marker's name (the default directory's) or a marker that is not a regular file with the text.
+        let fake = KitOffline.Place(dir: scratch + "/fake", state: scratch + "/state.json")
+        try manager.createDirectory(atPath: fake.dir + "/.observatory-kit", withIntermediateDirectories: true)
+        let victim = fake.dir + "/kit.json"
+        try Data("the user's own kit.json".utf8).write(to: URL(fileURLWithPath: victim))
+        #expect(!fake.isKits)
+        #expect(throws: UserCommand.Failure.self) { _ = try KitOffline.wipe(fake) }
+        try manager.createDirectory(atPath: fake.marker, withIntermediateDirectories: true)
+        #expect(!fake.isKits, "a directory is no marker")
+        try manager.removeItem(atPath: fake.marker)
+        let text = scratch + "/text"
+        try Data(KitOffline.Place.markerText.utf8).write(to: URL(fileURLWithPath: text))
+        try manager.createSymbolicLink(atPath: fake.marker, withDestinationPath: text)
+        #expect(!fake.isKits, "a link is no marker")
+        try manager.removeItem(atPath: fake.marker)
+        try Data("something else".utf8).write(to: URL(fileURLWithPath: fake.marker))
+        #expect(!fake.isKits, "other text is no marker")
+        #expect(throws: UserCommand.Failure.self) { _ = try KitOffline.wipe(fake) }
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "the user's own kit.json")
+        // ~ and / are refused however they are written.
+        for dir in [NSHomeDirectory() + "/.", "/", scratch + "/../../../../../../../.."] {
+            #expect(throws: UserCommand.Failure.self, "\(dir)") {
+                try KitOffline.Place(dir: dir).checkPrivate("kit")
+            }
+        }
+        // A link swapped in for a kit's file is removed, not followed; a hard link's other name keeps its content.
+        let place = KitOffline.Place(dir: scratch + "/laptop", state: fake.state)
+        try place.create()
+        #expect(place.isKits)
+        let mine = scratch + "/mine.txt"
+        try Data("my own work".utf8).write(to: URL(fileURLWithPath: mine))
+        try manager.createSymbolicLink(atPath: place.opened, withDestinationPath: mine)
+        try KitOffline.overwriteAndRemove(place.opened)
+        try manager.linkItem(atPath: mine, toPath: place.attempts)
+        try KitOffline.overwriteAndRemove(place.attempts)
+        #expect(try String(contentsOfFile: mine, encoding: .utf8) == "my own work")
+        #expect(!manager.fileExists(atPath: place.opened) && !manager.fileExists(atPath: place.attempts))
+        // A regular file of the kit's is zeroed before it goes (read through a descriptor kept open).
+        try Data("KITSECRET".utf8).write(to: URL(fileURLWithPath: place.database))
+        let reader = try #require(FileHandle(forReadingAtPath: place.database))
+        try KitOffline.overwriteAndRemove(place.database)
+        #expect(reader.readDataToEndOfFile() == Data(count: 9))
+        try reader.close()
+        // Another user's directory: refused before its mode changes, and never wiped.
+        if getuid() == 0 {
+            let theirs = KitOffline.Place(dir: scratch + "/theirs", state: fake.state)
+            try theirs.create()
+            try Data("theirs".utf8).write(to: URL(fileURLWithPath: theirs.database))
+            #expect(chown(theirs.dir, 65_534, 65_534) == 0)
+            #expect(chmod(theirs.dir, 0o755) == 0)
+            #expect(throws: UserCommand.Failure.self) { try theirs.create() }
+            #expect(throws: UserCommand.Failure.self) { _ = try KitOffline.wipe(theirs) }
+            #expect(try manager.attributesOfItem(atPath: theirs.dir)[.posixPermissions] as? Int == 0o755)
+            #expect(try String(contentsOfFile: theirs.database, encoding: .utf8) == "theirs")
+            #expect(chown(theirs.dir, 0, 0) == 0)
+            #expect(chmod(theirs.dir, 0o770) == 0)
+            #expect(throws: UserCommand.Failure.self, "mode not 0700 after create: refused") {
+                _ = try KitOffline.wipe(theirs)
+            }
+        }
+        _ = try KitOffline.wipe(place)
+    }
+
+    /// Retsafe finding 8: an evil maid plants the marker and a known clear key before the first open; the new
+    /// copy is not sealed under it, and the planted key is overwritten and removed.
+    @Test func aPlantedClearKeyIsNotAdoptedForANewCopy() async throws {
+        let (file, passphrase, _) = try await Self.kit(.sqlite)
+        let scratch = MissionKitExportTests.scratch().path
+        let place = KitOffline.Place(dir: scratch + "/laptop", state: scratch + "/state.json")
+        try place.create()
+        let planted = FieldCipher.newKeyText()
+        try Data(planted.utf8).write(to: URL(fileURLWithPath: place.database + ".key"))
+        _ = try await KitOffline.unlock(file, passphrase: passphrase, place: place, now: testClock.now().seconds) { _ in
+        }
+        let sealed = try #require(FileManager.default.contents(atPath: place.sealedKey))
+        let header = try MissionKit.Header.read(file)
+        #expect(try KitLocalKey.unwrap(Array(sealed), passphrase: passphrase, header: header) != planted)
+        #expect(!FileManager.default.fileExists(atPath: place.database + ".key"))
+        _ = try KitOffline.wipe(place)
     }
 }

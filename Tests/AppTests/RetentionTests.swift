@@ -63,11 +63,20 @@ import Vapor
             #expect(forged.status == .forbidden)
             let saved = try await admin.post("/office/retention/periods", [("case.closed", "30"), ("sign-in", "7")])
             #expect(saved.status == .seeOther)
+            // Both are shorter: proposed, and in force only once a second administrator confirms them.
+            #expect(try await RetentionStore.policy(on: app.db) == RetentionPolicy(), "only proposed")
+            #expect(try await admin.get("/office/retention/periods").body.contains("awaiting a second administrator"))
+            let second = try await AssistanceTests.signedIn("second@example.org", [.administrator], in: app)
+            for kind in ["case.closed", "sign-in"] {
+                let confirmed = try await second.post("/office/retention/periods/confirm", [("kind", kind)])
+                #expect(confirmed.status == .seeOther, "\(kind) confirmed")
+            }
             #expect(try await RetentionStore.policy(on: app.db).period(.closedCase) == 30)
             #expect(try await admin.get("/office/retention/periods").body.contains("value=\"30\""))
             let audited = try await Self.audit("retention.policy", app)
             #expect(audited.map(\.id).sorted() == ["case.closed", "sign-in"])
-            #expect(audited.allSatisfy { $0.actor == "admin@example.org" })
+            #expect(audited.allSatisfy { $0.actor == "second@example.org" }, "applied by whoever confirmed")
+            #expect(try await Self.audit("retention.propose", app).allSatisfy { $0.actor == "admin@example.org" })
             for prefix in ["fr", "es", "ar"] {
                 try await admin.post("/account/language", [("language", prefix)])
                 let translated = try await admin.get("/office/retention/periods")

@@ -151,5 +151,14 @@ struct RestoreCommand: AsyncCommand {
                 + "\(restored.tables.count) tables and \(rows) rows, every count and checksum matching "
                 + "the manifest. Start the server with the same key (fingerprint "
                 + "\(restored.manifest.keyFingerprint)).")
+        context.console.warning(Self.erasureWarning(since: restored.manifest.created))
+    }
+
+    /// Retention's erasures after the backup was taken are not in it: the restored database holds again every
+    /// record anonymised or deleted since (retsafe review, finding 4).
+    static func erasureWarning(since created: String) -> String {
+        "Warning: every record anonymised or deleted since \(created) is back. Re-apply those erasures from the "
+            + "audit trail (actions retention.anonymise and retention.delete after that date) before anyone uses "
+            + "this database."
     }
 }

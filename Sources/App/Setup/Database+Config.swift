@@ -5,6 +5,8 @@ import Vapor
 
 extension Application {
     /// Connects the one database the configuration names.
+    /// SQL is never logged (retsafe review, finding 12): sqlite-kit and postgres-kit log every statement with its
+    /// binds (a name, a sealed value, a reason) at the level given, and a log reaches where no erasure does.
     func useStorage(_ storage: AppConfig.Storage) throws {
         switch storage {
         case .sqlite(let path):
@@ -12,10 +14,11 @@ extension Application {
                 path == ":memory:"
                 ? .init(storage: .memory, enableForeignKeys: true)
                 : .init(storage: .file(path: path), enableForeignKeys: true)
-            databases.use(.sqlite(configuration, sqlLogLevel: .trace), as: .sqlite)
+            databases.use(.sqlite(configuration, sqlLogLevel: nil), as: .sqlite)
         case .postgres(let url, let searchPath):
             var configuration = try SQLPostgresConfiguration(url: url)
             if let searchPath { configuration.searchPath = [searchPath] }
+            // fluent-postgres-driver cannot turn it off: at `.trace`, logged only if LOG_LEVEL=trace (never set it).
             databases.use(
                 .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
         }

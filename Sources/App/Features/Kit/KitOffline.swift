@@ -6,6 +6,7 @@ import SQLKit
 import Vapor
 
 #if canImport(Glibc)
+    import CoreFoundation
     import Glibc
 #endif
 
@@ -30,7 +31,10 @@ enum KitOffline {
         /// The local copy's key, sealed under the passphrase (finding 7); never the key in clear.
         var sealedKey: String { database + ".key.sealed" }
 
-        static let markerName = ".observatory-kit"
+        /// Not the default directory's own name (`.observatory-kit`), so `--dir ~` never finds a "marker" there
+        /// (retsafe review, finding 5).
+        static let markerName = ".observatory-kit-copy"
+        static let markerText = "A mission kit's local copy (Observatory). `observatory kit wipe` removes it.\n"
 
         /// Every file the kit writes in its directory: `kit wipe` removes these and nothing else.
         var files: [String] {
@@ -48,13 +52,53 @@ enum KitOffline {
             return Place(dir: given ?? env["OBSERVATORY_KIT_DIR"] ?? (NSHomeDirectory() + "/.observatory-kit"))
         }
 
-        /// Whether the directory is one the kit made (its marker file is there).
-        var isKits: Bool { FileManager.default.fileExists(atPath: marker) }
+        /// Whether the directory is one the kit made: its marker is a regular file (never a link or a directory)
+        /// holding exactly the kit's text.
+        var isKits: Bool {
+            var info = stat()
+            guard lstat(marker, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size < 4_096,
+                let data = FileManager.default.contents(atPath: marker)
+            else { return false }
+            return data == Data(Self.markerText.utf8)
+        }
+
+        /// Refuses the user's home and `/` (after resolving links and `..`), and a directory that is a link, not
+        /// the user's own, or whose mode is not 0700 (a mount that ignores modes, another user's /tmp folder).
+        func checkPrivate(_ command: String, mode: Bool = true) throws {
+            var homes = ["/"]
+            for home in [NSHomeDirectory(), ProcessInfo.processInfo.environment["HOME"] ?? ""] where !home.isEmpty {
+                homes.append(Self.resolved(home) ?? home)
+            }
+            guard let real = Self.resolved(dir) else { throw Failure(description: "\(command): cannot resolve \(dir)") }
+            guard !homes.contains(real) else {
+                throw Failure(
+                    description: "\(command): \(dir) is your home directory or /: nothing was changed; give a "
+                        + "directory of its own with --dir")
+            }
+            var info = stat()
+            guard lstat(dir, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+                throw Failure(description: "\(command): \(dir) is not a directory (a link is refused)")
+            }
+            guard info.st_uid == getuid(), !mode || info.st_mode & 0o7777 == 0o700 else {
+                throw Failure(
+                    description: "\(command): \(dir) is not yours alone (owner or mode 0700): nothing was "
+                        + "changed; give a new directory on a disk that keeps file modes")
+            }
+        }
+
+        /// The path with links and `..` resolved (nil if it does not exist).
+        static func resolved(_ path: String) -> String? {
+            guard let real = realpath(path, nil) else { return nil }
+            defer { free(real) }
+            return String(cString: real)
+        }
 
         func create() throws {
             let manager = FileManager.default
             var isDirectory: ObjCBool = false
             if manager.fileExists(atPath: dir, isDirectory: &isDirectory) {
+                // Before its mode is changed: never ~ nor /, never a link, never another user's.
+                try checkPrivate("kit", mode: false)
                 guard isDirectory.boolValue else {
                     throw Failure(
                         description: "kit: \(dir) is a file, not a directory; give a new directory "
@@ -72,11 +116,11 @@ enum KitOffline {
                     attributes: [.posixPermissions: 0o700])
             }
             try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir)
+            try checkPrivate("kit")
             if !isKits {
-                let text = "A mission kit's local copy (Observatory). `observatory kit wipe` removes it.\n"
                 guard
                     manager.createFile(
-                        atPath: marker, contents: Data(text.utf8),
+                        atPath: marker, contents: Data(Self.markerText.utf8),
                         attributes: [.posixPermissions: 0o600])
                 else {
                     throw Failure(description: "kit: cannot write \(marker)")
@@ -169,8 +213,11 @@ enum KitOffline {
         } else if manager.fileExists(atPath: place.sealedKey), manager.fileExists(atPath: place.database) {
             throw Failure(description: "kit open: \(KitLocalKey.Failure.wrongPassphraseOrAltered)")
         } else {
-            let clear = manager.contents(atPath: clearPath).map { String(decoding: $0, as: UTF8.self) }?
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            // A clear key is adopted only for a copy that exists already (opened before keys were sealed); one
+            // planted beside a new copy is overwritten, never used (retsafe review, finding 8).
+            let existing = manager.fileExists(atPath: place.opened) && manager.fileExists(atPath: place.database)
+            let clear = (existing ? manager.contents(atPath: clearPath) : nil)
+                .map { String(decoding: $0, as: UTF8.self) }?.trimmingCharacters(in: .whitespacesAndNewlines)
             keyText = clear.flatMap { $0.isEmpty ? nil : $0 } ?? FieldCipher.newKeyText()
             let sealed = try KitLocalKey.wrap(keyText, passphrase: passphrase, header: header)
             guard
@@ -250,9 +297,11 @@ enum KitOffline {
             fresh = !manager.fileExists(atPath: place.database)
         }
         if fresh {
-            // A copy whose loading never finished is started again.
+            // A copy whose loading never finished is started again: overwritten, not only unlinked (finding 6).
             for suffix in ["", ".key", "-wal", "-shm", ".lock"] {
-                try? manager.removeItem(atPath: place.database + suffix)
+                var info = stat()
+                guard lstat(place.database + suffix, &info) == 0 else { continue }
+                try overwriteAndRemove(place.database + suffix)
             }
         }
         let local = localConfig(config, place)
@@ -384,6 +433,7 @@ enum KitOffline {
                 description: "kit wipe: \(place.dir) is not a kit's directory (no \(Place.markerName) "
                     + "file): nothing was removed")
         }
+        try place.checkPrivate("kit wipe")
         var wiped = 0
         for path in place.files where path != place.marker {
             // Only a regular file: a symbolic link planted under a kit's name is removed, never followed.
@@ -393,7 +443,7 @@ enum KitOffline {
             if type == .typeRegular { try overwriteAndRemove(path) } else { try manager.removeItem(atPath: path) }
             wiped += 1
         }
-        try manager.removeItem(atPath: place.marker)
+        guard unlink(place.marker) == 0 else { throw Failure(description: "kit wipe: cannot remove \(place.marker)") }
         wiped += 1
         if (try? manager.contentsOfDirectory(atPath: place.dir))?.isEmpty ?? false {
             try manager.removeItem(atPath: place.dir)
@@ -401,21 +451,25 @@ enum KitOffline {
         return wiped
     }
 
-    /// Overwrites a file with zeros, syncs it and removes it.
+    /// Overwrites a file with zeros, syncs it and removes it. Opened without following a link (a link swapped
+    /// in after the check is removed, never followed); only a regular file of the user's with one name is
+    /// overwritten (a hard link to another file is only unlinked, finding 6).
     static func overwriteAndRemove(_ path: String) throws {
-        let manager = FileManager.default
-        let size = (try? manager.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        if let handle = FileHandle(forWritingAtPath: path) {
-            var left = size
-            let zeros = Data(count: 1 << 20)
-            while left > 0 {
-                let chunk = min(left, zeros.count)
-                handle.write(zeros.prefix(chunk))
-                left -= chunk
+        let fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        if fd >= 0 {
+            defer { close(fd) }
+            var info = stat()
+            if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1, info.st_uid == getuid() {
+                var left = Int(info.st_size)
+                let zeros = [UInt8](repeating: 0, count: 1 << 20)
+                while left > 0 {
+                    let written = zeros.withUnsafeBytes { write(fd, $0.baseAddress, min(left, zeros.count)) }
+                    guard written > 0 else { break }
+                    left -= written
+                }
+                fsync(fd)
             }
-            try? handle.synchronize()
-            try? handle.close()
         }
-        try manager.removeItem(atPath: path)
+        guard unlink(path) == 0 || errno == ENOENT else { throw Failure(description: "kit: cannot remove \(path)") }
     }
 }

@@ -23,6 +23,7 @@ enum RetentionActions {
         on db: any Database
     ) async throws -> Outcome {
         try await db.write { tx in
+            try await lock(kind, id: id, on: tx)
             guard try await RetentionStore.find(kind, id: id, now: now, on: tx) != nil else { return .notDue }
             let row = "\(kind.rawValue):\(id)"
             try await tx.sql.insert(into: "retention_decisions")
@@ -52,8 +53,11 @@ enum RetentionActions {
         precondition(decision != .extend)
         guard decision == .delete || kind.anonymisable else { return .notDue }
         let sqlite = db.sql.dialect.name == "sqlite"
-        let note = decision == .delete ? nil : note
+        // No note on an erasure (finding 10): an anonymised record is never due again, so a sealed note on it would
+        // never be read nor erased, and "X asked" would keep a name in an anonymised case.
+        let note: String? = nil
         let outcome: Outcome = try await db.write { tx in
+            try await lock(kind, id: id, on: tx)
             guard let due = try await RetentionStore.find(kind, id: id, now: now, on: tx) else { return .notDue }
             guard due.erasable(now: now) else { return .notYetExpired }
             if sqlite { try await tx.sql.raw("PRAGMA secure_delete = ON").run() }
@@ -83,31 +87,88 @@ enum RetentionActions {
             try await audit(decision, kind, id, detail(reason, note: note), actor, now, tx)
             return .done
         }
-        if outcome == .done, sqlite {
-            let emptied = try await checkpoint(db)
-            if !emptied {
-                logger?.warning(
-                    """
-                    Retention: the write-ahead log is still in use by a reader after an erasure; the erased pages \
-                    leave it at the next checkpoint.
-                    """)
-            }
-        }
+        if outcome == .done, sqlite { try await emptyLog(db, logger: logger) }
         if outcome == .done { try await ContentVersion.bump(on: db, now: now) }
         return outcome
     }
 
-    /// Copies the write-ahead log into the database file and empties it (`wal_checkpoint(TRUNCATE)`), so erased
-    /// values are in neither file. A reader holding an old snapshot keeps it busy: tried again for about two
-    /// seconds; false if it stayed busy (finding 6).
-    static func checkpoint(_ db: any Database, tries: Int = 20) async throws -> Bool {
-        struct Result: Decodable { let busy: Int }
-        for attempt in 0..<tries {
-            let result = try await db.sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").first(decoding: Result.self)
-            if result?.busy == 0 { return true }
-            if attempt + 1 < tries { try await Task.sleep(nanoseconds: 100_000_000) }
+    /// On PostgreSQL, two instances deciding on the same record at once queue here before either reads it
+    /// (finding 2): the lock is held until the transaction ends, so an extension and a deletion never both pass
+    /// as due. SQLite serialises writers already (one write transaction at a time).
+    static func lock(_ kind: RetainedKind, id: String, on tx: any Database) async throws {
+        guard tx.sql.dialect.name == "postgresql" else { return }
+        try await tx.sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: kind.rawValue + ":" + id)))").run()
+    }
+
+    /// Empties the write-ahead log after an erasure; if a reader keeps it busy, the truncation is recorded as
+    /// owed (`retention_checkpoint_owed`) and the 10-minute check tries it again until it succeeds (retsafe
+    /// review, finding 3). Nothing else truncates the log: SQLite's own checkpoints never shrink it.
+    static func emptyLog(_ db: any Database, logger: Logger?) async throws {
+        guard try await !checkpoint(db) else { return }
+        try await db.write { tx in
+            try await tx.sql.raw(
+                """
+                INSERT INTO retention_checkpoint_owed (id, since) VALUES (1, \(bind: Date().seconds)) \
+                ON CONFLICT (id) DO NOTHING
+                """
+            ).run()
+        }
+        logger?.warning(
+            """
+            Retention: a reader kept the write-ahead log busy after an erasure; the erased pages stay in the \
+            -wal file until it can be emptied, tried again at every retention check (every 10 minutes).
+            """)
+    }
+
+    /// The owed truncation, if any (the 10-minute check): true once the log was emptied.
+    @discardableResult
+    static func settleOwedCheckpoint(_ db: any Database, tries: Int = 5) async throws -> Bool {
+        guard db.sql.dialect.name == "sqlite" else { return true }
+        struct N: Decodable { let n: Int }
+        let owed =
+            try await db.sql.raw("SELECT COUNT(*) AS n FROM retention_checkpoint_owed").first(decoding: N.self)?.n ?? 0
+        guard owed > 0 else { return true }
+        try await db.write { tx in try await tx.sql.raw("DELETE FROM retention_checkpoint_owed").run() }
+        if try await checkpoint(db, tries: tries) { return true }
+        try await db.write { tx in
+            try await tx.sql.raw(
+                """
+                INSERT INTO retention_checkpoint_owed (id, since) VALUES (1, \(bind: Date().seconds)) \
+                ON CONFLICT (id) DO NOTHING
+                """
+            ).run()
         }
         return false
+    }
+
+    /// Copies the write-ahead log into the database file and empties it (`wal_checkpoint(TRUNCATE)`), so erased
+    /// values are in neither file. On one connection with a short busy timeout (sqlite-nio's own busy handler
+    /// waits for ever, and TRUNCATE waits holding the write lock, so every write would hang behind a reader);
+    /// a reader holding an old snapshot keeps it busy: tried again for about two seconds; false if it stayed
+    /// busy. `journal_size_limit = 0` keeps the emptied log at no size.
+    static func checkpoint(_ db: any Database, tries: Int = 20) async throws -> Bool {
+        struct Result: Decodable { let busy: Int }
+        return try await db.withConnection { connection in
+            let sql = connection.sql
+            try await sql.raw("PRAGMA busy_timeout = 100").run()
+            try await sql.raw("PRAGMA journal_size_limit = 0").run()
+            var emptied = false
+            do {
+                for attempt in 0..<tries {
+                    let result = try await sql.raw("PRAGMA wal_checkpoint(TRUNCATE)").first(decoding: Result.self)
+                    if result?.busy == 0 {
+                        emptied = true
+                        break
+                    }
+                    if attempt + 1 < tries { try await Task.sleep(nanoseconds: 100_000_000) }
+                }
+            } catch {
+                try? await sql.raw("PRAGMA busy_timeout = 10000").run()
+                throw error
+            }
+            try await sql.raw("PRAGMA busy_timeout = 10000").run()
+            return emptied
+        }
     }
 
     private static func delete(_ kind: RetainedKind, id: String, on tx: any Database) async throws {
@@ -157,8 +218,12 @@ enum RetentionActions {
     /// raises one staff alert per due record and expiry date. Keyed, so two instances at once raise it once.
     @discardableResult
     static func check(now: Date, on db: any Database) async throws -> (alerts: Int, purged: Int) {
+        try await settleOwedCheckpoint(db)
         let policy = try await RetentionStore.policy(on: db)
-        let cutoff = now.seconds - Int64(policy.period(.signIn)) * 86_400
+        // While a shortening is pending, the longer period it replaced still protects the evidence (finding 9).
+        var days = policy.period(.signIn)
+        if let waiting = policy.pending[.signIn], now.seconds < waiting.from { days = max(days, waiting.previousDays) }
+        let cutoff = now.seconds - Int64(days) * 86_400
         struct N: Decodable { let n: Int }
         let sessions =
             try await db.sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE last_seen_at < \(bind: cutoff)")

@@ -9,10 +9,14 @@ enum RetentionRoute {
     case policies
     case due
     case decide
+    case confirm
+    case withdraw
 
     var pattern: [String] {
         switch self {
         case .policies: ["office", "retention", "periods"]
+        case .confirm: ["office", "retention", "periods", "confirm"]
+        case .withdraw: ["office", "retention", "periods", "withdraw"]
         case .due: ["office", "retention"]
         case .decide: ["office", "retention", "decide"]
         }
@@ -32,6 +36,8 @@ struct RetentionController: Sendable {
     func boot(_ routes: any RoutesBuilder) {
         routes.declare(.GET, RetentionRoute.policies.pattern, Self.policyAccess, registry: registry, use: policies)
         routes.declare(.POST, RetentionRoute.policies.pattern, Self.policyAccess, registry: registry, use: setPolicies)
+        routes.declare(.POST, RetentionRoute.confirm.pattern, Self.policyAccess, registry: registry, use: confirm)
+        routes.declare(.POST, RetentionRoute.withdraw.pattern, Self.policyAccess, registry: registry, use: withdraw)
         routes.declare(.GET, RetentionRoute.due.pattern, Self.access, registry: registry, use: due)
         routes.declare(.POST, RetentionRoute.decide.pattern, Self.access, registry: registry, use: decide)
     }
@@ -41,9 +47,12 @@ struct RetentionController: Sendable {
     }
 
     func policyPage(_ req: Request, error: String?, status: HTTPStatus) async throws -> Response {
-        let notice = req.query[String.self, at: "notice"] == "saved" ? t("retention.periods.saved") : nil
+        let notice = req.query[String.self, at: "notice"].flatMap { value in
+            ["saved", "proposed", "confirmed", "withdrawn"].contains(value) ? t("retention.periods.\(value)") : nil
+        }
         return try await RetentionPages.policies(
-            try await RetentionStore.policy(on: req.db), viewer: try req.account,
+            try await RetentionStore.policy(on: req.db),
+            proposals: try await RetentionStore.proposals(on: req.db), viewer: try req.account,
             error: error, notice: error == nil ? notice : nil,
             csrf: CSRF.token(for: req)
         )
@@ -67,9 +76,34 @@ struct RetentionController: Sendable {
                         "kind": t("retention.kind.\(refusal.field)"), "value": refusal.value
                     ]), status: .unprocessableEntity)
         case .success(let next):
-            try await RetentionStore.save(next, by: viewer.email, now: now, on: req.db)
-            return req.redirect(within: RetentionRoute.policies.path + "?notice=saved")
+            let proposed = try await RetentionStore.submit(next, by: viewer.email, now: now, on: req.db)
+            return req.redirect(within: RetentionRoute.policies.path + "?notice=" + (proposed ? "proposed" : "saved"))
         }
+    }
+
+    /// A second administrator confirms a proposed shortening; the proposer is refused.
+    @Sendable func confirm(req: Request) async throws -> Response {
+        let viewer = try req.account, now = req.site.clock.now()
+        guard let kind = RetainedKind(rawValue: req.form["kind"]) else {
+            return try await policyPage(req, error: t("retention.periods.no-proposal"), status: .notFound)
+        }
+        switch try await RetentionStore.confirm(kind, by: viewer.email, now: now, on: req.db) {
+        case .done: return req.redirect(within: RetentionRoute.policies.path + "?notice=confirmed")
+        case .none: return try await policyPage(req, error: t("retention.periods.no-proposal"), status: .notFound)
+        case .ownProposal:
+            return try await policyPage(req, error: t("retention.periods.own-proposal"), status: .forbidden)
+        }
+    }
+
+    /// Any administrator withdraws a proposed shortening.
+    @Sendable func withdraw(req: Request) async throws -> Response {
+        let viewer = try req.account, now = req.site.clock.now()
+        guard let kind = RetainedKind(rawValue: req.form["kind"]),
+            try await RetentionStore.withdraw(kind, by: viewer.email, now: now, on: req.db)
+        else {
+            return try await policyPage(req, error: t("retention.periods.no-proposal"), status: .notFound)
+        }
+        return req.redirect(within: RetentionRoute.policies.path + "?notice=withdrawn")
     }
 
     @Sendable func due(req: Request) async throws -> Response {

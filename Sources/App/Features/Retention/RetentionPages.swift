@@ -5,9 +5,36 @@ import ObservatoryCore
 /// its last activity and its expiry only (a case links to its file): never a value of the record.
 enum RetentionPages {
     static func policies(
-        _ policy: RetentionPolicy, viewer: Account, error: String?, notice: String?,
-        csrf: String
+        _ policy: RetentionPolicy, proposals: [RetainedKind: RetentionStore.Proposal] = [:], viewer: Account,
+        error: String?, notice: String?, csrf: String
     ) -> HTML {
+        let waiting: [HTML] = RetainedKind.allCases.compactMap { kind in
+            guard let proposal = proposals[kind] else { return nil }
+            let own = proposal.proposedBy.lowercased() == viewer.email.lowercased()
+            let confirm: HTML =
+                own
+                ? .empty
+                : """
+                <form method="post" action="\(RetentionRoute.confirm.path)">\(CSRF.field(csrf))\
+                <input type="hidden" name="kind" value="\(kind.rawValue)">\
+                <button type="submit">\(t("retention.periods.confirm"))</button></form>
+                """
+            return """
+                <li>\(t("retention.periods.proposal", [
+                    "kind": t("retention.kind.\(kind.rawValue)"), "from": t("count.days", count: policy.period(kind)),
+                    "to": t("count.days", count: proposal.days), "by": proposal.proposedBy,
+                ]))\(confirm)<form method="post" action="\(RetentionRoute.withdraw.path)">\(CSRF.field(csrf))\
+                <input type="hidden" name="kind" value="\(kind.rawValue)">\
+                <button type="submit">\(t("retention.periods.withdraw"))</button></form></li>
+                """
+        }
+        let proposed: HTML =
+            waiting.isEmpty
+            ? .empty
+            : """
+            <section id="retention-proposals" role="alert"><h2>\(t("retention.periods.proposals"))</h2>\
+            <ul>\(waiting)</ul></section>
+            """
         let rows: [HTML] = RetainedKind.allCases.map { kind in
             """
             <p class="field"><label for="\(kind.rawValue)">\(t("retention.kind.\(kind.rawValue)"))</label>
@@ -24,6 +51,7 @@ enum RetentionPages {
                 <h1>\(t("retention.periods.title"))</h1>
                 \(notice.map { "<p class=\"notice\" role=\"status\" id=\"notice\">\($0)</p>" } ?? .empty)
                 \(error.map { "<p class=\"error\" role=\"alert\" id=\"retention-error\">\($0)</p>" } ?? .empty)
+                \(proposed)
                 <p>\(t("retention.periods.intro"))</p>
                 <form method="post" action="\(RetentionRoute.policies.path)" class="office-form" id="retention-periods">\
                 \(CSRF.field(csrf))
@@ -77,7 +105,7 @@ enum RetentionPages {
                 ? """
                 <form method="post" action="\(RetentionRoute.decide.path)" class="inline">\(hidden)\
                 <input type="hidden" name="decision" value="anonymise">\
-                \(reasonFields(note: true)) \
+                \(reasonFields(note: false)) \
                 <button type="submit">\(t("retention.anonymise"))</button></form>
                 """ : .empty
             return """

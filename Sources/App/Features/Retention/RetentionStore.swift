@@ -40,7 +40,106 @@ enum RetentionStore {
     /// Saves the administrators' periods: a longer one applies at once, a shorter one only once the notice window
     /// of the period it replaces has passed (`RetentionPolicy.scheduling`); the audit entry says from when.
     static func save(_ policy: RetentionPolicy, by actor: String, now: Date, on db: any Database) async throws {
+        try await db.write { tx in try await apply(policy, by: actor, now: now, on: tx) }
+    }
+
+    /// A shortening proposed by one administrator, waiting for another (finding 1 of the retsafe review).
+    struct Proposal: Decodable, Equatable, Sendable {
+        let kind: String, days: Int, proposedBy: String, proposedAt: Int64
+    }
+
+    static func proposals(on db: any Database) async throws -> [RetainedKind: Proposal] {
+        let rows = try await db.sql.raw("SELECT kind, days, proposed_by, proposed_at FROM retention_proposals")
+            .all(decoding: Proposal.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return Dictionary(
+            rows.compactMap { row in RetainedKind(rawValue: row.kind).map { ($0, row) } },
+            uniquingKeysWith: { first, _ in first })
+    }
+
+    /// What an administrator's form does: a longer (or equal) period applies at once; a shorter one is only
+    /// proposed (shown to every administrator on the periods page), and the period in force stays until a second
+    /// administrator confirms it (four eyes, as for interventions and publications). True if anything was proposed.
+    @discardableResult
+    static func submit(
+        _ policy: RetentionPolicy, by actor: String, now: Date, on db: any Database
+    ) async throws
+        -> Bool
+    {
         try await db.write { tx in
+            let before = try await self.policy(on: tx)
+            var lengthened = before, proposed: [RetainedKind] = []
+            for kind in RetainedKind.allCases where policy.period(kind) != before.period(kind) {
+                if policy.period(kind) > before.period(kind) {
+                    lengthened.days[kind] = policy.period(kind)
+                    continue
+                }
+                try await tx.sql.insert(into: "retention_proposals")
+                    .columns("kind", "days", "proposed_by", "proposed_at")
+                    .values(kind.rawValue, policy.period(kind), actor, now.seconds)
+                    .onConflict(with: ["kind"]) {
+                        $0.set(excludedValueOf: "days").set(excludedValueOf: "proposed_by")
+                            .set(excludedValueOf: "proposed_at")
+                    }
+                    .run()
+                try await AuditLog.record(
+                    AuditEvent(
+                        actor: actor, action: "retention.propose", recordType: "retention", recordID: kind.rawValue,
+                        detail: "\(before.period(kind)) → \(policy.period(kind)) days, awaiting a second "
+                            + "administrator"),
+                    now: now, on: tx)
+                proposed.append(kind)
+            }
+            try await apply(lengthened, by: actor, now: now, on: tx)
+            return !proposed.isEmpty
+        }
+    }
+
+    enum Confirmation: Equatable { case done, none, ownProposal }
+
+    /// A second administrator confirms a proposed shortening: from then on it is scheduled as any shortening (no
+    /// record expires under it before the old period's notice window). Whoever proposed it cannot confirm it.
+    static func confirm(
+        _ kind: RetainedKind, by actor: String, now: Date, on db: any Database
+    ) async throws
+        -> Confirmation
+    {
+        try await db.write { tx in
+            guard let proposal = try await proposals(on: tx)[kind] else { return .none }
+            guard proposal.proposedBy.lowercased() != actor.lowercased() else { return .ownProposal }
+            try await tx.sql.delete(from: "retention_proposals").where("kind", .equal, kind.rawValue).run()
+            var next = try await self.policy(on: tx)
+            next.days[kind] = proposal.days
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: actor, action: "retention.confirm", recordType: "retention", recordID: kind.rawValue,
+                    detail: "\(proposal.days) days, proposed by \(proposal.proposedBy)"),
+                now: now, on: tx)
+            try await apply(next, by: actor, now: now, on: tx)
+            return .done
+        }
+    }
+
+    /// Any administrator (the proposer too) withdraws a proposed shortening; the period in force stays.
+    @discardableResult
+    static func withdraw(_ kind: RetainedKind, by actor: String, now: Date, on db: any Database) async throws -> Bool {
+        try await db.write { tx in
+            guard let proposal = try await proposals(on: tx)[kind] else { return false }
+            try await tx.sql.delete(from: "retention_proposals").where("kind", .equal, kind.rawValue).run()
+            try await AuditLog.record(
+                AuditEvent(
+                    actor: actor, action: "retention.withdraw", recordType: "retention", recordID: kind.rawValue,
+                    detail: "\(proposal.days) days, proposed by \(proposal.proposedBy)"),
+                now: now, on: tx)
+            return true
+        }
+    }
+
+    private static func apply(
+        _ policy: RetentionPolicy, by actor: String, now: Date, on tx: any Database
+    )
+        async throws
+    {
+        do {
             let before = try await self.policy(on: tx)
             let next = before.scheduling(policy, now: now.seconds)
             for kind in RetainedKind.allCases where before.period(kind) != next.period(kind) {
