@@ -46,7 +46,8 @@ enum Migrations {
             CreateRetention(),  // 041
             CreateKitConflicts(),  // 042
             CreateKitExports(),  // 043
-            AddRetentionSafeguards()  // 044
+            AddRetentionSafeguards(),  // 044
+            HardenKitMerge()  // 045
         ]
     }
 }
