@@ -108,12 +108,12 @@ import Vapor
             // deleted, the case closed with its dates in 1970.
             let trip = try await MissionKitMergeTests.trip(app, kitValue: "kit", officeValue: "office")
             let exported = try Attack.exported(trip)
-            let caseID = trip.cases[1]
             // A person the office still holds (the trip deletes one at the office).
-            struct Found: Decodable { let id: String }
-            let personID = try #require(
-                try await app.db.sql.raw("SELECT id FROM case_people WHERE case_id = \(bind: caseID)")
-                    .first(decoding: Found.self)?.id)
+            struct Held: Decodable { let id: String, caseId: String }
+            let held = try #require(
+                try await app.db.sql.raw("SELECT id, case_id FROM case_people WHERE case_id IN (\(binds: trip.cases))")
+                    .first(decoding: Held.self, keyDecodingStrategy: .convertFromSnakeCase))
+            let (caseID, personID) = (held.caseId, held.id)
             let actID = try #require(Attack.first(exported, "case_acts", where: "case_id", is: caseID))
             let forged = try Attack.forge(trip) { contents in
                 var person = try #require(Attack.row(exported.table("case_people"), personID))
