@@ -84,14 +84,17 @@ import Vapor
                 print("BENCH return (20 changed cases): \(returned.count) bytes, \(seconds(start))")
             }
             start = ContinuousClock.now
+            let sha256 = Evidence.sha256(returned)
             let kit = try KitMerge.read(returned, passphrase: made.passphrase, now: now.seconds, cipher: cipher)
             let outcome = try await app.db.write { tx in
-                try await KitMerge.merge(kit, by: "bench", cipher: cipher, now: now, on: tx)
+                try await KitMerge.merge(
+                    kit, file: sha256, by: "bench", cipher: cipher, now: now, on: tx)
             }
             print("BENCH merge: \(outcome.updated) records changed, \(seconds(start))")
             start = ContinuousClock.now
             let again = try await app.db.write { tx in
-                try await KitMerge.merge(kit, by: "bench", cipher: cipher, now: now, on: tx)
+                try await KitMerge.merge(
+                    kit, file: sha256, by: "bench", cipher: cipher, now: now, on: tx)
             }
             print("BENCH merge again: \(again.applied) changes, \(seconds(start))")
             #expect(outcome.updated == 20 && !again.changedAnything)

@@ -130,7 +130,8 @@ import Vapor
         let cipher = app.site.cipher
         let at = now.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? testClock.now()
         return try await app.db.write { tx in
-            try await KitMerge.merge(kit, by: merger, cipher: cipher, now: at, on: tx)
+            try await KitMerge.merge(
+                kit, file: Evidence.sha256(trip.returned), by: merger, cipher: cipher, now: at, on: tx)
         }
     }
 
@@ -153,18 +154,18 @@ import Vapor
                         && $0.kit == "KITCANARY-kit-notes" && $0.actor == Self.member
                 }, "\(conflicts)")
             #expect(
-                first.flags.map(\.kind).sorted() == ["both-changed", "deleted-at-office", "deleted-in-kit"],
+                first.flags.map(\.kind).sorted() == ["both-changed", "deleted-at-office", "not-deleted"],
                 "\(first.flags)")
-            #expect(first.updated >= 2 && first.restored == 1 && first.deleted == 0, "\(first)")
-            // The source deleted offline and changed at the office is kept; the person deleted at the office and
-            // changed offline is back.
+            #expect(first.updated >= 2 && first.restored == 0 && first.deleted == 0, "\(first)")
+            // The source deleted offline is kept (a kit never deletes one); the person deleted at the office and
+            // changed offline stays deleted, only flagged (review finding 5; kitsafe2 1).
             var sources: [String] = [], contacts: [String] = []
             for id in trip.cases {
                 let file = try #require(try await CaseStore.find(id, cipher: app.site.cipher, on: app.db))
                 sources += file.sources.map { $0.description.reveal() }
                 contacts += file.people.map { $0.contact.reveal() }
             }
-            #expect(sources.contains("changed at the office") && contacts.contains("KITCANARY-new-contact"))
+            #expect(sources.contains("changed at the office") && !contacts.contains("KITCANARY-new-contact"))
             // Audited under the office's operator, the mission member named as the kit's claim only.
             struct Entry: Decodable { let actor: String, action: String, detail: String }
             let entries = try await app.db.sql.raw(

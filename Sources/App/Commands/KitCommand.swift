@@ -89,9 +89,7 @@ struct KitCommand: AsyncCommand {
             guard let file = signature.file, !file.isEmpty else {
                 throw Failure(description: "kit merge: give the kit returned from the mission: kit merge FILE")
             }
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw Failure(description: "kit merge: cannot read \(file) (nothing was merged)")
-            }
+            let data = try KitMerge.readFile(file)
             try await app.autoMigrate()
             let cipher = app.site.cipher, now = app.site.clock.now()
             let passphrase: String
@@ -100,11 +98,13 @@ struct KitCommand: AsyncCommand {
                     description: "kit merge: give the kit's passphrase (typed, or in "
                         + "OBSERVATORY_KIT_PASSPHRASE); nothing was merged")
             }
-            let kit = try KitMerge.read(Array(data), passphrase: passphrase, now: now.seconds, cipher: cipher)
+            let kit = try KitMerge.read(data, passphrase: passphrase, now: now.seconds, cipher: cipher)
             // The operator who merges is the actor; the mission member the kit names is only its claim.
             let actor = "command line (\(ProcessInfo.processInfo.environment["USER"] ?? "unknown user"))"
+            let sha256 = Evidence.sha256(data)
+            try await app.db.write { tx in try await KitRecord.clearExpired(now: now.seconds, on: tx) }
             let outcome = try await app.db.write { tx in
-                try await KitMerge.merge(kit, by: actor, cipher: cipher, now: now, on: tx)
+                try await KitMerge.merge(kit, file: sha256, by: actor, cipher: cipher, now: now, on: tx)
             }
             let reportPath = signature.report ?? (file + ".merge-report.txt")
             let report = KitMerge.report(kit, outcome, file: (file as NSString).lastPathComponent)

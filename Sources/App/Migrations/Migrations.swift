@@ -47,6 +47,7 @@ enum Migrations {
             CreateKitConflicts(),  // 042
             CreateKitExports(),  // 043
             AddRetentionSafeguards(),  // 044
+            HardenKitMerge(),  // 045
             CreateRetentionProposals()  // 046
         ]
     }

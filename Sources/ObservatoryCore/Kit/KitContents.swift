@@ -87,22 +87,32 @@ public struct KitContents: Sendable, Equatable {
         return out
     }
 
+    /// The most a returned kit's records (JSON) may hold, and its files: their number and each one's size.
+    public static let maxJSONBytes = 64 * 1024 * 1024
+    public static let maxBlobs = 10_000
+    public static let maxBlobBytes = 5 * 1024 * 1024
+
     public static func decode(_ data: [UInt8]) throws -> KitContents {
         typealias Failure = MissionKit.Failure
         guard data.count >= 12, Array(data.prefix(4)) == magic else { throw Failure.malformedContents("no header") }
         let length = Int(clamping: read(data, 4))
         guard length <= data.count - 12 else { throw Failure.malformedContents("truncated") }
-        let stored: Stored
-        do { stored = try JSONDecoder().decode(Stored.self, from: Data(data[12..<12 + length])) } catch {
-            throw Failure.malformedContents("\(error)")
-        }
+        // Caps before anything is decoded: a crafted kit never makes the office expand gigabytes (kitsafe2 2).
+        guard length <= maxJSONBytes else { throw Failure.malformedContents("its records are too large") }
         var blobs: [Data] = [], at = 12 + length
         while at < data.count {
             guard at + 8 <= data.count else { throw Failure.malformedContents("truncated blob") }
             let count = Int(clamping: read(data, at))
             guard count <= data.count - at - 8 else { throw Failure.malformedContents("truncated blob") }
+            guard count <= maxBlobBytes, blobs.count < maxBlobs else {
+                throw Failure.malformedContents("too many files, or a file too large")
+            }
             blobs.append(Data(data[at + 8..<at + 8 + count]))
             at += 8 + count
+        }
+        let stored: Stored
+        do { stored = try JSONDecoder().decode(Stored.self, from: Data(data[12..<12 + length])) } catch {
+            throw Failure.malformedContents("its records are not valid JSON")
         }
         let tables = try stored.tables.map { try $0.table(blobs: blobs) }
         return KitContents(

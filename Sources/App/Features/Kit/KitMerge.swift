@@ -39,11 +39,11 @@ enum KitMerge {
     static func read(_ file: [UInt8], passphrase: String, now: Int64, cipher: FieldCipher) throws -> KitContents {
         let payload: [UInt8]
         do { payload = try MissionKit.open(file, passphrase: passphrase, now: now).1 } catch {
-            throw Failure(description: "kit merge: \(error); nothing was merged")
+            throw Failure(description: "kit merge: \(safeError(error)); nothing was merged")
         }
         let contents: KitContents
         do { contents = try KitContents.decode(payload) } catch {
-            throw Failure(description: "kit merge: \(error); nothing was merged")
+            throw Failure(description: "kit merge: \(safeError(error)); nothing was merged")
         }
         guard contents.kitID != nil, contents.returnedBy != nil else {
             throw Failure(
@@ -57,6 +57,44 @@ enum KitMerge {
                     + "this database's key); nothing was merged")
         }
         return contents
+    }
+
+    /// The most a returned kit's file may weigh (its records, and its files of at most 5 MB each).
+    static let maxFileBytes = 512 * 1024 * 1024
+    /// The most records a kit may make offline, and changes its log may name.
+    static let maxNewRows = 10_000, maxChanges = 200_000
+
+    /// The bytes of the kit's file at `path`: a regular file of at most `maxFileBytes`, read no further than one
+    /// byte past it (never a FIFO or a device, whose size says nothing; review finding 7, kitsafe2 2).
+    static func readFile(_ path: String) throws -> [UInt8] {
+        let cannot = Failure(description: "kit merge: cannot read the file given (nothing was merged)")
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            attributes[.type] as? FileAttributeType == .typeRegular
+        else { throw Failure(description: "kit merge: the file given is not a regular file (nothing was merged)") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw cannot }
+        defer { try? handle.close() }
+        guard let data = try? handle.read(upToCount: maxFileBytes + 1) else { throw cannot }
+        guard data.count <= maxFileBytes else {
+            throw Failure(
+                description: "kit merge: the file is larger than \(maxFileBytes / 1_048_576) MiB (nothing was merged)")
+        }
+        return Array(data)
+    }
+
+    /// Text from a kit, as it may reach a terminal or a report: letters, digits and . _ @ - only, at most `max`
+    /// characters (review finding 13, kitsafe2 9).
+    static func safe(_ text: String, _ max: Int = 60) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-")
+        return String(
+            String(text.unicodeScalars.map { allowed.contains(Character($0)) ? Character($0) : "?" })
+                .prefix(max))
+    }
+
+    /// An error's words, without anything a kit could slip in to reach the terminal.
+    static func safeError(_ error: any Error) -> String {
+        String(
+            "\(error)".unicodeScalars.map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : "?" }
+                .prefix(200))
     }
 
     static func rows(_ table: KitContents.Table?) -> [String: Row] {
@@ -78,18 +116,33 @@ enum KitMerge {
         Failure(description: "kit merge: \(why); nothing was merged")
     }
 
-    /// Applies `kit` (read by `read`) in the caller's transaction, for the office account or operator `actor`,
-    /// once it is checked against the office's record of its export (`KitRecord`): its id, expiry, mission and
-    /// base, the cases it may touch and the columns it may change. Anything else refuses the whole merge.
+    /// Applies `kit` (read by `read`, from the file whose SHA-256 is `file`) in the caller's transaction, for the
+    /// office account or operator `actor`, once it is checked against the office's record of its export
+    /// (`KitRecord`): its id, expiry, mission and base, the cases it may touch and the columns it may change.
+    /// Anything else refuses the whole merge. A kit is merged from one file only: the same file again changes
+    /// nothing, another is refused (review finding 9).
     static func merge(
-        _ kit: KitContents, by actor: String, cipher: FieldCipher, now: Date,
+        _ kit: KitContents, file: String, by actor: String, cipher: FieldCipher, now: Date,
         on tx: any Database
     ) async throws -> Outcome {
-        guard let kitID = kit.kitID, let claimed = kit.returnedBy else {
+        guard let kitID = kit.kitID, kit.returnedBy != nil else {
             throw Failure(description: "kit merge: this kit holds no offline work; nothing was merged")
         }
+        guard kit.changes.count <= maxChanges else { throw refused("the kit's log names too many changes") }
+        // Locks in the order erasure takes them: the cases first (sorted), then the record of the export.
+        guard let unlocked = try await KitRecord.find(kitID, lock: false, on: tx) else {
+            throw refused("this database never exported a kit with the id \(safe(kitID))")
+        }
+        try await KitRecord.lockCases(unlocked.caseIDs.union(unlocked.mergedCaseIDs), on: tx)
         guard let export = try await KitRecord.find(kitID, on: tx) else {
-            throw refused("this database never exported a kit with the id \(kitID.prefix(60))")
+            throw refused("this database never exported a kit with the id \(safe(kitID))")
+        }
+        if let merged = export.mergedSHA256 {
+            guard merged == file else {
+                let day = CivilDate(daysSinceEpoch: Int((export.mergedAt ?? 0) / 86_400))
+                throw refused("this kit was merged on \(day) from another file")
+            }
+            return Outcome()
         }
         guard now.seconds <= export.expiresAt else {
             let day = CivilDate(daysSinceEpoch: Int(export.expiresAt / 86_400))
@@ -97,58 +150,71 @@ enum KitMerge {
         }
         guard kit.missionID == export.missionID else {
             throw refused(
-                "this kit names the mission \(kit.missionID.prefix(80)), but it was exported for "
-                    + export.missionID)
+                "this kit names the mission \(safe(kit.missionID)), but it was exported for " + export.missionID)
         }
         struct Found: Decodable { let id: String }
         guard
-            try await tx.sql.raw("SELECT id FROM missions WHERE id = \(bind: kit.missionID)")
+            try await tx.sql.raw("SELECT id FROM missions WHERE id = \(bind: kit.missionID)\(unsafeRaw: lock(tx))")
                 .first(decoding: Found.self) != nil
         else {
             throw Failure(
-                description: "kit merge: there is no mission \(kit.missionID.prefix(80)) in this "
-                    + "database; nothing was merged")
+                description:
+                    "kit merge: there is no mission \(safe(kit.missionID)) in this database; nothing was merged")
         }
+        // The member: who the office exported the kit to; the kit's own word is kept only as its claim.
+        let member = export.exportedBy
+        let claimed = safe(kit.returnedBy ?? "", 80)
         // The base: every row as the office exported it, or the merge is refused.
         var bases: [String: [String: Row]] = [:]
         for table in kit.base {
             guard KitTables.carried.contains(where: { $0.table == table.name }) else {
-                throw refused("the kit holds a table \(table.name.prefix(40)) that no kit carries")
+                throw refused("the kit holds a table \(safe(table.name, 40)) that no kit carries")
             }
             let tableRows = rows(table)
-            for (id, row) in tableRows
-            where export.digests["\(table.name) \(id)"]
-                != KitRecord.digest(table.name, row, cipher: cipher)
-            {
-                throw refused("\(table.name) \(id.prefix(60)) in the kit is not as the office exported it")
+            for (id, row) in tableRows where export.erasedRows["\(table.name) \(id)"] == nil {
+                guard export.digests["\(table.name) \(id)"] == KitRecord.digest(table.name, row, cipher: cipher) else {
+                    throw refused("\(table.name) \(safe(id)) in the kit is not as the office exported it")
+                }
             }
             bases[table.name] = tableRows
         }
-        var changed: [String: [String]] = [:]
-        for change in kit.changes where !(changed[change.table] ?? []).contains(change.row) {
+        var changed: [String: [String]] = [:], seen: Set<String> = []
+        for change in kit.changes where seen.insert(change.table + " " + change.row).inserted {
             changed[change.table, default: []].append(change.row)
         }
+        // Every id the kit gives as made offline, asked of the office once (review findings 1, 2c, 14).
+        var offered: Set<String> = []
+        for (table, _) in KitTables.carried where table != KitTables.numbered {
+            let base = bases[table] ?? [:], local = rows(kit.table(table))
+            for id in changed[table] ?? [] where base[id] == nil && local[id] != nil { offered.insert(id) }
+        }
+        guard offered.count <= maxNewRows else { throw refused("the kit makes more than \(maxNewRows) records") }
+        let known = try await KitRecord.known(offered, on: tx)
         let gone = try await KitRecord.gone(export.caseIDs.union(export.mergedCaseIDs), on: tx)
         // Cases made offline: new to the office, or written by an earlier merge of this very kit.
         var newCases: [String] = []
         let localCases = rows(kit.table("cases"))
         for id in changed["cases"] ?? [] where bases["cases"]?[id] == nil && localCases[id] != nil {
             guard !export.caseIDs.contains(id) else {
-                throw refused("the kit leaves out case \(id.prefix(60)) as it was exported")
+                throw refused("the kit leaves out case \(safe(id)) as it was exported")
             }
             if export.mergedCaseIDs.contains(id) { continue }
             guard
                 try await tx.sql.raw("SELECT id FROM cases WHERE id = \(bind: id)")
                     .first(decoding: Found.self) == nil
             else {
-                throw refused("the kit gives as made offline the case \(id.prefix(60)), which this kit did not carry")
+                throw refused("the kit gives as made offline the case \(safe(id)), which this kit did not carry")
+            }
+            guard !known.contains(id) else {
+                throw refused("the kit gives as made offline the case \(safe(id)), which the office knew before")
             }
             newCases.append(id)
         }
         let allowed = export.caseIDs.union(export.mergedCaseIDs).union(newCases)
         var outcome = Outcome()
         var deletions: [(table: String, id: String)] = []
-        let origin = " (from the kit of \(kit.missionID), worked offline by \(claimed), as the kit says)"
+        let origin =
+            " (from the kit of \(kit.missionID) exported to \(member), worked offline by \(claimed), as the kit says)"
         func audit(_ action: String, _ table: String, _ id: String, _ detail: String) async throws {
             try await auditEntry(
                 AuditEvent(actor: actor, action: action, recordType: table, recordID: id, detail: detail + origin),
@@ -161,14 +227,20 @@ enum KitMerge {
             let kinds = Dictionary(columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
             let numbered = table == KitTables.numbered
             let base = bases[table] ?? [:], local = rows(kit.table(table))
+            // The office's rows, locked on PostgreSQL until the merge commits (kitsafe2 4).
             let office = rows(
                 try await KitTables.read(
                     table, where: "id", in: ids, cipher: cipher, numeric: numbered,
-                    on: tx))
+                    lock: KitRecord.locks(tx), on: tx))
             for id in ids {
                 let b = base[id], l = local[id], o = office[id]
+                if let owner = export.erasedRows["\(table) \(id)"] {
+                    let why = gone[owner] ?? "erased or anonymised at the office since the export"
+                    outcome.skipped.append(Skip(table: table, row: id, caseID: owner, reason: why))
+                    continue
+                }
                 if b == nil, export.digests["\(table) \(id)"] != nil {
-                    throw refused("the kit leaves out \(table) \(id.prefix(60)) as it was exported")
+                    throw refused("the kit leaves out \(table) \(safe(id)) as it was exported")
                 }
                 // Which case (and mission) each version of the row belongs to: one the kit carried, or refused.
                 var caseID: String? = nil
@@ -176,18 +248,17 @@ enum KitMerge {
                     if table == "missions" || table == "mission_cases" {
                         let mission = table == "missions" ? id : row["mission_id"].map(KitTables.text) ?? ""
                         guard mission == export.missionID else {
-                            throw refused("\(table) \(id.prefix(60)) belongs to another mission than the kit's")
+                            throw refused("\(table) \(safe(id)) belongs to another mission than the kit's")
                         }
                         if table == "missions" { continue }
                     }
                     let owner = caseOf(table, id, row) ?? ""
                     guard allowed.contains(owner) else {
                         throw refused(
-                            "\(table) \(id.prefix(60)) belongs to the case \(owner.prefix(60)), "
-                                + "which this kit did not carry")
+                            "\(table) \(safe(id)) belongs to the case \(safe(owner)), which this kit did not carry")
                     }
                     if let caseID, caseID != owner {
-                        throw refused("\(table) \(id.prefix(60)) is moved to another case in the kit")
+                        throw refused("\(table) \(safe(id)) is moved to another case in the kit")
                     }
                     caseID = owner
                 }
@@ -201,15 +272,19 @@ enum KitMerge {
                     where kinds[column] != nil
                         && (l[column] ?? .null) != (b[column] ?? .null) && !KitRecord.changeable(table, column)
                     {
-                        throw refused(
-                            "the kit changes \(column) of \(table) \(id.prefix(60)), which a kit may not "
-                                + "change")
+                        throw refused("the kit changes \(column) of \(table) \(safe(id)), which a kit may not change")
+                    }
+                }
+                if let l, !numbered {
+                    let written = b.map { b in l.filter { (b[$0.key] ?? .null) != $0.value } } ?? l
+                    if let why = KitValues.problem(table, written, kinds: kinds) {
+                        throw refused("\(table) \(safe(id)) in the kit: \(why)")
                     }
                 }
                 func flag(_ column: String, _ kind: String, _ value: KitContents.Value?) async throws {
                     let isNew = try await record(
                         kitID: kitID, mission: kit.missionID, caseID: caseID, table: table,
-                        row: id, column: column, kind: kind, value: value, actor: claimed,
+                        row: id, column: column, kind: kind, value: value, actor: member,
                         cipher: cipher, now: now, on: tx)
                     if isNew { try await audit("kit.merge-conflict", table, id, "\(kind) \(column)") }
                     outcome.flags.append(
@@ -221,52 +296,44 @@ enum KitMerge {
                 case (nil, nil):
                     continue  // made and deleted offline
                 case (nil, _?) where table == "missions":
-                    throw refused("the kit makes a mission (\(id.prefix(60))); a kit holds one mission")
-                case (nil, let l?) where numbered:
-                    // A timeline entry made offline: its id is the laptop's; merged once, by its contents, under
-                    // the office's account, the mission member named as the kit's claim.
-                    var entry = l
-                    entry["actor"] = .text(actor)
-                    let claimedActor = KitTables.text(l["actor"] ?? .null)
-                    entry["summary"] = .text(
-                        KitTables.text(l["summary"] ?? .null)
-                            + " — offline, by \(claimedActor) (as the kit says)")
-                    if try await insertEntry(table, entry, kinds: kinds, on: tx) {
-                        outcome.inserted += 1
-                        try await audit("kit.merge-insert", table, caseID ?? id, "a timeline entry")
+                    throw refused("the kit makes a mission (\(safe(id))); a kit holds one mission")
+                case (nil, _?) where numbered:
+                    // A timeline entry made offline: a fixed summary, dated now, under the office's account
+                    // (its text is the laptop's and the column holds nothing confidential; finding 10).
+                    guard let caseID else { continue }
+                    try await tx.sql.insert(into: table).columns("case_id", "at", "actor", "summary")
+                        .values(
+                            SQLBind(caseID), SQLBind(now.seconds), SQLBind(actor),
+                            SQLBind("A timeline entry made offline")
+                        ).run()
+                    outcome.inserted += 1
+                    try await audit("kit.merge-insert", table, caseID, "a timeline entry")
+                case (nil, let l?) where table == "case_person_languages":
+                    // A spelling or description made offline is never written by the merge: the officer takes
+                    // it or not on the case page (kitsafe2 1).
+                    guard o == nil, !known.contains(id) else {
+                        throw refused("the kit gives as made offline \(table) \(safe(id)), which the office knew")
                     }
+                    try await flag("", "new-spelling", .text(rowText(l)))
                 case (nil, let l?):
-                    if table == "case_attachments" {
-                        guard case .bytes(let data)? = l["data_sealed"],
-                            case .text(let hash)? = l["sha256_sealed"], hash == Evidence.sha256(data)
-                        else {
-                            throw refused("the file \(id.prefix(60)) made offline has no hash, or not its content's")
-                        }
+                    guard o == nil, !known.contains(id) else {
+                        throw refused(
+                            "the kit gives as made offline \(table) \(safe(id)), which the office holds or knew")
                     }
-                    if let o {
-                        // Written by an earlier merge of this kit: only a changeable field may differ.
-                        for column in l.keys.sorted()
-                        where column != "id" && kinds[column] != nil
-                            && l[column] != o[column]
-                        {
-                            guard KitRecord.changeable(table, column) else {
-                                throw refused(
-                                    "the kit gives as made offline \(table) \(id.prefix(60)), which the "
-                                        + "office holds otherwise")
-                            }
-                            try await flag(column, "both-changed", l[column])
-                        }
-                    } else {
-                        try await insert(table, l, id: id, kinds: kinds, cipher: cipher, on: tx)
-                        outcome.inserted += 1
-                        try await audit("kit.merge-insert", table, id, "made offline")
-                        if table == "case_attachments" {
-                            try await auditEntry(
-                                AuditEvent(
-                                    actor: actor, action: CustodyEvent.received.rawValue, recordType: "attachment",
-                                    recordID: id, detail: "case \(caseID ?? ""), added offline" + origin),
-                                now: now, on: tx)
-                        }
+                    var row = l
+                    try officeColumns(&row, table, kinds: kinds, actor: actor, now: now, id: id)
+                    try await insert(table, row, id: id, kinds: kinds, cipher: cipher, on: tx)
+                    outcome.inserted += 1
+                    try await audit("kit.merge-insert", table, id, "made offline")
+                    if table == "case_people", l["consents_to_be_named"] ?? .null != .integer(0) {
+                        try await flag("consents_to_be_named", "to-confirm", l["consents_to_be_named"])
+                    }
+                    if table == "case_attachments" {
+                        try await auditEntry(
+                            AuditEvent(
+                                actor: actor, action: CustodyEvent.received.rawValue, recordType: "attachment",
+                                recordID: id, detail: "case \(caseID ?? ""), added offline" + origin),
+                            now: now, on: tx)
                     }
                 case (let b?, nil):
                     guard let o else { continue }  // deleted on both sides
@@ -281,22 +348,32 @@ enum KitMerge {
                     let differs = l.keys.contains { kinds[$0] != nil && (l[$0] ?? .null) != (b[$0] ?? .null) }
                     guard differs else { continue }
                     guard let o else {
-                        try await insert(table, l, id: id, kinds: kinds, cipher: cipher, on: tx)
-                        outcome.restored += 1
-                        try await audit("kit.merge-restore", table, id, "deleted at the office, changed offline")
+                        // Nothing deleted at the office comes back from a kit: it is only flagged.
                         try await flag("", "deleted-at-office", nil)
                         continue
                     }
-                    var sets: [(String, KitContents.Value)] = []
+                    var sets: [(String, KitContents.Value)] = [], olds: [(String, KitContents.Value)] = []
                     for column in l.keys.sorted()
                     where column != "id" && kinds[column] != nil
-                        && KitRecord.changeable(table, column)
+                        && KitRecord.changeable(table, column) && !KitRecord.officeSet(table, column)
                     {
                         let lv = l[column] ?? .null, bv = b[column] ?? lv, ov = o[column] ?? .null
                         if lv == bv || ov == lv { continue }
-                        if ov == bv { sets.append((column, lv)) } else { try await flag(column, "both-changed", lv) }
+                        if ov == bv, !KitRecord.toConfirm(table, column) {
+                            sets.append((column, lv))
+                            olds.append((column, ov))
+                        } else {
+                            try await flag(column, ov == bv ? "to-confirm" : "both-changed", lv)
+                        }
                     }
                     guard !sets.isEmpty else { continue }
+                    if table == "cases" {
+                        // The office dates a case's change itself (finding 6).
+                        sets.append(("last_activity_at", .integer(now.seconds)))
+                        if sets.contains(where: { $0.0 == "status" }) {
+                            sets.append(("status_changed_at", .integer(now.seconds)))
+                        }
+                    }
                     try await update(table, id: id, sets, kinds: kinds, numbered: numbered, cipher: cipher, on: tx)
                     outcome.updated += 1
                     try await audit(
@@ -314,6 +391,7 @@ enum KitMerge {
             try await audit("kit.merge-delete", table, id, "deleted offline")
         }
         try await KitRecord.addMerged(newCases, to: export, on: tx)
+        try await KitRecord.markMerged(export, sha256: file, now: now.seconds, on: tx)
         if outcome.changedAnything {
             try await auditEntry(
                 AuditEvent(
@@ -324,6 +402,62 @@ enum KitMerge {
                 now: now, on: tx)
         }
         return outcome
+    }
+
+    static func lock(_ db: any Database) -> String { KitRecord.forUpdate(db) }
+
+    /// A whole row as text (each column's value encoded), kept sealed in `kit_conflicts` until an officer takes it.
+    static func rowText(_ row: Row) -> String {
+        let encoded = row.compactMapValues { encode($0) }
+        let data = (try? JSONSerialization.data(withJSONObject: encoded, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func row(fromText text: String) -> Row? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String] else {
+            return nil
+        }
+        var row: Row = [:]
+        for (name, value) in object {
+            guard let decoded = decode(value) else { return nil }
+            row[name] = decoded
+        }
+        return row
+    }
+
+    /// The columns the office sets itself for a record made offline (review finding 2): no receipt, no origin
+    /// but the mission, dated now, added by the operator, never a derived copy; a file's size and type are its
+    /// bytes'.
+    static func officeColumns(
+        _ row: inout Row, _ table: String, kinds: [String: KitTables.Kind], actor: String, now: Date, id: String
+    ) throws {
+        func set(_ column: String, _ value: KitContents.Value) { if kinds[column] != nil { row[column] = value } }
+        let at = KitContents.Value.integer(now.seconds)
+        switch table {
+        case "cases":
+            set("receipt_hash", .null)
+            set("origin", .text("mission"))
+            for column in ["opened_at", "status_changed_at", "last_activity_at"] { set(column, at) }
+        case "case_people":
+            set("consents_to_be_named", .integer(0))
+        case "case_sources":
+            set("added_at", at)
+        case "case_attachments":
+            guard case .bytes(let data)? = row["data_sealed"], data.count <= Upload.maxBytes,
+                case .text(let hash)? = row["sha256_sealed"], hash == Evidence.sha256(data),
+                let type = Upload.detectType(Array(data))
+            else {
+                throw refused(
+                    "the file \(safe(id)) made offline has no hash, or not its content's, or is not an accepted file")
+            }
+            set("added_at", at)
+            set("added_by", .text(actor))
+            set("derived_from", .null)
+            set("derivation", .null)
+            set("size", .integer(Int64(data.count)))
+            set("content_type", .text(type))
+        default: break
+        }
     }
 
     /// An entry of the merge, appended on the merge's own transaction.
@@ -454,8 +588,8 @@ enum KitMerge {
     /// The conflict report: what was applied and what is left to decide, naming records and fields, never a value.
     static func report(_ kit: KitContents, _ outcome: Outcome, file: String) -> String {
         var lines = [
-            "Merge of \(file): the kit of \(kit.missionID) (\(kit.kitID ?? "")), worked offline by "
-                + "\(kit.returnedBy ?? "") (as the kit says).",
+            "Merge of \(safe(file, 120)): the kit of \(safe(kit.missionID)) (\(safe(kit.kitID ?? ""))), worked "
+                + "offline by \(safe(kit.returnedBy ?? "", 80)) (as the kit says).",
             "Applied: \(outcome.inserted) new records, \(outcome.updated) changed, \(outcome.deleted) deleted, "
                 + "\(outcome.restored) restored.",
             outcome.changedAnything ? "" : "This kit was merged before: nothing changed.",
@@ -467,15 +601,17 @@ enum KitMerge {
             case "both-changed": what = "field \(flag.column) changed in the kit and at the office: both values kept"
             case "deleted-in-kit": what = "deleted in the kit, changed at the office: kept"
             case "not-deleted": what = "deleted in the kit: kept (a kit never deletes it), for the officer to decide"
-            default: what = "deleted at the office, changed in the kit: restored from the kit"
+            case "to-confirm": what = "field \(flag.column) changed in the kit: not applied, for an officer to confirm"
+            case "new-spelling": what = "made in the kit: not written, for an officer to confirm"
+            default: what = "deleted at the office, changed in the kit: kept deleted, flagged"
             }
             let place = flag.caseID.map { " — " + OfficeRoute.caseFile(id: $0).path } ?? ""
-            lines.append("- [\(flag.kind)] \(flag.table) \(flag.row): \(what)\(place)")
+            lines.append("- [\(flag.kind)] \(flag.table) \(safe(flag.row)): \(what)\(place)")
         }
         if !outcome.skipped.isEmpty {
             lines.append("Skipped, nothing of them written (\(outcome.skipped.count)):")
             for skip in outcome.skipped {
-                lines.append("- \(skip.table) \(skip.row) of \(skip.caseID): \(skip.reason)")
+                lines.append("- \(skip.table) \(safe(skip.row)) of \(safe(skip.caseID)): \(skip.reason)")
             }
         }
         return lines.filter { !$0.isEmpty }.joined(separator: "\n") + "\n"

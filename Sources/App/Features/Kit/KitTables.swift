@@ -54,20 +54,22 @@ enum KitTables {
     /// The rows of `table` whose `column` is one of `ids`, every sealed value opened with `cipher`.
     static func read(
         _ table: String, where column: String, in ids: [String], cipher: FieldCipher,
-        numeric: Bool = false, on db: any Database
+        numeric: Bool = false, lock: Bool = false, on db: any Database
     ) async throws -> KitContents.Table {
         let columns = try await columns(table, on: db)
         guard !ids.isEmpty, !columns.isEmpty else {
             return KitContents.Table(name: table, columns: columns.map(\.name), rows: [])
         }
-        let rows = try await db.sql.select().columns(columns.map { SQLIdentifier($0.name) as any SQLExpression }).from(
+        let query = db.sql.select().columns(columns.map { SQLIdentifier($0.name) as any SQLExpression }).from(
             table
         )
         .where(
             SQLIdentifier(column), .in,
             numeric ? SQLBind.group(ids.compactMap { Int64($0) }) : SQLBind.group(ids)
         )
-        .orderBy(SQLIdentifier(columns[0].name)).all()
+        .orderBy(SQLIdentifier(columns[0].name))
+        if lock { query.for(.update) }
+        let rows = try await query.all()
         let sealed = Dictionary(
             SealedColumn.all.filter { $0.table == table }.map { ($0.column, $0) },
             uniquingKeysWith: { a, _ in a })

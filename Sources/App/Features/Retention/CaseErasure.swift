@@ -18,6 +18,8 @@ enum CaseErasure {
     static func anonymise(_ caseID: String, cipher: FieldCipher, on tx: any Database) async throws {
         let sql = tx.sql
         let blank = CaseAnonymisation.placeholder
+        try await KitRecord.lockCases([caseID], on: tx)
+        try await KitRecord.forget(caseID, on: tx)
         try await sql.update("cases").set("label_sealed", to: cipher.seal(blank, in: .caseLabel, row: caseID))
             .set("notes_sealed", to: cipher.seal("", in: .caseNotes, row: caseID))
             .set("receipt_hash", to: SQLLiteral.null).where("id", .equal, caseID).run()
@@ -85,6 +87,9 @@ enum CaseErasure {
     /// Deletes the case and every row that references it.
     static func delete(_ caseID: String, on tx: any Database) async throws {
         let sql = tx.sql
+        // A kit's digests of the case's rows go with it; their ids stay, so no kit brings them back (finding 4).
+        try await KitRecord.lockCases([caseID], on: tx)
+        try await KitRecord.forget(caseID, on: tx)
         for id in try await ids("interventions", caseID, on: tx) {
             try await sql.delete(from: "redaction_exceptions").where("intervention_id", .equal, id).run()
             for table in ["four_eyes_approvals", "four_eyes_versions"] {
