@@ -34,7 +34,7 @@ struct EvidenceCommand: AsyncCommand {
                 throw Failure(description: "evidence export: give where to write with --to DIR or --to FILE.tar")
             }
             try await app.autoMigrate()
-            let actor = "command line (\(ProcessInfo.processInfo.environment["USER"] ?? "unknown user"))"
+            let actor = CommandLineActor.current
             let result = try await EvidenceExport.run(case: caseID, to: to, by: actor, app: app)
             context.console.print(
                 "Exported \(result.files) files of \(caseID) to \(to) "

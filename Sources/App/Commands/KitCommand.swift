@@ -52,7 +52,7 @@ struct KitCommand: AsyncCommand {
                 throw Failure(description: "kit export: give the file to write with --to FILE")
             }
             try await app.autoMigrate()
-            let actor = "command line (\(ProcessInfo.processInfo.environment["USER"] ?? "unknown user"))"
+            let actor = CommandLineActor.current
             let made = try await KitExport.run(
                 mission: mission, to: to, days: signature.days ?? KitExport.defaultDays,
                 by: actor, app: app)
@@ -100,7 +100,7 @@ struct KitCommand: AsyncCommand {
             }
             let kit = try KitMerge.read(data, passphrase: passphrase, now: now.seconds, cipher: cipher)
             // The operator who merges is the actor; the mission member the kit names is only its claim.
-            let actor = "command line (\(ProcessInfo.processInfo.environment["USER"] ?? "unknown user"))"
+            let actor = CommandLineActor.current
             let sha256 = Evidence.sha256(data)
             try await app.db.write { tx in try await KitRecord.clearExpired(now: now.seconds, on: tx) }
             let outcome = try await app.db.write { tx in

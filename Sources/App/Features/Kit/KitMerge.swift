@@ -495,27 +495,6 @@ enum KitMerge {
             .values(names.map { stored(table, row, $0, kinds: kinds, cipher: cipher) }).run()
     }
 
-    /// A row without its id, unless one with the same values (but the account that merged it) is there already:
-    /// whether it was written.
-    static func insertEntry(
-        _ table: String, _ row: Row, kinds: [String: KitTables.Kind],
-        on db: any Database
-    ) async throws -> Bool {
-        let names = row.keys.sorted().filter { kinds[$0] != nil && $0 != "id" }
-        let query = db.sql.select().column(SQLLiteral.numeric("1")).from(table).limit(1)
-        for name in names where name != "actor" {
-            if row[name] == .null {
-                query.where(SQLIdentifier(name), .is, SQLLiteral.null)
-            } else {
-                query.where(SQLIdentifier(name), .equal, KitTables.bind(row[name]!, kinds[name] ?? .text))
-            }
-        }
-        guard try await query.first() == nil else { return false }
-        try await db.sql.insert(into: table).columns(names)
-            .values(names.map { KitTables.bind(row[$0] ?? .null, kinds[$0] ?? .text) }).run()
-        return true
-    }
-
     static func update(
         _ table: String, id: String, _ sets: [(String, KitContents.Value)],
         kinds: [String: KitTables.Kind], numbered: Bool, cipher: FieldCipher,
