@@ -25,7 +25,7 @@ import Testing
         "BulletinPages.swift: t(\"office.nav.bulletins\")", "BulletinPages.swift: t(\"bulletins.bulletin\")",
         // office21b: the last pages.
         "CampaignLinks.swift: t(\"campaigns.of-case\")", "CampaignsController.swift: t(\"office.nav.campaigns\")",
-        "CallsController.swift: t(\"office.nav.calls\")", "CallsController.swift: c.title",
+        "CallPages.swift: t(\"office.nav.calls\")", "CallPages.swift: c.title",
         "EditorialPages.swift: t(\"office.nav.publications\")", "EditorialPages.swift: title",
         "FourEyesSettingsController.swift: t(\"office.nav.approvals\")",
         "AddressBook.swift: t(\"office.dashboard.addresses\")", "TokenController.swift: t(\"office.account.tokens\")",
@@ -91,6 +91,14 @@ import Testing
                 "is on the public site and is not changed", "What the campaign gathers"
             ],
             "Campaigns/CallsController.swift": [
+                "<h1>Calls for input", "New call for input", "Last day for answers",
+                "Export as CSV", "There is no such call"
+            ],
+            "Campaigns/CallsOfficeController.swift": [
+                "<h1>Calls for input", "New call for input", "Last day for answers",
+                "Export as CSV", "There is no such call"
+            ],
+            "Campaigns/CallPages.swift": [
                 "<h1>Calls for input", "New call for input", "Last day for answers",
                 "Export as CSV", "There is no such call"
             ],

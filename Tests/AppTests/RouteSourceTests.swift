@@ -19,7 +19,7 @@ import Testing
     ]
 
     /// The files that define the addresses, and the migrations (which name tables, not addresses).
-    static let enums: Set<String> = ["SiteRoute.swift", "OfficeRoute.swift", "ApiMiddleware.swift"]
+    static let enums: Set<String> = ["SiteRoute.swift", "OfficeRoute.swift", "ApiRoutes.swift"]
 
     static var pathLiteral: Regex<AnyRegexOutput> {
         try! Regex(

@@ -112,7 +112,7 @@ enum RetentionStore {
             try await AuditLog.record(
                 AuditEvent(
                     actor: actor, action: "retention.confirm", recordType: "retention", recordID: kind.rawValue,
-                    detail: "\(proposal.days) days, proposed by \(proposal.proposedBy)"),
+                    detail: "period in days: \(proposal.days), proposed by \(proposal.proposedBy)"),
                 now: now, on: tx)
             try await apply(next, by: actor, now: now, on: tx)
             return .done
@@ -128,7 +128,7 @@ enum RetentionStore {
             try await AuditLog.record(
                 AuditEvent(
                     actor: actor, action: "retention.withdraw", recordType: "retention", recordID: kind.rawValue,
-                    detail: "\(proposal.days) days, proposed by \(proposal.proposedBy)"),
+                    detail: "period in days: \(proposal.days), proposed by \(proposal.proposedBy)"),
                 now: now, on: tx)
             return true
         }
