@@ -100,7 +100,8 @@ import Vapor
     /// The confirm form of the proposal of `kind` now stored.
     static func pinned(_ kind: String, _ app: Application) async throws -> [(String, String)] {
         let stored = try await RetentionStore.proposals(on: app.db)
-        let proposal = try #require(stored[try #require(RetainedKind(rawValue: kind))])
+        let retained = try #require(RetainedKind(rawValue: kind))
+        let proposal = try #require(stored[retained])
         return [("kind", kind), ("days", "\(proposal.days)"), ("proposed", "\(proposal.proposedAt)")]
     }
 
