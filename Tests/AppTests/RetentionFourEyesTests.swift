@@ -27,7 +27,8 @@ import Vapor
             try await other.get("/office/retention/periods")
             // act: propose, confirm one's own proposal, then wait two months.
             let proposed = try await rogue.post("/office/retention/periods", [("case.closed", "1")])
-            let ownConfirm = try await rogue.post("/office/retention/periods/confirm", [("kind", "case.closed")])
+            let ownConfirm = try await rogue.post(
+                "/office/retention/periods/confirm", try await Self.pinned("case.closed", app))
             let rogueView = try await rogue.get("/office/retention/periods").body
             let otherView = try await other.get("/office/retention/periods").body
             let later = Self.now.addingTimeInterval(60 * 86_400)
@@ -50,7 +51,13 @@ import Vapor
             #expect(try await RetentionStore.proposals(on: app.db).isEmpty)
             // Proposed again and confirmed by the other: scheduled as any shortening (the old notice window).
             try await rogue.post("/office/retention/periods", [("case.closed", "1")])
-            let confirmed = try await other.post("/office/retention/periods/confirm", [("kind", "case.closed")])
+            let confirmed = try await other.post(
+                "/office/retention/periods/confirm",
+                Self.confirmForm(
+                    "case.closed",
+                    on: try await other.get(
+                        "/office/retention/periods"
+                    ).body))
             #expect(confirmed.status == .seeOther)
             let policy = try await RetentionStore.policy(on: app.db)
             #expect(policy.period(.closedCase) == 1)
@@ -78,6 +85,149 @@ import Vapor
     }
 
     struct Step: Decodable, Equatable { let action: String, actor: String }
+
+    /// The confirm form of `kind` as the periods page shows it: the kind and the proposal's days and time.
+    static func confirmForm(_ kind: String, on body: String) -> [(String, String)] {
+        let pattern =
+            #"name="kind" value="\#(kind)"><input type="hidden" name="days" value="([0-9]+)">"#
+            + #"<input type="hidden" name="proposed" value="([0-9]+)">"#
+        guard let regex = try? Regex(pattern), let match = body.firstMatch(of: regex),
+            let days = match.output[1].substring, let proposed = match.output[2].substring
+        else { return [("kind", kind)] }
+        return [("kind", kind), ("days", String(days)), ("proposed", String(proposed))]
+    }
+
+    /// The confirm form of the proposal of `kind` now stored.
+    static func pinned(_ kind: String, _ app: Application) async throws -> [(String, String)] {
+        let stored = try await RetentionStore.proposals(on: app.db)
+        let retained = try #require(RetainedKind(rawValue: kind))
+        let proposal = try #require(stored[retained])
+        return [("kind", kind), ("days", "\(proposal.days)"), ("proposed", "\(proposal.proposedAt)")]
+    }
+
+    /// Review r3, finding 1: the proposer makes himself a second administrator, by creating an administrator
+    /// account (its setup link is shown to him), by resetting another administrator's password and second factor,
+    /// by resetting only the second factor of one whose password he knows, or by making an editor administrator.
+    /// Each is refused (403, and the page says why) and changes nothing; an administrator whose account dates from
+    /// before the proposal still confirms it.
+    @Test(arguments: Engine.all)
+    func anAccountSetUpOrTakenOverAfterTheProposalCannotConfirmIt(_ engine: Engine) async throws {
+        let clock = MutableClock(Self.now)
+        try await withApp(engine, clock: clock) { app in
+            // setup: the rogue, an honest administrator, two more administrators and an editor, all from before.
+            let rogue = try await StaffAlertTests.person("rogue@example.org", [.administrator], app, clock: clock)
+            let honest = try await StaffAlertTests.person("honest@example.org", [.administrator], app, clock: clock)
+            let victim = try await TestAccounts.create(
+                "victim@example.org", [.administrator], secondFactor: true, in: app
+            ).account
+            let shared = try await TestAccounts.create(
+                "shared@example.org", [.administrator], secondFactor: true, in: app
+            ).account
+            let editor = try await TestAccounts.create("editor@example.org", [.editor], in: app).account
+            clock.advance(seconds: 60)
+            try await rogue.get("/office/retention/periods")
+            try await rogue.post("/office/retention/periods", [("case.closed", "1")])
+            let form = try await Self.pinned("case.closed", app)
+            clock.advance(seconds: 60)
+            let fresh = "quartz-lantern-meadow-93"
+            /// The rogue sets the password from a one-time link shown to him.
+            func useLink(_ page: TestBrowser.Page) async throws {
+                let regex = try Regex(#"/account/setup/([A-Za-z0-9_-]+)"#)
+                let token = try #require(page.body.firstMatch(of: regex)?.output[1].substring)
+                let anonymous = TestBrowser(app)
+                try await anonymous.get("/account/setup/\(token)")
+                let set = try await anonymous.post("/account/setup/\(token)", [("new", fresh), ("confirm", fresh)])
+                #expect(set.status == .seeOther, "the link sets the password")
+            }
+            /// Enrols a second factor the rogue knows, signs in as the account and tries to confirm.
+            func confirmAs(_ email: String, password: String) async throws -> TestBrowser.Page {
+                let account = try #require(try await AccountStore.find(email: email, on: app.db))
+                let secret = Base32.encode(TOTP.newSecret())
+                try await AccountStore.confirmSecondFactor(
+                    account.id, secret: secret, step: 0, cipher: app.site.cipher, on: app.db)
+                let browser = TestBrowser(app)
+                try await browser.signIn(email, password: password, secret: secret, clock: clock)
+                try await browser.get("/office/retention/periods")
+                return try await browser.post("/office/retention/periods/confirm", form)
+            }
+            // act and assert: 1. a new administrator account.
+            try await rogue.get("/office/users/new")
+            let made = try await rogue.post(
+                "/office/users/new", [("email", "sock@example.org"), ("roles", "administrator")])
+            #expect(made.status == .created)
+            try await useLink(made)
+            let bySock = try await confirmAs("sock@example.org", password: fresh)
+            #expect(bySock.status == .forbidden)
+            #expect(bySock.body.contains("your account was created after this shortening was proposed"))
+            // 2. another administrator's password and second factor reset, the new password set by the rogue.
+            try await rogue.get("/office/users/\(victim.id)")
+            let reset = try await rogue.post("/office/users/\(victim.id)/reset-password", [])
+            try await useLink(reset)
+            try await rogue.get("/office/users/\(victim.id)")
+            try await rogue.post("/office/users/\(victim.id)/reset-two-factor", [])
+            let byVictim = try await confirmAs("victim@example.org", password: fresh)
+            #expect(byVictim.status == .forbidden)
+            #expect(byVictim.body.contains("your password was set after this shortening was proposed"))
+            // 2b. only the second factor reset, of an administrator whose password the rogue knows.
+            try await rogue.get("/office/users/\(shared.id)")
+            try await rogue.post("/office/users/\(shared.id)/reset-two-factor", [])
+            let byShared = try await confirmAs("shared@example.org", password: TestAccounts.password)
+            #expect(byShared.status == .forbidden)
+            #expect(byShared.body.contains("your second factor was set or reset after this shortening was proposed"))
+            // 3. an editor made administrator after the proposal.
+            try await rogue.get("/office/users/\(editor.id)")
+            let granted = try await rogue.post(
+                "/office/users/\(editor.id)", [("roles", "administrator"), ("roles", "editor")])
+            #expect(granted.status == .seeOther)
+            let byEditor = try await confirmAs("editor@example.org", password: TestAccounts.password)
+            #expect(byEditor.status == .forbidden)
+            #expect(byEditor.body.contains("roles or status were changed after this shortening was proposed"))
+            #expect(try await RetentionStore.policy(on: app.db) == RetentionPolicy(), "the ten years stay")
+            #expect(try await RetentionStore.proposals(on: app.db)[.closedCase]?.days == 1, "still proposed")
+            // The honest second administrator, whose account dates from before the proposal, confirms it.
+            try await honest.get("/office/retention/periods")
+            let confirmed = try await honest.post("/office/retention/periods/confirm", form)
+            #expect(confirmed.status == .seeOther)
+            #expect(try await RetentionStore.policy(on: app.db).period(.closedCase) == 1)
+            #expect(try await StaffAlertTests.audit("retention.confirm", app).map(\.actor) == ["honest@example.org"])
+        }
+    }
+
+    /// Review r3, finding 2: A proposes 3000 days, B opens the page; A proposes one day instead. B's click on the
+    /// page showing 3000 days confirms nothing (409, the page says the proposal changed); a form without the
+    /// proposal's days and time is refused too. Reloaded, B sees one day and may confirm it.
+    @Test(arguments: Engine.all)
+    func theConfirmFormHoldsTheProposalItShowed(_ engine: Engine) async throws {
+        let clock = MutableClock(Self.now)
+        try await withApp(engine, clock: clock) { app in
+            let first = try await StaffAlertTests.person("first@example.org", [.administrator], app, clock: clock)
+            let second = try await StaffAlertTests.person("second@example.org", [.administrator], app, clock: clock)
+            clock.advance(seconds: 60)
+            try await first.get("/office/retention/periods")
+            try await first.post("/office/retention/periods", [("case.closed", "3000")])
+            let seen = try await second.get("/office/retention/periods").body
+            let stale = Self.confirmForm("case.closed", on: seen)
+            try #require(stale.count == 3, "the form carries the proposal's days and time")
+            #expect(stale[1] == ("days", "3000"), "the days shown")
+            clock.advance(seconds: 1)
+            try await first.post("/office/retention/periods", [("case.closed", "1")])
+            let clicked = try await second.post("/office/retention/periods/confirm", stale)
+            let bare = try await second.post("/office/retention/periods/confirm", [("kind", "case.closed")])
+            let sameDaysOldTime = try await second.post(
+                "/office/retention/periods/confirm",
+                [("kind", "case.closed"), ("days", "1"), ("proposed", stale[2].1)])
+            #expect(clicked.status == .conflict && bare.status == .conflict && sameDaysOldTime.status == .conflict)
+            #expect(clicked.body.contains("the proposal was changed after you opened this page"))
+            #expect(try await RetentionStore.policy(on: app.db) == RetentionPolicy(), "nothing confirmed")
+            #expect(try await RetentionStore.proposals(on: app.db)[.closedCase]?.days == 1)
+            #expect(try await StaffAlertTests.audit("retention.confirm", app).isEmpty)
+            let reloaded = try await second.get("/office/retention/periods").body
+            let confirmed = try await second.post(
+                "/office/retention/periods/confirm", Self.confirmForm("case.closed", on: reloaded))
+            #expect(confirmed.status == .seeOther)
+            #expect(try await RetentionStore.policy(on: app.db).period(.closedCase) == 1)
+        }
+    }
 
     /// Finding 2: dozens of extensions and deletions of the same records at once (on PostgreSQL over several
     /// connections, as two instances would). Each record gets exactly one decision, and a deleted record leaves

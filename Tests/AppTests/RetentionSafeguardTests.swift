@@ -176,7 +176,8 @@ import Vapor
             // A second administrator confirms it (retsafe finding 1).
             let second = try await StaffAlertTests.person("second@example.org", [.administrator], app, clock: clock)
             try await second.get("/office/retention/periods")
-            let confirmed = try await second.post("/office/retention/periods/confirm", [("kind", "case.closed")])
+            let confirmed = try await second.post(
+                "/office/retention/periods/confirm", try await RetentionFourEyesTests.pinned("case.closed", app))
             #expect(confirmed.status == .seeOther)
             let deleteNow = try await officer.post(
                 "/office/retention/decide",

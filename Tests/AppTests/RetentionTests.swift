@@ -68,7 +68,8 @@ import Vapor
             #expect(try await admin.get("/office/retention/periods").body.contains("awaiting a second administrator"))
             let second = try await AssistanceTests.signedIn("second@example.org", [.administrator], in: app)
             for kind in ["case.closed", "sign-in"] {
-                let confirmed = try await second.post("/office/retention/periods/confirm", [("kind", kind)])
+                let confirmed = try await second.post(
+                    "/office/retention/periods/confirm", try await RetentionFourEyesTests.pinned(kind, app))
                 #expect(confirmed.status == .seeOther, "\(kind) confirmed")
             }
             #expect(try await RetentionStore.policy(on: app.db).period(.closedCase) == 30)

@@ -81,17 +81,25 @@ struct RetentionController: Sendable {
         }
     }
 
-    /// A second administrator confirms a proposed shortening; the proposer is refused.
+    /// A second administrator confirms the proposed shortening the page showed (its days and time); the proposer,
+    /// and an account set up or taken over since the proposal, are refused and told why.
     @Sendable func confirm(req: Request) async throws -> Response {
         let viewer = try req.account, now = req.site.clock.now()
         guard let kind = RetainedKind(rawValue: req.form["kind"]) else {
             return try await policyPage(req, error: t("retention.periods.no-proposal"), status: .notFound)
         }
-        switch try await RetentionStore.confirm(kind, by: viewer.email, now: now, on: req.db) {
+        let outcome = try await RetentionStore.confirm(
+            kind, days: Int(req.form["days"]), proposedAt: Int64(req.form["proposed"]), by: viewer, now: now,
+            on: req.db)
+        switch outcome {
         case .done: return req.redirect(within: RetentionRoute.policies.path + "?notice=confirmed")
         case .none: return try await policyPage(req, error: t("retention.periods.no-proposal"), status: .notFound)
+        case .changed: return try await policyPage(req, error: t("retention.periods.changed"), status: .conflict)
         case .ownProposal:
             return try await policyPage(req, error: t("retention.periods.own-proposal"), status: .forbidden)
+        case .tooRecent(let refusal):
+            return try await policyPage(
+                req, error: t("retention.periods.recent.\(refusal.rawValue)"), status: .forbidden)
         }
     }
 

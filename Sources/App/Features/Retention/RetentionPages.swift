@@ -17,6 +17,8 @@ enum RetentionPages {
                 : """
                 <form method="post" action="\(RetentionRoute.confirm.path)">\(CSRF.field(csrf))\
                 <input type="hidden" name="kind" value="\(kind.rawValue)">\
+                <input type="hidden" name="days" value="\(String(proposal.days))">\
+                <input type="hidden" name="proposed" value="\(String(proposal.proposedAt))">\
                 <button type="submit">\(t("retention.periods.confirm"))</button></form>
                 """
             return """

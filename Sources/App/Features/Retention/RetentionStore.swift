@@ -94,19 +94,40 @@ enum RetentionStore {
         }
     }
 
-    enum Confirmation: Equatable { case done, none, ownProposal }
+    enum Confirmation: Equatable {
+        case done, none, ownProposal
+        /// The proposal is no longer the one the confirming administrator was shown (review r3, finding 2).
+        case changed
+        /// The confirming account was set up, or taken over, after the proposal (review r3, finding 1).
+        case tooRecent(SecondAdministrator.Refusal)
+    }
 
     /// A second administrator confirms a proposed shortening: from then on it is scheduled as any shortening (no
-    /// record expires under it before the old period's notice window). Whoever proposed it cannot confirm it.
+    /// record expires under it before the old period's notice window). Whoever proposed it cannot confirm it, nor
+    /// can an account created, reset or made administrator after it (`SecondAdministrator`). `days` and
+    /// `proposedAt` are the proposal as the page showed it: if it was proposed again since, nothing changes.
     static func confirm(
-        _ kind: RetainedKind, by actor: String, now: Date, on db: any Database
+        _ kind: RetainedKind, days: Int?, proposedAt: Int64?, by account: Account, now: Date, on db: any Database
     ) async throws
         -> Confirmation
     {
-        try await db.write { tx in
+        let actor = account.email
+        return try await db.write { tx in
             guard let proposal = try await proposals(on: tx)[kind] else { return .none }
+            guard proposal.days == days, proposal.proposedAt == proposedAt else { return .changed }
             guard proposal.proposedBy.lowercased() != actor.lowercased() else { return .ownProposal }
-            try await tx.sql.delete(from: "retention_proposals").where("kind", .equal, kind.rawValue).run()
+            if let refusal = try await SecondAdministrator.refusal(account.id, for: proposal, on: tx) {
+                return .tooRecent(refusal)
+            }
+            // Only the proposal read (on PostgreSQL a re-proposal committed meanwhile no longer matches).
+            struct Kind: Decodable { let kind: String }
+            let taken = try await tx.sql.raw(
+                """
+                DELETE FROM retention_proposals WHERE kind = \(bind: kind.rawValue) AND days = \(bind: proposal.days)
+                AND proposed_at = \(bind: proposal.proposedAt) RETURNING kind
+                """
+            ).all(decoding: Kind.self)
+            guard !taken.isEmpty else { return .changed }
             var next = try await self.policy(on: tx)
             next.days[kind] = proposal.days
             try await AuditLog.record(

@@ -1,0 +1,63 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// Whether an administrator may be the second one to confirm a proposed shortening (review r3 of issue 20,
+/// finding 1). An administrator can make another administrator's account his own: create one (the setup link is
+/// shown to him), reset another's password or second factor (the link is shown to him), or grant a role. So only
+/// an account that was an administrator, with its password and second factor, before the proposal was made may
+/// confirm it: one set up or taken over after the proposal is refused, and says why.
+///
+/// The times come from the users table (`created_at`, `password_changed_at`) and, for what it does not hold (when
+/// roles, status and second factor changed), from the audit trail: every such change writes its entry in the same
+/// transaction. The entries are ordered by their sequence against the proposal's own `retention.propose` entry,
+/// so nothing done in the proposal's second counts as before it.
+enum SecondAdministrator {
+    enum Refusal: String, Equatable, Sendable {
+        case created, administrator, password
+        case secondFactor = "second-factor"
+    }
+
+    /// The audit entries on a user that change who holds the account, by the refusal each one means.
+    static let changes: [String: Refusal] = [
+        "user.create": .created,
+        "user.update": .administrator,
+        "account.password-set": .password,
+        "account.password-change": .password,
+        "account.two-factor-enrol": .secondFactor,
+        "user.two-factor-reset": .secondFactor
+    ]
+
+    /// Why the account `userID` may not confirm `proposal` (nil: it may). `db` is inside the confirming transaction.
+    static func refusal(
+        _ userID: String, for proposal: RetentionStore.Proposal, on db: any Database
+    ) async throws -> Refusal? {
+        struct User: Decodable { let createdAt: Int64, passwordChangedAt: Int64? }
+        guard
+            let user = try await db.sql.raw(
+                "SELECT created_at, password_changed_at FROM users WHERE id = \(bind: userID)"
+            ).first(decoding: User.self, keyDecodingStrategy: .convertFromSnakeCase)
+        else { return .created }
+        if user.createdAt > proposal.proposedAt { return .created }
+        if let changed = user.passwordChangedAt, changed > proposal.proposedAt { return .password }
+        // The proposal's entry (written with the proposal, the last one for this kind); none: every change counts.
+        struct Last: Decodable { let sequence: Int64? }
+        let proposed =
+            try await db.sql.raw(
+                """
+                SELECT MAX(sequence) AS sequence FROM audit_log WHERE action = 'retention.propose'
+                AND record_type = 'retention' AND record_id = \(bind: proposal.kind)
+                """
+            ).first(decoding: Last.self)?.sequence ?? 0
+        struct Entry: Decodable { let action: String }
+        let actions = changes.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
+        let after = try await db.sql.raw(
+            """
+            SELECT action FROM audit_log WHERE record_type = 'user' AND record_id = \(bind: userID)
+            AND sequence > \(bind: proposed) AND action IN (\(unsafeRaw: actions))
+            """
+        ).all(decoding: Entry.self)
+        let found = Set(after.compactMap { changes[$0.action] })
+        return [Refusal.created, .administrator, .password, .secondFactor].first { found.contains($0) }
+    }
+}
