@@ -13,7 +13,8 @@ import Testing
     static let leftAtMost: [String: Int] = [
         "AccountLanguage.swift": 2, "AccountPages.swift": 1, "ApiWrites.swift": 1, "BulletinController.swift": 2,
         "BulletinView.swift": 1, "CampaignListExport.swift": 4, "CampaignsController.swift": 4,
-        "EvidenceController.swift": 2, "HealthController.swift": 1, "Layout.swift": 1, "ListExport.swift": 6,
+        "EvidenceController.swift": 2, "HealthController.swift": 1, "Layout.swift": 1, "ListExport.swift": 2,
+        "ListExportController.swift": 4,
         "Localization.swift": 1, "MissionReports.swift": 1, "Sitemap.swift": 15, "StatisticsController.swift": 2,
         "StatisticsExport.swift": 1, "TokenController.swift": 2
     ]

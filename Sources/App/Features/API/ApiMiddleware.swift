@@ -12,7 +12,7 @@ struct ApiMiddleware: AsyncMiddleware {
     static let corsMethods = "GET, HEAD, OPTIONS"
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard req.url.path == "/api" || req.url.path.hasPrefix("/api/") else { return try await next.respond(to: req) }
+        guard ApiRoutes.covers(req.url.path) else { return try await next.respond(to: req) }
         let response: Response
         do {
             response = try await handle(req, next)

@@ -18,6 +18,8 @@ enum ApiRoutes {
     }
 
     static let prefix = ["api", "v1"]
+    /// Whether a request's path is under `/api/` (the API's middleware answers it, not the site's pages).
+    static func covers(_ path: String) -> Bool { path == "/api" || path.hasPrefix("/api/") }
     static let openAPI = Endpoint(method: .GET, path: prefix + ["openapi.json"])
     static let publications = Endpoint(method: .GET, path: prefix + ["publications"])
     static let publication = Endpoint(method: .GET, path: prefix + ["publications", ":id"])
