@@ -64,7 +64,10 @@ enum AssistanceStore {
             let id: String, amount: Int64, paidOn: String, referenceSealed: String, recordedBy: String
         }
         r.payments = try await db.rows(
-            "SELECT id, amount, paid_on, reference_sealed, recorded_by FROM assistance_payments WHERE request_id = \(bind: id) ORDER BY paid_on, recorded_at",
+            """
+            SELECT id, amount, paid_on, reference_sealed, recorded_by FROM assistance_payments
+            WHERE request_id = \(bind: id) ORDER BY paid_on, recorded_at
+            """,
             as: P.self
         )
         .map {
@@ -168,7 +171,10 @@ enum AssistanceStore {
             struct Total: Decodable { let total: Int64? }
             let paid =
                 try await tx.sql.raw(
-                    "SELECT CAST(SUM(amount) AS BIGINT) AS total FROM assistance_payments WHERE request_id = \(bind: r.id)"
+                    """
+                    SELECT CAST(SUM(amount) AS BIGINT) AS total FROM assistance_payments
+                    WHERE request_id = \(bind: r.id)
+                    """
                 ).first(decoding: Total.self)?.total ?? 0
             let decision = AssistanceRules.pay(payment, approved: r.amount, alreadyPaid: paid, status: status)
             guard case .success(let completes) = decision else { return decision }

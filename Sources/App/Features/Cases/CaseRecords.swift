@@ -132,7 +132,10 @@ enum CaseRecords {
                 contactSealed: String
         }
         file.people = try await sql.rows(
-            "SELECT id, kind, name_sealed, consents_to_be_named, public_description, contact_sealed FROM case_people WHERE case_id = \(bind: id) ORDER BY position",
+            """
+            SELECT id, kind, name_sealed, consents_to_be_named, public_description, contact_sealed FROM case_people
+            WHERE case_id = \(bind: id) ORDER BY position
+            """,
             as: PersonRow.self
         ).map {
             AtRisk(
@@ -151,7 +154,10 @@ enum CaseRecords {
                 perpetratorDetail: String
         }
         file.acts = try await sql.rows(
-            "SELECT id, type, occurred_on, place, perpetrator, perpetrator_detail FROM case_acts WHERE case_id = \(bind: id)",
+            """
+            SELECT id, type, occurred_on, place, perpetrator, perpetrator_detail FROM case_acts
+            WHERE case_id = \(bind: id)
+            """,
             as: ActRow.self
         ).map { row in
             Act(
@@ -165,7 +171,10 @@ enum CaseRecords {
         .sorted { ($0.occurredOn ?? "", $0.id) < ($1.occurredOn ?? "", $1.id) }
         struct SourceRow: Decodable { let id: String, descriptionSealed: String, contactSealed: String, addedAt: Int64 }
         file.sources = try await sql.rows(
-            "SELECT id, description_sealed, contact_sealed, added_at FROM case_sources WHERE case_id = \(bind: id) ORDER BY added_at, id",
+            """
+            SELECT id, description_sealed, contact_sealed, added_at FROM case_sources
+            WHERE case_id = \(bind: id) ORDER BY added_at, id
+            """,
             as: SourceRow.self
         ).map {
             Source(
@@ -177,7 +186,10 @@ enum CaseRecords {
             let id: String, filenameSealed: String, contentType: String, size: Int, addedAt: Int64, addedBy: String
         }
         file.attachments = try await sql.rows(
-            "SELECT id, filename_sealed, content_type, size, added_at, added_by FROM case_attachments WHERE case_id = \(bind: id) ORDER BY added_at, id",
+            """
+            SELECT id, filename_sealed, content_type, size, added_at, added_by FROM case_attachments
+            WHERE case_id = \(bind: id) ORDER BY added_at, id
+            """,
             as: FileRow.self
         ).map {
             AttachmentInfo(
@@ -188,7 +200,10 @@ enum CaseRecords {
             let id: String, at: Int64, author: String, fromReporter: Bool, bodySealed: String
         }
         file.messages = try await sql.rows(
-            "SELECT id, at, author, from_reporter, body_sealed FROM case_messages WHERE case_id = \(bind: id) ORDER BY at, id",
+            """
+            SELECT id, at, author, from_reporter, body_sealed FROM case_messages
+            WHERE case_id = \(bind: id) ORDER BY at, id
+            """,
             as: MessageRow.self
         ).map {
             Message(

@@ -11,14 +11,20 @@ enum AddressBook {
 
     static func addresses(country: String, on db: any Database) async throws -> [Entry] {
         try await db.rows(
-            "SELECT id, country_code, label, address FROM authority_addresses WHERE country_code = \(bind: country) ORDER BY label, id",
+            """
+            SELECT id, country_code, label, address FROM authority_addresses
+            WHERE country_code = \(bind: country) ORDER BY label, id
+            """,
             as: Entry.self
         )
     }
 
     static func all(on db: any Database) async throws -> [Entry] {
         try await db.rows(
-            "SELECT id, country_code, label, address FROM authority_addresses ORDER BY country_code, label, id LIMIT 5000",
+            """
+            SELECT id, country_code, label, address FROM authority_addresses
+            ORDER BY country_code, label, id LIMIT 5000
+            """,
             as: Entry.self
         )
     }

@@ -56,7 +56,10 @@ enum MailQueue {
         }
         func facts(_ id: String) async throws -> Facts? {
             try await db.row(
-                "SELECT id, type, country_codes, programme_slugs, translation_of, status FROM publications WHERE id = \(bind: id)",
+                """
+                SELECT id, type, country_codes, programme_slugs, translation_of, status FROM publications
+                WHERE id = \(bind: id)
+                """,
                 as: Facts.self
             )
         }

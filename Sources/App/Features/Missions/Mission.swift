@@ -85,7 +85,10 @@ enum MissionStore {
         var m = try mission(row, cipher: cipher)
         struct C: Decodable { let id: String, caseId: String, concernSealed: String }
         m.concerned = try await db.rows(
-            "SELECT id, case_id, concern_sealed FROM mission_cases WHERE mission_id = \(bind: id) ORDER BY added_at, id",
+            """
+            SELECT id, case_id, concern_sealed FROM mission_cases
+            WHERE mission_id = \(bind: id) ORDER BY added_at, id
+            """,
             as: C.self
         )
         .map {

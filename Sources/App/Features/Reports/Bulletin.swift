@@ -64,7 +64,10 @@ enum BulletinStore {
 
     static func find(_ month: BulletinMonth, language: Language, on db: any Database) async throws -> Bulletin {
         let row = try await db.row(
-            "SELECT introduction, status, published_at FROM bulletins WHERE id = \(bind: "\(month)-\(language.rawValue)")",
+            """
+            SELECT introduction, status, published_at FROM bulletins
+            WHERE id = \(bind: "\(month)-\(language.rawValue)")
+            """,
             as: Row.self
         )
         return Bulletin(
@@ -77,7 +80,10 @@ enum BulletinStore {
         on db: any Database
     ) async throws {
         let existing = try await db.row(
-            "SELECT introduction, status, published_at FROM bulletins WHERE id = \(bind: "\(month)-\(language.rawValue)")",
+            """
+            SELECT introduction, status, published_at FROM bulletins
+            WHERE id = \(bind: "\(month)-\(language.rawValue)")
+            """,
             as: Row.self
         )
         let status = publish || existing?.status == "published" ? "published" : "draft"

@@ -124,7 +124,10 @@ enum SubscriberStore {
                 bulletin: Bool
         }
         return try await db.sql.raw(
-            "SELECT id, languages, scope, countries, programmes, types, bulletin FROM subscribers WHERE status = 'active'"
+            """
+            SELECT id, languages, scope, countries, programmes, types, bulletin FROM subscribers
+            WHERE status = 'active'
+            """
         )
         .all(decoding: Row.self).map {
             (
