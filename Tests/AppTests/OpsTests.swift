@@ -240,6 +240,7 @@ struct OpsTests {
         }
         do {
             try await configure(app, config, clock: testClock)
+            app.buildResponderOnce()
             if engine == .postgres { try await app.db.sql.raw("CREATE SCHEMA \(ident: String(schema))").run() }
             try await app.autoMigrate()
             let now = Int64(testClock.now().timeIntervalSince1970)

@@ -203,6 +203,7 @@ extension FieldCipher {
         let app = try await Application.make(.testing)
         do {
             try await configure(app, config, clock: testClock)
+            app.buildResponderOnce()
             try await app.autoMigrate()
             try await body(app)
         } catch {

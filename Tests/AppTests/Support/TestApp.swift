@@ -60,6 +60,7 @@ private func withAppHoldingASlot(
     adjust(&config)
     do {
         try await configure(app, config, clock: clock)
+        app.buildResponderOnce()
         if engine == .postgres { try await app.db.sql.raw("CREATE SCHEMA \(ident: String(schema))").run() }
         try await app.autoMigrate()
         try await body(app)
