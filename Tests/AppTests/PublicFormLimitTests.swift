@@ -9,6 +9,11 @@ import VaporTesting
 
 @testable import App
 
+/// Where the shared SQLite file of these tests lives: /dev/shm where it can be written (a file system in memory, so
+/// the flood's 5,000 commits do not each wait for a disk's `fsync`: what is tested is the limit, not the disk),
+/// else the temporary directory.
+let memoryBackedDirectory = access("/dev/shm", W_OK) == 0 ? "/dev/shm/" : NSTemporaryDirectory()
+
 /// Runs `body` with `count` app instances on one database (a SQLite file, or one PostgreSQL schema), behind a
 /// trusted proxy so that each request's source is its `X-Forwarded-For`.
 func withSharedInstances(
@@ -16,7 +21,7 @@ func withSharedInstances(
     _ body: ([Application]) async throws -> Void
 ) async throws {
     let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-    let file = sqliteFile ?? NSTemporaryDirectory() + "observatory-limits-\(UUID().uuidString).sqlite"
+    let file = sqliteFile ?? memoryBackedDirectory + "observatory-limits-\(UUID().uuidString).sqlite"
     var config = AppConfig(storage: .sqlite(path: file), demo: false, pageCache: false, changePollSeconds: 0)
     config.key = .text(testKey)
     config.passwordCost = 4
@@ -40,6 +45,7 @@ func withSharedInstances(
             let app = try await Application.make(.testing)
             apps.append(app)
             try await configure(app, config, clock: testClock)
+            app.buildResponderOnce()
             if index == 0 {
                 if engine == .postgres { try await app.db.sql.raw("CREATE SCHEMA \(ident: String(schema))").run() }
                 try await app.autoMigrate()
