@@ -18,7 +18,7 @@ extension Application {
         case .postgres(let url, let searchPath):
             var configuration = try SQLPostgresConfiguration(url: url)
             if let searchPath { configuration.searchPath = [searchPath] }
-            // fluent-postgres-driver cannot turn it off: at `.trace`, logged only if LOG_LEVEL=trace (never set it).
+            // fluent-postgres-driver cannot turn it off: at `.trace`, which the entry point never lets a logger reach.
             databases.use(
                 .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
         }
@@ -36,18 +36,22 @@ extension Database {
 /// SQLite's compiled default, also FULL. Writers take turns through `Database.write`.
 func tuneSQLite(_ db: any Database) async throws {
     guard db.sql.dialect.name == "sqlite" else { return }
+    // The busy timeout first: switching to WAL needs the file's lock, which another instance starting at the same
+    // moment may hold.
+    try await db.sql.raw("PRAGMA busy_timeout=10000").run()
     try await db.sql.raw("PRAGMA journal_mode=WAL").run()
     try await db.sql.raw("PRAGMA synchronous=FULL").run()
-    try await db.sql.raw("PRAGMA busy_timeout=10000").run()
 }
 
 /// Deleted and overwritten values are overwritten with zeros in the file (`secure_delete`), on every connection
 /// of every event loop: SQLite (as sqlite-nio builds it, `SQLITE_SECURE_DELETE`) has it on by default, and this
-/// sets it again at start and after connections are recycled, so no connection depends on the build alone.
+/// sets it again at start and after connections are recycled, so no connection depends on the build alone. Each
+/// connection also gets the busy timeout (SQLite's default is none: a write of another instance's would fail at once).
 func secureDeleteEverywhere(_ app: Application) async throws {
     guard case .sqlite = app.site.config.storage else { return }
     for loop in app.eventLoopGroup.makeIterator() {
         guard let db = app.databases.database(.sqlite, logger: app.logger, on: loop) else { continue }
+        try await db.sql.raw("PRAGMA busy_timeout = 10000").run()
         try await db.sql.raw("PRAGMA secure_delete = ON").run()
     }
 }
