@@ -113,6 +113,32 @@ def two_instances_start_together_on_an_empty_database():
                       and "\nerror: " not in "\n" + text, text[-2000:])
 
 
+def trace_logging_is_refused():
+    """LOG_LEVEL=trace would have the database drivers log every statement with its binds: the server says no and
+    logs at debug (review finding 14), on SQLite and on PostgreSQL."""
+    targets = [{"DATABASE_URL": os.path.join(WORK, "trace.sqlite")}]
+    if POSTGRES:
+        key = os.path.join(WORK, "trace.key")
+        with open(key, "w") as f:
+            f.write(run(["key", "new"]).stdout)
+        psql("DROP DATABASE IF EXISTS tracelevel")
+        psql("CREATE DATABASE tracelevel")
+        targets.append({"DATABASE_URL": POSTGRES.rsplit("/", 1)[0] + "/tracelevel", "OBSERVATORY_KEY_FILE": key})
+    for env in targets:
+        port = free_port()
+        server, log = start(port, LOG_LEVEL="trace", **env)
+        try:
+            wait_for_http(f"http://127.0.0.1:{port}/", 120)
+            check(subscribe(f"http://127.0.0.1:{port}", "traced@example.org")[0] == 200, "a write")
+        finally:
+            server.terminate()
+            server.wait(10)
+        log.seek(0)
+        text = log.read()
+        check("LOG_LEVEL=trace is not allowed" in text, text[-1500:])
+        check("[ TRACE ]" not in text and "traced@example.org" not in text, f"{env['DATABASE_URL']}: {text[-1500:]}")
+
+
 def read_only_database_is_reported_and_recovered():
     if os.geteuid() != 0 or not shutil.which("runuser"):
         print("  (skipped: needs root to run the server as nobody, for whom permissions apply)")
@@ -300,6 +326,6 @@ def backup_verify_and_restore_from_the_command_line():
         check(wrong.returncode == 1 and "is not this backup's" in wrong.stderr, wrong.stderr)
 
 
-TESTS = [help_touches_no_database, backup_verify_and_restore_from_the_command_line,
+TESTS = [help_touches_no_database, trace_logging_is_refused, backup_verify_and_restore_from_the_command_line,
          read_only_database_is_reported_and_recovered, full_disk_is_reported_and_recovered,
          two_instances_start_together_on_an_empty_database]

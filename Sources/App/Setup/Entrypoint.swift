@@ -53,8 +53,17 @@ public enum Observatory {
         let target = config  // the configured database, which `restore` fills and `backup` copies
         if mode == .detached { config = CommandLineMode.detach(config) }
         var env = try Environment.detect(arguments: arguments)
-        try LoggingSystem.bootstrap(from: &env)
+        // Never below debug (review finding 14): at trace the database drivers log every statement with its binds
+        // (a name, a sealed value), and a log reaches where no erasure does.
+        let asked = try Logger.Level.detect(from: &env)
+        let level = max(asked, .debug)
+        let console = Terminal()
+        LoggingSystem.bootstrap { label in ConsoleLogger(label: label, console: console, level: level) }
         let app = try await Application.make(env)
+        if asked < level {
+            app.logger.warning(
+                "LOG_LEVEL=trace is not allowed: it would write every database value to the log; logging at debug.")
+        }
         let command = arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
         config.verifyKey = command != "key"  // `key rotate` resumes an interrupted rotation itself
         do {
