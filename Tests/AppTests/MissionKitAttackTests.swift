@@ -104,6 +104,23 @@ import Vapor
         }
     }
 
+    /// Review of issue 20, round 3, finding 3: a base whose rows name the kit's one large file again and again
+    /// costs one hash of it, and gives the digest the office computed without the memo.
+    @Test func aFileNamedAgainAndAgainIsHashedOnce() throws {
+        let cipher = try FieldCipher(keyText: FieldCipher.newKeyText())
+        let big = Data(repeating: 7, count: 1 << 20), other = Data(repeating: 8, count: 1 << 20)
+        var row: [String: Value] = ["id": .text("x"), "small": .bytes(Data([1, 2, 3])), "other": .bytes(other)]
+        for n in 0..<200 { row["c\(n)"] = .bytes(big) }
+        var blobs = KitRecord.BlobDigests()
+        let memo = KitRecord.digest("case_attachments", row, cipher: cipher, blobs: &blobs)
+        #expect(blobs.known.count == 2, "each large file hashed once: \(blobs.known.count)")
+        var plain = row
+        plain["c7"] = .bytes(Data(repeating: 7, count: 1 << 20))  // the same bytes in storage of their own
+        #expect(memo == KitRecord.digest("case_attachments", plain, cipher: cipher))
+        plain["c7"] = .bytes(other)
+        #expect(memo != KitRecord.digest("case_attachments", plain, cipher: cipher))
+    }
+
     @Test(arguments: Engine.all)
     func aForgedKitIsRefusedByTheOfficesRecordOfItsExportAndChangesNothing(_ engine: Engine) async throws {
         try await withApp(engine) { app in
@@ -240,6 +257,46 @@ import Vapor
             #expect(file.people.count == 1, "\(first)")
             #expect(!second.changedAnything && second.applied == 0, "\(second)")
             #expect(try await MissionKitMergeTests.everything(app.db) == after)
+        }
+    }
+
+    /// Review of issue 20, round 3, finding 4: a person made offline under the name of a person of the case, put
+    /// first and described in the kit's words, comes after the case's people, undescribed; the kit's words wait
+    /// for the officer (flagged), and redaction keeps the office's description for the name.
+    @Test(arguments: Engine.all)
+    func aPersonMadeOfflineNeverTakesTheDescriptionOfAnotherOfTheCase(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            let trip = try await MissionKitMergeTests.trip(app, kitValue: "kit", officeValue: "office")
+            let exported = try Self.exported(trip)
+            let caseID = trip.cases[1]
+            let before = try #require(try await CaseStore.find(caseID, cipher: app.site.cipher, on: app.db))
+            let office = try #require(before.people.first)
+            let personID = try #require(Self.first(exported, "case_people", where: "case_id", is: caseID))
+            let forged = try Self.forge(trip) { contents in
+                var person = try #require(Self.row(exported.table("case_people"), personID))
+                person["id"] = .text("person-twin")
+                person["position"] = .integer(-1)
+                person["public_description"] = .text("KITCANARY-kit-words")
+                Self.put(&contents, "case_people", person)
+                Self.logged(&contents, "case_people", "person-twin", "insert")
+            }
+            let outcome = try await MissionKitMergeTests.merge(forged, app)
+            let file = try #require(try await CaseStore.find(caseID, cipher: app.site.cipher, on: app.db))
+            #expect(file.people.count == before.people.count + 1, "\(outcome)")
+            #expect(file.people.first?.id == office.id, "the office's person stays first")
+            let twin = try #require(file.people.first { $0.id == "person-twin" })
+            #expect(twin.publicDescription == "" && !twin.consentsToBeNamed)
+            #expect(
+                outcome.flags.contains {
+                    $0.row == "person-twin" && $0.column == "public_description" && $0.kind == "to-confirm"
+                }, "\(outcome.flags)")
+            let people = file.people.map {
+                Redactor.Person(
+                    name: $0.name.reveal(), consentsToBeNamed: $0.consentsToBeNamed,
+                    description: $0.publicDescription)
+            }
+            let redacted = Redactor(people: people, secrets: []).redact("Statement about \(office.name.reveal()).")
+            #expect(!redacted.contains("KITCANARY") && redacted.contains(office.publicDescription), "\(redacted)")
         }
     }
 

@@ -166,7 +166,7 @@ import Vapor
                 contacts += file.people.map { $0.contact.reveal() }
             }
             #expect(sources.contains("changed at the office") && !contacts.contains("KITCANARY-new-contact"))
-            // Audited under the office's operator, the mission member named as the kit's claim only.
+            // Audited under the office's operator, naming the member the office exported to, never the kit's claim.
             struct Entry: Decodable { let actor: String, action: String, detail: String }
             let entries = try await app.db.sql.raw(
                 """
@@ -177,7 +177,7 @@ import Vapor
                 !entries.isEmpty
                     && entries.allSatisfy {
                         $0.actor == Self.merger
-                            && $0.detail.contains("worked offline by \(Self.member), as the kit says")
+                            && $0.detail.contains("exported to ") && !$0.detail.contains("worked offline")
                     }, "\(entries)")
             // The second merge: nothing written, not even an audit entry.
             #expect(!second.changedAnything && second.applied == 0, "\(second)")
@@ -240,6 +240,32 @@ import Vapor
             } catch let failure as UserCommand.Failure {
                 #expect(failure.description.contains("another database"), "\(failure)")
             }
+        }
+    }
+
+    /// Review of issue 20, round 3, finding 10: a kit merged before 045 recorded no file; migration 047 marks it
+    /// merged from its audit entry, and no file of it is merged again.
+    @Test(arguments: Engine.all)
+    func aKitMergedBeforeItsFileWasRecordedIsNotMergedAgain(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            let trip = try await Self.trip(app, kitValue: "kit", officeValue: "office")
+            #expect(try await Self.merge(trip, app).changedAnything)
+            try await app.db.sql.raw("UPDATE kit_exports SET merged_at = NULL, merged_sha256 = NULL").run()
+            try await BackfillKitMerges().prepare(on: app.db)
+            struct Merged: Decodable { let mergedAt: Int64?, mergedSha256: String? }
+            let marked = try await app.db.sql.raw("SELECT merged_at, merged_sha256 FROM kit_exports")
+                .all(decoding: Merged.self, keyDecodingStrategy: .convertFromSnakeCase)
+            #expect(
+                marked.count == 1 && marked[0].mergedSha256 == "unrecorded"
+                    && marked[0].mergedAt == testClock.now().seconds, "\(marked)")
+            let before = try await Self.everything(app.db)
+            do {
+                _ = try await Self.merge(trip, app)
+                Issue.record("a kit merged before 045 was merged again")
+            } catch let failure as UserCommand.Failure {
+                #expect(failure.description.contains("before its file was recorded"), "\(failure)")
+            }
+            #expect(try await Self.everything(app.db) == before)
         }
     }
 

@@ -118,13 +118,21 @@ struct KitCommand: AsyncCommand {
             context.console.print(report + "The report is in \(reportPath).")
         case "wipe":
             let place = KitOffline.Place.standard(signature.dir)
-            let files = try KitOffline.wipe(place)
+            let wiped = try KitOffline.wipe(place)
             let kept =
                 FileManager.default.fileExists(atPath: place.dir)
                 ? " Other files in \(place.dir) were not the kit's and are left as they were." : ""
+            let overwritten = wiped.removed - wiped.notOverwritten.count
             context.console.print(
-                "Wiped the local copy in \(place.dir) (\(files) files overwritten and removed)."
-                    + "\(kept) On a flash disk old blocks may remain: keep the laptop's disk encrypted.")
+                "Wiped the local copy in \(place.dir) (\(wiped.removed) files removed, \(overwritten) of them "
+                    + "overwritten first).\(kept) On a flash disk old blocks may remain: keep the laptop's disk "
+                    + "encrypted.")
+            guard wiped.notOverwritten.isEmpty else {
+                throw Failure(
+                    description: "kit wipe: removed but NOT overwritten (another name of the file, not yours, or a "
+                        + "short write), so their content may remain on the disk: "
+                        + wiped.notOverwritten.joined(separator: ", "))
+            }
         default:
             throw Failure(
                 description: "kit: unknown action “\(signature.action.prefix(40))”; use export, open, "

@@ -48,7 +48,8 @@ enum Migrations {
             CreateKitExports(),  // 043
             AddRetentionSafeguards(),  // 044
             HardenKitMerge(),  // 045
-            CreateRetentionProposals()  // 046
+            CreateRetentionProposals(),  // 046
+            BackfillKitMerges()  // 047
         ]
     }
 }

@@ -140,6 +140,9 @@ enum KitMerge {
         if let merged = export.mergedSHA256 {
             guard merged == file else {
                 let day = CivilDate(daysSinceEpoch: Int((export.mergedAt ?? 0) / 86_400))
+                guard merged != BackfillKitMerges.unrecordedFile else {
+                    throw refused("this kit was merged on \(day), before its file was recorded: a kit is merged once")
+                }
                 throw refused("this kit was merged on \(day) from another file")
             }
             return Outcome()
@@ -163,16 +166,20 @@ enum KitMerge {
         }
         // The member: who the office exported the kit to; the kit's own word is kept only as its claim.
         let member = export.exportedBy
-        let claimed = safe(kit.returnedBy ?? "", 80)
         // The base: every row as the office exported it, or the merge is refused.
         var bases: [String: [String: Row]] = [:]
+        var blobs = KitRecord.BlobDigests()
         for table in kit.base {
             guard KitTables.carried.contains(where: { $0.table == table.name }) else {
                 throw refused("the kit holds a table \(safe(table.name, 40)) that no kit carries")
             }
+            // Before any hashing (round 3, finding 3): a row the office exported, with only the table's columns.
+            let columns = Set(try await KitTables.columns(table.name, on: tx).map(\.name))
             let tableRows = rows(table)
             for (id, row) in tableRows where export.erasedRows["\(table.name) \(id)"] == nil {
-                guard export.digests["\(table.name) \(id)"] == KitRecord.digest(table.name, row, cipher: cipher) else {
+                guard let exported = export.digests["\(table.name) \(id)"], row.keys.allSatisfy(columns.contains),
+                    exported == KitRecord.digest(table.name, row, cipher: cipher, blobs: &blobs)
+                else {
                     throw refused("\(table.name) \(safe(id)) in the kit is not as the office exported it")
                 }
             }
@@ -213,12 +220,24 @@ enum KitMerge {
         let allowed = export.caseIDs.union(export.mergedCaseIDs).union(newCases)
         var outcome = Outcome()
         var deletions: [(table: String, id: String)] = []
-        let origin =
-            " (from the kit of \(kit.missionID) exported to \(member), worked offline by \(claimed), as the kit says)"
+        // The kit's claim of who worked on it stays out of the audit, which is never erased (review finding 12): it
+        // is in the merge report only.
+        let origin = " (from the kit of \(kit.missionID) exported to \(member))"
         func audit(_ action: String, _ table: String, _ id: String, _ detail: String) async throws {
             try await auditEntry(
                 AuditEvent(actor: actor, action: action, recordType: table, recordID: id, detail: detail + origin),
                 now: now, on: tx)
+        }
+        // The office's rows of every table, locked on PostgreSQL until the merge commits (kitsafe2 4), all of them
+        // before the first audit entry takes the audit's lock: an officer's save holding one of them and waiting
+        // for the audit would otherwise deadlock with the merge (round 3, finding 9).
+        var offices: [String: [String: Row]] = [:]
+        for (table, _) in KitTables.carried {
+            guard let ids = changed[table], !ids.isEmpty else { continue }
+            offices[table] = rows(
+                try await KitTables.read(
+                    table, where: "id", in: ids, cipher: cipher, numeric: table == KitTables.numbered,
+                    lock: KitRecord.locks(tx), on: tx))
         }
         for (table, _) in KitTables.carried {
             let ids = changed[table] ?? []
@@ -226,12 +245,7 @@ enum KitMerge {
             let columns = try await KitTables.columns(table, on: tx)
             let kinds = Dictionary(columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { a, _ in a })
             let numbered = table == KitTables.numbered
-            let base = bases[table] ?? [:], local = rows(kit.table(table))
-            // The office's rows, locked on PostgreSQL until the merge commits (kitsafe2 4).
-            let office = rows(
-                try await KitTables.read(
-                    table, where: "id", in: ids, cipher: cipher, numeric: numbered,
-                    lock: KitRecord.locks(tx), on: tx))
+            let base = bases[table] ?? [:], local = rows(kit.table(table)), office = offices[table] ?? [:]
             for id in ids {
                 let b = base[id], l = local[id], o = office[id]
                 if let owner = export.erasedRows["\(table) \(id)"] {
@@ -322,11 +336,28 @@ enum KitMerge {
                     }
                     var row = l
                     try officeColumns(&row, table, kinds: kinds, actor: actor, now: now, id: id)
+                    if table == "case_people", let caseID {
+                        // After the case's people, with no description (round 3, finding 4): a person made offline
+                        // under another's name neither comes first for the name nor gives it the kit's words in
+                        // every public text. Undescribed, the name stops a public version until the officer
+                        // takes the kit's description (flagged) or writes one.
+                        struct Last: Decodable { let n: Int? }
+                        let last = try await tx.sql.raw(
+                            "SELECT MAX(position) AS n FROM case_people WHERE case_id = \(bind: caseID)"
+                        ).first(decoding: Last.self)
+                        row["position"] = .integer(Int64((last?.n ?? -1) + 1))
+                        row["public_description"] = .text("")
+                    }
                     try await insert(table, row, id: id, kinds: kinds, cipher: cipher, on: tx)
                     outcome.inserted += 1
                     try await audit("kit.merge-insert", table, id, "made offline")
                     if table == "case_people", l["consents_to_be_named"] ?? .null != .integer(0) {
                         try await flag("consents_to_be_named", "to-confirm", l["consents_to_be_named"])
+                    }
+                    if table == "case_people", let described = l["public_description"],
+                        (KitTables.text(described)).trimmingCharacters(in: .whitespacesAndNewlines) != ""
+                    {
+                        try await flag("public_description", "to-confirm", described)
                     }
                     if table == "case_attachments" {
                         try await auditEntry(

@@ -54,17 +54,24 @@ enum KitOffline {
 
         /// Whether the directory is one the kit made: its marker is a regular file (never a link or a directory)
         /// holding exactly the kit's text.
-        var isKits: Bool {
+        var isKits: Bool { Self.isMarker(marker) || Self.isMarker(legacyMarker) }
+
+        /// The marker's name before 018cc6e: a copy made then is still the kit's when that name is a regular file
+        /// with the exact text (never the default directory of that name), so it can be wiped (round 3, finding 5).
+        static let legacyMarkerName = ".observatory-kit"
+        var legacyMarker: String { dir + "/" + Self.legacyMarkerName }
+
+        static func isMarker(_ path: String) -> Bool {
             var info = stat()
-            guard lstat(marker, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size < 4_096,
-                let data = FileManager.default.contents(atPath: marker)
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size < 4_096,
+                let data = FileManager.default.contents(atPath: path)
             else { return false }
             return data == Data(Self.markerText.utf8)
         }
 
         /// Refuses the user's home and `/` (after resolving links and `..`), and a directory that is a link, not
         /// the user's own, or whose mode is not 0700 (a mount that ignores modes, another user's /tmp folder).
-        func checkPrivate(_ command: String, mode: Bool = true) throws {
+        func checkPrivate(_ command: String, owner: Bool = true, mode: Bool = true) throws {
             var homes = ["/"]
             for home in [NSHomeDirectory(), ProcessInfo.processInfo.environment["HOME"] ?? ""] where !home.isEmpty {
                 homes.append(Self.resolved(home) ?? home)
@@ -79,7 +86,7 @@ enum KitOffline {
             guard lstat(dir, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
                 throw Failure(description: "\(command): \(dir) is not a directory (a link is refused)")
             }
-            guard info.st_uid == getuid(), !mode || info.st_mode & 0o7777 == 0o700 else {
+            guard !owner || info.st_uid == getuid(), !mode || info.st_mode & 0o7777 == 0o700 else {
                 throw Failure(
                     description: "\(command): \(dir) is not yours alone (owner or mode 0700): nothing was "
                         + "changed; give a new directory on a disk that keeps file modes")
@@ -198,7 +205,13 @@ enum KitOffline {
     /// Opens (or, for a new copy, makes) the local copy's key, sealed beside it under the passphrase. A copy
     /// opened before keys were sealed has its key in clear in `kit.sqlite.key`: it is sealed, and the clear file
     /// overwritten and removed.
-    static func unlockLocalKey(_ place: Place, passphrase: String, header: MissionKit.Header) throws {
+    /// That clear key is taken only when the user says so (`OBSERVATORY_KIT_ADOPT_CLEAR_KEY=1`): a marker, a
+    /// kit.json, any kit.sqlite and a key known to someone else look just like such a copy (an evil maid's, review
+    /// of issue 20, round 3, finding 8), and the new offline work would be sealed under their key.
+    static func unlockLocalKey(
+        _ place: Place, passphrase: String, header: MissionKit.Header,
+        adoptClearKey: Bool = ProcessInfo.processInfo.environment["OBSERVATORY_KIT_ADOPT_CLEAR_KEY"] == "1"
+    ) throws {
         let manager = FileManager.default, clearPath = place.database + ".key"
         if let known = manager.contents(atPath: place.opened),
             let opened = try? JSONDecoder().decode(Opened.self, from: known), opened.salt != hex(header.salt)
@@ -216,9 +229,17 @@ enum KitOffline {
             // A clear key is adopted only for a copy that exists already (opened before keys were sealed); one
             // planted beside a new copy is overwritten, never used (retsafe review, finding 8).
             let existing = manager.fileExists(atPath: place.opened) && manager.fileExists(atPath: place.database)
-            let clear = (existing ? manager.contents(atPath: clearPath) : nil)
-                .map { String(decoding: $0, as: UTF8.self) }?.trimmingCharacters(in: .whitespacesAndNewlines)
-            keyText = clear.flatMap { $0.isEmpty ? nil : $0 } ?? FieldCipher.newKeyText()
+            let text = (existing ? manager.contents(atPath: clearPath) : nil)
+                .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+            let clear = text.flatMap { $0.isEmpty ? nil : $0 }
+            if clear != nil, !adoptClearKey {
+                throw Failure(
+                    description: "kit open: \(place.dir) holds its key in clear (\(clearPath)): a copy opened before "
+                        + "keys were sealed, or files planted there. If you opened this copy on this laptop yourself, "
+                        + "run again with OBSERVATORY_KIT_ADOPT_CLEAR_KEY=1 to seal its key; otherwise wipe it "
+                        + "(observatory kit wipe --dir \(place.dir)). Nothing was changed.")
+            }
+            keyText = clear ?? FieldCipher.newKeyText()
             let sealed = try KitLocalKey.wrap(keyText, passphrase: passphrase, header: header)
             guard
                 manager.createFile(
@@ -419,11 +440,20 @@ enum KitOffline {
         .all(decoding: Change.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
+    /// What `kit wipe` did: how many files it removed, and those of them it could only unlink (a second name, not
+    /// the user's, a short write), whose content may remain on the disk.
+    struct Wiped: Equatable {
+        var removed = 0
+        var notOverwritten: [String] = []
+    }
+
     /// `kit wipe`: every file the kit wrote in its directory (and only those) overwritten with zeros, synced and
     /// removed, then the directory if nothing else is left in it. A directory without the kit's marker file is
-    /// refused and nothing in it is touched (finding 8). On flash storage the old blocks may survive the
-    /// overwrite: full-disk encryption is what protects them.
-    static func wipe(_ place: Place) throws -> Int {
+    /// refused and nothing in it is touched (finding 8), as are ~ and / and a link; its owner and mode are not
+    /// asked (a sync tool or a restore changed them, or it was opened under sudo: still wiped in an emergency,
+    /// review of issue 20, round 3, finding 6). On flash storage the old blocks may survive the overwrite:
+    /// full-disk encryption is what protects them.
+    static func wipe(_ place: Place) throws -> Wiped {
         let manager = FileManager.default
         guard manager.fileExists(atPath: place.dir) else {
             throw Failure(description: "kit wipe: there is no local copy in \(place.dir)")
@@ -433,18 +463,24 @@ enum KitOffline {
                 description: "kit wipe: \(place.dir) is not a kit's directory (no \(Place.markerName) "
                     + "file): nothing was removed")
         }
-        try place.checkPrivate("kit wipe")
-        var wiped = 0
+        try place.checkPrivate("kit wipe", owner: false, mode: false)
+        var wiped = Wiped()
         for path in place.files where path != place.marker {
             // Only a regular file: a symbolic link planted under a kit's name is removed, never followed.
             guard let type = (try? manager.attributesOfItem(atPath: path))?[.type] as? FileAttributeType else {
                 continue
             }
-            if type == .typeRegular { try overwriteAndRemove(path) } else { try manager.removeItem(atPath: path) }
-            wiped += 1
+            if type == .typeRegular {
+                if !(try overwriteAndRemove(path)) { wiped.notOverwritten.append(path) }
+            } else {
+                try manager.removeItem(atPath: path)
+            }
+            wiped.removed += 1
         }
-        guard unlink(place.marker) == 0 else { throw Failure(description: "kit wipe: cannot remove \(place.marker)") }
-        wiped += 1
+        for marker in [place.marker, place.legacyMarker] where Place.isMarker(marker) {
+            guard unlink(marker) == 0 else { throw Failure(description: "kit wipe: cannot remove \(marker)") }
+            wiped.removed += 1
+        }
         if (try? manager.contentsOfDirectory(atPath: place.dir))?.isEmpty ?? false {
             try manager.removeItem(atPath: place.dir)
         }
@@ -454,7 +490,11 @@ enum KitOffline {
     /// Overwrites a file with zeros, syncs it and removes it. Opened without following a link (a link swapped
     /// in after the check is removed, never followed); only a regular file of the user's with one name is
     /// overwritten (a hard link to another file is only unlinked, finding 6).
-    static func overwriteAndRemove(_ path: String) throws {
+    /// True when the whole file was overwritten and synced; false when it was only unlinked (review of issue 20,
+    /// round 3, finding 7).
+    @discardableResult
+    static func overwriteAndRemove(_ path: String) throws -> Bool {
+        var overwritten = false
         let fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         if fd >= 0 {
             defer { close(fd) }
@@ -467,9 +507,10 @@ enum KitOffline {
                     guard written > 0 else { break }
                     left -= written
                 }
-                fsync(fd)
+                overwritten = left == 0 && fsync(fd) == 0
             }
         }
         guard unlink(path) == 0 || errno == ENOENT else { throw Failure(description: "kit: cannot remove \(path)") }
+        return overwritten
     }
 }

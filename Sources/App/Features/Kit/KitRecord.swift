@@ -74,11 +74,36 @@ struct KitRecord: Sendable {
 
     /// The keyed digest of a row: each column's name and value, in the order of the names.
     static func digest(_ table: String, _ row: [String: KitContents.Value], cipher: FieldCipher) -> String {
+        var blobs = BlobDigests()
+        return digest(table, row, cipher: cipher, blobs: &blobs)
+    }
+
+    /// The SHA-256 of each file of a kit, taken once: a kit whose rows name one large file again and again costs
+    /// one hash of it, not one per mention (review of issue 20, round 3, finding 3). Keyed by the bytes' storage,
+    /// which every mention of one file of the kit shares; small values are hashed each time.
+    struct BlobDigests {
+        struct Key: Hashable { let address: UInt, count: Int }
+        var known: [Key: String] = [:]
+
+        mutating func hex(_ data: Data) -> String {
+            func hash() -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+            guard data.count >= 1_024 else { return hash() }
+            let key = data.withUnsafeBytes { Key(address: UInt(bitPattern: $0.baseAddress), count: data.count) }
+            if let digest = known[key] { return digest }
+            let digest = hash()
+            known[key] = digest
+            return digest
+        }
+    }
+
+    static func digest(
+        _ table: String, _ row: [String: KitContents.Value], cipher: FieldCipher, blobs: inout BlobDigests
+    ) -> String {
         var text = table + "\n"
         for name in row.keys.sorted() {
             let value: String
             switch row[name] ?? .null {
-            case .bytes(let data): value = "b:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            case .bytes(let data): value = "b:" + blobs.hex(data)
             default: value = KitMerge.encode(row[name]) ?? "n"
             }
             text += "\(name.utf8.count):\(name)\(value.utf8.count):\(value)\n"
