@@ -46,7 +46,8 @@ func tuneSQLite(_ db: any Database) async throws {
 /// Deleted and overwritten values are overwritten with zeros in the file (`secure_delete`), on every connection
 /// of every event loop: SQLite (as sqlite-nio builds it, `SQLITE_SECURE_DELETE`) has it on by default, and this
 /// sets it again at start and after connections are recycled, so no connection depends on the build alone. Each
-/// connection also gets the busy timeout (SQLite's default is none: a write of another instance's would fail at once).
+/// connection also gets the busy timeout: without it sqlite-nio's own busy handler retries for ever, in a tight loop,
+/// and a connection waiting on another instance's lock (two instances starting together) never returns.
 func secureDeleteEverywhere(_ app: Application) async throws {
     guard case .sqlite = app.site.config.storage else { return }
     for loop in app.eventLoopGroup.makeIterator() {
