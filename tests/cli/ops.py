@@ -74,16 +74,22 @@ def start(port, **env):
     return server, log
 
 
-def two_instances_start_together_on_an_empty_database():
-    targets = [{"DATABASE_URL": os.path.join(WORK, "together.sqlite")}]
+def empty_databases(name):
+    """The environment of a server on a new, empty database named `name`: an SQLite file, and a PostgreSQL database
+    with a key file of its own when the tests have a PostgreSQL server."""
+    targets = [{"DATABASE_URL": os.path.join(WORK, name + ".sqlite")}]
     if POSTGRES:
-        key = os.path.join(WORK, "together.key")
+        key = os.path.join(WORK, name + ".key")
         with open(key, "w") as f:
             f.write(run(["key", "new"]).stdout)
-        psql("DROP DATABASE IF EXISTS together")
-        psql("CREATE DATABASE together")
-        targets.append({"DATABASE_URL": POSTGRES.rsplit("/", 1)[0] + "/together", "OBSERVATORY_KEY_FILE": key})
-    for env in targets:
+        psql(f"DROP DATABASE IF EXISTS {name}")
+        psql(f"CREATE DATABASE {name}")
+        targets.append({"DATABASE_URL": POSTGRES.rsplit("/", 1)[0] + "/" + name, "OBSERVATORY_KEY_FILE": key})
+    return targets
+
+
+def two_instances_start_together_on_an_empty_database():
+    for env in empty_databases("together"):
         ports = [free_port(), free_port()]
         servers = [start(port, **env) for port in ports]
         def logs():
@@ -116,15 +122,7 @@ def two_instances_start_together_on_an_empty_database():
 def trace_logging_is_refused():
     """LOG_LEVEL=trace would have the database drivers log every statement with its binds: the server says no and
     logs at debug (review finding 14), on SQLite and on PostgreSQL."""
-    targets = [{"DATABASE_URL": os.path.join(WORK, "trace.sqlite")}]
-    if POSTGRES:
-        key = os.path.join(WORK, "trace.key")
-        with open(key, "w") as f:
-            f.write(run(["key", "new"]).stdout)
-        psql("DROP DATABASE IF EXISTS tracelevel")
-        psql("CREATE DATABASE tracelevel")
-        targets.append({"DATABASE_URL": POSTGRES.rsplit("/", 1)[0] + "/tracelevel", "OBSERVATORY_KEY_FILE": key})
-    for env in targets:
+    for env in empty_databases("tracelevel"):
         port = free_port()
         server, log = start(port, LOG_LEVEL="trace", **env)
         try:
