@@ -129,26 +129,10 @@ import Vapor
             try await rogue.post("/office/retention/periods", [("case.closed", "1")])
             let form = try await Self.pinned("case.closed", app)
             clock.advance(seconds: 60)
-            let fresh = "quartz-lantern-meadow-93"
-            /// The rogue sets the password from a one-time link shown to him.
-            func useLink(_ page: TestBrowser.Page) async throws {
-                let regex = try Regex(#"/account/setup/([A-Za-z0-9_-]+)"#)
-                let token = try #require(page.body.firstMatch(of: regex)?.output[1].substring)
-                let anonymous = TestBrowser(app)
-                try await anonymous.get("/account/setup/\(token)")
-                let set = try await anonymous.post("/account/setup/\(token)", [("new", fresh), ("confirm", fresh)])
-                #expect(set.status == .seeOther, "the link sets the password")
-            }
-            /// Enrols a second factor the rogue knows, signs in as the account and tries to confirm.
+            let fresh = Self.fresh
+            func useLink(_ page: TestBrowser.Page) async throws { try await Self.useLink(page, app) }
             func confirmAs(_ email: String, password: String) async throws -> TestBrowser.Page {
-                let account = try #require(try await AccountStore.find(email: email, on: app.db))
-                let secret = Base32.encode(TOTP.newSecret())
-                try await AccountStore.confirmSecondFactor(
-                    account.id, secret: secret, step: 0, cipher: app.site.cipher, on: app.db)
-                let browser = TestBrowser(app)
-                try await browser.signIn(email, password: password, secret: secret, clock: clock)
-                try await browser.get("/office/retention/periods")
-                return try await browser.post("/office/retention/periods/confirm", form)
+                try await Self.confirmAs(email, password: password, form: form, app, clock: clock)
             }
             // act and assert: 1. a new administrator account.
             try await rogue.get("/office/users/new")
@@ -190,6 +174,93 @@ import Vapor
             #expect(confirmed.status == .seeOther)
             #expect(try await RetentionStore.policy(on: app.db).period(.closedCase) == 1)
             #expect(try await StaffAlertTests.audit("retention.confirm", app).map(\.actor) == ["honest@example.org"])
+        }
+    }
+
+    static let fresh = "quartz-lantern-meadow-93"
+
+    /// The rogue sets the password from a one-time link shown to him.
+    static func useLink(_ page: TestBrowser.Page, _ app: Application) async throws {
+        let regex = try Regex(#"/account/setup/([A-Za-z0-9_-]+)"#)
+        let token = try #require(page.body.firstMatch(of: regex)?.output[1].substring)
+        let anonymous = TestBrowser(app)
+        try await anonymous.get("/account/setup/\(token)")
+        let set = try await anonymous.post("/account/setup/\(token)", [("new", fresh), ("confirm", fresh)])
+        #expect(set.status == .seeOther, "the link sets the password")
+    }
+
+    /// Enrols a second factor the rogue knows, signs in as the account and tries to confirm `form`.
+    static func confirmAs(
+        _ email: String, password: String, form: [(String, String)], _ app: Application, clock: MutableClock
+    ) async throws -> TestBrowser.Page {
+        let account = try #require(try await AccountStore.find(email: email, on: app.db))
+        let secret = Base32.encode(TOTP.newSecret())
+        try await AccountStore.confirmSecondFactor(
+            account.id, secret: secret, step: 0, cipher: app.site.cipher, on: app.db)
+        let browser = TestBrowser(app)
+        try await browser.signIn(email, password: password, secret: secret, clock: clock)
+        try await browser.get("/office/retention/periods")
+        return try await browser.post("/office/retention/periods/confirm", form)
+    }
+
+    /// Review r4, finding 1: the rogue sets up his second administrator long before he proposes: an account he
+    /// creates, one made from that account, another administrator's password he resets. None may confirm his
+    /// proposal, however old; an administrator he only made administrator (her own password and second factor)
+    /// and one set up by someone else still may.
+    @Test(arguments: Engine.all)
+    func anAccountTheProposerEverSetUpOrTookOverCannotConfirmIt(_ engine: Engine) async throws {
+        let clock = MutableClock(Self.now)
+        try await withApp(engine, clock: clock) { app in
+            // setup, months before the proposal.
+            let (_, rogueSecret) = try await TestAccounts.create(
+                "rogue@example.org", [.administrator], secondFactor: true, in: app)
+            let rogue = TestBrowser(app)
+            try await rogue.signIn("rogue@example.org", secret: rogueSecret, clock: clock)
+            let victim = try await TestAccounts.create(
+                "victim@example.org", [.administrator], secondFactor: true, in: app
+            ).account
+            let editor = try await TestAccounts.create("editor@example.org", [.editor], in: app).account
+            try await rogue.get("/office/users/new")
+            let made = try await rogue.post(
+                "/office/users/new", [("email", "sock@example.org"), ("roles", "administrator")])
+            try await Self.useLink(made, app)
+            try await rogue.get("/office/users/\(victim.id)")
+            try await Self.useLink(try await rogue.post("/office/users/\(victim.id)/reset-password", []), app)
+            try await rogue.get("/office/users/\(editor.id)")
+            try await rogue.post("/office/users/\(editor.id)", [("roles", "administrator"), ("roles", "editor")])
+            // The sock, signed in, makes a third account.
+            let sockAccount = try #require(try await AccountStore.find(email: "sock@example.org", on: app.db))
+            let sockSecret = Base32.encode(TOTP.newSecret())
+            try await AccountStore.confirmSecondFactor(
+                sockAccount.id, secret: sockSecret, step: 0, cipher: app.site.cipher, on: app.db)
+            let sock = TestBrowser(app)
+            try await sock.signIn("sock@example.org", password: Self.fresh, secret: sockSecret, clock: clock)
+            try await sock.get("/office/users/new")
+            try await Self.useLink(
+                try await sock.post("/office/users/new", [("email", "sock2@example.org"), ("roles", "administrator")]),
+                app)
+            clock.advance(seconds: 120 * 86_400)
+            // act: the rogue proposes; each of his accounts tries to confirm.
+            let proposer = TestBrowser(app)
+            try await proposer.signIn("rogue@example.org", secret: rogueSecret, clock: clock)
+            try await proposer.get("/office/retention/periods")
+            try await proposer.post("/office/retention/periods", [("case.closed", "1")])
+            let form = try await Self.pinned("case.closed", app)
+            clock.advance(seconds: 60)
+            var refused: [String] = []
+            for email in ["sock@example.org", "sock2@example.org", "victim@example.org"] {
+                let page = try await Self.confirmAs(email, password: Self.fresh, form: form, app, clock: clock)
+                if page.status == .forbidden, page.body.contains("by the administrator who proposed this shortening") {
+                    refused.append(email)
+                }
+            }
+            // assert
+            #expect(refused == ["sock@example.org", "sock2@example.org", "victim@example.org"])
+            #expect(try await RetentionStore.policy(on: app.db) == RetentionPolicy(), "the ten years stay")
+            let byEditor = try await Self.confirmAs(
+                "editor@example.org", password: TestAccounts.password, form: form, app, clock: clock)
+            #expect(byEditor.status == .seeOther, "her own password and second factor: she confirms")
+            #expect(try await RetentionStore.policy(on: app.db).period(.closedCase) == 1)
         }
     }
 

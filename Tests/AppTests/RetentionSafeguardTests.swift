@@ -313,6 +313,13 @@ import Vapor
                 struct N: Decodable { let n: Int }
                 let owed = "SELECT COUNT(*) AS n FROM retention_checkpoint_owed"
                 #expect(try await writer.sql.raw("\(unsafeRaw: owed)").first(decoding: N.self)?.n == 1)
+                // Owed again by a later erasure, in the same second: its debt is a new one, which a check that
+                // read the first cannot settle (round 4, finding 4).
+                struct Since: Decodable { let since: Int64 }
+                let first = try await writer.row("SELECT since FROM retention_checkpoint_owed", as: Since.self)
+                try await RetentionActions.emptyLog(writer, logger: nil)
+                let second = try await writer.row("SELECT since FROM retention_checkpoint_owed", as: Since.self)
+                #expect(try #require(second?.since) > (try #require(first?.since)))
                 #expect(try await RetentionActions.settleOwedCheckpoint(writer, tries: 1) == false)
                 #expect(try await writer.sql.raw("\(unsafeRaw: owed)").first(decoding: N.self)?.n == 1)
                 release.succeed(())

@@ -49,10 +49,21 @@ func tuneSQLite(_ db: any Database) async throws {
 /// connection also gets the busy timeout: without it sqlite-nio's own busy handler retries for ever, in a tight loop,
 /// and a connection waiting on another instance's lock (two instances starting together) never returns.
 func secureDeleteEverywhere(_ app: Application) async throws {
-    guard case .sqlite = app.site.config.storage else { return }
+    try await everySQLiteConnection(
+        app, app.site.config.storage, "PRAGMA busy_timeout = 10000", "PRAGMA secure_delete = ON")
+}
+
+/// The busy timeout on every connection before its first statement (round 4, finding 8): the key checks read the
+/// file before anything else, and would spin on another instance's lock with sqlite-nio's handler.
+func busyTimeoutEverywhere(_ app: Application, _ storage: AppConfig.Storage) async throws {
+    try await everySQLiteConnection(app, storage, "PRAGMA busy_timeout = 10000")
+}
+
+private func everySQLiteConnection(_ app: Application, _ storage: AppConfig.Storage, _ pragmas: String...) async throws
+{
+    guard case .sqlite = storage else { return }
     for loop in app.eventLoopGroup.makeIterator() {
         guard let db = app.databases.database(.sqlite, logger: app.logger, on: loop) else { continue }
-        try await db.sql.raw("PRAGMA busy_timeout = 10000").run()
-        try await db.sql.raw("PRAGMA secure_delete = ON").run()
+        for pragma in pragmas { try await db.sql.raw("\(unsafeRaw: pragma)").run() }
     }
 }

@@ -7,6 +7,7 @@ import Vapor
 /// Tests call it with their own configuration and clock.
 public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteClock)? = nil) async throws {
     try app.useStorage(config.storage)
+    try await busyTimeoutEverywhere(app, config.storage)
     let cipher: FieldCipher
     do { cipher = try await KeyGuard.cipher(for: config, on: app.db) } catch let refusal as KeyGuard.Refusal {
         throw refusal

@@ -102,14 +102,16 @@ enum RetentionActions {
 
     /// Empties the write-ahead log after an erasure; if a reader keeps it busy, the truncation is recorded as
     /// owed (`retention_checkpoint_owed`) and the 10-minute check tries it again until it succeeds (retsafe
-    /// review, finding 3). Nothing else truncates the log: SQLite's own checkpoints never shrink it.
+    /// review, finding 3). Nothing else truncates the log: SQLite's own checkpoints never shrink it. A debt owed
+    /// already moves its `since` on, so that a check that emptied the log before this erasure does not settle it
+    /// (round 4, finding 4).
     static func emptyLog(_ db: any Database, logger: Logger?) async throws {
         guard try await !checkpoint(db) else { return }
         try await db.write { tx in
             try await tx.sql.raw(
                 """
                 INSERT INTO retention_checkpoint_owed (id, since) VALUES (1, \(bind: Date().seconds)) \
-                ON CONFLICT (id) DO NOTHING
+                ON CONFLICT (id) DO UPDATE SET since = MAX(excluded.since, retention_checkpoint_owed.since + 1)
                 """
             ).run()
         }
@@ -124,14 +126,17 @@ enum RetentionActions {
     @discardableResult
     static func settleOwedCheckpoint(_ db: any Database, tries: Int = 5) async throws -> Bool {
         guard db.sql.dialect.name == "sqlite" else { return true }
-        struct N: Decodable { let n: Int }
-        let owed =
-            try await db.sql.raw("SELECT COUNT(*) AS n FROM retention_checkpoint_owed").first(decoding: N.self)?.n ?? 0
-        guard owed > 0 else { return true }
+        struct Owed: Decodable { let since: Int64 }
+        guard let owed = try await db.row("SELECT since FROM retention_checkpoint_owed", as: Owed.self) else {
+            return true
+        }
         // The row goes only once the log was emptied: a crash or kill in between still owes the truncation (review
-        // finding 15). Its deletion then leaves only that table's page in the log, emptied again at once if it can be.
+        // finding 15), and only as it was read: an erasure that owed it again meanwhile moved `since` on (round 4,
+        // finding 4). Its deletion then leaves only that table's page in the log, emptied again at once if it can be.
         guard try await checkpoint(db, tries: tries) else { return false }
-        try await db.write { tx in try await tx.sql.raw("DELETE FROM retention_checkpoint_owed").run() }
+        try await db.write { tx in
+            try await tx.sql.raw("DELETE FROM retention_checkpoint_owed WHERE since = \(bind: owed.since)").run()
+        }
         _ = try await checkpoint(db, tries: tries)
         return true
     }

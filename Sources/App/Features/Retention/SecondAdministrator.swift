@@ -12,10 +12,46 @@ import SQLKit
 /// roles, status and second factor changed), from the audit trail: every such change writes its entry in the same
 /// transaction. The entries are ordered by their sequence against the proposal's own `retention.propose` entry,
 /// so nothing done in the proposal's second counts as before it.
+///
+/// Nor may an account that the proposer set up or took over at any time, before the proposal too (review r4,
+/// finding 1): one he created, or whose password or second factor he reset, and so on down the chain (an account
+/// set up from an account he set up). A role he granted to someone else's account does not make it his.
 enum SecondAdministrator {
     enum Refusal: String, Equatable, Sendable {
         case created, administrator, password
         case secondFactor = "second-factor"
+        case proposersAccount = "proposers-account"
+    }
+
+    /// The entries by which an administrator sets up or takes over another account: the setup or reset link, or
+    /// the second factor to enrol again, goes to him.
+    static let takeovers = ["user.create", "user.password-reset-link", "user.two-factor-reset"]
+
+    /// The accounts (ids) that `proposer` set up or took over, directly or through one of them.
+    static func heldBy(_ proposer: String, on db: any Database) async throws -> Set<String> {
+        struct User: Decodable { let id: String, email: String }
+        struct Entry: Decodable { let actor: String, recordId: String }
+        let users = try await db.rows("SELECT id, email FROM users", as: User.self)
+        let idOf = Dictionary(users.map { ($0.email.lowercased(), $0.id) }, uniquingKeysWith: { a, _ in a })
+        let entries = try await db.rows(
+            """
+            SELECT actor, record_id FROM audit_log WHERE record_type = 'user'
+            AND action IN (\(binds: takeovers)) ORDER BY sequence
+            """, as: Entry.self)
+        var actors: Set<String> = [proposer.lowercased()], held: Set<String> = []
+        var grew = true
+        while grew {
+            grew = false
+            for entry in entries where actors.contains(entry.actor.lowercased()) && !held.contains(entry.recordId) {
+                held.insert(entry.recordId)
+                if let email = users.first(where: { $0.id == entry.recordId })?.email {
+                    actors.insert(email.lowercased())
+                }
+                grew = true
+            }
+        }
+        if let own = idOf[proposer.lowercased()] { held.remove(own) }
+        return held
     }
 
     /// The audit entries on a user that change who holds the account, by the refusal each one means.
@@ -58,6 +94,9 @@ enum SecondAdministrator {
             """
         ).all(decoding: Entry.self)
         let found = Set(after.compactMap { changes[$0.action] })
-        return [Refusal.created, .administrator, .password, .secondFactor].first { found.contains($0) }
+        if let refusal = [Refusal.created, .administrator, .password, .secondFactor].first(where: found.contains) {
+            return refusal
+        }
+        return try await heldBy(proposal.proposedBy, on: db).contains(userID) ? .proposersAccount : nil
     }
 }
