@@ -121,6 +121,7 @@ import Vapor
         "POST /office/missions/:id/cases": ["case-officer"],
         "POST /office/missions/:id/kit": ["case-officer"],
         "POST /office/cases/:id/kit-conflicts/:conflict": ["case-officer"],
+        "POST /office/missions/:id/kit-conflicts/:conflict": ["case-officer"],
         "GET /office/missions/:id/kit/:token": ["case-officer"],
         "POST /office/campaigns/:id/publications": ["administrator", "editor"],
         "GET /office/cases/:id/campaigns": ["case-officer"],

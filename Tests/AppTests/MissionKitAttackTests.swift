@@ -458,7 +458,7 @@ import Vapor
             _ = try await MissionKitMergeTests.merge(trip, app)
             let caseID = trip.cases[0], cipher = app.site.cipher
             let conflict = try #require(
-                try await KitConflicts.shown(case: caseID, cipher: cipher, on: app.db)
+                try await KitConflicts.shown(.caseFile(caseID), cipher: cipher, on: app.db)
                     .first { $0.column == "notes_sealed" })
             try await app.db.write { tx in
                 try await CaseErasure.anonymise(caseID, cipher: cipher, on: tx)

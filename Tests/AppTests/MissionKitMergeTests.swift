@@ -53,7 +53,10 @@ import Vapor
         var exported: [UInt8] = []
     }
 
-    static func trip(_ app: Application, kitValue: String, officeValue: String) async throws -> Trip {
+    static func trip(
+        _ app: Application, kitValue: String, officeValue: String,
+        offlineMission: [(String, String)] = MissionTests.missionFields(title: "KITCANARY-renamed-offline")
+    ) async throws -> Trip {
         let team = try await CaseTeam.make(app)
         let (mission, cases, _) = try await MissionKitExportTests.mission(app, team: team)
         let cipher0 = app.site.cipher
@@ -86,9 +89,7 @@ import Vapor
             let officer = TestBrowser(laptop)
             _ = try await officer.signIn(member, secret: secret)
             _ = try await officer.get("/office/missions/\(mission)")
-            let renamed = try await officer.post(
-                "/office/missions/\(mission)",
-                MissionTests.missionFields(title: "KITCANARY-renamed-offline"))
+            let renamed = try await officer.post("/office/missions/\(mission)", offlineMission)
             #expect(renamed.status == .seeOther)
             // Offline: both cases' notes (the first is also changed at the office), a source deleted (and changed
             // at the office), a person changed (and deleted at the office).
@@ -147,7 +148,7 @@ import Vapor
             // assert: applied where only the kit changed, both kept where both did.
             #expect(try await Self.notes(trip.cases[1], app) == "KITCANARY-kit-only")
             #expect(try await Self.notes(trip.cases[0], app) == "office notes")
-            let conflicts = try await KitConflicts.shown(case: trip.cases[0], cipher: app.site.cipher, on: app.db)
+            let conflicts = try await KitConflicts.shown(.caseFile(trip.cases[0]), cipher: app.site.cipher, on: app.db)
             #expect(
                 conflicts.contains {
                     $0.column == "notes_sealed" && $0.office == "office notes"

@@ -247,11 +247,21 @@ import Vapor
             #expect(try manager.attributesOfItem(atPath: theirs.dir)[.posixPermissions] as? Int == 0o755)
             #expect(try String(contentsOfFile: theirs.database, encoding: .utf8) == "theirs")
             #expect(chown(theirs.database, 65_534, 65_534) == 0)
+            let theirsReader = try #require(FileHandle(forReadingAtPath: theirs.database))
             let wiped = try KitOffline.wipe(theirs)
-            #expect(wiped.removed == 3 && wiped.notOverwritten == [theirs.database], "\(wiped)")
+            // Another owner's file is overwritten too (round 4, finding 6).
+            #expect(wiped.removed == 3 && wiped.notOverwritten.isEmpty, "\(wiped)")
+            #expect(theirsReader.readDataToEndOfFile() == Data(count: 6))
+            try theirsReader.close()
             #expect(!manager.fileExists(atPath: theirs.dir))
         }
-        _ = try KitOffline.wipe(place)
+        // A directory under a kit file's name is neither entered nor removed, and is named (round 4, finding 6).
+        try manager.createDirectory(atPath: place.database + "-wal", withIntermediateDirectories: false)
+        try Data("inside".utf8).write(to: URL(fileURLWithPath: place.database + "-wal/kept.txt"))
+        let wiped = try KitOffline.wipe(place)
+        #expect(wiped.notOverwritten == [place.database + "-wal (a directory, left as it is)"], "\(wiped)")
+        #expect(try String(contentsOfFile: place.database + "-wal/kept.txt", encoding: .utf8) == "inside")
+        try manager.removeItem(atPath: place.dir)
     }
 
     /// Retsafe finding 8: an evil maid plants the marker and a known clear key before the first open; the new
@@ -270,26 +280,45 @@ import Vapor
         #expect(try KitLocalKey.unwrap(Array(sealed), passphrase: passphrase, header: header) != planted)
         #expect(!FileManager.default.fileExists(atPath: place.database + ".key"))
         _ = try KitOffline.wipe(place)
+        // Round 4, finding 5: this kit's copy was sealed here before; planted files are refused whatever the user
+        // says, and the user is told to wipe them.
+        func plant(_ place: KitOffline.Place) throws {
+            try place.create()
+            let opened = KitOffline.Opened(
+                salt: KitOffline.hex(header.salt), missionID: "m", expiresAt: header.expiresAt, openedAt: 0)
+            try JSONEncoder().encode(opened).write(to: URL(fileURLWithPath: place.opened))
+            try Data("any".utf8).write(to: URL(fileURLWithPath: place.database))
+            try Data(planted.utf8).write(to: URL(fileURLWithPath: place.database + ".key"))
+        }
+        try plant(place)
+        #expect(throws: UserCommand.Failure.self) {
+            do {
+                try KitOffline.unlockLocalKey(place, passphrase: passphrase, header: header, adoptClearKey: true)
+            } catch let failure as UserCommand.Failure {
+                #expect(failure.description.contains("was sealed here before") && failure.description.contains("Wipe"))
+                throw failure
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: place.sealedKey), "nothing was changed")
+        _ = try KitOffline.wipe(place)
         // Round 3, finding 8: the marker, kit.json, a kit.sqlite and a known clear key planted together look like a
-        // copy opened before keys were sealed: the key is taken only when the user says so.
-        try place.create()
-        let opened = KitOffline.Opened(
-            salt: KitOffline.hex(header.salt), missionID: "m", expiresAt: header.expiresAt, openedAt: 0)
-        try JSONEncoder().encode(opened).write(to: URL(fileURLWithPath: place.opened))
-        try Data("any".utf8).write(to: URL(fileURLWithPath: place.database))
-        try Data(planted.utf8).write(to: URL(fileURLWithPath: place.database + ".key"))
+        // copy opened before keys were sealed (by a user whose state holds no sealed copy of this kit): the key is
+        // taken only when the user says so.
+        let other = KitOffline.Place(dir: scratch + "/laptop", state: scratch + "/other-state.json")
+        try plant(other)
         do {
-            try KitOffline.unlockLocalKey(place, passphrase: passphrase, header: header, adoptClearKey: false)
+            try KitOffline.unlockLocalKey(other, passphrase: passphrase, header: header, adoptClearKey: false)
             Issue.record("a planted clear key was adopted")
         } catch let failure as UserCommand.Failure {
             #expect(failure.description.contains("OBSERVATORY_KIT_ADOPT_CLEAR_KEY=1"), "\(failure)")
         }
-        #expect(!FileManager.default.fileExists(atPath: place.sealedKey), "nothing was changed")
-        #expect(FileManager.default.fileExists(atPath: place.database + ".key"))
-        try KitOffline.unlockLocalKey(place, passphrase: passphrase, header: header, adoptClearKey: true)
-        let adopted = try #require(FileManager.default.contents(atPath: place.sealedKey))
+        #expect(!FileManager.default.fileExists(atPath: other.sealedKey), "nothing was changed")
+        #expect(FileManager.default.fileExists(atPath: other.database + ".key"))
+        try KitOffline.unlockLocalKey(other, passphrase: passphrase, header: header, adoptClearKey: true)
+        let adopted = try #require(FileManager.default.contents(atPath: other.sealedKey))
         #expect(try KitLocalKey.unwrap(Array(adopted), passphrase: passphrase, header: header) == planted)
-        #expect(!FileManager.default.fileExists(atPath: place.database + ".key"), "the clear key is gone")
-        _ = try KitOffline.wipe(place)
+        #expect(!FileManager.default.fileExists(atPath: other.database + ".key"), "the clear key is gone")
+        #expect(KitOffline.wasSealed(other, header: header), "sealed now: never adopted again")
+        _ = try KitOffline.wipe(other)
     }
 }

@@ -183,21 +183,25 @@ def kit_trip_merges_back_both_sides_once():
     merged = run(["kit", "merge", back, "--report", report], DATABASE_URL=db, OBSERVATORY_KIT_PASSPHRASE=passphrase)
     check(merged.returncode == 0, merged.stderr + merged.stdout)
     text = open(report).read()
-    check("[both-changed] missions mission-demo: field country_code" in text and "1 changed" in text, text)
+    # A mission's public facts (country, dates) are never applied by a merge alone: decided on the mission page.
+    check("[both-changed] missions mission-demo: field country_code" in text and "0 changed" in text, text)
+    check("[to-confirm] missions mission-demo: field ends_on" in text and "/office/missions/mission-demo" in text, text)
     check("GT" not in text and "HN" not in text, "the report names fields, never values")
     with sqlite3.connect(db) as connection:
         country, ends = connection.execute(
             "SELECT country_code, ends_on FROM missions WHERE id = 'mission-demo'").fetchone()
         conflicts = connection.execute(
-            "SELECT kind, column_name, actor, kit_value_sealed FROM kit_conflicts").fetchall()
+            "SELECT kind, column_name, actor, kit_value_sealed FROM kit_conflicts ORDER BY column_name").fetchall()
         merges = connection.execute("SELECT actor, detail FROM audit_log WHERE action LIKE '%kit-merge%' "
                                     "OR action LIKE 'kit.merge%'").fetchall()
         actors = {row[0] for row in merges}
-    check(country == "HN" and ends == "2099-01-02", f"the office's value stays, the kit's only change is in: {country}")
+    check(country == "HN" and ends != "2099-01-02", f"the office's values stay: {country} {ends}")
     # The member named is the one the office recorded at the export (here the command line), never the kit's claim.
     exporter = f"command line ({os.environ.get('USER', 'unknown user')})"
-    check([c[:3] for c in conflicts] == [("both-changed", "country_code", exporter)], f"{conflicts}")
-    check(conflicts[0][3].startswith("v2:") and "GT" not in conflicts[0][3], "the kit's value is kept sealed")
+    expected = [("both-changed", "country_code", exporter), ("to-confirm", "ends_on", exporter)]
+    check([c[:3] for c in conflicts] == expected, f"{conflicts}")
+    check(all(c[3].startswith("v2:") and "GT" not in c[3] and "2099" not in c[3] for c in conflicts),
+          "the kit's values are kept sealed")
     check(len(actors) == 1 and next(iter(actors)).startswith("command line ("),
           f"audited under the operator who merged: {actors}")
     check(not any("officer@kit.local" in row[1] for row in merges), f"the kit's claim stays out of the audit: {merges}")

@@ -65,7 +65,7 @@ struct CaseController: Sendable {
             now: req.site.clock.now(), on: req.db)
         let organisations = try await VerificationStore.partnerOrganisations(on: req.db)
         let notice = req.query[String.self, at: "notice"].flatMap { CaseFilePage.notices[$0] }
-        let conflicts = try await KitConflicts.shown(case: file.id, cipher: req.site.cipher, on: req.db)
+        let conflicts = try await KitConflicts.shown(.caseFile(file.id), cipher: req.site.cipher, on: req.db)
         return try await CaseFilePage.render(
             file, organisations: organisations, notice: notice, errors: [:], viewer: viewer,
             csrf: CSRF.token(for: req), kitConflicts: conflicts
@@ -77,7 +77,7 @@ struct CaseController: Sendable {
         let file = try await Self.target(req), viewer = try req.account
         let conflict = req.parameters.get("conflict") ?? ""
         let decided = try await KitConflicts.decide(
-            conflict, case: file.id, keep: req.form["keep"], by: viewer.email,
+            conflict, .caseFile(file.id), keep: req.form["keep"], by: viewer.email,
             now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
         switch decided {
         case .done: return req.redirect(within: OfficeRoute.caseFile(id: file.id).path)
@@ -89,6 +89,7 @@ struct CaseController: Sendable {
                 .conflict,
                 reason: "This case was anonymised at the office: a kit's value is not written "
                     + "back into it. Keep the office's value.")
+        case .datesOutOfOrder: throw Abort(.conflict, reason: KitConflicts.datesOutOfOrderReason)
         }
     }
 

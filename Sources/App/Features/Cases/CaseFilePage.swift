@@ -40,7 +40,7 @@ enum CaseFilePage {
                                 error: e["status"]))
             \(EditorialPages.select("outcome", label: t("casefile.outcome"), value: "", options: outcomes, error: nil))
             <p class="actions"><button type="submit">\(t("casefile.change-status"))</button></p></form>\
-            \(KitConflicts.section(kitConflicts, caseID: c.id, csrf: csrf))
+            \(KitConflicts.section(kitConflicts, scope: .caseFile(c.id), csrf: csrf))
             \(CaseFileSections.people(c, errors: e, csrf: csrf))
             \(CaseFileSections.acts(c, errors: e, csrf: csrf))
             \(CaseFileSections.sources(c, errors: e, csrf: csrf))

@@ -134,7 +134,7 @@ enum CaseRecords {
         file.people = try await sql.rows(
             """
             SELECT id, kind, name_sealed, consents_to_be_named, public_description, contact_sealed FROM case_people
-            WHERE case_id = \(bind: id) ORDER BY position
+            WHERE case_id = \(bind: id) ORDER BY position, id
             """,
             as: PersonRow.self
         ).map {

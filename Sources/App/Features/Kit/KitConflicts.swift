@@ -4,10 +4,24 @@ import ObservatoryCore
 import SQLKit
 import Vapor
 
-/// What a merged kit left for a case officer to decide on the case page (`kit_conflicts`, `KitMerge`): for a field
-/// changed on both sides, the office's value (in its record) and the kit's (sealed here); keeping the office's
-/// changes nothing, taking the kit's writes it into the record. A kept record is acknowledged. Each is audited.
+/// What a merged kit left for a case officer to decide (`kit_conflicts`, `KitMerge`): on the case page for a case's
+/// records, on the mission page for the mission's own record. For a field changed on both sides, the office's value
+/// (in its record) and the kit's (sealed here); keeping the office's changes nothing, taking the kit's writes it into
+/// the record. A kept record is acknowledged. Each is audited.
 enum KitConflicts {
+    /// Where a flag is decided: a case's file, or a mission's page (flags on the mission's own row hold no case).
+    enum Scope: Sendable, Equatable {
+        case caseFile(String)
+        case mission(String)
+
+        func action(_ conflict: String) -> String {
+            switch self {
+            case .caseFile(let id): OfficeRoute.caseKitConflict(id: id, conflict: conflict).path
+            case .mission(let id): OfficeRoute.missionKitConflict(id: id, conflict: conflict).path
+            }
+        }
+    }
+
     struct Shown: Sendable {
         let id: String, table: String, row: String, column: String, kind: String, actor: String
         let office: String, kit: String
@@ -18,13 +32,24 @@ enum KitConflicts {
         let kitValueSealed: String?, actor: String
     }
 
-    static func undecided(case caseID: String, on db: any Database) async throws -> [Stored] {
-        try await db.sql.raw(
-            """
-            SELECT id, case_id, table_name, row_id, column_name, kind, kit_value_sealed, actor FROM kit_conflicts
-            WHERE case_id = \(bind: caseID) AND decided_at IS NULL ORDER BY created_at, id
-            """
-        ).all(decoding: Stored.self, keyDecodingStrategy: .convertFromSnakeCase)
+    static func undecided(_ scope: Scope, on db: any Database) async throws -> [Stored] {
+        let columns = "id, case_id, table_name, row_id, column_name, kind, kit_value_sealed, actor"
+        switch scope {
+        case .caseFile(let caseID):
+            return try await db.rows(
+                """
+                SELECT \(unsafeRaw: columns) FROM kit_conflicts
+                WHERE case_id = \(bind: caseID) AND decided_at IS NULL ORDER BY created_at, id
+                """, as: Stored.self)
+        case .mission(let missionID):
+            // Only the mission's own row: a flag on a case's record (or a mission's link to a case) is the case's.
+            return try await db.rows(
+                """
+                SELECT \(unsafeRaw: columns) FROM kit_conflicts
+                WHERE mission_id = \(bind: missionID) AND case_id IS NULL AND table_name = 'missions'
+                AND row_id = \(bind: missionID) AND decided_at IS NULL ORDER BY created_at, id
+                """, as: Stored.self)
+        }
     }
 
     static func describe(_ value: KitContents.Value?) -> String {
@@ -44,10 +69,10 @@ enum KitConflicts {
         return KitMerge.decode(text)
     }
 
-    /// The case's undecided conflicts, each with both values (office pages only).
-    static func shown(case caseID: String, cipher: FieldCipher, on db: any Database) async throws -> [Shown] {
+    /// The undecided conflicts of a case or a mission, each with both values (office pages only).
+    static func shown(_ scope: Scope, cipher: FieldCipher, on db: any Database) async throws -> [Shown] {
         var out: [Shown] = []
-        for stored in try await undecided(case: caseID, on: db) {
+        for stored in try await undecided(scope, on: db) {
             var office = "—"
             if !stored.columnName.isEmpty, KitTables.carried.contains(where: { $0.table == stored.tableName }) {
                 let rows = KitMerge.rows(
@@ -71,7 +96,7 @@ enum KitConflicts {
         return out
     }
 
-    static func section(_ shown: [Shown], caseID: String, csrf: String) -> HTML {
+    static func section(_ shown: [Shown], scope: Scope, csrf: String) -> HTML {
         guard !shown.isEmpty else { return .empty }
         let items = shown.map { item -> HTML in
             let record = item.table + " " + item.row
@@ -108,7 +133,7 @@ enum KitConflicts {
                 : "<button type=\"submit\" name=\"keep\" value=\"office\">\(t("casefile.kit.seen"))</button>"
             return """
                 <li id="\(item.id)">\(what)<form method="post" \
-                action="\(OfficeRoute.caseKitConflict(id: caseID, conflict: item.id).path)" \
+                action="\(scope.action(item.id))" \
                 class="inline-form">\(CSRF.field(csrf))\(buttons)</form></li>
                 """
         }
@@ -118,67 +143,104 @@ enum KitConflicts {
             """
     }
 
-    enum Decided: Equatable { case done, unknown, badChoice, anonymised }
+    enum Decided: Equatable { case done, unknown, badChoice, anonymised, datesOutOfOrder }
+
+    static let datesOutOfOrderReason =
+        "The kit's date would put the mission's first day after its last: keep the office's value, "
+        + "or change the dates in the mission's form."
 
     /// The kinds of flag whose kit value an officer may take.
     static let takeable: Set<String> = ["both-changed", "to-confirm", "new-spelling"]
 
-    /// Decides a conflict of `caseID`: "office" keeps the record as it is, "kit" writes the kit's value into it.
+    /// Decides a conflict of a case or a mission: "office" keeps the record as it is, "kit" writes the kit's value
+    /// into it. The kit's sealed value is dropped once decided: nothing of a kit outlives its decision.
     static func decide(
-        _ conflictID: String, case caseID: String, keep: String, by actor: String, now: Date,
+        _ conflictID: String, _ scope: Scope, keep: String, by actor: String, now: Date,
         cipher: FieldCipher, on db: any Database
     ) async throws -> Decided {
         guard keep == "office" || keep == "kit" else { return .badChoice }
         let decided: Decided = try await db.write { tx in
             // The case first, locked as erasure locks it, so that an anonymisation never races the decision.
-            try await KitRecord.lockCases([caseID], on: tx)
-            guard let stored = try await undecided(case: caseID, on: tx).first(where: { $0.id == conflictID }) else {
+            if case .caseFile(let caseID) = scope { try await KitRecord.lockCases([caseID], on: tx) }
+            guard let stored = try await undecided(scope, on: tx).first(where: { $0.id == conflictID }) else {
                 return .unknown
             }
-            if keep == "kit", stored.kind == "new-spelling" {
-                guard !(try await KitRecord.isAnonymised(caseID, on: tx)) else { return .anonymised }
-                guard try await insertSpelling(stored, case: caseID, cipher: cipher, on: tx) else { return .badChoice }
-            } else if keep == "kit" {
-                guard Self.takeable.contains(stored.kind), !stored.columnName.isEmpty,
-                    KitTables.carried.contains(where: { $0.table == stored.tableName }),
-                    let value = kitValue(stored, cipher: cipher)
-                else { return .badChoice }
-                let kinds = Dictionary(
-                    try await KitTables.columns(stored.tableName, on: tx).map { ($0.name, $0.kind) },
-                    uniquingKeysWith: { a, _ in a })
-                guard kinds[stored.columnName] != nil,
-                    KitRecord.changeable(stored.tableName, stored.columnName)
-                else { return .badChoice }
-                // A case anonymised at the office never gets a value back from a kit (review finding 3).
-                guard !(try await KitRecord.isAnonymised(caseID, on: tx)) else { return .anonymised }
-                // The record must still be the case's.
-                let numbered = stored.tableName == KitTables.numbered
-                let current = KitMerge.rows(
-                    try await KitTables.read(
-                        stored.tableName, where: "id", in: [stored.rowId], cipher: cipher, numeric: numbered,
-                        lock: KitRecord.locks(tx), on: tx))[stored.rowId]
-                guard let current, KitMerge.caseOf(stored.tableName, stored.rowId, current) == caseID else {
-                    return .unknown
-                }
-                try await KitMerge.update(
-                    stored.tableName, id: stored.rowId, [(stored.columnName, value)],
-                    kinds: kinds, numbered: stored.tableName == KitTables.numbered,
-                    cipher: cipher, on: tx)
+            if keep == "kit" {
+                let written = try await take(stored, scope, now: now, cipher: cipher, on: tx)
+                guard written == .done else { return written }
             }
             try await tx.sql.raw(
                 """
                 UPDATE kit_conflicts SET decided_at = \(bind: now.seconds), decided_by = \(bind: actor),
-                decision = \(bind: keep) WHERE id = \(bind: conflictID)
+                decision = \(bind: keep), kit_value_sealed = NULL WHERE id = \(bind: conflictID)
                 """
             ).run()
+            let (recordType, recordID) =
+                switch scope {
+                case .caseFile(let id): ("case", id)
+                case .mission(let id): ("mission", id)
+                }
             try await AuditLog.record(
                 AuditEvent(
-                    actor: actor, action: "case.kit-conflict", recordType: "case", recordID: caseID,
+                    actor: actor, action: recordType + ".kit-conflict", recordType: recordType, recordID: recordID,
                     detail: "\(stored.tableName) \(stored.rowId) \(stored.columnName): kept the "
                         + (keep == "kit" ? "kit's value" : "office's")), now: now, on: tx)
             return .done
         }
         return decided
+    }
+
+    /// Writes the kit's value of a flag into its record, if the record is still the case's (or the mission's own).
+    static func take(
+        _ stored: Stored, _ scope: Scope, now: Date, cipher: FieldCipher, on tx: any Database
+    ) async throws -> Decided {
+        if stored.kind == "new-spelling" {
+            guard case .caseFile(let caseID) = scope else { return .badChoice }
+            guard !(try await KitRecord.isAnonymised(caseID, on: tx)) else { return .anonymised }
+            return try await insertSpelling(stored, case: caseID, cipher: cipher, on: tx) ? .done : .badChoice
+        }
+        guard Self.takeable.contains(stored.kind), !stored.columnName.isEmpty,
+            KitTables.carried.contains(where: { $0.table == stored.tableName }),
+            let value = kitValue(stored, cipher: cipher)
+        else { return .badChoice }
+        let kinds = Dictionary(
+            try await KitTables.columns(stored.tableName, on: tx).map { ($0.name, $0.kind) },
+            uniquingKeysWith: { a, _ in a })
+        guard kinds[stored.columnName] != nil, KitRecord.changeable(stored.tableName, stored.columnName) else {
+            return .badChoice
+        }
+        if case .caseFile(let caseID) = scope {
+            // A case anonymised at the office never gets a value back from a kit (review finding 3).
+            guard !(try await KitRecord.isAnonymised(caseID, on: tx)) else { return .anonymised }
+        }
+        // The record must still be the case's, or the mission's own row (locked on PostgreSQL).
+        let numbered = stored.tableName == KitTables.numbered
+        let current = KitMerge.rows(
+            try await KitTables.read(
+                stored.tableName, where: "id", in: [stored.rowId], cipher: cipher, numeric: numbered,
+                lock: KitRecord.locks(tx), on: tx))[stored.rowId]
+        guard let current else { return .unknown }
+        var sets = [(stored.columnName, value)]
+        switch scope {
+        case .caseFile(let caseID):
+            guard KitMerge.caseOf(stored.tableName, stored.rowId, current) == caseID else { return .unknown }
+        case .mission(let missionID):
+            guard stored.tableName == "missions", stored.rowId == missionID else { return .unknown }
+            sets.append(("updated_at", .integer(now.seconds)))
+        }
+        guard KitValues.problem(stored.tableName, [stored.columnName: value], kinds: kinds) == nil else {
+            return .badChoice
+        }
+        if stored.tableName == "missions", ["starts_on", "ends_on"].contains(stored.columnName) {
+            var dates = current.merging([stored.columnName: value]) { _, new in new }
+            dates = dates.filter { ["starts_on", "ends_on"].contains($0.key) }
+            guard KitTables.text(dates["starts_on"] ?? .null) <= KitTables.text(dates["ends_on"] ?? .null) else {
+                return .datesOutOfOrder
+            }
+        }
+        try await KitMerge.update(
+            stored.tableName, id: stored.rowId, sets, kinds: kinds, numbered: numbered, cipher: cipher, on: tx)
+        return .done
     }
 
     /// Writes a spelling made offline that an officer took: only for a person of the same case, and only when the

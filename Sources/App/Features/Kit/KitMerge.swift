@@ -290,7 +290,10 @@ enum KitMerge {
                     }
                 }
                 if let l, !numbered {
-                    let written = b.map { b in l.filter { (b[$0.key] ?? .null) != $0.value } } ?? l
+                    // A new row's columns the office sets itself are not the kit's to check (a person's place).
+                    let written =
+                        b.map { b in l.filter { (b[$0.key] ?? .null) != $0.value } }
+                        ?? l.filter { !(table == "case_people" && $0.key == "position") }
                     if let why = KitValues.problem(table, written, kinds: kinds) {
                         throw refused("\(table) \(safe(id)) in the kit: \(why)")
                     }
@@ -336,16 +339,29 @@ enum KitMerge {
                     }
                     var row = l
                     try officeColumns(&row, table, kinds: kinds, actor: actor, now: now, id: id)
+                    // Every column of the office's table, or the database refuses the row and its error (with the
+                    // row's values) would reach a log (round 4, finding 7).
+                    let required = try await KitTables.required(table, on: tx)
+                    let missing = kinds.keys.filter { row[$0] == nil || (required.contains($0) && row[$0] == .null) }
+                        .sorted()
+                    guard missing.isEmpty else {
+                        throw refused(
+                            "\(table) \(safe(id)) made offline leaves out \(missing.prefix(5).joined(separator: ", "))")
+                    }
                     if table == "case_people", let caseID {
                         // After the case's people, with no description (round 3, finding 4): a person made offline
                         // under another's name neither comes first for the name nor gives it the kit's words in
                         // every public text. Undescribed, the name stops a public version until the officer
                         // takes the kit's description (flagged) or writes one.
-                        struct Last: Decodable { let n: Int? }
+                        struct Last: Decodable { let n: Int64? }
                         let last = try await tx.sql.raw(
                             "SELECT MAX(position) AS n FROM case_people WHERE case_id = \(bind: caseID)"
                         ).first(decoding: Last.self)
-                        row["position"] = .integer(Int64((last?.n ?? -1) + 1))
+                        let (next, overflow) = (last?.n ?? -1).addingReportingOverflow(1)
+                        guard !overflow, next <= KitValues.maxPosition else {
+                            throw refused("the case \(safe(caseID)) has no room for another person")
+                        }
+                        row["position"] = .integer(next)
                         row["public_description"] = .text("")
                     }
                     try await insert(table, row, id: id, kinds: kinds, cipher: cipher, on: tx)
@@ -603,7 +619,7 @@ enum KitMerge {
             "Applied: \(outcome.inserted) new records, \(outcome.updated) changed, \(outcome.deleted) deleted, "
                 + "\(outcome.restored) restored.",
             outcome.changedAnything ? "" : "This kit was merged before: nothing changed.",
-            "To decide on the case page (\(outcome.flags.count)):"
+            "To decide on the case or mission page (\(outcome.flags.count)):"
         ]
         for flag in outcome.flags {
             let what: String
@@ -615,7 +631,10 @@ enum KitMerge {
             case "new-spelling": what = "made in the kit: not written, for an officer to confirm"
             default: what = "deleted at the office, changed in the kit: kept deleted, flagged"
             }
-            let place = flag.caseID.map { " — " + OfficeRoute.caseFile(id: $0).path } ?? ""
+            let place =
+                " — "
+                + (flag.caseID.map { OfficeRoute.caseFile(id: $0).path }
+                    ?? OfficeRoute.mission(id: kit.missionID).path)
             lines.append("- [\(flag.kind)] \(flag.table) \(safe(flag.row)): \(what)\(place)")
         }
         if !outcome.skipped.isEmpty {

@@ -7,6 +7,7 @@ import Vapor
 
 #if canImport(Glibc)
     import CoreFoundation
+    import CDispatch
     import Glibc
 #endif
 
@@ -232,6 +233,15 @@ enum KitOffline {
             let text = (existing ? manager.contents(atPath: clearPath) : nil)
                 .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
             let clear = text.flatMap { $0.isEmpty ? nil : $0 }
+            // This kit's copy was sealed on this laptop, for this user, before: a clear key (or a copy without its
+            // sealed key) is planted, whatever the user says (round 4, finding 5).
+            if existing, wasSealed(place, header: header) {
+                throw Failure(
+                    description: "kit open: this kit's copy in \(place.dir) was sealed here before, and its sealed "
+                        + "key is gone\(clear == nil ? "" : " (a key in clear is there instead)"): the files were "
+                        + "changed by someone else. Wipe it (observatory kit wipe --dir \(place.dir)) and open the "
+                        + "kit again. Nothing was changed.")
+            }
             if clear != nil, !adoptClearKey {
                 throw Failure(
                     description: "kit open: \(place.dir) holds its key in clear (\(clearPath)): a copy opened before "
@@ -249,8 +259,28 @@ enum KitOffline {
                 throw Failure(description: "kit open: cannot write \(place.sealedKey)")
             }
             if manager.fileExists(atPath: clearPath) { try overwriteAndRemove(clearPath) }
+            try recordSealed(place, header: header)
         }
         unlockedKeys.withLockedValue { $0[place.dir] = keyText }
+    }
+
+    /// The user's state file (`Place.state`) also says, by kit salt, that a copy of the kit was sealed here.
+    static func sealedKey(_ header: MissionKit.Header) -> String { "sealed:" + hex(header.salt) }
+
+    static func wasSealed(_ place: Place, header: MissionKit.Header) -> Bool {
+        let url = URL(fileURLWithPath: place.state)
+        let state = (try? JSONDecoder().decode([String: KitAttempts].self, from: Data(contentsOf: url))) ?? [:]
+        return state[sealedKey(header)] != nil
+    }
+
+    static func recordSealed(_ place: Place, header: MissionKit.Header) throws {
+        let url = URL(fileURLWithPath: place.state)
+        var state = (try? JSONDecoder().decode([String: KitAttempts].self, from: Data(contentsOf: url))) ?? [:]
+        state[sealedKey(header)] = KitAttempts(failures: 0, lastAt: Int64(Date().timeIntervalSince1970))
+        guard (try? JSONEncoder().encode(state).write(to: url, options: .atomic)) != nil else {
+            throw Failure(description: "kit open: cannot write \(place.state)")
+        }
+        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: place.state)
     }
 
     /// What `kit open` prepared before the app was configured.
@@ -454,52 +484,88 @@ enum KitOffline {
     /// review of issue 20, round 3, finding 6). On flash storage the old blocks may survive the overwrite:
     /// full-disk encryption is what protects them.
     static func wipe(_ place: Place) throws -> Wiped {
-        let manager = FileManager.default
-        guard manager.fileExists(atPath: place.dir) else {
+        guard FileManager.default.fileExists(atPath: place.dir) else {
             throw Failure(description: "kit wipe: there is no local copy in \(place.dir)")
         }
-        guard place.isKits else {
+        try place.checkPrivate("kit wipe", owner: false, mode: false)
+        // Every step through one descriptor of the directory (round 4, finding 6): a directory another user owns
+        // cannot be swapped for a link to elsewhere between the checks and the removals.
+        let dir = open(place.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard dir >= 0 else {
+            throw Failure(description: "kit wipe: \(place.dir) is not a directory (a link is refused)")
+        }
+        defer { close(dir) }
+        let markers = [Place.markerName, Place.legacyMarkerName].filter { isMarker(in: dir, $0) }
+        guard !markers.isEmpty else {
             throw Failure(
                 description: "kit wipe: \(place.dir) is not a kit's directory (no \(Place.markerName) "
                     + "file): nothing was removed")
         }
-        try place.checkPrivate("kit wipe", owner: false, mode: false)
         var wiped = Wiped()
         for path in place.files where path != place.marker {
-            // Only a regular file: a symbolic link planted under a kit's name is removed, never followed.
-            guard let type = (try? manager.attributesOfItem(atPath: path))?[.type] as? FileAttributeType else {
+            let name = String(path.dropFirst(place.dir.count + 1))
+            var info = stat()
+            guard fstatat(dir, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                wiped.notOverwritten.append(path + " (a directory, left as it is)")
                 continue
-            }
-            if type == .typeRegular {
-                if !(try overwriteAndRemove(path)) { wiped.notOverwritten.append(path) }
-            } else {
-                try manager.removeItem(atPath: path)
+            case S_IFREG:
+                if !(try overwriteAndRemove(in: dir, name, shown: path)) { wiped.notOverwritten.append(path) }
+            default:
+                // A link or a device planted under a kit's name: removed, never followed or written.
+                guard unlinkat(dir, name, 0) == 0 || errno == ENOENT else {
+                    throw Failure(description: "kit wipe: cannot remove \(path)")
+                }
             }
             wiped.removed += 1
         }
-        for marker in [place.marker, place.legacyMarker] where Place.isMarker(marker) {
-            guard unlink(marker) == 0 else { throw Failure(description: "kit wipe: cannot remove \(marker)") }
+        for marker in markers {
+            guard unlinkat(dir, marker, 0) == 0 else {
+                throw Failure(description: "kit wipe: cannot remove \(place.dir)/\(marker)")
+            }
             wiped.removed += 1
         }
-        if (try? manager.contentsOfDirectory(atPath: place.dir))?.isEmpty ?? false {
-            try manager.removeItem(atPath: place.dir)
+        if (try? FileManager.default.contentsOfDirectory(atPath: place.dir))?.isEmpty ?? false {
+            _ = rmdir(place.dir)  // only ever an empty directory
         }
         return wiped
     }
 
+    /// Whether `name` in the directory `dir` is the kit's marker: a regular file (never a link) with the exact text.
+    static func isMarker(in dir: Int32, _ name: String) -> Bool {
+        let fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size < 4_096 else { return false }
+        var bytes = [UInt8](repeating: 0, count: 4_096)
+        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        return count >= 0 && Array(bytes.prefix(count)) == Array(Place.markerText.utf8)
+    }
+
     /// Overwrites a file with zeros, syncs it and removes it. Opened without following a link (a link swapped
-    /// in after the check is removed, never followed); only a regular file of the user's with one name is
-    /// overwritten (a hard link to another file is only unlinked, finding 6).
-    /// True when the whole file was overwritten and synced; false when it was only unlinked (review of issue 20,
-    /// round 3, finding 7).
+    /// in after the check is removed, never followed); only a regular file with one name is overwritten, whoever
+    /// owns it (a restore or `sudo` changed it; round 4, finding 6), and a hard link to another file is only
+    /// unlinked (finding 6). True when the whole file was overwritten and synced; false when it was only unlinked
+    /// (review of issue 20, round 3, finding 7).
     @discardableResult
     static func overwriteAndRemove(_ path: String) throws -> Bool {
+        let url = URL(fileURLWithPath: path)
+        let dir = open(url.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard dir >= 0 else { throw Failure(description: "kit: cannot remove \(path)") }
+        defer { close(dir) }
+        return try overwriteAndRemove(in: dir, url.lastPathComponent, shown: path)
+    }
+
+    @discardableResult
+    static func overwriteAndRemove(in dir: Int32, _ name: String, shown path: String) throws -> Bool {
         var overwritten = false
-        let fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        let fd = openat(dir, name, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         if fd >= 0 {
             defer { close(fd) }
             var info = stat()
-            if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1, info.st_uid == getuid() {
+            if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1 {
                 var left = Int(info.st_size)
                 let zeros = [UInt8](repeating: 0, count: 1 << 20)
                 while left > 0 {
@@ -510,7 +576,9 @@ enum KitOffline {
                 overwritten = left == 0 && fsync(fd) == 0
             }
         }
-        guard unlink(path) == 0 || errno == ENOENT else { throw Failure(description: "kit: cannot remove \(path)") }
+        guard unlinkat(dir, name, 0) == 0 || errno == ENOENT else {
+            throw Failure(description: "kit: cannot remove \(path)")
+        }
         return overwritten
     }
 }

@@ -51,10 +51,13 @@ struct KitRecord: Sendable {
         "case_sources", "case_person_languages"
     ]
 
-    /// Values an officer must confirm on the case page, never applied by a merge alone (review finding 3):
-    /// consent, names and how the public texts describe a person, and every other-language spelling.
+    /// Values an officer must confirm, never applied by a merge alone (review finding 3): consent, names, the order
+    /// of a case's people (redaction describes a name by the first person who bears it; round 4, finding 2), how the
+    /// public texts describe a person, every other-language spelling (on the case page), and a mission's public
+    /// facts, shown with its published report (on the mission page; round 3, finding 11).
     static let toConfirm: [String: Set<String>] = [
-        "case_people": ["name_sealed", "consents_to_be_named", "public_description"],
+        "missions": ["kind", "country_code", "starts_on", "ends_on"],
+        "case_people": ["position", "name_sealed", "consents_to_be_named", "public_description"],
         "case_person_languages": ["language", "description_sealed", "spelling_sealed", "changed_at"]
     ]
 

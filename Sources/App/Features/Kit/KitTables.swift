@@ -51,6 +51,19 @@ enum KitTables {
         }
     }
 
+    /// The columns of `table` that may not be NULL.
+    static func required(_ table: String, on db: any Database) async throws -> Set<String> {
+        struct Column: Decodable { let name: String }
+        let query: SQLQueryString =
+            db.sql.dialect.name == "sqlite"
+            ? "SELECT name FROM pragma_table_info(\(bind: table)) WHERE \"notnull\" = 1"
+            : """
+            SELECT column_name::text AS name FROM information_schema.columns
+            WHERE table_schema = current_schema() AND table_name = \(bind: table) AND is_nullable = 'NO'
+            """
+        return Set(try await db.sql.raw(query).all(decoding: Column.self).map(\.name))
+    }
+
     /// The rows of `table` whose `column` is one of `ids`, every sealed value opened with `cipher`.
     static func read(
         _ table: String, where column: String, in ids: [String], cipher: FieldCipher,

@@ -19,6 +19,9 @@ enum KitValues {
         "case_person_languages.language": (Set(Language.allCases.map(\.rawValue)), false)
     ]
 
+    /// The highest place of a person in a case's list a kit may give (round 4, finding 3: no overflow).
+    static let maxPosition: Int64 = 10_000
+
     static let countries: Set<String> = ["cases.country_code", "missions.country_code"]
     static let dates: Set<String> = ["case_acts.occurred_on", "missions.starts_on", "missions.ends_on"]
 
@@ -60,6 +63,11 @@ enum KitValues {
                 case .null where vocabulary.nullable: break
                 case .text(let text) where vocabulary.values.contains(text): break
                 default: return "\(column) is not one of the office's values"
+                }
+            }
+            if name == "case_people.position" {
+                guard case .integer(let place) = value, (0...maxPosition).contains(place) else {
+                    return "\(column) is not a place from 0 to \(maxPosition)"
                 }
             }
             if countries.contains(name) {

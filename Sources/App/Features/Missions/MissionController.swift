@@ -20,6 +20,9 @@ struct MissionController: Sendable {
         routes.declare(
             .GET, OfficeRoute.missionKitDownload(id: "", token: "").pattern, Self.access,
             registry: registry, use: downloadKit)
+        routes.declare(
+            .POST, OfficeRoute.missionKitConflict(id: "", conflict: "").pattern, Self.access,
+            registry: registry, use: decideKitConflict)
     }
 
     @Sendable func index(req: Request) async throws -> Response {
@@ -76,11 +79,12 @@ struct MissionController: Sendable {
         let publications = try await MissionPublicationChoices.load(
             query: Self.publicationQuery(req), chosen: shown,
             on: req.db)
+        let conflicts = try await KitConflicts.shown(.mission(m.id), cipher: req.site.cipher, on: req.db)
         return try await MissionPages.show(
             m, caseLabels: cases.mapValues { $0.label.reveal() },
             today: req.site.clock.today, form: shown, errors: errors,
             viewer: try req.account, csrf: CSRF.token(for: req), caseQuery: caseQuery,
-            caseChoices: choices, publicationChoices: publications
+            caseChoices: choices, publicationChoices: publications, kitConflicts: conflicts
         )
         .encodeResponse(status: status, for: req)
     }
@@ -141,6 +145,26 @@ struct MissionController: Sendable {
                     recordID: caseID), now: now, on: tx)
         }
         return req.redirect(within: OfficeRoute.mission(id: m.id).path)
+    }
+
+    /// A change a merged kit made to the mission itself, left to decide: keep the office's value or take the kit's.
+    @Sendable func decideKitConflict(req: Request) async throws -> Response {
+        let m = try await target(req), viewer = try req.account
+        let conflict = req.parameters.get("conflict") ?? ""
+        let decided = try await KitConflicts.decide(
+            conflict, .mission(m.id), keep: req.form["keep"], by: viewer.email,
+            now: req.site.clock.now(), cipher: req.site.cipher, on: req.db)
+        switch decided {
+        case .done:
+            req.site.contentWatcher.invalidate()
+            return req.redirect(within: OfficeRoute.mission(id: m.id).path)
+        case .unknown:
+            throw Abort(
+                .notFound, reason: "There is no kit conflict “\(conflict.prefix(80))” to decide on this mission.")
+        case .badChoice, .anonymised:
+            throw Abort(.badRequest, reason: "Choose to keep the office's value or to take the kit's.")
+        case .datesOutOfOrder: throw Abort(.conflict, reason: KitConflicts.datesOutOfOrderReason)
+        }
     }
 
     /// Makes the mission's offline kit: the passphrase is shown on the page that answers, this once, and the file

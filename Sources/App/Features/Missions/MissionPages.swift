@@ -68,7 +68,7 @@ enum MissionPages {
         _ m: Mission, caseLabels: [String: String], today: CivilDate, form: MissionForm, errors: [String: String],
         viewer: Account, csrf: String, caseQuery: String = "",
         caseChoices: (found: [Choice], more: Bool) = ([], false),
-        publicationChoices: MissionPublicationChoices = .init()
+        publicationChoices: MissionPublicationChoices = .init(), kitConflicts: [KitConflicts.Shown] = []
     ) -> HTML {
         let concerned: [HTML] = m.concerned.map { c in
             """
@@ -85,6 +85,7 @@ enum MissionPages {
             <h1>\(m.title.reveal())</h1>
             <p class="meta">\(m.kind.localizedLabel) · \(m.countryName) · \(m.dates.starts.description) – \
             \(m.dates.ends.description) · \(m.phase(today: today).localizedLabel)</p>
+            \(KitConflicts.section(kitConflicts, scope: .mission(m.id), csrf: csrf))
             <section aria-labelledby="concerned"><h2 id="concerned">\(t("missions.concerned"))</h2>
             \(concerned.isEmpty ? noCase : "<ul id=\"mission-cases\">\(concerned.joined())</ul>")
             \(ChoiceList.search(action: OfficeRoute.mission(id: m.id).path, param: "case_q", query: caseQuery,

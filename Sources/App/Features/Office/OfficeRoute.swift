@@ -61,6 +61,7 @@ enum OfficeRoute: Hashable {
     case missionCases(id: String)
     case missionKit(id: String)
     case missionKitDownload(id: String, token: String)
+    case missionKitConflict(id: String, conflict: String)
     case assistance
     case assistanceSettings
     case approvalSettings
@@ -133,6 +134,7 @@ enum OfficeRoute: Hashable {
         case .missionCases: ["office", "missions", ":id", "cases"]
         case .missionKit: ["office", "missions", ":id", "kit"]
         case .missionKitDownload: ["office", "missions", ":id", "kit", ":token"]
+        case .missionKitConflict: ["office", "missions", ":id", "kit-conflicts", ":conflict"]
         case .assistance: ["office", "assistance"]
         case .assistanceSettings: ["office", "assistance", "settings"]
         case .approvalSettings: ["office", "approvals"]
@@ -165,7 +167,7 @@ enum OfficeRoute: Hashable {
             .assistanceBeneficiaryReport(let value):
             values = [value]
         case .casePersonLanguages(let id, let file), .missionKitDownload(let id, let file),
-            .caseKitConflict(let id, let file):
+            .caseKitConflict(let id, let file), .missionKitConflict(let id, let file):
             values = [id, file]
         case .caseAttachment(let id, let file), .casePerson(let id, let file), .bulletin(let id, let file),
             .annualReportFile(let id, let file):
