@@ -12,7 +12,13 @@ import Vapor
         "__Snapshots__")
 
     func assertSnapshot(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let file = Self.directory.appendingPathComponent(name)
+        try Self.assertSnapshot(text, named: name, sourceLocation: sourceLocation)
+    }
+
+    static func assertSnapshot(
+        _ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let file = directory.appendingPathComponent(name)
         guard let recorded = try? String(contentsOf: file, encoding: .utf8) else {
             try text.write(to: file, atomically: true, encoding: .utf8)
             Issue.record("recorded a new snapshot \(name); review it and run again", sourceLocation: sourceLocation)
