@@ -246,9 +246,11 @@ import Vapor
             ] {
                 try await Attack.refused(try Attack.changing(trip, "cases", caseID) { $0[column] = value }, app, says)
             }
-            try await Attack.refused(
-                try Attack.changing(trip, "case_acts", actID) { $0["occurred_on"] = .text("yesterday") }, app,
-                "not a date")
+            for day in ["yesterday", "2024-02-30", "0000-05-01", "2026-13-01"] {  // round 5, finding 1
+                try await Attack.refused(
+                    try Attack.changing(trip, "case_acts", actID) { $0["occurred_on"] = .text(day) }, app,
+                    "not a date")
+            }
             try await Attack.refused(
                 try Attack.changing(trip, "case_acts", actID) { $0["perpetrator"] = .text("aliens") }, app,
                 "not one of the office's values")

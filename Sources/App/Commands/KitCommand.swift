@@ -41,19 +41,8 @@ struct KitCommand: AsyncCommand {
 
     typealias Failure = UserCommand.Failure
 
-    /// Any error but the command's own is told by its description only: Vapor logs an error's full reflection
-    /// (a PostgreSQL error's detail holds the failing row's values; round 4, finding 7).
+    /// A database error is told by `SafeErrors` (the entry point wraps every command).
     func run(using context: CommandContext, signature: Signature) async throws {
-        do {
-            try await perform(using: context, signature: signature)
-        } catch let failure as Failure {
-            throw failure
-        } catch {
-            throw Failure(description: "kit \(signature.action.prefix(20)): \(String(describing: error))")
-        }
-    }
-
-    func perform(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         switch signature.action {
         case "export":

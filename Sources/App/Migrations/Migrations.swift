@@ -49,7 +49,8 @@ enum Migrations {
             AddRetentionSafeguards(),  // 044
             HardenKitMerge(),  // 045
             CreateRetentionProposals(),  // 046
-            BackfillKitMerges()  // 047
+            BackfillKitMerges(),  // 047
+            DropDecidedKitValues()  // 048
         ]
     }
 }

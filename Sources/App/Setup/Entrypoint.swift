@@ -68,18 +68,19 @@ public enum Observatory {
         config.verifyKey = command != "key"  // `key rotate` resumes an interrupted rotation itself
         do {
             try await configure(app, config)
-            app.asyncCommands.use(ImportCommand(), as: "import")
-            app.asyncCommands.use(ExportCommand(), as: "export")
-            app.asyncCommands.use(UserCommand(), as: "user")
-            app.asyncCommands.use(AuditCommand(), as: "audit")
-            app.asyncCommands.use(KeyCommand(), as: "key")
-            app.asyncCommands.use(BulletinCommand(), as: "bulletin")
-            app.asyncCommands.use(ReportCommand(), as: "report")
-            app.asyncCommands.use(SubscribersCommand(), as: "subscribers")
-            app.asyncCommands.use(EvidenceCommand(), as: "evidence")
-            app.asyncCommands.use(KitCommand(returning: returning), as: "kit")
+            app.asyncCommands.use(SafeErrors(ImportCommand()), as: "import")
+            app.asyncCommands.use(SafeErrors(ExportCommand()), as: "export")
+            app.asyncCommands.use(SafeErrors(UserCommand()), as: "user")
+            app.asyncCommands.use(SafeErrors(AuditCommand()), as: "audit")
+            app.asyncCommands.use(SafeErrors(KeyCommand()), as: "key")
+            app.asyncCommands.use(SafeErrors(BulletinCommand()), as: "bulletin")
+            app.asyncCommands.use(SafeErrors(ReportCommand()), as: "report")
+            app.asyncCommands.use(SafeErrors(SubscribersCommand()), as: "subscribers")
+            app.asyncCommands.use(SafeErrors(EvidenceCommand()), as: "evidence")
+            app.asyncCommands.use(SafeErrors(KitCommand(returning: returning)), as: "kit")
+            // Backup has its own dispatch (`AnyAsyncCommand`); it copies the database and writes no row.
             app.asyncCommands.use(BackupCommand(target: target), as: "backup")
-            app.asyncCommands.use(RestoreCommand(target: target), as: "restore")
+            app.asyncCommands.use(SafeErrors(RestoreCommand(target: target)), as: "restore")
             if command == "serve" && mode == .attached {
                 warnAboutStorage(app)
                 let demo = config.demo

@@ -89,7 +89,7 @@ struct CaseController: Sendable {
                 .conflict,
                 reason: "This case was anonymised at the office: a kit's value is not written "
                     + "back into it. Keep the office's value.")
-        case .datesOutOfOrder: throw Abort(.conflict, reason: KitConflicts.datesOutOfOrderReason)
+        case .badDates(let problem): throw Abort(.conflict, reason: KitConflicts.badDatesReason(problem))
         }
     }
 

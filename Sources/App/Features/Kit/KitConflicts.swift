@@ -143,11 +143,12 @@ enum KitConflicts {
             """
     }
 
-    enum Decided: Equatable { case done, unknown, badChoice, anonymised, datesOutOfOrder }
+    enum Decided: Equatable { case done, unknown, badChoice, anonymised, badDates(String) }
 
-    static let datesOutOfOrderReason =
-        "The kit's date would put the mission's first day after its last: keep the office's value, "
-        + "or change the dates in the mission's form."
+    static func badDatesReason(_ problem: String) -> String {
+        "The kit's date cannot be taken (\(problem)): keep the office's value, or change the dates in the mission's "
+            + "form."
+    }
 
     /// The kinds of flag whose kit value an officer may take.
     static let takeable: Set<String> = ["both-changed", "to-confirm", "new-spelling"]
@@ -161,7 +162,14 @@ enum KitConflicts {
         guard keep == "office" || keep == "kit" else { return .badChoice }
         let decided: Decided = try await db.write { tx in
             // The case first, locked as erasure locks it, so that an anonymisation never races the decision.
-            if case .caseFile(let caseID) = scope { try await KitRecord.lockCases([caseID], on: tx) }
+            switch scope {
+            case .caseFile(let caseID): try await KitRecord.lockCases([caseID], on: tx)
+            case .mission(let missionID):
+                // Two decisions of one flag at once: the second waits, then finds it decided (round 5, finding 4).
+                if KitRecord.locks(tx) {
+                    try await tx.sql.raw("SELECT id FROM missions WHERE id = \(bind: missionID) FOR UPDATE").run()
+                }
+            }
             guard let stored = try await undecided(scope, on: tx).first(where: { $0.id == conflictID }) else {
                 return .unknown
             }
@@ -231,11 +239,17 @@ enum KitConflicts {
         guard KitValues.problem(stored.tableName, [stored.columnName: value], kinds: kinds) == nil else {
             return .badChoice
         }
+        // Never NULL where the column needs a value (round 5, finding 2).
+        if value == .null, try await KitTables.required(stored.tableName, on: tx).contains(stored.columnName) {
+            return .badChoice
+        }
         if stored.tableName == "missions", ["starts_on", "ends_on"].contains(stored.columnName) {
-            var dates = current.merging([stored.columnName: value]) { _, new in new }
-            dates = dates.filter { ["starts_on", "ends_on"].contains($0.key) }
-            guard KitTables.text(dates["starts_on"] ?? .null) <= KitTables.text(dates["ends_on"] ?? .null) else {
-                return .datesOutOfOrder
+            // The dates as the mission form checks them: real days, the last not before the first, a year at most.
+            let dates = current.merging([stored.columnName: value]) { _, new in new }
+            if case .failure(let problem) = MissionDates.check(
+                starts: KitTables.text(dates["starts_on"] ?? .null), ends: KitTables.text(dates["ends_on"] ?? .null))
+            {
+                return .badDates(problem.description)
             }
         }
         try await KitMerge.update(

@@ -339,11 +339,11 @@ enum KitMerge {
                     }
                     var row = l
                     try officeColumns(&row, table, kinds: kinds, actor: actor, now: now, id: id)
-                    // Every column of the office's table, or the database refuses the row and its error (with the
-                    // row's values) would reach a log (round 4, finding 7).
+                    // Every column that needs a value, or the database refuses the row and its error (with the
+                    // row's values) would reach a log (round 4, finding 7); one that may be empty may be left out
+                    // (a column added at the office since the export; round 5, finding 6).
                     let required = try await KitTables.required(table, on: tx)
-                    let missing = kinds.keys.filter { row[$0] == nil || (required.contains($0) && row[$0] == .null) }
-                        .sorted()
+                    let missing = required.filter { kinds[$0] != nil && (row[$0] ?? .null) == .null }.sorted()
                     guard missing.isEmpty else {
                         throw refused(
                             "\(table) \(safe(id)) made offline leaves out \(missing.prefix(5).joined(separator: ", "))")

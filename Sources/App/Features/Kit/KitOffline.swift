@@ -495,6 +495,15 @@ enum KitOffline {
             throw Failure(description: "kit wipe: \(place.dir) is not a directory (a link is refused)")
         }
         defer { close(dir) }
+        // The directory opened, checked again against ~ and / by its identity, not its path (round 5, finding 8).
+        var opened = stat()
+        guard fstat(dir, &opened) == 0 else { throw Failure(description: "kit wipe: cannot read \(place.dir)") }
+        for home in ["/", NSHomeDirectory(), ProcessInfo.processInfo.environment["HOME"] ?? ""] where !home.isEmpty {
+            var info = stat()
+            if stat(home, &info) == 0, info.st_dev == opened.st_dev, info.st_ino == opened.st_ino {
+                throw Failure(description: "kit wipe: \(place.dir) is your home directory or /: nothing was removed")
+            }
+        }
         let markers = [Place.markerName, Place.legacyMarkerName].filter { isMarker(in: dir, $0) }
         guard !markers.isEmpty else {
             throw Failure(

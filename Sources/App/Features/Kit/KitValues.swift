@@ -86,12 +86,9 @@ enum KitValues {
         return nil
     }
 
+    /// A day of the calendar (never 30 February), from 1900 to 2199 (round 5, finding 1).
     static func isDate(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard text.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }),
-            let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month), (1...31).contains(day)
-        else { return false }
-        return true
+        guard let date = CivilDate(text) else { return false }
+        return (1900...2199).contains(date.year)
     }
 }

@@ -61,7 +61,11 @@ enum MissionStore {
         }
         let dates =
             (try? MissionDates.check(starts: r.startsOn, ends: r.endsOn).get())
-            ?? MissionDates(starts: CivilDate(r.startsOn)!, ends: CivilDate(r.startsOn)!)
+            ?? {
+                // Stored dates that no form would take: shown as one day, never a crash of every page.
+                let day = CivilDate(r.startsOn) ?? CivilDate(r.endsOn) ?? CivilDate(daysSinceEpoch: 0)
+                return MissionDates(starts: day, ends: day)
+            }()
         return Mission(
             id: r.id, kind: MissionKind(rawValue: r.kind) ?? .factFinding, country: r.countryCode, dates: dates,
             title: try open(r.titleSealed, "title"), members: try open(r.membersSealed, "members"),

@@ -163,7 +163,7 @@ struct MissionController: Sendable {
                 .notFound, reason: "There is no kit conflict “\(conflict.prefix(80))” to decide on this mission.")
         case .badChoice, .anonymised:
             throw Abort(.badRequest, reason: "Choose to keep the office's value or to take the kit's.")
-        case .datesOutOfOrder: throw Abort(.conflict, reason: KitConflicts.datesOutOfOrderReason)
+        case .badDates(let problem): throw Abort(.conflict, reason: KitConflicts.badDatesReason(problem))
         }
     }
 

@@ -13,9 +13,9 @@ import SQLKit
 /// transaction. The entries are ordered by their sequence against the proposal's own `retention.propose` entry,
 /// so nothing done in the proposal's second counts as before it.
 ///
-/// Nor may an account that the proposer set up or took over at any time, before the proposal too (review r4,
-/// finding 1): one he created, or whose password or second factor he reset, and so on down the chain (an account
-/// set up from an account he set up). A role he granted to someone else's account does not make it his.
+/// Nor may an account that the proposer holds, however long before the proposal (review r4, finding 1): one whose
+/// latest setup link went to him (he created it, or reset its password), and so on down the chain (an account set
+/// up from an account he holds). A role he granted to someone else's account does not make it his.
 enum SecondAdministrator {
     enum Refusal: String, Equatable, Sendable {
         case created, administrator, password
@@ -23,35 +23,36 @@ enum SecondAdministrator {
         case proposersAccount = "proposers-account"
     }
 
-    /// The entries by which an administrator sets up or takes over another account: the setup or reset link, or
-    /// the second factor to enrol again, goes to him.
-    static let takeovers = ["user.create", "user.password-reset-link", "user.two-factor-reset"]
+    /// The entries that hand an account's setup link to someone: whoever was given the latest one holds it. A second
+    /// factor reset alone does not (the password is still the owner's; round 5, finding 3), and a later link given
+    /// to someone else (an operator's `user reset`, another administrator's reset) ends the hold.
+    static let takeovers = ["user.create", "user.password-reset-link"]
 
-    /// The accounts (ids) that `proposer` set up or took over, directly or through one of them.
+    /// The accounts (ids) that `proposer` holds: the latest setup link of each went to him, or to an account he
+    /// holds, and so on down the chain.
     static func heldBy(_ proposer: String, on db: any Database) async throws -> Set<String> {
         struct User: Decodable { let id: String, email: String }
         struct Entry: Decodable { let actor: String, recordId: String }
         let users = try await db.rows("SELECT id, email FROM users", as: User.self)
-        let idOf = Dictionary(users.map { ($0.email.lowercased(), $0.id) }, uniquingKeysWith: { a, _ in a })
+        let emailOf = Dictionary(users.map { ($0.id, $0.email.lowercased()) }, uniquingKeysWith: { a, _ in a })
         let entries = try await db.rows(
             """
             SELECT actor, record_id FROM audit_log WHERE record_type = 'user'
             AND action IN (\(binds: takeovers)) ORDER BY sequence
             """, as: Entry.self)
+        var linkedBy: [String: String] = [:]  // account id → who was given its latest setup link
+        for entry in entries { linkedBy[entry.recordId] = entry.actor.lowercased() }
         var actors: Set<String> = [proposer.lowercased()], held: Set<String> = []
         var grew = true
         while grew {
             grew = false
-            for entry in entries where actors.contains(entry.actor.lowercased()) && !held.contains(entry.recordId) {
-                held.insert(entry.recordId)
-                if let email = users.first(where: { $0.id == entry.recordId })?.email {
-                    actors.insert(email.lowercased())
-                }
+            for (account, holder) in linkedBy where actors.contains(holder) && !held.contains(account) {
+                held.insert(account)
+                if let email = emailOf[account] { actors.insert(email) }
                 grew = true
             }
         }
-        if let own = idOf[proposer.lowercased()] { held.remove(own) }
-        return held
+        return held.filter { emailOf[$0] != proposer.lowercased() }
     }
 
     /// The audit entries on a user that change who holds the account, by the refusal each one means.
