@@ -32,54 +32,59 @@ import Vapor
         }
     }
 
+    /// One message of every kind the outbox knows (confirm, manage, publication, bulletin), as received.
+    static func everyKind(_ app: Application, _ server: TestSMTPServer) async throws -> [String] {
+        try await ReportsTests.october(app)
+        // setup: a body and an introduction whose Markdown links are relative, as editors write them
+        let body =
+            "See [the country](/countries/mx), [the list](publications?type=statement) and "
+            + "![a map](/map.svg). Also /fr/publications/ua-mx and [mail](mailto:desk@example.org)."
+        try await SubscriptionTests.publish(
+            publication(
+                "ua-links", .urgentIntervention, kind: .urgentAppeal,
+                on: "2026-10-25", title: "Mexico: links", body: body), app)
+        try await BulletinStore.save(
+            BulletinMonth("2026-10")!, language: .fr,
+            introduction: "Lire [le rapport](/fr/publications/st-world) et [la carte](/fr/map).", publish: false,
+            by: "editor@example.org", now: testClock.now(), on: app.db)
+        try await SubscriptionTests.activeSubscriber(
+            "all@example.org",
+            .init(
+                languages: [.fr], scope: .all,
+                bulletin: true), app)
+        // act: every kind the outbox knows: confirm, manage, publication, bulletin
+        let page = try await SubscriptionTests.subscribe(
+            app,
+            [
+                ("email", "new@example.org"), ("languages", "en"),
+                ("scope", "all")
+            ])
+        #expect(page.status == .ok)
+        _ = try await SubscriptionTests.subscribe(
+            app,
+            [
+                ("email", "all@example.org"), ("languages", "fr"),
+                ("scope", "all")
+            ])
+        try await SubscriptionTests.publish(
+            publication(
+                "ua-after", .urgentIntervention, kind: .urgentAppeal,
+                on: "2026-10-26", title: "Mexico: another appeal", body: body), app)
+        try await BulletinStore.save(
+            BulletinMonth("2026-10")!, language: .fr,
+            introduction: "Lire [le rapport](/fr/publications/st-world) et [la carte](/fr/map).", publish: true,
+            by: "editor@example.org", now: testClock.now(), on: app.db)
+        let worker = SubscriptionTests.worker(app, server)
+        try await SubscriptionTests.drain(worker, app)
+        return try await server.waitFor(4)
+    }
+
     @Test(arguments: Engine.all)
     func everyLinkOfEveryKindOfMessageIsAbsoluteOnThePublicAddress(_ engine: Engine) async throws {
         let server = try TestSMTPServer()
         defer { server.stop() }
         try await withApp(engine, publicURL: Self.base) { app in
-            try await ReportsTests.october(app)
-            // setup: a body and an introduction whose Markdown links are relative, as editors write them
-            let body =
-                "See [the country](/countries/mx), [the list](publications?type=statement) and "
-                + "![a map](/map.svg). Also /fr/publications/ua-mx and [mail](mailto:desk@example.org)."
-            try await SubscriptionTests.publish(
-                publication(
-                    "ua-links", .urgentIntervention, kind: .urgentAppeal,
-                    on: "2026-10-25", title: "Mexico: links", body: body), app)
-            try await BulletinStore.save(
-                BulletinMonth("2026-10")!, language: .fr,
-                introduction: "Lire [le rapport](/fr/publications/st-world) et [la carte](/fr/map).", publish: false,
-                by: "editor@example.org", now: testClock.now(), on: app.db)
-            try await SubscriptionTests.activeSubscriber(
-                "all@example.org",
-                .init(
-                    languages: [.fr], scope: .all,
-                    bulletin: true), app)
-            // act: every kind the outbox knows: confirm, manage, publication, bulletin
-            let page = try await SubscriptionTests.subscribe(
-                app,
-                [
-                    ("email", "new@example.org"), ("languages", "en"),
-                    ("scope", "all")
-                ])
-            #expect(page.status == .ok)
-            _ = try await SubscriptionTests.subscribe(
-                app,
-                [
-                    ("email", "all@example.org"), ("languages", "fr"),
-                    ("scope", "all")
-                ])
-            try await SubscriptionTests.publish(
-                publication(
-                    "ua-after", .urgentIntervention, kind: .urgentAppeal,
-                    on: "2026-10-26", title: "Mexico: another appeal", body: body), app)
-            try await BulletinStore.save(
-                BulletinMonth("2026-10")!, language: .fr,
-                introduction: "Lire [le rapport](/fr/publications/st-world) et [la carte](/fr/map).", publish: true,
-                by: "editor@example.org", now: testClock.now(), on: app.db)
-            let worker = SubscriptionTests.worker(app, server)
-            try await SubscriptionTests.drain(worker, app)
-            let received = try await server.waitFor(4)
+            let received = try await Self.everyKind(app, server)
             // assert
             #expect(received.count == 4)
             for kind in ["/subscribe/confirm/", "/bulletins/2026-10/fr", "/publications/ua-after", "/subscription/"] {

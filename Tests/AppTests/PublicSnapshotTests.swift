@@ -56,7 +56,10 @@ import Vapor
         struct Code: Decodable { let countryCode: String }
         let country = try #require(
             try await app.db.row(
-                "SELECT country_code FROM publication_countries WHERE publication_id = \(bind: report) ORDER BY position",
+                """
+                SELECT country_code FROM publication_countries WHERE publication_id = \(bind: report)
+                ORDER BY position
+                """,
                 as: Code.self)?.countryCode
         ).lowercased()
         let organisation = try await first("SELECT id FROM organisations ORDER BY id")

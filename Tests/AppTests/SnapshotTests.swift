@@ -20,6 +20,8 @@ import Vapor
     ) throws {
         let file = directory.appendingPathComponent(name)
         guard let recorded = try? String(contentsOf: file, encoding: .utf8) else {
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(to: file, atomically: true, encoding: .utf8)
             Issue.record("recorded a new snapshot \(name); review it and run again", sourceLocation: sourceLocation)
             return
