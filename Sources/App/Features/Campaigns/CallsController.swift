@@ -9,11 +9,13 @@ struct CallsController: RouteCollection {
         for language in Language.allCases {
             let prefix: [PathComponent] = language == .en ? [] : [PathComponent(stringLiteral: language.rawValue)]
             let reader = routes.reader(language)
-            reader.get(prefix + ["calls"]) { req in try await req.localized(language) { try await index(req) } }
-            reader.get(prefix + ["calls", ":id"]) { req in
+            let calls = prefix + SiteRoute.Pattern.calls.map(PathComponent.init)
+            let call = prefix + SiteRoute.Pattern.call.map(PathComponent.init)
+            reader.get(calls) { req in try await req.localized(language) { try await index(req) } }
+            reader.get(call) { req in
                 try await req.localized(language) { try await show(req, form: nil, errors: [:], thanks: false) }
             }
-            routes.post(prefix + ["calls", ":id"]) { req in try await req.localized(language) { try await answer(req) }
+            routes.post(call) { req in try await req.localized(language) { try await answer(req) }
             }
         }
     }
@@ -26,7 +28,7 @@ struct CallsController: RouteCollection {
         let today = req.site.clock.today
         let open = try await CallStore.all(on: req.db).filter { $0.accepts(on: today) }
         let items: [HTML] = open.map { c in
-            "<li><a href=\"\(Translations.current.language.pathPrefix)/calls/\(c.id)\">\(c.title)</a> <span class=\"meta\">\(t("call.deadline", ["date": CivilDate(c.deadline)?.long ?? c.deadline]))</span></li>"
+            "<li><a href=\"\(SiteRoute.call(id: c.id).path)\">\(c.title)</a> <span class=\"meta\">\(t("call.deadline", ["date": CivilDate(c.deadline)?.long ?? c.deadline]))</span></li>"
         }
         return page(
             Layout(title: t("call.list"), facts: nil).render(

@@ -27,10 +27,10 @@ extension ListExport {
     }
 
     static func campaignList(_ req: Request, _ format: Format) async throws -> Response {
-        let base = req.publicBaseURL, prefix = Translations.current.language.pathPrefix
+        let base = req.publicBaseURL
         let campaigns = try await CampaignStore.all(on: req.db).filter(\.published)
         let rows = try campaigns.map { c -> String in
-            let url = base + prefix + "/campaigns/" + SiteRoute.escapeSegment(c.id)
+            let url = base + SiteRoute.campaign(id: c.id).path
             switch format {
             case .json:
                 return try json(
@@ -45,11 +45,11 @@ extension ListExport {
     }
 
     static func callList(_ req: Request, _ format: Format) async throws -> Response {
-        let base = req.publicBaseURL, prefix = Translations.current.language.pathPrefix
+        let base = req.publicBaseURL
         let today = req.site.clock.today
         let calls = try await CallStore.all(on: req.db).filter { $0.accepts(on: today) }
         let rows = try calls.map { c -> String in
-            let url = base + prefix + "/calls/" + SiteRoute.escapeSegment(c.id)
+            let url = base + SiteRoute.call(id: c.id).path
             switch format {
             case .json:
                 return try json(CallItem(id: c.id, url: url, title: c.title, deadline: c.deadline, text: c.text))

@@ -6,10 +6,10 @@ import Vapor
 /// Public campaign pages: `/campaigns`, `/campaigns/{id}` and its image.
 struct CampaignsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.localizedGet(["campaigns"]) { req in
+        routes.localizedGet(SiteRoute.Pattern.campaigns) { req in
             let campaigns = try await CampaignStore.all(on: req.db).filter(\.published)
             let items: [HTML] = campaigns.map {
-                "<li><a href=\"\(Translations.current.language.pathPrefix)/campaigns/\($0.id)\">\($0.title)</a></li>"
+                "<li><a href=\"\(SiteRoute.campaign(id: $0.id).path)\">\($0.title)</a></li>"
             }
             return .publicPage(
                 Layout(title: t("campaign.list"), facts: nil).render(
@@ -19,7 +19,7 @@ struct CampaignsController: RouteCollection {
                     <p class="meta">\(ListExport.links(csv: ListExport.campaigns(.csv), json: ListExport.campaigns(.json)))</p>
                     """))
         }
-        routes.localizedGet(["campaigns", ":id"]) { req in
+        routes.localizedGet(SiteRoute.Pattern.campaign) { req in
             guard let c = try await CampaignStore.find(req.parameters.get("id") ?? "", on: req.db), c.published else {
                 throw Abort(.notFound)
             }
@@ -29,12 +29,13 @@ struct CampaignsController: RouteCollection {
                     """
                     <article class="campaign"><h1>\(c.title)</h1>
                     \(c.imageType == nil || !c.imageClean ? .empty
-                        : "<p><img src=\"/campaigns/\(c.id)/image\" alt=\"\" class=\"campaign-image\"></p>" as HTML)
+                        : "<p><img src=\"\(SiteRoute.campaignImage(id: c.id).path)\" alt=\"\" class=\"campaign-image\"></p>"
+                            as HTML)
                     <div class="body">\(Markdown.render(c.text))</div>
                     <section aria-labelledby="gathered"><h2 id="gathered">\(t("campaign.gathered"))</h2>\(ListItemView.list(gathered))</section></article>
                     """))
         }
-        routes.get("campaigns", ":id", "image") { req async throws -> Response in
+        routes.get(SiteRoute.Pattern.campaignImage.map(PathComponent.init)) { req async throws -> Response in
             guard let (data, type) = try await CampaignStore.image(req.parameters.get("id") ?? "", on: req.db) else {
                 throw Abort(.notFound)
             }

@@ -51,7 +51,7 @@ struct MailComposer: Sendable {
             let bulletin = try await BulletinStore.find(month, language: chosen, on: db)
             return Translations.$current.withValue(.of(chosen)) {
                 let title = t("bulletin.title", ["month": month.label])
-                let link = "\(baseURL)/bulletins/\(month)/\(chosen.rawValue)"
+                let link = baseURL + SiteRoute.bulletin(month: month, language: chosen).path
                 let text = [
                     BulletinView.text(bulletin, baseURL: baseURL), "", t("mail.read"),
                     link

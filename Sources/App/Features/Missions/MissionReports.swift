@@ -55,7 +55,7 @@ extension MissionStore {
 /// The public page of mission reports: `/missions` in every language.
 struct MissionReportsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.localizedGet(["missions"]) { req in
+        routes.localizedGet(SiteRoute.Pattern.missions) { req in
             .publicPage(Self.page(try await MissionStore.published(on: req.db)))
         }
     }

@@ -5,10 +5,11 @@ import Vapor
 /// The public archive of bulletins (`/bulletins`) and each bulletin (`/bulletins/2026-10/fr`, in its language).
 struct BulletinController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.localizedGet(["bulletins"]) { req in
+        routes.localizedGet(SiteRoute.Pattern.bulletins) { req in
             .publicPage(BulletinView.archive(try await BulletinStore.archive(on: req.db)))
         }
-        routes.grouped(PublicPageMiddleware()).get("bulletins", ":month", ":language") { req async throws -> Response in
+        let bulletin = SiteRoute.Pattern.bulletin.map(PathComponent.init)
+        routes.grouped(PublicPageMiddleware()).get(bulletin) { req async throws -> Response in
             guard let month = BulletinMonth(req.parameters.get("month") ?? ""),
                 let language = Language(rawValue: req.parameters.get("language") ?? "")
             else {

@@ -51,6 +51,17 @@ enum SiteRoute: Hashable {
     case portraitSeries(id: String)
     /// The sponsorship campaign: the pairs of sponsors and defenders, and the "sponsor a defender" form.
     case sponsorship
+    case campaigns
+    case campaign(id: String)
+    /// A campaign's image: one address in every language.
+    case campaignImage(id: String)
+    case calls
+    case call(id: String)
+    /// The mission reports.
+    case missions
+    case bulletins
+    /// A bulletin in its language, whose address holds it (no language prefix).
+    case bulletin(month: BulletinMonth, language: Language)
 
     enum FeedFormat: String, Hashable, CaseIterable {
         case rss, atom
@@ -93,12 +104,21 @@ enum SiteRoute: Hashable {
         static let portraitPhoto = ["portraits", ":id", "photo"]
         static let portraitSeries = ["portraits", "series", ":id"]
         static let sponsorship = ["sponsorship"]
+        static let campaigns = ["campaigns"]
+        static let campaign = ["campaigns", ":id"]
+        static let campaignImage = ["campaigns", ":id", "image"]
+        static let calls = ["calls"]
+        static let call = ["calls", ":id"]
+        static let missions = ["missions"]
+        static let bulletins = ["bulletins"]
+        static let bulletin = ["bulletins", ":month", ":language"]
     }
 
     /// The address in the current page's language (see `Translations.current`); the stylesheet has one address.
     var path: String {
         switch self {
-        case .stylesheet, .mapOutlines, .subscriptionConfirm, .subscriptionPreferences, .unsubscribe, .portraitPhoto:
+        case .stylesheet, .mapOutlines, .subscriptionConfirm, .subscriptionPreferences, .unsubscribe, .portraitPhoto,
+            .campaignImage, .bulletin:
             return unprefixedPath
         default: break
         }
@@ -157,6 +177,14 @@ enum SiteRoute: Hashable {
         case .portraitPhoto(let id): return "/portraits/" + Self.escapeSegment(id) + "/photo"
         case .portraitSeries(let id): return "/portraits/series/" + Self.escapeSegment(id)
         case .sponsorship: return "/sponsorship"
+        case .campaigns: return "/campaigns"
+        case .campaign(let id): return "/campaigns/" + Self.escapeSegment(id)
+        case .campaignImage(let id): return "/campaigns/" + Self.escapeSegment(id) + "/image"
+        case .calls: return "/calls"
+        case .call(let id): return "/calls/" + Self.escapeSegment(id)
+        case .missions: return "/missions"
+        case .bulletins: return "/bulletins"
+        case .bulletin(let month, let language): return "/bulletins/\(month)/\(language.rawValue)"
         }
     }
 

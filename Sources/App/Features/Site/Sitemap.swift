@@ -21,11 +21,11 @@ enum Sitemap {
     /// How many numbered sitemaps are routed (with the default page size, 25 million addresses).
     static let maxFiles = 500
 
-    static let listPaths =
-        [
-            "/", "/publications", "/countries", "/map", "/organisations", "/campaigns", "/calls",
-            "/missions", "/bulletins", "/report", "/subscribe"
-        ] + [SiteRoute.portraits, .sponsorship, .annualReports].map(\.unprefixedPath)
+    static let listPaths = [
+        SiteRoute.home(page: 1), .publications(PublicationFilter()), .countries, .map(PublicationFilter()),
+        .organisations(DirectoryFilter()), .campaigns, .calls, .missions, .bulletins, .report, .subscribe, .portraits,
+        .sponsorship, .annualReports
+    ].map(\.unprefixedPath)
 
     private struct IDDate: Decodable { let id: String; let published_on: String }
     private struct CodeDate: Decodable { let code: String; let newest: String }
