@@ -250,24 +250,32 @@ import Vapor
             var refused: [String] = []
             for email in ["sock@example.org", "sock2@example.org", "victim@example.org"] {
                 let page = try await Self.confirmAs(email, password: Self.fresh, form: form, app, clock: clock)
-                if page.status == .forbidden, page.body.contains("reset, by the administrator who proposed this") {
+                if page.status == .forbidden, page.body.contains("no one else has reset it since") {
                     refused.append(email)
                 }
             }
             // assert
             #expect(refused == ["sock@example.org", "sock2@example.org", "victim@example.org"])
-            // Held: the accounts whose latest setup link went to him or to one he holds; a second factor reset
-            // alone, or a later link given by someone else (an operator's reset), holds nothing (round 5, finding 3).
+            // Held: the accounts whose setup link went to him or to one he holds; a second factor reset alone holds
+            // nothing (round 5, finding 3).
             let shared = try await TestAccounts.create(
                 "shared@example.org", [.administrator], secondFactor: true, in: app
             ).account
             try await proposer.get("/office/users/\(shared.id)")
             let reset = try await proposer.post("/office/users/\(shared.id)/reset-two-factor", [])
             #expect(reset.status == .seeOther || reset.status == .ok, "\(reset.status)")
-            try await AuditLog.record(
-                AuditEvent(
-                    actor: "command line (operator)", action: "user.password-reset-link", recordType: "user",
-                    recordID: victim.id), now: clock.now(), on: app.db)
+            // The operator's link, used by the owner, frees the victim; the sock's link to itself frees nothing,
+            // used or not (round 6, finding 1).
+            for (actor, action, account) in [
+                ("command line (operator)", "user.password-reset-link", victim.id),
+                ("victim@example.org", "account.password-set", victim.id),
+                ("sock@example.org", "user.password-reset-link", sockAccount.id),
+                ("sock@example.org", "account.password-set", sockAccount.id)
+            ] {
+                try await AuditLog.record(
+                    AuditEvent(actor: actor, action: action, recordType: "user", recordID: account),
+                    now: clock.now(), on: app.db)
+            }
             let held = try await SecondAdministrator.heldBy("rogue@example.org", on: app.db)
             let sock2Account = try #require(try await AccountStore.find(email: "sock2@example.org", on: app.db))
             #expect(held == [sockAccount.id, sock2Account.id], "\(held)")

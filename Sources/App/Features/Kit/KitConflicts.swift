@@ -281,6 +281,9 @@ enum KitConflicts {
             try await KitTables.columns("case_person_languages", on: tx).map { ($0.name, $0.kind) },
             uniquingKeysWith: { a, _ in a })
         guard KitValues.problem("case_person_languages", row, kinds: kinds) == nil else { return false }
+        // Every column that needs a value (round 6, finding 4): never a database error quoting the row.
+        let required = try await KitTables.required("case_person_languages", on: tx)
+        guard required.allSatisfy({ kinds[$0] == nil || (row[$0] ?? .null) != .null }) else { return false }
         try await KitMerge.insert(
             "case_person_languages", row, id: stored.rowId, kinds: kinds, cipher: cipher, on: tx)
         return true

@@ -343,7 +343,10 @@ enum KitMerge {
                     // row's values) would reach a log (round 4, finding 7); one that may be empty may be left out
                     // (a column added at the office since the export; round 5, finding 6).
                     let required = try await KitTables.required(table, on: tx)
-                    let missing = required.filter { kinds[$0] != nil && (row[$0] ?? .null) == .null }.sorted()
+                    let given = try await KitTables.required(table, leftOut: true, on: tx)
+                    let missing = required.filter {
+                        kinds[$0] != nil && (row[$0] == .null || (row[$0] == nil && given.contains($0)))
+                    }.sorted()
                     guard missing.isEmpty else {
                         throw refused(
                             "\(table) \(safe(id)) made offline leaves out \(missing.prefix(5).joined(separator: ", "))")

@@ -51,15 +51,20 @@ enum KitTables {
         }
     }
 
-    /// The columns of `table` that may not be NULL.
-    static func required(_ table: String, on db: any Database) async throws -> Set<String> {
+    /// The columns of `table` that may not be NULL; with `leftOut`, only those of them without a default, which a
+    /// new row must give (one added since with a default may be left out; round 6, finding 6).
+    static func required(_ table: String, leftOut: Bool = false, on db: any Database) async throws -> Set<String> {
         struct Column: Decodable { let name: String }
         let query: SQLQueryString =
             db.sql.dialect.name == "sqlite"
-            ? "SELECT name FROM pragma_table_info(\(bind: table)) WHERE \"notnull\" = 1"
+            ? """
+            SELECT name FROM pragma_table_info(\(bind: table)) WHERE "notnull" = 1
+            AND (\(bind: !leftOut) OR dflt_value IS NULL)
+            """
             : """
             SELECT column_name::text AS name FROM information_schema.columns
             WHERE table_schema = current_schema() AND table_name = \(bind: table) AND is_nullable = 'NO'
+            AND (\(bind: !leftOut) OR column_default IS NULL)
             """
         return Set(try await db.sql.raw(query).all(decoding: Column.self).map(\.name))
     }

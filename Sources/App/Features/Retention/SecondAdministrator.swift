@@ -13,9 +13,10 @@ import SQLKit
 /// transaction. The entries are ordered by their sequence against the proposal's own `retention.propose` entry,
 /// so nothing done in the proposal's second counts as before it.
 ///
-/// Nor may an account that the proposer holds, however long before the proposal (review r4, finding 1): one whose
-/// latest setup link went to him (he created it, or reset its password), and so on down the chain (an account set
-/// up from an account he holds). A role he granted to someone else's account does not make it his.
+/// Nor may an account that the proposer holds, however long before the proposal (review r4, finding 1; r6, finding
+/// 1): one whose setup link went to him (he created it, or reset its password), and so on down the chain (an account
+/// set up from an account he holds), until someone else gives it a new link that is used. A role he granted to
+/// someone else's account does not make it his.
 enum SecondAdministrator {
     enum Refusal: String, Equatable, Sendable {
         case created, administrator, password
@@ -23,34 +24,63 @@ enum SecondAdministrator {
         case proposersAccount = "proposers-account"
     }
 
-    /// The entries that hand an account's setup link to someone: whoever was given the latest one holds it. A second
-    /// factor reset alone does not (the password is still the owner's; round 5, finding 3), and a later link given
-    /// to someone else (an operator's `user reset`, another administrator's reset) ends the hold.
-    static let takeovers = ["user.create", "user.password-reset-link"]
+    /// The entries that hand an account's setup link to someone. A second factor reset alone does not (the password
+    /// is still the owner's; round 5, finding 3).
+    static let takeovers: Set<String> = ["user.create", "user.password-reset-link"]
 
-    /// The accounts (ids) that `proposer` holds: the latest setup link of each went to him, or to an account he
-    /// holds, and so on down the chain.
+    /// The accounts (ids) that `proposer` holds: one whose setup link ever went to him or to an account he holds,
+    /// and so on down the chain, unless someone he does not hold gave it a link since and the password was then set
+    /// from a link (an operator's `user reset`, another administrator's reset, used by the owner; round 6, finding
+    /// 1: a held account resetting itself, or a link nobody used, frees nothing).
     static func heldBy(_ proposer: String, on db: any Database) async throws -> Set<String> {
         struct User: Decodable { let id: String, email: String }
-        struct Entry: Decodable { let actor: String, recordId: String }
+        struct Entry: Decodable { let action: String, actor: String, recordId: String }
         let users = try await db.rows("SELECT id, email FROM users", as: User.self)
         let emailOf = Dictionary(users.map { ($0.id, $0.email.lowercased()) }, uniquingKeysWith: { a, _ in a })
         let entries = try await db.rows(
             """
-            SELECT actor, record_id FROM audit_log WHERE record_type = 'user'
-            AND action IN (\(binds: takeovers)) ORDER BY sequence
+            SELECT action, actor, record_id FROM audit_log WHERE record_type = 'user'
+            AND action IN (\(binds: takeovers.sorted() + ["account.password-set"])) ORDER BY sequence
             """, as: Entry.self)
-        var linkedBy: [String: String] = [:]  // account id → who was given its latest setup link
-        for entry in entries { linkedBy[entry.recordId] = entry.actor.lowercased() }
-        var actors: Set<String> = [proposer.lowercased()], held: Set<String> = []
-        var grew = true
-        while grew {
-            grew = false
-            for (account, holder) in linkedBy where actors.contains(holder) && !held.contains(account) {
-                held.insert(account)
-                if let email = emailOf[account] { actors.insert(email) }
-                grew = true
+        let byAccount = Dictionary(grouping: entries, by: \.recordId)
+        func emails(_ accounts: Set<String>) -> Set<String> {
+            Set([proposer.lowercased()]).union(accounts.compactMap { emailOf[$0] })
+        }
+        // Reached: every account a link of his, or of an account reached, ever went to.
+        var reached: Set<String> = []
+        while true {
+            let actors = emails(reached)
+            let next = Set(
+                byAccount.filter { _, history in
+                    history.contains { takeovers.contains($0.action) && actors.contains($0.actor.lowercased()) }
+                }.keys)
+            guard next != reached else { break }
+            reached = next
+        }
+        // Held: of those, the ones no one outside them has freed since with a link that was used (the largest such
+        // set: a held account's own links, to itself or to another, free nothing).
+        var held = reached
+        while true {
+            let actors = emails(held)
+            let next = held.filter { account in
+                var isHeld = false, freeing = false
+                for entry in byAccount[account] ?? [] {
+                    if takeovers.contains(entry.action) {
+                        if actors.contains(entry.actor.lowercased()) {
+                            isHeld = true
+                            freeing = false
+                        } else {
+                            freeing = true  // a link given by someone he does not hold: frees it once used
+                        }
+                    } else if freeing {
+                        isHeld = false
+                        freeing = false
+                    }
+                }
+                return isHeld
             }
+            guard next != held else { break }
+            held = next
         }
         return held.filter { emailOf[$0] != proposer.lowercased() }
     }
@@ -59,6 +89,7 @@ enum SecondAdministrator {
     static let changes: [String: Refusal] = [
         "user.create": .created,
         "user.update": .administrator,
+        "user.password-reset-link": .password,
         "account.password-set": .password,
         "account.password-change": .password,
         "account.two-factor-enrol": .secondFactor,
