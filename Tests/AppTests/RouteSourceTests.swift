@@ -11,10 +11,9 @@ import Testing
 
     /// Still typed by hand, per file (to be moved into the route enums).
     static let leftAtMost: [String: Int] = [
-        "AccountLanguage.swift": 2, "AccountPages.swift": 1, "ApiWrites.swift": 1, "CampaignListExport.swift": 2,
-        "EvidenceController.swift": 2, "HealthController.swift": 1, "Layout.swift": 1, "ListExport.swift": 2,
-        "ListExportController.swift": 4, "Localization.swift": 1, "Sitemap.swift": 5, "StatisticsController.swift": 2,
-        "StatisticsExport.swift": 1, "TokenController.swift": 2
+        "AccountLanguage.swift": 2, "AccountPages.swift": 1, "ApiWrites.swift": 1, "EvidenceController.swift": 2,
+        "HealthController.swift": 1, "Layout.swift": 1, "Localization.swift": 1, "Sitemap.swift": 5,
+        "StatisticsController.swift": 1, "TokenController.swift": 2
     ]
 
     /// The files that define the addresses, and the migrations (which name tables, not addresses).

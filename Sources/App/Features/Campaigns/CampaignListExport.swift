@@ -10,13 +10,9 @@ extension ListExport {
     static let campaignHeader = ["id", "url", "title", "text", "publications"]
     static let callHeader = ["id", "url", "title", "deadline", "text"]
 
-    static func campaigns(_ format: Format) -> String {
-        Translations.current.language.pathPrefix + "/campaigns.\(format.rawValue)"
-    }
+    static func campaigns(_ format: Format) -> String { SiteRoute.campaignsExport(format).path }
 
-    static func calls(_ format: Format) -> String {
-        Translations.current.language.pathPrefix + "/calls.\(format.rawValue)"
-    }
+    static func calls(_ format: Format) -> String { SiteRoute.callsExport(format).path }
 
     struct CampaignItem: Encodable {
         let id: String, url: String, title: String, text: String, publications: [String]

@@ -39,13 +39,11 @@ enum ListExport {
     // MARK: Addresses
 
     static func publications(_ format: Format, _ filter: PublicationFilter) -> String {
-        Translations.current.language.pathPrefix + "/publications.\(format.rawValue)"
-            + SiteRoute.query(filter.queryItems(includingPage: false))
+        SiteRoute.publicationsExport(format, filter).path
     }
 
     static func search(_ format: Format, _ text: String, _ filter: PublicationFilter) -> String {
-        Translations.current.language.pathPrefix + "/search.\(format.rawValue)"
-            + SiteRoute.query([("q", text)] + filter.queryItems(includingPage: false))
+        SiteRoute.searchExport(format, text, filter).path
     }
 
     static func organisations(_ format: Format, _ filter: DirectoryFilter) -> String {

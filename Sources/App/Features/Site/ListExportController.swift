@@ -8,17 +8,19 @@ import Vapor
 struct ListExportController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         for format in ListExport.Format.allCases {
-            routes.localizedGet(["publications.\(format.rawValue)"], negotiate: false) {
+            routes.localizedGet(SiteRoute.Pattern.publicationsExport(format), negotiate: false) {
                 try await publications($0, format)
             }
-            routes.localizedGet(["search.\(format.rawValue)"], negotiate: false) { try await search($0, format) }
+            routes.localizedGet(SiteRoute.Pattern.searchExport(format), negotiate: false) {
+                try await search($0, format)
+            }
             routes.localizedGet(SiteRoute.Pattern.organisationsExport(format), negotiate: false) {
                 try await organisations($0, format)
             }
-            routes.localizedGet(["campaigns.\(format.rawValue)"], negotiate: false) {
+            routes.localizedGet(SiteRoute.Pattern.campaignsExport(format), negotiate: false) {
                 try await ListExport.campaignList($0, format)
             }
-            routes.localizedGet(["calls.\(format.rawValue)"], negotiate: false) {
+            routes.localizedGet(SiteRoute.Pattern.callsExport(format), negotiate: false) {
                 try await ListExport.callList($0, format)
             }
         }

@@ -60,6 +60,12 @@ enum SiteRoute: Hashable {
     /// The mission reports.
     case missions
     case bulletins
+    /// The lists as CSV or JSON, in the reader's language (what their pages show).
+    case publicationsExport(ListExport.Format, PublicationFilter)
+    case searchExport(ListExport.Format, String, PublicationFilter)
+    case campaignsExport(ListExport.Format)
+    case callsExport(ListExport.Format)
+    case statisticsExport(ListExport.Format, StatisticsFilter)
     /// A bulletin in its language, whose address holds it (no language prefix).
     case bulletin(month: BulletinMonth, language: Language)
 
@@ -112,6 +118,11 @@ enum SiteRoute: Hashable {
         static let missions = ["missions"]
         static let bulletins = ["bulletins"]
         static let bulletin = ["bulletins", ":month", ":language"]
+        static func publicationsExport(_ format: ListExport.Format) -> [String] { ["publications.\(format.rawValue)"] }
+        static func searchExport(_ format: ListExport.Format) -> [String] { ["search.\(format.rawValue)"] }
+        static func campaignsExport(_ format: ListExport.Format) -> [String] { ["campaigns.\(format.rawValue)"] }
+        static func callsExport(_ format: ListExport.Format) -> [String] { ["calls.\(format.rawValue)"] }
+        static func statisticsExport(_ format: ListExport.Format) -> [String] { ["statistics.\(format.rawValue)"] }
     }
 
     /// The address in the current page's language (see `Translations.current`); the stylesheet has one address.
@@ -184,6 +195,14 @@ enum SiteRoute: Hashable {
         case .call(let id): return "/calls/" + Self.escapeSegment(id)
         case .missions: return "/missions"
         case .bulletins: return "/bulletins"
+        case .publicationsExport(let format, let filter):
+            return "/publications.\(format.rawValue)" + Self.query(filter.queryItems(includingPage: false))
+        case .searchExport(let format, let text, let filter):
+            return "/search.\(format.rawValue)" + Self.query([("q", text)] + filter.queryItems(includingPage: false))
+        case .campaignsExport(let format): return "/campaigns.\(format.rawValue)"
+        case .callsExport(let format): return "/calls.\(format.rawValue)"
+        case .statisticsExport(let format, let filter):
+            return "/statistics.\(format.rawValue)" + Self.query(filter.queryItems)
         case .bulletin(let month, let language): return "/bulletins/\(month)/\(language.rawValue)"
         }
     }

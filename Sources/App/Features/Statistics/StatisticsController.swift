@@ -27,7 +27,7 @@ struct StatisticsController: RouteCollection {
                     """))
         }
         for format in ListExport.Format.allCases {
-            routes.localizedGet(["statistics.\(format.rawValue)"], negotiate: false) { req in
+            routes.localizedGet(SiteRoute.Pattern.statisticsExport(format), negotiate: false) { req in
                 let filter = try req.statisticsFilter()
                 let sheet = try await Self.publicSheet(filter, on: req.db)
                 return ListExport.answer(

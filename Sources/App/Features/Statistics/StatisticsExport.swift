@@ -13,7 +13,7 @@ enum StatisticsExport {
     static let header = ["period", "figure", "status", "value", "at_least"]
 
     static func path(_ format: ListExport.Format, _ filter: StatisticsFilter) -> String {
-        Translations.current.language.pathPrefix + "/statistics.\(format.rawValue)" + SiteRoute.query(filter.queryItems)
+        SiteRoute.statisticsExport(format, filter).path
     }
 
     struct Line { let figure: String, status: String, value: String?, atLeast: String }
