@@ -13,10 +13,10 @@ import SQLKit
 /// transaction. The entries are ordered by their sequence against the proposal's own `retention.propose` entry,
 /// so nothing done in the proposal's second counts as before it.
 ///
-/// Nor may an account that the proposer holds, however long before the proposal (review r4, finding 1; r6, finding
-/// 1): one whose setup link went to him (he created it, or reset its password), and so on down the chain (an account
-/// set up from an account he holds), until someone else gives it a new link that is used. A role he granted to
-/// someone else's account does not make it his.
+/// Nor may an account that the proposer holds, however long before the proposal (review r4, finding 1; r6 and r7,
+/// finding 1): one whose setup link went to him (he created it, or reset its password), or to an account he held
+/// then, until someone he does not hold gives it a new link that is used. A role he granted to someone else's account
+/// does not make it his.
 enum SecondAdministrator {
     enum Refusal: String, Equatable, Sendable {
         case created, administrator, password
@@ -28,10 +28,10 @@ enum SecondAdministrator {
     /// is still the owner's; round 5, finding 3).
     static let takeovers: Set<String> = ["user.create", "user.password-reset-link"]
 
-    /// The accounts (ids) that `proposer` holds: one whose setup link ever went to him or to an account he holds,
-    /// and so on down the chain, unless someone he does not hold gave it a link since and the password was then set
-    /// from a link (an operator's `user reset`, another administrator's reset, used by the owner; round 6, finding
-    /// 1: a held account resetting itself, or a link nobody used, frees nothing).
+    /// The accounts (ids) that `proposer` holds, read from the audit trail in its order, each link judged as things
+    /// stood when it was given (round 7, findings 1 and 2): a link given by him, or by an account he held at that
+    /// moment, makes the account his; a link given by anyone else, once the password is set from it, frees it. What
+    /// an account made while he held it stays his when it is freed; a held account's own resets free nothing.
     static func heldBy(_ proposer: String, on db: any Database) async throws -> Set<String> {
         struct User: Decodable { let id: String, email: String }
         struct Entry: Decodable { let action: String, actor: String, recordId: String }
@@ -42,47 +42,25 @@ enum SecondAdministrator {
             SELECT action, actor, record_id FROM audit_log WHERE record_type = 'user'
             AND action IN (\(binds: takeovers.sorted() + ["account.password-set"])) ORDER BY sequence
             """, as: Entry.self)
-        let byAccount = Dictionary(grouping: entries, by: \.recordId)
-        func emails(_ accounts: Set<String>) -> Set<String> {
-            Set([proposer.lowercased()]).union(accounts.compactMap { emailOf[$0] })
-        }
-        // Reached: every account a link of his, or of an account reached, ever went to.
-        var reached: Set<String> = []
-        while true {
-            let actors = emails(reached)
-            let next = Set(
-                byAccount.filter { _, history in
-                    history.contains { takeovers.contains($0.action) && actors.contains($0.actor.lowercased()) }
-                }.keys)
-            guard next != reached else { break }
-            reached = next
-        }
-        // Held: of those, the ones no one outside them has freed since with a link that was used (the largest such
-        // set: a held account's own links, to itself or to another, free nothing).
-        var held = reached
-        while true {
-            let actors = emails(held)
-            let next = held.filter { account in
-                var isHeld = false, freeing = false
-                for entry in byAccount[account] ?? [] {
-                    if takeovers.contains(entry.action) {
-                        if actors.contains(entry.actor.lowercased()) {
-                            isHeld = true
-                            freeing = false
-                        } else {
-                            freeing = true  // a link given by someone he does not hold: frees it once used
-                        }
-                    } else if freeing {
-                        isHeld = false
-                        freeing = false
-                    }
+        let own = proposer.lowercased()
+        var held: Set<String> = [], heldEmails: Set<String> = [own], freeing: Set<String> = []
+        for entry in entries {
+            let account = entry.recordId
+            if takeovers.contains(entry.action) {
+                if heldEmails.contains(entry.actor.lowercased()) {
+                    held.insert(account)
+                    if let email = emailOf[account] { heldEmails.insert(email) }
+                    freeing.remove(account)
+                } else if held.contains(account) {
+                    freeing.insert(account)  // a link given by someone he does not hold: frees it once used
                 }
-                return isHeld
+            } else if freeing.contains(account) {
+                held.remove(account)
+                freeing.remove(account)
+                if let email = emailOf[account], email != own { heldEmails.remove(email) }
             }
-            guard next != held else { break }
-            held = next
         }
-        return held.filter { emailOf[$0] != proposer.lowercased() }
+        return held.filter { emailOf[$0] != own }
     }
 
     /// The audit entries on a user that change who holds the account, by the refusal each one means.
