@@ -28,7 +28,9 @@ struct CallsController: RouteCollection {
         let today = req.site.clock.today
         let open = try await CallStore.all(on: req.db).filter { $0.accepts(on: today) }
         let items: [HTML] = open.map { c in
-            "<li><a href=\"\(SiteRoute.call(id: c.id).path)\">\(c.title)</a> <span class=\"meta\">\(t("call.deadline", ["date": CivilDate(c.deadline)?.long ?? c.deadline]))</span></li>"
+            let deadline = t("call.deadline", ["date": CivilDate(c.deadline)?.long ?? c.deadline])
+            let meta: HTML = "<span class=\"meta\">\(deadline)</span>"
+            return "<li><a href=\"\(SiteRoute.call(id: c.id).path)\">\(c.title)</a> \(meta)</li>"
         }
         return page(
             Layout(title: t("call.list"), facts: nil).render(

@@ -24,13 +24,13 @@ struct CampaignsController: RouteCollection {
                 throw Abort(.notFound)
             }
             let gathered = try await CampaignStore.gathered(c, on: req.db)
+            let image = SiteRoute.campaignImage(id: c.id).path
             return .publicPage(
                 Layout(title: c.title, facts: nil).render(
                     """
                     <article class="campaign"><h1>\(c.title)</h1>
                     \(c.imageType == nil || !c.imageClean ? .empty
-                        : "<p><img src=\"\(SiteRoute.campaignImage(id: c.id).path)\" alt=\"\" class=\"campaign-image\"></p>"
-                            as HTML)
+                        : "<p><img src=\"\(image)\" alt=\"\" class=\"campaign-image\"></p>" as HTML)
                     <div class="body">\(Markdown.render(c.text))</div>
                     <section aria-labelledby="gathered"><h2 id="gathered">\(t("campaign.gathered"))</h2>\(ListItemView.list(gathered))</section></article>
                     """))

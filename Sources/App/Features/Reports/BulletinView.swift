@@ -58,7 +58,8 @@ enum BulletinView {
     static func archive(_ list: [(month: BulletinMonth, languages: [Language])]) -> HTML {
         let rows: [HTML] = list.map { entry in
             let links: [HTML] = entry.languages.map {
-                "<a href=\"\(SiteRoute.bulletin(month: entry.month, language: $0).path)\" hreflang=\"\($0.rawValue)\">\($0.endonym)</a>"
+                let link = SiteRoute.bulletin(month: entry.month, language: $0).path
+                return "<a href=\"\(link)\" hreflang=\"\($0.rawValue)\">\($0.endonym)</a>"
             }
             return "<li>\(entry.month.label): \(HTML(trusted: links.map(\.rendered).joined(separator: " · ")))</li>"
         }
