@@ -148,7 +148,7 @@ struct SearchParityTests {
                     let found = try await Self.outcome(query, filter, postgres)
                     #expect(
                         found.total == expected.total && found.ids == expected.ids,
-                        "seed \(seed): \(text) \(filter)")
+                        "seed \(seed): \(text) \(filter): SQLite \(expected), PostgreSQL \(found)")
                     #expect(found.snippets == expected.snippets, "seed \(seed): snippets of \(text)")
                     if expected.total > 0 { nonEmpty += 1 }
                     if expected.total > 30 { multiPage += 1 }
