@@ -201,8 +201,9 @@ struct AccountController: Sendable {
         }
         let hash = try await req.password.async.hash(req.form.raw("new"))
         try await req.db.write { tx in
+            // The link is taken first, in the write: replaced or used meanwhile, it sets nothing.
+            guard try await AccountSecrets.useLink(token, for: account.id, now: now, on: tx) else { throw Self.deadLink }
             try await AccountStore.setPassword(account.id, hash: hash, now: now, on: tx)
-            try await AccountSecrets.useLink(token, now: now, on: tx)
             try await SessionStore.endAll(userID: account.id, on: tx)
             try await AuditLog.record(
                 AuditEvent(

@@ -73,6 +73,14 @@ struct LoginController: Sendable {
         }
         // The session, the throttle and the audit entry change together.
         let token = try await req.db.write { tx in
+            // The password checked must still be the account's (review r8, finding 1): one set meanwhile from a
+            // link ends every session, and a sign-in racing it with the old password must not outlive it.
+            struct Stored: Decodable { let passwordHash: String? }
+            let stored = try await tx.row(
+                "SELECT password_hash FROM users WHERE id = \(bind: account.id)", as: Stored.self)
+            guard stored?.passwordHash == account.passwordHash else {
+                throw Abort(.conflict, reason: t("office.login.password-changed"))
+            }
             if let old { try await SessionStore.end(old.id, on: tx) }
             let token = try await SessionStore.start(userID: account.id, stage: stage, now: now, on: tx)
             try await LoginThrottle.release(attempt, on: tx)

@@ -83,6 +83,14 @@ enum SessionStore {
         try await db.sql.delete(from: "sessions").where("user_id", .equal, userID).run()
     }
 
+    /// Whether the session still exists, read in the caller's write (review r8, finding 1): a write that hands out
+    /// an account's setup link is refused when the session that asked for it was ended meanwhile.
+    static func isLive(_ id: String?, on db: any Database) async throws -> Bool {
+        struct Row: Decodable { let id: String }
+        guard let id else { return false }
+        return try await db.row("SELECT id FROM sessions WHERE id = \(bind: id)", as: Row.self) != nil
+    }
+
     static func count(userID: String, on db: any Database) async throws -> Int {
         struct Row: Decodable { let n: Int }
         return try await db.sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE user_id = \(bind: userID)").first(
