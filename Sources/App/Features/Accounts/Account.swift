@@ -137,6 +137,14 @@ enum AccountStore {
         if disabled { try await SessionStore.endAll(userID: id, on: db) }
     }
 
+    /// Whether the account's stored password hash is still `hash`, read in the caller's write (a sign-in checked
+    /// against `hash` stores its session only then: review r8, finding 1).
+    static func hasPassword(_ hash: String?, _ id: String, on db: any Database) async throws -> Bool {
+        struct Stored: Decodable { let passwordHash: String? }
+        let stored = try await db.row("SELECT password_hash FROM users WHERE id = \(bind: id)", as: Stored.self)
+        return stored != nil && stored?.passwordHash == hash
+    }
+
     static func setPassword(_ id: String, hash: String, now: Date, on db: any Database) async throws {
         try await db.sql.update("users").set("password_hash", to: hash).set(
             "password_changed_at", to: Int64(now.timeIntervalSince1970)

@@ -54,6 +54,7 @@ struct AccountController: Sendable {
         let hash = try await req.password.async.hash(form.raw("new"))
         try await req.db.write { tx in
             try await AccountStore.setPassword(account.id, hash: hash, now: now, on: tx)
+            try await AccountSecrets.retireLinks(of: account.id, now: now, on: tx)
             try await SessionStore.endAll(userID: account.id, on: tx)
             try await AuditLog.record(
                 AuditEvent(
@@ -202,7 +203,9 @@ struct AccountController: Sendable {
         let hash = try await req.password.async.hash(req.form.raw("new"))
         try await req.db.write { tx in
             // The link is taken first, in the write: replaced or used meanwhile, it sets nothing.
-            guard try await AccountSecrets.useLink(token, for: account.id, now: now, on: tx) else { throw Self.deadLink }
+            guard try await AccountSecrets.useLink(token, for: account.id, now: now, on: tx) else {
+                throw Self.deadLink
+            }
             try await AccountStore.setPassword(account.id, hash: hash, now: now, on: tx)
             try await SessionStore.endAll(userID: account.id, on: tx)
             try await AuditLog.record(

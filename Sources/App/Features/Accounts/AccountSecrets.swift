@@ -49,9 +49,7 @@ enum AccountSecrets {
         let token = randomToken()
         let at = Int64(now.timeIntervalSince1970)
         try await db.write { tx in
-            try await tx.sql.update("account_links").set("used_at", to: at).where("user_id", .equal, userID).where(
-                "used_at", .is, SQLLiteral.null
-            ).run()
+            try await retireLinks(of: userID, now: now, on: tx)
             try await tx.sql.insert(into: "account_links").columns(
                 "token_hash", "user_id", "purpose", "expires_at", "used_at"
             )
@@ -74,16 +72,24 @@ enum AccountSecrets {
         return try await AccountStore.find(id: row.userId, on: db)
     }
 
+    /// Every unused link of the account stops working (a new link is given, or the password is changed: review r6,
+    /// finding 3).
+    static func retireLinks(of userID: String, now: Date, on db: any Database) async throws {
+        try await db.sql.update("account_links").set("used_at", to: Int64(now.timeIntervalSince1970))
+            .where("user_id", .equal, userID).where("used_at", .is, SQLLiteral.null).run()
+    }
+
     /// Marks the link used, if it still opens `userID` (unused, unexpired, not replaced): false when it no longer
     /// does (review r7, finding 4: a replaced link, or the same link twice at once, sets no password).
     static func useLink(_ token: String, for userID: String, now: Date, on db: any Database) async throws -> Bool {
         struct Row: Decodable { let userId: String }
         let at = Int64(now.timeIntervalSince1970)
-        return !(try await db.rows(
-            """
-            UPDATE account_links SET used_at = \(bind: at) WHERE token_hash = \(bind: sha256Hex(token))
-            AND user_id = \(bind: userID) AND used_at IS NULL AND expires_at > \(bind: at) RETURNING user_id
-            """, as: Row.self)).isEmpty
+        return
+            !(try await db.rows(
+                """
+                UPDATE account_links SET used_at = \(bind: at) WHERE token_hash = \(bind: sha256Hex(token))
+                AND user_id = \(bind: userID) AND used_at IS NULL AND expires_at > \(bind: at) RETURNING user_id
+                """, as: Row.self)).isEmpty
     }
 
     /// 32 random bytes, base64url without padding (256 bits).

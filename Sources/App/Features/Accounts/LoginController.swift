@@ -72,15 +72,10 @@ struct LoginController: Sendable {
             event = AuditEvent(actor: account.email, action: "login.success", detail: "password", address: address)
         }
         // The session, the throttle and the audit entry change together.
-        let token = try await req.db.write { tx in
+        let started: String? = try await req.db.write { tx in
             // The password checked must still be the account's (review r8, finding 1): one set meanwhile from a
             // link ends every session, and a sign-in racing it with the old password must not outlive it.
-            struct Stored: Decodable { let passwordHash: String? }
-            let stored = try await tx.row(
-                "SELECT password_hash FROM users WHERE id = \(bind: account.id)", as: Stored.self)
-            guard stored?.passwordHash == account.passwordHash else {
-                throw Abort(.conflict, reason: t("office.login.password-changed"))
-            }
+            guard try await AccountStore.hasPassword(account.passwordHash, account.id, on: tx) else { return nil }
             if let old { try await SessionStore.end(old.id, on: tx) }
             let token = try await SessionStore.start(userID: account.id, stage: stage, now: now, on: tx)
             try await LoginThrottle.release(attempt, on: tx)
@@ -88,6 +83,18 @@ struct LoginController: Sendable {
             try await AuditLog.record(event, now: now, on: tx)
             try await AccountLanguageController.rememberAtFirstSignIn(account, req: req, now: now, on: tx)
             return token
+        }
+        guard let token = started else {
+            // Refused as a wrong password is: the attempt stays counted, and the failure is audited.
+            try await LoginThrottle.failed(
+                attempt,
+                AuditEvent(
+                    actor: actor, action: "login.failure", detail: "password changed during the sign-in",
+                    address: address),
+                now: now, on: req.db)
+            let page = try await LoginPages.login(
+                email: email, next: form["next"], error: t("office.login.password-changed"), req: req)
+            return try await page.encodeResponse(status: .unauthorized, for: req)
         }
         let target: String
         switch stage {

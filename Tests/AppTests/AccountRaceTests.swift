@@ -1,0 +1,247 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+import Testing
+import Vapor
+
+@testable import App
+
+/// The races of reviews r7 (finding 4) and r8 (finding 1), through the running app on both engines: what is checked
+/// before a write is checked again inside it, so that dozens of requests at once cannot slip between the two.
+@Suite struct AccountRaceTests {
+    /// Sends one form with a copy of a visitor's cookies (a `TestBrowser` is not for simultaneous use).
+    static func fire(
+        _ app: Application, _ path: String, _ fields: [(String, String)], cookies: [String: String]
+    ) async throws -> HTTPStatus {
+        let browser = TestBrowser(app)
+        browser.cookies = cookies
+        let csrf = fields.first { $0.0 == "csrf" }?.1 ?? ""
+        return try await browser.post(path, fields.filter { $0.0 != "csrf" }, csrf: csrf).status
+    }
+
+    static func token(in page: TestBrowser.Page) throws -> String {
+        let regex = try Regex(#"/account/setup/([A-Za-z0-9_-]+)"#)
+        return String(try #require(page.body.firstMatch(of: regex)?.output[1].substring))
+    }
+
+    static func sessions(of id: String, _ app: Application) async throws -> Int {
+        try await app.db.sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE user_id = \(bind: id)").first()?
+            .decode(column: "n", as: Int.self) ?? -1
+    }
+
+    static func sequences(_ action: String, actor: String, _ app: Application) async throws -> [Int64] {
+        try await app.db.sql.raw(
+            "SELECT sequence FROM audit_log WHERE action = \(bind: action) AND actor = \(bind: actor) ORDER BY sequence"
+        ).all().map { try $0.decode(column: "sequence", as: Int64.self) }
+    }
+
+    /// r7 4: one setup link sent 24 times at once, each with another password, sets exactly one of them; a link
+    /// replaced after its page was opened sets nothing.
+    @Test(arguments: Engine.all)
+    func aSetupLinkSetsOnePasswordHoweverOftenItIsSentAtOnce(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup: an administrator makes an account; 24 visitors open its link's page.
+            let admin = try await StaffAlertTests.person("admin@example.org", [.administrator], app)
+            try await admin.get("/office/users/new")
+            let made = try await admin.post("/office/users/new", [("email", "new@example.org"), ("roles", "editor")])
+            let token = try Self.token(in: made)
+            var visitors: [(cookies: [String: String], csrf: String)] = []
+            for _ in 0..<24 {
+                let visitor = TestBrowser(app)
+                try await visitor.get("/account/setup/\(token)")
+                visitors.append((visitor.cookies, visitor.lastCSRF))
+            }
+            // act: every one of them sets a password of its own, all at once.
+            let statuses = try await withThrowingTaskGroup(of: (Int, HTTPStatus).self) { group in
+                for (index, visitor) in visitors.enumerated() {
+                    group.addTask {
+                        let password = "harbour-quartz-lantern-\(index)"
+                        let status = try await Self.fire(
+                            app, "/account/setup/\(token)",
+                            [("csrf", visitor.csrf), ("new", password), ("confirm", password)],
+                            cookies: visitor.cookies)
+                        return (index, status)
+                    }
+                }
+                return try await group.reduce(into: [Int: HTTPStatus]()) { $0[$1.0] = $1.1 }
+            }
+            // assert: one password set, the one whose request was answered as set; the others told the link is dead.
+            let winners = statuses.filter { $0.value == .seeOther }.map(\.key)
+            #expect(winners.count == 1, "exactly one password is set: \(statuses.values.map(\.code).sorted())")
+            #expect(statuses.values.allSatisfy { $0 == .seeOther || $0 == .notFound })
+            #expect(try await StaffAlertTests.audit("account.password-set", app).count == 1)
+            let account = try #require(try await AccountStore.find(email: "new@example.org", on: app.db))
+            let hash = try #require(account.passwordHash)
+            for index in 0..<24 {
+                let matches = try await app.password.async.verify("harbour-quartz-lantern-\(index)", created: hash)
+                #expect(matches == winners.contains(index), "password \(index)")
+            }
+            // A link replaced after its page was opened: the form sent from that page sets nothing.
+            try await admin.get("/office/users/\(account.id)")
+            let first = try Self.token(in: try await admin.post("/office/users/\(account.id)/reset-password", []))
+            let visitor = TestBrowser(app)
+            try await visitor.get("/account/setup/\(first)")
+            try await admin.get("/office/users/\(account.id)")
+            try await admin.post("/office/users/\(account.id)/reset-password", [])
+            let late = try await visitor.post(
+                "/account/setup/\(first)", [("new", "late-meadow-violin-4"), ("confirm", "late-meadow-violin-4")])
+            #expect(late.status == .notFound)
+            #expect(try await StaffAlertTests.audit("account.password-set", app).count == 1)
+        }
+    }
+
+    /// r8 1 (a): sign-ins with the old password, two dozen at once around the moment the password is set from a
+    /// link. A sign-in that checked the old password but stores its session after the set is refused, so no
+    /// session made with the old password outlives the set; each refusal is audited as a failure.
+    @Test(arguments: Engine.all)
+    func noSessionMadeWithTheOldPasswordOutlivesTheSet(_ engine: Engine) async throws {
+        let clock = MutableClock()
+        try await withApp(engine, clock: clock) { app in
+            // setup: an editor who knows her password is given a new link, five times over (a quarter of an hour
+            // apart, so that the sign-in throttle's window starts afresh each time).
+            let (holder, _) = try await TestAccounts.create("holder@example.org", [.editor], in: app)
+            var refusedAfterCheck = 0
+            var password = TestAccounts.password
+            for round in 0..<5 {
+                clock.advance(seconds: Double(LoginThrottle.window + 60))
+                let token = try await AccountSecrets.newLink(
+                    for: holder.id, purpose: .reset, now: clock.now(), on: app.db)
+                let setter = TestBrowser(app)
+                try await setter.get("/account/setup/\(token)")
+                var signers: [(cookies: [String: String], csrf: String)] = []
+                for _ in 0..<24 {
+                    let signer = TestBrowser(app)
+                    try await signer.get("/login")
+                    signers.append((signer.cookies, signer.lastCSRF))
+                }
+                let old = password, new = "meadow-harbour-violin-\(round)"
+                // act: the sign-ins with the old password, and the set among them.
+                let results = try await withThrowingTaskGroup(of: HTTPStatus?.self) { group in
+                    for (index, signer) in signers.enumerated() {
+                        group.addTask {
+                            try await Self.fire(
+                                app, "/login",
+                                [("csrf", signer.csrf), ("email", "holder@example.org"), ("password", old)],
+                                cookies: signer.cookies)
+                        }
+                        if index == 8 {
+                            group.addTask {
+                                let set = try await setter.post(
+                                    "/account/setup/\(token)", [("new", new), ("confirm", new)])
+                                #expect(set.status == .seeOther, "round \(round): the link sets the password")
+                                return nil
+                            }
+                        }
+                    }
+                    return try await group.reduce(into: [HTTPStatus]()) { if let status = $1 { $0.append(status) } }
+                }
+                password = new
+                // assert: whatever got in before the set was ended by it; nothing got in after.
+                // (The throttle lets five sign-ins of one account be checked at a time: the others wait their turn.)
+                #expect(
+                    results.allSatisfy { [.seeOther, .unauthorized, .tooManyRequests].contains($0) },
+                    "\(results.map(\.code))")
+                #expect(try await Self.sessions(of: holder.id, app) == 0, "round \(round): no session outlives the set")
+                refusedAfterCheck =
+                    try await app.db.sql.raw(
+                        """
+                        SELECT COUNT(*) AS n FROM audit_log WHERE action = 'login.failure'
+                        AND detail = 'password changed during the sign-in'
+                        """
+                    ).first()?.decode(column: "n", as: Int.self) ?? 0
+            }
+            print("AccountRaceTests (\(engine)): \(refusedAfterCheck) sign-ins refused between the check and the write")
+            // The new password signs in, and the old one does not.
+            clock.advance(seconds: Double(LoginThrottle.window + 60))
+            let signer = TestBrowser(app)
+            #expect(try await signer.signIn("holder@example.org", password: password).status == .seeOther)
+            #expect(try await TestBrowser(app).signIn("holder@example.org").status == .unauthorized)
+        }
+    }
+
+    /// r8 1 (b): an administrator's session asks for setup links (a reset and a new account) two dozen times at
+    /// once while her own password is set from a link, which ends her sessions. No link is given by her after the
+    /// set: each is written before it in the audit trail, or refused.
+    @Test(arguments: Engine.all)
+    func noLinkIsGivenBySessionEndedMeanwhile(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup: two administrators; the first has been given a reset link by the second.
+            let first = try await StaffAlertTests.person("first@example.org", [.administrator], app)
+            let second = try await StaffAlertTests.person("second@example.org", [.administrator], app)
+            let (target, _) = try await TestAccounts.create("target@example.org", [.editor], in: app)
+            let firstAccount = try #require(try await AccountStore.find(email: "first@example.org", on: app.db))
+            try await second.get("/office/users/\(firstAccount.id)")
+            let token = try Self.token(
+                in: try await second.post("/office/users/\(firstAccount.id)/reset-password", []))
+            let setter = TestBrowser(app)
+            try await setter.get("/account/setup/\(token)")
+            try await first.get("/office/users/\(target.id)")
+            let cookies = first.cookies, csrf = first.lastCSRF
+            // act: her session's requests, and the set among them.
+            let results = try await withThrowingTaskGroup(of: HTTPStatus?.self) { group in
+                for index in 0..<24 {
+                    group.addTask {
+                        index % 3 == 0
+                            ? try await Self.fire(
+                                app, "/office/users/new",
+                                [("csrf", csrf), ("email", "made\(index)@example.org"), ("roles", "editor")],
+                                cookies: cookies)
+                            : try await Self.fire(
+                                app, "/office/users/\(target.id)/reset-password", [("csrf", csrf)], cookies: cookies)
+                    }
+                    if index == 8 {
+                        group.addTask {
+                            let new = "violin-lantern-quartz-8"
+                            let set = try await setter.post("/account/setup/\(token)", [("new", new), ("confirm", new)])
+                            #expect(set.status == .seeOther)
+                            return nil
+                        }
+                    }
+                }
+                return try await group.reduce(into: [HTTPStatus]()) { if let status = $1 { $0.append(status) } }
+            }
+            // assert: every link she gave is older than the set; the later requests are refused.
+            let set = try #require(
+                try await Self.sequences("account.password-set", actor: "first@example.org", app).first)
+            let given =
+                try await Self.sequences("user.password-reset-link", actor: "first@example.org", app)
+                + Self.sequences("user.create", actor: "first@example.org", app)
+            #expect(given.allSatisfy { $0 < set }, "no link given after the set: \(given) vs \(set)")
+            #expect(results.count == 24)
+            let answered = results.filter { $0 == .created || $0 == .ok }.count
+            #expect(answered == given.count, "each answered request wrote one entry: \(results.map(\.code))")
+            #expect(try await Self.sessions(of: firstAccount.id, app) == 0)
+            let created = results.filter { $0 == .created }.count
+            let made = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM users WHERE email LIKE 'made%'").first()?
+                .decode(column: "n", as: Int.self)
+            #expect(made == created, "an account exists for each creation answered, and no other")
+            print("AccountRaceTests (\(engine)): \(answered) links given before the set, \(24 - answered) refused")
+        }
+    }
+    /// r6 3: a reset link given before the owner changes her own password no longer opens the account.
+    @Test(arguments: Engine.all)
+    func changingOnesPasswordEndsEveryLinkGivenBefore(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup: a link given to an editor, who then changes her password herself.
+            let editor = try await StaffAlertTests.person("editor@example.org", [.editor], app)
+            let account = try #require(try await AccountStore.find(email: "editor@example.org", on: app.db))
+            let link = try await AccountSecrets.newLink(
+                for: account.id, purpose: .reset, now: testClock.now(), on: app.db)
+            let visitor = TestBrowser(app)
+            #expect(try await visitor.get("/account/setup/\(link)").status == .ok, "the link opens before")
+            // act
+            let new = "kestrel-meadow-lantern-5"
+            try await editor.get("/account/password")
+            let changed = try await editor.post(
+                "/account/password", [("current", TestAccounts.password), ("new", new), ("confirm", new)])
+            // assert: the link is dead, and setting a password from the page opened before it does nothing.
+            #expect(changed.status == .seeOther)
+            #expect(try await TestBrowser(app).get("/account/setup/\(link)").status == .notFound)
+            let late = try await visitor.post(
+                "/account/setup/\(link)", [("new", "late-violin-harbour-2"), ("confirm", "late-violin-harbour-2")])
+            #expect(late.status == .notFound)
+            #expect(try await TestBrowser(app).signIn("editor@example.org", password: new).status == .seeOther)
+        }
+    }
+}
