@@ -295,6 +295,57 @@ import Vapor
         }
     }
 
+    /// Review r9, finding 1: the rogue makes two administrators long before; one proposes, and he, or the other he
+    /// made, confirms. Refused: the proposer and the confirmer have a holder in common. One the operator freed may.
+    @Test(arguments: Engine.all)
+    func theProposerAndTheConfirmerMayNotHaveAHolderInCommon(_ engine: Engine) async throws {
+        let clock = MutableClock(Self.now)
+        try await withApp(engine, clock: clock) { app in
+            // setup: the rogue makes three administrators and sets their passwords; the operator frees the third.
+            let (_, rogueSecret) = try await TestAccounts.create(
+                "rogue@example.org", [.administrator], secondFactor: true, in: app)
+            let rogue = TestBrowser(app)
+            try await rogue.signIn("rogue@example.org", secret: rogueSecret, clock: clock)
+            for sock in ["z1", "z2", "z3"] {
+                try await rogue.get("/office/users/new")
+                let made = try await rogue.post(
+                    "/office/users/new", [("email", "\(sock)@example.org"), ("roles", "administrator")])
+                try await Self.useLink(made, app)
+            }
+            let z3 = try #require(try await AccountStore.find(email: "z3@example.org", on: app.db))
+            for (actor, action) in [("system", "user.password-reset-link"), ("z3@example.org", "account.password-set")]
+            {
+                try await AuditLog.record(
+                    AuditEvent(actor: actor, action: action, recordType: "user", recordID: z3.id),
+                    now: clock.now(), on: app.db)
+            }
+            clock.advance(seconds: 30 * 86_400)
+            // act: z1 proposes; the rogue, z2 and z3 try to confirm.
+            let z1Secret = Base32.encode(TOTP.newSecret())
+            let z1 = try #require(try await AccountStore.find(email: "z1@example.org", on: app.db))
+            try await AccountStore.confirmSecondFactor(
+                z1.id, secret: z1Secret, step: 0, cipher: app.site.cipher, on: app.db)
+            let proposer = TestBrowser(app)
+            try await proposer.signIn("z1@example.org", password: Self.fresh, secret: z1Secret, clock: clock)
+            try await proposer.get("/office/retention/periods")
+            #expect(try await proposer.post("/office/retention/periods", [("case.closed", "1")]).status == .seeOther)
+            let form = try await Self.pinned("case.closed", app)
+            clock.advance(seconds: 60)
+            try await rogue.signIn("rogue@example.org", secret: rogueSecret, clock: clock)
+            try await rogue.get("/office/retention/periods")
+            let byRogue = try await rogue.post("/office/retention/periods/confirm", form)
+            let byZ2 = try await Self.confirmAs("z2@example.org", password: Self.fresh, form: form, app, clock: clock)
+            // assert
+            #expect(byRogue.status == .forbidden && byZ2.status == .forbidden, "\(byRogue.status) \(byZ2.status)")
+            #expect(byRogue.body.contains("are held by the same administrator"))
+            #expect(byZ2.body.contains("are held by the same administrator"))
+            #expect(try await RetentionStore.policy(on: app.db) == RetentionPolicy(), "the ten years stay")
+            let byZ3 = try await Self.confirmAs("z3@example.org", password: Self.fresh, form: form, app, clock: clock)
+            #expect(byZ3.status == .seeOther, "freed by the operator before the proposal: she confirms")
+            #expect(try await RetentionStore.policy(on: app.db).period(.closedCase) == 1)
+        }
+    }
+
     /// Review r3, finding 2: A proposes 3000 days, B opens the page; A proposes one day instead. B's click on the
     /// page showing 3000 days confirms nothing (409, the page says the proposal changed); a form without the
     /// proposal's days and time is refused too. Reloaded, B sees one day and may confirm it.

@@ -22,6 +22,7 @@ enum SecondAdministrator {
         case created, administrator, password
         case secondFactor = "second-factor"
         case proposersAccount = "proposers-account"
+        case sharedHolder = "shared-holder"
     }
 
     /// The entries that hand an account's setup link to someone. A second factor reset alone does not (the password
@@ -33,15 +34,45 @@ enum SecondAdministrator {
     /// moment, makes the account his; a link given by anyone else, once the password is set from it, frees it. What
     /// an account made while he held it stays his when it is freed; a held account's own resets free nothing.
     static func heldBy(_ proposer: String, on db: any Database) async throws -> Set<String> {
+        let trail = try await Trail.read(on: db)
+        return heldBy(proposer, trail)
+    }
+
+    /// The users and the entries of the trail that `heldBy` reads, read once.
+    struct Trail {
         struct User: Decodable { let id: String, email: String }
         struct Entry: Decodable { let action: String, actor: String, recordId: String }
-        let users = try await db.rows("SELECT id, email FROM users", as: User.self)
+        let users: [User], entries: [Entry]
+
+        static func read(on db: any Database) async throws -> Trail {
+            let users = try await db.rows("SELECT id, email FROM users ORDER BY id", as: User.self)
+            let entries = try await db.rows(
+                """
+                SELECT action, actor, record_id FROM audit_log WHERE record_type = 'user'
+                AND action IN (\(binds: takeovers.sorted() + ["account.password-set"])) ORDER BY sequence
+                """, as: Entry.self)
+            return Trail(users: users, entries: entries)
+        }
+    }
+
+    /// Whether the proposer and the confirmer have a holder in common (review r9, finding 1): one of them holds the
+    /// other, or a third account holds both (he made both, and may propose as one and confirm as the other).
+    static func shareAHolder(_ proposer: String, _ confirmerID: String, on db: any Database) async throws -> Bool {
+        let trail = try await Trail.read(on: db)
+        guard let proposerID = trail.users.first(where: { $0.email.lowercased() == proposer.lowercased() })?.id
+        else { return false }
+        var ofProposer: Set<String> = [proposerID], ofConfirmer: Set<String> = [confirmerID]
+        for user in trail.users {
+            let held = heldBy(user.email, trail)
+            if held.contains(proposerID) { ofProposer.insert(user.id) }
+            if held.contains(confirmerID) { ofConfirmer.insert(user.id) }
+        }
+        return !ofProposer.isDisjoint(with: ofConfirmer)
+    }
+
+    static func heldBy(_ proposer: String, _ trail: Trail) -> Set<String> {
+        let users = trail.users, entries = trail.entries
         let emailOf = Dictionary(users.map { ($0.id, $0.email.lowercased()) }, uniquingKeysWith: { a, _ in a })
-        let entries = try await db.rows(
-            """
-            SELECT action, actor, record_id FROM audit_log WHERE record_type = 'user'
-            AND action IN (\(binds: takeovers.sorted() + ["account.password-set"])) ORDER BY sequence
-            """, as: Entry.self)
         let own = proposer.lowercased()
         var held: Set<String> = [], heldEmails: Set<String> = [own], freeing: Set<String> = []
         for entry in entries {
@@ -107,6 +138,7 @@ enum SecondAdministrator {
         if let refusal = [Refusal.created, .administrator, .password, .secondFactor].first(where: found.contains) {
             return refusal
         }
-        return try await heldBy(proposal.proposedBy, on: db).contains(userID) ? .proposersAccount : nil
+        if try await heldBy(proposal.proposedBy, on: db).contains(userID) { return .proposersAccount }
+        return try await shareAHolder(proposal.proposedBy, userID, on: db) ? .sharedHolder : nil
     }
 }
