@@ -244,4 +244,66 @@ import Vapor
             #expect(try await TestBrowser(app).signIn("editor@example.org", password: new).status == .seeOther)
         }
     }
+    /// r9 3: a session half signed in (waiting for its code, or to enrol a factor) that a set ended is not advanced.
+    @Test(arguments: Engine.all)
+    func aSessionEndedMeanwhileIsNotAdvanced(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            let (holder, _) = try await TestAccounts.create("holder@example.org", [.administrator], in: app)
+            for stage in [SignInSession.Stage.secondFactor, .enrol] {
+                _ = try await SessionStore.start(userID: holder.id, stage: stage, now: testClock.now(), on: app.db)
+                let live = try #require(
+                    try await app.db.sql.raw("SELECT id FROM sessions WHERE user_id = \(bind: holder.id)").first()?
+                        .decode(column: "id", as: String.self))
+                try await SessionStore.endAll(userID: holder.id, on: app.db)
+                let session = SignInSession(
+                    id: live, userID: holder.id, stage: stage, csrfToken: "", createdAt: 0, lastSeenAt: 0)
+                await #expect(throws: Abort.self, "\(stage)") {
+                    try await app.db.write { tx in
+                        try await SessionStore.advance(session, to: .signedIn, now: testClock.now(), on: tx)
+                    }
+                }
+                #expect(try await Self.sessions(of: holder.id, app) == 0, "\(stage): no session signed in")
+            }
+        }
+    }
+
+    /// r9 2: password changes by a session in flight while the password is set from a link: none outlives the set,
+    /// and the password is the one set from the link.
+    @Test(arguments: Engine.all)
+    func noPasswordChangeOutlivesASetFromALink(_ engine: Engine) async throws {
+        let clock = MutableClock()
+        try await withApp(engine, clock: clock) { app in
+            let editor = try await StaffAlertTests.person("editor@example.org", [.editor], app, clock: clock)
+            let account = try #require(try await AccountStore.find(email: "editor@example.org", on: app.db))
+            let token = try await AccountSecrets.newLink(for: account.id, purpose: .reset, now: clock.now(), on: app.db)
+            let setter = TestBrowser(app)
+            try await setter.get("/account/setup/\(token)")
+            try await editor.get("/account/password")
+            let cookies = editor.cookies, csrf = editor.lastCSRF
+            let set = "owner-harbour-violin-9"
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<12 {
+                    group.addTask {
+                        let new = "rogue-lantern-meadow-\(index)"
+                        _ = try await Self.fire(
+                            app, "/account/password",
+                            [("csrf", csrf), ("current", TestAccounts.password), ("new", new), ("confirm", new)],
+                            cookies: cookies)
+                    }
+                    if index == 4 {
+                        group.addTask {
+                            let page = try await setter.post(
+                                "/account/setup/\(token)", [("new", set), ("confirm", set)])
+                            #expect(page.status == .seeOther)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let stored = try #require(try await AccountStore.find(email: "editor@example.org", on: app.db))
+            #expect(
+                try await app.password.async.verify(set, created: stored.passwordHash ?? ""), "the owner's password")
+            #expect(try await Self.sessions(of: account.id, app) == 0, "no session outlives the set")
+        }
+    }
 }

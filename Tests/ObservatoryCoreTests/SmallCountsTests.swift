@@ -92,6 +92,17 @@ struct SmallCountsTests {
                         if let j = more[e].indices.first(where: { more[e][$0] > 0 }) { more[e][j] += 1 }
                     }
                     witnesses.append((total + 1, more))
+                    // One less, when both stay hidden: here, in a hidden part of every other division, and in the
+                    // total (a 2 that is the only value of its division, found by CI: [0, 2] and a total of 2).
+                    if v > 1 {
+                        var less = divisions
+                        less[d][i] -= 1
+                        for e in divisions.indices where e != d {
+                            let hidden = less[e].indices.first { less[e][$0] > 1 && SmallCounts.isSmall(less[e][$0]) }
+                            if let j = hidden ?? less[e].indices.first(where: { less[e][$0] > 0 }) { less[e][j] -= 1 }
+                        }
+                        witnesses.append((total - 1, less))
+                    }
                     for j in parts.indices where j != i && parts[j] > 1 {
                         var moved = divisions
                         moved[d][i] += 1; moved[d][j] -= 1

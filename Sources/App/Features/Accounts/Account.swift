@@ -141,7 +141,10 @@ enum AccountStore {
     /// against `hash` stores its session only then: review r8, finding 1).
     static func hasPassword(_ hash: String?, _ id: String, on db: any Database) async throws -> Bool {
         struct Stored: Decodable { let passwordHash: String? }
-        let stored = try await db.row("SELECT password_hash FROM users WHERE id = \(bind: id)", as: Stored.self)
+        // Locked on PostgreSQL until the caller commits: a set from another instance is ordered against this check.
+        let lock: SQLQueryString = db.sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+        let stored = try await db.row(
+            "SELECT password_hash FROM users WHERE id = \(bind: id)\(lock)", as: Stored.self)
         return stored != nil && stored?.passwordHash == hash
     }
 

@@ -52,7 +52,13 @@ struct AccountController: Sendable {
                 .encodeResponse(status: refusal?.status ?? .unprocessableEntity, for: req)
         }
         let hash = try await req.password.async.hash(form.raw("new"))
-        try await req.db.write { tx in
+        let session = req.signedIn?.session.id
+        let token = try await req.db.write { tx in
+            // Checked again in the write (review r9, finding 2): the asking session still lives, and the password
+            // it confirmed is still the account's (a set from a link meanwhile wins, and ends this session).
+            guard try await SessionStore.isLive(session, on: tx),
+                try await AccountStore.hasPassword(account.passwordHash, account.id, on: tx)
+            else { throw SessionStore.ended }
             try await AccountStore.setPassword(account.id, hash: hash, now: now, on: tx)
             try await AccountSecrets.retireLinks(of: account.id, now: now, on: tx)
             try await SessionStore.endAll(userID: account.id, on: tx)
@@ -62,8 +68,8 @@ struct AccountController: Sendable {
                     recordType: "user", recordID: account.id,
                     detail: "current password confirmed"),
                 now: now, on: tx)
+            return try await SessionStore.start(userID: account.id, stage: .signedIn, now: now, on: tx)
         }
-        let token = try await SessionStore.start(userID: account.id, stage: .signedIn, now: now, on: req.db)
         let response = req.redirect(within: OfficeRoute.account.path)
         req.setSessionCookie(token, on: response)
         return response
@@ -115,7 +121,10 @@ struct AccountController: Sendable {
             .encodeResponse(status: .unprocessableEntity, for: req)
         }
         let cipher = req.site.cipher
-        let codes = try await req.db.write { tx in
+        let session = signedIn.session
+        let (codes, newToken) = try await req.db.write { tx in
+            // A session ended meanwhile enrols nothing (review r9, finding 3): its factor would outlive the set.
+            guard try await SessionStore.isLive(session.id, on: tx) else { throw SessionStore.ended }
             try await AccountStore.confirmSecondFactor(account.id, secret: pending, step: step, cipher: cipher, on: tx)
             let codes = try await AccountSecrets.newRecoveryCodes(for: account.id, on: tx)
             try await AuditLog.record(
@@ -124,13 +133,14 @@ struct AccountController: Sendable {
                     recordType: "user", recordID: account.id,
                     detail: reauthenticate ? "current password confirmed" : "at sign-in"),
                 now: now, on: tx)
-            return codes
+            let advanced =
+                session.stage == .enrol ? try await SessionStore.advance(session, to: .signedIn, now: now, on: tx) : nil
+            return (codes, advanced)
         }
-        var csrf = signedIn.session.csrfToken, newToken: String? = nil
-        if signedIn.session.stage == .enrol {
-            newToken = try await SessionStore.advance(signedIn.session, to: .signedIn, now: now, on: req.db)
+        var csrf = signedIn.session.csrfToken
+        if let newToken {
             csrf =
-                try await SessionStore.find(token: newToken!, policy: req.site.sessionPolicy, now: now, on: req.db)?
+                try await SessionStore.find(token: newToken, policy: req.site.sessionPolicy, now: now, on: req.db)?
                 .csrfToken ?? ""
         }
         let response = try await AccountPages.recoveryCodes(account: account, codes: codes, csrf: csrf).encodeResponse(

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import ObservatoryCore
 import SQLKit
+import Vapor
 
 /// A sign-in session: how far sign-in went, and the token forms must carry (CSRF).
 struct SignInSession: Sendable, Equatable {
@@ -70,6 +71,8 @@ enum SessionStore {
     static func advance(
         _ session: SignInSession, to stage: SignInSession.Stage, now: Date, on db: any Database
     ) async throws -> String {
+        // A session ended meanwhile (a password set from a link ends them all) is not advanced (review r9, finding 3).
+        guard try await isLive(session.id, on: db) else { throw ended }
         try await end(session.id, on: db)
         return try await start(userID: session.userID, stage: stage, now: now, on: db)
     }
@@ -85,11 +88,17 @@ enum SessionStore {
 
     /// Whether the session still exists, read in the caller's write (review r8, finding 1): a write that hands out
     /// an account's setup link is refused when the session that asked for it was ended meanwhile.
+    /// On PostgreSQL the row is locked until the caller commits (FOR SHARE), so another instance's write that ends
+    /// the session waits for it, or it waits for that write and finds the session gone (review r9, finding 4).
     static func isLive(_ id: String?, on db: any Database) async throws -> Bool {
         struct Row: Decodable { let id: String }
         guard let id else { return false }
-        return try await db.row("SELECT id FROM sessions WHERE id = \(bind: id)", as: Row.self) != nil
+        let lock: SQLQueryString = db.sql.dialect.name == "postgresql" ? " FOR SHARE" : ""
+        return try await db.row("SELECT id FROM sessions WHERE id = \(bind: id)\(lock)", as: Row.self) != nil
     }
+
+    /// The refusal of a write asked for by a session that ended meanwhile.
+    static var ended: Abort { Abort(.unauthorized, reason: t("office.session.ended")) }
 
     static func count(userID: String, on db: any Database) async throws -> Int {
         struct Row: Decodable { let n: Int }

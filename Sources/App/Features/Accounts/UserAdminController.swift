@@ -133,7 +133,7 @@ struct UserAdminController: Sendable {
     }
 
     /// A setup link is handed out only while the session that asks for it lives (review r8, finding 1).
-    static var sessionEnded: Abort { Abort(.unauthorized, reason: t("office.session.ended")) }
+    static var sessionEnded: Abort { SessionStore.ended }
 
     @Sendable func resetPassword(req: Request) async throws -> Response {
         let viewer = try req.account, account = try await target(req), now = req.site.clock.now()
