@@ -179,6 +179,15 @@ import Vapor
 
     static let fresh = "quartz-lantern-meadow-93"
 
+    /// The rogue administrator, signed in with his second factor; returns his browser and its secret.
+    static func rogue(_ app: Application, clock: MutableClock) async throws -> (TestBrowser, String?) {
+        let (_, secret) = try await TestAccounts.create(
+            "rogue@example.org", [.administrator], secondFactor: true, in: app)
+        let rogue = TestBrowser(app)
+        try await rogue.signIn("rogue@example.org", secret: secret, clock: clock)
+        return (rogue, secret)
+    }
+
     /// The rogue sets the password from a one-time link shown to him.
     static func useLink(_ page: TestBrowser.Page, _ app: Application) async throws {
         let regex = try Regex(#"/account/setup/([A-Za-z0-9_-]+)"#)
@@ -212,10 +221,7 @@ import Vapor
         let clock = MutableClock(Self.now)
         try await withApp(engine, clock: clock) { app in
             // setup, months before the proposal.
-            let (_, rogueSecret) = try await TestAccounts.create(
-                "rogue@example.org", [.administrator], secondFactor: true, in: app)
-            let rogue = TestBrowser(app)
-            try await rogue.signIn("rogue@example.org", secret: rogueSecret, clock: clock)
+            let (rogue, rogueSecret) = try await Self.rogue(app, clock: clock)
             let victim = try await TestAccounts.create(
                 "victim@example.org", [.administrator], secondFactor: true, in: app
             ).account
@@ -302,10 +308,7 @@ import Vapor
         let clock = MutableClock(Self.now)
         try await withApp(engine, clock: clock) { app in
             // setup: the rogue makes three administrators and sets their passwords; the operator frees the third.
-            let (_, rogueSecret) = try await TestAccounts.create(
-                "rogue@example.org", [.administrator], secondFactor: true, in: app)
-            let rogue = TestBrowser(app)
-            try await rogue.signIn("rogue@example.org", secret: rogueSecret, clock: clock)
+            let (rogue, rogueSecret) = try await Self.rogue(app, clock: clock)
             for sock in ["z1", "z2", "z3"] {
                 try await rogue.get("/office/users/new")
                 let made = try await rogue.post(
