@@ -89,8 +89,8 @@ struct RetentionController: Sendable {
             return try await policyPage(req, error: t("retention.periods.no-proposal"), status: .notFound)
         }
         let outcome = try await RetentionStore.confirm(
-            kind, days: Int(req.form["days"]), proposedAt: Int64(req.form["proposed"]), by: viewer, now: now,
-            on: req.db)
+            kind, days: Int(req.form["days"]), proposedAt: Int64(req.form["proposed"]), by: viewer,
+            session: req.signedIn?.session.id, now: now, on: req.db)
         switch outcome {
         case .done: return req.redirect(within: RetentionRoute.policies.path + "?notice=confirmed")
         case .none: return try await policyPage(req, error: t("retention.periods.no-proposal"), status: .notFound)

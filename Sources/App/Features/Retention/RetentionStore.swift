@@ -107,12 +107,15 @@ enum RetentionStore {
     /// can an account created, reset or made administrator after it (`SecondAdministrator`). `days` and
     /// `proposedAt` are the proposal as the page showed it: if it was proposed again since, nothing changes.
     static func confirm(
-        _ kind: RetainedKind, days: Int?, proposedAt: Int64?, by account: Account, now: Date, on db: any Database
+        _ kind: RetainedKind, days: Int?, proposedAt: Int64?, by account: Account, session: String?, now: Date,
+        on db: any Database
     ) async throws
         -> Confirmation
     {
         let actor = account.email
         return try await db.write { tx in
+            // The asking session still lives (review r9, finding 5): one ended by a set from a link confirms nothing.
+            guard try await SessionStore.isLive(session, on: tx) else { throw SessionStore.ended }
             guard let proposal = try await proposals(on: tx)[kind] else { return .none }
             guard proposal.days == days, proposal.proposedAt == proposedAt else { return .changed }
             guard proposal.proposedBy.lowercased() != actor.lowercased() else { return .ownProposal }
