@@ -51,7 +51,7 @@ struct UserAdminController: Sendable {
                 // The account, its link and the entry commit together (a failure leaves no account without its entry).
                 let session = req.signedIn?.session.id
                 made = try await req.db.write { tx in
-                    guard try await SessionStore.isLive(session, on: tx) else { throw Self.sessionEnded }
+                    guard try await SessionStore.isLive(session, on: tx) else { throw SessionStore.ended }
                     let account = try await AccountStore.create(
                         email: email, roles: roles,
                         organisationID: organisation,
@@ -132,14 +132,11 @@ struct UserAdminController: Sendable {
         return req.redirect(within: OfficeRoute.user(id: account.id).path)
     }
 
-    /// A setup link is handed out only while the session that asks for it lives (review r8, finding 1).
-    static var sessionEnded: Abort { SessionStore.ended }
-
     @Sendable func resetPassword(req: Request) async throws -> Response {
         let viewer = try req.account, account = try await target(req), now = req.site.clock.now()
         let session = req.signedIn?.session.id
         let token = try await req.db.write { tx in
-            guard try await SessionStore.isLive(session, on: tx) else { throw Self.sessionEnded }
+            guard try await SessionStore.isLive(session, on: tx) else { throw SessionStore.ended }
             let token = try await AccountSecrets.newLink(for: account.id, purpose: .reset, now: now, on: tx)
             try await AuditLog.record(
                 AuditEvent(

@@ -57,8 +57,7 @@ enum SecondAdministrator {
 
     /// Whether the proposer and the confirmer have a holder in common (review r9, finding 1): one of them holds the
     /// other, or a third account holds both (he made both, and may propose as one and confirm as the other).
-    static func shareAHolder(_ proposer: String, _ confirmerID: String, on db: any Database) async throws -> Bool {
-        let trail = try await Trail.read(on: db)
+    static func shareAHolder(_ proposer: String, _ confirmerID: String, _ trail: Trail) -> Bool {
         guard let proposerID = trail.users.first(where: { $0.email.lowercased() == proposer.lowercased() })?.id
         else { return false }
         var ofProposer: Set<String> = [proposerID], ofConfirmer: Set<String> = [confirmerID]
@@ -138,7 +137,8 @@ enum SecondAdministrator {
         if let refusal = [Refusal.created, .administrator, .password, .secondFactor].first(where: found.contains) {
             return refusal
         }
-        if try await heldBy(proposal.proposedBy, on: db).contains(userID) { return .proposersAccount }
-        return try await shareAHolder(proposal.proposedBy, userID, on: db) ? .sharedHolder : nil
+        let trail = try await Trail.read(on: db)  // read once for both checks
+        if heldBy(proposal.proposedBy, trail).contains(userID) { return .proposersAccount }
+        return shareAHolder(proposal.proposedBy, userID, trail) ? .sharedHolder : nil
     }
 }
