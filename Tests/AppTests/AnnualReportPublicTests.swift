@@ -25,7 +25,11 @@ import VaporTesting
                 title: "Mexico: defender detained", countries: ["MX"], reference: "MEX 001 / 0225 / OBS 010"),
             publication(
                 "a-mx-fr", .urgentIntervention, kind: .urgentAppeal, language: .fr, on: "2025-02-04",
-                title: "Mexique : défenseur détenu", countries: ["MX"], translationOf: "a-mx")
+                title: "Mexique : défenseur détenu", countries: ["MX"], translationOf: "a-mx"),
+            // Whatever the seed draws, one country the tests name in both languages.
+            publication(
+                "a-ru", .urgentIntervention, kind: .urgentAppeal, on: "2025-09-10",
+                title: "Russian Federation: lawyer under threat", countries: ["RU"])
         ]
         for n in 0..<Int.random(in: 30...60, using: &rng) {
             let country = countries[Int.random(in: 0..<countries.count, using: &rng)]

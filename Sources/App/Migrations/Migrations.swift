@@ -50,7 +50,8 @@ enum Migrations {
             HardenKitMerge(),  // 045
             CreateRetentionProposals(),  // 046
             BackfillKitMerges(),  // 047
-            DropDecidedKitValues()  // 048
+            DropDecidedKitValues(),  // 048
+            SearchIndexWithoutPendingList()  // 049
         ]
     }
 }
