@@ -349,6 +349,115 @@ import Vapor
         }
     }
 
+    /// The operator's rescue (`observatory user reset --second-factor`): the owner sets a new password from the
+    /// link, and enrols a second factor of her own; returns her browser, signed in.
+    static func operatorRescue(
+        _ email: String, password: String, _ app: Application, clock: MutableClock
+    ) async throws -> TestBrowser {
+        let account = try #require(try await AccountStore.find(email: email, on: app.db))
+        let token = try await app.db.write { tx in
+            try await AccountSecrets.passwordReset(
+                of: account.id, by: "system", removingSecondFactor: true, now: clock.now(), on: tx)
+        }
+        let owner = TestBrowser(app)
+        try await owner.get("/account/setup/\(token)")
+        let set = try await owner.post("/account/setup/\(token)", [("new", password), ("confirm", password)])
+        #expect(set.status == .seeOther, "the owner sets her password from the operator's link")
+        let secret = Base32.encode(TOTP.newSecret())
+        try await AccountStore.confirmSecondFactor(
+            account.id, secret: secret, step: 0, cipher: app.site.cipher, on: app.db)
+        let browser = TestBrowser(app)
+        try await browser.signIn(email, password: password, secret: secret, clock: clock)
+        return browser
+    }
+
+    /// Review r10, finding 1: the rogue holds H (he reset her password) and made z1. As H he proposes; the operator
+    /// then frees H. Neither he nor z1 may confirm that proposal: the proposer's account changed after it, so the
+    /// one who proposed may not be the one who holds it now. A proposal H makes herself afterwards, he may confirm.
+    @Test(arguments: Engine.all)
+    func aProposalByAnAccountFreedAfterwardsCannotBeConfirmed(_ engine: Engine) async throws {
+        let clock = MutableClock(Self.now)
+        try await withApp(engine, clock: clock) { app in
+            // setup
+            let (rogue, rogueSecret) = try await Self.rogue(app, clock: clock)
+            let h = try await TestAccounts.create("h@example.org", [.administrator], secondFactor: true, in: app)
+                .account
+            try await rogue.get("/office/users/\(h.id)")
+            try await Self.useLink(try await rogue.post("/office/users/\(h.id)/reset-password", []), app)
+            try await rogue.get("/office/users/new")
+            try await Self.useLink(
+                try await rogue.post("/office/users/new", [("email", "z1@example.org"), ("roles", "administrator")]),
+                app)
+            clock.advance(seconds: 30 * 86_400)
+            let asH = TestBrowser(app)
+            let hSecret = Base32.encode(TOTP.newSecret())
+            try await AccountStore.confirmSecondFactor(
+                h.id, secret: hSecret, step: 0, cipher: app.site.cipher, on: app.db)
+            try await asH.signIn("h@example.org", password: Self.fresh, secret: hSecret, clock: clock)
+            try await asH.get("/office/retention/periods")
+            #expect(try await asH.post("/office/retention/periods", [("case.closed", "1")]).status == .seeOther)
+            let form = try await Self.pinned("case.closed", app)
+            clock.advance(seconds: 60)
+            // act: the operator frees H; the rogue and z1 confirm the proposal made as H
+            let owner = try await Self.operatorRescue(
+                "h@example.org", password: "h-own-secret-words-4", app, clock: clock)
+            #expect(try await asH.get("/office/retention/periods").status != .ok, "the reset ended the rogue's session")
+            try await rogue.signIn("rogue@example.org", secret: rogueSecret, clock: clock)
+            try await rogue.get("/office/retention/periods")
+            let byRogue = try await rogue.post("/office/retention/periods/confirm", form)
+            let byZ1 = try await Self.confirmAs("z1@example.org", password: Self.fresh, form: form, app, clock: clock)
+            // assert
+            for page in [byRogue, byZ1] {
+                #expect(page.status == .forbidden, "\(page.status)")
+                #expect(page.body.contains("reset or changed after this shortening was proposed"))
+            }
+            #expect(try await RetentionStore.policy(on: app.db) == RetentionPolicy(), "the ten years stay")
+            // H, her own again, proposes; the rogue no longer holds her, and confirms.
+            try await owner.get("/office/retention/periods")
+            #expect(try await owner.post("/office/retention/periods", [("case.closed", "1")]).status == .seeOther)
+            let again = try await Self.pinned("case.closed", app)
+            clock.advance(seconds: 60)
+            try await rogue.get("/office/retention/periods")
+            #expect(try await rogue.post("/office/retention/periods/confirm", again).status == .seeOther)
+            #expect(try await RetentionStore.policy(on: app.db).period(.closedCase) == 1)
+        }
+    }
+
+    /// Review r10, finding 1, with a third holder: the rogue made z1 and z2; z1 proposes and is freed afterwards.
+    /// z2 may not confirm (before the fix the freeing counted as if it had come before the proposal).
+    @Test(arguments: Engine.all)
+    func aSockFreedAfterItsProposalLeavesItUnconfirmable(_ engine: Engine) async throws {
+        let clock = MutableClock(Self.now)
+        try await withApp(engine, clock: clock) { app in
+            // setup
+            let (rogue, _) = try await Self.rogue(app, clock: clock)
+            for sock in ["z1", "z2"] {
+                try await rogue.get("/office/users/new")
+                let made = try await rogue.post(
+                    "/office/users/new", [("email", "\(sock)@example.org"), ("roles", "administrator")])
+                try await Self.useLink(made, app)
+            }
+            clock.advance(seconds: 30 * 86_400)
+            let z1 = try #require(try await AccountStore.find(email: "z1@example.org", on: app.db))
+            let z1Secret = Base32.encode(TOTP.newSecret())
+            try await AccountStore.confirmSecondFactor(
+                z1.id, secret: z1Secret, step: 0, cipher: app.site.cipher, on: app.db)
+            let proposer = TestBrowser(app)
+            try await proposer.signIn("z1@example.org", password: Self.fresh, secret: z1Secret, clock: clock)
+            try await proposer.get("/office/retention/periods")
+            #expect(try await proposer.post("/office/retention/periods", [("case.closed", "1")]).status == .seeOther)
+            let form = try await Self.pinned("case.closed", app)
+            clock.advance(seconds: 60)
+            // act: the rogue, as z1, asks the operator for a reset (the link goes to z1's mailbox: his)
+            _ = try await Self.operatorRescue("z1@example.org", password: "z1-fresh-words-again-8", app, clock: clock)
+            let byZ2 = try await Self.confirmAs("z2@example.org", password: Self.fresh, form: form, app, clock: clock)
+            // assert
+            #expect(byZ2.status == .forbidden, "\(byZ2.status)")
+            #expect(byZ2.body.contains("reset or changed after this shortening was proposed"))
+            #expect(try await RetentionStore.policy(on: app.db) == RetentionPolicy(), "the ten years stay")
+        }
+    }
+
     /// Review r3, finding 2: A proposes 3000 days, B opens the page; A proposes one day instead. B's click on the
     /// page showing 3000 days confirms nothing (409, the page says the proposal changed); a form without the
     /// proposal's days and time is refused too. Reloaded, B sees one day and may confirm it.

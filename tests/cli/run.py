@@ -181,9 +181,18 @@ def user_commands_and_audit_verification():
     check(user("disable", "--email", "partner@example.org").returncode == 0, "disable")
     listing = user("list").stdout
     check("admin@example.org\tadministrator,editor\tactive" in listing and "partner@example.org\teditor\tdisabled" in listing, listing)
+    # The operator's rescue: the old password, the sessions and (asked for) the second factor go; only the link opens.
+    reset = user("reset", "--email", "admin@example.org", "--second-factor")
+    check(reset.returncode == 0 and "/account/setup/" in reset.stdout
+          and "no longer signs in and every session has ended; the second factor is removed" in reset.stdout,
+          reset.stdout + reset.stderr)
+    listing = user("list").stdout
+    check("admin@example.org\tadministrator,editor\twaiting for password\tsecond factor off" in listing, listing)
+    unknown = user("reset", "--email", "nobody@example.org")
+    check(unknown.returncode == 1 and "no account for --email nobody@example.org" in unknown.stderr, unknown.stderr)
 
     verified = run(["audit", "verify"], DATABASE_URL=db)
-    check(verified.returncode == 0 and "The audit trail is intact: 3 entries" in verified.stdout, verified.stdout + verified.stderr)
+    check(verified.returncode == 0 and "The audit trail is intact: 5 entries" in verified.stdout, verified.stdout + verified.stderr)
     import sqlite3
     with sqlite3.connect(db) as connection:
         connection.execute("UPDATE audit_log SET actor = 'someone@example.org' WHERE sequence = 2")

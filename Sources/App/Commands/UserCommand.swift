@@ -22,6 +22,11 @@ struct UserCommand: AsyncCommand {
         @Flag(
             name: "password-stdin", help: "Read the password from standard input instead of printing a one-time link.")
         var passwordStdin: Bool
+
+        @Flag(
+            name: "second-factor",
+            help: "With reset: remove the second factor too (its owner sets a new one after the password).")
+        var secondFactor: Bool
     }
 
     var help: String { "Creates, lists, disables, enables accounts, or makes a password reset link." }
@@ -95,14 +100,14 @@ struct UserCommand: AsyncCommand {
                     description: "user \(signature.action): no account for --email \(signature.email ?? "(missing)")")
             }
             if signature.action == "reset" {
+                let removing = signature.secondFactor
                 let token = try await app.db.write { tx in
-                    let token = try await AccountSecrets.newLink(for: account.id, purpose: .reset, now: now, on: tx)
-                    try await AuditLog.record(
-                        AuditEvent(
-                            actor: "system", action: "user.password-reset-link",
-                            recordType: "user", recordID: account.id), now: now, on: tx)
-                    return token
+                    try await AccountSecrets.passwordReset(
+                        of: account.id, by: "system", removingSecondFactor: removing, now: now, on: tx)
                 }
+                context.console.print(
+                    "The password of \(account.email) no longer signs in and every session has ended"
+                        + (removing ? "; the second factor is removed" : "") + ": only this link opens the account.")
                 printLink(token, for: account, context: context)
             } else {
                 let disabled = signature.action == "disable"

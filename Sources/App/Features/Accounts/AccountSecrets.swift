@@ -58,6 +58,28 @@ enum AccountSecrets {
         return token
     }
 
+    /// A password reset, in the caller's write, with its entry: a new one-time link, and the account closed until
+    /// the link is used (review r10, finding 4). Every session ends and the old password no longer signs in, so
+    /// whoever held the account keeps nothing of it, and cannot retire the link by changing the password; with
+    /// `removingSecondFactor` (the operator's rescue) the second factor goes too, and its recovery codes.
+    static func passwordReset(
+        of userID: String, by actor: String, removingSecondFactor: Bool = false, now: Date, on db: any Database
+    ) async throws -> String {
+        let token = try await newLink(for: userID, purpose: .reset, now: now, on: db)
+        try await db.sql.update("users").set("password_hash", to: SQLLiteral.null).where("id", .equal, userID).run()
+        try await SessionStore.endAll(userID: userID, on: db)
+        try await AuditLog.record(
+            AuditEvent(actor: actor, action: "user.password-reset-link", recordType: "user", recordID: userID),
+            now: now, on: db)
+        if removingSecondFactor {
+            try await AccountStore.removeSecondFactor(userID, on: db)
+            try await AuditLog.record(
+                AuditEvent(actor: actor, action: "user.two-factor-reset", recordType: "user", recordID: userID),
+                now: now, on: db)
+        }
+        return token
+    }
+
     /// The account a link opens, if the link is known, unused and not expired.
     static func account(forLink token: String, now: Date, on db: any Database) async throws -> Account? {
         struct Row: Decodable { let userId: String }

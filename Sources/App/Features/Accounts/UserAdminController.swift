@@ -137,13 +137,7 @@ struct UserAdminController: Sendable {
         let session = req.signedIn?.session.id
         let token = try await req.db.write { tx in
             guard try await SessionStore.isLive(session, on: tx) else { throw SessionStore.ended }
-            let token = try await AccountSecrets.newLink(for: account.id, purpose: .reset, now: now, on: tx)
-            try await AuditLog.record(
-                AuditEvent(
-                    actor: viewer.email, action: "user.password-reset-link",
-                    recordType: "user",
-                    recordID: account.id), now: now, on: tx)
-            return token
+            return try await AccountSecrets.passwordReset(of: account.id, by: viewer.email, now: now, on: tx)
         }
         return try await UserPages.link(
             viewer: viewer, account: account, url: req.publicBaseURL + OfficeRoute.setup(token: token).path,

@@ -81,7 +81,7 @@ enum UserPages {
             \(AccountLanguagePages.form(current: account.language, action: LanguageRoute.user(id: account.id).path,
                                     error: nil, csrf: csrf))
             <form method="post" action="\(OfficeRoute.userReset(id: account.id).path)">\(CSRF.field(csrf))\
-            <button type="submit">\(t("users.reset-link"))</button></form>
+            <button type="submit">\(t("users.reset-link"))</button> \(t("users.reset-link-hint"))</form>
             <form method="post" action="\(OfficeRoute.userResetTwoFactor(id: account.id).path)">\(CSRF.field(csrf))\
             <button type="submit">\(t("users.remove-two-factor"))</button></form>
             <p><a href="\(OfficeRoute.audit(query: "actor=" + SiteRoute.escapeSegment(account.email)).path)">\

@@ -23,6 +23,9 @@ enum SecondAdministrator {
         case secondFactor = "second-factor"
         case proposersAccount = "proposers-account"
         case sharedHolder = "shared-holder"
+        /// The proposer's account was set up, reset or changed after the proposal (review r10, finding 1): whoever
+        /// held it then may not be whoever holds it now, so the proposal must be made again.
+        case proposerChanged = "proposer-changed"
     }
 
     /// The entries that hand an account's setup link to someone. A second factor reset alone does not (the password
@@ -41,14 +44,19 @@ enum SecondAdministrator {
     /// The users and the entries of the trail that `heldBy` reads, read once.
     struct Trail {
         struct User: Decodable { let id: String, email: String }
-        struct Entry: Decodable { let action: String, actor: String, recordId: String }
+        struct Entry: Decodable { let sequence: Int64, action: String, actor: String, recordId: String }
         let users: [User], entries: [Entry]
+
+        /// The trail as it stood at the entry `sequence` (the proposal's): who held whom when it was made.
+        func until(_ sequence: Int64) -> Trail {
+            Trail(users: users, entries: entries.filter { $0.sequence <= sequence })
+        }
 
         static func read(on db: any Database) async throws -> Trail {
             let users = try await db.rows("SELECT id, email FROM users ORDER BY id", as: User.self)
             let entries = try await db.rows(
                 """
-                SELECT action, actor, record_id FROM audit_log WHERE record_type = 'user'
+                SELECT sequence, action, actor, record_id FROM audit_log WHERE record_type = 'user'
                 AND action IN (\(binds: takeovers.sorted() + ["account.password-set"])) ORDER BY sequence
                 """, as: Entry.self)
             return Trail(users: users, entries: entries)
@@ -127,18 +135,29 @@ enum SecondAdministrator {
             ).first(decoding: Last.self)?.sequence ?? 0
         struct Entry: Decodable { let action: String }
         let actions = changes.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
-        let after = try await db.sql.raw(
-            """
-            SELECT action FROM audit_log WHERE record_type = 'user' AND record_id = \(bind: userID)
-            AND sequence > \(bind: proposed) AND action IN (\(unsafeRaw: actions))
-            """
-        ).all(decoding: Entry.self)
-        let found = Set(after.compactMap { changes[$0.action] })
+        func changedAfterTheProposal(_ id: String) async throws -> Set<Refusal> {
+            let after = try await db.sql.raw(
+                """
+                SELECT action FROM audit_log WHERE record_type = 'user' AND record_id = \(bind: id)
+                AND sequence > \(bind: proposed) AND action IN (\(unsafeRaw: actions))
+                """
+            ).all(decoding: Entry.self)
+            return Set(after.compactMap { changes[$0.action] })
+        }
+        let found = try await changedAfterTheProposal(userID)
         if let refusal = [Refusal.created, .administrator, .password, .secondFactor].first(where: found.contains) {
             return refusal
         }
-        let trail = try await Trail.read(on: db)  // read once for both checks
-        if heldBy(proposal.proposedBy, trail).contains(userID) { return .proposersAccount }
-        return shareAHolder(proposal.proposedBy, userID, trail) ? .sharedHolder : nil
+        let trail = try await Trail.read(on: db)  // read once for every check
+        // The proposer's account too (review r10, finding 1): a proposal made by an account someone held, which is
+        // freed afterwards (a reset by the operator), would otherwise be judged as if it had always been free.
+        let proposerID = trail.users.first { $0.email.lowercased() == proposal.proposedBy.lowercased() }?.id
+        if let proposerID, try await !changedAfterTheProposal(proposerID).isEmpty { return .proposerChanged }
+        // Who held whom when the proposal was made, and now: a holder in either counts.
+        for moment in [trail.until(proposed), trail] {
+            if heldBy(proposal.proposedBy, moment).contains(userID) { return .proposersAccount }
+            if shareAHolder(proposal.proposedBy, userID, moment) { return .sharedHolder }
+        }
+        return nil
     }
 }
