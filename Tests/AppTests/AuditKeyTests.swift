@@ -45,9 +45,14 @@ import Vapor
             try await Self.plainChain(from: 1, on: app.db)
             let oldHead = try #require(try await AuditLog.head(on: app.db))
             #expect(try await AuditLog.verify(on: app.db, legacy: true).firstBreak == nil)
-            #expect(try await AuditLog.rechain(from: nil, to: AuditLog.chainKey, now: testClock.now(), on: app.db) == 6)
+            // This database's key, not the process's last configured one: tests running at the same time configure
+            // apps with other keys (CI: re-chained under another test's key, the trail read as broken).
+            let key = try await AuditLog.chainKey(on: app.db)
+            #expect(try await AuditLog.rechain(from: nil, to: key, now: testClock.now(), on: app.db) == 6)
             let after = try await AuditLog.verify(on: app.db, anchor: oldHead)
-            #expect(after.summary == (7, nil) && after.anchorRechainedAt == 7 && after.afterAnchor == 1)
+            #expect(
+                after.summary == (7, nil) && after.anchorRechainedAt == 7 && after.afterAnchor == 1,
+                "\(after.count) \(String(describing: after.firstBreak)) \(String(describing: after.anchorRechainedAt))")
             let last = try #require(try await AuditLog.page(after: 6, on: app.db).first)
             #expect(last.action == "audit.rechain" && last.detail.hasSuffix("was \(oldHead)"))
         }
