@@ -160,25 +160,22 @@ import Vapor
         }
     }
 
-    /// r8 1 (b): an administrator's session asks for setup links (a reset and a new account) two dozen times at
-    /// once while her own password is set from a link, which ends her sessions. No link is given by her after the
-    /// set: each is written before it in the audit trail, or refused.
+    /// r8 1 (b), r10 4: an administrator's session asks for setup links (a reset and a new account) two dozen times
+    /// at once while another administrator resets her password, which ends her sessions (before review r10 the
+    /// set from a link did). No link is given by her after the reset: each is written before it in the audit trail,
+    /// or refused.
     @Test(arguments: Engine.all)
     func noLinkIsGivenBySessionEndedMeanwhile(_ engine: Engine) async throws {
         try await withApp(engine) { app in
-            // setup: two administrators; the first has been given a reset link by the second.
+            // setup: two administrators; the second will reset the first.
             let first = try await StaffAlertTests.person("first@example.org", [.administrator], app)
             let second = try await StaffAlertTests.person("second@example.org", [.administrator], app)
             let (target, _) = try await TestAccounts.create("target@example.org", [.editor], in: app)
             let firstAccount = try #require(try await AccountStore.find(email: "first@example.org", on: app.db))
             try await second.get("/office/users/\(firstAccount.id)")
-            let token = try Self.token(
-                in: try await second.post("/office/users/\(firstAccount.id)/reset-password", []))
-            let setter = TestBrowser(app)
-            try await setter.get("/account/setup/\(token)")
             try await first.get("/office/users/\(target.id)")
             let cookies = first.cookies, csrf = first.lastCSRF
-            // act: her session's requests, and the set among them.
+            // act: her session's requests, and the reset among them.
             let results = try await withThrowingTaskGroup(of: HTTPStatus?.self) { group in
                 for index in 0..<24 {
                     group.addTask {
@@ -192,22 +189,21 @@ import Vapor
                     }
                     if index == 8 {
                         group.addTask {
-                            let new = "violin-lantern-quartz-8"
-                            let set = try await setter.post("/account/setup/\(token)", [("new", new), ("confirm", new)])
-                            #expect(set.status == .seeOther)
+                            let reset = try await second.post("/office/users/\(firstAccount.id)/reset-password", [])
+                            #expect(reset.status == .ok)
                             return nil
                         }
                     }
                 }
                 return try await group.reduce(into: [HTTPStatus]()) { if let status = $1 { $0.append(status) } }
             }
-            // assert: every link she gave is older than the set; the later requests are refused.
-            let set = try #require(
-                try await Self.sequences("account.password-set", actor: "first@example.org", app).first)
+            // assert: every link she gave is older than the reset; the later requests are refused.
+            let reset = try #require(
+                try await Self.sequences("user.password-reset-link", actor: "second@example.org", app).first)
             let given =
                 try await Self.sequences("user.password-reset-link", actor: "first@example.org", app)
                 + Self.sequences("user.create", actor: "first@example.org", app)
-            #expect(given.allSatisfy { $0 < set }, "no link given after the set: \(given) vs \(set)")
+            #expect(given.allSatisfy { $0 < reset }, "no link given after the reset: \(given) vs \(reset)")
             #expect(results.count == 24)
             let answered = results.filter { $0 == .created || $0 == .ok }.count
             #expect(answered == given.count, "each answered request wrote one entry: \(results.map(\.code))")
@@ -216,9 +212,131 @@ import Vapor
             let made = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM users WHERE email LIKE 'made%'").first()?
                 .decode(column: "n", as: Int.self)
             #expect(made == created, "an account exists for each creation answered, and no other")
-            print("AccountRaceTests (\(engine)): \(answered) links given before the set, \(24 - answered) refused")
+            print("AccountRaceTests (\(engine)): \(answered) links given before the reset, \(24 - answered) refused")
         }
     }
+
+    /// Sends `requests` at once, all of them past the sign-in check and waiting for the write gate, then runs
+    /// `meanwhile` in a write of its own ahead of them all; returns their answers.
+    static func queuedBehind(
+        _ app: Application, _ requests: [@Sendable () async throws -> HTTPStatus],
+        meanwhile: @escaping @Sendable (any Database) async throws -> Void
+    ) async throws -> [HTTPStatus] {
+        await WriteGate.lock.acquire()
+        var released = false
+        defer { if !released { WriteGate.lock.release() } }
+        return try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+            let before = WriteGate.lock.waiting
+            for request in requests { group.addTask { try await request() } }
+            for _ in 0..<1000 where WriteGate.lock.waiting < before + requests.count {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            try await WriteGate.$held.withValue(true) { try await app.db.transaction { try await meanwhile($0) } }
+            WriteGate.lock.release()
+            released = true
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    /// r10 2: the rogue, in H's session, sends a shortening two dozen times at once; the operator's reset of H (which
+    /// ends her sessions) commits while they wait to write. None is made as H after the reset: each is refused.
+    @Test(arguments: Engine.all)
+    func noProposalIsMadeBySessionEndedMeanwhile(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup
+            let h = try await StaffAlertTests.person("h@example.org", [.administrator], app)
+            let account = try #require(try await AccountStore.find(email: "h@example.org", on: app.db))
+            try await h.get("/office/retention/periods")
+            let cookies = h.cookies, csrf = h.lastCSRF
+            // act
+            let requests: [@Sendable () async throws -> HTTPStatus] = (0..<24).map { index in
+                {
+                    try await Self.fire(
+                        app, "/office/retention/periods", [("csrf", csrf), ("case.closed", "\(index + 1)")],
+                        cookies: cookies)
+                }
+            }
+            let results = try await Self.queuedBehind(app, requests) { tx in
+                _ = try await AccountSecrets.passwordReset(of: account.id, by: "system", now: testClock.now(), on: tx)
+            }
+            // assert
+            #expect(results.allSatisfy { $0 == .unauthorized }, "\(results.map(\.code))")
+            #expect(try await Self.sequences("retention.propose", actor: "h@example.org", app).isEmpty)
+            #expect(try await RetentionStore.proposals(on: app.db).isEmpty)
+        }
+    }
+
+    /// r9 5, r10 6: a confirm sent from H's session while the operator's reset of H commits ahead of it confirms
+    /// nothing: the shortening stays proposed.
+    @Test(arguments: Engine.all)
+    func noConfirmIsMadeBySessionEndedMeanwhile(_ engine: Engine) async throws {
+        let clock = MutableClock(RetentionFourEyesTests.now)
+        try await withApp(engine, clock: clock) { app in
+            // setup: another administrator proposes; H, long an administrator, opens the periods page.
+            let proposer = try await StaffAlertTests.person("p@example.org", [.administrator], app, clock: clock)
+            try await proposer.get("/office/retention/periods")
+            #expect(try await proposer.post("/office/retention/periods", [("case.closed", "1")]).status == .seeOther)
+            let form = try await RetentionFourEyesTests.pinned("case.closed", app)
+            clock.advance(seconds: 60)
+            let h = try await StaffAlertTests.person("h@example.org", [.administrator], app, clock: clock)
+            let account = try #require(try await AccountStore.find(email: "h@example.org", on: app.db))
+            try await app.db.sql.raw("UPDATE users SET created_at = 0 WHERE id = \(bind: account.id)").run()
+            try await h.get("/office/retention/periods")
+            let cookies = h.cookies, csrf = h.lastCSRF
+            // act
+            let requests: [@Sendable () async throws -> HTTPStatus] = (0..<6).map { _ in
+                {
+                    try await Self.fire(
+                        app, "/office/retention/periods/confirm", [("csrf", csrf)] + form, cookies: cookies)
+                }
+            }
+            let results = try await Self.queuedBehind(app, requests) { tx in
+                _ = try await AccountSecrets.passwordReset(of: account.id, by: "system", now: clock.now(), on: tx)
+            }
+            // assert
+            #expect(results.allSatisfy { $0 == .unauthorized }, "\(results.map(\.code))")
+            #expect(try await RetentionStore.proposals(on: app.db)[.closedCase] != nil, "still only proposed")
+            #expect(try await RetentionStore.policy(on: app.db) == RetentionPolicy())
+        }
+    }
+
+    /// r10 5: an administrator's account creations, two dozen at once; another administrator's removal of her
+    /// administrator role commits while they wait to write. None is written after the demotion: each is refused.
+    @Test(arguments: Engine.all)
+    func noAccountIsCreatedByAnAdministratorDemotedMeanwhile(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup
+            let first = try await StaffAlertTests.person("first@example.org", [.administrator, .editor], app)
+            let firstAccount = try #require(try await AccountStore.find(email: "first@example.org", on: app.db))
+            try await first.get("/office/users/new")
+            let cookies = first.cookies, csrf = first.lastCSRF
+            // act
+            let requests: [@Sendable () async throws -> HTTPStatus] = (0..<24).map { index in
+                {
+                    try await Self.fire(
+                        app, "/office/users/new",
+                        [("csrf", csrf), ("email", "made\(index)@example.org"), ("roles", "administrator")],
+                        cookies: cookies)
+                }
+            }
+            let results = try await Self.queuedBehind(app, requests) { tx in
+                try await AccountStore.update(
+                    firstAccount.id, roles: [.editor], organisationID: nil, disabled: false, on: tx)
+                try await AuditLog.record(
+                    AuditEvent(
+                        actor: "second@example.org", action: "user.update", recordType: "user",
+                        recordID: firstAccount.id, detail: "roles editor; enabled"),
+                    now: testClock.now(), on: tx)
+            }
+            // assert
+            #expect(results.allSatisfy { $0 == .forbidden }, "\(results.map(\.code))")
+            #expect(try await Self.sequences("user.create", actor: "first@example.org", app).isEmpty)
+            let made = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM users WHERE email LIKE 'made%'").first()?
+                .decode(column: "n", as: Int.self)
+            #expect(made == 0)
+        }
+    }
+
     /// r6 3: a reset link given before the owner changes her own password no longer opens the account.
     @Test(arguments: Engine.all)
     func changingOnesPasswordEndsEveryLinkGivenBefore(_ engine: Engine) async throws {

@@ -143,7 +143,7 @@ import Testing
         // Braces: which are write closures, and their transaction's name.
         struct Open { let at: Int, transaction: String? }
         var stack: [Open] = [], result = Scan()
-        let writeBefore = try! NSRegularExpression(pattern: "\\.write\\s*(\\([^()]*\\))?\\s*$")
+        let writeBefore = try! NSRegularExpression(pattern: "\\.(write|officeWrite)\\s*(\\([^()]*\\))?\\s*$")
         let parameter = try! NSRegularExpression(pattern: "^\\s*(\\[[^\\]]*\\]\\s*)?([A-Za-z_][A-Za-z0-9_]*)\\s+in\\b")
         let onArgument = try! NSRegularExpression(pattern: "on:\\s*([A-Za-z_][A-Za-z0-9_.]*)\\s*\\)$")
         let actionLiteral = try! NSRegularExpression(pattern: "action:[^\"]*\"([^\"]*)\"")

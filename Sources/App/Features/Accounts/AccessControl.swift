@@ -82,6 +82,7 @@ extension RoutesBuilder {
         let body: HTTPBodyStreamStrategy = method == .POST ? .collect(maxSize: maxBody) : .collect
         let route = on(method, path.map(PathComponent.init), body: body) { req async throws -> Response in
             try await AccessGate.check(access, req)
+            req.storage[DeclaredAccessKey.self] = access  // checked again inside an office write
             if method == .POST { try CSRF.verify(req) }
             return try await handler(req)
         }

@@ -137,6 +137,20 @@ enum AccountStore {
         if disabled { try await SessionStore.endAll(userID: id, on: db) }
     }
 
+    /// Locks the accounts' rows for the caller's write and reads them as they are now: the first statement of
+    /// every write on an account (review r10, finding 3). On PostgreSQL (FOR UPDATE, in the order of their ids)
+    /// writes from several instances queue on these rows in one order, so none deadlocks against another, and a
+    /// write that waited here sees, in its later statements, what the one it waited for did (its new session).
+    static func lock(_ ids: [String], on db: any Database) async throws -> [Account] {
+        let lock: SQLQueryString = db.sql.dialect.name == "postgresql" ? " FOR UPDATE" : ""
+        let unique = Array(Set(ids)).sorted()
+        guard !unique.isEmpty else { return [] }
+        return try await db.rows(
+            "SELECT \(unsafeRaw: Account.columns) FROM users WHERE id IN (\(binds: unique)) ORDER BY id\(lock)",
+            as: Account.Row.self
+        ).map(Account.init(row:))
+    }
+
     /// Whether the account's stored password hash is still `hash`, read in the caller's write (a sign-in checked
     /// against `hash` stores its session only then: review r8, finding 1).
     static func hasPassword(_ hash: String?, _ id: String, on db: any Database) async throws -> Bool {

@@ -52,12 +52,10 @@ struct AccountController: Sendable {
                 .encodeResponse(status: refusal?.status ?? .unprocessableEntity, for: req)
         }
         let hash = try await req.password.async.hash(form.raw("new"))
-        let session = req.signedIn?.session.id
-        let token = try await req.db.write { tx in
-            // Checked again in the write (review r9, finding 2): the asking session still lives, and the password
-            // it confirmed is still the account's (a set from a link meanwhile wins, and ends this session).
-            guard try await SessionStore.isLive(session, on: tx),
-                try await AccountStore.hasPassword(account.passwordHash, account.id, on: tx)
+        let token = try await req.officeWrite { tx in
+            // Checked again in the write (review r9, finding 2): the asking session still lives (`officeWrite`), and
+            // the password it confirmed is still the account's (a set from a link meanwhile wins, and ends it).
+            guard try await AccountStore.hasPassword(account.passwordHash, account.id, on: tx)
             else { throw SessionStore.ended }
             try await AccountStore.setPassword(account.id, hash: hash, now: now, on: tx)
             try await AccountSecrets.retireLinks(of: account.id, now: now, on: tx)
@@ -122,9 +120,8 @@ struct AccountController: Sendable {
         }
         let cipher = req.site.cipher
         let session = signedIn.session
-        let (codes, newToken) = try await req.db.write { tx in
-            // A session ended meanwhile enrols nothing (review r9, finding 3): its factor would outlive the set.
-            guard try await SessionStore.isLive(session.id, on: tx) else { throw SessionStore.ended }
+        // A session ended meanwhile enrols nothing (review r9, finding 3): its factor would outlive the set.
+        let (codes, newToken) = try await req.officeWrite { tx in
             try await AccountStore.confirmSecondFactor(account.id, secret: pending, step: step, cipher: cipher, on: tx)
             let codes = try await AccountSecrets.newRecoveryCodes(for: account.id, on: tx)
             try await AuditLog.record(
@@ -161,7 +158,7 @@ struct AccountController: Sendable {
             return try await page.encodeResponse(status: refusal.status, for: req)
         }
         let now = req.site.clock.now()
-        let codes = try await req.db.write { tx in
+        let codes = try await req.officeWrite { tx in
             let codes = try await AccountSecrets.newRecoveryCodes(for: account.id, on: tx)
             try await AuditLog.record(
                 AuditEvent(
@@ -212,7 +209,9 @@ struct AccountController: Sendable {
         }
         let hash = try await req.password.async.hash(req.form.raw("new"))
         try await req.db.write { tx in
-            // The link is taken first, in the write: replaced or used meanwhile, it sets nothing.
+            // The account's row is locked first, as by every write on an account (review r10, finding 3); then the
+            // link is taken, in the write: replaced or used meanwhile, it sets nothing.
+            _ = try await AccountStore.lock([account.id], on: tx)
             guard try await AccountSecrets.useLink(token, for: account.id, now: now, on: tx) else {
                 throw Self.deadLink
             }

@@ -65,19 +65,22 @@ enum AccountSecrets {
     static func passwordReset(
         of userID: String, by actor: String, removingSecondFactor: Bool = false, now: Date, on db: any Database
     ) async throws -> String {
-        let token = try await newLink(for: userID, purpose: .reset, now: now, on: db)
-        try await db.sql.update("users").set("password_hash", to: SQLLiteral.null).where("id", .equal, userID).run()
-        try await SessionStore.endAll(userID: userID, on: db)
-        try await AuditLog.record(
-            AuditEvent(actor: actor, action: "user.password-reset-link", recordType: "user", recordID: userID),
-            now: now, on: db)
-        if removingSecondFactor {
-            try await AccountStore.removeSecondFactor(userID, on: db)
+        try await db.write { tx in
+            let token = try await newLink(for: userID, purpose: .reset, now: now, on: tx)
+            try await tx.sql.update("users").set("password_hash", to: SQLLiteral.null).where("id", .equal, userID)
+                .run()
+            try await SessionStore.endAll(userID: userID, on: tx)
             try await AuditLog.record(
-                AuditEvent(actor: actor, action: "user.two-factor-reset", recordType: "user", recordID: userID),
-                now: now, on: db)
+                AuditEvent(actor: actor, action: "user.password-reset-link", recordType: "user", recordID: userID),
+                now: now, on: tx)
+            if removingSecondFactor {
+                try await AccountStore.removeSecondFactor(userID, on: tx)
+                try await AuditLog.record(
+                    AuditEvent(actor: actor, action: "user.two-factor-reset", recordType: "user", recordID: userID),
+                    now: now, on: tx)
+            }
+            return token
         }
-        return token
     }
 
     /// The account a link opens, if the link is known, unused and not expired.

@@ -152,6 +152,9 @@ struct LoginController: Sendable {
                 .encodeResponse(status: .unauthorized, for: req)
         }
         let token = try await req.db.write { tx in
+            // The account's row first, as every write on an account (review r10, finding 3): a set waiting for it
+            // then ends the session this step makes.
+            _ = try await AccountStore.lock([account.id], on: tx)
             try await LoginThrottle.release(attempt, on: tx)
             try await LoginThrottle.recordSuccess(email: account.email, on: tx)
             try await AuditLog.record(

@@ -49,9 +49,7 @@ struct UserAdminController: Sendable {
             let email = form["email"], organisation = form["organisation"].isEmpty ? nil : form["organisation"]
             do {
                 // The account, its link and the entry commit together (a failure leaves no account without its entry).
-                let session = req.signedIn?.session.id
-                made = try await req.db.write { tx in
-                    guard try await SessionStore.isLive(session, on: tx) else { throw SessionStore.ended }
+                made = try await req.officeWrite { tx in
                     let account = try await AccountStore.create(
                         email: email, roles: roles,
                         organisationID: organisation,
@@ -119,7 +117,7 @@ struct UserAdminController: Sendable {
             return try await UserPages.show(viewer: viewer, account: account, error: error, csrf: CSRF.token(for: req))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
-        try await req.db.write { tx in
+        try await req.officeWrite(on: account.id) { tx in
             try await AccountStore.update(
                 account.id, roles: roles, organisationID: organisation, disabled: disabled,
                 on: tx)
@@ -134,10 +132,8 @@ struct UserAdminController: Sendable {
 
     @Sendable func resetPassword(req: Request) async throws -> Response {
         let viewer = try req.account, account = try await target(req), now = req.site.clock.now()
-        let session = req.signedIn?.session.id
-        let token = try await req.db.write { tx in
-            guard try await SessionStore.isLive(session, on: tx) else { throw SessionStore.ended }
-            return try await AccountSecrets.passwordReset(of: account.id, by: viewer.email, now: now, on: tx)
+        let token = try await req.officeWrite(on: account.id) { tx in
+            try await AccountSecrets.passwordReset(of: account.id, by: viewer.email, now: now, on: tx)
         }
         return try await UserPages.link(
             viewer: viewer, account: account, url: req.publicBaseURL + OfficeRoute.setup(token: token).path,
@@ -148,7 +144,7 @@ struct UserAdminController: Sendable {
 
     @Sendable func resetTwoFactor(req: Request) async throws -> Response {
         let viewer = try req.account, account = try await target(req), now = req.site.clock.now()
-        try await req.db.write { tx in
+        try await req.officeWrite(on: account.id) { tx in
             try await AccountStore.removeSecondFactor(account.id, on: tx)
             try await SessionStore.endAll(userID: account.id, on: tx)
             try await AuditLog.record(

@@ -76,7 +76,9 @@ struct RetentionController: Sendable {
                         "kind": t("retention.kind.\(refusal.field)"), "value": refusal.value
                     ]), status: .unprocessableEntity)
         case .success(let next):
-            let proposed = try await RetentionStore.submit(next, by: viewer.email, now: now, on: req.db)
+            let proposed = try await req.officeWrite { tx in
+                try await RetentionStore.submit(next, by: viewer.email, now: now, on: tx)
+            }
             return req.redirect(within: RetentionRoute.policies.path + "?notice=" + (proposed ? "proposed" : "saved"))
         }
     }
@@ -88,9 +90,12 @@ struct RetentionController: Sendable {
         guard let kind = RetainedKind(rawValue: req.form["kind"]) else {
             return try await policyPage(req, error: t("retention.periods.no-proposal"), status: .notFound)
         }
-        let outcome = try await RetentionStore.confirm(
-            kind, days: Int(req.form["days"]), proposedAt: Int64(req.form["proposed"]), by: viewer,
-            session: req.signedIn?.session.id, now: now, on: req.db)
+        let days = Int(req.form["days"]), proposedAt = Int64(req.form["proposed"])
+        let session = req.signedIn?.session.id
+        let outcome = try await req.officeWrite { tx in
+            try await RetentionStore.confirm(
+                kind, days: days, proposedAt: proposedAt, by: viewer, session: session, now: now, on: tx)
+        }
         switch outcome {
         case .done: return req.redirect(within: RetentionRoute.policies.path + "?notice=confirmed")
         case .none: return try await policyPage(req, error: t("retention.periods.no-proposal"), status: .notFound)
@@ -106,8 +111,11 @@ struct RetentionController: Sendable {
     /// Any administrator withdraws a proposed shortening.
     @Sendable func withdraw(req: Request) async throws -> Response {
         let viewer = try req.account, now = req.site.clock.now()
-        guard let kind = RetainedKind(rawValue: req.form["kind"]),
-            try await RetentionStore.withdraw(kind, by: viewer.email, now: now, on: req.db)
+        let kind = RetainedKind(rawValue: req.form["kind"])
+        guard let kind,
+            try await req.officeWrite({ tx in
+                try await RetentionStore.withdraw(kind, by: viewer.email, now: now, on: tx)
+            })
         else {
             return try await policyPage(req, error: t("retention.periods.no-proposal"), status: .notFound)
         }
