@@ -219,7 +219,7 @@ import Vapor
     /// Sends `requests` at once, all of them past the sign-in check and waiting for the write gate, then runs
     /// `meanwhile` in a write of its own ahead of them all; returns their answers.
     static func queuedBehind(
-        _ app: Application, _ requests: [@Sendable () async throws -> HTTPStatus],
+        _ app: Application, _ requests: [@Sendable () async throws -> HTTPStatus], waiting expected: Int? = nil,
         meanwhile: @escaping @Sendable (any Database) async throws -> Void
     ) async throws -> [HTTPStatus] {
         await WriteGate.lock.acquire()
@@ -228,13 +228,65 @@ import Vapor
         return try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
             let before = WriteGate.lock.waiting
             for request in requests { group.addTask { try await request() } }
-            for _ in 0..<1000 where WriteGate.lock.waiting < before + requests.count {
+            for _ in 0..<1000 where WriteGate.lock.waiting < before + (expected ?? requests.count) {
                 try await Task.sleep(for: .milliseconds(10))
             }
             try await WriteGate.$held.withValue(true) { try await app.db.transaction { try await meanwhile($0) } }
             WriteGate.lock.release()
             released = true
             return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    /// r9 3, r10 6: the code step of a sign-in, and a second factor's enrolment by a signed-in editor, each waiting
+    /// to write while a reset of the account commits ahead: neither signs in nor enrols.
+    @Test(arguments: Engine.all)
+    func theCodeStepAndAnEnrolmentQueuedBehindAResetDoNothing(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup: an administrator waiting for her code; an editor on the enrolment page.
+            let (admin, secret) = try await TestAccounts.create(
+                "admin@example.org", [.administrator], secondFactor: true, in: app)
+            let waiting = TestBrowser(app)
+            try await waiting.enterPassword("admin@example.org")
+            let (editor, _) = try await TestAccounts.create("editor@example.org", [.editor], in: app)
+            let enrolling = TestBrowser(app)
+            try await enrolling.signIn("editor@example.org")
+            try await enrolling.get("/account/two-factor")
+            let stored = try #require(try await AccountStore.find(id: editor.id, on: app.db))
+            let pending = try #require(stored.pendingSecondFactorSecret(app.site.cipher).flatMap(Base32.decode))
+            let code = TOTP(secret: Base32.decode(try #require(secret))!).code(at: testClock.now())
+            let enrolCode = TOTP(secret: pending).code(at: testClock.now())
+            let (codeCookies, codeCSRF) = (waiting.cookies, waiting.lastCSRF)
+            let (enrolCookies, enrolCSRF) = (enrolling.cookies, enrolling.lastCSRF)
+            // act
+            let step = try await Self.queuedBehind(
+                app,
+                [
+                    {
+                        try await Self.fire(
+                            app, "/login/code", [("csrf", codeCSRF), ("code", code)], cookies: codeCookies)
+                    }
+                ]
+            ) { tx in
+                _ = try await AccountSecrets.passwordReset(of: admin.id, by: "system", now: testClock.now(), on: tx)
+            }
+            let enrol = try await Self.queuedBehind(
+                app,
+                [
+                    {
+                        try await Self.fire(
+                            app, "/account/two-factor",
+                            [("csrf", enrolCSRF), ("code", enrolCode), ("current", TestAccounts.password)],
+                            cookies: enrolCookies)
+                    }
+                ]
+            ) { tx in
+                _ = try await AccountSecrets.passwordReset(of: editor.id, by: "system", now: testClock.now(), on: tx)
+            }
+            // assert
+            #expect(step == [.unauthorized] && enrol == [.unauthorized], "\(step.map(\.code)) \(enrol.map(\.code))")
+            #expect(try await Self.sessions(of: admin.id, app) == 0)
+            #expect(try await AccountStore.find(id: editor.id, on: app.db)?.hasSecondFactor == false)
         }
     }
 
