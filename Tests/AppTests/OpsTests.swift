@@ -301,3 +301,29 @@ final class ManagedAtomicFlag: @unchecked Sendable {
     var isSet: Bool { lock.withLock { value } }
     func clear() { lock.withLock { value = false } }
 }
+
+/// Review r6, finding 5: what pg_restore or pg_dump print when they fail reaches the log without a stored value.
+@Suite struct ClientMessageTests {
+    @Test func aFailedRestoreNamesTheProblemButNoStoredValue() {
+        let canary = "zq-canary-7731"
+        let stderr = """
+            pg_restore: while PROCESSING TOC:
+            pg_restore: from TOC entry 3412; 0 16390 TABLE DATA subscribers observatory
+            pg_restore: error: could not execute query: ERROR:  duplicate key value violates unique constraint \
+            "subscribers_email_key"
+            DETAIL:  Key (email)=(\(canary)@example.org) already exists.
+            CONTEXT:  COPY subscribers, line 3: "\(canary)@example.org	en	2026-01-01"
+            Command was: COPY public.subscribers (email, language, created_at) FROM stdin;
+            pg_restore: error: could not execute query: ERROR:  invalid input syntax for type integer: "\(canary)"
+            pg_restore: warning: errors ignored on restore: 2
+            """
+        let message = DatabaseCopy.clientMessage(stderr, "pg_restore")
+        #expect(!message.contains(canary), "\(message)")
+        #expect(message.contains("duplicate key value violates unique constraint"))
+        #expect(message.contains("errors ignored on restore: 2"))
+        #expect(message.hasSuffix("(details withheld from the log)"))
+        #expect(
+            DatabaseCopy.clientMessage("pg_dump: error: connection refused", "pg_dump")
+                == "pg_dump: error: connection refused")
+    }
+}

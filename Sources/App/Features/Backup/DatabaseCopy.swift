@@ -159,10 +159,23 @@ enum DatabaseCopy {
         try? handle.close()
         guard status == 0 else {
             let text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-            throw Failure(
-                description: "\(program) failed (status \(status)): "
-                    + text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(2_000))
+            throw Failure(description: "\(program) failed (status \(status)): " + clientMessage(text, program))
         }
+    }
+
+    /// What a client program's standard error may say in a log (review r6, finding 5): its own lines only, with
+    /// every quoted part blanked. libpq's DETAIL, CONTEXT and "Command was" lines, and an ERROR's quoted value,
+    /// can hold a stored row's cells (a key, a failing row, a line of COPY data).
+    static func clientMessage(_ text: String, _ program: String) -> String {
+        let own = text.split(whereSeparator: \.isNewline).map(String.init).filter {
+            $0.hasPrefix(program + ":") || $0.hasPrefix("pg_restore:") || $0.hasPrefix("pg_dump:")
+        }
+        let blanked = own.prefix(20).map { line in
+            line.replacing(#/"[^"]*"|'[^']*'|\([^)]*\)=\([^)]*\)/#, with: "…")
+        }
+        let withheld = own.count < text.split(whereSeparator: \.isNewline).count
+        return (blanked.joined(separator: "; ").prefix(2_000) + (withheld ? " (details withheld from the log)" : ""))
+            .description
     }
 
     /// `pg_dump` (custom format) of the same snapshot the checksums are computed in: a repeatable-read transaction
