@@ -191,6 +191,11 @@ def user_commands_and_audit_verification():
     unknown = user("reset", "--email", "nobody@example.org")
     check(unknown.returncode == 1 and "no account for --email nobody@example.org" in unknown.stderr, unknown.stderr)
 
+    migrated = run(["migrate"], DATABASE_URL=db)
+    check(migrated.returncode == 0 and "The database is up to date." in migrated.stdout, migrated.stdout + migrated.stderr)
+    reverted = run(["migrate", "--revert"], DATABASE_URL=db)
+    check(reverted.returncode == 1 and "restore a backup" in reverted.stderr, reverted.stdout + reverted.stderr)
+
     verified = run(["audit", "verify"], DATABASE_URL=db)
     check(verified.returncode == 0 and "The audit trail is intact: 5 entries" in verified.stdout, verified.stdout + verified.stderr)
     import sqlite3

@@ -68,6 +68,8 @@ public enum Observatory {
         config.verifyKey = command != "key"  // `key rotate` resumes an interrupted rotation itself
         do {
             try await configure(app, config)
+            // Replaces Fluent's `migrate` (registered while the databases were configured above).
+            app.asyncCommands.use(SafeErrors(MigrateStorageCommand()), as: "migrate")
             app.asyncCommands.use(SafeErrors(ImportCommand()), as: "import")
             app.asyncCommands.use(SafeErrors(ExportCommand()), as: "export")
             app.asyncCommands.use(SafeErrors(UserCommand()), as: "user")
