@@ -231,6 +231,8 @@ import Vapor
             for _ in 0..<1000 where WriteGate.lock.waiting < before + (expected ?? requests.count) {
                 try await Task.sleep(for: .milliseconds(10))
             }
+            // Else they were refused before the write (by the sign-in check), and the race was not run.
+            #expect(WriteGate.lock.waiting >= before + (expected ?? requests.count), "the requests wait to write")
             try await WriteGate.$held.withValue(true) { try await app.db.transaction { try await meanwhile($0) } }
             WriteGate.lock.release()
             released = true

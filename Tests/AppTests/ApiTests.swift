@@ -403,7 +403,11 @@ func makeToken(
                 accountB.id, roles: [.editor], organisationID: nil, disabled: true,
                 on: app.db)
             #expect(try await api(app, "/api/v1/countries", token: a).body.contains("roles changed"))
-            #expect(try await api(app, "/api/v1/countries", token: b).body.contains("disabled"))
+            #expect(try await api(app, "/api/v1/countries", token: b).status == .unauthorized)
+            // Disabling revokes the tokens (review r11, finding 1): enabled again, the account's old token stays dead.
+            try await AccountStore.update(
+                accountB.id, roles: [.editor], organisationID: nil, disabled: false, on: app.db)
+            #expect(try await api(app, "/api/v1/countries", token: b).status == .unauthorized)
             // A case officer's token (made straight in the store, past the page's rule) still cannot write
             // publications.
             let partner = try await api(app, .POST, "/api/v1/publications", token: c, json: "{}")

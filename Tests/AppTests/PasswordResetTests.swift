@@ -12,6 +12,29 @@ import Vapor
     /// Whoever held the account (its password, a session) keeps nothing once an administrator makes a reset link:
     /// the session has ended, so he cannot change the password to retire the link; the old password signs in to
     /// nothing. The link opens the account, and the new password signs in.
+    /// Review r11, finding 2: a session that a reset ended plants no second-factor secret for the owner's next
+    /// enrolment, and a reset drops the one pending.
+    @Test(arguments: Engine.all)
+    func aResetLeavesNoPendingSecondFactorSecret(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            let editor = try await TestAccounts.create("ed@example.org", [.editor], in: app).account
+            let holder = TestBrowser(app)
+            try await holder.signIn("ed@example.org")
+            try await holder.get("/account/two-factor")
+            #expect(try await AccountStore.find(id: editor.id, on: app.db)?.totpPendingSecret != nil)
+            let requests: [@Sendable () async throws -> HTTPStatus] = (0..<4).map { _ in
+                let browser = TestBrowser(app)
+                browser.cookies = holder.cookies
+                return { try await browser.get("/account/two-factor?restart=1").status }
+            }
+            let results = try await AccountRaceTests.queuedBehind(app, requests) { tx in
+                _ = try await AccountSecrets.passwordReset(of: editor.id, by: "system", now: testClock.now(), on: tx)
+            }
+            #expect(results.allSatisfy { $0 == .unauthorized }, "\(results.map(\.code))")
+            #expect(try await AccountStore.find(id: editor.id, on: app.db)?.totpPendingSecret == nil)
+        }
+    }
+
     @Test(arguments: Engine.all)
     func aResetClosesTheAccountUntilItsLinkIsUsed(_ engine: Engine) async throws {
         try await withApp(engine) { app in
@@ -23,6 +46,9 @@ import Vapor
             try await admin.signIn("admin@example.org", secret: adminSecret)
             let holder = TestBrowser(app)
             try await holder.signIn("ed@example.org")
+            // Review r11, finding 1: an access token he made while he held the account.
+            let apiToken = try await makeToken(app, "ed@example.org")
+            #expect(try await api(app, "/api/v1/countries", token: apiToken).status == .ok)
             #expect(try await holder.get("/account/password").status == .ok)
             // act
             try await admin.get("/office/users/\(editor.id)")
@@ -41,6 +67,7 @@ import Vapor
             #expect(oldPassword.status == .unauthorized, "the old password: \(oldPassword.status)")
             let stored = try #require(try await AccountStore.find(id: editor.id, on: app.db))
             #expect(stored.passwordHash == nil)
+            #expect(try await api(app, "/api/v1/countries", token: apiToken).status == .unauthorized, "token revoked")
             let owner = TestBrowser(app)
             try await owner.get("/account/setup/\(token)")
             let set = try await owner.post(

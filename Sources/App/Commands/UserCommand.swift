@@ -112,9 +112,11 @@ struct UserCommand: AsyncCommand {
             } else {
                 let disabled = signature.action == "disable"
                 try await app.db.write { tx in
+                    // The roles as they are in the write (review r11, finding 3): an enable racing a demotion keeps it.
+                    let current = try await AccountStore.lock([account.id], on: tx).first ?? account
                     try await AccountStore.update(
-                        account.id, roles: account.roles,
-                        organisationID: account.organisationID,
+                        account.id, roles: current.roles,
+                        organisationID: current.organisationID,
                         disabled: disabled, on: tx)
                     try await AuditLog.record(
                         AuditEvent(

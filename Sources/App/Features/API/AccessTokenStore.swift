@@ -70,6 +70,19 @@ enum AccessTokenStore {
     }
 
     /// Revokes the token (once); true when it was active. `db` is inside a write.
+    /// Revokes every live token of the account (a reset, a set from a link, a disable, a second factor removed:
+    /// review r11, finding 1); returns how many.
+    @discardableResult
+    static func revokeAll(userID: String, now: Int64, on db: any Database) async throws -> Int {
+        struct Revoked: Decodable { let id: String }
+        return try await db.sql.raw(
+            """
+            UPDATE access_tokens SET revoked_at = \(bind: now)
+            WHERE user_id = \(bind: userID) AND revoked_at IS NULL RETURNING id
+            """
+        ).all(decoding: Revoked.self).count
+    }
+
     static func revoke(id: String, userID: String, now: Int64, on db: any Database) async throws -> Bool {
         struct Revoked: Decodable { let id: String }
         let rows = try await db.sql.raw(

@@ -60,7 +60,10 @@ struct TokenController: Sendable {
         guard errors.isEmpty, let expiresAt else {
             return try await page(req, account, form: req.form, errors: errors, status: .unprocessableEntity)
         }
-        let made = try await req.db.write { tx in
+        let made = try await req.officeWrite { tx in
+            // The password confirmed above is still the account's (a reset meanwhile clears it: review r11, 1).
+            guard try await AccountStore.hasPassword(account.passwordHash, account.id, on: tx)
+            else { throw SessionStore.ended }
             let made = try await AccessTokenStore.create(
                 for: account, name: name, scopes: scopes, expiresAt: expiresAt,
                 now: at, on: tx)
@@ -87,7 +90,7 @@ struct TokenController: Sendable {
         guard try await AccessTokenStore.find(id: id, userID: account.id, on: req.db) != nil else {
             throw Abort(.notFound, reason: t("tokens.error.none", ["id": String(id.prefix(40))]))
         }
-        try await req.db.write { tx in
+        try await req.officeWrite { tx in
             if try await AccessTokenStore.revoke(
                 id: id, userID: account.id, now: Int64(now.timeIntervalSince1970),
                 on: tx)

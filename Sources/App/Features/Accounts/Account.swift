@@ -134,7 +134,10 @@ enum AccountStore {
     ) async throws {
         try await db.sql.update("users").set("roles", to: Role.stored(roles)).set("organisation_id", to: organisationID)
             .set("disabled", to: disabled).where("id", .equal, id).run()
-        if disabled { try await SessionStore.endAll(userID: id, on: db) }
+        if disabled {
+            try await SessionStore.endAll(userID: id, on: db)
+            try await AccessTokenStore.revokeAll(userID: id, now: Date().seconds, on: db)
+        }
     }
 
     /// Locks the accounts' rows for the caller's write and reads them as they are now: the first statement of

@@ -83,8 +83,12 @@ struct AccountController: Sendable {
         let account = try req.account
         var pending = account.pendingSecondFactorSecret(req.site.cipher)
         if pending == nil || req.query[String.self, at: "restart"] == "1" {
-            pending = Base32.encode(TOTP.newSecret())
-            try await AccountStore.setPendingSecret(account.id, pending, cipher: req.site.cipher, on: req.db)
+            let new = Base32.encode(TOTP.newSecret()), cipher = req.site.cipher
+            // Only from a session that still lives (review r11, finding 2): a stale one plants no secret.
+            try await req.officeWrite { tx in
+                try await AccountStore.setPendingSecret(account.id, new, cipher: cipher, on: tx)
+            }
+            pending = new
         }
         let page = AccountPages.twoFactor(
             account: account, secret: pending!, error: nil, csrf: CSRF.token(for: req),
@@ -175,7 +179,7 @@ struct AccountController: Sendable {
     @Sendable func endSessions(req: Request) async throws -> Response {
         let account = try req.account
         let now = req.site.clock.now()
-        try await req.db.write { tx in
+        try await req.officeWrite { tx in
             try await SessionStore.endAll(userID: account.id, on: tx)
             try await AuditLog.record(
                 AuditEvent(
@@ -217,6 +221,7 @@ struct AccountController: Sendable {
             }
             try await AccountStore.setPassword(account.id, hash: hash, now: now, on: tx)
             try await SessionStore.endAll(userID: account.id, on: tx)
+            try await AccessTokenStore.revokeAll(userID: account.id, now: now.seconds, on: tx)
             try await AuditLog.record(
                 AuditEvent(
                     actor: account.email, action: "account.password-set",

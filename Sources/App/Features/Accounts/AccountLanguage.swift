@@ -93,7 +93,7 @@ struct AccountLanguageController: Sendable {
         let now = req.site.clock.now()
         let own = actor.id == target.id
         let detail = "\(target.language?.rawValue ?? "none") → \(language.rawValue)"
-        try await req.db.write { tx in
+        try await req.officeWrite(on: target.id) { tx in
             try await AccountStore.setLanguage(target.id, language, on: tx)
             try await AuditLog.record(
                 AuditEvent(

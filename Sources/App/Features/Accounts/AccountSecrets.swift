@@ -66,12 +66,16 @@ enum AccountSecrets {
         of userID: String, by actor: String, removingSecondFactor: Bool = false, now: Date, on db: any Database
     ) async throws -> String {
         try await db.write { tx in
+            _ = try await AccountStore.lock([userID], on: tx)  // the account's row first, as every account write
             let token = try await newLink(for: userID, purpose: .reset, now: now, on: tx)
-            try await tx.sql.update("users").set("password_hash", to: SQLLiteral.null).where("id", .equal, userID)
-                .run()
+            try await tx.sql.update("users").set("password_hash", to: SQLLiteral.null)
+                .set("totp_pending_secret", to: SQLLiteral.null).where("id", .equal, userID).run()
             try await SessionStore.endAll(userID: userID, on: tx)
+            let tokens = try await AccessTokenStore.revokeAll(userID: userID, now: now.seconds, on: tx)
             try await AuditLog.record(
-                AuditEvent(actor: actor, action: "user.password-reset-link", recordType: "user", recordID: userID),
+                AuditEvent(
+                    actor: actor, action: "user.password-reset-link", recordType: "user", recordID: userID,
+                    detail: tokens == 0 ? "" : "\(tokens) access token\(tokens == 1 ? "" : "s") revoked"),
                 now: now, on: tx)
             if removingSecondFactor {
                 try await AccountStore.removeSecondFactor(userID, on: tx)

@@ -154,14 +154,16 @@ struct LoginController: Sendable {
         let token = try await req.db.write { tx in
             // The account's row first, as every write on an account (review r10, finding 3): a set waiting for it
             // then ends the session this step makes.
+            // The session next (before the audit chain's lock, as at sign-in: review r11, finding 4).
             _ = try await AccountStore.lock([account.id], on: tx)
+            let token = try await SessionStore.advance(signedIn.session, to: .signedIn, now: now, on: tx)
             try await LoginThrottle.release(attempt, on: tx)
             try await LoginThrottle.recordSuccess(email: account.email, on: tx)
             try await AuditLog.record(
                 AuditEvent(
                     actor: account.email, action: "login.success", detail: how,
                     address: address), now: now, on: tx)
-            return try await SessionStore.advance(signedIn.session, to: .signedIn, now: now, on: tx)
+            return token
         }
         let next = req.query[String.self, at: "next"] ?? ""
         let response = req.redirect(within: next, fallback: OfficeRoute.dashboard.path)

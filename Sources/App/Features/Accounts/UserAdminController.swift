@@ -117,6 +117,11 @@ struct UserAdminController: Sendable {
             return try await UserPages.show(viewer: viewer, account: account, error: error, csrf: CSRF.token(for: req))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
+        // Nothing changed: nothing is written, nor audited (review r11, finding 5: a "Save" that changes nothing
+        // would otherwise count as a change of the account, and void its proposals).
+        guard roles != account.roles || organisation != account.organisationID || disabled != account.disabled else {
+            return req.redirect(within: OfficeRoute.user(id: account.id).path)
+        }
         try await req.officeWrite(on: account.id) { tx in
             try await AccountStore.update(
                 account.id, roles: roles, organisationID: organisation, disabled: disabled,
@@ -147,6 +152,7 @@ struct UserAdminController: Sendable {
         try await req.officeWrite(on: account.id) { tx in
             try await AccountStore.removeSecondFactor(account.id, on: tx)
             try await SessionStore.endAll(userID: account.id, on: tx)
+            try await AccessTokenStore.revokeAll(userID: account.id, now: now.seconds, on: tx)
             try await AuditLog.record(
                 AuditEvent(
                     actor: viewer.email, action: "user.two-factor-reset",

@@ -20,9 +20,10 @@ enum RetentionActions {
     static func extend(
         _ kind: RetainedKind, id: String, with ext: RetentionExtension, reason: RetentionReason,
         note: String?, by actor: String, now: Date, cipher: FieldCipher,
-        on db: any Database
+        checks: @escaping @Sendable (any Database) async throws -> Void = { _ in }, on db: any Database
     ) async throws -> Outcome {
         try await db.write { tx in
+            try await checks(tx)
             try await lock(kind, id: id, on: tx)
             guard try await RetentionStore.find(kind, id: id, now: now, on: tx) != nil else { return .notDue }
             let row = "\(kind.rawValue):\(id)"
@@ -48,7 +49,8 @@ enum RetentionActions {
     static func erase(
         _ kind: RetainedKind, id: String, decision: RetentionDecision, reason: RetentionReason,
         note: String? = nil, by actor: String, now: Date, cipher: FieldCipher,
-        logger: Logger? = nil, on db: any Database
+        logger: Logger? = nil, checks: @escaping @Sendable (any Database) async throws -> Void = { _ in },
+        on db: any Database
     ) async throws -> Outcome {
         precondition(decision != .extend)
         guard decision == .delete || kind.anonymisable else { return .notDue }
@@ -57,6 +59,7 @@ enum RetentionActions {
         // never be read nor erased, and "X asked" would keep a name in an anonymised case.
         let note: String? = nil
         let outcome: Outcome = try await db.write { tx in
+            try await checks(tx)
             try await lock(kind, id: id, on: tx)
             guard let due = try await RetentionStore.find(kind, id: id, now: now, on: tx) else { return .notDue }
             guard due.erasable(now: now) else { return .notYetExpired }

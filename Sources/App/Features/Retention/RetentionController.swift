@@ -189,13 +189,13 @@ struct RetentionController: Sendable {
                 outcome = try await RetentionActions.extend(
                     kind, id: id, with: ext, reason: reason,
                     note: note.isEmpty ? nil : note, by: viewer.email,
-                    now: now, cipher: req.site.cipher, on: req.db)
+                    now: now, cipher: req.site.cipher, checks: req.officeChecks(), on: req.db)
             }
         case .anonymise, .delete:
             outcome = try await RetentionActions.erase(
                 kind, id: id, decision: decision, reason: reason,
                 note: note.isEmpty ? nil : note, by: viewer.email, now: now,
-                cipher: req.site.cipher, logger: req.logger, on: req.db)
+                cipher: req.site.cipher, logger: req.logger, checks: req.officeChecks(), on: req.db)
         }
         if outcome == .notYetExpired {
             return try await duePage(req, error: t("retention.refused.not-expired"), status: .conflict)

@@ -44,19 +44,14 @@ enum SecondAdministrator {
     /// The users and the entries of the trail that `heldBy` reads, read once.
     struct Trail {
         struct User: Decodable { let id: String, email: String }
-        struct Entry: Decodable { let sequence: Int64, action: String, actor: String, recordId: String }
+        struct Entry: Decodable { let action: String, actor: String, recordId: String }
         let users: [User], entries: [Entry]
-
-        /// The trail as it stood at the entry `sequence` (the proposal's): who held whom when it was made.
-        func until(_ sequence: Int64) -> Trail {
-            Trail(users: users, entries: entries.filter { $0.sequence <= sequence })
-        }
 
         static func read(on db: any Database) async throws -> Trail {
             let users = try await db.rows("SELECT id, email FROM users ORDER BY id", as: User.self)
             let entries = try await db.rows(
                 """
-                SELECT sequence, action, actor, record_id FROM audit_log WHERE record_type = 'user'
+                SELECT action, actor, record_id FROM audit_log WHERE record_type = 'user'
                 AND action IN (\(binds: takeovers.sorted() + ["account.password-set"])) ORDER BY sequence
                 """, as: Entry.self)
             return Trail(users: users, entries: entries)
@@ -153,11 +148,10 @@ enum SecondAdministrator {
         // freed afterwards (a reset by the operator), would otherwise be judged as if it had always been free.
         let proposerID = trail.users.first { $0.email.lowercased() == proposal.proposedBy.lowercased() }?.id
         if let proposerID, try await !changedAfterTheProposal(proposerID).isEmpty { return .proposerChanged }
-        // Who held whom when the proposal was made, and now: a holder in either counts.
-        for moment in [trail.until(proposed), trail] {
-            if heldBy(proposal.proposedBy, moment).contains(userID) { return .proposersAccount }
-            if shareAHolder(proposal.proposedBy, userID, moment) { return .sharedHolder }
-        }
-        return nil
+        // The trail as it stands now is enough (review r11, finding 6): an entry after the proposal that could free
+        // the proposer or the confirmer is a change of one of their accounts, refused above; one that frees a third
+        // account leaves what that account made while it was held with its holder.
+        if heldBy(proposal.proposedBy, trail).contains(userID) { return .proposersAccount }
+        return shareAHolder(proposal.proposedBy, userID, trail) ? .sharedHolder : nil
     }
 }
