@@ -188,6 +188,32 @@ import Vapor
         return (rogue, secret)
     }
 
+    /// The rogue makes administrators and sets their passwords (`fresh`) from the links shown to him.
+    static func socks(_ names: [String], by rogue: TestBrowser, _ app: Application) async throws {
+        for sock in names {
+            try await rogue.get("/office/users/new")
+            let made = try await rogue.post(
+                "/office/users/new", [("email", "\(sock)@example.org"), ("roles", "administrator")])
+            try await Self.useLink(made, app)
+        }
+    }
+
+    /// Signs in as `email` (password `fresh`, a second factor enrolled for the test) and proposes closed cases
+    /// kept one day; returns the confirm form of that proposal.
+    static func proposeAs(
+        _ email: String, _ app: Application, clock: MutableClock
+    ) async throws -> [(String, String)] {
+        let account = try #require(try await AccountStore.find(email: email, on: app.db))
+        let secret = Base32.encode(TOTP.newSecret())
+        try await AccountStore.confirmSecondFactor(
+            account.id, secret: secret, step: 0, cipher: app.site.cipher, on: app.db)
+        let proposer = TestBrowser(app)
+        try await proposer.signIn(email, password: Self.fresh, secret: secret, clock: clock)
+        try await proposer.get("/office/retention/periods")
+        #expect(try await proposer.post("/office/retention/periods", [("case.closed", "1")]).status == .seeOther)
+        return try await Self.pinned("case.closed", app)
+    }
+
     /// The rogue sets the password from a one-time link shown to him.
     static func useLink(_ page: TestBrowser.Page, _ app: Application) async throws {
         let regex = try Regex(#"/account/setup/([A-Za-z0-9_-]+)"#)
@@ -309,12 +335,7 @@ import Vapor
         try await withApp(engine, clock: clock) { app in
             // setup: the rogue makes three administrators and sets their passwords; the operator frees the third.
             let (rogue, rogueSecret) = try await Self.rogue(app, clock: clock)
-            for sock in ["z1", "z2", "z3"] {
-                try await rogue.get("/office/users/new")
-                let made = try await rogue.post(
-                    "/office/users/new", [("email", "\(sock)@example.org"), ("roles", "administrator")])
-                try await Self.useLink(made, app)
-            }
+            try await Self.socks(["z1", "z2", "z3"], by: rogue, app)
             let z3 = try #require(try await AccountStore.find(email: "z3@example.org", on: app.db))
             for (actor, action) in [("system", "user.password-reset-link"), ("z3@example.org", "account.password-set")]
             {
@@ -324,15 +345,7 @@ import Vapor
             }
             clock.advance(seconds: 30 * 86_400)
             // act: z1 proposes; the rogue, z2 and z3 try to confirm.
-            let z1Secret = Base32.encode(TOTP.newSecret())
-            let z1 = try #require(try await AccountStore.find(email: "z1@example.org", on: app.db))
-            try await AccountStore.confirmSecondFactor(
-                z1.id, secret: z1Secret, step: 0, cipher: app.site.cipher, on: app.db)
-            let proposer = TestBrowser(app)
-            try await proposer.signIn("z1@example.org", password: Self.fresh, secret: z1Secret, clock: clock)
-            try await proposer.get("/office/retention/periods")
-            #expect(try await proposer.post("/office/retention/periods", [("case.closed", "1")]).status == .seeOther)
-            let form = try await Self.pinned("case.closed", app)
+            let form = try await Self.proposeAs("z1@example.org", app, clock: clock)
             clock.advance(seconds: 60)
             try await rogue.signIn("rogue@example.org", secret: rogueSecret, clock: clock)
             try await rogue.get("/office/retention/periods")
@@ -431,22 +444,9 @@ import Vapor
         try await withApp(engine, clock: clock) { app in
             // setup
             let (rogue, _) = try await Self.rogue(app, clock: clock)
-            for sock in ["z1", "z2"] {
-                try await rogue.get("/office/users/new")
-                let made = try await rogue.post(
-                    "/office/users/new", [("email", "\(sock)@example.org"), ("roles", "administrator")])
-                try await Self.useLink(made, app)
-            }
+            try await Self.socks(["z1", "z2"], by: rogue, app)
             clock.advance(seconds: 30 * 86_400)
-            let z1 = try #require(try await AccountStore.find(email: "z1@example.org", on: app.db))
-            let z1Secret = Base32.encode(TOTP.newSecret())
-            try await AccountStore.confirmSecondFactor(
-                z1.id, secret: z1Secret, step: 0, cipher: app.site.cipher, on: app.db)
-            let proposer = TestBrowser(app)
-            try await proposer.signIn("z1@example.org", password: Self.fresh, secret: z1Secret, clock: clock)
-            try await proposer.get("/office/retention/periods")
-            #expect(try await proposer.post("/office/retention/periods", [("case.closed", "1")]).status == .seeOther)
-            let form = try await Self.pinned("case.closed", app)
+            let form = try await Self.proposeAs("z1@example.org", app, clock: clock)
             clock.advance(seconds: 60)
             // act: the rogue, as z1, asks the operator for a reset (the link goes to z1's mailbox: his)
             _ = try await Self.operatorRescue("z1@example.org", password: "z1-fresh-words-again-8", app, clock: clock)
