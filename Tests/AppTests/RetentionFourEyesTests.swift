@@ -370,7 +370,7 @@ import Vapor
         let account = try #require(try await AccountStore.find(email: email, on: app.db))
         let token = try await app.db.write { tx in
             try await AccountSecrets.passwordReset(
-                of: account.id, by: "system", removingSecondFactor: true, now: clock.now(), on: tx)
+                of: account.id, by: CommandLineActor.current, removingSecondFactor: true, now: clock.now(), on: tx)
         }
         let owner = TestBrowser(app)
         try await owner.get("/account/setup/\(token)")

@@ -188,6 +188,10 @@ def user_commands_and_audit_verification():
           reset.stdout + reset.stderr)
     listing = user("list").stdout
     check("admin@example.org\tadministrator,editor\twaiting for password\tsecond factor off" in listing, listing)
+    import sqlite3
+    with sqlite3.connect(db) as connection:
+        actors = {row[0] for row in connection.execute("SELECT actor FROM audit_log WHERE record_type = 'user'")}
+    check(all(actor.startswith("command line (") for actor in actors), "the operator is named: %s" % actors)
     unknown = user("reset", "--email", "nobody@example.org")
     check(unknown.returncode == 1 and "no account for --email nobody@example.org" in unknown.stderr, unknown.stderr)
 

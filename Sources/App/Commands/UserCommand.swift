@@ -79,7 +79,7 @@ struct UserCommand: AsyncCommand {
                         ? try await AccountSecrets.newLink(for: account.id, purpose: .setup, now: now, on: tx) : nil
                     try await AuditLog.record(
                         AuditEvent(
-                            actor: "system", action: "user.create", recordType: "user",
+                            actor: CommandLineActor.current, action: "user.create", recordType: "user",
                             recordID: account.id,
                             detail: "\(account.email) as \(Role.stored(account.roles))"
                                 + " (command line)"),
@@ -103,7 +103,7 @@ struct UserCommand: AsyncCommand {
                 let removing = signature.secondFactor
                 let token = try await app.db.write { tx in
                     try await AccountSecrets.passwordReset(
-                        of: account.id, by: "system", removingSecondFactor: removing, now: now, on: tx)
+                        of: account.id, by: CommandLineActor.current, removingSecondFactor: removing, now: now, on: tx)
                 }
                 context.console.print(
                     "The password of \(account.email) no longer signs in and every session has ended"
@@ -120,7 +120,7 @@ struct UserCommand: AsyncCommand {
                         disabled: disabled, on: tx)
                     try await AuditLog.record(
                         AuditEvent(
-                            actor: "system", action: "user.update", recordType: "user",
+                            actor: CommandLineActor.current, action: "user.update", recordType: "user",
                             recordID: account.id,
                             detail: disabled
                                 ? "disabled (command line)"
