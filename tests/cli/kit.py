@@ -71,6 +71,15 @@ def kit_export_open_and_wipe():
     fourth = run(["kit", "open", kit, "--dir", place, "--port", str(free_port())],
                  OBSERVATORY_KIT_PASSPHRASE="WRONG-FOURTH")
     check("1 try left" in fourth.stderr, "deleting the directory's count does not reset it: " + fourth.stderr)
+    # A state file that does not decode is refused and left as it is, not rewritten empty (review r5, finding 7).
+    state_path = os.environ["OBSERVATORY_KIT_STATE"]
+    kept = open(state_path).read()
+    open(state_path, "w").write("{not json")
+    garbled = run(["kit", "open", kit, "--dir", place, "--port", str(free_port())],
+                  OBSERVATORY_KIT_PASSPHRASE="WRONG-FIFTH")
+    check(garbled.returncode != 0 and "cannot be read" in garbled.stderr, garbled.stderr)
+    check(open(state_path).read() == "{not json", "the garbled state file is left as it is")
+    open(state_path, "w").write(kept)
     # A directory that is not empty and not the kit's is refused, untouched (kit open and kit wipe alike).
     home = os.path.join(WORK, "home")
     os.makedirs(home)

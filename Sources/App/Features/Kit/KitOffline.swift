@@ -150,12 +150,9 @@ enum KitOffline {
     ) async throws -> (MissionKit.Header, KitContents) {
         let header = try MissionKit.Header.read(file), key = hex(header.salt)
         try place.create()
-        func read(_ path: String) -> [String: KitAttempts] {
-            (try? JSONDecoder().decode([String: KitAttempts].self, from: Data(contentsOf: URL(fileURLWithPath: path))))
-                ?? [:]
-        }
+        func read(_ path: String) throws -> [String: KitAttempts] { try readCounts(path) }
         // The larger of the two counts: the directory's and the user's (another --dir shares the latter).
-        var all = read(place.attempts), user = read(place.state)
+        var all = try read(place.attempts), user = try read(place.state)
         var attempts = [all[key], user[key]].compactMap { $0 }.max { $0.failures < $1.failures } ?? KitAttempts()
         guard !attempts.isLocked else {
             throw Failure(
@@ -165,7 +162,7 @@ enum KitOffline {
         try await wait(attempts.wait)
         func save() throws {
             all[key] = attempts
-            user = read(place.state)  // another kit's count written meanwhile is kept
+            user = try read(place.state)  // another kit's count written meanwhile is kept
             user[key] = attempts
             for (path, counts) in [(place.attempts, all), (place.state, user)] {
                 let data = try JSONEncoder().encode(counts)
@@ -235,7 +232,7 @@ enum KitOffline {
             let clear = text.flatMap { $0.isEmpty ? nil : $0 }
             // This kit's copy was sealed on this laptop, for this user, before: a clear key (or a copy without its
             // sealed key) is planted, whatever the user says (round 4, finding 5).
-            if existing, wasSealed(place, header: header) {
+            if existing, try wasSealed(place, header: header) {
                 throw Failure(
                     description: "kit open: this kit's copy in \(place.dir) was sealed here before, and its sealed "
                         + "key is gone\(clear == nil ? "" : " (a key in clear is there instead)"): the files were "
@@ -267,15 +264,27 @@ enum KitOffline {
     /// The user's state file (`Place.state`) also says, by kit salt, that a copy of the kit was sealed here.
     static func sealedKey(_ header: MissionKit.Header) -> String { "sealed:" + hex(header.salt) }
 
-    static func wasSealed(_ place: Place, header: MissionKit.Header) -> Bool {
-        let url = URL(fileURLWithPath: place.state)
-        let state = (try? JSONDecoder().decode([String: KitAttempts].self, from: Data(contentsOf: url))) ?? [:]
-        return state[sealedKey(header)] != nil
+    static func wasSealed(_ place: Place, header: MissionKit.Header) throws -> Bool {
+        try readCounts(place.state)[sealedKey(header)] != nil
+    }
+
+    /// A file of counts and records (`Place.attempts`, `Place.state`): none yet is empty; one that does not decode
+    /// is refused, never rewritten (review r5, finding 7: rewriting it as `{}` dropped every count and record).
+    static func readCounts(_ path: String) throws -> [String: KitAttempts] {
+        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        guard let data = FileManager.default.contents(atPath: path),
+            let counts = try? JSONDecoder().decode([String: KitAttempts].self, from: data)
+        else {
+            throw Failure(
+                description: "kit open: \(path) cannot be read (it is not as kit open wrote it); it is left as it "
+                    + "is: ask the office before moving it aside")
+        }
+        return counts
     }
 
     static func recordSealed(_ place: Place, header: MissionKit.Header) throws {
         let url = URL(fileURLWithPath: place.state)
-        var state = (try? JSONDecoder().decode([String: KitAttempts].self, from: Data(contentsOf: url))) ?? [:]
+        var state = try readCounts(place.state)
         state[sealedKey(header)] = KitAttempts(failures: 0, lastAt: Int64(Date().timeIntervalSince1970))
         guard (try? JSONEncoder().encode(state).write(to: url, options: .atomic)) != nil else {
             throw Failure(description: "kit open: cannot write \(place.state)")
