@@ -318,7 +318,7 @@ import Vapor
         let adopted = try #require(FileManager.default.contents(atPath: other.sealedKey))
         #expect(try KitLocalKey.unwrap(Array(adopted), passphrase: passphrase, header: header) == planted)
         #expect(!FileManager.default.fileExists(atPath: other.database + ".key"), "the clear key is gone")
-        #expect(KitOffline.wasSealed(other, header: header), "sealed now: never adopted again")
+        #expect(try KitOffline.wasSealed(other, header: header), "sealed now: never adopted again")
         _ = try KitOffline.wipe(other)
     }
 }
