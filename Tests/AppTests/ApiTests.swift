@@ -402,7 +402,11 @@ func makeToken(
             try await AccountStore.update(
                 accountB.id, roles: [.editor], organisationID: nil, disabled: true,
                 on: app.db)
-            #expect(try await api(app, "/api/v1/countries", token: a).body.contains("roles changed"))
+            #expect(try await api(app, "/api/v1/countries", token: a).status == .unauthorized)
+            // Review r12, finding 2: the roles given back, the token stays dead (revoked by the change).
+            try await AccountStore.update(
+                accountA.id, roles: [.editor], organisationID: nil, disabled: false, on: app.db)
+            #expect(try await api(app, "/api/v1/countries", token: a).status == .unauthorized)
             #expect(try await api(app, "/api/v1/countries", token: b).status == .unauthorized)
             // Disabling revokes the tokens (review r11, finding 1): enabled again, the account's old token stays dead.
             try await AccountStore.update(

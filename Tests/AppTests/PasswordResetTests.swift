@@ -46,6 +46,8 @@ import Vapor
             try await admin.signIn("admin@example.org", secret: adminSecret)
             let holder = TestBrowser(app)
             try await holder.signIn("ed@example.org")
+            // Review r12, finding 1: recovery codes he made while he held the account.
+            _ = try await AccountSecrets.newRecoveryCodes(for: editor.id, on: app.db)
             // Review r11, finding 1: an access token he made while he held the account.
             let apiToken = try await makeToken(app, "ed@example.org")
             #expect(try await api(app, "/api/v1/countries", token: apiToken).status == .ok)
@@ -67,6 +69,7 @@ import Vapor
             #expect(oldPassword.status == .unauthorized, "the old password: \(oldPassword.status)")
             let stored = try #require(try await AccountStore.find(id: editor.id, on: app.db))
             #expect(stored.passwordHash == nil)
+            #expect(try await AccountSecrets.unusedRecoveryCodes(for: editor.id, on: app.db) == 0, "codes deleted")
             #expect(try await api(app, "/api/v1/countries", token: apiToken).status == .unauthorized, "token revoked")
             let owner = TestBrowser(app)
             try await owner.get("/account/setup/\(token)")

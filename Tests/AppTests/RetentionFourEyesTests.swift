@@ -458,6 +458,33 @@ import Vapor
         }
     }
 
+    /// Review r11, finding 5: another administrator's "Save" on the proposer's page that changes nothing writes
+    /// nothing, so it does not count as a change of her account: her proposal stays confirmable.
+    @Test(arguments: Engine.all)
+    func aSaveThatChangesNothingLeavesTheProposalConfirmable(_ engine: Engine) async throws {
+        let clock = MutableClock(Self.now)
+        try await withApp(engine, clock: clock) { app in
+            // setup
+            let proposer = try await StaffAlertTests.person("p@example.org", [.administrator], app, clock: clock)
+            let other = try await StaffAlertTests.person("o@example.org", [.administrator], app, clock: clock)
+            let account = try #require(try await AccountStore.find(email: "p@example.org", on: app.db))
+            try await proposer.get("/office/retention/periods")
+            #expect(try await proposer.post("/office/retention/periods", [("case.closed", "1")]).status == .seeOther)
+            let form = try await Self.pinned("case.closed", app)
+            clock.advance(seconds: 60)
+            // act: the same roles saved again; then the other administrator confirms.
+            try await other.get("/office/users/\(account.id)")
+            let saved = try await other.post("/office/users/\(account.id)", [("roles", "administrator")])
+            try await other.get("/office/retention/periods")
+            let confirmed = try await other.post("/office/retention/periods/confirm", form)
+            // assert
+            #expect(saved.status == .seeOther)
+            #expect(try await AccountRaceTests.sequences("user.update", actor: "o@example.org", app).isEmpty)
+            #expect(confirmed.status == .seeOther, "\(confirmed.status)")
+            #expect(try await RetentionStore.policy(on: app.db).period(.closedCase) == 1)
+        }
+    }
+
     /// Review r3, finding 2: A proposes 3000 days, B opens the page; A proposes one day instead. B's click on the
     /// page showing 3000 days confirms nothing (409, the page says the proposal changed); a form without the
     /// proposal's days and time is refused too. Reloaded, B sees one day and may confirm it.

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import ObservatoryCore
 import SQLKit
+import Vapor
 
 /// A personal access token as stored (never the token itself).
 struct StoredToken: Sendable, Equatable {
@@ -70,6 +71,19 @@ enum AccessTokenStore {
     }
 
     /// Revokes the token (once); true when it was active. `db` is inside a write.
+    /// The caller's token read again inside its write, once the account's row is locked (review r12, finding 3):
+    /// a write in flight when a reset, a revoke, a disable or a role change commits is refused, not stored.
+    static func checkStillActive(_ caller: ApiCaller, now: Int64, on db: any Database) async throws {
+        let account = try await AccountStore.lock([caller.account.id], on: db).first
+        guard let account, let token = try await find(id: caller.token.id, userID: account.id, on: db),
+            token.state(for: account, now: now) == .active
+        else {
+            throw ApiProblem(
+                status: .unauthorized,
+                detail: "The token was revoked, or its account changed, while this request was checked.")
+        }
+    }
+
     /// Revokes every live token of the account (a reset, a set from a link, a disable, a second factor removed:
     /// review r11, finding 1); returns how many.
     @discardableResult

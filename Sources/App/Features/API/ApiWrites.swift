@@ -195,6 +195,7 @@ struct ApiWrites: Sendable {
         let seconds = Int64(now.timeIntervalSince1970)
         let expected = current.map { Self.etag($0) }
         try await req.db.write { tx in
+            try await AccessTokenStore.checkStillActive(caller, now: seconds, on: tx)
             // Read again inside the write: a change that landed since the checks above is not overwritten.
             if tx.sql.dialect.name == "postgresql" {
                 try await tx.sql.raw("SELECT id FROM publications WHERE id = \(bind: id) FOR UPDATE").run()

@@ -132,10 +132,13 @@ enum AccountStore {
     static func update(
         _ id: String, roles: Set<Role>, organisationID: String?, disabled: Bool, on db: any Database
     ) async throws {
+        let before = try await lock([id], on: db).first
         try await db.sql.update("users").set("roles", to: Role.stored(roles)).set("organisation_id", to: organisationID)
             .set("disabled", to: disabled).where("id", .equal, id).run()
-        if disabled {
-            try await SessionStore.endAll(userID: id, on: db)
+        if disabled { try await SessionStore.endAll(userID: id, on: db) }
+        // A disable or a change of roles revokes the tokens (review r11, finding 1; r12, finding 2): enabled again,
+        // or the roles given back, they stay dead.
+        if disabled || before?.roles != roles {
             try await AccessTokenStore.revokeAll(userID: id, now: Date().seconds, on: db)
         }
     }

@@ -71,6 +71,8 @@ enum AccountSecrets {
             try await tx.sql.update("users").set("password_hash", to: SQLLiteral.null)
                 .set("totp_pending_secret", to: SQLLiteral.null).where("id", .equal, userID).run()
             try await SessionStore.endAll(userID: userID, on: tx)
+            // Recovery codes too (review r12, finding 1): ten made beforehand would keep a second factor working.
+            try await tx.sql.delete(from: "recovery_codes").where("user_id", .equal, userID).run()
             let tokens = try await AccessTokenStore.revokeAll(userID: userID, now: now.seconds, on: tx)
             try await AuditLog.record(
                 AuditEvent(

@@ -60,7 +60,7 @@ struct AlertSettingsController: Sendable {
             )
             .encodeResponse(status: .unprocessableEntity, for: req)
         }
-        try await req.db.write { tx in
+        try await req.officeWrite { tx in
             try await tx.sql.insert(into: "alert_settings")
                 .columns("user_id", "events", "digest", "on_call", "changed_at")
                 .values(viewer.id, chosen.storedEvents, chosen.delivery == .digest, false, now.seconds)
@@ -108,7 +108,7 @@ struct AlertSettingsController: Sendable {
             return try await onCallPage(req, error: t("alert.on-call.refused-person"), status: .unprocessableEntity)
         }
         let on = value == "yes"
-        try await req.db.write { tx in
+        try await req.officeWrite(on: target.id) { tx in
             try await tx.sql.insert(into: "alert_settings")
                 .columns("user_id", "events", "digest", "on_call", "changed_at")
                 .values(target.id, AlertPreferences().storedEvents, false, on, now.seconds)

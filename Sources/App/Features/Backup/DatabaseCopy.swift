@@ -141,7 +141,8 @@ enum DatabaseCopy {
         process.environment = env
         let errors = FileManager.default.temporaryDirectory
             .appendingPathComponent("observatory-\(UUID().uuidString).err")
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(
+            atPath: errors.path, contents: nil, attributes: [.posixPermissions: 0o600])
         defer { try? FileManager.default.removeItem(at: errors) }
         let handle = try FileHandle(forWritingTo: errors)
         process.standardError = handle
@@ -170,8 +171,10 @@ enum DatabaseCopy {
         let own = text.split(whereSeparator: \.isNewline).map(String.init).filter {
             $0.hasPrefix(program + ":") || $0.hasPrefix("pg_restore:") || $0.hasPrefix("pg_dump:")
         }
+        // Each line up to its first quote or parenthesis (review r12, finding 5: a value holding a quote showed
+        // through a blanking by pairs); what follows may be a value.
         let blanked = own.prefix(20).map { line in
-            line.replacing(#/"[^"]*"|'[^']*'|\([^)]*\)=\([^)]*\)/#, with: "…")
+            line.firstIndex { "\"'(".contains($0) }.map { String(line[..<$0]) + "…" } ?? line
         }
         let withheld = own.count < text.split(whereSeparator: \.isNewline).count
         return (blanked.joined(separator: "; ").prefix(2_000) + (withheld ? " (details withheld from the log)" : ""))
