@@ -327,3 +327,16 @@ final class ManagedAtomicFlag: @unchecked Sendable {
                 == "pg_dump: error: connection refused")
     }
 }
+
+/// Review r12, finding 4: a failed migration's error, as Fluent logs it, leaves its detail out of the log.
+@Suite struct RedactingLogHandlerTests {
+    @Test func aFailedMigrationsErrorIsWithheldAndOtherMetadataKept() {
+        let detail: Logger.MetadataValue = "PSQLError(detail: Failing row contains (zq-canary@example.org))"
+        let failed = RedactingLogHandler.redacted(
+            "[Migrator] Failed prepare", ["migration": "App.X", "error": detail])
+        #expect(failed?["error"] == RedactingLogHandler.withheld)
+        #expect(failed?["migration"] == "App.X")
+        let other = RedactingLogHandler.redacted("request", ["error": "a 404"])
+        #expect(other?["error"] == "a 404", "only the migrator's failure is rewritten")
+    }
+}

@@ -58,7 +58,9 @@ public enum Observatory {
         let asked = try Logger.Level.detect(from: &env)
         let level = max(asked, .debug)
         let console = Terminal()
-        LoggingSystem.bootstrap { label in ConsoleLogger(label: label, console: console, level: level) }
+        LoggingSystem.bootstrap { label in
+            RedactingLogHandler(wrapped: ConsoleLogger(label: label, console: console, level: level))
+        }
         let app = try await Application.make(env)
         if asked < level {
             app.logger.warning(
