@@ -9,9 +9,6 @@ import Vapor
 
 /// A password reset closes the account until its link is used (review r10, finding 4).
 @Suite struct PasswordResetTests {
-    /// Whoever held the account (its password, a session) keeps nothing once an administrator makes a reset link:
-    /// the session has ended, so he cannot change the password to retire the link; the old password signs in to
-    /// nothing. The link opens the account, and the new password signs in.
     /// Review r11, finding 2: a session that a reset ended plants no second-factor secret for the owner's next
     /// enrolment, and a reset drops the one pending.
     @Test(arguments: Engine.all)
@@ -35,6 +32,36 @@ import Vapor
         }
     }
 
+    /// Review r12, finding 8: a second factor removed by an administrator, and a password set from a link, each
+    /// revoke the account's access tokens.
+    @Test(arguments: Engine.all)
+    func aSecondFactorResetAndASetFromALinkRevokeTheTokens(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            let (_, adminSecret) = try await TestAccounts.create(
+                "admin@example.org", [.administrator], secondFactor: true, in: app)
+            let editor = try await TestAccounts.create("ed@example.org", [.editor], in: app).account
+            let admin = TestBrowser(app)
+            try await admin.signIn("admin@example.org", secret: adminSecret)
+            let first = try await makeToken(app, "ed@example.org")
+            try await admin.get("/office/users/\(editor.id)")
+            #expect(try await admin.post("/office/users/\(editor.id)/reset-two-factor", []).status == .seeOther)
+            #expect(try await api(app, "/api/v1/countries", token: first).status == .unauthorized)
+            let second = try await makeToken(app, "ed@example.org")
+            #expect(try await api(app, "/api/v1/countries", token: second).status == .ok)
+            let link = try await AccountSecrets.newLink(
+                for: editor.id, purpose: .setup, now: testClock.now(), on: app.db)
+            let owner = TestBrowser(app)
+            try await owner.get("/account/setup/\(link)")
+            let set = try await owner.post(
+                "/account/setup/\(link)", [("new", "owner-own-words-52"), ("confirm", "owner-own-words-52")])
+            #expect(set.status == .seeOther)
+            #expect(try await api(app, "/api/v1/countries", token: second).status == .unauthorized)
+        }
+    }
+
+    /// Whoever held the account (its password, a session, a token, recovery codes) keeps nothing once an
+    /// administrator makes a reset link: the session has ended, so he cannot change the password to retire the
+    /// link; the old password signs in to nothing. The link opens the account, and the new password signs in.
     @Test(arguments: Engine.all)
     func aResetClosesTheAccountUntilItsLinkIsUsed(_ engine: Engine) async throws {
         try await withApp(engine) { app in
