@@ -54,9 +54,12 @@ func secureDeleteEverywhere(_ app: Application) async throws {
 }
 
 /// The busy timeout on every connection before its first statement (round 4, finding 8): the key checks read the
-/// file before anything else, and would spin on another instance's lock with sqlite-nio's handler.
+/// file before anything else, and would spin on another instance's lock with sqlite-nio's handler. Two minutes while
+/// the app starts: another instance starting at the same moment may be loading the demo archive in one long write
+/// (CI, on a loaded machine: "busy: database is locked" after 10 s); `secureDeleteEverywhere` sets 10 s again at
+/// the end of `configure`.
 func busyTimeoutEverywhere(_ app: Application, _ storage: AppConfig.Storage) async throws {
-    try await everySQLiteConnection(app, storage, "PRAGMA busy_timeout = 10000")
+    try await everySQLiteConnection(app, storage, "PRAGMA busy_timeout = 120000")
 }
 
 private func everySQLiteConnection(_ app: Application, _ storage: AppConfig.Storage, _ pragmas: String...) async throws

@@ -77,7 +77,7 @@ enum AccountSecrets {
             try await AuditLog.record(
                 AuditEvent(
                     actor: actor, action: "user.password-reset-link", recordType: "user", recordID: userID,
-                    detail: tokens == 0 ? "" : "\(tokens) access token\(tokens == 1 ? "" : "s") revoked"),
+                    detail: tokens == 0 ? "" : "access tokens revoked: \(tokens)"),
                 now: now, on: tx)
             if removingSecondFactor {
                 try await AccountStore.removeSecondFactor(userID, on: tx)
