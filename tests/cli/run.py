@@ -197,6 +197,9 @@ def user_commands_and_audit_verification():
 
     migrated = run(["migrate"], DATABASE_URL=db)
     check(migrated.returncode == 0 and "The database is up to date." in migrated.stdout, migrated.stdout + migrated.stderr)
+    for flag in ["--auto-revert", "--auto-migrate"]:
+        refused = run(["serve", flag], DATABASE_URL=db)
+        check(refused.returncode == 2 and f"{flag} is not offered" in refused.stderr, refused.stdout + refused.stderr)
     reverted = run(["migrate", "--revert"], DATABASE_URL=db)
     check(reverted.returncode == 1 and "restore a backup" in reverted.stderr, reverted.stdout + reverted.stderr)
 

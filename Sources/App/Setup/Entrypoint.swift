@@ -12,6 +12,14 @@ public enum Observatory {
             standardError("observatory: there is no command \"\(unknown.prefix(40))\"; the commands are:")
             arguments = [arguments[0], "--help"]
         }
+        // Fluent's own start-up flags are refused (review r12, finding 4): `--auto-revert` would revert every
+        // migration, dropping what they made, and `--auto-migrate` would migrate outside the migration lock.
+        if let flag = arguments.first(where: { $0 == "--auto-revert" || $0 == "--auto-migrate" }) {
+            standardError(
+                "observatory: \(flag) is not offered: `serve` and `observatory migrate` bring the database up to "
+                    + "date under a lock; to go back, restore a backup with `observatory restore`")
+            exit(2)
+        }
         var config: AppConfig
         do {
             config = try AppConfig.fromEnvironment()
