@@ -50,9 +50,15 @@ struct RetentionController: Sendable {
         let notice = req.query[String.self, at: "notice"].flatMap { value in
             ["saved", "proposed", "confirmed", "withdrawn"].contains(value) ? t("retention.periods.\(value)") : nil
         }
+        let proposals = try await RetentionStore.proposals(on: req.db)
+        let users = try await SecondAdministrator.Trail.read(on: req.db).users
+        var void: Set<RetainedKind> = []
+        for (kind, proposal) in proposals where try await SecondAdministrator.proposerChanged(proposal, users, on: req.db) {
+            void.insert(kind)
+        }
         return try await RetentionPages.policies(
             try await RetentionStore.policy(on: req.db),
-            proposals: try await RetentionStore.proposals(on: req.db), viewer: try req.account,
+            proposals: proposals, void: void, viewer: try req.account,
             error: error, notice: error == nil ? notice : nil,
             csrf: CSRF.token(for: req)
         )

@@ -5,14 +5,17 @@ import ObservatoryCore
 /// its last activity and its expiry only (a case links to its file): never a value of the record.
 enum RetentionPages {
     static func policies(
-        _ policy: RetentionPolicy, proposals: [RetainedKind: RetentionStore.Proposal] = [:], viewer: Account,
+        _ policy: RetentionPolicy, proposals: [RetainedKind: RetentionStore.Proposal] = [:],
+        void: Set<RetainedKind> = [], viewer: Account,
         error: String?, notice: String?, csrf: String
     ) -> HTML {
         let waiting: [HTML] = RetainedKind.allCases.compactMap { kind in
             guard let proposal = proposals[kind] else { return nil }
             let own = proposal.proposedBy.lowercased() == viewer.email.lowercased()
             let confirm: HTML =
-                own
+                void.contains(kind)
+                ? "<p class=\"hint\">\(t("retention.periods.void"))</p>"
+                : own
                 ? .empty
                 : """
                 <form method="post" action="\(RetentionRoute.confirm.path)">\(CSRF.field(csrf))\

@@ -119,7 +119,29 @@ enum SecondAdministrator {
         else { return .created }
         if user.createdAt > proposal.proposedAt { return .created }
         if let changed = user.passwordChangedAt, changed > proposal.proposedAt { return .password }
-        // The proposal's entry (written with the proposal, the last one for this kind); none: every change counts.
+        func changedAfterTheProposal(_ id: String) async throws -> Set<Refusal> {
+            try await changes(of: id, after: proposal, on: db)
+        }
+        let found = try await changedAfterTheProposal(userID)
+        if let refusal = [Refusal.created, .administrator, .password, .secondFactor].first(where: found.contains) {
+            return refusal
+        }
+        let trail = try await Trail.read(on: db)  // read once for every check
+        // The proposer's account too (review r10, finding 1): a proposal made by an account someone held, which is
+        // freed afterwards (a reset by the operator), would otherwise be judged as if it had always been free.
+        if try await proposerChanged(proposal, trail.users, on: db) { return .proposerChanged }
+        // The trail as it stands now is enough (review r11, finding 6): an entry after the proposal that could free
+        // the proposer or the confirmer is a change of one of their accounts, refused above; one that frees a third
+        // account leaves what that account made while it was held with its holder.
+        if heldBy(proposal.proposedBy, trail).contains(userID) { return .proposersAccount }
+        return shareAHolder(proposal.proposedBy, userID, trail) ? .sharedHolder : nil
+    }
+
+    /// The kinds of change (by refusal) of the account `id` written after `proposal`'s own entry (the last
+    /// `retention.propose` of its kind; none: every change counts).
+    static func changes(
+        of id: String, after proposal: RetentionStore.Proposal, on db: any Database
+    ) async throws -> Set<Refusal> {
         struct Last: Decodable { let sequence: Int64? }
         let proposed =
             try await db.sql.raw(
@@ -130,28 +152,22 @@ enum SecondAdministrator {
             ).first(decoding: Last.self)?.sequence ?? 0
         struct Entry: Decodable { let action: String }
         let actions = changes.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
-        func changedAfterTheProposal(_ id: String) async throws -> Set<Refusal> {
-            let after = try await db.sql.raw(
-                """
-                SELECT action FROM audit_log WHERE record_type = 'user' AND record_id = \(bind: id)
-                AND sequence > \(bind: proposed) AND action IN (\(unsafeRaw: actions))
-                """
-            ).all(decoding: Entry.self)
-            return Set(after.compactMap { changes[$0.action] })
-        }
-        let found = try await changedAfterTheProposal(userID)
-        if let refusal = [Refusal.created, .administrator, .password, .secondFactor].first(where: found.contains) {
-            return refusal
-        }
-        let trail = try await Trail.read(on: db)  // read once for every check
-        // The proposer's account too (review r10, finding 1): a proposal made by an account someone held, which is
-        // freed afterwards (a reset by the operator), would otherwise be judged as if it had always been free.
-        let proposerID = trail.users.first { $0.email.lowercased() == proposal.proposedBy.lowercased() }?.id
-        if let proposerID, try await !changedAfterTheProposal(proposerID).isEmpty { return .proposerChanged }
-        // The trail as it stands now is enough (review r11, finding 6): an entry after the proposal that could free
-        // the proposer or the confirmer is a change of one of their accounts, refused above; one that frees a third
-        // account leaves what that account made while it was held with its holder.
-        if heldBy(proposal.proposedBy, trail).contains(userID) { return .proposersAccount }
-        return shareAHolder(proposal.proposedBy, userID, trail) ? .sharedHolder : nil
+        let after = try await db.sql.raw(
+            """
+            SELECT action FROM audit_log WHERE record_type = 'user' AND record_id = \(bind: id)
+            AND sequence > \(bind: proposed) AND action IN (\(unsafeRaw: actions))
+            """
+        ).all(decoding: Entry.self)
+        return Set(after.compactMap { changes[$0.action] })
+    }
+
+    /// Whether the proposer's account was set up, reset or changed after the proposal (review r10, finding 1): then
+    /// no one may confirm it, and the periods page says so (review r12, finding 7).
+    static func proposerChanged(
+        _ proposal: RetentionStore.Proposal, _ users: [Trail.User], on db: any Database
+    ) async throws -> Bool {
+        guard let id = users.first(where: { $0.email.lowercased() == proposal.proposedBy.lowercased() })?.id
+        else { return false }
+        return try await !changes(of: id, after: proposal, on: db).isEmpty
     }
 }
