@@ -53,7 +53,8 @@ struct RetentionController: Sendable {
         let proposals = try await RetentionStore.proposals(on: req.db)
         let users = try await SecondAdministrator.Trail.read(on: req.db).users
         var void: Set<RetainedKind> = []
-        for (kind, proposal) in proposals where try await SecondAdministrator.proposerChanged(proposal, users, on: req.db) {
+        for (kind, proposal) in proposals
+        where try await SecondAdministrator.proposerChanged(proposal, users, on: req.db) {
             void.insert(kind)
         }
         return try await RetentionPages.policies(

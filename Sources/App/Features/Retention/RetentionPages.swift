@@ -16,14 +16,14 @@ enum RetentionPages {
                 void.contains(kind)
                 ? "<p class=\"hint\">\(t("retention.periods.void"))</p>"
                 : own
-                ? .empty
-                : """
-                <form method="post" action="\(RetentionRoute.confirm.path)">\(CSRF.field(csrf))\
-                <input type="hidden" name="kind" value="\(kind.rawValue)">\
-                <input type="hidden" name="days" value="\(String(proposal.days))">\
-                <input type="hidden" name="proposed" value="\(String(proposal.proposedAt))">\
-                <button type="submit">\(t("retention.periods.confirm"))</button></form>
-                """
+                    ? .empty
+                    : """
+                    <form method="post" action="\(RetentionRoute.confirm.path)">\(CSRF.field(csrf))\
+                    <input type="hidden" name="kind" value="\(kind.rawValue)">\
+                    <input type="hidden" name="days" value="\(String(proposal.days))">\
+                    <input type="hidden" name="proposed" value="\(String(proposal.proposedAt))">\
+                    <button type="submit">\(t("retention.periods.confirm"))</button></form>
+                    """
             return """
                 <li>\(t("retention.periods.proposal", [
                     "kind": t("retention.kind.\(kind.rawValue)"), "from": t("count.days", count: policy.period(kind)),
