@@ -9,6 +9,16 @@ import Vapor
 
 /// A password reset closes the account until its link is used (review r10, finding 4).
 @Suite struct PasswordResetTests {
+    /// An administrator, signed in, and an editor's account (the test password, no second factor).
+    static func adminAndEditor(_ app: Application) async throws -> (TestBrowser, Account) {
+        let (_, adminSecret) = try await TestAccounts.create(
+            "admin@example.org", [.administrator], secondFactor: true, in: app)
+        let editor = try await TestAccounts.create("ed@example.org", [.editor], in: app).account
+        let admin = TestBrowser(app)
+        try await admin.signIn("admin@example.org", secret: adminSecret)
+        return (admin, editor)
+    }
+
     /// Review r11, finding 2: a session that a reset ended plants no second-factor secret for the owner's next
     /// enrolment, and a reset drops the one pending.
     @Test(arguments: Engine.all)
@@ -37,11 +47,7 @@ import Vapor
     @Test(arguments: Engine.all)
     func aSecondFactorResetAndASetFromALinkRevokeTheTokens(_ engine: Engine) async throws {
         try await withApp(engine) { app in
-            let (_, adminSecret) = try await TestAccounts.create(
-                "admin@example.org", [.administrator], secondFactor: true, in: app)
-            let editor = try await TestAccounts.create("ed@example.org", [.editor], in: app).account
-            let admin = TestBrowser(app)
-            try await admin.signIn("admin@example.org", secret: adminSecret)
+            let (admin, editor) = try await Self.adminAndEditor(app)
             let first = try await makeToken(app, "ed@example.org")
             try await admin.get("/office/users/\(editor.id)")
             #expect(try await admin.post("/office/users/\(editor.id)/reset-two-factor", []).status == .seeOther)
@@ -66,11 +72,7 @@ import Vapor
     func aResetClosesTheAccountUntilItsLinkIsUsed(_ engine: Engine) async throws {
         try await withApp(engine) { app in
             // setup
-            let (_, adminSecret) = try await TestAccounts.create(
-                "admin@example.org", [.administrator], secondFactor: true, in: app)
-            let editor = try await TestAccounts.create("ed@example.org", [.editor], in: app).account
-            let admin = TestBrowser(app)
-            try await admin.signIn("admin@example.org", secret: adminSecret)
+            let (admin, editor) = try await Self.adminAndEditor(app)
             let holder = TestBrowser(app)
             try await holder.signIn("ed@example.org")
             // Review r12, finding 1: recovery codes he made while he held the account.
