@@ -122,6 +122,27 @@ import Vapor
             sourceID: sourceID, exported: made.file)
     }
 
+    /// Review r13, finding 1: a kit exported to an account that was then reset and given a new password (the
+    /// operator's rescue) is not merged: whoever held the account then may have taken it.
+    @Test func aKitExportedBeforeItsAccountWasResetIsNotMerged() async throws {
+        try await withApp(.sqlite) { app in
+            let trip = try await Self.trip(app, kitValue: "KITCANARY-kit", officeValue: "KITCANARY-office")
+            let account = try #require(try await AccountStore.find(email: Self.member, on: app.db))
+            let later = testClock.now().addingTimeInterval(60)
+            try await app.db.write { tx in
+                _ = try await AccountSecrets.passwordReset(
+                    of: account.id, by: "command line (operator)", now: later, on: tx)
+                try await AccountStore.setPassword(account.id, hash: "x", now: later, on: tx)
+            }
+            await #expect {
+                _ = try await Self.merge(trip, app)
+            } throws: { error in
+                String(describing: error).contains("was set again after the export")
+            }
+            #expect(try await Self.notes(trip.cases[1], app).contains("KITCANARY-kit-only") == false)
+        }
+    }
+
     static let merger = "command line (operator)"
 
     static func merge(_ trip: Trip, _ app: Application, now: Int64? = nil) async throws -> KitMerge.Outcome {

@@ -151,6 +151,20 @@ enum KitMerge {
             let day = CivilDate(daysSinceEpoch: Int(export.expiresAt / 86_400))
             throw refused("this kit expired on \(day), by the office's record of its export")
         }
+        // The account it was exported to must still be the one it was then (review r13, finding 1): a reset and a
+        // new password (the operator's rescue), or a disable, since the export means whoever held the account may
+        // have taken the kit with him.
+        struct Exporter: Decodable { let passwordChangedAt: Int64?, disabled: Bool }
+        if let exporter = try await tx.sql.raw(
+            "SELECT password_changed_at, disabled FROM users WHERE email = \(bind: export.exportedBy)"
+        ).first(decoding: Exporter.self, keyDecodingStrategy: .convertFromSnakeCase) {
+            guard !exporter.disabled else { throw refused("the account it was exported to is disabled") }
+            guard (exporter.passwordChangedAt ?? 0) <= export.createdAt else {
+                throw refused(
+                    "the password of the account it was exported to was set again after the export (a reset, or a "
+                        + "change): its holder then may not be its holder now; export a new kit")
+            }
+        }
         guard kit.missionID == export.missionID else {
             throw refused(
                 "this kit names the mission \(safe(kit.missionID)), but it was exported for " + export.missionID)
