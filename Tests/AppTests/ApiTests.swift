@@ -677,3 +677,32 @@ func makeToken(
         }
     }
 }
+
+/// Review r12, finding 3 (r13, finding 6): API writes waiting to write while their token is revoked store nothing:
+/// the token is read again inside the write.
+@Suite struct ApiWriteRaceTests {
+    @Test(arguments: Engine.all)
+    func anApiWriteInFlightWhenItsTokenIsRevokedStoresNothing(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            let token = try await makeToken(app, "e@example.org")
+            #expect(try await api(app, "/api/v1/countries", token: token).status == .ok)
+            let account = try #require(try await AccountStore.find(email: "e@example.org", on: app.db))
+            let requests: [@Sendable () async throws -> HTTPStatus] = (0..<4).map { n in
+                {
+                    let body =
+                        "{\"title\": \"Mexico: draft \(n) in flight\", \"countries\": [\"MX\"], "
+                        + "\"date\": \"2026-11-20\"}"
+                    return try await api(app, .POST, "/api/v1/publications", token: token, json: body).status
+                }
+            }
+            let results = try await AccountRaceTests.queuedBehind(app, requests) { tx in
+                try await AccessTokenStore.revokeAll(userID: account.id, now: testClock.now().seconds, on: tx)
+            }
+            #expect(results.allSatisfy { $0 == .unauthorized }, "\(results.map(\.code))")
+            let stored = try await app.db.sql.raw(
+                "SELECT COUNT(*) AS n FROM publications WHERE title LIKE '%in flight'"
+            ).first()?.decode(column: "n", as: Int.self)
+            #expect(stored == 0)
+        }
+    }
+}
