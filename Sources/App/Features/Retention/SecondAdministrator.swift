@@ -119,10 +119,7 @@ enum SecondAdministrator {
         else { return .created }
         if user.createdAt > proposal.proposedAt { return .created }
         if let changed = user.passwordChangedAt, changed > proposal.proposedAt { return .password }
-        func changedAfterTheProposal(_ id: String) async throws -> Set<Refusal> {
-            try await changes(of: id, after: proposal, on: db)
-        }
-        let found = try await changedAfterTheProposal(userID)
+        let found = try await changes(of: userID, after: proposal, on: db)
         if let refusal = [Refusal.created, .administrator, .password, .secondFactor].first(where: found.contains) {
             return refusal
         }
