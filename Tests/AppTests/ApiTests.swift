@@ -696,7 +696,8 @@ func makeToken(
                 }
             }
             let results = try await AccountRaceTests.queuedBehind(app, requests) { tx in
-                try await AccessTokenStore.revokeAll(userID: account.id, now: testClock.now().seconds, on: tx)
+                try await AccessTokenStore.revokeAll(
+                    userID: account.id, because: .reset, now: testClock.now().seconds, on: tx)
             }
             #expect(results.allSatisfy { $0 == .unauthorized }, "\(results.map(\.code))")
             let stored = try await app.db.sql.raw(

@@ -320,11 +320,54 @@ final class ManagedAtomicFlag: @unchecked Sendable {
         let message = DatabaseCopy.clientMessage(stderr, "pg_restore")
         #expect(!message.contains(canary), "\(message)")
         #expect(message.contains("duplicate key value violates unique constraint"))
-        #expect(message.contains("errors ignored on restore: 2"))
+        #expect(message.contains("TABLE DATA subscribers"), "the program's lines before the error are kept")
+        #expect(!message.contains("errors ignored"), "nothing after the first value, which could forge a line")
         #expect(message.hasSuffix("(details withheld from the log)"))
         #expect(
             DatabaseCopy.clientMessage("pg_dump: error: connection refused", "pg_dump")
                 == "pg_dump: error: connection refused")
+    }
+
+    /// Review r13, finding 6: a value holding a quote, a newline or a parenthesis never reaches the message, even
+    /// when its newline forges a line that looks like the program's own.
+    @Test func valuesHoldingQuotesNewlinesOrParenthesesAreCut() {
+        let canary = "zq-canary-4410"
+        let cases = [
+            "pg_restore: error: invalid input syntax for type integer: \"\(canary)\"\"x\"",
+            "pg_restore: error: value \"a\"b \(canary)\" is too long",
+            "pg_restore: error: bad value \"first line\npg_restore: \(canary)\"",
+            "pg_restore: detail: Key (email)=(\(canary)@example.org) already exists.",
+            "pg_restore: error: unterminated 'quote \(canary)"
+        ]
+        for text in cases + ["DETAIL:  Failing row contains (x\npg_restore: error: \(canary))"] {
+            let message = DatabaseCopy.clientMessage(text, "pg_restore")
+            #expect(!message.contains(canary), "\(message)")
+            #expect(message.hasSuffix("(details withheld from the log)"), "\(message)")
+        }
+    }
+}
+
+/// Collects what loggers write, for the tests of `RedactingLogHandler`.
+final class CapturedLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    var text: String { lock.withLock { lines.joined(separator: "\n") } }
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+
+    struct Handler: LogHandler {
+        let log: CapturedLog
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(
+            level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+            file: String, function: String, line: UInt
+        ) {
+            log.append("\(level) \(message) \(metadata ?? [:])")
+        }
     }
 }
 
@@ -338,5 +381,46 @@ final class ManagedAtomicFlag: @unchecked Sendable {
         #expect(failed?["migration"] == "App.X")
         let other = RedactingLogHandler.redacted("request", ["error": "a 404"])
         #expect(other?["error"] == "a 404", "only the migrator's failure is rewritten")
+    }
+
+    /// Review r13, finding 3: a real PostgreSQL error whose DETAIL quotes a failing row, logged the ways Vapor and
+    /// Fluent log errors, through the factory the entry point installs: the value never reaches the log, and the
+    /// log's other lines are kept. `SafeError` tells the same error by its code.
+    @Test(arguments: Engine.all)
+    func aDatabaseErrorQuotingARowNeverReachesTheLog(_ engine: Engine) async throws {
+        let captured = CapturedLog()
+        let logger = Logger(
+            label: "test", factory: RedactingLogHandler.factory { _ in CapturedLog.Handler(log: captured) })
+        let canary = "zq-canary-\(UInt32.random(in: 1000...9999))"
+        try await withApp(engine) { app in
+            let table = "leak_probe_\(UInt32.random(in: 1000...999_999))"
+            try await app.db.sql.raw("CREATE TABLE \(unsafeRaw: table) (v TEXT CHECK (v NOT LIKE 'zq-%'))").run()
+            var failure: (any Error)?
+            do {
+                try await app.db.sql.raw("INSERT INTO \(unsafeRaw: table) (v) VALUES (\(bind: canary))").run()
+            } catch { failure = error }
+            let error = try #require(failure)
+            let wrapped = WrappedFailure(underlying: error)
+            logger.report(error: error)
+            logger.report(error: wrapped)
+            logger.error("failed: \(String(reflecting: error))")
+            logger.error("[Migrator] Failed prepare", metadata: ["error": "\(String(reflecting: error))"])
+            logger.info("an ordinary line", metadata: ["path": "/office"])
+            #expect(!captured.text.contains(canary), "\(captured.text)")
+            #expect(captured.text.contains("an ordinary line"))
+            #expect(!"\(SafeError.told(error))".contains(canary))
+            #expect(!"\(SafeError.told(wrapped))".contains(canary))
+            if engine == .postgres {
+                #expect(String(reflecting: error).contains(canary), "PostgreSQL's detail quotes the row")
+                #expect("\(SafeError.told(error))".contains("23514"), "told by its code")
+                #expect(captured.text.contains(String(describing: RedactingLogHandler.withheld)))
+            }
+            try await app.db.sql.raw("DROP TABLE \(unsafeRaw: table)").run()
+        }
+    }
+
+    struct WrappedFailure: Error, CustomDebugStringConvertible {
+        let underlying: any Error
+        var debugDescription: String { "WrappedFailure(\(String(reflecting: underlying)))" }
     }
 }

@@ -27,12 +27,16 @@ struct BackupCommand: AnyAsyncCommand {
             outputHelp(using: &context)
             return
         }
-        if context.input.arguments.first == "verify" {
-            context.input.arguments.removeFirst()
-            context.input.executablePath.append("verify")
-            try await BackupVerifyCommand().run(using: &context)
-        } else {
-            try await BackupTakeCommand(target: target).run(using: &context)
+        do {
+            if context.input.arguments.first == "verify" {
+                context.input.arguments.removeFirst()
+                context.input.executablePath.append("verify")
+                try await BackupVerifyCommand().run(using: &context)
+            } else {
+                try await BackupTakeCommand(target: target).run(using: &context)
+            }
+        } catch {
+            throw SafeError.told(error)  // as every other command (`SafeErrors`; review r13, finding 3)
         }
     }
 }

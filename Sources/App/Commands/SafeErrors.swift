@@ -12,14 +12,25 @@ struct SafeErrors<Command: AsyncCommand>: AsyncCommand {
 
     var help: String { command.help }
 
-    struct Failure: Error, CustomStringConvertible { let description: String }
-
     func run(using context: CommandContext, signature: Signature) async throws {
         do {
             try await command.run(using: context, signature: signature)
-        } catch let error as PSQLError {
-            throw Self.told(error)
+        } catch {
+            throw SafeError.told(error)
         }
+    }
+}
+
+/// How a command's error may be told, in the log and on standard error.
+enum SafeError {
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    /// A PostgreSQL error by its code and message; a database error wrapped in another by its kind only (review
+    /// r13, finding 3); any other error as it is.
+    static func told(_ error: any Error) -> any Error {
+        if let error = error as? PSQLError { return told(error) }
+        guard RedactingLogHandler.leaks(String(reflecting: error)) else { return error }
+        return Failure(description: "the database failed; nothing of this command was kept")
     }
 
     static func told(_ error: PSQLError) -> Failure {

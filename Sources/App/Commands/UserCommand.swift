@@ -114,7 +114,7 @@ struct UserCommand: AsyncCommand {
                 try await app.db.write { tx in
                     // The roles as they are in the write (review r11, finding 3): an enable racing a demotion keeps it.
                     let current = try await AccountStore.lock([account.id], on: tx).first ?? account
-                    try await AccountStore.update(
+                    let revoked = try await AccountStore.update(
                         account.id, roles: current.roles,
                         organisationID: current.organisationID,
                         disabled: disabled, on: tx)
@@ -122,9 +122,8 @@ struct UserCommand: AsyncCommand {
                         AuditEvent(
                             actor: CommandLineActor.current, action: "user.update", recordType: "user",
                             recordID: account.id,
-                            detail: disabled
-                                ? "disabled (command line)"
-                                : "enabled (command line)"),
+                            detail: (disabled ? "disabled (command line)" : "enabled (command line)")
+                                + (revoked == 0 ? "" : "; access tokens revoked: \(revoked)")),
                         now: now, on: tx)
                 }
                 context.console.print(

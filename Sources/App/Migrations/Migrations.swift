@@ -51,7 +51,8 @@ enum Migrations {
             CreateRetentionProposals(),  // 046
             BackfillKitMerges(),  // 047
             DropDecidedKitValues(),  // 048
-            SearchIndexWithoutPendingList()  // 049
+            SearchIndexWithoutPendingList(),  // 049
+            RevokeTokensOfChangedAccounts()  // 050
         ]
     }
 }

@@ -66,9 +66,8 @@ public enum Observatory {
         let asked = try Logger.Level.detect(from: &env)
         let level = max(asked, .debug)
         let console = Terminal()
-        LoggingSystem.bootstrap { label in
-            RedactingLogHandler(wrapped: ConsoleLogger(label: label, console: console, level: level))
-        }
+        LoggingSystem.bootstrap(
+            RedactingLogHandler.factory { label in ConsoleLogger(label: label, console: console, level: level) })
         let app = try await Application.make(env)
         if asked < level {
             app.logger.warning(
@@ -90,7 +89,7 @@ public enum Observatory {
             app.asyncCommands.use(SafeErrors(SubscribersCommand()), as: "subscribers")
             app.asyncCommands.use(SafeErrors(EvidenceCommand()), as: "evidence")
             app.asyncCommands.use(SafeErrors(KitCommand(returning: returning)), as: "kit")
-            // Backup has its own dispatch (`AnyAsyncCommand`); it copies the database and writes no row.
+            // Backup has its own dispatch (`AnyAsyncCommand`), and tells its errors as `SafeErrors` does.
             app.asyncCommands.use(BackupCommand(target: target), as: "backup")
             app.asyncCommands.use(SafeErrors(RestoreCommand(target: target)), as: "restore")
             if command == "serve" && mode == .attached {

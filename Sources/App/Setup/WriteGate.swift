@@ -13,6 +13,11 @@ enum WriteGate {
     static let lock = AsyncLock()
     /// Whether this task already holds the gate (a write inside a write runs in the same transaction).
     @TaskLocal static var held = false
+    /// The checks of the office request this task serves (review r13, finding 2): set by `declare` on every route
+    /// that needs someone fully signed in, and run first in each write transaction the request opens. A request
+    /// that passed `SignInMiddleware` before a reset, a disable or a demotion then commits nothing after it, whichever
+    /// office write it makes (`Request.officeChecks`).
+    @TaskLocal static var officeChecks: (@Sendable (any Database) async throws -> Void)?
 }
 
 extension Database {
@@ -20,7 +25,13 @@ extension Database {
     /// (`AuditLog.record(…, on: tx)`) commit together or not at all.
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if inTransaction { return try await body(self) }
-        guard !WriteGate.held else { return try await transaction(body) }
+        let checks = WriteGate.officeChecks
+        guard !WriteGate.held else {
+            return try await transaction { tx in
+                try await checks?(tx)
+                return try await body(tx)
+            }
+        }
         // On PostgreSQL too, writers of one instance queue here rather than each holding a pooled connection while
         // it waits for the audit chain's advisory lock (under load they timed out waiting for a connection: 500s).
         await WriteGate.lock.acquire()
@@ -30,6 +41,7 @@ extension Database {
             try await transaction { tx in
                 // A write as the first statement takes the write lock before anything is read: BEGIN IMMEDIATE.
                 if sqlite { try await tx.sql.raw("DELETE FROM audit_head WHERE 0").run() }
+                try await checks?(tx)
                 return try await body(tx)
             }
         }

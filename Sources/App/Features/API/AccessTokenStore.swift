@@ -8,6 +8,8 @@ import Vapor
 struct StoredToken: Sendable, Equatable {
     let id: String, userID: String, name: String, scopes: Set<AccessToken.Scope>, roles: String
     let createdAt: Int64, expiresAt: Int64, lastUsedAt: Int64?, revokedAt: Int64?
+    /// Why it was revoked (review r13, finding 5); nil for a live token, or one revoked before migration 050.
+    var revokedReason: TokenRevocation? = nil
 
     enum State: Equatable, Sendable { case active, expired, revoked, rolesChanged, accountDisabled }
 
@@ -23,17 +25,37 @@ struct StoredToken: Sendable, Equatable {
     }
 }
 
+/// Why a token stopped working, shown to its owner and stored with the revocation (`access_tokens.revoked_reason`).
+enum TokenRevocation: String, Sendable, CaseIterable {
+    /// Its owner revoked it.
+    case owner
+    /// An administrator or the operator reset the account's password.
+    case reset
+    /// A new password was set from a one-time link.
+    case passwordSet = "password-set"
+    /// The account was disabled.
+    case disabled
+    /// The account's roles changed.
+    case roles
+    /// The account's second factor was reset.
+    case secondFactor = "second-factor"
+    /// Migration 050 found the account reset, disabled or changed since the token was made.
+    case upgrade
+}
+
 enum AccessTokenStore {
     struct Row: Decodable {
         let id: String, userId: String, name: String, scopes: String, roles: String, createdAt: Int64, expiresAt: Int64
-        let lastUsedAt: Int64?, revokedAt: Int64?
+        let lastUsedAt: Int64?, revokedAt: Int64?, revokedReason: String?
         var token: StoredToken {
             StoredToken(
                 id: id, userID: userId, name: name, scopes: AccessToken.Scope.set(from: scopes), roles: roles,
-                createdAt: createdAt, expiresAt: expiresAt, lastUsedAt: lastUsedAt, revokedAt: revokedAt)
+                createdAt: createdAt, expiresAt: expiresAt, lastUsedAt: lastUsedAt, revokedAt: revokedAt,
+                revokedReason: revokedReason.flatMap(TokenRevocation.init(rawValue:)))
         }
     }
-    static let columns = "id, user_id, name, scopes, roles, created_at, expires_at, last_used_at, revoked_at"
+    static let columns =
+        "id, user_id, name, scopes, roles, created_at, expires_at, last_used_at, revoked_at, revoked_reason"
 
     /// Stores a new token for `account`; returns its id and the token, to show once. `db` is inside a write.
     static func create(
@@ -70,7 +92,6 @@ enum AccessTokenStore {
         )?.token
     }
 
-    /// Revokes the token (once); true when it was active. `db` is inside a write.
     /// The caller's token read again inside its write, once the account's row is locked (review r12, finding 3):
     /// a write in flight when a reset, a revoke, a disable or a role change commits is refused, not stored.
     static func checkStillActive(_ caller: ApiCaller, now: Int64, on db: any Database) async throws {
@@ -87,21 +108,24 @@ enum AccessTokenStore {
     /// Revokes every live token of the account (a reset, a set from a link, a disable, a second factor removed:
     /// review r11, finding 1); returns how many.
     @discardableResult
-    static func revokeAll(userID: String, now: Int64, on db: any Database) async throws -> Int {
+    static func revokeAll(
+        userID: String, because reason: TokenRevocation, now: Int64, on db: any Database
+    ) async throws -> Int {
         struct Revoked: Decodable { let id: String }
         return try await db.sql.raw(
             """
-            UPDATE access_tokens SET revoked_at = \(bind: now)
+            UPDATE access_tokens SET revoked_at = \(bind: now), revoked_reason = \(bind: reason.rawValue)
             WHERE user_id = \(bind: userID) AND revoked_at IS NULL RETURNING id
             """
         ).all(decoding: Revoked.self).count
     }
 
+    /// Revokes the token at its owner's request (once); true when it was active. `db` is inside a write.
     static func revoke(id: String, userID: String, now: Int64, on db: any Database) async throws -> Bool {
         struct Revoked: Decodable { let id: String }
         let rows = try await db.sql.raw(
             """
-            UPDATE access_tokens SET revoked_at = \(bind: now)
+            UPDATE access_tokens SET revoked_at = \(bind: now), revoked_reason = \(bind: TokenRevocation.owner.rawValue)
             WHERE id = \(bind: id) AND user_id = \(bind: userID) AND revoked_at IS NULL RETURNING id
             """
         ).all(decoding: Revoked.self)

@@ -146,7 +146,11 @@ enum TokenPages {
                 switch token.state(for: account, now: now) {
                 case .active: t("tokens.state.active", ["when": String(iso8601(seconds: token.expiresAt).prefix(16))])
                 case .expired: t("tokens.state.expired")
-                case .revoked: t("tokens.state.revoked")
+                case .revoked:
+                    switch token.revokedReason {
+                    case nil, .owner: t("tokens.state.revoked")
+                    case let reason?: t("tokens.state.revoked-\(reason.rawValue)")
+                    }
                 case .rolesChanged: t("tokens.state.roles-changed")
                 case .accountDisabled: t("tokens.state.disabled")
                 }

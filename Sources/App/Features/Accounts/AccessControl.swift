@@ -84,7 +84,14 @@ extension RoutesBuilder {
             try await AccessGate.check(access, req)
             req.storage[DeclaredAccessKey.self] = access  // checked again inside an office write
             if method == .POST { try CSRF.verify(req) }
-            return try await handler(req)
+            switch access {
+            case .signedIn, .roles:
+                // Every write this request opens checks first that the session, the account and its role still
+                // hold, inside the write (`WriteGate.officeChecks`).
+                return try await WriteGate.$officeChecks.withValue(req.officeChecks()) { try await handler(req) }
+            case .anyone, .secondFactorPending, .enrolling:
+                return try await handler(req)
+            }
         }
         if method == .POST { route.maxBody = maxBody.value }
         return route

@@ -129,18 +129,21 @@ enum AccountStore {
             decoding: Row.self) != nil
     }
 
+    /// Changes the account's roles, organisation and state, in the caller's write; returns how many access tokens
+    /// it revoked, for the caller's audit entry (review r13, finding 5).
+    @discardableResult
     static func update(
         _ id: String, roles: Set<Role>, organisationID: String?, disabled: Bool, on db: any Database
-    ) async throws {
+    ) async throws -> Int {
         let before = try await lock([id], on: db).first
         try await db.sql.update("users").set("roles", to: Role.stored(roles)).set("organisation_id", to: organisationID)
             .set("disabled", to: disabled).where("id", .equal, id).run()
         if disabled { try await SessionStore.endAll(userID: id, on: db) }
         // A disable or a change of roles revokes the tokens (review r11, finding 1; r12, finding 2): enabled again,
         // or the roles given back, they stay dead.
-        if disabled || before?.roles != roles {
-            try await AccessTokenStore.revokeAll(userID: id, now: Date().seconds, on: db)
-        }
+        guard disabled || before?.roles != roles else { return 0 }
+        return try await AccessTokenStore.revokeAll(
+            userID: id, because: disabled ? .disabled : .roles, now: Date().seconds, on: db)
     }
 
     /// Locks the accounts' rows for the caller's write and reads them as they are now: the first statement of

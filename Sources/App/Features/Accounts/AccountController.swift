@@ -221,7 +221,7 @@ struct AccountController: Sendable {
             }
             try await AccountStore.setPassword(account.id, hash: hash, now: now, on: tx)
             try await SessionStore.endAll(userID: account.id, on: tx)
-            try await AccessTokenStore.revokeAll(userID: account.id, now: now.seconds, on: tx)
+            try await AccessTokenStore.revokeAll(userID: account.id, because: .passwordSet, now: now.seconds, on: tx)
             try await AuditLog.record(
                 AuditEvent(
                     actor: account.email, action: "account.password-set",

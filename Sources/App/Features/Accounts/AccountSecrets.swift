@@ -73,7 +73,7 @@ enum AccountSecrets {
             try await SessionStore.endAll(userID: userID, on: tx)
             // Recovery codes too (review r12, finding 1): ten made beforehand would keep a second factor working.
             try await tx.sql.delete(from: "recovery_codes").where("user_id", .equal, userID).run()
-            let tokens = try await AccessTokenStore.revokeAll(userID: userID, now: now.seconds, on: tx)
+            let tokens = try await AccessTokenStore.revokeAll(userID: userID, because: .reset, now: now.seconds, on: tx)
             try await AuditLog.record(
                 AuditEvent(
                     actor: actor, action: "user.password-reset-link", recordType: "user", recordID: userID,

@@ -6,15 +6,11 @@ struct DeclaredAccessKey: StorageKey { typealias Value = Access }
 
 extension Request {
     /// A write on behalf of the person signed in (review r10, findings 2, 3 and 5): `officeChecks` first, then
-    /// `body`, in one transaction.
+    /// `body`, in one transaction. `account` names a second account the write changes, locked with the first.
     func officeWrite<T: Sendable>(
         on account: String? = nil, _ body: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
-        let checks = officeChecks(on: account)
-        return try await db.write { tx in
-            try await checks(tx)
-            return try await body(tx)
-        }
+        try await WriteGate.$officeChecks.withValue(officeChecks(on: account)) { try await db.write(body) }
     }
 
     /// What every office write checks first, inside its transaction (for a store function that runs its own

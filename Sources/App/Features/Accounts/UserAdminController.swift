@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import ObservatoryCore
+import SQLKit
 import Vapor
 
 /// Administrators manage people: create accounts, change roles, disable, hand out one-time links.
@@ -122,11 +123,29 @@ struct UserAdminController: Sendable {
         guard roles != account.roles || organisation != account.organisationID || disabled != account.disabled else {
             return req.redirect(within: OfficeRoute.user(id: account.id).path)
         }
+        let removesAnAdministrator = !roles.contains(.administrator) || disabled
         try await req.officeWrite(on: account.id) { tx in
-            try await AccountStore.update(
+            // Checked again in the write (two administrators each removing their own role at once would otherwise
+            // leave none): one such change at a time, across instances, against the accounts as they are now.
+            if removesAnAdministrator {
+                if tx.sql.dialect.name == "postgresql" {
+                    try await tx.sql.raw("SELECT pg_advisory_xact_lock(74052050)").run()
+                }
+                let others = try await AccountStore.all(on: tx).filter {
+                    $0.id != account.id && $0.roles.contains(.administrator) && !$0.disabled
+                }
+                let target = try await AccountStore.find(id: account.id, on: tx)
+                if target?.roles.contains(.administrator) == true && target?.disabled == false && others.isEmpty {
+                    throw Abort(
+                        .conflict, reason: "This is the last administrator: make someone else administrator first.")
+                }
+            }
+            let revoked = try await AccountStore.update(
                 account.id, roles: roles, organisationID: organisation, disabled: disabled,
                 on: tx)
-            let detail = "roles \(Role.stored(roles)); \(disabled ? "disabled" : "enabled")"
+            let detail =
+                "roles \(Role.stored(roles)); \(disabled ? "disabled" : "enabled")"
+                + (revoked == 0 ? "" : "; access tokens revoked: \(revoked)")
             try await AuditLog.record(
                 AuditEvent(
                     actor: viewer.email, action: "user.update", recordType: "user",
@@ -152,7 +171,7 @@ struct UserAdminController: Sendable {
         try await req.officeWrite(on: account.id) { tx in
             try await AccountStore.removeSecondFactor(account.id, on: tx)
             try await SessionStore.endAll(userID: account.id, on: tx)
-            try await AccessTokenStore.revokeAll(userID: account.id, now: now.seconds, on: tx)
+            try await AccessTokenStore.revokeAll(userID: account.id, because: .secondFactor, now: now.seconds, on: tx)
             try await AuditLog.record(
                 AuditEvent(
                     actor: viewer.email, action: "user.two-factor-reset",

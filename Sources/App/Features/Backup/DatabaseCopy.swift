@@ -164,20 +164,26 @@ enum DatabaseCopy {
         }
     }
 
-    /// What a client program's standard error may say in a log (review r6, finding 5): its own lines only, with
-    /// every quoted part blanked. libpq's DETAIL, CONTEXT and "Command was" lines, and an ERROR's quoted value,
-    /// can hold a stored row's cells (a key, a failing row, a line of COPY data).
+    /// What a client program's standard error may say in a log (review r6, finding 5): its own lines only, and
+    /// only those before any value can have begun. libpq's DETAIL, CONTEXT and "Command was" lines, and an ERROR's
+    /// quoted value, can hold a stored row's cells (a key, a failing row, a line of COPY data); a value holding a
+    /// newline can even forge a line that looks like the program's own (review r13, finding 6). So the message is
+    /// the program's leading lines, up to the first line that is not its own, or the first quote or parenthesis,
+    /// where it is cut.
     static func clientMessage(_ text: String, _ program: String) -> String {
-        let own = text.split(whereSeparator: \.isNewline).map(String.init).filter {
-            $0.hasPrefix(program + ":") || $0.hasPrefix("pg_restore:") || $0.hasPrefix("pg_dump:")
+        let lines = text.split(whereSeparator: \.isNewline).map(String.init)
+        var kept: [String] = []
+        for line in lines.prefix(20) {
+            guard line.hasPrefix(program + ":") || line.hasPrefix("pg_restore:") || line.hasPrefix("pg_dump:")
+            else { break }
+            if let cut = line.firstIndex(where: { "\"'(".contains($0) }) {
+                kept.append(String(line[..<cut]) + "…")
+                break
+            }
+            kept.append(line)
         }
-        // Each line up to its first quote or parenthesis (review r12, finding 5: a value holding a quote showed
-        // through a blanking by pairs); what follows may be a value.
-        let blanked = own.prefix(20).map { line in
-            line.firstIndex { "\"'(".contains($0) }.map { String(line[..<$0]) + "…" } ?? line
-        }
-        let withheld = own.count < text.split(whereSeparator: \.isNewline).count
-        return (blanked.joined(separator: "; ").prefix(2_000) + (withheld ? " (details withheld from the log)" : ""))
+        let withheld = kept.count < lines.count || kept.last?.hasSuffix("…") == true
+        return (kept.joined(separator: "; ").prefix(2_000) + (withheld ? " (details withheld from the log)" : ""))
             .description
     }
 

@@ -1,0 +1,107 @@
+import Fluent
+import Foundation
+import ObservatoryCore
+import SQLKit
+import Testing
+import Vapor
+
+@testable import App
+
+/// Review r13, findings 4 and 5: a token records why it was revoked, its owner reads the reason, and the tokens
+/// that a disable, a reset or a change of roles made before the rules of r11 left live are revoked by migration 050.
+@Suite struct TokenRevocationTests {
+    static func token(_ account: Account, _ name: String, made: Int64, _ app: Application) async throws -> String {
+        try await app.db.write { tx in
+            try await AccessTokenStore.create(
+                for: account, name: name, scopes: [.publicationsRead], expiresAt: made + 86_400 * 365, now: made,
+                on: tx
+            ).id
+        }
+    }
+
+    static func reasons(_ app: Application) async throws -> [String: String] {
+        struct Row: Decodable { let id: String, revokedReason: String? }
+        let rows = try await app.db.rows("SELECT id, revoked_reason FROM access_tokens", as: Row.self)
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0.revokedReason ?? "live") })
+    }
+
+    @Test(arguments: Engine.all)
+    func tokensLeftLiveBeforeTheRulesAreRevokedAtTheUpgrade(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup: five accounts as an older version left them, each with a token never revoked.
+            let now = testClock.now().seconds
+            let audit = { (action: String, id: String) in
+                try await AuditLog.record(
+                    AuditEvent(actor: "admin@example.org", action: action, recordType: "user", recordID: id),
+                    now: testClock.now(), on: app.db)
+            }
+            let (plain, _) = try await TestAccounts.create("plain@example.org", [.editor], in: app)
+            let (off, _) = try await TestAccounts.create("off@example.org", [.editor], in: app)
+            let (moved, _) = try await TestAccounts.create("moved@example.org", [.editor], in: app)
+            let (reset, _) = try await TestAccounts.create("reset@example.org", [.editor], in: app)
+            let (back, _) = try await TestAccounts.create("back@example.org", [.editor], in: app)
+            let kept = try await Self.token(plain, "kept", made: now - 500, app)
+            let disabled = try await Self.token(off, "disabled", made: now - 500, app)
+            let roles = try await Self.token(moved, "roles", made: now - 500, app)
+            let beforeReset = try await Self.token(reset, "before the reset", made: now - 500, app)
+            let afterReset = try await Self.token(reset, "after the reset", made: now + 500, app)
+            let givenBack = try await Self.token(back, "roles given back", made: now - 500, app)
+            let revokedByOwner = try await Self.token(plain, "revoked by its owner", made: now - 500, app)
+            try await app.db.write { tx in
+                _ = try await AccessTokenStore.revoke(id: revokedByOwner, userID: plain.id, now: now, on: tx)
+            }
+            try await app.db.sql.raw("UPDATE users SET disabled = \(bind: true) WHERE id = \(bind: off.id)").run()
+            try await app.db.sql.raw("UPDATE users SET roles = 'partner' WHERE id = \(bind: moved.id)").run()
+            try await audit("user.password-reset-link", reset.id)
+            try await audit("user.update", back.id)  // a demotion and its undoing, by an older version
+            try await audit("user.update", plain.id.uppercased())  // another record: no effect
+            // act: the upgrade.
+            try await RevokeTokensOfChangedAccounts.revokeLegacyTokens(on: app.db)
+            // assert
+            let reasons = try await Self.reasons(app)
+            #expect(reasons[kept] == "live")
+            #expect(reasons[afterReset] == "live", "made after the reset")
+            #expect(reasons[disabled] == "disabled")
+            #expect(reasons[roles] == "roles")
+            #expect(reasons[beforeReset] == "reset")
+            #expect(reasons[givenBack] == "upgrade")
+            #expect(reasons[revokedByOwner] == "owner", "left as it was")
+            struct Entry: Decodable { let recordId: String, detail: String }
+            let entries = try await app.db.rows(
+                "SELECT record_id, detail FROM audit_log WHERE action = 'token.revoke' AND actor = 'upgrade'",
+                as: Entry.self)
+            #expect(Set(entries.map(\.recordId)) == [disabled, roles, beforeReset, givenBack], "\(entries)")
+            let key = try await AuditLog.chainKey(on: app.db)
+            #expect(try await AuditLog.verify(on: app.db, key: key).firstBreak == nil)
+            // The owner reads why: the token page of the reset account.
+            try await app.db.sql.raw("UPDATE users SET disabled = \(bind: false) WHERE id = \(bind: reset.id)").run()
+            let browser = TestBrowser(app)
+            try await browser.signIn("reset@example.org")
+            let page = try await browser.get("/account/tokens")
+            #expect(page.body.contains(t("tokens.state.revoked-reset")), "\(page.body)")
+        }
+    }
+
+    /// The reasons stored by today's revocations, and the count in the administrator's entry.
+    @Test(arguments: Engine.all)
+    func eachRevocationRecordsItsReasonAndTheEntryItsCount(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup
+            let admin = try await StaffAlertTests.person("admin@example.org", [.administrator], app)
+            let (editor, _) = try await TestAccounts.create("editor@example.org", [.editor], in: app)
+            let now = testClock.now().seconds
+            let first = try await Self.token(editor, "first", made: now - 10, app)
+            let second = try await Self.token(editor, "second", made: now - 10, app)
+            // act: an administrator makes the editor a case officer too.
+            try await admin.get("/office/users/\(editor.id)")
+            let saved = try await admin.post(
+                "/office/users/\(editor.id)", [("roles", "editor"), ("roles", "case-officer")])
+            #expect(saved.status == .seeOther)
+            // assert
+            let reasons = try await Self.reasons(app)
+            #expect(reasons[first] == "roles" && reasons[second] == "roles", "\(reasons)")
+            let entries = try await StaffAlertTests.audit("user.update", app)
+            #expect(entries.last?.detail?.hasSuffix("; access tokens revoked: 2") == true, "\(entries)")
+        }
+    }
+}
