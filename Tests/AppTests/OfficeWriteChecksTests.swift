@@ -13,6 +13,8 @@ import Vapor
     /// How the account is taken away while the requests wait.
     enum Removal: String, CaseIterable, Sendable {
         case disable, reset, demotion
+        /// A role taken away, the route's own role kept (review r14, finding 1).
+        case lesserRoles
     }
 
     struct Target: Sendable, CustomStringConvertible {
@@ -71,10 +73,15 @@ import Vapor
                     case .demotion:
                         try await AccountStore.update(
                             account.id, roles: [.partner], organisationID: nil, disabled: false, on: tx)
+                    case .lesserRoles:
+                        let kept = account.roles.subtracting([.editor])
+                        try await AccountStore.update(
+                            account.id, roles: kept.isEmpty ? [.partner] : kept, organisationID: nil, disabled: false,
+                            on: tx)
                     }
                 }
                 // assert: each refused, as a session ended or a role lost; nothing stored after the removal.
-                let refusal: HTTPStatus = removal == .demotion ? .forbidden : .unauthorized
+                let refusal: HTTPStatus = [.demotion, .lesserRoles].contains(removal) ? .forbidden : .unauthorized
                 #expect(results.allSatisfy { $0 == refusal }, "\(target): \(results.map(\.code))")
                 #expect(try await target.stored(app) == before, "\(target): nothing stored after the \(removal)")
             }

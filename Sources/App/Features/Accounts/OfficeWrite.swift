@@ -22,6 +22,7 @@ extension Request {
     func officeChecks(on account: String? = nil) -> @Sendable (any Database) async throws -> Void {
         let access = storage[DeclaredAccessKey.self] ?? .signedIn
         let viewer = signedIn?.account.id, session = signedIn?.session.id
+        let roles = signedIn?.account.roles, organisation = signedIn?.account.organisationID
         return { tx in
             guard let viewer else { throw SessionStore.ended }
             let locked = try await AccountStore.lock([viewer] + [account].compactMap { $0 }, on: tx)
@@ -29,6 +30,11 @@ extension Request {
                 try await SessionStore.isLive(session, on: tx)
             else { throw SessionStore.ended }
             if case .roles(let allowed) = access, now.roles.isDisjoint(with: allowed) {
+                throw Abort(.forbidden, reason: t("office.error.roles"))
+            }
+            // The handler decided from the account as sign-in read it (review r14, finding 1): a role taken away
+            // that the route does not name, or another organisation, refuses the write too.
+            guard now.roles == roles, now.organisationID == organisation else {
                 throw Abort(.forbidden, reason: t("office.error.roles"))
             }
         }
