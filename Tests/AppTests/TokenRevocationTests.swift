@@ -104,4 +104,90 @@ import Vapor
             #expect(entries.last?.detail?.hasSuffix("; access tokens revoked: 2") == true, "\(entries)")
         }
     }
+
+    /// Review r14, finding 4: a password changed by its owner, the one rescue she can do herself, ends the tokens
+    /// that whoever held her session made, not only the sessions.
+    @Test(arguments: Engine.all)
+    func changingOnesOwnPasswordRevokesOnesTokens(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup: R, holding the editor's session, made a token.
+            let (editor, _) = try await TestAccounts.create("editor@example.org", [.editor], in: app)
+            let owner = TestBrowser(app)
+            try await owner.signIn(editor.email)
+            let made = try await app.db.write { tx in
+                try await AccessTokenStore.create(
+                    for: editor, name: "r", scopes: [.publicationsRead], expiresAt: testClock.now().seconds + 86_400,
+                    now: testClock.now().seconds, on: tx)
+            }
+            #expect(try await api(app, "/api/v1/countries", token: made.token).status == .ok)
+            // act: she changes her password.
+            let page = try await owner.get("/account/password")
+            #expect(page.body.contains(t("office.password.effect")))
+            let new = "a fresh and unrelated passphrase"
+            let changed = try await owner.post(
+                "/account/password", [("current", TestAccounts.password), ("new", new), ("confirm", new)])
+            #expect(changed.status == .seeOther)
+            // assert: the token is dead, she reads why, and the entry counts it.
+            let answer = try await api(app, "/api/v1/countries", token: made.token)
+            #expect(answer.status == .unauthorized && answer.body.contains("revoked"), "\(answer.body)")
+            #expect(try await Self.reasons(app) == [made.id: "password-change"])
+            #expect(try await owner.get("/account/tokens").body.contains(t("tokens.state.revoked-password-change")))
+            let entries = try await StaffAlertTests.audit("account.password-change", app)
+            #expect(entries.map(\.detail) == ["current password confirmed; access tokens revoked: 1"])
+        }
+    }
+
+    /// Migration 051 (review r14, findings 3, 4 and 6), run as the migrator runs it: each action revokes a token
+    /// made before it or in its second and keeps one made a second after it; a missing account revokes; roles in
+    /// another order keep; a second run changes nothing and records nothing.
+    @Test(arguments: Engine.all)
+    func theUpgradeRevokesTokensThatOutlivedAPasswordChange(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup: per action, one account and three tokens around its entry.
+            let at = testClock.now()
+            var expected: [String: String] = [:]
+            for (action, reason) in RevokeTokensOutlivingAPasswordChange.actions.sorted(by: { $0.key < $1.key }) {
+                let (account, _) = try await TestAccounts.create("\(action)@example.org", [.editor], in: app)
+                let before = try await Self.token(account, "before", made: at.seconds - 1, app)
+                let same = try await Self.token(account, "same second", made: at.seconds, app)
+                let after = try await Self.token(account, "after", made: at.seconds + 1, app)
+                try await AuditLog.record(
+                    AuditEvent(actor: "old@example.org", action: action, recordType: "user", recordID: account.id),
+                    now: at, on: app.db)
+                expected[before] = reason.rawValue
+                expected[same] = reason.rawValue
+                expected[after] = "live"
+            }
+            let (gone, _) = try await TestAccounts.create("gone@example.org", [.editor], in: app)
+            let orphan = try await Self.token(gone, "orphan", made: at.seconds - 9, app)
+            try await app.db.sql.raw("DELETE FROM sessions WHERE user_id = \(bind: gone.id)").run()
+            try await app.db.sql.raw("DELETE FROM users WHERE id = \(bind: gone.id)").run()
+            expected[orphan] = "disabled"
+            let (both, _) = try await TestAccounts.create("both@example.org", [.editor, .caseOfficer], in: app)
+            let reordered = try await Self.token(both, "roles stored in another order", made: at.seconds - 9, app)
+            try await app.db.sql.raw("UPDATE users SET roles = 'case-officer,editor' WHERE id = \(bind: both.id)")
+                .run()
+            expected[reordered] = "live"
+            try await AuditLog.record(
+                AuditEvent(actor: "admin@example.org", action: "user.update", recordType: "user", recordID: both.id),
+                now: at, on: app.db)
+            // act: the migration, twice.
+            try await RevokeTokensOutlivingAPasswordChange().prepare(on: app.db)
+            let afterFirst = try await Self.reasons(app)
+            try await RevokeTokensOutlivingAPasswordChange().prepare(on: app.db)
+            // assert
+            #expect(afterFirst == expected)
+            #expect(try await Self.reasons(app) == expected, "a second run changes nothing")
+            struct Entry: Decodable { let recordId: String, detail: String }
+            let entries = try await app.db.rows(
+                "SELECT record_id, detail FROM audit_log WHERE action = 'token.revoke' AND actor = 'upgrade'",
+                as: Entry.self)
+            let revoked = expected.filter { $0.value != "live" }
+            #expect(entries.count == revoked.count, "one entry per revoked token, none from the second run")
+            #expect(Dictionary(uniqueKeysWithValues: entries.map { ($0.recordId, $0.detail) })
+                == revoked.mapValues { "migration 051: \($0)" })
+            let key = try await AuditLog.chainKey(on: app.db)
+            #expect(try await AuditLog.verify(on: app.db, key: key).firstBreak == nil)
+        }
+    }
 }

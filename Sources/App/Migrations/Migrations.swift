@@ -52,7 +52,8 @@ enum Migrations {
             BackfillKitMerges(),  // 047
             DropDecidedKitValues(),  // 048
             SearchIndexWithoutPendingList(),  // 049
-            RevokeTokensOfChangedAccounts()  // 050
+            RevokeTokensOfChangedAccounts(),  // 050
+            RevokeTokensOutlivingAPasswordChange()  // 051
         ]
     }
 }

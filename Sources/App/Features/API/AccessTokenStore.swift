@@ -33,6 +33,8 @@ enum TokenRevocation: String, Sendable, CaseIterable {
     case reset
     /// A new password was set from a one-time link.
     case passwordSet = "password-set"
+    /// The owner changed her own password (review r14, finding 4).
+    case passwordChange = "password-change"
     /// The account was disabled.
     case disabled
     /// The account's roles changed.

@@ -60,11 +60,15 @@ struct AccountController: Sendable {
             try await AccountStore.setPassword(account.id, hash: hash, now: now, on: tx)
             try await AccountSecrets.retireLinks(of: account.id, now: now, on: tx)
             try await SessionStore.endAll(userID: account.id, on: tx)
+            // The one rescue the owner can do herself ends her tokens too (review r14, finding 4): one made by
+            // whoever held her session must not outlive it.
+            let tokens = try await AccessTokenStore.revokeAll(
+                userID: account.id, because: .passwordChange, now: now.seconds, on: tx)
             try await AuditLog.record(
                 AuditEvent(
                     actor: account.email, action: "account.password-change",
                     recordType: "user", recordID: account.id,
-                    detail: "current password confirmed"),
+                    detail: "current password confirmed; access tokens revoked: \(tokens)"),
                 now: now, on: tx)
             return try await SessionStore.start(userID: account.id, stage: .signedIn, now: now, on: tx)
         }

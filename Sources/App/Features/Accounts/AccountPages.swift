@@ -100,6 +100,7 @@ enum AccountPages {
         OfficeLayout(title: t("office.password.title"), account: account, csrf: csrf, translated: true).render(
             """
             <h1>\(t("office.password.title"))</h1>
+            <p>\(t("office.password.effect"))</p>
             \(FormView.errorSummary(errors))
             <form method="post" action="\(OfficeRoute.password.path)" class="office-form">\(CSRF.field(csrf))
             \(currentPasswordField(errors["current"]))
