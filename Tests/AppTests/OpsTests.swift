@@ -419,6 +419,41 @@ final class CapturedLog: @unchecked Sendable {
         }
     }
 
+    /// Review r14, finding 2: a value quoted in the message itself (a cast), or in a driver's decoding error, or in
+    /// another language's quotes, is not told; the process's loggers redact (the factory Entrypoint bootstraps).
+    @Test(arguments: Engine.all)
+    func aValueQuotedInAMessageOrADecodingErrorIsNotTold(_ engine: Engine) async throws {
+        let canary = "zq-canary-\(UInt32.random(in: 1000...9999))"
+        let hex = canary.utf8.map { String(format: "%02x", $0) }.joined()
+        try await withApp(engine) { app in
+            var failures: [any Error] = []
+            do {
+                _ = try await app.db.sql.raw("SELECT CAST(\(bind: canary) AS integer) AS v").all()
+                    .map { try $0.decode(column: "v", as: Int.self) }
+            } catch { failures.append(error) }
+            do {
+                _ = try await app.db.sql.raw("SELECT \(bind: canary) AS v").first()?.decode(column: "v", as: Int.self)
+            } catch { failures.append(error) }
+            // SQLite casts the text to 0: only the decoding fails there.
+            #expect(failures.count == (engine == .postgres ? 2 : 1), "\(failures)")
+            for failure in failures {
+                let reflected = String(reflecting: failure)
+                let told = "\(SafeError.told(failure))"
+                #expect(reflected.contains(canary) || reflected.contains(hex), "the test's premise: \(reflected)")
+                #expect(!told.contains(canary) && !told.contains(hex), "\(told)")
+            }
+        }
+        let spanish = "pg_restore: error: falló COPY para la tabla «cases»: ERROR:  sintaxis no válida: «\(canary)»"
+        #expect(!DatabaseCopy.clientMessage(spanish, "pg_restore").contains(canary))
+        let captured = CapturedLog()
+        let make = RedactingLogHandler.console(Terminal(), level: .info)
+        #expect(make("probe") is RedactingLogHandler, "Entrypoint's loggers redact")
+        let logger = Logger(
+            label: "test", factory: RedactingLogHandler.factory { _ in CapturedLog.Handler(log: captured) })
+        logger.error("failed: Could not convert SQLite data to Int: \(canary).")
+        #expect(!captured.text.contains(canary))
+    }
+
     struct WrappedFailure: Error, CustomDebugStringConvertible {
         let underlying: any Error
         var debugDescription: String { "WrappedFailure(\(String(reflecting: underlying)))" }

@@ -184,8 +184,9 @@ import Vapor
                 as: Entry.self)
             let revoked = expected.filter { $0.value != "live" }
             #expect(entries.count == revoked.count, "one entry per revoked token, none from the second run")
-            #expect(Dictionary(uniqueKeysWithValues: entries.map { ($0.recordId, $0.detail) })
-                == revoked.mapValues { "migration 051: \($0)" })
+            #expect(
+                Dictionary(uniqueKeysWithValues: entries.map { ($0.recordId, $0.detail) })
+                    == revoked.mapValues { "migration 051: \($0)" })
             let key = try await AuditLog.chainKey(on: app.db)
             #expect(try await AuditLog.verify(on: app.db, key: key).firstBreak == nil)
         }

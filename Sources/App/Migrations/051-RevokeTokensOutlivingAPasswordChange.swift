@@ -47,7 +47,8 @@ struct RevokeTokensOutlivingAPasswordChange: AsyncMigration {
                 else { continue }
                 let revoked = try await tx.sql.raw(
                     """
-                    UPDATE access_tokens SET revoked_at = \(bind: now.seconds), revoked_reason = \(bind: reason.rawValue)
+                    UPDATE access_tokens
+                    SET revoked_at = \(bind: now.seconds), revoked_reason = \(bind: reason.rawValue)
                     WHERE id = \(bind: token.id) AND revoked_at IS NULL RETURNING id
                     """
                 ).all(decoding: Revoked.self)

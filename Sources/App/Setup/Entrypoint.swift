@@ -42,7 +42,7 @@ public enum Observatory {
                 (config, arguments, offline) = try await KitOffline.prepare(
                     arguments, config: config, now: Int64(Date().timeIntervalSince1970))
             } catch {
-                standardError("error: \(error)")
+                standardError("error: \(SafeError.told(error))")
                 exit(1)
             }
         }
@@ -54,7 +54,7 @@ public enum Observatory {
                 (config, returning) = try await KitOffline.prepareReturn(
                     arguments, config: config, now: Int64(Date().timeIntervalSince1970))
             } catch {
-                standardError("error: \(error)")
+                standardError("error: \(SafeError.told(error))")
                 exit(1)
             }
         }
@@ -66,8 +66,7 @@ public enum Observatory {
         let asked = try Logger.Level.detect(from: &env)
         let level = max(asked, .debug)
         let console = Terminal()
-        LoggingSystem.bootstrap(
-            RedactingLogHandler.factory { label in ConsoleLogger(label: label, console: console, level: level) })
+        LoggingSystem.bootstrap(RedactingLogHandler.console(console, level: level))
         let app = try await Application.make(env)
         if asked < level {
             app.logger.warning(
@@ -112,7 +111,7 @@ public enum Observatory {
             }
             try await app.execute()
         } catch {
-            standardError("error: \(error)")
+            standardError("error: \(SafeError.told(error))")
             try? await app.asyncShutdown()
             exit(1)
         }

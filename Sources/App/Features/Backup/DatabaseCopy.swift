@@ -123,6 +123,8 @@ enum DatabaseCopy {
             throw Failure(description: "DATABASE_URL: not a postgres://user:password@host:port/database address")
         }
         var env = ProcessInfo.processInfo.environment
+        // The client's own messages in English (review r14, finding 2): a translated one quotes values «…».
+        for name in ["LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"] { env[name] = "C" }
         env["PGHOST"] = host
         env["PGPORT"] = String(parts.port ?? 5432)
         if let user = parts.user?.removingPercentEncoding { env["PGUSER"] = user }
@@ -168,16 +170,16 @@ enum DatabaseCopy {
     /// only those before any value can have begun. libpq's DETAIL, CONTEXT and "Command was" lines, and an ERROR's
     /// quoted value, can hold a stored row's cells (a key, a failing row, a line of COPY data); a value holding a
     /// newline can even forge a line that looks like the program's own (review r13, finding 6). So the message is
-    /// the program's leading lines, up to the first line that is not its own, or the first quote or parenthesis,
-    /// where it is cut.
+    /// the program's leading lines, up to the first line that is not its own, or the first character that is not
+    /// plain (`SafeError.isPlain`: a quote in any language, a parenthesis), where it is cut (review r14, finding 2).
     static func clientMessage(_ text: String, _ program: String) -> String {
         let lines = text.split(whereSeparator: \.isNewline).map(String.init)
         var kept: [String] = []
         for line in lines.prefix(20) {
             guard line.hasPrefix(program + ":") || line.hasPrefix("pg_restore:") || line.hasPrefix("pg_dump:")
             else { break }
-            if let cut = line.firstIndex(where: { "\"'(".contains($0) }) {
-                kept.append(String(line[..<cut]) + "…")
+            if line.contains(where: { !SafeError.isPlain($0) }) {
+                kept.append(SafeError.plain(line))
                 break
             }
             kept.append(line)
