@@ -443,7 +443,8 @@ final class CapturedLog: @unchecked Sendable {
                 #expect(!told.contains(canary) && !told.contains(hex), "\(told)")
             }
         }
-        let spanish = "pg_restore: error: falló COPY para la tabla «cases»: ERROR:  sintaxis no válida: «\(canary)»"
+        let spanish =
+            "pg_restore: error: falló COPY para la tabla «cases»: ERROR:  sintaxis no válida: «\(canary)»"
         #expect(!DatabaseCopy.clientMessage(spanish, "pg_restore").contains(canary))
         let captured = CapturedLog()
         let make = RedactingLogHandler.console(Terminal(), level: .info)

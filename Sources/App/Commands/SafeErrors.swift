@@ -63,8 +63,8 @@ enum SafeError {
     }
 
     /// The characters a told message keeps (review r14, finding 2): ASCII letters and digits, space and `:;,._-/`.
-    /// A message is cut at the first other one, so no value quoted in any language's quotes, `"…"`, `«…»`, `'…'` or
-    /// `(…)`, passes.
+    /// A message is cut at the first other one, so no value quoted in any language's quotes, `"…"`, `«…»`,
+    /// `'…'` or `(…)`, passes.
     static func isPlain(_ c: Character) -> Bool {
         c.isASCII && (c.isLetter || c.isNumber || " :;,._-/".contains(c))
     }
