@@ -233,7 +233,9 @@ import Vapor
             }
             // Else they were refused before the write (by the sign-in check), and the race was not run.
             #expect(WriteGate.lock.waiting >= before + (expected ?? requests.count), "the requests wait to write")
-            try await WriteGate.$held.withValue(true) { try await app.db.transaction { try await meanwhile($0) } }
+            try await WriteGate.$asAnotherInstance.withValue(true) {
+                try await app.db.transaction { try await meanwhile($0) }
+            }
             WriteGate.lock.release()
             released = true
             return try await group.reduce(into: []) { $0.append($1) }

@@ -136,4 +136,67 @@ import Vapor
             #expect(administrators.count == 1, "\(administrators.map(\.email))")
         }
     }
+
+    /// Review r14, finding 6: the same race between two instances, on PostgreSQL, where no in-process gate orders
+    /// them. Both requests wait behind a lock on the two accounts and start their writes together; only the
+    /// advisory lock of the write (74052050) keeps each from reading the other as a remaining administrator.
+    @Test func twoInstancesRemovingTheirOwnRoleAtOnceLeaveOne() async throws {
+        guard Engine.all.contains(.postgres) else { return }
+        try await withApp(.postgres) { app in
+            // setup
+            var requests: [@Sendable () async throws -> HTTPStatus] = []
+            var ids: [String] = []
+            for email in ["a@example.org", "b@example.org"] {
+                let browser = try await StaffAlertTests.person(email, [.administrator, .editor], app)
+                let id = try #require(try await AccountStore.find(email: email, on: app.db)).id
+                try await browser.get("/office/users/\(id)")
+                let cookies = browser.cookies, csrf = browser.lastCSRF
+                ids.append(id)
+                requests.append {
+                    try await WriteGate.$asAnotherInstance.withValue(true) {
+                        try await AccountRaceTests.fire(
+                            app, "/office/users/\(id)", [("csrf", csrf), ("roles", "editor")], cookies: cookies)
+                    }
+                }
+            }
+            let (ready, readyNow) = AsyncStream<Int64>.makeStream()
+            let (release, releaseNow) = AsyncStream<Void>.makeStream()
+            let holder = Task { [ids] in
+                try await app.db.transaction { tx in
+                    _ = try await AccountStore.lock(ids, on: tx)
+                    let pid = try await tx.sql.raw("SELECT pg_backend_pid()::bigint AS pid").first()?
+                        .decode(column: "pid", as: Int64.self)
+                    readyNow.yield(pid ?? 0)
+                    for await _ in release { break }
+                }
+            }
+            var pids = ready.makeAsyncIterator()
+            let pid = try #require(await pids.next())
+            // act
+            let results = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for request in requests { group.addTask { try await request() } }
+                var waiting: Int64 = 0
+                for _ in 0..<1000 where waiting < 2 {
+                    try await Task.sleep(for: .milliseconds(10))
+                    waiting =
+                        try await app.db.sql.raw(
+                            """
+                            SELECT COUNT(*)::bigint AS n FROM pg_stat_activity
+                            WHERE \(bind: pid) = ANY(pg_blocking_pids(pid))
+                            """
+                        ).first()?.decode(column: "n", as: Int64.self) ?? 0
+                }
+                #expect(waiting == 2, "both writes wait behind the held accounts")
+                releaseNow.yield()
+                try await holder.value
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            // assert
+            #expect(results.sorted { $0.code < $1.code } == [.seeOther, .conflict], "\(results.map(\.code))")
+            let administrators = try await AccountStore.all(on: app.db).filter {
+                $0.roles.contains(.administrator) && !$0.disabled
+            }
+            #expect(administrators.count == 1, "\(administrators.map(\.email))")
+        }
+    }
 }

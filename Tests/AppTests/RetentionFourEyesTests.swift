@@ -552,7 +552,7 @@ import Vapor
                 for id in ids {
                     for round in 0..<6 {
                         group.addTask {
-                            try await WriteGate.$held.withValue(instances) {
+                            try await WriteGate.$asAnotherInstance.withValue(instances) {
                                 if round % 2 == 0 {
                                     return (
                                         id,

@@ -191,6 +191,10 @@ extension FieldCipher {
             )
             .first(decoding: Count.self)?.n
             #expect(audited == 2, "start and end of the rotation are audited")
+            // The whole trail, the rotation's own last entry included, chains under the new key (review r15,
+            // finding 1: on PostgreSQL the key of the rotation was lost inside the write's transaction).
+            let chain = try await AuditLog.verify(on: app.db, key: new.derivedKey(purpose: AuditChain.keyPurpose))
+            #expect(chain.firstBreak == nil, "\(String(describing: chain.firstBreak))")
             #expect(
                 try await KeyRotation.rotate(
                     from: FieldCipher.random(), to: new, by: "system",

@@ -30,6 +30,11 @@ enum SafeError {
     static func told(_ error: any Error) -> any Error {
         if let error = error as? PSQLError { return told(error) }
         if let error = error as? DecodingError { return told(error) }
+        // "Couldn't get PSQL encoding from value '…'": by the names of its fields only (review r15, finding 4).
+        if case EncodingError.invalidValue(_, let context) = error {
+            let path = plain(context.codingPath.map(\.stringValue).joined(separator: "."))
+            return Failure(description: "a value that could not be stored\(path.isEmpty ? "" : " in " + path)")
+        }
         guard RedactingLogHandler.leaks(String(reflecting: error)) else { return error }
         return Failure(description: "the database failed; nothing of this command was kept")
     }

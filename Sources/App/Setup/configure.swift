@@ -128,7 +128,7 @@ func startScheduler(_ app: Application) {
                 app.logger.notice("Published \(published.count) scheduled publication(s).")
             }
         } catch {
-            app.logger.error("Scheduled publishing failed: \(String(describing: error))")
+            app.logger.error("Scheduled publishing failed: \(SafeError.told(error))")
         }
     }
 }
@@ -144,7 +144,7 @@ func startRetentionCheck(_ app: Application) {
                     "Retention: \(result.alerts) record(s) coming due, \(result.purged) sign-in row(s) purged.")
             }
         } catch {
-            app.logger.error("Retention check failed: \(String(describing: error))")
+            app.logger.error("Retention check failed: \(SafeError.told(error))")
         }
     }
 }
@@ -177,7 +177,7 @@ func startMailWorker(_ app: Application) {
             // A stop waits for the message being sent, not for the whole outbox.
             while !job.isStopped, try await worker.runOnce(now: app.site.clock.now(), on: app.db) > 0 {}
         } catch {
-            app.logger.error("Mail delivery failed: \(String(describing: error))")
+            app.logger.error("Mail delivery failed: \(SafeError.told(error))")
         }
     }
 }

@@ -43,7 +43,7 @@ struct ApiProblem: AbortError, Sendable {
             let route =
                 req.route.map { "\($0.method) /" + $0.path.map(\.description).joined(separator: "/") }
                 ?? "\(req.method) (no route)"
-            req.logger.error("\(route) failed: \(type(of: error)): \(String(describing: error))")
+            req.logger.error("\(route) failed: \(type(of: error)): \(SafeError.told(error))")
         }
         return problem.response()
     }

@@ -23,7 +23,7 @@ struct ErrorPageMiddleware: Middleware {
                 let route =
                     req.route.map { "\($0.method) /" + $0.path.map(\.description).joined(separator: "/") }
                     ?? "\(req.method) (no route)"
-                req.logger.error("\(route) failed: \(type(of: error)): \(String(describing: error))")
+                req.logger.error("\(route) failed: \(type(of: error)): \(SafeError.told(error))")
             }
             // An office or partner page's error is in the person's language (set by `SignInMiddleware`).
             let language = req.storage[OfficeLanguageKey.self] ?? Language.of(path: req.url.path)

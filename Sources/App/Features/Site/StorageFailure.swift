@@ -24,9 +24,12 @@ struct StorageUnavailable: CustomStringConvertible {
         if let postgres = error as? PSQLError {
             if let state = postgres.serverInfo?[.sqlState] {
                 // 53: insufficient resources (disk full, out of memory); 25006: read-only transaction (a standby, or
-                // default_transaction_read_only); 57P0x: the server is shutting down or starting; 58: system error.
-                guard state.hasPrefix("53") || state == "25006" || state.hasPrefix("57P0") || state.hasPrefix("58")
-                else { return nil }
+                // default_transaction_read_only); 57P0x: the server is shutting down or starting; 58: system error;
+                // 55P03: a lock waited for longer than `WriteGate.postgresLockTimeout` (review r15, finding 3).
+                let states = ["25006", "55P03"]
+                guard ["53", "57P0", "58"].contains(where: state.hasPrefix) || states.contains(state) else {
+                    return nil
+                }
                 let message = postgres.serverInfo?[.message] ?? ""
                 return StorageUnavailable(cause: "PostgreSQL \(state): \(message.prefix(200))")
             }
