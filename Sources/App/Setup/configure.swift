@@ -103,6 +103,7 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
 /// Migrates, and on `serve` loads the demo archive into an empty database.
 func prepareStorage(_ app: Application, loadDemo: Bool) async throws {
     try await app.autoMigrate()
+    try await SearchIndex.withoutPendingList(on: app.db.sql)
     guard loadDemo else { return }
     // Empty means no publication at all, drafts included: a site with only drafts is not a newcomer's.
     struct Count: Decodable { let n: Int }

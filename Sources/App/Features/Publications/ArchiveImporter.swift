@@ -28,6 +28,12 @@ struct ArchiveImporter {
     var audit: (@Sendable (_ stored: Int, _ updated: Int) -> AuditEvent)? = nil
 
     func importFile(at path: String) async throws -> Summary {
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard bytes >= SearchIndex.bulkLoadBytes else { return try await importLines(at: path) }
+        return try await SearchIndex.bulkLoad(on: db) { try await importLines(at: path) }
+    }
+
+    private func importLines(at path: String) async throws -> Summary {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ImportError.cannotOpen(path)
         }

@@ -110,7 +110,10 @@ extension SearchQueries {
             let texts = try row.decode(model: SearchIndex.Row.self, keyDecodingStrategy: .convertFromSnakeCase)
             byID[summary.id] = (summary, texts)
         }
-        let found = ids.compactMap { byID[$0] }
+        // Once each, should the index answer a publication in two tiers (it can while a large import keeps the
+        // pending list on: `SearchIndex.bulkLoad`).
+        var seen = Set<String>()
+        let found = ids.filter { seen.insert($0).inserted }.compactMap { byID[$0] }
         // The snippets SQLite makes, from the same texts and query.
         let documents = found.map { [$0.1.title, $0.1.summary, $0.1.body, SearchIndex.facets(of: $0.1)] }
         let snippets = try FTS5Text.snippets(documents, match: query.fts5)
