@@ -82,6 +82,38 @@ import Vapor
         }
     }
 
+    /// Review r15, finding 2: migration 050 added its column, then its write failed (a lock timeout), so it was not
+    /// recorded. The next start repairs it (052, run before 050) and 050 runs whole, where it used to fail on the
+    /// column for good. A column that holds a value is left alone, and the start fails as before, storing nothing.
+    @Test(arguments: Engine.all)
+    func anUpgradeInterruptedInMigration050RunsAgainWhole(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup: the database as 050's failed try left it, with a token its rules revoke.
+            let (off, _) = try await TestAccounts.create("off@example.org", [.editor], in: app)
+            let token = try await Self.token(off, "disabled", made: testClock.now().seconds, app)
+            try await app.db.sql.raw("UPDATE users SET disabled = \(bind: true) WHERE id = \(bind: off.id)").run()
+            let names = [
+                RevokeTokensOfChangedAccounts.self, RevokeTokensOutlivingAPasswordChange.self,
+                RepairAnInterruptedTokenReasonColumn.self
+            ].map { String(reflecting: $0) }
+            let forget: SQLQueryString = "DELETE FROM _fluent_migrations WHERE name IN (\(binds: names))"
+            try await app.db.sql.raw(forget).run()
+            // act
+            try await app.autoMigrate()
+            // assert
+            #expect(try await Self.reasons(app) == [token: "disabled"], "050 ran again, whole")
+            struct Found: Decodable { let n: Int }
+            let recorded = try await app.db.sql.raw(
+                "SELECT COUNT(*) AS n FROM _fluent_migrations WHERE name IN (\(binds: names))"
+            ).first(decoding: Found.self)?.n
+            #expect(recorded == 3)
+            // A column that holds a reason is not dropped: the start fails, and the reason stays.
+            try await app.db.sql.raw(forget).run()
+            await #expect(throws: (any Error).self) { try await app.autoMigrate() }
+            #expect(try await Self.reasons(app) == [token: "disabled"])
+        }
+    }
+
     /// The reasons stored by today's revocations, and the count in the administrator's entry.
     @Test(arguments: Engine.all)
     func eachRevocationRecordsItsReasonAndTheEntryItsCount(_ engine: Engine) async throws {
@@ -134,6 +166,65 @@ import Vapor
             #expect(try await owner.get("/account/tokens").body.contains(t("tokens.state.revoked-password-change")))
             let entries = try await StaffAlertTests.audit("account.password-change", app)
             #expect(entries.map(\.detail) == ["current password confirmed; access tokens revoked: 1"])
+        }
+    }
+
+    /// Review r15, finding 5: "sign out everywhere", the button of someone who fears another holds her account,
+    /// ends the tokens that were made from her session too, and says so beforehand.
+    @Test(arguments: Engine.all)
+    func signingOutEverywhereRevokesOnesTokens(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup
+            let (editor, _) = try await TestAccounts.create("editor@example.org", [.editor], in: app)
+            let owner = TestBrowser(app)
+            try await owner.signIn(editor.email)
+            let made = try await Self.token(editor, "r", made: testClock.now().seconds, app)
+            let other = try await Self.token(editor, "s", made: testClock.now().seconds, app)
+            let account = try await owner.get(OfficeRoute.account.path)
+            #expect(account.body.contains(t("office.account.end-sessions-effect")))
+            // act
+            let ended = try await owner.post(OfficeRoute.endSessions.path, [])
+            // assert
+            #expect(ended.status == .seeOther)
+            #expect(try await Self.reasons(app) == [made: "signed-out", other: "signed-out"])
+            let entries = try await StaffAlertTests.audit("logout.everywhere", app)
+            #expect(entries.map(\.detail) == ["access tokens revoked: 2"])
+            try await owner.signIn(editor.email)
+            #expect(try await owner.get(TokenController.path).body.contains(t("tokens.state.revoked-signed-out")))
+        }
+    }
+
+    /// Review r15, finding 5: a password changed where its tokens were not revoked (an older instance during a
+    /// rolling upgrade, or a hand edit) still ends every token made before it; one made after it works.
+    @Test(arguments: Engine.all)
+    func aTokenMadeBeforeThePasswordChangedEndsEvenIfNothingRevokedIt(_ engine: Engine) async throws {
+        try await withApp(engine) { app in
+            // setup
+            let (editor, _) = try await TestAccounts.create("editor@example.org", [.editor], in: app)
+            let at = testClock.now().seconds
+            let older = try await app.db.write { tx in
+                try await AccessTokenStore.create(
+                    for: editor, name: "older", scopes: [.publicationsRead], expiresAt: at + 86_400, now: at, on: tx)
+            }
+            let sameSecond = try await app.db.write { tx in
+                try await AccessTokenStore.create(
+                    for: editor, name: "same", scopes: [.publicationsRead], expiresAt: at + 86_400, now: at + 5, on: tx)
+            }
+            #expect(try await api(app, "/api/v1/countries", token: older.token).status == .ok)
+            // act: the password changes, and nothing revokes the tokens.
+            try await app.db.sql.raw(
+                "UPDATE users SET password_changed_at = \(bind: at + 5) WHERE id = \(bind: editor.id)"
+            )
+            .run()
+            // assert
+            let refused = try await api(app, "/api/v1/countries", token: older.token)
+            #expect(refused.status == .unauthorized && refused.body.contains("password changed"), "\(refused.body)")
+            #expect(try await api(app, "/api/v1/countries", token: sameSecond.token).status == .ok)
+            #expect(try await Self.reasons(app) == [older.id: "live", sameSecond.id: "live"], "refused, not revoked")
+            let owner = TestBrowser(app)
+            try await owner.signIn(editor.email)
+            let page = try await owner.get(TokenController.path).body
+            #expect(page.contains("id=\"token-\(older.id)\"") && page.contains(t("tokens.state.password-changed")))
         }
     }
 

@@ -14,8 +14,13 @@ enum WriteGate {
     static let lock = AsyncLock()
     /// Whether this task already holds the gate: a write inside a write must run in the same transaction.
     @TaskLocal static var held = false
-    /// Tests only: writes of this task skip the gate, as a second instance's writes would (PostgreSQL races).
-    @TaskLocal static var asAnotherInstance = false
+    #if DEBUG
+        /// Tests only: writes of this task skip the gate, as a second instance's writes would (PostgreSQL races).
+        /// Not in a release build (review r15, nit).
+        @TaskLocal static var asAnotherInstance = false
+    #else
+        static var asAnotherInstance: Bool { false }
+    #endif
     /// The checks of the office request this task serves (review r13, finding 2): set by `declare` on every route
     /// that needs someone fully signed in, and run first in each write transaction the request opens. A request
     /// that passed `SignInMiddleware` before a reset, a disable or a demotion then commits nothing after it, whichever

@@ -11,15 +11,18 @@ struct StoredToken: Sendable, Equatable {
     /// Why it was revoked (review r13, finding 5); nil for a live token, or one revoked before migration 050.
     var revokedReason: TokenRevocation? = nil
 
-    enum State: Equatable, Sendable { case active, expired, revoked, rolesChanged, accountDisabled }
+    enum State: Equatable, Sendable { case active, expired, revoked, rolesChanged, accountDisabled, passwordChanged }
 
     /// Whether the token still works for `account` at `now`: not revoked, not expired, the account enabled and
     /// holding exactly the roles it held when the token was made (a role change ends every token, as it ends
-    /// sessions that no longer fit).
+    /// sessions that no longer fit), its password not set or changed since. A change revokes the tokens in its
+    /// write; this rule also ends those that an older instance left live during a rolling upgrade (review r15,
+    /// finding 5). A token made in the second of the change is kept: the change's own write revoked any made before.
     func state(for account: Account, now: Int64) -> State {
         if revokedAt != nil { return .revoked }
         if account.disabled { return .accountDisabled }
         if Role.stored(account.roles) != roles { return .rolesChanged }
+        if let changed = account.passwordChangedAt, createdAt < changed { return .passwordChanged }
         if now >= expiresAt { return .expired }
         return .active
     }
@@ -41,6 +44,8 @@ enum TokenRevocation: String, Sendable, CaseIterable {
     case roles
     /// The account's second factor was reset.
     case secondFactor = "second-factor"
+    /// The owner signed out everywhere (review r15, finding 5).
+    case signedOut = "signed-out"
     /// Migration 050 found the account reset, disabled or changed since the token was made.
     case upgrade
 }

@@ -140,6 +140,7 @@ struct ApiMiddleware: AsyncMiddleware {
         case .revoked: throw unauthorized("This token was revoked.")
         case .rolesChanged: throw unauthorized("This token ended when its account’s roles changed.")
         case .accountDisabled: throw unauthorized("This token’s account is disabled.")
+        case .passwordChanged: throw unauthorized("This token ended when its account’s password changed.")
         }
         req.storage[ApiCallerKey.self] = ApiCaller(token: stored, account: account)
         if (stored.lastUsedAt ?? 0) < seconds - 60 {

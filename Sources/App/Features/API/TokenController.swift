@@ -153,6 +153,7 @@ enum TokenPages {
                     }
                 case .rolesChanged: t("tokens.state.roles-changed")
                 case .accountDisabled: t("tokens.state.disabled")
+                case .passwordChanged: t("tokens.state.password-changed")
                 }
             let used = token.lastUsedAt.map { String(iso8601(seconds: $0).prefix(16)) + " UTC" } ?? t("tokens.never")
             let button: HTML =

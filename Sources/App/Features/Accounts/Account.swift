@@ -15,6 +15,9 @@ struct Account: Sendable, Equatable {
     let totpPendingSecret: String?
     let totpLastStep: Int64?
     let createdAt: Int64
+    /// When the password was last set or changed (`password_changed_at`): a token made before it no longer works,
+    /// whichever instance or version made the change (review r15, finding 5).
+    var passwordChangedAt: Int64? = nil
     /// The language of this person's pages and e-mails once chosen (`OfficeLanguage`); nil before.
     var language: Language? = nil
 
@@ -37,19 +40,20 @@ struct Account: Sendable, Equatable {
 
     static let columns =
         "id, email, password_hash, roles, organisation_id, disabled, totp_secret, "
-        + "totp_pending_secret, totp_last_step, created_at, language"
+        + "totp_pending_secret, totp_last_step, created_at, language, password_changed_at"
 
     struct Row: Decodable {
         let id: String, email: String, passwordHash: String?, roles: String, organisationId: String?, disabled: Bool
         let totpSecret: String?, totpPendingSecret: String?, totpLastStep: Int64?, createdAt: Int64
         var language: String? = nil
+        var passwordChangedAt: Int64? = nil
     }
 
     init(row: Row) {
         id = row.id; email = row.email; passwordHash = row.passwordHash; roles = Role.set(from: row.roles)
         organisationID = row.organisationId; disabled = row.disabled; totpSecret = row.totpSecret
         totpPendingSecret = row.totpPendingSecret; totpLastStep = row.totpLastStep; createdAt = row.createdAt
-        language = OfficeLanguage.stored(row.language)
+        language = OfficeLanguage.stored(row.language); passwordChangedAt = row.passwordChangedAt
     }
 }
 

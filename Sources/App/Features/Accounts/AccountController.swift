@@ -185,10 +185,14 @@ struct AccountController: Sendable {
         let now = req.site.clock.now()
         try await req.officeWrite { tx in
             try await SessionStore.endAll(userID: account.id, on: tx)
+            // The button is what a person presses who fears someone else holds her account: a token that someone
+            // made from her session must end with the sessions (review r15, finding 5).
+            let tokens = try await AccessTokenStore.revokeAll(
+                userID: account.id, because: .signedOut, now: now.seconds, on: tx)
             try await AuditLog.record(
                 AuditEvent(
                     actor: account.email, action: "logout.everywhere", recordType: "user",
-                    recordID: account.id), now: now, on: tx)
+                    recordID: account.id, detail: "access tokens revoked: \(tokens)"), now: now, on: tx)
         }
         let response = req.redirect(within: OfficeRoute.login(next: nil).path)
         req.clearSessionCookie(on: response)

@@ -87,10 +87,11 @@ enum AccountPages {
             <p><a href="\(OfficeRoute.password.path)">\(t("office.password.title"))</a></p>
             <h2>\(t("office.account.two-factor"))</h2>\(twoFactor)
             <h2>\(t("office.account.tokens"))</h2>
-            <p><a href="/account/tokens">\(t("office.account.tokens-link"))</a> \(t("office.account.tokens-rest"))</p>
+            <p><a href="\(TokenController.path)">\(t("office.account.tokens-link"))</a> \
+            \(t("office.account.tokens-rest"))</p>
             \(account.roles.contains(.caseOfficer) ? AlertPages.accountSection : HTML.empty)
             <h2>\(t("office.account.sessions"))</h2>
-            <p>\(t("account.devices", count: sessions))</p>
+            <p>\(t("account.devices", count: sessions)) \(t("office.account.end-sessions-effect"))</p>
             <form method="post" action="\(OfficeRoute.endSessions.path)">\(CSRF.field(csrf))\
             <button type="submit">\(t("office.account.end-sessions"))</button></form>
             """)

@@ -72,9 +72,13 @@ struct VerificationController: Sendable {
             return try await PartnerPages.show(request, error: error, viewer: viewer, csrf: CSRF.token(for: req))
                 .encodeResponse(status: .unprocessableEntity, for: req)
         }
-        try await VerificationStore.answer(
-            request, answer: answer, note: note, by: viewer.email, now: req.site.clock.now(),
-            cipher: req.site.cipher, on: req.db)
+        do {
+            try await VerificationStore.answer(
+                request, answer: answer, note: note, by: viewer.email, now: req.site.clock.now(),
+                cipher: req.site.cipher, on: req.db)
+        } catch is VerificationStore.AccessEnded {
+            throw Abort(.forbidden, reason: t("partner.error.access-ended"))
+        }
         return req.redirect(within: OfficeRoute.partnerRequest(id: request.id).path + "?notice=answered")
     }
 }

@@ -88,15 +88,27 @@ enum VerificationStore {
         }
     }
 
+    /// The request's access ended (or it went to another organisation) before its answer was stored.
+    struct AccessEnded: Error {}
+
     static func answer(
         _ v: Verification, answer: VerificationAnswer, note: String, by actor: String, now: Date,
         cipher: FieldCipher, on db: any Database
     ) async throws {
+        let sealed = cipher.seal(note, in: .verificationNote, row: v.id)
         try await db.write { tx in
-            try await tx.sql.update("verifications").set("answer", to: answer.rawValue)
-                .set("note_sealed", to: cipher.seal(note, in: .verificationNote, row: v.id))
-                .set("answered_at", to: now.seconds).set("answered_by", to: actor)
-                .where("id", .equal, v.id).run()
+            // The access is checked again in the write (review r15, nit): a case officer who ended it, or its last
+            // second passing, while the answer was on its way wins, and nothing is stored.
+            struct Answered: Decodable { let id: String }
+            let answered = try await tx.sql.raw(
+                """
+                UPDATE verifications SET answer = \(bind: answer.rawValue), note_sealed = \(bind: sealed),
+                answered_at = \(bind: now.seconds), answered_by = \(bind: actor)
+                WHERE id = \(bind: v.id) AND organisation_id = \(bind: v.organisationID)
+                AND (expires_at IS NULL OR expires_at > \(bind: now.seconds)) RETURNING id
+                """
+            ).all(decoding: Answered.self)
+            guard !answered.isEmpty else { throw AccessEnded() }
             try await Timeline.add(
                 "\(v.organisationName) answered: \(answer.label)", actor: actor, case: v.caseID, now: now, on: tx)
             try await CaseStore.touch(v.caseID, now: now, on: tx)
