@@ -197,7 +197,8 @@ func auditCount(_ action: String, on db: any Database) async throws -> Int {
                 <content:encoded><![CDATA[<p>x</p>]]></content:encoded><wp:post_id>77</wp:post_id>
                 <wp:post_date_gmt>2020-01-02 10:00:00</wp:post_date_gmt><wp:status>publish</wp:status>
                 <wp:post_type>post</wp:post_type>
-                <category domain="post_tag" nicename="%d8%a7%d9%84%d8%ac%d8%b2%d8%a7%d8%a6%d8%b1">الجزائر</category></item>
+                <category domain="post_tag" \
+                nicename="%d8%a7%d9%84%d8%ac%d8%b2%d8%a7%d8%a6%d8%b1">الجزائر</category></item>
                 <item><title>Hostile link</title><link>https://old.example//evil.example/%0d%0aSet-Cookie:x</link>
                 <content:encoded><![CDATA[<p>y</p>]]></content:encoded><wp:post_id>78</wp:post_id>
                 <wp:post_date_gmt>2020-01-03 10:00:00</wp:post_date_gmt><wp:status>publish</wp:status>

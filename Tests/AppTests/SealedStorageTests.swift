@@ -182,7 +182,8 @@ extension FieldCipher {
             struct Count: Decodable { let n: Int }
             let known = try await app.db.sql.raw(
                 """
-                SELECT COUNT(*) AS n FROM subscribers WHERE email_hash = \(bind: SubscriberStore.emailHash("qz7reader@example.org", new))
+                SELECT COUNT(*) AS n FROM subscribers WHERE email_hash = \
+                \(bind: SubscriberStore.emailHash("qz7reader@example.org", new))
                 """
             ).first(decoding: Count.self)?.n
             #expect(known == 1, "the subscriber is found by the hash under the new key")

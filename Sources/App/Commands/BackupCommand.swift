@@ -140,7 +140,8 @@ struct RestoreCommand: AsyncCommand {
             throw Backup.Refused(
                 description: """
                     there is no key at \(path).key, and the backup's confidential fields were sealed with a key (its \
-                    fingerprint is in \(signature.directory)/\(BackupManifest.fileName)). Nothing was restored. Copy the \
+                    fingerprint is in \(signature.directory)/\(BackupManifest.fileName)). Nothing was restored. Copy \
+                    the \
                     key you kept apart from the backups to \(path).key (or set OBSERVATORY_KEY_FILE to it), then run \
                     restore again.
                     """)

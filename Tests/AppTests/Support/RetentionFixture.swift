@@ -122,7 +122,8 @@ struct RetentionFixture {
             """
             INSERT INTO kit_conflicts (id, created_at, kit_id, mission_id, case_id, table_name, row_id, column_name,
             kind, kit_value_sealed, actor)
-            VALUES (\(bind: "kc-" + UUID().uuidString), 1, 'kit-1', 'mission-1', \(bind: caseID), 'cases', \(bind: caseID),
+            VALUES (\(bind: "kc-" + UUID().uuidString), 1, 'kit-1', 'mission-1', \(bind: caseID), 'cases', \
+            \(bind: caseID),
             'label_sealed', 'both-changed', 'sealed', 'member@x.org')
             """
         ).run()

@@ -133,7 +133,8 @@ enum AccountLanguagePages {
             : HTML(trusted: " aria-invalid=\"true\" aria-describedby=\"language-error\"")
         return """
             <form method="post" action="\(action)" class="office-form" id="language-form">\(CSRF.field(csrf))
-            <p class="field\(error != nil ? " invalid" : "")"><label for="language">\(t("office.language.label"))</label>
+            <p class="field\(error != nil ? " invalid" : "")"><label \
+            for="language">\(t("office.language.label"))</label>
             <select id="language" name="language"\(invalid)>\(options.joined())</select>
             <small>\(t("office.language.hint"))</small>
             \(error.map { "<strong class=\"error\" id=\"language-error\" role=\"alert\">\($0)</strong>" } ?? .empty)</p>

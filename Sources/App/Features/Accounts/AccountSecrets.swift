@@ -25,7 +25,8 @@ enum AccountSecrets {
         let rows = try await db.rows(
             """
             UPDATE recovery_codes SET used_at = \(bind: Int64(now.timeIntervalSince1970))
-            WHERE user_id = \(bind: userID) AND code_hash = \(bind: RecoveryCode.hash(typed)) AND used_at IS NULL RETURNING code_hash
+            WHERE user_id = \(bind: userID) AND code_hash = \(bind: RecoveryCode.hash(typed)) AND used_at IS NULL \
+            RETURNING code_hash
             """, as: Row.self
         )
         return !rows.isEmpty

@@ -48,7 +48,8 @@ enum SessionStore {
         guard
             let row = try await db.row(
                 """
-                SELECT id, user_id, stage, csrf_token, created_at, last_seen_at FROM sessions WHERE id = \(bind: sha256Hex(token))
+                SELECT id, user_id, stage, csrf_token, created_at, last_seen_at FROM sessions WHERE id = \
+                \(bind: sha256Hex(token))
                 """, as: Row.self
             ),
             let stage = SignInSession.Stage(rawValue: row.stage)

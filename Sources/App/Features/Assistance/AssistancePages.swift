@@ -56,7 +56,8 @@ enum AssistancePages {
                 """
         }
         return """
-            <form method="post" action="\(OfficeRoute.assistance.path)" class="office-form">\(CSRF.field(csrf))\(FormView.errorSummary(e))
+            <form method="post" action="\(OfficeRoute.assistance.path)" \
+            class="office-form">\(CSRF.field(csrf))\(FormView.errorSummary(e))
             \(AssistanceCeiling.flag(f, settings: settings))
             <input type="hidden" name="case" value="\(file.id)"><p>\(t("assistance.for-the-case")) \
             <a href="\(OfficeRoute.caseFile(id: file.id).path)">\(file.label.reveal())</a></p>

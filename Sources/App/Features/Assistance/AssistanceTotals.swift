@@ -19,7 +19,8 @@ struct AssistanceTotals: Sendable {
         struct Row: Decodable { let id: String, kind: String, amount: Int64, referenceAmount: Int64, paid: Int64 }
         let rows = try await db.rows(
             """
-            SELECT r.id, r.kind, r.amount, r.reference_amount, p.amount AS paid FROM assistance_payments p JOIN assistance_requests r ON r.id = p.request_id
+            SELECT r.id, r.kind, r.amount, r.reference_amount, p.amount AS paid FROM assistance_payments p JOIN \
+            assistance_requests r ON r.id = p.request_id
             WHERE p.paid_on >= \(bind: "\(year)-01-01") AND p.paid_on <= \(bind: "\(year)-12-31")
             """, as: Row.self
         )

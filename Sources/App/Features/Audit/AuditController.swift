@@ -52,7 +52,8 @@ struct AuditController: Sendable {
         if !filter.to.isEmpty { conditions.append("at < \(bind: filter.to + "T99")") }
         let query: SQLQueryString = """
             SELECT \(unsafeRaw: AuditLog.columns) FROM audit_log WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY sequence DESC LIMIT \(unsafeRaw: String(pageSize + 1)) OFFSET \(unsafeRaw: String((filter.page - 1) * pageSize))
+            ORDER BY sequence DESC LIMIT \(unsafeRaw: String(pageSize + 1)) OFFSET \
+            \(unsafeRaw: String((filter.page - 1) * pageSize))
             """
         return try await db.rows(query, as: AuditLog.Row.self)
     }

@@ -103,7 +103,8 @@ enum Backup {
                     the configured key is not this backup's: the backup was sealed with the key whose fingerprint is \
                     \(manifest.keyFingerprint), the key at \(keyLocation) has the fingerprint \(cipher.fingerprint). \
                     Nothing was restored. Put the backup's key in place (the file \(keyLocation), or set \
-                    OBSERVATORY_KEY_FILE to where you kept it), then run restore again: without that key the confidential \
+                    OBSERVATORY_KEY_FILE to where you kept it), then run restore again: without that key the \
+                    confidential \
                     fields of the backup cannot be read, and new reports would be sealed under another key.
                     """)
         }

@@ -58,7 +58,8 @@ struct CallsController: RouteCollection {
             : thanks
                 ? "<p class=\"notice\" role=\"status\" id=\"call-thanks\">\(t("call.thanks"))</p>"
                 : """
-                <form method="post" action="\(Translations.current.language.pathPrefix)/calls/\(call.id)" class="office-form call-form">\(CSRF.field(csrf))
+                <form method="post" action="\(Translations.current.language.pathPrefix)/calls/\(call.id)" \
+                class="office-form call-form">\(CSRF.field(csrf))
                 \(ReportPages.textarea("answer", t("call.answer"), f.raw("answer"), errors, rows: 12))
                 \(ReportPages.field("who", t("call.who"), f["who"], errors, attributes: "maxlength=\"300\""))
                 \(ReportPages.field("contact", t("call.contact"), f["contact"], errors, attributes: "maxlength=\"300\" autocomplete=\"off\""))

@@ -101,7 +101,8 @@ enum CampaignStore {
         guard !ids.isEmpty else { return [] }
         return try await db.sql.raw(
             """
-            SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p WHERE p.status = 'published' AND p.id IN (\(binds: Array(Set(ids))))
+            SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p WHERE p.status = 'published' AND p.id \
+            IN (\(binds: Array(Set(ids))))
             ORDER BY p.published_on DESC, p.id
             """
         ).all().map(PublicationSummary.init(row:))

@@ -34,12 +34,14 @@ struct CaseDashboard: Sendable {
             grantsAwaiting: try await count("SELECT COUNT(*) AS n FROM assistance_requests WHERE status = 'requested'"),
             reportsOverdue: try await count(
                 """
-                SELECT COUNT(*) AS n FROM assistance_requests WHERE status IN ('approved', 'paid') AND report_received_on IS NULL
+                SELECT COUNT(*) AS n FROM assistance_requests WHERE status IN ('approved', 'paid') AND \
+                report_received_on IS NULL
                 AND report_due_on < \(bind: today.description)
                 """),
             missionsSoon: try await count(
                 """
-                SELECT COUNT(*) AS n FROM missions WHERE ends_on >= \(bind: today.description) AND starts_on <= \(bind: today.adding(days: 30).description)
+                SELECT COUNT(*) AS n FROM missions WHERE ends_on >= \(bind: today.description) AND starts_on <= \
+                \(bind: today.adding(days: 30).description)
                 """))
     }
 
@@ -58,7 +60,8 @@ struct CaseDashboard: Sendable {
             """
             SELECT v.case_id, c.label_sealed, o.name, v.organisation_id, v.asked_at FROM verifications v
             JOIN cases c ON c.id = v.case_id LEFT JOIN organisations o ON o.id = v.organisation_id
-            WHERE v.answer IS NULL AND v.asked_at < \(bind: now.seconds - verificationWaitDays * 86_400) ORDER BY v.asked_at LIMIT 100
+            WHERE v.answer IS NULL AND v.asked_at < \(bind: now.seconds - verificationWaitDays * 86_400) ORDER BY \
+            v.asked_at LIMIT 100
             """, as: WaitingRow.self
         )
         struct QuietRow: Decodable {

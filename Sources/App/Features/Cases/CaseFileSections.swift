@@ -25,7 +25,8 @@ enum CaseFileSections {
             <th>\(t("casefile.contact"))</th><th></th></tr></thead><tbody>\(rows.joined())</tbody></table>
             <details\(HTML(trusted: e["person"] != nil || e["description"] != nil ? " open" : ""))>\
             <summary>\(t("casefile.add-person"))</summary>
-            <form method="post" action="\(OfficeRoute.casePeople(id: c.id).path)" class="office-form">\(CSRF.field(csrf))
+            <form method="post" action="\(OfficeRoute.casePeople(id: c.id).path)" \
+            class="office-form">\(CSRF.field(csrf))
             \(EditorialPages.select("kind", label: t("casefile.kind"), value: AtRiskKind.defender.rawValue,
                                 options: AtRiskKind.allCases.map { ($0.rawValue, $0.localizedLabel) }, error: nil))
             \(FormView.field("person", label: t("casefile.name"), value: "", error: e["person"]))
@@ -74,7 +75,8 @@ enum CaseFileSections {
             <table class="office"><thead><tr><th>\(t("casefile.source"))</th><th>\(t("casefile.contact"))</th>\
             <th>\(t("casefile.added"))</th></tr></thead><tbody>\(rows.joined())</tbody></table>
             <details\(HTML(trusted: e["source"] != nil ? " open" : ""))><summary>\(t("casefile.add-source"))</summary>
-            <form method="post" action="\(OfficeRoute.caseSources(id: c.id).path)" class="office-form">\(CSRF.field(csrf))
+            <form method="post" action="\(OfficeRoute.caseSources(id: c.id).path)" \
+            class="office-form">\(CSRF.field(csrf))
             \(FormView.field("description", label: t("casefile.who-or-what"), value: "", error: e["source"]))
             \(FormView.field("contact", label: t("casefile.contact"), value: "", error: nil))
             <p class="actions"><button type="submit">\(t("casefile.add"))</button></p></form></details></section>
@@ -95,7 +97,8 @@ enum CaseFileSections {
             <ul>\(items.joined())</ul>
             <form method="post" action="\(OfficeRoute.caseAttachments(id: c.id).path)" enctype="multipart/form-data" \
             class="office-form">\(CSRF.field(csrf))
-            <p class="field\(e["files"] != nil ? " invalid" : "")"><label for="files">\(t("casefile.add-files"))</label>\
+            <p class="field\(e["files"] != nil ? " invalid" : "")"><label \
+            for="files">\(t("casefile.add-files"))</label>\
             <input id="files" name="files" type="file" multiple>
             \(e["files"].map { "<strong class=\"error\">\($0)</strong>" } ?? .empty)</p>
             <p class="actions"><button type="submit">\(t("casefile.upload"))</button></p></form></section>
@@ -114,7 +117,8 @@ enum CaseFileSections {
         return """
             <section aria-labelledby="messages"><h2 id="messages">\(t("casefile.messages"))</h2>\
             <ol class="messages">\(items.joined())</ol>
-            <form method="post" action="\(OfficeRoute.caseMessages(id: c.id).path)" class="office-form">\(CSRF.field(csrf))
+            <form method="post" action="\(OfficeRoute.caseMessages(id: c.id).path)" \
+            class="office-form">\(CSRF.field(csrf))
             \(EditorialPages.textarea("message", label: t("casefile.question"), value: "", rows: 4, error: e["message"]))
             <p class="actions"><button type="submit">\(t("casefile.send"))</button></p></form></section>
             """
@@ -142,7 +146,8 @@ enum CaseFileSections {
             <th>\(t("casefile.asked"))</th><th>\(t("casefile.shared"))</th><th>\(t("casefile.answer"))</th>\
             <th>\(t("casefile.note"))</th><th>\(t("casefile.answered-by"))</th></tr></thead>\
             <tbody>\(rows.joined())</tbody></table>
-            <form method="post" action="\(OfficeRoute.caseVerifications(id: c.id).path)" class="office-form">\(CSRF.field(csrf))
+            <form method="post" action="\(OfficeRoute.caseVerifications(id: c.id).path)" \
+            class="office-form">\(CSRF.field(csrf))
             \(EditorialPages.select("organisation", label: t("casefile.ask-partner"), value: "",
                                 options: organisations.map { ($0.id, $0.name) }, error: e["organisation"]))
             \(EditorialPages.textarea("shared", label: t("casefile.may-read"), value: "", rows: 5, error: e["shared"]))

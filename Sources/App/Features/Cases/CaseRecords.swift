@@ -115,7 +115,8 @@ enum CaseRecords {
         guard
             let row = try await db.row(
                 """
-                SELECT filename_sealed, content_type, data_sealed FROM case_attachments WHERE id = \(bind: id) AND case_id = \(bind: caseID)
+                SELECT filename_sealed, content_type, data_sealed FROM case_attachments WHERE id = \(bind: id) AND \
+                case_id = \(bind: caseID)
                 """, as: Row.self
             )
         else { return nil }

@@ -39,8 +39,10 @@ enum VerificationStore {
     }
 
     static let select = """
-        SELECT v.id, v.case_id, v.organisation_id, o.name, v.shared_sealed, v.asked_at, v.asked_by, v.answer, v.note_sealed,
-        v.answered_at, v.answered_by, v.expires_at FROM verifications v LEFT JOIN organisations o ON o.id = v.organisation_id
+        SELECT v.id, v.case_id, v.organisation_id, o.name, v.shared_sealed, v.asked_at, v.asked_by, v.answer, \
+        v.note_sealed,
+        v.answered_at, v.answered_by, v.expires_at FROM verifications v LEFT JOIN organisations o ON o.id = \
+        v.organisation_id
         """
 
     static func verification(_ row: Row, cipher: FieldCipher) throws -> Verification {
@@ -134,7 +136,8 @@ enum VerificationStore {
         struct Row: Decodable { let id: String, name: String }
         return try await db.sql.raw(
             """
-            SELECT o.id, o.name FROM organisations o WHERE EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = o.id AND u.disabled = \(bind: false))
+            SELECT o.id, o.name FROM organisations o WHERE EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = \
+            o.id AND u.disabled = \(bind: false))
             ORDER BY o.name LIMIT 1000
             """
         ).all(decoding: Row.self).map { ($0.id, $0.name) }

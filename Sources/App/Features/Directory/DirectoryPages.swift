@@ -79,7 +79,8 @@ enum DirectoryPages {
             <div class="layout"><div>
             <h1>\(t("dir.title"))</h1>
             <form method="get" action="\(everyOrganisation)" class="search" role="search">\(hidden)\
-            <label for="q">\(t("dir.search"))</label> <input id="q" name="q" type="search" value="\(c.filter.text)"> <button type="submit">\(t("dir.show"))</button></form>
+            <label for="q">\(t("dir.search"))</label> <input id="q" name="q" type="search" value="\(c.filter.text)"> \
+            <button type="submit">\(t("dir.show"))</button></form>
             <p class="meta" id="directory-count">\(t("dir.count", count: c.total))\
             \(c.filter == DirectoryFilter() ? .empty : " · <a href=\"\(everyOrganisation)\">\(t("dir.all"))</a>" as HTML)</p>
             <p class="meta">\(ListExport.links(csv: ListExport.organisations(.csv, c.filter),

@@ -93,7 +93,9 @@ enum ReportPages {
     static func followed(_ c: Followed, code: String, notice: String?, errors: [String: String], csrf: String) -> HTML {
         let messages: [HTML] = c.messages.map { m in
             """
-            <li class="\(m.fromReporter ? "from-you" : "from-observatory")"><p class="meta">\(m.fromReporter ? t("report.from-you") : t("report.from-observatory")) · \(String(iso8601(seconds: m.at).prefix(10)))</p>
+            <li class="\(m.fromReporter ? "from-you" : "from-observatory")"><p \
+            class="meta">\(m.fromReporter ? t("report.from-you") : t("report.from-observatory")) · \
+            \(String(iso8601(seconds: m.at).prefix(10)))</p>
             \(m.fromReporter ? .empty : "<p class=\"message\">\(m.body)</p>" as HTML)</li>
             """
         }

@@ -61,7 +61,8 @@ struct AddressBookController: Sendable {
             <h1>\(t("office.dashboard.addresses"))</h1>
             <p>\(t("addresses.explanation"))</p>
             \(FormView.errorSummary(e))
-            <form method="post" action="\(OfficeRoute.addresses.path)" class="office-form">\(CSRF.field(CSRF.token(for: req)))
+            <form method="post" action="\(OfficeRoute.addresses.path)" \
+            class="office-form">\(CSRF.field(CSRF.token(for: req)))
             \(FormView.field("country", label: t("cases.country"), value: "", error: e["country"]))
             \(FormView.field("label", label: t("addresses.authority"), value: "", error: e["label"],
                          hint: t("addresses.authority-hint")))

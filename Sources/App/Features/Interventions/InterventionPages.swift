@@ -142,7 +142,8 @@ enum InterventionPages {
             i.status == .published
             ? .empty
             : """
-            <form method="post" action="\(OfficeRoute.intervention(id: i.id).path)" class="office-form">\(CSRF.field(csrf))
+            <form method="post" action="\(OfficeRoute.intervention(id: i.id).path)" \
+            class="office-form">\(CSRF.field(csrf))
             \(TranslationPages.beside(original, textFields(title: i.title.reveal(), summary: i.summary.reveal(),
                                                           body: i.body.reveal(), errors: e)))
             <p class="actions"><button type="submit" name="action" value="save">\

@@ -85,7 +85,8 @@ enum InterventionStore {
     static func summaries(case caseID: String, on db: any Database) async throws -> [InterventionSummary] {
         try await db.rows(
             """
-            SELECT id, kind, language, status, reference, follow_up_of, translation_of, drafted_by, drafted_at, publication_id, published_at
+            SELECT id, kind, language, status, reference, follow_up_of, translation_of, drafted_by, drafted_at, \
+            publication_id, published_at
             FROM interventions WHERE case_id = \(bind: caseID) ORDER BY drafted_at, id
             """, as: InterventionSummary.self
         )

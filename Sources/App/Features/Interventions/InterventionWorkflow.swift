@@ -99,8 +99,10 @@ enum InterventionWorkflow {
                 }
                 let claimed = try await tx.sql.raw(
                     """
-                    UPDATE interventions SET status = 'approved', approved_by = \(bind: approver), approved_at = \(bind: now.seconds),
-                    public_title = \(bind: version.title), public_summary = \(bind: version.summary), public_body = \(bind: version.body)
+                    UPDATE interventions SET status = 'approved', approved_by = \(bind: approver), approved_at = \
+                    \(bind: now.seconds),
+                    public_title = \(bind: version.title), public_summary = \(bind: version.summary), public_body = \
+                    \(bind: version.body)
                     WHERE id = \(bind: i.id) AND status = 'draft' RETURNING id
                     """
                 ).first(decoding: Claimed.self)

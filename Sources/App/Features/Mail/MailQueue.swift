@@ -33,7 +33,8 @@ enum MailQueue {
         let today =
             try await db.sql.raw(
                 """
-                SELECT COUNT(*) AS n FROM outbox WHERE subscriber_id = \(bind: subscriber.id) AND kind IN ('confirm', 'manage') AND created_at >= \(bind: day * 86_400)
+                SELECT COUNT(*) AS n FROM outbox WHERE subscriber_id = \(bind: subscriber.id) AND kind IN ('confirm', \
+                'manage') AND created_at >= \(bind: day * 86_400)
                 """
             ).first(decoding: Count.self)?.n ?? 0
         guard today < 3 else { return }

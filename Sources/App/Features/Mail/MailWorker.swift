@@ -95,10 +95,12 @@ struct MailWorker: Sendable {
         let lock = sql.dialect.name == "postgresql" ? "FOR UPDATE SKIP LOCKED" : ""
         return try await sql.rows(
             """
-            UPDATE outbox SET status = 'sending', claimed_by = \(bind: instance), claimed_until = \(bind: now.seconds + 600),
+            UPDATE outbox SET status = 'sending', claimed_by = \(bind: instance), claimed_until = \
+            \(bind: now.seconds + 600),
               attempts = attempts + 1
             WHERE id IN (SELECT id FROM outbox WHERE (status = 'queued' AND not_before <= \(bind: now.seconds)
-                           AND (kind NOT IN ('publication', 'bulletin') OR created_at <= \(bind: now.seconds - publicationDelay)))
+                           AND (kind NOT IN ('publication', 'bulletin') OR created_at <= \
+            \(bind: now.seconds - publicationDelay)))
                          OR (status = 'sending' AND claimed_until < \(bind: now.seconds))
                          ORDER BY id LIMIT \(unsafeRaw: String(batchSize)) \(unsafeRaw: lock))
             RETURNING id, kind, subscriber_id, subject_id, attempts

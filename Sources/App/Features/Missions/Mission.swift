@@ -157,7 +157,8 @@ enum MissionStore {
     static func forCase(_ caseID: String, cipher: FieldCipher, on db: any Database) async throws -> [Mission] {
         try await db.rows(
             """
-            SELECT \(unsafeRaw: columns) FROM missions WHERE id IN (SELECT mission_id FROM mission_cases WHERE case_id = \(bind: caseID)) ORDER BY starts_on DESC
+            SELECT \(unsafeRaw: columns) FROM missions WHERE id IN (SELECT mission_id FROM mission_cases WHERE \
+            case_id = \(bind: caseID)) ORDER BY starts_on DESC
             """, as: Row.self
         ).map { try mission($0, cipher: cipher) }
     }

@@ -28,7 +28,8 @@ extension MissionStore {
         }
         let rows = try await db.rows(
             """
-            SELECT kind, country_code, starts_on, ends_on, preliminary_publication_id, report_publication_id FROM missions
+            SELECT kind, country_code, starts_on, ends_on, preliminary_publication_id, report_publication_id FROM \
+            missions
             WHERE \(condition) ORDER BY ends_on DESC, id
             """, as: Row.self
         )
@@ -36,7 +37,8 @@ extension MissionStore {
         guard !ids.isEmpty else { return [] }
         let publications = try await db.sql.raw(
             """
-            SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p WHERE p.status = 'published' AND p.id IN (\(binds: Array(Set(ids))))
+            SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p WHERE p.status = 'published' AND p.id \
+            IN (\(binds: Array(Set(ids))))
             """
         ).all().map(PublicationSummary.init(row:))
         let byID = Dictionary(publications.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })

@@ -18,7 +18,8 @@ enum ChoiceList {
         return """
             <form method="get" action="\(action)#\(anchor)" class="office-form choice-search" role="search">\(hidden)
             <p class="field"><label for="\(param)">\(label)</label>
-            <input id="\(param)" name="\(param)" type="search" value="\(String(query.prefix(ChoiceSearch.maxQueryLength)))"
+            <input id="\(param)" name="\(param)" type="search" \
+            value="\(String(query.prefix(ChoiceSearch.maxQueryLength)))"
              maxlength="\(String(ChoiceSearch.maxQueryLength))"> \
             <button type="submit">\(t("nav.search"))</button></p></form>
             """

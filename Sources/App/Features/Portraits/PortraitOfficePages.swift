@@ -69,7 +69,8 @@ enum PortraitOfficePages {
             } ?? "<p class=\"meta\">\(t("portraits.office.cases-linked", ["n": String(p?.caseList.count ?? 0)]))</p>"
         return """
             <h2>\(t(p == nil ? "portraits.office.new" : "portraits.office.edit"))</h2>
-            <form method="post" action="\(OfficeRoute.portraits.path)" enctype="multipart/form-data" class="office-form" \
+            <form method="post" action="\(OfficeRoute.portraits.path)" enctype="multipart/form-data" \
+            class="office-form" \
             id="portrait-form">\(CSRF.field(csrf))
             \(FormView.field("id", label: t("portraits.office.address"), value: p?.id ?? "",
                          attributes: p == nil ? "" : "readonly"))

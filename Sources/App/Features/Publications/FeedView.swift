@@ -62,7 +62,8 @@ enum FeedView {
             <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
             <channel><title>\(c.title)</title><link>\(listURL)</link>\
             <description>\(t("feed.description"))</description>\
-            <language>\(Translations.current.language.rawValue)</language><atom:link href="\(selfURL)" rel="self" type="application/rss+xml"/>\
+            <language>\(Translations.current.language.rawValue)</language><atom:link href="\(selfURL)" rel="self" \
+            type="application/rss+xml"/>\
             <lastBuildDate>\(c.items.first?.date.map(rfc822) ?? rfc822(CivilDate(daysSinceEpoch: 0)))</lastBuildDate>
             \(items)</channel>
             </rss>
@@ -75,7 +76,8 @@ enum FeedView {
             let link = c.baseURL + SiteRoute.publication(id: item.id).path
             let date = item.date.map(rfc3339) ?? rfc3339(CivilDate(daysSinceEpoch: 0))
             return """
-                <entry><title>\(item.displayTitle)</title><link rel="alternate" type="text/html" href="\(link)"/><id>\(link)</id>\
+                <entry><title>\(item.displayTitle)</title><link rel="alternate" type="text/html" \
+                href="\(link)"/><id>\(link)</id>\
                 <updated>\(date)</updated><published>\(date)</published><summary>\(item.summary)</summary>\
                 <category term="\(item.type)" label="\(item.publicationType?.label ?? item.type)"/></entry>
 
@@ -86,7 +88,8 @@ enum FeedView {
             <?xml version="1.0" encoding="UTF-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
             <title>\(c.title)</title><id>\(selfURL)</id>\
-            <link rel="self" type="application/atom+xml" href="\(selfURL)"/><link rel="alternate" type="text/html" href="\(listURL)"/>\
+            <link rel="self" type="application/atom+xml" href="\(selfURL)"/><link rel="alternate" type="text/html" \
+            href="\(listURL)"/>\
             <updated>\(c.items.first?.date.map(rfc3339) ?? rfc3339(CivilDate(daysSinceEpoch: 0)))</updated>\
             <author><name>Observatory for the Protection of Human Rights Defenders</name></author>
             \(entries)</feed>

@@ -24,7 +24,9 @@ enum HomePage {
         return layout.render(
             """
             <h1>\(t("home.title"))</h1>
-            <p class="meta">\(t("facts.articles", ["n": Translations.current.number(c.facts.articles)])) · \(t("facts.new", ["n": Translations.current.number(c.facts.new)])) · <a href="\(SiteRoute.publications(PublicationFilter()).path)">\(t("home.filter-link"))</a></p>
+            <p class="meta">\(t("facts.articles", ["n": Translations.current.number(c.facts.articles)])) · \
+            \(t("facts.new", ["n": Translations.current.number(c.facts.new)])) · <a \
+            href="\(SiteRoute.publications(PublicationFilter()).path)">\(t("home.filter-link"))</a></p>
             \(ListItemView.list(c.items))
             \(ListItemView.pager(page: c.page, total: c.total) { SiteRoute.home(page: $0).path })
             """)

@@ -95,11 +95,13 @@ enum PublicationQueries {
                 "SELECT CAST(p.year AS TEXT) AS value, COUNT(*) AS n FROM publications p WHERE \(condition) GROUP BY p.year"
             case .country:
                 """
-                SELECT c.country_code AS value, COUNT(*) AS n FROM publication_countries c WHERE \(condition) GROUP BY c.country_code
+                SELECT c.country_code AS value, COUNT(*) AS n FROM publication_countries c WHERE \(condition) GROUP \
+                BY c.country_code
                 """
             case .programme:
                 """
-                SELECT g.programme AS value, COUNT(*) AS n FROM publication_programmes g WHERE \(condition) GROUP BY g.programme
+                SELECT g.programme AS value, COUNT(*) AS n FROM publication_programmes g WHERE \(condition) GROUP BY \
+                g.programme
                 """
             }
         let rows = try await db.sql.raw(query).all(decoding: FacetRow.self)
@@ -181,7 +183,8 @@ extension PublicationQueries {
             for row in try await db.sql.raw(
                 """
                 SELECT \(unsafeRaw: PublicationSummary.columns), p.translation_of FROM publications p
-                WHERE p.status = 'published' AND p.language = \(bind: language.rawValue) AND p.translation_of IN (\(binds: batch))
+                WHERE p.status = 'published' AND p.language = \(bind: language.rawValue) AND p.translation_of IN \
+                (\(binds: batch))
                 """
             ).all() {
                 result[try row.decode(column: "translation_of", as: String.self)] = try PublicationSummary(row: row)

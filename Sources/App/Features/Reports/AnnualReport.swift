@@ -57,7 +57,8 @@ enum AnnualReportStore {
             let rows = try await sql.raw(
                 """
                 SELECT \(unsafeRaw: PublicationSummary.columns), p.follow_up_of FROM publications p
-                WHERE p.status = 'published' AND p.translation_of IS NULL AND p.follow_up_of IN (\(binds: frontier)) ORDER BY p.published_on, p.id
+                WHERE p.status = 'published' AND p.translation_of IS NULL AND p.follow_up_of IN (\(binds: frontier)) \
+                ORDER BY p.published_on, p.id
                 """
             ).all()
             frontier = []
@@ -91,7 +92,8 @@ enum AnnualReportStore {
         if !originals.isEmpty {
             let people = try await sql.raw(
                 """
-                SELECT cp.kind, COUNT(DISTINCT cp.id) AS n FROM case_people cp JOIN interventions i ON i.case_id = cp.case_id
+                SELECT cp.kind, COUNT(DISTINCT cp.id) AS n FROM case_people cp JOIN interventions i ON i.case_id = \
+                cp.case_id
                 WHERE i.publication_id IN (\(binds: originals.map(\.id))) GROUP BY cp.kind
                 """
             ).all(decoding: Count.self)

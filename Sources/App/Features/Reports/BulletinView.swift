@@ -9,7 +9,8 @@ enum BulletinView {
                 let items: [HTML] = country.items.map { p in
                     let line = oneLine(p.summary)
                     return """
-                        <li><a href="\(baseURL)\(SiteRoute.publication(id: p.id).path(in: p.lang))" hreflang="\(p.language)"><bdi>\(p.displayTitle)</bdi></a>\
+                        <li><a href="\(baseURL)\(SiteRoute.publication(id: p.id).path(in: p.lang))" \
+                        hreflang="\(p.language)"><bdi>\(p.displayTitle)</bdi></a>\
                         \(p.reference.map { " <span class=\"reference\">(\($0))</span>" as HTML } ?? .empty)\
                         \(line.isEmpty ? .empty : " — \(line)" as HTML)</li>
                         """
@@ -37,7 +38,8 @@ enum BulletinView {
         <!DOCTYPE html>
         <html lang="\(b.language.rawValue)" dir="\(b.language.isRightToLeft ? "rtl" : "ltr")">
         <head><meta charset="utf-8"><title>\(t("bulletin.title", ["month": b.month.label]))</title>
-        <style>body{font-family:sans-serif;max-width:42rem;margin:1rem auto;padding:0 1rem;line-height:1.5}h2{border-bottom:1px solid #999}.reference{color:#555;font-size:.9em}</style>
+        <style>body{font-family:sans-serif;max-width:42rem;margin:1rem auto;padding:0 \
+        1rem;line-height:1.5}h2{border-bottom:1px solid #999}.reference{color:#555;font-size:.9em}</style>
         </head><body>
         <h1>\(t("bulletin.title", ["month": b.month.label]))</h1>
         \(content(b, baseURL: baseURL))

@@ -250,7 +250,8 @@ enum RetentionActions {
         let raised = Set(
             try await db.sql.raw(
                 """
-                SELECT subject_id FROM staff_alerts WHERE event = \(bind: AlertEvent.retentionDue.rawValue) AND user_id = ''
+                SELECT subject_id FROM staff_alerts WHERE event = \(bind: AlertEvent.retentionDue.rawValue) AND \
+                user_id = ''
                 """
             ).all(decoding: Raised.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.subjectId))
         let fresh = try await RetentionStore.due(now: now, on: db).filter { !raised.contains(subject($0)) }

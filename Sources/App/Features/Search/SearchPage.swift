@@ -71,11 +71,13 @@ enum SearchPage {
         }
         return """
             <form class="search-page" role="search" method="get" action="\(SiteRoute.searchForm.path)">
-            <p><label for="q">\(t("search.words"))</label> <input id="q" type="search" name="q" value="\(c.text)" maxlength="\(SearchQuery.maximumLength)"> <button type="submit">\(t("nav.search"))</button></p>
+            <p><label for="q">\(t("search.words"))</label> <input id="q" type="search" name="q" value="\(c.text)" \
+            maxlength="\(SearchQuery.maximumLength)"> <button type="submit">\(t("nav.search"))</button></p>
             <p class="narrow"><label>\(t("facet.type")) <select name="type">\(options(PublicationType.allCases, selected: c.filter.type, value: \.rawValue, label: \.label))</select></label>
             <label>\(t("facet.programme")) <select name="programme">\(options(Programme.allCases, selected: c.filter.programme, value: \.rawValue, label: \.label))</select></label>
             <label>\(t("facet.language")) <select name="language">\(options(Language.allCases, selected: c.filter.language, value: \.rawValue, label: \.endonym))</select></label>
-            <label>\(t("facet.year")) <input type="number" name="year" min="1900" max="2100" value="\(c.filter.year.map(String.init) ?? "")"></label>
+            <label>\(t("facet.year")) <input type="number" name="year" min="1900" max="2100" \
+            value="\(c.filter.year.map(String.init) ?? "")"></label>
             \(c.filter.country.map { "<input type=\"hidden\" name=\"country\" value=\"\($0.slug)\">" } ?? .empty)</p>
             </form>
             """

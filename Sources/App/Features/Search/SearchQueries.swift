@@ -83,8 +83,10 @@ enum SearchQueries {
             """
             SELECT \(unsafeRaw: PublicationSummary.columns), s.rowid AS search_rowid,
             snippet(publication_search, -1, char(2), char(3), '…', 24) AS snippet
-            FROM publication_search s JOIN search_documents d ON d.rowid = s.rowid JOIN publications p ON p.id = d.publication_id
-            WHERE publication_search MATCH \(bind: terms) AND s.rowid BETWEEN \(bind: rowids.min()!) AND \(bind: rowids.max()!)
+            FROM publication_search s JOIN search_documents d ON d.rowid = s.rowid JOIN publications p ON p.id = \
+            d.publication_id
+            WHERE publication_search MATCH \(bind: terms) AND s.rowid BETWEEN \(bind: rowids.min()!) AND \
+            \(bind: rowids.max()!)
             AND s.rowid + 0 IN (\(binds: rowids))
             """
         ).all()  // one pass over a rowid range ("+ 0" keeps SQLite from running the MATCH once per rowid)

@@ -46,7 +46,8 @@ struct ErrorPageMiddleware: Middleware {
             """
             <h1>\(title)</h1>
             <p class="notice">\(message)</p>
-            <p><a href="\(SiteRoute.home(page: 1).path)">\(t("error.latest"))</a> · <a href="\(SiteRoute.publications(PublicationFilter()).path)">\(t("error.browse"))</a></p>
+            <p><a href="\(SiteRoute.home(page: 1).path)">\(t("error.latest"))</a> · <a \
+            href="\(SiteRoute.publications(PublicationFilter()).path)">\(t("error.browse"))</a></p>
             """)
         let response = Response(status: status, headers: headers, body: .init(string: html.rendered))
         response.headers.replaceOrAdd(name: .contentType, value: "text/html; charset=utf-8")

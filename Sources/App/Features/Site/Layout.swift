@@ -65,15 +65,19 @@ struct Layout {
             <a href="\(SiteRoute.map(PublicationFilter()).path)">\(t("nav.map"))</a>
             <a href="\(SiteRoute.organisations(DirectoryFilter()).path)">\(t("dir.link"))</a>
             <form class="search" role="search" method="get" action="\(SiteRoute.searchForm.path)">\
-            <input type="search" name="q" aria-label="\(t("nav.search-label"))" placeholder="\(t("nav.search"))"><button type="submit">\(t("nav.search"))</button></form>
-            <span class="facts">\(factsLine)<a href="\(paths?.0 ?? SiteRoute.feed(.rss, PublicationFilter()).path)">\(t("feed.rss"))</a></span>
+            <input type="search" name="q" aria-label="\(t("nav.search-label"))" \
+            placeholder="\(t("nav.search"))"><button type="submit">\(t("nav.search"))</button></form>
+            <span class="facts">\(factsLine)<a \
+            href="\(paths?.0 ?? SiteRoute.feed(.rss, PublicationFilter()).path)">\(t("feed.rss"))</a></span>
             </nav>
             <p class="languages" aria-label="\(t("nav.language"))">\(switcher.joined(separator: " · "))</p></header>
             <main id="main">
             \(main)
             </main>
-            <footer class="site">\(t("site.full-name")) · <a href="\(SiteRoute.report.path)">\(t("report.link"))</a> · <a href="\(SiteRoute.subscribe.path)">\(t("sub.link"))</a>
-            · <a href="\(Translations.current.language.pathPrefix)/campaigns">\(t("campaign.list"))</a> · <a href="\(Translations.current.language.pathPrefix)/calls">\(t("call.list"))</a>
+            <footer class="site">\(t("site.full-name")) · <a href="\(SiteRoute.report.path)">\(t("report.link"))</a> \
+            · <a href="\(SiteRoute.subscribe.path)">\(t("sub.link"))</a>
+            · <a href="\(Translations.current.language.pathPrefix)/campaigns">\(t("campaign.list"))</a> · <a \
+            href="\(Translations.current.language.pathPrefix)/calls">\(t("call.list"))</a>
             · <a href="\(Translations.current.language.pathPrefix)/missions">\(t("mission.list"))</a></footer>
             </body>
             </html>

@@ -16,7 +16,8 @@ enum ListItemView {
         meta.append("\(type)")
         if !countries.isEmpty { meta.append(countries.joined(separator: ", ")) }
         return """
-            <li lang="\(item.language)"><a class="title" href="\(SiteRoute.publication(id: item.id).path)"><bdi>\(item.displayTitle)</bdi></a>
+            <li lang="\(item.language)"><a class="title" \
+            href="\(SiteRoute.publication(id: item.id).path)"><bdi>\(item.displayTitle)</bdi></a>
             <div class="meta">\(meta.joined(separator: " | "))</div>\(extra)</li>
 
             """

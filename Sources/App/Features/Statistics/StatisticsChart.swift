@@ -81,7 +81,8 @@ enum StatisticsChart {
     private static func svg(id: String, title: String, width: Int, height: Int, shapes: [HTML], bars: [Bar]) -> HTML {
         let description = bars.map { "\($0.label): \(text($0.figure))" }.joined(separator: "; ")
         return """
-            <svg class="chart" width="100%" viewBox="0 0 \(width) \(height)" font-size="11" fill="currentColor" role="img" aria-labelledby="\(id)-t \(id)-d" \
+            <svg class="chart" width="100%" viewBox="0 0 \(width) \(height)" font-size="11" fill="currentColor" \
+            role="img" aria-labelledby="\(id)-t \(id)-d" \
             direction="\(Translations.current.language == .ar ? "rtl" : "ltr")">\
             <title id="\(id)-t">\(title)</title><desc id="\(id)-d">\(description)</desc>\(shapes)</svg>
             """

@@ -149,9 +149,12 @@ enum StatisticsPage {
         return """
             <form method="get" action="\(links.page(StatisticsFilter()))" class="stats-filter" id="stats-filter">
             \(yearSelect("from", f.from))\(yearSelect("to", f.to))
-            <label>\(t("stats.country")) <select name="country" id="stats-country"><option value="">\(t("stats.any"))</option>\(countries)</select></label>
-            <label>\(t("stats.region")) <select name="region" id="stats-region"><option value="">\(t("stats.any"))</option>\(regions)</select></label>
-            <label>\(t("stats.programme")) <select name="programme" id="stats-programme"><option value="">\(t("stats.any"))</option>\(programmes)</select></label>
+            <label>\(t("stats.country")) <select name="country" id="stats-country"><option \
+            value="">\(t("stats.any"))</option>\(countries)</select></label>
+            <label>\(t("stats.region")) <select name="region" id="stats-region"><option \
+            value="">\(t("stats.any"))</option>\(regions)</select></label>
+            <label>\(t("stats.programme")) <select name="programme" id="stats-programme"><option \
+            value="">\(t("stats.any"))</option>\(programmes)</select></label>
             <button type="submit">\(t("stats.show"))</button></form>
             """
     }

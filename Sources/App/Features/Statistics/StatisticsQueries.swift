@@ -43,7 +43,8 @@ enum StatisticsQueries {
             SELECT pc.country_code AS country, p.year AS year,
                    CASE WHEN p.follow_up_of IS NULL THEN 0 ELSE 1 END AS follow_up, COUNT(*) AS n
             FROM publications p LEFT JOIN publication_countries pc ON pc.publication_id = p.id AND pc.position = 0
-            WHERE p.status = 'published' AND p.type = 'urgent-intervention' AND p.translation_of IS NULL\(inProgramme("p.id"))
+            WHERE p.status = 'published' AND p.type = 'urgent-intervention' AND p.translation_of IS \
+            NULL\(inProgramme("p.id"))
             GROUP BY pc.country_code, p.year, CASE WHEN p.follow_up_of IS NULL THEN 0 ELSE 1 END
             """, as: PublicationRow.self
         )

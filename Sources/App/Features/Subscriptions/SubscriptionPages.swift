@@ -59,7 +59,8 @@ enum SubscriptionPages {
         Layout(title: title, facts: nil).render(
             """
             <h1>\(title)</h1>
-            <form method="post" action="\(action)">\(csrf.map(CSRF.field) ?? .empty)<button type="submit">\(label)</button></form>
+            <form method="post" action="\(action)">\(csrf.map(CSRF.field) ?? .empty)<button \
+            type="submit">\(label)</button></form>
             """)
     }
 }

@@ -95,7 +95,8 @@ enum EditorialPages {
             "<option value=\"\(o.0)\"\(HTML(trusted: o.0 == value ? " selected" : ""))>\(o.1)</option>"
         }
         return """
-            <p class="field\(error != nil ? " invalid" : "")"><label for="\(name)">\(label)</label><select id="\(name)" name="\(name)">\(items.joined())</select>
+            <p class="field\(error != nil ? " invalid" : "")"><label for="\(name)">\(label)</label><select \
+            id="\(name)" name="\(name)">\(items.joined())</select>
             \(error.map { "<strong class=\"error\" id=\"\(name)-error\">\($0)</strong>" } ?? .empty)</p>
             """
     }

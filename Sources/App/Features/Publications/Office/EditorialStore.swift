@@ -75,7 +75,8 @@ enum EditorialStore {
         }
         return try await db.rows(
             """
-            SELECT id, status, type, language, published_on, title, publish_at FROM publications WHERE \(conditions.joined(separator: " AND "))
+            SELECT id, status, type, language, published_on, title, publish_at FROM publications WHERE \
+            \(conditions.joined(separator: " AND "))
             ORDER BY CASE status WHEN 'published' THEN 1 ELSE 0 END, published_on DESC, id DESC
             LIMIT \(unsafeRaw: String(pageSize + 1)) OFFSET \(unsafeRaw: String((page - 1) * pageSize))
             """, as: ListItem.self
@@ -118,7 +119,8 @@ enum EditorialStore {
         struct IDRow: Decodable { let id: String }
         let due = try await db.sql.raw(
             """
-            SELECT id FROM publications WHERE status = 'scheduled' AND publish_at <= \(bind: Int64(now.timeIntervalSince1970))
+            SELECT id FROM publications WHERE status = 'scheduled' AND publish_at <= \
+            \(bind: Int64(now.timeIntervalSince1970))
             """
         ).all(decoding: IDRow.self).map(\.id)
         let exempt = try await FourEyesStore.exemptTypes(on: db)
