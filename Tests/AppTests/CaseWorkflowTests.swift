@@ -106,7 +106,8 @@ import Vapor
                     && !page.body.contains("López"))
             #expect(try await team.drafter.get(casePath).body.contains("id=\"case-status\">Action launched"))
 
-            // A follow-up gets the original's code with ".1" and joins the public chain; a translation carries the code.
+            // A follow-up gets the original's code with ".1" and joins the public chain; a translation carries the
+            // code.
             let followForm = try await team.drafter.get(
                 "\(casePath)/interventions/new?follow_up_of=\(original.split(separator: "/").last!)")
             #expect(followForm.body.contains("## New information"))

@@ -27,7 +27,8 @@ import Vapor
             let team = try await CaseTeam.make(app)
             let reporter = TestBrowser(app)
             let v = Self.value
-            // The reporter's fields: name of the person at risk (not agreeing to be named), account, relation, contact, a file.
+            // The reporter's fields: name of the person at risk (not agreeing to be named), account, relation, contact,
+            // a file.
             let code = try #require(
                 try await reporter.report(
                     person: "Nadia \(v("reportedname"))", description: "a woman journalist in Kazan", country: "RU",
@@ -305,7 +306,8 @@ import Vapor
                     #expect(!rows.contains { $0.line.contains(Self.canary) }, "canary in clear in \(table.tableName)")
                 }
             }
-            // Every value of every registered sealed column is bound to its row (`v2:`), dates and descriptions included.
+            // Every value of every registered sealed column is bound to its row (`v2:`), dates and descriptions
+            // included.
             for (column, row, value) in try await SealedStorageTests.stored(app) {
                 #expect(
                     app.site.cipher.opens(value, in: column, row: row),

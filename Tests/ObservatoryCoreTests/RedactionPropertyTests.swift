@@ -257,7 +257,8 @@ import Testing
         #expect(r.leaks(in: "**Workers** eight").isEmpty)
     }
 
-    /// Review 2: look-alikes outside the map (Cyrillic ԝ, Armenian օ, Cherokee Ꮃ, Latin ɪ ɛ ɩ) passed as other words.
+    /// Review 2: look-alikes outside the map (Cyrillic ԝ, Armenian օ, Cherokee Ꮃ, Latin ɪ ɛ ɩ) passed as other
+    /// words.
     @Test func moreLookAlikeLettersAreTheLatinTheyImitate() {
         let r = Redactor(
             people: [

@@ -3,8 +3,8 @@ import Foundation
 import ObservatoryCore
 import Vapor
 
-/// `observatory subscribers import --file FILE`: brings an existing mailing list over (its people already agreed, so they
-/// are active at once). One subscriber a line: `address[,languages[,scope[,bulletin]]]`, e.g.
+/// `observatory subscribers import --file FILE`: brings an existing mailing list over (its people already agreed, so
+/// they are active at once). One subscriber a line: `address[,languages[,scope[,bulletin]]]`, e.g.
 /// `ana@example.org,fr;en,all,bulletin`. Bad lines are named and skipped; known addresses are left as they are.
 struct SubscribersCommand: AsyncCommand {
     struct Signature: CommandSignature {

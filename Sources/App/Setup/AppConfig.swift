@@ -92,7 +92,8 @@ public struct AppConfig: Sendable {
 
     /// Reads `DATABASE_URL`, `OBSERVATORY_DEMO`, `OBSERVATORY_NEW_DAYS`, `OBSERVATORY_PAGE_CACHE`,
     /// `OBSERVATORY_CHANGE_POLL_SECONDS`, `OBSERVATORY_PUBLIC_URL`, `OBSERVATORY_TRUST_PROXY`,
-    /// `OBSERVATORY_SESSION_IDLE_MINUTES`, `OBSERVATORY_SESSION_MAX_HOURS`, `OBSERVATORY_KEY` and `OBSERVATORY_KEY_FILE`.
+    /// `OBSERVATORY_SESSION_IDLE_MINUTES`, `OBSERVATORY_SESSION_MAX_HOURS`, `OBSERVATORY_KEY` and
+    /// `OBSERVATORY_KEY_FILE`.
     public static func fromEnvironment(
         _ env: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> AppConfig {

@@ -45,8 +45,8 @@ public struct NameMatcher: Sendable {
                 let tokens = Self.tokens(of: name).map { fold(String(name[$0])) }.filter { !$0.isEmpty }
                 var parts = Set<String>()
                 for (n, token) in tokens.enumerated() where token.count >= 2 {
-                    // A particle inside a name joins two parts ("bin" in "Mohamed bin Salman"); first or last, it is a part
-                    // ("Ali Ben", "Lo Wen").
+                    // A particle inside a name joins two parts ("bin" in "Mohamed bin Salman"); first or last, it is a
+                    // part ("Ali Ben", "Lo Wen").
                     let joining = Self.particles.contains(token) && n > 0 && n < tokens.count - 1
                     if !joining { parts.insert(token) }
                     if !joining, let bare = Self.withoutArticle(token) { parts.insert(bare) }

@@ -12,7 +12,8 @@ public struct Redactor: Sendable {
         public var name: String
         public var consentsToBeNamed: Bool
         public var description: String
-        /// Other ways the name is written (in another script: "خوانا بيريز" for "Juana Pérez"), hidden like it.
+        /// Other ways the name is written (in another script: "خوانا بيريز" for "Juana Pérez"), hidden like
+        /// it.
         public var spellings: [String] = []
         /// How a refusal names the person without naming them ("person 1 of the case (Defender)").
         public var label: String = ""

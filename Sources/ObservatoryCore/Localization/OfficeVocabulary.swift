@@ -29,7 +29,8 @@ extension AssistanceStatus {
 }
 
 extension Language {
-    /// The language's name as the current office page writes it ("French" · "français" · "francés" · "الفرنسية").
+    /// The language's name as the current office page writes it ("French" · "français" · "francés" ·
+    /// "الفرنسية").
     public var nameInPage: String { Translations.current.texts["office.language-name.\(rawValue)"] ?? englishName }
 }
 

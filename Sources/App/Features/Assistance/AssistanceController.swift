@@ -3,7 +3,8 @@ import Foundation
 import ObservatoryCore
 import Vapor
 
-/// Material assistance for case officers: requests, eligibility, two-person approval, payments, the beneficiary's report.
+/// Material assistance for case officers: requests, eligibility, two-person approval, payments, the beneficiary's
+/// report.
 struct AssistanceController: Sendable {
     let registry: RouteRegistry
     static let access = Access.roles([.caseOfficer])

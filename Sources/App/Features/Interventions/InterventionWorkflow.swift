@@ -89,7 +89,8 @@ enum InterventionWorkflow {
         do {
             reference = try await db.write { tx in
                 struct Claimed: Decodable { let id: String }
-                // Four eyes at the moment of writing: refused if the text changed since it was read, or by the approver.
+                // Four eyes at the moment of writing: refused if the text changed since it was read, or by the
+                // approver.
                 if let refused = try await FourEyesStore.approve(
                     i.subject, revision: i.revision, hash: version.hash,
                     by: approver,

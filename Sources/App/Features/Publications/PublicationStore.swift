@@ -48,7 +48,8 @@ enum PublicationStore {
             try await SearchIndex.update(ids: ids, on: sql)
             try await sql.delete(from: "publication_countries").where("publication_id", .in, ids).run()
             try await sql.delete(from: "publication_programmes").where("publication_id", .in, ids).run()
-            // The join rows carry the publication's facets (keep them in step whenever status, type, language or date change).
+            // The join rows carry the publication's facets (keep them in step whenever status, type, language or date
+            // change).
             func facets(_ p: ArchivePublication) -> [any Encodable & Sendable] {
                 [status, p.type.rawValue, p.language.rawValue, p.published.year, p.published.description]
             }

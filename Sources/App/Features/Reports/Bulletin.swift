@@ -42,7 +42,8 @@ enum BulletinStore {
     /// The types that are the Observatory's actions.
     static let actionTypes = ["urgent-intervention", "statement", "report"]
 
-    /// The month's actions: originals published in the month, each replaced by its translation in `language` when there is one.
+    /// The month's actions: originals published in the month, each replaced by its translation in `language` when there
+    /// is one.
     static func items(
         _ month: BulletinMonth, language: Language, on db: any Database
     ) async throws -> [PublicationSummary] {

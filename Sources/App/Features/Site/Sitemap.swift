@@ -112,9 +112,9 @@ enum Sitemap {
         return out + "</sitemapindex>\n"
     }
 
-    /// Paths no crawler should fetch: every internal route's first segment (office, partner, account, sign-in …, taken
-    /// from the declared routes so a new one is covered), and the public addresses that only answer a form or a link
-    /// from a mail, in every language.
+    /// Paths no crawler should fetch: every internal route's first segment (office, partner, account, sign-in …,
+    /// taken from the declared routes so a new one is covered), and the public addresses that only answer a form or a
+    /// link from a mail, in every language.
     static func disallowed(declared: [DeclaredRoute]) -> [String] {
         let officePaths = Set(declared.compactMap { $0.path.first }).sorted().map { "/" + $0 }
         let tokenLinks: [SiteRoute] = [

@@ -54,7 +54,8 @@ enum SubscriptionPages {
             "<h1>\(title)</h1>\n<p class=\"notice\" role=\"status\" id=\"subscription-message\">\(text)</p>")
     }
 
-    /// A page with one button (confirming or unsubscribing is a POST, so that mail scanners opening links change nothing).
+    /// A page with one button (confirming or unsubscribing is a POST, so that mail scanners opening links change
+    /// nothing).
     static func button(_ title: String, action: String, label: String, csrf: String?) -> HTML {
         Layout(title: title, facts: nil).render(
             """
