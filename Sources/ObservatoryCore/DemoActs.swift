@@ -248,7 +248,10 @@ extension DemoVoice {
                 + "d'une interdiction de quitter le territoire."
         case (.travelBan, .es):
             "El \(when), a \(n) se le impidió embarcar en un vuelo a Ginebra, donde debía "
-                + "intervenir ante el Consejo de Derechos Humanos, y se le notificó la prohibición de salir del país."
+                + """
+                intervenir ante el Consejo de Derechos Humanos, y se le notificó la prohibición de salir del \
+                país.
+                """
         case (.travelBan, .ar):
             "في \(when)، \(g("مُنع", "مُنعت")) \(n) من ركوب طائرة متجهة إلى جنيف، حيث كان من "
                 + "المقرر أن \(g("يتحدث", "تتحدث")) أمام مجلس حقوق الإنسان، \(g("وأُبلغ", "وأُبلغت")) بحظر السفر."
@@ -287,7 +290,11 @@ extension DemoVoice {
         case (.membersProsecuted, .es):
             "El \(when), la fiscalía abrió un proceso penal contra cinco integrantes "
                 + "\(of(o)) por \(c)."
-        case (.membersProsecuted, .ar): "في \(when)، فتحت النيابة العامة دعوى جنائية ضد خمسة من أعضاء \(o) بتهمة \(c)."
+        case (.membersProsecuted, .ar):
+            """
+            في \(when)، فتحت النيابة العامة دعوى جنائية ضد خمسة من أعضاء \
+            \(o) بتهمة \(c).
+            """
         case (.dissolution, .en):
             "On \(when), a court ordered the dissolution of \(o), on the grounds that it "
                 + "had received foreign funding without authorisation."

@@ -37,8 +37,16 @@ extension DemoVoice {
         case (.es, true):
             "El Observatorio ha recibido nueva información y solicita su intervención urgente sobre la "
                 + "siguiente situación \(inCountry)."
-        case (.ar, false): "يطلب المرصد لحماية المدافعين عن حقوق الإنسان تدخلكم العاجل بشأن الوضع التالي \(inCountry)."
-        case (.ar, true): "تلقى المرصد معلومات جديدة ويطلب تدخلكم العاجل بشأن الوضع التالي \(inCountry)."
+        case (.ar, false):
+            """
+            يطلب المرصد لحماية المدافعين عن حقوق الإنسان تدخلكم \
+            العاجل بشأن الوضع التالي \(inCountry).
+            """
+        case (.ar, true):
+            """
+            تلقى المرصد معلومات جديدة ويطلب تدخلكم العاجل بشأن الوضع \
+            التالي \(inCountry).
+            """
         }
     }
 
@@ -49,7 +57,11 @@ extension DemoVoice {
         case .en: "This follows the Observatory's urgent appeal \(ref) of \(when) on the \(what)."
         case .fr: "Cette information fait suite à l'appel urgent \(ref) du \(when) sur \(what)."
         case .es: "Esta información da seguimiento al llamamiento urgente \(ref) del \(when) sobre \(what)."
-        case .ar: "ويأتي ذلك متابعةً للنداء العاجل \(ref) الصادر في \(when) بشأن \(what)."
+        case .ar:
+            """
+            ويأتي ذلك متابعةً للنداء العاجل \(ref) الصادر في \(when) بشأن \
+            \(what).
+            """
         }
     }
 
@@ -85,7 +97,10 @@ extension DemoVoice {
                         + "sur écoute.",
                     "Los integrantes \(of(o)) afirman ser objeto de vigilancia desde hace varios meses y que sus teléfonos "
                         + "están intervenidos.",
-                    "ويؤكد أعضاء \(o) أنهم يخضعون للمراقبة منذ عدة أشهر وأن هواتفهم تخضع للتنصت."
+                    """
+                    ويؤكد أعضاء \(o) أنهم يخضعون للمراقبة منذ عدة أشهر \
+                    وأن هواتفهم تخضع للتنصت.
+                    """
                 ])
             ]
         } else if s.act.deprivesOfLiberty {
@@ -108,7 +123,10 @@ extension DemoVoice {
                         + "identifiés au cours des semaines précédentes.",
                     "Los familiares de \(n) informaron al Observatorio de que habían sido seguidos por hombres no "
                         + "identificados en las semanas anteriores.",
-                    "وأفاد أقارب \(n) المرصد بأنهم تعرضوا للملاحقة من قبل رجال مجهولين خلال الأسابيع السابقة."
+                    """
+                    وأفاد أقارب \(n) المرصد بأنهم تعرضوا للملاحقة من قبل \
+                    رجال مجهولين خلال الأسابيع السابقة.
+                    """
                 ])
             ]
         }
@@ -145,10 +163,16 @@ extension DemoVoice {
         if welcome {
             return pick([
                 "The Observatory welcomes this decision but remains concerned about the continued harassment of \(n).",
-                "L'Observatoire salue cette décision mais reste préoccupé par la poursuite du harcèlement \(of(n)).",
+                """
+                L'Observatoire salue cette décision mais reste préoccupé par la poursuite du harcèlement \
+                \(of(n)).
+                """,
                 "El Observatorio celebra esta decisión, pero sigue preocupado por el hostigamiento continuo "
                     + "contra \(n).",
-                "ويرحب المرصد بهذا القرار، لكنه يظل قلقاً إزاء استمرار المضايقات ضد \(n)."
+                """
+                ويرحب المرصد بهذا القرار، لكنه يظل قلقاً إزاء \
+                استمرار المضايقات ضد \(n).
+                """
             ])
         }
         if story.act.targetsOrganisation {
@@ -224,7 +248,10 @@ extension DemoVoice {
                 "se conformer à la Déclaration des Nations unies sur les défenseurs des droits de l'homme",
                 "cumplir con la Declaración de las Naciones Unidas sobre los Defensores de Derechos "
                     + "Humanos",
-                "الامتثال لإعلان الأمم المتحدة بشأن المدافعين عن حقوق الإنسان"
+                """
+                الامتثال لإعلان الأمم المتحدة بشأن المدافعين عن حقوق \
+                الإنسان
+                """
             ]))
         let ask = pick([
             "Please write to the authorities \(ofCountry) asking them to:",

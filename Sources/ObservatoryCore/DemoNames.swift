@@ -57,7 +57,10 @@ enum DemoRegion: String, Sendable {
             (
                 "Fatima=فاطمة,Leila=ليلى,Mariam=مريم,Amal=أمل,Nour=نور,Salma=سلمى,Huda=هدى",
                 "Ahmed=أحمد,Omar=عمر,Samir=سمير,Khaled=خالد,Youssef=يوسف,Karim=كريم,Hassan=حسن",
-                "Haddad=الحداد,Qasim=قاسم,Nasser=ناصر,Saleh=صالح,Hamdi=حمدي,Ben Salah=بن صالح,"
+                """
+                Haddad=الحداد,Qasim=قاسم,Nasser=ناصر,Saleh=صالح,Hamdi=حمدي,Ben Salah=بن \
+                صالح,
+                """
                     + "Othmani=العثماني,Bakri=البكري,Khalil=خليل,Darwish=درويش", false
             )
         case .iran:

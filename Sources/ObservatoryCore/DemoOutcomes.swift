@@ -64,7 +64,11 @@ extension DemoVoice {
         case (.trialPostponed, .es):
             "El \(when), el tribunal aplazó una vez más el juicio de \(n), sin dar ningún "
                 + "motivo."
-        case (.trialPostponed, .ar): "في \(when)، أجلت المحكمة \(at) محاكمة \(n) مرة أخرى دون إبداء أي سبب."
+        case (.trialPostponed, .ar):
+            """
+            في \(when)، أجلت المحكمة \(at) محاكمة \(n) مرة أخرى دون إبداء أي \
+            سبب.
+            """
         case (.bail, .en):
             "On \(when), \(n) was released on bail, but the charges against \(g("him", "her")) have not "
                 + "been dropped and \(g("he", "she")) must report to the police every week."
@@ -93,7 +97,10 @@ extension DemoVoice {
         case (.released, .es) where story.act == .sentencing:
             "El \(when), \(n) fue liberad\(g("o", "a")) tras recibir "
                 + "un indulto presidencial."
-        case (.released, .ar) where story.act == .sentencing: "في \(when)، أُفرج عن \(n) بموجب عفو رئاسي."
+        case (.released, .ar) where story.act == .sentencing:
+            """
+            في \(when)، أُفرج عن \(n) بموجب عفو رئاسي.
+            """
         case (.released, .en):
             "On \(when), \(n) was released without charge; \(g("his", "her")) family had been "
                 + "given no information during all that time."
@@ -109,12 +116,18 @@ extension DemoVoice {
         case (.chargesDropped, .en): "On \(when), the prosecutor's office dropped all charges against \(n)."
         case (.chargesDropped, .fr): "Le \(when), le parquet a abandonné toutes les charges retenues contre \(n)."
         case (.chargesDropped, .es): "El \(when), la fiscalía retiró todos los cargos contra \(n)."
-        case (.chargesDropped, .ar): "في \(when)، أسقطت النيابة العامة جميع التهم الموجهة إلى \(n)."
+        case (.chargesDropped, .ar):
+            """
+            في \(when)، أسقطت النيابة العامة جميع التهم الموجهة إلى \(n).
+            """
         case (.sentenced, _): sentence(.sentencing, on: d)
         case (.upheld, .en): "On \(when), the court of appeal upheld the sentence handed down against \(n)."
         case (.upheld, .fr): "Le \(when), la cour d'appel a confirmé la peine prononcée contre \(n)."
         case (.upheld, .es): "El \(when), el tribunal de apelación confirmó la pena impuesta a \(n)."
-        case (.upheld, .ar): "في \(when)، أيدت محكمة الاستئناف الحكم الصادر بحق \(n)."
+        case (.upheld, .ar):
+            """
+            في \(when)، أيدت محكمة الاستئناف الحكم الصادر بحق \(n).
+            """
         case (.newThreats, .en):
             "On \(when), \(n) received new threats after speaking to the press about "
                 + "\(g("his", "her")) case."

@@ -25,7 +25,10 @@ extension DemoVoice {
             "reprisals against defenders who cooperate with the United Nations",
             "les représailles contre les défenseurs qui coopèrent avec les Nations unies",
             "las represalias contra las personas defensoras que cooperan con las Naciones Unidas",
-            "الأعمال الانتقامية ضد المدافعين المتعاونين مع الأمم المتحدة"
+            """
+            الأعمال الانتقامية ضد المدافعين المتعاونين مع الأمم \
+            المتحدة
+            """
         ],
         [
             "the use of counter-terrorism legislation against civil society",
@@ -52,7 +55,10 @@ extension DemoVoice {
                     + "hostigamiento "
                     + "contra \(o) y sus integrantes.",
                 "وقال المرصد: «يجب أن تتمكن منظمات حقوق الإنسان من العمل دون خوف من الانتقام»، داعياً سلطات "
-                    + "\(ofCountry) إلى وضع حد لجميع أشكال المضايقة ضد \(o) وأعضائها."
+                    + """
+                    \(ofCountry) إلى وضع حد لجميع أشكال المضايقة ضد \(o) \
+                    وأعضائها.
+                    """
             ])
         }
         return pick([
@@ -60,7 +66,9 @@ extension DemoVoice {
                 + "which calls on the authorities \(ofCountry) to put an end to all acts of harassment against "
                 + "\(g("him", "her")).",
             "« \(n) doit pouvoir poursuivre son travail sans crainte de représailles », a déclaré l'Observatoire, qui "
-                + "appelle les autorités \(ofCountry) à mettre un terme à tout acte de harcèlement à son encontre.",
+                + """
+                appelle les autorités \(ofCountry) à mettre un terme à tout acte de harcèlement à son encontre.
+                """,
             "«\(n) debe poder continuar su labor sin temor a represalias», declaró el Observatorio, que pide a las "
                 + "autoridades \(ofCountry) que pongan fin a todo acto de hostigamiento en su contra.",
             "وقال المرصد: «يجب أن \(g("يتمكن", "تتمكن")) \(n) من مواصلة \(g("عمله", "عملها")) دون خوف من الانتقام»، "
@@ -77,7 +85,10 @@ extension DemoVoice {
                 + "concernant \(what).",
             "Las organizaciones abajo firmantes le escribimos para expresarle nuestra profunda preocupación por "
                 + "\(what).",
-            "نكتب إليكم، نحن المنظمات الموقعة أدناه، للإعراب عن قلقنا العميق إزاء \(what)."
+            """
+            نكتب إليكم، نحن المنظمات الموقعة أدناه، للإعراب عن \
+            قلقنا العميق إزاء \(what).
+            """
         ])
         let call = pick([
             "We respectfully call on you to guarantee the physical and psychological integrity of "
@@ -109,7 +120,10 @@ extension DemoVoice {
                 "The undersigned organisations express their deep concern about \(t) \(inCountry).",
                 "Les organisations soussignées expriment leur profonde préoccupation concernant \(t) \(inCountry).",
                 "Las organizaciones firmantes expresan su profunda preocupación por \(t) \(inCountry).",
-                "تعرب المنظمات الموقعة أدناه عن قلقها العميق إزاء \(t) \(inCountry)."
+                """
+                تعرب المنظمات الموقعة أدناه عن قلقها العميق إزاء \(t) \
+                \(inCountry).
+                """
             ]),
             pick([
                 "In recent months, the Observatory has documented dozens of cases of defenders who were arrested, "
@@ -183,14 +197,20 @@ extension DemoVoice {
             "Investigate every attack against a defender and bring those responsible to justice.",
             "Enquêter sur chaque attaque contre un défenseur et traduire les responsables en justice.",
             "Investigar cada ataque contra una persona defensora y llevar a los responsables ante la justicia.",
-            "التحقيق في كل اعتداء على مدافع وتقديم المسؤولين إلى العدالة."
+            """
+            التحقيق في كل اعتداء على مدافع وتقديم المسؤولين إلى \
+            العدالة.
+            """
         ],
         [
             "Strengthen the national protection mechanism and consult defenders on its work.",
             "Renforcer le mécanisme national de protection et consulter les défenseurs sur son fonctionnement.",
             "Fortalecer el mecanismo nacional de protección y consultar a las personas defensoras sobre su "
                 + "funcionamiento.",
-            "تعزيز الآلية الوطنية للحماية واستشارة المدافعين بشأن عملها."
+            """
+            تعزيز الآلية الوطنية للحماية واستشارة المدافعين بشأن \
+            عملها.
+            """
         ]
     ]
 
@@ -223,7 +243,10 @@ extension DemoVoice {
                 "Interpretation will be provided in English, French and Spanish.",
                 "Une interprétation sera assurée en anglais, en français et en espagnol.",
                 "Habrá interpretación en inglés, francés y español.",
-                "ستتوفر ترجمة فورية إلى الإنكليزية والفرنسية والإسبانية."
+                """
+                ستتوفر ترجمة فورية إلى الإنكليزية والفرنسية \
+                والإسبانية.
+                """
             ])
         ]
     }
@@ -238,7 +261,10 @@ extension DemoVoice {
                     + "défenseurs et leurs familles.",
                 "\(Self.capitalised(o)) ha publicado un informe sobre \(t) \(inCountry), basado en entrevistas con "
                     + "personas defensoras y sus familias.",
-                "صدر عن \(o) تقرير حول \(t) \(inCountry)، يستند إلى مقابلات مع مدافعين وعائلاتهم."
+                """
+                صدر عن \(o) تقرير حول \(t) \(inCountry)، يستند إلى مقابلات مع \
+                مدافعين وعائلاتهم.
+                """
             ]),
             pick([
                 "The Observatory shares it because it sheds light on the risks faced by those who defend human "
@@ -247,7 +273,10 @@ extension DemoVoice {
                     + "les droits humains.",
                 "El Observatorio lo difunde porque arroja luz sobre los riesgos que enfrentan quienes defienden los "
                     + "derechos humanos.",
-                "ويعيد المرصد نشره لأنه يسلط الضوء على المخاطر التي يواجهها المدافعون عن حقوق الإنسان."
+                """
+                ويعيد المرصد نشره لأنه يسلط الضوء على المخاطر التي \
+                يواجهها المدافعون عن حقوق الإنسان.
+                """
             ])
         ]
     }
@@ -261,7 +290,10 @@ extension DemoVoice {
                     + "menacés et leur exprimer la solidarité de ses réseaux.",
                 "Una delegación del Observatorio viajó a \(story.city.es) para reunirse con personas defensoras "
                     + "amenazadas y expresarles la solidaridad de sus redes.",
-                "توجه وفد من المرصد إلى \(cityName) للقاء مدافعين يواجهون تهديدات والتعبير عن تضامن شبكاته معهم."
+                """
+                توجه وفد من المرصد إلى \(cityName) للقاء مدافعين يواجهون \
+                تهديدات والتعبير عن تضامن شبكاته معهم.
+                """
             ]),
             pick([
                 "The delegation also met representatives of the authorities, to whom it handed a list of cases of "
@@ -272,7 +304,10 @@ extension DemoVoice {
                 "La delegación también se reunió con representantes de las autoridades, a quienes entregó una "
                     + "lista de "
                     + "casos preocupantes.",
-                "كما التقى الوفد ممثلين عن السلطات وسلّمهم قائمة بالحالات المثيرة للقلق."
+                """
+                كما التقى الوفد ممثلين عن السلطات وسلّمهم قائمة \
+                بالحالات المثيرة للقلق.
+                """
             ])
         ]
     }

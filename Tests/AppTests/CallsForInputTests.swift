@@ -57,7 +57,10 @@ import Vapor
             #expect(lines[0] == "\"received\",\"language\",\"country\",\"name or organisation\",\"contact\",\"answer\"")
             #expect(
                 lines[1].hasSuffix(
-                    ",\"fr\",\"CD\",\"Collectif Kivu\",\"signal +243 000\",\"'=HYPERLINK(\"\"x\"\") Nous avons besoin de \"\"protection\"\".\""
+                    """
+                    ,\"fr\",\"CD\",\"Collectif Kivu\",\"signal +243 000\",\"'=HYPERLINK(\"\"x\"\") Nous avons \
+                    besoin de \"\"protection\"\".\"
+                    """
                 ))
             struct Row: Decodable { let answerSealed: String, contactSealed: String }
             let stored = try await app.db.sql.raw("SELECT answer_sealed, contact_sealed FROM call_answers").all(

@@ -78,7 +78,10 @@ import Vapor
                     ("summary", "Juana Pérez López was threatened."),
                     (
                         "body",
-                        "## Description of the situation\n\nMs. López received death threats.\n\n## Actions requested\n\n1. Protect Juana Pérez López."
+                        """
+                        ## Description of the situation\n\nMs. López received death threats.\n\n## Actions \
+                        requested\n\n1. Protect Juana Pérez López.
+                        """
                     )
                 ])
             let original = try #require(created.location)

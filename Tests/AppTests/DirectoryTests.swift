@@ -48,7 +48,10 @@ import Vapor
             let network = lawyers.filter { $0.networkSlugs.contains("observatory-partners") }.count
             #expect(
                 page.body.contains(
-                    "href=\"/organisations?type=lawyers-association&amp;network=observatory-partners\">Observatory partners</a> <span class=\"count\">\(network)</span>"
+                    """
+                    href=\"/organisations?type=lawyers-association&amp;network=observatory-partners\">Observatory \
+                    partners</a> <span class=\"count\">\(network)</span>
+                    """
                 )
                     || page.body.contains(
                         "href=\"/organisations?network=observatory-partners&amp;type=lawyers-association\">Observatory partners</a> <span class=\"count\">\(network)</span>"

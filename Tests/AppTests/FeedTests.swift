@@ -90,12 +90,18 @@ final class XMLOutline: NSObject, XMLParserDelegate, @unchecked Sendable {
             let list = try await app.get("/publications?language=fr")
             #expect(
                 list.body.contains(
-                    "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Atom\" href=\"/publications/feed.atom?language=fr\">"
+                    """
+                    <link rel=\"alternate\" type=\"application/atom+xml\" title=\"Atom\" \
+                    href=\"/publications/feed.atom?language=fr\">
+                    """
                 ))
             let home = try await app.get("/")
             #expect(
                 home.body.contains(
-                    "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"RSS\" href=\"/publications/feed.rss\">"
+                    """
+                    <link rel=\"alternate\" type=\"application/rss+xml\" title=\"RSS\" \
+                    href=\"/publications/feed.rss\">
+                    """
                 ))
         }
     }

@@ -24,7 +24,10 @@ import Vapor
             #expect(home.body.contains("<h1>Dernières publications</h1>") && home.body.contains("Articles : 3"))
             #expect(
                 home.body.contains(
-                    ">20 novembre 2026</time> | Défenseurs des droits humains | Interventions urgentes | <a href=\"/fr/countries/mx\">Mexique</a>"
+                    """
+                    >20 novembre 2026</time> | Défenseurs des droits humains | Interventions urgentes | <a \
+                    href=\"/fr/countries/mx\">Mexique</a>
+                    """
                 ))
             #expect(home.body.contains("<a href=\"/fr/countries/eu\">Union européenne (UE)</a>"))
             #expect(home.body.contains("href=\"/fr/publications/mx-1\""), "links stay in French")

@@ -30,7 +30,10 @@ import Vapor
             #expect(home.body.contains("href=\"/?page=2\""))
             #expect(
                 home.body.contains(
-                    ">November 20, 2026</time> | Human Rights Defenders | Statements | <a href=\"/countries/mx\">Mexico</a>"
+                    """
+                    >November 20, 2026</time> | Human Rights Defenders | Statements | <a \
+                    href=\"/countries/mx\">Mexico</a>
+                    """
                 ))
             let first = try #require(home.body.range(of: "new-2"))
             let second = try #require(home.body.range(of: "new-1"))
@@ -67,7 +70,10 @@ import Vapor
             #expect(all.body.contains("4 publications"))
             #expect(
                 all.body.contains(
-                    "<a href=\"/publications?type=urgent-intervention\">Urgent Interventions</a> <span class=\"count\">2</span>"
+                    """
+                    <a href=\"/publications?type=urgent-intervention\">Urgent Interventions</a> <span \
+                    class=\"count\">2</span>
+                    """
                 ))
             #expect(
                 all.body.contains("<a href=\"/publications?country=gt\">Guatemala</a> <span class=\"count\">2</span>"))
@@ -77,7 +83,10 @@ import Vapor
             // Counts of another facet follow the active filters: in Mexico 2018, one statement.
             #expect(
                 mx2018.body.contains(
-                    "<a href=\"/publications?type=statement&amp;country=mx&amp;year=2018\">Statements</a> <span class=\"count\">1</span>"
+                    """
+                    <a href=\"/publications?type=statement&amp;country=mx&amp;year=2018\">Statements</a> <span \
+                    class=\"count\">1</span>
+                    """
                 ))
             #expect(esUI.body.contains("2 publications"))
             // Each filter in force is shown with a link that removes it alone.
@@ -127,7 +136,10 @@ import Vapor
                         "ua", .urgentIntervention, kind: .urgentAppeal, on: "2016-09-12",
                         title: "Mexico: arrest of a defender",
                         body:
-                            "## Description of the situation\n\n<script>alert('x')</script> was arrested.\n\n1. release her",
+                            """
+                            ## Description of the situation\n\n<script>alert('x')</script> was arrested.\n\n1. \
+                            release her
+                            """,
                         programmes: [.humanRightsDefenders, .urgentCampaigns], reference: "MEX 001 / 0916 / OBS 077"),
                     publication(
                         "ua-fr", .urgentIntervention, kind: .urgentAppeal, language: .fr, on: "2016-09-13",

@@ -48,7 +48,10 @@ import Vapor
                 html.contains("Bulletin mensuel — octobre 2026") && html.contains("<h2>Amériques</h2><h3>Mexique</h3>"))
             #expect(
                 html.contains(
-                    "Mexique : menaces contre un journaliste</bdi></a> <span class=\"reference\">(MEX 004 / 1026 / OBS 090)</span>"
+                    """
+                    Mexique : menaces contre un journaliste</bdi></a> <span class=\"reference\">(MEX 004 / 1026 / \
+                    OBS 090)</span>
+                    """
                 ))
             #expect(html.contains("href=\"https://obs.example/fr/publications/ua-mx-fr\""))
             #expect(

@@ -55,6 +55,33 @@ import Vapor
         }
     }
 
+    /// Review r16, finding 3: while a load runs, the upkeep leaves its list alone; with none running, it turns the
+    /// list off and merges what an import killed between the two steps left pending.
+    @Test func theUpkeepWaitsForALoadAndMergesWhatAKilledOneLeftPending() async throws {
+        guard Engine.all.contains(.postgres) else { return }
+        try await withApp(.postgres) { app in
+            // a load: the upkeep (another instance's, every minute) does not turn its list off
+            let during = try await SearchIndex.bulkLoad(on: app.db) {
+                try await SearchIndex.tidyUp(on: app.db)
+                return try await Self.pendingList(app)
+            }
+            #expect(during, "the upkeep left the running load's list on")
+            // killed after the option went off, before the merge: entries pending, option off
+            try await app.db.sql.raw("ALTER INDEX publication_search_document SET (fastupdate = on)").run()
+            try await store((1...40).map { publication("pending-\($0)", title: "Pending words \($0)") }, in: app)
+            try await app.db.sql.raw("ALTER INDEX publication_search_document SET (fastupdate = off)").run()
+            try await SearchIndex.tidyUp(on: app.db)
+            struct Merged: Decodable { let n: Int }
+            let left = try await app.db.sql.raw(
+                "SELECT gin_clean_pending_list('publication_search_document')::int AS n"
+            ).first(decoding: Merged.self)?.n
+            #expect(left == 0, "nothing left pending after the upkeep")
+            #expect(try await Self.pendingList(app) == false)
+            let found = try await app.get("/search?q=pending")
+            #expect(found.body.contains("/publications/pending-40\""))
+        }
+    }
+
     /// 400 generated publications (1.2 MB, over the threshold) imported in batches of 50: a sample of the published
     /// ones, each found by the words of its title, and the index keeps no pending list afterwards.
     @Test(arguments: Engine.all)

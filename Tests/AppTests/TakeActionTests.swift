@@ -34,7 +34,10 @@ import Vapor
                     && page.body.contains("« Mexico: journalist threatened » MEX 002 / 1126 / OBS 003"))
             #expect(
                 page.body.contains(
-                    "1. Garantir en toutes circonstances l’intégrité physique et psychologique de toutes les personnes concernées ;"
+                    """
+                    1. Garantir en toutes circonstances l’intégrité physique et psychologique de toutes les \
+                    personnes concernées ;
+                    """
                 ))
             #expect(!page.body.contains("Libérer"), "the public letter does not know the acts: it asks for no release")
             #expect(page.body.contains("0 personne a dit avoir agi."))

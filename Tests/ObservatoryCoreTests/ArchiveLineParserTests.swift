@@ -52,7 +52,10 @@ import Testing
         ),
         (
             #"{"id": "a", "type": "blog", "language": "en", "published": "2019-02-01", "title": "t"}"#,
-            "line 7: type: unknown value \"blog\" (expected one of: urgent-intervention, statement, report, event, link, news)"
+            """
+            line 7: type: unknown value \"blog\" (expected one of: urgent-intervention, statement, report, event, \
+            link, news)
+            """
         ),
         (
             #"{"id": "a", "type": "statement", "language": "de", "published": "2019-02-01", "title": "t"}"#,

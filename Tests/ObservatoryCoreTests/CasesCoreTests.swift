@@ -53,7 +53,10 @@ import Testing
         let redacted = redactor.redact(text)
         #expect(
             redacted
-                == "a woman human rights defender in Oaxaca was arrested. Ms. a woman human rights defender in Oaxaca, defended by Carlos Ruiz, remains in custody; perezoso stays."
+                == """
+                a woman human rights defender in Oaxaca was arrested. Ms. a woman human rights defender in \
+                Oaxaca, defended by Carlos Ruiz, remains in custody; perezoso stays.
+                """
         )
         #expect(redactor.leaks(in: redacted).isEmpty)
     }

@@ -81,7 +81,10 @@ import Testing
         let html: HTML = "<p title=\"\(name)\">\(name)\(inner)</p>"
         #expect(
             html.rendered
-                == "<p title=\"&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;<b>ok</b></p>"
+                == """
+                <p title=\"&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; \
+                &quot;q&quot;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;<b>ok</b></p>
+                """
         )
     }
 }

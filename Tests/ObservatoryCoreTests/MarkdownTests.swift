@@ -6,7 +6,10 @@ import Testing
     @Test func rendersTheArchiveStructure() {
         // setup
         let source =
-            "Intro line\ncontinued.\n\n## Actions requested\n\n1. release *her*;\n2. end **all** harassment.\n\n- Minister of Justice\n- Prosecutor General\n\n> quoted"
+            """
+            Intro line\ncontinued.\n\n## Actions requested\n\n1. release *her*;\n2. end **all** harassment.\n\n- \
+            Minister of Justice\n- Prosecutor General\n\n> quoted
+            """
         // act
         let html = Markdown.render(source).rendered
         // assert

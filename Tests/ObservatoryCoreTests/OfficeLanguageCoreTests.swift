@@ -88,7 +88,10 @@ import Testing
             #expect(Translations.current.list(["أ", "ب"]) == "أ، ب")
             #expect(
                 PasswordPolicy.problem(with: "short")
-                    == "استخدم ١٢ حرفاً على الأقل (بضع كلمات لا رابط بينها تصنع كلمة مرور قوية يسهل تذكّرها).")
+                    == """
+                    استخدم ١٢ حرفاً على الأقل (بضع كلمات لا رابط بينها \
+                    تصنع كلمة مرور قوية يسهل تذكّرها).
+                    """)
         }
         #expect(
             VerificationAnswer.moreInformation.label == "More information needed",

@@ -52,7 +52,10 @@ struct SmallCountsTests {
                 for i in 0..<parts {
                     let values = Set(tables.map { $0.1[d][i] })
                     if values.count == 1, let v = values.first, SmallCounts.isSmall(v) {
-                        Issue.record("shape \(shape): part \(d).\(i) is always \(v) in \(tables.prefix(3)) → \(output)")
+                        Issue.record(
+                            """
+                            shape \(shape): part \(d).\(i) is always \(v) in \(tables.prefix(3)) → \(output)
+                            """)
                     }
                 }
             }

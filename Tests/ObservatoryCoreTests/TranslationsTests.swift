@@ -25,7 +25,10 @@ import Testing
         let english = Translations.english.texts.filter { !PluralCategory.isForm($0.key, of: counted) }
         #expect(
             Set(own.keys) == Set(english.keys),
-            "missing: \(Set(english.keys).subtracting(own.keys).sorted()); unknown: \(Set(own.keys).subtracting(english.keys).sorted())"
+            """
+            missing: \(Set(english.keys).subtracting(own.keys).sorted()); unknown: \
+            \(Set(own.keys).subtracting(english.keys).sorted())
+            """
         )
         for (key, text) in own {
             #expect(Self.placeholders(text) == Self.placeholders(english[key] ?? ""), "\(language.rawValue): \(key)")

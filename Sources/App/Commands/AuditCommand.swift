@@ -20,7 +20,7 @@ struct AuditCommand: AsyncCommand {
         let app = context.application
         switch signature.action {
         case "head":
-            try await app.autoMigrate()
+            try await migrateStorage(app)
             guard let head = try await AuditLog.head(on: app.db) else {
                 throw UserCommand.Failure(description: "The audit trail is empty: there is no head to anchor yet.")
             }
@@ -35,7 +35,7 @@ struct AuditCommand: AsyncCommand {
                 }
                 anchor = parsed
             }
-            try await app.autoMigrate()
+            try await migrateStorage(app)
             let result = try await AuditLog.verify(on: app.db, anchor: anchor)
             if let broken = result.firstBreak {
                 throw UserCommand.Failure(
@@ -51,7 +51,10 @@ struct AuditCommand: AsyncCommand {
                         + "cut or changed; \(result.afterAnchor) entries follow it, up to #\(last).")
             }
         default:
-            throw UserCommand.Failure(description: "audit: unknown action “\(signature.action)”; use verify or head")
+            throw UserCommand.Failure(
+                description: """
+                    audit: unknown action “\(signature.action)”; use verify or head
+                    """)
         }
     }
 }

@@ -33,14 +33,14 @@ struct EvidenceCommand: AsyncCommand {
             guard let to = signature.to, !to.isEmpty else {
                 throw Failure(description: "evidence export: give where to write with --to DIR or --to FILE.tar")
             }
-            try await app.autoMigrate()
+            try await migrateStorage(app)
             let actor = CommandLineActor.current
             let result = try await EvidenceExport.run(case: caseID, to: to, by: actor, app: app)
             context.console.print(
                 "Exported \(result.files) files of \(caseID) to \(to) "
                     + "(audit entry \(result.entry)); check them with: sha256sum -c SHA256SUMS")
         case "verify":
-            try await app.autoMigrate()
+            try await migrateStorage(app)
             let (checked, problems) = try await EvidenceExport.verify(case: signature.caseID, app: app)
             for problem in problems { context.console.error(problem) }
             guard problems.isEmpty else {
@@ -68,7 +68,10 @@ enum EvidenceExport {
             try await app.db.sql.raw("SELECT id FROM cases WHERE id = \(bind: caseID)")
                 .first(decoding: Found.self) != nil
         else {
-            throw Failure(description: "evidence export: there is no case “\(caseID.prefix(80))” (nothing was written)")
+            throw Failure(
+                description: """
+                    evidence export: there is no case “\(caseID.prefix(80))” (nothing was written)
+                    """)
         }
         let asTar = destination.hasSuffix(".tar")
         var isDirectory: ObjCBool = false

@@ -31,7 +31,7 @@ struct ImportCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         if try await InterchangeImport.run(signature, on: app, console: context.console) { return }
-        try await app.autoMigrate()
+        try await migrateStorage(app)
         let started = Date()
         var importer = ArchiveImporter(db: app.db)
         importer.batchSize = max(1, min(signature.batch ?? 500, 2_000))

@@ -54,7 +54,7 @@ enum InterchangeImport {
                     + "import with --mapping \(target)")
             return true
         }
-        try await app.autoMigrate()
+        try await migrateStorage(app)
         let batch = max(1, min(signature.batch ?? 500, 2_000))
         switch kind {
         case .wxr:

@@ -34,7 +34,7 @@ struct KeyCommand: AsyncCommand {
             context.console.print(FieldCipher.newKeyText())
         case "fingerprint":
             context.console.print("configured key: \(app.site.cipher.fingerprint)")
-            try await app.autoMigrate()
+            try await migrateStorage(app)
             context.console.print("database's key: \(try await KeyGuard.recorded(on: app.db) ?? "none recorded")")
         case "rotate":
             guard let path = signature.newKeyFile, !path.isEmpty else {
@@ -52,7 +52,7 @@ struct KeyCommand: AsyncCommand {
         let made = !FileManager.default.fileExists(atPath: path)
         let new = try KeyFile(path: path, createIfMissing: true).cipher()
         if made { console.print("Made a new key in \(path) (fingerprint \(new.fingerprint)).") }
-        try await app.autoMigrate()
+        try await migrateStorage(app)
         let old = app.site.cipher
         let outcome = try await KeyRotation.rotate(
             from: old, to: new, by: "system", now: app.site.clock.now(),

@@ -52,7 +52,7 @@ struct KitCommand: AsyncCommand {
             guard let to = signature.to, !to.isEmpty else {
                 throw Failure(description: "kit export: give the file to write with --to FILE")
             }
-            try await app.autoMigrate()
+            try await migrateStorage(app)
             let actor = CommandLineActor.current
             let made = try await KitExport.run(
                 mission: mission, to: to, days: signature.days ?? KitExport.defaultDays,
@@ -91,7 +91,7 @@ struct KitCommand: AsyncCommand {
                 throw Failure(description: "kit merge: give the kit returned from the mission: kit merge FILE")
             }
             let data = try KitMerge.readFile(file)
-            try await app.autoMigrate()
+            try await migrateStorage(app)
             let cipher = app.site.cipher, now = app.site.clock.now()
             let passphrase: String
             do { passphrase = try KitOffline.readPassphrase() } catch {

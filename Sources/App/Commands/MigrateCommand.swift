@@ -23,7 +23,7 @@ struct MigrateStorageCommand: AsyncCommand {
                     + "upgrade with `observatory restore`")
         }
         let app = context.application
-        try await withMigrationLock(app) { try await app.autoMigrate() }
+        try await migrateStorage(app)
         context.console.print("The database is up to date.")
     }
 }

@@ -18,7 +18,7 @@ struct BulletinCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await migrateStorage(app)
         guard let month = BulletinMonth(signature.month) else {
             throw CommandFailure("bulletin: month: expected YYYY-MM, e.g. 2026-10, got \(signature.month.prefix(20))")
         }
@@ -55,7 +55,7 @@ struct ReportCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await migrateStorage(app)
         guard signature.kind == "annual" else {
             throw CommandFailure("report: unknown report \(signature.kind.prefix(20)); use: report annual YEAR")
         }
@@ -78,7 +78,10 @@ struct ReportCommand: AsyncCommand {
             try html.write(toFile: output, atomically: true, encoding: .utf8)
         }
         context.console.print(
-            "Wrote \(output): \(report.statistics.interventions) urgent interventions and \(report.statistics.followUps) follow-ups in \(year)."
+            """
+            Wrote \(output): \(report.statistics.interventions) urgent interventions and \
+            \(report.statistics.followUps) follow-ups in \(year).
+            """
         )
     }
 }

@@ -25,6 +25,12 @@ struct SafeErrors<Command: AsyncCommand>: AsyncCommand {
 enum SafeError {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
+    /// Whether `error` is a value that could not be decoded or encoded: in this server only a stored value does
+    /// that (requests are read by hand), so it is answered 500, never 400 with the value (review r16, finding 2).
+    static func isStoredValueError(_ error: any Error) -> Bool {
+        error is DecodingError || error is EncodingError
+    }
+
     /// A PostgreSQL error by its code and plain message; a value the database could not read by its kind only; a
     /// database error wrapped in another by its kind only (review r13, finding 3); any other error as it is.
     static func told(_ error: any Error) -> any Error {

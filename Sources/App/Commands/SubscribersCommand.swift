@@ -20,7 +20,7 @@ struct SubscribersCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await migrateStorage(app)
         switch signature.action {
         case "count":
             let counts = try await MailQueue.counts(on: app.db).subscribers

@@ -35,7 +35,7 @@ struct UserCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await app.autoMigrate()
+        try await migrateStorage(app)
         let now = app.site.clock.now()
         switch signature.action {
         case "list":
@@ -131,7 +131,9 @@ struct UserCommand: AsyncCommand {
             }
         default:
             throw Failure(
-                description: "user: unknown action “\(signature.action)”; use create, list, disable, enable or reset")
+                description: """
+                    user: unknown action “\(signature.action)”; use create, list, disable, enable or reset
+                    """)
         }
     }
 

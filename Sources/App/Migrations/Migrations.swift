@@ -52,8 +52,6 @@ enum Migrations {
             BackfillKitMerges(),  // 047
             DropDecidedKitValues(),  // 048
             SearchIndexWithoutPendingList(),  // 049
-            // 052 runs before 050, which it repairs when an earlier try of 050 was interrupted (see its comment).
-            RepairAnInterruptedTokenReasonColumn(),  // 052
             RevokeTokensOfChangedAccounts(),  // 050
             RevokeTokensOutlivingAPasswordChange()  // 051
         ]

@@ -181,7 +181,10 @@ public struct AppConfig: Sendable {
             let from = env["OBSERVATORY_SMTP_FROM"] ?? ""
             if !MIME.isSafeAddress(from) {
                 problems.append(
-                    "OBSERVATORY_SMTP_FROM: expected the sender's address, e.g. observatory@example.org, got \"\(from)\""
+                    """
+                    OBSERVATORY_SMTP_FROM: expected the sender's address, e.g. observatory@example.org, got \
+                    \"\(from)\"
+                    """
                 )
             }
             var settings = SMTPSettings(
@@ -246,7 +249,10 @@ public struct AppConfig: Sendable {
         } else if case .postgres = config.storage {
             problems.append(
                 "OBSERVATORY_KEY_FILE: PostgreSQL needs the key that encrypts confidential fields, the same for every instance; "
-                    + "make one with `observatory key new > /etc/observatory.key` and set OBSERVATORY_KEY_FILE (or OBSERVATORY_KEY)"
+                    + """
+                    make one with `observatory key new > /etc/observatory.key` and set OBSERVATORY_KEY_FILE (or \
+                    OBSERVATORY_KEY)
+                    """
             )
         }
         guard problems.isEmpty else { throw Invalid(problems: problems) }

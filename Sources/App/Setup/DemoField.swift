@@ -43,7 +43,10 @@ enum DemoField {
         try await CallStore.save(
             id: "women-defenders-needs", title: "Women human rights defenders: your needs and challenges",
             text:
-                "Tell us what you need to work safely: protection, legal support, networks. Answers are read only by the Observatory's staff.",
+                """
+                Tell us what you need to work safely: protection, legal support, networks. Answers are read only \
+                by the Observatory's staff.
+                """,
             deadline: today.adding(days: 60).description, open: true, by: "demo", now: now, on: db)
         let appeals = originals.filter { $0.kind == .urgentAppeal }.prefix(4).map(\.id)
         try await CampaignStore.save(

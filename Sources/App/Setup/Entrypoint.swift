@@ -102,10 +102,14 @@ public enum Observatory {
                 try await announceMissingAdministrator(app)
                 if config.key == .beside, case .sqlite(let path) = config.storage {
                     app.logger.notice(
-                        "Confidential case fields are encrypted with the key in \(path).key: back it up, apart from the database (without it they cannot be read)."
+                        """
+                        Confidential case fields are encrypted with the key in \(path).key: back it up, apart \
+                        from the database (without it they cannot be read).
+                        """
                     )
                 }
                 startScheduler(app)
+                startSearchUpkeep(app)
                 if config.retention { startRetentionCheck(app) }
                 startMailWorker(app)
             }

@@ -42,6 +42,8 @@ enum WriteGate {
 extension WriteGate {
     /// What a write carries into the transaction's own task: that task holds the gate (a write inside it is
     /// refused), speaks the request's language, chains under the key rotation's key, and runs the office checks.
+    /// Not carried, as nothing inside a write reads them today: `PageAddress.current` (no page is rendered in a
+    /// write) and swift-distributed-tracing's `ServiceContext`. A new task-local read inside writes belongs here.
     struct Context: Sendable {
         let checks = WriteGate.officeChecks
         let timeout = WriteGate.postgresLockTimeout

@@ -102,8 +102,9 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
 
 /// Migrates, and on `serve` loads the demo archive into an empty database.
 func prepareStorage(_ app: Application, loadDemo: Bool) async throws {
+    try await UpgradeRepair.run(on: app.db)  // the caller holds the migration lock (`migrateStorage`)
     try await app.autoMigrate()
-    try await SearchIndex.withoutPendingList(on: app.db.sql)
+    try await SearchIndex.tidyUp(on: app.db)
     guard loadDemo else { return }
     // Empty means no publication at all, drafts included: a site with only drafts is not a newcomer's.
     struct Count: Decodable { let n: Int }
@@ -130,6 +131,19 @@ func startScheduler(_ app: Application) {
             }
         } catch {
             app.logger.error("Scheduled publishing failed: \(SafeError.told(error))")
+        }
+    }
+}
+
+/// The search index's upkeep on PostgreSQL (review r16, finding 3): every minute, with no import loading, the
+/// index keeps no pending list, so that one left on by a killed import does not stay on until the next start.
+func startSearchUpkeep(_ app: Application) {
+    guard case .postgres = app.site.config.storage else { return }
+    BackgroundJob.start(app, name: "search upkeep", initialDelay: .seconds(60), every: .seconds(60)) { _ in
+        do {
+            try await SearchIndex.tidyUp(on: app.db)
+        } catch {
+            app.logger.warning("Search index upkeep failed (tried again in a minute): \(SafeError.told(error))")
         }
     }
 }

@@ -117,7 +117,10 @@ public struct QRCode: Sendable {
         }
         return
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(full) \(full)\" width=\"\(full * pixelsPerModule)\" "
-            + "height=\"\(full * pixelsPerModule)\" role=\"img\" aria-label=\"\(title)\" shape-rendering=\"crispEdges\">"
+                + """
+                height=\"\(full * pixelsPerModule)\" role=\"img\" aria-label=\"\(title)\" \
+                shape-rendering=\"crispEdges\">
+                """
             + "<rect width=\"\(full)\" height=\"\(full)\" fill=\"#fff\"/><path fill=\"#000\" d=\"\(path)\"/></svg>"
     }
 }

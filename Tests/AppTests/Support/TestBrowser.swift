@@ -64,7 +64,10 @@ final class TestBrowser: @unchecked Sendable {
         }
         for file in files {
             body.writeString(
-                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                """
+                --\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; \
+                filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n
+                """
             )
             body.writeBytes(file.data)
             body.writeString("\r\n")

@@ -152,7 +152,11 @@ struct ApiController: Sendable {
         _ = try ApiQuery(req, allowed: [])
         let id = req.parameters.get("id") ?? ""
         guard PageCursor.isID(id), let entry = try await DirectoryQueries.find(id, on: req.db) else {
-            throw ApiProblem(status: .notFound, detail: "There is no organisation “\(id.prefix(80))” in the directory.")
+            throw ApiProblem(
+                status: .notFound,
+                detail: """
+                    There is no organisation “\(id.prefix(80))” in the directory.
+                    """)
         }
         var organisation = ApiModel.Organisation(entry)
         organisation.description = entry.description ?? ""

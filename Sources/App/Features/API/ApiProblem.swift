@@ -28,7 +28,7 @@ struct ApiProblem: AbortError, Sendable {
         let problem: ApiProblem
         if let own = error as? ApiProblem {
             problem = own
-        } else if let abort = error as? any AbortError {
+        } else if let abort = error as? any AbortError, !SafeError.isStoredValueError(error) {
             problem = ApiProblem(
                 status: abort.status,
                 detail: abort.status.code < 500

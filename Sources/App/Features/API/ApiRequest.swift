@@ -31,7 +31,11 @@ struct ApiQuery: Sendable {
             guard value.utf8.count <= 1_000,
                 !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
             else {
-                throw ApiProblem.badParameter(name, "The value of “\(name)” is too long or holds control characters.")
+                throw ApiProblem.badParameter(
+                    name,
+                    """
+                    The value of “\(name)” is too long or holds control characters.
+                    """)
             }
             values[name] = value
         }

@@ -91,7 +91,8 @@ enum AccountPages {
             \(t("office.account.tokens-rest"))</p>
             \(account.roles.contains(.caseOfficer) ? AlertPages.accountSection : HTML.empty)
             <h2>\(t("office.account.sessions"))</h2>
-            <p>\(t("account.devices", count: sessions)) \(t("office.account.end-sessions-effect"))</p>
+            <p>\(t("account.devices", count: sessions))</p>
+            <p>\(t("office.account.end-sessions-effect"))</p>
             <form method="post" action="\(OfficeRoute.endSessions.path)">\(CSRF.field(csrf))\
             <button type="submit">\(t("office.account.end-sessions"))</button></form>
             """)

@@ -140,7 +140,10 @@ struct LoginController: Sendable {
             try await AccountSecrets.useRecoveryCode(typed, for: account.id, now: now, on: req.db)
         {
             how =
-                "password and recovery code (\(try await AccountSecrets.unusedRecoveryCodes(for: account.id, on: req.db)) left)"
+                """
+                password and recovery code \
+                (\(try await AccountSecrets.unusedRecoveryCodes(for: account.id, on: req.db)) left)
+                """
         }
         guard let how else {
             let failure = AuditEvent(

@@ -16,7 +16,10 @@ enum AssistanceRequestPage {
             "<tr><td>\($0.paidOn)</td><td>\($0.amount.formatted)</td><td>\($0.reference.reveal())</td><td>\($0.recordedBy)</td></tr>"
         }
         let action = { (route: OfficeRoute, body: HTML, button: String) -> HTML in
-            "<form method=\"post\" action=\"\(route.path)\" class=\"office-form\">\(CSRF.field(csrf))\(body)<p class=\"actions\"><button type=\"submit\">\(button)</button></p></form>"
+            """
+            <form method=\"post\" action=\"\(route.path)\" class=\"office-form\">\(CSRF.field(csrf))\(body)<p \
+            class=\"actions\"><button type=\"submit\">\(button)</button></p></form>
+            """
         }
         var steps: [HTML] = []
         if r.status == .requested {

@@ -125,6 +125,8 @@ enum AssistanceStore {
     ) async throws -> Result<Bool, AssistanceRules.ApprovalRefusal> {
         // Inside a caller's write the gate already orders writers (and taking this lock there would invert the order).
         let outside = !db.inTransaction
+        // A second handle inside a write is refused before this lock, which it could otherwise wait on (r16, nit).
+        if outside && WriteGate.held { throw WriteGate.WriteInsideAWrite() }
         if outside { await writer.acquire() }
         defer { if outside { writer.release() } }
         return try await db.write { tx in
@@ -164,6 +166,8 @@ enum AssistanceStore {
     ) async throws -> Result<Bool, AssistanceRules.PaymentRefusal> {
         // Inside a caller's write the gate already orders writers (and taking this lock there would invert the order).
         let outside = !db.inTransaction
+        // A second handle inside a write is refused before this lock, which it could otherwise wait on (r16, nit).
+        if outside && WriteGate.held { throw WriteGate.WriteInsideAWrite() }
         if outside { await writer.acquire() }
         defer { if outside { writer.release() } }
         return try await db.write { tx in

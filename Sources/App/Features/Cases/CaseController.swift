@@ -82,7 +82,11 @@ struct CaseController: Sendable {
         switch decided {
         case .done: return req.redirect(within: OfficeRoute.caseFile(id: file.id).path)
         case .unknown:
-            throw Abort(.notFound, reason: "There is no kit conflict “\(conflict.prefix(80))” to decide on this case.")
+            throw Abort(
+                .notFound,
+                reason: """
+                    There is no kit conflict “\(conflict.prefix(80))” to decide on this case.
+                    """)
         case .badChoice: throw Abort(.badRequest, reason: "Choose to keep the office's value or to take the kit's.")
         case .anonymised:
             throw Abort(

@@ -72,7 +72,10 @@ enum CaseStore {
     }
 
     static let columns =
-        "id, status, outcome, country_code, risk_level, origin, label_sealed, notes_sealed, opened_at, status_changed_at, last_activity_at"
+        """
+        id, status, outcome, country_code, risk_level, origin, label_sealed, notes_sealed, opened_at, \
+        status_changed_at, last_activity_at
+        """
 
     static func file(_ row: Row, cipher: FieldCipher) throws -> CaseFile {
         CaseFile(

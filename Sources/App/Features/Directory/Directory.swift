@@ -107,14 +107,20 @@ enum DirectoryQueries {
     /// Every organisation: the directory holds hundreds, so filters and counts are worked out in memory.
     static func all(on db: any Database) async throws -> [DirectoryEntry] {
         try await db.sql.raw(
-            "SELECT id, name, type, country_code, working_languages, networks, founded, website FROM organisations ORDER BY name, id"
+            """
+            SELECT id, name, type, country_code, working_languages, networks, founded, website FROM organisations \
+            ORDER BY name, id
+            """
         )
         .all().map(DirectoryEntry.init(row:))
     }
 
     static func find(_ id: String, on db: any Database) async throws -> DirectoryEntry? {
         try await db.sql.raw(
-            "SELECT id, name, type, country_code, working_languages, networks, founded, website, description, affiliated_ids FROM organisations WHERE id = \(bind: id)"
+            """
+            SELECT id, name, type, country_code, working_languages, networks, founded, website, description, \
+            affiliated_ids FROM organisations WHERE id = \(bind: id)
+            """
         )
         .first().map(DirectoryEntry.init(row:))
     }

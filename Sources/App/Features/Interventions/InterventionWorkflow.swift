@@ -81,6 +81,8 @@ enum InterventionWorkflow {
             followUpOriginal = (original, code)
         }
         let inheritedCode = inherited, followed = followUpOriginal
+        // A second handle inside a write is refused before this lock, which it could otherwise wait on (r16, nit).
+        if WriteGate.held && !db.inTransaction { throw WriteGate.WriteInsideAWrite() }
         await ReferenceAllocator.lock.acquire()
         defer { ReferenceAllocator.lock.release() }
         let today = CivilDate(daysSinceEpoch: Int(now.seconds / 86_400))

@@ -61,7 +61,10 @@ enum SealedStorage {
         let query: SQLQueryString =
             db.sql.dialect.name == "sqlite"
             ? "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = \(bind: table)"
-            : "SELECT COUNT(*)::int AS n FROM pg_tables WHERE schemaname = current_schema() AND tablename = \(bind: table)"
+            : """
+            SELECT COUNT(*)::int AS n FROM pg_tables WHERE schemaname = current_schema() AND tablename = \
+            \(bind: table)
+            """
         return try await db.sql.raw(query).first(decoding: Found.self)?.n ?? 0 > 0
     }
 

@@ -41,7 +41,10 @@ enum KitExport {
             try await db.sql.raw("SELECT id FROM missions WHERE id = \(bind: mission)")
                 .first(decoding: Found.self) != nil
         else {
-            throw Failure(description: "kit export: there is no mission “\(mission.prefix(80))” (nothing was written)")
+            throw Failure(
+                description: """
+                    kit export: there is no mission “\(mission.prefix(80))” (nothing was written)
+                    """)
         }
         var contents = try await KitTables.contents(
             mission: mission, by: actor, now: now.seconds, cipher: cipher,

@@ -462,7 +462,9 @@ enum KitMerge {
                     actor: actor, action: "mission.kit-merge", recordType: "mission", recordID: kit.missionID,
                     detail: "\(outcome.inserted) new, \(outcome.updated) changed, \(outcome.deleted) deleted, "
                         + "\(outcome.restored) restored, \(outcome.flags.filter(\.isNew).count) to decide; "
-                        + "skipped as erased or anonymised at the office: \(outcome.skipped.count) (\(kitID))" + origin),
+                            + """
+                            skipped as erased or anonymised at the office: \(outcome.skipped.count) (\(kitID))
+                            """ + origin),
                 now: now, on: tx)
         }
         return outcome

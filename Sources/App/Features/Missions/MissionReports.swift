@@ -71,7 +71,10 @@ struct MissionReportsController: RouteCollection {
             m.preliminary.map { (t("mission.preliminary"), $0) }, m.report.map { (t("mission.report"), $0) }
         ].compactMap { $0 }
         let links: [HTML] = publications.map { label, p in
-            "<li><span class=\"meta\">\(label):</span> <a href=\"\(SiteRoute.publication(id: p.id).path)\" lang=\"\(p.language)\"><bdi>\(p.displayTitle)</bdi></a></li>"
+            """
+            <li><span class=\"meta\">\(label):</span> <a href=\"\(SiteRoute.publication(id: p.id).path)\" \
+            lang=\"\(p.language)\"><bdi>\(p.displayTitle)</bdi></a></li>
+            """
         }
         let tag = HTML(trusted: heading == "h3" ? "h3" : "h2")
         return

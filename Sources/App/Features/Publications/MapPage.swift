@@ -52,7 +52,12 @@ enum MapPage {
             : (1...5).map { level in
                 let upper = level < 5 ? floors[level] - 1 : maximum
                 let number = Translations.current.number
-                let range = floors[level - 1] >= upper ? number(upper) : "\(number(floors[level - 1]))–\(number(upper))"
+                let range =
+                    floors[level - 1] >= upper
+                    ? number(upper)
+                    : """
+                    \(number(floors[level - 1]))–\(number(upper))
+                    """
                 return "<li><span class=\"swatch s\(level)\"></span>\(range)</li>"
             }
         let layout = Layout(title: t("map.title"), facts: c.facts, canonical: SiteRoute.map(filter).path, feeds: filter)

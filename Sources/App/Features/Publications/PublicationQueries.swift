@@ -20,12 +20,18 @@ enum PublicationQueries {
         if facet != .year, let year = filter.year { parts.append("\(unsafeRaw: alias).year = \(bind: year)") }
         if facet != .country, let country = filter.country {
             parts.append(
-                "\(unsafeRaw: id) IN (SELECT publication_id FROM publication_countries WHERE country_code = \(bind: country.code))"
+                """
+                \(unsafeRaw: id) IN (SELECT publication_id FROM publication_countries WHERE country_code = \
+                \(bind: country.code))
+                """
             )
         }
         if facet != .programme, let programme = filter.programme {
             parts.append(
-                "\(unsafeRaw: id) IN (SELECT publication_id FROM publication_programmes WHERE programme = \(bind: programme.rawValue))"
+                """
+                \(unsafeRaw: id) IN (SELECT publication_id FROM publication_programmes WHERE programme = \
+                \(bind: programme.rawValue))
+                """
             )
         }
         return parts.joined(separator: " AND ")
@@ -78,7 +84,10 @@ enum PublicationQueries {
     /// Published since `date` (inclusive), for "N new".
     static func count(publishedSince date: CivilDate, on db: any Database) async throws -> Int {
         let query: SQLQueryString =
-            "SELECT COUNT(*) AS n FROM publications p WHERE p.status = 'published' AND p.published_on >= \(bind: date.description)"
+            """
+            SELECT COUNT(*) AS n FROM publications p WHERE p.status = 'published' AND p.published_on >= \
+            \(bind: date.description)
+            """
         return try await db.sql.raw(query).first(decoding: CountRow.self)?.n ?? 0
     }
 
@@ -92,7 +101,10 @@ enum PublicationQueries {
             case .language:
                 "SELECT p.language AS value, COUNT(*) AS n FROM publications p WHERE \(condition) GROUP BY p.language"
             case .year:
-                "SELECT CAST(p.year AS TEXT) AS value, COUNT(*) AS n FROM publications p WHERE \(condition) GROUP BY p.year"
+                """
+                SELECT CAST(p.year AS TEXT) AS value, COUNT(*) AS n FROM publications p WHERE \(condition) GROUP \
+                BY p.year
+                """
             case .country:
                 """
                 SELECT c.country_code AS value, COUNT(*) AS n FROM publication_countries c WHERE \(condition) GROUP \
@@ -110,7 +122,10 @@ enum PublicationQueries {
 
     static func find(id: String, on db: any Database) async throws -> PublicationDetail? {
         let query: SQLQueryString =
-            "SELECT \(unsafeRaw: PublicationDetail.columns) FROM publications p WHERE p.id = \(bind: id) AND p.status = 'published'"
+            """
+            SELECT \(unsafeRaw: PublicationDetail.columns) FROM publications p WHERE p.id = \(bind: id) AND \
+            p.status = 'published'
+            """
         return try await db.sql.raw(query).first(decoding: PublicationDetail.self)
     }
 
@@ -149,7 +164,10 @@ enum PublicationQueries {
         var frontier = [root]
         var seen: Set<String> = []
         let rootQuery: SQLQueryString =
-            "SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p WHERE p.id = \(bind: root) AND p.status = 'published'"
+            """
+            SELECT \(unsafeRaw: PublicationSummary.columns) FROM publications p WHERE p.id = \(bind: root) AND \
+            p.status = 'published'
+            """
         members += try await db.sql.raw(rootQuery).all().map(PublicationSummary.init(row:))
         while !frontier.isEmpty, seen.count < 500 {
             seen.formUnion(frontier)

@@ -5,7 +5,10 @@ import SQLKit
 /// A publication as lists and feeds show it.
 struct PublicationSummary: Decodable, Sendable, Equatable {
     static let columns =
-        "p.id, p.type, p.kind, p.language, p.published_on, p.title, p.summary, p.country_codes, p.programme_slugs, p.reference, p.event_date"
+        """
+        p.id, p.type, p.kind, p.language, p.published_on, p.title, p.summary, p.country_codes, p.programme_slugs, \
+        p.reference, p.event_date
+        """
 
     let id: String
     let type: String

@@ -29,7 +29,10 @@ enum ContentVersion {
             let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][
                 day.month - 1]
             return
-                "\(weekday), \(two(day.day)) \(month) \(day.year) \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60)) GMT"
+                """
+                \(weekday), \(two(day.day)) \(month) \(day.year) \
+                \(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60)) GMT
+                """
         }
     }
 

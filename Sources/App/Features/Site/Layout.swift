@@ -42,7 +42,10 @@ struct Layout {
         let switcher: [HTML] = Language.allCases.map { other in
             other == language
                 ? "<span lang=\"\(other.rawValue)\" aria-current=\"true\">\(other.endonym)</span>"
-                : "<a lang=\"\(other.rawValue)\" hreflang=\"\(other.rawValue)\" href=\"/language/\(other.rawValue)?to=\(SiteRoute.escapeSegment(address))\">\(other.endonym)</a>"
+                : """
+                <a lang=\"\(other.rawValue)\" hreflang=\"\(other.rawValue)\" \
+                href=\"/language/\(other.rawValue)?to=\(SiteRoute.escapeSegment(address))\">\(other.endonym)</a>
+                """
         }
         return """
             <!DOCTYPE html>

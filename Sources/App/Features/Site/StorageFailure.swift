@@ -11,6 +11,9 @@ import Vapor
 /// opened, a PostgreSQL server that is out of space, read-only or unreachable. Nothing was stored.
 struct StorageUnavailable: CustomStringConvertible {
     let cause: String
+    /// Another write held what this one needed for longer than the lock timeout: the storage is sound, only busy,
+    /// so the instance is not marked failing (review r16, finding 4).
+    var busy = false
     var description: String { cause }
 
     /// The storage failure `error` is, if it is one (nil for any other error).
@@ -31,7 +34,8 @@ struct StorageUnavailable: CustomStringConvertible {
                     return nil
                 }
                 let message = postgres.serverInfo?[.message] ?? ""
-                return StorageUnavailable(cause: "PostgreSQL \(state): \(message.prefix(200))")
+                return StorageUnavailable(
+                    cause: "PostgreSQL \(state): \(message.prefix(200))", busy: state == "55P03")
             }
             if [.connectionError, .serverClosedConnection, .clientClosedConnection].contains(postgres.code) {
                 return StorageUnavailable(cause: "PostgreSQL connection: \(postgres.code)")
@@ -60,9 +64,14 @@ struct StorageFailureMiddleware: AsyncMiddleware {
                 request.route.map { "\($0.method) /" + $0.path.map(\.description).joined(separator: "/") }
                 ?? "\(request.method) (no route)"
             let storage = storageName(app.site.config.storage)
-            let line = "\(route): the service cannot save right now — \(storage) refused it (\(failure.cause))."
-            app.logger.error("\(line)")
-            app.storageHealth.failed(app)
+            if failure.busy {
+                let line = "\(route): the write waited too long for a lock another write held (\(failure.cause))."
+                app.logger.warning("\(line)")
+            } else {
+                let line = "\(route): the service cannot save right now — \(storage) refused it (\(failure.cause))."
+                app.logger.error("\(line)")
+                app.storageHealth.failed(app)
+            }
             let response = Translations.$current.withValue(.of(Language.of(path: request.url.path))) {
                 ErrorPageMiddleware.page(status: .serviceUnavailable, message: t("error.cannot-save"))
             }

@@ -80,8 +80,11 @@ enum StatisticsPage {
         let assistanceRows: [HTML] = s.years.map { y in
             let cell = s.year(y)
             return
-                "<tr><th scope=\"row\">\(yearText(y))</th><td class=\"n\">\(StatisticsChart.text(cell.figure(.grants)))</td>"
-                + "<td class=\"n\">\(StatisticsChart.amount(cell.paidAmount, currency: s.currency))</td></tr>"
+                """
+                <tr><th scope=\"row\">\(yearText(y))</th><td \
+                class=\"n\">\(StatisticsChart.text(cell.figure(.grants)))</td>
+                """
+                    + "<td class=\"n\">\(StatisticsChart.amount(cell.paidAmount, currency: s.currency))</td></tr>"
         }
         let downloads: HTML = links.download.map { ListExport.links(csv: $0(.csv, f), json: $0(.json, f)) } ?? .empty
         guard !s.years.isEmpty else {
