@@ -28,14 +28,16 @@ enum StatisticsPage {
                 t("stats.years", ["from": String(a ?? first ?? 0), "to": String(b ?? last ?? 0)])
             }
         let place = f.country?.localName ?? f.region?.label ?? t("stats.everywhere")
+        let missions = t("stats.count.missions", count: s.range.missions, ["n": number(s.range.missions)])
+        let paid = t("stats.paid", ["amount": StatisticsChart.amount(s.range.paidAmount, currency: s.currency)])
         let headline: HTML = """
             <ul class="plain stats-headline" id="stats-headline">
             \(counted("stats.count.interventions", .interventions))\(counted("stats.count.follow-ups", .followUps))
             \(counted("stats.count.defenders", .defenders))\(counted("stats.count.organisations", .organisations))
             <li id="stat-countries">\(t("stats.count.countries", count: s.countries, ["n": number(s.countries)]))</li>
-            <li id="stat-missions">\(t("stats.count.missions", count: s.range.missions, ["n": number(s.range.missions)]))</li>
+            <li id="stat-missions">\(missions)</li>
             \(counted("stats.count.grants", .grants))
-            <li id="stat-paid">\(t("stats.paid", ["amount": StatisticsChart.amount(s.range.paidAmount, currency: s.currency)]))</li>
+            <li id="stat-paid">\(paid)</li>
             </ul>
             """
         func yearLink(_ y: Int) -> String { links.page(f.years(y, y)) }
@@ -46,10 +48,13 @@ enum StatisticsPage {
                     link: yearLink($0))
             }
             let title = t("stats.series", ["what": m.label])
+            let chart = StatisticsChart.columns(id: "svg-\(m.key)", title: title, bars: bars)
+            let table = StatisticsChart.table(
+                id: "table-\(m.key)", caption: title, heading: t("stats.year"), bars: bars)
             return """
-                <figure class="stats-chart" id="chart-\(m.key)">\(StatisticsChart.columns(id: "svg-\(m.key)", title: title, bars: bars))
+                <figure class="stats-chart" id="chart-\(m.key)">\(chart)
                 <figcaption>\(title)</figcaption>
-                \(StatisticsChart.table(id: "table-\(m.key)", caption: title, heading: t("stats.year"), bars: bars))</figure>
+                \(table)</figure>
                 """
         }
         func categories(_ id: String, _ title: String, _ measures: [StatisticsMeasure], heading: String) -> HTML {
@@ -92,33 +97,49 @@ enum StatisticsPage {
                 \(form(s, links: links))<p id="stats-empty">\(t("stats.empty"))</p>
                 """
         }
+        let programme = f.programme.map { " · " + t("programme.\($0.rawValue)") } ?? ""
+        let rule: HTML =
+            office
+            ? "<p id=\"stats-unsuppressed\">\(t("stats.office-note"))</p>"
+            : "<p class=\"meta\" id=\"stats-rule\">\(t("stats.rule"))</p>"
+        let acts = t("stats.count.acts", count: s.range.figure(.actsTotal).exactValue ?? 3, ["n": figure(.actsTotal)])
+        let perpetrators = categories(
+            "perpetrators", t("stats.perpetrators"), [.stateActs, .nonStateActs], heading: t("stats.perpetrator"))
+        let outcomes = categories(
+            "outcomes", t("stats.outcomes.closed", ["n": figure(.closed)]), Outcome.allCases.map { .outcome($0) },
+            heading: t("stats.outcome"))
+        let missionChart = StatisticsChart.columns(id: "svg-missions", title: t("stats.missions"), bars: missionBars)
+        let missionTable = StatisticsChart.table(
+            id: "table-missions", caption: t("stats.missions"), heading: t("stats.year"), bars: missionBars)
         return """
             \(form(s, links: links))
-            <p class="meta" id="stats-scope">\(place) · \(when)\(f.programme.map { " · " + t("programme.\($0.rawValue)") } ?? "")</p>
-            \(office ? "<p id=\"stats-unsuppressed\">\(t("stats.office-note"))</p>" as HTML : "<p class=\"meta\" id=\"stats-rule\">\(t("stats.rule"))</p>")
+            <p class="meta" id="stats-scope">\(place) · \(when)\(programme)</p>
+            \(rule)
             \(headline)
             <p>\(downloads)</p>
             <h2>\(t("stats.by-year"))</h2>
             \(series(.interventions))\(series(.followUps))\(series(.defenders))\(series(.organisations))
             <h2>\(t("stats.acts"))</h2>
-            <p>\(t("stats.count.acts", count: s.range.figure(.actsTotal).exactValue ?? 3, ["n": figure(.actsTotal)]))</p>
+            <p>\(acts)</p>
             \(categories("acts", t("stats.acts.by-type"), ActType.allCases.map { .act($0) }, heading: t("stats.act")))
-            \(categories("perpetrators", t("stats.perpetrators"), [.stateActs, .nonStateActs], heading: t("stats.perpetrator")))
+            \(perpetrators)
             <h2>\(t("stats.outcomes"))</h2>
-            \(categories("outcomes", t("stats.outcomes.closed", ["n": figure(.closed)]), Outcome.allCases.map { .outcome($0) },
-                     heading: t("stats.outcome")))
+            \(outcomes)
             <h2>\(t("stats.countries"))</h2>
             <table id="table-countries" class="stats"><caption>\(t("stats.countries"))</caption><thead><tr>\
             <th scope="col">\(t("stats.country"))</th><th scope="col">\(StatisticsMeasure.interventions.label)</th>\
-            <th scope="col">\(StatisticsMeasure.followUps.label)</th><th scope="col">\(StatisticsMeasure.defenders.label)</th>\
-            <th scope="col">\(StatisticsMeasure.organisations.label)</th></tr></thead><tbody>\(countryRows)</tbody></table>
+            <th scope="col">\(StatisticsMeasure.followUps.label)</th>\
+            <th scope="col">\(StatisticsMeasure.defenders.label)</th>\
+            <th scope="col">\(StatisticsMeasure.organisations.label)</th></tr></thead>\
+            <tbody>\(countryRows)</tbody></table>
             <h2>\(t("stats.missions"))</h2>
-            <figure class="stats-chart" id="chart-missions">\(StatisticsChart.columns(id: "svg-missions", title: t("stats.missions"), bars: missionBars))
-            \(StatisticsChart.table(id: "table-missions", caption: t("stats.missions"), heading: t("stats.year"), bars: missionBars))</figure>
+            <figure class="stats-chart" id="chart-missions">\(missionChart)
+            \(missionTable)</figure>
             <h2>\(t("stats.assistance"))</h2>
             <table id="table-assistance" class="stats"><caption>\(t("stats.assistance"))</caption><thead><tr>\
             <th scope="col">\(t("stats.year"))</th><th scope="col">\(StatisticsMeasure.grants.label)</th>\
-            <th scope="col">\(t("stats.amount", ["currency": s.currency]))</th></tr></thead><tbody>\(assistanceRows)</tbody></table>
+            <th scope="col">\(t("stats.amount", ["currency": s.currency]))</th></tr></thead>\
+            <tbody>\(assistanceRows)</tbody></table>
             <h2>\(t("stats.sources"))</h2>
             <p id="stats-sources">\(t("stats.sources.text")) \(t("stats.count.case-files", count: s.withCaseFile,
                                                           ["n": number(s.withCaseFile)]))</p>
@@ -134,7 +155,8 @@ enum StatisticsPage {
                 "<option value=\"\(String(y))\"\(y == value ? " selected" as HTML : .empty)>\(yearText(y))</option>"
             }
             return """
-                <label>\(t("stats.\(name)")) <select name="\(name)" id="stats-\(name)"><option value="">\(t("stats.any"))</option>\
+                <label>\(t("stats.\(name)")) <select name="\(name)" id="stats-\(name)">\
+                <option value="">\(t("stats.any"))</option>\
                 \(options)</select></label>
                 """
         }
