@@ -104,7 +104,12 @@ public func configure(_ app: Application, _ config: AppConfig, clock: (any SiteC
 func prepareStorage(_ app: Application, loadDemo: Bool) async throws {
     try await UpgradeRepair.run(on: app.db)  // the caller holds the migration lock (`migrateStorage`)
     try await app.autoMigrate()
-    try await SearchIndex.tidyUp(on: app.db)
+    do {
+        try await SearchIndex.tidyUp(on: app.db)
+    } catch {
+        // A busy index does not stop the start: the upkeep tries again every minute (review r17, finding 1).
+        app.logger.warning("Search index upkeep failed at start-up (tried again in a minute): \(SafeError.told(error))")
+    }
     guard loadDemo else { return }
     // Empty means no publication at all, drafts included: a site with only drafts is not a newcomer's.
     struct Count: Decodable { let n: Int }
@@ -141,7 +146,13 @@ func startSearchUpkeep(_ app: Application) {
     guard case .postgres = app.site.config.storage else { return }
     BackgroundJob.start(app, name: "search upkeep", initialDelay: .seconds(60), every: .seconds(60)) { _ in
         do {
-            try await SearchIndex.tidyUp(on: app.db)
+            do {
+                try await SearchIndex.tidyUp(on: app.db)
+            } catch {
+                // A busy index does not stop the start: the upkeep tries again every minute (review r17, finding 1).
+                app.logger.warning(
+                    "Search index upkeep failed at start-up (tried again in a minute): \(SafeError.told(error))")
+            }
         } catch {
             app.logger.warning("Search index upkeep failed (tried again in a minute): \(SafeError.told(error))")
         }

@@ -82,9 +82,12 @@ enum InterventionWorkflow {
         }
         let inheritedCode = inherited, followed = followUpOriginal
         // A second handle inside a write is refused before this lock, which it could otherwise wait on (r16, nit).
-        if WriteGate.held && !db.inTransaction { throw WriteGate.WriteInsideAWrite() }
-        await ReferenceAllocator.lock.acquire()
-        defer { ReferenceAllocator.lock.release() }
+        // Inside a caller's write the gate already orders writers, and taking this lock there would invert the order
+        // (review r17, nit), as in `AssistanceStore`.
+        let outside = !db.inTransaction
+        if outside && WriteGate.held { throw WriteGate.WriteInsideAWrite() }
+        if outside { await ReferenceAllocator.lock.acquire() }
+        defer { if outside { ReferenceAllocator.lock.release() } }
         let today = CivilDate(daysSinceEpoch: Int(now.seconds / 86_400))
         struct Refused: Error { let refusal: FourEyes.Refusal }
         let reference: String?
