@@ -9,21 +9,7 @@ import Vapor
 
 /// The public directory, loaded with the 311 organisations of the shared generator.
 @Suite struct DirectoryTests {
-    static func generated() throws -> String {
-        let path = NSTemporaryDirectory() + "observatory-orgs-\(UUID().uuidString).jsonl"
-        FileManager.default.createFile(atPath: path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3",
-            TestSMTPServer.root.deletingLastPathComponent().appendingPathComponent("shared/corpus/gen.py").path,
-            "--orgs", "311", "--seed", "1"
-        ]
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try process.run()
-        process.waitUntilExit()
-        return path
-    }
+    static func generated() throws -> String { try sharedGeneratorFile(["--orgs", "311", "--seed", "1"]) }
 
     @Test(arguments: Engine.all)
     func filtersCountsSearchAndPagesOf311Organisations(_ engine: Engine) async throws {

@@ -20,19 +20,7 @@ import Vapor
     }
 
     static func archive(count: Int, seed: Int) throws -> String {
-        let path = NSTemporaryDirectory() + "observatory-bulk-\(UUID().uuidString).jsonl"
-        FileManager.default.createFile(atPath: path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3",
-            TestSMTPServer.root.deletingLastPathComponent().appendingPathComponent("shared/corpus/gen.py").path,
-            "--count", "\(count)", "--seed", "\(seed)"
-        ]
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try process.run()
-        process.waitUntilExit()
-        return path
+        try sharedGeneratorFile(["--count", "\(count)", "--seed", "\(seed)"])
     }
 
     struct Failed: Error {}
