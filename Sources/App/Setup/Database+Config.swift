@@ -38,7 +38,7 @@ func tuneSQLite(_ db: any Database) async throws {
     guard db.sql.dialect.name == "sqlite" else { return }
     // The busy timeout first: switching to WAL needs the file's lock, which another instance starting at the same
     // moment may hold.
-    try await db.sql.raw("PRAGMA busy_timeout=10000").run()
+    try await db.sql.raw("PRAGMA busy_timeout=120000").run()
     try await db.sql.raw("PRAGMA journal_mode=WAL").run()
     try await db.sql.raw("PRAGMA synchronous=FULL").run()
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SQLiteNIO
 import Vapor
 
 /// The `observatory` program: `serve` (the default), `import FILE`, and Vapor's other commands.
@@ -94,7 +95,22 @@ public enum Observatory {
             if command == "serve" && mode == .attached {
                 warnAboutStorage(app)
                 let demo = config.demo
-                try await withMigrationLock(app) { try await prepareStorage(app, loadDemo: demo) }
+                // Two minutes of busy timeout while the storage is prepared, as in `configure`: an instance starting
+                // at the same moment may hold the file in one long write (the demo), and 10 s failed on a loaded CI.
+                try await busyTimeoutEverywhere(app, config.storage)
+                // SQLite answers "busy" at once, whatever the timeout, to a read that turns into a write after
+                // another instance wrote: two instances starting together meet it rarely. Preparing is idempotent,
+                // so it is tried again.
+                for attempt in 1...5 {
+                    do {
+                        try await withMigrationLock(app) { try await prepareStorage(app, loadDemo: demo) }
+                        break
+                    } catch let error as SQLiteError where "\(error.reason)".hasPrefix("busy") && attempt < 5 {
+                        app.logger.warning("The database was busy while preparing it; trying again (\(attempt)).")
+                        try await Task.sleep(for: .seconds(2))
+                    }
+                }
+                try await secureDeleteEverywhere(app)
                 if let offline {
                     app.http.server.configuration.hostname = "127.0.0.1"
                     try await KitOffline.install(offline, app: app)
